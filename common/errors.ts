@@ -1,0 +1,79 @@
+import { GraphQLError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
+
+/** Stable error codes a client can rely on, in `extensions.code`. */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
+  SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Given what is wrong with an argument, returns the error a client sees (code BAD_USER_INPUT). */
+export function badUserInput(message: string, argumentName?: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, ...(argumentName ? { argumentName } : {}) },
+  });
+}
+
+/** Driver error codes meaning "the database cannot be reached", as opposed to a bug in a query. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_ACCESS_DENIED_ERROR',
+  'ER_BAD_DB_ERROR',
+  'ER_CON_COUNT_ERROR',
+  'SQLITE_CANTOPEN',
+  'SQLITE_BUSY',
+  'SQLITE_IOERR',
+  'SQLITE_CORRUPT',
+  'SQLITE_NOTADB',
+]);
+
+/** Given any error thrown below a resolver, tells whether it means the database is out of reach. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  if (name === 'KnexTimeoutError') return true;
+  return typeof message === 'string' && /connect|pool is probably full|database connection is not open/i.test(message);
+}
+
+/**
+ * Given a formatted error and the error behind it, returns what a client may see: GraphQL errors that
+ * carry a stable code pass through; a database outage becomes DATABASE_UNAVAILABLE naming the sector;
+ * anything else becomes a bare INTERNAL_SERVER_ERROR, so no SQL, stack or secret leaves the process.
+ */
+export function maskError(
+  formatted: GraphQLFormattedError,
+  original: unknown,
+  sector: string,
+  report: (error: unknown) => void,
+): GraphQLFormattedError {
+  const cause = original instanceof GraphQLError && original.originalError ? original.originalError : original;
+  const code = formatted.extensions?.code;
+  const isOwnError = cause instanceof GraphQLError || !(original instanceof GraphQLError && original.originalError);
+  if (isOwnError && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  if (isDatabaseUnavailable(cause)) {
+    report(cause);
+    return {
+      message: `The ${sector} database is unavailable`,
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: ErrorCode.DATABASE_UNAVAILABLE, sector },
+    };
+  }
+  report(cause);
+  return {
+    message: 'Internal server error',
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}

@@ -1,0 +1,9 @@
+/** Jest runs TypeScript through SWC: type checking is done once by `tsc --noEmit` in `npm test`. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  maxWorkers: 2,
+  testTimeout: 60000,
+};

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import type { DatabaseConfig, Sector } from '../../common/config';
+import { SECTORS, loadConfig } from '../../common/config';
+import { connect, ensureDatabases } from '../../db/connection';
+import { migrateLatest } from '../../db/migrate';
+
+export interface TestDatabases {
+  config: DatabaseConfig;
+  databases: Record<Sector, Knex>;
+  destroy(): Promise<void>;
+}
+
+/**
+ * Returns four fresh, migrated sector databases for one test file: SQLite files in a temporary
+ * directory by default, or, when MYSQL_HOST is set, MySQL databases with a unique prefix that are
+ * dropped again by destroy().
+ */
+export async function createTestDatabases(): Promise<TestDatabases> {
+  const base = loadConfig({ ...process.env, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-test-')) }).database;
+  const unique = `t${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const config: DatabaseConfig =
+    base.engine === 'mysql'
+      ? { ...base, databases: Object.fromEntries(SECTORS.map((sector) => [sector, `dsp_${unique}_${sector}`])) as Record<Sector, string> }
+      : base;
+  await ensureDatabases(config, SECTORS);
+  const databases = Object.fromEntries(SECTORS.map((sector) => [sector, connect(config, sector)])) as Record<Sector, Knex>;
+  for (const sector of SECTORS) await migrateLatest(databases[sector], sector);
+  return {
+    config,
+    databases,
+    async destroy() {
+      await Promise.all(SECTORS.map((sector) => databases[sector].destroy()));
+      if (config.engine === 'mysql') {
+        const admin = connect({ ...config, databases: { ...config.databases, population: 'information_schema' } }, 'population');
+        try {
+          for (const sector of SECTORS) await admin.raw('DROP DATABASE IF EXISTS ??', [config.databases[sector]]);
+        } finally {
+          await admin.destroy();
+        }
+      } else {
+        fs.rmSync(config.dataDirectory, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** Given a knex instance, counts the SQL statements it sends from now on. */
+export function countStatements(db: Knex): { readonly count: number; reset(): void } {
+  let count = 0;
+  db.on('query', () => {
+    count += 1;
+  });
+  return {
+    get count() {
+      return count;
+    },
+    reset() {
+      count = 0;
+    },
+  };
+}
