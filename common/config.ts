@@ -4,6 +4,11 @@ import path from 'node:path';
 export const SECTORS = ['population', 'land', 'health', 'education'] as const;
 export type Sector = (typeof SECTORS)[number];
 
+/** Given a function of a sector, returns its value for every sector. */
+export function bySector<T>(valueOf: (sector: Sector) => T): Record<Sector, T> {
+  return Object.fromEntries(SECTORS.map((sector) => [sector, valueOf(sector)])) as Record<Sector, T>;
+}
+
 /** Default ports: the gateway on 4000, the subgraphs on 4001..4004 in SECTORS order. */
 const DEFAULT_SUBGRAPH_PORTS: Record<Sector, number> = { population: 4001, land: 4002, health: 4003, education: 4004 };
 

@@ -45,9 +45,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /**
- * Given a formatted error and the error behind it, returns what a client may see: GraphQL errors that
- * carry a stable code pass through; a database outage becomes DATABASE_UNAVAILABLE naming the sector;
- * anything else becomes a bare INTERNAL_SERVER_ERROR, so no SQL, stack or secret leaves the process.
+ * Given a formatted error and the error behind it, returns what a client may see: errors that carry a
+ * deliberate code (ours, GraphQL validation, a subgraph's) pass through; a database outage becomes
+ * DATABASE_UNAVAILABLE naming the sector; anything else becomes a bare INTERNAL_SERVER_ERROR, so no SQL,
+ * stack or secret leaves the process. The subgraph that answered, when known, stays named.
  */
 export function maskError(
   formatted: GraphQLFormattedError,
@@ -55,25 +56,19 @@ export function maskError(
   sector: string,
   report: (error: unknown) => void,
 ): GraphQLFormattedError {
+  const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+  const code = extensions.code;
+  if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) return { ...formatted, extensions };
   const cause = original instanceof GraphQLError && original.originalError ? original.originalError : original;
-  const code = formatted.extensions?.code;
-  const isOwnError = cause instanceof GraphQLError || !(original instanceof GraphQLError && original.originalError);
-  if (isOwnError && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
-  }
+  const where = formatted.path ? { path: formatted.path } : {};
+  const serviceName = typeof extensions.serviceName === 'string' ? { serviceName: extensions.serviceName } : {};
+  report(cause);
   if (isDatabaseUnavailable(cause)) {
-    report(cause);
     return {
       message: `The ${sector} database is unavailable`,
-      ...(formatted.path ? { path: formatted.path } : {}),
-      extensions: { code: ErrorCode.DATABASE_UNAVAILABLE, sector },
+      ...where,
+      extensions: { code: ErrorCode.DATABASE_UNAVAILABLE, sector, ...serviceName },
     };
   }
-  report(cause);
-  return {
-    message: 'Internal server error',
-    ...(formatted.path ? { path: formatted.path } : {}),
-    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
-  };
+  return { message: 'Internal server error', ...where, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...serviceName } };
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { DatabaseConfig, Sector } from '../../common/config';
-import { SECTORS, loadConfig } from '../../common/config';
+import { SECTORS, bySector, loadConfig } from '../../common/config';
 import { connect, ensureDatabases } from '../../db/connection';
 import { migrateLatest } from '../../db/migrate';
 
@@ -23,10 +23,10 @@ export async function createTestDatabases(): Promise<TestDatabases> {
   const unique = `t${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const config: DatabaseConfig =
     base.engine === 'mysql'
-      ? { ...base, databases: Object.fromEntries(SECTORS.map((sector) => [sector, `dsp_${unique}_${sector}`])) as Record<Sector, string> }
+      ? { ...base, databases: bySector((sector) => `dsp_${unique}_${sector}`) }
       : base;
   await ensureDatabases(config, SECTORS);
-  const databases = Object.fromEntries(SECTORS.map((sector) => [sector, connect(config, sector)])) as Record<Sector, Knex>;
+  const databases = bySector((sector) => connect(config, sector));
   for (const sector of SECTORS) await migrateLatest(databases[sector], sector);
   return {
     config,

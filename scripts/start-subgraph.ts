@@ -1,0 +1,32 @@
+import type { Sector } from '../common/config';
+import { SECTORS, getConfig } from '../common/config';
+import { connect, ensureDatabases } from '../db/connection';
+import { migrateLatest } from '../db/migrate';
+import { startSubgraph } from '../subgraphs';
+import { exitOnStartFailure, stopOnSignals } from '../system/lifecycle';
+
+/** `npm run start:subgraph -- <sector>`: one subgraph on its own, for a separate deployment. */
+async function main(): Promise<void> {
+  const sector = process.argv[2] as Sector | undefined;
+  if (!sector || !SECTORS.includes(sector)) {
+    process.stderr.write(`Usage: npm run start:subgraph -- <${SECTORS.join('|')}>\n`);
+    process.exit(2);
+  }
+  const config = getConfig();
+  await ensureDatabases(config.database, [sector]);
+  const db = connect(config.database, sector);
+  try {
+    await migrateLatest(db, sector);
+    const server = await startSubgraph(sector, { db, host: config.host, port: config.subgraphs[sector].port });
+    process.stdout.write(`${sector} subgraph ready at ${server.url}\n`);
+    stopOnSignals(async () => {
+      await server.stop();
+      await db.destroy();
+    });
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+main().catch(exitOnStartFailure);

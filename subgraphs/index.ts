@@ -1,0 +1,21 @@
+import type { Sector } from '../common/config';
+import type { RunningServer, SubgraphDefinition, SubgraphServerOptions } from '../common/subgraphServer';
+import { startSubgraphServer } from '../common/subgraphServer';
+import { educationSubgraph } from './education';
+import { healthSubgraph } from './health';
+import { landSubgraph } from './land';
+import { populationSubgraph } from './population';
+
+/** Every sector's subgraph definition, by sector. */
+export const SUBGRAPHS: Record<Sector, SubgraphDefinition<any>> = {
+  population: populationSubgraph,
+  land: landSubgraph,
+  health: healthSubgraph,
+  education: educationSubgraph,
+};
+
+/** Given a sector and its database, starts that sector's subgraph. */
+export function startSubgraph(sector: Sector, options: SubgraphServerOptions): Promise<RunningServer> {
+  return startSubgraphServer(SUBGRAPHS[sector], options);
+}
+

@@ -1,0 +1,30 @@
+/**
+ * Given a stop function, runs it once on the first Ctrl-C or SIGTERM and then exits; a second signal
+ * while stopping exits at once. Returns nothing; the process stays up until a signal arrives.
+ */
+export function stopOnSignals(stop: () => Promise<void>, write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      write(`${signal} again: exiting without waiting`);
+      process.exit(130);
+    }
+    stopping = true;
+    write(`${signal}: stopping…`);
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        write(`stopped with an error: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+/** Given a failure at start-up, prints its message (never its stack: it may name internals) and exits 1. */
+export function exitOnStartFailure(error: unknown): never {
+  process.stderr.write(`Could not start: ${(error as Error).message}\n`);
+  process.exit(1);
+}

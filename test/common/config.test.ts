@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../common/config';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded SQLite, the gateway on 4000 and subgraphs on 4001-4004', () => {
+    const config = loadConfig({});
+    expect(config.database).toEqual({ engine: 'sqlite', dataDirectory: path.resolve('data') });
+    expect(config.gatewayPort).toBe(4000);
+    expect(config.subgraphTimeoutMs).toBe(5000);
+    expect(config.subgraphs.population).toEqual({ port: 4001, url: 'http://127.0.0.1:4001/graphql' });
+    expect(config.subgraphs.education).toEqual({ port: 4004, url: 'http://127.0.0.1:4004/graphql' });
+    expect(config.seed).toEqual({ citizens: 10000, randomSeed: 38 });
+  });
+
+  it('chooses MySQL when MYSQL_HOST is set, one database per sector', () => {
+    const config = loadConfig({ MYSQL_HOST: 'db.internal', MYSQL_PORT: '3307', MYSQL_DATABASE_LAND: 'land_prod', MYSQL_PASSWORD: 's3cret' });
+    expect(config.database).toEqual({
+      engine: 'mysql',
+      host: 'db.internal',
+      port: 3307,
+      user: 'root',
+      password: 's3cret',
+      databases: { population: 'dsp_population', land: 'land_prod', health: 'dsp_health', education: 'dsp_education' },
+      poolMax: 10,
+    });
+  });
+
+  it('lists every bad value at once', () => {
+    try {
+      loadConfig({ PORT: 'eighty', SUBGRAPH_TIMEOUT_MS: '0', LOG_LEVEL: 'loud', MYSQL_HOST: 'x', MYSQL_DATABASE_LAND: 'dsp_population', LAND_URL: 'ftp://x' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toEqual([
+        'PORT must be a whole number from 0 to 65535, got "eighty"',
+        'LAND_URL must be an http(s) URL, got "ftp://x"',
+        'each sector needs its own MySQL database: MYSQL_DATABASE_* must differ',
+        'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+        'SUBGRAPH_TIMEOUT_MS must be a whole number from 1 to 600000, got "0"',
+      ]);
+    }
+  });
+});
