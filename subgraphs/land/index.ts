@@ -1,0 +1,21 @@
+import type { Knex } from 'knex';
+import type { RunningServer, SubgraphDefinition, SubgraphServerOptions } from '../../common/subgraphServer';
+import { startSubgraphServer } from '../../common/subgraphServer';
+import { createLandLoaders } from './loaders';
+import { LandRepository } from './repository';
+import type { LandContext } from './resolvers';
+import { landResolvers } from './resolvers';
+
+export const landSubgraph: SubgraphDefinition<LandContext> = {
+  sector: 'land',
+  resolvers: landResolvers,
+  createContext(db: Knex): LandContext {
+    const repository = new LandRepository(db);
+    return { repository, loaders: createLandLoaders(repository) };
+  },
+};
+
+/** Given the land database, starts the land subgraph. */
+export function startLandSubgraph(options: SubgraphServerOptions): Promise<RunningServer> {
+  return startSubgraphServer(landSubgraph, options);
+}

@@ -1,0 +1,64 @@
+import type { Knex } from 'knex';
+import type { PageRequest } from '../../common/pagination';
+import { afterKey } from '../../db/keyset';
+import type { LandUseCertificateRow, OwnershipShareRow, ParcelRow } from '../../db/rows';
+
+/** A parcel read through one of its ownership shares, tagged with the owner it was read for. */
+export interface OwnedParcelRow extends ParcelRow {
+  owner_national_id: string;
+}
+
+/** What tells one parcel from every other: the commune, the map sheet and the parcel number on that sheet. */
+export interface ParcelIdentifier {
+  communeCode: string;
+  mapSheetNumber: number;
+  parcelNumber: number;
+}
+
+/** The land database's queries: the only module of this subgraph that holds SQL. */
+export class LandRepository {
+  constructor(private readonly db: Knex) {}
+
+  parcelsByIds(ids: readonly number[]): Promise<ParcelRow[]> {
+    return this.db<ParcelRow>('parcels').whereIn('id', ids);
+  }
+
+  /** Reads the parcel with the given identifiers, through the unique index on them. */
+  parcelByIdentifier(identifier: ParcelIdentifier): Promise<ParcelRow | undefined> {
+    return this.db<ParcelRow>('parcels')
+      .where({
+        commune_code: identifier.communeCode,
+        map_sheet_number: identifier.mapSheetNumber,
+        parcel_number: identifier.parcelNumber,
+      })
+      .first();
+  }
+
+  /** Reads one page (plus one row that tells whether there is a next) of a commune's parcels, by id. */
+  parcelsByCommune(communeCode: string, landUsePurpose: string | null, page: PageRequest): Promise<ParcelRow[]> {
+    const query = this.db<ParcelRow>('parcels').where('commune_code', communeCode);
+    if (landUsePurpose !== null) query.where('land_use_purpose', landUsePurpose);
+    return afterKey(query, ['id'], page.after).limit(page.size + 1);
+  }
+
+  /** Reads, in one statement, the parcels in which any of the given citizens holds a share. */
+  parcelsByOwnerIds(nationalIds: readonly string[]): Promise<OwnedParcelRow[]> {
+    return this.db('parcels')
+      .join('ownership_shares', 'ownership_shares.parcel_id', 'parcels.id')
+      .whereIn('ownership_shares.national_id', nationalIds)
+      .select('parcels.*', 'ownership_shares.national_id as owner_national_id')
+      .orderBy('parcels.id');
+  }
+
+  certificatesBySerials(serials: readonly string[]): Promise<LandUseCertificateRow[]> {
+    return this.db<LandUseCertificateRow>('land_use_certificates').whereIn('serial', serials);
+  }
+
+  certificatesByParcelIds(parcelIds: readonly number[]): Promise<LandUseCertificateRow[]> {
+    return this.db<LandUseCertificateRow>('land_use_certificates').whereIn('parcel_id', parcelIds).orderBy(['issue_date', 'serial']);
+  }
+
+  sharesByParcelIds(parcelIds: readonly number[]): Promise<OwnershipShareRow[]> {
+    return this.db<OwnershipShareRow>('ownership_shares').whereIn('parcel_id', parcelIds).orderBy('national_id');
+  }
+}
