@@ -41,7 +41,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   if (name === 'KnexTimeoutError') return true;
-  return typeof message === 'string' && /connect|pool is probably full|database connection is not open/i.test(message);
+  return typeof message === 'string' && /connect|pool is probably full|database connection is not open|cannot open database/i.test(message);
 }
 
 /**

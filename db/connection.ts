@@ -3,11 +3,22 @@ import path from 'node:path';
 import knex from 'knex';
 import type { Knex } from 'knex';
 import type { DatabaseConfig, Sector } from '../common/config';
+import { getLogger } from '../common/logger';
 
 /** Given the database configuration and a sector, returns the knex options for that sector's database. */
 export function knexOptions(database: DatabaseConfig, sector: Sector): Knex.Config {
+  const logger = getLogger(`db:${sector}`);
+  // knex logs to the console by default, stack traces included; the process logger keeps one format.
+  const firstLine = (message: unknown) => String(message).split('\n', 1)[0];
+  const log = {
+    warn: (message: unknown) => logger.warn({ detail: firstLine(message) }, 'database warning'),
+    error: (message: unknown) => logger.error({ detail: firstLine(message) }, 'database error'),
+    deprecate: (method: string, alternative: string) => logger.warn({ method, alternative }, 'deprecated database call'),
+    debug: () => undefined,
+  };
   if (database.engine === 'sqlite') {
     return {
+      log,
       client: 'better-sqlite3',
       connection: { filename: path.join(database.dataDirectory, `${sector}.sqlite`) },
       useNullAsDefault: true,
@@ -25,6 +36,7 @@ export function knexOptions(database: DatabaseConfig, sector: Sector): Knex.Conf
     };
   }
   return {
+    log,
     client: 'mysql2',
     connection: {
       host: database.host,
@@ -74,4 +86,12 @@ export function connect(database: DatabaseConfig, sector: Sector): Knex {
 /** Tells whether a knex instance talks to MySQL (as opposed to the embedded SQLite). */
 export function isMysql(db: Knex): boolean {
   return db.client.config.client === 'mysql2';
+}
+
+/** Given a sector's database, returns the names of its tables, knex's own bookkeeping left out. */
+export async function listTables(db: Knex): Promise<string[]> {
+  const names: string[] = isMysql(db)
+    ? (await db('information_schema.tables').where('table_schema', db.raw('database()')).select('table_name as name')).map((row: { name: string }) => row.name)
+    : (await db('sqlite_master').where('type', 'table').select('name')).map((row: { name: string }) => row.name);
+  return names.filter((name) => !name.startsWith('knex_') && !name.startsWith('sqlite_')).sort();
 }

@@ -1,0 +1,231 @@
+import type { Sector } from '../../common/config';
+import { SECTORS, bySector } from '../../common/config';
+import type { RunningServer } from '../../common/subgraphServer';
+import { connect } from '../../db/connection';
+import { startGateway } from '../../gateway/server';
+import { startSubgraph } from '../../subgraphs';
+import { countStatements } from '../helpers/database';
+import { errorCodes, postGraphQL } from '../helpers/graphql';
+import type { SeededPlatform } from '../helpers/platform';
+import { startSeededPlatform, startSilentServer, unusedUrl } from '../helpers/platform';
+
+const CITIZEN_360 = `query Citizen360($id: ID!) {
+  citizen(nationalId: $id) {
+    nationalId fullName dateOfBirth
+    currentResidence { addressLine unit { name } }
+    landParcels { id mapSheetNumber parcelNumber landUsePurpose commune { name } owners { sharePercent owner { fullName } } }
+    healthInsurance { socialInsuranceNumber benefitLevel primaryCareFacility { name } }
+    vaccinations { vaccine }
+    encounters { diagnosisCode }
+    enrollments { schoolYear grade school { name } }
+    diplomas { serial type }
+  }
+}`;
+
+describe('federated gateway', () => {
+  let seeded: SeededPlatform;
+  let gatewayUrl: string;
+  let adultId: string;
+  let pupilId: string;
+
+  beforeAll(async () => {
+    seeded = await startSeededPlatform(600);
+    gatewayUrl = seeded.platform.gateway.url;
+    const { land, health, education } = seeded.databases.databases;
+    const owners = new Set((await land('ownership_shares').distinct('national_id')).map((row) => row.national_id as string));
+    const insured = new Set((await health('insurance_cards').distinct('national_id')).map((row) => row.national_id as string));
+    const graduates = (await education('diplomas').distinct('national_id')).map((row) => row.national_id as string);
+    adultId = graduates.find((id) => owners.has(id) && insured.has(id))!;
+    pupilId = (await education('enrollments').distinct('national_id')).map((row) => row.national_id as string).find((id) => insured.has(id))!;
+    expect(adultId).toBeDefined();
+    expect(pupilId).toBeDefined();
+  });
+
+  afterAll(async () => {
+    await seeded?.stop();
+  });
+
+  it('answers the citizen 360 view from all four subgraphs, matching the databases', async () => {
+    const { population, land, health, education } = seeded.databases.databases;
+    const response = await postGraphQL(gatewayUrl, CITIZEN_360, { id: adultId });
+    expect(response.errors).toBeUndefined();
+    const citizen = response.data!.citizen;
+    const row = await population('citizens').where('national_id', adultId).first();
+    expect(citizen.fullName).toBe(row.full_name);
+    expect(citizen.dateOfBirth).toBe(row.date_of_birth);
+    const parcelIds = (await land('ownership_shares').where('national_id', adultId).select('parcel_id')).map((share) => String(share.parcel_id));
+    expect(citizen.landParcels.map((parcel: { id: string }) => parcel.id).sort()).toEqual(parcelIds.sort());
+    for (const parcel of citizen.landParcels) {
+      expect(parcel.commune.name).toEqual(expect.any(String));
+      expect(parcel.owners.map((owner: { owner: { fullName: string } }) => owner.owner.fullName)).toContain(row.full_name);
+      expect(parcel.owners.reduce((sum: number, owner: { sharePercent: number }) => sum + owner.sharePercent, 0)).toBeCloseTo(100);
+    }
+    const cards = await health('insurance_cards').where('national_id', adultId).select('social_insurance_number');
+    expect(cards.map((card) => card.social_insurance_number)).toContain(citizen.healthInsurance.socialInsuranceNumber);
+    expect(citizen.healthInsurance.primaryCareFacility.name).toEqual(expect.any(String));
+    const diplomas = await education('diplomas').where('national_id', adultId).select('serial');
+    expect(citizen.diplomas.map((diploma: { serial: string }) => diploma.serial).sort()).toEqual(diplomas.map((diploma) => diploma.serial).sort());
+  });
+
+  it('shows a pupil enrolled in a school of the commune they live in', async () => {
+    const { education } = seeded.databases.databases;
+    const response = await postGraphQL(
+      gatewayUrl,
+      `query ($id: ID!) { citizen(nationalId: $id) { currentResidence { unit { code } } enrollments { schoolYear grade school { code commune { code } } } } }`,
+      { id: pupilId },
+    );
+    expect(response.errors).toBeUndefined();
+    const citizen = response.data!.citizen;
+    const enrollments = await education('enrollments').where('national_id', pupilId);
+    expect(citizen.enrollments).toHaveLength(enrollments.length);
+    const current = citizen.enrollments.find((enrollment: { schoolYear: string }) => enrollment.schoolYear === '2025-2026');
+    expect(current.school.commune.code).toBe(citizen.currentResidence.unit.code);
+  });
+
+  it('pages through a commune\'s parcels with the owners\' names from another subgraph', async () => {
+    const { land } = seeded.databases.databases;
+    const busiest = (await land('parcels')
+      .select('commune_code')
+      .count({ total: '*' })
+      .groupBy('commune_code')
+      .orderBy('total', 'desc')
+      .first()) as { commune_code: string; total: number | string };
+    const { commune_code: communeCode, total } = busiest;
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const response: any = await postGraphQL(
+        gatewayUrl,
+        `query ($commune: String!, $after: String) { landParcelsByCommune(communeCode: $commune, first: 3, after: $after) {
+          nodes { id owners { owner { nationalId fullName } } } pageInfo { hasNextPage endCursor } } }`,
+        { commune: communeCode, after },
+      );
+      expect(response.errors).toBeUndefined();
+      const connection = response.data.landParcelsByCommune;
+      for (const parcel of connection.nodes) {
+        seen.push(parcel.id);
+        for (const { owner } of parcel.owners) expect(owner.fullName).toEqual(expect.any(String));
+      }
+      after = connection.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null;
+    } while (after !== null);
+    expect(seen).toHaveLength(Number(total));
+    expect(new Set(seen).size).toBe(Number(total));
+  });
+
+  it('costs a number of SQL statements per subgraph that does not grow with the page size', async () => {
+    const counters = bySector((sector) => countStatements(seeded.databases.databases[sector]));
+    const query = `query ($first: Int!) { citizensByNamePrefix(prefix: "nguyen", first: $first) { nodes {
+      fullName currentResidence { unit { name } } householdMembership { relationshipToHead }
+      landParcels { parcelNumber certificates { serial } owners { owner { fullName } } }
+      healthInsurance { benefitLevel primaryCareFacility { name } } vaccinations { vaccine facility { name } }
+      enrollments { grade school { name } } diplomas { type school { name } } } } }`;
+    const statementsFor = async (first: number) => {
+      SECTORS.forEach((sector) => counters[sector].reset());
+      const response = await postGraphQL(gatewayUrl, query, { first });
+      expect(response.errors).toBeUndefined();
+      expect(response.data!.citizensByNamePrefix.nodes).toHaveLength(first);
+      return bySector((sector) => counters[sector].count);
+    };
+    const small = await statementsFor(4);
+    const large = await statementsFor(60);
+    for (const sector of SECTORS) expect(small[sector]).toBeGreaterThan(0);
+    expect(large).toEqual(small);
+  });
+
+  it.each([
+    ['a malformed national ID', '{ citizen(nationalId: "38-123") { fullName } }', /Malformed national ID/],
+    ['a malformed parcel identifier', '{ landParcel(communeCode: "ab", mapSheetNumber: 1, parcelNumber: 1) { id } }', /commune code/],
+    ['a malformed cursor', '{ landParcelsByCommune(communeCode: "40778", after: "!!") { nodes { id } } }', /Malformed cursor/],
+    ['a page size over the maximum', '{ schoolsByCommune(communeCode: "40778", first: 500) { nodes { code } } }', /between 1 and 100/],
+    ['an unknown filter value', '{ landParcelsByCommune(communeCode: "40778", landUsePurpose: "XYZ") { nodes { id } } }', /XYZ/],
+  ])('answers %s with BAD_USER_INPUT, never a 500 or SQL', async (_case, query, message) => {
+    const response = await postGraphQL(gatewayUrl, query);
+    expect(response.status).toBe(200);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.errors![0]!.message).toMatch(message);
+    expect(JSON.stringify(response)).not.toMatch(/select|from `|stack|at .*\.ts/i);
+  });
+
+  it('returns null for an unknown but well-formed national ID', async () => {
+    const response = await postGraphQL(gatewayUrl, CITIZEN_360, { id: '038099999999' });
+    expect(response.errors).toBeUndefined();
+    expect(response.data).toEqual({ citizen: null });
+  });
+
+  it('refuses batched HTTP requests', async () => {
+    const response = await fetch(gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]),
+    });
+    expect(response.status).toBe(400);
+  });
+
+  describe('when a subgraph fails', () => {
+    const running: RunningServer[] = [];
+    const closers: Array<() => Promise<void>> = [];
+    afterAll(async () => {
+      await Promise.all(running.map((server) => server.stop()));
+      await Promise.all(closers.map((close) => close()));
+    });
+
+    async function gatewayWith(overrides: Partial<Record<Sector, string>>, subgraphTimeoutMs = 5000): Promise<string> {
+      const gateway = await startGateway({
+        subgraphTimeoutMs,
+        subgraphUrls: bySector((sector) => overrides[sector] ?? seeded.platform.subgraphs[sector].url),
+      });
+      running.push(gateway);
+      return gateway.url;
+    }
+
+    it('returns the other subgraphs\' data and an error naming the one that is down', async () => {
+      const url = await gatewayWith({ land: await unusedUrl() });
+      const response = await postGraphQL(url, CITIZEN_360, { id: adultId });
+      expect(response.data!.citizen.fullName).toEqual(expect.any(String));
+      expect(response.data!.citizen.healthInsurance).not.toBeNull();
+      expect(response.data!.citizen.diplomas.length).toBeGreaterThan(0);
+      expect(response.data!.citizen.landParcels).toBeNull();
+      expect(response.errors).toHaveLength(1);
+      expect(response.errors![0]).toMatchObject({
+        message: 'The land subgraph is unavailable',
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'land' },
+      });
+    });
+
+    it('gives up on a subgraph that does not answer within the timeout', async () => {
+      const silent = await startSilentServer();
+      closers.push(silent.stop);
+      const url = await gatewayWith({ health: silent.url }, 300);
+      const started = Date.now();
+      const response = await postGraphQL(url, CITIZEN_360, { id: adultId });
+      expect(Date.now() - started).toBeLessThan(4000);
+      expect(response.data!.citizen.landParcels.length).toBeGreaterThan(0);
+      expect(response.data!.citizen.healthInsurance).toBeNull();
+      expect(response.errors).toEqual([
+        expect.objectContaining({
+          message: 'The health subgraph did not answer within 300 ms',
+          extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'health' }),
+        }),
+      ]);
+    });
+
+    it('reports a database that is down with a stable code from its subgraph, and answers with the rest', async () => {
+      const config = seeded.databases.config;
+      const unreachable = connect(
+        config.engine === 'mysql' ? { ...config, port: 1 } : { engine: 'sqlite', dataDirectory: '/nonexistent/dsp-test' },
+        'education',
+      );
+      closers.push(() => unreachable.destroy());
+      const education = await startSubgraph('education', { db: unreachable });
+      running.push(education);
+      const url = await gatewayWith({ education: education.url });
+      const response = await postGraphQL(url, CITIZEN_360, { id: adultId });
+      expect(response.data!.citizen.fullName).toEqual(expect.any(String));
+      expect(response.data!.citizen.landParcels.length).toBeGreaterThan(0);
+      expect(response.data!.citizen.diplomas).toBeNull();
+      expect(errorCodes(response).every((code) => code === 'DATABASE_UNAVAILABLE')).toBe(true);
+      expect(response.errors![0]).toMatchObject({ message: 'The education database is unavailable', extensions: { serviceName: 'education' } });
+      expect(JSON.stringify(response.errors)).not.toMatch(/ECONNREFUSED|directory|sqlite|mysql/i);
+    });
+  });
+});
