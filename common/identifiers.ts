@@ -2,27 +2,24 @@ import { badUserInput } from './errors';
 import { printable } from './nationalId';
 
 /**
- * Administrative unit codes of the national statistics office: 2 digits for a province, 3 for a
- * (former) district, 5 for a commune or ward.
+ * Given the pattern of an identifier and how to describe it to a client, returns a check that passes a
+ * well-formed value through and throws BAD_USER_INPUT naming the expected form for anything else.
  */
-const UNIT_CODE = /^(\d{2}|\d{3}|\d{5})$/;
-const COMMUNE_CODE = /^\d{5}$/;
-
-/** Given an argument value, returns it if it is a well-formed administrative unit code, or throws BAD_USER_INPUT. */
-export function assertUnitCode(value: string, argumentName = 'code'): string {
-  if (!UNIT_CODE.test(value)) {
-    throw badUserInput(`Malformed administrative unit code "${printable(value)}": expected 2, 3 or 5 digits`, argumentName);
-  }
-  return value;
+export function identifierAssertion(pattern: RegExp, identifier: string, expectedForm: string, defaultArgumentName: string) {
+  return (value: string, argumentName = defaultArgumentName): string => {
+    if (!pattern.test(value)) throw badUserInput(`Malformed ${identifier} "${printable(value)}": expected ${expectedForm}`, argumentName);
+    return value;
+  };
 }
 
-/** Given an argument value, returns it if it is a well-formed 5-digit commune code, or throws BAD_USER_INPUT. */
-export function assertCommuneCode(value: string, argumentName = 'communeCode'): string {
-  if (!COMMUNE_CODE.test(value)) {
-    throw badUserInput(`Malformed commune code "${printable(value)}": expected 5 digits`, argumentName);
-  }
-  return value;
-}
+/**
+ * Given an administrative unit code argument, returns it or throws BAD_USER_INPUT. Codes of the national
+ * statistics office have 2 digits for a province, 3 for a (former) district, 5 for a commune or ward.
+ */
+export const assertUnitCode = identifierAssertion(/^(\d{2}|\d{3}|\d{5})$/, 'administrative unit code', '2, 3 or 5 digits', 'code');
+
+/** Given a commune or ward code argument, returns it or throws BAD_USER_INPUT. */
+export const assertCommuneCode = identifierAssertion(/^\d{5}$/, 'commune code', '5 digits', 'communeCode');
 
 /** Given an optional filter value and the values it may take, returns it, or throws BAD_USER_INPUT naming them. */
 export function assertOneOf<T extends string>(value: string | null | undefined, allowed: readonly T[], argumentName: string): T | null {

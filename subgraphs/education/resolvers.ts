@@ -1,7 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { badUserInput } from '../../common/errors';
-import { assertCommuneCode, assertOneOf } from '../../common/identifiers';
-import { printable } from '../../common/nationalId';
+import { assertCommuneCode, assertOneOf, identifierAssertion } from '../../common/identifiers';
 import type { PageArguments } from '../../common/pagination';
 import { pageRequest, toConnection } from '../../common/pagination';
 import { SCHOOL_LEVELS } from '../../common/vocabulary';
@@ -17,17 +15,6 @@ export interface EducationContext {
 /** What the gateway sends for a citizen: the key only, since identity facts live in population. */
 interface CitizenReference {
   nationalId: string;
-}
-
-/**
- * Given the pattern of an identifier and how to describe it to a client, returns a check that passes a
- * well-formed value through and throws BAD_USER_INPUT naming the expected form for anything else.
- */
-function identifierAssertion(pattern: RegExp, identifier: string, expectedForm: string, defaultArgumentName: string) {
-  return (value: string, argumentName = defaultArgumentName): string => {
-    if (!pattern.test(value)) throw badUserInput(`Malformed ${identifier} "${printable(value)}": expected ${expectedForm}`, argumentName);
-    return value;
-  };
 }
 
 /** Given a school code argument, returns it or throws BAD_USER_INPUT; Thanh Hóa's codes start with its province code 38. */

@@ -1,7 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { badUserInput } from '../../common/errors';
-import { assertCommuneCode, assertOneOf } from '../../common/identifiers';
-import { printable } from '../../common/nationalId';
+import { assertCommuneCode, assertOneOf, identifierAssertion } from '../../common/identifiers';
 import type { PageArguments } from '../../common/pagination';
 import { pageRequest, toConnection } from '../../common/pagination';
 import { LAND_USE_PURPOSE_CODES, LAND_USE_PURPOSES } from '../../common/vocabulary';
@@ -20,7 +19,13 @@ interface CitizenReference {
   nationalId: string;
 }
 
-const CERTIFICATE_SERIAL = /^[A-Z]{2} \d{6,8}$/;
+/** Given a certificate serial argument, returns it or throws BAD_USER_INPUT naming the expected form. */
+const assertCertificateSerial = identifierAssertion(
+  /^[A-Z]{2} \d{6,8}$/,
+  'certificate serial',
+  'two upper-case letters, a space and 6 to 8 digits, such as "CS 01234567"',
+  'serial',
+);
 const PARCEL_ID = /^[1-9]\d{0,9}$/;
 
 /** Given a map sheet or parcel number, returns it if it is a positive integer, or throws BAD_USER_INPUT. */
@@ -65,15 +70,8 @@ export const landResolvers: GraphQLResolverMap<LandContext> = {
       return toConnection('landParcelsByCommune', rows, page.size, (row) => [row.id]);
     },
 
-    landUseCertificate: (_source, args: { serial: string }, { loaders }) => {
-      if (!CERTIFICATE_SERIAL.test(args.serial)) {
-        throw badUserInput(
-          `Malformed certificate serial "${printable(args.serial)}": expected two upper-case letters, a space and 6 to 8 digits, such as "CS 01234567"`,
-          'serial',
-        );
-      }
-      return loaders.certificateBySerial.load(args.serial);
-    },
+    landUseCertificate: (_source, args: { serial: string }, { loaders }) =>
+      loaders.certificateBySerial.load(assertCertificateSerial(args.serial)),
   },
 
   Citizen: {

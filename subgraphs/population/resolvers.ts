@@ -1,5 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { assertCommuneCode, assertOneOf, assertUnitCode } from '../../common/identifiers';
+import { assertCommuneCode, assertOneOf, assertUnitCode, identifierAssertion } from '../../common/identifiers';
 import { assertNationalId } from '../../common/nationalId';
 import { badUserInput } from '../../common/errors';
 import type { PageArguments } from '../../common/pagination';
@@ -16,7 +16,7 @@ export interface PopulationContext {
 }
 
 const CITIZEN_STATUSES = ['ALIVE', 'DECEASED'] as const;
-const HOUSEHOLD_CODE = /^[A-Z0-9-]{1,20}$/;
+const assertHouseholdCode = identifierAssertion(/^[A-Z0-9-]{1,20}$/, 'household code', 'up to 20 upper-case letters, digits or -', 'code');
 const MIN_NAME_PREFIX = 2;
 const MAX_NAME_PREFIX = 120;
 
@@ -47,10 +47,7 @@ export const populationResolvers: GraphQLResolverMap<PopulationContext> = {
 
     administrativeUnit: (_source, args: { code: string }, { loaders }) => loaders.unitByCode.load(assertUnitCode(args.code)),
 
-    household: (_source, args: { code: string }, { loaders }) => {
-      if (!HOUSEHOLD_CODE.test(args.code)) throw badUserInput('Malformed household code: expected up to 20 letters, digits or -', 'code');
-      return loaders.householdByCode.load(args.code);
-    },
+    household: (_source, args: { code: string }, { loaders }) => loaders.householdByCode.load(assertHouseholdCode(args.code)),
   },
 
   Citizen: {
