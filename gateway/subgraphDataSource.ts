@@ -37,7 +37,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource {
       return await super.process(request);
     } catch (error) {
       this.options.onFailure(this.options.name, error);
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      // The abort arrives as a DOMException, which is not an Error instance in every realm: read its name.
+      const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
       throw new GraphQLError(
         timedOut
           ? `The ${this.options.name} subgraph did not answer within ${this.options.timeoutMs} ms`

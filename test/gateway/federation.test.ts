@@ -126,10 +126,15 @@ describe('federated gateway', () => {
       expect(response.data!.citizensByNamePrefix.nodes).toHaveLength(first);
       return bySector((sector) => counters[sector].count);
     };
+    // One statement per batch function the query reaches in each subgraph. A lookup that two lists feed
+    // (schools of enrolments and of diplomas) may run as one batch or two, as the lists' queries finish.
+    const batchFunctions = { population: 4, land: 3, health: 4, education: 4 };
     const small = await statementsFor(4);
     const large = await statementsFor(60);
-    for (const sector of SECTORS) expect(small[sector]).toBeGreaterThan(0);
-    expect(large).toEqual(small);
+    for (const sector of SECTORS) {
+      expect(small[sector]).toBeGreaterThanOrEqual(3);
+      expect(large[sector]).toBeLessThanOrEqual(batchFunctions[sector]);
+    }
   });
 
   it.each([
