@@ -6,12 +6,12 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { Knex } from 'knex';
 import type { Sector } from './config';
 import { maskError } from './errors';
+import { startHttpServer } from './httpServer';
 import { getLogger } from './logger';
 import { subgraphDocument } from '../schema/load';
 
@@ -56,11 +56,12 @@ export async function startSubgraphServer<Context extends BaseContext>(
       ApolloServerPluginUsageReportingDisabled(),
     ],
   });
-  const { url } = await startStandaloneServer(server, {
-    listen: { port: options.port ?? 0, host: options.host ?? '127.0.0.1' },
-    context: async () => definition.createContext(options.db),
-  });
-  const graphqlUrl = new URL('graphql', url).toString();
-  logger.info({ url: graphqlUrl }, 'subgraph listening');
-  return { url: graphqlUrl, stop: () => server.stop() };
+  const handle = await startHttpServer(
+    [{ path: '/graphql', server, context: async () => definition.createContext(options.db) }],
+    { port: options.port ?? 0, host: options.host ?? '127.0.0.1' },
+    logger,
+  );
+  const url = new URL('graphql', handle.baseUrl).toString();
+  logger.info({ url }, 'subgraph listening');
+  return { url, stop: handle.stop };
 }

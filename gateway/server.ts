@@ -6,9 +6,9 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import { startStandaloneServer } from '@apollo/server/standalone';
 import type { Sector } from '../common/config';
 import { maskError } from '../common/errors';
+import { startHttpServer } from '../common/httpServer';
 import { getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
 import { SUPERGRAPH_PATH } from '../schema/load';
@@ -54,8 +54,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       ApolloServerPluginUsageReportingDisabled(),
     ],
   });
-  const { url } = await startStandaloneServer(server, { listen: { port: options.port ?? 0, host: options.host ?? '127.0.0.1' } });
-  const graphqlUrl = new URL('graphql', url).toString();
-  logger.info({ url: graphqlUrl }, 'gateway listening');
-  return { url: graphqlUrl, stop: () => server.stop() };
+  const handle = await startHttpServer(
+    [{ path: '/graphql', server, context: async () => ({}) }],
+    { port: options.port ?? 0, host: options.host ?? '127.0.0.1' },
+    logger,
+  );
+  const url = new URL('graphql', handle.baseUrl).toString();
+  logger.info({ url }, 'gateway listening');
+  return { url, stop: handle.stop };
 }

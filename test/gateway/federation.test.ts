@@ -157,6 +157,20 @@ describe('federated gateway', () => {
     expect(response.data).toEqual({ citizen: null });
   });
 
+  it.each([
+    ['malformed JSON', '/graphql', '{bad json', 400, 'BAD_REQUEST'],
+    ['an empty body', '/graphql', '', 400, 'BAD_REQUEST'],
+    ['an unknown path', '/elsewhere', '{}', 404, 'NOT_FOUND'],
+    ['a body over 1 MiB', '/graphql', JSON.stringify({ query: `{ __typename } #${'x'.repeat(1024 * 1024)}` }), 413, 'PAYLOAD_TOO_LARGE'],
+  ])('answers %s with a JSON error and a stable code, never HTML or a stack', async (_case, path, body, status, code) => {
+    const response = await fetch(new URL(path, gatewayUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toMatch(/application\/json/);
+    const text = await response.text();
+    expect(JSON.parse(text).errors[0].extensions.code).toBe(code);
+    expect(text).not.toMatch(/at .*\(|node_modules|SyntaxError/);
+  });
+
   it('refuses batched HTTP requests', async () => {
     const response = await fetch(gatewayUrl, {
       method: 'POST',
