@@ -29,8 +29,17 @@ export interface SubgraphConfig {
   url: string;
 }
 
+/** Bounds on what one operation may ask of the gateway (graphql-armor). */
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+}
+
 export interface Config {
   production: boolean;
+  queryLimits: QueryLimits;
   host: string;
   gatewayPort: number;
   subgraphTimeoutMs: number;
@@ -113,6 +122,12 @@ export function loadConfig(environment: Environment = process.env): Config {
 
   const config: Config = {
     production: read('NODE_ENV') === 'production',
+    queryLimits: {
+      maxDepth: integer('QUERY_MAX_DEPTH', 12, 1, 100),
+      maxAliases: integer('QUERY_MAX_ALIASES', 30, 1, 1000),
+      maxTokens: integer('QUERY_MAX_TOKENS', 5000, 10, 1000000),
+      maxCost: integer('QUERY_MAX_COST', 20000, 1, 100000000),
+    },
     host,
     gatewayPort,
     subgraphTimeoutMs: integer('SUBGRAPH_TIMEOUT_MS', 5000, 1, 600000),

@@ -6,15 +6,17 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import type { Sector } from '../common/config';
+import type { QueryLimits, Sector } from '../common/config';
 import { maskError } from '../common/errors';
 import { startHttpServer } from '../common/httpServer';
 import { getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
 import { SUPERGRAPH_PATH } from '../schema/load';
+import { queryLimitProtection } from './queryLimits';
 import { SubgraphDataSource } from './subgraphDataSource';
 
 export interface GatewayOptions {
+  queryLimits: QueryLimits;
   /** Where each subgraph answers; overrides the URLs recorded in the supergraph. */
   subgraphUrls: Record<Sector, string>;
   subgraphTimeoutMs: number;
@@ -42,13 +44,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         onFailure: (subgraph, cause) => logger.warn({ subgraph, err: cause }, 'subgraph call failed'),
       }),
   });
+  const limits = queryLimitProtection(options.queryLimits);
   const server = new ApolloServer({
     gateway,
+    validationRules: limits.validationRules,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     stopOnTerminationSignals: false,
     formatError: (formatted, error) => maskError(formatted, error, 'gateway', (cause) => logger.error({ err: cause }, 'request failed')),
     plugins: [
+      ...limits.plugins,
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

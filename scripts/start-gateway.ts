@@ -9,6 +9,7 @@ async function main(): Promise<void> {
     host: config.host,
     port: config.gatewayPort,
     subgraphTimeoutMs: config.subgraphTimeoutMs,
+    queryLimits: config.queryLimits,
     subgraphUrls: bySector((sector) => config.subgraphs[sector].url),
   });
   process.stdout.write(`Gateway ready at ${gateway.url}\n`);

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       gatewayPort: config.gatewayPort,
       subgraphPorts: bySector((sector) => config.subgraphs[sector].port),
       subgraphTimeoutMs: config.subgraphTimeoutMs,
+      queryLimits: config.queryLimits,
     });
     for (const sector of SECTORS) process.stderr.write(`  ${sector} subgraph: ${platform.subgraphs[sector].url}\n`);
     process.stdout.write(`Gateway ready at ${platform.gateway.url}\n`);

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Config, Sector } from '../common/config';
+import type { Config, QueryLimits, Sector } from '../common/config';
 import { SECTORS, bySector } from '../common/config';
 import type { RunningServer } from '../common/subgraphServer';
 import { connect, ensureDatabases } from '../db/connection';
@@ -40,6 +40,7 @@ export interface PlatformOptions {
   /** The port of each subgraph; 0 picks a free one. */
   subgraphPorts: Record<Sector, number>;
   subgraphTimeoutMs: number;
+  queryLimits: QueryLimits;
 }
 
 /**
@@ -58,6 +59,7 @@ export async function startPlatform(databases: SectorDatabases, options: Platfor
       host: options.host,
       port: options.gatewayPort,
       subgraphTimeoutMs: options.subgraphTimeoutMs,
+      queryLimits: options.queryLimits,
       subgraphUrls: bySector((sector) => subgraphs[sector].url),
     });
     return {

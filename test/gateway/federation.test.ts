@@ -1,5 +1,6 @@
+import { getIntrospectionQuery } from 'graphql';
 import type { Sector } from '../../common/config';
-import { SECTORS, bySector } from '../../common/config';
+import { SECTORS, bySector, loadConfig } from '../../common/config';
 import type { RunningServer } from '../../common/subgraphServer';
 import { connect } from '../../db/connection';
 import { startGateway } from '../../gateway/server';
@@ -171,6 +172,24 @@ describe('federated gateway', () => {
     expect(text).not.toMatch(/at .*\(|node_modules|SyntaxError/);
   });
 
+  it.each([
+    ['too deep', `{ citizen(nationalId: "038085001234") { householdMembership { household { members { citizen { householdMembership { household { members { citizen { householdMembership { household { members { citizen { fullName } } } } } } } } } } } } }`],
+    ['too many aliases', `{ ${Array.from({ length: 40 }, (_, index) => `a${index}: citizen(nationalId: "038085001234") { fullName }`).join(' ')} }`],
+  ])('refuses an operation %s before calling any subgraph', async (_case, query) => {
+    const counters = bySector((sector) => countStatements(seeded.databases.databases[sector]));
+    const response = await postGraphQL(gatewayUrl, query);
+    expect(errorCodes(response)).toContain('GRAPHQL_VALIDATION_FAILED');
+    expect(response.data).toBeUndefined();
+    expect(SECTORS.map((sector) => counters[sector].count)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('answers the standard introspection query that explorers send', async () => {
+    const response = await postGraphQL(gatewayUrl, getIntrospectionQuery());
+    expect(response.errors).toBeUndefined();
+    const queryType = response.data!.__schema.types.find((type: { name: string }) => type.name === 'Query');
+    expect(queryType.fields.map((field: { name: string }) => field.name)).toEqual(expect.arrayContaining(['citizen', 'landParcel', 'healthFacility', 'school']));
+  });
+
   it('refuses batched HTTP requests', async () => {
     const response = await fetch(gatewayUrl, {
       method: 'POST',
@@ -191,6 +210,7 @@ describe('federated gateway', () => {
     async function gatewayWith(overrides: Partial<Record<Sector, string>>, subgraphTimeoutMs = 5000): Promise<string> {
       const gateway = await startGateway({
         subgraphTimeoutMs,
+        queryLimits: loadConfig({}).queryLimits,
         subgraphUrls: bySector((sector) => overrides[sector] ?? seeded.platform.subgraphs[sector].url),
       });
       running.push(gateway);

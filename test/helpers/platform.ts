@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bySector } from '../../common/config';
+import { bySector, loadConfig } from '../../common/config';
 import { seedAll } from '../../db/seed';
 import type { RunningPlatform } from '../../system/platform';
 import { startPlatform } from '../../system/platform';
@@ -23,6 +23,7 @@ export async function startSeededPlatform(citizens: number, randomSeed = 7): Pro
       gatewayPort: 0,
       subgraphPorts: bySector(() => 0),
       subgraphTimeoutMs: 5000,
+      queryLimits: loadConfig({}).queryLimits,
     });
     return {
       databases,
