@@ -54,6 +54,21 @@ export const healthResolvers: GraphQLResolverMap<HealthContext> = {
       cardInForce(await loaders.cardsByHolderId.load(citizen.nationalId), today),
     vaccinations: (citizen: CitizenReference, _args, { loaders }: HealthContext) => loaders.vaccinationsByPersonId.load(citizen.nationalId),
     encounters: (citizen: CitizenReference, _args, { loaders }: HealthContext) => loaders.encountersByPatientId.load(citizen.nationalId),
+    healthEvents: async (citizen: CitizenReference, _args, { loaders }: HealthContext) => {
+      const [vaccinations, encounters] = await Promise.all([
+        loaders.vaccinationsByPersonId.load(citizen.nationalId),
+        loaders.encountersByPatientId.load(citizen.nationalId),
+      ]);
+      const events: Array<{ date: string; event: VaccinationRow | EncounterRow }> = [
+        ...vaccinations.map((event) => ({ date: event.vaccinated_on, event })),
+        ...encounters.map((event) => ({ date: event.encounter_date, event })),
+      ];
+      return events.sort((a, b) => b.date.localeCompare(a.date)).map(({ event }) => event);
+    },
+  },
+
+  HealthEvent: {
+    __resolveType: (event: VaccinationRow | EncounterRow) => ('icd10_code' in event ? 'Encounter' : 'Vaccination'),
   },
 
   HealthFacility: {

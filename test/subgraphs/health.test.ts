@@ -149,6 +149,24 @@ describe('health subgraph', () => {
     ]);
   });
 
+  it('merges vaccinations and encounters into one timeline of the HealthEvent interface, most recent first', async () => {
+    const response = await postGraphQL(server.url, `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on Citizen { healthEvents { __typename date facility { code } ... on Encounter { diagnosisCode } ... on Vaccination { vaccine } } } } }`,
+      { representations: citizenReferences([0, WITHOUT_RECORDS]) });
+    expect(response.errors).toBeUndefined();
+    expect(response.data?._entities).toEqual([
+      {
+        healthEvents: [
+          { __typename: 'Encounter', date: '2025-01-20', facility: { code: '38002' }, diagnosisCode: 'K35.8' },
+          { __typename: 'Encounter', date: '2024-05-02', facility: { code: '38001' }, diagnosisCode: 'J18.9' },
+          { __typename: 'Vaccination', date: '2020-02-10', facility: { code: '38010' }, vaccine: 'Viêm gan B' },
+          { __typename: 'Vaccination', date: '2020-01-10', facility: { code: '38010' }, vaccine: 'Viêm gan B' },
+        ],
+      },
+      { healthEvents: [] },
+    ]);
+  });
+
   it('resolves facility references by code, unknown ones to null', async () => {
     const response = await postGraphQL(server.url, 'query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on HealthFacility { code name } } }', {
       representations: [{ __typename: 'HealthFacility', code: '38101' }, { __typename: 'HealthFacility', code: '38999' }],
