@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
 /** The four sector databases, each owned by one agency and wrapped by one subgraph. */
@@ -7,6 +8,24 @@ export type Sector = (typeof SECTORS)[number];
 /** Given a function of a sector, returns its value for every sector. */
 export function bySector<T>(valueOf: (sector: Sector) => T): Record<Sector, T> {
   return Object.fromEntries(SECTORS.map((sector) => [sector, valueOf(sector)])) as Record<Sector, T>;
+}
+
+/** Every database the platform keeps: the four sectors' and the gateway's own (policy, audit). */
+export const DATABASES = [...SECTORS, 'gateway'] as const;
+export type DatabaseName = (typeof DATABASES)[number];
+
+/** How the gateway answers an operation that touches a field the caller may not read. */
+export type PolicyMode = 'deny' | 'filter';
+
+/** Where agency JWTs come from: the province's identity provider. */
+export interface JwtConfig {
+  issuer: string;
+  audience: string;
+  /** The claim that carries the agency code. */
+  agencyClaim: string;
+  /** The identity provider's JWKS, by URL or, inside a closed network, as a local file. */
+  jwksUrl: string | null;
+  jwksFile: string | null;
 }
 
 /** Default ports: the gateway on 4000, the subgraphs on 4001..4004 in SECTORS order. */
@@ -20,7 +39,7 @@ export type DatabaseConfig =
       port: number;
       user: string;
       password: string;
-      databases: Record<Sector, string>;
+      databases: Record<DatabaseName, string>;
       poolMax: number;
     };
 
@@ -46,6 +65,10 @@ export interface Config {
   subgraphs: Record<Sector, SubgraphConfig>;
   database: DatabaseConfig;
   logLevel: string;
+  /** The key the gateway signs each subgraph call's access context with, and the subgraphs verify. */
+  signingKey: Buffer;
+  policy: { mode: PolicyMode; refreshMs: number };
+  jwt: JwtConfig | null;
   seed: { citizens: number; randomSeed: number };
 }
 
@@ -95,15 +118,15 @@ export function loadConfig(environment: Environment = process.env): Config {
   let database: DatabaseConfig;
   const mysqlHost = read('MYSQL_HOST');
   if (mysqlHost !== undefined) {
-    const databases = {} as Record<Sector, string>;
-    for (const sector of SECTORS) {
-      const name = `MYSQL_DATABASE_${sector.toUpperCase()}`;
-      const value = read(name) ?? `dsp_${sector}`;
+    const databases = {} as Record<DatabaseName, string>;
+    for (const store of DATABASES) {
+      const name = `MYSQL_DATABASE_${store.toUpperCase()}`;
+      const value = read(name) ?? `dsp_${store}`;
       if (!MYSQL_DATABASE_NAME.test(value)) problems.push(`${name} may hold only letters, digits and _, got "${value}"`);
-      databases[sector] = value;
+      databases[store] = value;
     }
     const distinct = new Set(Object.values(databases));
-    if (distinct.size !== SECTORS.length) problems.push('each sector needs its own MySQL database: MYSQL_DATABASE_* must differ');
+    if (distinct.size !== DATABASES.length) problems.push('each sector and the gateway need their own MySQL database: MYSQL_DATABASE_* must differ');
     database = {
       engine: 'mysql',
       host: mysqlHost,
@@ -120,8 +143,35 @@ export function loadConfig(environment: Environment = process.env): Config {
   const logLevel = read('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
 
+  const production = read('NODE_ENV') === 'production';
+  const rawSigningKey = read('SUBGRAPH_SIGNING_KEY');
+  let signingKey: Buffer;
+  if (rawSigningKey !== undefined) {
+    if (rawSigningKey.length < 32) problems.push('SUBGRAPH_SIGNING_KEY must have at least 32 characters');
+    signingKey = Buffer.from(rawSigningKey, 'utf8');
+  } else {
+    if (production) problems.push('SUBGRAPH_SIGNING_KEY is required in production: the gateway and every subgraph must share it');
+    // One process runs everything in development: a fresh key per process is shared by all of it.
+    signingKey = randomBytes(32);
+  }
+  const policyMode = read('POLICY_MODE') ?? 'deny';
+  if (policyMode !== 'deny' && policyMode !== 'filter') problems.push(`POLICY_MODE must be deny or filter, got "${policyMode}"`);
+  const jwtIssuer = read('JWT_ISSUER');
+  let jwt: JwtConfig | null = null;
+  if (jwtIssuer !== undefined) {
+    const jwksUrl = read('JWT_JWKS_URL') ?? null;
+    const jwksFile = read('JWT_JWKS_FILE') ?? null;
+    if ((jwksUrl === null) === (jwksFile === null)) problems.push('with JWT_ISSUER set, give exactly one of JWT_JWKS_URL and JWT_JWKS_FILE');
+    const audience = read('JWT_AUDIENCE');
+    if (audience === undefined) problems.push('with JWT_ISSUER set, JWT_AUDIENCE is required');
+    jwt = { issuer: jwtIssuer, audience: audience ?? '', agencyClaim: read('JWT_AGENCY_CLAIM') ?? 'agency_code', jwksUrl, jwksFile };
+  }
+
   const config: Config = {
-    production: read('NODE_ENV') === 'production',
+    production,
+    signingKey,
+    policy: { mode: policyMode as PolicyMode, refreshMs: integer('POLICY_REFRESH_MS', 1000, 100, 5000) },
+    jwt,
     queryLimits: {
       maxDepth: integer('QUERY_MAX_DEPTH', 12, 1, 100),
       maxAliases: integer('QUERY_MAX_ALIASES', 30, 1, 1000),

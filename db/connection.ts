@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knex from 'knex';
 import type { Knex } from 'knex';
-import type { DatabaseConfig, Sector } from '../common/config';
+import type { DatabaseConfig, DatabaseName } from '../common/config';
 import { getLogger } from '../common/logger';
 
 /** Given the database configuration and a sector, returns the knex options for that sector's database. */
-export function knexOptions(database: DatabaseConfig, sector: Sector): Knex.Config {
+export function knexOptions(database: DatabaseConfig, sector: DatabaseName): Knex.Config {
   const logger = getLogger(`db:${sector}`);
   // knex logs to the console by default, stack traces included; the process logger keeps one format.
   const firstLine = (message: unknown) => String(message).split('\n', 1)[0];
@@ -59,7 +59,7 @@ export function knexOptions(database: DatabaseConfig, sector: Sector): Knex.Conf
  * Given the database configuration, makes sure every sector's database can be opened: creates the
  * SQLite data directory, or the MySQL databases (utf8mb4) when they do not exist yet.
  */
-export async function ensureDatabases(database: DatabaseConfig, sectors: readonly Sector[]): Promise<void> {
+export async function ensureDatabases(database: DatabaseConfig, sectors: readonly DatabaseName[]): Promise<void> {
   if (database.engine === 'sqlite') {
     fs.mkdirSync(database.dataDirectory, { recursive: true });
     return;
@@ -79,7 +79,7 @@ export async function ensureDatabases(database: DatabaseConfig, sectors: readonl
 }
 
 /** Given the database configuration and a sector, returns a knex instance on that sector's database. */
-export function connect(database: DatabaseConfig, sector: Sector): Knex {
+export function connect(database: DatabaseConfig, sector: DatabaseName): Knex {
   return knex(knexOptions(database, sector));
 }
 

@@ -20,9 +20,28 @@ describe('loadConfig', () => {
       port: 3307,
       user: 'root',
       password: 's3cret',
-      databases: { population: 'dsp_population', land: 'land_prod', health: 'dsp_health', education: 'dsp_education' },
+      databases: { population: 'dsp_population', land: 'land_prod', health: 'dsp_health', education: 'dsp_education', gateway: 'dsp_gateway' },
       poolMax: 10,
     });
+  });
+
+  it('generates a signing key in development and requires one in production', () => {
+    expect(loadConfig({}).signingKey).toHaveLength(32);
+    expect(loadConfig({ SUBGRAPH_SIGNING_KEY: 'k'.repeat(40) }).signingKey.toString()).toBe('k'.repeat(40));
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SUBGRAPH_SIGNING_KEY is required in production/);
+    expect(() => loadConfig({ SUBGRAPH_SIGNING_KEY: 'short' })).toThrow(/at least 32 characters/);
+  });
+
+  it('reads the identity provider settings only as a whole', () => {
+    expect(loadConfig({}).jwt).toBeNull();
+    expect(loadConfig({ JWT_ISSUER: 'https://idp.thanhhoa.gov.vn', JWT_AUDIENCE: 'dsp', JWT_JWKS_FILE: '/etc/dsp/jwks.json' }).jwt).toEqual({
+      issuer: 'https://idp.thanhhoa.gov.vn',
+      audience: 'dsp',
+      agencyClaim: 'agency_code',
+      jwksUrl: null,
+      jwksFile: '/etc/dsp/jwks.json',
+    });
+    expect(() => loadConfig({ JWT_ISSUER: 'https://idp' })).toThrow(/exactly one of JWT_JWKS_URL and JWT_JWKS_FILE[\s\S]*JWT_AUDIENCE is required/);
   });
 
   it('lists every bad value at once', () => {
@@ -34,7 +53,7 @@ describe('loadConfig', () => {
       expect((error as ConfigError).problems).toEqual([
         'PORT must be a whole number from 0 to 65535, got "eighty"',
         'LAND_URL must be an http(s) URL, got "ftp://x"',
-        'each sector needs its own MySQL database: MYSQL_DATABASE_* must differ',
+        'each sector and the gateway need their own MySQL database: MYSQL_DATABASE_* must differ',
         'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
         'SUBGRAPH_TIMEOUT_MS must be a whole number from 1 to 600000, got "0"',
       ]);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { DatabaseConfig, Sector } from '../../common/config';
-import { SECTORS, bySector, loadConfig } from '../../common/config';
+import { DATABASES, SECTORS, bySector, loadConfig } from '../../common/config';
 import { connect, ensureDatabases } from '../../db/connection';
 import { migrateLatest } from '../../db/migrate';
 
@@ -14,7 +14,7 @@ export interface TestDatabases {
 }
 
 /**
- * Returns four fresh, migrated sector databases for one test file: SQLite files in a temporary
+ * Returns four fresh, migrated sector databases (and an empty one for the gateway's own store) for one test file: SQLite files in a temporary
  * directory by default, or, when MYSQL_HOST is set, MySQL databases with a unique prefix that are
  * dropped again by destroy().
  */
@@ -23,9 +23,9 @@ export async function createTestDatabases(): Promise<TestDatabases> {
   const unique = `t${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const config: DatabaseConfig =
     base.engine === 'mysql'
-      ? { ...base, databases: bySector((sector) => `dsp_${unique}_${sector}`) }
+      ? { ...base, databases: { ...bySector((sector) => `dsp_${unique}_${sector}`), gateway: `dsp_${unique}_gateway` } }
       : base;
-  await ensureDatabases(config, SECTORS);
+  await ensureDatabases(config, DATABASES);
   const databases = bySector((sector) => connect(config, sector));
   for (const sector of SECTORS) await migrateLatest(databases[sector], sector);
   return {
@@ -36,7 +36,7 @@ export async function createTestDatabases(): Promise<TestDatabases> {
       if (config.engine === 'mysql') {
         const admin = connect({ ...config, databases: { ...config.databases, population: 'information_schema' } }, 'population');
         try {
-          for (const sector of SECTORS) await admin.raw('DROP DATABASE IF EXISTS ??', [config.databases[sector]]);
+          for (const name of DATABASES) await admin.raw('DROP DATABASE IF EXISTS ??', [config.databases[name]]);
         } finally {
           await admin.destroy();
         }

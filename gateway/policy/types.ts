@@ -1,0 +1,154 @@
+import type { Sector } from '../../common/config';
+
+/** Sharing class of a data item (Law on Data 2024, Art. 13). */
+export const SHARING_CLASSES = ['OPEN', 'SHARED', 'INTERNAL'] as const;
+export type SharingClass = (typeof SHARING_CLASSES)[number];
+
+/** Personal-data level of a data item (Decree 13/2023): none, basic or sensitive personal data. */
+export const PERSONAL_DATA_LEVELS = ['NONE', 'BASIC', 'SENSITIVE'] as const;
+export type PersonalDataLevel = (typeof PERSONAL_DATA_LEVELS)[number];
+
+export interface Classification {
+  sharing: SharingClass;
+  personal: PersonalDataLevel;
+}
+
+/** A field of the API schema, written "Type.field" (a schema coordinate). */
+export type FieldCoordinate = string;
+
+/** What the schema says of one field: its classification and the sector (subgraph) that produces it. */
+export interface FieldFacts {
+  coordinate: FieldCoordinate;
+  classification: Classification;
+  /** The subgraph that resolves the field; for a field several subgraphs can resolve (keys, shareable), the first. */
+  owner: Sector;
+}
+
+/** Every field of the API schema with its facts, derived once from the supergraph. */
+export interface SchemaCatalog {
+  fields: ReadonlyMap<FieldCoordinate, FieldFacts>;
+}
+
+/** Ways a grant may disclose a value partially. */
+export const MASK_KINDS = [
+  /** 038*******12: the province code and the last two digits of a national ID. */
+  'PARTIAL_ID',
+  /** 1985: the year of a date. */
+  'YEAR_ONLY',
+  /** Nguyễn V. A.: the family name and initials. */
+  'INITIALS',
+  /** *** in place of the value. */
+  'REDACTED',
+] as const;
+export type MaskKind = (typeof MASK_KINDS)[number];
+
+/** The purposes of processing an agency may name in X-Purpose. */
+export const PURPOSES = [
+  'LAND_REGISTRATION',
+  'MEDICAL_TREATMENT',
+  'HEALTH_INSURANCE',
+  'PUBLIC_SERVICE',
+  'EDUCATION_ADMISSION',
+  'SOCIAL_SUPPORT',
+  'INVESTIGATION',
+  'STATISTICS',
+] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+export type GrantTarget =
+  | { kind: 'FIELD'; coordinate: FieldCoordinate }
+  | { kind: 'TYPE'; typeName: string }
+  | { kind: 'CLASSIFICATION'; sharing: SharingClass; personal: PersonalDataLevel };
+
+/** A steward's decision that an agency may read some data, for some purposes, on a legal basis. */
+export interface Grant {
+  id: string;
+  agencyCode: string;
+  target: GrantTarget;
+  purposes: Purpose[];
+  /** The legal document the grant rests on, e.g. "Nghị định 47/2020/NĐ-CP, Điều 12". Required. */
+  legalBasis: string;
+  /** Commune codes whose rows the agency may see through this grant; null for the whole province. */
+  scopeUnitCodes: string[] | null;
+  /** Fields disclosed only partially through this grant. */
+  masks: Array<{ coordinate: FieldCoordinate; mask: MaskKind }>;
+  /** ISO timestamps; validTo null means until revoked. */
+  validFrom: string;
+  validTo: string | null;
+  revokedAt: string | null;
+}
+
+export interface Agency {
+  /** Electronic agency code in the style of the national agency identifier, e.g. "H56.20". */
+  code: string;
+  name: string;
+  /** The sector database the agency owns, if any: it always reads its own sector's data in full. */
+  sector: Sector | null;
+  /** The administrative units the agency serves. */
+  unitCodes: string[];
+  /** Stewards manage agencies, credentials and grants. */
+  steward: boolean;
+}
+
+/** Who is calling, once the credential has been checked. */
+export type Principal =
+  | { kind: 'ANONYMOUS' }
+  | { kind: 'AGENCY'; agency: Agency; credentialId: string; userId: string | null };
+
+/** Everything a decision depends on besides the request: a consistent view of the policy store. */
+export interface PolicySnapshot {
+  /** Increases with every change to agencies, credentials or grants. */
+  version: number;
+  agencies: ReadonlyMap<string, Agency>;
+  /** Grants by agency code, revoked ones excluded. */
+  grantsByAgency: ReadonlyMap<string, Grant[]>;
+}
+
+export interface DecisionInput {
+  principal: Principal;
+  purpose: Purpose | null;
+  /** The fields the operation can touch, from collectFields. */
+  fields: FieldCoordinate[];
+  snapshot: PolicySnapshot;
+  catalog: SchemaCatalog;
+  /** The decision's clock, passed in so that the decision stays a pure function. */
+  now: Date;
+}
+
+export type Effect = 'ALLOW' | 'MASK' | 'DENY';
+
+/** Which rule decided a field. */
+export type Rule =
+  | 'OPEN_DATA'
+  | 'OWN_SECTOR'
+  | 'GRANT'
+  | 'ANONYMOUS_OPEN_ONLY'
+  | 'INTERNAL_OWNER_ONLY'
+  | 'SENSITIVE_NEEDS_FIELD_GRANT'
+  | 'PURPOSE_NOT_GRANTED'
+  | 'DEFAULT_DENY';
+
+export interface FieldDecision {
+  coordinate: FieldCoordinate;
+  effect: Effect;
+  rule: Rule;
+  /** The grant that allowed or masked the field, if one did. */
+  grantId: string | null;
+  /** A sentence a steward can read, in English. */
+  reason: string;
+  mask: MaskKind | null;
+  /** For a denied field that a grant could open: what that grant would have to cover. */
+  neededGrant: string | null;
+}
+
+export interface Decision {
+  /** True when no field is denied. */
+  allowed: boolean;
+  /** True when the operation touches personal data and so must name a purpose. */
+  purposeRequired: boolean;
+  policyVersion: number;
+  purpose: Purpose | null;
+  fields: FieldDecision[];
+  /** Per sector, the commune codes rows must belong to; null where rows are not restricted. */
+  scope: Record<Sector, string[] | null>;
+}
