@@ -1,0 +1,23 @@
+import type { AccessMask } from './accessContext';
+
+/**
+ * Given a value and a mask kind, returns what the caller may see of it:
+ * PARTIAL_ID 038085001234 -> 038*******34; YEAR_ONLY 1985-06-18 -> 1985;
+ * INITIALS Nguyễn Văn An -> Nguyễn V. A.; REDACTED anything -> ***. Null stays null.
+ */
+export function applyMask(value: unknown, mask: AccessMask): unknown {
+  if (value === null || value === undefined) return value;
+  const text = String(value);
+  switch (mask) {
+    case 'PARTIAL_ID':
+      return text.length <= 5 ? '*'.repeat(text.length) : `${text.slice(0, 3)}${'*'.repeat(text.length - 5)}${text.slice(-2)}`;
+    case 'YEAR_ONLY':
+      return /^\d{4}/.test(text) ? text.slice(0, 4) : '***';
+    case 'INITIALS': {
+      const [family, ...rest] = text.split(/\s+/).filter(Boolean);
+      return [family, ...rest.map((part) => `${[...part][0]}.`)].join(' ');
+    }
+    case 'REDACTED':
+      return '***';
+  }
+}
