@@ -1,0 +1,193 @@
+import { Supergraph } from '@apollo/federation-internals';
+import { Kind, isInterfaceType, isObjectType, parse } from 'graphql';
+import type {
+  ConstDirectiveNode,
+  DocumentNode,
+  GraphQLSchema,
+  InterfaceTypeDefinitionNode,
+  InterfaceTypeExtensionNode,
+  ObjectTypeDefinitionNode,
+  ObjectTypeExtensionNode,
+} from 'graphql';
+import type { Sector } from '../../common/config';
+import { SECTORS } from '../../common/config';
+import type { Classification, FieldCoordinate, FieldFacts, PersonalDataLevel, SchemaCatalog, SharingClass } from './types';
+import { PERSONAL_DATA_LEVELS, SHARING_CLASSES } from './types';
+
+/** The directive every subgraph SDL classifies its types and fields with, composed into the supergraph. */
+export const CLASSIFY_DIRECTIVE = 'classify';
+
+/** The subgraph preferred as owner of a field several subgraphs resolve: the one that holds identity facts. */
+const PREFERRED_OWNER: Sector = 'population';
+
+type FieldedTypeNode = ObjectTypeDefinitionNode | ObjectTypeExtensionNode | InterfaceTypeDefinitionNode | InterfaceTypeExtensionNode;
+
+const FIELDED_KINDS: ReadonlySet<string> = new Set([
+  Kind.OBJECT_TYPE_DEFINITION,
+  Kind.OBJECT_TYPE_EXTENSION,
+  Kind.INTERFACE_TYPE_DEFINITION,
+  Kind.INTERFACE_TYPE_EXTENSION,
+]);
+
+/** Given a supergraph SDL, returns the schema clients see: no join or link machinery, no inaccessible element. */
+export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
+  return Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+}
+
+/** Given a schema, returns "Type.field" for every field of its object and interface types, root types included, sorted. */
+export function fieldCoordinatesOf(schema: GraphQLSchema): FieldCoordinate[] {
+  return Object.values(schema.getTypeMap())
+    .filter((type) => !type.name.startsWith('__'))
+    .flatMap((type) =>
+      isObjectType(type) || isInterfaceType(type) ? Object.keys(type.getFields()).map((field) => `${type.name}.${field}`) : [],
+    )
+    .sort();
+}
+
+function fieldedTypes(document: DocumentNode): FieldedTypeNode[] {
+  return document.definitions.filter((definition): definition is FieldedTypeNode => FIELDED_KINDS.has(definition.kind));
+}
+
+function directivesNamed(directives: readonly ConstDirectiveNode[] | undefined, name: string): ConstDirectiveNode[] {
+  return (directives ?? []).filter((directive) => directive.name.value === name);
+}
+
+function stringArgument(directive: ConstDirectiveNode, name: string): string | null {
+  const argument = directive.arguments?.find((candidate) => candidate.name.value === name);
+  if (!argument) return null;
+  if (argument.value.kind !== Kind.STRING && argument.value.kind !== Kind.ENUM) {
+    throw new Error(`@${directive.name.value}(${name}:) takes a string, got ${argument.value.kind}`);
+  }
+  return argument.value.value;
+}
+
+function booleanArgument(directive: ConstDirectiveNode, name: string): boolean {
+  const argument = directive.arguments?.find((candidate) => candidate.name.value === name);
+  return argument?.value.kind === Kind.BOOLEAN && argument.value.value;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], what: string, where: string): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new Error(`${where}: @${CLASSIFY_DIRECTIVE} ${what} "${value}" is not one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+/** Given the @classify applications on one element, returns its classification, null when it has none. */
+function classificationOf(directives: readonly ConstDirectiveNode[] | undefined, where: string): Classification | null {
+  const [directive, ...others] = directivesNamed(directives, CLASSIFY_DIRECTIVE);
+  if (!directive) return null;
+  if (others.length > 0) throw new Error(`${where}: @${CLASSIFY_DIRECTIVE} is applied more than once`);
+  const sharing = stringArgument(directive, 'sharing');
+  if (sharing === null) throw new Error(`${where}: @${CLASSIFY_DIRECTIVE} needs a sharing argument`);
+  return {
+    sharing: oneOf<SharingClass>(sharing, SHARING_CLASSES, 'sharing', where),
+    personal: oneOf<PersonalDataLevel>(stringArgument(directive, 'personal') ?? 'NONE', PERSONAL_DATA_LEVELS, 'personal', where),
+  };
+}
+
+/**
+ * Given an SDL document (one subgraph's or the supergraph), returns the classification it declares for each
+ * field: the field's own @classify, else the @classify of its type. Fields with neither are absent.
+ */
+export function declaredClassifications(document: DocumentNode): Map<FieldCoordinate, Classification> {
+  const types = fieldedTypes(document);
+  const typeDefaults = new Map<string, Classification>();
+  for (const type of types) {
+    const classification = classificationOf(type.directives, type.name.value);
+    if (!classification) continue;
+    const earlier = typeDefaults.get(type.name.value);
+    if (earlier && (earlier.sharing !== classification.sharing || earlier.personal !== classification.personal)) {
+      throw new Error(`${type.name.value}: two different type-level @${CLASSIFY_DIRECTIVE} applications`);
+    }
+    typeDefaults.set(type.name.value, classification);
+  }
+  const classifications = new Map<FieldCoordinate, Classification>();
+  for (const type of types) {
+    for (const field of type.fields ?? []) {
+      const coordinate = `${type.name.value}.${field.name.value}`;
+      const classification = classificationOf(field.directives, coordinate) ?? typeDefaults.get(type.name.value);
+      if (classification) classifications.set(coordinate, classification);
+    }
+  }
+  return classifications;
+}
+
+/** Given a supergraph document, returns the sector of each join__Graph enum value (EDUCATION -> education). */
+function sectorsOfGraphs(document: DocumentNode): Map<string, Sector> {
+  const graphEnum = document.definitions.find(
+    (definition) => definition.kind === Kind.ENUM_TYPE_DEFINITION && definition.name.value === 'join__Graph',
+  );
+  if (!graphEnum || graphEnum.kind !== Kind.ENUM_TYPE_DEFINITION) throw new Error('The supergraph has no join__Graph enum');
+  const sectors = new Map<string, Sector>();
+  for (const value of graphEnum.values ?? []) {
+    const [joinGraph] = directivesNamed(value.directives, 'join__graph');
+    const name = joinGraph ? stringArgument(joinGraph, 'name') : null;
+    if (name === null || !(SECTORS as readonly string[]).includes(name)) {
+      throw new Error(`join__Graph.${value.name.value} names no sector (${name ?? 'no name'}): expected one of ${SECTORS.join(', ')}`);
+    }
+    sectors.set(value.name.value, name as Sector);
+  }
+  return sectors;
+}
+
+function graphArgument(directive: ConstDirectiveNode): string | null {
+  const argument = directive.arguments?.find((candidate) => candidate.name.value === 'graph');
+  return argument?.value.kind === Kind.ENUM ? argument.value.value : null;
+}
+
+/**
+ * Given a supergraph document, returns the sector that resolves each field: the graphs of its @join__field
+ * applications (external and overridden ones excluded), else the graphs of its type's @join__type; of several,
+ * population, else the first.
+ */
+function ownersOfFields(document: DocumentNode): Map<FieldCoordinate, Sector> {
+  const sectorOf = sectorsOfGraphs(document);
+  const toSectors = (graphs: Array<string | null>) =>
+    graphs.flatMap((graph) => {
+      const sector = graph === null ? undefined : sectorOf.get(graph);
+      return sector ? [sector] : [];
+    });
+  const owners = new Map<FieldCoordinate, Sector>();
+  for (const type of fieldedTypes(document)) {
+    const typeSectors = toSectors(directivesNamed(type.directives, 'join__type').map(graphArgument));
+    for (const field of type.fields ?? []) {
+      const resolving = directivesNamed(field.directives, 'join__field').filter(
+        (directive) => !booleanArgument(directive, 'external') && !booleanArgument(directive, 'usedOverridden'),
+      );
+      const fieldSectors = toSectors(resolving.map(graphArgument));
+      const sectors = fieldSectors.length > 0 ? fieldSectors : typeSectors;
+      const owner = sectors.includes(PREFERRED_OWNER) ? PREFERRED_OWNER : sectors[0];
+      if (owner) owners.set(`${type.name.value}.${field.name.value}`, owner);
+    }
+  }
+  return owners;
+}
+
+/** Given a supergraph SDL, returns the fields of its API schema that carry no classification, sorted. */
+export function unclassifiedFields(supergraphSdl: string): FieldCoordinate[] {
+  const classifications = declaredClassifications(parse(supergraphSdl));
+  return fieldCoordinatesOf(apiSchemaOf(supergraphSdl)).filter((coordinate) => !classifications.has(coordinate));
+}
+
+/**
+ * Given a supergraph SDL, returns the classification and owner sector of every field of its API schema.
+ * Throws when a field is unclassified or resolved by no known sector: the gateway must not start with a
+ * field whose policy it cannot decide.
+ */
+export function buildCatalog(supergraphSdl: string): SchemaCatalog {
+  const document = parse(supergraphSdl);
+  const classifications = declaredClassifications(document);
+  const owners = ownersOfFields(document);
+  const fields = new Map<FieldCoordinate, FieldFacts>();
+  const problems: string[] = [];
+  for (const coordinate of fieldCoordinatesOf(apiSchemaOf(supergraphSdl))) {
+    const classification = classifications.get(coordinate);
+    const owner = owners.get(coordinate);
+    if (!classification) problems.push(`${coordinate} has no @${CLASSIFY_DIRECTIVE}`);
+    if (!owner) problems.push(`${coordinate} is resolved by no known subgraph`);
+    if (classification && owner) fields.set(coordinate, { coordinate, classification, owner });
+  }
+  if (problems.length > 0) throw new Error(`The supergraph cannot be catalogued:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  return { fields };
+}
