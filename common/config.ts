@@ -58,6 +58,8 @@ export interface QueryLimits {
 
 export interface Config {
   production: boolean;
+  /** Where local files go: the SQLite databases, demo credentials, audit checkpoints. */
+  dataDirectory: string;
   queryLimits: QueryLimits;
   host: string;
   gatewayPort: number;
@@ -115,6 +117,7 @@ export function loadConfig(environment: Environment = process.env): Config {
     subgraphs[sector] = { port, url };
   }
 
+  const dataDirectory = path.resolve(read('DATA_DIR') ?? 'data');
   let database: DatabaseConfig;
   const mysqlHost = read('MYSQL_HOST');
   if (mysqlHost !== undefined) {
@@ -137,7 +140,7 @@ export function loadConfig(environment: Environment = process.env): Config {
       poolMax: integer('MYSQL_POOL_MAX', 10, 1, 500),
     };
   } else {
-    database = { engine: 'sqlite', dataDirectory: path.resolve(read('DATA_DIR') ?? 'data') };
+    database = { engine: 'sqlite', dataDirectory };
   }
 
   const logLevel = read('LOG_LEVEL') ?? 'info';
@@ -169,6 +172,7 @@ export function loadConfig(environment: Environment = process.env): Config {
 
   const config: Config = {
     production,
+    dataDirectory,
     signingKey,
     policy: { mode: policyMode as PolicyMode, refreshMs: integer('POLICY_REFRESH_MS', 1000, 100, 5000) },
     jwt,

@@ -1,5 +1,5 @@
+import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import type { BaseContext } from '@apollo/server';
 import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -8,22 +8,34 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { GraphQLError, Kind, defaultFieldResolver, getNamedType, isObjectType } from 'graphql';
+import type { GraphQLFieldResolver, GraphQLObjectType, GraphQLOutputType, GraphQLSchema } from 'graphql';
 import type { Knex } from 'knex';
+import type { AccessContext, AccessMask } from './accessContext';
+import { ACCESS_CONTEXT_HEADER, NonceRegistry, verifyAccessContext } from './accessContext';
 import type { Sector } from './config';
 import { maskError } from './errors';
 import { startHttpServer } from './httpServer';
 import { getLogger } from './logger';
+import { applyMask } from './masks';
 import { subgraphDocument } from '../schema/load';
 
-/** What a sector contributes: its resolvers and how to make a per-request context from its database. */
-export interface SubgraphDefinition<Context extends BaseContext> {
+/** What every subgraph's per-request context carries: the access context the gateway signed for the request. */
+export interface SubgraphContext {
+  access: AccessContext;
+}
+
+/** What a sector contributes: its resolvers and how to make a per-request context from its database and the caller's access. */
+export interface SubgraphDefinition<Context extends SubgraphContext> {
   sector: Sector;
   resolvers: GraphQLResolverMap<Context>;
-  createContext(db: Knex): Context;
+  createContext(db: Knex, access: AccessContext): Context;
 }
 
 export interface SubgraphServerOptions {
   db: Knex;
+  /** The key shared with the gateway, which signs the access context of every call. */
+  signingKey: Buffer;
   port?: number;
   host?: string;
 }
@@ -33,17 +45,142 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** The code of a request refused because the gateway did not sign it, or signed something else. */
+export const UNAUTHENTICATED = 'UNAUTHENTICATED';
+
+/** The code of a field that is to be masked but whose type cannot carry a masked value. */
+export const MASK_NOT_APPLICABLE = 'MASK_NOT_APPLICABLE';
+
+const MASKS: readonly AccessMask[] = ['PARTIAL_ID', 'YEAR_ONLY', 'INITIALS', 'REDACTED'];
+
+/** Given verified claims, tells whether they hold an access context a subgraph can apply. */
+function isAccessContext(claims: Partial<AccessContext>): claims is AccessContext {
+  const { scope, masks, principal, purpose } = claims;
+  return (
+    typeof principal === 'object' &&
+    principal !== null &&
+    (purpose === null || typeof purpose === 'string') &&
+    (scope === null || (Array.isArray(scope) && scope.every((code) => typeof code === 'string'))) &&
+    typeof masks === 'object' &&
+    masks !== null &&
+    !Array.isArray(masks) &&
+    Object.values(masks).every((mask) => MASKS.includes(mask))
+  );
+}
+
+/** Given why a request is refused, returns the error that answers it with HTTP 401 before anything executes. */
+function refusal(sector: Sector, reason: string): GraphQLError {
+  return new GraphQLError(`The ${sector} subgraph answers only requests signed by the gateway: ${reason}`, {
+    extensions: { code: UNAUTHENTICATED, reason, http: { status: 401 } },
+  });
+}
+
+/**
+ * Given the shared key, the subgraph's sector, an HTTP request with its raw body, the clock and the nonce
+ * registry, returns the access context the gateway signed for exactly this request, or throws
+ * UNAUTHENTICATED (HTTP 401) with the reason. Only POST is served: a GET carries its operation in the URL,
+ * which the signature (bound to the body) does not cover.
+ */
+export function assertSignedAccess(
+  signingKey: Buffer,
+  sector: Sector,
+  request: IncomingMessage,
+  rawBody: string,
+  now: number,
+  nonces: NonceRegistry,
+): AccessContext {
+  if (request.method !== 'POST') throw refusal(sector, `only POST requests are signed, got ${request.method ?? 'none'}`);
+  const header = request.headers[ACCESS_CONTEXT_HEADER];
+  const claims = verifyAccessContext(signingKey, Array.isArray(header) ? header.join(', ') : header, sector, rawBody, now, nonces);
+  if ('error' in claims) throw refusal(sector, claims.error);
+  if (!isAccessContext(claims)) throw refusal(sector, 'the gateway signature carries a malformed access context');
+  return { principal: claims.principal, purpose: claims.purpose, scope: claims.scope, masks: claims.masks };
+}
+
+/** Given an object type, returns the names of the fields its @key directives name. */
+function keyFieldsOf(type: GraphQLObjectType): Set<string> {
+  const names = new Set<string>();
+  for (const node of [type.astNode, ...type.extensionASTNodes]) {
+    for (const directive of node?.directives ?? []) {
+      if (directive.name.value !== 'key') continue;
+      const fields = directive.arguments?.find((argument) => argument.name.value === 'fields')?.value;
+      if (fields?.kind !== Kind.STRING) continue;
+      // A nested key selects into an object: its outer field is the one a join reads.
+      let depth = 0;
+      for (const token of fields.value.match(/[A-Za-z_][A-Za-z0-9_]*|[{}]/g) ?? []) {
+        if (token === '{') depth += 1;
+        else if (token === '}') depth -= 1;
+        else if (depth === 0) names.add(token);
+      }
+    }
+  }
+  return names;
+}
+
+/** Given a field's type, tells whether a masked value (a string) can stand in for its values. */
+function carriesMaskedText(type: GraphQLOutputType): boolean {
+  const named = getNamedType(type);
+  return named.name === 'String' || named.name === 'ID';
+}
+
+/** Given a resolved value of a string (or list of strings) field and a mask, returns the masked value. */
+function maskValue(value: unknown, mask: AccessMask): unknown {
+  return Array.isArray(value) ? value.map((item) => maskValue(item, mask)) : applyMask(value, mask);
+}
+
+/**
+ * Given a subgraph schema, wraps every field resolver so that a field the request's context lists in
+ * access.masks ("Type.field", or "Interface.field" for a field an interface declares) resolves to its
+ * masked value. Key fields are never masked here: the gateway joins entities across subgraphs by the
+ * values of their keys (Citizen.nationalId, LandParcel.id...), so a masked key would join the wrong
+ * entity or none; the gateway masks keys itself in the response it returns. A field whose type cannot
+ * carry a masked string (a number, an enum, an object) fails closed with MASK_NOT_APPLICABLE.
+ */
+export function enforceFieldMasks(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const keys = keyFieldsOf(type);
+    for (const field of Object.values(type.getFields())) {
+      if (keys.has(field.name)) continue;
+      const coordinates = [
+        `${type.name}.${field.name}`,
+        ...type.getInterfaces().filter((face) => field.name in face.getFields()).map((face) => `${face.name}.${field.name}`),
+      ];
+      const maskable = carriesMaskedText(field.type);
+      const resolve: GraphQLFieldResolver<unknown, SubgraphContext> = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source, args, context: SubgraphContext, info) => {
+        const masks = context.access.masks;
+        const coordinate = coordinates.find((name) => masks[name] !== undefined);
+        if (coordinate === undefined) return resolve(source, args, context, info);
+        const mask = masks[coordinate]!;
+        if (!maskable) {
+          throw new GraphQLError(`${coordinate} is disclosed only as ${mask}, which a value of type ${String(field.type)} cannot carry`, {
+            extensions: { code: MASK_NOT_APPLICABLE, coordinate, mask },
+          });
+        }
+        const value: unknown = resolve(source, args, context, info);
+        return value instanceof Promise ? value.then((resolved) => maskValue(resolved, mask)) : maskValue(value, mask);
+      };
+    }
+  }
+  return schema;
+}
+
 /**
  * Given a sector's definition and its database, starts its subgraph over HTTP and returns its URL.
- * Port 0 picks a free port. Inline tracing, stack traces, batching and the CDN landing page are off.
+ * Every request, _service and _entities and introspection included, must carry the access context the
+ * gateway signed for this subgraph and this very body; anything else is refused with HTTP 401 before any
+ * resolver runs or the database is read. Port 0 picks a free port. Inline tracing, stack traces, batching
+ * and the CDN landing page are off.
  */
-export async function startSubgraphServer<Context extends BaseContext>(
+export async function startSubgraphServer<Context extends SubgraphContext>(
   definition: SubgraphDefinition<Context>,
   options: SubgraphServerOptions,
 ): Promise<RunningServer> {
   const logger = getLogger(`subgraph:${definition.sector}`);
+  const schema = buildSubgraphSchema({ typeDefs: subgraphDocument(definition.sector), resolvers: definition.resolvers as GraphQLResolverMap<unknown> });
   const server = new ApolloServer<Context>({
-    schema: buildSubgraphSchema({ typeDefs: subgraphDocument(definition.sector), resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
+    schema: enforceFieldMasks(schema),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     stopOnTerminationSignals: false,
@@ -56,11 +193,19 @@ export async function startSubgraphServer<Context extends BaseContext>(
       ApolloServerPluginUsageReportingDisabled(),
     ],
   });
-  const handle = await startHttpServer(
-    [{ path: '/graphql', server, context: async () => definition.createContext(options.db) }],
-    { port: options.port ?? 0, host: options.host ?? '127.0.0.1' },
-    logger,
-  );
+  // One registry per server: a signed call is accepted once, whichever route or connection replays it.
+  const nonces = new NonceRegistry();
+  const context = async (request: IncomingMessage, rawBody: string): Promise<Context> => {
+    let access: AccessContext;
+    try {
+      access = assertSignedAccess(options.signingKey, definition.sector, request, rawBody, Date.now(), nonces);
+    } catch (error) {
+      logger.warn({ reason: (error as GraphQLError).extensions?.reason, remote: request.socket.remoteAddress }, 'refused a request the gateway did not sign');
+      throw error;
+    }
+    return definition.createContext(options.db, access);
+  };
+  const handle = await startHttpServer([{ path: '/graphql', server, context }], { port: options.port ?? 0, host: options.host ?? '127.0.0.1' }, logger);
   const url = new URL('graphql', handle.baseUrl).toString();
   logger.info({ url }, 'subgraph listening');
   return { url, stop: handle.stop };

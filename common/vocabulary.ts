@@ -25,8 +25,11 @@ export const LAND_USE_PURPOSE_CODES = Object.keys(LAND_USE_PURPOSES) as LandUseP
 export const HOUSEHOLD_RELATIONSHIPS = ['HEAD', 'SPOUSE', 'CHILD', 'PARENT', 'GRANDCHILD', 'SIBLING', 'OTHER'] as const;
 export type HouseholdRelationship = (typeof HOUSEHOLD_RELATIONSHIPS)[number];
 
-/** Levels of the school system; grades 1-5 primary, 6-9 lower secondary, 10-12 upper secondary. */
-export const SCHOOL_LEVELS = ['PRESCHOOL', 'PRIMARY', 'LOWER_SECONDARY', 'UPPER_SECONDARY'] as const;
+/**
+ * Levels of the school system; grades 1-5 primary, 6-9 lower secondary, 10-12 upper secondary; vocational
+ * centres and universities issue the vocational certificates and bachelor's degrees.
+ */
+export const SCHOOL_LEVELS = ['PRESCHOOL', 'PRIMARY', 'LOWER_SECONDARY', 'UPPER_SECONDARY', 'VOCATIONAL', 'HIGHER_EDUCATION'] as const;
 export type SchoolLevel = (typeof SCHOOL_LEVELS)[number];
 
 /** Diplomas and certificates the education database records. */

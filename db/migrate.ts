@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
-import type { Sector } from '../common/config';
+import type { DatabaseName } from '../common/config';
 import { educationMigrations } from './migrations/education';
+import { gatewayMigrations } from './migrations/gateway';
 import { healthMigrations } from './migrations/health';
 import { landMigrations } from './migrations/land';
 import { populationMigrations } from './migrations/population';
@@ -12,11 +13,12 @@ export interface Migration {
   down(db: Knex): Promise<void>;
 }
 
-const MIGRATIONS: Record<Sector, Migration[]> = {
+const MIGRATIONS: Record<DatabaseName, Migration[]> = {
   population: populationMigrations,
   land: landMigrations,
   health: healthMigrations,
   education: educationMigrations,
+  gateway: gatewayMigrations,
 };
 
 /**
@@ -31,17 +33,17 @@ export function migrationSource(migrations: Migration[]): Knex.MigrationSource<M
   };
 }
 
-function migratorConfig(sector: Sector): Knex.MigratorConfig {
+function migratorConfig(sector: DatabaseName): Knex.MigratorConfig {
   return { migrationSource: migrationSource(MIGRATIONS[sector]), tableName: 'knex_migrations' };
 }
 
 /** Given a sector's database, applies every pending migration; returns the names applied. */
-export async function migrateLatest(db: Knex, sector: Sector): Promise<string[]> {
+export async function migrateLatest(db: Knex, sector: DatabaseName): Promise<string[]> {
   const [, applied] = (await db.migrate.latest(migratorConfig(sector))) as [number, string[]];
   return applied;
 }
 
 /** Given a sector's database, rolls every migration back (used by tests and `npm run db:reset`). */
-export async function migrateRollbackAll(db: Knex, sector: Sector): Promise<void> {
+export async function migrateRollbackAll(db: Knex, sector: DatabaseName): Promise<void> {
   await db.migrate.rollback(migratorConfig(sector), true);
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import {
@@ -6,12 +7,20 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import type { QueryLimits, Sector } from '../common/config';
+import type { PolicyMode, QueryLimits, Sector } from '../common/config';
 import { maskError } from '../common/errors';
+import type { GraphQLRoute } from '../common/httpServer';
 import { startHttpServer } from '../common/httpServer';
 import { getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
 import { SUPERGRAPH_PATH } from '../schema/load';
+import type { GatewayContext } from './enforcement/context';
+import { readRequestHeaders } from './enforcement/context';
+import { policyPlugin } from './enforcement/policyPlugin';
+import { buildCatalog } from './policy/catalog';
+import type { Authenticator } from './store/authenticator';
+import { AuthenticationError } from './store/errors';
+import type { StoreSnapshot } from './store/types';
 import { queryLimitProtection } from './queryLimits';
 import { SubgraphDataSource } from './subgraphDataSource';
 
@@ -20,6 +29,17 @@ export interface GatewayOptions {
   /** Where each subgraph answers; overrides the URLs recorded in the supergraph. */
   subgraphUrls: Record<Sector, string>;
   subgraphTimeoutMs: number;
+  /** The key shared with the subgraphs, which refuse any call not signed with it. */
+  signingKey: Buffer;
+  /** Who is calling: API keys and agency tokens, checked against the current policy snapshot. */
+  authenticator: Authenticator;
+  policy: {
+    mode: PolicyMode;
+    /** The policy in force, kept current by a PolicyCache. */
+    current(): StoreSnapshot;
+  };
+  /** More routes on the same server, such as the stewards' /admin API. */
+  extraRoutes?: Array<GraphQLRoute<any>>;
   port?: number;
   host?: string;
   /** The composed supergraph SDL; defaults to the committed schema/supergraph.graphql. */
@@ -27,25 +47,29 @@ export interface GatewayOptions {
 }
 
 /**
- * Given the subgraphs' URLs, starts the federation gateway over the static supergraph and returns its URL.
- * The static supergraph lets the gateway start, and answer for the rest, while a subgraph is down.
+ * Given the subgraphs' URLs, the policy and how to authenticate, starts the federation gateway over the
+ * static supergraph and returns its URL. The static supergraph lets the gateway start, and answer for the
+ * rest, while a subgraph is down; every operation is decided before any subgraph is called.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const logger = getLogger('gateway');
   // @apollo/gateway otherwise sends usage metrics to Apollo's servers, which a closed government network must not do.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const catalog = buildCatalog(supergraphSdl);
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8'),
-    buildService: ({ name, url }) =>
+    supergraphSdl,
+    buildService: ({ name }) =>
       new SubgraphDataSource({
-        name,
-        url: options.subgraphUrls[name as Sector] ?? url ?? '',
+        name: name as Sector,
+        url: options.subgraphUrls[name as Sector],
         timeoutMs: options.subgraphTimeoutMs,
+        signingKey: options.signingKey,
         onFailure: (subgraph, cause) => logger.warn({ subgraph, err: cause }, 'subgraph call failed'),
       }),
   });
   const limits = queryLimitProtection(options.queryLimits);
-  const server = new ApolloServer({
+  const server = new ApolloServer<GatewayContext>({
     gateway,
     validationRules: limits.validationRules,
     includeStacktraceInErrorResponses: false,
@@ -54,13 +78,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     formatError: (formatted, error) => maskError(formatted, error, 'gateway', (cause) => logger.error({ err: cause }, 'request failed')),
     plugins: [
       ...limits.plugins,
+      policyPlugin({ catalog, mode: options.policy.mode, snapshot: () => options.policy.current() }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
     ],
   });
+  const context = async (request: IncomingMessage): Promise<GatewayContext> => {
+    const headers = readRequestHeaders(request);
+    const principal = await options.authenticator.authenticate(request.headers.authorization, options.policy.current());
+    if (principal instanceof AuthenticationError) throw principal;
+    return { ...headers, principal: principal.kind === 'AGENCY' ? { ...principal, userId: headers.userId } : principal };
+  };
   const handle = await startHttpServer(
-    [{ path: '/graphql', server, context: async () => ({}) }],
+    [{ path: '/graphql', server, context }, ...(options.extraRoutes ?? [])],
     { port: options.port ?? 0, host: options.host ?? '127.0.0.1' },
     logger,
   );

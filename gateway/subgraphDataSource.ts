@@ -2,37 +2,60 @@ import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
+import type { AccessContext } from '../common/accessContext';
+import { ACCESS_CONTEXT_HEADER, signAccessContext } from '../common/accessContext';
+import type { Sector } from '../common/config';
 import { ErrorCode } from '../common/errors';
+import type { GatewayContext } from './enforcement/context';
 
 export interface SubgraphDataSourceOptions {
-  name: string;
+  name: Sector;
   url: string;
   timeoutMs: number;
+  /** The key shared with the subgraphs; every call carries the caller's access context signed with it. */
+  signingKey: Buffer;
   /** Reports a failed call with its cause, for the operator's log; the client sees only the subgraph's name. */
   onFailure(name: string, cause: unknown): void;
 }
 
+/** Carries the unsigned access context from willSendRequest to the fetcher, which alone sees the exact body. */
+const PENDING_ACCESS_HEADER = 'x-dsp-access-pending';
+
 /**
- * Given a timeout, returns a fetcher on Node's built-in HTTP client (undici), which keeps connections
- * alive between calls, and aborts a call that has not answered in time.
+ * Given a timeout and the signing key, returns a fetcher on Node's built-in HTTP client (undici), which keeps
+ * connections alive between calls, signs the pending access context over the exact body it sends, and aborts a
+ * call that has not answered in time.
  */
-export function keepAliveFetcher(timeoutMs: number): Fetcher {
-  return ((url: string, init?: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
+export function signingFetcher(timeoutMs: number, signingKey: Buffer, audience: Sector): Fetcher {
+  return ((url: string, init: RequestInit & { headers: Record<string, string> }) => {
+    const { [PENDING_ACCESS_HEADER]: pending, ...headers } = init.headers;
+    if (pending !== undefined) {
+      const context = JSON.parse(pending) as AccessContext;
+      headers[ACCESS_CONTEXT_HEADER] = signAccessContext(signingKey, context, audience, String(init.body ?? ''), Date.now());
+    }
+    return fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+  }) as unknown as Fetcher;
 }
 
 /**
  * A subgraph call that fails as a whole (refused, timed out, not JSON, HTTP 5xx) becomes one error with
  * code SUBGRAPH_UNAVAILABLE that names the subgraph; the gateway still returns what the others answered.
  */
-export class SubgraphDataSource extends RemoteGraphQLDataSource {
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(private readonly options: SubgraphDataSourceOptions) {
     super({ url: options.url });
-    this.fetcher = keepAliveFetcher(options.timeoutMs);
+    this.fetcher = signingFetcher(options.timeoutMs, options.signingKey, options.name);
     // Subgraph responses carry no cache hints; parsing Cache-Control on every call is wasted work.
     this.honorSubgraphCacheControlHeader = false;
   }
 
-  override async process(request: GraphQLDataSourceProcessOptions) {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    // No decided access context means no signature: the subgraph then refuses the call (fail closed).
+    const access = context.access?.[this.options.name];
+    if (access && request.http) request.http.headers.set(PENDING_ACCESS_HEADER, JSON.stringify(access));
+  }
+
+  override async process(request: GraphQLDataSourceProcessOptions<GatewayContext>) {
     try {
       return await super.process(request);
     } catch (error) {

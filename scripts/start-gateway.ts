@@ -1,19 +1,29 @@
 import { bySector, getConfig } from '../common/config';
-import { startGateway } from '../gateway/server';
+import { connect, ensureDatabases } from '../db/connection';
+import { migrateLatest } from '../db/migrate';
 import { exitOnStartFailure, stopOnSignals } from '../system/lifecycle';
+import { startGatewayService } from '../system/platform';
 
-/** `npm run start:gateway`: the gateway alone, in front of subgraphs at POPULATION_URL, LAND_URL, HEALTH_URL, EDUCATION_URL. */
+/**
+ * `npm run start:gateway`: the gateway alone (with /admin), over its own database, in front of subgraphs at
+ * POPULATION_URL, LAND_URL, HEALTH_URL and EDUCATION_URL, which must share SUBGRAPH_SIGNING_KEY with it.
+ */
 async function main(): Promise<void> {
   const config = getConfig();
-  const gateway = await startGateway({
-    host: config.host,
-    port: config.gatewayPort,
-    subgraphTimeoutMs: config.subgraphTimeoutMs,
-    queryLimits: config.queryLimits,
-    subgraphUrls: bySector((sector) => config.subgraphs[sector].url),
-  });
-  process.stdout.write(`Gateway ready at ${gateway.url}\n`);
-  stopOnSignals(() => gateway.stop());
+  await ensureDatabases(config.database, ['gateway']);
+  const db = connect(config.database, 'gateway');
+  try {
+    await migrateLatest(db, 'gateway');
+    const service = await startGatewayService(db, bySector((sector) => config.subgraphs[sector].url), config);
+    process.stdout.write(`Gateway ready at ${service.gateway.url}\n`);
+    stopOnSignals(async () => {
+      await service.stop();
+      await db.destroy();
+    });
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
 }
 
 main().catch(exitOnStartFailure);

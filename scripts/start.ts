@@ -1,11 +1,14 @@
+import path from 'node:path';
 import { SECTORS, bySector, getConfig } from '../common/config';
 import { isSeeded, seedAll } from '../db/seed';
+import { DEMO_CREDENTIALS_FILE, seedDemoAgencies } from '../gateway/store/demo';
 import { closeDatabases, openDatabases, startPlatform } from '../system/platform';
 import { exitOnStartFailure, stopOnSignals } from '../system/lifecycle';
 
 /**
- * `npm start`: migrates the sector databases (embedded SQLite unless MYSQL_HOST is set), seeds them when
- * empty, starts the four subgraphs and the gateway, and prints the gateway's URL. Ctrl-C stops it all.
+ * `npm start`: migrates the databases (embedded SQLite unless MYSQL_HOST is set), seeds the sectors when
+ * empty, starts the four subgraphs and the gateway, registers the demo agencies (never in production) and
+ * prints the gateway's URL. Ctrl-C stops it all.
  */
 async function main(): Promise<void> {
   const config = getConfig();
@@ -24,15 +27,14 @@ async function main(): Promise<void> {
         },
       });
     }
-    const platform = await startPlatform(databases, {
-      host: config.host,
-      gatewayPort: config.gatewayPort,
-      subgraphPorts: bySector((sector) => config.subgraphs[sector].port),
-      subgraphTimeoutMs: config.subgraphTimeoutMs,
-      queryLimits: config.queryLimits,
-    });
+    const platform = await startPlatform(databases, { ...config, subgraphPorts: bySector((sector) => config.subgraphs[sector].port) });
     for (const sector of SECTORS) process.stderr.write(`  ${sector} subgraph: ${platform.subgraphs[sector].url}\n`);
-    process.stdout.write(`Gateway ready at ${platform.gateway.url}\n`);
+    if (!config.production) {
+      const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory: config.dataDirectory, production: false });
+      process.stderr.write(`Demo agencies (keys in ${path.join(config.dataDirectory, DEMO_CREDENTIALS_FILE)}):\n`);
+      for (const credential of credentials) process.stderr.write(`  ${credential.agencyCode.padEnd(12)} ${credential.agencyName}\n`);
+    }
+    process.stdout.write(`Gateway ready at ${platform.gateway.url} (stewards: ${new URL('/admin', platform.gateway.url)})\n`);
     stopOnSignals(async () => {
       await platform.stop();
       await closeDatabases(databases);

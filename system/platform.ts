@@ -1,21 +1,27 @@
 import type { Knex } from 'knex';
-import type { Config, QueryLimits, Sector } from '../common/config';
-import { SECTORS, bySector } from '../common/config';
+import type { Config, DatabaseName, JwtConfig, PolicyMode, QueryLimits, Sector } from '../common/config';
+import { DATABASES, SECTORS, bySector } from '../common/config';
+import { getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
+import { createAdminRoute } from '../gateway/admin';
 import { startGateway } from '../gateway/server';
+import { Authenticator } from '../gateway/store/authenticator';
+import { PolicyCache } from '../gateway/store/policyCache';
+import { PolicyRepository } from '../gateway/store/policyRepository';
+import { Stewardship } from '../gateway/store/stewardship';
 import { startSubgraph } from '../subgraphs';
 
-/** The four sector databases, migrated and open. */
-export type SectorDatabases = Record<Sector, Knex>;
+/** Every database of the platform, migrated and open: the four sectors' and the gateway's own store. */
+export type PlatformDatabases = Record<DatabaseName, Knex>;
 
-/** Given the configuration, opens every sector database (creating it if needed) and applies pending migrations. */
-export async function openDatabases(config: Config): Promise<SectorDatabases> {
-  await ensureDatabases(config.database, SECTORS);
-  const databases = bySector((sector) => connect(config.database, sector));
+/** Given the configuration, opens every database (creating it if needed) and applies pending migrations. */
+export async function openDatabases(config: Config): Promise<PlatformDatabases> {
+  await ensureDatabases(config.database, DATABASES);
+  const databases = Object.fromEntries(DATABASES.map((name) => [name, connect(config.database, name)])) as PlatformDatabases;
   try {
-    for (const sector of SECTORS) await migrateLatest(databases[sector], sector);
+    for (const name of DATABASES) await migrateLatest(databases[name], name);
   } catch (error) {
     await closeDatabases(databases);
     throw error;
@@ -23,50 +29,109 @@ export async function openDatabases(config: Config): Promise<SectorDatabases> {
   return databases;
 }
 
-/** Closes every sector database. */
-export async function closeDatabases(databases: SectorDatabases): Promise<void> {
-  await Promise.all(SECTORS.map((sector) => databases[sector].destroy()));
+/** Closes every database. */
+export async function closeDatabases(databases: PlatformDatabases): Promise<void> {
+  await Promise.all(DATABASES.map((name) => databases[name].destroy()));
 }
 
-export interface RunningPlatform {
+export interface GatewayServiceOptions {
+  host: string;
+  gatewayPort: number;
+  subgraphTimeoutMs: number;
+  queryLimits: QueryLimits;
+  /** The key the gateway signs each subgraph call with and every subgraph verifies. */
+  signingKey: Buffer;
+  policy: { mode: PolicyMode; refreshMs: number };
+  jwt: JwtConfig | null;
+}
+
+export interface RunningGateway {
   gateway: RunningServer;
-  subgraphs: Record<Sector, RunningServer>;
+  /** The stewards' operations over the gateway's store, as the admin API and the CLI use them. */
+  stewardship: Stewardship;
+  policyCache: PolicyCache;
   stop(): Promise<void>;
 }
 
-export interface PlatformOptions {
-  host: string;
-  gatewayPort: number;
-  /** The port of each subgraph; 0 picks a free one. */
-  subgraphPorts: Record<Sector, number>;
-  subgraphTimeoutMs: number;
-  queryLimits: QueryLimits;
-}
-
 /**
- * Given open sector databases, starts the four subgraphs and then the gateway in front of them.
- * stop() stops the gateway first, so no request reaches a subgraph that is already gone.
+ * Given the gateway's own database and where the subgraphs answer, loads the policy and starts the gateway
+ * with the stewards' /admin API beside /graphql.
  */
-export async function startPlatform(databases: SectorDatabases, options: PlatformOptions): Promise<RunningPlatform> {
-  const started: RunningServer[] = [];
+export async function startGatewayService(
+  gatewayDb: Knex,
+  subgraphUrls: Record<Sector, string>,
+  options: GatewayServiceOptions,
+): Promise<RunningGateway> {
+  const logger = getLogger('platform');
+  const repository = new PolicyRepository(gatewayDb);
+  const policyCache = new PolicyCache({
+    repository,
+    refreshMs: options.policy.refreshMs,
+    onError: (error) => logger.error({ err: error }, 'policy refresh failed; the previous policy stays in force'),
+    onReload: (snapshot) => logger.info({ version: snapshot.version }, 'policy loaded'),
+  });
+  await policyCache.start();
   try {
-    const subgraphs = {} as Record<Sector, RunningServer>;
-    for (const sector of SECTORS) {
-      subgraphs[sector] = await startSubgraph(sector, { db: databases[sector], host: options.host, port: options.subgraphPorts[sector] });
-      started.push(subgraphs[sector]);
-    }
+    const stewardship = new Stewardship({ repository, onChange: () => policyCache.refreshNow() });
+    const authenticator = new Authenticator({ jwt: options.jwt });
     const gateway = await startGateway({
       host: options.host,
       port: options.gatewayPort,
       subgraphTimeoutMs: options.subgraphTimeoutMs,
       queryLimits: options.queryLimits,
-      subgraphUrls: bySector((sector) => subgraphs[sector].url),
+      signingKey: options.signingKey,
+      authenticator,
+      policy: { mode: options.policy.mode, current: () => policyCache.current() },
+      extraRoutes: [createAdminRoute({ stewardship, authenticator, policyCache })],
+      subgraphUrls,
     });
     return {
       gateway,
-      subgraphs,
+      stewardship,
+      policyCache,
       async stop() {
         await gateway.stop();
+        policyCache.stop();
+      },
+    };
+  } catch (error) {
+    policyCache.stop();
+    throw error;
+  }
+}
+
+export interface RunningPlatform extends RunningGateway {
+  subgraphs: Record<Sector, RunningServer>;
+}
+
+export interface PlatformOptions extends GatewayServiceOptions {
+  /** The port of each subgraph; 0 picks a free one. */
+  subgraphPorts: Record<Sector, number>;
+}
+
+/**
+ * Given open databases, starts the four subgraphs and then the gateway in front of them. stop() stops the
+ * gateway first, so no request reaches a subgraph that is already gone.
+ */
+export async function startPlatform(databases: PlatformDatabases, options: PlatformOptions): Promise<RunningPlatform> {
+  const started: RunningServer[] = [];
+  try {
+    const subgraphs = {} as Record<Sector, RunningServer>;
+    for (const sector of SECTORS) {
+      subgraphs[sector] = await startSubgraph(sector, {
+        db: databases[sector],
+        signingKey: options.signingKey,
+        host: options.host,
+        port: options.subgraphPorts[sector],
+      });
+      started.push(subgraphs[sector]);
+    }
+    const service = await startGatewayService(databases.gateway, bySector((sector) => subgraphs[sector].url), options);
+    return {
+      ...service,
+      subgraphs,
+      async stop() {
+        await service.stop();
         await Promise.all(started.map((server) => server.stop()));
       },
     };

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { AccessContext } from '../../common/accessContext';
 import type { RunningServer, SubgraphDefinition, SubgraphServerOptions } from '../../common/subgraphServer';
 import { startSubgraphServer } from '../../common/subgraphServer';
 import { createEducationLoaders } from './loaders';
@@ -9,13 +10,13 @@ import { educationResolvers } from './resolvers';
 export const educationSubgraph: SubgraphDefinition<EducationContext> = {
   sector: 'education',
   resolvers: educationResolvers,
-  createContext(db: Knex): EducationContext {
-    const repository = new EducationRepository(db);
-    return { repository, loaders: createEducationLoaders(repository) };
+  createContext(db: Knex, access: AccessContext): EducationContext {
+    const repository = new EducationRepository(db, access.scope);
+    return { access, repository, loaders: createEducationLoaders(repository) };
   },
 };
 
-/** Given the education database, starts the education subgraph. */
+/** Given the education database and the key shared with the gateway, starts the education subgraph. */
 export function startEducationSubgraph(options: SubgraphServerOptions): Promise<RunningServer> {
   return startSubgraphServer(educationSubgraph, options);
 }

@@ -3,10 +3,24 @@ import type { PageRequest } from '../../common/pagination';
 import type { SchoolLevel } from '../../common/vocabulary';
 import { afterKey } from '../../db/keyset';
 import type { DiplomaRow, EnrollmentRow, SchoolRow } from '../../db/rows';
+import type { RowScope } from '../scope';
+import { referencingScope } from '../scope';
 
-/** The education database's queries: the only module of this subgraph that holds SQL. */
+/**
+ * The education database's queries: the only module of this subgraph that holds SQL. An enrolment or a
+ * diploma is in the request's scope when its school stands in a commune of the scope; schools are open
+ * reference data and never scoped.
+ */
 export class EducationRepository {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly scope: RowScope,
+  ) {}
+
+  /** Given a query of rows that refer to a school, keeps those whose school is in scope. */
+  private atSchoolsInScope<Q extends Knex.QueryBuilder>(query: Q): Q {
+    return referencingScope(query, 'school_code', this.scope, () => this.db('schools').select('code'), 'commune_code');
+  }
 
   schoolsByCodes(codes: readonly string[]): Promise<SchoolRow[]> {
     return this.db<SchoolRow>('schools').whereIn('code', codes);
@@ -21,18 +35,18 @@ export class EducationRepository {
 
   /** Reads the enrolments of many pupils, each pupil's latest school year first (a pupil has one per year). */
   enrollmentsByNationalIds(nationalIds: readonly string[]): Promise<EnrollmentRow[]> {
-    return this.db<EnrollmentRow>('enrollments').whereIn('national_id', nationalIds).orderBy('school_year', 'desc');
+    return this.atSchoolsInScope(this.db<EnrollmentRow>('enrollments')).whereIn('national_id', nationalIds).orderBy('school_year', 'desc');
   }
 
   /** Reads the diplomas of many holders, oldest issue date first; the serial breaks ties so the order is stable. */
   diplomasByNationalIds(nationalIds: readonly string[]): Promise<DiplomaRow[]> {
-    return this.db<DiplomaRow>('diplomas').whereIn('national_id', nationalIds).orderBy([
+    return this.atSchoolsInScope(this.db<DiplomaRow>('diplomas')).whereIn('national_id', nationalIds).orderBy([
       { column: 'issue_date', order: 'asc' },
       { column: 'serial', order: 'asc' },
     ]);
   }
 
   diplomasBySerials(serials: readonly string[]): Promise<DiplomaRow[]> {
-    return this.db<DiplomaRow>('diplomas').whereIn('serial', serials);
+    return this.atSchoolsInScope(this.db<DiplomaRow>('diplomas')).whereIn('serial', serials);
   }
 }

@@ -2,12 +2,13 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { assertCommuneCode, assertOneOf, identifierAssertion } from '../../common/identifiers';
 import type { PageArguments } from '../../common/pagination';
 import { pageRequest, toConnection } from '../../common/pagination';
+import type { SubgraphContext } from '../../common/subgraphServer';
 import { SCHOOL_LEVELS } from '../../common/vocabulary';
 import type { DiplomaRow, EnrollmentRow, SchoolRow } from '../../db/rows';
 import type { EducationLoaders } from './loaders';
 import type { EducationRepository } from './repository';
 
-export interface EducationContext {
+export interface EducationContext extends SubgraphContext {
   repository: EducationRepository;
   loaders: EducationLoaders;
 }

@@ -2,10 +2,28 @@ import type { Knex } from 'knex';
 import type { PageRequest } from '../../common/pagination';
 import { afterKey } from '../../db/keyset';
 import type { EncounterRow, FacilityRow, InsuranceCardRow, VaccinationRow } from '../../db/rows';
+import type { RowScope } from '../scope';
+import { referencingScope } from '../scope';
 
-/** The health database's queries: the only module of this subgraph that holds SQL. */
+/**
+ * The health database's queries: the only module of this subgraph that holds SQL. A card is in the
+ * request's scope when its primary-care facility stands in a commune of the scope, a vaccination or an
+ * encounter when its facility does; facilities are open reference data and never scoped.
+ */
 export class HealthRepository {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly scope: RowScope,
+  ) {}
+
+  /** Given a query of rows that refer to a facility through a column, keeps those whose facility is in scope. */
+  private atFacilitiesInScope<Q extends Knex.QueryBuilder>(query: Q, facilityColumn: string): Q {
+    return referencingScope(query, facilityColumn, this.scope, () => this.db('facilities').select('code'), 'commune_code');
+  }
+
+  private cards(): Knex.QueryBuilder<InsuranceCardRow, InsuranceCardRow[]> {
+    return this.atFacilitiesInScope(this.db<InsuranceCardRow>('insurance_cards'), 'primary_care_facility_code');
+  }
 
   facilitiesByCodes(codes: readonly string[]): Promise<FacilityRow[]> {
     return this.db<FacilityRow>('facilities').whereIn('code', codes);
@@ -19,24 +37,24 @@ export class HealthRepository {
   }
 
   cardsByNumbers(socialInsuranceNumbers: readonly string[]): Promise<InsuranceCardRow[]> {
-    return this.db<InsuranceCardRow>('insurance_cards').whereIn('social_insurance_number', socialInsuranceNumbers);
+    return this.cards().whereIn('social_insurance_number', socialInsuranceNumbers);
   }
 
   /** Reads every card of many holders, in no order: which card is in force is decided by cardInForce. */
   cardsByHolderIds(nationalIds: readonly string[]): Promise<InsuranceCardRow[]> {
-    return this.db<InsuranceCardRow>('insurance_cards').whereIn('national_id', nationalIds);
+    return this.cards().whereIn('national_id', nationalIds);
   }
 
   /** Reads the vaccinations of many people, oldest first; the id breaks ties so the order is stable. */
   vaccinationsByPersonIds(nationalIds: readonly string[]): Promise<VaccinationRow[]> {
-    return this.db<VaccinationRow>('vaccinations')
+    return this.atFacilitiesInScope(this.db<VaccinationRow>('vaccinations'), 'facility_code')
       .whereIn('national_id', nationalIds)
       .orderBy([{ column: 'vaccinated_on' }, { column: 'dose' }, { column: 'id' }]);
   }
 
   /** Reads the encounters of many patients, most recent first. */
   encountersByPatientIds(nationalIds: readonly string[]): Promise<EncounterRow[]> {
-    return this.db<EncounterRow>('encounters')
+    return this.atFacilitiesInScope(this.db<EncounterRow>('encounters'), 'facility_code')
       .whereIn('national_id', nationalIds)
       .orderBy([{ column: 'encounter_date', order: 'desc' }, { column: 'id', order: 'desc' }]);
   }

@@ -2,6 +2,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { assertCommuneCode, assertOneOf } from '../../common/identifiers';
 import type { PageArguments } from '../../common/pagination';
 import { pageRequest, toConnection } from '../../common/pagination';
+import type { SubgraphContext } from '../../common/subgraphServer';
 import { FACILITY_LEVELS } from '../../common/vocabulary';
 import type { EncounterRow, FacilityRow, InsuranceCardRow, VaccinationRow } from '../../db/rows';
 import { icd10Chapter } from './icd10';
@@ -10,7 +11,7 @@ import { cardInForce } from './insuranceCard';
 import type { HealthLoaders } from './loaders';
 import type { HealthRepository } from './repository';
 
-export interface HealthContext {
+export interface HealthContext extends SubgraphContext {
   repository: HealthRepository;
   loaders: HealthLoaders;
   /** The calendar date in Vietnam when the request arrived, YYYY-MM-DD: one day for every card of the request. */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { AccessContext } from '../../common/accessContext';
 import type { RunningServer, SubgraphDefinition, SubgraphServerOptions } from '../../common/subgraphServer';
 import { startSubgraphServer } from '../../common/subgraphServer';
 import { createLandLoaders } from './loaders';
@@ -9,13 +10,13 @@ import { landResolvers } from './resolvers';
 export const landSubgraph: SubgraphDefinition<LandContext> = {
   sector: 'land',
   resolvers: landResolvers,
-  createContext(db: Knex): LandContext {
-    const repository = new LandRepository(db);
-    return { repository, loaders: createLandLoaders(repository) };
+  createContext(db: Knex, access: AccessContext): LandContext {
+    const repository = new LandRepository(db, access.scope);
+    return { access, repository, loaders: createLandLoaders(repository) };
   },
 };
 
-/** Given the land database, starts the land subgraph. */
+/** Given the land database and the key shared with the gateway, starts the land subgraph. */
 export function startLandSubgraph(options: SubgraphServerOptions): Promise<RunningServer> {
   return startSubgraphServer(landSubgraph, options);
 }

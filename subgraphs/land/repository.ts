@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import type { PageRequest } from '../../common/pagination';
 import { afterKey } from '../../db/keyset';
 import type { LandUseCertificateRow, OwnershipShareRow, ParcelRow } from '../../db/rows';
+import type { RowScope } from '../scope';
+import { referencingScope, withinScope } from '../scope';
 
 /** A parcel read through one of its ownership shares, tagged with the owner it was read for. */
 export interface OwnedParcelRow extends ParcelRow {
@@ -15,17 +17,32 @@ export interface ParcelIdentifier {
   parcelNumber: number;
 }
 
-/** The land database's queries: the only module of this subgraph that holds SQL. */
+/**
+ * The land database's queries: the only module of this subgraph that holds SQL. A parcel is in the
+ * request's scope by its commune; its certificates and ownership shares go with it.
+ */
 export class LandRepository {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly scope: RowScope,
+  ) {}
+
+  private parcels(): Knex.QueryBuilder<ParcelRow, ParcelRow[]> {
+    return withinScope(this.db<ParcelRow>('parcels'), 'parcels.commune_code', this.scope);
+  }
+
+  /** Given a query of rows that refer to a parcel, keeps those whose parcel is in scope. */
+  private ofParcelsInScope<Q extends Knex.QueryBuilder>(query: Q): Q {
+    return referencingScope(query, 'parcel_id', this.scope, () => this.db('parcels').select('id'), 'commune_code');
+  }
 
   parcelsByIds(ids: readonly number[]): Promise<ParcelRow[]> {
-    return this.db<ParcelRow>('parcels').whereIn('id', ids);
+    return this.parcels().whereIn('id', ids);
   }
 
   /** Reads the parcel with the given identifiers, through the unique index on them. */
   parcelByIdentifier(identifier: ParcelIdentifier): Promise<ParcelRow | undefined> {
-    return this.db<ParcelRow>('parcels')
+    return this.parcels()
       .where({
         commune_code: identifier.communeCode,
         map_sheet_number: identifier.mapSheetNumber,
@@ -36,14 +53,14 @@ export class LandRepository {
 
   /** Reads one page (plus one row that tells whether there is a next) of a commune's parcels, by id. */
   parcelsByCommune(communeCode: string, landUsePurpose: string | null, page: PageRequest): Promise<ParcelRow[]> {
-    const query = this.db<ParcelRow>('parcels').where('commune_code', communeCode);
+    const query = this.parcels().where('commune_code', communeCode);
     if (landUsePurpose !== null) query.where('land_use_purpose', landUsePurpose);
     return afterKey(query, ['id'], page.after).limit(page.size + 1);
   }
 
   /** Reads, in one statement, the parcels in which any of the given citizens holds a share. */
   parcelsByOwnerIds(nationalIds: readonly string[]): Promise<OwnedParcelRow[]> {
-    return this.db('parcels')
+    return this.parcels()
       .join('ownership_shares', 'ownership_shares.parcel_id', 'parcels.id')
       .whereIn('ownership_shares.national_id', nationalIds)
       .select('parcels.*', 'ownership_shares.national_id as owner_national_id')
@@ -51,14 +68,16 @@ export class LandRepository {
   }
 
   certificatesBySerials(serials: readonly string[]): Promise<LandUseCertificateRow[]> {
-    return this.db<LandUseCertificateRow>('land_use_certificates').whereIn('serial', serials);
+    return this.ofParcelsInScope(this.db<LandUseCertificateRow>('land_use_certificates')).whereIn('serial', serials);
   }
 
   certificatesByParcelIds(parcelIds: readonly number[]): Promise<LandUseCertificateRow[]> {
-    return this.db<LandUseCertificateRow>('land_use_certificates').whereIn('parcel_id', parcelIds).orderBy(['issue_date', 'serial']);
+    return this.ofParcelsInScope(this.db<LandUseCertificateRow>('land_use_certificates'))
+      .whereIn('parcel_id', parcelIds)
+      .orderBy(['issue_date', 'serial']);
   }
 
   sharesByParcelIds(parcelIds: readonly number[]): Promise<OwnershipShareRow[]> {
-    return this.db<OwnershipShareRow>('ownership_shares').whereIn('parcel_id', parcelIds).orderBy('national_id');
+    return this.ofParcelsInScope(this.db<OwnershipShareRow>('ownership_shares')).whereIn('parcel_id', parcelIds).orderBy('national_id');
   }
 }

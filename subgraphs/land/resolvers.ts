@@ -3,13 +3,14 @@ import { badUserInput } from '../../common/errors';
 import { assertCommuneCode, assertOneOf, identifierAssertion } from '../../common/identifiers';
 import type { PageArguments } from '../../common/pagination';
 import { pageRequest, toConnection } from '../../common/pagination';
+import type { SubgraphContext } from '../../common/subgraphServer';
 import { LAND_USE_PURPOSE_CODES, LAND_USE_PURPOSES } from '../../common/vocabulary';
 import type { LandUsePurpose } from '../../common/vocabulary';
 import type { LandUseCertificateRow, OwnershipShareRow, ParcelRow } from '../../db/rows';
 import type { LandLoaders } from './loaders';
 import type { LandRepository } from './repository';
 
-export interface LandContext {
+export interface LandContext extends SubgraphContext {
   repository: LandRepository;
   loaders: LandLoaders;
 }

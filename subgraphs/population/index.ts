@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { AccessContext } from '../../common/accessContext';
 import type { RunningServer, SubgraphDefinition, SubgraphServerOptions } from '../../common/subgraphServer';
 import { startSubgraphServer } from '../../common/subgraphServer';
 import { createPopulationLoaders } from './loaders';
@@ -9,13 +10,13 @@ import { populationResolvers } from './resolvers';
 export const populationSubgraph: SubgraphDefinition<PopulationContext> = {
   sector: 'population',
   resolvers: populationResolvers,
-  createContext(db: Knex): PopulationContext {
-    const repository = new PopulationRepository(db);
-    return { repository, loaders: createPopulationLoaders(repository) };
+  createContext(db: Knex, access: AccessContext): PopulationContext {
+    const repository = new PopulationRepository(db, access.scope);
+    return { access, repository, loaders: createPopulationLoaders(repository) };
   },
 };
 
-/** Given the population database, starts the population subgraph. */
+/** Given the population database and the key shared with the gateway, starts the population subgraph. */
 export function startPopulationSubgraph(options: SubgraphServerOptions): Promise<RunningServer> {
   return startSubgraphServer(populationSubgraph, options);
 }

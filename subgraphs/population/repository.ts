@@ -3,27 +3,49 @@ import type { CursorKey, PageRequest } from '../../common/pagination';
 import { prefixUpperBound } from '../../common/text';
 import { afterKey } from '../../db/keyset';
 import type { AdministrativeUnitRow, CitizenRow, HouseholdMemberRow, HouseholdRow } from '../../db/rows';
+import type { RowScope } from '../scope';
+import { referencingScope, withinScope } from '../scope';
 
-/** The population database's queries: the only module of this subgraph that holds SQL. */
+/**
+ * The population database's queries: the only module of this subgraph that holds SQL. Citizens are in
+ * the request's scope by their current residence, households by their unit; administrative units are
+ * open reference data and never scoped.
+ */
 export class PopulationRepository {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly scope: RowScope,
+  ) {}
+
+  private citizens(): Knex.QueryBuilder<CitizenRow, CitizenRow[]> {
+    return withinScope(this.db<CitizenRow>('citizens'), 'current_unit_code', this.scope);
+  }
+
+  private households(): Knex.QueryBuilder<HouseholdRow, HouseholdRow[]> {
+    return withinScope(this.db<HouseholdRow>('households'), 'unit_code', this.scope);
+  }
+
+  /** A membership tells of a citizen and of a household: it is in scope only when both are. */
+  private memberships(): Knex.QueryBuilder<HouseholdMemberRow, HouseholdMemberRow[]> {
+    const query = this.db<HouseholdMemberRow>('household_members');
+    referencingScope(query, 'national_id', this.scope, () => this.db('citizens').select('national_id'), 'current_unit_code');
+    return referencingScope(query, 'household_code', this.scope, () => this.db('households').select('code'), 'unit_code');
+  }
 
   citizensByIds(nationalIds: readonly string[]): Promise<CitizenRow[]> {
-    return this.db<CitizenRow>('citizens').whereIn('national_id', nationalIds);
+    return this.citizens().whereIn('national_id', nationalIds);
   }
 
   /** Reads one page (plus one row that tells whether there is a next) of a commune's current residents. */
   citizensByCurrentUnit(unitCode: string, status: string | null, page: PageRequest): Promise<CitizenRow[]> {
-    const query = this.db<CitizenRow>('citizens').where('current_unit_code', unitCode);
+    const query = this.citizens().where('current_unit_code', unitCode);
     if (status !== null) query.where('status', status);
     return afterKey(query, ['national_id'], page.after).limit(page.size + 1);
   }
 
   /** Reads one page of the citizens whose folded name starts with a folded prefix, as a range on the index. */
   citizensBySearchPrefix(foldedPrefix: string, page: PageRequest): Promise<CitizenRow[]> {
-    const query = this.db<CitizenRow>('citizens')
-      .where('search_name', '>=', foldedPrefix)
-      .where('search_name', '<', prefixUpperBound(foldedPrefix));
+    const query = this.citizens().where('search_name', '>=', foldedPrefix).where('search_name', '<', prefixUpperBound(foldedPrefix));
     return afterKey(query, ['search_name', 'national_id'], page.after).limit(page.size + 1);
   }
 
@@ -36,15 +58,15 @@ export class PopulationRepository {
   }
 
   householdsByCodes(codes: readonly string[]): Promise<HouseholdRow[]> {
-    return this.db<HouseholdRow>('households').whereIn('code', codes);
+    return this.households().whereIn('code', codes);
   }
 
   membersByHouseholdCodes(codes: readonly string[]): Promise<HouseholdMemberRow[]> {
-    return this.db<HouseholdMemberRow>('household_members').whereIn('household_code', codes).orderBy('national_id');
+    return this.memberships().whereIn('household_code', codes).orderBy('national_id');
   }
 
   membershipsByNationalIds(nationalIds: readonly string[]): Promise<HouseholdMemberRow[]> {
-    return this.db<HouseholdMemberRow>('household_members').whereIn('national_id', nationalIds);
+    return this.memberships().whereIn('national_id', nationalIds);
   }
 }
 

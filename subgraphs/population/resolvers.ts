@@ -4,13 +4,14 @@ import { assertNationalId } from '../../common/nationalId';
 import { badUserInput } from '../../common/errors';
 import type { PageArguments } from '../../common/pagination';
 import { pageRequest, toConnection } from '../../common/pagination';
+import type { SubgraphContext } from '../../common/subgraphServer';
 import { foldForSearch } from '../../common/text';
 import type { AdministrativeUnitRow, CitizenRow, HouseholdMemberRow, HouseholdRow } from '../../db/rows';
 import type { PopulationLoaders } from './loaders';
 import type { PopulationRepository } from './repository';
 import { searchKeyOf } from './repository';
 
-export interface PopulationContext {
+export interface PopulationContext extends SubgraphContext {
   repository: PopulationRepository;
   loaders: PopulationLoaders;
 }

@@ -8,7 +8,8 @@ import { startSubgraph } from '../../subgraphs';
 import { countStatements } from '../helpers/database';
 import { errorCodes, postGraphQL } from '../helpers/graphql';
 import type { SeededPlatform } from '../helpers/platform';
-import { startSeededPlatform, startSilentServer, unusedUrl } from '../helpers/platform';
+import { asAgency, createFullAccessAgency, startSeededPlatform, startSilentServer, unusedUrl } from '../helpers/platform';
+import { Authenticator } from '../../gateway/store/authenticator';
 
 const CITIZEN_360 = `query Citizen360($id: ID!) {
   citizen(nationalId: $id) {
@@ -17,7 +18,6 @@ const CITIZEN_360 = `query Citizen360($id: ID!) {
     landParcels { id mapSheetNumber parcelNumber landUsePurpose commune { name } owners { sharePercent owner { fullName } } }
     healthInsurance { socialInsuranceNumber benefitLevel primaryCareFacility { name } }
     vaccinations { vaccine }
-    encounters { diagnosisCode }
     enrollments { schoolYear grade school { name } }
     diplomas { serial type }
   }
@@ -28,10 +28,15 @@ describe('federated gateway', () => {
   let gatewayUrl: string;
   let adultId: string;
   let pupilId: string;
+  let fullAccessKey: string;
+  // Federation itself is under test here: a caller granted every field a non-owner may read.
+  const ask = (url: string, query: string, variables: Record<string, unknown> = {}) =>
+    postGraphQL(url, query, variables, asAgency(fullAccessKey, 'STATISTICS'));
 
   beforeAll(async () => {
     seeded = await startSeededPlatform(600);
     gatewayUrl = seeded.platform.gateway.url;
+    fullAccessKey = await createFullAccessAgency(seeded.platform.stewardship);
     const { land, health, education } = seeded.databases.databases;
     const owners = new Set((await land('ownership_shares').distinct('national_id')).map((row) => row.national_id as string));
     const insured = new Set((await health('insurance_cards').distinct('national_id')).map((row) => row.national_id as string));
@@ -48,7 +53,7 @@ describe('federated gateway', () => {
 
   it('answers the citizen 360 view from all four subgraphs, matching the databases', async () => {
     const { population, land, health, education } = seeded.databases.databases;
-    const response = await postGraphQL(gatewayUrl, CITIZEN_360, { id: adultId });
+    const response = await ask(gatewayUrl, CITIZEN_360, { id: adultId });
     expect(response.errors).toBeUndefined();
     const citizen = response.data!.citizen;
     const row = await population('citizens').where('national_id', adultId).first();
@@ -70,7 +75,7 @@ describe('federated gateway', () => {
 
   it('shows a pupil enrolled in a school of the commune they live in', async () => {
     const { education } = seeded.databases.databases;
-    const response = await postGraphQL(
+    const response = await ask(
       gatewayUrl,
       `query ($id: ID!) { citizen(nationalId: $id) { currentResidence { unit { code } } enrollments { schoolYear grade school { code commune { code } } } } }`,
       { id: pupilId },
@@ -95,7 +100,7 @@ describe('federated gateway', () => {
     const seen: string[] = [];
     let after: string | null = null;
     do {
-      const response: any = await postGraphQL(
+      const response: any = await ask(
         gatewayUrl,
         `query ($commune: String!, $after: String) { landParcelsByCommune(communeCode: $commune, first: 3, after: $after) {
           nodes { id owners { owner { nationalId fullName } } } pageInfo { hasNextPage endCursor } } }`,
@@ -122,7 +127,7 @@ describe('federated gateway', () => {
       enrollments { grade school { name } } diplomas { type school { name } } } } }`;
     const statementsFor = async (first: number) => {
       SECTORS.forEach((sector) => counters[sector].reset());
-      const response = await postGraphQL(gatewayUrl, query, { first });
+      const response = await ask(gatewayUrl, query, { first });
       expect(response.errors).toBeUndefined();
       expect(response.data!.citizensByNamePrefix.nodes).toHaveLength(first);
       return bySector((sector) => counters[sector].count);
@@ -145,7 +150,7 @@ describe('federated gateway', () => {
     ['a page size over the maximum', '{ schoolsByCommune(communeCode: "40778", first: 500) { nodes { code } } }', /between 1 and 100/],
     ['an unknown filter value', '{ landParcelsByCommune(communeCode: "40778", landUsePurpose: "XYZ") { nodes { id } } }', /XYZ/],
   ])('answers %s with BAD_USER_INPUT, never a 500 or SQL', async (_case, query, message) => {
-    const response = await postGraphQL(gatewayUrl, query);
+    const response = await ask(gatewayUrl, query);
     expect(response.status).toBe(200);
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.errors![0]!.message).toMatch(message);
@@ -153,7 +158,7 @@ describe('federated gateway', () => {
   });
 
   it('returns null for an unknown but well-formed national ID', async () => {
-    const response = await postGraphQL(gatewayUrl, CITIZEN_360, { id: '038099999999' });
+    const response = await ask(gatewayUrl, CITIZEN_360, { id: '038099999999' });
     expect(response.errors).toBeUndefined();
     expect(response.data).toEqual({ citizen: null });
   });
@@ -177,14 +182,14 @@ describe('federated gateway', () => {
     ['too many aliases', `{ ${Array.from({ length: 40 }, (_, index) => `a${index}: citizen(nationalId: "038085001234") { fullName }`).join(' ')} }`],
   ])('refuses an operation %s before calling any subgraph', async (_case, query) => {
     const counters = bySector((sector) => countStatements(seeded.databases.databases[sector]));
-    const response = await postGraphQL(gatewayUrl, query);
+    const response = await ask(gatewayUrl, query);
     expect(errorCodes(response)).toContain('GRAPHQL_VALIDATION_FAILED');
     expect(response.data).toBeUndefined();
     expect(SECTORS.map((sector) => counters[sector].count)).toEqual([0, 0, 0, 0]);
   });
 
   it('answers the standard introspection query that explorers send', async () => {
-    const response = await postGraphQL(gatewayUrl, getIntrospectionQuery());
+    const response = await ask(gatewayUrl, getIntrospectionQuery());
     expect(response.errors).toBeUndefined();
     const queryType = response.data!.__schema.types.find((type: { name: string }) => type.name === 'Query');
     expect(queryType.fields.map((field: { name: string }) => field.name)).toEqual(expect.arrayContaining(['citizen', 'landParcel', 'healthFacility', 'school']));
@@ -211,6 +216,9 @@ describe('federated gateway', () => {
       const gateway = await startGateway({
         subgraphTimeoutMs,
         queryLimits: loadConfig({}).queryLimits,
+        signingKey: seeded.signingKey,
+        authenticator: new Authenticator({ jwt: null }),
+        policy: { mode: 'deny', current: () => seeded.platform.policyCache.current() },
         subgraphUrls: bySector((sector) => overrides[sector] ?? seeded.platform.subgraphs[sector].url),
       });
       running.push(gateway);
@@ -219,7 +227,7 @@ describe('federated gateway', () => {
 
     it('returns the other subgraphs\' data and an error naming the one that is down', async () => {
       const url = await gatewayWith({ land: await unusedUrl() });
-      const response = await postGraphQL(url, CITIZEN_360, { id: adultId });
+      const response = await ask(url, CITIZEN_360, { id: adultId });
       expect(response.data!.citizen.fullName).toEqual(expect.any(String));
       expect(response.data!.citizen.healthInsurance).not.toBeNull();
       expect(response.data!.citizen.diplomas.length).toBeGreaterThan(0);
@@ -236,7 +244,7 @@ describe('federated gateway', () => {
       closers.push(silent.stop);
       const url = await gatewayWith({ health: silent.url }, 300);
       const started = Date.now();
-      const response = await postGraphQL(url, CITIZEN_360, { id: adultId });
+      const response = await ask(url, CITIZEN_360, { id: adultId });
       expect(Date.now() - started).toBeLessThan(4000);
       expect(response.data!.citizen.landParcels.length).toBeGreaterThan(0);
       expect(response.data!.citizen.healthInsurance).toBeNull();
@@ -255,10 +263,10 @@ describe('federated gateway', () => {
         'education',
       );
       closers.push(() => unreachable.destroy());
-      const education = await startSubgraph('education', { db: unreachable });
+      const education = await startSubgraph('education', { db: unreachable, signingKey: seeded.signingKey });
       running.push(education);
       const url = await gatewayWith({ education: education.url });
-      const response = await postGraphQL(url, CITIZEN_360, { id: adultId });
+      const response = await ask(url, CITIZEN_360, { id: adultId });
       expect(response.data!.citizen.fullName).toEqual(expect.any(String));
       expect(response.data!.citizen.landParcels.length).toBeGreaterThan(0);
       expect(response.data!.citizen.diplomas).toBeNull();

@@ -2,20 +2,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import type { DatabaseConfig, Sector } from '../../common/config';
-import { DATABASES, SECTORS, bySector, loadConfig } from '../../common/config';
+import type { DatabaseConfig, DatabaseName } from '../../common/config';
+import { DATABASES, bySector, loadConfig } from '../../common/config';
 import { connect, ensureDatabases } from '../../db/connection';
 import { migrateLatest } from '../../db/migrate';
 
 export interface TestDatabases {
   config: DatabaseConfig;
-  databases: Record<Sector, Knex>;
+  /** The four sector databases and the gateway's own store, each migrated. */
+  databases: Record<DatabaseName, Knex>;
   destroy(): Promise<void>;
 }
 
 /**
- * Returns four fresh, migrated sector databases (and an empty one for the gateway's own store) for one test file: SQLite files in a temporary
- * directory by default, or, when MYSQL_HOST is set, MySQL databases with a unique prefix that are
+ * Returns fresh, migrated databases for one test file (the four sectors' and the gateway's): SQLite files in a
+ * temporary directory by default, or, when MYSQL_HOST is set, MySQL databases with a unique prefix that are
  * dropped again by destroy().
  */
 export async function createTestDatabases(): Promise<TestDatabases> {
@@ -26,13 +27,13 @@ export async function createTestDatabases(): Promise<TestDatabases> {
       ? { ...base, databases: { ...bySector((sector) => `dsp_${unique}_${sector}`), gateway: `dsp_${unique}_gateway` } }
       : base;
   await ensureDatabases(config, DATABASES);
-  const databases = bySector((sector) => connect(config, sector));
-  for (const sector of SECTORS) await migrateLatest(databases[sector], sector);
+  const databases = Object.fromEntries(DATABASES.map((name) => [name, connect(config, name)])) as Record<DatabaseName, Knex>;
+  for (const name of DATABASES) await migrateLatest(databases[name], name);
   return {
     config,
     databases,
     async destroy() {
-      await Promise.all(SECTORS.map((sector) => databases[sector].destroy()));
+      await Promise.all(DATABASES.map((name) => databases[name].destroy()));
       if (config.engine === 'mysql') {
         const admin = connect({ ...config, databases: { ...config.databases, population: 'information_schema' } }, 'population');
         try {

@@ -42,3 +42,14 @@ export async function insertPopulation(db: Knex, count: number): Promise<Citizen
   for (let start = 0; start < citizens.length; start += 200) await db('citizens').insert(citizens.slice(start, start + 200));
   return citizens;
 }
+
+/**
+ * Given two databases of one sector and its tables (parents first), copies every row of those tables
+ * from one to the other, ids included, a chunk at a time.
+ */
+export async function copyTables(from: Knex, to: Knex, tables: readonly string[]): Promise<void> {
+  for (const table of tables) {
+    const rows: object[] = await from(table).select('*');
+    for (let start = 0; start < rows.length; start += 200) await to(table).insert(rows.slice(start, start + 200));
+  }
+}

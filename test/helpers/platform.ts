@@ -1,42 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { JwtConfig, PolicyMode } from '../../common/config';
 import { bySector, loadConfig } from '../../common/config';
 import { seedAll } from '../../db/seed';
+import { buildCatalog } from '../../gateway/policy/catalog';
+import type { Purpose } from '../../gateway/policy/types';
+import { seedDemoAgencies } from '../../gateway/store/demo';
+import type { Stewardship } from '../../gateway/store/stewardship';
+import type { Actor } from '../../gateway/store/types';
 import type { RunningPlatform } from '../../system/platform';
 import { startPlatform } from '../../system/platform';
+import { SUPERGRAPH_PATH } from '../../schema/load';
 import type { TestDatabases } from './database';
 import { createTestDatabases } from './database';
 
 export interface SeededPlatform {
   databases: TestDatabases;
   platform: RunningPlatform;
+  signingKey: Buffer;
+  /** The demo agencies' API keys, by agency code. */
+  demoKeys: Map<string, string>;
   stop(): Promise<void>;
 }
 
-/** Given a number of citizens, seeds fresh test databases and starts the subgraphs and gateway on free ports. */
-export async function startSeededPlatform(citizens: number, randomSeed = 7): Promise<SeededPlatform> {
+export interface SeededPlatformOptions {
+  randomSeed?: number;
+  policyMode?: PolicyMode;
+  jwt?: JwtConfig | null;
+}
+
+const TEST_ACTOR: Actor = { kind: 'SYSTEM', task: 'test' };
+
+/**
+ * Given a number of citizens, seeds fresh test databases, starts the subgraphs and the gateway on free ports,
+ * and registers the demo agencies.
+ */
+export async function startSeededPlatform(citizens: number, options: SeededPlatformOptions = {}): Promise<SeededPlatform> {
   const databases = await createTestDatabases();
+  const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-demo-'));
   try {
-    await seedAll(databases.databases, { citizens, randomSeed });
+    await seedAll(databases.databases, { citizens, randomSeed: options.randomSeed ?? 7 });
+    const signingKey = randomBytes(32);
     const platform = await startPlatform(databases.databases, {
       host: '127.0.0.1',
       gatewayPort: 0,
       subgraphPorts: bySector(() => 0),
       subgraphTimeoutMs: 5000,
       queryLimits: loadConfig({}).queryLimits,
+      signingKey,
+      policy: { mode: options.policyMode ?? 'deny', refreshMs: 200 },
+      jwt: options.jwt ?? null,
     });
+    const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory, production: false });
     return {
       databases,
       platform,
+      signingKey,
+      demoKeys: new Map(credentials.map((credential) => [credential.agencyCode, credential.apiKey])),
       async stop() {
         await platform.stop();
         await databases.destroy();
+        fs.rmSync(dataDirectory, { recursive: true, force: true });
       },
     };
   } catch (error) {
     await databases.destroy();
     throw error;
   }
+}
+
+/** Given an API key and a purpose, returns the headers an agency application sends. */
+export function asAgency(apiKey: string, purpose: Purpose | null = null, extra: Record<string, string> = {}): Record<string, string> {
+  return { authorization: `Bearer ${apiKey}`, ...(purpose ? { 'x-purpose': purpose } : {}), ...extra };
+}
+
+/**
+ * Registers an agency with a FIELD grant, for purpose STATISTICS, on every field that is not INTERNAL, and
+ * returns its API key: a caller that can read everything a non-owner may, for tests of federation itself.
+ */
+export async function createFullAccessAgency(stewardship: Stewardship, code = 'H56.98'): Promise<string> {
+  await stewardship.createAgency(TEST_ACTOR, { code, name: 'Cơ quan kiểm thử', sector: null, unitCodes: [] });
+  const catalog = buildCatalog(fs.readFileSync(SUPERGRAPH_PATH, 'utf8'));
+  for (const facts of catalog.fields.values()) {
+    if (facts.classification.sharing === 'INTERNAL') continue;
+    await stewardship.createGrant(TEST_ACTOR, {
+      agencyCode: code,
+      target: { kind: 'FIELD', coordinate: facts.coordinate },
+      purposes: ['STATISTICS'],
+      legalBasis: 'Test fixture: read access for federation tests',
+    });
+  }
+  return (await stewardship.createApiKey(TEST_ACTOR, { agencyCode: code, label: 'test' })).key;
 }
 
 /** Starts an HTTP server that accepts requests and never answers them: a subgraph that hangs. */

@@ -4,11 +4,18 @@ import { startEducationSubgraph } from '../../subgraphs/education';
 import type { TestDatabases } from '../helpers/database';
 import { countStatements, createTestDatabases } from '../helpers/database';
 import { communeSchoolFixture, insertEducation } from '../helpers/educationFixtures';
-import { citizenFixture } from '../helpers/fixtures';
-import { errorCodes, postGraphQL } from '../helpers/graphql';
+import { citizenFixture, copyTables } from '../helpers/fixtures';
+import { errorCodes } from '../helpers/graphql';
+import type { SubgraphPost } from '../helpers/subgraphClient';
+import { TEST_SIGNING_KEY, collectPages, subgraphClient } from '../helpers/subgraphClient';
 
 const PUPILS = 40;
 const COMMUNE_SCHOOLS = 25;
+/** The scope of the scoped caller: ward Hạc Thành, where the named schools stand; the commune schools are in 40779. */
+const SCOPE = ['40778'];
+/** A pupil who moved from a school of 40778 to one of 40779, with a diploma from each ward. */
+const MOVED = 950;
+const MOVED_DIPLOMAS = { inScope: 'THCS0000950', outOfScope: 'CC00000950' };
 
 const CITIZEN_ENTITIES = `query ($representations: [_Any!]!) { _entities(representations: $representations) {
   ... on Citizen { nationalId enrollments { schoolYear grade school { name } } diplomas { type school { name } } } } }`;
@@ -20,11 +27,24 @@ const citizenRepresentations = (count: number) =>
 describe('education subgraph', () => {
   let databases: TestDatabases;
   let server: RunningServer;
+  const post = subgraphClient(() => server, 'education');
 
   beforeAll(async () => {
     databases = await createTestDatabases();
-    await insertEducation(databases.databases.education, { communeSchools: COMMUNE_SCHOOLS, pupils: PUPILS });
-    server = await startEducationSubgraph({ db: databases.databases.education });
+    const db = databases.databases.education;
+    await insertEducation(db, { communeSchools: COMMUNE_SCHOOLS, pupils: PUPILS });
+    const nationalId = citizenFixture(MOVED).national_id;
+    const schoolOutOfScope = communeSchoolFixture(1).code;
+    await db('enrollments').insert([
+      { national_id: nationalId, school_code: '38TH40778A', school_year: '2023-2024', grade: 3 },
+      { national_id: nationalId, school_code: schoolOutOfScope, school_year: '2024-2025', grade: 4 },
+      { national_id: nationalId, school_code: schoolOutOfScope, school_year: '2025-2026', grade: 5 },
+    ]);
+    await db('diplomas').insert([
+      { serial: MOVED_DIPLOMAS.inScope, national_id: nationalId, type: 'LOWER_SECONDARY_DIPLOMA', issue_date: '2015-06-20', school_code: '38THCS40778' },
+      { serial: MOVED_DIPLOMAS.outOfScope, national_id: nationalId, type: 'VOCATIONAL_CERTIFICATE', issue_date: '2019-08-01', school_code: schoolOutOfScope },
+    ]);
+    server = await startEducationSubgraph({ db, signingKey: TEST_SIGNING_KEY });
   });
 
   afterAll(async () => {
@@ -37,7 +57,7 @@ describe('education subgraph', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 20; page += 1) {
-      const response: any = await postGraphQL(server.url, `query ($level: String, $after: String) {
+      const response: any = await post(`query ($level: String, $after: String) {
         schoolsByCommune(communeCode: "40779", level: $level, first: 7, after: $after) {
           edges { cursor node { code } } nodes { code } pageInfo { hasNextPage endCursor } } }`, { level, after });
       expect(response.errors).toBeUndefined();
@@ -52,14 +72,14 @@ describe('education subgraph', () => {
   };
 
   it('returns a school by code with its commune reference', async () => {
-    const response = await postGraphQL(server.url, 'query { school(code: "38TH40778A") { code name level commune { code } } }');
+    const response = await post('query { school(code: "38TH40778A") { code name level commune { code } } }');
     expect(response.errors).toBeUndefined();
     expect(response.data?.school).toEqual({ code: '38TH40778A', name: 'Trường Tiểu học Điện Biên', level: 'PRIMARY', commune: { code: '40778' } });
   });
 
   it('returns a diploma with its school and its holder as a citizen of this subgraph', async () => {
     const holder = citizenFixture(3).national_id;
-    const response = await postGraphQL(server.url, `query { diploma(serial: "THPT0000003") {
+    const response = await post(`query { diploma(serial: "THPT0000003") {
       serial type issueDate school { code level } holder { nationalId enrollments { schoolYear } diplomas { serial } } } }`);
     expect(response.errors).toBeUndefined();
     expect(response.data?.diploma).toEqual({
@@ -79,14 +99,14 @@ describe('education subgraph', () => {
     ['school', 'query { school(code: "38ZZ99999") { name } }'],
     ['diploma', 'query { diploma(serial: "ZZ000000") { type } }'],
   ])('returns null for an unknown but well-formed %s', async (field, query) => {
-    const response = await postGraphQL(server.url, query);
+    const response = await post(query);
     expect(response.errors).toBeUndefined();
     expect(response.data).toEqual({ [field]: null });
   });
 
   it('resolves citizen references: enrolments latest year first, diplomas by issue date, empty lists for a stranger', async () => {
     const stranger = citizenFixture(PUPILS + 5).national_id;
-    const response = await postGraphQL(server.url, CITIZEN_ENTITIES, {
+    const response = await post(CITIZEN_ENTITIES, {
       representations: [...citizenRepresentations(2), { __typename: 'Citizen', nationalId: stranger }],
     });
     expect(response.errors).toBeUndefined();
@@ -107,7 +127,7 @@ describe('education subgraph', () => {
   });
 
   it('resolves school references, null for an unknown code', async () => {
-    const response = await postGraphQL(server.url, `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+    const response = await post(`query ($representations: [_Any!]!) { _entities(representations: $representations) {
       ... on School { code name } } }`, {
       representations: [{ __typename: 'School', code: '38THPT40778' }, { __typename: 'School', code: '38ZZ99999' }],
     });
@@ -116,7 +136,7 @@ describe('education subgraph', () => {
   });
 
   it('filters the schools of a commune by level', async () => {
-    const response = await postGraphQL(server.url, 'query { schoolsByCommune(communeCode: "40778", level: "PRIMARY") { nodes { code level } pageInfo { hasNextPage } } }');
+    const response = await post('query { schoolsByCommune(communeCode: "40778", level: "PRIMARY") { nodes { code level } pageInfo { hasNextPage } } }');
     expect(response.errors).toBeUndefined();
     expect(response.data?.schoolsByCommune).toEqual({
       nodes: [{ code: '38TH40778A', level: 'PRIMARY' }, { code: '38TH40778B', level: 'PRIMARY' }],
@@ -149,7 +169,7 @@ describe('education subgraph', () => {
     ['a cursor of another list', `{ schoolsByCommune(communeCode: "40778", after: "${encodeCursor('citizensByCommune', ['038080100000'])}") { nodes { code } } }`, /Malformed cursor/],
     ['a malformed commune code', '{ schoolsByCommune(communeCode: "4077") { nodes { code } } }', /Malformed commune code/],
   ])('rejects %s with BAD_USER_INPUT', async (_case, query, message) => {
-    const response = await postGraphQL(server.url, query);
+    const response = await post(query);
     expect(response.status).toBe(200);
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.errors?.[0]?.message).toMatch(message);
@@ -162,7 +182,7 @@ describe('education subgraph', () => {
       const counts: number[] = [];
       for (const size of sizes) {
         counter.reset();
-        const response = await postGraphQL(server.url, query, variablesFor(size));
+        const response = await post(query, variablesFor(size));
         expect(response.errors).toBeUndefined();
         check(response.data, size);
         counts.push(counter.count);
@@ -190,6 +210,108 @@ describe('education subgraph', () => {
       });
       expect(small).toBeGreaterThan(0);
       expect(large).toBe(small);
+    });
+  });
+  describe('row scope', () => {
+    let reference: TestDatabases;
+    let referenceServer: RunningServer;
+    const scoped: SubgraphPost = (query, variables) => post(query, variables, { scope: SCOPE });
+    const unscoped = subgraphClient(() => referenceServer, 'education');
+
+    // The reference database keeps every school (open data) but only the enrolments and diplomas of schools in the scope.
+    beforeAll(async () => {
+      reference = await createTestDatabases();
+      const db = reference.databases.education;
+      await copyTables(databases.databases.education, db, ['schools', 'enrollments', 'diplomas']);
+      const schoolsOutOfScope = () => db('schools').select('code').whereNotIn('commune_code', SCOPE);
+      await db('enrollments').whereIn('school_code', schoolsOutOfScope()).delete();
+      await db('diplomas').whereIn('school_code', schoolsOutOfScope()).delete();
+      referenceServer = await startEducationSubgraph({ db, signingKey: TEST_SIGNING_KEY });
+    });
+
+    afterAll(async () => {
+      await referenceServer?.stop();
+      await reference?.destroy();
+    });
+
+    const DIPLOMA = `query ($serial: String!) { diploma(serial: $serial) { serial type school { code }
+      holder { nationalId enrollments { schoolYear school { code } } diplomas { serial } } } }`;
+    const SCHOOLS_BY_COMMUNE = `query ($communeCode: String!, $after: String) { schoolsByCommune(communeCode: $communeCode, first: 10, after: $after) {
+      edges { cursor node { code name } } pageInfo { hasNextPage endCursor } } }`;
+
+    it.each([
+      ['a diploma of a school in scope', true, DIPLOMA, { serial: MOVED_DIPLOMAS.inScope }],
+      ['a diploma of a school out of scope', false, DIPLOMA, { serial: MOVED_DIPLOMAS.outOfScope }],
+      ['citizens who studied on either side of the scope, and open schools', true, CITIZEN_ENTITIES.replace('school { name }', 'school { code name }'), {
+        representations: [
+          ...citizenRepresentations(3),
+          { __typename: 'Citizen', nationalId: citizenFixture(MOVED).national_id },
+          { __typename: 'Citizen', nationalId: citizenFixture(PUPILS + 5).national_id },
+        ],
+      }],
+      ['a school out of scope: open reference data', true, 'query ($code: String!) { school(code: $code) { code name commune { code } } }', { code: communeSchoolFixture(1).code }],
+    ])('answers %s exactly as if the rows out of scope did not exist', async (_case, found, query, variables) => {
+      const [expected, actual] = await Promise.all([unscoped(query, variables), scoped(query, variables)]);
+      expect(actual).toEqual(expected);
+      expect(actual.errors).toBeUndefined();
+      expect(Object.values(actual.data!)[0] !== null).toBe(found);
+    });
+
+    it('pages through the schools of a commune out of scope: open reference data is never scoped', async () => {
+      const expected = await collectPages(unscoped, SCHOOLS_BY_COMMUNE, { communeCode: '40779' }, 'schoolsByCommune');
+      const actual = await collectPages(scoped, SCHOOLS_BY_COMMUNE, { communeCode: '40779' }, 'schoolsByCommune');
+      expect(actual).toEqual(expected);
+      expect(actual).toHaveLength(3);
+    });
+
+    it('lists only the enrolments and diplomas of schools in scope', async () => {
+      const response = await scoped(CITIZEN_ENTITIES, { representations: [{ __typename: 'Citizen', nationalId: citizenFixture(MOVED).national_id }] });
+      expect(response.data?._entities).toEqual([{
+        nationalId: citizenFixture(MOVED).national_id,
+        enrollments: [{ schoolYear: '2023-2024', grade: 3, school: { name: 'Trường Tiểu học Điện Biên' } }],
+        diplomas: [{ type: 'LOWER_SECONDARY_DIPLOMA', school: { name: 'Trường THCS Trần Mai Ninh' } }],
+      }]);
+    });
+
+    it('answers for a diploma out of scope exactly as for an unknown one', async () => {
+      const [hidden, missing] = await Promise.all([scoped(DIPLOMA, { serial: MOVED_DIPLOMAS.outOfScope }), scoped(DIPLOMA, { serial: 'ZZ000000' })]);
+      expect(hidden).toEqual(missing);
+      expect(hidden.data).toEqual({ diploma: null });
+    });
+
+    it('stays constant in statements for the enrolments and diplomas of many citizen references', async () => {
+      const counter = countStatements(databases.databases.education);
+      const countFor = async (size: number) => {
+        counter.reset();
+        const response = await scoped(CITIZEN_ENTITIES, { representations: citizenRepresentations(size) });
+        expect(response.errors).toBeUndefined();
+        expect(response.data?._entities).toHaveLength(size);
+        return counter.count;
+      };
+      const small = await countFor(3);
+      const large = await countFor(PUPILS);
+      expect(small).toBeGreaterThan(0);
+      expect(large).toBe(small);
+    });
+  });
+
+  describe('masks', () => {
+    it('masks the listed fields, never the school key', async () => {
+      const response = await post('{ diploma(serial: "THPT0000003") { serial type school { code name } } }', {}, {
+        masks: { 'Diploma.serial': 'PARTIAL_ID', 'School.name': 'INITIALS', 'School.code': 'REDACTED' },
+      });
+      expect(response.errors).toBeUndefined();
+      expect(response.data?.diploma).toEqual({
+        serial: 'THP******03',
+        type: 'UPPER_SECONDARY_DIPLOMA',
+        school: { code: '38THPT40778', name: 'Trường T. c. L. S.' },
+      });
+    });
+
+    it('fails closed on a number, which cannot carry a masked value', async () => {
+      const response = await post(CITIZEN_ENTITIES, { representations: citizenRepresentations(1) }, { masks: { 'Enrollment.grade': 'REDACTED' } });
+      expect(new Set(errorCodes(response))).toEqual(new Set(['MASK_NOT_APPLICABLE']));
+      expect(response.data?._entities[0].enrollments).toBeNull();
     });
   });
 });

@@ -3,11 +3,16 @@ import { LAND_USE_PURPOSE_CODES } from '../../common/vocabulary';
 import { startLandSubgraph } from '../../subgraphs/land';
 import type { TestDatabases } from '../helpers/database';
 import { countStatements, createTestDatabases } from '../helpers/database';
-import { citizenFixture } from '../helpers/fixtures';
-import { errorCodes, postGraphQL } from '../helpers/graphql';
+import type { AccessContext } from '../../common/accessContext';
+import { citizenFixture, copyTables } from '../helpers/fixtures';
+import { errorCodes } from '../helpers/graphql';
+import type { SubgraphPost } from '../helpers/subgraphClient';
+import { TEST_SIGNING_KEY, collectPages, subgraphClient } from '../helpers/subgraphClient';
 import { LAND_OWNER_COUNT, certificateSerial, insertLand, parcelFixture, sharesFixture } from '../helpers/landFixtures';
 
 const PARCEL_COUNT = 90;
+/** The scope of the scoped caller: ward Quảng Phú, where one parcel in three lies. */
+const SCOPE = ['40779'];
 const parcelIndexes = Array.from({ length: PARCEL_COUNT }, (_, index) => index);
 
 /** Given a national ID, returns the ids of the fixture parcels in which it holds a share, in id order. */
@@ -20,11 +25,12 @@ function parcelIdsOwnedBy(nationalId: string): string[] {
 describe('land subgraph', () => {
   let databases: TestDatabases;
   let server: RunningServer;
+  const post = subgraphClient(() => server, 'land');
 
   beforeAll(async () => {
     databases = await createTestDatabases();
     await insertLand(databases.databases.land, PARCEL_COUNT);
-    server = await startLandSubgraph({ db: databases.databases.land });
+    server = await startLandSubgraph({ db: databases.databases.land, signingKey: TEST_SIGNING_KEY });
   });
 
   afterAll(async () => {
@@ -33,7 +39,7 @@ describe('land subgraph', () => {
   });
 
   it('returns a parcel by its identifiers, with certificates, owners and numbers converted from DECIMAL', async () => {
-    const response = await postGraphQL(server.url, `query { landParcel(communeCode: "40778", mapSheetNumber: 1, parcelNumber: 100) {
+    const response = await post(`query { landParcel(communeCode: "40778", mapSheetNumber: 1, parcelNumber: 100) {
       id communeCode commune { code } mapSheetNumber parcelNumber areaSquareMeters landUsePurpose landUsePurposeName landUseUntil address
       certificates { serial issueDate issuingAuthority parcel { id } } owners { owner { nationalId } sharePercent } } }`);
     expect(response.errors).toBeUndefined();
@@ -58,7 +64,7 @@ describe('land subgraph', () => {
   });
 
   it('returns the end date of a right granted for a term, and a sole owner with the full share', async () => {
-    const response = await postGraphQL(server.url, `query { landParcel(communeCode: "40778", mapSheetNumber: 1, parcelNumber: 101) {
+    const response = await post(`query { landParcel(communeCode: "40778", mapSheetNumber: 1, parcelNumber: 101) {
       landUsePurpose landUsePurposeName landUseUntil areaSquareMeters owners { owner { nationalId } sharePercent } } }`);
     expect(response.errors).toBeUndefined();
     expect(response.data?.landParcel).toEqual({
@@ -75,13 +81,13 @@ describe('land subgraph', () => {
     ['a parcel of another commune', '{ landParcel(communeCode: "40779", mapSheetNumber: 1, parcelNumber: 100) { id } }', 'landParcel'],
     ['an unknown certificate serial', '{ landUseCertificate(serial: "CS 99999999") { serial } }', 'landUseCertificate'],
   ])('returns null for %s', async (_case, query, field) => {
-    const response = await postGraphQL(server.url, query);
+    const response = await post(query);
     expect(response.errors).toBeUndefined();
     expect(response.data).toEqual({ [field]: null });
   });
 
   it('returns a certificate by serial with its parcel', async () => {
-    const response = await postGraphQL(server.url, 'query ($serial: String!) { landUseCertificate(serial: $serial) { serial issueDate parcel { id parcelNumber } } }', {
+    const response = await post('query ($serial: String!) { landUseCertificate(serial: $serial) { serial issueDate parcel { id parcelNumber } } }', {
       serial: certificateSerial(7),
     });
     expect(response.errors).toBeUndefined();
@@ -103,7 +109,7 @@ describe('land subgraph', () => {
     // A cursor of the citizen list of the population subgraph: well-formed, but not of this list.
     ['a cursor of another list', '{ landParcelsByCommune(communeCode: "40778", after: "WyJjaXRpemVuc0J5Q29tbXVuZSIsIjAzODA4MDEwMDAwMCJd") { nodes { id } } }', /Malformed cursor/],
   ])('rejects %s with BAD_USER_INPUT', async (_case, query, message) => {
-    const response = await postGraphQL(server.url, query);
+    const response = await post(query);
     expect(response.status).toBe(200);
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.errors?.[0]?.message).toMatch(message);
@@ -114,7 +120,7 @@ describe('land subgraph', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 20; page += 1) {
-      const response: any = await postGraphQL(server.url, `query ($communeCode: String!, $purpose: String, $first: Int, $after: String) {
+      const response: any = await post(`query ($communeCode: String!, $purpose: String, $first: Int, $after: String) {
         landParcelsByCommune(communeCode: $communeCode, landUsePurpose: $purpose, first: $first, after: $after) {
           edges { cursor node { id } } nodes { id } pageInfo { hasNextPage endCursor } } }`, { communeCode, purpose: landUsePurpose, first, after });
       expect(response.errors).toBeUndefined();
@@ -151,7 +157,7 @@ describe('land subgraph', () => {
       citizenFixture(500).national_id,
       citizenFixture(900).national_id,
     ];
-    const response = await postGraphQL(server.url, `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+    const response = await post(`query ($representations: [_Any!]!) { _entities(representations: $representations) {
       ... on Citizen { nationalId landParcels { id } } } }`, {
       representations: nationalIds.map((nationalId) => ({ __typename: 'Citizen', nationalId })),
     });
@@ -164,7 +170,7 @@ describe('land subgraph', () => {
   });
 
   it('resolves a parcel reference by id, and null for an unknown or malformed one', async () => {
-    const response = await postGraphQL(server.url, `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+    const response = await post(`query ($representations: [_Any!]!) { _entities(representations: $representations) {
       ... on LandParcel { id parcelNumber } } }`, {
       representations: ['3', '9999', 'x1'].map((id) => ({ __typename: 'LandParcel', id })),
     });
@@ -173,18 +179,26 @@ describe('land subgraph', () => {
   });
 
   /** Given a query and how to make its variables for a size, returns a function that counts the statements of one request. */
-  function statementCounter(query: string, variablesFor: (size: number) => Record<string, unknown>, resultOf: (data: any) => unknown[]) {
+  function statementCounter(
+    query: string,
+    variablesFor: (size: number) => Record<string, unknown>,
+    resultOf: (data: any) => unknown[],
+    access: Partial<AccessContext> = {},
+  ) {
     const counter = countStatements(databases.databases.land);
     return async (size: number): Promise<number> => {
       counter.reset();
-      const response = await postGraphQL(server.url, query, variablesFor(size));
+      const response = await post(query, variablesFor(size), access);
       expect(response.errors).toBeUndefined();
       expect(resultOf(response.data)).toHaveLength(size);
       return counter.count;
     };
   }
 
-  it('resolves citizens with their parcels, certificates and owners with a constant number of statements', async () => {
+  it.each([
+    ['any row', {}],
+    ['the rows of a scope', { scope: SCOPE }],
+  ])('resolves citizens with their parcels, certificates and owners with a constant number of statements, for a caller who may see %s', async (_case, access) => {
     const countFor = statementCounter(
       `query ($representations: [_Any!]!) { _entities(representations: $representations) {
         ... on Citizen { landParcels { id certificates { serial parcel { id } } owners { owner { nationalId } sharePercent } } } } }`,
@@ -192,6 +206,7 @@ describe('land subgraph', () => {
         representations: Array.from({ length: size }, (_, index) => ({ __typename: 'Citizen', nationalId: citizenFixture(index).national_id })),
       }),
       (data) => data._entities,
+      access,
     );
     const small = await countFor(3);
     const large = await countFor(40);
@@ -199,16 +214,131 @@ describe('land subgraph', () => {
     expect(large).toBe(small);
   });
 
-  it('serves a page of parcels with certificates and owners with a constant number of statements', async () => {
+  it.each([
+    ['any row', '40778', {}],
+    ['the rows of a scope', SCOPE[0], { scope: SCOPE }],
+  ])('serves a page of parcels with certificates and owners with a constant number of statements, for a caller who may see %s', async (_case, communeCode, access) => {
     const countFor = statementCounter(
-      `query ($first: Int) { landParcelsByCommune(communeCode: "40778", first: $first) {
+      `query ($communeCode: String!, $first: Int) { landParcelsByCommune(communeCode: $communeCode, first: $first) {
         nodes { id certificates { serial parcel { id } } owners { owner { nationalId } sharePercent } } } }`,
-      (size) => ({ first: size }),
+      (size) => ({ communeCode, first: size }),
       (data) => data.landParcelsByCommune.nodes,
+      access,
     );
     const small = await countFor(2);
-    const large = await countFor(50);
+    const large = await countFor(25);
     expect(small).toBe(3);
     expect(large).toBe(small);
+  });
+
+  describe('row scope', () => {
+    let reference: TestDatabases;
+    let referenceServer: RunningServer;
+    const scoped: SubgraphPost = (query, variables) => post(query, variables, { scope: SCOPE });
+    const unscoped = subgraphClient(() => referenceServer, 'land');
+
+    // The reference database holds only the parcels of the scope, with their certificates and shares:
+    // the scoped caller must get, byte for byte, what an unrestricted caller gets from it.
+    beforeAll(async () => {
+      reference = await createTestDatabases();
+      const db = reference.databases.land;
+      await copyTables(databases.databases.land, db, ['parcels', 'land_use_certificates', 'ownership_shares']);
+      const parcelsOutOfScope = () => db('parcels').select('id').whereNotIn('commune_code', SCOPE);
+      await db('land_use_certificates').whereIn('parcel_id', parcelsOutOfScope()).delete();
+      await db('ownership_shares').whereIn('parcel_id', parcelsOutOfScope()).delete();
+      await db('parcels').whereNotIn('commune_code', SCOPE).delete();
+      referenceServer = await startLandSubgraph({ db, signingKey: TEST_SIGNING_KEY });
+    });
+
+    afterAll(async () => {
+      await referenceServer?.stop();
+      await reference?.destroy();
+    });
+
+    const PARCEL = `query ($communeCode: String!, $mapSheetNumber: Int!, $parcelNumber: Int!) {
+      landParcel(communeCode: $communeCode, mapSheetNumber: $mapSheetNumber, parcelNumber: $parcelNumber) {
+        id communeCode address certificates { serial parcel { id } } owners { owner { nationalId landParcels { id } } sharePercent } } }`;
+    const CERTIFICATE = 'query ($serial: String!) { landUseCertificate(serial: $serial) { serial issueDate parcel { id owners { sharePercent } } } }';
+    const ENTITIES = `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on Citizen { nationalId landParcels { id communeCode certificates { serial } } } ... on LandParcel { id parcelNumber } } }`;
+    const BY_COMMUNE = `query ($communeCode: String!, $purpose: String, $after: String) {
+      landParcelsByCommune(communeCode: $communeCode, landUsePurpose: $purpose, first: 4, after: $after) {
+        edges { cursor node { id communeCode landUsePurpose } } pageInfo { hasNextPage endCursor } } }`;
+
+    it.each([
+      ['a parcel in scope', true, PARCEL, { communeCode: '40779', mapSheetNumber: 1, parcelNumber: 102 }],
+      ['a parcel out of scope', false, PARCEL, { communeCode: '40778', mapSheetNumber: 1, parcelNumber: 100 }],
+      ['a certificate of a parcel in scope', true, CERTIFICATE, { serial: certificateSerial(2) }],
+      ['a certificate of a parcel out of scope', false, CERTIFICATE, { serial: certificateSerial(0) }],
+      ['references to citizens and parcels on both sides of the scope', true, ENTITIES, {
+        representations: [
+          ...Array.from({ length: LAND_OWNER_COUNT }, (_, index) => ({ __typename: 'Citizen', nationalId: citizenFixture(index).national_id })),
+          ...[500, 502, 504].map((index) => ({ __typename: 'Citizen', nationalId: citizenFixture(index).national_id })),
+          ...['1', '2', '3', '6', '9999'].map((id) => ({ __typename: 'LandParcel', id })),
+        ],
+      }],
+    ])('answers %s exactly as if the rows out of scope did not exist', async (_case, found, query, variables) => {
+      const [expected, actual] = await Promise.all([unscoped(query, variables), scoped(query, variables)]);
+      expect(actual).toEqual(expected);
+      expect(actual.errors).toBeUndefined();
+      expect(Object.values(actual.data!)[0] !== null).toBe(found);
+    });
+
+    it.each([
+      ['the commune in scope', { communeCode: '40779' }],
+      ['the commune in scope, for one purpose', { communeCode: '40779', purpose: 'CLN' }],
+      ['a commune out of scope', { communeCode: '40778' }],
+    ])('pages through %s exactly as if the rows out of scope did not exist', async (_case, variables) => {
+      const expected = await collectPages(unscoped, BY_COMMUNE, variables, 'landParcelsByCommune');
+      const actual = await collectPages(scoped, BY_COMMUNE, variables, 'landParcelsByCommune');
+      expect(actual).toEqual(expected);
+      expect(actual.every((page) => page.errors === undefined)).toBe(true);
+    });
+
+    it('lists only the parcels in scope among those a citizen holds', async () => {
+      // Citizen 2 holds parcels 3 (index 2, ward 40779) and 48 (index 47, ward 40779); citizen 0 holds 1 and 46, both in 40778.
+      const response = await scoped('query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Citizen { landParcels { id } } } }', {
+        representations: [0, 2].map((index) => ({ __typename: 'Citizen', nationalId: citizenFixture(index).national_id })),
+      });
+      expect(response.data?._entities).toEqual([{ landParcels: [] }, { landParcels: [{ id: '3' }, { id: '48' }] }]);
+    });
+
+    it.each([
+      ['a parcel', PARCEL, { communeCode: '40778', mapSheetNumber: 1, parcelNumber: 100 }, { communeCode: '40778', mapSheetNumber: 1, parcelNumber: 999 }],
+      ['a certificate', CERTIFICATE, { serial: certificateSerial(0) }, { serial: 'CS 99999999' }],
+      ['a commune', BY_COMMUNE, { communeCode: '40778' }, { communeCode: '99999' }],
+      ['a parcel reference', ENTITIES, { representations: [{ __typename: 'LandParcel', id: '1' }] }, { representations: [{ __typename: 'LandParcel', id: '9999' }] }],
+    ])('answers for %s out of scope exactly as for an unknown one', async (_case, query, outOfScope, unknown) => {
+      const [hidden, missing] = await Promise.all([scoped(query, outOfScope), scoped(query, unknown)]);
+      expect(hidden).toEqual(missing);
+      expect(hidden.status).toBe(200);
+    });
+  });
+
+  describe('masks', () => {
+    it('masks the listed fields, never the parcel key', async () => {
+      const response = await post(`{ landParcel(communeCode: "40778", mapSheetNumber: 1, parcelNumber: 100) {
+        id address landUsePurpose certificates { serial issuingAuthority } } }`, {}, {
+        masks: { 'LandParcel.address': 'REDACTED', 'LandUseCertificate.issuingAuthority': 'INITIALS', 'LandParcel.id': 'PARTIAL_ID' },
+      });
+      expect(response.errors).toBeUndefined();
+      expect(response.data?.landParcel).toEqual({
+        id: '1',
+        address: '***',
+        landUsePurpose: 'ONT',
+        certificates: [
+          { serial: 'BA 123456', issuingAuthority: 'UBND t. p. T. H.' },
+          { serial: certificateSerial(0), issuingAuthority: 'Sở N. n. v. M. t. t. T. H.' },
+        ],
+      });
+    });
+
+    it('fails closed on a number, which cannot carry a masked value', async () => {
+      const response = await post('{ landParcel(communeCode: "40778", mapSheetNumber: 1, parcelNumber: 100) { id areaSquareMeters } }', {}, {
+        masks: { 'LandParcel.areaSquareMeters': 'REDACTED' },
+      });
+      expect(errorCodes(response)).toEqual(['MASK_NOT_APPLICABLE']);
+      expect(response.data).toEqual({ landParcel: null });
+    });
   });
 });

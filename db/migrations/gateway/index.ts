@@ -1,0 +1,5 @@
+import type { Migration } from '../../migrate';
+import * as createPolicy from './20261201000000_create_policy';
+
+/** The gateway database's migrations, oldest first. */
+export const gatewayMigrations: Migration[] = [createPolicy];

@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import {
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { IncomingMessage } from 'node:http';
+import { maskError } from '../../common/errors';
+import type { GraphQLRoute } from '../../common/httpServer';
+import { getLogger } from '../../common/logger';
+import type { Authenticator } from '../store/authenticator';
+import { AuthenticationError, forbidden } from '../store/errors';
+import type { Stewardship } from '../store/stewardship';
+import type { StoreSnapshot } from '../store/types';
+import type { AdminContext } from './resolvers';
+import { adminResolvers } from './resolvers';
+
+/** The admin API's SDL, beside its resolvers. */
+export const ADMIN_SCHEMA_PATH = path.join(__dirname, 'schema.graphql');
+
+export interface AdminRouteOptions {
+  stewardship: Stewardship;
+  authenticator: Authenticator;
+  /** The policy snapshot whose credentials callers are checked against (the gateway's PolicyCache). */
+  policyCache: { current(): StoreSnapshot };
+  /** Where the route answers; /admin by default. */
+  path?: string;
+}
+
+/**
+ * Given the steward operations and how to authenticate, returns the /admin GraphQL route for the
+ * platform's HTTP server. Every request is authenticated before anything of it is parsed: no credential
+ * is UNAUTHENTICATED (401), an agency that is not a steward FORBIDDEN (403), introspection included.
+ */
+export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<AdminContext> {
+  const logger = getLogger('admin');
+  const server = new ApolloServer<AdminContext>({
+    schema: makeExecutableSchema({ typeDefs: fs.readFileSync(ADMIN_SCHEMA_PATH, 'utf8'), resolvers: adminResolvers }),
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    stopOnTerminationSignals: false,
+    formatError: (formatted, error) => maskError(formatted, error, 'gateway', (cause) => logger.error({ err: cause }, 'admin request failed')),
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginSchemaReportingDisabled(), ApolloServerPluginUsageReportingDisabled()],
+  });
+  return {
+    path: options.path ?? '/admin',
+    server,
+    async context(request: IncomingMessage): Promise<AdminContext> {
+      const principal = await options.authenticator.authenticate(request.headers.authorization, options.policyCache.current());
+      if (principal instanceof AuthenticationError) throw principal;
+      if (principal.kind === 'ANONYMOUS') throw new AuthenticationError('The admin API needs a steward agency\'s credential: send "Authorization: Bearer <API key>"');
+      if (!principal.agency.steward) throw forbidden(`The agency ${principal.agency.code} is not a steward: the admin API is for stewards only`);
+      logger.debug({ agency: principal.agency.code, credentialId: principal.credentialId }, 'steward request');
+      return { principal, stewardship: options.stewardship };
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type { Principal } from '../policy/types';
+import type { GrantTarget } from '../policy/types';
+import { describeTarget, stewardActor } from '../store/stewardship';
+import type { AgencyInput, AgencyPatch, GrantInput, IssuedApiKey, Stewardship } from '../store/stewardship';
+import type { PolicyChange } from '../store/types';
+
+/** What every admin resolver gets: the steward who calls (checked before any resolver runs) and the operations. */
+export interface AdminContext {
+  principal: Extract<Principal, { kind: 'AGENCY' }>;
+  stewardship: Stewardship;
+}
+
+type Resolver<Args> = (source: unknown, args: Args, context: AdminContext) => unknown;
+
+const issued = ({ key, credential }: IssuedApiKey) => ({ key, apiKey: credential });
+const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+
+/** Resolvers of the admin API: each is one call to the steward operations, with the caller as the actor. */
+export const adminResolvers: {
+  Query: Record<string, Resolver<any>>;
+  Mutation: Record<string, Resolver<any>>;
+  GrantTarget: Record<string, (target: GrantTarget) => unknown>;
+  PolicyChange: Record<string, (change: PolicyChange) => unknown>;
+} = {
+  Query: {
+    policyVersion: (_source, _args: Record<string, never>, { stewardship }) => stewardship.version(),
+    agencies: (_source, _args: Record<string, never>, { stewardship }) => stewardship.listAgencies(),
+    agency: (_source, args: { code: string }, { stewardship }) => stewardship.agency(args.code),
+    apiKeys: (_source, args: { agencyCode?: string | null }, { stewardship }) => stewardship.listApiKeys(args.agencyCode ?? null),
+    grants: (_source, args: { agencyCode?: string | null; includeRevoked?: boolean | null }, { stewardship }) => stewardship.listGrants(args),
+    grant: (_source, args: { id: string }, { stewardship }) => stewardship.grant(args.id),
+    policyChanges: (_source, args: { limit?: number | null; before?: number | null; entityType?: string | null; entityId?: string | null }, { stewardship }) =>
+      stewardship.changes(args),
+    explain: (
+      _source,
+      args: { agencyCode?: string | null; purpose?: string | null; query: string; operationName?: string | null; at?: string | null },
+      { stewardship },
+    ) => stewardship.explain({ ...args, agencyCode: args.agencyCode ?? null, purpose: args.purpose ?? null }),
+  },
+
+  Mutation: {
+    createAgency: (_source, args: { input: AgencyInput }, { principal, stewardship }) => stewardship.createAgency(stewardActor(principal), args.input),
+    updateAgency: (_source, args: { code: string; input: AgencyPatch }, { principal, stewardship }) =>
+      stewardship.updateAgency(stewardActor(principal), args.code, args.input),
+    createApiKey: async (_source, args: { agencyCode: string; expiresAt?: string | null; label?: string | null }, { principal, stewardship }) =>
+      issued(await stewardship.createApiKey(stewardActor(principal), args)),
+    rotateApiKey: async (_source, args: { id: string; graceSeconds?: number | null; expiresAt?: string | null }, { principal, stewardship }) =>
+      issued(await stewardship.rotateApiKey(stewardActor(principal), args)),
+    revokeApiKey: (_source, args: { id: string }, { principal, stewardship }) => stewardship.revokeApiKey(stewardActor(principal), args.id),
+    createGrant: (_source, args: { input: GrantInput }, { principal, stewardship }) => stewardship.createGrant(stewardActor(principal), args.input),
+    revokeGrant: (_source, args: { id: string }, { principal, stewardship }) => stewardship.revokeGrant(stewardActor(principal), args.id),
+  },
+
+  GrantTarget: {
+    coordinate: (target) => (target.kind === 'FIELD' ? target.coordinate : null),
+    typeName: (target) => (target.kind === 'TYPE' ? target.typeName : null),
+    sharing: (target) => (target.kind === 'CLASSIFICATION' ? target.sharing : null),
+    personal: (target) => (target.kind === 'CLASSIFICATION' ? target.personal : null),
+    description: (target) => describeTarget(target),
+  },
+
+  PolicyChange: {
+    before: (change) => json(change.before),
+    after: (change) => json(change.after),
+  },
+};

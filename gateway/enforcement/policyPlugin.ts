@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
+import { GraphQLError, execute, print } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import type { PolicyMode } from '../../common/config';
+import { collectFields } from '../policy/collectFields';
+import { decide } from '../policy/decide';
+import type { Decision, FieldDecision, PolicySnapshot, Principal, SchemaCatalog } from '../policy/types';
+import { PURPOSES } from '../policy/types';
+import { accessForSubgraphs } from './accessForSubgraphs';
+import type { GatewayContext } from './context';
+import { introspectionUse, visibleSchema } from './introspection';
+import { applyResponsePolicy } from './responsePolicy';
+import { removeDeniedFields } from './rewrite';
+
+export interface PolicyPluginOptions {
+  catalog: SchemaCatalog;
+  mode: PolicyMode;
+  /** The policy in force now; read once per request so one request sees one version. */
+  snapshot(): PolicySnapshot;
+}
+
+/** The request's original document and the decided fields by coordinate, kept for the response. */
+const decided = new WeakMap<GatewayContext, { document: DocumentNode; byCoordinate: Map<string, FieldDecision> }>();
+
+function principalKey(principal: Principal): string {
+  return principal.kind === 'AGENCY' ? `agency:${principal.agency.code}` : 'anonymous';
+}
+
+function forbidden(decision: Decision): GraphQLError {
+  const denied = decision.fields.filter((field) => field.effect === 'DENY');
+  return new GraphQLError(`Not authorized to read ${denied.map((field) => field.coordinate).join(', ')}`, {
+    extensions: {
+      code: 'FORBIDDEN',
+      http: { status: 403 },
+      policyVersion: decision.policyVersion,
+      denied: denied.map((field) => ({ field: field.coordinate, rule: field.rule, reason: field.reason, neededGrant: field.neededGrant })),
+    },
+  });
+}
+
+/**
+ * Enforcement at the gateway, before any subgraph is called: collects every field the operation can touch,
+ * decides, and refuses (deny mode) or removes (filter mode) what the caller may not read; hands each subgraph
+ * call its access context; masks and filters the response; answers introspection from the caller's own view
+ * of the schema.
+ */
+export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<GatewayContext> {
+  const visibleSchemas = new Map<string, GraphQLSchema>();
+
+  const visibleSchemaFor = (schema: GraphQLSchema, principal: Principal, snapshot: PolicySnapshot): GraphQLSchema => {
+    const key = `${principalKey(principal)}@${snapshot.version}`;
+    let visible = visibleSchemas.get(key);
+    if (!visible) {
+      const coordinates = [...options.catalog.fields.keys()];
+      const readable = new Set<string>();
+      for (const purpose of [null, ...PURPOSES]) {
+        const decision = decide({ principal, purpose, fields: coordinates, snapshot, catalog: options.catalog, now: new Date() });
+        for (const field of decision.fields) if (field.effect !== 'DENY') readable.add(field.coordinate);
+      }
+      visible = visibleSchema(schema, (coordinate) => readable.has(coordinate));
+      if (visibleSchemas.size > 1000) visibleSchemas.clear();
+      visibleSchemas.set(key, visible);
+    }
+    return visible;
+  };
+
+  return {
+    async requestDidStart(): Promise<GraphQLRequestListener<GatewayContext>> {
+      let introspectionOnly = false;
+      return {
+        async didResolveOperation(requestContext) {
+          const { document, operation, operationName, contextValue, schema } = requestContext;
+          if (!operation) return;
+          const use = introspectionUse(document, operation);
+          if (use === 'mixed') {
+            throw new GraphQLError('Introspection (__schema, __type) cannot be combined with data fields in one operation', {
+              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+            });
+          }
+          if (use === 'only') {
+            introspectionOnly = true;
+            return;
+          }
+          const snapshot = options.snapshot();
+          const decision = decide({
+            principal: contextValue.principal,
+            purpose: contextValue.purpose,
+            fields: collectFields(schema, document, operationName),
+            snapshot,
+            catalog: options.catalog,
+            now: new Date(),
+          });
+          contextValue.decision = decision;
+          if (decision.purposeRequired && contextValue.purpose === null) {
+            throw new GraphQLError('This operation reads personal data: name the purpose of processing in the X-Purpose header', {
+              extensions: { code: 'PURPOSE_REQUIRED', http: { status: 400 }, purposes: [...PURPOSES] },
+            });
+          }
+          const byCoordinate = new Map(decision.fields.map((field) => [field.coordinate, field]));
+          decided.set(contextValue, { document, byCoordinate });
+          if (!decision.allowed) {
+            if (options.mode === 'deny') throw forbidden(decision);
+            // Filter mode: the denied fields are never asked of a subgraph. The plan cache is keyed by the query
+            // hash, so the rewritten document gets its own hash: another caller's plan is never reused.
+            const rewritten = removeDeniedFields(schema, document, byCoordinate);
+            const mutable = requestContext as { document: DocumentNode; queryHash: string };
+            mutable.document = rewritten;
+            mutable.queryHash = createHash('sha256').update(print(rewritten)).digest('hex');
+          }
+          contextValue.access = accessForSubgraphs(decision, contextValue.principal, options.catalog);
+        },
+
+        async responseForOperation(requestContext) {
+          if (!introspectionOnly) return null;
+          const { contextValue, document, operationName, request, schema } = requestContext;
+          const result = await execute({
+            schema: visibleSchemaFor(schema, contextValue.principal, options.snapshot()),
+            document,
+            operationName,
+            variableValues: request.variables,
+          });
+          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { ...result, errors: result.errors?.map((error) => error.toJSON()) } } };
+        },
+
+        async willSendResponse(requestContext) {
+          const kept = decided.get(requestContext.contextValue);
+          const { response } = requestContext;
+          if (!kept || response.body.kind !== 'single' || !response.body.singleResult.data) return;
+          const result = response.body.singleResult;
+          const errors = applyResponsePolicy(
+            requestContext.schema,
+            kept.document,
+            requestContext.operationName,
+            result.data as Record<string, unknown>,
+            kept.byCoordinate,
+            options.mode === 'filter',
+          );
+          if (errors.length > 0) result.errors = [...(result.errors ?? []), ...errors];
+        },
+      };
+    },
+  };
+}

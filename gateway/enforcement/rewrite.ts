@@ -1,0 +1,32 @@
+import { Kind, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
+import type { DocumentNode, FieldNode, GraphQLSchema, SelectionSetNode } from 'graphql';
+import type { FieldDecision } from '../policy/types';
+import { fieldRule } from './fieldRules';
+
+const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
+
+/**
+ * Given the API schema, an operation document and the decided fields, returns a new document without the
+ * denied fields (filter mode), so that no subgraph is asked for them. A selection set left empty keeps
+ * `__typename`, which every object answers.
+ */
+export function removeDeniedFields(schema: GraphQLSchema, document: DocumentNode, decisions: ReadonlyMap<string, FieldDecision>): DocumentNode {
+  const typeInfo = new TypeInfo(schema);
+  const pruned = visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parentType = typeInfo.getParentType();
+        if (!parentType || node.name.value.startsWith('__')) return undefined;
+        return fieldRule(schema, decisions, parentType, node.name.value).denied ? null : undefined;
+      },
+    }),
+  );
+  return visit(pruned, {
+    SelectionSet: {
+      leave(node: SelectionSetNode) {
+        return node.selections.length === 0 ? { ...node, selections: [TYPENAME] } : undefined;
+      },
+    },
+  });
+}

@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { getConfig } from '../../common/config';
+import { deriveApiKey } from './apiKeys';
+import type { GrantTarget } from '../policy/types';
+import { describeTarget } from './stewardship';
+import type { AgencyInput, CredentialStatus, GrantInput, Stewardship } from './stewardship';
+import type { Actor } from './types';
+
+/**
+ * The fixed secret the demo keys are derived from. It is public (it is in this file), so the keys are
+ * public too: demo data only, which is why seeding refuses to run in production.
+ */
+export const DEMO_KEY_SECRET = 'thanh-hoa-data-sharing-demo: public, never for production';
+
+/** The ward the demo commune agency serves: phường Hạc Thành. */
+export const DEMO_COMMUNE_CODE = '40778';
+
+/** The file, in the data directory, where the demo keys are written for a person to try them. */
+export const DEMO_CREDENTIALS_FILE = 'demo-credentials.json';
+
+const DEMO_ACTOR: Actor = { kind: 'SYSTEM', task: 'demo-seed' };
+const CITIZEN_RESIDENCE_FIELDS = ['Citizen.fullName', 'Citizen.dateOfBirth', 'Citizen.sex', 'Citizen.currentResidence', 'Residence.addressLine', 'Residence.unit'];
+
+export interface DemoAgency {
+  agency: AgencyInput;
+  grants: Array<Omit<GrantInput, 'agencyCode' | 'target'> & { target: GrantTarget }>;
+}
+
+/** The agencies and grants of the demo: one per kind of access the policy model expresses. */
+export const DEMO_AGENCIES: readonly DemoAgency[] = [
+  { agency: { code: 'H56.10', name: 'Trung tâm Dữ liệu tỉnh Thanh Hóa', sector: null, unitCodes: [], steward: true }, grants: [] },
+  {
+    agency: { code: 'H56.01', name: 'Công an tỉnh Thanh Hóa', sector: 'population', unitCodes: [] },
+    grants: [
+      {
+        target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' },
+        purposes: ['INVESTIGATION'],
+        legalBasis: 'Luật Căn cước 2023; Nghị định 47/2020/NĐ-CP sửa đổi bởi Nghị định 194/2025/NĐ-CP',
+      },
+    ],
+  },
+  {
+    agency: { code: 'H56.20', name: 'Văn phòng Đăng ký đất đai tỉnh Thanh Hóa', sector: 'land', unitCodes: [] },
+    grants: [
+      {
+        target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' },
+        purposes: ['LAND_REGISTRATION'],
+        legalBasis: 'Luật Đất đai 2024; Nghị định 101/2024/NĐ-CP',
+        masks: [
+          { coordinate: 'Citizen.dateOfBirth', mask: 'YEAR_ONLY' },
+          { coordinate: 'Citizen.nationalId', mask: 'PARTIAL_ID' },
+        ],
+      },
+    ],
+  },
+  {
+    agency: { code: 'H56.15.01', name: 'Bệnh viện Đa khoa tỉnh Thanh Hóa', sector: 'health', unitCodes: [] },
+    grants: CITIZEN_RESIDENCE_FIELDS.map((coordinate) => ({
+      target: { kind: 'FIELD', coordinate },
+      purposes: ['MEDICAL_TREATMENT', 'HEALTH_INSURANCE'],
+      legalBasis: 'Luật Khám bệnh, chữa bệnh 2023',
+    })),
+  },
+  {
+    agency: { code: `H56.99.${DEMO_COMMUNE_CODE}`, name: 'UBND phường Hạc Thành', sector: null, unitCodes: [DEMO_COMMUNE_CODE] },
+    grants: ['Citizen', 'Residence', 'LandParcel', 'LandOwnership', 'HealthInsuranceCard', 'Enrollment'].map((typeName) => ({
+      target: { kind: 'TYPE', typeName },
+      purposes: ['PUBLIC_SERVICE'],
+      legalBasis: 'Nghị định 47/2020/NĐ-CP sửa đổi bởi Nghị định 194/2025/NĐ-CP',
+      scopeUnitCodes: [DEMO_COMMUNE_CODE],
+    })),
+  },
+];
+
+/** A demo agency's key, as written to demo-credentials.json. */
+export interface DemoCredential {
+  agencyCode: string;
+  agencyName: string;
+  keyId: string;
+  apiKey: string;
+  /** A steward may have revoked a demo key; seeding again does not bring it back. */
+  status: CredentialStatus;
+}
+
+/**
+ * Given the steward operations and the data directory, registers the demo agencies, their grants and one
+ * API key each, derived from DEMO_KEY_SECRET and the agency code, and writes the keys to
+ * <dataDirectory>/demo-credentials.json. Running it again adds only what is missing. Refuses in production.
+ */
+export async function seedDemoAgencies(
+  stewardship: Stewardship,
+  options: { dataDirectory: string; production?: boolean },
+): Promise<DemoCredential[]> {
+  if (options.production ?? getConfig().production) throw new Error('demo agencies and their public keys are never seeded in production');
+  const credentials: DemoCredential[] = [];
+  for (const { agency, grants } of DEMO_AGENCIES) {
+    if (!(await stewardship.agency(agency.code))) await stewardship.createAgency(DEMO_ACTOR, agency);
+    const existing = await stewardship.listGrants({ agencyCode: agency.code });
+    for (const grant of grants) {
+      if (existing.some((current) => describeTarget(current.target) === describeTarget(grant.target))) continue;
+      await stewardship.createGrant(DEMO_ACTOR, { ...grant, agencyCode: agency.code });
+    }
+    const material = deriveApiKey(DEMO_KEY_SECRET, agency.code);
+    let key = (await stewardship.listApiKeys(agency.code)).find((credential) => credential.id === material.id);
+    key ??= (await stewardship.createApiKey(DEMO_ACTOR, { agencyCode: agency.code, label: 'demo' }, material)).credential;
+    credentials.push({ agencyCode: agency.code, agencyName: agency.name, keyId: material.id, apiKey: material.key, status: key.status });
+  }
+  fs.mkdirSync(options.dataDirectory, { recursive: true });
+  const file = path.join(options.dataDirectory, DEMO_CREDENTIALS_FILE);
+  fs.writeFileSync(file, `${JSON.stringify({ note: 'Demo keys: public, for trying the platform only. Send as "Authorization: Bearer <apiKey>".', credentials }, null, 2)}\n`, { mode: 0o600 });
+  return credentials;
+}

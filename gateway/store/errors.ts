@@ -1,0 +1,45 @@
+import { GraphQLError } from 'graphql';
+
+/** Stable codes of the policy store's refusals, in `extensions.code`. */
+export const StoreErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+} as const;
+export type StoreErrorCode = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];
+
+const HTTP_STATUS: Partial<Record<StoreErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403 };
+
+/** A refusal of the policy store: the message says what is wrong, the code is stable, nothing was changed. */
+export class StoreError extends GraphQLError {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+  ) {
+    const status = HTTP_STATUS[code];
+    super(message, { extensions: { code, ...(status ? { http: { status } } : {}) } });
+    this.name = 'StoreError';
+  }
+}
+
+/** Given what is wrong with the input, returns a BAD_USER_INPUT refusal. */
+export const badInput = (message: string): StoreError => new StoreError(StoreErrorCode.BAD_USER_INPUT, message);
+
+/** Given what was not found, returns a NOT_FOUND refusal. */
+export const notFound = (message: string): StoreError => new StoreError(StoreErrorCode.NOT_FOUND, message);
+
+/** Given what the change would clash with, returns a CONFLICT refusal. */
+export const conflict = (message: string): StoreError => new StoreError(StoreErrorCode.CONFLICT, message);
+
+/** A credential that does not let its bearer in (code UNAUTHENTICATED, HTTP 401). The message never quotes a secret. */
+export class AuthenticationError extends StoreError {
+  constructor(message: string) {
+    super(StoreErrorCode.UNAUTHENTICATED, message);
+    this.name = 'AuthenticationError';
+  }
+}
+
+/** A caller who is known but may not use an endpoint (code FORBIDDEN, HTTP 403). */
+export const forbidden = (message: string): StoreError => new StoreError(StoreErrorCode.FORBIDDEN, message);

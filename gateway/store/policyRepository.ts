@@ -1,0 +1,245 @@
+import type { Knex } from 'knex';
+import type { Sector } from '../../common/config';
+import { isMysql } from '../../db/connection';
+import type { AgencyRow, CredentialRow, GrantRow, PolicyChangeRow } from '../../db/gatewayRows';
+import type { Agency, Grant, GrantTarget, PersonalDataLevel, SharingClass } from '../policy/types';
+import type { CredentialRecord, PolicyChange, PolicyEntity, StoreSnapshot } from './types';
+
+/** A grant's target as stored: its kind and one text column, equal for equal targets. */
+export function encodeTarget(target: GrantTarget): { kind: GrantTarget['kind']; target: string } {
+  switch (target.kind) {
+    case 'FIELD':
+      return { kind: 'FIELD', target: target.coordinate };
+    case 'TYPE':
+      return { kind: 'TYPE', target: target.typeName };
+    case 'CLASSIFICATION':
+      return { kind: 'CLASSIFICATION', target: `${target.sharing}/${target.personal}` };
+  }
+}
+
+function decodeTarget(kind: string, target: string): GrantTarget {
+  if (kind === 'FIELD') return { kind: 'FIELD', coordinate: target };
+  if (kind === 'TYPE') return { kind: 'TYPE', typeName: target };
+  const [sharing, personal] = target.split('/') as [SharingClass, PersonalDataLevel];
+  return { kind: 'CLASSIFICATION', sharing, personal };
+}
+
+const toAgency = (row: AgencyRow): Agency => ({
+  code: row.code,
+  name: row.name,
+  sector: row.sector as Sector | null,
+  unitCodes: JSON.parse(row.unit_codes) as string[],
+  steward: Boolean(row.steward),
+});
+
+const toCredential = (row: CredentialRow): CredentialRecord => ({
+  id: row.id,
+  agencyCode: row.agency_code,
+  label: row.label,
+  secretHash: row.secret_hash,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+  revokedAt: row.revoked_at,
+  replacedBy: row.replaced_by,
+});
+
+const toGrant = (row: GrantRow): Grant => ({
+  id: String(row.id),
+  agencyCode: row.agency_code,
+  target: decodeTarget(row.target_kind, row.target),
+  purposes: JSON.parse(row.purposes) as Grant['purposes'],
+  legalBasis: row.legal_basis,
+  scopeUnitCodes: row.scope_unit_codes === null ? null : (JSON.parse(row.scope_unit_codes) as string[]),
+  masks: JSON.parse(row.masks) as Grant['masks'],
+  validFrom: row.valid_from,
+  validTo: row.valid_to,
+  revokedAt: row.revoked_at,
+});
+
+const toChange = (row: PolicyChangeRow): PolicyChange => ({
+  id: Number(row.id),
+  changedAt: row.changed_at,
+  actor: row.actor,
+  credentialId: row.credential_id,
+  action: row.action,
+  entityType: row.entity_type as PolicyEntity,
+  entityId: row.entity_id,
+  before: row.before_json === null ? null : JSON.parse(row.before_json),
+  after: row.after_json === null ? null : JSON.parse(row.after_json),
+});
+
+/** What a change records, before the store numbers it. */
+export type NewPolicyChange = Omit<PolicyChange, 'id'>;
+
+/** The gateway database's queries: the only module of the policy store that holds SQL. */
+export class PolicyRepository {
+  constructor(private readonly db: Knex) {}
+
+  /** Given work on a repository, runs it in one transaction: all of its writes land, or none. */
+  transaction<T>(work: (repository: PolicyRepository) => Promise<T>): Promise<T> {
+    return this.db.transaction((transaction) => work(new PolicyRepository(transaction)));
+  }
+
+  /** Returns the policy version: the id of the latest change, 0 before the first. */
+  async version(): Promise<number> {
+    const row = (await this.db('policy_changes').max({ version: 'id' }).first()) as { version: number | string | null } | undefined;
+    return Number(row?.version ?? 0);
+  }
+
+  /**
+   * Returns a snapshot of the whole store. The version is read first: a change that lands while the rest
+   * is read makes the snapshot look older than its data, so the next poll reloads it rather than missing it.
+   */
+  async loadSnapshot(): Promise<StoreSnapshot> {
+    const version = await this.version();
+    const [agencies, grants, credentials] = await Promise.all([this.agencies(), this.grants({ includeRevoked: false }), this.credentials()]);
+    const grantsByAgency = new Map<string, Grant[]>();
+    for (const grant of grants) {
+      const list = grantsByAgency.get(grant.agencyCode) ?? [];
+      list.push(grant);
+      grantsByAgency.set(grant.agencyCode, list);
+    }
+    return {
+      version,
+      agencies: new Map(agencies.map((agency) => [agency.code, agency])),
+      grantsByAgency,
+      credentials: new Map(credentials.map((credential) => [credential.id, credential])),
+    };
+  }
+
+  async agencies(): Promise<Agency[]> {
+    return (await this.db<AgencyRow>('agencies').orderBy('code')).map(toAgency);
+  }
+
+  /**
+   * Given an agency code, returns the agency or null. Inside a transaction on MySQL the row stays locked
+   * until the end, so that two stewards granting to one agency at once are checked one after the other.
+   */
+  async agencyByCode(code: string, lock = false): Promise<Agency | null> {
+    const query = this.db<AgencyRow>('agencies').where('code', code).first();
+    // SQLite runs one writer at a time already (and knex warns on FOR UPDATE there).
+    if (lock && isMysql(this.db)) query.forUpdate();
+    const row = await query;
+    return row ? toAgency(row) : null;
+  }
+
+  async insertAgency(agency: Agency, now: string): Promise<void> {
+    await this.db<AgencyRow>('agencies').insert({
+      code: agency.code,
+      name: agency.name,
+      sector: agency.sector,
+      unit_codes: JSON.stringify(agency.unitCodes),
+      steward: agency.steward,
+      created_at: now,
+      updated_at: now,
+    });
+  }
+
+  async updateAgency(agency: Agency, now: string): Promise<void> {
+    await this.db<AgencyRow>('agencies')
+      .where('code', agency.code)
+      .update({ name: agency.name, sector: agency.sector, unit_codes: JSON.stringify(agency.unitCodes), steward: agency.steward, updated_at: now });
+  }
+
+  /** Given an agency code or null for every agency, returns the credentials, oldest first. */
+  async credentials(agencyCode: string | null = null): Promise<CredentialRecord[]> {
+    const query = this.db<CredentialRow>('credentials').orderBy([{ column: 'created_at' }, { column: 'id' }]);
+    if (agencyCode !== null) query.where('agency_code', agencyCode);
+    return (await query).map(toCredential);
+  }
+
+  async credentialById(id: string): Promise<CredentialRecord | null> {
+    const row = await this.db<CredentialRow>('credentials').where('id', id).first();
+    return row ? toCredential(row) : null;
+  }
+
+  async insertCredential(credential: CredentialRecord): Promise<void> {
+    await this.db<CredentialRow>('credentials').insert({
+      id: credential.id,
+      agency_code: credential.agencyCode,
+      label: credential.label,
+      secret_hash: credential.secretHash,
+      created_at: credential.createdAt,
+      expires_at: credential.expiresAt,
+      revoked_at: credential.revokedAt,
+      replaced_by: credential.replacedBy,
+    });
+  }
+
+  /** Given a credential as it is to be, writes what may change of it: expiry, revocation, successor. */
+  async updateCredential(credential: CredentialRecord): Promise<void> {
+    await this.db<CredentialRow>('credentials')
+      .where('id', credential.id)
+      .update({ expires_at: credential.expiresAt, revoked_at: credential.revokedAt, replaced_by: credential.replacedBy });
+  }
+
+  /** Given an optional agency and whether to include revoked grants, returns grants by agency and id. */
+  async grants(filter: { agencyCode?: string | null; includeRevoked: boolean }): Promise<Grant[]> {
+    const query = this.db<GrantRow>('grants').orderBy([{ column: 'agency_code' }, { column: 'id' }]);
+    if (filter.agencyCode) query.where('agency_code', filter.agencyCode);
+    if (!filter.includeRevoked) query.whereNull('revoked_at');
+    return (await query).map(toGrant);
+  }
+
+  async grantById(id: number): Promise<Grant | null> {
+    const row = await this.db<GrantRow>('grants').where('id', id).first();
+    return row ? toGrant(row) : null;
+  }
+
+  /** Given an agency and a target, returns that agency's unrevoked grants on exactly that target. */
+  async activeGrantsOnTarget(agencyCode: string, target: GrantTarget): Promise<Grant[]> {
+    const encoded = encodeTarget(target);
+    const rows = await this.db<GrantRow>('grants')
+      .where({ agency_code: agencyCode, target_kind: encoded.kind, target: encoded.target })
+      .whereNull('revoked_at')
+      .orderBy('id');
+    return rows.map(toGrant);
+  }
+
+  /** Given a grant without its id, stores it and returns the id given to it. */
+  async insertGrant(grant: Omit<Grant, 'id'>, now: string): Promise<string> {
+    const encoded = encodeTarget(grant.target);
+    const [id] = await this.db<GrantRow>('grants').insert({
+      agency_code: grant.agencyCode,
+      target_kind: encoded.kind,
+      target: encoded.target,
+      purposes: JSON.stringify(grant.purposes),
+      legal_basis: grant.legalBasis,
+      scope_unit_codes: grant.scopeUnitCodes === null ? null : JSON.stringify(grant.scopeUnitCodes),
+      masks: JSON.stringify(grant.masks),
+      valid_from: grant.validFrom,
+      valid_to: grant.validTo,
+      revoked_at: grant.revokedAt,
+      created_at: now,
+    });
+    return String(id);
+  }
+
+  async revokeGrant(id: number, at: string): Promise<void> {
+    await this.db<GrantRow>('grants').where('id', id).update({ revoked_at: at });
+  }
+
+  /** Given a change, records it in the history; its id becomes the policy version. */
+  async recordChange(change: NewPolicyChange): Promise<number> {
+    const [id] = await this.db<PolicyChangeRow>('policy_changes').insert({
+      changed_at: change.changedAt,
+      actor: change.actor,
+      credential_id: change.credentialId,
+      action: change.action,
+      entity_type: change.entityType,
+      entity_id: change.entityId,
+      before_json: change.before === null ? null : JSON.stringify(change.before),
+      after_json: change.after === null ? null : JSON.stringify(change.after),
+    });
+    return Number(id);
+  }
+
+  /** Given a page size, an optional id to read below, and an optional entity, returns changes newest first. */
+  async changes(filter: { limit: number; beforeId?: number | null; entityType?: PolicyEntity | null; entityId?: string | null }): Promise<PolicyChange[]> {
+    const query = this.db<PolicyChangeRow>('policy_changes').orderBy('id', 'desc').limit(filter.limit);
+    if (filter.beforeId) query.where('id', '<', filter.beforeId);
+    if (filter.entityType) query.where('entity_type', filter.entityType);
+    if (filter.entityId) query.where('entity_id', filter.entityId);
+    return (await query).map(toChange);
+  }
+}

@@ -1,0 +1,564 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import { getOperationAST, parse, validate } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { SECTORS } from '../../common/config';
+import type { Sector } from '../../common/config';
+import { printable } from '../../common/nationalId';
+import { SUPERGRAPH_PATH } from '../../schema/load';
+import { apiSchemaOf, buildCatalog } from '../policy/catalog';
+import { collectFields } from '../policy/collectFields';
+import { decide } from '../policy/decide';
+import { MASK_KINDS, PERSONAL_DATA_LEVELS, PURPOSES, SHARING_CLASSES } from '../policy/types';
+import type { Agency, Decision, FieldFacts, Grant, GrantTarget, MaskKind, Principal, Purpose, SchemaCatalog } from '../policy/types';
+import { generateApiKey } from './apiKeys';
+import type { IssuedKeyMaterial } from './apiKeys';
+import { StoreError, badInput, conflict, notFound } from './errors';
+import { encodeTarget } from './policyRepository';
+import type { PolicyRepository } from './policyRepository';
+import type { Actor, CredentialRecord, PolicyChange, PolicyEntity } from './types';
+
+/** How long a new API key lives when no expiry is given. */
+export const DEFAULT_KEY_LIFETIME_MS = 365 * 24 * 60 * 60 * 1000;
+const MAX_CHANGES_PAGE = 500;
+const AGENCY_CODE = /^[A-Z][0-9]{2}(\.[0-9A-Z]{1,10}){0,4}$/;
+const COMMUNE_CODE = /^\d{5}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+export type CredentialStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED';
+export type GrantStatus = 'ACTIVE' | 'PENDING' | 'EXPIRED' | 'REVOKED';
+
+/** What a steward sees of an API key: everything but its secret, which is not stored. */
+export interface CredentialSummary {
+  id: string;
+  agencyCode: string;
+  label: string | null;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  replacedBy: string | null;
+  status: CredentialStatus;
+}
+
+/** A key just made: the whole key, shown this once, and its summary. */
+export interface IssuedApiKey {
+  key: string;
+  credential: CredentialSummary;
+}
+
+export type GrantView = Grant & { status: GrantStatus };
+
+export interface AgencyInput {
+  code: string;
+  name: string;
+  sector?: string | null;
+  unitCodes?: readonly string[] | null;
+  steward?: boolean | null;
+}
+
+/** The fields of an agency to change; the code never changes. */
+export interface AgencyPatch {
+  name?: string | null;
+  /** null clears the sector; leaving it out keeps it. */
+  sector?: string | null;
+  unitCodes?: readonly string[] | null;
+  steward?: boolean | null;
+}
+
+export interface ApiKeyInput {
+  agencyCode: string;
+  /** ISO date or timestamp; a year from now when left out. */
+  expiresAt?: string | null;
+  label?: string | null;
+}
+
+export interface RotateKeyInput {
+  id: string;
+  /** How long the old key keeps working; the configured grace when left out, 0 to end it at once. */
+  graceSeconds?: number | null;
+  expiresAt?: string | null;
+}
+
+/** A grant's target as a steward writes it; the kind says which other members count. */
+export interface GrantTargetInput {
+  kind: string;
+  coordinate?: string | null;
+  typeName?: string | null;
+  sharing?: string | null;
+  personal?: string | null;
+}
+
+export interface GrantInput {
+  agencyCode: string;
+  target: GrantTargetInput;
+  purposes: readonly string[];
+  legalBasis: string;
+  scopeUnitCodes?: readonly string[] | null;
+  masks?: ReadonlyArray<{ coordinate: string; mask: string }> | null;
+  /** ISO date or timestamp; now when left out. */
+  validFrom?: string | null;
+  /** ISO date or timestamp; null or left out for "until revoked". */
+  validTo?: string | null;
+}
+
+export interface ExplainInput {
+  /** The agency asking; null for an anonymous caller. */
+  agencyCode: string | null;
+  purpose: string | null;
+  query: string;
+  operationName?: string | null;
+  /** The moment to decide at; now when left out. */
+  at?: string | null;
+}
+
+export interface ChangesFilter {
+  limit?: number | null;
+  /** Only changes with an id below this one: the next page. */
+  before?: number | null;
+  entityType?: string | null;
+  entityId?: string | null;
+}
+
+export interface StewardshipOptions {
+  repository: PolicyRepository;
+  /** The composed supergraph the catalog is derived from; schema/supergraph.graphql when left out. */
+  supergraphSdl?: string;
+  /** How long a rotated key keeps working beside its successor unless the rotation says; 0 by default. */
+  rotationGraceMs?: number;
+  now?: () => Date;
+  /** Told after each committed change, so that this gateway's cache can reload at once. */
+  onChange?: () => Promise<unknown> | void;
+}
+
+/** Given who acts, returns how the history names them. */
+export function actorColumns(actor: Actor): { actor: string; credentialId: string | null } {
+  switch (actor.kind) {
+    case 'STEWARD':
+      return { actor: actor.agencyCode, credentialId: actor.credentialId };
+    case 'CLI':
+      return { actor: `cli:${actor.osUser}`, credentialId: null };
+    case 'SYSTEM':
+      return { actor: `system:${actor.task}`, credentialId: null };
+  }
+}
+
+/** Returns the actor of a command run on this machine: cli:<os user>. */
+export function cliActor(): Actor {
+  let osUser: string;
+  try {
+    osUser = os.userInfo().username;
+  } catch {
+    osUser = process.env.USER ?? 'unknown';
+  }
+  return { kind: 'CLI', osUser };
+}
+
+/** Given a steward principal, returns the actor the history records. */
+export function stewardActor(principal: Extract<Principal, { kind: 'AGENCY' }>): Actor {
+  return { kind: 'STEWARD', agencyCode: principal.agency.code, credentialId: principal.credentialId };
+}
+
+/** Given a value and what it is, returns it as an ISO timestamp, or throws BAD_USER_INPUT. */
+export function parseInstant(value: string, what: string): string {
+  const date = new Date(value);
+  const wellFormed = INSTANT.test(value) && !Number.isNaN(date.getTime());
+  // new Date('2026-02-30') rolls over to March; a calendar date must come back as written.
+  if (!wellFormed || (value.length === 10 && date.toISOString().slice(0, 10) !== value)) {
+    throw badInput(`${what} "${printable(value)}" is not a date: expected YYYY-MM-DD or an ISO 8601 timestamp with a time zone`);
+  }
+  return date.toISOString();
+}
+
+/** Given a list of commune codes and what they are, returns them sorted and unique, or throws BAD_USER_INPUT. */
+function communeCodes(values: readonly string[], what: string): string[] {
+  const malformed = values.filter((value) => !COMMUNE_CODE.test(value));
+  if (malformed.length > 0) throw badInput(`Malformed ${what} ${malformed.map((value) => `"${printable(value)}"`).join(', ')}: commune codes have 5 digits`);
+  return [...new Set(values)].sort();
+}
+
+function requiredText(value: string | null | undefined, what: string, max: number): string {
+  const text = (value ?? '').trim();
+  if (text === '') throw badInput(`${what} is required`);
+  if (text.length > max) throw badInput(`${what} has ${text.length} characters; at most ${max} are allowed`);
+  return text;
+}
+
+function oneOf<T extends string>(value: string | null | undefined, allowed: readonly T[], what: string): T {
+  if (!(allowed as readonly string[]).includes(value ?? '')) throw badInput(`Unknown ${what} "${printable(String(value))}": expected one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function sectorOf(value: string | null | undefined): Sector | null {
+  return value === null || value === undefined || value === '' ? null : oneOf(value, SECTORS, 'sector');
+}
+
+function credentialStatus(credential: CredentialRecord, now: string): CredentialStatus {
+  if (credential.revokedAt !== null && credential.revokedAt <= now) return 'REVOKED';
+  return credential.expiresAt <= now ? 'EXPIRED' : 'ACTIVE';
+}
+
+function grantStatus(grant: Grant, now: string): GrantStatus {
+  if (grant.revokedAt !== null) return 'REVOKED';
+  if (grant.validTo !== null && grant.validTo <= now) return 'EXPIRED';
+  return grant.validFrom > now ? 'PENDING' : 'ACTIVE';
+}
+
+/** Given a target, returns how a steward reads it: "FIELD Citizen.fullName", "CLASSIFICATION SHARED/BASIC". */
+export function describeTarget(target: GrantTarget): string {
+  return `${target.kind} ${encodeTarget(target).target}`;
+}
+
+/**
+ * Given a grant's target and a field's facts, tells whether the grant reaches the field: INTERNAL data
+ * is its owner's alone, and SENSITIVE data is reached only by a grant naming the field itself.
+ */
+export function targetCovers(target: GrantTarget, facts: FieldFacts): boolean {
+  if (facts.classification.sharing === 'INTERNAL') return false;
+  if (target.kind === 'FIELD') return target.coordinate === facts.coordinate;
+  if (facts.classification.personal === 'SENSITIVE') return false;
+  if (target.kind === 'TYPE') return facts.coordinate.startsWith(`${target.typeName}.`);
+  return target.sharing === facts.classification.sharing && target.personal === facts.classification.personal;
+}
+
+function overlaps(a: { validFrom: string; validTo: string | null }, b: { validFrom: string; validTo: string | null }): boolean {
+  return (b.validTo === null || a.validFrom < b.validTo) && (a.validTo === null || b.validFrom < a.validTo);
+}
+
+/** Tells whether a database error is a duplicate key, on either engine. */
+function isDuplicateKey(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/**
+ * The steward's operations on the policy store, shared by the admin API and the command line. Each
+ * change runs in one transaction with its entry in the history (who, when, what, before and after), whose
+ * id becomes the policy version; input that fails a check is refused with a stable code and changes nothing.
+ */
+export class Stewardship {
+  private readonly repository: PolicyRepository;
+  private readonly now: () => Date;
+  private readonly rotationGraceMs: number;
+  private schemaFacts: { catalog: SchemaCatalog; apiSchema: GraphQLSchema; typeNames: Set<string> } | null = null;
+
+  constructor(private readonly options: StewardshipOptions) {
+    this.repository = options.repository;
+    this.now = options.now ?? (() => new Date());
+    this.rotationGraceMs = options.rotationGraceMs ?? 0;
+  }
+
+  /** The catalog and API schema, derived from the supergraph once, when first needed. */
+  private schema() {
+    if (!this.schemaFacts) {
+      const sdl = this.options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
+      const catalog = buildCatalog(sdl);
+      const typeNames = new Set([...catalog.fields.keys()].map((coordinate) => coordinate.slice(0, coordinate.indexOf('.'))));
+      this.schemaFacts = { catalog, apiSchema: apiSchemaOf(sdl), typeNames };
+    }
+    return this.schemaFacts;
+  }
+
+  /** Runs a change and its history entry in one transaction, then tells onChange. */
+  private async change<T>(work: (repository: PolicyRepository, now: string) => Promise<T>): Promise<T> {
+    const now = this.now().toISOString();
+    let result: T;
+    try {
+      result = await this.repository.transaction((repository) => work(repository, now));
+    } catch (error) {
+      if (!(error instanceof StoreError) && isDuplicateKey(error)) throw conflict('Another change to the same entity was made at the same moment; try again');
+      throw error;
+    }
+    try {
+      await this.options.onChange?.();
+    } catch {
+      // The change is committed: a cache that fails to reload now picks it up at its next poll.
+    }
+    return result;
+  }
+
+  private record(repository: PolicyRepository, actor: Actor, now: string, action: string, entityType: PolicyEntity, entityId: string, before: unknown, after: unknown) {
+    return repository.recordChange({ ...actorColumns(actor), changedAt: now, action, entityType, entityId, before, after });
+  }
+
+  private async existingAgency(repository: PolicyRepository, code: string, lock = false): Promise<Agency> {
+    const agency = await repository.agencyByCode(code, lock);
+    if (!agency) throw notFound(`Unknown agency "${printable(code)}"`);
+    return agency;
+  }
+
+  private summary(credential: CredentialRecord, now = this.now().toISOString()): CredentialSummary {
+    const { secretHash: _secretHash, ...rest } = credential;
+    return { ...rest, status: credentialStatus(credential, now) };
+  }
+
+  private view(grant: Grant, now = this.now().toISOString()): GrantView {
+    return { ...grant, status: grantStatus(grant, now) };
+  }
+
+  /** Returns the policy version: the id of the latest change. */
+  version(): Promise<number> {
+    return this.repository.version();
+  }
+
+  listAgencies(): Promise<Agency[]> {
+    return this.repository.agencies();
+  }
+
+  agency(code: string): Promise<Agency | null> {
+    return this.repository.agencyByCode(code);
+  }
+
+  /** Given a new agency, registers it; CONFLICT when the code is taken. */
+  async createAgency(actor: Actor, input: AgencyInput): Promise<Agency> {
+    const code = (input.code ?? '').trim();
+    if (!AGENCY_CODE.test(code)) throw badInput(`Malformed agency code "${printable(code)}": expected a letter, two digits and dot-separated parts, such as H56.20`);
+    const agency: Agency = {
+      code,
+      name: requiredText(input.name, 'The agency name', 200),
+      sector: sectorOf(input.sector),
+      unitCodes: communeCodes(input.unitCodes ?? [], 'unit codes'),
+      steward: input.steward ?? false,
+    };
+    return this.change(async (repository, now) => {
+      if (await repository.agencyByCode(code)) throw conflict(`The agency ${code} exists already; update it instead`);
+      await repository.insertAgency(agency, now);
+      await this.record(repository, actor, now, 'CREATE_AGENCY', 'AGENCY', code, null, agency);
+      return agency;
+    });
+  }
+
+  /** Given an agency code and the fields to change, updates the agency; NOT_FOUND when unknown. */
+  async updateAgency(actor: Actor, code: string, patch: AgencyPatch): Promise<Agency> {
+    const name = patch.name === undefined || patch.name === null ? undefined : requiredText(patch.name, 'The agency name', 200);
+    const sector = patch.sector === undefined ? undefined : sectorOf(patch.sector);
+    const unitCodes = patch.unitCodes === undefined || patch.unitCodes === null ? undefined : communeCodes(patch.unitCodes, 'unit codes');
+    return this.change(async (repository, now) => {
+      const before = await this.existingAgency(repository, code, true);
+      const after: Agency = {
+        ...before,
+        ...(name !== undefined ? { name } : {}),
+        ...(sector !== undefined ? { sector } : {}),
+        ...(unitCodes !== undefined ? { unitCodes } : {}),
+        ...(patch.steward !== undefined && patch.steward !== null ? { steward: patch.steward } : {}),
+      };
+      await repository.updateAgency(after, now);
+      await this.record(repository, actor, now, 'UPDATE_AGENCY', 'AGENCY', code, before, after);
+      return after;
+    });
+  }
+
+  /** Given an agency code or null, returns the API keys (never their secrets). */
+  async listApiKeys(agencyCode: string | null = null): Promise<CredentialSummary[]> {
+    if (agencyCode !== null) await this.existingAgency(this.repository, agencyCode);
+    const now = this.now().toISOString();
+    return (await this.repository.credentials(agencyCode)).map((credential) => this.summary(credential, now));
+  }
+
+  private expiryOf(value: string | null | undefined, now: string): string {
+    if (value === null || value === undefined) return new Date(Date.parse(now) + DEFAULT_KEY_LIFETIME_MS).toISOString();
+    const expiresAt = parseInstant(value, 'The expiry');
+    if (expiresAt <= now) throw badInput(`The expiry ${expiresAt} is not in the future`);
+    return expiresAt;
+  }
+
+  /**
+   * Given an agency and an optional expiry (a year by default) and label, makes an API key and returns it
+   * whole: this is the only time the secret is seen. `material` lets the demo seed use derived keys.
+   */
+  async createApiKey(actor: Actor, input: ApiKeyInput, material: IssuedKeyMaterial = generateApiKey()): Promise<IssuedApiKey> {
+    const label = input.label === null || input.label === undefined || input.label.trim() === '' ? null : requiredText(input.label, 'The key label', 200);
+    return this.change(async (repository, now) => {
+      // The code as registered: MySQL compares codes without regard to case, the snapshot's Map does not.
+      const { code } = await this.existingAgency(repository, input.agencyCode);
+      const credential = await this.insertKey(repository, actor, now, code, label, this.expiryOf(input.expiresAt, now), material);
+      return { key: material.key, credential: this.summary(credential, now) };
+    });
+  }
+
+  private async insertKey(repository: PolicyRepository, actor: Actor, now: string, agencyCode: string, label: string | null, expiresAt: string, material: IssuedKeyMaterial) {
+    if (await repository.credentialById(material.id)) throw conflict(`An API key with id ${material.id} exists already`);
+    const credential: CredentialRecord = { id: material.id, agencyCode, label, secretHash: material.secretHash, createdAt: now, expiresAt, revokedAt: null, replacedBy: null };
+    await repository.insertCredential(credential);
+    await this.record(repository, actor, now, 'CREATE_KEY', 'CREDENTIAL', credential.id, null, this.summary(credential, now));
+    return credential;
+  }
+
+  private async liveCredential(repository: PolicyRepository, id: string, now: string): Promise<CredentialRecord> {
+    const credential = await repository.credentialById(id);
+    if (!credential) throw notFound(`Unknown API key "${printable(id)}"`);
+    const status = credentialStatus(credential, now);
+    if (status !== 'ACTIVE') throw conflict(`The API key ${id} is ${status.toLowerCase()} already`);
+    return credential;
+  }
+
+  /**
+   * Given a key id, makes its successor for the same agency and returns it whole; the old key keeps working
+   * for the grace period (never past its own expiry), then stops.
+   */
+  async rotateApiKey(actor: Actor, input: RotateKeyInput): Promise<IssuedApiKey> {
+    const graceSeconds = input.graceSeconds ?? this.rotationGraceMs / 1000;
+    if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > 30 * 24 * 3600) {
+      throw badInput(`The grace period must be a whole number of seconds from 0 to ${30 * 24 * 3600} (30 days), got ${graceSeconds}`);
+    }
+    const material = generateApiKey();
+    return this.change(async (repository, now) => {
+      const before = await this.liveCredential(repository, input.id, now);
+      const successor = await this.insertKey(repository, actor, now, before.agencyCode, before.label, this.expiryOf(input.expiresAt, now), material);
+      const graceEnd = new Date(Date.parse(now) + graceSeconds * 1000).toISOString();
+      const after: CredentialRecord = { ...before, expiresAt: graceEnd < before.expiresAt ? graceEnd : before.expiresAt, replacedBy: successor.id };
+      await repository.updateCredential(after);
+      await this.record(repository, actor, now, 'ROTATE_KEY', 'CREDENTIAL', before.id, this.summary(before, now), this.summary(after, now));
+      return { key: material.key, credential: this.summary(successor, now) };
+    });
+  }
+
+  /** Given a key id, revokes the key at once; CONFLICT when it no longer works anyway. */
+  async revokeApiKey(actor: Actor, id: string): Promise<CredentialSummary> {
+    return this.change(async (repository, now) => {
+      const before = await this.liveCredential(repository, id, now);
+      const after: CredentialRecord = { ...before, revokedAt: now };
+      await repository.updateCredential(after);
+      await this.record(repository, actor, now, 'REVOKE_KEY', 'CREDENTIAL', id, this.summary(before, now), this.summary(after, now));
+      return this.summary(after, now);
+    });
+  }
+
+  /** Given an optional agency and whether to show revoked grants, returns grants with their status now. */
+  async listGrants(filter: { agencyCode?: string | null; includeRevoked?: boolean | null } = {}): Promise<GrantView[]> {
+    if (filter.agencyCode) await this.existingAgency(this.repository, filter.agencyCode);
+    const now = this.now().toISOString();
+    const grants = await this.repository.grants({ agencyCode: filter.agencyCode ?? null, includeRevoked: filter.includeRevoked ?? false });
+    return grants.map((grant) => this.view(grant, now));
+  }
+
+  async grant(id: string): Promise<GrantView | null> {
+    const grant = /^\d{1,9}$/.test(id) ? await this.repository.grantById(Number(id)) : null;
+    return grant ? this.view(grant) : null;
+  }
+
+  /** Given a target as written, returns it checked against the catalog, or throws BAD_USER_INPUT. */
+  private target(input: GrantTargetInput): GrantTarget {
+    const { catalog, typeNames } = this.schema();
+    const kind = oneOf(input.kind, ['FIELD', 'TYPE', 'CLASSIFICATION'] as const, 'grant target kind');
+    if (kind === 'FIELD') {
+      const coordinate = requiredText(input.coordinate, 'A FIELD target\'s coordinate', 200);
+      const facts = catalog.fields.get(coordinate);
+      if (!facts) throw badInput(`Unknown field "${printable(coordinate)}": expected Type.field of the API schema`);
+      if (facts.classification.sharing === 'INTERNAL') throw badInput(`${coordinate} is INTERNAL: only the ${facts.owner} sector reads it, and no grant can open it`);
+      return { kind, coordinate };
+    }
+    if (kind === 'TYPE') {
+      const typeName = requiredText(input.typeName, 'A TYPE target\'s type name', 200);
+      if (!typeNames.has(typeName)) throw badInput(`Unknown type "${printable(typeName)}": expected a type of the API schema`);
+      return { kind, typeName };
+    }
+    const sharing = oneOf(input.sharing, SHARING_CLASSES, 'sharing classification');
+    const personal = oneOf(input.personal ?? 'NONE', PERSONAL_DATA_LEVELS, 'personal-data classification');
+    if (sharing === 'INTERNAL') throw badInput('INTERNAL data is read only by its owner sector: no grant can open it');
+    if (personal === 'SENSITIVE') throw badInput('SENSITIVE personal data is opened only by FIELD grants, one field at a time');
+    return { kind, sharing, personal };
+  }
+
+  private masks(target: GrantTarget, input: GrantInput['masks']): Grant['masks'] {
+    const { catalog } = this.schema();
+    const masks: Grant['masks'] = [];
+    for (const { coordinate, mask } of input ?? []) {
+      const facts = catalog.fields.get(coordinate);
+      if (!facts) throw badInput(`Unknown field "${printable(coordinate)}" in a mask: expected Type.field of the API schema`);
+      const kind: MaskKind = oneOf(mask, MASK_KINDS, `mask kind for ${coordinate}`);
+      if (!targetCovers(target, facts)) throw badInput(`The mask on ${coordinate} is outside the grant: ${describeTarget(target)} does not cover it`);
+      if (masks.some((existing) => existing.coordinate === coordinate)) throw badInput(`${coordinate} is masked twice`);
+      masks.push({ coordinate, mask: kind });
+    }
+    return masks.sort((a, b) => a.coordinate.localeCompare(b.coordinate));
+  }
+
+  /**
+   * Given a grant, checks it (agency, target, purposes, legal basis, scope, masks, validity, no overlap with
+   * another grant of the agency on the same target) and stores it.
+   */
+  async createGrant(actor: Actor, input: GrantInput): Promise<GrantView> {
+    const target = this.target(input.target);
+    const purposes = [...new Set(input.purposes ?? [])].map((purpose) => oneOf(purpose, PURPOSES, 'purpose'));
+    if (purposes.length === 0) throw badInput(`A grant needs at least one purpose: ${PURPOSES.join(', ')}`);
+    const legalBasis = requiredText(input.legalBasis, 'The legal basis (the law or decree the grant rests on)', 500);
+    const scopeUnitCodes = input.scopeUnitCodes === null || input.scopeUnitCodes === undefined ? null : communeCodes(input.scopeUnitCodes, 'scope unit codes');
+    if (scopeUnitCodes !== null && scopeUnitCodes.length === 0) throw badInput('An empty scope would show no row: leave the scope out for the whole province');
+    const masks = this.masks(target, input.masks);
+    return this.change(async (repository, now) => {
+      const { code: agencyCode } = await this.existingAgency(repository, input.agencyCode, true);
+      const validFrom = input.validFrom ? parseInstant(input.validFrom, 'validFrom') : now;
+      const validTo = input.validTo ? parseInstant(input.validTo, 'validTo') : null;
+      if (validTo !== null && validTo <= validFrom) throw badInput(`validTo ${validTo} is not after validFrom ${validFrom}`);
+      if (validTo !== null && validTo <= now) throw badInput(`validTo ${validTo} has passed already: the grant would never be in force`);
+      const grant: Omit<Grant, 'id'> = { agencyCode, target, purposes, legalBasis, scopeUnitCodes, masks, validFrom, validTo, revokedAt: null };
+      const clash = (await repository.activeGrantsOnTarget(agencyCode, target)).find((existing) => overlaps(existing, grant));
+      if (clash) {
+        throw conflict(
+          `Grant ${clash.id} already gives ${agencyCode} ${describeTarget(target)} from ${clash.validFrom} to ${clash.validTo ?? 'revocation'}: revoke it or choose a validity that does not overlap`,
+        );
+      }
+      const id = await repository.insertGrant(grant, now);
+      const created: Grant = { id, ...grant };
+      await this.record(repository, actor, now, 'CREATE_GRANT', 'GRANT', id, null, created);
+      return this.view(created, now);
+    });
+  }
+
+  /** Given a grant id, revokes the grant at once; NOT_FOUND when unknown, CONFLICT when revoked already. */
+  async revokeGrant(actor: Actor, id: string): Promise<GrantView> {
+    return this.change(async (repository, now) => {
+      const before = /^\d{1,9}$/.test(id) ? await repository.grantById(Number(id)) : null;
+      if (!before) throw notFound(`Unknown grant "${printable(id)}"`);
+      if (before.revokedAt !== null) throw conflict(`Grant ${id} was revoked already, at ${before.revokedAt}`);
+      const after: Grant = { ...before, revokedAt: now };
+      await repository.revokeGrant(Number(id), now);
+      await this.record(repository, actor, now, 'REVOKE_GRANT', 'GRANT', id, before, after);
+      return this.view(after, now);
+    });
+  }
+
+  /** Given a filter, returns the history of changes, newest first. */
+  async changes(filter: ChangesFilter = {}): Promise<PolicyChange[]> {
+    const limit = filter.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CHANGES_PAGE) throw badInput(`limit must be from 1 to ${MAX_CHANGES_PAGE}, got ${limit}`);
+    const entityType = filter.entityType ? oneOf(filter.entityType, ['AGENCY', 'CREDENTIAL', 'GRANT'] as const, 'entity type') : null;
+    return this.repository.changes({ limit, beforeId: filter.before ?? null, entityType, entityId: filter.entityId ?? null });
+  }
+
+  private operation(query: string, operationName: string | null): DocumentNode {
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch (error) {
+      throw badInput(`The operation does not parse: ${(error as Error).message}`);
+    }
+    const [invalid] = validate(this.schema().apiSchema, document);
+    if (invalid) throw badInput(`The operation is not valid against the API schema: ${invalid.message}`);
+    if (!getOperationAST(document, operationName)) {
+      throw badInput(operationName ? `The document has no operation named "${printable(operationName)}"` : 'The document holds several operations: name the one to explain');
+    }
+    return document;
+  }
+
+  /**
+   * Given an agency (or null for anonymous), a purpose and an operation, returns the decision the gateway
+   * would take on it now, field by field, with the rule, the grant, and what grant would open a denied field.
+   */
+  async explain(input: ExplainInput): Promise<Decision> {
+    const purpose: Purpose | null = input.purpose ? oneOf(input.purpose, PURPOSES, 'purpose') : null;
+    const now = input.at ? new Date(parseInstant(input.at, 'at')) : this.now();
+    const operationName = input.operationName ?? null;
+    const document = this.operation(input.query, operationName);
+    const snapshot = await this.repository.loadSnapshot();
+    let principal: Principal = { kind: 'ANONYMOUS' };
+    if (input.agencyCode !== null) {
+      const agency = snapshot.agencies.get(input.agencyCode);
+      if (!agency) throw notFound(`Unknown agency "${printable(input.agencyCode)}"`);
+      principal = { kind: 'AGENCY', agency, credentialId: 'explain', userId: null };
+    }
+    const { catalog, apiSchema } = this.schema();
+    const fields = collectFields(apiSchema, document, operationName);
+    return decide({ principal, purpose, fields, snapshot, catalog, now });
+  }
+}

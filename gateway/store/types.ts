@@ -1,0 +1,44 @@
+import type { PolicySnapshot } from '../policy/types';
+
+/** An API key as the store keeps it: never the secret, only its SHA-256. */
+export interface CredentialRecord {
+  /** The 8-character id written in the key itself: dsp_<id>_<secret>. */
+  id: string;
+  agencyCode: string;
+  label: string | null;
+  /** SHA-256 of the secret, hex. */
+  secretHash: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  replacedBy: string | null;
+}
+
+/** The policy snapshot with the credentials, so that a key's revocation is seen at the next refresh. */
+export type StoreSnapshot = PolicySnapshot & {
+  credentials: ReadonlyMap<string, CredentialRecord>;
+};
+
+/** Who made a change to the policy store, as its history records it. */
+export type Actor =
+  | { kind: 'STEWARD'; agencyCode: string; credentialId: string }
+  | { kind: 'CLI'; osUser: string }
+  | { kind: 'SYSTEM'; task: string };
+
+/** What a policy change touched. */
+export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT';
+
+/** One recorded change: who, when, what, and the entity before and after (null where it did not exist). */
+export interface PolicyChange {
+  /** Increasing; the largest is the policy version. */
+  id: number;
+  changedAt: string;
+  /** "H56.10" for a steward agency, "cli:<os user>" for the command line, "system:<task>". */
+  actor: string;
+  credentialId: string | null;
+  action: string;
+  entityType: PolicyEntity;
+  entityId: string;
+  before: unknown;
+  after: unknown;
+}

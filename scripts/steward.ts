@@ -1,0 +1,353 @@
+import type { Knex } from 'knex';
+import { ConfigError, getConfig } from '../common/config';
+import { connect, ensureDatabases } from '../db/connection';
+import { migrateLatest } from '../db/migrate';
+import { StoreError } from '../gateway/store/errors';
+import { PolicyRepository } from '../gateway/store/policyRepository';
+import { Stewardship, cliActor, describeTarget } from '../gateway/store/stewardship';
+import type { GrantTargetInput, IssuedApiKey } from '../gateway/store/stewardship';
+import type { Decision } from '../gateway/policy/types';
+
+const USAGE = `Usage: npm run steward -- <command> [--flags] [--json]
+
+Manages the policy store (the gateway database: SQLite in DATA_DIR, or MySQL when MYSQL_HOST is set).
+Every change is recorded with the actor cli:<os user>. --json prints JSON instead of tables.
+
+  agencies list
+  agencies create --code H56.30 --name "…" [--sector population|land|health|education] [--units 40778,40779] [--steward]
+  agencies update --code H56.30 [--name "…"] [--sector S|none] [--units C1,C2|none] [--steward | --no-steward]
+  keys list [--agency H56.30]
+  keys create --agency H56.30 [--expires 2027-01-01] [--label "…"]        prints the key once
+  keys rotate --id <key id> [--grace-seconds N] [--expires 2027-01-01]   prints the new key once
+  keys revoke --id <key id>
+  grants list [--agency H56.30] [--include-revoked]
+  grants create --agency H56.30 (--field Type.field | --type Type | --classification SHARED/BASIC)
+                --purposes P1,P2 --legal-basis "…" [--scope 40778,…] [--mask Type.field=KIND]…
+                [--valid-from 2026-01-01] [--valid-to 2027-01-01]
+  grants revoke --id <grant id>
+  changes [--limit 50] [--before <change id>] [--entity-type AGENCY|CREDENTIAL|GRANT] [--entity-id X]
+  explain [--agency H56.30] [--purpose P] --query '{ … }' [--operation-name N] [--at 2026-06-01]
+
+Exit status: 0 done, 1 refused or failed (the reason is printed), 2 bad command line (this text).
+`;
+
+type FlagKind = 'string' | 'boolean' | 'repeated';
+
+interface CommandSpec {
+  flags: Record<string, FlagKind>;
+  required?: string[];
+  run(stewardship: Stewardship, flags: Flags): Promise<Output>;
+}
+
+interface Flags {
+  string(name: string): string | undefined;
+  boolean(name: string): boolean;
+  repeated(name: string): string[];
+}
+
+/** What a command prints: JSON-able data, and how to show it to a person. */
+interface Output {
+  data: unknown;
+  text(): string;
+}
+
+class UsageError extends Error {}
+
+/** Given a value, returns how a table cell shows it: - for nothing, lists joined by commas. */
+function cell(value: unknown): string {
+  if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return '-';
+  return Array.isArray(value) ? value.join(', ') : String(value);
+}
+
+/** Given rows and their columns, returns an aligned text table. */
+function table(rows: Array<Record<string, unknown>>, columns: string[]): string {
+  if (rows.length === 0) return '(none)';
+  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => cell(row[column]).length)));
+  const line = (values: string[]) => values.map((value, index) => value.padEnd(widths[index]!)).join('  ').trimEnd();
+  return [line(columns), line(widths.map((width) => '-'.repeat(width))), ...rows.map((row) => line(columns.map((column) => cell(row[column]))))].join('\n');
+}
+
+const listOf = (value: string | undefined): string[] | undefined => (value === undefined ? undefined : value === 'none' || value === '' ? [] : value.split(',').map((part) => part.trim()));
+
+function whole(flags: Flags, name: string): number | undefined {
+  const raw = flags.string(name);
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} needs a whole number, got "${raw}"`);
+  return Number(raw);
+}
+
+const single = (data: unknown, rows: Array<[string, unknown]>): Output => ({
+  data,
+  text: () => rows.map(([name, value]) => `${name.padEnd(16)}${cell(value)}`).join('\n'),
+});
+
+const AGENCY_COLUMNS = ['code', 'name', 'sector', 'unitCodes', 'steward'];
+const KEY_COLUMNS = ['id', 'agencyCode', 'status', 'expiresAt', 'revokedAt', 'replacedBy', 'label'];
+
+const issuedKey = (issued: IssuedApiKey): Output => ({
+  data: issued,
+  text: () =>
+    `API key for ${issued.credential.agencyCode} (id ${issued.credential.id}, expires ${issued.credential.expiresAt}):\n\n  ${issued.key}\n\n` +
+    'It is shown this once and not stored: hand it over now.',
+});
+
+function grantTarget(flags: Flags): GrantTargetInput {
+  const given = (['field', 'type', 'classification'] as const).filter((name) => flags.string(name) !== undefined);
+  if (given.length !== 1) throw new UsageError('give exactly one of --field, --type and --classification');
+  const value = flags.string(given[0]!)!;
+  if (given[0] === 'field') return { kind: 'FIELD', coordinate: value };
+  if (given[0] === 'type') return { kind: 'TYPE', typeName: value };
+  const [sharing, personal, extra] = value.split('/');
+  if (!sharing || extra !== undefined) throw new UsageError(`--classification needs SHARING/PERSONAL, such as SHARED/BASIC, got "${value}"`);
+  return { kind: 'CLASSIFICATION', sharing, personal: personal ?? 'NONE' };
+}
+
+function masks(flags: Flags): Array<{ coordinate: string; mask: string }> {
+  return flags.repeated('mask').map((raw) => {
+    const [coordinate, mask, extra] = raw.split('=');
+    if (!coordinate || !mask || extra !== undefined) throw new UsageError(`--mask needs Type.field=KIND, such as Citizen.dateOfBirth=YEAR_ONLY, got "${raw}"`);
+    return { coordinate, mask };
+  });
+}
+
+function decisionText(decision: Decision): string {
+  const scope = Object.entries(decision.scope)
+    .filter(([, codes]) => codes !== null)
+    .map(([sector, codes]) => `${sector}: ${codes!.join(',')}`);
+  return [
+    `${decision.allowed ? 'ALLOWED' : 'DENIED'} (policy version ${decision.policyVersion}, purpose ${decision.purpose ?? 'none'}${decision.purposeRequired ? ', a purpose is required' : ''})`,
+    `Row scope: ${scope.length > 0 ? scope.join('; ') : 'none'}`,
+    '',
+    table(decision.fields as unknown as Array<Record<string, unknown>>, ['coordinate', 'effect', 'rule', 'grantId', 'mask', 'reason', 'neededGrant']),
+  ].join('\n');
+}
+
+const COMMANDS: Record<string, CommandSpec> = {
+  'agencies list': {
+    flags: {},
+    run: async (stewardship) => {
+      const agencies = await stewardship.listAgencies();
+      return { data: agencies, text: () => table(agencies as unknown as Array<Record<string, unknown>>, AGENCY_COLUMNS) };
+    },
+  },
+  'agencies create': {
+    flags: { code: 'string', name: 'string', sector: 'string', units: 'string', steward: 'boolean' },
+    required: ['code', 'name'],
+    run: async (stewardship, flags) => {
+      const agency = await stewardship.createAgency(cliActor(), {
+        code: flags.string('code')!,
+        name: flags.string('name')!,
+        sector: flags.string('sector') === 'none' ? null : (flags.string('sector') ?? null),
+        unitCodes: listOf(flags.string('units')) ?? [],
+        steward: flags.boolean('steward'),
+      });
+      return single(agency, Object.entries(agency));
+    },
+  },
+  'agencies update': {
+    flags: { code: 'string', name: 'string', sector: 'string', units: 'string', steward: 'boolean', 'no-steward': 'boolean' },
+    required: ['code'],
+    run: async (stewardship, flags) => {
+      if (flags.boolean('steward') && flags.boolean('no-steward')) throw new UsageError('give --steward or --no-steward, not both');
+      const sector = flags.string('sector');
+      const agency = await stewardship.updateAgency(cliActor(), flags.string('code')!, {
+        ...(flags.string('name') !== undefined ? { name: flags.string('name') } : {}),
+        ...(sector !== undefined ? { sector: sector === 'none' ? null : sector } : {}),
+        ...(flags.string('units') !== undefined ? { unitCodes: listOf(flags.string('units')) } : {}),
+        ...(flags.boolean('steward') ? { steward: true } : flags.boolean('no-steward') ? { steward: false } : {}),
+      });
+      return single(agency, Object.entries(agency));
+    },
+  },
+  'keys list': {
+    flags: { agency: 'string' },
+    run: async (stewardship, flags) => {
+      const keys = await stewardship.listApiKeys(flags.string('agency') ?? null);
+      return { data: keys, text: () => table(keys as unknown as Array<Record<string, unknown>>, KEY_COLUMNS) };
+    },
+  },
+  'keys create': {
+    flags: { agency: 'string', expires: 'string', label: 'string' },
+    required: ['agency'],
+    run: async (stewardship, flags) =>
+      issuedKey(await stewardship.createApiKey(cliActor(), { agencyCode: flags.string('agency')!, expiresAt: flags.string('expires') ?? null, label: flags.string('label') ?? null })),
+  },
+  'keys rotate': {
+    flags: { id: 'string', 'grace-seconds': 'string', expires: 'string' },
+    required: ['id'],
+    run: async (stewardship, flags) =>
+      issuedKey(await stewardship.rotateApiKey(cliActor(), { id: flags.string('id')!, graceSeconds: whole(flags, 'grace-seconds') ?? null, expiresAt: flags.string('expires') ?? null })),
+  },
+  'keys revoke': {
+    flags: { id: 'string' },
+    required: ['id'],
+    run: async (stewardship, flags) => {
+      const key = await stewardship.revokeApiKey(cliActor(), flags.string('id')!);
+      return single(key, Object.entries(key));
+    },
+  },
+  'grants list': {
+    flags: { agency: 'string', 'include-revoked': 'boolean' },
+    run: async (stewardship, flags) => {
+      const grants = await stewardship.listGrants({ agencyCode: flags.string('agency') ?? null, includeRevoked: flags.boolean('include-revoked') });
+      const rows = grants.map((grant) => ({
+        ...grant,
+        target: describeTarget(grant.target),
+        masks: grant.masks.map((mask) => `${mask.coordinate}=${mask.mask}`),
+        scope: grant.scopeUnitCodes,
+      }));
+      return { data: grants, text: () => table(rows, ['id', 'agencyCode', 'status', 'target', 'purposes', 'scope', 'masks', 'validFrom', 'validTo', 'legalBasis']) };
+    },
+  },
+  'grants create': {
+    flags: {
+      agency: 'string',
+      field: 'string',
+      type: 'string',
+      classification: 'string',
+      purposes: 'string',
+      'legal-basis': 'string',
+      scope: 'string',
+      mask: 'repeated',
+      'valid-from': 'string',
+      'valid-to': 'string',
+    },
+    required: ['agency', 'purposes', 'legal-basis'],
+    run: async (stewardship, flags) => {
+      const grant = await stewardship.createGrant(cliActor(), {
+        agencyCode: flags.string('agency')!,
+        target: grantTarget(flags),
+        purposes: listOf(flags.string('purposes')) ?? [],
+        legalBasis: flags.string('legal-basis')!,
+        scopeUnitCodes: listOf(flags.string('scope')) ?? null,
+        masks: masks(flags),
+        validFrom: flags.string('valid-from') ?? null,
+        validTo: flags.string('valid-to') ?? null,
+      });
+      return single(grant, [...Object.entries(grant).filter(([name]) => name !== 'target' && name !== 'masks'), ['target', describeTarget(grant.target)], ['masks', grant.masks.map((mask) => `${mask.coordinate}=${mask.mask}`)]]);
+    },
+  },
+  'grants revoke': {
+    flags: { id: 'string' },
+    required: ['id'],
+    run: async (stewardship, flags) => {
+      const grant = await stewardship.revokeGrant(cliActor(), flags.string('id')!);
+      return single(grant, [['id', grant.id], ['agencyCode', grant.agencyCode], ['target', describeTarget(grant.target)], ['status', grant.status], ['revokedAt', grant.revokedAt]]);
+    },
+  },
+  changes: {
+    flags: { limit: 'string', before: 'string', 'entity-type': 'string', 'entity-id': 'string' },
+    run: async (stewardship, flags) => {
+      const changes = await stewardship.changes({
+        limit: whole(flags, 'limit') ?? null,
+        before: whole(flags, 'before') ?? null,
+        entityType: flags.string('entity-type') ?? null,
+        entityId: flags.string('entity-id') ?? null,
+      });
+      return { data: changes, text: () => table(changes as unknown as Array<Record<string, unknown>>, ['id', 'changedAt', 'actor', 'credentialId', 'action', 'entityType', 'entityId']) };
+    },
+  },
+  explain: {
+    flags: { agency: 'string', purpose: 'string', query: 'string', 'operation-name': 'string', at: 'string' },
+    required: ['query'],
+    run: async (stewardship, flags) => {
+      const decision = await stewardship.explain({
+        agencyCode: flags.string('agency') ?? null,
+        purpose: flags.string('purpose') ?? null,
+        query: flags.string('query')!,
+        operationName: flags.string('operation-name') ?? null,
+        at: flags.string('at') ?? null,
+      });
+      return { data: decision, text: () => decisionText(decision) };
+    },
+  },
+};
+
+/** Given the arguments after the script name, returns the command, its flags and the output form, or throws a UsageError. */
+function parseCommandLine(argv: readonly string[]): { spec: CommandSpec; flags: Flags; json: boolean } | 'help' {
+  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) return 'help';
+  const firstFlag = argv.findIndex((argument) => argument.startsWith('--'));
+  const positional = firstFlag === -1 ? [...argv] : argv.slice(0, firstFlag);
+  const name = positional.join(' ');
+  const spec = COMMANDS[name];
+  if (!spec) throw new UsageError(`unknown command "${name}"`);
+  const strings = new Map<string, string>();
+  const booleans = new Set<string>();
+  const repeated = new Map<string, string[]>();
+  let json = false;
+  for (let index = positional.length; index < argv.length; index += 1) {
+    const argument = argv[index]!;
+    if (!argument.startsWith('--')) throw new UsageError(`unexpected argument "${argument}"`);
+    const equals = argument.indexOf('=');
+    const flag = equals === -1 ? argument.slice(2) : argument.slice(2, equals);
+    if (flag === 'json' && equals === -1) {
+      json = true;
+      continue;
+    }
+    const kind = spec.flags[flag];
+    if (!kind) throw new UsageError(`"${name}" takes no --${flag}`);
+    if (kind === 'boolean') {
+      if (equals !== -1) throw new UsageError(`--${flag} takes no value`);
+      booleans.add(flag);
+      continue;
+    }
+    const value = equals === -1 ? argv[++index] : argument.slice(equals + 1);
+    if (value === undefined) throw new UsageError(`--${flag} needs a value`);
+    if (kind === 'repeated') repeated.set(flag, [...(repeated.get(flag) ?? []), value]);
+    else if (strings.has(flag)) throw new UsageError(`--${flag} is given twice`);
+    else strings.set(flag, value);
+  }
+  const missing = (spec.required ?? []).filter((flag) => !strings.has(flag));
+  if (missing.length > 0) throw new UsageError(`"${name}" needs ${missing.map((flag) => `--${flag}`).join(', ')}`);
+  return {
+    spec,
+    json,
+    flags: { string: (flag) => strings.get(flag), boolean: (flag) => booleans.has(flag), repeated: (flag) => repeated.get(flag) ?? [] },
+  };
+}
+
+async function main(): Promise<number> {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`steward: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const config = getConfig();
+  await ensureDatabases(config.database, ['gateway']);
+  const db: Knex = connect(config.database, 'gateway');
+  try {
+    await migrateLatest(db, 'gateway');
+    const stewardship = new Stewardship({ repository: new PolicyRepository(db) });
+    let output: Output;
+    try {
+      output = await parsed.spec.run(stewardship, parsed.flags);
+    } catch (error) {
+      if (error instanceof UsageError) {
+        process.stderr.write(`steward: ${error.message}\n\n${USAGE}`);
+        return 2;
+      }
+      throw error;
+    }
+    process.stdout.write(`${parsed.json ? JSON.stringify(output.data, null, 2) : output.text()}\n`);
+    return 0;
+  } finally {
+    await db.destroy();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof StoreError) process.stderr.write(`Refused (${error.code}): ${error.message}\n`);
+    else if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else process.stderr.write(`Failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,59 @@
+import { parse } from 'graphql';
+import { applyResponsePolicy } from '../../gateway/enforcement/responsePolicy';
+import { SCHEMA, decisions } from './helpers';
+
+describe('applyResponsePolicy', () => {
+  it('masks masked fields through aliases and fragments, and leaves the rest', () => {
+    const document = parse(`query { c: citizen(id: "1") { id: nationalId ...Names dob: dateOfBirth } } fragment Names on Citizen { fullName }`);
+    const data = { c: { id: '038085001234', fullName: 'Nguyễn Văn An', dob: '1985-06-18' } };
+    const errors = applyResponsePolicy(
+      SCHEMA,
+      document,
+      undefined,
+      data,
+      decisions([['Citizen.nationalId', 'MASK', 'PARTIAL_ID'], ['Citizen.fullName', 'ALLOW'], ['Citizen.dateOfBirth', 'MASK', 'YEAR_ONLY']]),
+      false,
+    );
+    expect(errors).toEqual([]);
+    expect(data).toEqual({ c: { id: '038*******34', fullName: 'Nguyễn Văn An', dob: '1985' } });
+  });
+
+  it('in filter mode, sets each denied field to null with one FORBIDDEN error per position', () => {
+    const document = parse(`{ citizen(id: "1") { fullName events { date ... on Encounter { diagnosisCode } } } }`);
+    const data = {
+      citizen: { fullName: 'Lê Thị Hoa', events: [{ __typename: 'Vaccination', date: '2020-01-10' }, { __typename: 'Encounter', date: '2024-05-02' }] },
+    };
+    const errors = applyResponsePolicy(
+      SCHEMA,
+      document,
+      undefined,
+      data,
+      decisions([['Citizen.fullName', 'ALLOW'], ['Citizen.events', 'ALLOW'], ['Event.date', 'ALLOW'], ['Vaccination.date', 'ALLOW'], ['Encounter.date', 'ALLOW'], ['Encounter.diagnosisCode', 'DENY']]),
+      true,
+    );
+    expect(data.citizen.events).toEqual([
+      { __typename: 'Vaccination', date: '2020-01-10' },
+      { __typename: 'Encounter', date: '2024-05-02', diagnosisCode: null },
+    ]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        path: ['citizen', 'events', 1, 'diagnosisCode'],
+        extensions: expect.objectContaining({ code: 'FORBIDDEN', field: 'Encounter.diagnosisCode', neededGrant: 'a grant covering Encounter.diagnosisCode' }),
+      }),
+    ]);
+  });
+
+  it('applies the strictest rule of the possible types where the runtime type is unknown', () => {
+    const document = parse(`{ citizen(id: "1") { events { date } } }`);
+    const data = { citizen: { events: [{ date: '2024-05-02' }] } };
+    applyResponsePolicy(SCHEMA, document, undefined, data, decisions([['Encounter.date', 'MASK', 'YEAR_ONLY'], ['Vaccination.date', 'ALLOW']]), false);
+    expect(data.citizen.events).toEqual([{ date: '2024' }]);
+  });
+
+  it('selects the named operation among several', () => {
+    const document = parse(`query A { school(code: "x") { name } } query B { citizen(id: "1") { fullName } }`);
+    const data = { citizen: { fullName: 'Trần Văn Bình' } };
+    applyResponsePolicy(SCHEMA, document, 'B', data, decisions([['Citizen.fullName', 'MASK', 'INITIALS']]), false);
+    expect(data).toEqual({ citizen: { fullName: 'Trần V. B.' } });
+  });
+});

@@ -1,0 +1,291 @@
+import { createHash } from 'node:crypto';
+import { PolicyRepository } from '../../gateway/store/policyRepository';
+import type { GrantInput } from '../../gateway/store/stewardship';
+import type { TestStore } from './storeHelpers';
+import { TEST_ACTOR, createTestStore, refusal } from './storeHelpers';
+
+const LAND = { code: 'H56.20', name: 'Văn phòng Đăng ký đất đai tỉnh Thanh Hóa', sector: 'land' };
+const COMMUNE = { code: 'H56.99.40778', name: 'UBND phường Hạc Thành', unitCodes: ['40778'] };
+const DAY = 24 * 60 * 60 * 1000;
+
+const landGrant = (overrides: Partial<GrantInput> = {}): GrantInput => ({
+  agencyCode: 'H56.20',
+  target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' },
+  purposes: ['LAND_REGISTRATION'],
+  legalBasis: 'Luật Đất đai 2024; Nghị định 101/2024/NĐ-CP',
+  masks: [{ coordinate: 'Citizen.dateOfBirth', mask: 'YEAR_ONLY' }],
+  ...overrides,
+});
+
+describe('stewardship', () => {
+  let store: TestStore;
+
+  /** Given a refused change, checks that nothing was written: same version, same rows. */
+  async function expectUnchanged<T>(change: () => Promise<T>, code: string, message: RegExp): Promise<void> {
+    const tables = ['agencies', 'credentials', 'grants', 'policy_changes'];
+    const countsBefore = await Promise.all(tables.map((table) => store.db(table).count({ n: '*' })));
+    const versionBefore = await store.stewardship.version();
+    const refused = await refusal(change);
+    expect(refused.code).toBe(code);
+    expect(refused.message).toMatch(message);
+    expect(await store.stewardship.version()).toBe(versionBefore);
+    expect(await Promise.all(tables.map((table) => store.db(table).count({ n: '*' })))).toEqual(countsBefore);
+  }
+
+  beforeAll(async () => {
+    store = await createTestStore();
+    await store.stewardship.createAgency(TEST_ACTOR, LAND);
+    await store.stewardship.createAgency(TEST_ACTOR, COMMUNE);
+  });
+
+  afterAll(async () => {
+    await store?.destroy();
+  });
+
+  describe('agencies', () => {
+    it('registers an agency and records who did it, with the agency after the change', async () => {
+      const versionBefore = await store.stewardship.version();
+      const agency = await store.stewardship.createAgency(TEST_ACTOR, { code: 'H56.15.01', name: 'Bệnh viện Đa khoa tỉnh Thanh Hóa', sector: 'health', unitCodes: ['40779', '40778', '40778'] });
+      expect(agency).toEqual({ code: 'H56.15.01', name: 'Bệnh viện Đa khoa tỉnh Thanh Hóa', sector: 'health', unitCodes: ['40778', '40779'], steward: false });
+      expect(await store.stewardship.agency('H56.15.01')).toEqual(agency);
+      const [change] = await store.stewardship.changes({ limit: 1 });
+      expect(change).toMatchObject({ id: versionBefore + 1, actor: 'cli:tester', credentialId: null, action: 'CREATE_AGENCY', entityType: 'AGENCY', entityId: 'H56.15.01', before: null, after: agency });
+      expect(change!.changedAt).toBe(store.clock.now().toISOString());
+      expect(await store.stewardship.version()).toBe(versionBefore + 1);
+    });
+
+    it('updates only the given fields, clears the sector on null, and records before and after', async () => {
+      await store.stewardship.createAgency(TEST_ACTOR, { code: 'H56.30', name: 'Sở Giáo dục', sector: 'education' });
+      const updated = await store.stewardship.updateAgency(TEST_ACTOR, 'H56.30', { sector: null, steward: true });
+      expect(updated).toEqual({ code: 'H56.30', name: 'Sở Giáo dục', sector: null, unitCodes: [], steward: true });
+      const [change] = await store.stewardship.changes({ limit: 1, entityType: 'AGENCY', entityId: 'H56.30' });
+      expect(change).toMatchObject({ action: 'UPDATE_AGENCY', before: { sector: 'education', steward: false }, after: { sector: null, steward: true } });
+    });
+
+    it.each([
+      [{ ...LAND }, 'CONFLICT', /H56\.20 exists already/],
+      [{ code: 'land office', name: 'x' }, 'BAD_USER_INPUT', /Malformed agency code/],
+      [{ code: 'H56.40', name: '  ' }, 'BAD_USER_INPUT', /name is required/],
+      [{ code: 'H56.40', name: 'x', sector: 'finance' }, 'BAD_USER_INPUT', /Unknown sector "finance": expected one of population, land, health, education/],
+      [{ code: 'H56.40', name: 'x', unitCodes: ['40778', '4077'] }, 'BAD_USER_INPUT', /Malformed unit codes "4077": commune codes have 5 digits/],
+    ])('refuses agency %j with %s and changes nothing', async (input, code, message) => {
+      await expectUnchanged(() => store.stewardship.createAgency(TEST_ACTOR, input), code, message);
+    });
+
+    it('refuses to update an unknown agency with NOT_FOUND', async () => {
+      await expectUnchanged(() => store.stewardship.updateAgency(TEST_ACTOR, 'H56.77', { name: 'x' }), 'NOT_FOUND', /Unknown agency "H56.77"/);
+    });
+
+    it('writes nothing when recording the change fails: the change and its history are one transaction', async () => {
+      const failing = jest.spyOn(PolicyRepository.prototype, 'recordChange').mockRejectedValueOnce(new Error('disk full'));
+      try {
+        await expect(store.stewardship.createAgency(TEST_ACTOR, { code: 'H56.41', name: 'Sở Tài chính' })).rejects.toThrow('disk full');
+      } finally {
+        failing.mockRestore();
+      }
+      expect(await store.stewardship.agency('H56.41')).toBeNull();
+    });
+  });
+
+  describe('API keys', () => {
+    it('makes a key shown once: dsp_<id>_<secret>, stored as SHA-256, a year by default', async () => {
+      const issued = await store.stewardship.createApiKey(TEST_ACTOR, { agencyCode: 'H56.20', label: 'land registry system' });
+      const match = /^dsp_([a-z0-9]{8})_([A-Za-z0-9_-]{43})$/.exec(issued.key);
+      expect(match).not.toBeNull();
+      expect(issued.credential).toEqual({
+        id: match![1],
+        agencyCode: 'H56.20',
+        label: 'land registry system',
+        createdAt: store.clock.now().toISOString(),
+        expiresAt: new Date(store.clock.now().getTime() + 365 * DAY).toISOString(),
+        revokedAt: null,
+        replacedBy: null,
+        status: 'ACTIVE',
+      });
+      const row = await store.db('credentials').where('id', match![1]).first();
+      expect(row.secret_hash).toBe(createHash('sha256').update(match![2]!).digest('hex'));
+      const everything = JSON.stringify([await store.db('credentials'), await store.db('policy_changes')]);
+      expect(everything).not.toContain(match![2]);
+      const [change] = await store.stewardship.changes({ limit: 1 });
+      expect(change).toMatchObject({ action: 'CREATE_KEY', entityType: 'CREDENTIAL', entityId: match![1], before: null });
+      expect(change!.after).not.toHaveProperty('secretHash');
+    });
+
+    it.each([
+      [{ agencyCode: 'H56.77' }, 'NOT_FOUND', /Unknown agency "H56.77"/],
+      [{ agencyCode: 'H56.20', expiresAt: '2026-02-01' }, 'BAD_USER_INPUT', /expiry 2026-02-01T00:00:00.000Z is not in the future/],
+      [{ agencyCode: 'H56.20', expiresAt: 'next year' }, 'BAD_USER_INPUT', /"next year" is not a date/],
+      [{ agencyCode: 'H56.20', expiresAt: '2027-02-30' }, 'BAD_USER_INPUT', /"2027-02-30" is not a date/],
+    ])('refuses key %j with %s', async (input, code, message) => {
+      await expectUnchanged(() => store.stewardship.createApiKey(TEST_ACTOR, input), code, message);
+    });
+
+    it('rotates a key: the successor works, the old key ends after the grace period', async () => {
+      const old = await store.stewardship.createApiKey(TEST_ACTOR, { agencyCode: 'H56.20', expiresAt: '2027-01-01' });
+      const successor = await store.stewardship.rotateApiKey(TEST_ACTOR, { id: old.credential.id, graceSeconds: 3600 });
+      expect(successor.key).not.toBe(old.key);
+      expect(successor.credential).toMatchObject({ agencyCode: 'H56.20', status: 'ACTIVE' });
+      const keys = await store.stewardship.listApiKeys('H56.20');
+      expect(keys.find((key) => key.id === old.credential.id)).toMatchObject({
+        expiresAt: new Date(store.clock.now().getTime() + 3600_000).toISOString(),
+        replacedBy: successor.credential.id,
+        status: 'ACTIVE',
+      });
+      const [rotation] = await store.stewardship.changes({ limit: 1 });
+      expect(rotation).toMatchObject({ action: 'ROTATE_KEY', entityId: old.credential.id, before: { replacedBy: null }, after: { replacedBy: successor.credential.id } });
+    });
+
+    it('rotates with no grace: the old key stops at once, and cannot be rotated again', async () => {
+      const old = await store.stewardship.createApiKey(TEST_ACTOR, { agencyCode: 'H56.20' });
+      await store.stewardship.rotateApiKey(TEST_ACTOR, { id: old.credential.id });
+      const [after] = (await store.stewardship.listApiKeys('H56.20')).filter((key) => key.id === old.credential.id);
+      expect(after!.status).toBe('EXPIRED');
+      await expectUnchanged(() => store.stewardship.rotateApiKey(TEST_ACTOR, { id: old.credential.id }), 'CONFLICT', /is expired already/);
+      await expectUnchanged(() => store.stewardship.rotateApiKey(TEST_ACTOR, { id: old.credential.id, graceSeconds: -1 }), 'BAD_USER_INPUT', /grace period/);
+    });
+
+    it('revokes a key at once; a second revocation or an unknown key is refused', async () => {
+      const issued = await store.stewardship.createApiKey(TEST_ACTOR, { agencyCode: 'H56.20' });
+      const revoked = await store.stewardship.revokeApiKey(TEST_ACTOR, issued.credential.id);
+      expect(revoked).toMatchObject({ id: issued.credential.id, status: 'REVOKED', revokedAt: store.clock.now().toISOString() });
+      await expectUnchanged(() => store.stewardship.revokeApiKey(TEST_ACTOR, issued.credential.id), 'CONFLICT', /is revoked already/);
+      await expectUnchanged(() => store.stewardship.revokeApiKey(TEST_ACTOR, 'zzzzzzzz'), 'NOT_FOUND', /Unknown API key "zzzzzzzz"/);
+    });
+  });
+
+  describe('grants', () => {
+    it('stores a grant with masks and records it; it is in the snapshot until revoked', async () => {
+      const grant = await store.stewardship.createGrant(TEST_ACTOR, landGrant({ validTo: '2027-03-01' }));
+      expect(grant).toEqual({
+        id: expect.stringMatching(/^\d+$/),
+        agencyCode: 'H56.20',
+        target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' },
+        purposes: ['LAND_REGISTRATION'],
+        legalBasis: 'Luật Đất đai 2024; Nghị định 101/2024/NĐ-CP',
+        scopeUnitCodes: null,
+        masks: [{ coordinate: 'Citizen.dateOfBirth', mask: 'YEAR_ONLY' }],
+        validFrom: store.clock.now().toISOString(),
+        validTo: '2027-03-01T00:00:00.000Z',
+        revokedAt: null,
+        status: 'ACTIVE',
+      });
+      const snapshot = await store.repository.loadSnapshot();
+      expect(snapshot.grantsByAgency.get('H56.20')?.map((each) => each.id)).toContain(grant.id);
+      expect(snapshot.version).toBe(await store.stewardship.version());
+
+      await expectUnchanged(() => store.stewardship.createGrant(TEST_ACTOR, landGrant({ purposes: ['STATISTICS'], masks: [] })), 'CONFLICT', new RegExp(`Grant ${grant.id} already gives H56.20 CLASSIFICATION SHARED/BASIC`));
+      // A validity that starts when the first one ends does not overlap it.
+      const next = await store.stewardship.createGrant(TEST_ACTOR, landGrant({ validFrom: '2027-03-01', validTo: null }));
+      expect(next.status).toBe('PENDING');
+
+      const revoked = await store.stewardship.revokeGrant(TEST_ACTOR, grant.id);
+      expect(revoked).toMatchObject({ status: 'REVOKED', revokedAt: store.clock.now().toISOString() });
+      expect((await store.repository.loadSnapshot()).grantsByAgency.get('H56.20')?.map((each) => each.id)).not.toContain(grant.id);
+      const [change] = await store.stewardship.changes({ limit: 1 });
+      expect(change).toMatchObject({ action: 'REVOKE_GRANT', entityType: 'GRANT', entityId: grant.id, before: { revokedAt: null }, after: { revokedAt: store.clock.now().toISOString() } });
+      await expectUnchanged(() => store.stewardship.revokeGrant(TEST_ACTOR, grant.id), 'CONFLICT', /was revoked already/);
+      await expectUnchanged(() => store.stewardship.revokeGrant(TEST_ACTOR, '999999'), 'NOT_FOUND', /Unknown grant "999999"/);
+      // Once revoked, the same target can be granted again from now on.
+      await store.stewardship.revokeGrant(TEST_ACTOR, next.id);
+      expect((await store.stewardship.createGrant(TEST_ACTOR, landGrant())).status).toBe('ACTIVE');
+    });
+
+    it('stores FIELD and TYPE grants with a row scope', async () => {
+      const field = await store.stewardship.createGrant(TEST_ACTOR, {
+        agencyCode: 'H56.99.40778',
+        target: { kind: 'FIELD', coordinate: 'Citizen.ethnicity' },
+        purposes: ['SOCIAL_SUPPORT', 'SOCIAL_SUPPORT'],
+        legalBasis: 'Nghị định 20/2021/NĐ-CP',
+        masks: [{ coordinate: 'Citizen.ethnicity', mask: 'REDACTED' }],
+      });
+      expect(field).toMatchObject({ target: { kind: 'FIELD', coordinate: 'Citizen.ethnicity' }, purposes: ['SOCIAL_SUPPORT'] });
+      const type = await store.stewardship.createGrant(TEST_ACTOR, {
+        agencyCode: 'H56.99.40778',
+        target: { kind: 'TYPE', typeName: 'LandParcel' },
+        purposes: ['PUBLIC_SERVICE'],
+        legalBasis: 'Nghị định 47/2020/NĐ-CP sửa đổi bởi Nghị định 194/2025/NĐ-CP',
+        scopeUnitCodes: ['40778'],
+      });
+      expect(type).toMatchObject({ target: { kind: 'TYPE', typeName: 'LandParcel' }, scopeUnitCodes: ['40778'], masks: [] });
+      expect((await store.stewardship.listGrants({ agencyCode: 'H56.99.40778' })).map((grant) => grant.id)).toEqual([field.id, type.id]);
+    });
+
+    const FIELD_GRANT = { agencyCode: 'H56.99.40778', purposes: ['PUBLIC_SERVICE'], legalBasis: 'Nghị định 47/2020/NĐ-CP' };
+    it.each<[string, GrantInput, string, RegExp]>([
+      ['an unknown agency', { ...FIELD_GRANT, agencyCode: 'H56.77', target: { kind: 'FIELD', coordinate: 'Citizen.fullName' } }, 'NOT_FOUND', /Unknown agency "H56.77"/],
+      ['an unknown field', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.salary' } }, 'BAD_USER_INPUT', /Unknown field "Citizen.salary"/],
+      ['an unknown type', { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'TaxReturn' } }, 'BAD_USER_INPUT', /Unknown type "TaxReturn"/],
+      ['an unknown target kind', { ...FIELD_GRANT, target: { kind: 'EVERYTHING' } }, 'BAD_USER_INPUT', /Unknown grant target kind "EVERYTHING"/],
+      ['an unknown sharing class', { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'PUBLIC', personal: 'NONE' } }, 'BAD_USER_INPUT', /Unknown sharing classification "PUBLIC"/],
+      ['an unknown personal level', { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'SECRET' } }, 'BAD_USER_INPUT', /Unknown personal-data classification "SECRET"/],
+      ['INTERNAL data', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Encounter.diagnosisCode' } }, 'BAD_USER_INPUT', /Encounter.diagnosisCode is INTERNAL: only the health sector reads it/],
+      ['sensitive data by classification', { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'SENSITIVE' } }, 'BAD_USER_INPUT', /opened only by FIELD grants/],
+      ['an unknown purpose', { ...FIELD_GRANT, purposes: ['MARKETING'], target: { kind: 'FIELD', coordinate: 'Citizen.fullName' } }, 'BAD_USER_INPUT', /Unknown purpose "MARKETING"/],
+      ['no purpose', { ...FIELD_GRANT, purposes: [], target: { kind: 'FIELD', coordinate: 'Citizen.fullName' } }, 'BAD_USER_INPUT', /at least one purpose/],
+      ['no legal basis', { ...FIELD_GRANT, legalBasis: ' ', target: { kind: 'FIELD', coordinate: 'Citizen.fullName' } }, 'BAD_USER_INPUT', /legal basis .* is required/],
+      ['validTo before validFrom', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, validFrom: '2027-01-01', validTo: '2026-12-01' }, 'BAD_USER_INPUT', /validTo 2026-12-01T00:00:00.000Z is not after validFrom/],
+      ['an expired validity', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, validFrom: '2025-01-01', validTo: '2026-01-01' }, 'BAD_USER_INPUT', /has passed already/],
+      ['a malformed date', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, validFrom: '01/02/2026' }, 'BAD_USER_INPUT', /validFrom "01\/02\/2026" is not a date/],
+      ['a malformed scope', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, scopeUnitCodes: ['38'] }, 'BAD_USER_INPUT', /Malformed scope unit codes "38"/],
+      ['an empty scope', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, scopeUnitCodes: [] }, 'BAD_USER_INPUT', /empty scope/],
+      ['an unknown mask kind', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, masks: [{ coordinate: 'Citizen.fullName', mask: 'BLUR' }] }, 'BAD_USER_INPUT', /Unknown mask kind for Citizen.fullName "BLUR"/],
+      ['a mask on an unknown field', { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'Citizen' }, masks: [{ coordinate: 'Citizen.salary', mask: 'REDACTED' }] }, 'BAD_USER_INPUT', /Unknown field "Citizen.salary" in a mask/],
+      ['a mask outside a FIELD grant', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, masks: [{ coordinate: 'Citizen.dateOfBirth', mask: 'YEAR_ONLY' }] }, 'BAD_USER_INPUT', /mask on Citizen.dateOfBirth is outside the grant: FIELD Citizen.fullName does not cover it/],
+      ['a mask outside a TYPE grant', { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'Citizen' }, masks: [{ coordinate: 'Residence.addressLine', mask: 'REDACTED' }] }, 'BAD_USER_INPUT', /outside the grant: TYPE Citizen/],
+      ['a mask on a sensitive field of a TYPE grant', { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'Citizen' }, masks: [{ coordinate: 'Citizen.ethnicity', mask: 'REDACTED' }] }, 'BAD_USER_INPUT', /outside the grant/],
+      ['a mask outside a CLASSIFICATION grant', { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' }, masks: [{ coordinate: 'LandParcel.address', mask: 'REDACTED' }] }, 'BAD_USER_INPUT', /outside the grant: CLASSIFICATION SHARED\/BASIC/],
+      ['a field masked twice', { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'Citizen' }, masks: [{ coordinate: 'Citizen.fullName', mask: 'INITIALS' }, { coordinate: 'Citizen.fullName', mask: 'REDACTED' }] }, 'BAD_USER_INPUT', /masked twice/],
+    ])('refuses a grant with %s and changes nothing', async (_case, input, code, message) => {
+      await expectUnchanged(() => store.stewardship.createGrant(TEST_ACTOR, input), code, message);
+    });
+  });
+
+  describe('history', () => {
+    it('lists changes newest first, page by page, and the latest id is the policy version', async () => {
+      const all = await store.stewardship.changes({ limit: 500 });
+      expect(all.length).toBeGreaterThan(5);
+      expect(all[0]!.id).toBe(await store.stewardship.version());
+      expect(all.map((change) => change.id)).toEqual([...all.map((change) => change.id)].sort((a, b) => b - a));
+      const firstPage = await store.stewardship.changes({ limit: 2 });
+      const secondPage = await store.stewardship.changes({ limit: 2, before: firstPage[1]!.id });
+      expect([...firstPage, ...secondPage].map((change) => change.id)).toEqual(all.slice(0, 4).map((change) => change.id));
+      expect((await refusal(store.stewardship.changes({ limit: 501 }))).code).toBe('BAD_USER_INPUT');
+      expect((await refusal(store.stewardship.changes({ entityType: 'USER' }))).message).toMatch(/Unknown entity type "USER"/);
+    });
+  });
+
+  describe('explain', () => {
+    const QUERY = '{ citizen(nationalId: "038085001234") { nationalId fullName dateOfBirth ethnicity } }';
+
+    it('explains a masked, an allowed and a denied field with the grant and the rule', async () => {
+      const decision = await store.stewardship.explain({ agencyCode: 'H56.20', purpose: 'LAND_REGISTRATION', query: QUERY });
+      const byField = new Map(decision.fields.map((field) => [field.coordinate, field]));
+      const [grant] = await store.stewardship.listGrants({ agencyCode: 'H56.20' });
+      expect(decision).toMatchObject({ allowed: false, purposeRequired: true, purpose: 'LAND_REGISTRATION', policyVersion: await store.stewardship.version() });
+      expect(byField.get('Citizen.dateOfBirth')).toMatchObject({ effect: 'MASK', rule: 'GRANT', grantId: grant!.id, mask: 'YEAR_ONLY' });
+      expect(byField.get('Citizen.fullName')).toMatchObject({ effect: 'ALLOW', rule: 'GRANT', grantId: grant!.id, mask: null });
+      expect(byField.get('Citizen.ethnicity')).toMatchObject({ effect: 'DENY', rule: 'SENSITIVE_NEEDS_FIELD_GRANT' });
+      expect(byField.get('Citizen.ethnicity')!.neededGrant).toMatch(/FIELD grant on Citizen.ethnicity/);
+    });
+
+    it('explains for an anonymous caller and for another purpose', async () => {
+      const anonymous = await store.stewardship.explain({ agencyCode: null, purpose: null, query: QUERY });
+      expect(anonymous.fields.find((field) => field.coordinate === 'Citizen.fullName')).toMatchObject({ effect: 'DENY', rule: 'ANONYMOUS_OPEN_ONLY' });
+      const otherPurpose = await store.stewardship.explain({ agencyCode: 'H56.20', purpose: 'STATISTICS', query: QUERY });
+      expect(otherPurpose.fields.find((field) => field.coordinate === 'Citizen.fullName')).toMatchObject({ effect: 'DENY', rule: 'PURPOSE_NOT_GRANTED' });
+    });
+
+    it.each([
+      [{ agencyCode: 'H56.77', purpose: null, query: QUERY }, 'NOT_FOUND', /Unknown agency "H56.77"/],
+      [{ agencyCode: 'H56.20', purpose: 'GOSSIP', query: QUERY }, 'BAD_USER_INPUT', /Unknown purpose "GOSSIP"/],
+      [{ agencyCode: 'H56.20', purpose: null, query: '{ citizen(' }, 'BAD_USER_INPUT', /does not parse/],
+      [{ agencyCode: 'H56.20', purpose: null, query: '{ citizen(nationalId: "1") { salary } }' }, 'BAD_USER_INPUT', /not valid against the API schema: Cannot query field "salary"/],
+      [{ agencyCode: 'H56.20', purpose: null, query: 'query A { __typename } query B { __typename }' }, 'BAD_USER_INPUT', /several operations/],
+      [{ agencyCode: 'H56.20', purpose: null, query: 'query A { __typename }', operationName: 'C' }, 'BAD_USER_INPUT', /no operation named "C"/],
+    ])('refuses to explain %j with %s', async (input, code, message) => {
+      const refused = await refusal(store.stewardship.explain(input));
+      expect(refused.code).toBe(code);
+      expect(refused.message).toMatch(message);
+    });
+  });
+});
