@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 
 /** The four sector databases, each owned by one agency and wrapped by one subgraph. */
@@ -56,6 +57,22 @@ export interface QueryLimits {
   maxCost: number;
 }
 
+/** The audit trail: where checkpoints go, how they are signed, how records are written. */
+export interface AuditConfig {
+  /** Names this gateway instance; each instance keeps its own hash chain. */
+  instance: string;
+  /** Directory outside the database where signed checkpoints are appended. */
+  checkpointDirectory: string;
+  /** PEM file of the gateway's Ed25519 private key; created on first start outside production. */
+  signingKeyFile: string;
+  checkpointIntervalMs: number;
+  /** How long records wait to be written together; responses with personal data wait for their record. */
+  batchDelayMs: number;
+  /** Reads by these agencies appear in a citizen's tracker only after the delay (e.g. police investigations). */
+  deferredAgencies: string[];
+  deferralDays: number;
+}
+
 export interface Config {
   production: boolean;
   /** Where local files go: the SQLite databases, demo credentials, audit checkpoints. */
@@ -71,6 +88,7 @@ export interface Config {
   signingKey: Buffer;
   policy: { mode: PolicyMode; refreshMs: number };
   jwt: JwtConfig | null;
+  audit: AuditConfig;
   seed: { citizens: number; randomSeed: number };
 }
 
@@ -170,12 +188,27 @@ export function loadConfig(environment: Environment = process.env): Config {
     jwt = { issuer: jwtIssuer, audience: audience ?? '', agencyClaim: read('JWT_AGENCY_CLAIM') ?? 'agency_code', jwksUrl, jwksFile };
   }
 
+  const auditDirectory = path.resolve(read('AUDIT_DIRECTORY') ?? path.join(dataDirectory, 'audit'));
+  const deferredAgencies = (read('AUDIT_DEFERRED_AGENCIES') ?? 'H56.01').split(',').map((code) => code.trim()).filter(Boolean);
+  const audit: AuditConfig = {
+    instance: read('GATEWAY_INSTANCE') ?? os.hostname(),
+    checkpointDirectory: auditDirectory,
+    signingKeyFile: path.resolve(read('AUDIT_SIGNING_KEY_FILE') ?? path.join(auditDirectory, 'gateway-ed25519.pem')),
+    checkpointIntervalMs: integer('AUDIT_CHECKPOINT_MS', 60000, 1000, 86400000),
+    batchDelayMs: integer('AUDIT_BATCH_MS', 2, 0, 1000),
+    deferredAgencies,
+    deferralDays: integer('AUDIT_DEFERRAL_DAYS', 90, 0, 3650),
+  };
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(audit.instance)) problems.push(`GATEWAY_INSTANCE may hold only letters, digits, . _ - (up to 64), got "${audit.instance}"`);
+  if (production && read('AUDIT_SIGNING_KEY_FILE') === undefined) problems.push('AUDIT_SIGNING_KEY_FILE is required in production: checkpoints must be signed with a managed key');
+
   const config: Config = {
     production,
     dataDirectory,
     signingKey,
-    policy: { mode: policyMode as PolicyMode, refreshMs: integer('POLICY_REFRESH_MS', 1000, 100, 5000) },
+    policy: { mode: policyMode as PolicyMode, refreshMs: integer('POLICY_REFRESH_MS', 1000, 100, 4000) },
     jwt,
+    audit,
     queryLimits: {
       maxDepth: integer('QUERY_MAX_DEPTH', 12, 1, 100),
       maxAliases: integer('QUERY_MAX_ALIASES', 30, 1, 1000),

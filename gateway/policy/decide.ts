@@ -1,4 +1,5 @@
 import type { Sector } from '../../common/config';
+import { targetReaches } from './targetReaches';
 import { bySector } from '../../common/config';
 import { FILTER_FIELDS } from './collectFields';
 import type {
@@ -32,21 +33,6 @@ function isValidAt(grant: Grant, now: number): boolean {
   const notEnded = grant.validTo === null || now < Date.parse(grant.validTo);
   const notRevoked = grant.revokedAt === null || now < Date.parse(grant.revokedAt);
   return started && notEnded && notRevoked;
-}
-
-function typeNameOf(coordinate: FieldCoordinate): string {
-  return coordinate.slice(0, coordinate.indexOf('.'));
-}
-
-function covers(target: GrantTarget, facts: FieldFacts): boolean {
-  switch (target.kind) {
-    case 'FIELD':
-      return target.coordinate === facts.coordinate;
-    case 'TYPE':
-      return target.typeName === typeNameOf(facts.coordinate);
-    case 'CLASSIFICATION':
-      return target.sharing === facts.classification.sharing && target.personal === facts.classification.personal;
-  }
 }
 
 function maskOf(grant: Grant, coordinate: FieldCoordinate): MaskKind | null {
@@ -86,7 +72,7 @@ function denied(coordinate: FieldCoordinate, rule: FieldDecision['rule'], reason
 function decideByGrants(facts: FieldFacts, request: AgencyRequest): FieldDecision {
   const { coordinate } = facts;
   const { agency, purpose } = request;
-  const covering = request.grants.filter((grant) => covers(grant.target, facts));
+  const covering = request.grants.filter((grant) => targetReaches(grant.target, facts));
   const sensitive = facts.classification.personal === 'SENSITIVE';
   const eligible = sensitive ? covering.filter((grant) => grant.target.kind === 'FIELD') : covering;
   if (sensitive && eligible.length === 0) {

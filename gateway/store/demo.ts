@@ -20,7 +20,20 @@ export const DEMO_COMMUNE_CODE = '40778';
 export const DEMO_CREDENTIALS_FILE = 'demo-credentials.json';
 
 const DEMO_ACTOR: Actor = { kind: 'SYSTEM', task: 'demo-seed' };
-const CITIZEN_RESIDENCE_FIELDS = ['Citizen.fullName', 'Citizen.dateOfBirth', 'Citizen.sex', 'Citizen.currentResidence', 'Residence.addressLine', 'Residence.unit'];
+/** What a hospital needs to admit a patient: who they are and where they live, looked up by national ID. */
+const HOSPITAL_FIELDS = [
+  'Query.citizen',
+  'Citizen.nationalId',
+  'Citizen.fullName',
+  'Citizen.dateOfBirth',
+  'Citizen.sex',
+  'Citizen.currentResidence',
+  'Residence.addressLine',
+  'Residence.unit',
+];
+/** The entry points a commune's one-stop office uses; the data behind them is granted by type. */
+const COMMUNE_ROOT_FIELDS = ['Query.citizen', 'Query.citizensByCommune', 'Query.household', 'Query.landParcel', 'Query.landParcelsByCommune'];
+const COMMUNE_TYPES = ['Citizen', 'Residence', 'Household', 'HouseholdMembership', 'LandParcel', 'LandOwnership', 'HealthInsuranceCard', 'Enrollment'];
 
 export interface DemoAgency {
   agency: AgencyInput;
@@ -56,7 +69,7 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
   },
   {
     agency: { code: 'H56.15.01', name: 'Bệnh viện Đa khoa tỉnh Thanh Hóa', sector: 'health', unitCodes: [] },
-    grants: CITIZEN_RESIDENCE_FIELDS.map((coordinate) => ({
+    grants: HOSPITAL_FIELDS.map((coordinate) => ({
       target: { kind: 'FIELD', coordinate },
       purposes: ['MEDICAL_TREATMENT', 'HEALTH_INSURANCE'],
       legalBasis: 'Luật Khám bệnh, chữa bệnh 2023',
@@ -64,8 +77,11 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
   },
   {
     agency: { code: `H56.99.${DEMO_COMMUNE_CODE}`, name: 'UBND phường Hạc Thành', sector: null, unitCodes: [DEMO_COMMUNE_CODE] },
-    grants: ['Citizen', 'Residence', 'LandParcel', 'LandOwnership', 'HealthInsuranceCard', 'Enrollment'].map((typeName) => ({
-      target: { kind: 'TYPE', typeName },
+    grants: [
+      ...COMMUNE_ROOT_FIELDS.map((coordinate): GrantTarget => ({ kind: 'FIELD', coordinate })),
+      ...COMMUNE_TYPES.map((typeName): GrantTarget => ({ kind: 'TYPE', typeName })),
+    ].map((target) => ({
+      target,
       purposes: ['PUBLIC_SERVICE'],
       legalBasis: 'Nghị định 47/2020/NĐ-CP sửa đổi bởi Nghị định 194/2025/NĐ-CP',
       scopeUnitCodes: [DEMO_COMMUNE_CODE],

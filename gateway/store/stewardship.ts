@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { targetReaches } from '../policy/targetReaches';
 import os from 'node:os';
 import { getOperationAST, parse, validate } from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
@@ -214,10 +215,8 @@ export function describeTarget(target: GrantTarget): string {
  */
 export function targetCovers(target: GrantTarget, facts: FieldFacts): boolean {
   if (facts.classification.sharing === 'INTERNAL') return false;
-  if (target.kind === 'FIELD') return target.coordinate === facts.coordinate;
-  if (facts.classification.personal === 'SENSITIVE') return false;
-  if (target.kind === 'TYPE') return facts.coordinate.startsWith(`${target.typeName}.`);
-  return target.sharing === facts.classification.sharing && target.personal === facts.classification.personal;
+  if (facts.classification.personal === 'SENSITIVE' && target.kind !== 'FIELD') return false;
+  return targetReaches(target, facts);
 }
 
 function overlaps(a: { validFrom: string; validTo: string | null }, b: { validFrom: string; validTo: string | null }): boolean {

@@ -51,10 +51,15 @@ describe('seedDemoAgencies', () => {
       ],
     ]);
     expect(summary('H56.15.01').map(([target, purposes]) => [target, purposes])).toEqual(
-      ['Citizen.fullName', 'Citizen.dateOfBirth', 'Citizen.sex', 'Citizen.currentResidence', 'Residence.addressLine', 'Residence.unit'].map((coordinate) => [`FIELD ${coordinate}`, ['MEDICAL_TREATMENT', 'HEALTH_INSURANCE']]),
+      ['Query.citizen', 'Citizen.nationalId', 'Citizen.fullName', 'Citizen.dateOfBirth', 'Citizen.sex', 'Citizen.currentResidence', 'Residence.addressLine', 'Residence.unit'].map(
+        (coordinate) => [`FIELD ${coordinate}`, ['MEDICAL_TREATMENT', 'HEALTH_INSURANCE']],
+      ),
     );
     expect(summary('H56.99.40778').map(([target, purposes, scope]) => [target, purposes, scope])).toEqual(
-      ['Citizen', 'Residence', 'LandParcel', 'LandOwnership', 'HealthInsuranceCard', 'Enrollment'].map((type) => [`TYPE ${type}`, ['PUBLIC_SERVICE'], ['40778']]),
+      [
+        ...['Query.citizen', 'Query.citizensByCommune', 'Query.household', 'Query.landParcel', 'Query.landParcelsByCommune'].map((field) => `FIELD ${field}`),
+        ...['Citizen', 'Residence', 'Household', 'HouseholdMembership', 'LandParcel', 'LandOwnership', 'HealthInsuranceCard', 'Enrollment'].map((type) => `TYPE ${type}`),
+      ].map((target) => [target, ['PUBLIC_SERVICE'], ['40778']]),
     );
     expect(grants.every((grant) => grant.legalBasis.length > 0 && grant.status === 'ACTIVE')).toBe(true);
 

@@ -1,0 +1,17 @@
+import type { FieldFacts, GrantTarget } from './types';
+
+/**
+ * Given a grant's target and a field's facts, tells whether the target names the field: FIELD exactly that
+ * field, TYPE every field of the type, CLASSIFICATION every field with exactly that sharing class and
+ * personal-data level. The rules on INTERNAL and SENSITIVE data are decide()'s, not this function's.
+ */
+export function targetReaches(target: GrantTarget, facts: FieldFacts): boolean {
+  switch (target.kind) {
+    case 'FIELD':
+      return target.coordinate === facts.coordinate;
+    case 'TYPE':
+      return facts.coordinate.startsWith(`${target.typeName}.`);
+    case 'CLASSIFICATION':
+      return target.sharing === facts.classification.sharing && target.personal === facts.classification.personal;
+  }
+}
