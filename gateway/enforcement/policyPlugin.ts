@@ -93,7 +93,10 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
             now: new Date(),
           });
           contextValue.decision = decision;
-          if (decision.purposeRequired && contextValue.purpose === null) {
+          // A purpose could not help a caller refused on other grounds (anonymous, INTERNAL data): say FORBIDDEN then.
+          const denied = decision.fields.filter((field) => field.effect === 'DENY');
+          const refusedRegardless = denied.length > 0 && denied.every((field) => field.rule !== 'PURPOSE_NOT_GRANTED');
+          if (decision.purposeRequired && contextValue.purpose === null && !refusedRegardless) {
             throw new GraphQLError('This operation reads personal data: name the purpose of processing in the X-Purpose header', {
               extensions: { code: 'PURPOSE_REQUIRED', http: { status: 400 }, purposes: [...PURPOSES] },
             });
