@@ -11,6 +11,7 @@ import { PURPOSES } from '../policy/types';
 import { accessForSubgraphs } from './accessForSubgraphs';
 import type { GatewayContext } from './context';
 import { introspectionUse, visibleSchema } from './introspection';
+import { BoundedCache } from './boundedCache';
 import { applyResponsePolicy } from './responsePolicy';
 import { removeDeniedFields } from './rewrite';
 
@@ -48,6 +49,8 @@ function forbidden(decision: Decision): GraphQLError {
  */
 export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<GatewayContext> {
   const visibleSchemas = new Map<string, GraphQLSchema>();
+  const touchedFields = new BoundedCache<string[]>(2000, 60_000);
+  const decisions = new BoundedCache<Decision>(5000, 1000);
 
   const visibleSchemaFor = (schema: GraphQLSchema, principal: Principal, snapshot: PolicySnapshot): GraphQLSchema => {
     const key = `${principalKey(principal)}@${snapshot.version}`;
@@ -84,14 +87,13 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
             return;
           }
           const snapshot = options.snapshot();
-          const decision = decide({
-            principal: contextValue.principal,
-            purpose: contextValue.purpose,
-            fields: collectFields(schema, document, operationName),
-            snapshot,
-            catalog: options.catalog,
-            now: new Date(),
-          });
+          const operationKey = `${requestContext.queryHash}:${operationName ?? ''}`;
+          const fields = touchedFields.get(operationKey, () => collectFields(schema, document, operationName));
+          // A decision depends on the operation, the caller, the purpose, the policy version and the clock (grant
+          // validity): cached per the first four for at most a second.
+          const decision = decisions.get(`${operationKey}:${principalKey(contextValue.principal)}:${contextValue.purpose}:${snapshot.version}`, () =>
+            decide({ principal: contextValue.principal, purpose: contextValue.purpose, fields, snapshot, catalog: options.catalog, now: new Date() }),
+          );
           contextValue.decision = decision;
           // A purpose could not help a caller refused on other grounds (anonymous, INTERNAL data): say FORBIDDEN then.
           const denied = decision.fields.filter((field) => field.effect === 'DENY');
@@ -102,7 +104,10 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
             });
           }
           const byCoordinate = new Map(decision.fields.map((field) => [field.coordinate, field]));
-          decided.set(contextValue, { document, byCoordinate });
+          // The response needs walking only to mask, or to null what filter mode removed.
+          if (decision.fields.some((field) => field.effect === 'MASK') || (!decision.allowed && options.mode === 'filter')) {
+            decided.set(contextValue, { document, byCoordinate });
+          }
           if (!decision.allowed) {
             if (options.mode === 'deny') throw forbidden(decision);
             // Filter mode: the denied fields are never asked of a subgraph. The plan cache is keyed by the query
