@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import type { KeyLike } from 'jose';
 import { getIntrospectionQuery } from 'graphql';
 import { bySector, loadConfig } from '../../common/config';
 import type { CitizenRow } from '../../db/rows';
@@ -29,7 +30,7 @@ function denied(response: GraphQLResponse): string[] {
 describe('access policy against bypass attempts', () => {
   let seeded: SeededPlatform;
   let jwksDirectory: string;
-  let privateKey: CryptoKey;
+  let privateKey: KeyLike;
   let resident: CitizenRow;
   let outsider: CitizenRow;
   let url: string;
@@ -38,7 +39,7 @@ describe('access policy against bypass attempts', () => {
 
   beforeAll(async () => {
     const pair = await generateKeyPair('ES256');
-    privateKey = pair.privateKey as CryptoKey;
+    privateKey = pair.privateKey;
     jwksDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-jwks-'));
     const jwksFile = path.join(jwksDirectory, 'jwks.json');
     fs.writeFileSync(jwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256' }] }));
