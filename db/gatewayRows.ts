@@ -57,3 +57,51 @@ export interface PolicyChangeRow {
   before_json: string | null;
   after_json: string | null;
 }
+
+/** One request through the gateway, as the audit trail keeps it: a link of its instance's hash chain. */
+export interface AuditRecordRow {
+  instance: string;
+  /** 1, 2, 3... per instance, without a gap. */
+  seq: number;
+  recorded_at: string;
+  agency_code: string | null;
+  agency_name: string | null;
+  credential_id: string | null;
+  user_id: string | null;
+  purpose: string | null;
+  dossier_id: string | null;
+  operation_name: string | null;
+  /** SHA-256 of the operation's text, hex. */
+  operation_hash: string | null;
+  /** SHA-256 of the variables as canonical JSON, hex. */
+  variables_hash: string | null;
+  /** JSON array of { coordinate, effect, rule, grantId, mask }. */
+  fields_json: string;
+  /** JSON array of the national IDs whose personal data the response held. */
+  citizen_ids_json: string;
+  row_count: number;
+  outcome: string;
+  error_code: string | null;
+  latency_ms: number;
+  policy_version: number | null;
+  /** SHA-256 of the record before it in the instance's chain, hex; 64 zeros for the first. */
+  previous_hash: string;
+  /** SHA-256 of this record's content with previous_hash, hex. */
+  hash: string;
+}
+
+/** A national ID a record's response held: the citizen's tracker reads these. */
+export interface AuditCitizenRow {
+  national_id: string;
+  instance: string;
+  seq: number;
+  recorded_at: string;
+}
+
+/** A field a record's operation touched, with the decision's effect on it: the stewards' queries read these. */
+export interface AuditFieldRow {
+  instance: string;
+  seq: number;
+  coordinate: string;
+  effect: string;
+}

@@ -2,6 +2,9 @@ import type { Knex } from 'knex';
 import { ConfigError, getConfig } from '../common/config';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
+import { AuditRepository } from '../gateway/audit/auditRepository';
+import { AuditTrail } from '../gateway/audit/auditTrail';
+import type { AuditFilterInput } from '../gateway/audit/auditTrail';
 import { StoreError } from '../gateway/store/errors';
 import { PolicyRepository } from '../gateway/store/policyRepository';
 import { Stewardship, cliActor, describeTarget } from '../gateway/store/stewardship';
@@ -27,16 +30,28 @@ Every change is recorded with the actor cli:<os user>. --json prints JSON instea
   grants revoke --id <grant id>
   changes [--limit 50] [--before <change id>] [--entity-type AGENCY|CREDENTIAL|GRANT] [--entity-id X]
   explain [--agency H56.30] [--purpose P] --query '{ … }' [--operation-name N] [--at 2026-06-01]
+  audit records [FILTERS] [--first 20] [--after <cursor>]           newest first
+  audit counts --by agency|field [FILTERS]
+  audit export [FILTERS] > file.csv                                  CSV, oldest first, every record selected
+    FILTERS: [--agency H56.30] [--citizen <national ID>] [--field Type.field] [--purpose P]
+             [--from 2026-03-01] [--to 2026-04-01] [--outcome ALLOWED|FILTERED|DENIED|FAILED] [--denied]
+             [--instance <gateway instance>]     (--from inclusive, --to exclusive)
 
 Exit status: 0 done, 1 refused or failed (the reason is printed), 2 bad command line (this text).
 `;
 
 type FlagKind = 'string' | 'boolean' | 'repeated';
 
+/** What commands work on: the policy store's operations and the audit trail's queries. */
+interface Services {
+  stewardship: Stewardship;
+  audit: AuditTrail;
+}
+
 interface CommandSpec {
   flags: Record<string, FlagKind>;
   required?: string[];
-  run(stewardship: Stewardship, flags: Flags): Promise<Output>;
+  run(services: Services, flags: Flags): Promise<Output>;
 }
 
 interface Flags {
@@ -45,10 +60,11 @@ interface Flags {
   repeated(name: string): string[];
 }
 
-/** What a command prints: JSON-able data, and how to show it to a person. */
+/** What a command prints: JSON-able data, and how to show it to a person; or a stream of text (an export). */
 interface Output {
   data: unknown;
   text(): string;
+  stream?: AsyncIterable<string>;
 }
 
 class UsageError extends Error {}
@@ -122,10 +138,43 @@ function decisionText(decision: Decision): string {
   ].join('\n');
 }
 
+const AUDIT_FILTER_FLAGS: Record<string, FlagKind> = {
+  agency: 'string',
+  citizen: 'string',
+  field: 'string',
+  purpose: 'string',
+  from: 'string',
+  to: 'string',
+  outcome: 'string',
+  denied: 'boolean',
+  instance: 'string',
+};
+
+function auditFilter(flags: Flags): AuditFilterInput {
+  return {
+    agencyCode: flags.string('agency') ?? null,
+    nationalId: flags.string('citizen') ?? null,
+    field: flags.string('field') ?? null,
+    purpose: flags.string('purpose') ?? null,
+    from: flags.string('from') ?? null,
+    to: flags.string('to') ?? null,
+    outcome: flags.string('outcome') ?? null,
+    deniedOnly: flags.boolean('denied'),
+    instance: flags.string('instance') ?? null,
+  };
+}
+
+/** Given a stream of text, writes it to standard output, waiting whenever the reader falls behind. */
+async function writeStream(chunks: AsyncIterable<string>): Promise<void> {
+  for await (const chunk of chunks) {
+    if (!process.stdout.write(chunk)) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+  }
+}
+
 const COMMANDS: Record<string, CommandSpec> = {
   'agencies list': {
     flags: {},
-    run: async (stewardship) => {
+    run: async ({ stewardship }) => {
       const agencies = await stewardship.listAgencies();
       return { data: agencies, text: () => table(agencies as unknown as Array<Record<string, unknown>>, AGENCY_COLUMNS) };
     },
@@ -133,7 +182,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   'agencies create': {
     flags: { code: 'string', name: 'string', sector: 'string', units: 'string', steward: 'boolean' },
     required: ['code', 'name'],
-    run: async (stewardship, flags) => {
+    run: async ({ stewardship }, flags) => {
       const agency = await stewardship.createAgency(cliActor(), {
         code: flags.string('code')!,
         name: flags.string('name')!,
@@ -147,7 +196,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   'agencies update': {
     flags: { code: 'string', name: 'string', sector: 'string', units: 'string', steward: 'boolean', 'no-steward': 'boolean' },
     required: ['code'],
-    run: async (stewardship, flags) => {
+    run: async ({ stewardship }, flags) => {
       if (flags.boolean('steward') && flags.boolean('no-steward')) throw new UsageError('give --steward or --no-steward, not both');
       const sector = flags.string('sector');
       const agency = await stewardship.updateAgency(cliActor(), flags.string('code')!, {
@@ -161,7 +210,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
   'keys list': {
     flags: { agency: 'string' },
-    run: async (stewardship, flags) => {
+    run: async ({ stewardship }, flags) => {
       const keys = await stewardship.listApiKeys(flags.string('agency') ?? null);
       return { data: keys, text: () => table(keys as unknown as Array<Record<string, unknown>>, KEY_COLUMNS) };
     },
@@ -169,26 +218,26 @@ const COMMANDS: Record<string, CommandSpec> = {
   'keys create': {
     flags: { agency: 'string', expires: 'string', label: 'string' },
     required: ['agency'],
-    run: async (stewardship, flags) =>
+    run: async ({ stewardship }, flags) =>
       issuedKey(await stewardship.createApiKey(cliActor(), { agencyCode: flags.string('agency')!, expiresAt: flags.string('expires') ?? null, label: flags.string('label') ?? null })),
   },
   'keys rotate': {
     flags: { id: 'string', 'grace-seconds': 'string', expires: 'string' },
     required: ['id'],
-    run: async (stewardship, flags) =>
+    run: async ({ stewardship }, flags) =>
       issuedKey(await stewardship.rotateApiKey(cliActor(), { id: flags.string('id')!, graceSeconds: whole(flags, 'grace-seconds') ?? null, expiresAt: flags.string('expires') ?? null })),
   },
   'keys revoke': {
     flags: { id: 'string' },
     required: ['id'],
-    run: async (stewardship, flags) => {
+    run: async ({ stewardship }, flags) => {
       const key = await stewardship.revokeApiKey(cliActor(), flags.string('id')!);
       return single(key, Object.entries(key));
     },
   },
   'grants list': {
     flags: { agency: 'string', 'include-revoked': 'boolean' },
-    run: async (stewardship, flags) => {
+    run: async ({ stewardship }, flags) => {
       const grants = await stewardship.listGrants({ agencyCode: flags.string('agency') ?? null, includeRevoked: flags.boolean('include-revoked') });
       const rows = grants.map((grant) => ({
         ...grant,
@@ -213,7 +262,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       'valid-to': 'string',
     },
     required: ['agency', 'purposes', 'legal-basis'],
-    run: async (stewardship, flags) => {
+    run: async ({ stewardship }, flags) => {
       const grant = await stewardship.createGrant(cliActor(), {
         agencyCode: flags.string('agency')!,
         target: grantTarget(flags),
@@ -230,14 +279,14 @@ const COMMANDS: Record<string, CommandSpec> = {
   'grants revoke': {
     flags: { id: 'string' },
     required: ['id'],
-    run: async (stewardship, flags) => {
+    run: async ({ stewardship }, flags) => {
       const grant = await stewardship.revokeGrant(cliActor(), flags.string('id')!);
       return single(grant, [['id', grant.id], ['agencyCode', grant.agencyCode], ['target', describeTarget(grant.target)], ['status', grant.status], ['revokedAt', grant.revokedAt]]);
     },
   },
   changes: {
     flags: { limit: 'string', before: 'string', 'entity-type': 'string', 'entity-id': 'string' },
-    run: async (stewardship, flags) => {
+    run: async ({ stewardship }, flags) => {
       const changes = await stewardship.changes({
         limit: whole(flags, 'limit') ?? null,
         before: whole(flags, 'before') ?? null,
@@ -250,7 +299,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   explain: {
     flags: { agency: 'string', purpose: 'string', query: 'string', 'operation-name': 'string', at: 'string' },
     required: ['query'],
-    run: async (stewardship, flags) => {
+    run: async ({ stewardship }, flags) => {
       const decision = await stewardship.explain({
         agencyCode: flags.string('agency') ?? null,
         purpose: flags.string('purpose') ?? null,
@@ -259,6 +308,44 @@ const COMMANDS: Record<string, CommandSpec> = {
         at: flags.string('at') ?? null,
       });
       return { data: decision, text: () => decisionText(decision) };
+    },
+  },
+  'audit records': {
+    flags: { ...AUDIT_FILTER_FLAGS, first: 'string', after: 'string' },
+    run: async ({ audit }, flags) => {
+      const page = await audit.records(auditFilter(flags), { first: whole(flags, 'first') ?? null, after: flags.string('after') ?? null });
+      const rows = page.nodes.map((record) => ({
+        ...record,
+        fields: record.fields.length,
+        denied: record.fields.filter((field) => field.effect === 'DENY').length,
+        citizens: record.citizenIds.length,
+      }));
+      const columns = ['at', 'instance', 'seq', 'agencyCode', 'userId', 'purpose', 'dossierId', 'operationName', 'outcome', 'errorCode', 'fields', 'denied', 'citizens', 'rowCount'];
+      const next = page.pageInfo.hasNextPage ? `\n\nMore: add --after ${page.pageInfo.endCursor}` : '';
+      return { data: page, text: () => `${table(rows, columns)}${next}` };
+    },
+  },
+  'audit counts': {
+    flags: { ...AUDIT_FILTER_FLAGS, by: 'string' },
+    required: ['by'],
+    run: async ({ audit }, flags) => {
+      const by = flags.string('by');
+      if (by === 'agency') {
+        const counts = await audit.countsByAgency(auditFilter(flags));
+        return { data: counts, text: () => table(counts as unknown as Array<Record<string, unknown>>, ['agencyCode', 'agencyName', 'requests', 'denied', 'rows']) };
+      }
+      if (by === 'field') {
+        const counts = await audit.countsByField(auditFilter(flags));
+        return { data: counts, text: () => table(counts as unknown as Array<Record<string, unknown>>, ['agencyCode', 'coordinate', 'allowed', 'masked', 'denied']) };
+      }
+      throw new UsageError(`--by needs agency or field, got "${by}"`);
+    },
+  },
+  'audit export': {
+    flags: AUDIT_FILTER_FLAGS,
+    run: async ({ audit }, flags) => {
+      const filter = auditFilter(flags);
+      return { data: null, text: () => '', stream: audit.exportCsvChunks(filter) };
     },
   },
 };
@@ -325,9 +412,10 @@ async function main(): Promise<number> {
   try {
     await migrateLatest(db, 'gateway');
     const stewardship = new Stewardship({ repository: new PolicyRepository(db) });
+    const audit = new AuditTrail({ repository: new AuditRepository(db), deferredAgencies: config.audit.deferredAgencies, deferralDays: config.audit.deferralDays });
     let output: Output;
     try {
-      output = await parsed.spec.run(stewardship, parsed.flags);
+      output = await parsed.spec.run({ stewardship, audit }, parsed.flags);
     } catch (error) {
       if (error instanceof UsageError) {
         process.stderr.write(`steward: ${error.message}\n\n${USAGE}`);
@@ -335,7 +423,8 @@ async function main(): Promise<number> {
       }
       throw error;
     }
-    process.stdout.write(`${parsed.json ? JSON.stringify(output.data, null, 2) : output.text()}\n`);
+    if (output.stream) await writeStream(output.stream);
+    else process.stdout.write(`${parsed.json ? JSON.stringify(output.data, null, 2) : output.text()}\n`);
     return 0;
   } finally {
     await db.destroy();

@@ -11,6 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import { maskError } from '../../common/errors';
 import type { GraphQLRoute } from '../../common/httpServer';
 import { getLogger } from '../../common/logger';
+import type { AuditTrail } from '../audit/auditTrail';
 import type { Authenticator } from '../store/authenticator';
 import { AuthenticationError, forbidden } from '../store/errors';
 import type { Stewardship } from '../store/stewardship';
@@ -26,6 +27,8 @@ export interface AdminRouteOptions {
   authenticator: Authenticator;
   /** The policy snapshot whose credentials callers are checked against (the gateway's PolicyCache). */
   policyCache: { current(): StoreSnapshot };
+  /** The audit trail's queries (auditRecords, counts, export); they answer AUDIT_UNAVAILABLE when left out. */
+  audit?: AuditTrail;
   /** Where the route answers; /admin by default. */
   path?: string;
 }
@@ -54,7 +57,7 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
       if (principal.kind === 'ANONYMOUS') throw new AuthenticationError('The admin API needs a steward agency\'s credential: send "Authorization: Bearer <API key>"');
       if (!principal.agency.steward) throw forbidden(`The agency ${principal.agency.code} is not a steward: the admin API is for stewards only`);
       logger.debug({ agency: principal.agency.code, credentialId: principal.credentialId }, 'steward request');
-      return { principal, stewardship: options.stewardship };
+      return { principal, stewardship: options.stewardship, audit: options.audit ?? null };
     },
   };
 }

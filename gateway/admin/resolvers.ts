@@ -1,3 +1,6 @@
+import type { PageArguments } from '../../common/pagination';
+import type { AuditFilterInput, AuditTrail } from '../audit/auditTrail';
+import { AuditUnavailableError } from '../audit/errors';
 import type { Principal } from '../policy/types';
 import type { GrantTarget } from '../policy/types';
 import { describeTarget, stewardActor } from '../store/stewardship';
@@ -8,12 +11,19 @@ import type { PolicyChange } from '../store/types';
 export interface AdminContext {
   principal: Extract<Principal, { kind: 'AGENCY' }>;
   stewardship: Stewardship;
+  /** The audit trail's queries; null where this gateway was started without them. */
+  audit: AuditTrail | null;
 }
 
 type Resolver<Args> = (source: unknown, args: Args, context: AdminContext) => unknown;
 
 const issued = ({ key, credential }: IssuedApiKey) => ({ key, apiKey: credential });
 const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+
+function trail(context: AdminContext): AuditTrail {
+  if (!context.audit) throw new AuditUnavailableError('The audit trail is not available on this gateway');
+  return context.audit;
+}
 
 /** Resolvers of the admin API: each is one call to the steward operations, with the caller as the actor. */
 export const adminResolvers: {
@@ -36,6 +46,10 @@ export const adminResolvers: {
       args: { agencyCode?: string | null; purpose?: string | null; query: string; operationName?: string | null; at?: string | null },
       { stewardship },
     ) => stewardship.explain({ ...args, agencyCode: args.agencyCode ?? null, purpose: args.purpose ?? null }),
+    auditRecords: (_source, args: PageArguments & { filter?: AuditFilterInput | null }, context) => trail(context).records(args.filter ?? {}, args),
+    auditCountsByAgency: (_source, args: { filter?: AuditFilterInput | null }, context) => trail(context).countsByAgency(args.filter ?? {}),
+    auditCountsByField: (_source, args: { filter?: AuditFilterInput | null }, context) => trail(context).countsByField(args.filter ?? {}),
+    auditExport: (_source, args: { filter?: AuditFilterInput | null }, context) => trail(context).exportCsv(args.filter ?? {}),
   },
 
   Mutation: {

@@ -1,5 +1,6 @@
 import type { Migration } from '../../migrate';
 import * as createPolicy from './20261201000000_create_policy';
+import * as createAudit from './20261215000000_create_audit';
 
 /** The gateway database's migrations, oldest first. */
-export const gatewayMigrations: Migration[] = [createPolicy];
+export const gatewayMigrations: Migration[] = [createPolicy, createAudit];

@@ -1,0 +1,306 @@
+import type { Knex } from 'knex';
+import type { AuditConfig } from '../../common/config';
+import { getLogger } from '../../common/logger';
+import type { AuditCitizenRow, AuditFieldRow, AuditRecordRow } from '../../db/gatewayRows';
+import { AuditRepository } from './auditRepository';
+import type { CheckpointKey } from './checkpoints';
+import { appendCheckpoint, checkpointFile, checkpointSignatureValid, loadOrCreateSigningKey, readLastCheckpoint, signCheckpoint } from './checkpoints';
+import { AuditIntegrityError, AuditUnavailableError } from './errors';
+import { GENESIS_HASH, recordHash } from './hashChain';
+import type { UnchainedRecord } from './records';
+import { indexRowsOf, unchainedRecordOf } from './records';
+import type { AuditRecordInput, Checkpoint, CheckpointReason } from './types';
+
+export interface AuditLogOptions {
+  /** In production the signing key must exist already; elsewhere a missing one is created. False by default. */
+  production?: boolean;
+  /** How long append() waits for its record to be durable before it rejects; 2000 ms by default. */
+  writeTimeoutMs?: number;
+  /** The most records written in one transaction; 256 by default. */
+  maxBatchSize?: number;
+  now?: () => Date;
+}
+
+interface PendingRecord {
+  record: UnchainedRecord;
+  settled: boolean;
+  timer: NodeJS.Timeout;
+  resolve(result: { seq: number }): void;
+  reject(error: Error): void;
+}
+
+interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+type State = 'new' | 'running' | 'stopping' | 'stopped';
+
+/** Given a promise and a time limit, returns the promise's outcome, or rejects once the time is up. */
+function within<T>(promise: Promise<T>, milliseconds: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new AuditUnavailableError(message)), milliseconds);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The gateway's audit trail, written side: one record per request, appended to this instance's hash chain in
+ * the gateway database, written in batches (group commit). append() resolves once its record is durable and
+ * rejects within writeTimeoutMs when it cannot be. Every checkpointIntervalMs, and at stop, the chain's head is
+ * signed with the gateway's Ed25519 key and appended to a file outside the database.
+ */
+export class AuditLog {
+  readonly instance: string;
+  private readonly repository: AuditRepository;
+  private readonly logger = getLogger('audit');
+  private readonly now: () => Date;
+  private readonly writeTimeoutMs: number;
+  private readonly maxBatchSize: number;
+  private state: State = 'new';
+  private key: CheckpointKey | null = null;
+  private head: ChainHead = { seq: 0, hash: GENESIS_HASH };
+  /** False after a failed write: a commit may have landed unseen, so the head is read again before the next batch. */
+  private headKnown = false;
+  private queue: PendingRecord[] = [];
+  private batchTimer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> | null = null;
+  /** Writes given up on that may still land; the stop checkpoint is not final while one is out. */
+  private abandonedWrites = 0;
+  private checkpointTimer: NodeJS.Timeout | null = null;
+  private checkpointing: Promise<unknown> = Promise.resolve();
+  private lastCheckpoint: Checkpoint | null = null;
+
+  constructor(
+    db: Knex,
+    private readonly config: AuditConfig,
+    private readonly options: AuditLogOptions = {},
+  ) {
+    this.instance = config.instance;
+    this.repository = new AuditRepository(db);
+    this.now = options.now ?? (() => new Date());
+    this.writeTimeoutMs = options.writeTimeoutMs ?? 2000;
+    this.maxBatchSize = options.maxBatchSize ?? 256;
+  }
+
+  /** Returns the last record this log knows to be durable: its seq (0 for none) and hash. */
+  chainHead(): ChainHead {
+    return { ...this.head };
+  }
+
+  /**
+   * Loads the signing key (creating it outside production), reads the chain's last record and checks it against
+   * the last signed checkpoint, writes a START checkpoint, and starts the checkpoint timer. Throws an
+   * AuditIntegrityError when the chain was cut, rolled back or rewritten since that checkpoint: the gateway
+   * does not build on it.
+   */
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new Error(`The audit log has been started already (${this.state})`);
+    this.key = loadOrCreateSigningKey(this.config.signingKeyFile, !this.options.production);
+    const last = await within(this.repository.lastRecord(this.instance), this.writeTimeoutMs * 2, 'The audit store cannot be read: the chain head is unknown');
+    if (last && recordHash(last) !== last.hash) {
+      throw this.integrityError(`its last record, seq ${last.seq}, does not match its own hash`);
+    }
+    this.head = last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
+    this.headKnown = true;
+    await this.checkAgainstLastCheckpoint();
+    this.state = 'running';
+    // Sealing the head found at start tells a verifier that nothing was added while the gateway was stopped.
+    await this.checkpoint('START');
+    this.checkpointTimer = setInterval(() => {
+      this.checkpoint('INTERVAL').catch((error: unknown) => this.logger.error({ err: error }, 'audit checkpoint failed'));
+    }, this.config.checkpointIntervalMs);
+    this.checkpointTimer.unref();
+    this.logger.info({ instance: this.instance, seq: this.head.seq }, 'audit trail continues');
+  }
+
+  private integrityError(why: string): AuditIntegrityError {
+    const file = checkpointFile(this.config.checkpointDirectory, this.instance);
+    return new AuditIntegrityError(
+      `The audit trail of instance ${this.instance} cannot be continued: ${why}. Run \`npm run audit:verify\` to find the first bad record. ` +
+        `If the gateway database was reset on purpose (development only), move ${file} aside.`,
+    );
+  }
+
+  private async checkAgainstLastCheckpoint(): Promise<void> {
+    const file = checkpointFile(this.config.checkpointDirectory, this.instance);
+    const { checkpoint, error } = await readLastCheckpoint(file);
+    if (error !== null) throw this.integrityError(`the last line of ${file} is unreadable (${error})`);
+    if (checkpoint === null) return;
+    if (checkpoint.keyId === this.key!.keyId && !checkpointSignatureValid(checkpoint, this.key!)) {
+      throw this.integrityError(`the last checkpoint in ${file} is not signed by this gateway's key`);
+    }
+    const sealed = `the checkpoint of ${checkpoint.at} sealed seq ${checkpoint.seq}`;
+    if (checkpoint.seq > this.head.seq) {
+      throw this.integrityError(`${sealed}, but the database ends at seq ${this.head.seq}: its tail was cut or it was rolled back`);
+    }
+    if (checkpoint.seq > 0) {
+      const sealedRecord = await within(this.repository.recordAt(this.instance, checkpoint.seq), this.writeTimeoutMs * 2, 'The audit store cannot be read');
+      if (sealedRecord?.hash !== checkpoint.headHash) throw this.integrityError(`${sealed}, and the record now at that seq is not the one sealed`);
+    }
+    if (checkpoint.reason === 'STOP' && checkpoint.seq < this.head.seq) {
+      throw this.integrityError(`${sealed} when the gateway stopped, yet records up to seq ${this.head.seq} follow it: they were added while it was stopped`);
+    }
+    this.lastCheckpoint = checkpoint;
+  }
+
+  /**
+   * Given what the gateway states about a request, adds it to the next batch; resolves with its seq once the
+   * record is durable, or rejects with an AuditUnavailableError (code AUDIT_UNAVAILABLE) within writeTimeoutMs.
+   */
+  append(input: AuditRecordInput): Promise<{ seq: number }> {
+    if (this.state !== 'running') return Promise.reject(new AuditUnavailableError(`The audit log is not running (${this.state}): the request cannot be recorded`));
+    let record: UnchainedRecord;
+    try {
+      record = unchainedRecordOf(input, this.instance);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      const pending: PendingRecord = {
+        record,
+        settled: false,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.fail([pending], new AuditUnavailableError(`The audit store did not confirm the record within ${this.writeTimeoutMs} ms`));
+        }, this.writeTimeoutMs),
+      };
+      this.queue.push(pending);
+      this.scheduleBatch();
+    });
+  }
+
+  private fail(batch: readonly PendingRecord[], error: Error): void {
+    for (const pending of batch) {
+      if (pending.settled) continue;
+      pending.settled = true;
+      clearTimeout(pending.timer);
+      pending.reject(error);
+    }
+  }
+
+  private scheduleBatch(): void {
+    if (this.writing) return;
+    if (this.queue.length >= this.maxBatchSize) {
+      this.startWriting();
+      return;
+    }
+    this.batchTimer ??= setTimeout(() => this.startWriting(), this.config.batchDelayMs);
+  }
+
+  private startWriting(): void {
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = null;
+    if (this.writing) return;
+    this.writing = this.drain().finally(() => {
+      this.writing = null;
+      if (this.queue.length > 0) this.scheduleBatch();
+    });
+  }
+
+  /** Writes batches until the queue is empty: what arrives during a write forms the next batch. */
+  private async drain(): Promise<void> {
+    for (;;) {
+      this.queue = this.queue.filter((pending) => !pending.settled);
+      if (this.queue.length === 0) return;
+      const batch = this.queue.splice(0, this.maxBatchSize);
+      await this.writeBatch(batch);
+    }
+  }
+
+  private async writeBatch(batch: PendingRecord[]): Promise<void> {
+    try {
+      if (!this.headKnown) {
+        const last = await within(this.repository.lastRecord(this.instance), this.writeTimeoutMs, 'The audit store cannot be read: the chain head is unknown');
+        this.head = last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
+        this.headKnown = true;
+      }
+      const records: AuditRecordRow[] = [];
+      const citizens: AuditCitizenRow[] = [];
+      const fields: AuditFieldRow[] = [];
+      let { seq, hash } = this.head;
+      for (const pending of batch) {
+        seq += 1;
+        const content = { ...pending.record, seq, previous_hash: hash };
+        hash = recordHash(content);
+        const record = { ...content, hash };
+        const index = indexRowsOf(record);
+        records.push(record);
+        citizens.push(...index.citizens);
+        fields.push(...index.fields);
+      }
+      let landed = false;
+      const write = this.repository.appendBatch(records, citizens, fields, this.writeTimeoutMs).finally(() => {
+        landed = true;
+      });
+      try {
+        await within(write, this.writeTimeoutMs, `The audit store did not confirm the record within ${this.writeTimeoutMs} ms`);
+      } catch (error) {
+        if (!landed) {
+          // The write goes on past the time limit and may still commit: the next batch reads the head again.
+          this.abandonedWrites += 1;
+          write
+            .then(
+              () => this.logger.warn({ instance: this.instance, firstSeq: records[0]!.seq, lastSeq: seq }, 'an audit batch given up on was committed late'),
+              () => undefined,
+            )
+            .finally(() => {
+              this.abandonedWrites -= 1;
+            });
+        }
+        throw error;
+      }
+      this.head = { seq, hash };
+      batch.forEach((pending, index) => {
+        if (pending.settled) return;
+        pending.settled = true;
+        clearTimeout(pending.timer);
+        pending.resolve({ seq: records[index]!.seq });
+      });
+    } catch (error) {
+      this.headKnown = false;
+      this.logger.error({ err: error, instance: this.instance, records: batch.length }, 'audit batch not written');
+      this.fail(batch, error instanceof AuditUnavailableError ? error : new AuditUnavailableError('The audit store cannot be written: the request cannot be recorded', error));
+    }
+  }
+
+  /**
+   * Signs the chain's head and appends it to this instance's checkpoint file; returns the checkpoint written,
+   * or null for an INTERVAL checkpoint whose head the last one sealed already. One is written at a time.
+   */
+  checkpoint(reason: CheckpointReason = 'INTERVAL'): Promise<Checkpoint | null> {
+    const next = this.checkpointing.then(async () => {
+      if (!this.key) throw new Error('The audit log has not been started');
+      const head = this.head;
+      const previous = this.lastCheckpoint;
+      if (reason === 'INTERVAL' && previous && previous.seq === head.seq && previous.headHash === head.hash) return null;
+      const checkpoint = signCheckpoint({ instance: this.instance, seq: head.seq, headHash: head.hash, at: this.now().toISOString(), reason }, this.key);
+      await appendCheckpoint(this.config.checkpointDirectory, checkpoint);
+      this.lastCheckpoint = checkpoint;
+      return checkpoint;
+    });
+    this.checkpointing = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Stops taking records, writes what is queued (each record still bounded by writeTimeoutMs), and seals the
+   * head with a STOP checkpoint, or with an INTERVAL one while a given-up write may still land.
+   */
+  async stop(): Promise<void> {
+    if (this.state !== 'running') {
+      this.state = 'stopped';
+      return;
+    }
+    this.state = 'stopping';
+    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    this.checkpointTimer = null;
+    if (this.queue.length > 0) this.startWriting();
+    while (this.writing) await this.writing;
+    await this.checkpoint(this.abandonedWrites === 0 && this.headKnown ? 'STOP' : 'INTERVAL');
+    this.state = 'stopped';
+    this.logger.info({ instance: this.instance, seq: this.head.seq }, 'audit trail sealed');
+  }
+}

@@ -1,0 +1,194 @@
+import type { Connection, PageArguments } from '../../common/pagination';
+import { pageRequest, toConnection } from '../../common/pagination';
+import { parseNationalId, printable } from '../../common/nationalId';
+import { PURPOSES } from '../policy/types';
+import { badInput } from '../store/errors';
+import { parseInstant } from '../store/stewardship';
+import type { AgencyCountRow, AuditRepository, FieldCountRow, RecordFilter } from './auditRepository';
+import { auditCsvHeader, auditCsvLine } from './csv';
+import { toAuditRecord } from './records';
+import type { AuditOutcome, AuditRecord } from './types';
+import { AUDIT_OUTCOMES, DENIED_OUTCOMES } from './types';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const EXPORT_PAGE = 1000;
+/** The most records the admin API returns as one CSV text; the command line streams any number. */
+export const MAX_EXPORT_RECORDS = 100_000;
+const COORDINATE = /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/;
+const INSTANCE = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** How a steward narrows the trail; every criterion left out or null matches everything. */
+export interface AuditFilterInput {
+  agencyCode?: string | null;
+  /** Records whose response held this citizen's personal data. */
+  nationalId?: string | null;
+  /** Records whose operation touched this field, "Type.field". */
+  field?: string | null;
+  purpose?: string | null;
+  /** ISO date or timestamp, inclusive. */
+  from?: string | null;
+  /** ISO date or timestamp, exclusive. */
+  to?: string | null;
+  outcome?: string | null;
+  /** Only requests refused in whole (DENIED) or in part (FILTERED). */
+  deniedOnly?: boolean | null;
+  instance?: string | null;
+}
+
+/** An access as the citizen whose data it read sees it. */
+export interface CitizenAccess {
+  /** instance:seq, to quote when asking the agency or the steward about it. */
+  reference: string;
+  at: string;
+  agencyCode: string;
+  agencyName: string;
+  purpose: string | null;
+  dossierId: string | null;
+  /** The fields the request was allowed to read ("Type.field"), masked ones included. */
+  fieldsRead: string[];
+}
+
+export interface CitizenAccessArguments extends PageArguments {
+  from?: string | null;
+  to?: string | null;
+}
+
+export interface AuditTrailOptions {
+  repository: AuditRepository;
+  /** Agencies whose reads a citizen sees only deferralDays after they happened. */
+  deferredAgencies: readonly string[];
+  deferralDays: number;
+  now?: () => Date;
+}
+
+export type AgencyCount = AgencyCountRow;
+export type FieldCount = FieldCountRow;
+
+/** Given an optional period, returns it as ISO instants, or throws BAD_USER_INPUT. */
+function period(from: string | null | undefined, to: string | null | undefined): { from: string | null; to: string | null } {
+  const start = from ? parseInstant(from, 'from') : null;
+  const end = to ? parseInstant(to, 'to') : null;
+  if (start !== null && end !== null && end <= start) throw badInput(`"to" (${end}) must come after "from" (${start})`);
+  return { from: start, to: end };
+}
+
+/** Given a steward's filter, returns it checked, or throws BAD_USER_INPUT naming what is wrong. */
+function recordFilter(input: AuditFilterInput): RecordFilter {
+  const text = (value: string | null | undefined) => (value === null || value === undefined || value.trim() === '' ? null : value.trim());
+  const agencyCode = text(input.agencyCode);
+  if (agencyCode !== null && agencyCode.length > 40) throw badInput(`Malformed agency code "${printable(agencyCode)}": at most 40 characters`);
+  const nationalId = text(input.nationalId);
+  if (nationalId !== null) {
+    const parsed = parseNationalId(nationalId);
+    if ('error' in parsed) throw badInput(`Malformed national ID "${printable(nationalId)}": ${parsed.error}`);
+  }
+  const field = text(input.field);
+  if (field !== null && !COORDINATE.test(field)) throw badInput(`Malformed field "${printable(field)}": expected Type.field, such as Citizen.fullName`);
+  const purpose = text(input.purpose);
+  if (purpose !== null && !(PURPOSES as readonly string[]).includes(purpose)) throw badInput(`Unknown purpose "${printable(purpose)}": expected one of ${PURPOSES.join(', ')}`);
+  const outcome = text(input.outcome);
+  if (outcome !== null && !(AUDIT_OUTCOMES as readonly string[]).includes(outcome)) throw badInput(`Unknown outcome "${printable(outcome)}": expected one of ${AUDIT_OUTCOMES.join(', ')}`);
+  const instance = text(input.instance);
+  if (instance !== null && !INSTANCE.test(instance)) throw badInput(`Malformed instance "${printable(instance)}": letters, digits, . _ - (up to 64)`);
+  let outcomes: AuditOutcome[] | null = outcome === null ? null : [outcome as AuditOutcome];
+  if (input.deniedOnly) outcomes = (outcomes ?? [...AUDIT_OUTCOMES]).filter((candidate) => DENIED_OUTCOMES.includes(candidate));
+  return { agencyCode, nationalId, field, purpose, outcomes, instance, ...period(input.from, input.to) };
+}
+
+const newestFirstKey = (record: { at: string; instance: string; seq: number }) => [record.at, record.instance, record.seq];
+const KEY_TYPES = ['string', 'string', 'number'] as const;
+
+/**
+ * The audit trail, read side: a citizen's own accesses (refusals left out, deferred agencies' reads only once
+ * old enough) and the stewards' queries, counts and CSV export. Input is checked here; SQL is in the repository.
+ */
+export class AuditTrail {
+  private readonly repository: AuditRepository;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: AuditTrailOptions) {
+    this.repository = options.repository;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * Given the national ID of the citizen asking (from their token, never from an argument) and a page, returns
+   * the requests whose responses held their personal data, newest first.
+   */
+  async citizenAccess(nationalId: string, args: CitizenAccessArguments): Promise<Connection<CitizenAccess>> {
+    const page = pageRequest('myDataAccess', KEY_TYPES, args);
+    const deferredUntil = new Date(this.now().getTime() - this.options.deferralDays * DAY_MS).toISOString();
+    const rows = await this.repository.citizenRecords(
+      { nationalId, ...period(args.from, args.to), deferredAgencies: this.options.deferredAgencies, deferredUntil },
+      page.after,
+      page.size + 1,
+    );
+    const accesses = rows.map(toAuditRecord).map(
+      (record): CitizenAccess & { instance: string; seq: number } => ({
+        instance: record.instance,
+        seq: record.seq,
+        reference: `${record.instance}:${record.seq}`,
+        at: record.at,
+        agencyCode: record.agencyCode ?? '',
+        agencyName: record.agencyName ?? record.agencyCode ?? '',
+        purpose: record.purpose,
+        dossierId: record.dossierId,
+        fieldsRead: record.fields.filter((field) => field.effect !== 'DENY').map((field) => field.coordinate),
+      }),
+    );
+    const connection = toConnection('myDataAccess', accesses, page.size, newestFirstKey);
+    const strip = ({ instance: _instance, seq: _seq, ...access }: CitizenAccess & { instance: string; seq: number }): CitizenAccess => access;
+    return { ...connection, nodes: connection.nodes.map(strip), edges: connection.edges.map((edge) => ({ ...edge, node: strip(edge.node) })) };
+  }
+
+  /** Given a filter and a page, returns the records it selects, newest first. */
+  async records(filter: AuditFilterInput, args: PageArguments): Promise<Connection<AuditRecord>> {
+    const checked = recordFilter(filter);
+    const page = pageRequest('auditRecords', KEY_TYPES, args);
+    const rows = await this.repository.recordsNewestFirst(checked, page.after, page.size + 1);
+    return toConnection('auditRecords', rows.map(toAuditRecord), page.size, newestFirstKey);
+  }
+
+  /** Given a filter, returns per agency its requests, those refused in whole or in part, and the objects returned. */
+  countsByAgency(filter: AuditFilterInput): Promise<AgencyCount[]> {
+    return this.repository.countsByAgency(recordFilter(filter), DENIED_OUTCOMES);
+  }
+
+  /** Given a filter, returns per agency and field how often the field was allowed, masked and denied. */
+  countsByField(filter: AuditFilterInput): Promise<FieldCount[]> {
+    return this.repository.countsByField(recordFilter(filter));
+  }
+
+  /** Given a checked filter, yields the records it selects, oldest first, a page at a time. */
+  private async *recordPages(filter: RecordFilter): AsyncGenerator<AuditRecord[]> {
+    let after: Array<string | number> | null = null;
+    for (;;) {
+      const rows = await this.repository.recordsOldestFirst(filter, after, EXPORT_PAGE);
+      if (rows.length === 0) return;
+      const records = rows.map(toAuditRecord);
+      yield records;
+      if (rows.length < EXPORT_PAGE) return;
+      after = newestFirstKey(records[records.length - 1]!);
+    }
+  }
+
+  /** Given a filter, yields the CSV export of the records it selects, oldest first: the header, then a chunk per page. */
+  async *exportCsvChunks(filter: AuditFilterInput): AsyncGenerator<string> {
+    const checked = recordFilter(filter);
+    yield auditCsvHeader();
+    for await (const records of this.recordPages(checked)) yield records.map(auditCsvLine).join('');
+  }
+
+  /** Given a filter, returns the CSV export as one text; BAD_USER_INPUT when it would hold more than maxRecords. */
+  async exportCsv(filter: AuditFilterInput, maxRecords = MAX_EXPORT_RECORDS): Promise<string> {
+    const checked = recordFilter(filter);
+    const chunks = [auditCsvHeader()];
+    let count = 0;
+    for await (const records of this.recordPages(checked)) {
+      count += records.length;
+      if (count > maxRecords) throw badInput(`The export holds more than ${maxRecords} records: narrow the period, or use \`npm run steward -- audit export\``);
+      chunks.push(records.map(auditCsvLine).join(''));
+    }
+    return chunks.join('');
+  }
+}

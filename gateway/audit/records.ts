@@ -1,0 +1,92 @@
+import type { AuditCitizenRow, AuditFieldRow, AuditRecordRow } from '../../db/gatewayRows';
+import { canonicalJson, sha256Hex } from './hashChain';
+import type { AuditOutcome, AuditRecord, AuditRecordInput, AuditedField } from './types';
+import { AUDIT_OUTCOMES } from './types';
+
+/** A record's columns before it takes its place in the chain (seq, previous hash and hash). */
+export type UnchainedRecord = Omit<AuditRecordRow, 'seq' | 'previous_hash' | 'hash'>;
+
+const NATIONAL_ID = /^\d{12}$/;
+
+/** Given a text and the width of its column, returns it cut to fit: a long value never makes a record fail. */
+function fit(value: string | null | undefined, width: number): string | null {
+  if (value === null || value === undefined) return null;
+  return value.length > width ? `${value.slice(0, width - 1)}…` : value;
+}
+
+function wholeNumber(value: number, what: string): number {
+  if (!Number.isFinite(value) || value < 0) throw new TypeError(`${what} must be a number of at least 0, got ${value}`);
+  return Math.min(Math.round(value), 2 ** 31 - 1);
+}
+
+/**
+ * Given what the gateway states about a request and its instance, returns the record's columns. Only hashes
+ * of the operation and its variables are kept; national IDs are kept unique and sorted. Throws a TypeError
+ * for a statement that cannot be a record (an unknown outcome, a negative count, a malformed national ID).
+ */
+export function unchainedRecordOf(input: AuditRecordInput, instance: string): UnchainedRecord {
+  if (!(AUDIT_OUTCOMES as readonly string[]).includes(input.outcome)) throw new TypeError(`Unknown audit outcome "${input.outcome}"`);
+  if (Number.isNaN(input.at.getTime())) throw new TypeError('The time of an audited request is not a valid date');
+  const malformed = input.citizenIds.find((nationalId) => !NATIONAL_ID.test(nationalId));
+  if (malformed !== undefined) throw new TypeError(`"${malformed.slice(0, 20)}" is not a national ID: a record names citizens by their 12 digits`);
+  const fields: AuditedField[] = [...input.fields]
+    .map(({ coordinate, effect, rule, grantId, mask }) => ({ coordinate, effect, rule, grantId, mask }))
+    .sort((a, b) => (a.coordinate < b.coordinate ? -1 : a.coordinate > b.coordinate ? 1 : 0))
+    .filter((field, index, sorted) => index === 0 || sorted[index - 1]!.coordinate !== field.coordinate);
+  const agency = input.principal.kind === 'AGENCY' ? input.principal : null;
+  return {
+    instance,
+    recorded_at: input.at.toISOString(),
+    agency_code: agency ? agency.agency.code : null,
+    agency_name: agency ? fit(agency.agency.name, 200) : null,
+    credential_id: agency ? fit(agency.credentialId, 80) : null,
+    user_id: agency ? fit(agency.userId, 100) : null,
+    purpose: input.purpose,
+    dossier_id: fit(input.dossierId, 100),
+    operation_name: fit(input.operationName, 200),
+    operation_hash: input.query === null ? null : sha256Hex(input.query),
+    variables_hash: input.variables === null || input.variables === undefined ? null : sha256Hex(canonicalJson(input.variables)),
+    fields_json: JSON.stringify(fields),
+    citizen_ids_json: JSON.stringify([...new Set(input.citizenIds)].sort()),
+    row_count: wholeNumber(input.rowCount, 'rowCount'),
+    outcome: input.outcome,
+    error_code: fit(input.errorCode, 60),
+    latency_ms: wholeNumber(input.latencyMs, 'latencyMs'),
+    policy_version: input.policyVersion === null ? null : wholeNumber(input.policyVersion, 'policyVersion'),
+  };
+}
+
+/** Given a stored record, returns the index rows it implies: its citizens and its fields. */
+export function indexRowsOf(record: AuditRecordRow): { citizens: AuditCitizenRow[]; fields: AuditFieldRow[] } {
+  const { instance, seq, recorded_at } = record;
+  const citizens = (JSON.parse(record.citizen_ids_json) as string[]).map((national_id) => ({ national_id, instance, seq, recorded_at }));
+  const fields = (JSON.parse(record.fields_json) as AuditedField[]).map((field) => ({ instance, seq, coordinate: field.coordinate, effect: field.effect }));
+  return { citizens, fields };
+}
+
+/** Given a stored record, returns how the audit trail's readers see it. */
+export function toAuditRecord(row: AuditRecordRow): AuditRecord {
+  return {
+    instance: row.instance,
+    seq: row.seq,
+    at: row.recorded_at,
+    agencyCode: row.agency_code,
+    agencyName: row.agency_name,
+    credentialId: row.credential_id,
+    userId: row.user_id,
+    purpose: row.purpose,
+    dossierId: row.dossier_id,
+    operationName: row.operation_name,
+    operationHash: row.operation_hash,
+    variablesHash: row.variables_hash,
+    fields: JSON.parse(row.fields_json) as AuditedField[],
+    citizenIds: JSON.parse(row.citizen_ids_json) as string[],
+    rowCount: row.row_count,
+    outcome: row.outcome as AuditOutcome,
+    errorCode: row.error_code,
+    latencyMs: row.latency_ms,
+    policyVersion: row.policy_version,
+    previousHash: row.previous_hash,
+    hash: row.hash,
+  };
+}

@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import { buildSchema, execute, parse, print } from 'graphql';
+import { CITIZEN_ID_PROBE, citizenIdsInResponse, rowCount, stripCitizenIdProbe, withCitizenIdProbe } from '../../gateway/audit/citizenProbe';
+import { apiSchemaOf } from '../../gateway/policy/catalog';
+import { SUPERGRAPH_PATH } from '../../schema/load';
+import { postGraphQL } from '../helpers/graphql';
+import type { SeededPlatform } from '../helpers/platform';
+import { asAgency, createFullAccessAgency, startSeededPlatform } from '../helpers/platform';
+
+const SCHEMA = buildSchema(`
+  type Query { citizen(id: ID!): Citizen parcels: [Parcel!]! search(text: String!): [SearchResult!]! school: School }
+  type Citizen { nationalId: ID! fullName: String! household: Household }
+  type Household { code: String! head: Citizen members: [Citizen!]! }
+  type Parcel { id: ID! owners: [Ownership!]! }
+  type Ownership { owner: Citizen! share: Float! }
+  type School { code: String! name: String! }
+  union SearchResult = Citizen | School
+`);
+
+const A = '038085000001';
+const B = '038190000002';
+const C = '038201000003';
+const D = '001099000004';
+
+/** Resolves every field from the citizens, parcels and search results below, as the subgraphs would. */
+const citizens: Record<string, { nationalId: string; fullName: string; household: unknown }> = {};
+const household = { code: 'HK1', head: null as unknown, members: [] as unknown[] };
+for (const [nationalId, fullName] of [
+  [A, 'Lê Văn An'],
+  [B, 'Lê Thị Bình'],
+  [C, 'Lê Văn Cường'],
+  [D, 'Trịnh Văn Dũng'],
+] as const) {
+  citizens[nationalId] = { nationalId, fullName, household };
+}
+household.head = citizens[A];
+household.members = [citizens[A], citizens[B]];
+const ROOT = {
+  citizen: ({ id }: { id: string }) => citizens[id] ?? null,
+  parcels: [{ id: 'P1', owners: [{ owner: citizens[C], share: 50 }, { owner: citizens[A], share: 50 }] }],
+  search: () => [{ __typename: 'School', code: 'S1', name: 'THPT Hàm Rồng' }, { __typename: 'Citizen', ...citizens[D] }],
+  school: { code: 'S1', name: 'THPT Hàm Rồng' },
+};
+
+async function run(query: string): Promise<{ probed: ReturnType<typeof parse>; data: Record<string, unknown> }> {
+  const probed = withCitizenIdProbe(SCHEMA, parse(query));
+  const result = await execute({ schema: SCHEMA, document: probed, rootValue: ROOT, typeResolver: (value: { __typename?: string }) => value.__typename ?? 'Citizen' });
+  expect(result.errors).toBeUndefined();
+  return { probed, data: result.data as Record<string, unknown> };
+}
+
+describe('citizen ID probe', () => {
+  it('adds the probe to every selection set of type Citizen, in fragments too, and "... on Citizen" where Citizen is one of several types', () => {
+    const probed = print(
+      withCitizenIdProbe(
+        SCHEMA,
+        parse(`
+          query Q { citizen(id: "${A}") { fullName household { head { ...Person } } } search(text: "x") { ... on School { code } } school { name } }
+          fragment Person on Citizen { fullName }
+        `),
+      ),
+    );
+    expect(probed).toContain(`citizen(id: "${A}") {\n    fullName\n    household {\n      head {\n        ...Person\n        ${CITIZEN_ID_PROBE}: nationalId`);
+    expect(probed).toContain(`fragment Person on Citizen {\n  fullName\n  ${CITIZEN_ID_PROBE}: nationalId\n}`);
+    expect(probed).toContain(`... on Citizen {\n      ${CITIZEN_ID_PROBE}: nationalId\n    }`);
+    expect(probed).not.toMatch(/school \{\n\s+name\n\s+__audit/);
+    expect(probed.match(new RegExp(CITIZEN_ID_PROBE, 'g'))).toHaveLength(4);
+  });
+
+  it('refuses a document that uses the reserved alias itself, with BAD_USER_INPUT', () => {
+    expect(() => withCitizenIdProbe(SCHEMA, parse(`{ citizen(id: "${A}") { ${CITIZEN_ID_PROBE}: fullName } }`))).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+    );
+  });
+
+  it('finds every citizen returned, through aliases, fragments, lists, nesting and a union, whatever the client selected', async () => {
+    const { probed, data } = await run(`
+      query Everyone {
+        first: citizen(id: "${B}") { name: fullName }
+        missing: citizen(id: "038085999999") { fullName }
+        parcels { owners { ... on Ownership { owner { ...Named } } } }
+        search(text: "x") { ... on School { code } }
+        again: citizen(id: "${B}") { household { members { fullName } } }
+      }
+      fragment Named on Citizen { fullName }
+    `);
+    expect(citizenIdsInResponse(SCHEMA, probed, 'Everyone', data)).toEqual([D, A, B, C].sort());
+  });
+
+  it('without the probe, reads a selected national ID under its alias, and never a masked one', async () => {
+    const document = parse(`{ a: citizen(id: "${A}") { id: nationalId } b: citizen(id: "${B}") { nationalId } c: citizen(id: "${C}") { fullName } }`);
+    const data = { a: { id: A }, b: { nationalId: '038*******02' }, c: { fullName: 'Lê Văn Cường' } };
+    expect(citizenIdsInResponse(SCHEMA, document, null, data)).toEqual([A]);
+  });
+
+  it('strips the probe from the data the client is sent, without touching the data given', async () => {
+    const { data } = await run(`{ parcels { id owners { share owner { fullName } } } }`);
+    const stripped = stripCitizenIdProbe(data);
+    expect(stripped).toEqual({ parcels: [{ id: 'P1', owners: [{ share: 50, owner: { fullName: 'Lê Văn Cường' } }, { share: 50, owner: { fullName: 'Lê Văn An' } }] }] });
+    expect(JSON.stringify(data)).toContain(CITIZEN_ID_PROBE);
+  });
+
+  it('counts the objects the data holds below its root', () => {
+    expect(rowCount({ parcels: [{ id: 'P1', owners: [{ owner: { fullName: 'x' } }, { owner: { fullName: 'y' } }] }], school: null, count: 3 })).toBe(5);
+    expect(rowCount({ citizen: null })).toBe(0);
+    expect(rowCount(null)).toBe(0);
+  });
+
+  describe('through the federation gateway', () => {
+    let seeded: SeededPlatform;
+    let key: string;
+
+    beforeAll(async () => {
+      seeded = await startSeededPlatform(30);
+      key = await createFullAccessAgency(seeded.platform.stewardship);
+    });
+
+    afterAll(async () => {
+      await seeded?.stop();
+    });
+
+    it('reads the national IDs of a parcel page\'s owners, resolved across subgraphs, when the client asked only for their names', async () => {
+      const land = seeded.databases.databases.land;
+      const { commune_code: communeCode } = (await land('parcels').select('commune_code').groupBy('commune_code').orderByRaw('count(*) desc').first()) as { commune_code: string };
+      const schema = apiSchemaOf(fs.readFileSync(SUPERGRAPH_PATH, 'utf8'));
+      const probed = withCitizenIdProbe(
+        schema,
+        parse(`query Parcels($commune: String!) { landParcelsByCommune(communeCode: $commune, first: 5) { nodes { id owners { owner { fullName } } } } }`),
+      );
+      const response = await postGraphQL(seeded.platform.gateway.url, print(probed), { commune: communeCode }, asAgency(key, 'STATISTICS'));
+      expect(response.errors).toBeUndefined();
+      const parcelIds = (response.data!.landParcelsByCommune.nodes as Array<{ id: string }>).map((parcel) => Number(parcel.id));
+      const owners = (await land('ownership_shares').whereIn('parcel_id', parcelIds).distinct('national_id')) as Array<{ national_id: string }>;
+      expect(owners.length).toBeGreaterThan(0);
+      expect(citizenIdsInResponse(schema, probed, 'Parcels', response.data)).toEqual(owners.map((owner) => owner.national_id).sort());
+      expect(JSON.stringify(stripCitizenIdProbe(response.data))).not.toContain(CITIZEN_ID_PROBE);
+    });
+  });
+});
