@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
@@ -16,13 +17,36 @@ import type { RunningServer } from '../common/subgraphServer';
 import { SUPERGRAPH_PATH } from '../schema/load';
 import type { GatewayContext } from './enforcement/context';
 import { readRequestHeaders } from './enforcement/context';
+import { writeAuditRecord } from './enforcement/auditing';
 import { policyPlugin } from './enforcement/policyPlugin';
 import { buildCatalog } from './policy/catalog';
+import type { AuditLog } from './audit/auditLog';
+import type { AuditRecordInput } from './audit/types';
 import type { Authenticator } from './store/authenticator';
 import { AuthenticationError } from './store/errors';
 import type { StoreSnapshot } from './store/types';
 import { queryLimitProtection } from './queryLimits';
 import { SubgraphDataSource } from './subgraphDataSource';
+
+/** Given when a request arrived and the code it was refused with, returns its audit record. */
+function refusalRecord(at: Date, errorCode: string): AuditRecordInput {
+  return {
+    at,
+    principal: { kind: 'ANONYMOUS' },
+    purpose: null,
+    dossierId: null,
+    operationName: null,
+    query: null,
+    variables: null,
+    fields: [],
+    citizenIds: [],
+    rowCount: 0,
+    outcome: 'DENIED',
+    errorCode,
+    latencyMs: Date.now() - at.getTime(),
+    policyVersion: null,
+  };
+}
 
 export interface GatewayOptions {
   queryLimits: QueryLimits;
@@ -38,6 +62,8 @@ export interface GatewayOptions {
     /** The policy in force, kept current by a PolicyCache. */
     current(): StoreSnapshot;
   };
+  /** Where every request is recorded. */
+  audit: AuditLog;
   /** More routes on the same server, such as the stewards' /admin API. */
   extraRoutes?: Array<GraphQLRoute<any>>;
   port?: number;
@@ -78,17 +104,25 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     formatError: (formatted, error) => maskError(formatted, error, 'gateway', (cause) => logger.error({ err: cause }, 'request failed')),
     plugins: [
       ...limits.plugins,
-      policyPlugin({ catalog, mode: options.policy.mode, snapshot: () => options.policy.current() }),
+      policyPlugin({ catalog, mode: options.policy.mode, snapshot: () => options.policy.current(), audit: options.audit, logger }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
     ],
   });
   const context = async (request: IncomingMessage): Promise<GatewayContext> => {
-    const headers = readRequestHeaders(request);
-    const principal = await options.authenticator.authenticate(request.headers.authorization, options.policy.current());
-    if (principal instanceof AuthenticationError) throw principal;
-    return { ...headers, principal: principal.kind === 'AGENCY' ? { ...principal, userId: headers.userId } : principal };
+    const arrivedAt = new Date();
+    try {
+      const headers = readRequestHeaders(request);
+      const principal = await options.authenticator.authenticate(request.headers.authorization, options.policy.current());
+      if (principal instanceof AuthenticationError) throw principal;
+      return { ...headers, principal: principal.kind === 'AGENCY' ? { ...principal, userId: headers.userId } : principal };
+    } catch (error) {
+      // Refused before any operation is read: recorded too, as the anonymous caller, with nothing returned.
+      const code = error instanceof GraphQLError ? String(error.extensions.code) : 'INTERNAL_SERVER_ERROR';
+      void writeAuditRecord(options.audit, refusalRecord(arrivedAt, code), false, logger);
+      throw error;
+    }
   };
   const handle = await startHttpServer(
     [{ path: '/graphql', server, context }, ...(options.extraRoutes ?? [])],

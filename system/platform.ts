@@ -1,11 +1,15 @@
 import type { Knex } from 'knex';
-import type { Config, DatabaseName, JwtConfig, PolicyMode, QueryLimits, Sector } from '../common/config';
+import type { AuditConfig, Config, DatabaseName, JwtConfig, PolicyMode, QueryLimits, Sector } from '../common/config';
 import { DATABASES, SECTORS, bySector } from '../common/config';
 import { getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
 import { createAdminRoute } from '../gateway/admin';
+import { AuditLog } from '../gateway/audit/auditLog';
+import { AuditRepository } from '../gateway/audit/auditRepository';
+import { AuditTrail } from '../gateway/audit/auditTrail';
+import { createCitizenRoute } from '../gateway/audit/citizenRoute';
 import { startGateway } from '../gateway/server';
 import { Authenticator } from '../gateway/store/authenticator';
 import { PolicyCache } from '../gateway/store/policyCache';
@@ -43,6 +47,8 @@ export interface GatewayServiceOptions {
   signingKey: Buffer;
   policy: { mode: PolicyMode; refreshMs: number };
   jwt: JwtConfig | null;
+  audit: AuditConfig;
+  production: boolean;
 }
 
 export interface RunningGateway {
@@ -50,6 +56,8 @@ export interface RunningGateway {
   /** The stewards' operations over the gateway's store, as the admin API and the CLI use them. */
   stewardship: Stewardship;
   policyCache: PolicyCache;
+  auditLog: AuditLog;
+  auditTrail: AuditTrail;
   stop(): Promise<void>;
 }
 
@@ -71,9 +79,21 @@ export async function startGatewayService(
     onReload: (snapshot) => logger.info({ version: snapshot.version }, 'policy loaded'),
   });
   await policyCache.start();
+  const auditLog = new AuditLog(gatewayDb, options.audit, { production: options.production });
+  try {
+    await auditLog.start();
+  } catch (error) {
+    policyCache.stop();
+    throw error;
+  }
   try {
     const stewardship = new Stewardship({ repository, onChange: () => policyCache.refreshNow() });
     const authenticator = new Authenticator({ jwt: options.jwt });
+    const auditTrail = new AuditTrail({
+      repository: new AuditRepository(gatewayDb),
+      deferredAgencies: options.audit.deferredAgencies,
+      deferralDays: options.audit.deferralDays,
+    });
     const gateway = await startGateway({
       host: options.host,
       port: options.gatewayPort,
@@ -82,19 +102,28 @@ export async function startGatewayService(
       signingKey: options.signingKey,
       authenticator,
       policy: { mode: options.policy.mode, current: () => policyCache.current() },
-      extraRoutes: [createAdminRoute({ stewardship, authenticator, policyCache })],
+      audit: auditLog,
+      extraRoutes: [
+        createAdminRoute({ stewardship, authenticator, policyCache, audit: auditTrail }),
+        createCitizenRoute({ trail: auditTrail, jwt: options.jwt }),
+      ],
       subgraphUrls,
     });
     return {
       gateway,
       stewardship,
       policyCache,
+      auditLog,
+      auditTrail,
       async stop() {
         await gateway.stop();
+        // After the gateway: the last responses' records are written, then sealed by the final checkpoint.
+        await auditLog.stop();
         policyCache.stop();
       },
     };
   } catch (error) {
+    await auditLog.stop();
     policyCache.stop();
     throw error;
   }

@@ -11,6 +11,11 @@ import { PURPOSES } from '../policy/types';
 import { accessForSubgraphs } from './accessForSubgraphs';
 import type { GatewayContext } from './context';
 import { introspectionUse, visibleSchema } from './introspection';
+import type { Logger } from 'pino';
+import type { AuditLog } from '../audit/auditLog';
+import { citizenIdsInResponse, rowCount, stripCitizenIdProbe, withCitizenIdProbe } from '../audit/citizenProbe';
+import type { AuditRecordInput } from '../audit/types';
+import { auditOutcome, writeAuditRecord } from './auditing';
 import { BoundedCache } from './boundedCache';
 import { applyResponsePolicy } from './responsePolicy';
 import { removeDeniedFields } from './rewrite';
@@ -20,6 +25,9 @@ export interface PolicyPluginOptions {
   mode: PolicyMode;
   /** The policy in force now; read once per request so one request sees one version. */
   snapshot(): PolicySnapshot;
+  /** Where every request is recorded; a response with personal data waits for its record. */
+  audit: AuditLog;
+  logger: Logger;
 }
 
 /** The request's original document and the decided fields by coordinate, kept for the response. */
@@ -51,6 +59,7 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
   const visibleSchemas = new Map<string, GraphQLSchema>();
   const touchedFields = new BoundedCache<string[]>(2000, 60_000);
   const decisions = new BoundedCache<Decision>(5000, 1000);
+  const probed = new BoundedCache<{ document: DocumentNode; hash: string }>(2000, 60_000);
 
   const visibleSchemaFor = (schema: GraphQLSchema, principal: Principal, snapshot: PolicySnapshot): GraphQLSchema => {
     const key = `${principalKey(principal)}@${snapshot.version}`;
@@ -71,7 +80,9 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
 
   return {
     async requestDidStart(): Promise<GraphQLRequestListener<GatewayContext>> {
+      const arrivedAt = new Date();
       let introspectionOnly = false;
+      let probedDocument: DocumentNode | null = null;
       return {
         async didResolveOperation(requestContext) {
           const { document, operation, operationName, contextValue, schema } = requestContext;
@@ -108,15 +119,19 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
           if (decision.fields.some((field) => field.effect === 'MASK') || (!decision.allowed && options.mode === 'filter')) {
             decided.set(contextValue, { document, byCoordinate });
           }
-          if (!decision.allowed) {
-            if (options.mode === 'deny') throw forbidden(decision);
-            // Filter mode: the denied fields are never asked of a subgraph. The plan cache is keyed by the query
-            // hash, so the rewritten document gets its own hash: another caller's plan is never reused.
-            const rewritten = removeDeniedFields(schema, document, byCoordinate);
-            const mutable = requestContext as { document: DocumentNode; queryHash: string };
-            mutable.document = rewritten;
-            mutable.queryHash = createHash('sha256').update(print(rewritten)).digest('hex');
-          }
+          if (!decision.allowed && options.mode === 'deny') throw forbidden(decision);
+          // Filter mode: the denied fields are never asked of a subgraph. Then every Citizen in the answer names
+          // its national ID for the audit trail, whatever the caller selected. The plan cache is keyed by the
+          // query hash, so a rewritten document gets its own hash: another caller's plan is never reused.
+          const filtered = decision.allowed ? null : removeDeniedFields(schema, document, byCoordinate);
+          const sent = probed.get(`${operationKey}:${filtered ? print(filtered) : ''}`, () => {
+            const withProbe = withCitizenIdProbe(schema, filtered ?? document);
+            return { document: withProbe, hash: createHash('sha256').update(print(withProbe)).digest('hex') };
+          });
+          const mutable = requestContext as { document: DocumentNode; queryHash: string };
+          mutable.document = sent.document;
+          mutable.queryHash = sent.hash;
+          probedDocument = sent.document;
           contextValue.access = accessForSubgraphs(decision, contextValue.principal, options.catalog);
         },
 
@@ -133,19 +148,48 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
         },
 
         async willSendResponse(requestContext) {
-          const kept = decided.get(requestContext.contextValue);
-          const { response } = requestContext;
-          if (!kept || response.body.kind !== 'single' || !response.body.singleResult.data) return;
+          const { response, contextValue, schema, operationName } = requestContext;
+          if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
-          const errors = applyResponsePolicy(
-            requestContext.schema,
-            kept.document,
-            requestContext.operationName,
-            result.data as Record<string, unknown>,
-            kept.byCoordinate,
-            options.mode === 'filter',
-          );
-          if (errors.length > 0) result.errors = [...(result.errors ?? []), ...errors];
+          const kept = decided.get(contextValue);
+          if (kept && result.data) {
+            const errors = applyResponsePolicy(schema, kept.document, operationName, result.data as Record<string, unknown>, kept.byCoordinate, options.mode === 'filter');
+            if (errors.length > 0) result.errors = [...(result.errors ?? []), ...errors];
+          }
+          if (introspectionOnly) return;
+          let citizenIds: string[] = [];
+          if (result.data && probedDocument) {
+            citizenIds = citizenIdsInResponse(schema, probedDocument, operationName, result.data);
+            result.data = stripCitizenIdProbe(result.data);
+          }
+          const decision = contextValue.decision;
+          const record: AuditRecordInput = {
+            at: arrivedAt,
+            principal: contextValue.principal,
+            purpose: contextValue.purpose,
+            dossierId: contextValue.dossierId,
+            operationName: operationName ?? null,
+            query: requestContext.source ?? null,
+            variables: requestContext.request.variables,
+            fields: decision?.fields ?? [],
+            citizenIds,
+            rowCount: result.data ? rowCount(result.data) : 0,
+            outcome: auditOutcome(decision, Boolean(result.data), result.errors ?? []),
+            errorCode: result.errors?.[0]?.extensions?.code ? String(result.errors[0].extensions.code) : null,
+            latencyMs: Date.now() - arrivedAt.getTime(),
+            policyVersion: decision?.policyVersion ?? null,
+          };
+          const carriesPersonalData = Boolean(result.data) && (citizenIds.length > 0 || decision?.purposeRequired === true);
+          try {
+            await writeAuditRecord(options.audit, record, carriesPersonalData, options.logger);
+          } catch (error) {
+            // Fail closed: personal data whose access could not be recorded is not sent.
+            options.logger.error({ err: error }, 'audit store unavailable: personal data withheld');
+            response.body.singleResult = {
+              errors: [{ message: 'The audit trail cannot record this access now, so personal data is withheld; try again later', extensions: { code: 'AUDIT_UNAVAILABLE' } }],
+            };
+            response.http.status = 503;
+          }
         },
       };
     },

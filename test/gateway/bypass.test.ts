@@ -13,7 +13,7 @@ import type { RunningGateway } from '../../system/platform';
 import { errorCodes, postGraphQL } from '../helpers/graphql';
 import type { GraphQLResponse } from '../helpers/graphql';
 import type { SeededPlatform } from '../helpers/platform';
-import { asAgency, startSeededPlatform } from '../helpers/platform';
+import { asAgency, startSeededPlatform, testAuditConfig } from '../helpers/platform';
 
 const STEWARD: Actor = { kind: 'SYSTEM', task: 'test' };
 const HOSPITAL = 'H56.15.01';
@@ -244,15 +244,24 @@ describe('access policy against bypass attempts', () => {
 
   describe('policy changes and filter mode on other running gateways', () => {
     let second: RunningGateway;
+    const auditDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-audit-'));
     beforeAll(async () => {
       second = await startGatewayService(
         seeded.databases.databases.gateway,
         bySector((sector) => seeded.platform.subgraphs[sector].url),
-        { ...loadConfig({}), gatewayPort: 0, signingKey: seeded.signingKey, policy: { mode: 'filter', refreshMs: 500 }, jwt: null },
+        {
+          ...loadConfig({}),
+          gatewayPort: 0,
+          signingKey: seeded.signingKey,
+          policy: { mode: 'filter', refreshMs: 500 },
+          jwt: null,
+          audit: testAuditConfig(auditDirectory, 'gateway-2'),
+        },
       );
     });
     afterAll(async () => {
       await second?.stop();
+      fs.rmSync(auditDirectory, { recursive: true, force: true });
     });
 
     it('a grant made through one gateway takes effect on another within 5 seconds, without a restart', async () => {

@@ -219,6 +219,7 @@ describe('federated gateway', () => {
         signingKey: seeded.signingKey,
         authenticator: new Authenticator({ jwt: null }),
         policy: { mode: 'deny', current: () => seeded.platform.policyCache.current() },
+        audit: seeded.platform.auditLog,
         subgraphUrls: bySector((sector) => overrides[sector] ?? seeded.platform.subgraphs[sector].url),
       });
       running.push(gateway);

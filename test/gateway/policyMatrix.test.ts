@@ -1,11 +1,17 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bySector, loadConfig } from '../../common/config';
 import { applyMask } from '../../common/masks';
+import { connect } from '../../db/connection';
+import { startGatewayService } from '../../system/platform';
 import type { CitizenRow } from '../../db/rows';
 import { DEMO_COMMUNE_CODE } from '../../gateway/store/demo';
 import type { Purpose } from '../../gateway/policy/types';
 import { errorCodes, postGraphQL } from '../helpers/graphql';
 import type { GraphQLResponse } from '../helpers/graphql';
 import type { SeededPlatform } from '../helpers/platform';
-import { asAgency, startSeededPlatform } from '../helpers/platform';
+import { asAgency, startSeededPlatform, testAuditConfig } from '../helpers/platform';
 
 /** The demo agencies, each with the purpose its grants name. */
 const CALLERS = {
@@ -159,4 +165,75 @@ describe('access policy: each demo agency × each operation', () => {
     ]);
     expect(decision.policyVersion).toBe(seeded.platform.policyCache.current().version);
   });
+
+  describe('audit trail', () => {
+    /** Given the sequence number to start after, waits until `count` records follow it and returns them. */
+    async function recordsAfter(seq: number, count: number) {
+      const { gateway } = seeded.databases.databases;
+      const deadline = Date.now() + 3000;
+      for (;;) {
+        const rows = await gateway('audit_records').where('instance', seeded.platform.auditLog.instance).where('seq', '>', seq).orderBy('seq');
+        if (rows.length >= count || Date.now() > deadline) return rows;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
+
+    it('records every access exactly once, with the citizens whose data was returned', async () => {
+      const start = seeded.platform.auditLog.chainHead().seq;
+      const requests: Array<[Caller, string, Record<string, unknown>, { agency: string | null; outcome: string; citizens: string[] }]> = [
+        ['anonymous', SCHOOL, { code: schoolCode }, { agency: null, outcome: 'ALLOWED', citizens: [] }],
+        ['landOffice', IDENTITY, { id: resident.national_id }, { agency: 'H56.20', outcome: 'ALLOWED', citizens: [resident.national_id] }],
+        ['commune', IDENTITY, { id: outsider.national_id }, { agency: CALLERS.commune.code, outcome: 'ALLOWED', citizens: [] }],
+        ['hospital', PARCELS, { id: resident.national_id }, { agency: 'H56.15.01', outcome: 'DENIED', citizens: [] }],
+        ['police', 'query Pair($a: ID!, $b: ID!) { a: citizen(nationalId: $a) { fullName } b: citizen(nationalId: $b) { fullName } }', { a: resident.national_id, b: outsider.national_id }, { agency: 'H56.01', outcome: 'ALLOWED', citizens: [resident.national_id, outsider.national_id].sort() }],
+      ];
+      for (const [caller, query, variables] of requests) await ask(caller, query, variables);
+      const records = await recordsAfter(start, requests.length);
+      expect(records).toHaveLength(requests.length);
+      records.forEach((record, index) => {
+        const expected = requests[index]![3];
+        expect({ agency: record.agency_code, outcome: record.outcome, citizens: JSON.parse(record.citizen_ids_json).sort() }).toEqual(expected);
+      });
+      // The land office saw a masked national ID; the trail keeps the real one, and the response never carries the probe.
+      const masked = await ask('landOffice', IDENTITY, { id: resident.national_id });
+      expect(JSON.stringify(masked)).not.toContain('__auditNationalId');
+      expect(masked.data!.citizen.nationalId).not.toBe(resident.national_id);
+    });
+
+    it('a request with a credential that is refused is recorded too', async () => {
+      const start = seeded.platform.auditLog.chainHead().seq;
+      const response = await postGraphQL(seeded.platform.gateway.url, SCHOOL, { code: schoolCode }, { authorization: 'Bearer dsp_aaaaaaaa_not-a-real-secret-not-a-real-secret-not-a-real' });
+      expect(response.status).toBe(401);
+      const [record] = await recordsAfter(start, 1);
+      expect(record).toMatchObject({ agency_code: null, outcome: 'DENIED', error_code: 'UNAUTHENTICATED' });
+    });
+  });
+
+  it('fails closed when the audit store is unreachable: personal data is withheld, open data keeps flowing', async () => {
+    const auditDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-audit-'));
+    const db = connect(seeded.databases.config, 'gateway');
+    const service = await startGatewayService(db, bySector((sector) => seeded.platform.subgraphs[sector].url), {
+      ...loadConfig({}),
+      gatewayPort: 0,
+      signingKey: seeded.signingKey,
+      jwt: null,
+      audit: testAuditConfig(auditDirectory, 'gateway-unreachable'),
+    });
+    try {
+      await db.destroy();
+      const headers = asAgency(seeded.demoKeys.get('H56.01')!, 'INVESTIGATION');
+      const personal = await postGraphQL(service.gateway.url, IDENTITY, { id: resident.national_id }, headers);
+      expect(personal.status).toBe(503);
+      expect(errorCodes(personal)).toEqual(['AUDIT_UNAVAILABLE']);
+      expect(personal.data).toBeUndefined();
+      expect(JSON.stringify(personal)).not.toContain(resident.full_name);
+      const open = await postGraphQL(service.gateway.url, SCHOOL, { code: schoolCode });
+      expect(open.errors).toBeUndefined();
+      expect(open.data?.school).toEqual({ name: expect.any(String), level: expect.any(String) });
+    } finally {
+      await service.stop().catch(() => undefined);
+      fs.rmSync(auditDirectory, { recursive: true, force: true });
+    }
+  });
 });
+

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { JwtConfig, PolicyMode } from '../../common/config';
+import type { AuditConfig, JwtConfig, PolicyMode } from '../../common/config';
 import { bySector, loadConfig } from '../../common/config';
 import { seedAll } from '../../db/seed';
 import { buildCatalog } from '../../gateway/policy/catalog';
@@ -54,6 +54,8 @@ export async function startSeededPlatform(citizens: number, options: SeededPlatf
       signingKey,
       policy: { mode: options.policyMode ?? 'deny', refreshMs: 200 },
       jwt: options.jwt ?? null,
+      audit: testAuditConfig(dataDirectory, 'gateway-1'),
+      production: false,
     });
     const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory, production: false });
     return {
@@ -71,6 +73,11 @@ export async function startSeededPlatform(citizens: number, options: SeededPlatf
     await databases.destroy();
     throw error;
   }
+}
+
+/** Given a temporary directory and an instance name, returns an audit configuration that keeps its files there. */
+export function testAuditConfig(dataDirectory: string, instance: string): AuditConfig {
+  return loadConfig({ DATA_DIR: dataDirectory, GATEWAY_INSTANCE: instance, AUDIT_BATCH_MS: '1' }).audit;
 }
 
 /** Given an API key and a purpose, returns the headers an agency application sends. */

@@ -1,0 +1,34 @@
+import type { GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+import type { AuditLog } from '../audit/auditLog';
+import type { AuditOutcome, AuditRecordInput } from '../audit/types';
+import type { Decision } from '../policy/types';
+
+/** Codes with which the gateway refuses a request as a matter of policy or credentials. */
+const REFUSAL_CODES = new Set(['FORBIDDEN', 'PURPOSE_REQUIRED', 'UNAUTHENTICATED']);
+
+/**
+ * Given the decision (if the request got one), whether data came back and the errors, returns how the
+ * audit trail names the outcome: DENIED when the policy refused it, FILTERED when filter mode removed
+ * fields, FAILED on any other error, ALLOWED otherwise.
+ */
+export function auditOutcome(decision: Decision | undefined, hasData: boolean, errors: readonly GraphQLFormattedError[]): AuditOutcome {
+  const codes = errors.map((error) => String(error.extensions?.code ?? ''));
+  if (!hasData && codes.some((code) => REFUSAL_CODES.has(code))) return 'DENIED';
+  if (decision && !decision.allowed) return 'FILTERED';
+  if (!decision) return 'FAILED';
+  return errors.length > 0 ? 'FAILED' : 'ALLOWED';
+}
+
+/**
+ * Given the audit log and a record, writes it: awaited when the response carries personal data (it is not
+ * sent before its record is durable; a failure propagates so the caller can fail closed), in the background
+ * otherwise (a failure is logged, and open data keeps flowing).
+ */
+export async function writeAuditRecord(audit: AuditLog, record: AuditRecordInput, carriesPersonalData: boolean, logger: Logger): Promise<void> {
+  if (carriesPersonalData) {
+    await audit.append(record);
+    return;
+  }
+  audit.append(record).catch((error: unknown) => logger.error({ err: error }, 'audit record of a request without personal data was not written'));
+}
