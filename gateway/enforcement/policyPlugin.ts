@@ -3,19 +3,19 @@ import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server'
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError, execute, print } from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
 import type { PolicyMode } from '../../common/config';
+import type { AuditLog } from '../audit/auditLog';
+import { citizenIdsInResponse, rowCount, stripCitizenIdProbe, withCitizenIdProbe } from '../audit/citizenProbe';
+import type { AuditRecordInput } from '../audit/types';
 import { collectFields } from '../policy/collectFields';
 import { decide } from '../policy/decide';
 import type { Decision, FieldDecision, PolicySnapshot, Principal, SchemaCatalog } from '../policy/types';
 import { PURPOSES } from '../policy/types';
 import { accessForSubgraphs } from './accessForSubgraphs';
+import { auditOutcome, writeAuditRecord } from './auditing';
 import type { GatewayContext } from './context';
 import { introspectionUse, visibleSchema } from './introspection';
-import type { Logger } from 'pino';
-import type { AuditLog } from '../audit/auditLog';
-import { citizenIdsInResponse, rowCount, stripCitizenIdProbe, withCitizenIdProbe } from '../audit/citizenProbe';
-import type { AuditRecordInput } from '../audit/types';
-import { auditOutcome, writeAuditRecord } from './auditing';
 import { BoundedCache } from './boundedCache';
 import { applyResponsePolicy } from './responsePolicy';
 import { removeDeniedFields } from './rewrite';
@@ -56,27 +56,22 @@ function forbidden(decision: Decision): GraphQLError {
  * of the schema.
  */
 export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<GatewayContext> {
-  const visibleSchemas = new Map<string, GraphQLSchema>();
+  const visibleSchemas = new BoundedCache<GraphQLSchema>(1000, 60_000);
   const touchedFields = new BoundedCache<string[]>(2000, 60_000);
   const decisions = new BoundedCache<Decision>(5000, 1000);
   const probed = new BoundedCache<{ document: DocumentNode; hash: string }>(2000, 60_000);
 
-  const visibleSchemaFor = (schema: GraphQLSchema, principal: Principal, snapshot: PolicySnapshot): GraphQLSchema => {
-    const key = `${principalKey(principal)}@${snapshot.version}`;
-    let visible = visibleSchemas.get(key);
-    if (!visible) {
+  // What a caller sees in introspection: the fields it may read for at least one purpose.
+  const visibleSchemaFor = (schema: GraphQLSchema, principal: Principal, snapshot: PolicySnapshot): GraphQLSchema =>
+    visibleSchemas.get(`${principalKey(principal)}@${snapshot.version}`, () => {
       const coordinates = [...options.catalog.fields.keys()];
       const readable = new Set<string>();
       for (const purpose of [null, ...PURPOSES]) {
         const decision = decide({ principal, purpose, fields: coordinates, snapshot, catalog: options.catalog, now: new Date() });
         for (const field of decision.fields) if (field.effect !== 'DENY') readable.add(field.coordinate);
       }
-      visible = visibleSchema(schema, (coordinate) => readable.has(coordinate));
-      if (visibleSchemas.size > 1000) visibleSchemas.clear();
-      visibleSchemas.set(key, visible);
-    }
-    return visible;
-  };
+      return visibleSchema(schema, (coordinate) => readable.has(coordinate));
+    });
 
   return {
     async requestDidStart(): Promise<GraphQLRequestListener<GatewayContext>> {
