@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Sector } from './config';
+import type { MaskKind } from './masks';
 
 /** The header in which the gateway hands a subgraph the caller's access context, signed. */
 export const ACCESS_CONTEXT_HEADER = 'x-dsp-access';
@@ -8,9 +9,6 @@ export const ACCESS_CONTEXT_HEADER = 'x-dsp-access';
 export const ACCESS_CONTEXT_LIFETIME_MS = 30_000;
 const CLOCK_SKEW_MS = 5_000;
 
-/** Mask kinds a subgraph applies to a field's value (see gateway/policy/types.ts). */
-export type AccessMask = 'PARTIAL_ID' | 'YEAR_ONLY' | 'INITIALS' | 'REDACTED';
-
 /** What a subgraph is told about a request: who asks, for what, which rows and how to mask. */
 export interface AccessContext {
   principal: { kind: 'ANONYMOUS' } | { kind: 'AGENCY'; agencyCode: string; credentialId: string };
@@ -18,7 +16,7 @@ export interface AccessContext {
   /** Commune codes the rows of this subgraph must belong to; null for no restriction. */
   scope: string[] | null;
   /** Fields of this subgraph ("Type.field") disclosed only partially, with the mask to apply. */
-  masks: Record<string, AccessMask>;
+  masks: Record<string, MaskKind>;
 }
 
 /** The signed claims: the access context, bound to one subgraph, one request body and a short lifetime. */

@@ -1,11 +1,22 @@
-import type { AccessMask } from './accessContext';
+/** Ways a value may be disclosed partially. */
+export const MASK_KINDS = [
+  /** 038*******12: the province code and the last two digits of a national ID. */
+  'PARTIAL_ID',
+  /** 1985: the year of a date. */
+  'YEAR_ONLY',
+  /** Nguyễn V. A.: the family name and initials. */
+  'INITIALS',
+  /** *** in place of the value. */
+  'REDACTED',
+] as const;
+export type MaskKind = (typeof MASK_KINDS)[number];
 
 /**
  * Given a value and a mask kind, returns what the caller may see of it:
  * PARTIAL_ID 038085001234 -> 038*******34; YEAR_ONLY 1985-06-18 -> 1985;
  * INITIALS Nguyễn Văn An -> Nguyễn V. A.; REDACTED anything -> ***. Null stays null.
  */
-export function applyMask(value: unknown, mask: AccessMask): unknown {
+export function applyMask(value: unknown, mask: MaskKind): unknown {
   if (value === null || value === undefined) return value;
   const text = String(value);
   switch (mask) {

@@ -11,13 +11,14 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError, Kind, defaultFieldResolver, getNamedType, isObjectType } from 'graphql';
 import type { GraphQLFieldResolver, GraphQLObjectType, GraphQLOutputType, GraphQLSchema } from 'graphql';
 import type { Knex } from 'knex';
-import type { AccessContext, AccessMask } from './accessContext';
+import type { AccessContext } from './accessContext';
 import { ACCESS_CONTEXT_HEADER, NonceRegistry, verifyAccessContext } from './accessContext';
 import type { Sector } from './config';
 import { maskError } from './errors';
 import { startHttpServer } from './httpServer';
 import { getLogger } from './logger';
-import { applyMask } from './masks';
+import { MASK_KINDS, applyMask } from './masks';
+import type { MaskKind } from './masks';
 import { subgraphDocument } from '../schema/load';
 
 /** What every subgraph's per-request context carries: the access context the gateway signed for the request. */
@@ -51,8 +52,6 @@ export const UNAUTHENTICATED = 'UNAUTHENTICATED';
 /** The code of a field that is to be masked but whose type cannot carry a masked value. */
 export const MASK_NOT_APPLICABLE = 'MASK_NOT_APPLICABLE';
 
-const MASKS: readonly AccessMask[] = ['PARTIAL_ID', 'YEAR_ONLY', 'INITIALS', 'REDACTED'];
-
 /** Given verified claims, tells whether they hold an access context a subgraph can apply. */
 function isAccessContext(claims: Partial<AccessContext>): claims is AccessContext {
   const { scope, masks, principal, purpose } = claims;
@@ -64,7 +63,7 @@ function isAccessContext(claims: Partial<AccessContext>): claims is AccessContex
     typeof masks === 'object' &&
     masks !== null &&
     !Array.isArray(masks) &&
-    Object.values(masks).every((mask) => MASKS.includes(mask))
+    Object.values(masks).every((mask) => (MASK_KINDS as readonly string[]).includes(mask))
   );
 }
 
@@ -124,7 +123,7 @@ function carriesMaskedText(type: GraphQLOutputType): boolean {
 }
 
 /** Given a resolved value of a string (or list of strings) field and a mask, returns the masked value. */
-function maskValue(value: unknown, mask: AccessMask): unknown {
+function maskValue(value: unknown, mask: MaskKind): unknown {
   return Array.isArray(value) ? value.map((item) => maskValue(item, mask)) : applyMask(value, mask);
 }
 

@@ -1,4 +1,5 @@
-import type { AccessContext, AccessMask } from '../../common/accessContext';
+import type { AccessContext } from '../../common/accessContext';
+import type { MaskKind } from '../../common/masks';
 import type { Sector } from '../../common/config';
 import { bySector } from '../../common/config';
 import type { Decision, Principal, SchemaCatalog } from '../policy/types';
@@ -10,7 +11,7 @@ import type { Decision, Principal, SchemaCatalog } from '../policy/types';
 export function accessForSubgraphs(decision: Decision, principal: Principal, catalog: SchemaCatalog): Record<Sector, AccessContext> {
   const caller: AccessContext['principal'] =
     principal.kind === 'AGENCY' ? { kind: 'AGENCY', agencyCode: principal.agency.code, credentialId: principal.credentialId } : { kind: 'ANONYMOUS' };
-  const masks = bySector((): Record<string, AccessMask> => ({}));
+  const masks = bySector((): Record<string, MaskKind> => ({}));
   for (const field of decision.fields) {
     const owner = catalog.fields.get(field.coordinate)?.owner;
     if (field.effect === 'MASK' && field.mask !== null && owner) masks[owner][field.coordinate] = field.mask;

@@ -1,4 +1,5 @@
 import type { Sector } from '../../common/config';
+import type { MaskKind } from '../../common/masks';
 
 /** Sharing class of a data item (Law on Data 2024, Art. 13). */
 export const SHARING_CLASSES = ['OPEN', 'SHARED', 'INTERNAL'] as const;
@@ -29,18 +30,9 @@ export interface SchemaCatalog {
   fields: ReadonlyMap<FieldCoordinate, FieldFacts>;
 }
 
-/** Ways a grant may disclose a value partially. */
-export const MASK_KINDS = [
-  /** 038*******12: the province code and the last two digits of a national ID. */
-  'PARTIAL_ID',
-  /** 1985: the year of a date. */
-  'YEAR_ONLY',
-  /** Nguyễn V. A.: the family name and initials. */
-  'INITIALS',
-  /** *** in place of the value. */
-  'REDACTED',
-] as const;
-export type MaskKind = (typeof MASK_KINDS)[number];
+/** Ways a grant may disclose a value partially (PARTIAL_ID, YEAR_ONLY, INITIALS, REDACTED). */
+export { MASK_KINDS } from '../../common/masks';
+export type { MaskKind } from '../../common/masks';
 
 /** The purposes of processing an agency may name in X-Purpose. */
 export const PURPOSES = [
