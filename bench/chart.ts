@@ -1,0 +1,114 @@
+import type { BenchRun } from './results';
+import type { ShapeName } from './shapes';
+import type { TargetName } from './targets';
+import { TARGETS, TARGET_NAMES } from './targets';
+
+const COLORS: Record<TargetName, string> = {
+  direct: '#8c8c8c',
+  apollo: '#6f42c1',
+  'ours-off': '#1f77b4',
+  'ours-full': '#0b3d91',
+  hive: '#f0a30a',
+  'hive-router': '#d9534f',
+};
+
+const WIDTH = 960;
+const PANEL_HEIGHT = 300;
+const MARGIN = { left: 70, right: 20, top: 40, bottom: 40 };
+const LEGEND_HEIGHT = 40;
+
+/** Width in pixels of a character of the 12-pixel legend font, near enough to lay the legend out. */
+const LEGEND_CHARACTER_WIDTH = 7;
+
+/** Given text, returns it safe inside SVG markup. */
+function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+interface Panel {
+  title: string;
+  unit: string;
+  values: Array<{ shape: ShapeName; bars: Array<{ target: TargetName; value: number }> }>;
+}
+
+/** Given a value, returns it as a bar label: whole numbers from 100 on, two significant decimals below. */
+function label(value: number): string {
+  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+}
+
+/**
+ * Given a panel and its top edge, returns the SVG of a grouped bar chart: one group per shape, one bar per
+ * target, each group on its own scale (shapes differ by orders of magnitude) with the value on every bar.
+ */
+function drawPanel(panel: Panel, top: number): string {
+  const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
+  const plotHeight = PANEL_HEIGHT - MARGIN.top - MARGIN.bottom;
+  const base = top + MARGIN.top + plotHeight;
+  const parts: string[] = [
+    `<text x="${MARGIN.left}" y="${top + 22}" font-size="15" font-weight="bold">${escapeXml(panel.title)}</text>`,
+    `<text x="${WIDTH - MARGIN.right}" y="${top + 22}" font-size="11" text-anchor="end" fill="#555">${escapeXml(`${panel.unit}; each shape on its own scale`)}</text>`,
+  ];
+  const groupWidth = panel.values.length ? plotWidth / panel.values.length : plotWidth;
+  panel.values.forEach((group, groupIndex) => {
+    const maximum = Math.max(...group.bars.map((bar) => bar.value));
+    const left = MARGIN.left + groupIndex * groupWidth;
+    const barWidth = Math.min(40, (groupWidth * 0.85) / Math.max(1, group.bars.length));
+    const start = left + (groupWidth - barWidth * group.bars.length) / 2;
+    group.bars.forEach((bar, barIndex) => {
+      const x = start + barIndex * barWidth;
+      // Leave room above the tallest bar for its label.
+      const height = maximum > 0 ? (bar.value / maximum) * (plotHeight - 16) : 0;
+      parts.push(
+        `<rect x="${x.toFixed(1)}" y="${(base - height).toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${height.toFixed(1)}" fill="${COLORS[bar.target]}"><title>${escapeXml(`${TARGETS[bar.target].label} ${group.shape}: ${bar.value.toFixed(2)} ${panel.unit}`)}</title></rect>`,
+        `<text x="${(x + (barWidth - 2) / 2).toFixed(1)}" y="${(base - height - 4).toFixed(1)}" font-size="9" text-anchor="middle">${label(bar.value)}</text>`,
+      );
+    });
+    parts.push(`<text x="${(left + groupWidth / 2).toFixed(1)}" y="${top + PANEL_HEIGHT - 16}" font-size="13" text-anchor="middle">${group.shape}</text>`);
+  });
+  parts.push(`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${base}" y2="${base}" stroke="#333"/>`);
+  return parts.join('\n');
+}
+
+/**
+ * Given a run, returns an SVG (no script, no external resource) with two grouped bar charts: throughput at
+ * the highest concurrency and median latency at the lowest, per shape and target. Only measured values are drawn.
+ */
+export function renderChart(run: Pick<BenchRun, 'measurements' | 'options'>): string {
+  const latency = Math.min(...run.options.concurrencies);
+  const throughput = Math.max(...run.options.concurrencies);
+  const panelOf = (concurrency: number, title: string, unit: string, pick: (median: NonNullable<BenchRun['measurements'][number]['median']>) => number): Panel => ({
+    title,
+    unit,
+    values: run.options.shapes
+      .map((shape) => ({
+        shape,
+        bars: TARGET_NAMES.flatMap((target) => {
+          const found = run.measurements.find((m) => m.target === target && m.shape === shape && m.concurrency === concurrency && m.status === 'ok' && m.median);
+          return found?.median && Number.isFinite(pick(found.median)) ? [{ target, value: pick(found.median) }] : [];
+        }),
+      }))
+      .filter((group) => group.bars.length > 0),
+  });
+  const panels = [
+    panelOf(throughput, `Throughput at concurrency ${throughput} (higher is better)`, 'requests/s', (median) => median.requestsPerSecond),
+    panelOf(latency, `Median latency at concurrency ${latency} (lower is better)`, 'ms (p50)', (median) => median.p50),
+  ];
+  const shown = TARGET_NAMES.filter((target) => run.measurements.some((m) => m.target === target && m.status === 'ok'));
+  let x = MARGIN.left;
+  const legend = shown
+    .map((target) => {
+      const item = `<rect x="${x}" y="14" width="12" height="12" fill="${COLORS[target]}"/><text x="${x + 16}" y="24" font-size="12">${escapeXml(TARGETS[target].label)}</text>`;
+      x += 16 + TARGETS[target].label.length * LEGEND_CHARACTER_WIDTH + 18;
+      return item;
+    })
+    .join('\n');
+  const height = LEGEND_HEIGHT + panels.length * PANEL_HEIGHT;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif">`,
+    `<rect width="${WIDTH}" height="${height}" fill="white"/>`,
+    legend,
+    ...panels.map((panel, index) => drawPanel(panel, LEGEND_HEIGHT + index * PANEL_HEIGHT)),
+    '</svg>',
+    '',
+  ].join('\n');
+}

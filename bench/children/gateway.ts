@@ -1,0 +1,37 @@
+/**
+ * One gateway target in its own process, in front of the bench's subgraphs (POPULATION_URL, LAND_URL,
+ * HEALTH_URL, EDUCATION_URL) and signing with SUBGRAPH_SIGNING_KEY.
+ * Usage: node --import tsx bench/children/gateway.ts <apollo|ours-off|ours-full|hive|hive-router>
+ */
+import { bySector, getConfig } from '../../common/config';
+import { announceServer, answerParentCalls } from '../ipc';
+import type { StartedTarget } from '../targets/started';
+import { TargetNotAvailable } from '../targets/started';
+import { supergraphWithUrls } from '../targets/supergraph';
+
+/**
+ * Given a target's name, starts it. Each target's modules are loaded only for that target, so that no
+ * gateway process carries another's code in its memory and start-up.
+ */
+async function start(target: string): Promise<StartedTarget> {
+  const config = getConfig();
+  const subgraphUrls = bySector((sector) => config.subgraphs[sector].url);
+  const supergraphSdl = supergraphWithUrls(subgraphUrls);
+  switch (target) {
+    case 'apollo':
+      return (await import('../targets/apollo')).startApolloGateway(supergraphSdl, config.signingKey);
+    case 'ours-off':
+      return (await import('../targets/ours')).startOurGatewayPolicyOff({ config, subgraphUrls, supergraphSdl });
+    case 'ours-full':
+      return (await import('../targets/ours')).startOurGatewayEverythingOn({ config, subgraphUrls, supergraphSdl });
+    case 'hive':
+      return (await import('../targets/hive')).startHiveGateway(supergraphSdl, subgraphUrls, config.signingKey, false);
+    case 'hive-router':
+      return (await import('../targets/hive')).startHiveGateway(supergraphSdl, subgraphUrls, config.signingKey, true);
+    default:
+      throw new Error(`no gateway target "${target}"`);
+  }
+}
+
+answerParentCalls({});
+void announceServer(() => start(process.argv[2] ?? ''), (error) => error instanceof TargetNotAvailable);

@@ -1,0 +1,182 @@
+import type { BenchRun, Measurement, MedianResult, PageSizeProbe } from './results';
+import type { ShapeName } from './shapes';
+import { SHAPES } from './shapes';
+import type { TargetName } from './targets';
+import { TARGETS } from './targets';
+
+/** One target of the issue, evaluated: met, missed, or not evaluated (and why), with the margin in words. */
+export interface GoalVerdict {
+  goal: string;
+  verdict: 'met' | 'missed' | 'not evaluated';
+  /** By how much it is met or missed, or why it could not be evaluated. */
+  margin: string;
+  /** The per-shape figures it rests on. */
+  detail: string;
+}
+
+/** The shapes the throughput and cost targets are stated for. */
+const THROUGHPUT_SHAPES: ShapeName[] = ['Q1', 'Q2', 'Q3', 'Q4'];
+const LATENCY_LIMIT_PER_LEVEL_MS = 1.5;
+const APOLLO_RATIO = 1.5;
+const HIVE_ROUTER_RATIO = 1;
+const POLICY_COST_LIMIT = 0.1;
+const SIZE_LATENCY_LIMIT = 0.2;
+
+/** Given a run, a target, a shape and a concurrency, returns the medians measured, or null. */
+function find(run: Pick<BenchRun, 'measurements'>, target: TargetName, shape: ShapeName, concurrency: number): MedianResult | null {
+  const found = run.measurements.find((m: Measurement) => m.target === target && m.shape === shape && m.concurrency === concurrency);
+  return found?.status === 'ok' ? found.median : null;
+}
+
+const format = (value: number, digits = 2) => value.toFixed(digits);
+const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
+
+/**
+ * Given per-shape values (null where not measured), a test and how to describe the worst, returns the verdict:
+ * met when every measured shape passes, with the margin of the worst one.
+ */
+function verdictOver(
+  goal: string,
+  values: Array<{ shape: ShapeName; value: number | null; text: string }>,
+  passes: (value: number) => boolean,
+  worstOf: (values: number[]) => number,
+  margin: (worst: number) => string,
+  missing: string,
+): GoalVerdict {
+  const measured = values.filter((entry): entry is { shape: ShapeName; value: number; text: string } => entry.value !== null && Number.isFinite(entry.value));
+  if (measured.length === 0) return { goal, verdict: 'not evaluated', margin: missing, detail: '' };
+  const worst = worstOf(measured.map((entry) => entry.value));
+  const unmeasured = values.filter((entry) => entry.value === null).map((entry) => entry.shape);
+  return {
+    goal,
+    verdict: measured.every((entry) => passes(entry.value)) ? 'met' : 'missed',
+    margin: margin(worst),
+    detail: measured.map((entry) => `${entry.shape} ${entry.text}`).join('; ') + (unmeasured.length ? `; not measured: ${unmeasured.join(', ')}` : ''),
+  };
+}
+
+/**
+ * Given the page-size probes, tells whether SQL statements per request depend on the page size. A lookup that
+ * is skipped when a page has nothing to look up (no pupil, so no school) makes the count move by less than
+ * one statement per subgraph call; a statement per row would add at least one per extra row. So: met when,
+ * on every probe, the larger page costs fewer than one extra statement per subgraph call.
+ */
+function pageSizeVerdict(probes: readonly PageSizeProbe[]): GoalVerdict {
+  const goal = 'SQL statements per request do not depend on page size';
+  if (probes.length === 0) return { goal, verdict: 'not evaluated', margin: 'no page-size probe ran (needs Q2 or Q4 and a gateway target)', detail: '' };
+  const growth = probes.map((probe) => ({ probe, extra: probe.statementsPerRequest[1] - probe.statementsPerRequest[0], bound: probe.subgraphCallsPerRequest[1] }));
+  const failing = growth.filter((entry) => entry.extra >= entry.bound);
+  const worst = Math.max(...growth.map((entry) => entry.extra));
+  return {
+    goal,
+    verdict: failing.length === 0 ? 'met' : 'missed',
+    margin:
+      failing.length === 0
+        ? `at most ${worst <= 0 ? 'no' : `+${format(worst, 2)}`} statements per request at the larger page: fewer than one per subgraph call, where a statement per row would add one per extra row`
+        : `grows with the page on ${failing.map((entry) => `${TARGETS[entry.probe.target].label} ${entry.probe.shape} (+${format(entry.extra, 1)})`).join(', ')}`,
+    detail: probes
+      .map(
+        (probe) =>
+          `${TARGETS[probe.target].label} ${probe.shape}: ${format(probe.statementsPerRequest[0], 2)} statements in ${format(probe.subgraphCallsPerRequest[0], 1)} calls at first=${probe.pageSizes[0]}, ${format(probe.statementsPerRequest[1], 2)} in ${format(probe.subgraphCallsPerRequest[1], 1)} at first=${probe.pageSizes[1]}`,
+      )
+      .join('; '),
+  };
+}
+
+/**
+ * Given a finished run (and, when there is one, the latest earlier run at the other data-set size), evaluates
+ * the issue's targets. Our gateway is taken with everything on; where that was not available, the figures of
+ * policy-off stand in and the goal says so.
+ */
+export function evaluateGoals(run: Pick<BenchRun, 'measurements' | 'pageSizeProbes' | 'options' | 'data'>, otherSize: Pick<BenchRun, 'measurements' | 'data'> | null): GoalVerdict[] {
+  const latency = Math.min(...run.options.concurrencies);
+  const throughput = Math.max(...run.options.concurrencies);
+  const fullMeasured = run.measurements.some((m) => m.target === 'ours-full' && m.status === 'ok');
+  const ours: TargetName = fullMeasured ? 'ours-full' : 'ours-off';
+  const standIn = fullMeasured ? '' : ` [${TARGETS['ours-full'].label} not available: measured on ${TARGETS['ours-off'].label}]`;
+  const shapesMeasured = run.options.shapes.filter((shape) => !SHAPES[shape].needsPolicy);
+  const verdicts: GoalVerdict[] = [];
+
+  verdicts.push(
+    verdictOver(
+      `p50 at c=${latency}: ours adds at most ${LATENCY_LIMIT_PER_LEVEL_MS} ms per fetch level over direct calls${standIn}`,
+      shapesMeasured.map((shape) => {
+        const mine = find(run, ours, shape, latency);
+        const floor = find(run, 'direct', shape, latency);
+        const levels = SHAPES[shape].fetchLevels;
+        const value = mine && floor ? (mine.p50 - floor.p50) / levels : null;
+        return { shape, value, text: value === null ? 'n/a' : `${format(mine!.p50)} vs ${format(floor!.p50)} ms over ${levels} level(s): ${format(value)} ms/level` };
+      }),
+      (value) => value <= LATENCY_LIMIT_PER_LEVEL_MS,
+      (values) => Math.max(...values),
+      (worst) => (worst <= LATENCY_LIMIT_PER_LEVEL_MS ? `worst ${format(worst)} ms/level, ${format(LATENCY_LIMIT_PER_LEVEL_MS - worst)} ms under the limit` : `worst ${format(worst)} ms/level, ${format(worst - LATENCY_LIMIT_PER_LEVEL_MS)} ms over the limit`),
+      `needs ${TARGETS.direct.label} and ours at c=${latency}`,
+    ),
+  );
+
+  const ratioGoal = (peer: TargetName, limit: number, label: string) =>
+    verdictOver(
+      `Q1–Q4 throughput at c=${throughput}: ours >= ${limit}x ${label}${standIn}`,
+      THROUGHPUT_SHAPES.filter((shape) => run.options.shapes.includes(shape)).map((shape) => {
+        const mine = find(run, ours, shape, throughput);
+        const theirs = find(run, peer, shape, throughput);
+        const value = mine && theirs && theirs.requestsPerSecond > 0 ? mine.requestsPerSecond / theirs.requestsPerSecond : null;
+        return { shape, value, text: value === null ? 'n/a' : `${format(mine!.requestsPerSecond, 0)} vs ${format(theirs!.requestsPerSecond, 0)} req/s = ${format(value)}x` };
+      }),
+      (value) => value >= limit,
+      (values) => Math.min(...values),
+      (worst) => (worst >= limit ? `worst ${format(worst)}x, ${percent(worst / limit - 1)} above the ${limit}x bar` : `worst ${format(worst)}x, ${percent(1 - worst / limit)} short of the ${limit}x bar`),
+      `needs ours and ${label} at c=${throughput}`,
+    );
+  verdicts.push(ratioGoal('apollo', APOLLO_RATIO, TARGETS.apollo.label));
+  verdicts.push(ratioGoal('hive-router', HIVE_ROUTER_RATIO, TARGETS['hive-router'].label));
+
+  verdicts.push(
+    verdictOver(
+      `policy + audit cost < ${percent(POLICY_COST_LIMIT)} (throughput at c=${throughput} and p50 at c=${latency}, Q1–Q4, everything on vs policy off)`,
+      THROUGHPUT_SHAPES.filter((shape) => run.options.shapes.includes(shape)).map((shape) => {
+        const on = [find(run, 'ours-full', shape, throughput), find(run, 'ours-full', shape, latency)] as const;
+        const off = [find(run, 'ours-off', shape, throughput), find(run, 'ours-off', shape, latency)] as const;
+        if (!on[0] || !off[0] || !on[1] || !off[1]) return { shape, value: null, text: 'n/a' };
+        const throughputCost = 1 - on[0].requestsPerSecond / off[0].requestsPerSecond;
+        const latencyCost = on[1].p50 / off[1].p50 - 1;
+        return { shape, value: Math.max(throughputCost, latencyCost), text: `throughput −${percent(throughputCost)}, p50 +${percent(latencyCost)}` };
+      }),
+      (value) => value < POLICY_COST_LIMIT,
+      (values) => Math.max(...values),
+      (worst) => (worst < POLICY_COST_LIMIT ? `worst ${percent(worst)}, ${percent(POLICY_COST_LIMIT - worst)} under the limit` : `worst ${percent(worst)}, ${percent(worst - POLICY_COST_LIMIT)} over the limit`),
+      `needs ${TARGETS['ours-full'].label} and ${TARGETS['ours-off'].label}; ${TARGETS['ours-full'].label} was not available`,
+    ),
+  );
+
+  verdicts.push(pageSizeVerdict(run.pageSizeProbes));
+
+  const sizes = [run.data.citizens, otherSize?.data.citizens].filter((size): size is number => size !== undefined).sort((a, b) => a - b);
+  if (!otherSize || sizes[0] !== 100_000 || sizes[1] !== 1_000_000) {
+    verdicts.push({
+      goal: `p50 at 1,000,000 citizens within ${percent(SIZE_LATENCY_LIMIT)} of 100,000`,
+      verdict: 'not evaluated',
+      margin: 'needs a run at 100,000 and one at 1,000,000 citizens (the latest earlier run at the other size is compared)',
+      detail: '',
+    });
+  } else {
+    const [small, large] = run.data.citizens === 100_000 ? [run, otherSize] : [otherSize, run];
+    const oursThen: TargetName = large.measurements.some((m) => m.target === 'ours-full' && m.status === 'ok') && small.measurements.some((m) => m.target === 'ours-full' && m.status === 'ok') ? 'ours-full' : 'ours-off';
+    verdicts.push(
+      verdictOver(
+        `p50 at c=${latency} at 1,000,000 citizens within ${percent(SIZE_LATENCY_LIMIT)} of 100,000 (${TARGETS[oursThen].label})`,
+        shapesMeasured.map((shape) => {
+          const at100k = find(small, oursThen, shape, latency);
+          const at1m = find(large, oursThen, shape, latency);
+          const value = at100k && at1m ? at1m.p50 / at100k.p50 - 1 : null;
+          return { shape, value, text: value === null ? 'n/a' : `${format(at1m!.p50)} vs ${format(at100k!.p50)} ms (${value >= 0 ? '+' : ''}${percent(value)})` };
+        }),
+        (value) => value <= SIZE_LATENCY_LIMIT,
+        (values) => Math.max(...values),
+        (worst) => (worst <= SIZE_LATENCY_LIMIT ? `worst ${percent(worst)}, ${percent(SIZE_LATENCY_LIMIT - worst)} under the limit` : `worst ${percent(worst)}, ${percent(worst - SIZE_LATENCY_LIMIT)} over the limit`),
+        'no shape measured at both sizes',
+      ),
+    );
+  }
+  return verdicts;
+}

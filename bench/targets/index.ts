@@ -1,0 +1,56 @@
+/** What the bench measures side by side, in report order. */
+export const TARGET_NAMES = ['direct', 'apollo', 'ours-off', 'ours-full', 'hive', 'hive-router'] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+
+export interface TargetInfo {
+  name: TargetName;
+  /** How the report names it. */
+  label: string;
+  description: string;
+  /** Whether the target authenticates callers and applies policy, the condition for Q6 to mean anything. */
+  hasPolicy: boolean;
+}
+
+export const TARGETS: Record<TargetName, TargetInfo> = {
+  direct: {
+    name: 'direct',
+    label: 'direct calls (floor)',
+    description: 'no gateway: the load generator calls the subgraphs itself as a gateway would (root query, then _entities per level), signing every call',
+    hasPolicy: false,
+  },
+  apollo: {
+    name: 'apollo',
+    label: '@apollo/gateway (plain)',
+    description: "plain @apollo/gateway in Apollo Server's standalone server, Apollo's defaults; adds only the signed access header",
+    hasPolicy: false,
+  },
+  'ours-off': {
+    name: 'ours-off',
+    label: 'ours, policy+audit off',
+    description: 'our gateway (query limits, keep-alive data source, error masking, own HTTP server) without authentication, policy and audit',
+    hasPolicy: false,
+  },
+  'ours-full': {
+    name: 'ours-full',
+    label: 'ours, everything on',
+    description: 'our gateway with authentication, policy and audit, as the platform starts it',
+    hasPolicy: true,
+  },
+  hive: {
+    name: 'hive',
+    label: 'Hive Gateway',
+    description: "Hive Gateway (createGatewayRuntime) with its defaults and JavaScript query planner; adds only the signed access header",
+    hasPolicy: false,
+  },
+  'hive-router': {
+    name: 'hive-router',
+    label: 'Hive Gateway + router-runtime',
+    description: 'Hive Gateway with @graphql-hive/router-runtime (Rust query planner); adds only the signed access header',
+    hasPolicy: false,
+  },
+};
+
+/** Given a name from the command line, tells whether it is a target. */
+export function isTargetName(name: string): name is TargetName {
+  return (TARGET_NAMES as readonly string[]).includes(name);
+}

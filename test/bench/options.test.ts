@@ -1,0 +1,39 @@
+import { UsageError, parseBenchArguments } from '../../bench/options';
+
+describe('parseBenchArguments', () => {
+  it('defaults to the full bench: 100,000 citizens, 30 s, 3 repetitions, c=1 and 16, every shape and target on MySQL', () => {
+    const options = parseBenchArguments([]);
+    expect(options).toMatchObject({ citizens: 100_000, durationSeconds: 30, warmupSeconds: 5, repetitions: 3, concurrencies: [1, 16], engine: 'mysql', smoke: false });
+    expect(options.shapes).toEqual(['Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6']);
+    expect(options.targets).toEqual(['direct', 'apollo', 'ours-off', 'ours-full', 'hive', 'hive-router']);
+    expect(options.cpus).toEqual({ gateway: '0', subgraphs: '1', load: '1' });
+  });
+
+  it('makes --smoke small and short, on SQLite, unless told otherwise', () => {
+    expect(parseBenchArguments(['--smoke'])).toMatchObject({ citizens: 2_000, durationSeconds: 1, warmupSeconds: 0, repetitions: 1, concurrencies: [1], engine: 'sqlite', smoke: true });
+    expect(parseBenchArguments(['--smoke', '--duration', '2', '--engine=mysql'])).toMatchObject({ durationSeconds: 2, engine: 'mysql' });
+  });
+
+  it('reads lists in either form and keeps the declared order', () => {
+    const options = parseBenchArguments(['--shapes=Q4,Q1', '--targets', 'hive-router,direct', '--concurrency', '16,1,16', '--gateway-cpus', '0-1']);
+    expect(options.shapes).toEqual(['Q1', 'Q4']);
+    expect(options.targets).toEqual(['direct', 'hive-router']);
+    expect(options.concurrencies).toEqual([16, 1]);
+    expect(options.cpus.gateway).toBe('0-1');
+  });
+
+  it.each([
+    [['--citizens', 'many'], /--citizens must be a whole number/],
+    [['--duration', '0.1'], /--duration must be a number from 0.5/],
+    [['--shapes', 'Q9'], /--shapes takes a comma-separated list of Q1, Q2/],
+    [['--targets', 'nginx'], /--targets takes a comma-separated list/],
+    [['--load-cpus', 'first'], /--load-cpus takes a CPU list/],
+    [['--engine', 'postgres'], /--engine must be mysql or sqlite/],
+    [['--colour', 'blue'], /unknown option --colour/],
+    [['--duration'], /--duration needs a value/],
+    [['Q1'], /unexpected argument "Q1"/],
+  ])('refuses %j with a message that says what is wrong', (argv, message) => {
+    expect(() => parseBenchArguments(argv)).toThrow(UsageError);
+    expect(() => parseBenchArguments(argv)).toThrow(message);
+  });
+});
