@@ -241,7 +241,9 @@ async function benchTarget(context: RunContext, target: TargetName): Promise<{ o
           measurements.push({ target, shape, concurrency, status: 'n/a', note: 'no agencies to call as (--agencies, or the target brings its own)', repetitions: [], median: null });
           continue;
         }
-        const job = { shape, concurrency, headerSets: SHAPES[shape].needsPolicy ? headerSets : [], randomSeed: options.randomSeed };
+        // A target with policy answers only callers with a credential: every shape calls as the first agency, Q6 as all.
+        const shapeHeaders = SHAPES[shape].needsPolicy ? headerSets : info.hasPolicy ? headerSets.slice(0, 1) : [];
+        const job = { shape, concurrency, headerSets: shapeHeaders, randomSeed: options.randomSeed };
         if (options.warmupSeconds > 0) await setup.load.call<LoadResult>('run', { ...job, durationSeconds: options.warmupSeconds, target: setup.target });
         const repetitions: RepetitionResult[] = [];
         for (let repetition = 0; repetition < options.repetitions; repetition += 1) {

@@ -195,7 +195,7 @@ export function loadConfig(environment: Environment = process.env): Config {
     checkpointDirectory: auditDirectory,
     signingKeyFile: path.resolve(read('AUDIT_SIGNING_KEY_FILE') ?? path.join(auditDirectory, 'gateway-ed25519.pem')),
     checkpointIntervalMs: integer('AUDIT_CHECKPOINT_MS', 60000, 1000, 86400000),
-    batchDelayMs: integer('AUDIT_BATCH_MS', 2, 0, 1000),
+    batchDelayMs: integer('AUDIT_BATCH_MS', 0, 0, 1000),
     deferredAgencies,
     deferralDays: integer('AUDIT_DEFERRAL_DAYS', 90, 0, 3650),
   };

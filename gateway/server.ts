@@ -8,7 +8,9 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
+import type { AccessContext } from '../common/accessContext';
 import type { PolicyMode, QueryLimits, Sector } from '../common/config';
+import { bySector } from '../common/config';
 import { maskError } from '../common/errors';
 import type { GraphQLRoute } from '../common/httpServer';
 import { startHttpServer } from '../common/httpServer';
@@ -48,13 +50,7 @@ function refusalRecord(at: Date, errorCode: string): AuditRecordInput {
   };
 }
 
-export interface GatewayOptions {
-  queryLimits: QueryLimits;
-  /** Where each subgraph answers; overrides the URLs recorded in the supergraph. */
-  subgraphUrls: Record<Sector, string>;
-  subgraphTimeoutMs: number;
-  /** The key shared with the subgraphs, which refuse any call not signed with it. */
-  signingKey: Buffer;
+export interface GatewayEnforcement {
   /** Who is calling: API keys and agency tokens, checked against the current policy snapshot. */
   authenticator: Authenticator;
   policy: {
@@ -64,6 +60,23 @@ export interface GatewayOptions {
   };
   /** Where every request is recorded. */
   audit: AuditLog;
+}
+
+/** What a subgraph is told when enforcement is off: nobody in particular, every row, nothing masked. */
+const UNRESTRICTED = bySector((): AccessContext => ({ principal: { kind: 'ANONYMOUS' }, purpose: null, scope: null, masks: {} }));
+
+export interface GatewayOptions {
+  queryLimits: QueryLimits;
+  /** Where each subgraph answers; overrides the URLs recorded in the supergraph. */
+  subgraphUrls: Record<Sector, string>;
+  subgraphTimeoutMs: number;
+  /** The key shared with the subgraphs, which refuse any call not signed with it. */
+  signingKey: Buffer;
+  /**
+   * Authentication, the access policy and the audit trail. Null turns all three off, so that every caller reads
+   * everything unrecorded: only the benchmark does that, to measure what they cost. A deployment never does.
+   */
+  enforcement: GatewayEnforcement | null;
   /** More routes on the same server, such as the stewards' /admin API. */
   extraRoutes?: Array<GraphQLRoute<any>>;
   port?: number;
@@ -82,7 +95,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // @apollo/gateway otherwise sends usage metrics to Apollo's servers, which a closed government network must not do.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
-  const catalog = buildCatalog(supergraphSdl);
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) =>
@@ -95,6 +107,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       }),
   });
   const limits = queryLimitProtection(options.queryLimits);
+  const { enforcement } = options;
   const server = new ApolloServer<GatewayContext>({
     gateway,
     validationRules: limits.validationRules,
@@ -104,23 +117,26 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     formatError: (formatted, error) => maskError(formatted, error, 'gateway', (cause) => logger.error({ err: cause }, 'request failed')),
     plugins: [
       ...limits.plugins,
-      policyPlugin({ catalog, mode: options.policy.mode, snapshot: () => options.policy.current(), audit: options.audit, logger }),
+      ...(enforcement
+        ? [policyPlugin({ catalog: buildCatalog(supergraphSdl), mode: enforcement.policy.mode, snapshot: () => enforcement.policy.current(), audit: enforcement.audit, logger })]
+        : []),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
     ],
   });
   const context = async (request: IncomingMessage): Promise<GatewayContext> => {
+    if (!enforcement) return { principal: { kind: 'ANONYMOUS' }, purpose: null, userId: null, dossierId: null, access: UNRESTRICTED };
     const arrivedAt = new Date();
     try {
       const headers = readRequestHeaders(request);
-      const principal = await options.authenticator.authenticate(request.headers.authorization, options.policy.current());
+      const principal = await enforcement.authenticator.authenticate(request.headers.authorization, enforcement.policy.current());
       if (principal instanceof AuthenticationError) throw principal;
       return { ...headers, principal: principal.kind === 'AGENCY' ? { ...principal, userId: headers.userId } : principal };
     } catch (error) {
       // Refused before any operation is read: recorded too, as the anonymous caller, with nothing returned.
       const code = error instanceof GraphQLError ? String(error.extensions.code) : 'INTERNAL_SERVER_ERROR';
-      void writeAuditRecord(options.audit, refusalRecord(arrivedAt, code), false, logger);
+      void writeAuditRecord(enforcement.audit, refusalRecord(arrivedAt, code), false, logger);
       throw error;
     }
   };

@@ -7,6 +7,8 @@ import { ACCESS_CONTEXT_HEADER, signAccessContext } from '../common/accessContex
 import type { Sector } from '../common/config';
 import { ErrorCode } from '../common/errors';
 import type { GatewayContext } from './enforcement/context';
+import type { SubgraphRequestInit } from './keepAliveFetcher';
+import { keepAliveFetcher } from './keepAliveFetcher';
 
 export interface SubgraphDataSourceOptions {
   name: Sector;
@@ -22,18 +24,18 @@ export interface SubgraphDataSourceOptions {
 const PENDING_ACCESS_HEADER = 'x-dsp-access-pending';
 
 /**
- * Given a timeout and the signing key, returns a fetcher on Node's built-in HTTP client (undici), which keeps
- * connections alive between calls, signs the pending access context over the exact body it sends, and aborts a
- * call that has not answered in time.
+ * Given a timeout, the signing key and the subgraph, returns a fetcher over pooled keep-alive connections that
+ * signs the pending access context over the exact body it sends, and gives up on a call not answered in time.
  */
 export function signingFetcher(timeoutMs: number, signingKey: Buffer, audience: Sector): Fetcher {
-  return ((url: string, init: RequestInit & { headers: Record<string, string> }) => {
+  const send = keepAliveFetcher(timeoutMs);
+  return ((url: string, init: SubgraphRequestInit & { headers: Record<string, string> }) => {
     const { [PENDING_ACCESS_HEADER]: pending, ...headers } = init.headers;
     if (pending !== undefined) {
       const context = JSON.parse(pending) as AccessContext;
       headers[ACCESS_CONTEXT_HEADER] = signAccessContext(signingKey, context, audience, String(init.body ?? ''), Date.now());
     }
-    return fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+    return send(url, { ...init, headers });
   }) as unknown as Fetcher;
 }
 

@@ -100,9 +100,7 @@ export async function startGatewayService(
       subgraphTimeoutMs: options.subgraphTimeoutMs,
       queryLimits: options.queryLimits,
       signingKey: options.signingKey,
-      authenticator,
-      policy: { mode: options.policy.mode, current: () => policyCache.current() },
-      audit: auditLog,
+      enforcement: { authenticator, policy: { mode: options.policy.mode, current: () => policyCache.current() }, audit: auditLog },
       extraRoutes: [
         createAdminRoute({ stewardship, authenticator, policyCache, audit: auditTrail }),
         createCitizenRoute({ trail: auditTrail, jwt: options.jwt }),

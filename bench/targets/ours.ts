@@ -1,26 +1,22 @@
 /**
- * Our gateway, in the two configurations the bench compares. This is the one bench module that knows how the
- * gateway is put together; when gateway/server.ts changes, only this file follows.
+ * Our gateway, in the two configurations the bench compares: exactly what ships (gateway/server.ts through
+ * system/platform.ts), with authentication, policy and audit on, and the same gateway with them off.
  */
-import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
-import {
-  ApolloServerPluginLandingPageDisabled,
-  ApolloServerPluginSchemaReportingDisabled,
-  ApolloServerPluginUsageReportingDisabled,
-} from '@apollo/server/plugin/disabled';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Config, Sector } from '../../common/config';
-import { bySector } from '../../common/config';
-import { maskError } from '../../common/errors';
-import { startHttpServer } from '../../common/httpServer';
-import { getLogger } from '../../common/logger';
-import type { GatewayContext } from '../../gateway/enforcement/context';
-import { queryLimitProtection } from '../../gateway/queryLimits';
-import { ANONYMOUS } from '../../gateway/store/authenticator';
-import { SubgraphDataSource } from '../../gateway/subgraphDataSource';
-import { UNRESTRICTED_ACCESS } from '../signing';
-import type { StartedTarget } from './started';
-import { TargetNotAvailable } from './started';
+import { loadConfig } from '../../common/config';
+import { connect, ensureDatabases } from '../../db/connection';
+import { migrateLatest } from '../../db/migrate';
+import { buildCatalog } from '../../gateway/policy/catalog';
+import type { Purpose } from '../../gateway/policy/types';
+import { startGateway } from '../../gateway/server';
+import { deriveApiKey } from '../../gateway/store/apiKeys';
+import type { Stewardship } from '../../gateway/store/stewardship';
+import type { Actor } from '../../gateway/store/types';
+import { startGatewayService } from '../../system/platform';
+import type { HeaderSet, StartedTarget } from './started';
 
 export interface OurGatewayOptions {
   config: Config;
@@ -28,52 +24,75 @@ export interface OurGatewayOptions {
   supergraphSdl: string;
 }
 
-/**
- * HOOK: our gateway with policy and audit off. It is what startGateway (gateway/server.ts) builds (the
- * ApolloGateway over the static supergraph, our SubgraphDataSource with keep-alive, timeout and signing, the
- * query limits, error masking, our HTTP server) without authentication, the policy plugin or audit, which
- * startGateway has no switch for. Every call is signed with the unrestricted context. Replace the body with a
- * call to startGateway once it takes a policy-off option, so that this measures exactly what ships.
- */
+/** Our gateway with authentication, policy and audit off: what they cost is the difference to the full target. */
 export async function startOurGatewayPolicyOff(options: OurGatewayOptions): Promise<StartedTarget> {
   const { config } = options;
-  const logger = getLogger('gateway');
-  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
-  const gateway = new ApolloGateway({
+  const gateway = await startGateway({
+    queryLimits: config.queryLimits,
+    subgraphUrls: options.subgraphUrls,
+    subgraphTimeoutMs: config.subgraphTimeoutMs,
+    signingKey: config.signingKey,
+    enforcement: null,
     supergraphSdl: options.supergraphSdl,
-    buildService: ({ name }) =>
-      new SubgraphDataSource({
-        name: name as Sector,
-        url: options.subgraphUrls[name as Sector],
-        timeoutMs: config.subgraphTimeoutMs,
-        signingKey: config.signingKey,
-        onFailure: (subgraph, cause) => logger.warn({ subgraph, err: cause }, 'subgraph call failed'),
-      }),
   });
-  const limits = queryLimitProtection(config.queryLimits);
-  const server = new ApolloServer<GatewayContext>({
-    gateway,
-    validationRules: limits.validationRules,
-    includeStacktraceInErrorResponses: false,
-    allowBatchedHttpRequests: false,
-    stopOnTerminationSignals: false,
-    formatError: (formatted, error) => maskError(formatted, error, 'gateway', (cause) => logger.error({ err: cause }, 'request failed')),
-    plugins: [...limits.plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginSchemaReportingDisabled(), ApolloServerPluginUsageReportingDisabled()],
-  });
-  const access = bySector(() => UNRESTRICTED_ACCESS);
-  const context = async (): Promise<GatewayContext> => ({ principal: ANONYMOUS, purpose: null, userId: null, dossierId: null, access });
-  const handle = await startHttpServer([{ path: '/graphql', server, context }], { port: 0, host: '127.0.0.1' }, logger);
-  return { url: new URL('graphql', handle.baseUrl).toString() };
+  return { url: gateway.url };
+}
+
+const BENCH_ACTOR: Actor = { kind: 'SYSTEM', task: 'bench' };
+const BENCH_KEY_SECRET = 'data-sharing-platform bench agencies: public, bench databases only';
+
+/** The agencies Q6 rotates through: each may read every field a non-owner may, for its own purpose. */
+const BENCH_AGENCIES: ReadonlyArray<{ code: string; name: string; purpose: Purpose }> = [
+  { code: 'H56.B1', name: 'Bench: one-stop office', purpose: 'PUBLIC_SERVICE' },
+  { code: 'H56.B2', name: 'Bench: social support', purpose: 'SOCIAL_SUPPORT' },
+  { code: 'H56.B3', name: 'Bench: statistics office', purpose: 'STATISTICS' },
+  { code: 'H56.B4', name: 'Bench: admissions office', purpose: 'EDUCATION_ADMISSION' },
+];
+
+/**
+ * Given the steward operations and the supergraph, registers the bench agencies (once: the bench database is
+ * reused) with one grant per classification they read and a field grant per sensitive field, which sensitive
+ * data requires, and returns their headers. Their keys derive from a public secret: bench databases only.
+ */
+async function registerBenchAgencies(stewardship: Stewardship, supergraphSdl: string): Promise<HeaderSet[]> {
+  const catalog = buildCatalog(supergraphSdl);
+  const sensitive = [...catalog.fields.values()].filter((facts) => facts.classification.sharing !== 'INTERNAL' && facts.classification.personal === 'SENSITIVE');
+  const headerSets: HeaderSet[] = [];
+  for (const agency of BENCH_AGENCIES) {
+    if (!(await stewardship.agency(agency.code))) {
+      await stewardship.createAgency(BENCH_ACTOR, { code: agency.code, name: agency.name, sector: null, unitCodes: [] });
+      const grant = { agencyCode: agency.code, purposes: [agency.purpose], legalBasis: 'Benchmark fixture' };
+      for (const personal of ['NONE', 'BASIC']) {
+        await stewardship.createGrant(BENCH_ACTOR, { ...grant, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal } });
+      }
+      for (const facts of sensitive) await stewardship.createGrant(BENCH_ACTOR, { ...grant, target: { kind: 'FIELD', coordinate: facts.coordinate } });
+    }
+    const material = deriveApiKey(BENCH_KEY_SECRET, agency.code);
+    if (!(await stewardship.listApiKeys(agency.code)).some((key) => key.id === material.id)) {
+      await stewardship.createApiKey(BENCH_ACTOR, { agencyCode: agency.code, label: 'bench' }, material);
+    }
+    headerSets.push({ authorization: `Bearer ${material.key}`, 'x-purpose': agency.purpose });
+  }
+  return headerSets;
 }
 
 /**
- * HOOK: our gateway with everything on (authentication, policy decision and enforcement, audit), as
- * system/platform.ts starts it over the bench's gateway database (config.database, bench_gateway on MySQL).
- * It should register the agencies Q6 calls as (e.g. with gateway/store/demo.ts), grant them what the Q6
- * document reads, and return their Authorization and X-Purpose headers as headerSets. Until it is wired, the
- * target is reported as not available.
+ * Our gateway with everything on (authentication, policy decision and enforcement, audit with its hash chain
+ * and checkpoints), as system/platform.ts starts it over the bench's gateway database. Returns the bench
+ * agencies' headers: every shape calls as the first, Q6 rotates through all.
  */
 export async function startOurGatewayEverythingOn(options: OurGatewayOptions): Promise<StartedTarget> {
-  void options;
-  throw new TargetNotAvailable('not available: policy and audit are not wired into the bench yet (bench/targets/ours.ts, startOurGatewayEverythingOn)');
+  const { config } = options;
+  await ensureDatabases(config.database, ['gateway']);
+  const db = connect(config.database, 'gateway');
+  await migrateLatest(db, 'gateway');
+  // A chain of its own per run: the checkpoints of earlier runs are not kept, so their chains are not continued.
+  const auditDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-bench-audit-'));
+  const service = await startGatewayService(db, options.subgraphUrls, {
+    ...config,
+    gatewayPort: 0,
+    audit: loadConfig({ DATA_DIR: auditDirectory, GATEWAY_INSTANCE: `bench-${Date.now()}` }).audit,
+  });
+  const headerSets = await registerBenchAgencies(service.stewardship, options.supergraphSdl);
+  return { url: service.gateway.url, headerSets };
 }

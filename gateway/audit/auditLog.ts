@@ -64,7 +64,8 @@ export class AuditLog {
   /** False after a failed write: a commit may have landed unseen, so the head is read again before the next batch. */
   private headKnown = false;
   private queue: PendingRecord[] = [];
-  private batchTimer: NodeJS.Timeout | null = null;
+  /** Cancels the pending start of the next batch, if one is scheduled. */
+  private cancelBatch: (() => void) | null = null;
   private writing: Promise<void> | null = null;
   /** Writes given up on that may still land; the stop checkpoint is not final while one is out. */
   private abandonedWrites = 0;
@@ -187,12 +188,21 @@ export class AuditLog {
       this.startWriting();
       return;
     }
-    this.batchTimer ??= setTimeout(() => this.startWriting(), this.config.batchDelayMs);
+    // With no delay configured, the batch still gathers every record appended in the same turn of the event loop;
+    // records that arrive while it is written form the next one (group commit).
+    if (this.cancelBatch) return;
+    if (this.config.batchDelayMs === 0) {
+      const immediate = setImmediate(() => this.startWriting());
+      this.cancelBatch = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(() => this.startWriting(), this.config.batchDelayMs);
+      this.cancelBatch = () => clearTimeout(timer);
+    }
   }
 
   private startWriting(): void {
-    if (this.batchTimer) clearTimeout(this.batchTimer);
-    this.batchTimer = null;
+    this.cancelBatch?.();
+    this.cancelBatch = null;
     if (this.writing) return;
     this.writing = this.drain().finally(() => {
       this.writing = null;

@@ -217,9 +217,11 @@ describe('federated gateway', () => {
         subgraphTimeoutMs,
         queryLimits: loadConfig({}).queryLimits,
         signingKey: seeded.signingKey,
-        authenticator: new Authenticator({ jwt: null }),
-        policy: { mode: 'deny', current: () => seeded.platform.policyCache.current() },
-        audit: seeded.platform.auditLog,
+        enforcement: {
+          authenticator: new Authenticator({ jwt: null }),
+          policy: { mode: 'deny', current: () => seeded.platform.policyCache.current() },
+          audit: seeded.platform.auditLog,
+        },
         subgraphUrls: bySector((sector) => overrides[sector] ?? seeded.platform.subgraphs[sector].url),
       });
       running.push(gateway);
