@@ -7,6 +7,7 @@ const COLORS: Record<TargetName, string> = {
   direct: '#8c8c8c',
   apollo: '#6f42c1',
   'ours-off': '#1f77b4',
+  'ours-policy': '#6baed6',
   'ours-full': '#0b3d91',
   hive: '#f0a30a',
   'hive-router': '#d9534f',

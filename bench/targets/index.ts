@@ -1,5 +1,5 @@
 /** What the bench measures side by side, in report order. */
-export const TARGET_NAMES = ['direct', 'apollo', 'ours-off', 'ours-full', 'hive', 'hive-router'] as const;
+export const TARGET_NAMES = ['direct', 'apollo', 'ours-off', 'ours-policy', 'ours-full', 'hive', 'hive-router'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 export interface TargetInfo {
@@ -29,6 +29,12 @@ export const TARGETS: Record<TargetName, TargetInfo> = {
     label: 'ours, policy+audit off',
     description: 'our gateway (query limits, keep-alive data source, error masking, own HTTP server) without authentication, policy and audit',
     hasPolicy: false,
+  },
+  'ours-policy': {
+    name: 'ours-policy',
+    label: 'ours, policy on, audit off',
+    description: 'our gateway with authentication and policy but no audit trail: the difference to "everything on" is what the audit costs',
+    hasPolicy: true,
   },
   'ours-full': {
     name: 'ours-full',

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Knex } from 'knex';
 import type { Config, Sector } from '../../common/config';
 import { loadConfig } from '../../common/config';
 import { connect, ensureDatabases } from '../../db/connection';
@@ -12,8 +13,11 @@ import { migrateLatest } from '../../db/migrate';
 import { buildCatalog } from '../../gateway/policy/catalog';
 import type { Purpose } from '../../gateway/policy/types';
 import { startGateway } from '../../gateway/server';
+import { Authenticator } from '../../gateway/store/authenticator';
+import { PolicyCache } from '../../gateway/store/policyCache';
+import { PolicyRepository } from '../../gateway/store/policyRepository';
+import { Stewardship } from '../../gateway/store/stewardship';
 import { deriveApiKey } from '../../gateway/store/apiKeys';
-import type { Stewardship } from '../../gateway/store/stewardship';
 import type { Actor } from '../../gateway/store/types';
 import { startGatewayService } from '../../system/platform';
 import type { HeaderSet, StartedTarget } from './started';
@@ -76,6 +80,39 @@ async function registerBenchAgencies(stewardship: Stewardship, supergraphSdl: st
   return headerSets;
 }
 
+/** Given the bench configuration, opens and migrates the bench's gateway database. */
+async function openGatewayDatabase(config: Config): Promise<Knex> {
+  await ensureDatabases(config.database, ['gateway']);
+  const db = connect(config.database, 'gateway');
+  await migrateLatest(db, 'gateway');
+  return db;
+}
+
+/**
+ * Our gateway with authentication and policy but no audit trail, over the bench's gateway database: what the
+ * audit costs is the difference to the full target.
+ */
+export async function startOurGatewayPolicyOnly(options: OurGatewayOptions): Promise<StartedTarget> {
+  const { config } = options;
+  const repository = new PolicyRepository(await openGatewayDatabase(config));
+  const policyCache = new PolicyCache({ repository, refreshMs: config.policy.refreshMs });
+  await policyCache.start();
+  const headerSets = await registerBenchAgencies(new Stewardship({ repository, onChange: () => policyCache.refreshNow() }), options.supergraphSdl);
+  const gateway = await startGateway({
+    queryLimits: config.queryLimits,
+    subgraphUrls: options.subgraphUrls,
+    subgraphTimeoutMs: config.subgraphTimeoutMs,
+    signingKey: config.signingKey,
+    enforcement: {
+      authenticator: new Authenticator({ jwt: config.jwt }),
+      policy: { mode: config.policy.mode, current: () => policyCache.current() },
+      audit: null,
+    },
+    supergraphSdl: options.supergraphSdl,
+  });
+  return { url: gateway.url, headerSets };
+}
+
 /**
  * Our gateway with everything on (authentication, policy decision and enforcement, audit with its hash chain
  * and checkpoints), as system/platform.ts starts it over the bench's gateway database. Returns the bench
@@ -83,9 +120,7 @@ async function registerBenchAgencies(stewardship: Stewardship, supergraphSdl: st
  */
 export async function startOurGatewayEverythingOn(options: OurGatewayOptions): Promise<StartedTarget> {
   const { config } = options;
-  await ensureDatabases(config.database, ['gateway']);
-  const db = connect(config.database, 'gateway');
-  await migrateLatest(db, 'gateway');
+  const db = await openGatewayDatabase(config);
   // A chain of its own per run: the checkpoints of earlier runs are not kept, so their chains are not continued.
   const auditDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-bench-audit-'));
   const service = await startGatewayService(db, options.subgraphUrls, {

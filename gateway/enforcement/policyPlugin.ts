@@ -25,8 +25,11 @@ export interface PolicyPluginOptions {
   mode: PolicyMode;
   /** The policy in force now; read once per request so one request sees one version. */
   snapshot(): PolicySnapshot;
-  /** Where every request is recorded; a response with personal data waits for its record. */
-  audit: AuditLog;
+  /**
+   * Where every request is recorded; a response with personal data waits for its record. Null leaves requests
+   * unrecorded: only the benchmark does that, to tell the policy's cost from the audit's.
+   */
+  audit: AuditLog | null;
   logger: Logger;
 }
 
@@ -119,14 +122,16 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
           // its national ID for the audit trail, whatever the caller selected. The plan cache is keyed by the
           // query hash, so a rewritten document gets its own hash: another caller's plan is never reused.
           const filtered = decision.allowed ? null : removeDeniedFields(schema, document, byCoordinate);
-          const sent = probed.get(`${operationKey}:${filtered ? print(filtered) : ''}`, () => {
-            const withProbe = withCitizenIdProbe(schema, filtered ?? document);
-            return { document: withProbe, hash: createHash('sha256').update(print(withProbe)).digest('hex') };
-          });
-          const mutable = requestContext as { document: DocumentNode; queryHash: string };
-          mutable.document = sent.document;
-          mutable.queryHash = sent.hash;
-          probedDocument = sent.document;
+          if (filtered || options.audit) {
+            const sent = probed.get(`${operationKey}:${options.audit ? 'probed' : ''}:${filtered ? print(filtered) : ''}`, () => {
+              const rewritten = options.audit ? withCitizenIdProbe(schema, filtered ?? document) : filtered!;
+              return { document: rewritten, hash: createHash('sha256').update(print(rewritten)).digest('hex') };
+            });
+            const mutable = requestContext as { document: DocumentNode; queryHash: string };
+            mutable.document = sent.document;
+            mutable.queryHash = sent.hash;
+            if (options.audit) probedDocument = sent.document;
+          }
           contextValue.access = accessForSubgraphs(decision, contextValue.principal, options.catalog);
         },
 
@@ -151,7 +156,7 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
             const errors = applyResponsePolicy(schema, kept.document, operationName, result.data as Record<string, unknown>, kept.byCoordinate, options.mode === 'filter');
             if (errors.length > 0) result.errors = [...(result.errors ?? []), ...errors];
           }
-          if (introspectionOnly) return;
+          if (introspectionOnly || !options.audit) return;
           let citizenIds: string[] = [];
           if (result.data && probedDocument) {
             citizenIds = citizenIdsInResponse(schema, probedDocument, operationName, result.data);

@@ -5,7 +5,7 @@ describe('parseBenchArguments', () => {
     const options = parseBenchArguments([]);
     expect(options).toMatchObject({ citizens: 100_000, durationSeconds: 30, warmupSeconds: 5, repetitions: 3, concurrencies: [1, 16], engine: 'mysql', smoke: false });
     expect(options.shapes).toEqual(['Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6']);
-    expect(options.targets).toEqual(['direct', 'apollo', 'ours-off', 'ours-full', 'hive', 'hive-router']);
+    expect(options.targets).toEqual(['direct', 'apollo', 'ours-off', 'ours-policy', 'ours-full', 'hive', 'hive-router']);
     expect(options.cpus).toEqual({ gateway: '0', subgraphs: '1', load: '1' });
   });
 
