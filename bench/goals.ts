@@ -30,6 +30,8 @@ function find(run: Pick<BenchRun, 'measurements'>, target: TargetName, shape: Sh
 
 const format = (value: number, digits = 2) => value.toFixed(digits);
 const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
+/** Given a relative change, returns it with its sign: +8.1%, −7.3%. */
+const signedPercent = (fraction: number) => `${fraction < 0 ? '−' : '+'}${percent(Math.abs(fraction))}`;
 
 /**
  * Given per-shape values (null where not measured), a test and how to describe the worst, returns the verdict:
@@ -141,7 +143,7 @@ export function evaluateGoals(run: Pick<BenchRun, 'measurements' | 'pageSizeProb
         if (!with_[0] || !without[0] || !with_[1] || !without[1]) return { shape, value: null, text: 'n/a' };
         const throughputCost = 1 - with_[0].requestsPerSecond / without[0].requestsPerSecond;
         const latencyCost = with_[1].p50 / without[1].p50 - 1;
-        return { shape, value: Math.max(throughputCost, latencyCost), text: `throughput −${percent(throughputCost)}, p50 +${percent(latencyCost)}` };
+        return { shape, value: Math.max(throughputCost, latencyCost), text: `throughput ${signedPercent(-throughputCost)}, p50 ${signedPercent(latencyCost)}` };
       }),
       (value) => value < POLICY_COST_LIMIT,
       (values) => Math.max(...values),
