@@ -5,12 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { readCommandLine } from '../common/commandLine';
 import { ConfigError } from '../common/config';
 import { renderChart } from './chart';
 import { benchEnvironment } from './database';
 import { evaluateGoals } from './goals';
-import { USAGE, UsageError, parseBenchArguments } from './options';
-import type { BenchOptions } from './options';
+import { USAGE, parseBenchArguments } from './options';
 import { REPOSITORY_ROOT } from './processes';
 import { renderReport } from './report';
 import type { BenchRun } from './results';
@@ -47,18 +47,11 @@ function failures(run: BenchRun): string[] {
 }
 
 async function main(): Promise<number> {
-  let options: BenchOptions;
-  try {
-    options = parseBenchArguments(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const options = readCommandLine('bench', USAGE, () => {
+    const parsed = parseBenchArguments(process.argv.slice(2));
+    return parsed.help ? 'help' : parsed;
+  });
+  if (typeof options === 'number') return options;
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, '-');
   const directory = options.smoke ? path.join(RESULTS_DIRECTORY, 'tmp', `smoke-${stamp}`) : path.join(RESULTS_DIRECTORY, stamp);

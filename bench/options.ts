@@ -1,3 +1,4 @@
+import { UsageError } from '../common/commandLine';
 import type { ShapeName } from './shapes';
 import { SHAPE_NAMES, isShapeName } from './shapes';
 import type { TargetName } from './targets';
@@ -44,7 +45,7 @@ export interface BenchOptions {
   help: boolean;
 }
 
-export class UsageError extends Error {}
+export { UsageError };
 
 const CPU_LIST = /^\d+(-\d+)?(,\d+(-\d+)?)*$/;
 

@@ -1,4 +1,5 @@
 import { ConfigError, getConfig } from '../common/config';
+import { UsageError, readCommandLine } from '../common/commandLine';
 import { connect } from '../db/connection';
 import { AuditRepository } from '../gateway/audit/auditRepository';
 import { loadVerificationKey } from '../gateway/audit/checkpoints';
@@ -25,10 +26,10 @@ function parseArguments(argv: readonly string[]): { instance: string | null; pub
     if (argument === '--json') json = true;
     else if (argument === '--instance' || argument === '--public-key') {
       const value = argv[++index];
-      if (value === undefined) throw new Error(`${argument} needs a value`);
+      if (value === undefined) throw new UsageError(`${argument} needs a value`);
       if (argument === '--instance') instance = value;
       else publicKeyFile = value;
-    } else throw new Error(`unexpected argument "${argument}"`);
+    } else throw new UsageError(`unexpected argument "${argument}"`);
   }
   return { instance, publicKeyFile, json };
 }
@@ -49,17 +50,8 @@ function report(verification: AuditVerification): string {
 }
 
 async function main(): Promise<number> {
-  let parsed: ReturnType<typeof parseArguments>;
-  try {
-    parsed = parseArguments(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`audit:verify: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (parsed === 'help') {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const parsed = readCommandLine('audit:verify', USAGE, () => parseArguments(process.argv.slice(2)));
+  if (typeof parsed === 'number') return parsed;
   const config = getConfig();
   const key = loadVerificationKey({ publicKeyFile: parsed.publicKeyFile, signingKeyFile: config.audit.signingKeyFile });
   const db = connect(config.database, 'gateway');

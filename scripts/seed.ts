@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { UsageError, readCommandLine } from '../common/commandLine';
 import type { Sector } from '../common/config';
 import { ConfigError, SECTORS, getConfig } from '../common/config';
 import { connect, ensureDatabases } from '../db/connection';
@@ -25,8 +26,6 @@ interface SeedArguments {
   reset: boolean;
   help: boolean;
 }
-
-class UsageError extends Error {}
 
 /** Given the command-line arguments after the script name, returns the options, or throws a UsageError saying what is wrong. */
 function parseSeedArguments(argv: readonly string[]): SeedArguments {
@@ -105,18 +104,11 @@ function shorten(message: string): string {
  * 2 for a bad flag. Any other failure exits 1 with its cause.
  */
 async function main(): Promise<number> {
-  let options: SeedArguments;
-  try {
-    options = parseSeedArguments(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const options = readCommandLine('seed', USAGE, () => {
+    const parsed = parseSeedArguments(process.argv.slice(2));
+    return parsed.help ? 'help' : parsed;
+  });
+  if (typeof options === 'number') return options;
   const config = getConfig();
   const citizens = options.citizens ?? config.seed.citizens;
   const randomSeed = options.randomSeed ?? config.seed.randomSeed;

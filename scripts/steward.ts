@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { UsageError, readCommandLine } from '../common/commandLine';
 import { ConfigError, getConfig } from '../common/config';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
@@ -67,7 +68,6 @@ interface Output {
   stream?: AsyncIterable<string>;
 }
 
-class UsageError extends Error {}
 
 /** Given a value, returns how a table cell shows it: - for nothing, lists joined by commas. */
 function cell(value: unknown): string {
@@ -394,18 +394,8 @@ function parseCommandLine(argv: readonly string[]): { spec: CommandSpec; flags: 
 }
 
 async function main(): Promise<number> {
-  let parsed: ReturnType<typeof parseCommandLine>;
-  try {
-    parsed = parseCommandLine(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`steward: ${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (parsed === 'help') {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const parsed = readCommandLine('steward', USAGE, () => parseCommandLine(process.argv.slice(2)));
+  if (typeof parsed === 'number') return parsed;
   const config = getConfig();
   await ensureDatabases(config.database, ['gateway']);
   const db: Knex = connect(config.database, 'gateway');
