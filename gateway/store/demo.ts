@@ -45,13 +45,11 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
   { agency: { code: 'H56.10', name: 'Trung tâm Dữ liệu tỉnh Thanh Hóa', sector: null, unitCodes: [], steward: true }, grants: [] },
   {
     agency: { code: 'H56.01', name: 'Công an tỉnh Thanh Hóa', sector: 'population', unitCodes: [] },
-    grants: [
-      {
-        target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' },
-        purposes: ['INVESTIGATION'],
-        legalBasis: 'Luật Căn cước 2023; Nghị định 47/2020/NĐ-CP sửa đổi bởi Nghị định 194/2025/NĐ-CP',
-      },
-    ],
+    grants: (['BASIC', 'NONE'] as const).map((personal) => ({
+      target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal },
+      purposes: ['INVESTIGATION'],
+      legalBasis: 'Luật Căn cước 2023; Nghị định 47/2020/NĐ-CP sửa đổi bởi Nghị định 194/2025/NĐ-CP',
+    })),
   },
   {
     agency: { code: 'H56.20', name: 'Văn phòng Đăng ký đất đai tỉnh Thanh Hóa', sector: 'land', unitCodes: [] },
