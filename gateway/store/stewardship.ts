@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import { getNamedType } from 'graphql';
+import type { GraphQLObjectType } from 'graphql';
 import { targetReaches } from '../policy/targetReaches';
 import os from 'node:os';
 import { getOperationAST, parse, validate } from 'graphql';
@@ -459,12 +461,19 @@ export class Stewardship {
   }
 
   private masks(target: GrantTarget, input: GrantInput['masks']): Grant['masks'] {
-    const { catalog } = this.schema();
+    const { catalog, apiSchema } = this.schema();
     const masks: Grant['masks'] = [];
     for (const { coordinate, mask } of input ?? []) {
       const facts = catalog.fields.get(coordinate);
       if (!facts) throw badInput(`Unknown field "${printable(coordinate)}" in a mask: expected Type.field of the API schema`);
       const kind: MaskKind = oneOf(mask, MASK_KINDS, `mask kind for ${coordinate}`);
+      // A masked value is text: a number, an enum or an object cannot carry one, and would fail every request.
+      const [typeName, fieldName] = coordinate.split('.') as [string, string];
+      const type = apiSchema.getType(typeName);
+      const fieldType = type && 'getFields' in type ? getNamedType((type as GraphQLObjectType).getFields()[fieldName]?.type) : undefined;
+      if (!fieldType || (fieldType.name !== 'String' && fieldType.name !== 'ID')) {
+        throw badInput(`${coordinate} cannot be masked: only text fields (String, ID) can carry a masked value`);
+      }
       if (!targetCovers(target, facts)) throw badInput(`The mask on ${coordinate} is outside the grant: ${describeTarget(target)} does not cover it`);
       if (masks.some((existing) => existing.coordinate === coordinate)) throw badInput(`${coordinate} is masked twice`);
       masks.push({ coordinate, mask: kind });
