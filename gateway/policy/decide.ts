@@ -1,7 +1,7 @@
 import type { Sector } from '../../common/config';
-import { targetReaches } from './targetReaches';
 import { bySector } from '../../common/config';
 import { FILTER_FIELDS } from './collectFields';
+import { targetReaches } from './targetReaches';
 import type {
   Agency,
   Decision,
