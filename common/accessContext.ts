@@ -33,6 +33,18 @@ export function bodyDigest(rawBody: string): string {
   return createHash('sha256').update(rawBody, 'utf8').digest('base64url');
 }
 
+/**
+ * Nonces need to be unique, not secret: a random prefix per process and a counter make them so without a call
+ * to the system's random source for every subgraph call.
+ */
+const NONCE_PREFIX = randomBytes(12).toString('base64url');
+let nonceCounter = 0;
+
+function nextNonce(): string {
+  nonceCounter += 1;
+  return `${NONCE_PREFIX}${nonceCounter.toString(36)}`;
+}
+
 function mac(key: Buffer, payload: string): Buffer {
   return createHmac('sha256', key).update(payload, 'utf8').digest();
 }
@@ -47,7 +59,7 @@ export function signAccessContext(key: Buffer, context: AccessContext, audience:
     audience,
     issuedAt: now,
     expiresAt: now + ACCESS_CONTEXT_LIFETIME_MS,
-    nonce: randomBytes(16).toString('base64url'),
+    nonce: nextNonce(),
     bodyDigest: bodyDigest(rawBody),
   };
   const payload = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
