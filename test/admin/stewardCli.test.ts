@@ -1,27 +1,13 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import type { DatabaseConfig } from '../../common/config';
 import type { TestStore } from '../store/storeHelpers';
 import { createTestStore } from '../store/storeHelpers';
+import { commandEnvironment } from '../helpers/database';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
-/** Given the test's database configuration, returns the environment that points the command line at it. */
-function environmentFor(database: DatabaseConfig): NodeJS.ProcessEnv {
-  const { MYSQL_HOST: _host, DATA_DIR: _data, ...rest } = process.env;
-  if (database.engine === 'sqlite') return { ...rest, DATA_DIR: database.dataDirectory, LOG_LEVEL: 'silent' };
-  return {
-    ...rest,
-    LOG_LEVEL: 'silent',
-    MYSQL_HOST: database.host,
-    MYSQL_PORT: String(database.port),
-    MYSQL_USER: database.user,
-    MYSQL_PASSWORD: database.password,
-    ...Object.fromEntries(Object.entries(database.databases).map(([name, value]) => [`MYSQL_DATABASE_${name.toUpperCase()}`, value])),
-  };
-}
 
 interface Run {
   code: number;
@@ -34,7 +20,7 @@ describe('steward command line', () => {
 
   const steward = (...args: string[]): Promise<Run> =>
     new Promise((resolve) => {
-      execFile(TSX, ['scripts/steward.ts', ...args], { cwd: ROOT, env: environmentFor(store.databases.config), timeout: 30_000 }, (error, stdout, stderr) => {
+      execFile(TSX, ['scripts/steward.ts', ...args], { cwd: ROOT, env: commandEnvironment(store.databases.config), timeout: 30_000 }, (error, stdout, stderr) => {
         resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
       });
     });

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import type { DatabaseConfig } from '../../common/config';
 import { startHttpServer } from '../../common/httpServer';
 import type { HttpServerHandle } from '../../common/httpServer';
 import { getLogger } from '../../common/logger';
@@ -16,6 +15,7 @@ import type { GraphQLResponse } from '../helpers/graphql';
 import { TEST_ACTOR } from '../store/storeHelpers';
 import type { AuditFixture } from './auditHelpers';
 import { HOSPITAL, LAND_OFFICE, POLICE, auditInput, createAuditFixture, decided } from './auditHelpers';
+import { commandEnvironment } from '../helpers/database';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -247,23 +247,10 @@ describe('the stewards\' queries over the audit trail', () => {
   });
 
   describe('command line', () => {
-    function environmentFor(database: DatabaseConfig): NodeJS.ProcessEnv {
-      const { MYSQL_HOST: _host, DATA_DIR: _data, ...rest } = process.env;
-      if (database.engine === 'sqlite') return { ...rest, DATA_DIR: database.dataDirectory, LOG_LEVEL: 'silent' };
-      return {
-        ...rest,
-        LOG_LEVEL: 'silent',
-        MYSQL_HOST: database.host,
-        MYSQL_PORT: String(database.port),
-        MYSQL_USER: database.user,
-        MYSQL_PASSWORD: database.password,
-        ...Object.fromEntries(Object.entries(database.databases).map(([name, value]) => [`MYSQL_DATABASE_${name.toUpperCase()}`, value])),
-      };
-    }
 
     const steward = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
       new Promise((resolve) => {
-        execFile(TSX, ['scripts/steward.ts', ...args], { cwd: ROOT, env: environmentFor(fixture.databases.config), timeout: 30_000 }, (error, stdout, stderr) => {
+        execFile(TSX, ['scripts/steward.ts', ...args], { cwd: ROOT, env: commandEnvironment(fixture.databases.config), timeout: 30_000 }, (error, stdout, stderr) => {
           resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
         });
       });

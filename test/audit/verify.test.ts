@@ -7,6 +7,7 @@ import { checkpointFile } from '../../gateway/audit/checkpoints';
 import type { AuditProblem } from '../../gateway/audit/verify';
 import type { AuditFixture } from './auditHelpers';
 import { appendRecords, createAuditFixture, insertForged, renumber, storedRecord } from './auditHelpers';
+import { commandEnvironment } from '../helpers/database';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -152,18 +153,8 @@ describe('audit trail verification', () => {
   describe('npm run audit:verify', () => {
     /** Given the test's database configuration, returns the environment that points the script at it. */
     function environmentFor(database: DatabaseConfig): NodeJS.ProcessEnv {
-      const { MYSQL_HOST: _host, DATA_DIR: _data, ...rest } = process.env;
       const audit = fixture.config('any');
-      const common = { ...rest, LOG_LEVEL: 'silent', AUDIT_DIRECTORY: audit.checkpointDirectory, AUDIT_SIGNING_KEY_FILE: audit.signingKeyFile };
-      if (database.engine === 'sqlite') return { ...common, DATA_DIR: database.dataDirectory };
-      return {
-        ...common,
-        MYSQL_HOST: database.host,
-        MYSQL_PORT: String(database.port),
-        MYSQL_USER: database.user,
-        MYSQL_PASSWORD: database.password,
-        ...Object.fromEntries(Object.entries(database.databases).map(([name, value]) => [`MYSQL_DATABASE_${name.toUpperCase()}`, value])),
-      };
+      return commandEnvironment(database, { AUDIT_DIRECTORY: audit.checkpointDirectory, AUDIT_SIGNING_KEY_FILE: audit.signingKeyFile });
     }
 
     const verifyScript = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>

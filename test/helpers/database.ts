@@ -63,3 +63,22 @@ export function countStatements(db: Knex): { readonly count: number; reset(): vo
     },
   };
 }
+
+/**
+ * Given a database configuration, returns the process environment that points a command (npm start's scripts:
+ * seed, steward, audit:verify) at the same databases: this process's environment without its own database
+ * settings, plus the configuration's, with logs silenced.
+ */
+export function commandEnvironment(database: DatabaseConfig, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { MYSQL_HOST: _host, DATA_DIR: _data, ...rest } = process.env;
+  const common = { ...rest, LOG_LEVEL: 'silent', ...extra };
+  if (database.engine === 'sqlite') return { ...common, DATA_DIR: database.dataDirectory };
+  return {
+    ...common,
+    MYSQL_HOST: database.host,
+    MYSQL_PORT: String(database.port),
+    MYSQL_USER: database.user,
+    MYSQL_PASSWORD: database.password,
+    ...Object.fromEntries(Object.entries(database.databases).map(([name, value]) => [`MYSQL_DATABASE_${name.toUpperCase()}`, value])),
+  };
+}

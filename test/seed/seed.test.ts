@@ -4,30 +4,20 @@ import { SECTORS } from '../../common/config';
 import type { SeedProgress, SeedSummary } from '../../db/seed';
 import { SEED_TABLES, generateSeedRows, isSeeded, rowsPerInsert, seedAll } from '../../db/seed';
 import type { TestDatabases } from '../helpers/database';
-import { createTestDatabases } from '../helpers/database';
+import { commandEnvironment, createTestDatabases } from '../helpers/database';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
-/** Given CLI arguments and extra environment, runs `scripts/seed.ts` and returns its exit code and stderr. */
-function runSeedScript(args: string[], environment: Record<string, string>): Promise<{ code: number; stderr: string }> {
+/** Given CLI arguments and the environment, runs `scripts/seed.ts` and returns its exit code and stderr. */
+function runSeedScript(args: string[], environment: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(TSX, ['scripts/seed.ts', ...args], { cwd: ROOT, env: { ...process.env, ...environment }, timeout: 30_000 }, (error, _stdout, stderr) => {
+    execFile(TSX, ['scripts/seed.ts', ...args], { cwd: ROOT, env: environment, timeout: 30_000 }, (error, _stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stderr });
     });
   });
 }
 
-/** Given the test databases, returns the environment that points the seed script at them. */
-function environmentFor(databases: TestDatabases): Record<string, string> {
-  const config = databases.config;
-  if (config.engine === 'sqlite') return { DATA_DIR: config.dataDirectory };
-  return {
-    MYSQL_HOST: config.host,
-    MYSQL_PORT: String(config.port),
-    ...Object.fromEntries(SECTORS.map((sector) => [`MYSQL_DATABASE_${sector.toUpperCase()}`, config.databases[sector]])),
-  };
-}
 
 describe('seedAll', () => {
   let databases: TestDatabases;
@@ -98,7 +88,7 @@ describe('seedAll', () => {
   });
 
   it('refuses, through the CLI, to seed databases that hold data', async () => {
-    const result = await runSeedScript(['--citizens', '5'], environmentFor(databases));
+    const result = await runSeedScript(['--citizens', '5'], commandEnvironment(databases.config));
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/already hold data/);
     const [{ total }] = await databases.databases.population('citizens').count({ total: '*' });
@@ -106,7 +96,7 @@ describe('seedAll', () => {
   });
 
   it('exits 2 with the usage on a bad flag', async () => {
-    const result = await runSeedScript(['--citizens', 'many'], {});
+    const result = await runSeedScript(['--citizens', 'many']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--citizens needs a whole number/);
     expect(result.stderr).toMatch(/Usage: npm run seed/);
