@@ -59,7 +59,8 @@ function forbidden(decision: Decision): GraphQLError {
  * of the schema.
  */
 export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<GatewayContext> {
-  const visibleSchemas = new BoundedCache<GraphQLSchema>(1000, 60_000);
+  // A schema per caller and policy version is large: a hundred of them, the callers of the last minute, is plenty.
+  const visibleSchemas = new BoundedCache<GraphQLSchema>(100, 60_000);
   const touchedFields = new BoundedCache<string[]>(2000, 60_000);
   const decisions = new BoundedCache<Decision>(5000, 1000);
   const probed = new BoundedCache<{ document: DocumentNode; hash: string }>(2000, 60_000);
