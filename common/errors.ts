@@ -1,9 +1,18 @@
 import { GraphQLError } from 'graphql';
 import type { GraphQLFormattedError } from 'graphql';
 
-/** Stable error codes a client can rely on, in `extensions.code`. */
+/** Stable error codes a client can rely on, in `extensions.code`: the README's table of errors, in code. */
 export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
+  BAD_REQUEST: 'BAD_REQUEST',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  PURPOSE_REQUIRED: 'PURPOSE_REQUIRED',
+  AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
+  MASK_NOT_APPLICABLE: 'MASK_NOT_APPLICABLE',
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',

@@ -5,6 +5,7 @@ import type { ApolloServer, BaseContext, HTTPGraphQLRequest } from '@apollo/serv
 import { HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { Logger } from 'pino';
+import { ErrorCode } from './errors';
 
 /** The largest request body accepted; GraphQL operations are small, and a bound keeps memory bounded. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -44,7 +45,7 @@ function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) {
-      reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body over ${MAX_BODY_BYTES} bytes`));
+      reject(new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `Request body over ${MAX_BODY_BYTES} bytes`));
       request.resume();
       return;
     }
@@ -53,7 +54,7 @@ function readBody(request: IncomingMessage): Promise<string> {
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body over ${MAX_BODY_BYTES} bytes`));
+        reject(new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `Request body over ${MAX_BODY_BYTES} bytes`));
         request.destroy();
         return;
       }
@@ -69,11 +70,11 @@ function parseBody(request: IncomingMessage, rawBody: string): unknown {
   const contentType = String(request.headers['content-type'] ?? '');
   // Anything but JSON is left to Apollo Server, whose CSRF prevention answers it with a clear 400.
   if (!/^application\/(graphql-response\+)?json/i.test(contentType)) return rawBody;
-  if (rawBody === '') throw new HttpError(400, 'BAD_REQUEST', 'The request body is empty: send a JSON object with "query"');
+  if (rawBody === '') throw new HttpError(400, ErrorCode.BAD_REQUEST, 'The request body is empty: send a JSON object with "query"');
   try {
     return JSON.parse(rawBody);
   } catch {
-    throw new HttpError(400, 'BAD_REQUEST', 'The request body is not valid JSON');
+    throw new HttpError(400, ErrorCode.BAD_REQUEST, 'The request body is not valid JSON');
   }
 }
 
@@ -92,7 +93,7 @@ export async function startHttpServer(
     const url = new URL(request.url ?? '/', 'http://localhost');
     const route = byPath.get(url.pathname);
     if (!route) {
-      writeError(response, 404, 'NOT_FOUND', `No GraphQL endpoint at ${url.pathname}; try ${[...byPath.keys()].join(' or ')}`);
+      writeError(response, 404, ErrorCode.NOT_FOUND, `No GraphQL endpoint at ${url.pathname}; try ${[...byPath.keys()].join(' or ')}`);
       return;
     }
     handle(route, request, response, url).catch((error: unknown) => {
@@ -101,7 +102,7 @@ export async function startHttpServer(
         return;
       }
       logger.error({ err: error }, 'request failed');
-      if (!response.headersSent) writeError(response, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      if (!response.headersSent) writeError(response, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
       else response.end();
     });
   });

@@ -14,7 +14,7 @@ import type { Knex } from 'knex';
 import type { AccessContext } from './accessContext';
 import { ACCESS_CONTEXT_HEADER, NonceRegistry, verifyAccessContext } from './accessContext';
 import type { Sector } from './config';
-import { maskError } from './errors';
+import { ErrorCode, maskError } from './errors';
 import { startHttpServer } from './httpServer';
 import { getLogger } from './logger';
 import { MASK_KINDS, applyMask } from './masks';
@@ -47,10 +47,10 @@ export interface RunningServer {
 }
 
 /** The code of a request refused because the gateway did not sign it, or signed something else. */
-export const UNAUTHENTICATED = 'UNAUTHENTICATED';
+export const UNAUTHENTICATED = ErrorCode.UNAUTHENTICATED;
 
 /** The code of a field that is to be masked but whose type cannot carry a masked value. */
-export const MASK_NOT_APPLICABLE = 'MASK_NOT_APPLICABLE';
+export const MASK_NOT_APPLICABLE = ErrorCode.MASK_NOT_APPLICABLE;
 
 /** Given verified claims, tells whether they hold an access context a subgraph can apply. */
 function isAccessContext(claims: Partial<AccessContext>): claims is AccessContext {

@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../../common/errors';
 
 /** The code a client reads when its request cannot be recorded, and so is not answered. */
-export const AUDIT_UNAVAILABLE = 'AUDIT_UNAVAILABLE';
+export const AUDIT_UNAVAILABLE = ErrorCode.AUDIT_UNAVAILABLE;
 
 /**
  * A record that could not be made durable in time: the store is unreachable, slow, or the log is not running.

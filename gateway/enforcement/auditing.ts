@@ -1,11 +1,12 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
+import { ErrorCode } from '../../common/errors';
 import type { AuditLog } from '../audit/auditLog';
 import type { AuditOutcome, AuditRecordInput } from '../audit/types';
 import type { Decision } from '../policy/types';
 
 /** Codes with which the gateway refuses a request as a matter of policy or credentials. */
-const REFUSAL_CODES = new Set(['FORBIDDEN', 'PURPOSE_REQUIRED', 'UNAUTHENTICATED']);
+const REFUSAL_CODES = new Set<string>([ErrorCode.FORBIDDEN, ErrorCode.PURPOSE_REQUIRED, ErrorCode.UNAUTHENTICATED]);
 
 /**
  * Given the decision (if the request got one), whether data came back and the errors, returns how the

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { AccessContext } from '../../common/accessContext';
 import type { Sector } from '../../common/config';
+import { ErrorCode } from '../../common/errors';
 import type { Decision, Principal, Purpose } from '../policy/types';
 import { PURPOSES } from '../policy/types';
 
@@ -28,7 +29,7 @@ function header(request: IncomingMessage, name: string): string | null {
 }
 
 function badHeader(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } });
 }
 
 /**

@@ -5,6 +5,7 @@ import { GraphQLError, execute, print } from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { PolicyMode } from '../../common/config';
+import { ErrorCode } from '../../common/errors';
 import type { AuditLog } from '../audit/auditLog';
 import { citizenIdsInResponse, rowCount, stripCitizenIdProbe, withCitizenIdProbe } from '../audit/citizenProbe';
 import type { AuditRecordInput } from '../audit/types';
@@ -44,7 +45,7 @@ function forbidden(decision: Decision): GraphQLError {
   const denied = decision.fields.filter((field) => field.effect === 'DENY');
   return new GraphQLError(`Not authorized to read ${denied.map((field) => field.coordinate).join(', ')}`, {
     extensions: {
-      code: 'FORBIDDEN',
+      code: ErrorCode.FORBIDDEN,
       http: { status: 403 },
       policyVersion: decision.policyVersion,
       denied: denied.map((field) => ({ field: field.coordinate, rule: field.rule, reason: field.reason, neededGrant: field.neededGrant })),
@@ -89,7 +90,7 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
           const use = introspectionUse(document, operation);
           if (use === 'mixed') {
             throw new GraphQLError('Introspection (__schema, __type) cannot be combined with data fields in one operation', {
-              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+              extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },
             });
           }
           if (use === 'only') {
@@ -110,7 +111,7 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
           const refusedRegardless = denied.length > 0 && denied.every((field) => field.rule !== 'PURPOSE_NOT_GRANTED');
           if (decision.purposeRequired && contextValue.purpose === null && !refusedRegardless) {
             throw new GraphQLError('This operation reads personal data: name the purpose of processing in the X-Purpose header', {
-              extensions: { code: 'PURPOSE_REQUIRED', http: { status: 400 }, purposes: [...PURPOSES] },
+              extensions: { code: ErrorCode.PURPOSE_REQUIRED, http: { status: 400 }, purposes: [...PURPOSES] },
             });
           }
           const byCoordinate = new Map(decision.fields.map((field) => [field.coordinate, field]));
@@ -187,7 +188,7 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
             // Fail closed: personal data whose access could not be recorded is not sent.
             options.logger.error({ err: error }, 'audit store unavailable: personal data withheld');
             response.body.singleResult = {
-              errors: [{ message: 'The audit trail cannot record this access now, so personal data is withheld; try again later', extensions: { code: 'AUDIT_UNAVAILABLE' } }],
+              errors: [{ message: 'The audit trail cannot record this access now, so personal data is withheld; try again later', extensions: { code: ErrorCode.AUDIT_UNAVAILABLE } }],
             };
             response.http.status = 503;
           }

@@ -7,6 +7,7 @@ import type {
   GraphQLSchema,
   SelectionSetNode,
 } from 'graphql';
+import { ErrorCode } from '../../common/errors';
 import { applyMask } from '../../common/masks';
 import type { FieldDecision, MaskKind } from '../policy/types';
 import { fieldRule } from './fieldRules';
@@ -62,7 +63,7 @@ export function applyResponsePolicy(
           errors.push({
             message: `Not authorized to read ${rule.denied.coordinate}: ${rule.denied.reason}`,
             path: fieldPath,
-            extensions: { code: 'FORBIDDEN', field: rule.denied.coordinate, rule: rule.denied.rule, neededGrant: rule.denied.neededGrant },
+            extensions: { code: ErrorCode.FORBIDDEN, field: rule.denied.coordinate, rule: rule.denied.rule, neededGrant: rule.denied.neededGrant },
           });
         }
         continue;
