@@ -8,7 +8,7 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import type { AccessContext } from '../common/accessContext';
+import { UNRESTRICTED_ACCESS } from '../common/accessContext';
 import type { PolicyMode, QueryLimits, Sector } from '../common/config';
 import { bySector } from '../common/config';
 import { maskError } from '../common/errors';
@@ -62,8 +62,8 @@ export interface GatewayEnforcement {
   audit: AuditLog | null;
 }
 
-/** What a subgraph is told when enforcement is off: nobody in particular, every row, nothing masked. */
-const UNRESTRICTED = bySector((): AccessContext => ({ principal: { kind: 'ANONYMOUS' }, purpose: null, scope: null, masks: {} }));
+/** What each subgraph is told when enforcement is off. */
+const UNRESTRICTED = bySector(() => UNRESTRICTED_ACCESS);
 
 export interface GatewayOptions {
   queryLimits: QueryLimits;

@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type { AccessContext } from '../../common/accessContext';
-import type { RunningServer, SubgraphDefinition, SubgraphServerOptions } from '../../common/subgraphServer';
-import { startSubgraphServer } from '../../common/subgraphServer';
+import type { SubgraphDefinition } from '../../common/subgraphServer';
 import { createEducationLoaders } from './loaders';
 import { EducationRepository } from './repository';
 import type { EducationContext } from './resolvers';
@@ -16,7 +15,3 @@ export const educationSubgraph: SubgraphDefinition<EducationContext> = {
   },
 };
 
-/** Given the education database and the key shared with the gateway, starts the education subgraph. */
-export function startEducationSubgraph(options: SubgraphServerOptions): Promise<RunningServer> {
-  return startSubgraphServer(educationSubgraph, options);
-}

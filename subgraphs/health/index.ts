@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type { AccessContext } from '../../common/accessContext';
-import type { RunningServer, SubgraphDefinition, SubgraphServerOptions } from '../../common/subgraphServer';
-import { startSubgraphServer } from '../../common/subgraphServer';
+import type { SubgraphDefinition } from '../../common/subgraphServer';
 import { dateInVietnam } from './insuranceCard';
 import { createHealthLoaders } from './loaders';
 import { HealthRepository } from './repository';
@@ -17,7 +16,3 @@ export const healthSubgraph: SubgraphDefinition<HealthContext> = {
   },
 };
 
-/** Given the health database and the key shared with the gateway, starts the health subgraph. */
-export function startHealthSubgraph(options: SubgraphServerOptions): Promise<RunningServer> {
-  return startSubgraphServer(healthSubgraph, options);
-}

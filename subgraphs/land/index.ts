@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type { AccessContext } from '../../common/accessContext';
-import type { RunningServer, SubgraphDefinition, SubgraphServerOptions } from '../../common/subgraphServer';
-import { startSubgraphServer } from '../../common/subgraphServer';
+import type { SubgraphDefinition } from '../../common/subgraphServer';
 import { createLandLoaders } from './loaders';
 import { LandRepository } from './repository';
 import type { LandContext } from './resolvers';
@@ -16,7 +15,3 @@ export const landSubgraph: SubgraphDefinition<LandContext> = {
   },
 };
 
-/** Given the land database and the key shared with the gateway, starts the land subgraph. */
-export function startLandSubgraph(options: SubgraphServerOptions): Promise<RunningServer> {
-  return startSubgraphServer(landSubgraph, options);
-}

@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type { AccessContext } from '../../common/accessContext';
-import type { RunningServer, SubgraphDefinition, SubgraphServerOptions } from '../../common/subgraphServer';
-import { startSubgraphServer } from '../../common/subgraphServer';
+import type { SubgraphDefinition } from '../../common/subgraphServer';
 import { createPopulationLoaders } from './loaders';
 import { PopulationRepository } from './repository';
 import type { PopulationContext } from './resolvers';
@@ -16,7 +15,3 @@ export const populationSubgraph: SubgraphDefinition<PopulationContext> = {
   },
 };
 
-/** Given the population database and the key shared with the gateway, starts the population subgraph. */
-export function startPopulationSubgraph(options: SubgraphServerOptions): Promise<RunningServer> {
-  return startSubgraphServer(populationSubgraph, options);
-}

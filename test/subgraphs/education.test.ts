@@ -1,6 +1,6 @@
 import { encodeCursor } from '../../common/pagination';
 import type { RunningServer } from '../../common/subgraphServer';
-import { startEducationSubgraph } from '../../subgraphs/education';
+import { startSubgraph } from '../../subgraphs';
 import type { TestDatabases } from '../helpers/database';
 import { countStatements, createTestDatabases } from '../helpers/database';
 import { communeSchoolFixture, insertEducation } from '../helpers/educationFixtures';
@@ -44,7 +44,7 @@ describe('education subgraph', () => {
       { serial: MOVED_DIPLOMAS.inScope, national_id: nationalId, type: 'LOWER_SECONDARY_DIPLOMA', issue_date: '2015-06-20', school_code: '38THCS40778' },
       { serial: MOVED_DIPLOMAS.outOfScope, national_id: nationalId, type: 'VOCATIONAL_CERTIFICATE', issue_date: '2019-08-01', school_code: schoolOutOfScope },
     ]);
-    server = await startEducationSubgraph({ db, signingKey: TEST_SIGNING_KEY });
+    server = await startSubgraph('education', { db, signingKey: TEST_SIGNING_KEY });
   });
 
   afterAll(async () => {
@@ -226,7 +226,7 @@ describe('education subgraph', () => {
       const schoolsOutOfScope = () => db('schools').select('code').whereNotIn('commune_code', SCOPE);
       await db('enrollments').whereIn('school_code', schoolsOutOfScope()).delete();
       await db('diplomas').whereIn('school_code', schoolsOutOfScope()).delete();
-      referenceServer = await startEducationSubgraph({ db, signingKey: TEST_SIGNING_KEY });
+      referenceServer = await startSubgraph('education', { db, signingKey: TEST_SIGNING_KEY });
     });
 
     afterAll(async () => {

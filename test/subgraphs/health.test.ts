@@ -1,5 +1,5 @@
 import type { RunningServer } from '../../common/subgraphServer';
-import { startHealthSubgraph } from '../../subgraphs/health';
+import { startSubgraph } from '../../subgraphs';
 import type { TestDatabases } from '../helpers/database';
 import { countStatements, createTestDatabases } from '../helpers/database';
 import { citizenFixture, copyTables } from '../helpers/fixtures';
@@ -51,7 +51,7 @@ describe('health subgraph', () => {
       { national_id: nationalId, facility_code: '38011', encounter_date: '2023-04-04', icd10_code: 'A09' },
       { national_id: nationalId, facility_code: '38001', encounter_date: '2022-02-02', icd10_code: 'I10' },
     ]);
-    server = await startHealthSubgraph({ db, signingKey: TEST_SIGNING_KEY });
+    server = await startSubgraph('health', { db, signingKey: TEST_SIGNING_KEY });
   });
 
   afterAll(async () => {
@@ -247,7 +247,7 @@ describe('health subgraph', () => {
       await db('insurance_cards').whereIn('primary_care_facility_code', facilitiesOutOfScope()).delete();
       await db('vaccinations').whereIn('facility_code', facilitiesOutOfScope()).delete();
       await db('encounters').whereIn('facility_code', facilitiesOutOfScope()).delete();
-      referenceServer = await startHealthSubgraph({ db, signingKey: TEST_SIGNING_KEY });
+      referenceServer = await startSubgraph('health', { db, signingKey: TEST_SIGNING_KEY });
     });
 
     afterAll(async () => {

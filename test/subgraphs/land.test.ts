@@ -1,6 +1,6 @@
 import type { RunningServer } from '../../common/subgraphServer';
 import { LAND_USE_PURPOSE_CODES } from '../../common/vocabulary';
-import { startLandSubgraph } from '../../subgraphs/land';
+import { startSubgraph } from '../../subgraphs';
 import type { TestDatabases } from '../helpers/database';
 import { countStatements, createTestDatabases } from '../helpers/database';
 import type { AccessContext } from '../../common/accessContext';
@@ -30,7 +30,7 @@ describe('land subgraph', () => {
   beforeAll(async () => {
     databases = await createTestDatabases();
     await insertLand(databases.databases.land, PARCEL_COUNT);
-    server = await startLandSubgraph({ db: databases.databases.land, signingKey: TEST_SIGNING_KEY });
+    server = await startSubgraph('land', { db: databases.databases.land, signingKey: TEST_SIGNING_KEY });
   });
 
   afterAll(async () => {
@@ -247,7 +247,7 @@ describe('land subgraph', () => {
       await db('land_use_certificates').whereIn('parcel_id', parcelsOutOfScope()).delete();
       await db('ownership_shares').whereIn('parcel_id', parcelsOutOfScope()).delete();
       await db('parcels').whereNotIn('commune_code', SCOPE).delete();
-      referenceServer = await startLandSubgraph({ db, signingKey: TEST_SIGNING_KEY });
+      referenceServer = await startSubgraph('land', { db, signingKey: TEST_SIGNING_KEY });
     });
 
     afterAll(async () => {

@@ -1,5 +1,5 @@
 import type { RunningServer } from '../../common/subgraphServer';
-import { startPopulationSubgraph } from '../../subgraphs/population';
+import { startSubgraph } from '../../subgraphs';
 import type { TestDatabases } from '../helpers/database';
 import { countStatements, createTestDatabases } from '../helpers/database';
 import { UNITS, citizenFixture, copyTables, insertPopulation } from '../helpers/fixtures';
@@ -36,7 +36,7 @@ describe('population subgraph', () => {
       { household_code: 'HK-0003', national_id: citizenFixture(3).national_id, relationship: 'HEAD' },
       { household_code: 'HK-0003', national_id: citizenFixture(6).national_id, relationship: 'CHILD' },
     ]);
-    server = await startPopulationSubgraph({ db, signingKey: TEST_SIGNING_KEY });
+    server = await startSubgraph('population', { db, signingKey: TEST_SIGNING_KEY });
   });
 
   afterAll(async () => {
@@ -167,7 +167,7 @@ describe('population subgraph', () => {
         .delete();
       await db('households').whereNotIn('unit_code', SCOPE).delete();
       await db('citizens').whereNotIn('current_unit_code', SCOPE).delete();
-      referenceServer = await startPopulationSubgraph({ db, signingKey: TEST_SIGNING_KEY });
+      referenceServer = await startSubgraph('population', { db, signingKey: TEST_SIGNING_KEY });
     });
 
     afterAll(async () => {
