@@ -310,6 +310,7 @@ export class AuditLog {
     if (this.queue.length > 0) this.startWriting();
     while (this.writing) await this.writing;
     await this.checkpoint(this.abandonedWrites === 0 && this.headKnown ? 'STOP' : 'INTERVAL');
+    await this.repository.close();
     this.state = 'stopped';
     this.logger.info({ instance: this.instance, seq: this.head.seq }, 'audit trail sealed');
   }

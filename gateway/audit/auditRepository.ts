@@ -1,11 +1,130 @@
 import type { Knex } from 'knex';
+import mysql from 'mysql2/promise';
 import type { CursorKey } from '../../common/pagination';
 import { isMysql } from '../../db/connection';
 import type { AuditCitizenRow, AuditFieldRow, AuditRecordRow } from '../../db/gatewayRows';
 import { afterKey } from '../../db/keyset';
 
-/** Rows per INSERT statement: far below the bound variables either engine accepts in one statement. */
-const ROWS_PER_INSERT = 200;
+/** Values per INSERT statement: far below the bound variables either engine accepts in one statement. */
+const VALUES_PER_INSERT = 8000;
+
+/** Values per round trip of a MySQL batch: a few hundred kilobytes of SQL, far below max_allowed_packet. */
+const VALUES_PER_ROUND_TRIP = 32000;
+
+const RECORD_COLUMNS = [
+  'instance',
+  'seq',
+  'recorded_at',
+  'agency_code',
+  'agency_name',
+  'credential_id',
+  'user_id',
+  'purpose',
+  'dossier_id',
+  'operation_name',
+  'operation_hash',
+  'variables_hash',
+  'fields_json',
+  'citizen_ids_json',
+  'row_count',
+  'outcome',
+  'error_code',
+  'latency_ms',
+  'policy_version',
+  'previous_hash',
+  'hash',
+] as const satisfies ReadonlyArray<keyof AuditRecordRow>;
+const CITIZEN_COLUMNS = ['national_id', 'instance', 'seq', 'recorded_at'] as const satisfies ReadonlyArray<keyof AuditCitizenRow>;
+const FIELD_COLUMNS = ['instance', 'seq', 'coordinate', 'effect'] as const satisfies ReadonlyArray<keyof AuditFieldRow>;
+
+/** An INSERT with its bound values, in the order of its placeholders. */
+interface Statement {
+  sql: string;
+  values: Array<string | number | null>;
+}
+
+/**
+ * Given a table, its columns and rows, returns the multi-row INSERT statements that write the rows, each
+ * within VALUES_PER_INSERT bound values; none for no rows. Table and columns are the module's own constants.
+ */
+function insertStatements<Row extends object>(table: string, columns: ReadonlyArray<keyof Row & string>, rows: readonly Row[]): Statement[] {
+  const statements: Statement[] = [];
+  const rowsPerInsert = Math.floor(VALUES_PER_INSERT / columns.length);
+  const placeholders = `(${columns.map(() => '?').join(', ')})`;
+  for (let start = 0; start < rows.length; start += rowsPerInsert) {
+    const chunk = rows.slice(start, start + rowsPerInsert);
+    const values: Statement['values'] = [];
+    for (const row of chunk) for (const column of columns) values.push(row[column] as string | number | null);
+    statements.push({ sql: `insert into ${table} (${columns.join(', ')}) values ${chunk.map(() => placeholders).join(', ')}`, values });
+  }
+  return statements;
+}
+
+/**
+ * The MySQL connection that audit batches are written on: its own, with multiple statements per round trip, so
+ * that a batch is one round trip (START TRANSACTION; its INSERTs; COMMIT) instead of one per statement, and a
+ * lone request waits for one round trip and one log flush. A very large batch takes several round trips
+ * within the same transaction. After any failure the connection is closed, which makes the server roll back
+ * whatever the batch had written; the next batch opens a new one.
+ */
+class MysqlBatchWriter {
+  private connection: Promise<mysql.Connection> | null = null;
+
+  constructor(private readonly db: Knex) {}
+
+  private open(): Promise<mysql.Connection> {
+    if (!this.connection) {
+      const options = this.db.client.config.connection as mysql.ConnectionOptions;
+      // trace off: no stack is captured for every batch.
+      const opening = mysql.createConnection({ ...options, multipleStatements: true, trace: false });
+      const forget = () => {
+        if (this.connection === opening) this.connection = null;
+      };
+      // A failed attempt is forgotten, so that the next batch tries again; so is a connection that breaks while idle.
+      opening.then((connection) => {
+        connection.on('end', forget);
+        connection.on('error', () => {
+          forget();
+          connection.destroy();
+        });
+      }, forget);
+      this.connection = opening;
+    }
+    return this.connection;
+  }
+
+  async commit(statements: readonly Statement[], timeoutMs: number): Promise<void> {
+    const trips: Statement[] = [];
+    let trip: Statement = { sql: 'start transaction', values: [] };
+    for (const statement of statements) {
+      if (trip.values.length > 0 && trip.values.length + statement.values.length > VALUES_PER_ROUND_TRIP) {
+        trips.push(trip);
+        trip = { sql: '', values: [] };
+      }
+      trip.sql += `${trip.sql ? ';\n' : ''}${statement.sql}`;
+      trip.values.push(...statement.values);
+    }
+    trip.sql += `${trip.sql ? ';\n' : ''}commit`;
+    trips.push(trip);
+    const opening = this.open();
+    const connection = await opening;
+    try {
+      for (const { sql, values } of trips) await connection.query({ sql, values, timeout: timeoutMs });
+    } catch (error) {
+      if (this.connection === opening) this.connection = null;
+      connection.destroy();
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    const opening = this.connection;
+    this.connection = null;
+    if (!opening) return;
+    const connection = await opening.catch(() => null);
+    await connection?.end().catch(() => connection.destroy());
+  }
+}
 
 /** The sort key of pages read newest first: time, then the record's place in its chain. */
 const NEWEST_FIRST = ['recorded_at', 'instance', 'seq'];
@@ -63,12 +182,6 @@ function normalize(row: AuditRecordRow): AuditRecordRow {
   };
 }
 
-function chunks<T>(items: readonly T[]): T[][] {
-  const result: T[][] = [];
-  for (let start = 0; start < items.length; start += ROWS_PER_INSERT) result.push(items.slice(start, start + ROWS_PER_INSERT));
-  return result;
-}
-
 /**
  * Given a query, qualified columns of its sort key and the key of the last row seen, restricts the query to
  * the rows before that key and orders it by the key, descending: (a < x) OR (a = x AND b < y) ...
@@ -90,6 +203,8 @@ function beforeKey<T extends {}>(query: Knex.QueryBuilder<T>, columns: string[],
 
 /** The audit trail's queries: the only module of the audit trail that holds SQL. */
 export class AuditRepository {
+  private writer: MysqlBatchWriter | null = null;
+
   constructor(private readonly db: Knex) {}
 
   /** Given an instance, returns the last record of its chain, or null for an empty chain. */
@@ -105,25 +220,31 @@ export class AuditRepository {
 
   /**
    * Given the records of one batch and their index rows, writes them in one transaction: all of them are
-   * durable when it resolves, or none. A statement that hangs on MySQL is cut after statementTimeoutMs.
+   * durable when it resolves, or none. On MySQL the whole transaction usually travels in one round trip (see
+   * MysqlBatchWriter); a write that hangs is cut after statementTimeoutMs.
    */
   async appendBatch(records: readonly AuditRecordRow[], citizens: readonly AuditCitizenRow[], fields: readonly AuditFieldRow[], statementTimeoutMs: number): Promise<void> {
-    const mysql = isMysql(this.db);
+    const statements = [
+      ...insertStatements('audit_records', RECORD_COLUMNS, records),
+      ...insertStatements('audit_citizens', CITIZEN_COLUMNS, citizens),
+      ...insertStatements('audit_fields', FIELD_COLUMNS, fields),
+    ];
+    if (isMysql(this.db)) {
+      this.writer ??= new MysqlBatchWriter(this.db);
+      await this.writer.commit(statements, statementTimeoutMs);
+      return;
+    }
     // WAL with synchronous NORMAL may lose the last commits at a power cut; an audit record must not.
-    if (!mysql) await this.db.raw('PRAGMA synchronous = FULL');
+    await this.db.raw('PRAGMA synchronous = FULL');
     await this.db.transaction(async (transaction) => {
-      const insert = async (table: string, rows: readonly object[]) => {
-        for (const chunk of chunks(rows)) {
-          const statement = transaction(table).insert(chunk);
-          // mysql2 closes a connection whose statement outlives the timeout, so a dead link cannot hold the batch.
-          if (mysql) statement.options({ timeout: statementTimeoutMs });
-          await statement;
-        }
-      };
-      await insert('audit_records', records);
-      await insert('audit_citizens', citizens);
-      await insert('audit_fields', fields);
+      for (const statement of statements) await transaction.raw(statement.sql, statement.values);
     });
+  }
+
+  /** Closes the connection the batches are written on, if one is open. */
+  async close(): Promise<void> {
+    await this.writer?.close();
+    this.writer = null;
   }
 
   /** Returns every instance that has records, sorted. */

@@ -72,16 +72,25 @@ function appliesTo(schema: GraphQLSchema, condition: GraphQLCompositeType, runti
   return isAbstractType(condition) && isObjectType(runtimeType) && schema.isSubType(condition, runtimeType);
 }
 
+/** What the audit trail reads off a response's data. */
+export interface ResponseSubjects {
+  /** The national IDs of every Citizen object in the data, unique and sorted. */
+  citizenIds: string[];
+  /** The objects the data holds below its root: the rows the response returned. */
+  rowCount: number;
+}
+
 /**
  * Given the API schema, the document that was executed (with or without the probe), the operation's name and the
- * response data, returns the national IDs of every Citizen object in the data, unique and sorted: walked along the
- * operation's selections with their types, through aliases, fragments and lists. An ID is read from the probe,
- * else from a selected nationalId; a masked value (not 12 digits) is not an ID.
+ * response data, returns the national IDs of every Citizen object in the data and the objects it holds, and
+ * removes the probe's keys from the data in place, so that the client is sent only what it asked for: all in one
+ * walk along the operation's selections with their types, through aliases, fragments and lists. An ID is read
+ * from the probe, else from a selected nationalId; a masked value (not 12 digits) is not an ID.
  */
-export function citizenIdsInResponse(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, data: unknown): string[] {
+export function takeResponseSubjects(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, data: unknown): ResponseSubjects {
   const operation = getOperationAST(document, operationName);
   const rootType = operation ? schema.getRootType(operation.operation) : undefined;
-  if (!operation || !rootType || data === null || typeof data !== 'object') return [];
+  if (!operation || !rootType || data === null || typeof data !== 'object') return { citizenIds: [], rowCount: 0 };
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
@@ -90,11 +99,16 @@ export function citizenIdsInResponse(schema: GraphQLSchema, document: DocumentNo
   const collect = (value: unknown) => {
     if (typeof value === 'string' && NATIONAL_ID.test(value)) found.add(value);
   };
+  // An object selected twice (the same field in two fragments) is walked twice but counted once.
+  const rows = new Set<object>();
 
   const walkObject = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, object: Record<string, unknown>): void => {
     const runtimeTypeName = typeof object.__typename === 'string' ? object.__typename : undefined;
     const isCitizen = parentType.name === CITIZEN_TYPE || runtimeTypeName === CITIZEN_TYPE;
-    if (isCitizen) collect(object[CITIZEN_ID_PROBE]);
+    if (isCitizen && CITIZEN_ID_PROBE in object) {
+      collect(object[CITIZEN_ID_PROBE]);
+      delete object[CITIZEN_ID_PROBE];
+    }
     for (const selection of selectionSet.selections) {
       if (selection.kind !== Kind.FIELD) {
         const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
@@ -115,32 +129,14 @@ export function citizenIdsInResponse(schema: GraphQLSchema, document: DocumentNo
   };
 
   const walkValue = (selectionSet: SelectionSetNode, type: GraphQLCompositeType, value: unknown): void => {
-    if (Array.isArray(value)) value.forEach((item) => walkValue(selectionSet, type, item));
-    else if (value !== null && typeof value === 'object') walkObject(selectionSet, type, value as Record<string, unknown>);
+    if (Array.isArray(value)) {
+      for (const item of value) walkValue(selectionSet, type, item);
+    } else if (value !== null && typeof value === 'object') {
+      rows.add(value);
+      walkObject(selectionSet, type, value as Record<string, unknown>);
+    }
   };
 
   walkObject(operation.selectionSet, rootType, data as Record<string, unknown>);
-  return [...found].sort();
-}
-
-/** Given response data, returns a copy without the probe's keys: what the client is sent. */
-export function stripCitizenIdProbe<T>(data: T): T {
-  if (Array.isArray(data)) return data.map((item) => stripCitizenIdProbe(item)) as T;
-  if (data === null || typeof data !== 'object') return data;
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
-    if (key !== CITIZEN_ID_PROBE) copy[key] = stripCitizenIdProbe(value);
-  }
-  return copy as T;
-}
-
-/** Given response data, returns how many objects it holds below its root: the rows the response returned. */
-export function rowCount(data: unknown): number {
-  const objectsIn = (value: unknown): number => {
-    if (Array.isArray(value)) return value.reduce<number>((sum, item) => sum + objectsIn(item), 0);
-    if (value === null || typeof value !== 'object') return 0;
-    return Object.values(value as Record<string, unknown>).reduce<number>((sum, item) => sum + objectsIn(item), 1);
-  };
-  const isRoot = data !== null && typeof data === 'object' && !Array.isArray(data);
-  return objectsIn(data) - (isRoot ? 1 : 0);
+  return { citizenIds: [...found].sort(), rowCount: rows.size };
 }

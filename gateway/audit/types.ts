@@ -32,9 +32,9 @@ export interface AuditRecordInput {
   variables: Readonly<Record<string, unknown>> | null | undefined;
   /** The decided fields (decision.fields); empty when the request was refused before any decision. */
   fields: readonly FieldDecision[];
-  /** National IDs of the citizens whose personal data the response held (citizenIdsInResponse). */
+  /** National IDs of the citizens whose personal data the response held (takeResponseSubjects). */
   citizenIds: readonly string[];
-  /** Objects in the response data (rowCount). */
+  /** Objects in the response data below its root (takeResponseSubjects). */
   rowCount: number;
   outcome: AuditOutcome;
   /** The code of the first error of the response, if any (FORBIDDEN, PURPOSE_REQUIRED, SUBGRAPH_UNAVAILABLE...). */

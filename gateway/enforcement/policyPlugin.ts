@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { PolicyMode } from '../../common/config';
 import { ErrorCode } from '../../common/errors';
 import type { AuditLog } from '../audit/auditLog';
-import { citizenIdsInResponse, rowCount, stripCitizenIdProbe, withCitizenIdProbe } from '../audit/citizenProbe';
+import { takeResponseSubjects, withCitizenIdProbe } from '../audit/citizenProbe';
 import type { AuditRecordInput } from '../audit/types';
 import { collectFields } from '../policy/collectFields';
 import { decide } from '../policy/decide';
@@ -159,11 +159,7 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
             if (errors.length > 0) result.errors = [...(result.errors ?? []), ...errors];
           }
           if (introspectionOnly || !options.audit) return;
-          let citizenIds: string[] = [];
-          if (result.data && probedDocument) {
-            citizenIds = citizenIdsInResponse(schema, probedDocument, operationName, result.data);
-            result.data = stripCitizenIdProbe(result.data);
-          }
+          const { citizenIds, rowCount } = result.data && probedDocument ? takeResponseSubjects(schema, probedDocument, operationName, result.data) : { citizenIds: [], rowCount: 0 };
           const decision = contextValue.decision;
           const record: AuditRecordInput = {
             at: arrivedAt,
@@ -175,7 +171,7 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
             variables: requestContext.request.variables,
             fields: decision?.fields ?? [],
             citizenIds,
-            rowCount: result.data ? rowCount(result.data) : 0,
+            rowCount,
             outcome: auditOutcome(decision, Boolean(result.data), result.errors ?? []),
             errorCode: result.errors?.[0]?.extensions?.code ? String(result.errors[0].extensions.code) : null,
             latencyMs: Date.now() - arrivedAt.getTime(),

@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
 import { connect } from '../../db/connection';
 import { AuditLog } from '../../gateway/audit/auditLog';
@@ -9,6 +7,7 @@ import { checkpointFile, checkpointSignatureValid, loadVerificationKey, publicKe
 import { AuditIntegrityError } from '../../gateway/audit/errors';
 import { GENESIS_HASH, canonicalJson, recordHash, sha256Hex } from '../../gateway/audit/hashChain';
 import { countStatements } from '../helpers/database';
+import { gatewayDatabaseToLose, startRelay } from '../helpers/relay';
 import type { AuditFixture } from './auditHelpers';
 import { appendRecords, auditInput, createAuditFixture, insertForged, storedRecord } from './auditHelpers';
 
@@ -23,34 +22,6 @@ async function rejection(promise: Promise<unknown>): Promise<{ code: unknown; me
     return { code: (error as { extensions?: { code?: unknown } }).extensions?.code, message: (error as Error).message, elapsedMs: Date.now() - started };
   }
   throw new Error('expected a rejection, but the promise resolved');
-}
-
-/** A TCP relay to MySQL that can stop passing anything on: a database that no longer answers. */
-async function startRelay(targetPort: number): Promise<{ port: number; silent: boolean; stop(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const relay = {
-    port: 0,
-    silent: false,
-    async stop() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-  const server = net.createServer((client) => {
-    const upstream = net.connect(targetPort, '127.0.0.1');
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-      socket.on('close', () => sockets.delete(socket));
-    }
-    client.on('data', (chunk) => relay.silent || upstream.write(chunk));
-    upstream.on('data', (chunk) => relay.silent || client.write(chunk));
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  relay.port = (server.address() as AddressInfo).port;
-  return relay;
 }
 
 describe('AuditLog', () => {
@@ -202,16 +173,17 @@ describe('AuditLog', () => {
   });
 
   it('rejects at once, with AUDIT_UNAVAILABLE, when the database cannot be reached', async () => {
-    const db = connect(fixture.databases.config, 'gateway');
-    const log = new AuditLog(db, fixture.config('gw-down'));
+    const database = await gatewayDatabaseToLose(fixture.databases.config);
+    const log = new AuditLog(database.db, fixture.config('gw-down'));
     await log.start();
     expect(await log.append(auditInput())).toEqual({ seq: 1 });
-    await db.destroy();
+    await database.loseIt();
     const refused = await rejection(log.append(auditInput()));
     expect(refused.code).toBe('AUDIT_UNAVAILABLE');
     expect(refused.elapsedMs).toBeLessThan(2500);
     await log.stop();
     expect((await rejection(log.append(auditInput()))).message).toMatch(/not running/);
+    await database.close();
   });
 
   it('refuses a statement that cannot be a record', async () => {

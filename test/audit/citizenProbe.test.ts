@@ -1,5 +1,5 @@
 import { buildSchema, execute, parse, print } from 'graphql';
-import { CITIZEN_ID_PROBE, citizenIdsInResponse, rowCount, stripCitizenIdProbe, withCitizenIdProbe } from '../../gateway/audit/citizenProbe';
+import { CITIZEN_ID_PROBE, takeResponseSubjects, withCitizenIdProbe } from '../../gateway/audit/citizenProbe';
 import { errorCodes, postGraphQL } from '../helpers/graphql';
 import type { SeededPlatform } from '../helpers/platform';
 import { asAgency, createFullAccessAgency, startSeededPlatform } from '../helpers/platform';
@@ -81,26 +81,30 @@ describe('citizen ID probe', () => {
       }
       fragment Named on Citizen { fullName }
     `);
-    expect(citizenIdsInResponse(SCHEMA, probed, 'Everyone', data)).toEqual([D, A, B, C].sort());
+    expect(takeResponseSubjects(SCHEMA, probed, 'Everyone', data).citizenIds).toEqual([D, A, B, C].sort());
   });
 
   it('without the probe, reads a selected national ID under its alias, and never a masked one', async () => {
     const document = parse(`{ a: citizen(id: "${A}") { id: nationalId } b: citizen(id: "${B}") { nationalId } c: citizen(id: "${C}") { fullName } }`);
     const data = { a: { id: A }, b: { nationalId: '038*******02' }, c: { fullName: 'Lê Văn Cường' } };
-    expect(citizenIdsInResponse(SCHEMA, document, null, data)).toEqual([A]);
+    expect(takeResponseSubjects(SCHEMA, document, null, data).citizenIds).toEqual([A]);
   });
 
-  it('strips the probe from the data the client is sent, without touching the data given', async () => {
-    const { data } = await run(`{ parcels { id owners { share owner { fullName } } } }`);
-    const stripped = stripCitizenIdProbe(data);
-    expect(stripped).toEqual({ parcels: [{ id: 'P1', owners: [{ share: 50, owner: { fullName: 'Lê Văn Cường' } }, { share: 50, owner: { fullName: 'Lê Văn An' } }] }] });
+  it('strips the probe from the data in place, so the client is sent only what it asked for', async () => {
+    const { probed, data } = await run(`{ parcels { id owners { share owner { fullName } } } }`);
     expect(JSON.stringify(data)).toContain(CITIZEN_ID_PROBE);
+    takeResponseSubjects(SCHEMA, probed, null, data);
+    expect(JSON.stringify(data)).not.toContain(CITIZEN_ID_PROBE);
+    expect(data).toEqual({ parcels: [{ id: 'P1', owners: [{ share: 50, owner: { fullName: 'Lê Văn Cường' } }, { share: 50, owner: { fullName: 'Lê Văn An' } }] }] });
   });
 
-  it('counts the objects the data holds below its root', () => {
-    expect(rowCount({ parcels: [{ id: 'P1', owners: [{ owner: { fullName: 'x' } }, { owner: { fullName: 'y' } }] }], school: null, count: 3 })).toBe(5);
-    expect(rowCount({ citizen: null })).toBe(0);
-    expect(rowCount(null)).toBe(0);
+  it('counts the objects the data holds below its root, once each however often they are selected', () => {
+    const document = parse(`{ parcels { id owners { owner { fullName } } } ...More school { name } }
+      fragment More on Query { parcels { owners { owner { nationalId } } } }`);
+    const data = { parcels: [{ id: 'P1', owners: [{ owner: { fullName: 'x', nationalId: A } }, { owner: { fullName: 'y', nationalId: B } }] }], school: null };
+    expect(takeResponseSubjects(SCHEMA, document, null, data)).toEqual({ citizenIds: [A, B], rowCount: 5 });
+    expect(takeResponseSubjects(SCHEMA, parse(`{ citizen(id: "${A}") { fullName } }`), null, { citizen: null })).toEqual({ citizenIds: [], rowCount: 0 });
+    expect(takeResponseSubjects(SCHEMA, document, null, null)).toEqual({ citizenIds: [], rowCount: 0 });
   });
 
   describe('through the federation gateway', () => {

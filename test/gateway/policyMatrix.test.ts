@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { bySector, loadConfig } from '../../common/config';
 import { applyMask } from '../../common/masks';
-import { connect } from '../../db/connection';
 import { startGatewayService } from '../../system/platform';
 import type { CitizenRow } from '../../db/rows';
 import { DEMO_COMMUNE_CODE } from '../../gateway/store/demo';
 import type { Purpose } from '../../gateway/policy/types';
 import { errorCodes, postGraphQL } from '../helpers/graphql';
+import { gatewayDatabaseToLose } from '../helpers/relay';
 import type { GraphQLResponse } from '../helpers/graphql';
 import type { SeededPlatform } from '../helpers/platform';
 import { asAgency, startSeededPlatform, testAuditConfig } from '../helpers/platform';
@@ -211,8 +211,8 @@ describe('access policy: each demo agency × each operation', () => {
 
   it('fails closed when the audit store is unreachable: personal data is withheld, open data keeps flowing', async () => {
     const auditDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-audit-'));
-    const db = connect(seeded.databases.config, 'gateway');
-    const service = await startGatewayService(db, bySector((sector) => seeded.platform.subgraphs[sector].url), {
+    const database = await gatewayDatabaseToLose(seeded.databases.config);
+    const service = await startGatewayService(database.db, bySector((sector) => seeded.platform.subgraphs[sector].url), {
       ...loadConfig({}),
       gatewayPort: 0,
       signingKey: seeded.signingKey,
@@ -220,7 +220,7 @@ describe('access policy: each demo agency × each operation', () => {
       audit: testAuditConfig(auditDirectory, 'gateway-unreachable'),
     });
     try {
-      await db.destroy();
+      await database.loseIt();
       const headers = asAgency(seeded.demoKeys.get('H56.01')!, 'INVESTIGATION');
       const personal = await postGraphQL(service.gateway.url, IDENTITY, { id: resident.national_id }, headers);
       expect(personal.status).toBe(503);
@@ -232,6 +232,7 @@ describe('access policy: each demo agency × each operation', () => {
       expect(open.data?.school).toEqual({ name: expect.any(String), level: expect.any(String) });
     } finally {
       await service.stop().catch(() => undefined);
+      await database.close();
       fs.rmSync(auditDirectory, { recursive: true, force: true });
     }
   });
