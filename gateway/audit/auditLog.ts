@@ -1,14 +1,14 @@
 import type { Knex } from 'knex';
 import type { AuditConfig } from '../../common/config';
 import { getLogger } from '../../common/logger';
-import type { AuditCitizenRow, AuditFieldRow, AuditRecordRow } from '../../db/gatewayRows';
+import type { AuditRecordRow } from '../../db/gatewayRows';
 import { AuditRepository } from './auditRepository';
 import type { CheckpointKey } from './checkpoints';
 import { appendCheckpoint, checkpointFile, checkpointSignatureValid, loadOrCreateSigningKey, readLastCheckpoint, signCheckpoint } from './checkpoints';
 import { AuditIntegrityError, AuditUnavailableError } from './errors';
 import { GENESIS_HASH, recordHash } from './hashChain';
 import type { UnchainedRecord } from './records';
-import { indexRowsOf, unchainedRecordOf } from './records';
+import { unchainedRecordOf } from './records';
 import type { AuditRecordInput, Checkpoint, CheckpointReason } from './types';
 
 export interface AuditLogOptions {
@@ -228,21 +228,15 @@ export class AuditLog {
         this.headKnown = true;
       }
       const records: AuditRecordRow[] = [];
-      const citizens: AuditCitizenRow[] = [];
-      const fields: AuditFieldRow[] = [];
       let { seq, hash } = this.head;
       for (const pending of batch) {
         seq += 1;
         const content = { ...pending.record, seq, previous_hash: hash };
         hash = recordHash(content);
-        const record = { ...content, hash };
-        const index = indexRowsOf(record);
-        records.push(record);
-        citizens.push(...index.citizens);
-        fields.push(...index.fields);
+        records.push({ ...content, hash });
       }
       let landed = false;
-      const write = this.repository.appendBatch(records, citizens, fields, this.writeTimeoutMs).finally(() => {
+      const write = this.repository.appendBatch(records, this.writeTimeoutMs).finally(() => {
         landed = true;
       });
       try {

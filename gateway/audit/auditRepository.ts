@@ -34,8 +34,25 @@ const RECORD_COLUMNS = [
   'previous_hash',
   'hash',
 ] as const satisfies ReadonlyArray<keyof AuditRecordRow>;
-const CITIZEN_COLUMNS = ['national_id', 'instance', 'seq', 'recorded_at'] as const satisfies ReadonlyArray<keyof AuditCitizenRow>;
-const FIELD_COLUMNS = ['instance', 'seq', 'coordinate', 'effect'] as const satisfies ReadonlyArray<keyof AuditFieldRow>;
+
+/*
+ * The index rows of the records of one instance between two seqs, read off the records' JSON columns: what
+ * indexRowsOf (records.ts) computes, and the verifier checks. Bound values: instance, first seq, last seq.
+ */
+const RECORDS_IN_RANGE = 'from audit_records r';
+const IN_RANGE = 'where r.instance = ? and r.seq between ? and ?';
+const MYSQL_INDEX_CITIZENS =
+  `insert into audit_citizens (national_id, instance, seq, recorded_at) select j.national_id, r.instance, r.seq, r.recorded_at ${RECORDS_IN_RANGE} ` +
+  `cross join json_table(r.citizen_ids_json, '$[*]' columns (national_id varchar(12) path '$')) j ${IN_RANGE}`;
+const MYSQL_INDEX_FIELDS =
+  `insert into audit_fields (instance, seq, coordinate, effect) select r.instance, r.seq, j.coordinate, j.effect ${RECORDS_IN_RANGE} ` +
+  `cross join json_table(r.fields_json, '$[*]' columns (coordinate varchar(200) path '$.coordinate', effect varchar(10) path '$.effect')) j ${IN_RANGE}`;
+const SQLITE_INDEX_CITIZENS =
+  `insert into audit_citizens (national_id, instance, seq, recorded_at) select j.value, r.instance, r.seq, r.recorded_at ${RECORDS_IN_RANGE} ` +
+  `cross join json_each(r.citizen_ids_json) j ${IN_RANGE}`;
+const SQLITE_INDEX_FIELDS =
+  `insert into audit_fields (instance, seq, coordinate, effect) select r.instance, r.seq, json_extract(j.value, '$.coordinate'), json_extract(j.value, '$.effect') ` +
+  `${RECORDS_IN_RANGE} cross join json_each(r.fields_json) j ${IN_RANGE}`;
 
 /** An INSERT with its bound values, in the order of its placeholders. */
 interface Statement {
@@ -219,17 +236,22 @@ export class AuditRepository {
   }
 
   /**
-   * Given the records of one batch and their index rows, writes them in one transaction: all of them are
-   * durable when it resolves, or none. On MySQL the whole transaction usually travels in one round trip (see
-   * MysqlBatchWriter); a write that hangs is cut after statementTimeoutMs.
+   * Given the records of one batch (one instance, consecutive seqs), writes them and their index rows in one
+   * transaction: all of them are durable when it resolves, or none. The index rows are derived from the records
+   * by the database itself, from their JSON columns, so the gateway sends each national ID once. On MySQL the
+   * whole transaction usually travels in one round trip (see MysqlBatchWriter); a write that hangs is cut after
+   * statementTimeoutMs.
    */
-  async appendBatch(records: readonly AuditRecordRow[], citizens: readonly AuditCitizenRow[], fields: readonly AuditFieldRow[], statementTimeoutMs: number): Promise<void> {
+  async appendBatch(records: readonly AuditRecordRow[], statementTimeoutMs: number): Promise<void> {
+    if (records.length === 0) return;
+    const mysql = isMysql(this.db);
+    const range = [records[0]!.instance, records[0]!.seq, records[records.length - 1]!.seq];
     const statements = [
       ...insertStatements('audit_records', RECORD_COLUMNS, records),
-      ...insertStatements('audit_citizens', CITIZEN_COLUMNS, citizens),
-      ...insertStatements('audit_fields', FIELD_COLUMNS, fields),
+      { sql: mysql ? MYSQL_INDEX_CITIZENS : SQLITE_INDEX_CITIZENS, values: range },
+      { sql: mysql ? MYSQL_INDEX_FIELDS : SQLITE_INDEX_FIELDS, values: range },
     ];
-    if (isMysql(this.db)) {
+    if (mysql) {
       this.writer ??= new MysqlBatchWriter(this.db);
       await this.writer.commit(statements, statementTimeoutMs);
       return;

@@ -1,14 +1,5 @@
-import { Kind, TypeInfo, getNamedType, getOperationAST, isAbstractType, isCompositeType, isObjectType, typeFromAST, visit, visitWithTypeInfo } from 'graphql';
-import type {
-  DocumentNode,
-  FieldNode,
-  FragmentDefinitionNode,
-  GraphQLCompositeType,
-  GraphQLSchema,
-  InlineFragmentNode,
-  SelectionNode,
-  SelectionSetNode,
-} from 'graphql';
+import { Kind, TypeInfo, isAbstractType, isObjectType, visit, visitWithTypeInfo } from 'graphql';
+import type { DocumentNode, FieldNode, GraphQLSchema, InlineFragmentNode, SelectionNode, SelectionSetNode } from 'graphql';
 import { badUserInput } from '../../common/errors';
 
 /** The alias under which the gateway reads each returned citizen's national ID for the audit trail. */
@@ -65,13 +56,6 @@ export function withCitizenIdProbe(schema: GraphQLSchema, document: DocumentNode
   );
 }
 
-/** Given a fragment's type condition and an object's runtime type name, tells whether the fragment applies. */
-function appliesTo(schema: GraphQLSchema, condition: GraphQLCompositeType, runtimeTypeName: string | undefined): boolean {
-  if (runtimeTypeName === undefined || condition.name === runtimeTypeName) return true;
-  const runtimeType = schema.getType(runtimeTypeName);
-  return isAbstractType(condition) && isObjectType(runtimeType) && schema.isSubType(condition, runtimeType);
-}
-
 /** What the audit trail reads off a response's data. */
 export interface ResponseSubjects {
   /** The national IDs of every Citizen object in the data, unique and sorted. */
@@ -81,62 +65,32 @@ export interface ResponseSubjects {
 }
 
 /**
- * Given the API schema, the document that was executed (with or without the probe), the operation's name and the
- * response data, returns the national IDs of every Citizen object in the data and the objects it holds, and
- * removes the probe's keys from the data in place, so that the client is sent only what it asked for: all in one
- * walk along the operation's selections with their types, through aliases, fragments and lists. An ID is read
- * from the probe, else from a selected nationalId; a masked value (not 12 digits) is not an ID.
+ * Given the data of a response to a document that withCitizenIdProbe rewrote, returns the national IDs of every
+ * Citizen object in it and the objects it holds below its root, and removes the probe's keys in place, so that
+ * the client is sent only what it asked for; in one walk. The probe's alias is reserved, and the gateway shapes
+ * the data after the document, so the key is found exactly on the Citizen objects, wherever the client's
+ * aliases, fragments, lists and unions put them. A value that is not 12 digits is not an ID.
  */
-export function takeResponseSubjects(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, data: unknown): ResponseSubjects {
-  const operation = getOperationAST(document, operationName);
-  const rootType = operation ? schema.getRootType(operation.operation) : undefined;
-  if (!operation || !rootType || data === null || typeof data !== 'object') return { citizenIds: [], rowCount: 0 };
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+export function takeResponseSubjects(data: unknown): ResponseSubjects {
   const found = new Set<string>();
-  const collect = (value: unknown) => {
-    if (typeof value === 'string' && NATIONAL_ID.test(value)) found.add(value);
-  };
-  // An object selected twice (the same field in two fragments) is walked twice but counted once.
-  const rows = new Set<object>();
-
-  const walkObject = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, object: Record<string, unknown>): void => {
-    const runtimeTypeName = typeof object.__typename === 'string' ? object.__typename : undefined;
-    const isCitizen = parentType.name === CITIZEN_TYPE || runtimeTypeName === CITIZEN_TYPE;
-    if (isCitizen && CITIZEN_ID_PROBE in object) {
-      collect(object[CITIZEN_ID_PROBE]);
+  let rowCount = 0;
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    rowCount += 1;
+    const object = value as Record<string, unknown>;
+    if (CITIZEN_ID_PROBE in object) {
+      const nationalId = object[CITIZEN_ID_PROBE];
+      if (typeof nationalId === 'string' && NATIONAL_ID.test(nationalId)) found.add(nationalId);
       delete object[CITIZEN_ID_PROBE];
     }
-    for (const selection of selectionSet.selections) {
-      if (selection.kind !== Kind.FIELD) {
-        const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
-        if (!fragment) continue;
-        const condition = fragment.typeCondition ? typeFromAST(schema, fragment.typeCondition) : parentType;
-        if (!condition || !isCompositeType(condition) || !appliesTo(schema, condition, runtimeTypeName)) continue;
-        walkObject(fragment.selectionSet, condition, object);
-        continue;
-      }
-      const fieldName = selection.name.value;
-      const value = object[selection.alias?.value ?? fieldName];
-      if (value === null || value === undefined) continue;
-      if (isCitizen && fieldName === NATIONAL_ID_FIELD) collect(value);
-      const fieldDefinition = 'getFields' in parentType ? parentType.getFields()[fieldName] : undefined;
-      const childType = fieldDefinition ? getNamedType(fieldDefinition.type) : undefined;
-      if (selection.selectionSet && childType && isCompositeType(childType)) walkValue(selection.selectionSet, childType, value);
-    }
+    for (const key in object) walk(object[key]);
   };
-
-  const walkValue = (selectionSet: SelectionSetNode, type: GraphQLCompositeType, value: unknown): void => {
-    if (Array.isArray(value)) {
-      for (const item of value) walkValue(selectionSet, type, item);
-    } else if (value !== null && typeof value === 'object') {
-      rows.add(value);
-      walkObject(selectionSet, type, value as Record<string, unknown>);
-    }
-  };
-
-  walkObject(operation.selectionSet, rootType, data as Record<string, unknown>);
-  return { citizenIds: [...found].sort(), rowCount: rows.size };
+  if (data === null || typeof data !== 'object') return { citizenIds: [], rowCount: 0 };
+  walk(data);
+  // The root object is the response, not a row.
+  return { citizenIds: [...found].sort(), rowCount: rowCount - 1 };
 }

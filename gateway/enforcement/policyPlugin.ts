@@ -82,7 +82,6 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
     async requestDidStart(): Promise<GraphQLRequestListener<GatewayContext>> {
       const arrivedAt = new Date();
       let introspectionOnly = false;
-      let probedDocument: DocumentNode | null = null;
       return {
         async didResolveOperation(requestContext) {
           const { document, operation, operationName, contextValue, schema } = requestContext;
@@ -132,7 +131,6 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
             const mutable = requestContext as { document: DocumentNode; queryHash: string };
             mutable.document = sent.document;
             mutable.queryHash = sent.hash;
-            if (options.audit) probedDocument = sent.document;
           }
           contextValue.access = accessForSubgraphs(decision, contextValue.principal, options.catalog);
         },
@@ -159,7 +157,7 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
             if (errors.length > 0) result.errors = [...(result.errors ?? []), ...errors];
           }
           if (introspectionOnly || !options.audit) return;
-          const { citizenIds, rowCount } = result.data && probedDocument ? takeResponseSubjects(schema, probedDocument, operationName, result.data) : { citizenIds: [], rowCount: 0 };
+          const { citizenIds, rowCount } = takeResponseSubjects(result.data);
           const decision = contextValue.decision;
           const record: AuditRecordInput = {
             at: arrivedAt,
