@@ -90,7 +90,7 @@ describe('citizen ID probe', () => {
     expect(data).toEqual({ a: { fullName: 'x' }, b: {}, c: { nationalId: C } });
   });
 
-  it('strips the probe from the data in place, so the client is sent only what it asked for', async () => {
+  it('empties the probe in the data in place, so the client is sent only what it asked for', async () => {
     const { data } = await run(`{ parcels { id owners { share owner { fullName } } } }`);
     expect(JSON.stringify(data)).toContain(CITIZEN_ID_PROBE);
     takeResponseSubjects(data);
