@@ -72,6 +72,7 @@ export class AuditLog {
   private checkpointTimer: NodeJS.Timeout | null = null;
   private checkpointing: Promise<unknown> = Promise.resolve();
   private lastCheckpoint: Checkpoint | null = null;
+  private committedBatches = 0;
 
   constructor(
     db: Knex,
@@ -83,6 +84,11 @@ export class AuditLog {
     this.now = options.now ?? (() => new Date());
     this.writeTimeoutMs = options.writeTimeoutMs ?? 2000;
     this.maxBatchSize = options.maxBatchSize ?? 256;
+  }
+
+  /** How many batches this log has committed: with group commit, fewer than the records under load. */
+  get batchesWritten(): number {
+    return this.committedBatches;
   }
 
   /** Returns the last record this log knows to be durable: its seq (0 for none) and hash. */
@@ -257,6 +263,7 @@ export class AuditLog {
         throw error;
       }
       this.head = { seq, hash };
+      this.committedBatches += 1;
       batch.forEach((pending, index) => {
         if (pending.settled) return;
         pending.settled = true;

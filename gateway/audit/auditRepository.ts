@@ -8,8 +8,12 @@ import { afterKey } from '../../db/keyset';
 /** Values per INSERT statement: far below the bound variables either engine accepts in one statement. */
 const VALUES_PER_INSERT = 8000;
 
-/** Values per round trip of a MySQL batch: a few hundred kilobytes of SQL, far below max_allowed_packet. */
-const VALUES_PER_ROUND_TRIP = 32000;
+/**
+ * The most SQL text, in characters, that one round trip of a MySQL batch carries (unless one record alone is
+ * longer): a quarter of MariaDB's default max_allowed_packet, since escaping may double a character and UTF-8
+ * spend up to four bytes on it.
+ */
+export const MYSQL_ROUND_TRIP_CHARACTERS = 4 * 1024 * 1024;
 
 const RECORD_COLUMNS = [
   'instance',
@@ -54,40 +58,61 @@ const SQLITE_INDEX_FIELDS =
   `insert into audit_fields (instance, seq, coordinate, effect) select r.instance, r.seq, json_extract(j.value, '$.coordinate'), json_extract(j.value, '$.effect') ` +
   `${RECORDS_IN_RANGE} cross join json_each(r.fields_json) j ${IN_RANGE}`;
 
-/** An INSERT with its bound values, in the order of its placeholders. */
+/** An INSERT with its bound values, in the order of its placeholders, and its length once they are in place. */
 interface Statement {
   sql: string;
   values: Array<string | number | null>;
+  characters: number;
+}
+
+/** Given a statement and its values, returns it with about the length it has once they are in place. */
+function statement(sql: string, values: Statement['values']): Statement {
+  let characters = sql.length;
+  for (const value of values) characters += typeof value === 'string' ? value.length + 2 : 20;
+  return { sql, values, characters };
 }
 
 /**
- * Given a table, its columns and rows, returns the multi-row INSERT statements that write the rows, each
- * within VALUES_PER_INSERT bound values; none for no rows. Table and columns are the module's own constants.
+ * Given a table, its columns, rows and the longest statement wanted, returns the multi-row INSERT statements that
+ * write the rows, each within VALUES_PER_INSERT bound values and, unless one row alone is longer, within that
+ * length; none for no rows. Table and columns are the module's own constants.
  */
-function insertStatements<Row extends object>(table: string, columns: ReadonlyArray<keyof Row & string>, rows: readonly Row[]): Statement[] {
+function insertStatements<Row extends object>(table: string, columns: ReadonlyArray<keyof Row & string>, rows: readonly Row[], maxCharacters: number): Statement[] {
   const statements: Statement[] = [];
   const rowsPerInsert = Math.floor(VALUES_PER_INSERT / columns.length);
+  const head = `insert into ${table} (${columns.join(', ')}) values `;
   const placeholders = `(${columns.map(() => '?').join(', ')})`;
-  for (let start = 0; start < rows.length; start += rowsPerInsert) {
-    const chunk = rows.slice(start, start + rowsPerInsert);
-    const values: Statement['values'] = [];
-    for (const row of chunk) for (const column of columns) values.push(row[column] as string | number | null);
-    statements.push({ sql: `insert into ${table} (${columns.join(', ')}) values ${chunk.map(() => placeholders).join(', ')}`, values });
+  let values: Statement['values'] = [];
+  let count = 0;
+  let characters = head.length;
+  const flush = () => {
+    if (count === 0) return;
+    statements.push(statement(`${head}${Array(count).fill(placeholders).join(', ')}`, values));
+    values = [];
+    count = 0;
+    characters = head.length;
+  };
+  for (const row of rows) {
+    const rowValues = columns.map((column) => row[column] as string | number | null);
+    const rowCharacters = statement(placeholders, rowValues).characters;
+    if (count === rowsPerInsert || (count > 0 && characters + rowCharacters > maxCharacters)) flush();
+    values.push(...rowValues);
+    count += 1;
+    characters += rowCharacters;
   }
+  flush();
   return statements;
 }
 
 /**
  * The MySQL connection that audit batches are written on: its own, with multiple statements per round trip, so
  * that a batch is one round trip (START TRANSACTION; its INSERTs; COMMIT) instead of one per statement, and a
- * lone request waits for one round trip and one log flush. A very large batch takes several round trips
- * within the same transaction. After any failure the connection is closed, which makes the server roll back
+ * lone request waits for one round trip and one log flush. A batch longer than roundTripCharacters takes
+ * several round trips within the same transaction. After any failure the connection is closed, which makes the server roll back
  * whatever the batch had written; the next batch opens a new one.
  */
 class MysqlBatchWriter {
   private connection: Promise<mysql.Connection> | null = null;
-
-  constructor(private readonly db: Knex) {}
 
   private open(): Promise<mysql.Connection> {
     if (!this.connection) {
@@ -110,16 +135,22 @@ class MysqlBatchWriter {
     return this.connection;
   }
 
+  constructor(
+    private readonly db: Knex,
+    private readonly roundTripCharacters: number,
+  ) {}
+
   async commit(statements: readonly Statement[], timeoutMs: number): Promise<void> {
     const trips: Statement[] = [];
-    let trip: Statement = { sql: 'start transaction', values: [] };
-    for (const statement of statements) {
-      if (trip.values.length > 0 && trip.values.length + statement.values.length > VALUES_PER_ROUND_TRIP) {
+    let trip = statement('start transaction', []);
+    for (const next of statements) {
+      if (trip.values.length > 0 && trip.characters + next.characters > this.roundTripCharacters) {
         trips.push(trip);
-        trip = { sql: '', values: [] };
+        trip = statement('', []);
       }
-      trip.sql += `${trip.sql ? ';\n' : ''}${statement.sql}`;
-      trip.values.push(...statement.values);
+      trip.sql += `${trip.sql ? ';\n' : ''}${next.sql}`;
+      trip.values.push(...next.values);
+      trip.characters += next.characters;
     }
     trip.sql += `${trip.sql ? ';\n' : ''}commit`;
     trips.push(trip);
@@ -222,7 +253,11 @@ function beforeKey<T extends {}>(query: Knex.QueryBuilder<T>, columns: string[],
 export class AuditRepository {
   private writer: MysqlBatchWriter | null = null;
 
-  constructor(private readonly db: Knex) {}
+  /** roundTripCharacters: see MYSQL_ROUND_TRIP_CHARACTERS, the default. */
+  constructor(
+    private readonly db: Knex,
+    private readonly roundTripCharacters = MYSQL_ROUND_TRIP_CHARACTERS,
+  ) {}
 
   /** Given an instance, returns the last record of its chain, or null for an empty chain. */
   async lastRecord(instance: string): Promise<AuditRecordRow | null> {
@@ -247,12 +282,12 @@ export class AuditRepository {
     const mysql = isMysql(this.db);
     const range = [records[0]!.instance, records[0]!.seq, records[records.length - 1]!.seq];
     const statements = [
-      ...insertStatements('audit_records', RECORD_COLUMNS, records),
-      { sql: mysql ? MYSQL_INDEX_CITIZENS : SQLITE_INDEX_CITIZENS, values: range },
-      { sql: mysql ? MYSQL_INDEX_FIELDS : SQLITE_INDEX_FIELDS, values: range },
+      ...insertStatements('audit_records', RECORD_COLUMNS, records, this.roundTripCharacters),
+      statement(mysql ? MYSQL_INDEX_CITIZENS : SQLITE_INDEX_CITIZENS, range),
+      statement(mysql ? MYSQL_INDEX_FIELDS : SQLITE_INDEX_FIELDS, range),
     ];
     if (mysql) {
-      this.writer ??= new MysqlBatchWriter(this.db);
+      this.writer ??= new MysqlBatchWriter(this.db, this.roundTripCharacters);
       await this.writer.commit(statements, statementTimeoutMs);
       return;
     }
