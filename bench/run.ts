@@ -178,17 +178,28 @@ async function probePageSizes(context: RunContext, target: TargetName, url: stri
   return probes;
 }
 
-/** Given the context and a target, measures every shape at every concurrency against it; returns what it saw. */
-async function benchTarget(context: RunContext, target: TargetName): Promise<{ outcome: TargetOutcome; measurements: Measurement[]; probes: PageSizeProbe[] }> {
+/** A target started for the run: its process, how it is driven, and how it has fared so far. */
+interface StartedTarget {
+  name: TargetName;
+  child: BenchChild;
+  setup: TargetSetup;
+  headerSets: HeaderSet[];
+  outcome: TargetOutcome;
+  probes: PageSizeProbe[];
+}
+
+/** Given a target, a status and why, returns the measurements of every shape and concurrency that it did not get. */
+function notMeasured(options: BenchOptions, target: TargetName, status: 'n/a' | 'failed', note: string): Measurement[] {
+  return options.shapes.flatMap((shape) => options.concurrencies.map((concurrency) => ({ target, shape, concurrency, status, note, repetitions: [], median: null })));
+}
+
+/**
+ * Given the context and a target, starts it (pinned to the gateway's CPUs) and probes its page sizes; returns it,
+ * or, when it cannot run, its outcome.
+ */
+async function startTarget(context: RunContext, target: TargetName): Promise<StartedTarget | { outcome: TargetOutcome }> {
   const { options, log } = context;
   const info = TARGETS[target];
-  const measurements: Measurement[] = [];
-  const notMeasured = (status: 'n/a' | 'failed', note: string) => {
-    for (const shape of options.shapes) {
-      for (const concurrency of options.concurrencies) measurements.push({ target, shape, concurrency, status, note, repetitions: [], median: null });
-    }
-  };
-
   // The direct floor's client does the gateway's work, so it runs where a gateway would: on the gateway's CPUs.
   const started = Date.now();
   const child =
@@ -217,57 +228,83 @@ async function benchTarget(context: RunContext, target: TargetName): Promise<{ o
     const unavailable = error instanceof ChildUnavailable;
     const note = (error as Error).message;
     log(`  ${info.label}: ${unavailable ? note : `FAILED to start: ${note}`}`);
-    notMeasured(unavailable ? 'n/a' : 'failed', note);
-    return { outcome: { status: unavailable ? 'n/a' : 'failed', note }, measurements, probes: [] };
+    return { outcome: { status: unavailable ? 'n/a' : 'failed', note } };
   }
-
-  let outcome: TargetOutcome = { status: 'ok', note: null };
   let probes: PageSizeProbe[] = [];
-  try {
-    if (gatewayUrl) {
-      try {
-        probes = await probePageSizes(context, target, gatewayUrl, headerSets[0] ?? {});
-      } catch (error) {
-        log(`  page-size probe on ${info.label} failed: ${(error as Error).message}`);
-      }
+  if (gatewayUrl) {
+    try {
+      probes = await probePageSizes(context, target, gatewayUrl, headerSets[0] ?? {});
+    } catch (error) {
+      log(`  page-size probe on ${info.label} failed: ${(error as Error).message}`);
     }
-    for (const shape of options.shapes) {
-      for (const concurrency of options.concurrencies) {
-        if (SHAPES[shape].needsPolicy && !info.hasPolicy) {
-          measurements.push({ target, shape, concurrency, status: 'n/a', note: `${shape} needs a target with policy`, repetitions: [], median: null });
-          continue;
+  }
+  return { name: target, child, setup, headerSets, outcome: { status: 'ok', note: null }, probes };
+}
+
+/** One shape at one concurrency against one target: the job and the repetitions measured so far. */
+interface Cell {
+  target: StartedTarget;
+  job: Omit<LoadJob, 'target' | 'durationSeconds'>;
+  repetitions: RepetitionResult[];
+}
+
+/**
+ * Given the context and the started targets, measures every shape at every concurrency against each of them.
+ * The targets take turns: each repetition measures every target once, in an order that rotates from one
+ * repetition to the next, so that a machine that slows down or speeds up during the run weighs on every target
+ * alike instead of on the one measured at that moment. Returns the measurements.
+ */
+async function measureInTurns(context: RunContext, running: readonly StartedTarget[]): Promise<Measurement[]> {
+  const { options, log } = context;
+  const measurements: Measurement[] = [];
+  for (const shape of options.shapes) {
+    for (const concurrency of options.concurrencies) {
+      const cells: Cell[] = [];
+      for (const target of running) {
+        const info = TARGETS[target.name];
+        const skip = (status: 'n/a' | 'failed', note: string | null) => measurements.push({ target: target.name, shape, concurrency, status, note, repetitions: [], median: null });
+        if (target.outcome.status !== 'ok') skip('failed', target.outcome.note);
+        else if (SHAPES[shape].needsPolicy && !info.hasPolicy) skip('n/a', `${shape} needs a target with policy`);
+        else if (SHAPES[shape].needsPolicy && target.headerSets.length === 0) skip('n/a', 'no agencies to call as (--agencies, or the target brings its own)');
+        else {
+          // A target with policy answers only callers with a credential: every shape calls as the first agency, Q6 as all.
+          const headerSets = SHAPES[shape].needsPolicy ? target.headerSets : info.hasPolicy ? target.headerSets.slice(0, 1) : [];
+          cells.push({ target, job: { shape, concurrency, headerSets, randomSeed: options.randomSeed }, repetitions: [] });
         }
-        if (SHAPES[shape].needsPolicy && headerSets.length === 0) {
-          measurements.push({ target, shape, concurrency, status: 'n/a', note: 'no agencies to call as (--agencies, or the target brings its own)', repetitions: [], median: null });
-          continue;
+      }
+      if (options.warmupSeconds > 0) {
+        for (const cell of cells) await cell.target.setup.load.call<LoadResult>('run', { ...cell.job, durationSeconds: options.warmupSeconds, target: cell.target.setup.target });
+      }
+      for (let repetition = 0; repetition < options.repetitions; repetition += 1) {
+        const first = cells.length > 0 ? repetition % cells.length : 0;
+        for (const cell of [...cells.slice(first), ...cells.slice(0, first)]) {
+          if (cell.target.child.exit) continue;
+          cell.repetitions.push(await measureOnce(context, cell.target.setup, { ...cell.job, durationSeconds: options.durationSeconds }));
         }
-        // A target with policy answers only callers with a credential: every shape calls as the first agency, Q6 as all.
-        const shapeHeaders = SHAPES[shape].needsPolicy ? headerSets : info.hasPolicy ? headerSets.slice(0, 1) : [];
-        const job = { shape, concurrency, headerSets: shapeHeaders, randomSeed: options.randomSeed };
-        if (options.warmupSeconds > 0) await setup.load.call<LoadResult>('run', { ...job, durationSeconds: options.warmupSeconds, target: setup.target });
-        const repetitions: RepetitionResult[] = [];
-        for (let repetition = 0; repetition < options.repetitions; repetition += 1) {
-          repetitions.push(await measureOnce(context, setup, { ...job, durationSeconds: options.durationSeconds }));
-        }
-        const exited = child.exit;
-        const result = medianOf(repetitions);
+      }
+      for (const { target, repetitions } of cells) {
+        const info = TARGETS[target.name];
+        const exited = target.child.exit;
+        const result = repetitions.length > 0 ? medianOf(repetitions) : null;
         const firstError = repetitions.find((r) => r.firstError)?.firstError ?? null;
         let note = firstError;
-        if (exited) note = `the ${target === 'direct' ? 'direct client' : 'gateway'} exited during the run (code ${exited.code}, signal ${exited.signal})`;
+        if (exited) note = `the ${target.name === 'direct' ? 'direct client' : 'gateway'} exited during the run (code ${exited.code}, signal ${exited.signal})`;
         else if (repetitions.every((r) => r.requests === 0 || r.non2xx + r.graphqlErrors + r.failed >= r.requests)) note = `every request errored: ${firstError ?? 'no answer'}`;
-        measurements.push({ target, shape, concurrency, status: exited ? 'failed' : 'ok', note, repetitions, median: result });
+        measurements.push({ target: target.name, shape, concurrency, status: exited ? 'failed' : 'ok', note, repetitions, median: result });
+        if (exited) target.outcome = { status: 'failed', note };
         log(
-          `  ${info.label.padEnd(30)} ${shape} c=${String(concurrency).padEnd(3)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  errors ${result.non2xx + result.graphqlErrors + result.failed}${note ? `  (${note.slice(0, 120)})` : ''}`,
+          result
+            ? `  ${info.label.padEnd(30)} ${shape} c=${String(concurrency).padEnd(3)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  errors ${result.non2xx + result.graphqlErrors + result.failed}${note ? `  (${note.slice(0, 120)})` : ''}`
+            : `  ${info.label.padEnd(30)} ${shape} c=${String(concurrency).padEnd(3)} not measured: ${note ?? 'no repetition ran'}`,
         );
-        if (exited) throw new Error(note!);
+      }
+      for (const sector of SECTORS) {
+        const exit = context.subgraphs[sector].exit;
+        if (exit) throw new Error(`the ${sector} subgraph exited (code ${exit.code}, signal ${exit.signal}); see ${context.logDirectory}`);
       }
     }
-  } catch (error) {
-    outcome = { status: 'failed', note: (error as Error).message };
-  } finally {
-    await child.stop();
   }
-  return { outcome, measurements, probes };
+  return measurements;
 }
 
 /** Given a file of header sets (a JSON array of objects of strings), returns them, or throws saying what is wrong. */
@@ -323,17 +360,33 @@ export async function runBench(options: BenchOptions, environment: BenchEnvironm
     const targets: Partial<Record<TargetName, TargetOutcome>> = {};
     const measurements: Measurement[] = [];
     const pageSizeProbes: PageSizeProbe[] = [];
-    for (const target of options.targets) {
-      log(`Target ${TARGETS[target].label}…`);
-      const result = await benchTarget(context, target);
-      targets[target] = result.outcome;
-      measurements.push(...result.measurements);
-      pageSizeProbes.push(...result.probes);
-      for (const sector of SECTORS) {
-        const exit = subgraphs[sector].exit;
-        if (exit) throw new Error(`the ${sector} subgraph exited (code ${exit.code}, signal ${exit.signal}); see ${logDirectory}`);
+    // Every target is started before any is measured: they take turns (measureInTurns), each idle while another runs.
+    const running: StartedTarget[] = [];
+    try {
+      for (const target of options.targets) {
+        log(`Target ${TARGETS[target].label}…`);
+        const result = await startTarget(context, target);
+        if ('child' in result) running.push(result);
+        else {
+          targets[target] = result.outcome;
+          measurements.push(...notMeasured(options, target, result.outcome.status === 'n/a' ? 'n/a' : 'failed', result.outcome.note ?? 'not started'));
+        }
       }
+      log(`Measuring ${running.length} targets in turns…`);
+      measurements.push(...(await measureInTurns(context, running)));
+    } finally {
+      await Promise.all(running.map((target) => target.child.stop()));
     }
+    for (const target of running) {
+      targets[target.name] = target.outcome;
+      pageSizeProbes.push(...target.probes);
+    }
+    // Listed by target, shape and concurrency, as the options name them, whatever order they were measured in.
+    const rank = (m: Measurement) => [options.targets.indexOf(m.target), options.shapes.indexOf(m.shape), options.concurrencies.indexOf(m.concurrency)];
+    measurements.sort((a, b) => {
+      const [x, y] = [rank(a), rank(b)];
+      return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+    });
     const databaseProcesses = DATABASE_PROGRAMS.flatMap(pidsOf);
     return {
       startedAt,
