@@ -65,6 +65,29 @@ function goalTable(verdicts: readonly GoalVerdict[]): string[] {
 }
 
 /**
+ * Given a run, returns the section on the audit's write floor: what a lone request's record costs before its
+ * answer may leave, against the p50 at c=1 of our gateway without the audit on Q1 and Q4; none when not measured.
+ */
+function auditFloorSection(run: BenchRun): string[] {
+  const floor = run.auditFloor;
+  if (!floor) return [];
+  const p50 = (shape: 'Q1' | 'Q4') => run.measurements.find((m) => m.target === 'ours-policy' && m.shape === shape && m.concurrency === 1)?.median?.p50 ?? null;
+  const share = (ms: number, shape: 'Q1' | 'Q4') => {
+    const base = p50(shape);
+    return base === null ? '' : ` (${fixed((100 * ms) / base, 0)}% of ${shape}'s p50 at c=1 with the policy on and the audit off, ${fixed(base, 2)} ms)`;
+  };
+  return [
+    "## The audit's write floor",
+    '',
+    `Measured on the gateway database with no load, median of ${floor.samples} one after another (bench/auditFloor.ts): ` +
+      `a bare round trip takes ${fixed(floor.roundTripMs, 2)} ms; a durable append of one record takes ${fixed(floor.appendOneCitizenMs, 2)} ms naming one citizen${share(floor.appendOneCitizenMs, 'Q1')}, ` +
+      `and ${fixed(floor.appendManyCitizensMs, 2)} ms naming ${floor.manyCitizens}${share(floor.appendManyCitizensMs, 'Q4')}. ` +
+      'A response with personal data waits for its record to be durable, so at c=1 the audit adds at least this much to it, whatever the gateway does around it.',
+    '',
+  ];
+}
+
+/**
  * Given a run, the verdicts on the issue's targets, the command that ran it and the chart's path relative to
  * the report, returns the report in markdown.
  */
@@ -89,6 +112,7 @@ export function renderReport(run: BenchRun, verdicts: readonly GoalVerdict[], co
     '',
     `![throughput and latency per shape and target](${chartPath})`,
     '',
+    ...auditFloorSection(run),
     '## Results',
     '',
     'CPU columns are cores used on average over the measured window (1.00 = one CPU busy all the time), read from /proc. ' +

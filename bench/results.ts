@@ -70,6 +70,17 @@ export interface Placement {
   database: string;
 }
 
+/** What a lone request's audit record costs before its answer may leave, measured with no load (bench/auditFloor.ts). */
+export interface AuditFloor {
+  samples: number;
+  /** Median of a bare `select 1` on the gateway database. */
+  roundTripMs: number;
+  /** Median of one durable append naming one citizen, and naming manyCitizens. */
+  appendOneCitizenMs: number;
+  appendManyCitizensMs: number;
+  manyCitizens: number;
+}
+
 export interface BenchRun {
   startedAt: string;
   finishedAt: string;
@@ -81,6 +92,8 @@ export interface BenchRun {
   targets: Partial<Record<TargetName, TargetOutcome>>;
   measurements: Measurement[];
   pageSizeProbes: PageSizeProbe[];
+  /** Measured when our gateway with the audit trail was a target; null otherwise. */
+  auditFloor: AuditFloor | null;
   /** Where the run's files were written, relative to the repository. */
   directory: string;
 }

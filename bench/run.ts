@@ -6,6 +6,7 @@ import type { Sector } from '../common/config';
 import { SECTORS, bySector } from '../common/config';
 import { isMysql } from '../db/connection';
 import { Random } from '../db/seed/random';
+import { measureAuditFloor } from './auditFloor';
 import { ensureSeeded } from './database';
 import type { BenchEnvironment } from './database';
 import type { GraphQLBody } from './directClient';
@@ -16,7 +17,7 @@ import type { LoadJob, LoadResult } from './load';
 import { machineFacts } from './machine';
 import type { BenchOptions } from './options';
 import { BenchChild, ChildUnavailable, hasTaskset, parseCpuList, pidsOf, pinSelf, watchCpus, watchUsage } from './processes';
-import type { BenchRun, Measurement, MedianResult, PageSizeProbe, RepetitionResult, TargetOutcome } from './results';
+import type { AuditFloor, BenchRun, Measurement, MedianResult, PageSizeProbe, RepetitionResult, TargetOutcome } from './results';
 import type { Fixtures, ShapeName } from './shapes';
 import { Q2_PAGE_SIZE, Q4_PAGE_SIZE, SHAPES } from './shapes';
 import { median } from './statistics';
@@ -381,6 +382,12 @@ export async function runBench(options: BenchOptions, environment: BenchEnvironm
       targets[target.name] = target.outcome;
       pageSizeProbes.push(...target.probes);
     }
+    let auditFloor: AuditFloor | null = null;
+    if (options.targets.includes('ours-full') && targets['ours-full']?.status === 'ok') {
+      log('Audit write floor (no load)…');
+      auditFloor = await measureAuditFloor(environment.config.database);
+      log(`  round trip ${auditFloor.roundTripMs.toFixed(2)} ms; append of 1 citizen ${auditFloor.appendOneCitizenMs.toFixed(2)} ms, of ${auditFloor.manyCitizens} ${auditFloor.appendManyCitizensMs.toFixed(2)} ms`);
+    }
     // Listed by target, shape and concurrency, as the options name them, whatever order they were measured in.
     const rank = (m: Measurement) => [options.targets.indexOf(m.target), options.shapes.indexOf(m.shape), options.concurrencies.indexOf(m.concurrency)];
     measurements.sort((a, b) => {
@@ -406,6 +413,7 @@ export async function runBench(options: BenchOptions, environment: BenchEnvironm
       targets,
       measurements,
       pageSizeProbes,
+      auditFloor,
       directory,
     };
   } finally {

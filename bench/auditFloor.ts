@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { DatabaseConfig } from '../common/config';
+import { connect } from '../db/connection';
+import { migrateLatest } from '../db/migrate';
+import { AuditLog } from '../gateway/audit/auditLog';
+import type { AuditRecordInput } from '../gateway/audit/types';
+import type { FieldDecision } from '../gateway/policy/types';
+import type { AuditFloor } from './results';
+import { median } from './statistics';
+
+/** Appends timed per record size by default, after as many unmeasured ones. */
+const SAMPLES = 200;
+
+/** The chain the measurement writes; its records are removed afterwards, since it is no gateway's. */
+const FLOOR_INSTANCE = 'bench-audit-floor';
+
+/** Citizens named by the larger record: Q4's five pages of 100 residents. */
+export const FLOOR_MANY_CITIZENS = 500;
+
+function allowed(coordinate: string): FieldDecision {
+  return { coordinate, effect: 'ALLOW', rule: 'GRANT', grantId: 'bench', reason: 'granted', mask: null, neededGrant: null };
+}
+
+/** Given how many citizens it names, returns a record like those of a Q1 (one) or Q4 (500) request. */
+function floorRecord(citizens: number): AuditRecordInput {
+  return {
+    at: new Date(),
+    principal: { kind: 'AGENCY', agency: { code: 'H56.20', name: 'Văn phòng Đăng ký đất đai', sector: 'land', unitCodes: [], steward: false }, credentialId: 'bench', userId: 'bench' },
+    purpose: 'LAND_REGISTRATION',
+    dossierId: 'HS-BENCH',
+    operationName: 'CitizenById',
+    query: 'query CitizenById($nationalId: ID!) { citizen(nationalId: $nationalId) { nationalId fullName dateOfBirth sex } }',
+    variables: { nationalId: '038085000001' },
+    fields: ['Query.citizen', 'Citizen.nationalId', 'Citizen.fullName', 'Citizen.dateOfBirth', 'Citizen.sex'].map(allowed),
+    citizenIds: Array.from({ length: citizens }, (_, index) => `038085${String(index + 1).padStart(6, '0')}`),
+    rowCount: citizens,
+    outcome: 'ALLOWED',
+    errorCode: null,
+    latencyMs: 1,
+    policyVersion: 1,
+  };
+}
+
+/** Given an action and a count, runs it that often unmeasured, then as often one after another; returns the median in ms. */
+async function medianMs(action: () => Promise<unknown>, samples: number): Promise<number> {
+  for (let sample = 0; sample < samples; sample += 1) await action();
+  const times: number[] = [];
+  for (let sample = 0; sample < samples; sample += 1) {
+    const started = process.hrtime.bigint();
+    await action();
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return median(times);
+}
+
+/**
+ * Given the bench's database configuration, measures on its gateway database, with no load running, what a lone
+ * request's record costs before its answer may leave: a bare round trip, and one durable append (group commit of
+ * one record, as at c=1) naming one citizen and FLOOR_MANY_CITIZENS. This is the least the audit can add to a
+ * request's latency at c=1, whatever the gateway does around it.
+ */
+export async function measureAuditFloor(database: DatabaseConfig, samples = SAMPLES): Promise<AuditFloor> {
+  const db = connect(database, 'gateway');
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-bench-audit-'));
+  const log = new AuditLog(db, {
+    instance: FLOOR_INSTANCE,
+    checkpointDirectory: directory,
+    signingKeyFile: path.join(directory, 'gateway-ed25519.pem'),
+    checkpointIntervalMs: 3_600_000,
+    batchDelayMs: 0,
+    deferredAgencies: [],
+    deferralDays: 0,
+  });
+  const removeChain = async () => {
+    for (const table of ['audit_citizens', 'audit_fields', 'audit_records']) await db(table).where('instance', FLOOR_INSTANCE).delete();
+  };
+  try {
+    await migrateLatest(db, 'gateway');
+    await removeChain();
+    await log.start();
+    const roundTripMs = await medianMs(() => db.raw('select 1'), samples);
+    const one = floorRecord(1);
+    const many = floorRecord(FLOOR_MANY_CITIZENS);
+    const appendOneCitizenMs = await medianMs(() => log.append(one), samples);
+    const appendManyCitizensMs = await medianMs(() => log.append(many), samples);
+    return { samples, roundTripMs, appendOneCitizenMs, appendManyCitizensMs, manyCitizens: FLOOR_MANY_CITIZENS };
+  } finally {
+    await log.stop();
+    await removeChain();
+    await db.destroy();
+    fs.rmSync(directory, { recursive: true, force: true });
+  }
+}
