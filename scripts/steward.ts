@@ -402,7 +402,14 @@ async function main(): Promise<number> {
   try {
     await migrateLatest(db, 'gateway');
     const stewardship = new Stewardship({ repository: new PolicyRepository(db) });
-    const audit = new AuditTrail({ repository: new AuditRepository(db), deferredAgencies: config.audit.deferredAgencies, deferralDays: config.audit.deferralDays });
+    const auditRepository = new AuditRepository(db);
+    const audit = new AuditTrail({
+      repository: auditRepository,
+      deferredAgencies: config.audit.deferredAgencies,
+      deferralDays: config.audit.deferralDays,
+      // A gateway indexes its records right after writing them; what one that stopped abruptly left unindexed is indexed here.
+      indexed: () => auditRepository.indexEveryInstance(),
+    });
     let output: Output;
     try {
       output = await parsed.spec.run({ stewardship, audit }, parsed.flags);

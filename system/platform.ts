@@ -93,6 +93,7 @@ export async function startGatewayService(
       repository: new AuditRepository(gatewayDb),
       deferredAgencies: options.audit.deferredAgencies,
       deferralDays: options.audit.deferralDays,
+      indexed: () => auditLog.indexed(),
     });
     const gateway = await startGateway({
       host: options.host,

@@ -73,6 +73,10 @@ export class AuditLog {
   private checkpointing: Promise<unknown> = Promise.resolve();
   private lastCheckpoint: Checkpoint | null = null;
   private committedBatches = 0;
+  /** Up to which seq this instance's records are indexed, as far as this log knows. */
+  private indexedSeq = 0;
+  /** The indexing under way, if any: it goes on until the index reaches the chain's head. */
+  private indexing: Promise<void> | null = null;
 
   constructor(
     db: Knex,
@@ -112,6 +116,9 @@ export class AuditLog {
     this.head = last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
     this.headKnown = true;
     await this.checkAgainstLastCheckpoint();
+    // Records written before a crash may not be indexed yet: they are now, while requests flow.
+    this.indexedSeq = await within(this.repository.indexHead(this.instance), this.writeTimeoutMs * 2, 'The audit store cannot be read: the index head is unknown');
+    this.scheduleIndexing();
     this.state = 'running';
     // Sealing the head found at start tells a verifier that nothing was added while the gateway was stopped.
     await this.checkpoint('START');
@@ -150,6 +157,35 @@ export class AuditLog {
       throw this.integrityError(`${sealed} when the gateway stopped, yet records up to seq ${this.head.seq} follow it: they were added while it was stopped`);
     }
     this.lastCheckpoint = checkpoint;
+  }
+
+  /** Starts indexing the records above the index head, unless indexing is under way (it then goes on to the head). */
+  private scheduleIndexing(): void {
+    if (this.indexing || this.indexedSeq >= this.head.seq) return;
+    const run = (async () => {
+      while (this.indexedSeq < this.head.seq) {
+        const indexing = this.repository.indexRecords(this.instance, this.head.seq, this.writeTimeoutMs);
+        this.indexedSeq = await within(indexing, this.writeTimeoutMs * 2, 'The audit store did not confirm the index in time');
+      }
+    })();
+    this.indexing = run.finally(() => {
+      this.indexing = null;
+    });
+    // The next batch or reader tries again; meanwhile a reader waiting on indexed() gets the error.
+    this.indexing.catch((error: unknown) => this.logger.error({ err: error, instance: this.instance, indexedSeq: this.indexedSeq }, 'audit index not written'));
+  }
+
+  /**
+   * Resolves once every record that was durable when it was called can be found by citizen and by field (their
+   * index rows are written right after each batch, in a transaction of their own); rejects when the index
+   * cannot be written now.
+   */
+  async indexed(): Promise<void> {
+    const target = this.head.seq;
+    while (this.indexedSeq < target) {
+      this.scheduleIndexing();
+      await this.indexing;
+    }
   }
 
   /**
@@ -264,6 +300,7 @@ export class AuditLog {
       }
       this.head = { seq, hash };
       this.committedBatches += 1;
+      this.scheduleIndexing();
       batch.forEach((pending, index) => {
         if (pending.settled) return;
         pending.settled = true;
@@ -310,6 +347,8 @@ export class AuditLog {
     this.checkpointTimer = null;
     if (this.queue.length > 0) this.startWriting();
     while (this.writing) await this.writing;
+    // What is not indexed now is indexed at the next start.
+    await this.indexed().catch(() => undefined);
     await this.checkpoint(this.abandonedWrites === 0 && this.headKnown ? 'STOP' : 'INTERVAL');
     await this.repository.close();
     this.state = 'stopped';

@@ -5,6 +5,9 @@ import { isMysql } from '../../db/connection';
 import type { AuditCitizenRow, AuditFieldRow, AuditRecordRow } from '../../db/gatewayRows';
 import { afterKey } from '../../db/keyset';
 
+/** How long one statement that indexes records may take before its connection is closed, unless told otherwise. */
+const INDEX_TIMEOUT_MS = 5000;
+
 /** Values per INSERT statement: far below the bound variables either engine accepts in one statement. */
 const VALUES_PER_INSERT = 8000;
 
@@ -105,9 +108,10 @@ function insertStatements<Row extends object>(table: string, columns: ReadonlyAr
 }
 
 /**
- * The MySQL connection that audit batches are written on: its own, with multiple statements per round trip, so
- * that a batch is one round trip (START TRANSACTION; its INSERTs; COMMIT) instead of one per statement, and a
- * lone request waits for one round trip and one log flush. A batch longer than roundTripCharacters takes
+ * The MySQL connection that audit batches are written on: its own, so that a batch never waits for a pooled
+ * connection, with multiple statements per round trip. A batch is one INSERT as a rule, sent alone (autocommit):
+ * a lone request waits for one round trip and one log flush. A batch of several statements travels as
+ * START TRANSACTION; its INSERTs; COMMIT. A batch longer than roundTripCharacters takes
  * several round trips within the same transaction. After any failure the connection is closed, which makes the server roll back
  * whatever the batch had written; the next batch opens a new one.
  */
@@ -154,6 +158,8 @@ class MysqlBatchWriter {
     }
     trip.sql += `${trip.sql ? ';\n' : ''}commit`;
     trips.push(trip);
+    // A lone statement is a transaction of its own (autocommit): the round trip carries no BEGIN and COMMIT.
+    if (statements.length === 1) trips.splice(0, trips.length, statements[0]!);
     const opening = this.open();
     const connection = await opening;
     try {
@@ -271,22 +277,14 @@ export class AuditRepository {
   }
 
   /**
-   * Given the records of one batch (one instance, consecutive seqs), writes them and their index rows in one
-   * transaction: all of them are durable when it resolves, or none. The index rows are derived from the records
-   * by the database itself, from their JSON columns, so the gateway sends each national ID once. On MySQL the
-   * whole transaction usually travels in one round trip (see MysqlBatchWriter); a write that hangs is cut after
-   * statementTimeoutMs.
+   * Given the records of one batch (one instance, consecutive seqs), writes them: all of them are durable when
+   * it resolves, or none. Their index rows follow (indexRecords). On MySQL the batch is one statement in one
+   * round trip as a rule (see MysqlBatchWriter); a write that hangs is cut after statementTimeoutMs.
    */
   async appendBatch(records: readonly AuditRecordRow[], statementTimeoutMs: number): Promise<void> {
     if (records.length === 0) return;
-    const mysql = isMysql(this.db);
-    const range = [records[0]!.instance, records[0]!.seq, records[records.length - 1]!.seq];
-    const statements = [
-      ...insertStatements('audit_records', RECORD_COLUMNS, records, this.roundTripCharacters),
-      statement(mysql ? MYSQL_INDEX_CITIZENS : SQLITE_INDEX_CITIZENS, range),
-      statement(mysql ? MYSQL_INDEX_FIELDS : SQLITE_INDEX_FIELDS, range),
-    ];
-    if (mysql) {
+    const statements = insertStatements('audit_records', RECORD_COLUMNS, records, this.roundTripCharacters);
+    if (isMysql(this.db)) {
       this.writer ??= new MysqlBatchWriter(this.db, this.roundTripCharacters);
       await this.writer.commit(statements, statementTimeoutMs);
       return;
@@ -296,6 +294,53 @@ export class AuditRepository {
     await this.db.transaction(async (transaction) => {
       for (const statement of statements) await transaction.raw(statement.sql, statement.values);
     });
+  }
+
+  /**
+   * Given an instance, returns the seq up to which its records are indexed (0 for none); every record's, in a
+   * database that predates index heads, where a record and its index rows were written together.
+   */
+  async indexHead(instance: string): Promise<number> {
+    if (!(await this.db.schema.hasTable('audit_index_heads'))) return Number.POSITIVE_INFINITY;
+    const row = await this.db('audit_index_heads').where('instance', instance).first('indexed_seq');
+    return row ? Number(row.indexed_seq) : 0;
+  }
+
+  /**
+   * Given an instance and the seq of its last record, writes the citizen and field index rows of every record
+   * above the instance's index head, derived by the database from the records' JSON columns, and moves the head
+   * to that seq, in one transaction. Two writers cannot both index a record: the head is locked (MySQL) or the
+   * database is (SQLite), and a record indexed twice breaks the index tables' primary keys, which rolls the
+   * later writer back. Returns the head afterwards.
+   */
+  async indexRecords(instance: string, toSeq: number, statementTimeoutMs = INDEX_TIMEOUT_MS): Promise<number> {
+    const mysql = isMysql(this.db);
+    // mysql2 closes a connection whose statement outlives the timeout, so a dead link cannot hold the index.
+    const bounded = <T extends Knex.ChainableInterface>(query: T): T => (mysql ? query.options({ timeout: statementTimeoutMs }) : query);
+    return this.db.transaction(
+      async (transaction) => {
+        const current = transaction('audit_index_heads').where('instance', instance).first('indexed_seq');
+        const row = await bounded(mysql ? current.forUpdate() : current);
+        const head = row ? Number(row.indexed_seq) : 0;
+        if (head >= toSeq) return head;
+        const range = [instance, head + 1, toSeq];
+        await bounded(transaction.raw(mysql ? MYSQL_INDEX_CITIZENS : SQLITE_INDEX_CITIZENS, range));
+        await bounded(transaction.raw(mysql ? MYSQL_INDEX_FIELDS : SQLITE_INDEX_FIELDS, range));
+        await bounded(transaction('audit_index_heads').insert({ instance, indexed_seq: toSeq }).onConflict('instance').merge());
+        return toSeq;
+      },
+      // On MySQL, READ COMMITTED reads the records without locking them: under the default REPEATABLE READ, the
+      // scan would lock the gap after the last record and hold up the batch being written meanwhile.
+      mysql ? { isolationLevel: 'read committed' } : undefined,
+    );
+  }
+
+  /** Indexes the records of every instance that are not indexed yet (indexRecords); for a reader in another process. */
+  async indexEveryInstance(): Promise<void> {
+    for (const instance of await this.instances()) {
+      const last = await this.lastRecord(instance);
+      if (last) await this.indexRecords(instance, last.seq);
+    }
   }
 
   /** Closes the connection the batches are written on, if one is open. */

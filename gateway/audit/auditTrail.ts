@@ -58,6 +58,11 @@ export interface AuditTrailOptions {
   /** Agencies whose reads a citizen sees only deferralDays after they happened. */
   deferredAgencies: readonly string[];
   deferralDays: number;
+  /**
+   * Resolves once the records written so far can be found by citizen and by field: the gateway's own log
+   * (AuditLog.indexed), or for a reader in another process the repository catching up (indexEveryInstance).
+   */
+  indexed?: () => Promise<void>;
   now?: () => Date;
 }
 
@@ -111,12 +116,18 @@ export class AuditTrail {
     this.now = options.now ?? (() => new Date());
   }
 
+  /** Waits until the records written so far can be found by citizen and field (see AuditTrailOptions.indexed). */
+  private async indexed(): Promise<void> {
+    await this.options.indexed?.();
+  }
+
   /**
    * Given the national ID of the citizen asking (from their token, never from an argument) and a page, returns
    * the requests whose responses held their personal data, newest first.
    */
   async citizenAccess(nationalId: string, args: CitizenAccessArguments): Promise<Connection<CitizenAccess>> {
     const page = pageRequest('myDataAccess', KEY_TYPES, args);
+    await this.indexed();
     const deferredUntil = new Date(this.now().getTime() - this.options.deferralDays * DAY_MS).toISOString();
     const rows = await this.repository.citizenRecords(
       { nationalId, ...period(args.from, args.to), deferredAgencies: this.options.deferredAgencies, deferredUntil },
@@ -145,22 +156,28 @@ export class AuditTrail {
   async records(filter: AuditFilterInput, args: PageArguments): Promise<Connection<AuditRecord>> {
     const checked = recordFilter(filter);
     const page = pageRequest('auditRecords', KEY_TYPES, args);
+    await this.indexed();
     const rows = await this.repository.recordsNewestFirst(checked, page.after, page.size + 1);
     return toConnection('auditRecords', rows.map(toAuditRecord), page.size, newestFirstKey);
   }
 
   /** Given a filter, returns per agency its requests, those refused in whole or in part, and the objects returned. */
-  countsByAgency(filter: AuditFilterInput): Promise<AgencyCount[]> {
-    return this.repository.countsByAgency(recordFilter(filter), DENIED_OUTCOMES);
+  async countsByAgency(filter: AuditFilterInput): Promise<AgencyCount[]> {
+    const checked = recordFilter(filter);
+    await this.indexed();
+    return this.repository.countsByAgency(checked, DENIED_OUTCOMES);
   }
 
   /** Given a filter, returns per agency and field how often the field was allowed, masked and denied. */
-  countsByField(filter: AuditFilterInput): Promise<FieldCount[]> {
-    return this.repository.countsByField(recordFilter(filter));
+  async countsByField(filter: AuditFilterInput): Promise<FieldCount[]> {
+    const checked = recordFilter(filter);
+    await this.indexed();
+    return this.repository.countsByField(checked);
   }
 
   /** Given a checked filter, yields the records it selects, oldest first, a page at a time. */
   private async *recordPages(filter: RecordFilter): AsyncGenerator<AuditRecord[]> {
+    await this.indexed();
     let after: Array<string | number> | null = null;
     for (;;) {
       const rows = await this.repository.recordsOldestFirst(filter, after, EXPORT_PAGE);

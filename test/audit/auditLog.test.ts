@@ -25,6 +25,19 @@ async function rejection(promise: Promise<unknown>): Promise<{ code: unknown; me
   throw new Error('expected a rejection, but the promise resolved');
 }
 
+/** Given an instance, a count and how many citizens each names, returns that many records chained from the genesis hash. */
+function chainedRecords(instance: string, count: number, citizensEach: number): AuditRecordRow[] {
+  const records: AuditRecordRow[] = [];
+  let previous = GENESIS_HASH;
+  for (let seq = 1; seq <= count; seq += 1) {
+    const citizenIds = Array.from({ length: citizensEach }, (_, index) => `038085${String(seq * 100 + index).padStart(6, '0')}`);
+    const content = { ...unchainedRecordOf(auditInput({ citizenIds }), instance), seq, previous_hash: previous };
+    previous = recordHash(content);
+    records.push({ ...content, hash: previous });
+  }
+  return records;
+}
+
 describe('AuditLog', () => {
   let fixture: AuditFixture;
 
@@ -110,25 +123,48 @@ describe('AuditLog', () => {
     expect((await fixture.verify('gw-batch')).sound).toBe(true);
   });
 
-  it('writes a batch longer than one round trip carries in several, as one transaction, index rows included', async () => {
+  it('writes a batch longer than one round trip carries in several, as one transaction', async () => {
     const instance = 'gw-long-batch';
-    const records: AuditRecordRow[] = [];
-    let previous = GENESIS_HASH;
-    for (let seq = 1; seq <= 6; seq += 1) {
-      const citizenIds = Array.from({ length: 40 }, (_, index) => `038085${String(seq * 100 + index).padStart(6, '0')}`);
-      const content = { ...unchainedRecordOf(auditInput({ citizenIds }), instance), seq, previous_hash: previous };
-      previous = recordHash(content);
-      records.push({ ...content, hash: previous });
-    }
+    const records = chainedRecords(instance, 6, 40);
     // About 1,000 characters per record: a limit of 1,000 puts each record in a statement and a round trip of its own.
-    await new AuditRepository(fixture.db, 1000).appendBatch(records, 2000);
-    const { citizens, fields } = await fixture.repository.indexRows(instance, 1, 6);
-    expect(citizens).toHaveLength(6 * 40);
-    expect(fields.length).toBeGreaterThan(0);
+    const repository = new AuditRepository(fixture.db, 1000);
+    await repository.appendBatch(records, 2000);
+    await repository.close();
+    expect(await fixture.db('audit_records').where('instance', instance).count({ count: '*' }).first()).toEqual({ count: 6 });
     const log = await fixture.startLog(instance);
     expect(await log.append(auditInput())).toEqual({ seq: 7 });
     await log.stop();
     expect((await fixture.verify(instance)).instances[0]).toMatchObject({ records: 7, problem: null });
+  });
+
+  it('indexes each record by citizen and field right after it is durable, and at start what a crash left unindexed', async () => {
+    const instance = 'gw-index';
+    // Records written, and the gateway gone before their index rows were: as after a crash.
+    const repository = new AuditRepository(fixture.db);
+    await repository.appendBatch(chainedRecords(instance, 3, 2), 2000);
+    await repository.close();
+    expect(await fixture.repository.indexHead(instance)).toBe(0);
+    expect((await fixture.verify(instance)).instances[0]).toMatchObject({ records: 3, problem: null });
+
+    const log = await fixture.startLog(instance);
+    await log.append(auditInput({ citizenIds: ['038085000777'] }));
+    await log.indexed();
+    expect(await fixture.repository.indexHead(instance)).toBe(4);
+    const { citizens, fields } = await fixture.repository.indexRows(instance, 1, 4);
+    expect(citizens.map((row) => `${row.seq}:${row.national_id}`).sort()).toEqual(['1:038085000100', '1:038085000101', '2:038085000200', '2:038085000201', '3:038085000300', '3:038085000301', '4:038085000777']);
+    expect(fields.filter((row) => row.seq === 4).map((row) => `${row.coordinate}:${row.effect}`)).toEqual(['Citizen.dateOfBirth:MASK', 'Citizen.fullName:ALLOW', 'Query.citizen:ALLOW']);
+    await log.stop();
+    expect((await fixture.verify(instance)).instances[0]).toMatchObject({ records: 4, problem: null });
+  });
+
+  it('lets a reader in another process index what a gateway left unindexed, once', async () => {
+    const repository = new AuditRepository(fixture.db);
+    await repository.appendBatch(chainedRecords('gw-left', 2, 3), 2000);
+    await repository.close();
+    await fixture.repository.indexEveryInstance();
+    await fixture.repository.indexEveryInstance();
+    expect(await fixture.repository.indexHead('gw-left')).toBe(2);
+    expect((await fixture.repository.indexRows('gw-left', 1, 2)).citizens).toHaveLength(6);
   });
 
   it('continues the chain of its own instance after a restart; another instance keeps its own chain', async () => {

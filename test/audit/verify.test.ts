@@ -143,6 +143,16 @@ describe('audit trail verification', () => {
     expect(await firstProblem('v-index')).toMatchObject({ seq: 3, kind: 'INDEX' });
   });
 
+  it('takes records above the index head without index rows as not indexed yet, but names one whose rows are partly there', async () => {
+    await sealedChain('v-index-head', 5);
+    // As if the gateway had stopped before indexing records 4 and 5: their rows and the head are gone.
+    for (const table of ['audit_citizens', 'audit_fields']) await fixture.db(table).where('instance', 'v-index-head').where('seq', '>', 3).delete();
+    await fixture.db('audit_index_heads').where('instance', 'v-index-head').update({ indexed_seq: 3 });
+    expect(await firstProblem('v-index-head')).toBeNull();
+    await fixture.db('audit_fields').insert({ instance: 'v-index-head', seq: 5, coordinate: 'Citizen.fullName', effect: 'ALLOW' });
+    expect(await firstProblem('v-index-head')).toMatchObject({ seq: 5, kind: 'INDEX' });
+  });
+
   it('reports records after the last checkpoint of a running gateway as unsealed, not as damage', async () => {
     const log = await fixture.startLog('v-running');
     await appendRecords(log, 3);

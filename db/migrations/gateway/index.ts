@@ -1,6 +1,7 @@
 import type { Migration } from '../../migrate';
 import * as createPolicy from './20261201000000_create_policy';
 import * as createAudit from './20261215000000_create_audit';
+import * as createAuditIndexHeads from './20261221000000_create_audit_index_heads';
 
 /** The gateway database's migrations, oldest first. */
-export const gatewayMigrations: Migration[] = [createPolicy, createAudit];
+export const gatewayMigrations: Migration[] = [createPolicy, createAudit, createAuditIndexHeads];
