@@ -399,10 +399,10 @@ async function main(): Promise<number> {
   const config = getConfig();
   await ensureDatabases(config.database, ['gateway']);
   const db: Knex = connect(config.database, 'gateway');
+  const auditRepository = new AuditRepository(db);
   try {
     await migrateLatest(db, 'gateway');
     const stewardship = new Stewardship({ repository: new PolicyRepository(db) });
-    const auditRepository = new AuditRepository(db);
     const audit = new AuditTrail({
       repository: auditRepository,
       deferredAgencies: config.audit.deferredAgencies,
@@ -424,6 +424,7 @@ async function main(): Promise<number> {
     else process.stdout.write(`${parsed.json ? JSON.stringify(output.data, null, 2) : output.text()}\n`);
     return 0;
   } finally {
+    await auditRepository.close();
     await db.destroy();
   }
 }

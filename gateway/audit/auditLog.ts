@@ -164,7 +164,7 @@ export class AuditLog {
     if (this.indexing || this.indexedSeq >= this.head.seq) return;
     const run = (async () => {
       while (this.indexedSeq < this.head.seq) {
-        const indexing = this.repository.indexRecords(this.instance, this.head.seq, this.writeTimeoutMs);
+        const indexing = this.repository.indexRecords(this.instance, this.indexedSeq + 1, this.head.seq, this.writeTimeoutMs);
         this.indexedSeq = await within(indexing, this.writeTimeoutMs * 2, 'The audit store did not confirm the index in time');
       }
     })();
@@ -340,6 +340,7 @@ export class AuditLog {
   async stop(): Promise<void> {
     if (this.state !== 'running') {
       this.state = 'stopped';
+      await this.repository.close();
       return;
     }
     this.state = 'stopping';

@@ -57,6 +57,10 @@ const MYSQL_INDEX_FIELDS =
 const SQLITE_INDEX_CITIZENS =
   `insert into audit_citizens (national_id, instance, seq, recorded_at) select j.value, r.instance, r.seq, r.recorded_at ${RECORDS_IN_RANGE} ` +
   `cross join json_each(r.citizen_ids_json) j ${IN_RANGE}`;
+const MYSQL_MOVE_INDEX_HEAD =
+  'insert into audit_index_heads (instance, indexed_seq) values (?, ?) on duplicate key update indexed_seq = greatest(indexed_seq, values(indexed_seq))';
+const SQLITE_MOVE_INDEX_HEAD =
+  'insert into audit_index_heads (instance, indexed_seq) values (?, ?) on conflict (instance) do update set indexed_seq = max(indexed_seq, excluded.indexed_seq)';
 const SQLITE_INDEX_FIELDS =
   `insert into audit_fields (instance, seq, coordinate, effect) select r.instance, r.seq, json_extract(j.value, '$.coordinate'), json_extract(j.value, '$.effect') ` +
   `${RECORDS_IN_RANGE} cross join json_each(r.fields_json) j ${IN_RANGE}`;
@@ -144,9 +148,14 @@ class MysqlBatchWriter {
     private readonly roundTripCharacters: number,
   ) {}
 
-  async commit(statements: readonly Statement[], timeoutMs: number): Promise<void> {
+  /**
+   * Given statements, a timeout per round trip and whether the transaction reads committed rows only, runs them
+   * in one transaction; a lone statement of a transaction that needs no isolation level runs alone (autocommit).
+   */
+  async commit(statements: readonly Statement[], timeoutMs: number, readCommitted = false): Promise<void> {
     const trips: Statement[] = [];
-    let trip = statement('start transaction', []);
+    // SET TRANSACTION without SESSION holds for the next transaction only.
+    let trip = statement(readCommitted ? 'set transaction isolation level read committed;\nstart transaction' : 'start transaction', []);
     for (const next of statements) {
       if (trip.values.length > 0 && trip.characters + next.characters > this.roundTripCharacters) {
         trips.push(trip);
@@ -159,7 +168,7 @@ class MysqlBatchWriter {
     trip.sql += `${trip.sql ? ';\n' : ''}commit`;
     trips.push(trip);
     // A lone statement is a transaction of its own (autocommit): the round trip carries no BEGIN and COMMIT.
-    if (statements.length === 1) trips.splice(0, trips.length, statements[0]!);
+    if (statements.length === 1 && !readCommitted) trips.splice(0, trips.length, statements[0]!);
     const opening = this.open();
     const connection = await opening;
     try {
@@ -258,6 +267,7 @@ function beforeKey<T extends {}>(query: Knex.QueryBuilder<T>, columns: string[],
 /** The audit trail's queries: the only module of the audit trail that holds SQL. */
 export class AuditRepository {
   private writer: MysqlBatchWriter | null = null;
+  private indexer: MysqlBatchWriter | null = null;
 
   /** roundTripCharacters: see MYSQL_ROUND_TRIP_CHARACTERS, the default. */
   constructor(
@@ -307,46 +317,53 @@ export class AuditRepository {
   }
 
   /**
-   * Given an instance and the seq of its last record, writes the citizen and field index rows of every record
-   * above the instance's index head, derived by the database from the records' JSON columns, and moves the head
-   * to that seq, in one transaction. Two writers cannot both index a record: the head is locked (MySQL) or the
-   * database is (SQLite), and a record indexed twice breaks the index tables' primary keys, which rolls the
-   * later writer back. Returns the head afterwards.
+   * Given an instance and a range of its seqs, writes the citizen and field index rows of those records, derived
+   * by the database from the records' JSON columns, and moves the instance's index head to the range's end, in
+   * one transaction (on MySQL one round trip, on a connection of its own, so that batches of records are never
+   * held up). A record indexed twice breaks the index tables' primary keys, which rolls the later writer back:
+   * when another writer (a reader's catch-up) indexed part of the range first, returns the head it left, else
+   * the range's end. Reads committed records without locking them, so the batch being written meanwhile goes on.
    */
-  async indexRecords(instance: string, toSeq: number, statementTimeoutMs = INDEX_TIMEOUT_MS): Promise<number> {
+  async indexRecords(instance: string, fromSeq: number, toSeq: number, statementTimeoutMs = INDEX_TIMEOUT_MS): Promise<number> {
+    if (toSeq < fromSeq) return this.indexHead(instance);
     const mysql = isMysql(this.db);
-    // mysql2 closes a connection whose statement outlives the timeout, so a dead link cannot hold the index.
-    const bounded = <T extends Knex.ChainableInterface>(query: T): T => (mysql ? query.options({ timeout: statementTimeoutMs }) : query);
-    return this.db.transaction(
-      async (transaction) => {
-        const current = transaction('audit_index_heads').where('instance', instance).first('indexed_seq');
-        const row = await bounded(mysql ? current.forUpdate() : current);
-        const head = row ? Number(row.indexed_seq) : 0;
-        if (head >= toSeq) return head;
-        const range = [instance, head + 1, toSeq];
-        await bounded(transaction.raw(mysql ? MYSQL_INDEX_CITIZENS : SQLITE_INDEX_CITIZENS, range));
-        await bounded(transaction.raw(mysql ? MYSQL_INDEX_FIELDS : SQLITE_INDEX_FIELDS, range));
-        await bounded(transaction('audit_index_heads').insert({ instance, indexed_seq: toSeq }).onConflict('instance').merge());
-        return toSeq;
-      },
-      // On MySQL, READ COMMITTED reads the records without locking them: under the default REPEATABLE READ, the
-      // scan would lock the gap after the last record and hold up the batch being written meanwhile.
-      mysql ? { isolationLevel: 'read committed' } : undefined,
-    );
+    const range = [instance, fromSeq, toSeq];
+    const statements = [
+      statement(mysql ? MYSQL_INDEX_CITIZENS : SQLITE_INDEX_CITIZENS, range),
+      statement(mysql ? MYSQL_INDEX_FIELDS : SQLITE_INDEX_FIELDS, range),
+      statement(mysql ? MYSQL_MOVE_INDEX_HEAD : SQLITE_MOVE_INDEX_HEAD, [instance, toSeq]),
+    ];
+    try {
+      if (mysql) {
+        this.indexer ??= new MysqlBatchWriter(this.db, this.roundTripCharacters);
+        await this.indexer.commit(statements, statementTimeoutMs, true);
+      } else {
+        await this.db.transaction(async (transaction) => {
+          for (const { sql, values } of statements) await transaction.raw(sql, values);
+        });
+      }
+      return toSeq;
+    } catch (error) {
+      const head = await this.indexHead(instance);
+      if (head >= fromSeq) return head;
+      throw error;
+    }
   }
 
   /** Indexes the records of every instance that are not indexed yet (indexRecords); for a reader in another process. */
   async indexEveryInstance(): Promise<void> {
     for (const instance of await this.instances()) {
       const last = await this.lastRecord(instance);
-      if (last) await this.indexRecords(instance, last.seq);
+      let head = await this.indexHead(instance);
+      while (last && head < last.seq) head = await this.indexRecords(instance, head + 1, last.seq);
     }
   }
 
-  /** Closes the connection the batches are written on, if one is open. */
+  /** Closes the connections that batches and index rows are written on, if they are open. */
   async close(): Promise<void> {
-    await this.writer?.close();
+    await Promise.all([this.writer?.close(), this.indexer?.close()]);
     this.writer = null;
+    this.indexer = null;
   }
 
   /** Returns every instance that has records, sorted. */

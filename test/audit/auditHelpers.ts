@@ -85,6 +85,8 @@ export async function createAuditFixture(): Promise<AuditFixture> {
     ...overrides,
   });
   const repository = new AuditRepository(db);
+  // Logs a test left running are stopped at the end: their connections would keep the process alive.
+  const logs: AuditLog[] = [];
   return {
     databases,
     db,
@@ -94,6 +96,7 @@ export async function createAuditFixture(): Promise<AuditFixture> {
     async startLog(instance, options = {}) {
       const { config: overrides, ...logOptions } = options;
       const log = new AuditLog(db, config(instance, overrides), logOptions);
+      logs.push(log);
       await log.start();
       return log;
     },
@@ -105,6 +108,8 @@ export async function createAuditFixture(): Promise<AuditFixture> {
         instance: instance ?? null,
       }),
     async destroy() {
+      await Promise.all(logs.map((log) => log.stop().catch(() => undefined)));
+      await repository.close();
       await databases.destroy();
       fs.rmSync(directory, { recursive: true, force: true });
     },

@@ -167,6 +167,19 @@ describe('AuditLog', () => {
     expect((await fixture.repository.indexRows('gw-left', 1, 2)).citizens).toHaveLength(6);
   });
 
+  it('when another writer indexed part of a range first, writes nothing twice and says where the index stands', async () => {
+    const repository = new AuditRepository(fixture.db);
+    try {
+      await repository.appendBatch(chainedRecords('gw-race', 3, 2), 2000);
+      expect(await repository.indexRecords('gw-race', 1, 2)).toBe(2);
+      expect(await repository.indexRecords('gw-race', 1, 3)).toBe(2);
+      expect(await repository.indexRecords('gw-race', 3, 3)).toBe(3);
+      expect((await repository.indexRows('gw-race', 1, 3)).citizens).toHaveLength(6);
+    } finally {
+      await repository.close();
+    }
+  });
+
   it('continues the chain of its own instance after a restart; another instance keeps its own chain', async () => {
     const first = await fixture.startLog('gw-restart');
     await appendRecords(first, 3);
