@@ -21,8 +21,17 @@ export interface AuditLogOptions {
   now?: () => Date;
 }
 
+/**
+ * The most index rows (citizens and fields named) a batch writes in its own transaction; a larger batch leaves
+ * them to the indexer, so that its answers do not wait for them. Below it, one commit for both costs less than
+ * two; above it, a request naming a page of residents would wait for hundreds of index rows.
+ */
+const INLINE_INDEX_ROWS = 256;
+
 interface PendingRecord {
   record: UnchainedRecord;
+  /** The index rows its record implies, at most: the citizens and fields it names. */
+  indexRows: number;
   settled: boolean;
   timer: NodeJS.Timeout;
   resolve(result: { seq: number }): void;
@@ -203,6 +212,7 @@ export class AuditLog {
     return new Promise((resolve, reject) => {
       const pending: PendingRecord = {
         record,
+        indexRows: input.citizenIds.length + input.fields.length,
         settled: false,
         resolve,
         reject,
@@ -277,8 +287,11 @@ export class AuditLog {
         hash = recordHash(content);
         records.push({ ...content, hash });
       }
+      // A light batch carries its index rows in its own transaction, when the index has caught up with the chain.
+      const indexRows = batch.reduce((sum, pending) => sum + pending.indexRows, 0);
+      const withIndex = indexRows <= INLINE_INDEX_ROWS && this.indexing === null && this.indexedSeq === this.head.seq;
       let landed = false;
-      const write = this.repository.appendBatch(records, this.writeTimeoutMs).finally(() => {
+      const write = this.repository.appendBatch(records, this.writeTimeoutMs, withIndex).finally(() => {
         landed = true;
       });
       try {
@@ -300,7 +313,8 @@ export class AuditLog {
       }
       this.head = { seq, hash };
       this.committedBatches += 1;
-      this.scheduleIndexing();
+      if (withIndex) this.indexedSeq = seq;
+      else this.scheduleIndexing();
       batch.forEach((pending, index) => {
         if (pending.settled) return;
         pending.settled = true;

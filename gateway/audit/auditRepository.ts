@@ -287,13 +287,16 @@ export class AuditRepository {
   }
 
   /**
-   * Given the records of one batch (one instance, consecutive seqs), writes them: all of them are durable when
-   * it resolves, or none. Their index rows follow (indexRecords). On MySQL the batch is one statement in one
-   * round trip as a rule (see MysqlBatchWriter); a write that hangs is cut after statementTimeoutMs.
+   * Given the records of one batch (one instance, consecutive seqs) and whether to index them too, writes them:
+   * all of them are durable when it resolves, or none. With withIndex (for an instance whose index has reached
+   * the batch's first record), their index rows and the index head are written in the same transaction;
+   * otherwise they follow (indexRecords). On MySQL the batch is one round trip as a rule (see
+   * MysqlBatchWriter); a write that hangs is cut after statementTimeoutMs.
    */
-  async appendBatch(records: readonly AuditRecordRow[], statementTimeoutMs: number): Promise<void> {
+  async appendBatch(records: readonly AuditRecordRow[], statementTimeoutMs: number, withIndex = false): Promise<void> {
     if (records.length === 0) return;
     const statements = insertStatements('audit_records', RECORD_COLUMNS, records, this.roundTripCharacters);
+    if (withIndex) statements.push(...this.indexStatements(records[0]!.instance, records[0]!.seq, records[records.length - 1]!.seq));
     if (isMysql(this.db)) {
       this.writer ??= new MysqlBatchWriter(this.db, this.roundTripCharacters);
       await this.writer.commit(statements, statementTimeoutMs);
@@ -304,6 +307,17 @@ export class AuditRepository {
     await this.db.transaction(async (transaction) => {
       for (const statement of statements) await transaction.raw(statement.sql, statement.values);
     });
+  }
+
+  /** Given an instance and a range of its seqs, returns the statements that index those records and move the head. */
+  private indexStatements(instance: string, fromSeq: number, toSeq: number): Statement[] {
+    const mysql = isMysql(this.db);
+    const range = [instance, fromSeq, toSeq];
+    return [
+      statement(mysql ? MYSQL_INDEX_CITIZENS : SQLITE_INDEX_CITIZENS, range),
+      statement(mysql ? MYSQL_INDEX_FIELDS : SQLITE_INDEX_FIELDS, range),
+      statement(mysql ? MYSQL_MOVE_INDEX_HEAD : SQLITE_MOVE_INDEX_HEAD, [instance, toSeq]),
+    ];
   }
 
   /**
@@ -326,15 +340,9 @@ export class AuditRepository {
    */
   async indexRecords(instance: string, fromSeq: number, toSeq: number, statementTimeoutMs = INDEX_TIMEOUT_MS): Promise<number> {
     if (toSeq < fromSeq) return this.indexHead(instance);
-    const mysql = isMysql(this.db);
-    const range = [instance, fromSeq, toSeq];
-    const statements = [
-      statement(mysql ? MYSQL_INDEX_CITIZENS : SQLITE_INDEX_CITIZENS, range),
-      statement(mysql ? MYSQL_INDEX_FIELDS : SQLITE_INDEX_FIELDS, range),
-      statement(mysql ? MYSQL_MOVE_INDEX_HEAD : SQLITE_MOVE_INDEX_HEAD, [instance, toSeq]),
-    ];
+    const statements = this.indexStatements(instance, fromSeq, toSeq);
     try {
-      if (mysql) {
+      if (isMysql(this.db)) {
         this.indexer ??= new MysqlBatchWriter(this.db, this.roundTripCharacters);
         await this.indexer.commit(statements, statementTimeoutMs, true);
       } else {

@@ -137,7 +137,7 @@ describe('AuditLog', () => {
     expect((await fixture.verify(instance)).instances[0]).toMatchObject({ records: 7, problem: null });
   });
 
-  it('indexes each record by citizen and field right after it is durable, and at start what a crash left unindexed', async () => {
+  it('indexes each record by citizen and field with it, or right after it for a large one, and at start what a crash left unindexed', async () => {
     const instance = 'gw-index';
     // Records written, and the gateway gone before their index rows were: as after a crash.
     const repository = new AuditRepository(fixture.db);
@@ -153,8 +153,14 @@ describe('AuditLog', () => {
     const { citizens, fields } = await fixture.repository.indexRows(instance, 1, 4);
     expect(citizens.map((row) => `${row.seq}:${row.national_id}`).sort()).toEqual(['1:038085000100', '1:038085000101', '2:038085000200', '2:038085000201', '3:038085000300', '3:038085000301', '4:038085000777']);
     expect(fields.filter((row) => row.seq === 4).map((row) => `${row.coordinate}:${row.effect}`)).toEqual(['Citizen.dateOfBirth:MASK', 'Citizen.fullName:ALLOW', 'Query.citizen:ALLOW']);
+    // A record naming a page of residents is indexed after its batch, in a transaction of its own.
+    const page = Array.from({ length: 300 }, (_, index) => `038085${String(10_000 + index).padStart(6, '0')}`);
+    expect(await log.append(auditInput({ citizenIds: page }))).toEqual({ seq: 5 });
+    await log.indexed();
+    expect(await fixture.repository.indexHead(instance)).toBe(5);
+    expect((await fixture.repository.indexRows(instance, 5, 5)).citizens).toHaveLength(300);
     await log.stop();
-    expect((await fixture.verify(instance)).instances[0]).toMatchObject({ records: 4, problem: null });
+    expect((await fixture.verify(instance)).instances[0]).toMatchObject({ records: 5, problem: null });
   });
 
   it('lets a reader in another process index what a gateway left unindexed, once', async () => {
