@@ -186,8 +186,8 @@ export class AuditLog {
 
   /**
    * Resolves once every record that was durable when it was called can be found by citizen and by field (their
-   * index rows are written right after each batch, in a transaction of their own); rejects when the index
-   * cannot be written now.
+   * index rows are written with their batch, or for a large batch right after it, in a transaction of their
+   * own); rejects when the index cannot be written now.
    */
   async indexed(): Promise<void> {
     const target = this.head.seq;
