@@ -3,7 +3,7 @@ import mysql from 'mysql2/promise';
 import type { CursorKey } from '../../common/pagination';
 import { isMysql } from '../../db/connection';
 import type { AuditCitizenRow, AuditFieldRow, AuditRecordRow } from '../../db/gatewayRows';
-import { afterKey } from '../../db/keyset';
+import { afterKey, beforeKey } from '../../db/keyset';
 
 /** How long one statement that indexes records may take before its connection is closed, unless told otherwise. */
 const INDEX_TIMEOUT_MS = 5000;
@@ -245,35 +245,20 @@ function normalize(row: AuditRecordRow): AuditRecordRow {
   };
 }
 
-/**
- * Given a query, qualified columns of its sort key and the key of the last row seen, restricts the query to
- * the rows before that key and orders it by the key, descending: (a < x) OR (a = x AND b < y) ...
- */
-function beforeKey<T extends {}>(query: Knex.QueryBuilder<T>, columns: string[], before: CursorKey | null): Knex.QueryBuilder<T> {
-  if (before !== null) {
-    query.where((outer) => {
-      columns.forEach((column, index) => {
-        outer.orWhere((inner) => {
-          for (let equal = 0; equal < index; equal += 1) inner.where(columns[equal]!, before[equal]!);
-          inner.where(column, '<', before[index]!);
-        });
-      });
-    });
-  }
-  for (const column of columns) query.orderBy(column, 'desc');
-  return query;
-}
-
 /** The audit trail's queries: the only module of the audit trail that holds SQL. */
 export class AuditRepository {
-  private writer: MysqlBatchWriter | null = null;
-  private indexer: MysqlBatchWriter | null = null;
+  /** Where batches of records are written, and where their index rows are when they follow: MySQL only, opened at first use. */
+  private readonly writer: MysqlBatchWriter;
+  private readonly indexer: MysqlBatchWriter;
 
   /** roundTripCharacters: see MYSQL_ROUND_TRIP_CHARACTERS, the default. */
   constructor(
     private readonly db: Knex,
     private readonly roundTripCharacters = MYSQL_ROUND_TRIP_CHARACTERS,
-  ) {}
+  ) {
+    this.writer = new MysqlBatchWriter(db, roundTripCharacters);
+    this.indexer = new MysqlBatchWriter(db, roundTripCharacters);
+  }
 
   /** Given an instance, returns the last record of its chain, or null for an empty chain. */
   async lastRecord(instance: string): Promise<AuditRecordRow | null> {
@@ -297,15 +282,23 @@ export class AuditRepository {
     if (records.length === 0) return;
     const statements = insertStatements('audit_records', RECORD_COLUMNS, records, this.roundTripCharacters);
     if (withIndex) statements.push(...this.indexStatements(records[0]!.instance, records[0]!.seq, records[records.length - 1]!.seq));
+    // WAL with synchronous NORMAL may lose the last commits at a power cut; an audit record must not.
+    if (!isMysql(this.db)) await this.db.raw('PRAGMA synchronous = FULL');
+    await this.commit(this.writer, statements, statementTimeoutMs);
+  }
+
+  /**
+   * Given a MySQL connection of the audit's own, statements, a timeout per round trip and whether to read
+   * committed rows only, runs the statements in one transaction: over that connection on MySQL, in a knex
+   * transaction on SQLite.
+   */
+  private async commit(writer: MysqlBatchWriter, statements: readonly Statement[], timeoutMs: number, readCommitted = false): Promise<void> {
     if (isMysql(this.db)) {
-      this.writer ??= new MysqlBatchWriter(this.db, this.roundTripCharacters);
-      await this.writer.commit(statements, statementTimeoutMs);
+      await writer.commit(statements, timeoutMs, readCommitted);
       return;
     }
-    // WAL with synchronous NORMAL may lose the last commits at a power cut; an audit record must not.
-    await this.db.raw('PRAGMA synchronous = FULL');
     await this.db.transaction(async (transaction) => {
-      for (const statement of statements) await transaction.raw(statement.sql, statement.values);
+      for (const { sql, values } of statements) await transaction.raw(sql, values);
     });
   }
 
@@ -342,14 +335,7 @@ export class AuditRepository {
     if (toSeq < fromSeq) return this.indexHead(instance);
     const statements = this.indexStatements(instance, fromSeq, toSeq);
     try {
-      if (isMysql(this.db)) {
-        this.indexer ??= new MysqlBatchWriter(this.db, this.roundTripCharacters);
-        await this.indexer.commit(statements, statementTimeoutMs, true);
-      } else {
-        await this.db.transaction(async (transaction) => {
-          for (const { sql, values } of statements) await transaction.raw(sql, values);
-        });
-      }
+      await this.commit(this.indexer, statements, statementTimeoutMs, true);
       return toSeq;
     } catch (error) {
       const head = await this.indexHead(instance);
@@ -369,9 +355,7 @@ export class AuditRepository {
 
   /** Closes the connections that batches and index rows are written on, if they are open. */
   async close(): Promise<void> {
-    await Promise.all([this.writer?.close(), this.indexer?.close()]);
-    this.writer = null;
-    this.indexer = null;
+    await Promise.all([this.writer.close(), this.indexer.close()]);
   }
 
   /** Returns every instance that has records, sorted. */
