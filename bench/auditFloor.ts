@@ -74,7 +74,8 @@ export async function measureAuditFloor(database: DatabaseConfig, samples = SAMP
     deferralDays: 0,
   });
   const removeChain = async () => {
-    for (const table of ['audit_citizens', 'audit_fields', 'audit_records']) await db(table).where('instance', FLOOR_INSTANCE).delete();
+    // The index head too: one left from an earlier run would stand above the new chain, which then never catches up.
+    for (const table of ['audit_citizens', 'audit_fields', 'audit_index_heads', 'audit_records']) await db(table).where('instance', FLOOR_INSTANCE).delete();
   };
   try {
     await migrateLatest(db, 'gateway');

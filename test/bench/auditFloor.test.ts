@@ -17,7 +17,7 @@ describe('the audit write floor of the bench', () => {
     const floor = await measureAuditFloor(databases.config, 5);
     expect(floor).toMatchObject({ samples: 5, manyCitizens: FLOOR_MANY_CITIZENS });
     for (const ms of [floor.roundTripMs, floor.appendOneCitizenMs, floor.appendManyCitizensMs]) expect(ms).toBeGreaterThan(0);
-    for (const table of ['audit_records', 'audit_citizens', 'audit_fields']) {
+    for (const table of ['audit_records', 'audit_citizens', 'audit_fields', 'audit_index_heads']) {
       expect(await databases.databases.gateway(table).count({ count: '*' }).first()).toEqual({ count: 0 });
     }
   });
