@@ -57,39 +57,47 @@ async function medianMs(action: () => Promise<unknown>, samples: number): Promis
 
 /**
  * Given the bench's database configuration, measures on its gateway database, with no load running, what a lone
- * request's record costs before its answer may leave: a bare round trip, and one durable append (group commit of
- * one record, as at c=1) naming one citizen and FLOOR_MANY_CITIZENS. This is the least the audit can add to a
- * request's latency at c=1, whatever the gateway does around it.
+ * request's record costs before its answer may leave: a bare round trip; one append made durable by the
+ * database (group commit of one record, as at c=1) naming one citizen and FLOOR_MANY_CITIZENS; and one made
+ * durable on the gateway's local journal, which the database receives afterwards. This is the least the audit
+ * can add to a request's latency at c=1 in each mode, whatever the gateway does around it.
  */
 export async function measureAuditFloor(database: DatabaseConfig, samples = SAMPLES): Promise<AuditFloor> {
   const db = connect(database, 'gateway');
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-bench-audit-'));
-  const log = new AuditLog(db, {
-    instance: FLOOR_INSTANCE,
-    checkpointDirectory: directory,
-    signingKeyFile: path.join(directory, 'gateway-ed25519.pem'),
-    checkpointIntervalMs: 3_600_000,
-    batchDelayMs: 0,
-    deferredAgencies: [],
-    deferralDays: 0,
-  });
-  const removeChain = async () => {
-    // The index head too: one left from an earlier run would stand above the new chain, which then never catches up.
-    for (const table of ['audit_citizens', 'audit_fields', 'audit_index_heads', 'audit_records']) await db(table).where('instance', FLOOR_INSTANCE).delete();
+  const instances = [FLOOR_INSTANCE, `${FLOOR_INSTANCE}-journal`];
+  const logOf = (instance: string, journalDirectory: string | null) =>
+    new AuditLog(db, {
+      instance,
+      checkpointDirectory: directory,
+      signingKeyFile: path.join(directory, 'gateway-ed25519.pem'),
+      checkpointIntervalMs: 3_600_000,
+      batchDelayMs: 0,
+      journalDirectory,
+      shipDelayMs: 10,
+      deferredAgencies: [],
+      deferralDays: 0,
+    });
+  const logs = [logOf(instances[0]!, null), logOf(instances[1]!, path.join(directory, 'journal'))];
+  const removeChains = async () => {
+    // The index heads too: one left from an earlier run would stand above the new chain.
+    for (const table of ['audit_citizens', 'audit_fields', 'audit_index_heads', 'audit_records']) await db(table).whereIn('instance', instances).delete();
   };
   try {
     await migrateLatest(db, 'gateway');
-    await removeChain();
-    await log.start();
+    await removeChains();
+    for (const log of logs) await log.start();
+    const [direct, journaled] = logs as [AuditLog, AuditLog];
     const roundTripMs = await medianMs(() => db.raw('select 1'), samples);
     const one = floorRecord(1);
     const many = floorRecord(FLOOR_MANY_CITIZENS);
-    const appendOneCitizenMs = await medianMs(() => log.append(one), samples);
-    const appendManyCitizensMs = await medianMs(() => log.append(many), samples);
-    return { samples, roundTripMs, appendOneCitizenMs, appendManyCitizensMs, manyCitizens: FLOOR_MANY_CITIZENS };
+    const appendOneCitizenMs = await medianMs(() => direct.append(one), samples);
+    const appendManyCitizensMs = await medianMs(() => direct.append(many), samples);
+    const journalAppendMs = await medianMs(() => journaled.append(one), samples);
+    return { samples, roundTripMs, appendOneCitizenMs, appendManyCitizensMs, manyCitizens: FLOOR_MANY_CITIZENS, journalAppendMs };
   } finally {
-    await log.stop();
-    await removeChain();
+    for (const log of logs) await log.stop();
+    await removeChains();
     await db.destroy();
     fs.rmSync(directory, { recursive: true, force: true });
   }

@@ -79,6 +79,8 @@ export interface AuditFloor {
   appendOneCitizenMs: number;
   appendManyCitizensMs: number;
   manyCitizens: number;
+  /** Median of one append naming one citizen made durable on the gateway's local journal instead (AUDIT_JOURNAL). */
+  journalAppendMs: number;
 }
 
 export interface BenchRun {

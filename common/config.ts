@@ -68,6 +68,13 @@ export interface AuditConfig {
   checkpointIntervalMs: number;
   /** How long records wait to be written together; responses with personal data wait for their record. */
   batchDelayMs: number;
+  /**
+   * Where the local journal goes, or null for none. With a journal a record is durable once it is on the
+   * gateway's own disk, and reaches the database right after; without one, once the database has committed it.
+   */
+  journalDirectory: string | null;
+  /** How long records wait on the journal to be shipped to the database together. */
+  shipDelayMs: number;
   /** Reads by these agencies appear in a citizen's tracker only after the delay (e.g. police investigations). */
   deferredAgencies: string[];
   deferralDays: number;
@@ -189,6 +196,10 @@ export function loadConfig(environment: Environment = process.env): Config {
   }
 
   const auditDirectory = path.resolve(read('AUDIT_DIRECTORY') ?? path.join(dataDirectory, 'audit'));
+  // A journal spares each answer a round trip to a database server; SQLite is on the local disk already.
+  const journalSetting = read('AUDIT_JOURNAL') ?? (mysqlHost === undefined ? 'off' : 'on');
+  if (journalSetting !== 'on' && journalSetting !== 'off') problems.push(`AUDIT_JOURNAL must be on or off, got "${journalSetting}"`);
+  const journal = journalSetting === 'on';
   const deferredAgencies = (read('AUDIT_DEFERRED_AGENCIES') ?? 'H56.01').split(',').map((code) => code.trim()).filter(Boolean);
   const audit: AuditConfig = {
     instance: read('GATEWAY_INSTANCE') ?? os.hostname(),
@@ -196,6 +207,8 @@ export function loadConfig(environment: Environment = process.env): Config {
     signingKeyFile: path.resolve(read('AUDIT_SIGNING_KEY_FILE') ?? path.join(auditDirectory, 'gateway-ed25519.pem')),
     checkpointIntervalMs: integer('AUDIT_CHECKPOINT_MS', 60000, 1000, 86400000),
     batchDelayMs: integer('AUDIT_BATCH_MS', 0, 0, 1000),
+    journalDirectory: journal ? path.join(auditDirectory, 'journal') : null,
+    shipDelayMs: integer('AUDIT_SHIP_MS', 10, 0, 1000),
     deferredAgencies,
     deferralDays: integer('AUDIT_DEFERRAL_DAYS', 90, 0, 3650),
   };

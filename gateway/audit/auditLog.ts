@@ -7,6 +7,7 @@ import type { CheckpointKey } from './checkpoints';
 import { appendCheckpoint, checkpointFile, checkpointSignatureValid, loadOrCreateSigningKey, readLastCheckpoint, signCheckpoint } from './checkpoints';
 import { AuditIntegrityError, AuditUnavailableError } from './errors';
 import { GENESIS_HASH, recordHash } from './hashChain';
+import { AuditJournal } from './journal';
 import type { UnchainedRecord } from './records';
 import { unchainedRecordOf } from './records';
 import type { AuditRecordInput, Checkpoint, CheckpointReason } from './types';
@@ -27,6 +28,15 @@ export interface AuditLogOptions {
  * two; above it, a request naming a page of residents would wait for hundreds of index rows.
  */
 const INLINE_INDEX_ROWS = 256;
+
+/** The most index rows one shipment from the journal carries, so that its transaction stays short. */
+const SHIPMENT_INDEX_ROWS = 20_000;
+
+/** The most records the journal holds for the database before records are refused: the database has fallen behind. */
+const MAX_UNSHIPPED = 50_000;
+
+/** How long a writer whose database is unreachable waits before it tries again. */
+const RETRY_MS = 500;
 
 interface PendingRecord {
   record: UnchainedRecord;
@@ -57,8 +67,10 @@ function within<T>(promise: Promise<T>, milliseconds: number, message: string): 
 /**
  * The gateway's audit trail, written side: one record per request, appended to this instance's hash chain in
  * the gateway database, written in batches (group commit). append() resolves once its record is durable and
- * rejects within writeTimeoutMs when it cannot be. Every checkpointIntervalMs, and at stop, the chain's head is
- * signed with the gateway's Ed25519 key and appended to a file outside the database.
+ * rejects within writeTimeoutMs when it cannot be. With a journal (config.journalDirectory), a record is durable
+ * once it is on the gateway's own disk, and is shipped to the database right after, in larger batches; without
+ * one, once the database has committed it. Every checkpointIntervalMs, and at stop, the head of what the
+ * database holds is signed with the gateway's Ed25519 key and appended to a file outside the database.
  */
 export class AuditLog {
   readonly instance: string;
@@ -69,9 +81,19 @@ export class AuditLog {
   private readonly maxBatchSize: number;
   private state: State = 'new';
   private key: CheckpointKey | null = null;
+  /** The last durable record: on the journal, or in the database when there is no journal. */
   private head: ChainHead = { seq: 0, hash: GENESIS_HASH };
+  /** The last record the database holds, as far as this log knows; the head itself when there is no journal. */
+  private stored: ChainHead = { seq: 0, hash: GENESIS_HASH };
   /** False after a failed write: a commit may have landed unseen, so the head is read again before the next batch. */
   private headKnown = false;
+  private journal: AuditJournal | null = null;
+  /** Records on the journal that the database does not hold yet, in chain order. */
+  private unshipped: AuditRecordRow[] = [];
+  private shipTimer: NodeJS.Timeout | null = null;
+  private shipping: Promise<void> | null = null;
+  /** Why the database cannot take records now, while it cannot; records are refused meanwhile (fail closed). */
+  private storeProblem: AuditUnavailableError | null = null;
   private queue: PendingRecord[] = [];
   /** Cancels the pending start of the next batch, if one is scheduled. */
   private cancelBatch: (() => void) | null = null;
@@ -123,10 +145,12 @@ export class AuditLog {
       throw this.integrityError(`its last record, seq ${last.seq}, does not match its own hash`);
     }
     this.head = last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
+    this.stored = this.head;
     this.headKnown = true;
     await this.checkAgainstLastCheckpoint();
+    this.indexedSeq = await within(this.repository.indexHeadWithin(this.instance, this.head.seq), this.writeTimeoutMs * 2, 'The audit store cannot be read: the index head is unknown');
+    if (this.config.journalDirectory !== null) await this.recoverJournal(this.config.journalDirectory);
     // Records written before a crash may not be indexed yet: they are now, while requests flow.
-    this.indexedSeq = await within(this.repository.indexHead(this.instance), this.writeTimeoutMs * 2, 'The audit store cannot be read: the index head is unknown');
     this.scheduleIndexing();
     this.state = 'running';
     // Sealing the head found at start tells a verifier that nothing was added while the gateway was stopped.
@@ -168,12 +192,149 @@ export class AuditLog {
     this.lastCheckpoint = checkpoint;
   }
 
+  /**
+   * Given the journal directory, opens this instance's journal and ships to the database what it holds beyond the
+   * database's last record: records a crash or an unreachable database left behind. Throws an
+   * AuditIntegrityError when the journal does not continue the database's chain (the database was rolled back
+   * below what it had taken, or either was altered).
+   */
+  private async recoverJournal(directory: string): Promise<void> {
+    const { journal, records, tornBytes } = await AuditJournal.open(directory, this.instance);
+    this.journal = journal;
+    if (tornBytes > 0) this.logger.warn({ instance: this.instance, tornBytes }, 'the audit journal ends in a write a crash cut short; its records were never confirmed');
+    let { seq, hash } = this.stored;
+    for (const record of records) {
+      if (record.seq <= this.stored.seq) {
+        if (record.seq === this.stored.seq && record.hash !== this.stored.hash) {
+          throw this.integrityError(`the database's record at seq ${record.seq} is not the one the journal ${journal.files()[0]} holds`);
+        }
+        continue;
+      }
+      if (record.seq !== seq + 1 || record.previous_hash !== hash) {
+        throw this.integrityError(`the journal in ${directory} holds seq ${record.seq} where seq ${seq + 1}, following the database's, was expected`);
+      }
+      this.unshipped.push(record);
+      ({ seq, hash } = record);
+    }
+    this.head = { seq, hash };
+    await this.repository.watchWriter(() => this.storeLost());
+    if (this.unshipped.length > 0) {
+      this.logger.info({ instance: this.instance, from: this.unshipped[0]!.seq, to: seq }, 'shipping records the journal holds and the database lacks');
+      await this.ship();
+      if (this.storeProblem) throw this.storeProblem;
+    }
+    await journal.release(this.stored.seq);
+  }
+
+  /** Called when the connection records are shipped on is lost: records are refused until the database answers again. */
+  private storeLost(): void {
+    if (this.state !== 'running' || this.storeProblem) return;
+    this.storeProblem = new AuditUnavailableError('The audit store cannot be reached: the request cannot be recorded');
+    this.headKnown = false;
+    this.logger.error({ instance: this.instance }, 'audit store connection lost: records are refused until it answers');
+    this.scheduleShipping(RETRY_MS);
+  }
+
+  /** Given a delay, ships what the journal holds and the database lacks after it, unless a shipment is due or under way. */
+  private scheduleShipping(delayMs = this.config.shipDelayMs): void {
+    if (this.shipping || this.shipTimer || this.state === 'stopped') return;
+    this.shipTimer = setTimeout(() => void this.shipNow(), delayMs);
+    this.shipTimer.unref();
+  }
+
+  /** Ships at once, unless a shipment is under way; resolves when the shipment ends, well or not. */
+  private shipNow(): Promise<void> {
+    if (this.shipTimer) clearTimeout(this.shipTimer);
+    this.shipTimer = null;
+    this.shipping ??= this.ship().finally(() => {
+      this.shipping = null;
+      if (this.storeProblem) this.scheduleShipping(RETRY_MS);
+      else if (this.unshipped.length > 0) this.scheduleShipping();
+    });
+    return this.shipping;
+  }
+
+  /**
+   * Writes the journal's records that the database lacks to it, in shipments of consecutive records, and deletes
+   * journal files it no longer needs. Reads the database's last record first after a failure, since a shipment
+   * given up on may have landed; with nothing to ship, that read tells whether the database answers again.
+   * Sets or clears storeProblem; never rejects.
+   */
+  private async ship(): Promise<void> {
+    try {
+      if (!this.headKnown) {
+        const last = await within(this.repository.lastRecord(this.instance), this.writeTimeoutMs, 'The audit store cannot be read: the chain head is unknown');
+        const lastSeq = last?.seq ?? 0;
+        const known = this.unshipped.find((record) => record.seq === lastSeq);
+        if (lastSeq > this.stored.seq && (known === undefined || known.hash !== last!.hash)) {
+          throw new AuditUnavailableError(`The audit store holds seq ${lastSeq} of this instance, which is not the record the journal holds`);
+        }
+        if (known) this.stored = { seq: known.seq, hash: known.hash };
+        this.unshipped = this.unshipped.filter((record) => record.seq > this.stored.seq);
+        await within(this.repository.watchWriter(() => this.storeLost()), this.writeTimeoutMs, 'The audit store cannot be reached');
+        this.headKnown = true;
+      }
+      while (this.unshipped.length > 0) {
+        let indexRows = 0;
+        let count = 0;
+        while (count < this.unshipped.length && (count === 0 || indexRows < SHIPMENT_INDEX_ROWS)) {
+          const record = this.unshipped[count]!;
+          indexRows += record.citizen_ids_json.length / 15 + record.fields_json.length / 60;
+          count += 1;
+        }
+        const shipment = this.unshipped.slice(0, count);
+        const last = shipment[shipment.length - 1]!;
+        const withIndex = this.indexing === null && this.indexedSeq === this.stored.seq;
+        await this.write(shipment, withIndex);
+        this.stored = { seq: last.seq, hash: last.hash };
+        this.unshipped.splice(0, count);
+        if (withIndex) this.indexedSeq = last.seq;
+        else this.scheduleIndexing();
+        await this.journal!.release(this.stored.seq);
+      }
+      if (this.storeProblem) this.logger.info({ instance: this.instance, seq: this.stored.seq }, 'audit store answers again');
+      this.storeProblem = null;
+    } catch (error) {
+      this.headKnown = false;
+      if (!this.storeProblem) this.logger.error({ err: error, instance: this.instance, unshipped: this.unshipped.length }, 'audit records not shipped to the database: records are refused until it answers');
+      this.storeProblem = error instanceof AuditUnavailableError ? error : new AuditUnavailableError('The audit store cannot be written: the request cannot be recorded', error);
+    }
+  }
+
+  /**
+   * Given records and whether their index rows go with them, writes them to the database within writeTimeoutMs;
+   * a write given up on is counted until it ends, since it may still commit.
+   */
+  private async write(records: readonly AuditRecordRow[], withIndex: boolean): Promise<void> {
+    let landed = false;
+    const write = this.repository.appendBatch(records, this.writeTimeoutMs, withIndex).finally(() => {
+      landed = true;
+    });
+    try {
+      await within(write, this.writeTimeoutMs, `The audit store did not confirm the record within ${this.writeTimeoutMs} ms`);
+    } catch (error) {
+      if (!landed) {
+        // The write goes on past the time limit and may still commit: the next batch reads the head again.
+        this.abandonedWrites += 1;
+        write
+          .then(
+            () => this.logger.warn({ instance: this.instance, firstSeq: records[0]!.seq, lastSeq: records[records.length - 1]!.seq }, 'an audit batch given up on was committed late'),
+            () => undefined,
+          )
+          .finally(() => {
+            this.abandonedWrites -= 1;
+          });
+      }
+      throw error;
+    }
+  }
+
   /** Starts indexing the records above the index head, unless indexing is under way (it then goes on to the head). */
   private scheduleIndexing(): void {
-    if (this.indexing || this.indexedSeq >= this.head.seq) return;
+    if (this.indexing || this.indexedSeq >= this.stored.seq) return;
     const run = (async () => {
-      while (this.indexedSeq < this.head.seq) {
-        const indexing = this.repository.indexRecords(this.instance, this.indexedSeq + 1, this.head.seq, this.writeTimeoutMs);
+      while (this.indexedSeq < this.stored.seq) {
+        const indexing = this.repository.indexRecords(this.instance, this.indexedSeq + 1, this.stored.seq, this.writeTimeoutMs);
         this.indexedSeq = await within(indexing, this.writeTimeoutMs * 2, 'The audit store did not confirm the index in time');
       }
     })();
@@ -191,6 +352,10 @@ export class AuditLog {
    */
   async indexed(): Promise<void> {
     const target = this.head.seq;
+    while (this.stored.seq < target) {
+      if (this.storeProblem) throw this.storeProblem;
+      await this.shipNow();
+    }
     while (this.indexedSeq < target) {
       this.scheduleIndexing();
       await this.indexing;
@@ -203,6 +368,10 @@ export class AuditLog {
    */
   append(input: AuditRecordInput): Promise<{ seq: number }> {
     if (this.state !== 'running') return Promise.reject(new AuditUnavailableError(`The audit log is not running (${this.state}): the request cannot be recorded`));
+    // With a journal, a record could be durable while the database is away; it is refused all the same, so
+    // that what is recorded reaches the database within writeTimeoutMs or is not answered.
+    if (this.storeProblem) return Promise.reject(this.storeProblem);
+    if (this.unshipped.length >= MAX_UNSHIPPED) return Promise.reject(new AuditUnavailableError('The audit store falls behind the journal: the request cannot be recorded now'));
     let record: UnchainedRecord;
     try {
       record = unchainedRecordOf(input, this.instance);
@@ -274,9 +443,10 @@ export class AuditLog {
 
   private async writeBatch(batch: PendingRecord[]): Promise<void> {
     try {
-      if (!this.headKnown) {
+      if (!this.headKnown && this.journal === null) {
         const last = await within(this.repository.lastRecord(this.instance), this.writeTimeoutMs, 'The audit store cannot be read: the chain head is unknown');
         this.head = last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
+        this.stored = this.head;
         this.headKnown = true;
       }
       const records: AuditRecordRow[] = [];
@@ -287,34 +457,23 @@ export class AuditLog {
         hash = recordHash(content);
         records.push({ ...content, hash });
       }
-      // A light batch carries its index rows in its own transaction, when the index has caught up with the chain.
-      const indexRows = batch.reduce((sum, pending) => sum + pending.indexRows, 0);
-      const withIndex = indexRows <= INLINE_INDEX_ROWS && this.indexing === null && this.indexedSeq === this.head.seq;
-      let landed = false;
-      const write = this.repository.appendBatch(records, this.writeTimeoutMs, withIndex).finally(() => {
-        landed = true;
-      });
-      try {
-        await within(write, this.writeTimeoutMs, `The audit store did not confirm the record within ${this.writeTimeoutMs} ms`);
-      } catch (error) {
-        if (!landed) {
-          // The write goes on past the time limit and may still commit: the next batch reads the head again.
-          this.abandonedWrites += 1;
-          write
-            .then(
-              () => this.logger.warn({ instance: this.instance, firstSeq: records[0]!.seq, lastSeq: seq }, 'an audit batch given up on was committed late'),
-              () => undefined,
-            )
-            .finally(() => {
-              this.abandonedWrites -= 1;
-            });
-        }
-        throw error;
+      if (this.journal) {
+        // Not cut short: a write to the journal given up on could still land, and the next batch would reuse its
+        // seqs. Each record's own timer refuses its request meanwhile.
+        await this.journal.append(records);
+        this.unshipped.push(...records);
+        this.scheduleShipping();
+      } else {
+        // A light batch carries its index rows in its own transaction, when the index has caught up with the chain.
+        const indexRows = batch.reduce((sum, pending) => sum + pending.indexRows, 0);
+        const withIndex = indexRows <= INLINE_INDEX_ROWS && this.indexing === null && this.indexedSeq === this.head.seq;
+        await this.write(records, withIndex);
+        this.stored = { seq, hash };
+        if (withIndex) this.indexedSeq = seq;
+        else this.scheduleIndexing();
       }
       this.head = { seq, hash };
       this.committedBatches += 1;
-      if (withIndex) this.indexedSeq = seq;
-      else this.scheduleIndexing();
       batch.forEach((pending, index) => {
         if (pending.settled) return;
         pending.settled = true;
@@ -322,7 +481,7 @@ export class AuditLog {
         pending.resolve({ seq: records[index]!.seq });
       });
     } catch (error) {
-      this.headKnown = false;
+      if (this.journal === null) this.headKnown = false;
       this.logger.error({ err: error, instance: this.instance, records: batch.length }, 'audit batch not written');
       this.fail(batch, error instanceof AuditUnavailableError ? error : new AuditUnavailableError('The audit store cannot be written: the request cannot be recorded', error));
     }
@@ -335,7 +494,8 @@ export class AuditLog {
   checkpoint(reason: CheckpointReason = 'INTERVAL'): Promise<Checkpoint | null> {
     const next = this.checkpointing.then(async () => {
       if (!this.key) throw new Error('The audit log has not been started');
-      const head = this.head;
+      // What the database holds: a verifier reads the database, not the journal.
+      const head = this.stored;
       const previous = this.lastCheckpoint;
       if (reason === 'INTERVAL' && previous && previous.seq === head.seq && previous.headHash === head.hash) return null;
       const checkpoint = signCheckpoint({ instance: this.instance, seq: head.seq, headHash: head.hash, at: this.now().toISOString(), reason }, this.key);
@@ -348,12 +508,14 @@ export class AuditLog {
   }
 
   /**
-   * Stops taking records, writes what is queued (each record still bounded by writeTimeoutMs), and seals the
-   * head with a STOP checkpoint, or with an INTERVAL one while a given-up write may still land.
+   * Stops taking records, writes what is queued (each record still bounded by writeTimeoutMs), ships what the
+   * journal holds, and seals the database's head with a STOP checkpoint; with an INTERVAL one while a given-up
+   * write may still land, or records remain on the journal for the next start to ship.
    */
   async stop(): Promise<void> {
     if (this.state !== 'running') {
       this.state = 'stopped';
+      await this.journal?.close(this.stored.seq);
       await this.repository.close();
       return;
     }
@@ -362,9 +524,13 @@ export class AuditLog {
     this.checkpointTimer = null;
     if (this.queue.length > 0) this.startWriting();
     while (this.writing) await this.writing;
-    // What is not indexed now is indexed at the next start.
+    // What is not indexed now is indexed at the next start; what is not shipped, shipped then.
     await this.indexed().catch(() => undefined);
-    await this.checkpoint(this.abandonedWrites === 0 && this.headKnown ? 'STOP' : 'INTERVAL');
+    if (this.shipTimer) clearTimeout(this.shipTimer);
+    this.shipTimer = null;
+    const sealed = this.abandonedWrites === 0 && this.headKnown && this.stored.seq === this.head.seq;
+    await this.checkpoint(sealed ? 'STOP' : 'INTERVAL');
+    await this.journal?.close(this.stored.seq);
     await this.repository.close();
     this.state = 'stopped';
     this.logger.info({ instance: this.instance, seq: this.head.seq }, 'audit trail sealed');

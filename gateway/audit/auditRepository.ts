@@ -121,14 +121,18 @@ function insertStatements<Row extends object>(table: string, columns: ReadonlyAr
  */
 class MysqlBatchWriter {
   private connection: Promise<mysql.Connection> | null = null;
+  /** Told when an open connection is lost (the server went away, the network broke), unless close() ended it. */
+  onLost: (() => void) | null = null;
 
-  private open(): Promise<mysql.Connection> {
+  open(): Promise<mysql.Connection> {
     if (!this.connection) {
       const options = this.db.client.config.connection as mysql.ConnectionOptions;
       // trace off: no stack is captured for every batch.
       const opening = mysql.createConnection({ ...options, multipleStatements: true, trace: false });
       const forget = () => {
-        if (this.connection === opening) this.connection = null;
+        if (this.connection !== opening) return;
+        this.connection = null;
+        this.onLost?.();
       };
       // A failed attempt is forgotten, so that the next batch tries again; so is a connection that breaks while idle.
       opening.then((connection) => {
@@ -351,6 +355,29 @@ export class AuditRepository {
       let head = await this.indexHead(instance);
       while (last && head < last.seq) head = await this.indexRecords(instance, head + 1, last.seq);
     }
+  }
+
+  /**
+   * Given what to call when it is lost, opens the connection batches are written on now rather than at the
+   * first batch (MySQL; nothing on SQLite, whose file cannot go away): a writer that learns of a lost server
+   * from it refuses records at once rather than after a failed write. Rejects when the server cannot be reached.
+   */
+  async watchWriter(onLost: () => void): Promise<void> {
+    if (!isMysql(this.db)) return;
+    this.writer.onLost = onLost;
+    await this.writer.open();
+  }
+
+  /**
+   * Given an instance and its chain's last seq, lowers the instance's index head to it when it stands above (a
+   * chain removed while its head stayed): records written from then on would otherwise never be indexed.
+   * Returns the head, lowered or not.
+   */
+  async indexHeadWithin(instance: string, lastSeq: number): Promise<number> {
+    const head = await this.indexHead(instance);
+    if (head <= lastSeq || head === Number.POSITIVE_INFINITY) return head;
+    await this.db('audit_index_heads').where('instance', instance).where('indexed_seq', '>', lastSeq).update({ indexed_seq: lastSeq });
+    return lastSeq;
   }
 
   /** Closes the connections that batches and index rows are written on, if they are open. */

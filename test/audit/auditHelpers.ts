@@ -80,6 +80,8 @@ export async function createAuditFixture(): Promise<AuditFixture> {
     signingKeyFile: path.join(directory, 'keys', 'gateway-ed25519.pem'),
     checkpointIntervalMs: 60_000,
     batchDelayMs: 2,
+    journalDirectory: null,
+    shipDelayMs: 2,
     deferredAgencies: [POLICE.code],
     deferralDays: 90,
     ...overrides,

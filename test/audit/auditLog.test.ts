@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Knex } from 'knex';
 import { connect } from '../../db/connection';
 import { AuditLog } from '../../gateway/audit/auditLog';
@@ -163,6 +164,17 @@ describe('AuditLog', () => {
     expect((await fixture.verify(instance)).instances[0]).toMatchObject({ records: 5, problem: null });
   });
 
+  it('lowers an index head that stands above its chain (a chain removed while its head stayed), so that new records are indexed', async () => {
+    const instance = 'gw-index-above';
+    await fixture.db('audit_index_heads').insert({ instance, indexed_seq: 9 });
+    const log = await fixture.startLog(instance);
+    await appendRecords(log, 2);
+    await log.indexed();
+    expect(await fixture.repository.indexHead(instance)).toBe(2);
+    expect((await fixture.repository.indexRows(instance, 1, 2)).citizens).toHaveLength(2);
+    await log.stop();
+  });
+
   it('lets a reader in another process index what a gateway left unindexed, once', async () => {
     const repository = new AuditRepository(fixture.db);
     await repository.appendBatch(chainedRecords('gw-left', 2, 3), 2000);
@@ -293,5 +305,144 @@ describe('AuditLog', () => {
       await db.destroy();
     }
     expect((await fixture.verify('gw-silent')).instances[0]).toMatchObject({ records: 2, problem: null });
+  });
+
+  describe('with a local journal', () => {
+    const journalOf = (instance: string) => path.join(fixture.directory, 'journals', instance);
+    const journalConfig = (instance: string, shipDelayMs = 2) => ({ journalDirectory: journalOf(instance), shipDelayMs });
+    const storedCount = async (instance: string) => Number((await fixture.db('audit_records').where('instance', instance).count({ count: '*' }).first())!.count);
+
+    /**
+     * Given an instance, appends three records through a log whose database never gets them before it stops,
+     * and returns a copy of the journal as a crash would have left it (the database then as if they never came).
+     */
+    async function journalLeftByCrash(instance: string): Promise<string> {
+      const log = await fixture.startLog(instance, { config: journalConfig(instance, 60_000) });
+      await appendRecords(log, 3);
+      expect(await storedCount(instance)).toBe(0);
+      const left = path.join(fixture.directory, 'crashed', instance);
+      fs.cpSync(journalOf(instance), left, { recursive: true });
+      await log.stop();
+      for (const table of ['audit_citizens', 'audit_fields', 'audit_index_heads', 'audit_records']) await fixture.db(table).where('instance', instance).delete();
+      fs.rmSync(checkpointFile(fixture.config(instance).checkpointDirectory, instance));
+      return left;
+    }
+
+    it('makes a record durable on the journal, ships it to the database right after, and removes its files at stop', async () => {
+      const instance = 'gw-journal';
+      const log = await fixture.startLog(instance, { config: journalConfig(instance, 200) });
+      const { seq } = await log.append(auditInput());
+      expect(seq).toBe(1);
+      // Durable before the database has it: the journal holds the record, hash and all.
+      const [file] = fs.readdirSync(journalOf(instance));
+      const [line] = fs.readFileSync(path.join(journalOf(instance), file!), 'utf8').trim().split('\n');
+      expect(JSON.parse(line!)).toMatchObject({ instance, seq: 1, previous_hash: GENESIS_HASH });
+      expect(await storedCount(instance)).toBe(0);
+      // A reader waits for the database and the index.
+      await log.indexed();
+      expect(await storedCount(instance)).toBe(1);
+      expect(await fixture.repository.indexHead(instance)).toBe(1);
+      expect(await appendRecords(log, 3)).toEqual([2, 3, 4]);
+      await log.stop();
+      expect(await storedCount(instance)).toBe(4);
+      expect(fs.readdirSync(journalOf(instance))).toEqual([]);
+      expect((await fixture.verify(instance)).instances[0]).toMatchObject({ records: 4, lastCheckpointSeq: 4, problem: null });
+    });
+
+    it('after a crash, ships what the journal holds and the database lacks, ignores a torn last write, and continues the chain', async () => {
+      const instance = 'gw-journal-crash';
+      const left = await journalLeftByCrash(instance);
+      fs.rmSync(journalOf(instance), { recursive: true });
+      fs.cpSync(left, journalOf(instance), { recursive: true });
+      const [file] = fs.readdirSync(journalOf(instance));
+      fs.appendFileSync(path.join(journalOf(instance), file!), '{"instance":"gw-journal-crash","seq":4,"recor');
+      const log = await fixture.startLog(instance, { config: journalConfig(instance) });
+      expect(await storedCount(instance)).toBe(3);
+      expect(await log.append(auditInput())).toEqual({ seq: 4 });
+      await log.stop();
+      expect((await fixture.verify(instance)).instances[0]).toMatchObject({ records: 4, problem: null });
+      expect((await fixture.repository.indexRows(instance, 1, 4)).citizens).toHaveLength(4);
+    });
+
+    it('refuses a journal that was altered, or that the database does not continue', async () => {
+      const instance = 'gw-journal-altered';
+      const left = await journalLeftByCrash(instance);
+      const [file] = fs.readdirSync(left);
+      const lines = fs.readFileSync(path.join(left, file!), 'utf8').split('\n');
+      fs.mkdirSync(journalOf(instance), { recursive: true });
+      fs.writeFileSync(path.join(journalOf(instance), file!), [lines[0], lines[1]!.replace('H56.20', 'H56.99'), ...lines.slice(2)].join('\n'));
+      await expect(fixture.startLog(instance, { config: journalConfig(instance) })).rejects.toThrow(/line 2 of the audit journal .* holds no valid record, yet a valid one follows it/);
+
+      // The database holds another record where the journal holds the third: one of them was rewritten.
+      fs.rmSync(journalOf(instance), { recursive: true });
+      fs.cpSync(left, journalOf(instance), { recursive: true });
+      const [first, second, third] = lines.slice(0, 3).map((line) => JSON.parse(line) as AuditRecordRow);
+      await fixture.db('audit_records').insert([first!, second!]);
+      const { hash: _hash, ...content } = third!;
+      await insertForged(fixture.db, { ...content, agency_code: 'H56.99' });
+      await expect(fixture.startLog(instance, { config: journalConfig(instance) })).rejects.toThrow(/the database's record at seq 3 is not the one the journal/);
+    });
+
+    it('refuses records once the database cannot be reached, though the journal could take them; none is lost', async () => {
+      const instance = 'gw-journal-down';
+      const database = await gatewayDatabaseToLose(fixture.databases.config);
+      const log = new AuditLog(database.db, fixture.config(instance, journalConfig(instance)));
+      try {
+        await log.start();
+        expect(await log.append(auditInput())).toEqual({ seq: 1 });
+        await database.loseIt();
+        // Records the journal took before the loss was known are kept; the first refusal comes within one shipment.
+        let refused: Awaited<ReturnType<typeof rejection>> | null = null;
+        const deadline = Date.now() + 2500;
+        while (refused === null && Date.now() < deadline) {
+          refused = await rejection(log.append(auditInput())).catch(() => null);
+          if (refused === null) await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        expect(refused).toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
+        expect(refused!.message).toMatch(/audit store/);
+        await log.stop();
+      } finally {
+        await database.close();
+      }
+      // A gateway that reaches the database again ships what the journal kept: the chain has every confirmed record.
+      const journaled = log.chainHead().seq;
+      const next = await fixture.startLog(instance, { config: journalConfig(instance) });
+      expect(await storedCount(instance)).toBe(journaled);
+      expect(await next.append(auditInput())).toEqual({ seq: journaled + 1 });
+      await next.stop();
+      expect((await fixture.verify(instance)).instances[0]).toMatchObject({ records: journaled + 1, problem: null });
+    });
+
+    (onMysql ? it : it.skip)('refuses records while the database does not answer, and takes them again once it does', async () => {
+      const mysql = fixture.databases.config;
+      if (mysql.engine !== 'mysql') throw new Error('MySQL only');
+      const instance = 'gw-journal-silent';
+      const relay = await startRelay(mysql.port);
+      const db = connect({ ...mysql, host: '127.0.0.1', port: relay.port }, 'gateway');
+      const log = new AuditLog(db, fixture.config(instance, journalConfig(instance)), { writeTimeoutMs: 1000 });
+      try {
+        await log.start();
+        expect(await log.append(auditInput())).toEqual({ seq: 1 });
+        await log.indexed();
+        relay.silent = true;
+        // Taken by the journal; its shipment hangs until the write timeout, and records are refused from then on.
+        expect(await log.append(auditInput())).toEqual({ seq: 2 });
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        expect((await rejection(log.append(auditInput()))).code).toBe('AUDIT_UNAVAILABLE');
+        relay.silent = false;
+        const deadline = Date.now() + 5000;
+        let taken: { seq: number } | null = null;
+        while (taken === null && Date.now() < deadline) {
+          taken = await log.append(auditInput()).catch(() => null);
+          if (taken === null) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(taken).toEqual({ seq: 3 });
+        await log.stop();
+      } finally {
+        await relay.stop();
+        await db.destroy();
+      }
+      expect((await fixture.verify(instance)).instances[0]).toMatchObject({ records: 3, problem: null });
+    });
   });
 });

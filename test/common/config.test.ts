@@ -44,6 +44,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ JWT_ISSUER: 'https://idp' })).toThrow(/exactly one of JWT_JWKS_URL and JWT_JWKS_FILE[\s\S]*JWT_AUDIENCE is required/);
   });
 
+  it('keeps a local audit journal with MySQL and none with the embedded SQLite, unless told otherwise', () => {
+    expect(loadConfig({ MYSQL_HOST: 'db.internal', DATA_DIR: '/var/lib/dsp' }).audit).toMatchObject({ journalDirectory: '/var/lib/dsp/audit/journal', shipDelayMs: 10 });
+    expect(loadConfig({}).audit.journalDirectory).toBeNull();
+    expect(loadConfig({ AUDIT_JOURNAL: 'on', AUDIT_DIRECTORY: '/srv/audit', AUDIT_SHIP_MS: '50' }).audit).toMatchObject({ journalDirectory: '/srv/audit/journal', shipDelayMs: 50 });
+    expect(loadConfig({ MYSQL_HOST: 'db.internal', AUDIT_JOURNAL: 'off' }).audit.journalDirectory).toBeNull();
+    expect(() => loadConfig({ AUDIT_JOURNAL: 'yes' })).toThrow(/AUDIT_JOURNAL must be on or off, got "yes"/);
+  });
+
   it('lists every bad value at once', () => {
     try {
       loadConfig({ PORT: 'eighty', SUBGRAPH_TIMEOUT_MS: '0', LOG_LEVEL: 'loud', MYSQL_HOST: 'x', MYSQL_DATABASE_LAND: 'dsp_population', LAND_URL: 'ftp://x' });

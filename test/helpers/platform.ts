@@ -75,9 +75,13 @@ export async function startSeededPlatform(citizens: number, options: SeededPlatf
   }
 }
 
-/** Given a temporary directory and an instance name, returns an audit configuration that keeps its files there. */
+/**
+ * Given a temporary directory and an instance name, returns an audit configuration that keeps its files there;
+ * with a journal on MySQL and none on SQLite, as a gateway configured for either has by default.
+ */
 export function testAuditConfig(dataDirectory: string, instance: string): AuditConfig {
-  return loadConfig({ DATA_DIR: dataDirectory, GATEWAY_INSTANCE: instance, AUDIT_BATCH_MS: '1' }).audit;
+  const journal = process.env.MYSQL_HOST ? 'on' : 'off';
+  return loadConfig({ DATA_DIR: dataDirectory, GATEWAY_INSTANCE: instance, AUDIT_BATCH_MS: '1', AUDIT_JOURNAL: journal }).audit;
 }
 
 /** Given an API key and a purpose, returns the headers an agency application sends. */
