@@ -130,7 +130,8 @@ export async function startOurGatewayEverythingOn(options: OurGatewayOptions): P
   const service = await startGatewayService(db, options.subgraphUrls, {
     ...config,
     gatewayPort: 0,
-    audit: loadConfig({ DATA_DIR: auditDirectory, GATEWAY_INSTANCE: `bench-${Date.now()}` }).audit,
+    // A journal as the bench's configuration has it (on by default with MySQL), in the run's own directory.
+    audit: loadConfig({ DATA_DIR: auditDirectory, GATEWAY_INSTANCE: `bench-${Date.now()}`, AUDIT_JOURNAL: config.audit.journalDirectory === null ? 'off' : 'on' }).audit,
   });
   const headerSets = await registerBenchAgencies(service.stewardship, options.supergraphSdl);
   return { url: service.gateway.url, headerSets };
