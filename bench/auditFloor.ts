@@ -74,7 +74,7 @@ export async function measureAuditFloor(database: DatabaseConfig, samples = SAMP
       checkpointIntervalMs: 3_600_000,
       batchDelayMs: 0,
       journalDirectory,
-      shipDelayMs: 10,
+      shipDelayMs: 100,
       deferredAgencies: [],
       deferralDays: 0,
     });

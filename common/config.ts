@@ -208,7 +208,7 @@ export function loadConfig(environment: Environment = process.env): Config {
     checkpointIntervalMs: integer('AUDIT_CHECKPOINT_MS', 60000, 1000, 86400000),
     batchDelayMs: integer('AUDIT_BATCH_MS', 0, 0, 1000),
     journalDirectory: journal ? path.join(auditDirectory, 'journal') : null,
-    shipDelayMs: integer('AUDIT_SHIP_MS', 10, 0, 1000),
+    shipDelayMs: integer('AUDIT_SHIP_MS', 100, 0, 5000),
     deferredAgencies,
     deferralDays: integer('AUDIT_DEFERRAL_DAYS', 90, 0, 3650),
   };

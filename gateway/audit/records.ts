@@ -1,5 +1,6 @@
 import type { AuditCitizenRow, AuditFieldRow, AuditRecordRow } from '../../db/gatewayRows';
 import { canonicalJson, sha256Hex } from './hashChain';
+import type { FieldDecision } from '../policy/types';
 import type { AuditOutcome, AuditRecord, AuditRecordInput, AuditedField } from './types';
 import { AUDIT_OUTCOMES } from './types';
 
@@ -7,6 +8,38 @@ import { AUDIT_OUTCOMES } from './types';
 export type UnchainedRecord = Omit<AuditRecordRow, 'seq' | 'previous_hash' | 'hash'>;
 
 const NATIONAL_ID = /^\d{12}$/;
+
+/** Operation texts whose hash is kept: a gateway serves a few operations over and over. */
+const OPERATION_HASHES = 1000;
+const operationHashes = new Map<string, string>();
+
+/** Given an operation's text, returns its SHA-256, computed once per text while it is among the last ones seen. */
+function operationHash(query: string): string {
+  let hash = operationHashes.get(query);
+  if (hash === undefined) {
+    if (operationHashes.size >= OPERATION_HASHES) operationHashes.clear();
+    hash = sha256Hex(query);
+    operationHashes.set(query, hash);
+  }
+  return hash;
+}
+
+/** The fields' JSON per decided-fields list: a decision, and so its list, is reused across requests (policyPlugin). */
+const fieldsJsonByList = new WeakMap<readonly FieldDecision[], string>();
+
+/** Given the decided fields, returns what a record keeps of them as JSON: sorted by coordinate, one per coordinate. */
+function fieldsJson(decided: readonly FieldDecision[]): string {
+  let json = fieldsJsonByList.get(decided);
+  if (json === undefined) {
+    const fields: AuditedField[] = [...decided]
+      .map(({ coordinate, effect, rule, grantId, mask }) => ({ coordinate, effect, rule, grantId, mask }))
+      .sort((a, b) => (a.coordinate < b.coordinate ? -1 : a.coordinate > b.coordinate ? 1 : 0))
+      .filter((field, index, sorted) => index === 0 || sorted[index - 1]!.coordinate !== field.coordinate);
+    json = JSON.stringify(fields);
+    fieldsJsonByList.set(decided, json);
+  }
+  return json;
+}
 
 /** Given a text and the width of its column, returns it cut to fit: a long value never makes a record fail. */
 function fit(value: string | null | undefined, width: number): string | null {
@@ -29,10 +62,6 @@ export function unchainedRecordOf(input: AuditRecordInput, instance: string): Un
   if (Number.isNaN(input.at.getTime())) throw new TypeError('The time of an audited request is not a valid date');
   const malformed = input.citizenIds.find((nationalId) => !NATIONAL_ID.test(nationalId));
   if (malformed !== undefined) throw new TypeError(`"${malformed.slice(0, 20)}" is not a national ID: a record names citizens by their 12 digits`);
-  const fields: AuditedField[] = [...input.fields]
-    .map(({ coordinate, effect, rule, grantId, mask }) => ({ coordinate, effect, rule, grantId, mask }))
-    .sort((a, b) => (a.coordinate < b.coordinate ? -1 : a.coordinate > b.coordinate ? 1 : 0))
-    .filter((field, index, sorted) => index === 0 || sorted[index - 1]!.coordinate !== field.coordinate);
   const agency = input.principal.kind === 'AGENCY' ? input.principal : null;
   return {
     instance,
@@ -44,9 +73,9 @@ export function unchainedRecordOf(input: AuditRecordInput, instance: string): Un
     purpose: input.purpose,
     dossier_id: fit(input.dossierId, 100),
     operation_name: fit(input.operationName, 200),
-    operation_hash: input.query === null ? null : sha256Hex(input.query),
+    operation_hash: input.query === null ? null : operationHash(input.query),
     variables_hash: input.variables === null || input.variables === undefined ? null : sha256Hex(canonicalJson(input.variables)),
-    fields_json: JSON.stringify(fields),
+    fields_json: fieldsJson(input.fields),
     citizen_ids_json: JSON.stringify([...new Set(input.citizenIds)].sort()),
     row_count: wholeNumber(input.rowCount, 'rowCount'),
     outcome: input.outcome,
