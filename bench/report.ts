@@ -82,7 +82,7 @@ function auditFloorSection(run: BenchRun): string[] {
     `Measured on the gateway database with no load, median of ${floor.samples} one after another (bench/auditFloor.ts): ` +
       `a bare round trip takes ${fixed(floor.roundTripMs, 2)} ms; a durable append of one record takes ${fixed(floor.appendOneCitizenMs, 2)} ms naming one citizen${share(floor.appendOneCitizenMs, 'Q1')}, ` +
       `and ${fixed(floor.appendManyCitizensMs, 2)} ms naming ${floor.manyCitizens}${share(floor.appendManyCitizensMs, 'Q4')}. ` +
-      (floor.journalAppendMs === undefined ? '' : `Made durable on the gateway's local journal instead (AUDIT_JOURNAL, on by default with MySQL), an append naming one citizen takes ${fixed(floor.journalAppendMs, 2)} ms${share(floor.journalAppendMs, 'Q1')}. `) +
+      (floor.journalAppendMs === undefined ? '' : `Made durable on the gateway's local journal instead (AUDIT_JOURNAL, on by default with MySQL), an append naming one citizen takes ${fixed(floor.journalAppendMs, 2)} ms${share(floor.journalAppendMs, 'Q1')}, and ${fixed(floor.journalAppendCpuMs, 2)} ms of the gateway process's CPU (user and system: the write runs in the gateway's own thread pool). `) +
       'A response with personal data waits for its record to be durable, so at c=1 the audit adds at least this much to it, whatever the gateway does around it.',
     '',
   ];

@@ -81,6 +81,8 @@ export interface AuditFloor {
   manyCitizens: number;
   /** Median of one append naming one citizen made durable on the gateway's local journal instead (AUDIT_JOURNAL). */
   journalAppendMs: number;
+  /** The gateway process's CPU (user and system) per journaled append: what each one takes from the gateway's own cores. */
+  journalAppendCpuMs: number;
 }
 
 export interface BenchRun {

@@ -237,7 +237,8 @@ export class AuditLog {
 
   /** Given a delay, ships what the journal holds and the database lacks after it, unless a shipment is due or under way. */
   private scheduleShipping(delayMs = this.config.shipDelayMs): void {
-    if (this.shipping || this.shipTimer || this.state === 'stopped') return;
+    // A stopping log ships what it holds itself (stop), and a stopped one has closed its connections.
+    if (this.shipping || this.shipTimer || this.state !== 'running') return;
     this.shipTimer = setTimeout(() => void this.shipNow(), delayMs);
     this.shipTimer.unref();
   }
@@ -528,6 +529,8 @@ export class AuditLog {
     await this.indexed().catch(() => undefined);
     if (this.shipTimer) clearTimeout(this.shipTimer);
     this.shipTimer = null;
+    // A shipment retried while the database was away may still be under way: it ends before the connections close.
+    await this.shipping;
     const sealed = this.abandonedWrites === 0 && this.headKnown && this.stored.seq === this.head.seq;
     await this.checkpoint(sealed ? 'STOP' : 'INTERVAL');
     await this.journal?.close(this.stored.seq);

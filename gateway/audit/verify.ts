@@ -224,6 +224,10 @@ class InstanceVerifier {
       }
     }
     const lastSeq = expected - 1;
+    if (indexHead !== Number.POSITIVE_INFINITY && indexHead > lastSeq) {
+      // Left by a chain removed while its head stayed: a gateway lowers it at start, until then it hides new records.
+      indexProblem ??= this.problem(lastSeq + 1, 'INDEX', `the index head stands at seq ${indexHead}, above the chain's last record (seq ${lastSeq}): records written from seq ${lastSeq + 1} on would not be indexed`);
+    }
     if (lastCheckpoint !== null && lastCheckpointSeq > lastSeq) {
       const missing = lastSeq + 1 === lastCheckpointSeq ? `record ${lastCheckpointSeq}` : `records ${lastSeq + 1}..${lastCheckpointSeq}`;
       return first(this.problem(lastSeq + 1, 'TRUNCATED', `${missing}, sealed by the checkpoint of ${lastCheckpoint.at}, are missing: the tail was cut or the database rolled back`));

@@ -153,6 +153,15 @@ describe('audit trail verification', () => {
     expect(await firstProblem('v-index-head')).toMatchObject({ seq: 5, kind: 'INDEX' });
   });
 
+  it('names an index head that stands above its chain, which a gateway would leave new records unindexed under', async () => {
+    await sealedChain('v-index-above', 3);
+    await fixture.db('audit_index_heads').where('instance', 'v-index-above').update({ indexed_seq: 9 });
+    expect(await firstProblem('v-index-above')).toMatchObject({ seq: 4, kind: 'INDEX', message: expect.stringMatching(/index head stands at seq 9, above the chain's last record \(seq 3\)/) });
+    // A gateway that starts on it lowers it.
+    await (await fixture.startLog('v-index-above')).stop();
+    expect(await firstProblem('v-index-above')).toBeNull();
+  });
+
   it('reports records after the last checkpoint of a running gateway as unsealed, not as damage', async () => {
     const log = await fixture.startLog('v-running');
     await appendRecords(log, 3);
