@@ -75,6 +75,7 @@ export async function measureAuditFloor(database: DatabaseConfig, samples = SAMP
       batchDelayMs: 0,
       journalDirectory,
       shipDelayMs: 100,
+      writeIntervalMs: 2,
       deferredAgencies: [],
       deferralDays: 0,
     });

@@ -75,6 +75,8 @@ export interface AuditConfig {
   journalDirectory: string | null;
   /** How long records wait on the journal to be shipped to the database together. */
   shipDelayMs: number;
+  /** The least time between the starts of two durable writes: under load, records wait up to this long to share one. */
+  writeIntervalMs: number;
   /** Reads by these agencies appear in a citizen's tracker only after the delay (e.g. police investigations). */
   deferredAgencies: string[];
   deferralDays: number;
@@ -209,6 +211,7 @@ export function loadConfig(environment: Environment = process.env): Config {
     batchDelayMs: integer('AUDIT_BATCH_MS', 0, 0, 1000),
     journalDirectory: journal ? path.join(auditDirectory, 'journal') : null,
     shipDelayMs: integer('AUDIT_SHIP_MS', 100, 0, 5000),
+    writeIntervalMs: integer('AUDIT_WRITE_INTERVAL_MS', 2, 0, 100),
     deferredAgencies,
     deferralDays: integer('AUDIT_DEFERRAL_DAYS', 90, 0, 3650),
   };

@@ -98,6 +98,10 @@ export class AuditLog {
   /** Cancels the pending start of the next batch, if one is scheduled. */
   private cancelBatch: (() => void) | null = null;
   private writing: Promise<void> | null = null;
+  /** When the last batch started to be written (performance.now()). */
+  private lastWriteAt = Number.NEGATIVE_INFINITY;
+  /** Requests the gateway has begun and not yet answered (requestBegun, requestEnded): they may append soon. */
+  private requestsUnderWay = 0;
   /** Writes given up on that may still land; the stop checkpoint is not final while one is out. */
   private abandonedWrites = 0;
   private checkpointTimer: NodeJS.Timeout | null = null;
@@ -124,6 +128,16 @@ export class AuditLog {
   /** How many batches this log has committed: with group commit, fewer than the records under load. */
   get batchesWritten(): number {
     return this.committedBatches;
+  }
+
+  /** Tells the log that a request has begun: while others are under way, a record may wait a little to share a write. */
+  requestBegun(): void {
+    this.requestsUnderWay += 1;
+  }
+
+  /** Tells the log that a request begun (requestBegun) has been answered. */
+  requestEnded(): void {
+    this.requestsUnderWay = Math.max(0, this.requestsUnderWay - 1);
   }
 
   /** Returns the last record this log knows to be durable: its seq (0 for none) and hash. */
@@ -435,9 +449,16 @@ export class AuditLog {
   /** Writes batches until the queue is empty: what arrives during a write forms the next batch. */
   private async drain(): Promise<void> {
     for (;;) {
+      // While other requests are under way, writes are spaced writeIntervalMs apart and the records that arrive
+      // meanwhile share the next one: each durable write costs the gateway CPU, whatever it carries. A record
+      // with no other request under way (a lone client) does not wait.
+      const wait = this.lastWriteAt + this.config.writeIntervalMs - performance.now();
+      const others = this.requestsUnderWay - this.queue.length;
+      if (wait > 0 && others > 0 && this.queue.length < this.maxBatchSize) await new Promise((resolve) => setTimeout(resolve, wait));
       this.queue = this.queue.filter((pending) => !pending.settled);
       if (this.queue.length === 0) return;
       const batch = this.queue.splice(0, this.maxBatchSize);
+      this.lastWriteAt = performance.now();
       await this.writeBatch(batch);
     }
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse, GraphQLRequestListener } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError, execute, print } from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
@@ -82,6 +82,8 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
     async requestDidStart(): Promise<GraphQLRequestListener<GatewayContext>> {
       const arrivedAt = new Date();
       let introspectionOnly = false;
+      // Apollo Server calls willSendResponse once for every request it starts, failed ones included.
+      options.audit?.requestBegun();
       return {
         async didResolveOperation(requestContext) {
           const { document, operation, operationName, contextValue, schema } = requestContext;
@@ -148,46 +150,55 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
         },
 
         async willSendResponse(requestContext) {
-          const { response, contextValue, schema, operationName } = requestContext;
-          if (response.body.kind !== 'single') return;
-          const result = response.body.singleResult;
-          const kept = decided.get(contextValue);
-          if (kept && result.data) {
-            const errors = applyResponsePolicy(schema, kept.document, operationName, result.data as Record<string, unknown>, kept.byCoordinate, options.mode === 'filter');
-            if (errors.length > 0) result.errors = [...(result.errors ?? []), ...errors];
-          }
-          if (introspectionOnly || !options.audit) return;
-          const { citizenIds, rowCount } = takeResponseSubjects(result.data);
-          const decision = contextValue.decision;
-          const record: AuditRecordInput = {
-            at: arrivedAt,
-            principal: contextValue.principal,
-            purpose: contextValue.purpose,
-            dossierId: contextValue.dossierId,
-            operationName: operationName ?? null,
-            query: requestContext.source ?? null,
-            variables: requestContext.request.variables,
-            fields: decision?.fields ?? [],
-            citizenIds,
-            rowCount,
-            outcome: auditOutcome(decision, Boolean(result.data), result.errors ?? []),
-            errorCode: result.errors?.[0]?.extensions?.code ? String(result.errors[0].extensions.code) : null,
-            latencyMs: Date.now() - arrivedAt.getTime(),
-            policyVersion: decision?.policyVersion ?? null,
-          };
-          const carriesPersonalData = Boolean(result.data) && (citizenIds.length > 0 || decision?.purposeRequired === true);
           try {
-            await writeAuditRecord(options.audit, record, carriesPersonalData, options.logger);
-          } catch (error) {
-            // Fail closed: personal data whose access could not be recorded is not sent.
-            options.logger.error({ err: error }, 'audit store unavailable: personal data withheld');
-            response.body.singleResult = {
-              errors: [{ message: 'The audit trail cannot record this access now, so personal data is withheld; try again later', extensions: { code: ErrorCode.AUDIT_UNAVAILABLE } }],
-            };
-            response.http.status = 503;
+            await answer(requestContext);
+          } finally {
+            options.audit?.requestEnded();
           }
         },
       };
+
+      /** Given a request about to be answered, masks what the policy says, and records it (waiting when the answer holds personal data). */
+      async function answer(requestContext: GraphQLRequestContextWillSendResponse<GatewayContext>): Promise<void> {
+        const { response, contextValue, schema, operationName } = requestContext;
+        if (response.body.kind !== 'single') return;
+        const result = response.body.singleResult;
+        const kept = decided.get(contextValue);
+        if (kept && result.data) {
+          const errors = applyResponsePolicy(schema, kept.document, operationName, result.data as Record<string, unknown>, kept.byCoordinate, options.mode === 'filter');
+          if (errors.length > 0) result.errors = [...(result.errors ?? []), ...errors];
+        }
+        if (introspectionOnly || !options.audit) return;
+        const { citizenIds, rowCount } = takeResponseSubjects(result.data);
+        const decision = contextValue.decision;
+        const record: AuditRecordInput = {
+          at: arrivedAt,
+          principal: contextValue.principal,
+          purpose: contextValue.purpose,
+          dossierId: contextValue.dossierId,
+          operationName: operationName ?? null,
+          query: requestContext.source ?? null,
+          variables: requestContext.request.variables,
+          fields: decision?.fields ?? [],
+          citizenIds,
+          rowCount,
+          outcome: auditOutcome(decision, Boolean(result.data), result.errors ?? []),
+          errorCode: result.errors?.[0]?.extensions?.code ? String(result.errors[0].extensions.code) : null,
+          latencyMs: Date.now() - arrivedAt.getTime(),
+          policyVersion: decision?.policyVersion ?? null,
+        };
+        const carriesPersonalData = Boolean(result.data) && (citizenIds.length > 0 || decision?.purposeRequired === true);
+        try {
+          await writeAuditRecord(options.audit, record, carriesPersonalData, options.logger);
+        } catch (error) {
+          // Fail closed: personal data whose access could not be recorded is not sent.
+          options.logger.error({ err: error }, 'audit store unavailable: personal data withheld');
+          response.body.singleResult = {
+            errors: [{ message: 'The audit trail cannot record this access now, so personal data is withheld; try again later', extensions: { code: ErrorCode.AUDIT_UNAVAILABLE } }],
+          };
+          response.http.status = 503;
+        }
+      }
     },
   };
 }

@@ -82,6 +82,7 @@ export async function createAuditFixture(): Promise<AuditFixture> {
     batchDelayMs: 2,
     journalDirectory: null,
     shipDelayMs: 2,
+    writeIntervalMs: 2,
     deferredAgencies: [POLICE.code],
     deferralDays: 90,
     ...overrides,

@@ -124,6 +124,29 @@ describe('AuditLog', () => {
     expect((await fixture.verify('gw-batch')).sound).toBe(true);
   });
 
+  it('while other requests are under way, spaces writes so that records share them; a lone record does not wait', async () => {
+    const log = await fixture.startLog('gw-interval', { config: { batchDelayMs: 0, writeIntervalMs: 200 } });
+    const started = performance.now();
+    await log.append(auditInput());
+    await log.append(auditInput());
+    // No other request under way: the second record did not wait for the interval.
+    expect(performance.now() - started).toBeLessThan(150);
+
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    for (let index = 0; index < 10; index += 1) log.requestBegun();
+    const before = log.batchesWritten;
+    const appended: Array<Promise<{ seq: number }>> = [];
+    for (let index = 0; index < 5; index += 1) {
+      appended.push(log.append(auditInput({ dossierId: `HS-${index}` })));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect((await Promise.all(appended)).map(({ seq }) => seq)).toEqual([3, 4, 5, 6, 7]);
+    // The first record is written at once (no write for 200 ms before it), the four that follow share the next write.
+    expect(log.batchesWritten - before).toBe(2);
+    for (let index = 0; index < 10; index += 1) log.requestEnded();
+    await log.stop();
+  });
+
   it('writes a batch longer than one round trip carries in several, as one transaction', async () => {
     const instance = 'gw-long-batch';
     const records = chainedRecords(instance, 6, 40);

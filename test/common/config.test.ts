@@ -45,7 +45,7 @@ describe('loadConfig', () => {
   });
 
   it('keeps a local audit journal with MySQL and none with the embedded SQLite, unless told otherwise', () => {
-    expect(loadConfig({ MYSQL_HOST: 'db.internal', DATA_DIR: '/var/lib/dsp' }).audit).toMatchObject({ journalDirectory: '/var/lib/dsp/audit/journal', shipDelayMs: 100 });
+    expect(loadConfig({ MYSQL_HOST: 'db.internal', DATA_DIR: '/var/lib/dsp' }).audit).toMatchObject({ journalDirectory: '/var/lib/dsp/audit/journal', shipDelayMs: 100, writeIntervalMs: 2 });
     expect(loadConfig({}).audit.journalDirectory).toBeNull();
     expect(loadConfig({ AUDIT_JOURNAL: 'on', AUDIT_DIRECTORY: '/srv/audit', AUDIT_SHIP_MS: '50' }).audit).toMatchObject({ journalDirectory: '/srv/audit/journal', shipDelayMs: 50 });
     expect(loadConfig({ MYSQL_HOST: 'db.internal', AUDIT_JOURNAL: 'off' }).audit.journalDirectory).toBeNull();
