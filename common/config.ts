@@ -70,7 +70,7 @@ export interface AuditConfig {
   batchDelayMs: number;
   /**
    * Where the local journal goes, or null for none. With a journal a record is durable once it is on the
-   * gateway's own disk, and reaches the database right after; without one, once the database has committed it.
+   * gateway's own disk, and reaches the database within shipDelayMs; without one, once the database committed it.
    */
   journalDirectory: string | null;
   /** How long records wait on the journal to be shipped to the database together. */

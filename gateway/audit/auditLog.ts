@@ -68,9 +68,9 @@ function within<T>(promise: Promise<T>, milliseconds: number, message: string): 
  * The gateway's audit trail, written side: one record per request, appended to this instance's hash chain in
  * the gateway database, written in batches (group commit). append() resolves once its record is durable and
  * rejects within writeTimeoutMs when it cannot be. With a journal (config.journalDirectory), a record is durable
- * once it is on the gateway's own disk, and is shipped to the database right after, in larger batches; without
- * one, once the database has committed it. Every checkpointIntervalMs, and at stop, the head of what the
- * database holds is signed with the gateway's Ed25519 key and appended to a file outside the database.
+ * once it is on the gateway's own disk, and reaches the database within config.shipDelayMs, many batches in one
+ * transaction; without one, once the database has committed it. Every checkpointIntervalMs, and at stop, the head
+ * of what the database holds is signed with the gateway's Ed25519 key and appended to a file outside the database.
  */
 export class AuditLog {
   readonly instance: string;
@@ -361,9 +361,9 @@ export class AuditLog {
   }
 
   /**
-   * Resolves once every record that was durable when it was called can be found by citizen and by field (their
-   * index rows are written with their batch, or for a large batch right after it, in a transaction of their
-   * own); rejects when the index cannot be written now.
+   * Resolves once every record that was durable when it was called is in the database (what the journal holds is
+   * shipped at once) and can be found by citizen and by field (their index rows are written with their batch, or
+   * for a large batch right after it, in a transaction of their own); rejects when either cannot be written now.
    */
   async indexed(): Promise<void> {
     const target = this.head.seq;

@@ -79,10 +79,10 @@ function parseSegment(text: string, file: string): { records: AuditRecordRow[]; 
 
 /**
  * The gateway's local audit journal: a write-ahead log of records on the gateway's own disk. A batch of records
- * is durable once its one write returns (O_DSYNC), so a response need not wait for the database; the records are
- * shipped to the gateway database right after, and a segment is deleted once everything in it is there. At
- * start, what the journal holds and the database lacks is shipped first (AuditLog). The records are
- * JSON lines; each line carries its record's hash, so a torn tail is told from an altered file.
+ * is durable once its one write returns (O_DSYNC), so a response need not wait for the database; AuditLog ships
+ * the records to the gateway database shortly after, and a segment is deleted once everything in it is there. At
+ * start, what the journal holds and the database lacks is shipped first. The records are JSON lines; each line
+ * carries its record's hash, so a torn tail is told from an altered file.
  */
 export class AuditJournal {
   private handle: FileHandle | null = null;
