@@ -95,15 +95,17 @@ export class AuditJournal {
   private constructor(
     private readonly directory: string,
     private readonly instance: string,
+    private readonly segmentBytes: number,
   ) {}
 
   /**
-   * Given the journal directory and an instance, opens the instance's journal: returns it with the records its
-   * files hold. Throws an AuditIntegrityError when a file was altered (see parseSegment).
+   * Given the journal directory, an instance and the size past which a segment is closed (SEGMENT_BYTES unless a
+   * test says otherwise), opens the instance's journal: returns it with the records its files hold. Throws an
+   * AuditIntegrityError when a file was altered (see parseSegment).
    */
-  static async open(directory: string, instance: string): Promise<RecoveredJournal> {
+  static async open(directory: string, instance: string, segmentBytes = SEGMENT_BYTES): Promise<RecoveredJournal> {
     fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
-    const journal = new AuditJournal(directory, instance);
+    const journal = new AuditJournal(directory, instance, segmentBytes);
     const records: AuditRecordRow[] = [];
     let tornBytes = 0;
     for (const { generation, file } of segmentsOf(directory, instance)) {
@@ -120,12 +122,17 @@ export class AuditJournal {
   private async openSegment(generation: number): Promise<void> {
     const file = path.join(this.directory, `${this.instance}.${String(generation).padStart(10, '0')}.journal`);
     const handle = await fs.promises.open(file, APPEND_FLAGS, 0o600);
-    // The new name must survive a crash as well as what is written under it.
-    const directory = await fs.promises.open(this.directory, 'r');
     try {
-      await directory.sync();
-    } finally {
-      await directory.close();
+      // The new name must survive a crash as well as what is written under it.
+      const directory = await fs.promises.open(this.directory, 'r');
+      try {
+        await directory.sync();
+      } finally {
+        await directory.close();
+      }
+    } catch (error) {
+      await handle.close();
+      throw error;
     }
     await this.handle?.close();
     this.handle = handle;
@@ -157,7 +164,8 @@ export class AuditJournal {
     this.size = start + buffer.length;
     const segment = this.segments.at(-1)!;
     segment.lastSeq = records[records.length - 1]!.seq;
-    if (this.size >= SEGMENT_BYTES) await this.openSegment(segment.generation + 1);
+    // The batch is on disk whatever happens here: a segment that cannot be opened now is tried after the next write.
+    if (this.size >= this.segmentBytes) await this.openSegment(segment.generation + 1).catch(() => undefined);
   }
 
   /** Given the last seq the database holds, deletes the closed segments whose records are all there. */
