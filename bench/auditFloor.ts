@@ -5,6 +5,7 @@ import type { DatabaseConfig } from '../common/config';
 import { connect } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
 import { AuditLog } from '../gateway/audit/auditLog';
+import { AUDIT_TABLES } from '../gateway/audit/auditRepository';
 import type { AuditRecordInput } from '../gateway/audit/types';
 import type { FieldDecision } from '../gateway/policy/types';
 import type { AuditFloor } from './results';
@@ -82,7 +83,7 @@ export async function measureAuditFloor(database: DatabaseConfig, samples = SAMP
   const logs = [logOf(instances[0]!, null), logOf(instances[1]!, path.join(directory, 'journal'))];
   const removeChains = async () => {
     // The index heads too: one left from an earlier run would stand above the new chain.
-    for (const table of ['audit_citizens', 'audit_fields', 'audit_index_heads', 'audit_records']) await db(table).whereIn('instance', instances).delete();
+    for (const table of AUDIT_TABLES) await db(table).whereIn('instance', instances).delete();
   };
   try {
     await migrateLatest(db, 'gateway');

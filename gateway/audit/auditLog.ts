@@ -220,7 +220,7 @@ export class AuditLog {
     for (const record of records) {
       if (record.seq <= this.stored.seq) {
         if (record.seq === this.stored.seq && record.hash !== this.stored.hash) {
-          throw this.integrityError(`the database's record at seq ${record.seq} is not the one the journal ${journal.files()[0]} holds`);
+          throw this.integrityError(`the database's record at seq ${record.seq} is not the one the journal in ${directory} holds`);
         }
         continue;
       }

@@ -5,6 +5,9 @@ import { isMysql } from '../../db/connection';
 import type { AuditCitizenRow, AuditFieldRow, AuditRecordRow } from '../../db/gatewayRows';
 import { afterKey, beforeKey } from '../../db/keyset';
 
+/** The audit trail's tables, the ones derived from the records first: emptied in this order, no index row outlives its record. */
+export const AUDIT_TABLES = ['audit_citizens', 'audit_fields', 'audit_index_heads', 'audit_records'] as const;
+
 /** How long one statement that indexes records may take before its connection is closed, unless told otherwise. */
 const INDEX_TIMEOUT_MS = 5000;
 

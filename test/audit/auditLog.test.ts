@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { connect } from '../../db/connection';
 import { AuditLog } from '../../gateway/audit/auditLog';
-import { AuditRepository } from '../../gateway/audit/auditRepository';
+import { AUDIT_TABLES, AuditRepository } from '../../gateway/audit/auditRepository';
 import { checkpointFile, checkpointSignatureValid, loadVerificationKey, publicKeyFileOf, readCheckpoints } from '../../gateway/audit/checkpoints';
 import { AuditIntegrityError } from '../../gateway/audit/errors';
 import { GENESIS_HASH, canonicalJson, recordHash, sha256Hex } from '../../gateway/audit/hashChain';
@@ -346,7 +346,7 @@ describe('AuditLog', () => {
       const left = path.join(fixture.directory, 'crashed', instance);
       fs.cpSync(journalOf(instance), left, { recursive: true });
       await log.stop();
-      for (const table of ['audit_citizens', 'audit_fields', 'audit_index_heads', 'audit_records']) await fixture.db(table).where('instance', instance).delete();
+      for (const table of AUDIT_TABLES) await fixture.db(table).where('instance', instance).delete();
       fs.rmSync(checkpointFile(fixture.config(instance).checkpointDirectory, instance));
       return left;
     }

@@ -1,4 +1,5 @@
 import { FLOOR_MANY_CITIZENS, measureAuditFloor } from '../../bench/auditFloor';
+import { AUDIT_TABLES } from '../../gateway/audit/auditRepository';
 import type { TestDatabases } from '../helpers/database';
 import { createTestDatabases } from '../helpers/database';
 
@@ -17,7 +18,7 @@ describe('the audit write floor of the bench', () => {
     const floor = await measureAuditFloor(databases.config, 5);
     expect(floor).toMatchObject({ samples: 5, manyCitizens: FLOOR_MANY_CITIZENS });
     for (const ms of [floor.roundTripMs, floor.appendOneCitizenMs, floor.appendManyCitizensMs, floor.journalAppendMs, floor.journalAppendCpuMs]) expect(ms).toBeGreaterThan(0);
-    for (const table of ['audit_records', 'audit_citizens', 'audit_fields', 'audit_index_heads']) {
+    for (const table of AUDIT_TABLES) {
       expect(await databases.databases.gateway(table).count({ count: '*' }).first()).toEqual({ count: 0 });
     }
   });
