@@ -333,6 +333,8 @@ describe('AuditLog', () => {
   describe('with a local journal', () => {
     const journalOf = (instance: string) => path.join(fixture.directory, 'journals', instance);
     const journalConfig = (instance: string, shipDelayMs = 2) => ({ journalDirectory: journalOf(instance), shipDelayMs });
+    /** Given a journal directory, returns its oldest segment file: the one the records went to, not the next one made ahead. */
+    const firstSegment = (directory: string) => path.join(directory, fs.readdirSync(directory).sort()[0]!);
     const storedCount = async (instance: string) => Number((await fixture.db('audit_records').where('instance', instance).count({ count: '*' }).first())!.count);
 
     /**
@@ -357,8 +359,7 @@ describe('AuditLog', () => {
       const { seq } = await log.append(auditInput());
       expect(seq).toBe(1);
       // Durable before the database has it: the journal holds the record, hash and all.
-      const [file] = fs.readdirSync(journalOf(instance));
-      const [line] = fs.readFileSync(path.join(journalOf(instance), file!), 'utf8').trim().split('\n');
+      const [line] = fs.readFileSync(firstSegment(journalOf(instance)), 'utf8').split('\n');
       expect(JSON.parse(line!)).toMatchObject({ instance, seq: 1, previous_hash: GENESIS_HASH });
       expect(await storedCount(instance)).toBe(0);
       // A reader waits for the database and the index.
@@ -377,8 +378,11 @@ describe('AuditLog', () => {
       const left = await journalLeftByCrash(instance);
       fs.rmSync(journalOf(instance), { recursive: true });
       fs.cpSync(left, journalOf(instance), { recursive: true });
-      const [file] = fs.readdirSync(journalOf(instance));
-      fs.appendFileSync(path.join(journalOf(instance), file!), '{"instance":"gw-journal-crash","seq":4,"recor');
+      // A write cut short: the start of a fourth line where the segment's zeros began.
+      const segment = firstSegment(journalOf(instance));
+      const descriptor = fs.openSync(segment, 'r+');
+      fs.writeSync(descriptor, '{"instance":"gw-journal-crash","seq":4,"recor', fs.readFileSync(segment).indexOf(0));
+      fs.closeSync(descriptor);
       const log = await fixture.startLog(instance, { config: journalConfig(instance) });
       expect(await storedCount(instance)).toBe(3);
       expect(await log.append(auditInput())).toEqual({ seq: 4 });
@@ -390,10 +394,10 @@ describe('AuditLog', () => {
     it('refuses a journal that was altered, or that the database does not continue', async () => {
       const instance = 'gw-journal-altered';
       const left = await journalLeftByCrash(instance);
-      const [file] = fs.readdirSync(left);
-      const lines = fs.readFileSync(path.join(left, file!), 'utf8').split('\n');
+      const file = path.basename(firstSegment(left));
+      const lines = fs.readFileSync(path.join(left, file), 'utf8').split('\n');
       fs.mkdirSync(journalOf(instance), { recursive: true });
-      fs.writeFileSync(path.join(journalOf(instance), file!), [lines[0], lines[1]!.replace('H56.20', 'H56.99'), ...lines.slice(2)].join('\n'));
+      fs.writeFileSync(path.join(journalOf(instance), file), [lines[0], lines[1]!.replace('H56.20', 'H56.99'), ...lines.slice(2)].join('\n'));
       await expect(fixture.startLog(instance, { config: journalConfig(instance) })).rejects.toThrow(/line 2 of the audit journal .* holds no valid record, yet a valid one follows it/);
 
       // The database holds another record where the journal holds the third: one of them was rewritten.
