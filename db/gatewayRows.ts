@@ -77,6 +77,11 @@ export interface AuditRecordRow {
   variables_hash: string | null;
   /** JSON array of { coordinate, effect, rule, grantId, mask }. */
   fields_json: string;
+  /**
+   * The key of the record's field set (fieldSetKey of its fields): the stewards' queries by field read the set's
+   * rows. Derived from fields_json, so outside the record's hash; the verifier checks it.
+   */
+  field_set: string | null;
   /** JSON array of the national IDs whose personal data the response held. */
   citizen_ids_json: string;
   row_count: number;
@@ -98,10 +103,13 @@ export interface AuditCitizenRow {
   recorded_at: string;
 }
 
-/** A field a record's operation touched, with the decision's effect on it: the stewards' queries read these. */
-export interface AuditFieldRow {
-  instance: string;
-  seq: number;
+/**
+ * A field of a field set, with the decision's effect on it: every record whose operation touched exactly these
+ * fields with these effects names the set, so the stewards' queries by field read one row per field and set,
+ * not one per field and record.
+ */
+export interface AuditFieldSetRow {
+  set_hash: string;
   coordinate: string;
   effect: string;
 }

@@ -10,7 +10,7 @@ import type { Config, Sector } from '../../common/config';
 import { loadConfig } from '../../common/config';
 import { connect, ensureDatabases } from '../../db/connection';
 import { migrateLatest } from '../../db/migrate';
-import { AUDIT_TABLES } from '../../gateway/audit/auditRepository';
+import { AUDIT_FIELD_SETS, AUDIT_TABLES } from '../../gateway/audit/auditRepository';
 import { buildCatalog } from '../../gateway/policy/catalog';
 import type { Purpose } from '../../gateway/policy/types';
 import { startGateway } from '../../gateway/server';
@@ -125,7 +125,7 @@ export async function startOurGatewayEverythingOn(options: OurGatewayOptions): P
   // Every run starts from an empty trail, so that earlier runs' records do not weigh on this one's: a trail that
   // outgrows the database's buffer pool makes each index row a page miss (seen here: 2 million citizen rows
   // against MariaDB's default 128 MB).
-  for (const table of AUDIT_TABLES) await db(table).truncate();
+  for (const table of [...AUDIT_TABLES, AUDIT_FIELD_SETS]) await db(table).truncate();
   // A chain of its own per run: the checkpoints of earlier runs are not kept, so their chains are not continued.
   const auditDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-bench-audit-'));
   const service = await startGatewayService(db, options.subgraphUrls, {

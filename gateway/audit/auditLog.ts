@@ -23,7 +23,7 @@ export interface AuditLogOptions {
 }
 
 /**
- * The most index rows (citizens and fields named) a batch writes in its own transaction; a larger batch leaves
+ * The most index rows (citizens named) a batch writes in its own transaction; a larger batch leaves
  * them to the indexer, so that its answers do not wait for them. Below it, one commit for both costs less than
  * two; above it, a request naming a page of residents would wait for hundreds of index rows.
  */
@@ -40,7 +40,7 @@ const RETRY_MS = 500;
 
 interface PendingRecord {
   record: UnchainedRecord;
-  /** The index rows its record implies, at most: the citizens and fields it names. */
+  /** The index rows its record implies, at most: the citizens it names (a field set's rows are written once per set). */
   indexRows: number;
   settled: boolean;
   timer: NodeJS.Timeout;
@@ -294,7 +294,7 @@ export class AuditLog {
         let count = 0;
         while (count < this.unshipped.length && (count === 0 || indexRows < SHIPMENT_INDEX_ROWS)) {
           const record = this.unshipped[count]!;
-          indexRows += record.citizen_ids_json.length / 15 + record.fields_json.length / 60;
+          indexRows += record.citizen_ids_json.length / 15;
           count += 1;
         }
         const shipment = this.unshipped.slice(0, count);
@@ -396,7 +396,7 @@ export class AuditLog {
     return new Promise((resolve, reject) => {
       const pending: PendingRecord = {
         record,
-        indexRows: input.citizenIds.length + input.fields.length,
+        indexRows: input.citizenIds.length,
         settled: false,
         resolve,
         reject,

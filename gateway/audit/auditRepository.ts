@@ -2,11 +2,17 @@ import type { Knex } from 'knex';
 import mysql from 'mysql2/promise';
 import type { CursorKey } from '../../common/pagination';
 import { isMysql } from '../../db/connection';
-import type { AuditCitizenRow, AuditFieldRow, AuditRecordRow } from '../../db/gatewayRows';
+import type { AuditCitizenRow, AuditFieldSetRow, AuditRecordRow } from '../../db/gatewayRows';
 import { afterKey, beforeKey } from '../../db/keyset';
 
-/** The audit trail's tables, the ones derived from the records first: emptied in this order, no index row outlives its record. */
-export const AUDIT_TABLES = ['audit_citizens', 'audit_fields', 'audit_index_heads', 'audit_records'] as const;
+/**
+ * The audit trail's tables of one instance's rows, the ones derived from the records first: emptied in this order,
+ * no index row outlives its record.
+ */
+export const AUDIT_TABLES = ['audit_citizens', 'audit_index_heads', 'audit_records'] as const;
+
+/** The field sets records name: shared by every instance, and content-addressed, so that a set left behind harms none. */
+export const AUDIT_FIELD_SETS = 'audit_field_sets';
 
 /** How long one statement that indexes records may take before its connection is closed, unless told otherwise. */
 const INDEX_TIMEOUT_MS = 5000;
@@ -35,6 +41,7 @@ const RECORD_COLUMNS = [
   'operation_hash',
   'variables_hash',
   'fields_json',
+  'field_set',
   'citizen_ids_json',
   'row_count',
   'outcome',
@@ -54,9 +61,14 @@ const IN_RANGE = 'where r.instance = ? and r.seq between ? and ?';
 const MYSQL_INDEX_CITIZENS =
   `insert into audit_citizens (national_id, instance, seq, recorded_at) select j.national_id, r.instance, r.seq, r.recorded_at ${RECORDS_IN_RANGE} ` +
   `cross join json_table(r.citizen_ids_json, '$[*]' columns (national_id varchar(12) path '$')) j ${IN_RANGE}`;
+/*
+ * A field set's rows are written by the first record that names it; another instance may write them at the same
+ * moment, and the rows are the same, so a duplicate is ignored.
+ */
+const NEW_FIELD_SETS = 'and r.field_set is not null and not exists (select 1 from audit_field_sets s where s.set_hash = r.field_set)';
 const MYSQL_INDEX_FIELDS =
-  `insert into audit_fields (instance, seq, coordinate, effect) select r.instance, r.seq, j.coordinate, j.effect ${RECORDS_IN_RANGE} ` +
-  `cross join json_table(r.fields_json, '$[*]' columns (coordinate varchar(200) path '$.coordinate', effect varchar(10) path '$.effect')) j ${IN_RANGE}`;
+  `insert ignore into audit_field_sets (set_hash, coordinate, effect) select distinct r.field_set, j.coordinate, j.effect ${RECORDS_IN_RANGE} ` +
+  `cross join json_table(r.fields_json, '$[*]' columns (coordinate varchar(200) path '$.coordinate', effect varchar(10) path '$.effect')) j ${IN_RANGE} ${NEW_FIELD_SETS}`;
 const SQLITE_INDEX_CITIZENS =
   `insert into audit_citizens (national_id, instance, seq, recorded_at) select j.value, r.instance, r.seq, r.recorded_at ${RECORDS_IN_RANGE} ` +
   `cross join json_each(r.citizen_ids_json) j ${IN_RANGE}`;
@@ -65,8 +77,8 @@ const MYSQL_MOVE_INDEX_HEAD =
 const SQLITE_MOVE_INDEX_HEAD =
   'insert into audit_index_heads (instance, indexed_seq) values (?, ?) on conflict (instance) do update set indexed_seq = max(indexed_seq, excluded.indexed_seq)';
 const SQLITE_INDEX_FIELDS =
-  `insert into audit_fields (instance, seq, coordinate, effect) select r.instance, r.seq, json_extract(j.value, '$.coordinate'), json_extract(j.value, '$.effect') ` +
-  `${RECORDS_IN_RANGE} cross join json_each(r.fields_json) j ${IN_RANGE}`;
+  `insert or ignore into audit_field_sets (set_hash, coordinate, effect) select distinct r.field_set, json_extract(j.value, '$.coordinate'), json_extract(j.value, '$.effect') ` +
+  `${RECORDS_IN_RANGE} cross join json_each(r.fields_json) j ${IN_RANGE} ${NEW_FIELD_SETS}`;
 
 /** An INSERT with its bound values, in the order of its placeholders, and its length once they are in place. */
 interface Statement {
@@ -405,16 +417,16 @@ export class AuditRepository {
     return rows.map(normalize);
   }
 
-  /** Given an instance and a range of seqs, returns the index rows of those records. */
-  async indexRows(instance: string, fromSeq: number, toSeq: number): Promise<{ citizens: AuditCitizenRow[]; fields: AuditFieldRow[] }> {
-    const [citizens, fields] = await Promise.all([
+  /** Given an instance and a range of seqs, returns the index rows of those records: their citizens, and the rows of the field sets they name. */
+  async indexRows(instance: string, fromSeq: number, toSeq: number): Promise<{ citizens: AuditCitizenRow[]; fieldSets: AuditFieldSetRow[] }> {
+    const [citizens, fieldSets] = await Promise.all([
       this.db<AuditCitizenRow>('audit_citizens').where('instance', instance).whereBetween('seq', [fromSeq, toSeq]),
-      this.db<AuditFieldRow>('audit_fields').where('instance', instance).whereBetween('seq', [fromSeq, toSeq]),
+      this.db<AuditFieldSetRow>('audit_field_sets').whereIn(
+        'set_hash',
+        this.db('audit_records').distinct('field_set').where('instance', instance).whereBetween('seq', [fromSeq, toSeq]).whereNotNull('field_set'),
+      ),
     ]);
-    return {
-      citizens: citizens.map((row) => ({ ...row, seq: Number(row.seq) })),
-      fields: fields.map((row) => ({ ...row, seq: Number(row.seq) })),
-    };
+    return { citizens: citizens.map((row) => ({ ...row, seq: Number(row.seq) })), fieldSets };
   }
 
   /** Given a query on audit_records aliased r, narrows it by the filter. */
@@ -434,7 +446,7 @@ export class AuditRepository {
     if (filter.field !== null) {
       const field = filter.field;
       query.whereExists((sub) =>
-        sub.select(this.db.raw('1')).from('audit_fields as fc').whereRaw('fc.instance = r.instance and fc.seq = r.seq').where('fc.coordinate', field),
+        sub.select(this.db.raw('1')).from('audit_field_sets as fc').whereRaw('fc.set_hash = r.field_set').where('fc.coordinate', field),
       );
     }
     return query;
@@ -500,8 +512,8 @@ export class AuditRepository {
   /** Given a filter, returns per agency and field how often the field was allowed, masked and denied. */
   async countsByField(filter: RecordFilter): Promise<FieldCountRow[]> {
     const effectCount = (effect: string, alias: string) => this.db.raw(`sum(case when f.effect = ? then 1 else 0 end) as ${alias}`, [effect]);
-    const query = this.db('audit_fields as f')
-      .join('audit_records as r', (join) => join.on('r.instance', 'f.instance').andOn('r.seq', 'f.seq'))
+    const query = this.db('audit_records as r')
+      .join('audit_field_sets as f', 'f.set_hash', 'r.field_set')
       .select('r.agency_code as agencyCode', 'f.coordinate as coordinate', effectCount('ALLOW', 'allowed'), effectCount('MASK', 'masked'), effectCount('DENY', 'denied'))
       .groupBy('r.agency_code', 'f.coordinate')
       .orderBy([{ column: 'r.agency_code' }, { column: 'f.coordinate' }]);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { AuditRecordRow } from '../../db/gatewayRows';
 import { AuditIntegrityError } from './errors';
 import { recordHash } from './hashChain';
+import { fieldSetKey } from './records';
 
 /**
  * A segment is made this large, of zeros written to disk, before any record goes into it: a record then takes
@@ -63,7 +64,10 @@ function segmentsOf(directory: string, instance: string): Array<{ generation: nu
 function recordOfLine(line: string): AuditRecordRow | null {
   try {
     const row = JSON.parse(line) as AuditRecordRow;
-    return typeof row === 'object' && row !== null && typeof row.hash === 'string' && recordHash(row) === row.hash ? row : null;
+    if (typeof row !== 'object' || row === null || typeof row.hash !== 'string' || recordHash(row) !== row.hash) return null;
+    // Outside the hash, derived from the fields: a line written before records named their field set gets it here.
+    row.field_set ??= fieldSetKey(row.fields_json);
+    return row;
   } catch {
     return null;
   }

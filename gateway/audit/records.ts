@@ -1,4 +1,4 @@
-import type { AuditCitizenRow, AuditFieldRow, AuditRecordRow } from '../../db/gatewayRows';
+import type { AuditCitizenRow, AuditFieldSetRow, AuditRecordRow } from '../../db/gatewayRows';
 import { canonicalJson, sha256Hex } from './hashChain';
 import type { FieldDecision } from '../policy/types';
 import type { AuditOutcome, AuditRecord, AuditRecordInput, AuditedField } from './types';
@@ -24,21 +24,33 @@ function operationHash(query: string): string {
   return hash;
 }
 
-/** The fields' JSON per decided-fields list: a decision, and so its list, is reused across requests (policyPlugin). */
-const fieldsJsonByList = new WeakMap<readonly FieldDecision[], string>();
+/** Given a record's fields as JSON, returns the key of its field set: the SHA-256 of its coordinates and effects, in order. */
+export function fieldSetKey(fieldsJson: string): string {
+  return sha256Hex(JSON.stringify((JSON.parse(fieldsJson) as AuditedField[]).map(({ coordinate, effect }) => [coordinate, effect])));
+}
 
-/** Given the decided fields, returns what a record keeps of them as JSON: sorted by coordinate, one per coordinate. */
-function fieldsJson(decided: readonly FieldDecision[]): string {
-  let json = fieldsJsonByList.get(decided);
-  if (json === undefined) {
+/** What a record keeps of a decided-fields list: the fields as JSON, and the key of their set. */
+interface RecordedFields {
+  json: string;
+  setKey: string;
+}
+
+/** Per decided-fields list: a decision, and so its list, is reused across requests (policyPlugin). */
+const recordedFieldsByList = new WeakMap<readonly FieldDecision[], RecordedFields>();
+
+/** Given the decided fields, returns what a record keeps of them: sorted by coordinate, one per coordinate, and their set's key. */
+function recordedFields(decided: readonly FieldDecision[]): RecordedFields {
+  let recorded = recordedFieldsByList.get(decided);
+  if (recorded === undefined) {
     const fields: AuditedField[] = [...decided]
       .map(({ coordinate, effect, rule, grantId, mask }) => ({ coordinate, effect, rule, grantId, mask }))
       .sort((a, b) => (a.coordinate < b.coordinate ? -1 : a.coordinate > b.coordinate ? 1 : 0))
       .filter((field, index, sorted) => index === 0 || sorted[index - 1]!.coordinate !== field.coordinate);
-    json = JSON.stringify(fields);
-    fieldsJsonByList.set(decided, json);
+    const json = JSON.stringify(fields);
+    recorded = { json, setKey: fieldSetKey(json) };
+    recordedFieldsByList.set(decided, recorded);
   }
-  return json;
+  return recorded;
 }
 
 /** Given a text and the width of its column, returns it cut to fit: a long value never makes a record fail. */
@@ -63,6 +75,7 @@ export function unchainedRecordOf(input: AuditRecordInput, instance: string): Un
   const malformed = input.citizenIds.find((nationalId) => !NATIONAL_ID.test(nationalId));
   if (malformed !== undefined) throw new TypeError(`"${malformed.slice(0, 20)}" is not a national ID: a record names citizens by their 12 digits`);
   const agency = input.principal.kind === 'AGENCY' ? input.principal : null;
+  const fields = recordedFields(input.fields);
   return {
     instance,
     recorded_at: input.at.toISOString(),
@@ -75,7 +88,8 @@ export function unchainedRecordOf(input: AuditRecordInput, instance: string): Un
     operation_name: fit(input.operationName, 200),
     operation_hash: input.query === null ? null : operationHash(input.query),
     variables_hash: input.variables === null || input.variables === undefined ? null : sha256Hex(canonicalJson(input.variables)),
-    fields_json: fieldsJson(input.fields),
+    fields_json: fields.json,
+    field_set: fields.setKey,
     citizen_ids_json: JSON.stringify([...new Set(input.citizenIds)].sort()),
     row_count: wholeNumber(input.rowCount, 'rowCount'),
     outcome: input.outcome,
@@ -85,12 +99,13 @@ export function unchainedRecordOf(input: AuditRecordInput, instance: string): Un
   };
 }
 
-/** Given a stored record, returns the index rows it implies: its citizens and its fields. */
-export function indexRowsOf(record: AuditRecordRow): { citizens: AuditCitizenRow[]; fields: AuditFieldRow[] } {
+/** Given a stored record, returns the index rows it implies: its citizens, and its field set's key and rows. */
+export function indexRowsOf(record: AuditRecordRow): { citizens: AuditCitizenRow[]; fieldSet: string; fields: AuditFieldSetRow[] } {
   const { instance, seq, recorded_at } = record;
   const citizens = (JSON.parse(record.citizen_ids_json) as string[]).map((national_id) => ({ national_id, instance, seq, recorded_at }));
-  const fields = (JSON.parse(record.fields_json) as AuditedField[]).map((field) => ({ instance, seq, coordinate: field.coordinate, effect: field.effect }));
-  return { citizens, fields };
+  const fieldSet = fieldSetKey(record.fields_json);
+  const fields = (JSON.parse(record.fields_json) as AuditedField[]).map((field) => ({ set_hash: fieldSet, coordinate: field.coordinate, effect: field.effect }));
+  return { citizens, fieldSet, fields };
 }
 
 /** Given a stored record, returns how the audit trail's readers see it. */

@@ -1,4 +1,4 @@
-import type { AuditCitizenRow, AuditFieldRow, AuditRecordRow } from '../../db/gatewayRows';
+import type { AuditCitizenRow, AuditFieldSetRow, AuditRecordRow } from '../../db/gatewayRows';
 import type { AuditRepository } from './auditRepository';
 import type { CheckpointKey, CheckpointLine } from './checkpoints';
 import { checkpointFile, checkpointInstances, checkpointSignatureValid, readCheckpoints } from './checkpoints';
@@ -22,7 +22,7 @@ export type AuditProblemKind =
   | 'TRUNCATED'
   /** A checkpoint line is unreadable, unsigned, or goes back. */
   | 'CHECKPOINT'
-  /** The citizen or field index no longer matches the record it was derived from. */
+  /** The citizen index or the field set no longer matches the record it was derived from. */
   | 'INDEX';
 
 /** The first bad record of an instance: where, and what is wrong. */
@@ -87,7 +87,14 @@ function groupBySeq<T extends { seq: number }>(rows: readonly T[], key: (row: T)
 }
 
 const citizenKey = (row: AuditCitizenRow) => `${row.national_id}@${row.recorded_at}`;
-const fieldKey = (row: AuditFieldRow) => `${row.coordinate}=${row.effect}`;
+const fieldKey = (row: AuditFieldSetRow) => `${row.coordinate}=${row.effect}`;
+
+/** Given field set rows, returns each set's fields (coordinate=effect) by its key. */
+function groupBySet(rows: readonly AuditFieldSetRow[]): Map<string, string[]> {
+  const sets = new Map<string, string[]>();
+  for (const row of rows) sets.set(row.set_hash, [...(sets.get(row.set_hash) ?? []), fieldKey(row)]);
+  return sets;
+}
 
 class InstanceVerifier {
   private readonly file: string;
@@ -190,7 +197,7 @@ class InstanceVerifier {
       if (page.length === 0) break;
       const index = await repository.indexRows(this.instance, page[0]!.seq, page[page.length - 1]!.seq);
       const citizensBySeq = groupBySeq(index.citizens, citizenKey);
-      const fieldsBySeq = groupBySeq(index.fields, fieldKey);
+      const fieldSets = groupBySet(index.fieldSets);
       for (const record of page) {
         if (record.seq !== expected) {
           const missing = record.seq - 1 === expected ? `record ${expected} is missing` : `records ${expected}..${record.seq - 1} are missing`;
@@ -199,11 +206,13 @@ class InstanceVerifier {
         if (recordHash(record) !== record.hash || record.previous_hash !== previousHash) return first(await this.diagnose(record, expected));
         const implied = indexRowsOf(record);
         const citizens = citizensBySeq.get(record.seq) ?? [];
-        const fields = fieldsBySeq.get(record.seq) ?? [];
-        const matches = sameRows(implied.citizens.map(citizenKey), citizens) && sameRows(implied.fields.map(fieldKey), fields);
-        const notIndexedYet = record.seq > indexHead && citizens.length === 0 && fields.length === 0;
+        // A field set is shared: it may be there already for a record not indexed yet, but must then be its fields.
+        const fields = record.field_set === null ? [] : (fieldSets.get(record.field_set) ?? []);
+        const fieldsMatch = record.field_set === implied.fieldSet && sameRows(implied.fields.map(fieldKey), fields);
+        const matches = sameRows(implied.citizens.map(citizenKey), citizens) && fieldsMatch;
+        const notIndexedYet = record.seq > indexHead && citizens.length === 0 && record.field_set === implied.fieldSet && (fields.length === 0 || fieldsMatch);
         if (!matches && !notIndexedYet) {
-          indexProblem ??= this.problem(record.seq, 'INDEX', `the citizen or field index of record ${record.seq} no longer matches the record: rows were added, changed or removed`);
+          indexProblem ??= this.problem(record.seq, 'INDEX', `the citizen index or the field set of record ${record.seq} no longer matches the record: rows were added, changed or removed, or the record names another set`);
         }
         for (const checkpoint of sealedAt.get(record.seq) ?? []) {
           if (checkpoint.headHash !== record.hash) {

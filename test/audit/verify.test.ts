@@ -115,7 +115,7 @@ describe('audit trail verification', () => {
 
     await fixture.db('audit_records').where('instance', 'v-rollback').delete();
     await fixture.db('audit_records').insert(backup);
-    for (const table of ['audit_citizens', 'audit_fields']) await fixture.db(table).where('instance', 'v-rollback').where('seq', '>', 6).delete();
+    await fixture.db('audit_citizens').where('instance', 'v-rollback').where('seq', '>', 6).delete();
     expect(await firstProblem('v-rollback')).toMatchObject({ seq: 7, kind: 'TRUNCATED' });
     await expect(fixture.startLog('v-rollback')).rejects.toThrow(/cannot be continued: the checkpoint of .* sealed seq 9, but the database ends at seq 6/);
 
@@ -145,12 +145,28 @@ describe('audit trail verification', () => {
 
   it('takes records above the index head without index rows as not indexed yet, but names one whose rows are partly there', async () => {
     await sealedChain('v-index-head', 5);
-    // As if the gateway had stopped before indexing records 4 and 5: their rows and the head are gone.
-    for (const table of ['audit_citizens', 'audit_fields']) await fixture.db(table).where('instance', 'v-index-head').where('seq', '>', 3).delete();
+    // As if the gateway had stopped before indexing records 4 and 5: their rows and the head are gone; their field
+    // set stays, since records 1 to 3 name it too.
+    await fixture.db('audit_citizens').where('instance', 'v-index-head').where('seq', '>', 3).delete();
     await fixture.db('audit_index_heads').where('instance', 'v-index-head').update({ indexed_seq: 3 });
     expect(await firstProblem('v-index-head')).toBeNull();
-    await fixture.db('audit_fields').insert({ instance: 'v-index-head', seq: 5, coordinate: 'Citizen.fullName', effect: 'ALLOW' });
+    const { recorded_at } = await fixture.db('audit_records').where({ instance: 'v-index-head', seq: 5 }).first('recorded_at');
+    await fixture.db('audit_citizens').insert({ national_id: '038085009999', instance: 'v-index-head', seq: 5, recorded_at });
     expect(await firstProblem('v-index-head')).toMatchObject({ seq: 5, kind: 'INDEX' });
+  });
+
+  it('names the first record of a field set whose rows were changed, and a record made to name another set', async () => {
+    await sealedChain('v-field-set', 4);
+    const { field_set } = await fixture.db('audit_records').where({ instance: 'v-field-set', seq: 1 }).first('field_set');
+    // Unmasked in the index: a steward counting masked reads would miss them.
+    await fixture.db('audit_field_sets').where({ set_hash: field_set, coordinate: 'Citizen.dateOfBirth' }).update({ effect: 'ALLOW' });
+    expect(await firstProblem('v-field-set')).toMatchObject({ seq: 1, kind: 'INDEX' });
+    await fixture.db('audit_field_sets').where({ set_hash: field_set, coordinate: 'Citizen.dateOfBirth' }).update({ effect: 'MASK' });
+    expect(await firstProblem('v-field-set')).toBeNull();
+    // Record 3 made to name a set without Citizen.dateOfBirth: a steward asking who read it would not find record 3.
+    await fixture.db('audit_field_sets').insert({ set_hash: 'f'.repeat(64), coordinate: 'Query.citizen', effect: 'ALLOW' });
+    await fixture.db('audit_records').where({ instance: 'v-field-set', seq: 3 }).update({ field_set: 'f'.repeat(64) });
+    expect(await firstProblem('v-field-set')).toMatchObject({ seq: 3, kind: 'INDEX' });
   });
 
   it('names an index head that stands above its chain, which a gateway would leave new records unindexed under', async () => {

@@ -2,6 +2,7 @@ import type { Migration } from '../../migrate';
 import * as createPolicy from './20261201000000_create_policy';
 import * as createAudit from './20261215000000_create_audit';
 import * as createAuditIndexHeads from './20261221000000_create_audit_index_heads';
+import * as createAuditFieldSets from './20261223000000_create_audit_field_sets';
 
 /** The gateway database's migrations, oldest first. */
-export const gatewayMigrations: Migration[] = [createPolicy, createAudit, createAuditIndexHeads];
+export const gatewayMigrations: Migration[] = [createPolicy, createAudit, createAuditIndexHeads, createAuditFieldSets];
