@@ -1,5 +1,5 @@
 import { Kind, TypeInfo, isAbstractType, isObjectType, visit, visitWithTypeInfo } from 'graphql';
-import type { DocumentNode, FieldNode, GraphQLSchema, InlineFragmentNode, SelectionNode, SelectionSetNode } from 'graphql';
+import type { DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLSchema, InlineFragmentNode, SelectionNode, SelectionSetNode } from 'graphql';
 import { badUserInput } from '../../common/errors';
 
 /** The alias under which the gateway reads each returned citizen's national ID for the audit trail. */
@@ -65,34 +65,103 @@ export interface ResponseSubjects {
 }
 
 /**
- * Given the data of a response to a document that withCitizenIdProbe rewrote, returns the national IDs of every
- * Citizen object in it and the objects it holds below its root, and empties the probe's keys in place, so that
- * the client is sent only what it asked for; in one walk. The probe's alias is reserved, and the gateway shapes
- * the data after the document, so the key is found exactly on the Citizen objects, wherever the client's
- * aliases, fragments, lists and unions put them. A value that is not 12 digits is not an ID.
+ * Where a response's objects can be: for a selection set, the response keys (alias or name) of its fields that
+ * select fields in turn, each with the guide below it. Every other key holds a leaf, which cannot hold a citizen.
  */
-export function takeResponseSubjects(data: unknown): ResponseSubjects {
+export interface ResponseGuide {
+  keys: string[];
+  children: ResponseGuide[];
+}
+
+/** Guides per document and operation name: the gateway sends the same probed documents over and over. */
+const guides = new WeakMap<DocumentNode, Map<string, ResponseGuide | null>>();
+
+/**
+ * Given a document and the name of the operation it runs (null for its only one), returns the guide to its
+ * response's objects, or null when the document holds no such operation. Fragments and inline fragments are
+ * merged into the selection set they stand in, over every type they may apply to: a key another type would
+ * have selected is missing from the data, and skipped.
+ */
+export function responseGuide(document: DocumentNode, operationName: string | null | undefined): ResponseGuide | null {
+  const byName = guides.get(document) ?? new Map<string, ResponseGuide | null>();
+  guides.set(document, byName);
+  const name = operationName ?? '';
+  if (byName.has(name)) return byName.get(name)!;
+  const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((definition) => definition.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  const fragments = new Map(
+    document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
+  );
+  const guideOf = (selectionSets: readonly SelectionSetNode[], spread: ReadonlySet<string>): ResponseGuide => {
+    const below = new Map<string, SelectionSetNode[]>();
+    const collect = (selectionSet: SelectionSetNode, inside: ReadonlySet<string>): void => {
+      for (const selection of selectionSet.selections) {
+        if (selection.kind === Kind.FIELD) {
+          if (selection.selectionSet) below.set(selection.alias?.value ?? selection.name.value, [...(below.get(selection.alias?.value ?? selection.name.value) ?? []), selection.selectionSet]);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          collect(selection.selectionSet, inside);
+        } else {
+          const fragment = fragments.get(selection.name.value);
+          // A fragment that spreads itself is refused by validation; it is not followed here either.
+          if (fragment && !inside.has(fragment.name.value)) collect(fragment.selectionSet, new Set([...inside, fragment.name.value]));
+        }
+      }
+    };
+    for (const selectionSet of selectionSets) collect(selectionSet, spread);
+    const keys = [...below.keys()];
+    return { keys, children: keys.map((key) => guideOf(below.get(key)!, spread)) };
+  };
+  const guide = operation ? guideOf([operation.selectionSet], new Set()) : null;
+  byName.set(name, guide);
+  return guide;
+}
+
+/**
+ * Given the data of a response to a document that withCitizenIdProbe rewrote, and the guide to its objects when
+ * known (responseGuide), returns the national IDs of every Citizen object in it and the objects it holds below
+ * its root, and empties the probe's keys in place, so that the client is sent only what it asked for; in one
+ * walk. With a guide, only the keys that hold objects are visited; without one, every key. The probe's alias is
+ * reserved, and the gateway shapes the data after the document, so the key is found exactly on the Citizen
+ * objects, wherever the client's aliases, fragments, lists and unions put them. A value that is not 12 digits is
+ * not an ID.
+ */
+export function takeResponseSubjects(data: unknown, guide: ResponseGuide | null = null): ResponseSubjects {
   const found = new Set<string>();
   let rowCount = 0;
+  /** Given an object of the data, counts it, and takes and empties its probe. */
+  const take = (object: Record<string, unknown>): void => {
+    rowCount += 1;
+    const nationalId = object[CITIZEN_ID_PROBE];
+    if (nationalId !== undefined) {
+      if (typeof nationalId === 'string' && NATIONAL_ID.test(nationalId)) found.add(nationalId);
+      // Left as undefined, which JSON leaves out of the answer: deleting the key would turn every citizen
+      // object into a slower dictionary.
+      object[CITIZEN_ID_PROBE] = undefined;
+    }
+  };
   const walk = (value: unknown): void => {
     if (Array.isArray(value)) {
       for (const item of value) walk(item);
       return;
     }
     if (value === null || typeof value !== 'object') return;
-    rowCount += 1;
     const object = value as Record<string, unknown>;
-    if (CITIZEN_ID_PROBE in object) {
-      const nationalId = object[CITIZEN_ID_PROBE];
-      if (typeof nationalId === 'string' && NATIONAL_ID.test(nationalId)) found.add(nationalId);
-      // Left as undefined, which JSON leaves out of the answer: deleting the key would turn every citizen
-      // object into a slower dictionary.
-      object[CITIZEN_ID_PROBE] = undefined;
-    }
+    take(object);
     for (const key in object) walk(object[key]);
   };
+  const guided = (value: unknown, guide: ResponseGuide): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) guided(item, guide);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const object = value as Record<string, unknown>;
+    take(object);
+    for (let index = 0; index < guide.keys.length; index += 1) guided(object[guide.keys[index]!], guide.children[index]!);
+  };
   if (data === null || typeof data !== 'object') return { citizenIds: [], rowCount: 0 };
-  walk(data);
+  if (guide) guided(data, guide);
+  else walk(data);
   // The root object is the response, not a row.
   return { citizenIds: [...found].sort(), rowCount: rowCount - 1 };
 }

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { PolicyMode } from '../../common/config';
 import { ErrorCode } from '../../common/errors';
 import type { AuditLog } from '../audit/auditLog';
-import { takeResponseSubjects, withCitizenIdProbe } from '../audit/citizenProbe';
+import { responseGuide, takeResponseSubjects, withCitizenIdProbe } from '../audit/citizenProbe';
 import type { AuditRecordInput } from '../audit/types';
 import { collectFields } from '../policy/collectFields';
 import { decide } from '../policy/decide';
@@ -169,7 +169,9 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
           if (errors.length > 0) result.errors = [...(result.errors ?? []), ...errors];
         }
         if (introspectionOnly || !options.audit) return;
-        const { citizenIds, rowCount } = takeResponseSubjects(result.data);
+        // The document is the probed one the gateway sent (didResolveOperation): its guide leads the walk to the objects.
+        const guide = requestContext.document ? responseGuide(requestContext.document, operationName) : null;
+        const { citizenIds, rowCount } = takeResponseSubjects(result.data, guide);
         const decision = contextValue.decision;
         const record: AuditRecordInput = {
           at: arrivedAt,

@@ -1,5 +1,6 @@
 import { buildSchema, execute, parse, print } from 'graphql';
-import { CITIZEN_ID_PROBE, takeResponseSubjects, withCitizenIdProbe } from '../../gateway/audit/citizenProbe';
+import type { DocumentNode } from 'graphql';
+import { CITIZEN_ID_PROBE, responseGuide, takeResponseSubjects, withCitizenIdProbe } from '../../gateway/audit/citizenProbe';
 import { errorCodes, postGraphQL } from '../helpers/graphql';
 import type { SeededPlatform } from '../helpers/platform';
 import { asAgency, createFullAccessAgency, startSeededPlatform } from '../helpers/platform';
@@ -39,11 +40,11 @@ const ROOT = {
   school: { code: 'S1', name: 'THPT Hàm Rồng' },
 };
 
-async function run(query: string): Promise<{ data: Record<string, unknown> }> {
+async function run(query: string): Promise<{ data: Record<string, unknown>; probed: DocumentNode }> {
   const probed = withCitizenIdProbe(SCHEMA, parse(query));
   const result = await execute({ schema: SCHEMA, document: probed, rootValue: ROOT, typeResolver: (value: { __typename?: string }) => value.__typename ?? 'Citizen' });
   expect(result.errors).toBeUndefined();
-  return { data: result.data as Record<string, unknown> };
+  return { data: result.data as Record<string, unknown>, probed };
 }
 
 describe('citizen ID probe', () => {
@@ -82,6 +83,35 @@ describe('citizen ID probe', () => {
       fragment Named on Citizen { fullName }
     `);
     expect(takeResponseSubjects(data).citizenIds).toEqual([D, A, B, C].sort());
+  });
+
+  it('led by its document, visits only the keys that hold objects, and finds the same citizens and rows as a walk of every key', async () => {
+    const query = `
+      query Everyone {
+        first: citizen(id: "${B}") { name: fullName }
+        missing: citizen(id: "038085999999") { fullName }
+        parcels { id owners { share ... on Ownership { owner { ...Named } } } }
+        search(text: "x") { ... on School { code } }
+        again: citizen(id: "${B}") { household { code members { fullName } } }
+        school { name }
+      }
+      query Other { school { code } }
+      fragment Named on Citizen { fullName household { head { nationalId } } }
+    `;
+    const everyKey = takeResponseSubjects((await run(query.replace('query Other { school { code } }', ''))).data);
+    const { data, probed } = await run(query.replace('query Other { school { code } }', ''));
+    const guide = responseGuide(probed, 'Everyone')!;
+    // Aliases are the keys; leaves, and the probe itself, are not visited.
+    expect(guide.keys).toEqual(['first', 'missing', 'parcels', 'search', 'again', 'school']);
+    expect(guide.children[2]).toEqual({ keys: ['owners'], children: [{ keys: ['owner'], children: [{ keys: ['household'], children: [{ keys: ['head'], children: [{ keys: [], children: [] }] }] }] }] });
+    expect(takeResponseSubjects(data, guide)).toEqual(everyKey);
+    expect(JSON.stringify(data)).not.toContain(CITIZEN_ID_PROBE);
+    // One guide per document and operation; none for an operation the document does not hold.
+    const twoOperations = parse(query);
+    expect(responseGuide(twoOperations, 'Other')).toEqual({ keys: ['school'], children: [{ keys: [], children: [] }] });
+    expect(responseGuide(twoOperations, 'Other')).toBe(responseGuide(twoOperations, 'Other'));
+    expect(responseGuide(twoOperations, 'Missing')).toBeNull();
+    expect(responseGuide(twoOperations, null)).toBeNull();
   });
 
   it('takes only 12-digit IDs from the probe: a value that is not an ID names nobody', () => {
