@@ -166,6 +166,12 @@ export class AuditJournal {
     let tornBytes = 0;
     for (const { generation, file } of segmentsOf(directory, instance)) {
       const parsed = parseSegment(await fs.promises.readFile(file), file);
+      if (parsed.records.length === 0 && parsed.tornBytes === 0) {
+        // Zeros only (a segment made ahead, or never written to): nothing to keep, and a gateway restarted over
+        // and over must not pile them up.
+        await fs.promises.rm(file, { force: true });
+        continue;
+      }
       records.push(...parsed.records);
       tornBytes += parsed.tornBytes;
       journal.segments.push({ generation, file, lastSeq: parsed.records.at(-1)?.seq ?? 0 });

@@ -81,6 +81,21 @@ describe('AuditJournal', () => {
     await journal.close(3);
   });
 
+  it('removes at start the segments that hold nothing, so that restarts do not pile them up', async () => {
+    // Three starts that each end in a crash, with no record written: each leaves its segment and the one made ahead.
+    for (let start = 0; start < 3; start += 1) {
+      // Left open, as a crash leaves it; the segment ahead is made meanwhile.
+      await AuditJournal.open(directory, 'gw-segments', 4096);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(fs.readdirSync(directory).length).toBeLessThanOrEqual(2);
+    }
+    const { journal, records } = await AuditJournal.open(directory, 'gw-segments', 4096);
+    await journal.append(chained(1));
+    expect(records).toEqual([]);
+    await journal.close(0);
+    expect(fs.readdirSync(directory)).toHaveLength(1);
+  });
+
   describe('after a crash', () => {
     /** Given the records to leave whole, returns a made segment's bytes with their lines, zeros after them. */
     function segmentWith(records: readonly AuditRecordRow[], bytes = 16 * 1024): Buffer {
