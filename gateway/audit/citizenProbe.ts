@@ -83,8 +83,11 @@ const guides = new WeakMap<DocumentNode, Map<string, ResponseGuide | null>>();
  * have selected is missing from the data, and skipped.
  */
 export function responseGuide(document: DocumentNode, operationName: string | null | undefined): ResponseGuide | null {
-  const byName = guides.get(document) ?? new Map<string, ResponseGuide | null>();
-  guides.set(document, byName);
+  let byName = guides.get(document);
+  if (!byName) {
+    byName = new Map();
+    guides.set(document, byName);
+  }
   const name = operationName ?? '';
   if (byName.has(name)) return byName.get(name)!;
   const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
@@ -92,26 +95,30 @@ export function responseGuide(document: DocumentNode, operationName: string | nu
   const fragments = new Map(
     document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
   );
-  const guideOf = (selectionSets: readonly SelectionSetNode[], spread: ReadonlySet<string>): ResponseGuide => {
+  const guideOf = (selectionSets: readonly SelectionSetNode[]): ResponseGuide => {
     const below = new Map<string, SelectionSetNode[]>();
     const collect = (selectionSet: SelectionSetNode, inside: ReadonlySet<string>): void => {
       for (const selection of selectionSet.selections) {
         if (selection.kind === Kind.FIELD) {
-          if (selection.selectionSet) below.set(selection.alias?.value ?? selection.name.value, [...(below.get(selection.alias?.value ?? selection.name.value) ?? []), selection.selectionSet]);
+          if (!selection.selectionSet) continue;
+          const key = selection.alias?.value ?? selection.name.value;
+          const sets = below.get(key);
+          if (sets) sets.push(selection.selectionSet);
+          else below.set(key, [selection.selectionSet]);
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
           collect(selection.selectionSet, inside);
         } else {
           const fragment = fragments.get(selection.name.value);
-          // A fragment that spreads itself is refused by validation; it is not followed here either.
+          // Validation refuses fragments that spread themselves, before any answer; one is not followed here either.
           if (fragment && !inside.has(fragment.name.value)) collect(fragment.selectionSet, new Set([...inside, fragment.name.value]));
         }
       }
     };
-    for (const selectionSet of selectionSets) collect(selectionSet, spread);
+    for (const selectionSet of selectionSets) collect(selectionSet, new Set());
     const keys = [...below.keys()];
-    return { keys, children: keys.map((key) => guideOf(below.get(key)!, spread)) };
+    return { keys, children: keys.map((key) => guideOf(below.get(key)!)) };
   };
-  const guide = operation ? guideOf([operation.selectionSet], new Set()) : null;
+  const guide = operation ? guideOf([operation.selectionSet]) : null;
   byName.set(name, guide);
   return guide;
 }

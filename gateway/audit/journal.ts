@@ -9,7 +9,7 @@ import { fieldSetKey } from './records';
 /**
  * A segment is made this large, of zeros written to disk, before any record goes into it: a record then takes
  * the place of zeros and the file's size and blocks stay as they are, so that a write waits for its data alone,
- * not for the file system's metadata (here a third less time and CPU per write than appending). A segment is
+ * not for the file system to grow the file and record its new size. A segment is
  * closed once its records fill it; the next one is made in the background meanwhile.
  */
 const SEGMENT_BYTES = 16 * 1024 * 1024;
@@ -65,8 +65,8 @@ function recordOfLine(line: string): AuditRecordRow | null {
   try {
     const row = JSON.parse(line) as AuditRecordRow;
     if (typeof row !== 'object' || row === null || typeof row.hash !== 'string' || recordHash(row) !== row.hash) return null;
-    // Outside the hash, derived from the fields: a line written before records named their field set gets it here.
-    row.field_set ??= fieldSetKey(row.fields_json);
+    // Outside the hash, so derived again from the fields rather than taken from the line (which may predate it).
+    row.field_set = fieldSetKey(row.fields_json);
     return row;
   } catch {
     return null;

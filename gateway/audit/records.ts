@@ -24,9 +24,14 @@ function operationHash(query: string): string {
   return hash;
 }
 
-/** Given a record's fields as JSON, returns the key of its field set: the SHA-256 of its coordinates and effects, in order. */
+/** Given a record's fields, returns the key of their set: the SHA-256 of their coordinates and effects, in order. */
+function setKeyOf(fields: readonly AuditedField[]): string {
+  return sha256Hex(JSON.stringify(fields.map(({ coordinate, effect }) => [coordinate, effect])));
+}
+
+/** Given a record's fields as JSON, returns the key of its field set (setKeyOf). */
 export function fieldSetKey(fieldsJson: string): string {
-  return sha256Hex(JSON.stringify((JSON.parse(fieldsJson) as AuditedField[]).map(({ coordinate, effect }) => [coordinate, effect])));
+  return setKeyOf(JSON.parse(fieldsJson) as AuditedField[]);
 }
 
 /** What a record keeps of a decided-fields list: the fields as JSON, and the key of their set. */
@@ -46,8 +51,7 @@ function recordedFields(decided: readonly FieldDecision[]): RecordedFields {
       .map(({ coordinate, effect, rule, grantId, mask }) => ({ coordinate, effect, rule, grantId, mask }))
       .sort((a, b) => (a.coordinate < b.coordinate ? -1 : a.coordinate > b.coordinate ? 1 : 0))
       .filter((field, index, sorted) => index === 0 || sorted[index - 1]!.coordinate !== field.coordinate);
-    const json = JSON.stringify(fields);
-    recorded = { json, setKey: fieldSetKey(json) };
+    recorded = { json: JSON.stringify(fields), setKey: setKeyOf(fields) };
     recordedFieldsByList.set(decided, recorded);
   }
   return recorded;
@@ -103,8 +107,9 @@ export function unchainedRecordOf(input: AuditRecordInput, instance: string): Un
 export function indexRowsOf(record: AuditRecordRow): { citizens: AuditCitizenRow[]; fieldSet: string; fields: AuditFieldSetRow[] } {
   const { instance, seq, recorded_at } = record;
   const citizens = (JSON.parse(record.citizen_ids_json) as string[]).map((national_id) => ({ national_id, instance, seq, recorded_at }));
-  const fieldSet = fieldSetKey(record.fields_json);
-  const fields = (JSON.parse(record.fields_json) as AuditedField[]).map((field) => ({ set_hash: fieldSet, coordinate: field.coordinate, effect: field.effect }));
+  const recorded = JSON.parse(record.fields_json) as AuditedField[];
+  const fieldSet = setKeyOf(recorded);
+  const fields = recorded.map((field) => ({ set_hash: fieldSet, coordinate: field.coordinate, effect: field.effect }));
   return { citizens, fieldSet, fields };
 }
 

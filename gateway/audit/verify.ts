@@ -80,21 +80,20 @@ function sameRows(expected: readonly string[], actual: readonly string[]): boole
   return a.length === b.length && a.every((value, index) => value === b[index]);
 }
 
-function groupBySeq<T extends { seq: number }>(rows: readonly T[], key: (row: T) => string): Map<number, string[]> {
-  const groups = new Map<number, string[]>();
-  for (const row of rows) groups.set(row.seq, [...(groups.get(row.seq) ?? []), key(row)]);
+/** Given rows, what to group them by and what to keep of each, returns the kept values per group. */
+function groupBy<T, G>(rows: readonly T[], group: (row: T) => G, key: (row: T) => string): Map<G, string[]> {
+  const groups = new Map<G, string[]>();
+  for (const row of rows) {
+    const name = group(row);
+    const values = groups.get(name);
+    if (values) values.push(key(row));
+    else groups.set(name, [key(row)]);
+  }
   return groups;
 }
 
 const citizenKey = (row: AuditCitizenRow) => `${row.national_id}@${row.recorded_at}`;
 const fieldKey = (row: AuditFieldSetRow) => `${row.coordinate}=${row.effect}`;
-
-/** Given field set rows, returns each set's fields (coordinate=effect) by its key. */
-function groupBySet(rows: readonly AuditFieldSetRow[]): Map<string, string[]> {
-  const sets = new Map<string, string[]>();
-  for (const row of rows) sets.set(row.set_hash, [...(sets.get(row.set_hash) ?? []), fieldKey(row)]);
-  return sets;
-}
 
 class InstanceVerifier {
   private readonly file: string;
@@ -196,8 +195,8 @@ class InstanceVerifier {
       const page = await repository.chainPage(this.instance, expected - 1, pageSize);
       if (page.length === 0) break;
       const index = await repository.indexRows(this.instance, page[0]!.seq, page[page.length - 1]!.seq);
-      const citizensBySeq = groupBySeq(index.citizens, citizenKey);
-      const fieldSets = groupBySet(index.fieldSets);
+      const citizensBySeq = groupBy(index.citizens, (row) => row.seq, citizenKey);
+      const fieldSets = groupBy(index.fieldSets, (row) => row.set_hash, fieldKey);
       for (const record of page) {
         if (record.seq !== expected) {
           const missing = record.seq - 1 === expected ? `record ${expected} is missing` : `records ${expected}..${record.seq - 1} are missing`;

@@ -49,20 +49,21 @@ export async function up(db: Knex): Promise<void> {
     }
     const records = (await query) as Array<{ instance: string; seq: number | string; fields_json: string }>;
     if (records.length === 0) break;
-    const byKey = new Map<string, Array<{ instance: string; seq: number }>>();
+    // The chunk's records by instance and set: one update per pair.
+    const named = new Map<string, { instance: string; key: string; seqs: number[] }>();
     for (const record of records) {
       const { key, rows } = fieldSetOf(record.fields_json);
       if (!known.has(key)) {
         known.add(key);
         if (rows.length > 0) await db('audit_field_sets').insert(rows).onConflict(['set_hash', 'coordinate']).ignore();
       }
-      byKey.set(key, [...(byKey.get(key) ?? []), { instance: record.instance, seq: Number(record.seq) }]);
+      const pair = `${record.instance}\n${key}`;
+      const entry = named.get(pair);
+      if (entry) entry.seqs.push(Number(record.seq));
+      else named.set(pair, { instance: record.instance, key, seqs: [Number(record.seq)] });
     }
-    for (const [key, named] of byKey) {
-      for (const instance of new Set(named.map((record) => record.instance))) {
-        const seqs = named.filter((record) => record.instance === instance).map((record) => record.seq);
-        await db('audit_records').where('instance', instance).whereIn('seq', seqs).update({ field_set: key });
-      }
+    for (const { instance, key, seqs } of named.values()) {
+      await db('audit_records').where('instance', instance).whereIn('seq', seqs).update({ field_set: key });
     }
     const last = records[records.length - 1]!;
     after = { instance: last.instance, seq: Number(last.seq) };
