@@ -243,15 +243,54 @@ describe('decide', () => {
     const ward = (id: string, typeName: string, scopeUnitCodes: string[] | null) =>
       grant({ id, agencyCode: WARD.code, target: { kind: 'TYPE', typeName }, purposes: ['PUBLIC_SERVICE'], scopeUnitCodes });
 
-    it('is, per sector, the union of the scopes of the grants that disclosed its fields', () => {
+    it('is, per sector, the intersection of the scopes of the fields it discloses, each field keeping its own', () => {
       const decision = decideFor({
         agency: WARD,
         purpose: 'PUBLIC_SERVICE',
         fields: ['AdministrativeUnit.name', 'Citizen.fullName', 'Citizen.landParcels', 'LandParcel.areaSquareMeters', 'Residence.addressLine'],
-        grants: [ward('20', 'Citizen', ['16018']), ward('21', 'Residence', ['16019', '16018']), ward('22', 'LandParcel', ['16020'])],
+        grants: [ward('20', 'Citizen', ['16018']), ward('21', 'Residence', ['16019', '16018']), ward('22', 'LandParcel', ['16020', '16018'])],
       });
       expect(decision.allowed).toBe(true);
-      expect(decision.scope).toEqual({ population: ['16018', '16019'], land: ['16018', '16020'], health: null, education: null });
+      expect(decision.scope).toEqual({ population: ['16018'], land: ['16018'], health: null, education: null });
+      expect(fieldOf(decision, 'Residence.addressLine').scopeUnitCodes).toEqual(['16018', '16019']);
+      expect(fieldOf(decision, 'LandParcel.areaSquareMeters')).toMatchObject({ scopeUnitCodes: ['16018', '16020'], reason: expect.stringContaining('for rows of communes 16018, 16020 only') });
+      expect(fieldOf(decision, 'AdministrativeUnit.name').scopeUnitCodes).toBeNull();
+    });
+
+    it('never widens the rows when one more field is asked for: fields of disjoint scopes leave no row', () => {
+      const grants = [
+        grant({ id: '40', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Query.citizen' }, purposes: ['PUBLIC_SERVICE'] }),
+        grant({ id: '41', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, purposes: ['PUBLIC_SERVICE'], scopeUnitCodes: ['16018'] }),
+        grant({ id: '42', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Citizen.sex' }, purposes: ['PUBLIC_SERVICE'], scopeUnitCodes: ['16019'] }),
+      ];
+      const ask = (fields: string[]) => decideFor({ agency: WARD, purpose: 'PUBLIC_SERVICE', fields: ['Query.citizen', ...fields], grants }).scope.population;
+      expect(ask(['Citizen.fullName'])).toEqual(['16018']);
+      expect(ask(['Citizen.sex'])).toEqual(['16019']);
+      expect(ask(['Citizen.fullName', 'Citizen.sex'])).toEqual([]);
+    });
+
+    it('is, for one field, the union of the scopes of every grant serving it with the chosen mask', () => {
+      const byField = grant({ id: '43', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, purposes: ['PUBLIC_SERVICE'], scopeUnitCodes: ['16018'] });
+      const byType = ward('44', 'Citizen', ['16019']);
+      const masked = grant({ ...ward('45', 'Citizen', ['16020']), target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' }, masks: [{ coordinate: 'Citizen.fullName', mask: 'INITIALS' }] });
+      const otherPurpose = grant({ ...ward('46', 'Citizen', ['16021']), purposes: ['STATISTICS'] });
+      const field = fieldOf(decideFor({ agency: WARD, purpose: 'PUBLIC_SERVICE', fields: ['Citizen.fullName'], grants: [byField, byType, masked, otherPurpose] }), 'Citizen.fullName');
+      expect(field).toMatchObject({ effect: 'ALLOW', grantId: '43', scopeUnitCodes: ['16018', '16019'] });
+      const wide = fieldOf(decideFor({ agency: WARD, purpose: 'PUBLIC_SERVICE', fields: ['Citizen.fullName'], grants: [byField, ward('47', 'Citizen', null)] }), 'Citizen.fullName');
+      expect(wide.scopeUnitCodes).toBeNull();
+    });
+
+    it('applies the scope of the fields a root field filters or sorts by, though the operation does not select them', () => {
+      const grants = [
+        grant({ id: '48', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Query.citizensByNamePrefix' }, purposes: ['PUBLIC_SERVICE'] }),
+        grant({ id: '49', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, purposes: ['PUBLIC_SERVICE'], scopeUnitCodes: ['16018'] }),
+        grant({ id: '50', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Citizen.nationalId' }, purposes: ['PUBLIC_SERVICE'] }),
+        grant({ id: '51', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Citizen.dateOfBirth' }, purposes: ['PUBLIC_SERVICE'] }),
+      ];
+      const fields = collectFields(apiSchema, parse('{ citizensByNamePrefix(prefix: "nguyen") { nodes { dateOfBirth } } }'));
+      const decision = decideFor({ agency: WARD, purpose: 'PUBLIC_SERVICE', fields, grants });
+      expect(decision.allowed).toBe(true);
+      expect(decision.scope.population).toEqual(['16018']);
     });
 
     it('is null where the disclosing grants cover the whole province, or where no grant was used', () => {
