@@ -16,6 +16,14 @@ import type {
   SchemaCatalog,
 } from './types';
 
+/**
+ * The entities other subgraphs refer to by key, with the key: wherever the operation reaches one (any of its
+ * fields, in any subgraph), the gateway joins on its key, so the key counts as read when the caller may read it,
+ * and its row scope restricts the owner's rows: an entity the caller may not see is then refused by its owner,
+ * even when reached through another subgraph with none of the owner's fields selected.
+ */
+export const ENTITY_KEYS: Readonly<Record<string, FieldCoordinate>> = { Citizen: 'Citizen.nationalId' };
+
 /** Of several grants covering a field, the narrower target wins: it is the steward's more deliberate choice. */
 const TARGET_PRECEDENCE: Record<GrantTarget['kind'], number> = { FIELD: 0, TYPE: 1, CLASSIFICATION: 2 };
 
@@ -203,6 +211,10 @@ export function decide(input: DecisionInput): Decision {
   const touched = new Set(input.fields);
   for (const coordinate of input.fields) {
     for (const filterField of FILTER_FIELDS[coordinate] ?? []) touched.add(filterField);
+  }
+  for (const coordinate of [...touched]) {
+    const key = ENTITY_KEYS[coordinate.slice(0, coordinate.indexOf('.'))];
+    if (key && !touched.has(key) && decideField(key, catalog, request).effect !== 'DENY') touched.add(key);
   }
   const coordinates = [...touched].sort();
   const decisions = new Map(coordinates.map((coordinate) => [coordinate, decideField(coordinate, catalog, request)]));
