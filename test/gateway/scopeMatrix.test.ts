@@ -163,20 +163,26 @@ describe('row scope through every path: root, list, connection, and every hop be
     it('lists a resident\'s parcels, enrolments and card in the ward only, with co-owners elsewhere null', async () => {
       const owner = world.shares.find((share) => livesIn(share.national_id, WARD) && world.parcels.get(share.parcel_id)!.commune_code !== WARD)!.national_id;
       const pupil = world.enrollments.find((row) => livesIn(row.national_id, WARD) && world.schools.get(row.school_code)!.commune_code !== WARD)!.national_id;
+      // A resident who holds a ward parcel with someone living elsewhere: population, then land, then population again.
+      const coOwned = world.shares.find((share) => world.parcels.get(share.parcel_id)!.commune_code === WARD && !livesIn(share.national_id, WARD))!.parcel_id;
+      const coOwner = world.shares.find((share) => share.parcel_id === coOwned && livesIn(share.national_id, WARD))!.national_id;
       const query = `query ($id: ID!) { citizen(nationalId: $id) {
         landParcels { id owners { owner { nationalId } } } enrollments { schoolYear school { code } } healthInsurance { socialInsuranceNumber holder { nationalId } } } }`;
-      for (const id of [owner, pupil]) {
+      for (const id of [owner, pupil, coOwner]) {
         const response = await wardOffice(query, { id });
         expectClean(response, WARD);
         const citizen = response.data!.citizen;
         const parcels = sortedBy(world.shares.filter((share) => share.national_id === id && world.parcels.get(share.parcel_id)!.commune_code === WARD), (share) => share.parcel_id);
-        expect(citizen.landParcels.map((parcel: { id: string }) => parcel.id)).toEqual(parcels.map((share) => String(share.parcel_id)));
+        expect(citizen.landParcels).toEqual(
+          parcels.map((share) => ({ id: String(share.parcel_id), owners: expectedOwners(share.parcel_id, [WARD]).map((each) => ({ owner: each.owner && { nationalId: each.owner.nationalId } })) })),
+        );
         const enrollments = world.enrollments.filter((row) => row.national_id === id && world.schools.get(row.school_code)!.commune_code === WARD);
         expect(citizen.enrollments.map((row: { schoolYear: string }) => row.schoolYear).sort()).toEqual(enrollments.map((row) => row.school_year).sort());
         if (citizen.healthInsurance) expect(citizen.healthInsurance.holder).toEqual({ nationalId: id });
       }
       expect(world.shares.some((share) => share.national_id === owner && world.parcels.get(share.parcel_id)!.commune_code !== WARD)).toBe(true);
       expect(world.enrollments.some((row) => row.national_id === pupil && world.schools.get(row.school_code)!.commune_code !== WARD)).toBe(true);
+      expect(expectedOwners(coOwned, [WARD]).some((share) => share.owner === null)).toBe(true);
     });
   });
 
