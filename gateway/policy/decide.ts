@@ -24,6 +24,18 @@ import type {
  */
 export const ENTITY_KEYS: Readonly<Record<string, FieldCoordinate>> = { Citizen: 'Citizen.nationalId' };
 
+/** The fields that return such an entity, with its type: reaching one reaches the entity, whatever it selects of it. */
+export const ENTITY_REFERENCES: Readonly<Record<FieldCoordinate, string>> = {
+  'Query.citizen': 'Citizen',
+  'CitizenConnection.nodes': 'Citizen',
+  'CitizenEdge.node': 'Citizen',
+  'Household.head': 'Citizen',
+  'HouseholdMembership.citizen': 'Citizen',
+  'LandOwnership.owner': 'Citizen',
+  'HealthInsuranceCard.holder': 'Citizen',
+  'Diploma.holder': 'Citizen',
+};
+
 /** Of several grants covering a field, the narrower target wins: it is the steward's more deliberate choice. */
 const TARGET_PRECEDENCE: Record<GrantTarget['kind'], number> = { FIELD: 0, TYPE: 1, CLASSIFICATION: 2 };
 
@@ -213,7 +225,7 @@ export function decide(input: DecisionInput): Decision {
     for (const filterField of FILTER_FIELDS[coordinate] ?? []) touched.add(filterField);
   }
   for (const coordinate of [...touched]) {
-    const key = ENTITY_KEYS[coordinate.slice(0, coordinate.indexOf('.'))];
+    const key = ENTITY_KEYS[ENTITY_REFERENCES[coordinate] ?? coordinate.slice(0, coordinate.indexOf('.'))];
     if (key && !touched.has(key) && decideField(key, catalog, request).effect !== 'DENY') touched.add(key);
   }
   const coordinates = [...touched].sort();

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import { Kind, parse, print } from 'graphql';
+import { Kind, getNamedType, isObjectType, parse, print } from 'graphql';
 import type { ObjectTypeDefinitionNode } from 'graphql';
 import { SCOPED_ENTITIES, SCOPE_PROBE, withScopeProbe } from '../../gateway/enforcement/scopeProbe';
 import { apiSchemaOf, buildCatalog } from '../../gateway/policy/catalog';
-import { ENTITY_KEYS } from '../../gateway/policy/decide';
+import { ENTITY_KEYS, ENTITY_REFERENCES } from '../../gateway/policy/decide';
 import { SUPERGRAPH_PATH } from '../../schema/load';
 
 const supergraphSdl = fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
@@ -48,5 +48,17 @@ describe('withScopeProbe', () => {
     expect(SCOPED_ENTITIES.map((entity) => entity.typeName)).toEqual(scoped);
     expect(Object.keys(ENTITY_KEYS)).toEqual(scoped);
     for (const entity of SCOPED_ENTITIES) expect(catalog.fields.get(`${entity.typeName}.${entity.probeField}`)?.owner).toBe(entity.owner);
+  });
+
+  it('knows every field that returns such an entity, so that reaching one by any field applies its key\'s scope', () => {
+    const references: Record<string, string> = {};
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__')) continue;
+      for (const field of Object.values(type.getFields())) {
+        const returned = getNamedType(field.type).name;
+        if (returned in ENTITY_KEYS) references[`${type.name}.${field.name}`] = returned;
+      }
+    }
+    expect(ENTITY_REFERENCES).toEqual(references);
   });
 });

@@ -18,6 +18,7 @@ const OWNERS = `query ($commune: String!, $sheet: Int!, $number: Int!) {
   landParcel(communeCode: $commune, mapSheetNumber: $sheet, parcelNumber: $number) { communeCode owners { sharePercent owner { nationalId fullName } } }
 }`;
 const OWNER_KEYS = OWNERS.replace('owner { nationalId fullName }', 'owner { nationalId }');
+const OWNER_TYPES = OWNERS.replace('owner { nationalId fullName }', 'owner { __typename }');
 const OWNERS_PARCELS = OWNERS.replace('owner { nationalId fullName }', 'owner { landParcels { id } }');
 
 describe('row scope through every path: root, list, connection, and every hop between subgraphs', () => {
@@ -126,6 +127,7 @@ describe('row scope through every path: root, list, connection, and every hop be
     it.each([
       ['with their names', OWNERS, (owner: { nationalId: string; fullName: string } | null) => owner],
       ['with their keys only', OWNER_KEYS, (owner: { nationalId: string } | null) => (owner ? { nationalId: owner.nationalId } : null)],
+      ['with nothing of population\'s', OWNER_TYPES, (owner: { nationalId: string } | null) => (owner ? { __typename: 'Citizen' } : null)],
     ])('reads a ward parcel\'s owners %s: an owner living elsewhere is null, the rest of the answer intact', async (_case, query, shape) => {
       const parcelId = world.shares.find((share) => world.parcels.get(share.parcel_id)!.commune_code === WARD && !livesIn(share.national_id, WARD))!.parcel_id;
       const response = await wardOffice(query, parcelVariables(parcelId));

@@ -289,6 +289,8 @@ describe('decide', () => {
       });
       expect(summary(decision)).toEqual(['Citizen.landParcels ALLOW GRANT 52', 'Citizen.nationalId ALLOW GRANT 52', 'LandParcel.id ALLOW GRANT 53']);
       expect(decision.scope).toEqual({ population: ['16018'], land: ['16018'], health: null, education: null });
+      const byReference = decideFor({ agency: WARD, purpose: 'PUBLIC_SERVICE', fields: ['LandOwnership.owner'], grants: [ward('55', 'Citizen', ['16018']), ward('56', 'LandOwnership', null)] });
+      expect(byReference.scope.population).toEqual(['16018']);
       // A key the caller may not read adds no field to deny the operation with, and no scope.
       const keyless = decideFor({ agency: WARD, purpose: 'PUBLIC_SERVICE', fields: ['Citizen.landParcels'], grants: [grant({ ...ward('54', 'Citizen', null), target: { kind: 'FIELD', coordinate: 'Citizen.landParcels' } })] });
       expect(summary(keyless)).toEqual(['Citizen.landParcels ALLOW GRANT 54']);
