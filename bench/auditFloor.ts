@@ -21,7 +21,7 @@ const FLOOR_INSTANCE = 'bench-audit-floor';
 export const FLOOR_MANY_CITIZENS = 500;
 
 function allowed(coordinate: string): FieldDecision {
-  return { coordinate, effect: 'ALLOW', rule: 'GRANT', grantId: 'bench', reason: 'granted', mask: null, neededGrant: null };
+  return { coordinate, effect: 'ALLOW', rule: 'GRANT', grantId: 'bench', reason: 'granted', mask: null, neededGrant: null, scopeUnitCodes: null };
 }
 
 /** Given how many citizens it names, returns a record like those of a Q1 (one) or Q4 (500) request. */

@@ -10,7 +10,7 @@ import { StoreError } from '../gateway/store/errors';
 import { PolicyRepository } from '../gateway/store/policyRepository';
 import { Stewardship, cliActor, describeTarget } from '../gateway/store/stewardship';
 import type { GrantTargetInput, IssuedApiKey } from '../gateway/store/stewardship';
-import type { Decision } from '../gateway/policy/types';
+import { explainDecision } from '../gateway/policy/explain';
 
 const USAGE = `Usage: npm run steward -- <command> [--flags] [--json]
 
@@ -124,18 +124,6 @@ function masks(flags: Flags): Array<{ coordinate: string; mask: string }> {
     if (!coordinate || !mask || extra !== undefined) throw new UsageError(`--mask needs Type.field=KIND, such as Citizen.dateOfBirth=YEAR_ONLY, got "${raw}"`);
     return { coordinate, mask };
   });
-}
-
-function decisionText(decision: Decision): string {
-  const scope = Object.entries(decision.scope)
-    .filter(([, codes]) => codes !== null)
-    .map(([sector, codes]) => `${sector}: ${codes!.join(',')}`);
-  return [
-    `${decision.allowed ? 'ALLOWED' : 'DENIED'} (policy version ${decision.policyVersion}, purpose ${decision.purpose ?? 'none'}${decision.purposeRequired ? ', a purpose is required' : ''})`,
-    `Row scope: ${scope.length > 0 ? scope.join('; ') : 'none'}`,
-    '',
-    table(decision.fields as unknown as Array<Record<string, unknown>>, ['coordinate', 'effect', 'rule', 'grantId', 'mask', 'reason', 'neededGrant']),
-  ].join('\n');
 }
 
 const AUDIT_FILTER_FLAGS: Record<string, FlagKind> = {
@@ -307,7 +295,7 @@ const COMMANDS: Record<string, CommandSpec> = {
         operationName: flags.string('operation-name') ?? null,
         at: flags.string('at') ?? null,
       });
-      return { data: decision, text: () => decisionText(decision) };
+      return { data: decision, text: () => explainDecision(decision).join('\n') };
     },
   },
   'audit records': {

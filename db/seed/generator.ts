@@ -9,7 +9,10 @@
  * validity and school years are reckoned on one reference date.
  *
  * The data hang together across databases: land owners, insured people, pupils and graduates are citizens of
- * the population database; parcels lie in the owner's commune; pupils attend schools of the commune they live in.
+ * the population database; parcels lie in their household's commune; pupils mostly attend schools of the commune
+ * they live in. Some links cross communes, as a commune's row scope must be tested on: grown children who live
+ * in another commune (the city, mostly) while registered in their parents' household, some of them co-owning a
+ * parcel at home; pupils schooled in another commune; cards registered at a facility of another commune.
  */
 import type { Sector } from '../../common/config';
 import { formatNationalId } from '../../common/nationalId';
@@ -303,6 +306,12 @@ interface PersonDraft {
   deathDay: number | null;
 }
 
+/** Where a member who lives away from the household does live: a commune and an address there. */
+interface AwayResidence {
+  commune: Commune;
+  address: string;
+}
+
 interface HouseholdDraft {
   index: number;
   code: string;
@@ -311,6 +320,8 @@ interface HouseholdDraft {
   permanentCommune: Commune;
   permanentAddress: string;
   members: PersonDraft[];
+  /** The members who live in another commune, by national ID, with where they live. */
+  away: ReadonlyMap<string, AwayResidence>;
 }
 
 type HouseholdKind = 'SINGLE' | 'COUPLE' | 'NUCLEAR' | 'SINGLE_PARENT' | 'WITH_PARENTS' | 'WITH_GRANDCHILDREN';
@@ -382,10 +393,12 @@ interface Generation {
   schoolYearStart: number;
   catalog: Catalog;
   counters: Counters;
+  /** The head of the household drawn last, who may be heir to a parcel together with the next household's head. */
+  previousHead: PersonDraft | null;
 }
 
 /** Stream numbers: each sector's choices come from their own stream, so changing one sector's rules leaves the others' rows alone. */
-const STREAM = { household: 1, land: 2, health: 3, education: 4 } as const;
+const STREAM = { household: 1, land: 2, health: 3, education: 4, awayResidence: 5, awayOwnership: 6, awaySchooling: 7 } as const;
 
 function nextNationalId(generation: Generation, provinceCode: number, sex: Sex, birthYear: number): string {
   const key = `${provinceCode}:${sex}:${birthYear}`;
@@ -515,7 +528,30 @@ function drawHousehold(generation: Generation, index: number, remaining: number)
     permanentCommune,
     permanentAddress: registeredElsewhere ? addressLine(random, permanentCommune) : address,
     members,
+    away: awayMembers(generation, index, commune, members),
   };
+}
+
+/** Relationships of the members who may have moved away for study or work while staying in the household's register. */
+const MAY_LIVE_AWAY: ReadonlySet<HouseholdRelationship> = new Set(['CHILD', 'GRANDCHILD']);
+
+/**
+ * Given a household, returns its grown children and grandchildren (18 to 30) who live in another commune, with
+ * where: the provincial seat for most of those from elsewhere, any other commune for those of the seat. Drawn
+ * from a stream of its own, so the household's other rows are those it would have without them.
+ */
+function awayMembers(generation: Generation, index: number, commune: Commune, members: readonly PersonDraft[]): Map<string, AwayResidence> {
+  const random = new Random(generation.seed, STREAM.awayResidence, index);
+  const seat = communeNamed('Hạc Thành');
+  const away = new Map<string, AwayResidence>();
+  for (const person of members) {
+    const age = ageOn(person.birthDay, generation.referenceDay);
+    if (!MAY_LIVE_AWAY.has(person.relationship) || !isAlive(person) || age < 18 || age > 30 || !random.chance(0.35)) continue;
+    let elsewhere = commune !== seat && random.chance(0.6) ? seat : random.weightedPick(generation.catalog.communePicker);
+    while (elsewhere === commune) elsewhere = random.weightedPick(generation.catalog.communePicker);
+    away.set(person.nationalId, { commune: elsewhere, address: addressLine(random, elsewhere) });
+  }
+  return away;
 }
 
 /** Chance that a person of that age, not heading the household, died within the last ten years. */
@@ -572,6 +608,7 @@ function populationRows(household: HouseholdDraft, out: Buffers): void {
   const head = household.members[0]!;
   out.households.push({ code: household.code, unit_code: household.commune.code, address: household.address, head_national_id: head.nationalId });
   for (const person of household.members) {
+    const away = household.away.get(person.nationalId);
     out.citizens.push({
       national_id: person.nationalId,
       full_name: person.fullName,
@@ -582,8 +619,8 @@ function populationRows(household: HouseholdDraft, out: Buffers): void {
       nationality: 'VN',
       permanent_unit_code: household.permanentCommune.code,
       permanent_address: household.permanentAddress,
-      current_unit_code: household.commune.code,
-      current_address: household.address,
+      current_unit_code: away?.commune.code ?? household.commune.code,
+      current_address: away?.address ?? household.address,
       status: person.deathDay === null ? 'ALIVE' : 'DECEASED',
       date_of_death: person.deathDay === null ? null : formatDay(person.deathDay),
     });
@@ -679,6 +716,8 @@ function landRows(generation: Generation, household: HouseholdDraft, out: Buffer
     }
   }
 
+  coOwnedWithAwayMember(generation, household, holdings);
+
   const earliestIssue = Math.max(dayOf(1995, 1, 1), addYears(head.birthDay, 18));
   for (const holding of holdings) {
     const parcelId = ++counters.parcelId;
@@ -721,6 +760,26 @@ function landRows(generation: Generation, household: HouseholdDraft, out: Buffer
     const share = holding.owners.length === 2 ? 50 : 100;
     for (const owner of holding.owners) out.ownership_shares.push({ parcel_id: parcelId, national_id: owner.nationalId, share_percent: share });
   }
+}
+
+/**
+ * Given a household and its holdings, makes about half of the households with a member living away hold their
+ * last parcel with that member, 50/50 with the head (a share given while the parent lives), and some hold their
+ * first parcel with an heir of another household: the parcel lies in the household's commune, one of its owners
+ * elsewhere. From a stream of its own.
+ */
+function coOwnedWithAwayMember(generation: Generation, household: HouseholdDraft, holdings: Array<{ owners: PersonDraft[] }>): void {
+  const random = new Random(generation.seed, STREAM.awayOwnership, household.index);
+  const last = holdings[holdings.length - 1];
+  const away = household.members.find((person) => household.away.has(person.nationalId));
+  const head = household.members[0]!;
+  // Siblings inherit their parents' land together: a fifth of households hold their first parcel with the head
+  // of the household drawn before, who lives in another commune but for chance.
+  const first = holdings[0];
+  const heir = generation.previousHead;
+  const inherited = first !== undefined && heir !== null && random.chance(0.2);
+  if (inherited) first.owners = [head, heir];
+  if (last && away && random.chance(0.5) && !(inherited && last === first)) last.owners = [head, away];
 }
 
 /** Given a commune, returns the next free (map sheet, parcel number): numbers rise with gaps, a sheet holds a few hundred. */
@@ -891,15 +950,17 @@ function educationRows(generation: Generation, household: HouseholdDraft, out: B
     const number = serialNumber(counter, serialStart(generation.seed, 100_000_000, DIPLOMA_TYPES.indexOf(type)), 100_000_000);
     out.diplomas.push({ serial: `${DIPLOMA_PREFIX[type]}${digits(number, 8)}`, national_id: person.nationalId, type, issue_date: formatDay(day), school_code: schoolCode });
   };
+  const crossing = new Random(generation.seed, STREAM.awaySchooling, household.index);
   for (const person of household.members) {
     const birthYear = yearOf(person.birthDay);
     const grade = gradeFor(schoolYearStart, birthYear);
     if (isAlive(person) && grade >= 1 && grade <= 12) {
-      const upperSecondary = random.chance(0.8) ? schools.upperSecondary[0]! : random.pick(schools.upperSecondary);
+      const attended = schoolsAttended(catalog, household.commune, crossing) ?? schools;
+      const upperSecondary = random.chance(0.8) ? attended.upperSecondary[0]! : random.pick(attended.upperSecondary);
       const schoolFor = (pupilGrade: number) => {
         const level = levelOfGrade(pupilGrade);
-        if (level === 'PRIMARY') return schools.primary;
-        return level === 'LOWER_SECONDARY' ? schools.lowerSecondary : upperSecondary;
+        if (level === 'PRIMARY') return attended.primary;
+        return level === 'LOWER_SECONDARY' ? attended.lowerSecondary : upperSecondary;
       };
       if (grade >= 2 && random.chance(0.7)) {
         out.enrollments.push({ id: ++counters.enrollmentId, national_id: person.nationalId, school_code: schoolFor(grade - 1), school_year: schoolYearLabel(schoolYearStart - 1), grade: grade - 1 });
@@ -928,6 +989,19 @@ function educationRows(generation: Generation, household: HouseholdDraft, out: B
       diploma(person, 'VOCATIONAL_CERTIFICATE', dayOf(birthYear + random.int(18, 30), random.int(1, 12), random.int(1, 28)), schools.vocational);
     }
   }
+}
+
+/**
+ * Given the catalog, a pupil's commune and the schooling stream, returns the schools of another commune the
+ * pupil attends, or null for the schools of the pupil's own commune: the seat's for about one pupil in eight
+ * from elsewhere, another commune's for about one in four of the seat's, whose pupils cross the city's edge.
+ */
+function schoolsAttended(catalog: Catalog, commune: Commune, random: Random): CommuneSchools | null {
+  const seat = communeNamed('Hạc Thành');
+  if (!random.chance(commune === seat ? 0.25 : 0.12)) return null;
+  let elsewhere = commune === seat ? random.pick(COMMUNES) : seat;
+  while (elsewhere === commune) elsewhere = random.pick(COMMUNES);
+  return catalog.schoolsByCommune.get(elsewhere.code)!;
 }
 
 /** Compares by code units, as both databases' binary collations do, and unlike localeCompare. */
@@ -968,6 +1042,7 @@ export function* generateSeedRows(options: GeneratorOptions): Generator<TableBat
       enrollmentId: 0,
       diplomas: new Map(),
     },
+    previousHead: null,
   };
 
   yield { sector: 'population', table: 'administrative_units', rows: administrativeUnitRows() };
@@ -986,6 +1061,7 @@ export function* generateSeedRows(options: GeneratorOptions): Generator<TableBat
       landRows(generation, household, buffers);
       healthRows(generation, household, buffers);
       educationRows(generation, household, buffers);
+      generation.previousHead = household.members[0]!;
     }
     // In primary-key order, one INSERT touches neighbouring index pages instead of pages all over the tree.
     buffers.households.sort((a, b) => compare(a.code, b.code));

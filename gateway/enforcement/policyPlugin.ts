@@ -5,6 +5,7 @@ import { GraphQLError, execute, print } from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { PolicyMode } from '../../common/config';
+import { SECTORS } from '../../common/config';
 import { ErrorCode } from '../../common/errors';
 import type { AuditLog } from '../audit/auditLog';
 import { responseGuide, takeResponseSubjects, withCitizenIdProbe } from '../audit/citizenProbe';
@@ -20,6 +21,9 @@ import { introspectionUse, visibleSchema } from './introspection';
 import { BoundedCache } from './boundedCache';
 import { applyResponsePolicy } from './responsePolicy';
 import { removeDeniedFields } from './rewrite';
+import { dropOutOfScopeEntities } from './outOfScope';
+import type { OutgoingResult } from './outOfScope';
+import { SCOPED_ENTITIES, withScopeProbe } from './scopeProbe';
 
 export interface PolicyPluginOptions {
   catalog: SchemaCatalog;
@@ -36,6 +40,9 @@ export interface PolicyPluginOptions {
 
 /** The request's original document and the decided fields by coordinate, kept for the response. */
 const decided = new WeakMap<GatewayContext, { document: DocumentNode; byCoordinate: Map<string, FieldDecision> }>();
+
+/** The requests whose documents carry scope probes: their responses drop the entities the owner did not vouch for. */
+const scopeProbed = new WeakSet<GatewayContext>();
 
 function principalKey(principal: Principal): string {
   return principal.kind === 'AGENCY' ? `agency:${principal.agency.code}` : 'anonymous';
@@ -125,9 +132,15 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
           // its national ID for the audit trail, whatever the caller selected. The plan cache is keyed by the
           // query hash, so a rewritten document gets its own hash: another caller's plan is never reused.
           const filtered = decision.allowed ? null : removeDeniedFields(schema, document, byCoordinate);
-          if (filtered || options.audit) {
-            const sent = probed.get(`${operationKey}:${options.audit ? 'probed' : ''}:${filtered ? print(filtered) : ''}`, () => {
-              const rewritten = options.audit ? withCitizenIdProbe(schema, filtered ?? document) : filtered!;
+          // An entity another subgraph returns by key is asked of its owner too when the owner restricts rows.
+          const restricted = new Set(SECTORS.filter((sector) => decision.scope[sector] !== null));
+          const probesScope = SCOPED_ENTITIES.some((entity) => restricted.has(entity.owner));
+          if (probesScope) scopeProbed.add(contextValue);
+          if (filtered || options.audit || probesScope) {
+            const scopeKey = probesScope ? [...restricted].join(',') : '';
+            const sent = probed.get(`${operationKey}:${options.audit ? 'probed' : ''}:${scopeKey}:${filtered ? print(filtered) : ''}`, () => {
+              const scoped = probesScope ? withScopeProbe(schema, filtered ?? document, restricted) : (filtered ?? document);
+              const rewritten = options.audit ? withCitizenIdProbe(schema, scoped) : scoped;
               return { document: rewritten, hash: createHash('sha256').update(print(rewritten)).digest('hex') };
             });
             const mutable = requestContext as { document: DocumentNode; queryHash: string };
@@ -163,6 +176,9 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
         const { response, contextValue, schema, operationName } = requestContext;
         if (response.body.kind !== 'single') return;
         const result = response.body.singleResult;
+        if (scopeProbed.has(contextValue) && requestContext.document) {
+          dropOutOfScopeEntities(schema, requestContext.document, operationName, result as OutgoingResult);
+        }
         const kept = decided.get(contextValue);
         if (kept && result.data) {
           const errors = applyResponsePolicy(schema, kept.document, operationName, result.data as Record<string, unknown>, kept.byCoordinate, options.mode === 'filter');

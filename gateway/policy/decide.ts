@@ -16,6 +16,26 @@ import type {
   SchemaCatalog,
 } from './types';
 
+/**
+ * The entities other subgraphs refer to by key, with the key: wherever the operation reaches one (any of its
+ * fields, in any subgraph), the gateway joins on its key, so the key counts as read when the caller may read it,
+ * and its row scope restricts the owner's rows: an entity the caller may not see is then refused by its owner,
+ * even when reached through another subgraph with none of the owner's fields selected.
+ */
+export const ENTITY_KEYS: Readonly<Record<string, FieldCoordinate>> = { Citizen: 'Citizen.nationalId' };
+
+/** The fields that return such an entity, with its type: reaching one reaches the entity, whatever it selects of it. */
+export const ENTITY_REFERENCES: Readonly<Record<FieldCoordinate, string>> = {
+  'Query.citizen': 'Citizen',
+  'CitizenConnection.nodes': 'Citizen',
+  'CitizenEdge.node': 'Citizen',
+  'Household.head': 'Citizen',
+  'HouseholdMembership.citizen': 'Citizen',
+  'LandOwnership.owner': 'Citizen',
+  'HealthInsuranceCard.holder': 'Citizen',
+  'Diploma.holder': 'Citizen',
+};
+
 /** Of several grants covering a field, the narrower target wins: it is the steward's more deliberate choice. */
 const TARGET_PRECEDENCE: Record<GrantTarget['kind'], number> = { FIELD: 0, TYPE: 1, CLASSIFICATION: 2 };
 
@@ -65,7 +85,23 @@ function forPurpose(purpose: Purpose | null): string {
 }
 
 function denied(coordinate: FieldCoordinate, rule: FieldDecision['rule'], reason: string, neededGrant: string | null): FieldDecision {
-  return { coordinate, effect: 'DENY', rule, grantId: null, reason, mask: null, neededGrant };
+  return { coordinate, effect: 'DENY', rule, grantId: null, reason, mask: null, neededGrant, scopeUnitCodes: null };
+}
+
+/**
+ * Given the grants that serve a field for the purpose and the mask chosen, returns the communes whose rows the
+ * field may be read for: the union of the scopes of those grants with that mask (null, the whole province,
+ * when one of them is not restricted). A grant with another mask does not widen it: its rows would need
+ * another mask, which a field of one response cannot carry row by row.
+ */
+function fieldScope(serving: Grant[], coordinate: FieldCoordinate, mask: MaskKind | null): string[] | null {
+  const codes = new Set<string>();
+  for (const grant of serving) {
+    if (maskOf(grant, coordinate) !== mask) continue;
+    if (grant.scopeUnitCodes === null) return null;
+    for (const code of grant.scopeUnitCodes) codes.add(code);
+  }
+  return [...codes].sort();
 }
 
 /** Given a catalogued field of another sector, not internal, returns what the agency's grants make of it (rules 6 and 7). */
@@ -104,7 +140,8 @@ function decideByGrants(facts: FieldFacts, request: AgencyRequest): FieldDecisio
       compareIds(left.id, right.id),
   ) as [Grant];
   const mask = maskOf(chosen, coordinate);
-  const rows = chosen.scopeUnitCodes === null ? '' : `, rows of communes ${chosen.scopeUnitCodes.join(', ')} only`;
+  const scopeUnitCodes = fieldScope(serving, coordinate, mask);
+  const rows = scopeUnitCodes === null ? '' : `, for rows of communes ${scopeUnitCodes.join(', ') || '(none)'} only`;
   return {
     coordinate,
     effect: mask === null ? 'ALLOW' : 'MASK',
@@ -113,6 +150,7 @@ function decideByGrants(facts: FieldFacts, request: AgencyRequest): FieldDecisio
     reason: `Grant ${chosen.id} (${describeTarget(chosen.target)}, for ${chosen.purposes.join(', ')}; ${chosen.legalBasis}) discloses ${coordinate}${mask === null ? '' : ` masked as ${mask}`}${rows}.`,
     mask,
     neededGrant: null,
+    scopeUnitCodes,
   };
 }
 
@@ -122,7 +160,7 @@ function decideField(coordinate: FieldCoordinate, catalog: SchemaCatalog, reques
   if (!facts) return denied(coordinate, 'DEFAULT_DENY', `${coordinate} is not a field of the schema.`, null);
   const { sharing, personal } = facts.classification;
   if (sharing === 'OPEN') {
-    return { coordinate, effect: 'ALLOW', rule: 'OPEN_DATA', grantId: null, reason: `${coordinate} is open data.`, mask: null, neededGrant: null };
+    return { coordinate, effect: 'ALLOW', rule: 'OPEN_DATA', grantId: null, reason: `${coordinate} is open data.`, mask: null, neededGrant: null, scopeUnitCodes: null };
   }
   if (request === null) {
     return denied(coordinate, 'ANONYMOUS_OPEN_ONLY', `${coordinate} is ${sharing}/${personal} data; an anonymous caller reads open data only.`, null);
@@ -136,6 +174,7 @@ function decideField(coordinate: FieldCoordinate, catalog: SchemaCatalog, reques
       reason: `${coordinate} comes from the ${facts.owner} sector, which ${request.agency.code} owns.`,
       mask: null,
       neededGrant: null,
+      scopeUnitCodes: null,
     };
   }
   if (sharing === 'INTERNAL') {
@@ -166,7 +205,7 @@ function withFilterFields(root: FieldDecision, filterFields: FieldDecision[], pu
  * Given who asks, for which purpose, the fields the operation touches, the policy snapshot, the schema
  * catalog and the clock, returns the decision for every touched field (plus the fields a touched root field
  * filters or sorts by), whether the whole operation is allowed, whether it must name a purpose, and the rows
- * each sector may return. Pure: the same input always gives the same decision.
+ * each sector may return (the intersection of its fields' scopes). Pure: the same input always gives the same decision.
  */
 export function decide(input: DecisionInput): Decision {
   const { principal, purpose, catalog, snapshot } = input;
@@ -185,6 +224,10 @@ export function decide(input: DecisionInput): Decision {
   for (const coordinate of input.fields) {
     for (const filterField of FILTER_FIELDS[coordinate] ?? []) touched.add(filterField);
   }
+  for (const coordinate of [...touched]) {
+    const key = ENTITY_KEYS[ENTITY_REFERENCES[coordinate] ?? coordinate.slice(0, coordinate.indexOf('.'))];
+    if (key && !touched.has(key) && decideField(key, catalog, request).effect !== 'DENY') touched.add(key);
+  }
   const coordinates = [...touched].sort();
   const decisions = new Map(coordinates.map((coordinate) => [coordinate, decideField(coordinate, catalog, request)]));
   for (const coordinate of coordinates) {
@@ -201,24 +244,23 @@ export function decide(input: DecisionInput): Decision {
     policyVersion: snapshot.version,
     purpose,
     fields,
-    scope: scopeOf(fields, catalog, request?.grants ?? []),
+    scope: scopeOf(fields, catalog),
   };
 }
 
 /**
- * Given the field decisions, returns per sector the union of the scopes of the grants that disclosed one of
- * its fields, or null when no such grant restricts rows.
+ * Given the field decisions, returns per sector the intersection of the scopes of the fields it discloses
+ * (denied ones aside: they are not read), or null when none of them is restricted. Rows are filtered in SQL by
+ * that intersection, so a row is returned only when every field the operation reads of that sector may be
+ * read for it: asking for one more field can narrow the rows, never widen them.
  */
-function scopeOf(fields: FieldDecision[], catalog: SchemaCatalog, grants: Grant[]): Record<Sector, string[] | null> {
-  const grantsById = new Map(grants.map((grant) => [grant.id, grant]));
-  const codes = bySector(() => new Set<string>());
-  const restricted = new Set<Sector>();
+function scopeOf(fields: FieldDecision[], catalog: SchemaCatalog): Record<Sector, string[] | null> {
+  const scopes = bySector((): string[] | null => null);
   for (const field of fields) {
-    const grant = field.rule === 'GRANT' && field.grantId !== null ? grantsById.get(field.grantId) : undefined;
     const owner = catalog.fields.get(field.coordinate)?.owner;
-    if (!grant || !owner || grant.scopeUnitCodes === null) continue;
-    restricted.add(owner);
-    for (const code of grant.scopeUnitCodes) codes[owner].add(code);
+    if (field.effect === 'DENY' || field.scopeUnitCodes === null || !owner) continue;
+    const current = scopes[owner];
+    scopes[owner] = current === null ? [...field.scopeUnitCodes] : current.filter((code) => field.scopeUnitCodes!.includes(code));
   }
-  return bySector((sector) => (restricted.has(sector) ? [...codes[sector]].sort() : null));
+  return scopes;
 }

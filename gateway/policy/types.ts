@@ -131,6 +131,12 @@ export interface FieldDecision {
   mask: MaskKind | null;
   /** For a denied field that a grant could open: what that grant would have to cover. */
   neededGrant: string | null;
+  /**
+   * The communes whose rows the field may be read for: the union of the scopes of the grants that disclose it
+   * for the purpose (with the chosen mask); null when not restricted (open data, own sector, a grant for the
+   * whole province) and for a denied field.
+   */
+  scopeUnitCodes: string[] | null;
 }
 
 export interface Decision {
@@ -141,6 +147,10 @@ export interface Decision {
   policyVersion: number;
   purpose: Purpose | null;
   fields: FieldDecision[];
-  /** Per sector, the commune codes rows must belong to; null where rows are not restricted. */
+  /**
+   * Per sector, the commune codes its rows must belong to: the intersection of the scopes of the fields the
+   * operation reads of that sector, so that a row is returned only when every field asked of it may be read
+   * for it; null where no field read there is restricted.
+   */
   scope: Record<Sector, string[] | null>;
 }

@@ -61,6 +61,8 @@ export const populationResolvers: GraphQLResolverMap<PopulationContext> = {
     permanentResidence: (row: CitizenRow) => ({ unitCode: row.permanent_unit_code, addressLine: row.permanent_address }),
     currentResidence: (row: CitizenRow) => ({ unitCode: row.current_unit_code, addressLine: row.current_address }),
     householdMembership: (row: CitizenRow, _args, { loaders }) => loaders.membershipByNationalId.load(row.national_id),
+    // A row out of scope was never read, so every citizen that reaches a resolver is in scope.
+    inScope: () => true,
   },
 
   Residence: {

@@ -140,7 +140,7 @@ describe('admin API', () => {
 
       const explained = await asSteward(
         `query ($query: String!) { explain(agencyCode: "H56.20", purpose: "LAND_REGISTRATION", query: $query) {
-          allowed purposeRequired policyVersion purpose fields { coordinate effect rule grantId mask reason neededGrant }
+          allowed purposeRequired policyVersion purpose fields { coordinate effect rule grantId mask reason neededGrant scopeUnitCodes }
           scope { population land health education } } }`,
         { query: '{ citizen(nationalId: "038085001234") { nationalId ethnicity } }' },
       );
@@ -153,6 +153,7 @@ describe('admin API', () => {
         ['Citizen.nationalId', 'MASK', 'GRANT', grant.id, 'PARTIAL_ID'],
         ['Query.citizen', 'ALLOW', 'GRANT', grant.id, null],
       ]);
+      expect(decision.fields.map((field: Record<string, unknown>) => field.scopeUnitCodes)).toEqual([null, null, null]);
 
       const conflict = await asSteward(CREATE_GRANT, { input });
       expectError(conflict, 'CONFLICT', new RegExp(`Grant ${grant.id} already gives H56.20`));

@@ -30,6 +30,7 @@ export function decided(coordinate: string, effect: FieldDecision['effect'] = 'A
     reason: effect === 'DENY' ? `no grant covers ${coordinate}` : 'granted',
     mask,
     neededGrant: effect === 'DENY' ? `a grant covering ${coordinate}` : null,
+    scopeUnitCodes: null,
   };
 }
 

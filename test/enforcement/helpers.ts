@@ -24,6 +24,7 @@ export function decisions(entries: Array<[string, Effect, MaskKind?]>): Map<stri
         reason: effect === 'DENY' ? `no grant covers ${coordinate}` : 'granted',
         mask: mask ?? null,
         neededGrant: effect === 'DENY' ? `a grant covering ${coordinate}` : null,
+        scopeUnitCodes: null,
       },
     ]),
   );

@@ -189,7 +189,7 @@ describe('decide', () => {
       ['revoked only later', { revokedAt: '2026-06-01T00:00:00.000Z' }],
     ])('uses a grant %s', (_label, overrides) => {
       const decision = decideFor({ fields: ['Citizen.fullName'], grants: [grant({ id: '8', target: { kind: 'TYPE', typeName: 'Citizen' }, ...overrides })] });
-      expect(summary(decision)).toEqual(['Citizen.fullName ALLOW GRANT 8']);
+      expect(summary(decision)).toEqual(['Citizen.fullName ALLOW GRANT 8', 'Citizen.nationalId ALLOW GRANT 8']);
     });
 
     it("ignores another agency's grants", () => {
@@ -208,28 +208,28 @@ describe('decide', () => {
 
     it('prefers a grant without a mask, even a broader one', () => {
       const decision = decideFor({ fields: ['Citizen.dateOfBirth'], grants: [masked, SHARED_BASIC] });
-      expect(summary(decision)).toEqual(['Citizen.dateOfBirth ALLOW GRANT 1']);
+      expect(summary(decision)).toEqual(['Citizen.dateOfBirth ALLOW GRANT 1', 'Citizen.nationalId ALLOW GRANT 1']);
     });
 
     it('prefers FIELD to TYPE to CLASSIFICATION', () => {
       const byType = grant({ id: '11', target: { kind: 'TYPE', typeName: 'Citizen' } });
       const byField = grant({ id: '12', target: { kind: 'FIELD', coordinate: 'Citizen.sex' } });
-      expect(summary(decideFor({ fields: ['Citizen.sex'], grants: [SHARED_BASIC, byType, byField] }))).toEqual(['Citizen.sex ALLOW GRANT 12']);
-      expect(summary(decideFor({ fields: ['Citizen.sex'], grants: [SHARED_BASIC, byType] }))).toEqual(['Citizen.sex ALLOW GRANT 11']);
+      expect(summary(decideFor({ fields: ['Citizen.sex'], grants: [SHARED_BASIC, byType, byField] }))).toEqual(['Citizen.nationalId ALLOW GRANT 11', 'Citizen.sex ALLOW GRANT 12']);
+      expect(summary(decideFor({ fields: ['Citizen.sex'], grants: [SHARED_BASIC, byType] }))).toEqual(['Citizen.nationalId ALLOW GRANT 11', 'Citizen.sex ALLOW GRANT 11']);
     });
 
     it('breaks a tie by grant id, numerically for numeric ids', () => {
       const ten = grant({ id: '10', target: { kind: 'TYPE', typeName: 'Citizen' } });
       const nine = grant({ id: '9', target: { kind: 'TYPE', typeName: 'Citizen' } });
-      expect(summary(decideFor({ fields: ['Citizen.sex'], grants: [ten, nine] }))).toEqual(['Citizen.sex ALLOW GRANT 9']);
+      expect(summary(decideFor({ fields: ['Citizen.sex'], grants: [ten, nine] }))).toEqual(['Citizen.nationalId ALLOW GRANT 9', 'Citizen.sex ALLOW GRANT 9']);
       const b = grant({ id: 'grant-b', target: { kind: 'TYPE', typeName: 'Citizen' } });
       const a = grant({ id: 'grant-a', target: { kind: 'TYPE', typeName: 'Citizen' } });
-      expect(summary(decideFor({ fields: ['Citizen.sex'], grants: [b, a] }))).toEqual(['Citizen.sex ALLOW GRANT grant-a']);
+      expect(summary(decideFor({ fields: ['Citizen.sex'], grants: [b, a] }))).toEqual(['Citizen.nationalId ALLOW GRANT grant-a', 'Citizen.sex ALLOW GRANT grant-a']);
     });
 
     it('only counts grants that serve the purpose', () => {
       const otherPurpose = grant({ id: '13', target: { kind: 'FIELD', coordinate: 'Citizen.sex' }, purposes: ['STATISTICS'] });
-      expect(summary(decideFor({ fields: ['Citizen.sex'], grants: [otherPurpose, SHARED_BASIC] }))).toEqual(['Citizen.sex ALLOW GRANT 1']);
+      expect(summary(decideFor({ fields: ['Citizen.sex'], grants: [otherPurpose, SHARED_BASIC] }))).toEqual(['Citizen.nationalId ALLOW GRANT 1', 'Citizen.sex ALLOW GRANT 1']);
     });
 
     it('says which grant opened the field, for what, and on which legal basis', () => {
@@ -243,15 +243,71 @@ describe('decide', () => {
     const ward = (id: string, typeName: string, scopeUnitCodes: string[] | null) =>
       grant({ id, agencyCode: WARD.code, target: { kind: 'TYPE', typeName }, purposes: ['PUBLIC_SERVICE'], scopeUnitCodes });
 
-    it('is, per sector, the union of the scopes of the grants that disclosed its fields', () => {
+    it('is, per sector, the intersection of the scopes of the fields it discloses, each field keeping its own', () => {
       const decision = decideFor({
         agency: WARD,
         purpose: 'PUBLIC_SERVICE',
         fields: ['AdministrativeUnit.name', 'Citizen.fullName', 'Citizen.landParcels', 'LandParcel.areaSquareMeters', 'Residence.addressLine'],
-        grants: [ward('20', 'Citizen', ['16018']), ward('21', 'Residence', ['16019', '16018']), ward('22', 'LandParcel', ['16020'])],
+        grants: [ward('20', 'Citizen', ['16018']), ward('21', 'Residence', ['16019', '16018']), ward('22', 'LandParcel', ['16020', '16018'])],
       });
       expect(decision.allowed).toBe(true);
-      expect(decision.scope).toEqual({ population: ['16018', '16019'], land: ['16018', '16020'], health: null, education: null });
+      expect(decision.scope).toEqual({ population: ['16018'], land: ['16018'], health: null, education: null });
+      expect(fieldOf(decision, 'Residence.addressLine').scopeUnitCodes).toEqual(['16018', '16019']);
+      expect(fieldOf(decision, 'LandParcel.areaSquareMeters')).toMatchObject({ scopeUnitCodes: ['16018', '16020'], reason: expect.stringContaining('for rows of communes 16018, 16020 only') });
+      expect(fieldOf(decision, 'AdministrativeUnit.name').scopeUnitCodes).toBeNull();
+    });
+
+    it('never widens the rows when one more field is asked for: fields of disjoint scopes leave no row', () => {
+      const grants = [
+        grant({ id: '40', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Query.citizen' }, purposes: ['PUBLIC_SERVICE'] }),
+        grant({ id: '41', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, purposes: ['PUBLIC_SERVICE'], scopeUnitCodes: ['16018'] }),
+        grant({ id: '42', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Citizen.sex' }, purposes: ['PUBLIC_SERVICE'], scopeUnitCodes: ['16019'] }),
+      ];
+      const ask = (fields: string[]) => decideFor({ agency: WARD, purpose: 'PUBLIC_SERVICE', fields: ['Query.citizen', ...fields], grants }).scope.population;
+      expect(ask(['Citizen.fullName'])).toEqual(['16018']);
+      expect(ask(['Citizen.sex'])).toEqual(['16019']);
+      expect(ask(['Citizen.fullName', 'Citizen.sex'])).toEqual([]);
+    });
+
+    it('is, for one field, the union of the scopes of every grant serving it with the chosen mask', () => {
+      const byField = grant({ id: '43', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, purposes: ['PUBLIC_SERVICE'], scopeUnitCodes: ['16018'] });
+      const byType = ward('44', 'Citizen', ['16019']);
+      const masked = grant({ ...ward('45', 'Citizen', ['16020']), target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' }, masks: [{ coordinate: 'Citizen.fullName', mask: 'INITIALS' }] });
+      const otherPurpose = grant({ ...ward('46', 'Citizen', ['16021']), purposes: ['STATISTICS'] });
+      const field = fieldOf(decideFor({ agency: WARD, purpose: 'PUBLIC_SERVICE', fields: ['Citizen.fullName'], grants: [byField, byType, masked, otherPurpose] }), 'Citizen.fullName');
+      expect(field).toMatchObject({ effect: 'ALLOW', grantId: '43', scopeUnitCodes: ['16018', '16019'] });
+      const wide = fieldOf(decideFor({ agency: WARD, purpose: 'PUBLIC_SERVICE', fields: ['Citizen.fullName'], grants: [byField, ward('47', 'Citizen', null)] }), 'Citizen.fullName');
+      expect(wide.scopeUnitCodes).toBeNull();
+    });
+
+    it('applies the scope of a citizen\'s key wherever a citizen is reached, though none of population\'s fields is selected', () => {
+      const decision = decideFor({
+        agency: WARD,
+        purpose: 'PUBLIC_SERVICE',
+        fields: ['Citizen.landParcels', 'LandParcel.id'],
+        grants: [ward('52', 'Citizen', ['16018']), ward('53', 'LandParcel', ['16018', '16019'])],
+      });
+      expect(summary(decision)).toEqual(['Citizen.landParcels ALLOW GRANT 52', 'Citizen.nationalId ALLOW GRANT 52', 'LandParcel.id ALLOW GRANT 53']);
+      expect(decision.scope).toEqual({ population: ['16018'], land: ['16018'], health: null, education: null });
+      const byReference = decideFor({ agency: WARD, purpose: 'PUBLIC_SERVICE', fields: ['LandOwnership.owner'], grants: [ward('55', 'Citizen', ['16018']), ward('56', 'LandOwnership', null)] });
+      expect(byReference.scope.population).toEqual(['16018']);
+      // A key the caller may not read adds no field to deny the operation with, and no scope.
+      const keyless = decideFor({ agency: WARD, purpose: 'PUBLIC_SERVICE', fields: ['Citizen.landParcels'], grants: [grant({ ...ward('54', 'Citizen', null), target: { kind: 'FIELD', coordinate: 'Citizen.landParcels' } })] });
+      expect(summary(keyless)).toEqual(['Citizen.landParcels ALLOW GRANT 54']);
+      expect(keyless.allowed).toBe(true);
+    });
+
+    it('applies the scope of the fields a root field filters or sorts by, though the operation does not select them', () => {
+      const grants = [
+        grant({ id: '48', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Query.citizensByNamePrefix' }, purposes: ['PUBLIC_SERVICE'] }),
+        grant({ id: '49', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, purposes: ['PUBLIC_SERVICE'], scopeUnitCodes: ['16018'] }),
+        grant({ id: '50', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Citizen.nationalId' }, purposes: ['PUBLIC_SERVICE'] }),
+        grant({ id: '51', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Citizen.dateOfBirth' }, purposes: ['PUBLIC_SERVICE'] }),
+      ];
+      const fields = collectFields(apiSchema, parse('{ citizensByNamePrefix(prefix: "nguyen") { nodes { dateOfBirth } } }'));
+      const decision = decideFor({ agency: WARD, purpose: 'PUBLIC_SERVICE', fields, grants });
+      expect(decision.allowed).toBe(true);
+      expect(decision.scope.population).toEqual(['16018']);
     });
 
     it('is null where the disclosing grants cover the whole province, or where no grant was used', () => {

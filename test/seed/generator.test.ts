@@ -34,6 +34,8 @@ function expectUnique(values: readonly string[]): void {
 }
 
 const SCHOOL_YEAR = '2025-2026';
+/** Hạc Thành, the provincial seat: where most of those who live away from their household live. */
+const SEAT = '40778';
 
 describe('seed generator', () => {
   const options = { citizens: 2000, randomSeed: 38 };
@@ -144,7 +146,7 @@ describe('seed generator', () => {
       expect(shares.get('Mường')! + shares.get('Thái')!).toBeGreaterThan(options.citizens * 0.08);
     });
 
-    it('groups citizens into households of 1 to 7 that share a commune and an address, led by one living head', () => {
+    it('groups citizens into households of 1 to 7 that share a commune and an address (but grown children living away), led by one living head', () => {
       const members = new Map<string, typeof tables.household_members>();
       for (const member of tables.household_members) members.set(member.household_code, [...(members.get(member.household_code) ?? []), member]);
       expect(tables.household_members).toHaveLength(options.citizens);
@@ -156,11 +158,20 @@ describe('seed generator', () => {
         expect(group.filter((member) => member.relationship === 'HEAD').map((member) => member.national_id)).toEqual([household.head_national_id]);
         expect(alive(household.head_national_id)).toBe(true);
         expectUnique(group.map((member) => citizens.get(member.national_id)!.full_name));
+        const head = citizens.get(household.head_national_id)!;
         for (const member of group) {
           expect(HOUSEHOLD_RELATIONSHIPS).toContain(member.relationship);
-          expect(citizens.get(member.national_id)).toMatchObject({ current_unit_code: household.unit_code, current_address: household.address });
+          const citizen = citizens.get(member.national_id)!;
+          // Registered with the household wherever they live.
+          expect(citizen).toMatchObject({ permanent_unit_code: head.permanent_unit_code, permanent_address: head.permanent_address });
+          if (citizen.current_unit_code === household.unit_code) {
+            expect(citizen.current_address).toBe(household.address);
+          } else {
+            expect(['CHILD', 'GRANDCHILD']).toContain(member.relationship);
+            expect(2025 - birthYear(citizen)).toBeGreaterThanOrEqual(18);
+            expect(2025 - birthYear(citizen)).toBeLessThanOrEqual(31);
+          }
         }
-        const head = citizens.get(household.head_national_id)!;
         const children = group.filter((member) => member.relationship === 'CHILD').map((member) => citizens.get(member.national_id)!);
         const spouse = group.find((member) => member.relationship === 'SPOUSE');
         const parents = [head, ...(spouse ? [citizens.get(spouse.national_id)!] : [])];
@@ -189,8 +200,30 @@ describe('seed generator', () => {
     });
   });
 
+  describe('links across communes', () => {
+    it('has members living away from their household, parcels with an owner elsewhere, and pupils schooled elsewhere, both ways for the seat', () => {
+      const households = new Map(tables.households.map((household) => [household.code, household]));
+      const parcels = new Map(tables.parcels.map((parcel) => [parcel.id, parcel]));
+      const schools = new Map(tables.schools.map((school) => [school.code, school]));
+      const homeOf = (nationalId: string) => citizens.get(nationalId)!.current_unit_code;
+      const away = tables.household_members.filter((member) => homeOf(member.national_id) !== households.get(member.household_code)!.unit_code);
+      const ownedElsewhere = tables.ownership_shares.filter((share) => homeOf(share.national_id) !== parcels.get(share.parcel_id)!.commune_code);
+      const schooledElsewhere = tables.enrollments.filter((enrollment) => homeOf(enrollment.national_id) !== schools.get(enrollment.school_code)!.commune_code);
+      const count = <T,>(rows: T[], inSeat: (row: T) => boolean) => rows.filter(inSeat).length;
+      expect(count(away, (member) => households.get(member.household_code)!.unit_code === SEAT)).toBeGreaterThan(0);
+      expect(count(away, (member) => homeOf(member.national_id) === SEAT)).toBeGreaterThan(0);
+      expect(count(ownedElsewhere, (share) => parcels.get(share.parcel_id)!.commune_code === SEAT)).toBeGreaterThan(0);
+      expect(count(ownedElsewhere, (share) => homeOf(share.national_id) === SEAT)).toBeGreaterThan(0);
+      expect(count(schooledElsewhere, (enrollment) => schools.get(enrollment.school_code)!.commune_code === SEAT)).toBeGreaterThan(0);
+      expect(count(schooledElsewhere, (enrollment) => homeOf(enrollment.national_id) === SEAT)).toBeGreaterThan(0);
+      expect(away.length / tables.citizens.length).toBeLessThan(0.05);
+    });
+  });
+
   describe('land', () => {
-    it('gives parcels unique identifiers and realistic areas in the owners\' commune', () => {
+    it('gives parcels unique identifiers and realistic areas in the commune of the household of at least one of their owners', () => {
+      const unitOfHousehold = new Map(tables.households.map((household) => [household.code, household.unit_code]));
+      const householdUnitOf = new Map(tables.household_members.map((member) => [member.national_id, unitOfHousehold.get(member.household_code)]));
       expectUnique(tables.parcels.map((parcel) => `${parcel.commune_code}/${parcel.map_sheet_number}/${parcel.parcel_number}`));
       expectUnique(tables.parcels.map((parcel) => String(parcel.id)));
       const ownersByParcel = new Map<number, typeof tables.ownership_shares>();
@@ -209,7 +242,7 @@ describe('seed generator', () => {
         }
         const shares = ownersByParcel.get(parcel.id)!;
         expect(shares.reduce((sum, share) => sum + Number(share.share_percent), 0)).toBe(100);
-        for (const share of shares) expect(citizens.get(share.national_id)!.current_unit_code).toBe(parcel.commune_code);
+        expect(shares.some((share) => householdUnitOf.get(share.national_id) === parcel.commune_code)).toBe(true);
       }
       const purposes = countBy(tables.parcels, (parcel) => parcel.land_use_purpose);
       expect((purposes.get('ONT') ?? 0) + (purposes.get('ODT') ?? 0)).toBeGreaterThan(purposes.get('CLN') ?? 0);
@@ -293,18 +326,25 @@ describe('seed generator', () => {
       }
     });
 
-    it('enrols every living child of school age for 2025-2026 in the right grade, at a school of their commune', () => {
+    it('enrols every living child of school age for 2025-2026 in the right grade, at a school of their commune or, for a few, of the seat or from it', () => {
       const current = new Map(tables.enrollments.filter((enrollment) => enrollment.school_year === SCHOOL_YEAR).map((enrollment) => [enrollment.national_id, enrollment]));
       const pupils = tables.citizens.filter((citizen) => citizen.status === 'ALIVE' && 2025 - birthYear(citizen) >= 6 && 2025 - birthYear(citizen) <= 17);
       expect(pupils.length).toBeGreaterThan(0);
       for (const pupil of pupils) expect(current.get(pupil.national_id)?.grade).toBe(2025 - birthYear(pupil) - 5);
       expect(current.size).toBe(pupils.length);
       const level = (grade: number) => (grade <= 5 ? 'PRIMARY' : grade <= 9 ? 'LOWER_SECONDARY' : 'UPPER_SECONDARY');
+      let elsewhere = 0;
       for (const enrollment of tables.enrollments) {
         const school = schools.get(enrollment.school_code)!;
-        expect(school.commune_code).toBe(citizens.get(enrollment.national_id)!.current_unit_code);
+        const home = citizens.get(enrollment.national_id)!.current_unit_code;
+        if (school.commune_code !== home) {
+          elsewhere += 1;
+          expect([school.commune_code, home]).toContain(SEAT);
+        }
         expect(school.level).toBe(level(enrollment.grade));
       }
+      expect(elsewhere).toBeGreaterThan(0);
+      expect(elsewhere / tables.enrollments.length).toBeLessThan(0.2);
       expect(tables.enrollments.some((enrollment) => enrollment.school_year === '2024-2025')).toBe(true);
       expectUnique(tables.enrollments.map((enrollment) => `${enrollment.national_id}/${enrollment.school_year}`));
     });
