@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
+import { parseEd25519PublicKey } from './publicKeys';
 
 /** The four sector databases, each owned by one agency and wrapped by one subgraph. */
 export const SECTORS = ['population', 'land', 'health', 'education'] as const;
@@ -57,14 +58,33 @@ export interface QueryLimits {
   maxCost: number;
 }
 
+/** A witness of the audit's checkpoints: where it answers, and its Ed25519 public key (base64 SPKI DER). */
+export interface WitnessEndpoint {
+  url: string;
+  publicKey: string;
+}
+
 /** The audit trail: where checkpoints go, how they are signed, how records are written. */
 export interface AuditConfig {
   /** Names this gateway instance; each instance keeps its own hash chain. */
   instance: string;
   /** Directory outside the database where signed checkpoints are appended. */
   checkpointDirectory: string;
-  /** PEM file of the gateway's Ed25519 private key; created on first start outside production. */
+  /** PEM file of the gateway's Ed25519 private key, outside checkpointDirectory; created on first start outside production. */
   signingKeyFile: string;
+  /** The Ed25519 public keys (base64 SPKI DER) a checkpoint may be signed with: pinned here, never read beside the data. */
+  trustedKeys: string[];
+  /**
+   * Outside production only: where a gateway started with no trustedKeys pins the public key of the key it
+   * generated (and `npm start` its local witness), outside checkpointDirectory; null in production.
+   */
+  pinFile: string | null;
+  /** The witnesses every checkpoint is sent to, which countersign it and refuse one that goes back. */
+  witnesses: WitnessEndpoint[];
+  /** How long past its due time a checkpoint, or an index row, may be missing before the verifier reports it. */
+  graceMs: number;
+  /** The verifier's own memory of the last checkpoint it accepted per instance. */
+  verifierStateFile: string;
   checkpointIntervalMs: number;
   /** How long records wait to be written together; responses with personal data wait for their record. */
   batchDelayMs: number;
@@ -110,15 +130,8 @@ export class ConfigError extends Error {
 
 type Environment = Record<string, string | undefined>;
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const MYSQL_DATABASE_NAME = /^[A-Za-z0-9_]{1,64}$/;
-
-/**
- * Given the process environment, returns the validated configuration, or throws a ConfigError that
- * lists every bad value at once. MySQL is chosen when MYSQL_HOST is set; otherwise the embedded SQLite.
- */
-export function loadConfig(environment: Environment = process.env): Config {
-  const problems: string[] = [];
+/** Given the environment and the list of problems, returns readers that add a problem for each bad value. */
+function environmentReader(environment: Environment, problems: string[]) {
   const read = (name: string): string | undefined => {
     const value = environment[name];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
@@ -132,6 +145,37 @@ export function loadConfig(environment: Environment = process.env): Config {
     }
     return Number(raw);
   };
+  /** A comma-separated list of Ed25519 public keys (base64 SPKI DER); an empty list when unset. */
+  const publicKeys = (name: string): string[] => {
+    const keys = (read(name) ?? '').split(',').map((key) => key.trim()).filter(Boolean);
+    keys.forEach((key, index) => {
+      try {
+        parseEd25519PublicKey(key);
+      } catch (error) {
+        problems.push(`${name}: key ${index + 1} is ${(error as Error).message}`);
+      }
+    });
+    return keys;
+  };
+  return { read, integer, publicKeys };
+}
+
+/** Given two paths, tells whether the first lies inside the directory the second names. */
+function isInside(file: string, directory: string): boolean {
+  const relative = path.relative(directory, file);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const MYSQL_DATABASE_NAME = /^[A-Za-z0-9_]{1,64}$/;
+
+/**
+ * Given the process environment, returns the validated configuration, or throws a ConfigError that
+ * lists every bad value at once. MySQL is chosen when MYSQL_HOST is set; otherwise the embedded SQLite.
+ */
+export function loadConfig(environment: Environment = process.env): Config {
+  const problems: string[] = [];
+  const { read, integer, publicKeys } = environmentReader(environment, problems);
 
   const host = read('HOST') ?? '127.0.0.1';
   const gatewayPort = integer('PORT', 4000, 0, 65535);
@@ -206,7 +250,12 @@ export function loadConfig(environment: Environment = process.env): Config {
   const audit: AuditConfig = {
     instance: read('GATEWAY_INSTANCE') ?? os.hostname(),
     checkpointDirectory: auditDirectory,
-    signingKeyFile: path.resolve(read('AUDIT_SIGNING_KEY_FILE') ?? path.join(auditDirectory, 'gateway-ed25519.pem')),
+    signingKeyFile: path.resolve(read('AUDIT_SIGNING_KEY_FILE') ?? path.join(dataDirectory, 'keys', 'audit-ed25519.pem')),
+    trustedKeys: publicKeys('AUDIT_TRUSTED_KEYS'),
+    pinFile: production ? null : path.join(dataDirectory, 'keys', 'audit-pins.json'),
+    witnesses: witnessEndpoints(read('AUDIT_WITNESS_URLS'), publicKeys('AUDIT_WITNESS_KEYS'), problems),
+    graceMs: integer('AUDIT_GRACE_MS', 30000, 0, 86400000),
+    verifierStateFile: path.resolve(read('AUDIT_VERIFIER_STATE') ?? path.join(dataDirectory, 'audit-verifier', 'state.json')),
     checkpointIntervalMs: integer('AUDIT_CHECKPOINT_MS', 60000, 1000, 86400000),
     batchDelayMs: integer('AUDIT_BATCH_MS', 0, 0, 1000),
     journalDirectory: journal ? path.join(auditDirectory, 'journal') : null,
@@ -217,6 +266,9 @@ export function loadConfig(environment: Environment = process.env): Config {
   };
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(audit.instance)) problems.push(`GATEWAY_INSTANCE may hold only letters, digits, . _ - (up to 64), got "${audit.instance}"`);
   if (production && read('AUDIT_SIGNING_KEY_FILE') === undefined) problems.push('AUDIT_SIGNING_KEY_FILE is required in production: checkpoints must be signed with a managed key');
+  if (isInside(audit.signingKeyFile, auditDirectory)) problems.push(`AUDIT_SIGNING_KEY_FILE (${audit.signingKeyFile}) must lie outside AUDIT_DIRECTORY: whoever can rewrite the checkpoints must not hold their key`);
+  if (production && audit.trustedKeys.length === 0) problems.push('AUDIT_TRUSTED_KEYS is required in production: the public keys checkpoints are verified with are pinned in configuration');
+  if (production && audit.witnesses.length === 0) problems.push('AUDIT_WITNESS_URLS and AUDIT_WITNESS_KEYS are required in production: every checkpoint goes to a witness on another host');
 
   const config: Config = {
     production,
@@ -239,6 +291,51 @@ export function loadConfig(environment: Environment = process.env): Config {
     logLevel,
     seed: { citizens: integer('SEED_CITIZENS', 10000, 1, 10000000), randomSeed: integer('SEED_RANDOM', 38, 0, 2 ** 31 - 1) },
   };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** Given the witnesses' URLs (comma-separated) and their keys in the same order, returns the endpoints. */
+function witnessEndpoints(urls: string | undefined, keys: string[], problems: string[]): WitnessEndpoint[] {
+  const list = (urls ?? '').split(',').map((url) => url.trim()).filter(Boolean);
+  for (const url of list) if (!/^https?:\/\/[^\s]+$/.test(url)) problems.push(`AUDIT_WITNESS_URLS must hold http(s) URLs, got "${url}"`);
+  if (list.length !== keys.length) problems.push(`AUDIT_WITNESS_URLS names ${list.length} witness(es) and AUDIT_WITNESS_KEYS ${keys.length} key(s): give one key per witness, in the same order`);
+  return list.length === keys.length ? list.map((url, index) => ({ url, publicKey: keys[index]! })) : [];
+}
+
+/** The witness service (`npm run witness`): where it listens, its own store and key, and the gateways' keys it accepts. */
+export interface WitnessConfig {
+  production: boolean;
+  host: string;
+  port: number;
+  /** Its SQLite file: the append-only copy of every checkpoint it countersigned. */
+  databaseFile: string;
+  /** PEM file of its own Ed25519 private key; created on first start outside production. */
+  keyFile: string;
+  /** The gateways' public keys (base64 SPKI DER) whose checkpoints it takes; outside production, the gateway's pin file when empty. */
+  trustedKeys: string[];
+  pinFile: string | null;
+  logLevel: string;
+}
+
+/** Given the process environment, returns the witness's validated configuration, or throws a ConfigError listing every bad value. */
+export function loadWitnessConfig(environment: Environment = process.env): WitnessConfig {
+  const problems: string[] = [];
+  const { read, integer, publicKeys } = environmentReader(environment, problems);
+  const production = read('NODE_ENV') === 'production';
+  const dataDirectory = path.resolve(read('DATA_DIR') ?? 'data');
+  const config: WitnessConfig = {
+    production,
+    host: read('WITNESS_HOST') ?? read('HOST') ?? '127.0.0.1',
+    port: integer('WITNESS_PORT', 4005, 0, 65535),
+    databaseFile: path.resolve(read('WITNESS_DATABASE') ?? path.join(dataDirectory, 'witness', 'witness.sqlite')),
+    keyFile: path.resolve(read('WITNESS_KEY_FILE') ?? path.join(dataDirectory, 'witness', 'witness-ed25519.pem')),
+    trustedKeys: publicKeys('WITNESS_TRUSTED_KEYS'),
+    pinFile: production ? null : path.join(dataDirectory, 'keys', 'audit-pins.json'),
+    logLevel: read('LOG_LEVEL') ?? 'info',
+  };
+  if (production && read('WITNESS_KEY_FILE') === undefined) problems.push('WITNESS_KEY_FILE is required in production: countersignatures are made with a managed key');
+  if (production && config.trustedKeys.length === 0) problems.push('WITNESS_TRUSTED_KEYS is required in production: the gateways whose checkpoints the witness takes are pinned');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
