@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { parseEd25519PublicKey } from './publicKeys';
+import type { Environment } from './environment';
+import { environmentReader, isInside } from './environment';
 
 /** The four sector databases, each owned by one agency and wrapped by one subgraph. */
 export const SECTORS = ['population', 'land', 'health', 'education'] as const;
@@ -126,44 +127,6 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
     this.name = 'ConfigError';
   }
-}
-
-type Environment = Record<string, string | undefined>;
-
-/** Given the environment and the list of problems, returns readers that add a problem for each bad value. */
-function environmentReader(environment: Environment, problems: string[]) {
-  const read = (name: string): string | undefined => {
-    const value = environment[name];
-    return value === undefined || value.trim() === '' ? undefined : value.trim();
-  };
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = read(name);
-    if (raw === undefined) return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-      problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return Number(raw);
-  };
-  /** A comma-separated list of Ed25519 public keys (base64 SPKI DER); an empty list when unset. */
-  const publicKeys = (name: string): string[] => {
-    const keys = (read(name) ?? '').split(',').map((key) => key.trim()).filter(Boolean);
-    keys.forEach((key, index) => {
-      try {
-        parseEd25519PublicKey(key);
-      } catch (error) {
-        problems.push(`${name}: key ${index + 1} is ${(error as Error).message}`);
-      }
-    });
-    return keys;
-  };
-  return { read, integer, publicKeys };
-}
-
-/** Given two paths, tells whether the first lies inside the directory the second names. */
-function isInside(file: string, directory: string): boolean {
-  const relative = path.relative(directory, file);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -301,43 +264,6 @@ function witnessEndpoints(urls: string | undefined, keys: string[], problems: st
   for (const url of list) if (!/^https?:\/\/[^\s]+$/.test(url)) problems.push(`AUDIT_WITNESS_URLS must hold http(s) URLs, got "${url}"`);
   if (list.length !== keys.length) problems.push(`AUDIT_WITNESS_URLS names ${list.length} witness(es) and AUDIT_WITNESS_KEYS ${keys.length} key(s): give one key per witness, in the same order`);
   return list.length === keys.length ? list.map((url, index) => ({ url, publicKey: keys[index]! })) : [];
-}
-
-/** The witness service (`npm run witness`): where it listens, its own store and key, and the gateways' keys it accepts. */
-export interface WitnessConfig {
-  production: boolean;
-  host: string;
-  port: number;
-  /** Its SQLite file: the append-only copy of every checkpoint it countersigned. */
-  databaseFile: string;
-  /** PEM file of its own Ed25519 private key; created on first start outside production. */
-  keyFile: string;
-  /** The gateways' public keys (base64 SPKI DER) whose checkpoints it takes; outside production, the gateway's pin file when empty. */
-  trustedKeys: string[];
-  pinFile: string | null;
-  logLevel: string;
-}
-
-/** Given the process environment, returns the witness's validated configuration, or throws a ConfigError listing every bad value. */
-export function loadWitnessConfig(environment: Environment = process.env): WitnessConfig {
-  const problems: string[] = [];
-  const { read, integer, publicKeys } = environmentReader(environment, problems);
-  const production = read('NODE_ENV') === 'production';
-  const dataDirectory = path.resolve(read('DATA_DIR') ?? 'data');
-  const config: WitnessConfig = {
-    production,
-    host: read('WITNESS_HOST') ?? read('HOST') ?? '127.0.0.1',
-    port: integer('WITNESS_PORT', 4005, 0, 65535),
-    databaseFile: path.resolve(read('WITNESS_DATABASE') ?? path.join(dataDirectory, 'witness', 'witness.sqlite')),
-    keyFile: path.resolve(read('WITNESS_KEY_FILE') ?? path.join(dataDirectory, 'witness', 'witness-ed25519.pem')),
-    trustedKeys: publicKeys('WITNESS_TRUSTED_KEYS'),
-    pinFile: production ? null : path.join(dataDirectory, 'keys', 'audit-pins.json'),
-    logLevel: read('LOG_LEVEL') ?? 'info',
-  };
-  if (production && read('WITNESS_KEY_FILE') === undefined) problems.push('WITNESS_KEY_FILE is required in production: countersignatures are made with a managed key');
-  if (production && config.trustedKeys.length === 0) problems.push('WITNESS_TRUSTED_KEYS is required in production: the gateways whose checkpoints the witness takes are pinned');
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
 }
 
 let cached: Config | undefined;

@@ -69,7 +69,7 @@ async function main(): Promise<number> {
   const config = getConfig();
   const trust = pinnedTrust(config.audit);
   // Keys come from the configuration, or from files the operator names: never from beside the data.
-  const named: CheckpointKey[] = parsed.publicKeyFiles.map((file) => loadVerificationKey({ publicKeyFile: file, signingKeyFile: file }));
+  const named: CheckpointKey[] = parsed.publicKeyFiles.map((publicKeyFile) => loadVerificationKey({ publicKeyFile, signingKeyFile: publicKeyFile }));
   const trustedKeys = [...trust.trustedKeys, ...named];
   if (trustedKeys.length === 0) throw new Error('No trusted key: set AUDIT_TRUSTED_KEYS to the gateways\' public keys (or name a --public-key file)');
   const stateFile = parsed.stateFile ?? config.audit.verifierStateFile;

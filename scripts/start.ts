@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { SECTORS, bySector, getConfig, loadWitnessConfig } from '../common/config';
+import { SECTORS, bySector, getConfig } from '../common/config';
+import { loadWitnessConfig } from '../common/witnessConfig';
 import { isSeeded, seedAll } from '../db/seed';
 import type { RunningWitness } from '../gateway/audit/witness/server';
 import { startLocalWitness } from '../gateway/audit/witness/local';

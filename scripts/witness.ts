@@ -1,5 +1,6 @@
 import pino from 'pino';
-import { ConfigError, loadWitnessConfig } from '../common/config';
+import { ConfigError } from '../common/config';
+import { loadWitnessConfig } from '../common/witnessConfig';
 import { loadOrCreateSigningKey, trustedKeysOf } from '../gateway/audit/checkpoints';
 import { readPins } from '../gateway/audit/trustAnchor';
 import { startWitness } from '../gateway/audit/witness/server';

@@ -1,10 +1,12 @@
-import type { AuditCitizenRow, AuditFieldSetRow, AuditRecordRow } from '../../db/gatewayRows';
+import type { AuditRecordRow } from '../../db/gatewayRows';
 import type { AuditRepository } from './auditRepository';
 import type { CheckpointKey, CheckpointLine } from './checkpoints';
 import { checkpointFile, checkpointInstances, readCheckpoints, untrustedBecause } from './checkpoints';
 import { GENESIS_HASH, recordHash } from './hashChain';
-import { indexRowsOf } from './records';
+import type { SealedPoint } from './sealedPoints';
+import { externalCheckpoints } from './sealedPoints';
 import type { Checkpoint } from './types';
+import { IndexCheck, pageIndexOf } from './verifyIndex';
 import type { WitnessClient } from './witness/client';
 
 /** What kind of damage a problem reveals. */
@@ -78,13 +80,6 @@ export interface VerifyOptions {
   pageSize?: number;
 }
 
-/** A checkpoint from outside the checkpoint file, and where it comes from (a witness, or this verifier's state). */
-interface SealedPoint {
-  checkpoint: Checkpoint;
-  source: string;
-  witnessed: boolean;
-}
-
 /** How far from its place a moved record is looked for. */
 const MOVE_WINDOW = 64;
 
@@ -97,27 +92,6 @@ function originalSeqOf(record: AuditRecordRow): number | null {
   }
   return null;
 }
-
-function sameRows(expected: readonly string[], actual: readonly string[]): boolean {
-  const a = [...expected].sort();
-  const b = [...actual].sort();
-  return a.length === b.length && a.every((value, index) => value === b[index]);
-}
-
-/** Given rows, what to group them by and what to keep of each, returns the kept values per group. */
-function groupBy<T, G>(rows: readonly T[], group: (row: T) => G, key: (row: T) => string): Map<G, string[]> {
-  const groups = new Map<G, string[]>();
-  for (const row of rows) {
-    const name = group(row);
-    const values = groups.get(name);
-    if (values) values.push(key(row));
-    else groups.set(name, [key(row)]);
-  }
-  return groups;
-}
-
-const citizenKey = (row: AuditCitizenRow) => `${row.national_id}@${row.recorded_at}`;
-const fieldKey = (row: AuditFieldSetRow) => `${row.coordinate}=${row.effect}`;
 
 class InstanceVerifier {
   private readonly file: string;
@@ -217,10 +191,6 @@ class InstanceVerifier {
     const lastSealingAt = sealing.reduce((latest, point) => Math.max(latest, Date.parse(point.checkpoint.at)), Number.NEGATIVE_INFINITY);
     let firstUnsealedAt: number | null = null;
     const now = (this.options.now ?? (() => new Date()))().getTime();
-    // An index row may lag behind its record by the grace, no more: records above the head are indexed at once.
-    const indexedBy = now - this.options.graceMs;
-    /** The first record above the index head left without rows, while later ones might still be indexed. */
-    let unindexedFrom: number | null = null;
     const pageSize = this.options.pageSize ?? 1000;
     // An index that no longer matches its record may be the trace of a record that was inserted or moved,
     // which the chain reveals a few records later: the chain's finding wins unless it names a later record.
@@ -231,39 +201,20 @@ class InstanceVerifier {
     let lastMatchedCheckpoint = 0;
     // Records above the index head have no index rows yet, or (indexed meanwhile by a running gateway) all of them.
     const indexHead = this.tablesExist ? await repository.indexHead(this.instance) : 0;
+    // An index row may lag behind its record by the grace, no more: records above the head are indexed at once.
+    const indexCheck = new IndexCheck(indexHead, now - this.options.graceMs);
     while (this.tablesExist) {
       const page = await repository.chainPage(this.instance, expected - 1, pageSize);
       if (page.length === 0) break;
-      const index = await repository.indexRows(this.instance, page[0]!.seq, page[page.length - 1]!.seq);
-      const citizensBySeq = groupBy(index.citizens, (row) => row.seq, citizenKey);
-      const fieldSets = groupBy(index.fieldSets, (row) => row.set_hash, fieldKey);
+      const index = pageIndexOf(await repository.indexRows(this.instance, page[0]!.seq, page[page.length - 1]!.seq));
       for (const record of page) {
         if (record.seq !== expected) {
           const missing = record.seq - 1 === expected ? `record ${expected} is missing` : `records ${expected}..${record.seq - 1} are missing`;
           return first(this.problem(expected, 'DELETED', `${missing}: the chain goes from seq ${expected - 1} to seq ${record.seq}`));
         }
         if (recordHash(record) !== record.hash || record.previous_hash !== previousHash) return first(await this.diagnose(record, expected));
-        const implied = indexRowsOf(record);
-        const citizens = citizensBySeq.get(record.seq) ?? [];
-        // A field set is shared: it may be there already for a record not indexed yet, but must then be its fields.
-        const fields = record.field_set === null ? [] : (fieldSets.get(record.field_set) ?? []);
-        const fieldsMatch = record.field_set === implied.fieldSet && sameRows(implied.fields.map(fieldKey), fields);
-        const matches = sameRows(implied.citizens.map(citizenKey), citizens) && fieldsMatch;
-        const notIndexedYet = record.seq > indexHead && citizens.length === 0 && record.field_set === implied.fieldSet && (fields.length === 0 || fieldsMatch);
-        if (matches && implied.citizens.length > 0 && unindexedFrom !== null) {
-          // Records are indexed in chain order: rows after a record without its rows mean that its rows were removed.
-          indexProblem ??= this.problem(unindexedFrom, 'INDEX', `record ${unindexedFrom} has no index rows, yet record ${record.seq} after it has: its rows were removed and the index head lowered`);
-        } else if (!matches && notIndexedYet && Date.parse(record.recorded_at) < indexedBy) {
-          indexProblem ??= this.problem(
-            record.seq,
-            'INDEX',
-            `record ${record.seq} (${record.recorded_at}) has no index rows, and the index head stands at seq ${indexHead}: its rows were removed and the head lowered, or a gateway stopped before indexing it (its next start, or a reader, indexes it)`,
-          );
-        } else if (!matches && notIndexedYet) {
-          unindexedFrom ??= record.seq;
-        } else if (!matches) {
-          indexProblem ??= this.problem(record.seq, 'INDEX', `the citizen index or the field set of record ${record.seq} no longer matches the record: rows were added, changed or removed, or the record names another set`);
-        }
+        const wrongIndex = indexCheck.check(record, index);
+        if (wrongIndex) indexProblem ??= this.problem(wrongIndex.seq, 'INDEX', wrongIndex.message);
         if (record.seq === sealedSeq + 1) firstUnsealedAt = Date.parse(record.recorded_at);
         for (const { checkpoint, source } of sealedAt.get(record.seq) ?? []) {
           if (checkpoint.headHash !== record.hash) {
@@ -325,30 +276,6 @@ class InstanceVerifier {
 }
 
 /**
- * Given the witnesses, this verifier's state and the pinned keys, returns the checkpoints they hold per instance,
- * each signed by a pinned key, and what could not be had: a witness that cannot be asked, or holds a checkpoint
- * no pinned key signed.
- */
-async function externalCheckpoints(options: VerifyOptions): Promise<{ byInstance: Map<string, SealedPoint[]>; problems: string[] }> {
-  const byInstance = new Map<string, SealedPoint[]>();
-  const problems: string[] = [];
-  const add = (point: SealedPoint) => {
-    const untrusted = untrustedBecause(point.checkpoint, options.trustedKeys);
-    if (untrusted) problems.push(`${point.source} holds a checkpoint of instance ${point.checkpoint.instance} (seq ${point.checkpoint.seq}) that is not the gateway's: ${untrusted}`);
-    else byInstance.set(point.checkpoint.instance, [...(byInstance.get(point.checkpoint.instance) ?? []), point]);
-  };
-  for (const witness of options.witnesses ?? []) {
-    try {
-      for (const { checkpoint } of await witness.register()) add({ checkpoint, source: `witness ${witness.url}`, witnessed: true });
-    } catch (error) {
-      problems.push(`${(error as Error).message}: the trail cannot be compared with what it witnessed`);
-    }
-  }
-  for (const checkpoint of options.accepted?.values() ?? []) add({ checkpoint, source: "this verifier's last run", witnessed: false });
-  return { byInstance, problems };
-}
-
-/**
  * Given the audit store, the checkpoint directory, the pinned gateway keys, the witnesses and this verifier's
  * state, checks every instance's chain (gapless seqs, each record's hash, each link), its checkpoints (signed
  * by a pinned key, sealed heads present and equal, nothing sealed missing, the file present while there are
@@ -359,7 +286,7 @@ async function externalCheckpoints(options: VerifyOptions): Promise<{ byInstance
 export async function verifyAuditTrail(options: VerifyOptions): Promise<AuditVerification> {
   const tablesExist = await options.repository.exists();
   const stored = tablesExist ? await options.repository.instances() : [];
-  const { byInstance, problems } = await externalCheckpoints(options);
+  const { byInstance, problems } = await externalCheckpoints(options.trustedKeys, options.witnesses ?? [], options.accepted ?? new Map());
   const instances = options.instance ? [options.instance] : [...new Set([...stored, ...checkpointInstances(options.checkpointDirectory), ...byInstance.keys()])].sort();
   const results: InstanceVerification[] = [];
   for (const instance of instances) results.push(await new InstanceVerifier(options, instance, tablesExist, byInstance.get(instance) ?? []).run());

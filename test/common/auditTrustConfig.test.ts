@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import path from 'node:path';
-import { loadConfig, loadWitnessConfig } from '../../common/config';
+import { loadConfig } from '../../common/config';
+import { loadWitnessConfig } from '../../common/witnessConfig';
 import { publicKeyText } from '../../common/publicKeys';
 
 const key = () => publicKeyText(generateKeyPairSync('ed25519').publicKey);

@@ -1,4 +1,5 @@
-import type { AuditConfig, WitnessConfig } from '../../../common/config';
+import type { AuditConfig } from '../../../common/config';
+import type { WitnessConfig } from '../../../common/witnessConfig';
 import { getLogger } from '../../../common/logger';
 import { loadOrCreateSigningKey } from '../checkpoints';
 import { pinnedTrust, readPins, trustedSigningKey, writePins } from '../trustAnchor';
