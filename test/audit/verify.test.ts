@@ -240,5 +240,11 @@ describe('audit trail verification', () => {
 
       expect((await verifyScript('--bogus')).code).toBe(2);
     });
+
+    it('remembers, in its own state file, the last checkpoint it accepted of each sound instance', async () => {
+      const state = JSON.parse(fs.readFileSync(path.join(fixture.directory, 'script-verifier', 'state.json'), 'utf8'));
+      expect(state.instances['v-sound']).toMatchObject({ instance: 'v-sound', seq: 10, reason: 'STOP' });
+      expect(state.instances['v-changed']).toBeUndefined();
+    });
   });
 });
