@@ -18,7 +18,14 @@ export interface Pins {
 /** Given a pin file (or null), returns what it pins; nothing when there is no file. */
 export function readPins(file: string | null): Pins {
   if (file === null || !fs.existsSync(file)) return { gatewayKeys: [], witnesses: [] };
-  const value = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Pins>;
+  let value: Partial<Pins>;
+  try {
+    value = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Pins>;
+  } catch {
+    throw new Error(`The pin file ${file} is not JSON: restore it, or set AUDIT_TRUSTED_KEYS`);
+  }
+  const wellFormed = (value.gatewayKeys ?? []).every((key) => typeof key === 'string') && (value.witnesses ?? []).every((witness) => typeof witness?.url === 'string' && typeof witness.publicKey === 'string');
+  if (!wellFormed) throw new Error(`The pin file ${file} is not a list of gateway keys and witnesses: restore it, or set AUDIT_TRUSTED_KEYS`);
   return { gatewayKeys: value.gatewayKeys ?? [], witnesses: value.witnesses ?? [] };
 }
 

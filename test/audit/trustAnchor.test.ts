@@ -195,6 +195,9 @@ describe('audit trust anchor', () => {
       const other = loadOrCreateSigningKey(path.join(fixture.directory, 'other', 'key.pem'), true);
       await expect(fixture.startLog('t-pinned-other', { config: { trustedKeys: [publicKeyText(other.publicKey)] } })).rejects.toThrow(/is not a trusted key/);
       expect(pinnedTrust({ ...config, trustedKeys: [publicKeyText(other.publicKey)] }).trustedKeys.map((key) => key.keyId)).toEqual([other.keyId]);
+      const damaged = path.join(fixture.directory, 'damaged-pins.json');
+      fs.writeFileSync(damaged, '{"gatewayKeys": [1]}');
+      expect(() => readPins(damaged)).toThrow(/is not a list of gateway keys and witnesses/);
     });
 
     it('the verifier takes no key from beside the data: with none pinned it refuses to say anything', async () => {
