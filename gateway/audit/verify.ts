@@ -207,6 +207,7 @@ class InstanceVerifier {
       const page = await repository.chainPage(this.instance, expected - 1, pageSize);
       if (page.length === 0) break;
       const index = pageIndexOf(await repository.indexRows(this.instance, page[0]!.seq, page[page.length - 1]!.seq));
+      indexCheck.newPage();
       for (const record of page) {
         if (record.seq !== expected) {
           const missing = record.seq - 1 === expected ? `record ${expected} is missing` : `records ${expected}..${record.seq - 1} are missing`;

@@ -36,8 +36,9 @@ export function pageIndexOf(rows: { citizens: readonly AuditCitizenRow[]; fieldS
 /**
  * Checks, record after record in chain order, that each record's index rows are the ones it implies. A record
  * above the index head may lack its rows (not indexed yet) only while it is younger than the grace, and only as
- * long as no later record has rows: records are indexed in chain order, so rows after a record without its own
- * mean that they were removed and the head lowered to hide it.
+ * long as no later record of its page has rows: records are indexed in chain order, in transactions that move the
+ * head with the rows, so in one reading of a page's rows, rows after a record without its own mean that they were
+ * removed and the head lowered to hide it.
  */
 export class IndexCheck {
   /** The first record above the head found without its rows, while later ones might still be indexed. */
@@ -49,6 +50,14 @@ export class IndexCheck {
     /** The instant (ms) before which a record must be indexed. */
     private readonly indexedBy: number,
   ) {}
+
+  /**
+   * Tells the check that a page of records begins, whose index rows were read after the previous page's: a record
+   * the previous page found without rows may have been indexed since, so only the grace judges it now.
+   */
+  newPage(): void {
+    this.unindexedFrom = null;
+  }
 
   /** Given the next record and its page's index rows, returns the seq and what is wrong with its rows, or null. */
   check(record: AuditRecordRow, index: PageIndex): { seq: number; message: string } | null {
