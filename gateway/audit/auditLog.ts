@@ -149,10 +149,11 @@ export class AuditLog {
   }
 
   /**
-   * Loads the signing key (creating it outside production), reads the chain's last record and checks it against
-   * the last signed checkpoint, writes a START checkpoint, and starts the checkpoint timer. Throws an
-   * AuditIntegrityError when the chain was cut, rolled back or rewritten since that checkpoint: the gateway
-   * does not build on it.
+   * Loads the signing key (creating it outside production) and checks that it is pinned, reads the chain's last
+   * record and checks it against the last checkpoint signed by a pinned key, in the local file or at a witness,
+   * writes a START checkpoint, and starts the checkpoint timer. Throws an AuditIntegrityError when the chain was
+   * cut, rolled back or rewritten since that checkpoint, or its checkpoint file is gone: the gateway does not
+   * build on it.
    */
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error(`The audit log has been started already (${this.state})`);
