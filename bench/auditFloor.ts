@@ -70,8 +70,13 @@ export async function measureAuditFloor(database: DatabaseConfig, samples = SAMP
   const logOf = (instance: string, journalDirectory: string | null) =>
     new AuditLog(db, {
       instance,
-      checkpointDirectory: directory,
-      signingKeyFile: path.join(directory, 'gateway-ed25519.pem'),
+      checkpointDirectory: path.join(directory, 'checkpoints'),
+      signingKeyFile: path.join(directory, 'keys', 'gateway-ed25519.pem'),
+      trustedKeys: [],
+      pinFile: path.join(directory, 'keys', 'audit-pins.json'),
+      witnesses: [],
+      graceMs: 30_000,
+      verifierStateFile: path.join(directory, 'verifier', 'state.json'),
       checkpointIntervalMs: 3_600_000,
       batchDelayMs: 0,
       journalDirectory,

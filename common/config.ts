@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
+import type { Environment } from './environment';
+import { environmentReader, isInside } from './environment';
 
 /** The four sector databases, each owned by one agency and wrapped by one subgraph. */
 export const SECTORS = ['population', 'land', 'health', 'education'] as const;
@@ -57,14 +59,33 @@ export interface QueryLimits {
   maxCost: number;
 }
 
+/** A witness of the audit's checkpoints: where it answers, and its Ed25519 public key (base64 SPKI DER). */
+export interface WitnessEndpoint {
+  url: string;
+  publicKey: string;
+}
+
 /** The audit trail: where checkpoints go, how they are signed, how records are written. */
 export interface AuditConfig {
   /** Names this gateway instance; each instance keeps its own hash chain. */
   instance: string;
   /** Directory outside the database where signed checkpoints are appended. */
   checkpointDirectory: string;
-  /** PEM file of the gateway's Ed25519 private key; created on first start outside production. */
+  /** PEM file of the gateway's Ed25519 private key, outside checkpointDirectory; created on first start outside production. */
   signingKeyFile: string;
+  /** The Ed25519 public keys (base64 SPKI DER) a checkpoint may be signed with: pinned here, never read beside the data. */
+  trustedKeys: string[];
+  /**
+   * Outside production only: where a gateway started with no trustedKeys pins the public key of the key it
+   * generated (and `npm start` its local witness), outside checkpointDirectory; null in production.
+   */
+  pinFile: string | null;
+  /** The witnesses every checkpoint is sent to, which countersign it and refuse one that goes back. */
+  witnesses: WitnessEndpoint[];
+  /** How long past its due time a checkpoint, or an index row, may be missing before the verifier reports it. */
+  graceMs: number;
+  /** The verifier's own memory of the last checkpoint it accepted per instance. */
+  verifierStateFile: string;
   checkpointIntervalMs: number;
   /** How long records wait to be written together; responses with personal data wait for their record. */
   batchDelayMs: number;
@@ -108,8 +129,6 @@ export class ConfigError extends Error {
   }
 }
 
-type Environment = Record<string, string | undefined>;
-
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const MYSQL_DATABASE_NAME = /^[A-Za-z0-9_]{1,64}$/;
 
@@ -119,19 +138,7 @@ const MYSQL_DATABASE_NAME = /^[A-Za-z0-9_]{1,64}$/;
  */
 export function loadConfig(environment: Environment = process.env): Config {
   const problems: string[] = [];
-  const read = (name: string): string | undefined => {
-    const value = environment[name];
-    return value === undefined || value.trim() === '' ? undefined : value.trim();
-  };
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = read(name);
-    if (raw === undefined) return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-      problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return Number(raw);
-  };
+  const { read, integer, publicKeys } = environmentReader(environment, problems);
 
   const host = read('HOST') ?? '127.0.0.1';
   const gatewayPort = integer('PORT', 4000, 0, 65535);
@@ -206,7 +213,12 @@ export function loadConfig(environment: Environment = process.env): Config {
   const audit: AuditConfig = {
     instance: read('GATEWAY_INSTANCE') ?? os.hostname(),
     checkpointDirectory: auditDirectory,
-    signingKeyFile: path.resolve(read('AUDIT_SIGNING_KEY_FILE') ?? path.join(auditDirectory, 'gateway-ed25519.pem')),
+    signingKeyFile: path.resolve(read('AUDIT_SIGNING_KEY_FILE') ?? path.join(dataDirectory, 'keys', 'audit-ed25519.pem')),
+    trustedKeys: publicKeys('AUDIT_TRUSTED_KEYS'),
+    pinFile: production ? null : path.join(dataDirectory, 'keys', 'audit-pins.json'),
+    witnesses: witnessEndpoints(read('AUDIT_WITNESS_URLS'), publicKeys('AUDIT_WITNESS_KEYS'), problems),
+    graceMs: integer('AUDIT_GRACE_MS', 30000, 0, 86400000),
+    verifierStateFile: path.resolve(read('AUDIT_VERIFIER_STATE') ?? path.join(dataDirectory, 'audit-verifier', 'state.json')),
     checkpointIntervalMs: integer('AUDIT_CHECKPOINT_MS', 60000, 1000, 86400000),
     batchDelayMs: integer('AUDIT_BATCH_MS', 0, 0, 1000),
     journalDirectory: journal ? path.join(auditDirectory, 'journal') : null,
@@ -217,6 +229,9 @@ export function loadConfig(environment: Environment = process.env): Config {
   };
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(audit.instance)) problems.push(`GATEWAY_INSTANCE may hold only letters, digits, . _ - (up to 64), got "${audit.instance}"`);
   if (production && read('AUDIT_SIGNING_KEY_FILE') === undefined) problems.push('AUDIT_SIGNING_KEY_FILE is required in production: checkpoints must be signed with a managed key');
+  if (isInside(audit.signingKeyFile, auditDirectory)) problems.push(`AUDIT_SIGNING_KEY_FILE (${audit.signingKeyFile}) must lie outside AUDIT_DIRECTORY: whoever can rewrite the checkpoints must not hold their key`);
+  if (production && audit.trustedKeys.length === 0) problems.push('AUDIT_TRUSTED_KEYS is required in production: the public keys checkpoints are verified with are pinned in configuration');
+  if (production && audit.witnesses.length === 0) problems.push('AUDIT_WITNESS_URLS and AUDIT_WITNESS_KEYS are required in production: every checkpoint goes to a witness on another host');
 
   const config: Config = {
     production,
@@ -241,6 +256,14 @@ export function loadConfig(environment: Environment = process.env): Config {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** Given the witnesses' URLs (comma-separated) and their keys in the same order, returns the endpoints. */
+function witnessEndpoints(urls: string | undefined, keys: string[], problems: string[]): WitnessEndpoint[] {
+  const list = (urls ?? '').split(',').map((url) => url.trim()).filter(Boolean);
+  for (const url of list) if (!/^https?:\/\/[^\s]+$/.test(url)) problems.push(`AUDIT_WITNESS_URLS must hold http(s) URLs, got "${url}"`);
+  if (list.length !== keys.length) problems.push(`AUDIT_WITNESS_URLS names ${list.length} witness(es) and AUDIT_WITNESS_KEYS ${keys.length} key(s): give one key per witness, in the same order`);
+  return list.length === keys.length ? list.map((url, index) => ({ url, publicKey: keys[index]! })) : [];
 }
 
 let cached: Config | undefined;

@@ -2,41 +2,54 @@ import { ConfigError, getConfig } from '../common/config';
 import { UsageError, readCommandLine } from '../common/commandLine';
 import { connect } from '../db/connection';
 import { AuditRepository } from '../gateway/audit/auditRepository';
+import type { CheckpointKey } from '../gateway/audit/checkpoints';
 import { loadVerificationKey } from '../gateway/audit/checkpoints';
+import { pinnedTrust } from '../gateway/audit/trustAnchor';
+import { nextVerifierState, readVerifierState, writeVerifierState } from '../gateway/audit/verifierState';
 import { verifyAuditTrail } from '../gateway/audit/verify';
 import type { AuditVerification } from '../gateway/audit/verify';
+import { WitnessClient } from '../gateway/audit/witness/client';
 
-const USAGE = `Usage: npm run audit:verify -- [--instance <gateway instance>] [--public-key <file.pem>] [--json]
+const USAGE = `Usage: npm run audit:verify -- [--instance <gateway instance>] [--public-key <file.pem>]... [--state <file>] [--json]
 
 Checks the audit trail in the gateway database (SQLite in DATA_DIR, or MySQL when MYSQL_HOST is set) against
-the signed checkpoints in AUDIT_DIRECTORY: every instance's hash chain, each record's hash, the checkpoints'
-signatures, and that every sealed record is present and unchanged. The public key defaults to the one of
-AUDIT_SIGNING_KEY_FILE (or the .pub.pem beside it).
+the signed checkpoints in AUDIT_DIRECTORY and the register of every witness (AUDIT_WITNESS_URLS, their keys
+AUDIT_WITNESS_KEYS): every instance's hash chain, each record's hash and index rows, that every checkpoint is
+signed by a pinned key (AUDIT_TRUSTED_KEYS, or --public-key files an operator names), that every sealed record
+is present and unchanged, that no instance a witness knows was erased, and that no record stayed unsealed
+longer than AUDIT_CHECKPOINT_MS plus AUDIT_GRACE_MS. The verifier remembers the last checkpoint it accepted per
+instance in its state file (AUDIT_VERIFIER_STATE, or --state), and refuses a trail that went back below it.
 
 Exit status: 0 sound, 1 a bad record or checkpoint (the first one of each instance is named), 2 bad command line.
 `;
 
-function parseArguments(argv: readonly string[]): { instance: string | null; publicKeyFile: string | null; json: boolean } | 'help' {
-  let instance: string | null = null;
-  let publicKeyFile: string | null = null;
-  let json = false;
+interface Arguments {
+  instance: string | null;
+  publicKeyFiles: string[];
+  stateFile: string | null;
+  json: boolean;
+}
+
+function parseArguments(argv: readonly string[]): Arguments | 'help' {
+  const parsed: Arguments = { instance: null, publicKeyFiles: [], stateFile: null, json: false };
   for (let index = 0; index < argv.length; index += 1) {
     const argument = argv[index]!;
     if (argument === '--help' || argument === '-h') return 'help';
-    if (argument === '--json') json = true;
-    else if (argument === '--instance' || argument === '--public-key') {
+    if (argument === '--json') parsed.json = true;
+    else if (argument === '--instance' || argument === '--public-key' || argument === '--state') {
       const value = argv[++index];
       if (value === undefined) throw new UsageError(`${argument} needs a value`);
-      if (argument === '--instance') instance = value;
-      else publicKeyFile = value;
+      if (argument === '--instance') parsed.instance = value;
+      else if (argument === '--state') parsed.stateFile = value;
+      else parsed.publicKeyFiles.push(value);
     } else throw new UsageError(`unexpected argument "${argument}"`);
   }
-  return { instance, publicKeyFile, json };
+  return parsed;
 }
 
 /** Given the verification, returns what a person reads: one paragraph per instance. */
 function report(verification: AuditVerification): string {
-  if (verification.instances.length === 0) return 'No audit records and no checkpoints: nothing to verify.';
+  if (verification.instances.length === 0 && verification.problems.length === 0) return 'No audit records, no checkpoints and no witnessed instance: nothing to verify.';
   const lines = verification.instances.map((result) => {
     const summary = `instance ${result.instance}: ${result.records} sound record(s), ${result.checkpoints} checkpoint(s) up to seq ${result.lastCheckpointSeq}`;
     if (result.problem) {
@@ -46,22 +59,34 @@ function report(verification: AuditVerification): string {
     const unsealed = result.unsealed > 0 ? `; ${result.unsealed} record(s) after the last checkpoint are chained but not yet signed` : '';
     return `${summary}: sound${unsealed}`;
   });
-  return [...lines, '', verification.sound ? 'The audit trail is sound.' : 'The audit trail has been tampered with or damaged.'].join('\n');
+  const problems = verification.problems.map((problem) => `NOT VERIFIED: ${problem}`);
+  return [...lines, ...problems, '', verification.sound ? 'The audit trail is sound.' : 'The audit trail has been tampered with or damaged, or could not be verified in whole.'].join('\n');
 }
 
 async function main(): Promise<number> {
   const parsed = readCommandLine('audit:verify', USAGE, () => parseArguments(process.argv.slice(2)));
   if (typeof parsed === 'number') return parsed;
   const config = getConfig();
-  const key = loadVerificationKey({ publicKeyFile: parsed.publicKeyFile, signingKeyFile: config.audit.signingKeyFile });
+  const trust = pinnedTrust(config.audit);
+  // Keys come from the configuration, or from files the operator names: never from beside the data.
+  const named: CheckpointKey[] = parsed.publicKeyFiles.map((publicKeyFile) => loadVerificationKey({ publicKeyFile, signingKeyFile: publicKeyFile }));
+  const trustedKeys = [...trust.trustedKeys, ...named];
+  if (trustedKeys.length === 0) throw new Error('No trusted key: set AUDIT_TRUSTED_KEYS to the gateways\' public keys (or name a --public-key file)');
+  const stateFile = parsed.stateFile ?? config.audit.verifierStateFile;
+  const accepted = readVerifierState(stateFile);
   const db = connect(config.database, 'gateway');
   try {
     const verification = await verifyAuditTrail({
       repository: new AuditRepository(db),
       checkpointDirectory: config.audit.checkpointDirectory,
-      key,
+      trustedKeys,
+      witnesses: trust.witnesses.map((endpoint) => new WitnessClient(endpoint)),
+      accepted,
+      checkpointIntervalMs: config.audit.checkpointIntervalMs,
+      graceMs: config.audit.graceMs,
       instance: parsed.instance,
     });
+    writeVerifierState(stateFile, nextVerifierState(accepted, verification));
     process.stdout.write(`${parsed.json ? JSON.stringify(verification, null, 2) : report(verification)}\n`);
     return verification.sound ? 0 : 1;
   } finally {

@@ -1,14 +1,17 @@
 import path from 'node:path';
 import { SECTORS, bySector, getConfig } from '../common/config';
+import { loadWitnessConfig } from '../common/witnessConfig';
 import { isSeeded, seedAll } from '../db/seed';
+import type { RunningWitness } from '../gateway/audit/witness/server';
+import { startLocalWitness } from '../gateway/audit/witness/local';
 import { DEMO_CREDENTIALS_FILE, seedDemoAgencies } from '../gateway/store/demo';
 import { closeDatabases, openDatabases, startPlatform } from '../system/platform';
 import { exitOnStartFailure, stopOnSignals } from '../system/lifecycle';
 
 /**
  * `npm start`: migrates the databases (embedded SQLite unless MYSQL_HOST is set), seeds the sectors when
- * empty, starts the four subgraphs and the gateway, registers the demo agencies (never in production) and
- * prints the gateway's URL. Ctrl-C stops it all.
+ * empty, starts the four subgraphs and the gateway, with a local audit witness outside production when none is
+ * configured, registers the demo agencies (never in production) and prints the gateway's URL. Ctrl-C stops it all.
  */
 async function main(): Promise<void> {
   const config = getConfig();
@@ -27,7 +30,16 @@ async function main(): Promise<void> {
         },
       });
     }
-    const platform = await startPlatform(databases, { ...config, subgraphPorts: bySector((sector) => config.subgraphs[sector].port) });
+    let audit = config.audit;
+    let witness: RunningWitness | null = null;
+    if (!config.production && audit.witnesses.length === 0) {
+      // The whole path runs on one machine: a witness beside the gateway, with its own store and key.
+      ({ audit, witness } = await startLocalWitness(config.audit, loadWitnessConfig(), (message) => process.stderr.write(`${message}\n`)));
+    }
+    const platform = await startPlatform(databases, { ...config, audit, subgraphPorts: bySector((sector) => config.subgraphs[sector].port) }).catch(async (error: unknown) => {
+      await witness?.stop();
+      throw error;
+    });
     for (const sector of SECTORS) process.stderr.write(`  ${sector} subgraph: ${platform.subgraphs[sector].url}\n`);
     if (!config.production) {
       const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory: config.dataDirectory, production: false });
@@ -37,6 +49,8 @@ async function main(): Promise<void> {
     process.stdout.write(`Gateway ready at ${platform.gateway.url} (stewards: ${new URL('/admin', platform.gateway.url)})\n`);
     stopOnSignals(async () => {
       await platform.stop();
+      // After the gateway: its STOP checkpoint is countersigned.
+      await witness?.stop();
       await closeDatabases(databases);
     });
   } catch (error) {

@@ -4,12 +4,13 @@ import { getLogger } from '../../common/logger';
 import type { AuditRecordRow } from '../../db/gatewayRows';
 import { AuditRepository } from './auditRepository';
 import type { CheckpointKey } from './checkpoints';
-import { appendCheckpoint, checkpointFile, checkpointSignatureValid, loadOrCreateSigningKey, readLastCheckpoint, signCheckpoint } from './checkpoints';
+import { checkpointFile, signCheckpoint } from './checkpoints';
 import { AuditIntegrityError, AuditUnavailableError } from './errors';
 import { GENESIS_HASH, recordHash } from './hashChain';
 import { AuditJournal } from './journal';
 import type { UnchainedRecord } from './records';
 import { unchainedRecordOf } from './records';
+import { CheckpointAnchor } from './trustAnchor';
 import type { AuditRecordInput, Checkpoint, CheckpointReason } from './types';
 
 export interface AuditLogOptions {
@@ -81,6 +82,8 @@ export class AuditLog {
   private readonly maxBatchSize: number;
   private state: State = 'new';
   private key: CheckpointKey | null = null;
+  /** The pinned keys, the local checkpoint file and the witnesses (see CheckpointAnchor). */
+  private anchor: CheckpointAnchor | null = null;
   /** The last durable record: on the journal, or in the database when there is no journal. */
   private head: ChainHead = { seq: 0, hash: GENESIS_HASH };
   /** The last record the database holds, as far as this log knows; the head itself when there is no journal. */
@@ -146,14 +149,16 @@ export class AuditLog {
   }
 
   /**
-   * Loads the signing key (creating it outside production), reads the chain's last record and checks it against
-   * the last signed checkpoint, writes a START checkpoint, and starts the checkpoint timer. Throws an
-   * AuditIntegrityError when the chain was cut, rolled back or rewritten since that checkpoint: the gateway
-   * does not build on it.
+   * Loads the signing key (creating it outside production) and checks that it is pinned, reads the chain's last
+   * record and checks it against the last checkpoint signed by a pinned key, in the local file or at a witness,
+   * writes a START checkpoint, and starts the checkpoint timer. Throws an AuditIntegrityError when the chain was
+   * cut, rolled back or rewritten since that checkpoint, or its checkpoint file is gone: the gateway does not
+   * build on it.
    */
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error(`The audit log has been started already (${this.state})`);
-    this.key = loadOrCreateSigningKey(this.config.signingKeyFile, !this.options.production);
+    this.anchor = CheckpointAnchor.open(this.config, !this.options.production);
+    this.key = this.anchor.key;
     const last = await within(this.repository.lastRecord(this.instance), this.writeTimeoutMs * 2, 'The audit store cannot be read: the chain head is unknown');
     if (last && recordHash(last) !== last.hash) {
       throw this.integrityError(`its last record, seq ${last.seq}, does not match its own hash`);
@@ -185,14 +190,13 @@ export class AuditLog {
   }
 
   private async checkAgainstLastCheckpoint(): Promise<void> {
-    const file = checkpointFile(this.config.checkpointDirectory, this.instance);
-    const { checkpoint, error } = await readLastCheckpoint(file);
-    if (error !== null) throw this.integrityError(`the last line of ${file} is unreadable (${error})`);
-    if (checkpoint === null) return;
-    if (checkpoint.keyId === this.key!.keyId && !checkpointSignatureValid(checkpoint, this.key!)) {
-      throw this.integrityError(`the last checkpoint in ${file} is not signed by this gateway's key`);
+    const { checkpoint, source, localMissing, problem } = await this.anchor!.lastCheckpoint(this.instance);
+    if (problem !== null) throw this.integrityError(problem);
+    if (localMissing && this.head.seq > 0) {
+      throw this.integrityError(`the database holds records up to seq ${this.head.seq}, but ${checkpointFile(this.config.checkpointDirectory, this.instance)} holds no checkpoint: it was removed`);
     }
-    const sealed = `the checkpoint of ${checkpoint.at} sealed seq ${checkpoint.seq}`;
+    if (checkpoint === null) return;
+    const sealed = `the checkpoint of ${checkpoint.at} (${source}) sealed seq ${checkpoint.seq}`;
     if (checkpoint.seq > this.head.seq) {
       throw this.integrityError(`${sealed}, but the database ends at seq ${this.head.seq}: its tail was cut or it was rolled back`);
     }
@@ -521,7 +525,7 @@ export class AuditLog {
       const previous = this.lastCheckpoint;
       if (reason === 'INTERVAL' && previous && previous.seq === head.seq && previous.headHash === head.hash) return null;
       const checkpoint = signCheckpoint({ instance: this.instance, seq: head.seq, headHash: head.hash, at: this.now().toISOString(), reason }, this.key);
-      await appendCheckpoint(this.config.checkpointDirectory, checkpoint);
+      await this.anchor!.seal(checkpoint);
       this.lastCheckpoint = checkpoint;
       return checkpoint;
     });

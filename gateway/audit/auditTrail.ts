@@ -1,11 +1,13 @@
 import type { Connection, PageArguments } from '../../common/pagination';
 import { pageRequest, toConnection } from '../../common/pagination';
+import { getLogger } from '../../common/logger';
 import { parseNationalId, printable } from '../../common/nationalId';
 import { PURPOSES } from '../policy/types';
 import { badInput } from '../store/errors';
 import { parseInstant } from '../store/stewardship';
 import type { AgencyCountRow, AuditRepository, FieldCountRow, RecordFilter } from './auditRepository';
 import { auditCsvHeader, auditCsvLine } from './csv';
+import { AuditUnavailableError } from './errors';
 import { toAuditRecord } from './records';
 import type { AuditOutcome, AuditRecord } from './types';
 import { AUDIT_OUTCOMES, DENIED_OUTCOMES } from './types';
@@ -116,9 +118,21 @@ export class AuditTrail {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Waits until the records written so far can be found by citizen and field (see AuditTrailOptions.indexed). */
+  /**
+   * Waits until the records written so far can be found by citizen and field (see AuditTrailOptions.indexed),
+   * then compares every instance's index head in the database with its chain's head and indexes what lies
+   * between: a head lowered in the database, which the gateway's memory does not see, hides no record. Throws
+   * AUDIT_UNAVAILABLE when that cannot be done (rows of a record below others were removed): an index that is
+   * silently behind is never read.
+   */
   private async indexed(): Promise<void> {
     await this.options.indexed?.();
+    try {
+      await this.repository.indexEveryInstance();
+    } catch (error) {
+      getLogger('audit').error({ err: error }, 'the audit index cannot be brought up to the chain: run `npm run audit:verify`');
+      throw new AuditUnavailableError('The access index is behind the audit trail and cannot be brought up to it: no partial answer is given', error);
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import type { KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseEd25519PublicKey } from '../../common/publicKeys';
 import type { Checkpoint, CheckpointReason } from './types';
 
 /** Names what a checkpoint signature covers, so that a signature over anything else never verifies as one. */
@@ -78,7 +79,7 @@ export function loadOrCreateSigningKey(file: string, create: boolean): Checkpoin
 
 /**
  * Given a public key file, or else the private key file, returns the key checkpoints are verified with.
- * A verifier away from the gateway is given the public key; on the gateway's host the private file serves.
+ * Only for a file an operator names: a verifier never takes a key it finds beside the data (trustedKeysOf).
  */
 export function loadVerificationKey(options: { publicKeyFile?: string | null; signingKeyFile: string }): CheckpointKey {
   const read = (file: string) => {
@@ -91,6 +92,21 @@ export function loadVerificationKey(options: { publicKeyFile?: string | null; si
   if (options.publicKeyFile) return checkpointKey(null, createPublicKey(read(options.publicKeyFile)));
   if (fs.existsSync(options.signingKeyFile)) return checkpointKey(null, createPublicKey(createPrivateKey(read(options.signingKeyFile))));
   return checkpointKey(null, createPublicKey(read(publicKeyFileOf(options.signingKeyFile))));
+}
+
+/** Given pinned public keys in their text form (base64 SPKI DER, AUDIT_TRUSTED_KEYS), returns them as verification keys. */
+export function trustedKeysOf(texts: readonly string[]): CheckpointKey[] {
+  return texts.map((text) => checkpointKey(null, parseEd25519PublicKey(text)));
+}
+
+/**
+ * Given a checkpoint and the pinned keys, returns null when one of them signed exactly this checkpoint, or why
+ * not: a key that is not pinned, or a signature that does not verify (the checkpoint was altered).
+ */
+export function untrustedBecause(checkpoint: Checkpoint, trustedKeys: readonly CheckpointKey[]): string | null {
+  const key = trustedKeys.find((candidate) => candidate.keyId === checkpoint.keyId);
+  if (!key) return `it names key ${checkpoint.keyId}, which is not a trusted key (${trustedKeys.map((trusted) => trusted.keyId).join(', ') || 'none is pinned'})`;
+  return checkpointSignatureValid(checkpoint, key) ? null : 'its signature does not verify: it was altered';
 }
 
 function signedText(checkpoint: Omit<Checkpoint, 'signature' | 'keyId'>): Buffer {
@@ -123,6 +139,11 @@ function parseCheckpoint(text: string): Checkpoint | string {
   } catch {
     return 'the line is not JSON';
   }
+  return checkpointOf(value);
+}
+
+/** Given a parsed JSON value, returns the checkpoint it holds (its fields only), or what is wrong with it. */
+export function checkpointOf(value: unknown): Checkpoint | string {
   const candidate = value as Partial<Record<keyof Checkpoint, unknown>>;
   const wellFormed =
     typeof value === 'object' &&
@@ -136,7 +157,7 @@ function parseCheckpoint(text: string): Checkpoint | string {
     (candidate.reason === 'INTERVAL' || candidate.reason === 'START' || candidate.reason === 'STOP') &&
     typeof candidate.keyId === 'string' &&
     typeof candidate.signature === 'string';
-  if (!wellFormed) return 'the line is not a checkpoint (instance, seq, headHash, at, reason, keyId, signature)';
+  if (!wellFormed) return 'not a checkpoint (instance, seq, headHash, at, reason, keyId, signature)';
   const { instance, seq, headHash, at, reason, keyId, signature } = candidate as Checkpoint;
   return { instance, seq, headHash, at, reason, keyId, signature };
 }

@@ -1,10 +1,13 @@
-import type { AuditCitizenRow, AuditFieldSetRow, AuditRecordRow } from '../../db/gatewayRows';
+import type { AuditRecordRow } from '../../db/gatewayRows';
 import type { AuditRepository } from './auditRepository';
 import type { CheckpointKey, CheckpointLine } from './checkpoints';
-import { checkpointFile, checkpointInstances, checkpointSignatureValid, readCheckpoints } from './checkpoints';
+import { checkpointFile, checkpointInstances, readCheckpoints, untrustedBecause } from './checkpoints';
 import { GENESIS_HASH, recordHash } from './hashChain';
-import { indexRowsOf } from './records';
+import type { SealedPoint } from './sealedPoints';
+import { externalCheckpoints } from './sealedPoints';
 import type { Checkpoint } from './types';
+import { IndexCheck, pageIndexOf } from './verifyIndex';
+import type { WitnessClient } from './witness/client';
 
 /** What kind of damage a problem reveals. */
 export type AuditProblemKind =
@@ -20,8 +23,12 @@ export type AuditProblemKind =
   | 'REWRITTEN'
   /** Records a signed checkpoint sealed are gone from the end of the chain. */
   | 'TRUNCATED'
-  /** A checkpoint line is unreadable, unsigned, or goes back. */
+  /** A checkpoint line is unreadable, unsigned, signed by a key that is not pinned, or goes back; or the file is gone. */
   | 'CHECKPOINT'
+  /** An instance that a witness or this verifier knew has no records left. */
+  | 'ERASED'
+  /** Records have gone unsealed (by a witness, when there are witnesses) for longer than the checkpoint interval and the grace. */
+  | 'UNSEALED'
   /** The citizen index or the field set no longer matches the record it was derived from. */
   | 'INDEX';
 
@@ -39,24 +46,36 @@ export interface InstanceVerification {
   /** Records read in chain order and found linked, up to the first break of the chain (all of them when there is none). */
   records: number;
   checkpoints: number;
-  /** The highest seq a checkpoint sealed. */
+  /** The highest seq a checkpoint sealed: in the file, at a witness, or in this verifier's state. */
   lastCheckpointSeq: number;
   /** Records after the last checkpoint: sound as a chain, but not yet sealed by a signature. */
   unsealed: number;
+  /** The highest checkpoint found in the chain, for the verifier to remember; null when the instance is not sound. */
+  accepted: Checkpoint | null;
   problem: AuditProblem | null;
 }
 
 export interface AuditVerification {
   sound: boolean;
   instances: InstanceVerification[];
+  /** What could not be checked, apart from any instance: a witness that cannot be asked, a checkpoint a witness holds signed by no pinned key. */
+  problems: string[];
 }
 
 export interface VerifyOptions {
   repository: AuditRepository;
   checkpointDirectory: string;
-  /** The gateway's public key (loadVerificationKey). */
-  key: CheckpointKey;
-  /** One instance only; every instance of the database and of the checkpoint directory when left out. */
+  /** The pinned gateway keys (AUDIT_TRUSTED_KEYS): a checkpoint signed by any other is an error. */
+  trustedKeys: readonly CheckpointKey[];
+  /** The witnesses whose register (every instance they know, and its last checkpoint) the trail must hold. */
+  witnesses?: readonly WitnessClient[];
+  /** The last checkpoint this verifier accepted per instance (its state): the trail may not have gone back below it. */
+  accepted?: ReadonlyMap<string, Checkpoint>;
+  /** How often the gateway seals its head, and how late a checkpoint or an index row may be past that. */
+  checkpointIntervalMs: number;
+  graceMs: number;
+  now?: () => Date;
+  /** One instance only; every instance of the database, the checkpoint directory, the witnesses and the state when left out. */
   instance?: string | null;
   pageSize?: number;
 }
@@ -74,27 +93,6 @@ function originalSeqOf(record: AuditRecordRow): number | null {
   return null;
 }
 
-function sameRows(expected: readonly string[], actual: readonly string[]): boolean {
-  const a = [...expected].sort();
-  const b = [...actual].sort();
-  return a.length === b.length && a.every((value, index) => value === b[index]);
-}
-
-/** Given rows, what to group them by and what to keep of each, returns the kept values per group. */
-function groupBy<T, G>(rows: readonly T[], group: (row: T) => G, key: (row: T) => string): Map<G, string[]> {
-  const groups = new Map<G, string[]>();
-  for (const row of rows) {
-    const name = group(row);
-    const values = groups.get(name);
-    if (values) values.push(key(row));
-    else groups.set(name, [key(row)]);
-  }
-  return groups;
-}
-
-const citizenKey = (row: AuditCitizenRow) => `${row.national_id}@${row.recorded_at}`;
-const fieldKey = (row: AuditFieldSetRow) => `${row.coordinate}=${row.effect}`;
-
 class InstanceVerifier {
   private readonly file: string;
 
@@ -103,6 +101,8 @@ class InstanceVerifier {
     private readonly instance: string,
     /** False when the database has no audit tables: no record was ever stored there. */
     private readonly tablesExist: boolean,
+    /** The checkpoints of this instance that the witnesses and this verifier's state hold, checked already. */
+    private readonly external: readonly SealedPoint[],
   ) {
     this.file = checkpointFile(options.checkpointDirectory, instance);
   }
@@ -119,10 +119,8 @@ class InstanceVerifier {
       if (line.checkpoint === null) return this.problem(null, 'CHECKPOINT', `${where}: ${line.error}`);
       const checkpoint = line.checkpoint;
       if (checkpoint.instance !== this.instance) return this.problem(null, 'CHECKPOINT', `${where} names instance ${checkpoint.instance}, not ${this.instance}`);
-      if (!checkpointSignatureValid(checkpoint, this.options.key)) {
-        const why = checkpoint.keyId === this.options.key.keyId ? 'its signature does not verify: it was altered' : `it names key ${checkpoint.keyId}, not ${this.options.key.keyId}`;
-        return this.problem(checkpoint.seq, 'CHECKPOINT', `the checkpoint on ${where} (seq ${checkpoint.seq}, ${checkpoint.at}) is not the gateway's: ${why}`);
-      }
+      const untrusted = untrustedBecause(checkpoint, this.options.trustedKeys);
+      if (untrusted) return this.problem(checkpoint.seq, 'CHECKPOINT', `the checkpoint on ${where} (seq ${checkpoint.seq}, ${checkpoint.at}) is not the gateway's: ${untrusted}`);
       if (previous !== null && checkpoint.seq < previous.seq) {
         return this.problem(
           checkpoint.seq,
@@ -170,17 +168,29 @@ class InstanceVerifier {
   async run(): Promise<InstanceVerification> {
     const lines = await readCheckpoints(this.file);
     const checkpoints = lines.flatMap((line) => (line.checkpoint ? [line.checkpoint] : []));
-    const lastCheckpoint = checkpoints.reduce<Checkpoint | null>((last, checkpoint) => (last === null || checkpoint.seq >= last.seq ? checkpoint : last), null);
+    const points: SealedPoint[] = [...checkpoints.map((checkpoint) => ({ checkpoint, source: this.file, witnessed: false })), ...this.external];
+    const lastPoint = points.reduce<SealedPoint | null>((last, point) => (last === null || point.checkpoint.seq > last.checkpoint.seq ? point : last), null);
+    const lastCheckpoint = lastPoint?.checkpoint ?? null;
     const lastCheckpointSeq = lastCheckpoint?.seq ?? 0;
-    const result: InstanceVerification = { instance: this.instance, records: 0, checkpoints: checkpoints.length, lastCheckpointSeq, unsealed: 0, problem: null };
-    const done = (problem: AuditProblem | null) => ({ ...result, problem });
+    const result: InstanceVerification = { instance: this.instance, records: 0, checkpoints: checkpoints.length, lastCheckpointSeq, unsealed: 0, accepted: null, problem: null };
+    const done = (problem: AuditProblem | null) => ({ ...result, accepted: problem === null ? result.accepted : null, problem });
 
     const fileProblem = this.checkpointProblem(lines);
     if (fileProblem) return done(fileProblem);
-    const sealedAt = new Map<number, Checkpoint[]>();
-    for (const checkpoint of checkpoints) sealedAt.set(checkpoint.seq, [...(sealedAt.get(checkpoint.seq) ?? []), checkpoint]);
-
     const { repository } = this.options;
+    if (lines.length === 0 && this.tablesExist && (await repository.chainPage(this.instance, 0, 1)).length > 0) {
+      // A gateway seals the head it finds at every start before it writes a record: records without a file lost it.
+      return done(this.problem(null, 'CHECKPOINT', `${this.file} is missing, yet the database holds records of instance ${this.instance}: the checkpoints were removed`));
+    }
+    const sealedAt = new Map<number, SealedPoint[]>();
+    for (const point of points) sealedAt.set(point.checkpoint.seq, [...(sealedAt.get(point.checkpoint.seq) ?? []), point]);
+    // With witnesses, a record is sealed once a witness holds a checkpoint of it: the file alone is on the gateway's host.
+    const witnessedOnly = (this.options.witnesses ?? []).length > 0;
+    const sealing = witnessedOnly ? points.filter((point) => point.witnessed) : points;
+    const sealedSeq = sealing.reduce((highest, point) => Math.max(highest, point.checkpoint.seq), 0);
+    const lastSealingAt = sealing.reduce((latest, point) => Math.max(latest, Date.parse(point.checkpoint.at)), Number.NEGATIVE_INFINITY);
+    let firstUnsealedAt: number | null = null;
+    const now = (this.options.now ?? (() => new Date()))().getTime();
     const pageSize = this.options.pageSize ?? 1000;
     // An index that no longer matches its record may be the trace of a record that was inserted or moved,
     // which the chain reveals a few records later: the chain's finding wins unless it names a later record.
@@ -191,40 +201,35 @@ class InstanceVerifier {
     let lastMatchedCheckpoint = 0;
     // Records above the index head have no index rows yet, or (indexed meanwhile by a running gateway) all of them.
     const indexHead = this.tablesExist ? await repository.indexHead(this.instance) : 0;
+    // An index row may lag behind its record by the grace, no more: records above the head are indexed at once.
+    const indexCheck = new IndexCheck(indexHead, now - this.options.graceMs);
     while (this.tablesExist) {
       const page = await repository.chainPage(this.instance, expected - 1, pageSize);
       if (page.length === 0) break;
-      const index = await repository.indexRows(this.instance, page[0]!.seq, page[page.length - 1]!.seq);
-      const citizensBySeq = groupBy(index.citizens, (row) => row.seq, citizenKey);
-      const fieldSets = groupBy(index.fieldSets, (row) => row.set_hash, fieldKey);
+      const index = pageIndexOf(await repository.indexRows(this.instance, page[0]!.seq, page[page.length - 1]!.seq));
+      indexCheck.newPage();
       for (const record of page) {
         if (record.seq !== expected) {
           const missing = record.seq - 1 === expected ? `record ${expected} is missing` : `records ${expected}..${record.seq - 1} are missing`;
           return first(this.problem(expected, 'DELETED', `${missing}: the chain goes from seq ${expected - 1} to seq ${record.seq}`));
         }
         if (recordHash(record) !== record.hash || record.previous_hash !== previousHash) return first(await this.diagnose(record, expected));
-        const implied = indexRowsOf(record);
-        const citizens = citizensBySeq.get(record.seq) ?? [];
-        // A field set is shared: it may be there already for a record not indexed yet, but must then be its fields.
-        const fields = record.field_set === null ? [] : (fieldSets.get(record.field_set) ?? []);
-        const fieldsMatch = record.field_set === implied.fieldSet && sameRows(implied.fields.map(fieldKey), fields);
-        const matches = sameRows(implied.citizens.map(citizenKey), citizens) && fieldsMatch;
-        const notIndexedYet = record.seq > indexHead && citizens.length === 0 && record.field_set === implied.fieldSet && (fields.length === 0 || fieldsMatch);
-        if (!matches && !notIndexedYet) {
-          indexProblem ??= this.problem(record.seq, 'INDEX', `the citizen index or the field set of record ${record.seq} no longer matches the record: rows were added, changed or removed, or the record names another set`);
-        }
-        for (const checkpoint of sealedAt.get(record.seq) ?? []) {
+        const wrongIndex = indexCheck.check(record, index);
+        if (wrongIndex) indexProblem ??= this.problem(wrongIndex.seq, 'INDEX', wrongIndex.message);
+        if (record.seq === sealedSeq + 1) firstUnsealedAt = Date.parse(record.recorded_at);
+        for (const { checkpoint, source } of sealedAt.get(record.seq) ?? []) {
           if (checkpoint.headHash !== record.hash) {
             // The checkpoint tells only that the chain up to here differs; the last one that matched bounds where it starts.
             return first(
               this.problem(
                 lastMatchedCheckpoint + 1,
                 'REWRITTEN',
-                `record ${record.seq} is not the one the checkpoint of ${checkpoint.at} sealed: the chain from seq ${lastMatchedCheckpoint + 1} to ${record.seq} was rewritten, or the database was rolled back and written again`,
+                `record ${record.seq} is not the one the checkpoint of ${checkpoint.at} (${source}) sealed: the chain from seq ${lastMatchedCheckpoint + 1} to ${record.seq} was rewritten, or the database was rolled back and written again`,
               ),
             );
           }
           lastMatchedCheckpoint = record.seq;
+          if (result.accepted === null || checkpoint.seq > result.accepted.seq) result.accepted = checkpoint;
         }
         result.records += 1;
         previousHash = record.hash;
@@ -236,9 +241,16 @@ class InstanceVerifier {
       // Left by a chain removed while its head stayed: a gateway lowers it at start, until then it hides new records.
       indexProblem ??= this.problem(lastSeq + 1, 'INDEX', `the index head stands at seq ${indexHead}, above the chain's last record (seq ${lastSeq}): records written from seq ${lastSeq + 1} on would not be indexed`);
     }
+    if (lastCheckpoint !== null && lastSeq === 0 && lastCheckpointSeq > 0) {
+      return done(
+        this.problem(1, 'ERASED', `instance ${this.instance} has no records, yet the checkpoint of ${lastCheckpoint.at} (${lastPoint!.source}) sealed seq ${lastCheckpointSeq}: its trail was erased`),
+      );
+    }
     if (lastCheckpoint !== null && lastCheckpointSeq > lastSeq) {
       const missing = lastSeq + 1 === lastCheckpointSeq ? `record ${lastCheckpointSeq}` : `records ${lastSeq + 1}..${lastCheckpointSeq}`;
-      return first(this.problem(lastSeq + 1, 'TRUNCATED', `${missing}, sealed by the checkpoint of ${lastCheckpoint.at}, are missing: the tail was cut or the database rolled back`));
+      return first(
+        this.problem(lastSeq + 1, 'TRUNCATED', `${missing}, sealed by the checkpoint of ${lastCheckpoint.at} (${lastPoint!.source}), are missing: the tail was cut or the database rolled back`),
+      );
     }
     const finalCheckpoint = checkpoints[checkpoints.length - 1];
     if (finalCheckpoint?.reason === 'STOP' && lastSeq > finalCheckpoint.seq) {
@@ -248,21 +260,36 @@ class InstanceVerifier {
       );
     }
     result.unsealed = lastSeq - lastCheckpointSeq;
+    const overdue = now - this.options.checkpointIntervalMs - this.options.graceMs;
+    if (firstUnsealedAt !== null && firstUnsealedAt < overdue && lastSealingAt < overdue) {
+      const by = witnessedOnly ? 'countersigned by no witness' : 'sealed by no checkpoint';
+      return first(
+        this.problem(
+          sealedSeq + 1,
+          'UNSEALED',
+          `records ${sealedSeq + 1}..${lastSeq} have been ${by} for longer than the checkpoint interval and its grace (${this.options.checkpointIntervalMs} + ${this.options.graceMs} ms): ` +
+            'the gateway stopped sealing them, or its checkpoints stopped reaching the witnesses',
+        ),
+      );
+    }
     return done(indexProblem);
   }
 }
 
 /**
- * Given the audit store, the checkpoint directory and the gateway's public key, checks every instance's chain
- * (gapless seqs, each record's hash, each link) and its checkpoints (signatures, sealed heads present and
- * equal, nothing sealed missing), and the indexes derived from each record. Returns, per instance, the first
- * bad record and what is wrong with it.
+ * Given the audit store, the checkpoint directory, the pinned gateway keys, the witnesses and this verifier's
+ * state, checks every instance's chain (gapless seqs, each record's hash, each link), its checkpoints (signed
+ * by a pinned key, sealed heads present and equal, nothing sealed missing, the file present while there are
+ * records, nothing left unsealed for long), that every instance a witness or the state knows still has its
+ * trail, and the indexes derived from every record. Returns, per instance, the first bad record and what is
+ * wrong with it, and the checkpoint to remember.
  */
 export async function verifyAuditTrail(options: VerifyOptions): Promise<AuditVerification> {
   const tablesExist = await options.repository.exists();
   const stored = tablesExist ? await options.repository.instances() : [];
-  const instances = options.instance ? [options.instance] : [...new Set([...stored, ...checkpointInstances(options.checkpointDirectory)])].sort();
+  const { byInstance, problems } = await externalCheckpoints(options.trustedKeys, options.witnesses ?? [], options.accepted ?? new Map());
+  const instances = options.instance ? [options.instance] : [...new Set([...stored, ...checkpointInstances(options.checkpointDirectory), ...byInstance.keys()])].sort();
   const results: InstanceVerification[] = [];
-  for (const instance of instances) results.push(await new InstanceVerifier(options, instance, tablesExist).run());
-  return { sound: results.every((result) => result.problem === null), instances: results };
+  for (const instance of instances) results.push(await new InstanceVerifier(options, instance, tablesExist, byInstance.get(instance) ?? []).run());
+  return { sound: problems.length === 0 && results.every((result) => result.problem === null), instances: results, problems };
 }

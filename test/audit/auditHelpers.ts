@@ -7,11 +7,12 @@ import type { AuditRecordRow } from '../../db/gatewayRows';
 import { AuditLog } from '../../gateway/audit/auditLog';
 import type { AuditLogOptions } from '../../gateway/audit/auditLog';
 import { AuditRepository } from '../../gateway/audit/auditRepository';
-import { loadVerificationKey } from '../../gateway/audit/checkpoints';
-import { recordHash } from '../../gateway/audit/hashChain';
+import { GENESIS_HASH, recordHash } from '../../gateway/audit/hashChain';
 import type { AuditRecordInput } from '../../gateway/audit/types';
+import { appendCheckpoint, signCheckpoint } from '../../gateway/audit/checkpoints';
+import { pinnedTrust, trustedSigningKey } from '../../gateway/audit/trustAnchor';
 import { verifyAuditTrail } from '../../gateway/audit/verify';
-import type { AuditVerification } from '../../gateway/audit/verify';
+import type { AuditVerification, VerifyOptions } from '../../gateway/audit/verify';
 import type { Agency, FieldDecision } from '../../gateway/policy/types';
 import type { TestDatabases } from '../helpers/database';
 import { createTestDatabases } from '../helpers/database';
@@ -66,7 +67,13 @@ export interface AuditFixture {
   config(instance: string, overrides?: Partial<AuditConfig>): AuditConfig;
   /** Given an instance, returns a started audit log for it. */
   startLog(instance: string, options?: AuditLogOptions & { config?: Partial<AuditConfig> }): Promise<AuditLog>;
-  verify(instance?: string, checkpointDirectory?: string): Promise<AuditVerification>;
+  /** Given an instance (every one when left out), verifies the trail with the keys the fixture's gateways pinned. */
+  verify(instance?: string, checkpointDirectory?: string, options?: Partial<VerifyOptions>): Promise<AuditVerification>;
+  /**
+   * Given an instance, writes the START checkpoint of an empty chain that a gateway writes before its first
+   * record, signed with the fixture's key: for records a test writes to the database directly.
+   */
+  sealGenesis(instance: string, checkpointDirectory?: string): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -79,6 +86,11 @@ export async function createAuditFixture(): Promise<AuditFixture> {
     instance,
     checkpointDirectory: path.join(directory, 'checkpoints'),
     signingKeyFile: path.join(directory, 'keys', 'gateway-ed25519.pem'),
+    trustedKeys: [],
+    pinFile: path.join(directory, 'keys', 'audit-pins.json'),
+    witnesses: [],
+    graceMs: 30_000,
+    verifierStateFile: path.join(directory, 'verifier', 'state.json'),
     checkpointIntervalMs: 60_000,
     batchDelayMs: 2,
     journalDirectory: null,
@@ -104,13 +116,21 @@ export async function createAuditFixture(): Promise<AuditFixture> {
       await log.start();
       return log;
     },
-    verify: (instance, checkpointDirectory) =>
+    verify: (instance, checkpointDirectory, options = {}) =>
       verifyAuditTrail({
         repository,
         checkpointDirectory: checkpointDirectory ?? config('any').checkpointDirectory,
-        key: loadVerificationKey({ signingKeyFile: config('any').signingKeyFile }),
+        trustedKeys: pinnedTrust(config('any')).trustedKeys,
+        checkpointIntervalMs: config('any').checkpointIntervalMs,
+        graceMs: config('any').graceMs,
         instance: instance ?? null,
+        ...options,
       }),
+    async sealGenesis(instance, checkpointDirectory) {
+      const key = trustedSigningKey(config(instance), true);
+      const at = new Date().toISOString();
+      await appendCheckpoint(checkpointDirectory ?? config(instance).checkpointDirectory, signCheckpoint({ instance, seq: 0, headHash: GENESIS_HASH, at, reason: 'START' }, key));
+    },
     async destroy() {
       await Promise.all(logs.map((log) => log.stop().catch(() => undefined)));
       await repository.close();

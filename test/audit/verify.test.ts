@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { DatabaseConfig } from '../../common/config';
 import { AuditLog } from '../../gateway/audit/auditLog';
 import { checkpointFile } from '../../gateway/audit/checkpoints';
+import { readPins } from '../../gateway/audit/trustAnchor';
 import type { AuditProblem } from '../../gateway/audit/verify';
 import type { AuditFixture } from './auditHelpers';
 import { appendRecords, createAuditFixture, insertForged, renumber, storedRecord } from './auditHelpers';
@@ -40,7 +41,8 @@ describe('audit trail verification', () => {
     await sealedChain('v-sound');
     expect(await fixture.verify('v-sound')).toEqual({
       sound: true,
-      instances: [{ instance: 'v-sound', records: 10, checkpoints: 2, lastCheckpointSeq: 10, unsealed: 0, problem: null }],
+      instances: [{ instance: 'v-sound', records: 10, checkpoints: 2, lastCheckpointSeq: 10, unsealed: 0, accepted: expect.objectContaining({ seq: 10, reason: 'STOP' }), problem: null }],
+      problems: [],
     });
   });
 
@@ -120,6 +122,7 @@ describe('audit trail verification', () => {
     await expect(fixture.startLog('v-rollback')).rejects.toThrow(/cannot be continued: the checkpoint of .* sealed seq 9, but the database ends at seq 6/);
 
     // A gateway that kept its checkpoints elsewhere writes seqs 7..9 again: the chain holds, the checkpoints do not.
+    await fixture.sealGenesis('v-rollback', path.join(fixture.directory, 'elsewhere'));
     const elsewhere = new AuditLog(fixture.db, fixture.config('v-rollback', { checkpointDirectory: path.join(fixture.directory, 'elsewhere') }));
     await elsewhere.start();
     await appendRecords(elsewhere, 3, '2026-03-03T08:00:00.000Z');
@@ -143,16 +146,33 @@ describe('audit trail verification', () => {
     expect(await firstProblem('v-index')).toMatchObject({ seq: 3, kind: 'INDEX' });
   });
 
-  it('takes records above the index head without index rows as not indexed yet, but names one whose rows are partly there', async () => {
+  it('takes records above the index head without index rows as not indexed yet within the grace only, and names one whose rows are partly there', async () => {
     await sealedChain('v-index-head', 5);
-    // As if the gateway had stopped before indexing records 4 and 5: their rows and the head are gone; their field
-    // set stays, since records 1 to 3 name it too.
+    // Records 4 and 5 (08:00:03 and 08:00:04) without their rows and the head lowered below them: as if the gateway had
+    // stopped before indexing them, or someone hid them so. Their field set stays, since records 1 to 3 name it too.
     await fixture.db('audit_citizens').where('instance', 'v-index-head').where('seq', '>', 3).delete();
     await fixture.db('audit_index_heads').where('instance', 'v-index-head').update({ indexed_seq: 3 });
-    expect(await firstProblem('v-index-head')).toBeNull();
+    const withinGrace = { now: () => new Date('2026-03-01T08:00:20.000Z') };
+    expect((await fixture.verify('v-index-head', undefined, withinGrace)).instances[0]!.problem).toBeNull();
+    // Past the grace, a record left unindexed is reported: the citizen's tracker would not find it.
+    expect(await firstProblem('v-index-head')).toMatchObject({ seq: 4, kind: 'INDEX', message: expect.stringMatching(/record 4 .* has no index rows, and the index head stands at seq 3/) });
     const { recorded_at } = await fixture.db('audit_records').where({ instance: 'v-index-head', seq: 5 }).first('recorded_at');
     await fixture.db('audit_citizens').insert({ national_id: '038085009999', instance: 'v-index-head', seq: 5, recorded_at });
-    expect(await firstProblem('v-index-head')).toMatchObject({ seq: 5, kind: 'INDEX' });
+    expect((await fixture.verify('v-index-head', undefined, withinGrace)).instances[0]!.problem).toMatchObject({ seq: 5, kind: 'INDEX' });
+  });
+
+  it("names a citizen's index rows removed with the index head lowered below them, even within the grace", async () => {
+    await sealedChain('v-index-hidden', 5);
+    // The rows of record 2 removed and the head lowered to 1, records 3 to 5 still indexed: the citizen no longer sees record 2.
+    await fixture.db('audit_citizens').where({ instance: 'v-index-hidden', seq: 2 }).delete();
+    await fixture.db('audit_index_heads').where('instance', 'v-index-hidden').update({ indexed_seq: 1 });
+    const withinGrace = { now: () => new Date('2026-03-01T08:00:05.000Z') };
+    expect((await fixture.verify('v-index-hidden', undefined, withinGrace)).instances[0]!.problem).toMatchObject({
+      seq: 2,
+      kind: 'INDEX',
+      message: expect.stringMatching(/record 2 has no index rows, yet record 3 after it has/),
+    });
+    expect(await firstProblem('v-index-hidden')).toMatchObject({ seq: 2, kind: 'INDEX' });
   });
 
   it('names the first record of a field set whose rows were changed, and a record made to name another set', async () => {
@@ -189,7 +209,12 @@ describe('audit trail verification', () => {
     /** Given the test's database configuration, returns the environment that points the script at it. */
     function environmentFor(database: DatabaseConfig): NodeJS.ProcessEnv {
       const audit = fixture.config('any');
-      return commandEnvironment(database, { AUDIT_DIRECTORY: audit.checkpointDirectory, AUDIT_SIGNING_KEY_FILE: audit.signingKeyFile });
+      return commandEnvironment(database, {
+        AUDIT_DIRECTORY: audit.checkpointDirectory,
+        AUDIT_SIGNING_KEY_FILE: audit.signingKeyFile,
+        AUDIT_TRUSTED_KEYS: readPins(audit.pinFile).gatewayKeys.join(','),
+        AUDIT_VERIFIER_STATE: path.join(fixture.directory, 'script-verifier', 'state.json'),
+      });
     }
 
     const verifyScript = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
@@ -214,6 +239,12 @@ describe('audit trail verification', () => {
       expect(report.instances.find((result: { instance: string }) => result.instance === 'v-truncated').problem).toMatchObject({ seq: 8, kind: 'TRUNCATED' });
 
       expect((await verifyScript('--bogus')).code).toBe(2);
+    });
+
+    it('remembers, in its own state file, the last checkpoint it accepted of each sound instance', async () => {
+      const state = JSON.parse(fs.readFileSync(path.join(fixture.directory, 'script-verifier', 'state.json'), 'utf8'));
+      expect(state.instances['v-sound']).toMatchObject({ instance: 'v-sound', seq: 10, reason: 'STOP' });
+      expect(state.instances['v-changed']).toBeUndefined();
     });
   });
 });

@@ -6,6 +6,9 @@ import path from 'node:path';
 import { commandEnvironment, createTestDatabases } from '../helpers/database';
 import type { TestDatabases } from '../helpers/database';
 import { errorCodes, postGraphQL } from '../helpers/graphql';
+import { readPins } from '../../gateway/audit/trustAnchor';
+import { WitnessClient } from '../../gateway/audit/witness/client';
+import { WitnessStore } from '../../gateway/audit/witness/store';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -35,6 +38,8 @@ describe('npm start', () => {
   let dataDirectory: string;
   let child: ChildProcess;
   let gatewayUrl: string;
+  /** Where npm start keeps its files: the SQLite directory, or the test's directory on MySQL. */
+  const dataDirectoryOfStart = () => (databases.config.engine === 'sqlite' ? databases.config.dataDirectory : dataDirectory);
 
   beforeAll(async () => {
     databases = await createTestDatabases();
@@ -45,6 +50,7 @@ describe('npm start', () => {
       LAND_PORT: '0',
       HEALTH_PORT: '0',
       EDUCATION_PORT: '0',
+      WITNESS_PORT: '0',
       SEED_CITIZENS: '300',
     });
     // The demo credentials and the audit files go to a directory of this test's, on either engine.
@@ -77,10 +83,25 @@ describe('npm start', () => {
     expect(errorCodes(anonymous)).toEqual(['FORBIDDEN']);
   });
 
+  it('runs a local audit witness, pinned beside the gateway\'s key, which countersigned the start', async () => {
+    const pins = readPins(path.join(dataDirectoryOfStart(), 'keys', 'audit-pins.json'));
+    expect(pins.gatewayKeys).toHaveLength(1);
+    const [witness] = pins.witnesses;
+    const register = await new WitnessClient(witness!).register();
+    expect(register.map(({ checkpoint }) => checkpoint.reason)).toEqual(['START']);
+  });
+
   it('stops cleanly on Ctrl-C', async () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     await expect(fetch(gatewayUrl, { method: 'POST' })).rejects.toThrow();
+    // The witness took the gateway's STOP checkpoint before it stopped.
+    const store = new WitnessStore(path.join(dataDirectoryOfStart(), 'witness', 'witness.sqlite'));
+    try {
+      expect(store.register().map(({ checkpoint }) => checkpoint.reason)).toEqual(['STOP']);
+    } finally {
+      store.close();
+    }
   });
 });
