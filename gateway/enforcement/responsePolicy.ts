@@ -9,6 +9,8 @@ import type {
 } from 'graphql';
 import { ErrorCode } from '../../common/errors';
 import { applyMask } from '../../common/masks';
+import { NO_CONDITIONS, mayExecute } from '../policy/conditions';
+import type { ExecutionConditions } from '../policy/conditions';
 import type { FieldDecision, MaskKind } from '../policy/types';
 import { fieldRule } from './fieldRules';
 
@@ -19,9 +21,10 @@ function maskValue(value: unknown, mask: MaskKind): unknown {
 }
 
 /**
- * Given the API schema, the operation as the client sent it, the response data and the decided fields, masks
- * the masked fields in place and, in filter mode, sets each denied field to null. Returns one FORBIDDEN error
- * per denied field position (filter mode), naming the field and why.
+ * Given the API schema, the operation as the client sent it, the response data, the decided fields and the
+ * request's @skip/@include conditions, masks the masked fields in place and, in filter mode, sets each denied
+ * field to null. Returns one FORBIDDEN error per denied field position (filter mode), naming the field and why.
+ * What did not execute was not decided, and is not walked: the response has no key for it.
  */
 export function applyResponsePolicy(
   schema: GraphQLSchema,
@@ -30,6 +33,7 @@ export function applyResponsePolicy(
   data: Record<string, unknown>,
   decisions: ReadonlyMap<string, FieldDecision>,
   filterDenied: boolean,
+  conditions: ExecutionConditions = NO_CONDITIONS,
 ): GraphQLFormattedError[] {
   const operation = getOperationAST(document, operationName);
   const rootType = operation ? schema.getRootType(operation.operation) : undefined;
@@ -43,6 +47,7 @@ export function applyResponsePolicy(
   const walkObject = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, object: Record<string, unknown>, path: Path): void => {
     const runtimeTypeName = typeof object.__typename === 'string' ? object.__typename : undefined;
     for (const selection of selectionSet.selections) {
+      if (!mayExecute(selection, conditions)) continue;
       if (selection.kind === Kind.FRAGMENT_SPREAD || selection.kind === Kind.INLINE_FRAGMENT) {
         const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
         if (!fragment) continue;
