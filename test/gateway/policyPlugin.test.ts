@@ -1,4 +1,5 @@
 import type { CitizenRow } from '../../db/rows';
+import { PURPOSES } from '../../gateway/policy/types';
 import type { Purpose } from '../../gateway/policy/types';
 import { errorCodes, postGraphQL } from '../helpers/graphql';
 import type { GraphQLResponse } from '../helpers/graphql';
@@ -119,6 +120,40 @@ describe('policy enforcement at the gateway', () => {
     it('hides a type the caller may read nothing of for the purpose', async () => {
       expect(await fieldsOf(HOSPITAL, 'LandOwnership', 'MEDICAL_TREATMENT')).toBeNull();
       expect(await fieldsOf(null, 'Citizen', null)).toBeNull();
+    });
+  });
+
+  describe('the demo agencies read what their procedures need, and no more', () => {
+    const COMMUNE = 'H56.99.40778';
+    const field = (name: string, selection = '') => `query ($id: ID!) { citizen(nationalId: $id) { ${name} ${selection} } }`;
+    const deniedFor = async (agency: string, query: string, purposes: readonly Purpose[]) => {
+      for (const purpose of purposes) {
+        const response = await ask(agency, query, { id: resident.national_id }, purpose);
+        expect([purpose, errorCodes(response)]).toEqual([purpose, ['FORBIDDEN']]);
+      }
+    };
+    let resident: CitizenRow;
+
+    beforeAll(async () => {
+      resident = (await seeded.databases.databases.population<CitizenRow>('citizens').where('current_unit_code', '40778').orderBy('national_id').first())!;
+    });
+
+    it('the land office reads no health-insurance card and no diploma, for any purpose', async () => {
+      await deniedFor(LAND_OFFICE, field('healthInsurance', '{ benefitLevel }'), PURPOSES);
+      await deniedFor(LAND_OFFICE, field('diplomas', '{ serial }'), PURPOSES);
+      const owners = await ask(LAND_OFFICE, field('fullName landParcels', '{ parcelNumber }'), { id: resident.national_id }, 'LAND_REGISTRATION');
+      expect(errorCodes(owners)).toEqual([]);
+    });
+
+    it('the hospital reads no parcel, and the ward office no diploma, for any purpose', async () => {
+      await deniedFor(HOSPITAL, field('landParcels', '{ parcelNumber }'), PURPOSES);
+      await deniedFor(COMMUNE, field('diplomas', '{ serial }'), PURPOSES);
+    });
+
+    it('the ward office reads its residents\' health-insurance cards for social support only', async () => {
+      const card = await ask(COMMUNE, field('healthInsurance', '{ benefitLevel }'), { id: resident.national_id }, 'SOCIAL_SUPPORT');
+      expect(errorCodes(card)).toEqual([]);
+      await deniedFor(COMMUNE, field('healthInsurance', '{ benefitLevel }'), PURPOSES.filter((purpose) => purpose !== 'SOCIAL_SUPPORT'));
     });
   });
 });
