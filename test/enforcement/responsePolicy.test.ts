@@ -66,6 +66,14 @@ describe('applyResponsePolicy', () => {
     ]);
   });
 
+  it('in filter mode, removes the placeholder the rewrite left in an emptied selection set, after reading the type from it', () => {
+    const document = parse(`{ citizen(id: "1") { events { ... on Encounter { diagnosisCode } } school { name } } }`);
+    const data = { citizen: { events: [{ __policyPlaceholder: 'Vaccination' }, { __policyPlaceholder: 'Encounter' }], school: { __policyPlaceholder: 'School' } } };
+    const errors = applyResponsePolicy(SCHEMA, document, undefined, data, decisions([['Encounter.diagnosisCode', 'DENY'], ['School.name', 'DENY']]), true);
+    expect(data.citizen).toEqual({ events: [{}, { diagnosisCode: null }], school: { name: null } });
+    expect(errors.map((error) => error.path)).toEqual([['citizen', 'events', 1, 'diagnosisCode'], ['citizen', 'school', 'name']]);
+  });
+
   it('applies the strictest rule of the possible types where the runtime type is unknown', () => {
     const document = parse(`{ citizen(id: "1") { events { date } } }`);
     const data = { citizen: { events: [{ date: '2024-05-02' }] } };

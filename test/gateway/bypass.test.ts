@@ -273,6 +273,16 @@ describe('access policy against bypass attempts', () => {
       fs.rmSync(auditDirectory, { recursive: true, force: true });
     });
 
+    it('in filter mode, nulls the denied fields that executed and leaves alone those @skip ruled out', async () => {
+      const query = `query ($id: ID!, $hide: Boolean!) {
+        a: citizen(nationalId: $id) { fullName landParcels @skip(if: $hide) { parcelNumber } }
+        b: citizen(nationalId: $id) { landParcels { parcelNumber } }
+      }`;
+      const response = await postGraphQL(second.gateway.url, query, { id: resident.national_id, hide: true }, as(HOSPITAL, 'MEDICAL_TREATMENT'));
+      expect(response.data).toEqual({ a: { fullName: resident.full_name }, b: { landParcels: null } });
+      expect(response.errors?.map((error) => error.path)).toEqual([['b', 'landParcels']]);
+    });
+
     it('a grant made through one gateway takes effect on another within 5 seconds, without a restart', async () => {
       const query = 'query ($id: ID!) { citizen(nationalId: $id) { fullName dateOfBirth sex } }';
       const hospital = as(HOSPITAL, 'HEALTH_INSURANCE');
