@@ -1,14 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { getOperationAST, parse, validate } from 'graphql';
-import type { DocumentNode } from 'graphql';
 import { SECTORS } from '../../common/config';
 import type { Sector } from '../../common/config';
 import { printable } from '../../common/nationalId';
 import { SUPERGRAPH_PATH } from '../../schema/load';
 import { apiSchemaOf, buildCatalog } from '../policy/catalog';
-import { collectFields, selectOperation } from '../policy/collectFields';
-import { conditionVariableNames, executionConditions } from '../policy/conditions';
 import { decide } from '../policy/decide';
 import { describeTarget } from '../policy/describeTarget';
 import { PURPOSES } from '../policy/types';
@@ -18,6 +14,7 @@ import type { IssuedKeyMaterial } from './apiKeys';
 import { StoreError, badInput, conflict, notFound } from './errors';
 import { grantMasksOf, grantTargetOf, oneOf, requiredText } from './grantInput';
 import type { GrantTargetInput, SchemaFacts } from './grantInput';
+import { fieldsToExplain } from './operationToExplain';
 import type { PolicyRepository } from './policyRepository';
 import type { Actor, CredentialRecord, PolicyChange, PolicyEntity } from './types';
 import { assertCommunesInForce, communeCodes, unitsOf } from './unitCodes';
@@ -486,21 +483,6 @@ export class Stewardship {
     return this.repository.changes({ limit, beforeId: filter.before ?? null, entityType, entityId: filter.entityId ?? null });
   }
 
-  private operation(query: string, operationName: string | null): DocumentNode {
-    let document: DocumentNode;
-    try {
-      document = parse(query);
-    } catch (error) {
-      throw badInput(`The operation does not parse: ${(error as Error).message}`);
-    }
-    const [invalid] = validate(this.schema().apiSchema, document);
-    if (invalid) throw badInput(`The operation is not valid against the API schema: ${invalid.message}`);
-    if (!getOperationAST(document, operationName)) {
-      throw badInput(operationName ? `The document has no operation named "${printable(operationName)}"` : 'The document holds several operations: name the one to explain');
-    }
-    return document;
-  }
-
   /**
    * Given an agency (or null for anonymous), a purpose and an operation, returns the decision the gateway
    * would take on it now, field by field, with the rule, the grant, and what grant would open a denied field.
@@ -508,8 +490,8 @@ export class Stewardship {
   async explain(input: ExplainInput): Promise<Decision> {
     const purpose: Purpose | null = input.purpose ? oneOf(input.purpose, PURPOSES, 'purpose') : null;
     const now = input.at ? new Date(parseInstant(input.at, 'at')) : this.now();
-    const operationName = input.operationName ?? null;
-    const document = this.operation(input.query, operationName);
+    const { catalog, apiSchema } = this.schema();
+    const fields = fieldsToExplain(apiSchema, { query: input.query, operationName: input.operationName ?? null, variables: input.variables ?? null });
     const snapshot = await this.repository.loadSnapshot();
     let principal: Principal = { kind: 'ANONYMOUS' };
     if (input.agencyCode !== null) {
@@ -517,12 +499,6 @@ export class Stewardship {
       if (!agency) throw notFound(`Unknown agency "${printable(input.agencyCode)}"`);
       principal = { kind: 'AGENCY', agency, credentialId: 'explain', userId: null };
     }
-    const { catalog, apiSchema } = this.schema();
-    const variables = input.variables ?? null;
-    if (variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) throw badInput('The variables must be a JSON object: { "name": value }');
-    const operation = selectOperation(document, operationName);
-    const conditions = executionConditions(operation, conditionVariableNames(document), variables);
-    const fields = collectFields(apiSchema, document, operationName, conditions);
     return decide({ principal, purpose, fields, snapshot, catalog, now });
   }
 }

@@ -360,6 +360,15 @@ describe('stewardship', () => {
       expect(otherPurpose.fields.find((field) => field.coordinate === 'Citizen.fullName')).toMatchObject({ effect: 'DENY', rule: 'PURPOSE_NOT_GRANTED' });
     });
 
+    it('decides what executes with the variables given, and every field whose condition they leave unknown', async () => {
+      const query = 'query ($hide: Boolean!) { citizen(nationalId: "038085001234") { fullName ethnicity @skip(if: $hide) } }';
+      const coordinates = async (variables: Record<string, unknown> | null) =>
+        (await store.stewardship.explain({ agencyCode: 'H56.20', purpose: 'LAND_REGISTRATION', query, variables })).fields.map((field) => field.coordinate);
+      expect(await coordinates({ hide: true })).toEqual(['Citizen.fullName', 'Query.citizen']);
+      expect(await coordinates({ hide: false })).toEqual(['Citizen.ethnicity', 'Citizen.fullName', 'Query.citizen']);
+      expect(await coordinates(null)).toEqual(['Citizen.ethnicity', 'Citizen.fullName', 'Query.citizen']);
+    });
+
     it.each([
       [{ agencyCode: 'H56.77', purpose: null, query: QUERY }, 'NOT_FOUND', /Unknown agency "H56.77"/],
       [{ agencyCode: 'H56.20', purpose: 'GOSSIP', query: QUERY }, 'BAD_USER_INPUT', /Unknown purpose "GOSSIP"/],
@@ -367,6 +376,7 @@ describe('stewardship', () => {
       [{ agencyCode: 'H56.20', purpose: null, query: '{ citizen(nationalId: "1") { salary } }' }, 'BAD_USER_INPUT', /not valid against the API schema: Cannot query field "salary"/],
       [{ agencyCode: 'H56.20', purpose: null, query: 'query A { __typename } query B { __typename }' }, 'BAD_USER_INPUT', /several operations/],
       [{ agencyCode: 'H56.20', purpose: null, query: 'query A { __typename }', operationName: 'C' }, 'BAD_USER_INPUT', /no operation named "C"/],
+      [{ agencyCode: 'H56.20', purpose: null, query: QUERY, variables: [true] as unknown as Record<string, unknown> }, 'BAD_USER_INPUT', /variables must be a JSON object/],
     ])('refuses to explain %j with %s', async (input, code, message) => {
       const refused = await refusal(store.stewardship.explain(input));
       expect(refused.code).toBe(code);
