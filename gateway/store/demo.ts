@@ -3,8 +3,8 @@ import path from 'node:path';
 import { getConfig } from '../../common/config';
 import { administrativeUnitRows } from '../../db/seed/units';
 import { deriveApiKey } from './apiKeys';
-import type { GrantTarget } from '../policy/types';
-import { describeTarget } from './stewardship';
+import type { Grant, GrantTarget } from '../policy/types';
+import { actorColumns, describeTarget } from './stewardship';
 import type { AgencyInput, CredentialStatus, GrantInput, Stewardship, UnitInput } from './stewardship';
 import type { Actor } from './types';
 
@@ -133,9 +133,25 @@ export interface DemoCredential {
 }
 
 /**
+ * Given the steward operations, a demo agency's grants in force and the grants the demo gives it now, revokes
+ * those an earlier demo seeded that the demo no longer gives (the broad grants of older versions), so that a
+ * data directory seeded before still shows least privilege. A steward's own grants are left alone.
+ */
+async function retireOutdatedGrants(stewardship: Stewardship, existing: readonly Grant[], wanted: readonly DemoGrant[]): Promise<void> {
+  const targets = new Set(wanted.map((grant) => describeTarget(grant.target)));
+  const seedActor = actorColumns(DEMO_ACTOR).actor;
+  for (const grant of existing) {
+    if (targets.has(describeTarget(grant.target))) continue;
+    const [created] = await stewardship.changes({ entityType: 'GRANT', entityId: grant.id, limit: 500 }).then((changes) => changes.filter((change) => change.action === 'CREATE_GRANT'));
+    if (created?.actor === seedActor) await stewardship.revokeGrant(DEMO_ACTOR, grant.id);
+  }
+}
+
+/**
  * Given the steward operations and the data directory, registers the demo agencies, their grants and one
  * API key each, derived from DEMO_KEY_SECRET and the agency code, and writes the keys to
- * <dataDirectory>/demo-credentials.json. Running it again adds only what is missing. Refuses in production.
+ * <dataDirectory>/demo-credentials.json. Running it again adds only what is missing, and revokes the grants an
+ * older demo seeded that this one no longer gives. Refuses in production.
  */
 export async function seedDemoAgencies(
   stewardship: Stewardship,
@@ -147,6 +163,7 @@ export async function seedDemoAgencies(
   for (const { agency, grants } of DEMO_AGENCIES) {
     if (!(await stewardship.agency(agency.code))) await stewardship.createAgency(DEMO_ACTOR, agency);
     const existing = await stewardship.listGrants({ agencyCode: agency.code });
+    await retireOutdatedGrants(stewardship, existing, grants);
     for (const grant of grants) {
       if (existing.some((current) => describeTarget(current.target) === describeTarget(grant.target))) continue;
       await stewardship.createGrant(DEMO_ACTOR, { ...grant, agencyCode: agency.code });

@@ -114,6 +114,22 @@ describe('seedDemoAgencies', () => {
       ['Query.citizen', 'ALLOW', null],
     ]);
   });
+  it('revokes the grants an older demo seeded that this one no longer gives, and leaves a steward\'s own grants alone', async () => {
+    const older = await store.stewardship.createGrant(
+      { kind: 'SYSTEM', task: 'demo-seed' },
+      { agencyCode: 'H56.20', target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' }, purposes: ['LAND_REGISTRATION'], legalBasis: 'Luật Đất đai 2024' },
+    );
+    const stewards = await store.stewardship.createGrant(
+      { kind: 'CLI', osUser: 'tester' },
+      { agencyCode: 'H56.15.01', target: { kind: 'FIELD', coordinate: 'Citizen.nationality' }, purposes: ['MEDICAL_TREATMENT'], legalBasis: 'Luật Khám bệnh, chữa bệnh 2023' },
+    );
+    await seedDemoAgencies(store.stewardship, { dataDirectory: directory, production: false });
+    expect((await store.stewardship.grant(older.id))!.status).toBe('REVOKED');
+    expect((await store.stewardship.grant(stewards.id))!.status).toBe('ACTIVE');
+    const version = await store.stewardship.version();
+    await seedDemoAgencies(store.stewardship, { dataDirectory: directory, production: false });
+    expect(await store.stewardship.version()).toBe(version);
+  });
 });
 
 describe('the demo grants: each agency reads what its procedures need, and no more', () => {
