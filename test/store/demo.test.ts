@@ -114,6 +114,7 @@ describe('seedDemoAgencies', () => {
       ['Query.citizen', 'ALLOW', null],
     ]);
   });
+
   it('revokes the grants an older demo seeded that this one no longer gives, and leaves a steward\'s own grants alone', async () => {
     const older = await store.stewardship.createGrant(
       { kind: 'SYSTEM', task: 'demo-seed' },
