@@ -91,7 +91,7 @@ describe('steward command line', () => {
     expect(limited.code).toBe(0);
     expect(limited.stdout).toMatch(/target\s+CLASSIFICATION SHARED\/BASIC in sector population on types Citizen, Residence/);
     expect(limited.stdout).toMatch(/scopeUnitCodes\s+40778/);
-  });
+  }, 120_000);
 
   it('exits 1 with the reason when the store refuses, and changes nothing', async () => {
     const version = await store.stewardship.version();
