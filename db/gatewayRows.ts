@@ -33,6 +33,10 @@ export interface GrantRow {
   target_kind: string;
   /** The coordinate (FIELD), the type name (TYPE) or "SHARING/PERSONAL" (CLASSIFICATION). */
   target: string;
+  /** A CLASSIFICATION grant's sector, or null for every sector. */
+  target_sector: string | null;
+  /** A CLASSIFICATION grant's types, a sorted JSON array, or null for every type. */
+  target_types: string | null;
   /** JSON array of purposes. */
   purposes: string;
   legal_basis: string;
@@ -44,6 +48,18 @@ export interface GrantRow {
   valid_to: string | null;
   revoked_at: string | null;
   created_at: string;
+}
+
+/** An administrative unit as the gateway's store knows it, to check the unit codes stewards give. */
+export interface GatewayUnitRow {
+  code: string;
+  name: string;
+  level: string;
+  /** YYYY-MM-DD. */
+  valid_from: string;
+  /** The unit's last day, YYYY-MM-DD; null while it lasts. */
+  valid_to: string | null;
+  replaced_by_code: string | null;
 }
 
 export interface PolicyChangeRow {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Knex } from 'knex';
 import { UsageError, readCommandLine } from '../common/commandLine';
 import { ConfigError, getConfig } from '../common/config';
@@ -9,7 +10,7 @@ import type { AuditFilterInput } from '../gateway/audit/auditTrail';
 import { StoreError } from '../gateway/store/errors';
 import { PolicyRepository } from '../gateway/store/policyRepository';
 import { Stewardship, cliActor, describeTarget } from '../gateway/store/stewardship';
-import type { GrantTargetInput, IssuedApiKey } from '../gateway/store/stewardship';
+import type { GrantTargetInput, IssuedApiKey, UnitInput } from '../gateway/store/stewardship';
 import { explainDecision } from '../gateway/policy/explain';
 
 const USAGE = `Usage: npm run steward -- <command> [--flags] [--json]
@@ -25,12 +26,14 @@ Every change is recorded with the actor cli:<os user>. --json prints JSON instea
   keys rotate --id <key id> [--grace-seconds N] [--expires 2027-01-01]   prints the new key once
   keys revoke --id <key id>
   grants list [--agency H56.30] [--include-revoked]
-  grants create --agency H56.30 (--field Type.field | --type Type | --classification SHARED/BASIC)
+  grants create --agency H56.30 (--field Type.field | --type Type | --classification SHARED/BASIC
+                [--sector population] [--types Citizen,Residence])
                 --purposes P1,P2 --legal-basis "…" [--scope 40778,…] [--mask Type.field=KIND]…
                 [--valid-from 2026-01-01] [--valid-to 2027-01-01]
   grants revoke --id <grant id>
-  changes [--limit 50] [--before <change id>] [--entity-type AGENCY|CREDENTIAL|GRANT] [--entity-id X]
-  explain [--agency H56.30] [--purpose P] --query '{ … }' [--operation-name N] [--at 2026-06-01]
+  units load --file units.json      the province's whole list: [{ code, name, level, validFrom, validTo, replacedBy }]
+  changes [--limit 50] [--before <change id>] [--entity-type AGENCY|CREDENTIAL|GRANT|UNITS] [--entity-id X]
+  explain [--agency H56.30] [--purpose P] --query '{ … }' [--variables '{ … }'] [--operation-name N] [--at 2026-06-01]
   audit records [FILTERS] [--first 20] [--after <cursor>]           newest first
   audit counts --by agency|field [FILTERS]
   audit export [FILTERS] > file.csv                                  CSV, oldest first, every record selected
@@ -110,12 +113,24 @@ const issuedKey = (issued: IssuedApiKey): Output => ({
 function grantTarget(flags: Flags): GrantTargetInput {
   const given = (['field', 'type', 'classification'] as const).filter((name) => flags.string(name) !== undefined);
   if (given.length !== 1) throw new UsageError('give exactly one of --field, --type and --classification');
+  if (given[0] !== 'classification' && (flags.string('sector') !== undefined || flags.string('types') !== undefined)) {
+    throw new UsageError('--sector and --types limit a --classification only');
+  }
   const value = flags.string(given[0]!)!;
   if (given[0] === 'field') return { kind: 'FIELD', coordinate: value };
   if (given[0] === 'type') return { kind: 'TYPE', typeName: value };
   const [sharing, personal, extra] = value.split('/');
   if (!sharing || extra !== undefined) throw new UsageError(`--classification needs SHARING/PERSONAL, such as SHARED/BASIC, got "${value}"`);
-  return { kind: 'CLASSIFICATION', sharing, personal: personal ?? 'NONE' };
+  return { kind: 'CLASSIFICATION', sharing, personal: personal ?? 'NONE', sector: flags.string('sector') ?? null, typeNames: listOf(flags.string('types')) ?? null };
+}
+
+/** Given a flag's name and its JSON text, returns the value parsed, or throws a UsageError. */
+function jsonFlag(name: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`--${name} needs JSON text`);
+  }
 }
 
 function masks(flags: Flags): Array<{ coordinate: string; mask: string }> {
@@ -242,6 +257,8 @@ const COMMANDS: Record<string, CommandSpec> = {
       field: 'string',
       type: 'string',
       classification: 'string',
+      sector: 'string',
+      types: 'string',
       purposes: 'string',
       'legal-basis': 'string',
       scope: 'string',
@@ -272,6 +289,22 @@ const COMMANDS: Record<string, CommandSpec> = {
       return single(grant, [['id', grant.id], ['agencyCode', grant.agencyCode], ['target', describeTarget(grant.target)], ['status', grant.status], ['revokedAt', grant.revokedAt]]);
     },
   },
+  'units load': {
+    flags: { file: 'string' },
+    required: ['file'],
+    run: async ({ stewardship }, flags) => {
+      const file = flags.string('file')!;
+      let units: unknown;
+      try {
+        units = JSON.parse(fs.readFileSync(file, 'utf8'));
+      } catch (error) {
+        throw new UsageError(`--file needs a readable JSON file: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (!Array.isArray(units)) throw new UsageError('--file needs a JSON array of units');
+      const loaded = await stewardship.loadUnits(cliActor(), units as UnitInput[]);
+      return single(loaded, Object.entries(loaded));
+    },
+  },
   changes: {
     flags: { limit: 'string', before: 'string', 'entity-type': 'string', 'entity-id': 'string' },
     run: async ({ stewardship }, flags) => {
@@ -285,10 +318,12 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   explain: {
-    flags: { agency: 'string', purpose: 'string', query: 'string', 'operation-name': 'string', at: 'string' },
+    flags: { agency: 'string', purpose: 'string', query: 'string', variables: 'string', 'operation-name': 'string', at: 'string' },
     required: ['query'],
     run: async ({ stewardship }, flags) => {
+      const variables = flags.string('variables');
       const decision = await stewardship.explain({
+        variables: variables === undefined ? null : (jsonFlag('variables', variables) as Record<string, unknown>),
         agencyCode: flags.string('agency') ?? null,
         purpose: flags.string('purpose') ?? null,
         query: flags.string('query')!,

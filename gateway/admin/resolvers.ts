@@ -3,8 +3,9 @@ import type { AuditFilterInput, AuditTrail } from '../audit/auditTrail';
 import { AuditUnavailableError } from '../audit/errors';
 import type { Principal } from '../policy/types';
 import type { GrantTarget } from '../policy/types';
+import { badInput } from '../store/errors';
 import { describeTarget, stewardActor } from '../store/stewardship';
-import type { AgencyInput, AgencyPatch, GrantInput, IssuedApiKey, Stewardship } from '../store/stewardship';
+import type { AgencyInput, AgencyPatch, GrantInput, IssuedApiKey, Stewardship, UnitInput } from '../store/stewardship';
 import type { PolicyChange } from '../store/types';
 
 /** What every admin resolver gets: the steward who calls (checked before any resolver runs) and the operations. */
@@ -19,6 +20,16 @@ type Resolver<Args> = (source: unknown, args: Args, context: AdminContext) => un
 
 const issued = ({ key, credential }: IssuedApiKey) => ({ key, apiKey: credential });
 const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+
+/** Given variables as JSON text (or nothing), returns them parsed, or throws BAD_USER_INPUT. */
+function variablesOf(text: string | null | undefined): Record<string, unknown> | null {
+  if (text === null || text === undefined) return null;
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw badInput('The variables are not JSON text: expected an object such as {"hide": true}');
+  }
+}
 
 function trail(context: AdminContext): AuditTrail {
   if (!context.audit) throw new AuditUnavailableError('The audit trail is not available on this gateway');
@@ -43,9 +54,9 @@ export const adminResolvers: {
       stewardship.changes(args),
     explain: (
       _source,
-      args: { agencyCode?: string | null; purpose?: string | null; query: string; operationName?: string | null; at?: string | null },
+      args: { agencyCode?: string | null; purpose?: string | null; query: string; variables?: string | null; operationName?: string | null; at?: string | null },
       { stewardship },
-    ) => stewardship.explain({ ...args, agencyCode: args.agencyCode ?? null, purpose: args.purpose ?? null }),
+    ) => stewardship.explain({ ...args, agencyCode: args.agencyCode ?? null, purpose: args.purpose ?? null, variables: variablesOf(args.variables) }),
     auditRecords: (_source, args: PageArguments & { filter?: AuditFilterInput | null }, context) => trail(context).records(args.filter ?? {}, args),
     auditCountsByAgency: (_source, args: { filter?: AuditFilterInput | null }, context) => trail(context).countsByAgency(args.filter ?? {}),
     auditCountsByField: (_source, args: { filter?: AuditFilterInput | null }, context) => trail(context).countsByField(args.filter ?? {}),
@@ -63,6 +74,7 @@ export const adminResolvers: {
     revokeApiKey: (_source, args: { id: string }, { principal, stewardship }) => stewardship.revokeApiKey(stewardActor(principal), args.id),
     createGrant: (_source, args: { input: GrantInput }, { principal, stewardship }) => stewardship.createGrant(stewardActor(principal), args.input),
     revokeGrant: (_source, args: { id: string }, { principal, stewardship }) => stewardship.revokeGrant(stewardActor(principal), args.id),
+    loadAdministrativeUnits: (_source, args: { units: UnitInput[] }, { principal, stewardship }) => stewardship.loadUnits(stewardActor(principal), args.units),
   },
 
   GrantTarget: {
@@ -70,6 +82,8 @@ export const adminResolvers: {
     typeName: (target) => (target.kind === 'TYPE' ? target.typeName : null),
     sharing: (target) => (target.kind === 'CLASSIFICATION' ? target.sharing : null),
     personal: (target) => (target.kind === 'CLASSIFICATION' ? target.personal : null),
+    sector: (target) => (target.kind === 'CLASSIFICATION' ? (target.sector ?? null) : null),
+    typeNames: (target) => (target.kind === 'CLASSIFICATION' ? (target.typeNames ?? null) : null),
     description: (target) => describeTarget(target),
   },
 

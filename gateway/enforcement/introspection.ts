@@ -9,6 +9,9 @@ import type {
   SelectionSetNode,
 } from 'graphql';
 import { MapperKind, mapSchema, pruneSchema } from '@graphql-tools/utils';
+import { decide } from '../policy/decide';
+import type { FieldCoordinate, PolicySnapshot, Principal, Purpose, SchemaCatalog } from '../policy/types';
+import { PURPOSES } from '../policy/types';
 
 /** The root fields answered from the schema itself rather than from data. */
 const INTROSPECTION_ROOT_FIELDS = new Set(['__schema', '__type']);
@@ -73,4 +76,25 @@ export function visibleSchema(schema: GraphQLSchema, readable: (coordinate: stri
     [MapperKind.INTERFACE_TYPE]: (type) => (kept.get(type.name)?.size === 0 ? null : type),
   });
   return pruneSchema(mapped);
+}
+
+/**
+ * Given who asks, the purpose the request names, the policy, the catalog and the clock, returns the fields
+ * the caller may read (allowed or masked) for that purpose; with no purpose, for at least one purpose (each
+ * field still needs the purpose that opens it when it is read).
+ */
+export function readableCoordinates(
+  principal: Principal,
+  purpose: Purpose | null,
+  snapshot: PolicySnapshot,
+  catalog: SchemaCatalog,
+  now: Date,
+): Set<FieldCoordinate> {
+  const coordinates = [...catalog.fields.keys()];
+  const readable = new Set<FieldCoordinate>();
+  for (const asked of purpose === null ? [null, ...PURPOSES] : [purpose]) {
+    const decision = decide({ principal, purpose: asked, fields: coordinates, snapshot, catalog, now });
+    for (const field of decision.fields) if (field.effect !== 'DENY') readable.add(field.coordinate);
+  }
+  return readable;
 }

@@ -11,13 +11,15 @@ import type { AuditLog } from '../audit/auditLog';
 import { responseGuide, takeResponseSubjects, withCitizenIdProbe } from '../audit/citizenProbe';
 import type { AuditRecordInput } from '../audit/types';
 import { collectFields } from '../policy/collectFields';
+import { conditionVariableNames, executionConditions } from '../policy/conditions';
+import type { ExecutionConditions } from '../policy/conditions';
 import { decide } from '../policy/decide';
-import type { Decision, FieldDecision, PolicySnapshot, Principal, SchemaCatalog } from '../policy/types';
+import type { Decision, FieldDecision, PolicySnapshot, Principal, Purpose, SchemaCatalog } from '../policy/types';
 import { PURPOSES } from '../policy/types';
 import { accessForSubgraphs } from './accessForSubgraphs';
 import { auditOutcome, writeAuditRecord } from './auditing';
 import type { GatewayContext } from './context';
-import { introspectionUse, visibleSchema } from './introspection';
+import { introspectionUse, readableCoordinates, visibleSchema } from './introspection';
 import { BoundedCache } from './boundedCache';
 import { applyResponsePolicy } from './responsePolicy';
 import { removeDeniedFields } from './rewrite';
@@ -38,8 +40,8 @@ export interface PolicyPluginOptions {
   logger: Logger;
 }
 
-/** The request's original document and the decided fields by coordinate, kept for the response. */
-const decided = new WeakMap<GatewayContext, { document: DocumentNode; byCoordinate: Map<string, FieldDecision> }>();
+/** The request's original document, its @skip/@include conditions and the decided fields by coordinate, kept for the response. */
+const decided = new WeakMap<GatewayContext, { document: DocumentNode; conditions: ExecutionConditions; byCoordinate: Map<string, FieldDecision> }>();
 
 /** The requests whose documents carry scope probes: their responses drop the entities the owner did not vouch for. */
 const scopeProbed = new WeakSet<GatewayContext>();
@@ -70,18 +72,14 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
   // A schema per caller and policy version is large: a hundred of them, the callers of the last minute, is plenty.
   const visibleSchemas = new BoundedCache<GraphQLSchema>(100, 60_000);
   const touchedFields = new BoundedCache<string[]>(2000, 60_000);
+  const conditionVariables = new BoundedCache<string[]>(2000, 60_000);
   const decisions = new BoundedCache<Decision>(5000, 1000);
   const probed = new BoundedCache<{ document: DocumentNode; hash: string }>(2000, 60_000);
 
-  // What a caller sees in introspection: the fields it may read for at least one purpose.
-  const visibleSchemaFor = (schema: GraphQLSchema, principal: Principal, snapshot: PolicySnapshot): GraphQLSchema =>
-    visibleSchemas.get(`${principalKey(principal)}@${snapshot.version}`, () => {
-      const coordinates = [...options.catalog.fields.keys()];
-      const readable = new Set<string>();
-      for (const purpose of [null, ...PURPOSES]) {
-        const decision = decide({ principal, purpose, fields: coordinates, snapshot, catalog: options.catalog, now: new Date() });
-        for (const field of decision.fields) if (field.effect !== 'DENY') readable.add(field.coordinate);
-      }
+  // What a caller sees in introspection: the fields it may read for the purpose it names, or for at least one.
+  const visibleSchemaFor = (schema: GraphQLSchema, principal: Principal, purpose: Purpose | null, snapshot: PolicySnapshot): GraphQLSchema =>
+    visibleSchemas.get(`${principalKey(principal)}:${purpose ?? ''}@${snapshot.version}`, () => {
+      const readable = readableCoordinates(principal, purpose, snapshot, options.catalog, new Date());
       return visibleSchema(schema, (coordinate) => readable.has(coordinate));
     });
 
@@ -106,8 +104,11 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
             return;
           }
           const snapshot = options.snapshot();
-          const operationKey = `${requestContext.queryHash}:${operationName ?? ''}`;
-          const fields = touchedFields.get(operationKey, () => collectFields(schema, document, operationName));
+          // What can execute depends on the variables of @skip and @include: their effective values are part of the key.
+          const names = conditionVariables.get(requestContext.queryHash, () => conditionVariableNames(document));
+          const conditions = executionConditions(operation, names, requestContext.request.variables);
+          const operationKey = `${requestContext.queryHash}:${operationName ?? ''}:${conditions.key}`;
+          const fields = touchedFields.get(operationKey, () => collectFields(schema, document, operationName, conditions));
           // A decision depends on the operation, the caller, the purpose, the policy version and the clock (grant
           // validity): cached per the first four for at most a second.
           const decision = decisions.get(`${operationKey}:${principalKey(contextValue.principal)}:${contextValue.purpose}:${snapshot.version}`, () =>
@@ -125,13 +126,13 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
           const byCoordinate = new Map(decision.fields.map((field) => [field.coordinate, field]));
           // The response needs walking only to mask, or to null what filter mode removed.
           if (decision.fields.some((field) => field.effect === 'MASK') || (!decision.allowed && options.mode === 'filter')) {
-            decided.set(contextValue, { document, byCoordinate });
+            decided.set(contextValue, { document, conditions, byCoordinate });
           }
           if (!decision.allowed && options.mode === 'deny') throw forbidden(decision);
           // Filter mode: the denied fields are never asked of a subgraph. Then every Citizen in the answer names
           // its national ID for the audit trail, whatever the caller selected. The plan cache is keyed by the
           // query hash, so a rewritten document gets its own hash: another caller's plan is never reused.
-          const filtered = decision.allowed ? null : removeDeniedFields(schema, document, byCoordinate);
+          const filtered = decision.allowed ? null : removeDeniedFields(schema, document, byCoordinate, conditions);
           // An entity another subgraph returns by key is asked of its owner too when the owner restricts rows.
           const restricted = new Set(SECTORS.filter((sector) => decision.scope[sector] !== null));
           const probesScope = SCOPED_ENTITIES.some((entity) => restricted.has(entity.owner));
@@ -154,7 +155,7 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
           if (!introspectionOnly) return null;
           const { contextValue, document, operationName, request, schema } = requestContext;
           const result = await execute({
-            schema: visibleSchemaFor(schema, contextValue.principal, options.snapshot()),
+            schema: visibleSchemaFor(schema, contextValue.principal, contextValue.purpose, options.snapshot()),
             document,
             operationName,
             variableValues: request.variables,
@@ -181,7 +182,15 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
         }
         const kept = decided.get(contextValue);
         if (kept && result.data) {
-          const errors = applyResponsePolicy(schema, kept.document, operationName, result.data as Record<string, unknown>, kept.byCoordinate, options.mode === 'filter');
+          const errors = applyResponsePolicy(
+            schema,
+            kept.document,
+            operationName,
+            result.data as Record<string, unknown>,
+            kept.byCoordinate,
+            options.mode === 'filter',
+            kept.conditions,
+          );
           if (errors.length > 0) result.errors = [...(result.errors ?? []), ...errors];
         }
         if (introspectionOnly || !options.audit) return;

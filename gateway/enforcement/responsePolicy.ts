@@ -9,8 +9,11 @@ import type {
 } from 'graphql';
 import { ErrorCode } from '../../common/errors';
 import { applyMask } from '../../common/masks';
+import { NO_CONDITIONS, mayExecute } from '../policy/conditions';
+import type { ExecutionConditions } from '../policy/conditions';
 import type { FieldDecision, MaskKind } from '../policy/types';
 import { fieldRule } from './fieldRules';
+import { PLACEHOLDER_KEY } from './rewrite';
 
 type Path = Array<string | number>;
 
@@ -19,9 +22,11 @@ function maskValue(value: unknown, mask: MaskKind): unknown {
 }
 
 /**
- * Given the API schema, the operation as the client sent it, the response data and the decided fields, masks
- * the masked fields in place and, in filter mode, sets each denied field to null. Returns one FORBIDDEN error
- * per denied field position (filter mode), naming the field and why.
+ * Given the API schema, the operation as the client sent it, the response data, the decided fields and the
+ * request's @skip/@include conditions, masks the masked fields in place and, in filter mode, sets each denied
+ * field to null and removes the rewrite's placeholders. Returns one FORBIDDEN error per denied field position
+ * (filter mode), naming the field and why.
+ * What did not execute was not decided, and is not walked: the response has no key for it.
  */
 export function applyResponsePolicy(
   schema: GraphQLSchema,
@@ -30,6 +35,7 @@ export function applyResponsePolicy(
   data: Record<string, unknown>,
   decisions: ReadonlyMap<string, FieldDecision>,
   filterDenied: boolean,
+  conditions: ExecutionConditions = NO_CONDITIONS,
 ): GraphQLFormattedError[] {
   const operation = getOperationAST(document, operationName);
   const rootType = operation ? schema.getRootType(operation.operation) : undefined;
@@ -41,8 +47,12 @@ export function applyResponsePolicy(
   const errors: GraphQLFormattedError[] = [];
 
   const walkObject = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, object: Record<string, unknown>, path: Path): void => {
-    const runtimeTypeName = typeof object.__typename === 'string' ? object.__typename : undefined;
+    const typeName = object.__typename ?? object[PLACEHOLDER_KEY];
+    const runtimeTypeName = typeof typeName === 'string' ? typeName : undefined;
+    // Filter mode kept an emptied selection set valid with a __typename the client did not ask for.
+    if (filterDenied) delete object[PLACEHOLDER_KEY];
     for (const selection of selectionSet.selections) {
+      if (!mayExecute(selection, conditions)) continue;
       if (selection.kind === Kind.FRAGMENT_SPREAD || selection.kind === Kind.INLINE_FRAGMENT) {
         const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
         if (!fragment) continue;

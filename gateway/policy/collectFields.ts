@@ -10,6 +10,8 @@ import type {
 } from 'graphql';
 import { badUserInput } from '../../common/errors';
 import { printable } from '../../common/nationalId';
+import { NO_CONDITIONS, mayExecute } from './conditions';
+import type { ExecutionConditions } from './conditions';
 import type { FieldCoordinate } from './types';
 
 /**
@@ -37,7 +39,7 @@ interface Position {
 }
 
 /** Given a document and an operation name, returns the operation to run, or throws BAD_USER_INPUT. */
-function selectOperation(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode {
+export function selectOperation(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode {
   const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
   if (operationName) {
     const named = operations.find((operation) => operation.name?.value === operationName);
@@ -56,13 +58,20 @@ function positionOf(schema: GraphQLSchema, type: GraphQLCompositeType): Position
 }
 
 /**
- * Given the API schema, a document and the name of the operation to run (needed when the document holds
- * several), returns every "Type.field" the operation can touch, sorted and unique: through aliases, fragments
- * and nesting; on an interface or union position, the interface's field and that field of every object type
- * the value can be there; plus the fields FILTER_FIELDS lists for the root fields read. __typename and
- * introspection are left out. Throws BAD_USER_INPUT when the operation cannot be chosen.
+ * Given the API schema, a document, the name of the operation to run (needed when the document holds
+ * several) and the request's @skip/@include conditions, returns every "Type.field" the operation can touch
+ * with those variables, sorted and unique: through aliases, fragments and nesting; on an interface or union
+ * position, the interface's field and that field of every object type the value can be there; plus the
+ * fields FILTER_FIELDS lists for the root fields read. A field, inline fragment or spread that surely does
+ * not execute (mayExecute) is left out with everything under it; one whose condition cannot be known counts.
+ * __typename and introspection are left out. Throws BAD_USER_INPUT when the operation cannot be chosen.
  */
-export function collectFields(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): FieldCoordinate[] {
+export function collectFields(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName?: string | null,
+  conditions: ExecutionConditions = NO_CONDITIONS,
+): FieldCoordinate[] {
   const operation = selectOperation(document, operationName);
   const rootType = schema.getRootType(operation.operation);
   if (!rootType) throw badUserInput(`The schema has no ${operation.operation} type`);
@@ -89,6 +98,7 @@ export function collectFields(schema: GraphQLSchema, document: DocumentNode, ope
     if (positionsSeen.has(positionKey)) return;
     visited.set(selectionSet, positionsSeen.add(positionKey));
     for (const selection of selectionSet.selections) {
+      if (!mayExecute(selection, conditions)) continue;
       if (selection.kind === Kind.FIELD) {
         const fieldName = selection.name.value;
         if (META_FIELDS.has(fieldName)) continue;

@@ -1,6 +1,7 @@
 import type { Sector } from '../../common/config';
 import { bySector } from '../../common/config';
 import { FILTER_FIELDS } from './collectFields';
+import { describeTarget } from './describeTarget';
 import { targetReaches } from './targetReaches';
 import type {
   Agency,
@@ -63,17 +64,6 @@ function compareIds(left: string, right: string): number {
   const numeric = /^\d+$/.test(left) && /^\d+$/.test(right);
   if (numeric && left.length !== right.length) return left.length - right.length;
   return left < right ? -1 : left > right ? 1 : 0;
-}
-
-function describeTarget(target: GrantTarget): string {
-  switch (target.kind) {
-    case 'FIELD':
-      return `FIELD ${target.coordinate}`;
-    case 'TYPE':
-      return `TYPE ${target.typeName}`;
-    case 'CLASSIFICATION':
-      return `CLASSIFICATION ${target.sharing}/${target.personal}`;
-  }
 }
 
 function describeGrants(grants: Grant[]): string {

@@ -47,10 +47,25 @@ export const PURPOSES = [
 ] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
+/**
+ * What a grant covers: one field, every field of a type, or every field of a classification. A classification
+ * may be limited to the fields one sector produces, to the fields of some types, or both: least privilege
+ * without naming every field. Left out (or null), a limit does not narrow.
+ */
 export type GrantTarget =
   | { kind: 'FIELD'; coordinate: FieldCoordinate }
   | { kind: 'TYPE'; typeName: string }
-  | { kind: 'CLASSIFICATION'; sharing: SharingClass; personal: PersonalDataLevel };
+  | ClassificationTarget;
+
+export interface ClassificationTarget {
+  kind: 'CLASSIFICATION';
+  sharing: SharingClass;
+  personal: PersonalDataLevel;
+  /** Only fields this sector produces (FieldFacts.owner). */
+  sector?: Sector | null;
+  /** Only fields of these types, sorted. */
+  typeNames?: readonly string[] | null;
+}
 
 /** A steward's decision that an agency may read some data, for some purposes, on a legal basis. */
 export interface Grant {

@@ -1,28 +1,50 @@
 import type { Knex } from 'knex';
 import type { Sector } from '../../common/config';
 import { isMysql } from '../../db/connection';
-import type { AgencyRow, CredentialRow, GrantRow, PolicyChangeRow } from '../../db/gatewayRows';
+import type { AgencyRow, CredentialRow, GatewayUnitRow, GrantRow, PolicyChangeRow } from '../../db/gatewayRows';
 import type { Agency, Grant, GrantTarget, PersonalDataLevel, SharingClass } from '../policy/types';
-import type { CredentialRecord, PolicyChange, PolicyEntity, StoreSnapshot } from './types';
+import type { AdministrativeUnit, CredentialRecord, PolicyChange, PolicyEntity, StoreSnapshot } from './types';
 
-/** A grant's target as stored: its kind and one text column, equal for equal targets. */
-export function encodeTarget(target: GrantTarget): { kind: GrantTarget['kind']; target: string } {
+/** A grant's target as stored: its kind, one text column, and a classification's limits; equal for equal targets. */
+type EncodedTarget = Pick<GrantRow, 'target' | 'target_sector' | 'target_types'> & { target_kind: GrantTarget['kind'] };
+
+function encodeTarget(target: GrantTarget): EncodedTarget {
   switch (target.kind) {
     case 'FIELD':
-      return { kind: 'FIELD', target: target.coordinate };
+      return { target_kind: 'FIELD', target: target.coordinate, target_sector: null, target_types: null };
     case 'TYPE':
-      return { kind: 'TYPE', target: target.typeName };
+      return { target_kind: 'TYPE', target: target.typeName, target_sector: null, target_types: null };
     case 'CLASSIFICATION':
-      return { kind: 'CLASSIFICATION', target: `${target.sharing}/${target.personal}` };
+      return {
+        target_kind: 'CLASSIFICATION',
+        target: `${target.sharing}/${target.personal}`,
+        target_sector: target.sector ?? null,
+        target_types: target.typeNames ? JSON.stringify([...target.typeNames].sort()) : null,
+      };
   }
 }
 
-function decodeTarget(kind: string, target: string): GrantTarget {
-  if (kind === 'FIELD') return { kind: 'FIELD', coordinate: target };
-  if (kind === 'TYPE') return { kind: 'TYPE', typeName: target };
-  const [sharing, personal] = target.split('/') as [SharingClass, PersonalDataLevel];
-  return { kind: 'CLASSIFICATION', sharing, personal };
+function decodeTarget(row: GrantRow): GrantTarget {
+  if (row.target_kind === 'FIELD') return { kind: 'FIELD', coordinate: row.target };
+  if (row.target_kind === 'TYPE') return { kind: 'TYPE', typeName: row.target };
+  const [sharing, personal] = row.target.split('/') as [SharingClass, PersonalDataLevel];
+  return {
+    kind: 'CLASSIFICATION',
+    sharing,
+    personal,
+    ...(row.target_sector ? { sector: row.target_sector as Sector } : {}),
+    ...(row.target_types ? { typeNames: JSON.parse(row.target_types) as string[] } : {}),
+  };
 }
+
+const toUnit = (row: GatewayUnitRow): AdministrativeUnit => ({
+  code: row.code,
+  name: row.name,
+  level: row.level,
+  validFrom: row.valid_from,
+  validTo: row.valid_to,
+  replacedBy: row.replaced_by_code,
+});
 
 const toAgency = (row: AgencyRow): Agency => ({
   code: row.code,
@@ -46,7 +68,7 @@ const toCredential = (row: CredentialRow): CredentialRecord => ({
 const toGrant = (row: GrantRow): Grant => ({
   id: String(row.id),
   agencyCode: row.agency_code,
-  target: decodeTarget(row.target_kind, row.target),
+  target: decodeTarget(row),
   purposes: JSON.parse(row.purposes) as Grant['purposes'],
   legalBasis: row.legal_basis,
   scopeUnitCodes: row.scope_unit_codes === null ? null : (JSON.parse(row.scope_unit_codes) as string[]),
@@ -186,23 +208,22 @@ export class PolicyRepository {
     return row ? toGrant(row) : null;
   }
 
-  /** Given an agency and a target, returns that agency's unrevoked grants on exactly that target. */
+  /** Given an agency and a target, returns that agency's unrevoked grants on exactly that target, limits included. */
   async activeGrantsOnTarget(agencyCode: string, target: GrantTarget): Promise<Grant[]> {
-    const encoded = encodeTarget(target);
-    const rows = await this.db<GrantRow>('grants')
-      .where({ agency_code: agencyCode, target_kind: encoded.kind, target: encoded.target })
-      .whereNull('revoked_at')
-      .orderBy('id');
-    return rows.map(toGrant);
+    const { target_sector: sector, target_types: types, ...encoded } = encodeTarget(target);
+    const query = this.db<GrantRow>('grants').where({ agency_code: agencyCode, ...encoded }).whereNull('revoked_at').orderBy('id');
+    if (sector === null) query.whereNull('target_sector');
+    else query.where('target_sector', sector);
+    if (types === null) query.whereNull('target_types');
+    else query.where('target_types', types);
+    return (await query).map(toGrant);
   }
 
   /** Given a grant without its id, stores it and returns the id given to it. */
   async insertGrant(grant: Omit<Grant, 'id'>, now: string): Promise<string> {
-    const encoded = encodeTarget(grant.target);
     const [id] = await this.db<GrantRow>('grants').insert({
       agency_code: grant.agencyCode,
-      target_kind: encoded.kind,
-      target: encoded.target,
+      ...encodeTarget(grant.target),
       purposes: JSON.stringify(grant.purposes),
       legal_basis: grant.legalBasis,
       scope_unit_codes: grant.scopeUnitCodes === null ? null : JSON.stringify(grant.scopeUnitCodes),
@@ -217,6 +238,38 @@ export class PolicyRepository {
 
   async revokeGrant(id: number, at: string): Promise<void> {
     await this.db<GrantRow>('grants').where('id', id).update({ revoked_at: at });
+  }
+
+  /** Given unit codes, returns those units the store knows, by code. */
+  async unitsByCodes(codes: readonly string[]): Promise<Map<string, AdministrativeUnit>> {
+    const rows = codes.length === 0 ? [] : await this.db<GatewayUnitRow>('administrative_units').whereIn('code', [...codes]);
+    return new Map(rows.map((row) => [row.code, toUnit(row)]));
+  }
+
+  /** Returns every administrative unit the store knows, by code. */
+  async units(): Promise<AdministrativeUnit[]> {
+    return (await this.db<GatewayUnitRow>('administrative_units').orderBy('code')).map(toUnit);
+  }
+
+  /** Returns how many administrative units the store knows. */
+  async unitCount(): Promise<number> {
+    const row = (await this.db('administrative_units').count({ count: '*' }).first()) as { count: number | string } | undefined;
+    return Number(row?.count ?? 0);
+  }
+
+  /** Given the province's whole list of units, replaces the one the store knows. */
+  async replaceUnits(units: readonly AdministrativeUnit[]): Promise<void> {
+    await this.db('administrative_units').delete();
+    const rows: GatewayUnitRow[] = units.map((unit) => ({
+      code: unit.code,
+      name: unit.name,
+      level: unit.level,
+      valid_from: unit.validFrom,
+      valid_to: unit.validTo,
+      replaced_by_code: unit.replacedBy,
+    }));
+    // Small batches keep each statement under SQLite's limit on bound parameters.
+    for (let start = 0; start < rows.length; start += 100) await this.db('administrative_units').insert(rows.slice(start, start + 100));
   }
 
   /** Given a change, records it in the history; its id becomes the policy version. */

@@ -1,29 +1,34 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { getNamedType, getOperationAST, parse, validate } from 'graphql';
-import type { DocumentNode, GraphQLObjectType, GraphQLSchema } from 'graphql';
 import { SECTORS } from '../../common/config';
 import type { Sector } from '../../common/config';
 import { printable } from '../../common/nationalId';
 import { SUPERGRAPH_PATH } from '../../schema/load';
 import { apiSchemaOf, buildCatalog } from '../policy/catalog';
-import { collectFields } from '../policy/collectFields';
 import { decide } from '../policy/decide';
-import { targetReaches } from '../policy/targetReaches';
-import { MASK_KINDS, PERSONAL_DATA_LEVELS, PURPOSES, SHARING_CLASSES } from '../policy/types';
-import type { Agency, Decision, FieldFacts, Grant, GrantTarget, MaskKind, Principal, Purpose, SchemaCatalog } from '../policy/types';
+import { describeTarget } from '../policy/describeTarget';
+import { PURPOSES } from '../policy/types';
+import type { Agency, Decision, Grant, Principal, Purpose } from '../policy/types';
 import { generateApiKey } from './apiKeys';
 import type { IssuedKeyMaterial } from './apiKeys';
 import { StoreError, badInput, conflict, notFound } from './errors';
-import { encodeTarget } from './policyRepository';
+import { grantMasksOf, grantTargetOf, oneOf, requiredText } from './grantInput';
+import type { GrantTargetInput, SchemaFacts } from './grantInput';
+import { fieldsToExplain } from './operationToExplain';
 import type { PolicyRepository } from './policyRepository';
 import type { Actor, CredentialRecord, PolicyChange, PolicyEntity } from './types';
+import { assertCommunesInForce, communeCodes, unitsOf } from './unitCodes';
+import type { UnitInput } from './unitCodes';
+
+export { describeTarget } from '../policy/describeTarget';
+export { targetCovers } from './grantInput';
+export type { GrantTargetInput } from './grantInput';
+export type { UnitInput } from './unitCodes';
 
 /** How long a new API key lives when no expiry is given. */
 export const DEFAULT_KEY_LIFETIME_MS = 365 * 24 * 60 * 60 * 1000;
 const MAX_CHANGES_PAGE = 500;
 const AGENCY_CODE = /^[A-Z][0-9]{2}(\.[0-9A-Z]{1,10}){0,4}$/;
-const COMMUNE_CODE = /^\d{5}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 export type CredentialStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED';
@@ -80,15 +85,6 @@ export interface RotateKeyInput {
   expiresAt?: string | null;
 }
 
-/** A grant's target as a steward writes it; the kind says which other members count. */
-export interface GrantTargetInput {
-  kind: string;
-  coordinate?: string | null;
-  typeName?: string | null;
-  sharing?: string | null;
-  personal?: string | null;
-}
-
 export interface GrantInput {
   agencyCode: string;
   target: GrantTargetInput;
@@ -110,6 +106,8 @@ export interface ExplainInput {
   operationName?: string | null;
   /** The moment to decide at; now when left out. */
   at?: string | null;
+  /** The operation's variables, which decide its @skip and @include; left out, every condition counts as unknown. */
+  variables?: Readonly<Record<string, unknown>> | null;
 }
 
 export interface ChangesFilter {
@@ -170,25 +168,6 @@ export function parseInstant(value: string, what: string): string {
   return date.toISOString();
 }
 
-/** Given a list of commune codes and what they are, returns them sorted and unique, or throws BAD_USER_INPUT. */
-function communeCodes(values: readonly string[], what: string): string[] {
-  const malformed = values.filter((value) => !COMMUNE_CODE.test(value));
-  if (malformed.length > 0) throw badInput(`Malformed ${what} ${malformed.map((value) => `"${printable(value)}"`).join(', ')}: commune codes have 5 digits`);
-  return [...new Set(values)].sort();
-}
-
-function requiredText(value: string | null | undefined, what: string, max: number): string {
-  const text = (value ?? '').trim();
-  if (text === '') throw badInput(`${what} is required`);
-  if (text.length > max) throw badInput(`${what} has ${text.length} characters; at most ${max} are allowed`);
-  return text;
-}
-
-function oneOf<T extends string>(value: string | null | undefined, allowed: readonly T[], what: string): T {
-  if (!(allowed as readonly string[]).includes(value ?? '')) throw badInput(`Unknown ${what} "${printable(String(value))}": expected one of ${allowed.join(', ')}`);
-  return value as T;
-}
-
 function sectorOf(value: string | null | undefined): Sector | null {
   return value === null || value === undefined || value === '' ? null : oneOf(value, SECTORS, 'sector');
 }
@@ -202,21 +181,6 @@ function grantStatus(grant: Grant, now: string): GrantStatus {
   if (grant.revokedAt !== null) return 'REVOKED';
   if (grant.validTo !== null && grant.validTo <= now) return 'EXPIRED';
   return grant.validFrom > now ? 'PENDING' : 'ACTIVE';
-}
-
-/** Given a target, returns how a steward reads it: "FIELD Citizen.fullName", "CLASSIFICATION SHARED/BASIC". */
-export function describeTarget(target: GrantTarget): string {
-  return `${target.kind} ${encodeTarget(target).target}`;
-}
-
-/**
- * Given a grant's target and a field's facts, tells whether the grant reaches the field: INTERNAL data
- * is its owner's alone, and SENSITIVE data is reached only by a grant naming the field itself.
- */
-export function targetCovers(target: GrantTarget, facts: FieldFacts): boolean {
-  if (facts.classification.sharing === 'INTERNAL') return false;
-  if (facts.classification.personal === 'SENSITIVE' && target.kind !== 'FIELD') return false;
-  return targetReaches(target, facts);
 }
 
 function overlaps(a: { validFrom: string; validTo: string | null }, b: { validFrom: string; validTo: string | null }): boolean {
@@ -238,7 +202,7 @@ export class Stewardship {
   private readonly repository: PolicyRepository;
   private readonly now: () => Date;
   private readonly rotationGraceMs: number;
-  private schemaFacts: { catalog: SchemaCatalog; apiSchema: GraphQLSchema; typeNames: Set<string> } | null = null;
+  private schemaFacts: SchemaFacts | null = null;
 
   constructor(private readonly options: StewardshipOptions) {
     this.repository = options.repository;
@@ -247,7 +211,7 @@ export class Stewardship {
   }
 
   /** The catalog and API schema, derived from the supergraph once, when first needed. */
-  private schema() {
+  private schema(): SchemaFacts {
     if (!this.schemaFacts) {
       const sdl = this.options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
       const catalog = buildCatalog(sdl);
@@ -277,6 +241,13 @@ export class Stewardship {
 
   private record(repository: PolicyRepository, actor: Actor, now: string, action: string, entityType: PolicyEntity, entityId: string, before: unknown, after: unknown) {
     return repository.recordChange({ ...actorColumns(actor), changedAt: now, action, entityType, entityId, before, after });
+  }
+
+  /** Given commune codes, throws BAD_USER_INPUT unless each names a commune the store knows, in force at the instant given. */
+  private async assertCommunes(repository: PolicyRepository, codes: readonly string[], what: string, at: string): Promise<void> {
+    if (codes.length === 0) return;
+    const [known, loaded] = await Promise.all([repository.unitsByCodes(codes), repository.unitCount()]);
+    assertCommunesInForce(codes, known, loaded, what, at.slice(0, 10));
   }
 
   private async existingAgency(repository: PolicyRepository, code: string, lock = false): Promise<Agency> {
@@ -319,6 +290,7 @@ export class Stewardship {
       steward: input.steward ?? false,
     };
     return this.change(async (repository, now) => {
+      await this.assertCommunes(repository, agency.unitCodes, 'unit codes', now);
       if (await repository.agencyByCode(code)) throw conflict(`The agency ${code} exists already; update it instead`);
       await repository.insertAgency(agency, now);
       await this.record(repository, actor, now, 'CREATE_AGENCY', 'AGENCY', code, null, agency);
@@ -332,6 +304,7 @@ export class Stewardship {
     const sector = patch.sector === undefined ? undefined : sectorOf(patch.sector);
     const unitCodes = patch.unitCodes === undefined || patch.unitCodes === null ? undefined : communeCodes(patch.unitCodes, 'unit codes');
     return this.change(async (repository, now) => {
+      if (unitCodes !== undefined) await this.assertCommunes(repository, unitCodes, 'unit codes', now);
       const before = await this.existingAgency(repository, code, true);
       const after: Agency = {
         ...before,
@@ -435,68 +408,26 @@ export class Stewardship {
     return grant ? this.view(grant) : null;
   }
 
-  /** Given a target as written, returns it checked against the catalog, or throws BAD_USER_INPUT. */
-  private target(input: GrantTargetInput): GrantTarget {
-    const { catalog, typeNames } = this.schema();
-    const kind = oneOf(input.kind, ['FIELD', 'TYPE', 'CLASSIFICATION'] as const, 'grant target kind');
-    if (kind === 'FIELD') {
-      const coordinate = requiredText(input.coordinate, 'A FIELD target\'s coordinate', 200);
-      const facts = catalog.fields.get(coordinate);
-      if (!facts) throw badInput(`Unknown field "${printable(coordinate)}": expected Type.field of the API schema`);
-      if (facts.classification.sharing === 'INTERNAL') throw badInput(`${coordinate} is INTERNAL: only the ${facts.owner} sector reads it, and no grant can open it`);
-      return { kind, coordinate };
-    }
-    if (kind === 'TYPE') {
-      const typeName = requiredText(input.typeName, 'A TYPE target\'s type name', 200);
-      if (!typeNames.has(typeName)) throw badInput(`Unknown type "${printable(typeName)}": expected a type of the API schema`);
-      return { kind, typeName };
-    }
-    const sharing = oneOf(input.sharing, SHARING_CLASSES, 'sharing classification');
-    const personal = oneOf(input.personal ?? 'NONE', PERSONAL_DATA_LEVELS, 'personal-data classification');
-    if (sharing === 'INTERNAL') throw badInput('INTERNAL data is read only by its owner sector: no grant can open it');
-    if (personal === 'SENSITIVE') throw badInput('SENSITIVE personal data is opened only by FIELD grants, one field at a time');
-    return { kind, sharing, personal };
-  }
-
-  private masks(target: GrantTarget, input: GrantInput['masks']): Grant['masks'] {
-    const { catalog, apiSchema } = this.schema();
-    const masks: Grant['masks'] = [];
-    for (const { coordinate, mask } of input ?? []) {
-      const facts = catalog.fields.get(coordinate);
-      if (!facts) throw badInput(`Unknown field "${printable(coordinate)}" in a mask: expected Type.field of the API schema`);
-      const kind: MaskKind = oneOf(mask, MASK_KINDS, `mask kind for ${coordinate}`);
-      // A masked value is text: a number, an enum or an object cannot carry one, and would fail every request.
-      const [typeName, fieldName] = coordinate.split('.') as [string, string];
-      const type = apiSchema.getType(typeName);
-      const fieldType = type && 'getFields' in type ? getNamedType((type as GraphQLObjectType).getFields()[fieldName]?.type) : undefined;
-      if (!fieldType || (fieldType.name !== 'String' && fieldType.name !== 'ID')) {
-        throw badInput(`${coordinate} cannot be masked: only text fields (String, ID) can carry a masked value`);
-      }
-      if (!targetCovers(target, facts)) throw badInput(`The mask on ${coordinate} is outside the grant: ${describeTarget(target)} does not cover it`);
-      if (masks.some((existing) => existing.coordinate === coordinate)) throw badInput(`${coordinate} is masked twice`);
-      masks.push({ coordinate, mask: kind });
-    }
-    return masks.sort((a, b) => a.coordinate.localeCompare(b.coordinate));
-  }
-
   /**
    * Given a grant, checks it (agency, target, purposes, legal basis, scope, masks, validity, no overlap with
    * another grant of the agency on the same target) and stores it.
    */
   async createGrant(actor: Actor, input: GrantInput): Promise<GrantView> {
-    const target = this.target(input.target);
+    const target = grantTargetOf(input.target, this.schema());
     const purposes = [...new Set(input.purposes ?? [])].map((purpose) => oneOf(purpose, PURPOSES, 'purpose'));
     if (purposes.length === 0) throw badInput(`A grant needs at least one purpose: ${PURPOSES.join(', ')}`);
     const legalBasis = requiredText(input.legalBasis, 'The legal basis (the law or decree the grant rests on)', 500);
     const scopeUnitCodes = input.scopeUnitCodes === null || input.scopeUnitCodes === undefined ? null : communeCodes(input.scopeUnitCodes, 'scope unit codes');
     if (scopeUnitCodes !== null && scopeUnitCodes.length === 0) throw badInput('An empty scope would show no row: leave the scope out for the whole province');
-    const masks = this.masks(target, input.masks);
+    const masks = grantMasksOf(target, input.masks, this.schema());
     return this.change(async (repository, now) => {
       const { code: agencyCode } = await this.existingAgency(repository, input.agencyCode, true);
       const validFrom = input.validFrom ? parseInstant(input.validFrom, 'validFrom') : now;
       const validTo = input.validTo ? parseInstant(input.validTo, 'validTo') : null;
       if (validTo !== null && validTo <= validFrom) throw badInput(`validTo ${validTo} is not after validFrom ${validFrom}`);
       if (validTo !== null && validTo <= now) throw badInput(`validTo ${validTo} has passed already: the grant would never be in force`);
+      // The scope must name communes in force when the grant starts to apply: today, or its later start.
+      if (scopeUnitCodes !== null) await this.assertCommunes(repository, scopeUnitCodes, 'scope unit codes', validFrom > now ? validFrom : now);
       const grant: Omit<Grant, 'id'> = { agencyCode, target, purposes, legalBasis, scopeUnitCodes, masks, validFrom, validTo, revokedAt: null };
       const clash = (await repository.activeGrantsOnTarget(agencyCode, target)).find((existing) => overlaps(existing, grant));
       if (clash) {
@@ -524,27 +455,32 @@ export class Stewardship {
     });
   }
 
+  /**
+   * Given the province's whole list of administrative units, checks it and puts it in place of the one the
+   * store knew, recorded in the history with the counts before and after; the same list again changes
+   * nothing. Unit codes given afterwards (grant scopes, agencies' units) are checked against it; grants and
+   * agencies already stored are kept.
+   */
+  async loadUnits(actor: Actor, input: readonly UnitInput[]): Promise<{ units: number; communesInForce: number; changed: boolean }> {
+    const units = unitsOf(input);
+    return this.change(async (repository, now) => {
+      const today = now.slice(0, 10);
+      const communesInForce = units.filter((unit) => unit.level === 'COMMUNE' && unit.validFrom <= today && (unit.validTo === null || unit.validTo >= today)).length;
+      const before = await repository.units();
+      const sameList = before.length === units.length && JSON.stringify(before) === JSON.stringify([...units].sort((a, b) => a.code.localeCompare(b.code)));
+      if (sameList) return { units: units.length, communesInForce, changed: false };
+      await repository.replaceUnits(units);
+      await this.record(repository, actor, now, 'LOAD_UNITS', 'UNITS', 'administrative_units', { units: before.length }, { units: units.length, communesInForce });
+      return { units: units.length, communesInForce, changed: true };
+    });
+  }
+
   /** Given a filter, returns the history of changes, newest first. */
   async changes(filter: ChangesFilter = {}): Promise<PolicyChange[]> {
     const limit = filter.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CHANGES_PAGE) throw badInput(`limit must be from 1 to ${MAX_CHANGES_PAGE}, got ${limit}`);
-    const entityType = filter.entityType ? oneOf(filter.entityType, ['AGENCY', 'CREDENTIAL', 'GRANT'] as const, 'entity type') : null;
+    const entityType = filter.entityType ? oneOf(filter.entityType, ['AGENCY', 'CREDENTIAL', 'GRANT', 'UNITS'] as const, 'entity type') : null;
     return this.repository.changes({ limit, beforeId: filter.before ?? null, entityType, entityId: filter.entityId ?? null });
-  }
-
-  private operation(query: string, operationName: string | null): DocumentNode {
-    let document: DocumentNode;
-    try {
-      document = parse(query);
-    } catch (error) {
-      throw badInput(`The operation does not parse: ${(error as Error).message}`);
-    }
-    const [invalid] = validate(this.schema().apiSchema, document);
-    if (invalid) throw badInput(`The operation is not valid against the API schema: ${invalid.message}`);
-    if (!getOperationAST(document, operationName)) {
-      throw badInput(operationName ? `The document has no operation named "${printable(operationName)}"` : 'The document holds several operations: name the one to explain');
-    }
-    return document;
   }
 
   /**
@@ -554,8 +490,8 @@ export class Stewardship {
   async explain(input: ExplainInput): Promise<Decision> {
     const purpose: Purpose | null = input.purpose ? oneOf(input.purpose, PURPOSES, 'purpose') : null;
     const now = input.at ? new Date(parseInstant(input.at, 'at')) : this.now();
-    const operationName = input.operationName ?? null;
-    const document = this.operation(input.query, operationName);
+    const { catalog, apiSchema } = this.schema();
+    const fields = fieldsToExplain(apiSchema, { query: input.query, operationName: input.operationName ?? null, variables: input.variables ?? null });
     const snapshot = await this.repository.loadSnapshot();
     let principal: Principal = { kind: 'ANONYMOUS' };
     if (input.agencyCode !== null) {
@@ -563,8 +499,6 @@ export class Stewardship {
       if (!agency) throw notFound(`Unknown agency "${printable(input.agencyCode)}"`);
       principal = { kind: 'AGENCY', agency, credentialId: 'explain', userId: null };
     }
-    const { catalog, apiSchema } = this.schema();
-    const fields = collectFields(apiSchema, document, operationName);
     return decide({ principal, purpose, fields, snapshot, catalog, now });
   }
 }

@@ -25,8 +25,22 @@ export type Actor =
   | { kind: 'CLI'; osUser: string }
   | { kind: 'SYSTEM'; task: string };
 
-/** What a policy change touched. */
-export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT';
+/** What a policy change touched; UNITS is the list of administrative units as a whole. */
+export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT' | 'UNITS';
+
+/** An administrative unit as the store knows it, to check the unit codes stewards give. */
+export interface AdministrativeUnit {
+  code: string;
+  name: string;
+  /** PROVINCE, DISTRICT or COMMUNE. */
+  level: string;
+  /** YYYY-MM-DD. */
+  validFrom: string;
+  /** The unit's last day, YYYY-MM-DD; null while it lasts. */
+  validTo: string | null;
+  /** The unit that took its place, if any. */
+  replacedBy: string | null;
+}
 
 /** One recorded change: who, when, what, and the entity before and after (null where it did not exist). */
 export interface PolicyChange {

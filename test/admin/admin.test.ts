@@ -2,6 +2,7 @@ import { startHttpServer } from '../../common/httpServer';
 import type { HttpServerHandle } from '../../common/httpServer';
 import { getLogger } from '../../common/logger';
 import { createAdminRoute } from '../../gateway/admin';
+import { demoUnits } from '../../gateway/store/demo';
 import { PolicyCache } from '../../gateway/store/policyCache';
 import type { GraphQLResponse } from '../helpers/graphql';
 import { errorCodes, postGraphQL } from '../helpers/graphql';
@@ -165,6 +166,60 @@ describe('admin API', () => {
       expect(listed.data).toEqual({ active: [], all: [{ id: grant.id, status: 'REVOKED' }] });
     });
 
+    it('creates a classification grant limited to a sector and types, scoped to a ward, and explains with variables', async () => {
+      const input = {
+        agencyCode: 'H56.20',
+        target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population', typeNames: ['Residence', 'Query', 'Citizen'] },
+        purposes: ['STATISTICS'],
+        legalBasis: 'Luật Thống kê 2015',
+        scopeUnitCodes: ['40778'],
+      };
+      const created = await asSteward(
+        'mutation ($input: CreateGrantInput!) { createGrant(input: $input) { id scopeUnitCodes target { kind sharing personal sector typeNames description } } }',
+        { input },
+      );
+      expect(created.errors).toBeUndefined();
+      const grant = created.data!.createGrant;
+      expect(grant).toMatchObject({
+        scopeUnitCodes: ['40778'],
+        target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population', typeNames: ['Citizen', 'Query', 'Residence'], description: 'CLASSIFICATION SHARED/BASIC in sector population on types Citizen, Query, Residence' },
+      });
+      const explain = (variables: string) =>
+        asSteward('query ($query: String!, $variables: String) { explain(agencyCode: "H56.20", purpose: "STATISTICS", query: $query, variables: $variables) { allowed fields { coordinate effect reason } } }', {
+          query: 'query ($card: Boolean!) { citizen(nationalId: "038085001234") { fullName healthInsurance @include(if: $card) { benefitLevel } } }',
+          variables,
+        });
+      const withoutCard = (await explain('{"card": false}')).data!.explain;
+      expect(withoutCard.allowed).toBe(true);
+      expect(withoutCard.fields.find((field: { coordinate: string }) => field.coordinate === 'Citizen.fullName').reason).toContain('in sector population on types Citizen, Query, Residence');
+      const withCard = (await explain('{"card": true}')).data!.explain;
+      expect(withCard.allowed).toBe(false);
+      expect(withCard.fields.filter((field: { effect: string }) => field.effect === 'DENY').map((field: { coordinate: string }) => field.coordinate)).toEqual([
+        'Citizen.healthInsurance',
+        'HealthInsuranceCard.benefitLevel',
+      ]);
+      await asSteward('mutation ($id: ID!) { revokeGrant(id: $id) { id } }', { id: grant.id });
+    });
+
+    it('loads the administrative units, and a second time changes nothing', async () => {
+      const load = (units: unknown[]) => asSteward('mutation ($units: [AdministrativeUnitInput!]!) { loadAdministrativeUnits(units: $units) { units communesInForce changed } }', { units });
+      const units = [
+        { code: '38', name: 'Thanh Hóa', level: 'PROVINCE', validFrom: '1975-01-01' },
+        { code: '40778', name: 'Hạc Thành', level: 'COMMUNE', validFrom: '2025-07-01' },
+        { code: '14755', name: 'Đông Hải', level: 'COMMUNE', validFrom: '1975-01-01', validTo: '2025-06-30', replacedBy: '40778' },
+      ];
+      const before = await store.db('administrative_units').select('code').orderBy('code');
+      try {
+        expect((await load(units)).data!.loadAdministrativeUnits).toEqual({ units: 3, communesInForce: 1, changed: true });
+        expect((await load(units)).data!.loadAdministrativeUnits).toEqual({ units: 3, communesInForce: 1, changed: false });
+        const refused = await asSteward('mutation { createAgency(input: { code: "H56.41", name: "x", unitCodes: ["40779"] }) { code } }');
+        expectError(refused, 'BAD_USER_INPUT', /40779 is not an administrative unit/);
+      } finally {
+        await store.stewardship.loadUnits(TEST_ACTOR, demoUnits());
+      }
+      expect(await store.db('administrative_units').select('code').orderBy('code')).toEqual(before);
+    });
+
     it.each([
       ['BAD_USER_INPUT', 'mutation { createAgency(input: { code: "H56.40", name: "x", unitCodes: ["123"] }) { code } }', /Malformed unit codes "123"/],
       ['BAD_USER_INPUT', 'mutation { createApiKey(agencyCode: "H56.20", expiresAt: "yesterday") { key } }', /"yesterday" is not a date/],
@@ -173,6 +228,19 @@ describe('admin API', () => {
       ['CONFLICT', 'mutation { createAgency(input: { code: "H56.20", name: "again" }) { code } }', /exists already/],
       ['BAD_USER_INPUT', '{ explain(agencyCode: "H56.20", purpose: "GOSSIP", query: "{ __typename }") { allowed } }', /Unknown purpose "GOSSIP"/],
       ['BAD_USER_INPUT', '{ policyChanges(limit: 1000) { id } }', /limit must be from 1 to 500/],
+      ['BAD_USER_INPUT', 'mutation { createAgency(input: { code: "H56.40", name: "x", unitCodes: ["99999"] }) { code } }', /^Invalid unit codes: 99999 is not an administrative unit$/],
+      [
+        'BAD_USER_INPUT',
+        'mutation { createGrant(input: { agencyCode: "H56.20", target: { kind: "FIELD", coordinate: "Citizen.fullName" }, purposes: ["LAND_REGISTRATION"], legalBasis: "x", scopeUnitCodes: ["40778", "99999"] }) { id } }',
+        /^Invalid scope unit codes: 99999 is not an administrative unit$/,
+      ],
+      [
+        'BAD_USER_INPUT',
+        'mutation { createGrant(input: { agencyCode: "H56.20", target: { kind: "CLASSIFICATION", sharing: "SHARED", personal: "BASIC", sector: "finance" }, purposes: ["LAND_REGISTRATION"], legalBasis: "x" }) { id } }',
+        /Unknown sector "finance"/,
+      ],
+      ['BAD_USER_INPUT', 'mutation { loadAdministrativeUnits(units: [{ code: "40778", name: "Hạc Thành", level: "HAMLET", validFrom: "2025-07-01" }]) { units } }', /unknown level "HAMLET"/],
+      ['BAD_USER_INPUT', '{ explain(agencyCode: "H56.20", query: "{ __typename }", variables: "{nope") { allowed } }', /variables are not JSON/],
     ])('answers %s to %s', async (code, query, message) => {
       const versionBefore = await store.stewardship.version();
       const response = await asSteward(query);

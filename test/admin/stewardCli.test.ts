@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestStore } from '../store/storeHelpers';
 import { createTestStore } from '../store/storeHelpers';
+import { demoUnits } from '../../gateway/store/demo';
 import { commandEnvironment } from '../helpers/database';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -26,7 +28,7 @@ describe('steward command line', () => {
     });
 
   beforeAll(async () => {
-    store = await createTestStore({ now: () => new Date() });
+    store = await createTestStore({ now: () => new Date() }, { units: false });
   });
 
   afterAll(async () => {
@@ -88,6 +90,29 @@ describe('steward command line', () => {
     expect(lines.slice(-2)).toEqual(['Rows restricted to (a row is returned only when every field read of its sector may be read for it):', '  population: no commune']);
   });
 
+  it('checks grant scopes against the administrative units it loads, and limits a classification to a sector and types', async () => {
+    const grant = (...extra: string[]) =>
+      steward('grants', 'create', '--agency', 'H56.20', '--purposes', 'STATISTICS', '--legal-basis', 'Luật Thống kê 2015', ...extra);
+    const beforeLoad = await grant('--field', 'Citizen.fullName', '--scope', '40778');
+    expect(beforeLoad.code).toBe(1);
+    expect(beforeLoad.stderr).toMatch(/^Refused \(BAD_USER_INPUT\): No administrative units are loaded/);
+
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-units-')), 'units.json');
+    fs.writeFileSync(file, JSON.stringify(demoUnits()));
+    const loaded = await steward('units', 'load', '--file', file, '--json');
+    expect(loaded.code).toBe(0);
+    expect(JSON.parse(loaded.stdout)).toEqual({ units: demoUnits().length, communesInForce: 166, changed: true });
+
+    const unknown = await grant('--field', 'Citizen.fullName', '--scope', '40778,99999');
+    expect(unknown).toMatchObject({ code: 1, stdout: '' });
+    expect(unknown.stderr.trim()).toBe('Refused (BAD_USER_INPUT): Invalid scope unit codes: 99999 is not an administrative unit');
+
+    const limited = await grant('--classification', 'SHARED/BASIC', '--sector', 'population', '--types', 'Citizen,Residence', '--scope', '40778');
+    expect(limited.code).toBe(0);
+    expect(limited.stdout).toMatch(/target\s+CLASSIFICATION SHARED\/BASIC in sector population on types Citizen, Residence/);
+    expect(limited.stdout).toMatch(/scopeUnitCodes\s+40778/);
+  }, 120_000);
+
   it('exits 1 with the reason when the store refuses, and changes nothing', async () => {
     const version = await store.stewardship.version();
     const refused = await steward('grants', 'create', '--agency', 'H56.20', '--field', 'Citizen.salary', '--purposes', 'STATISTICS', '--legal-basis', 'x');
@@ -101,6 +126,7 @@ describe('steward command line', () => {
     [['frobnicate'], /unknown command "frobnicate"/],
     [['grants', 'create', '--agency', 'H56.20', '--purposes', 'STATISTICS', '--legal-basis', 'x'], /exactly one of --field, --type and --classification/],
     [['keys', 'create'], /"keys create" needs --agency/],
+    [['grants', 'create', '--agency', 'H56.20', '--field', 'Citizen.fullName', '--sector', 'land', '--purposes', 'STATISTICS', '--legal-basis', 'x'], /--sector and --types limit a --classification only/],
     [['keys', 'create', '--agency'], /--agency needs a value/],
     [['agencies', 'list', '--colour'], /"agencies list" takes no --colour/],
     [['changes', '--limit', 'ten'], /--limit needs a whole number/],

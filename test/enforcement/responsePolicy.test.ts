@@ -1,8 +1,31 @@
 import { parse } from 'graphql';
+import type { OperationDefinitionNode } from 'graphql';
 import { applyResponsePolicy } from '../../gateway/enforcement/responsePolicy';
+import { conditionVariableNames, executionConditions } from '../../gateway/policy/conditions';
 import { SCHEMA, decisions } from './helpers';
 
 describe('applyResponsePolicy', () => {
+  it('in filter mode, leaves alone what did not execute, decided elsewhere or not', () => {
+    const document = parse(`query ($hide: Boolean!) {
+      a: citizen(id: "1") { fullName @skip(if: $hide) ... @include(if: false) { dateOfBirth } ...F @skip(if: $hide) }
+      b: citizen(id: "2") { fullName }
+    } fragment F on Citizen { nationalId }`);
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    const conditions = executionConditions(operation, conditionVariableNames(document), { hide: true });
+    const data: Record<string, any> = { a: {}, b: { fullName: 'Lê Thị Hoa' } };
+    const errors = applyResponsePolicy(
+      SCHEMA,
+      document,
+      undefined,
+      data,
+      decisions([['Query.citizen', 'ALLOW'], ['Citizen.fullName', 'DENY'], ['Citizen.dateOfBirth', 'DENY'], ['Citizen.nationalId', 'DENY']]),
+      true,
+      conditions,
+    );
+    expect(data).toEqual({ a: {}, b: { fullName: null } });
+    expect(errors.map((error) => error.path)).toEqual([['b', 'fullName']]);
+  });
+
   it('masks masked fields through aliases and fragments, and leaves the rest', () => {
     const document = parse(`query { c: citizen(id: "1") { id: nationalId ...Names dob: dateOfBirth } } fragment Names on Citizen { fullName }`);
     const data = { c: { id: '038085001234', fullName: 'Nguyễn Văn An', dob: '1985-06-18' } };
@@ -41,6 +64,14 @@ describe('applyResponsePolicy', () => {
         extensions: expect.objectContaining({ code: 'FORBIDDEN', field: 'Encounter.diagnosisCode', neededGrant: 'a grant covering Encounter.diagnosisCode' }),
       }),
     ]);
+  });
+
+  it('in filter mode, removes the placeholder the rewrite left in an emptied selection set, after reading the type from it', () => {
+    const document = parse(`{ citizen(id: "1") { events { ... on Encounter { diagnosisCode } } school { name } } }`);
+    const data = { citizen: { events: [{ __policyPlaceholder: 'Vaccination' }, { __policyPlaceholder: 'Encounter' }], school: { __policyPlaceholder: 'School' } } };
+    const errors = applyResponsePolicy(SCHEMA, document, undefined, data, decisions([['Encounter.diagnosisCode', 'DENY'], ['School.name', 'DENY']]), true);
+    expect(data.citizen).toEqual({ events: [{}, { diagnosisCode: null }], school: { name: null } });
+    expect(errors.map((error) => error.path)).toEqual([['citizen', 'events', 1, 'diagnosisCode'], ['citizen', 'school', 'name']]);
   });
 
   it('applies the strictest rule of the possible types where the runtime type is unknown', () => {

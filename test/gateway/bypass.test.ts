@@ -209,15 +209,24 @@ describe('access policy against bypass attempts', () => {
   });
 
   it('filtering or sorting by a masked field is refused', async () => {
-    const response = await postGraphQL(
-      url,
-      '{ citizensByNamePrefix(prefix: "nguyen") { nodes { fullName } } }',
-      {},
-      as(LAND_OFFICE, 'LAND_REGISTRATION'),
+    // The land office sees national IDs masked; were it granted the search by name, which sorts by them:
+    const searching = await seeded.platform.stewardship.createGrant(
+      { kind: 'SYSTEM', task: 'test' },
+      { agencyCode: LAND_OFFICE, target: { kind: 'FIELD', coordinate: 'Query.citizensByNamePrefix' }, purposes: ['LAND_REGISTRATION'], legalBasis: 'Test fixture' },
     );
-    expect(errorCodes(response)).toEqual(['FORBIDDEN']);
-    const entry = (response.errors![0]!.extensions!.denied as Array<{ field: string; reason: string }>).find((item) => item.field === 'Query.citizensByNamePrefix');
-    expect(entry?.reason).toMatch(/mask/i);
+    try {
+      const response = await postGraphQL(
+        url,
+        '{ citizensByNamePrefix(prefix: "nguyen") { nodes { fullName } } }',
+        {},
+        as(LAND_OFFICE, 'LAND_REGISTRATION'),
+      );
+      expect(errorCodes(response)).toEqual(['FORBIDDEN']);
+      const entry = (response.errors![0]!.extensions!.denied as Array<{ field: string; reason: string }>).find((item) => item.field === 'Query.citizensByNamePrefix');
+      expect(entry?.reason).toMatch(/mask/i);
+    } finally {
+      await seeded.platform.stewardship.revokeGrant({ kind: 'SYSTEM', task: 'test' }, searching.id);
+    }
   });
 
   it('introspection shows each caller only the fields it may read', async () => {
@@ -262,6 +271,16 @@ describe('access policy against bypass attempts', () => {
     afterAll(async () => {
       await second?.stop();
       fs.rmSync(auditDirectory, { recursive: true, force: true });
+    });
+
+    it('in filter mode, nulls the denied fields that executed and leaves alone those @skip ruled out', async () => {
+      const query = `query ($id: ID!, $hide: Boolean!) {
+        a: citizen(nationalId: $id) { fullName landParcels @skip(if: $hide) { parcelNumber } }
+        b: citizen(nationalId: $id) { landParcels { parcelNumber } }
+      }`;
+      const response = await postGraphQL(second.gateway.url, query, { id: resident.national_id, hide: true }, as(HOSPITAL, 'MEDICAL_TREATMENT'));
+      expect(response.data).toEqual({ a: { fullName: resident.full_name }, b: { landParcels: null } });
+      expect(response.errors?.map((error) => error.path)).toEqual([['b', 'landParcels']]);
     });
 
     it('a grant made through one gateway takes effect on another within 5 seconds, without a restart', async () => {

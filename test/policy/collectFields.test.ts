@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { GraphQLError, buildSchema, parse } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import { apiSchemaOf } from '../../gateway/policy/catalog';
-import { FILTER_FIELDS, collectFields } from '../../gateway/policy/collectFields';
+import { FILTER_FIELDS, collectFields, selectOperation } from '../../gateway/policy/collectFields';
+import { conditionVariableNames, executionConditions } from '../../gateway/policy/conditions';
 import { SUPERGRAPH_PATH } from '../../schema/load';
 
 const apiSchema = apiSchemaOf(fs.readFileSync(SUPERGRAPH_PATH, 'utf8'));
@@ -63,12 +64,64 @@ describe('collectFields', () => {
     ]);
   });
 
-  it('counts fields under @skip and @include: variables decide them only at execution', () => {
-    expect(fieldsOf(`query ($hide: Boolean!) { citizen(nationalId: "038085001234") { fullName @skip(if: $hide) sex @include(if: false) } }`)).toEqual([
-      'Citizen.fullName',
-      'Citizen.sex',
-      'Query.citizen',
-    ]);
+  describe('with @skip and @include', () => {
+    const fieldsWith = (query: string, variables: Record<string, unknown> | null) => {
+      const document = parse(query);
+      const operation = selectOperation(document, null);
+      return collectFields(apiSchema, document, null, executionConditions(operation, conditionVariableNames(document), variables));
+    };
+    const QUERY = `query ($hide: Boolean!, $show: Boolean = false) {
+      citizen(nationalId: "038085001234") {
+        fullName @skip(if: $hide)
+        sex @include(if: false)
+        ethnicity @include(if: true)
+        ... on Citizen @include(if: $show) { dateOfBirth }
+        ...Home @skip(if: $hide)
+        born: dateOfBirth @skip(if: true)
+      }
+    }
+    fragment Home on Citizen { currentResidence { addressLine } }`;
+
+    it('leaves out what cannot execute with the variables given, with everything under it', () => {
+      expect(fieldsWith(QUERY, { hide: true })).toEqual(['Citizen.ethnicity', 'Query.citizen']);
+    });
+
+    it('counts what executes, on every path: fields, inline fragments, spreads, aliases', () => {
+      expect(fieldsWith(QUERY, { hide: false, show: true })).toEqual([
+        'Citizen.currentResidence',
+        'Citizen.dateOfBirth',
+        'Citizen.ethnicity',
+        'Citizen.fullName',
+        'Query.citizen',
+        'Residence.addressLine',
+      ]);
+    });
+
+    it('counts a field whose condition cannot be known: a variable missing, null or not a boolean', () => {
+      const decidedEverywhere = ['Citizen.currentResidence', 'Citizen.ethnicity', 'Citizen.fullName', 'Query.citizen', 'Residence.addressLine'];
+      expect(fieldsWith(QUERY, {})).toEqual(decidedEverywhere);
+      expect(fieldsWith(QUERY, null)).toEqual(decidedEverywhere);
+      expect(fieldsWith(QUERY, { hide: null })).toEqual(decidedEverywhere);
+      expect(fieldsWith(QUERY, { hide: 'true' })).toEqual(decidedEverywhere);
+      expect(fieldsWith(QUERY, { hide: 1 })).toEqual(decidedEverywhere);
+      expect(fieldsWith(QUERY, { hide: false, show: 'yes' })).toEqual([...decidedEverywhere, 'Citizen.dateOfBirth'].sort());
+    });
+
+    it('keeps a field selected twice when one of its selections executes', () => {
+      expect(fieldsWith(`query ($hide: Boolean!) { citizen(nationalId: "038085001234") { fullName @skip(if: $hide) name: fullName } }`, { hide: true })).toEqual([
+        'Citizen.fullName',
+        'Query.citizen',
+      ]);
+    });
+
+    it('keys the conditions by the effective values, defaults included', () => {
+      const document = parse(QUERY);
+      const operation = selectOperation(document, null);
+      const names = conditionVariableNames(document);
+      expect(names).toEqual(['hide', 'show']);
+      expect(executionConditions(operation, names, { hide: true }).key).toBe('hide=true,show=false');
+      expect(executionConditions(operation, names, { hide: 'x', show: true }).key).toBe('hide=?,show=true');
+    });
   });
 
   describe('on an interface position', () => {

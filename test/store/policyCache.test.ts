@@ -18,7 +18,7 @@ describe('PolicyCache', () => {
   const caches: PolicyCache[] = [];
 
   beforeAll(async () => {
-    store = await createTestStore();
+    store = await createTestStore({}, { units: false });
   });
 
   afterAll(async () => {

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { FORMER_COMMUNES } from '../../db/seed/units';
+import { demoUnits } from '../../gateway/store/demo';
 import { PolicyRepository } from '../../gateway/store/policyRepository';
+import { describeTarget } from '../../gateway/store/stewardship';
 import type { GrantInput } from '../../gateway/store/stewardship';
 import type { TestStore } from './storeHelpers';
 import { TEST_ACTOR, createTestStore, refusal } from './storeHelpers';
@@ -7,6 +10,8 @@ import { TEST_ACTOR, createTestStore, refusal } from './storeHelpers';
 const LAND = { code: 'H56.20', name: 'Văn phòng Đăng ký đất đai tỉnh Thanh Hóa', sector: 'land' };
 const COMMUNE = { code: 'H56.99.40778', name: 'UBND phường Hạc Thành', unitCodes: ['40778'] };
 const DAY = 24 * 60 * 60 * 1000;
+/** A commune the 2025 reform merged into another: it no longer exists. */
+const FORMER = FORMER_COMMUNES[0]!;
 
 const landGrant = (overrides: Partial<GrantInput> = {}): GrantInput => ({
   agencyCode: 'H56.20',
@@ -68,8 +73,15 @@ describe('stewardship', () => {
       [{ code: 'H56.40', name: '  ' }, 'BAD_USER_INPUT', /name is required/],
       [{ code: 'H56.40', name: 'x', sector: 'finance' }, 'BAD_USER_INPUT', /Unknown sector "finance": expected one of population, land, health, education/],
       [{ code: 'H56.40', name: 'x', unitCodes: ['40778', '4077'] }, 'BAD_USER_INPUT', /Malformed unit codes "4077": commune codes have 5 digits/],
+      [{ code: 'H56.40', name: 'x', unitCodes: ['40778', '99999'] }, 'BAD_USER_INPUT', /^Invalid unit codes: 99999 is not an administrative unit$/],
+      [{ code: 'H56.40', name: 'x', unitCodes: [FORMER.code] }, 'BAD_USER_INPUT', new RegExp(`${FORMER.code} \\(${FORMER.name}\\) ended on 2025-06-30; it was replaced by ${FORMER.replacedByCode}`)],
     ])('refuses agency %j with %s and changes nothing', async (input, code, message) => {
       await expectUnchanged(() => store.stewardship.createAgency(TEST_ACTOR, input), code, message);
+    });
+
+    it('refuses to give an agency a commune that does not exist, and changes nothing', async () => {
+      await expectUnchanged(() => store.stewardship.updateAgency(TEST_ACTOR, 'H56.99.40778', { unitCodes: ['99999'] }), 'BAD_USER_INPUT', /99999 is not an administrative unit/);
+      expect((await store.stewardship.agency('H56.99.40778'))!.unitCodes).toEqual(['40778']);
     });
 
     it('refuses to update an unknown agency with NOT_FOUND', async () => {
@@ -210,6 +222,26 @@ describe('stewardship', () => {
       expect((await store.stewardship.listGrants({ agencyCode: 'H56.99.40778' })).map((grant) => grant.id)).toEqual([field.id, type.id]);
     });
 
+    it('stores a classification grant limited to a sector and to types, shown as such; equal targets clash, others do not', async () => {
+      const input = (target: GrantInput['target']): GrantInput => ({ agencyCode: 'H56.20', target, purposes: ['STATISTICS'], legalBasis: 'Luật Thống kê 2015' });
+      const limited = await store.stewardship.createGrant(
+        TEST_ACTOR,
+        input({ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population', typeNames: ['Residence', 'Citizen', 'Citizen'] }),
+      );
+      expect(limited.target).toEqual({ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population', typeNames: ['Citizen', 'Residence'] });
+      expect(describeTarget(limited.target)).toBe('CLASSIFICATION SHARED/BASIC in sector population on types Citizen, Residence');
+      expect((await store.stewardship.grant(limited.id))!.target).toEqual(limited.target);
+      const sectorOnly = await store.stewardship.createGrant(TEST_ACTOR, input({ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population' }));
+      expect(sectorOnly.target).toEqual({ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population' });
+      const refused = await refusal(
+        store.stewardship.createGrant(TEST_ACTOR, input({ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population', typeNames: ['Citizen', 'Residence'] })),
+      );
+      expect(refused).toEqual({ code: 'CONFLICT', message: expect.stringContaining(`Grant ${limited.id} already gives H56.20 CLASSIFICATION SHARED/BASIC in sector population on types Citizen, Residence`) });
+      const [change] = await store.stewardship.changes({ limit: 1, entityType: 'GRANT' });
+      expect(change).toMatchObject({ action: 'CREATE_GRANT', after: { target: sectorOnly.target } });
+      for (const grant of [limited, sectorOnly]) await store.stewardship.revokeGrant(TEST_ACTOR, grant.id);
+    });
+
     const FIELD_GRANT = { agencyCode: 'H56.99.40778', purposes: ['PUBLIC_SERVICE'], legalBasis: 'Nghị định 47/2020/NĐ-CP' };
     it.each<[string, GrantInput, string, RegExp]>([
       ['an unknown agency', { ...FIELD_GRANT, agencyCode: 'H56.77', target: { kind: 'FIELD', coordinate: 'Citizen.fullName' } }, 'NOT_FOUND', /Unknown agency "H56.77"/],
@@ -228,6 +260,15 @@ describe('stewardship', () => {
       ['a malformed date', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, validFrom: '01/02/2026' }, 'BAD_USER_INPUT', /validFrom "01\/02\/2026" is not a date/],
       ['a malformed scope', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, scopeUnitCodes: ['38'] }, 'BAD_USER_INPUT', /Malformed scope unit codes "38"/],
       ['an empty scope', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, scopeUnitCodes: [] }, 'BAD_USER_INPUT', /empty scope/],
+      ['a scope naming a commune that does not exist', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, scopeUnitCodes: ['40778', '99999'] }, 'BAD_USER_INPUT', /^Invalid scope unit codes: 99999 is not an administrative unit$/],
+      ['a scope naming a commune merged away', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, scopeUnitCodes: [FORMER.code] }, 'BAD_USER_INPUT', new RegExp(`Invalid scope unit codes: ${FORMER.code} .* ended on 2025-06-30; it was replaced by ${FORMER.replacedByCode}`)],
+      ['a classification limited to an unknown sector', { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'finance' } }, 'BAD_USER_INPUT', /Unknown sector "finance"/],
+      ['a classification limited to an unknown type', { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', typeNames: ['Citizen', 'TaxReturn'] } }, 'BAD_USER_INPUT', /Unknown type "TaxReturn"/],
+      ['a classification limited to no type', { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', typeNames: [] } }, 'BAD_USER_INPUT', /empty list of types/],
+      ['a classification limited to what it does not hold', { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', typeNames: ['School'] } }, 'BAD_USER_INPUT', /CLASSIFICATION SHARED\/BASIC on types School covers no field/],
+      ['a sector on a FIELD target', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName', sector: 'population' } }, 'BAD_USER_INPUT', /limit a CLASSIFICATION target only/],
+      ['types on a TYPE target', { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'Citizen', typeNames: ['Citizen'] } }, 'BAD_USER_INPUT', /limit a CLASSIFICATION target only/],
+      ['a mask outside a limited classification', { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population' }, masks: [{ coordinate: 'HealthInsuranceCard.socialInsuranceNumber', mask: 'PARTIAL_ID' }] }, 'BAD_USER_INPUT', /outside the grant: CLASSIFICATION SHARED\/BASIC in sector population does not cover it/],
       ['an unknown mask kind', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, masks: [{ coordinate: 'Citizen.fullName', mask: 'BLUR' }] }, 'BAD_USER_INPUT', /Unknown mask kind for Citizen.fullName "BLUR"/],
       ['a mask on an unknown field', { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'Citizen' }, masks: [{ coordinate: 'Citizen.salary', mask: 'REDACTED' }] }, 'BAD_USER_INPUT', /Unknown field "Citizen.salary" in a mask/],
       ['a mask on a field that is not text', { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'LandParcel' }, masks: [{ coordinate: 'LandParcel.areaSquareMeters', mask: 'REDACTED' }] }, 'BAD_USER_INPUT', /LandParcel.areaSquareMeters cannot be masked: only text fields/],
@@ -238,6 +279,49 @@ describe('stewardship', () => {
       ['a field masked twice', { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'Citizen' }, masks: [{ coordinate: 'Citizen.fullName', mask: 'INITIALS' }, { coordinate: 'Citizen.fullName', mask: 'REDACTED' }] }, 'BAD_USER_INPUT', /masked twice/],
     ])('refuses a grant with %s and changes nothing', async (_case, input, code, message) => {
       await expectUnchanged(() => store.stewardship.createGrant(TEST_ACTOR, input), code, message);
+    });
+  });
+
+  describe('administrative units', () => {
+    it('loads the same list again without a change, and records a new list with its counts', async () => {
+      const version = await store.stewardship.version();
+      expect(await store.stewardship.loadUnits(TEST_ACTOR, demoUnits())).toMatchObject({ changed: false });
+      expect(await store.stewardship.version()).toBe(version);
+      const fewer = demoUnits().filter((unit) => unit.code !== '40943');
+      expect(await store.stewardship.loadUnits(TEST_ACTOR, fewer)).toEqual({ units: fewer.length, communesInForce: 165, changed: true });
+      const [change] = await store.stewardship.changes({ limit: 1 });
+      expect(change).toMatchObject({ action: 'LOAD_UNITS', entityType: 'UNITS', before: { units: fewer.length + 1 }, after: { units: fewer.length, communesInForce: 165 } });
+      expect(await refusal(store.stewardship.createGrant(TEST_ACTOR, { ...landGrant(), scopeUnitCodes: ['40943'] }))).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('40943 is not an administrative unit') });
+      await store.stewardship.loadUnits(TEST_ACTOR, demoUnits());
+    });
+
+    const unit = { code: '40778', name: 'Hạc Thành', level: 'COMMUNE', validFrom: '2025-07-01' };
+    it.each([
+      ['no unit', [], /empty list/],
+      ['a malformed code', [{ ...unit, code: '4077x' }], /Unit 1 \("4077x"\): a unit code has 2 to 5 digits/],
+      ['an unknown level', [{ ...unit, level: 'HAMLET' }], /unknown level "HAMLET"/],
+      ['a malformed date', [{ ...unit, validFrom: '2025-02-30' }], /validFrom "2025-02-30" is not a date/],
+      ['an end before its start', [{ ...unit, validTo: '2025-01-01' }], /validTo 2025-01-01 is before validFrom 2025-07-01/],
+      ['a code twice', [unit, unit], /Unit 40778 is listed twice/],
+      ['a replacement not in the list', [{ ...unit, replacedBy: '40779' }], /replaced by 40779, which is not in the list/],
+    ])('refuses a list with %s and changes nothing', async (_case, units, message) => {
+      const before = await store.db('administrative_units').count({ n: '*' });
+      await expectUnchanged(() => store.stewardship.loadUnits(TEST_ACTOR, units), 'BAD_USER_INPUT', message);
+      expect(await store.db('administrative_units').count({ n: '*' })).toEqual(before);
+    });
+
+    it('refuses every unit code while no list is loaded, saying how to load one', async () => {
+      const empty = await createTestStore({}, { units: false });
+      try {
+        await empty.stewardship.createAgency(TEST_ACTOR, LAND);
+        const refused = await refusal(empty.stewardship.createGrant(TEST_ACTOR, { ...landGrant(), scopeUnitCodes: ['40778'] }));
+        expect(refused).toEqual({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/No administrative units are loaded.*npm run steward -- units load/) });
+        expect((await refusal(empty.stewardship.createAgency(TEST_ACTOR, COMMUNE))).code).toBe('BAD_USER_INPUT');
+        // A grant for the whole province names no unit, and needs none.
+        expect(await empty.stewardship.createGrant(TEST_ACTOR, landGrant())).toMatchObject({ scopeUnitCodes: null });
+      } finally {
+        await empty.destroy();
+      }
     });
   });
 
@@ -276,6 +360,15 @@ describe('stewardship', () => {
       expect(otherPurpose.fields.find((field) => field.coordinate === 'Citizen.fullName')).toMatchObject({ effect: 'DENY', rule: 'PURPOSE_NOT_GRANTED' });
     });
 
+    it('decides what executes with the variables given, and every field whose condition they leave unknown', async () => {
+      const query = 'query ($hide: Boolean!) { citizen(nationalId: "038085001234") { fullName ethnicity @skip(if: $hide) } }';
+      const coordinates = async (variables: Record<string, unknown> | null) =>
+        (await store.stewardship.explain({ agencyCode: 'H56.20', purpose: 'LAND_REGISTRATION', query, variables })).fields.map((field) => field.coordinate);
+      expect(await coordinates({ hide: true })).toEqual(['Citizen.fullName', 'Query.citizen']);
+      expect(await coordinates({ hide: false })).toEqual(['Citizen.ethnicity', 'Citizen.fullName', 'Query.citizen']);
+      expect(await coordinates(null)).toEqual(['Citizen.ethnicity', 'Citizen.fullName', 'Query.citizen']);
+    });
+
     it.each([
       [{ agencyCode: 'H56.77', purpose: null, query: QUERY }, 'NOT_FOUND', /Unknown agency "H56.77"/],
       [{ agencyCode: 'H56.20', purpose: 'GOSSIP', query: QUERY }, 'BAD_USER_INPUT', /Unknown purpose "GOSSIP"/],
@@ -283,6 +376,7 @@ describe('stewardship', () => {
       [{ agencyCode: 'H56.20', purpose: null, query: '{ citizen(nationalId: "1") { salary } }' }, 'BAD_USER_INPUT', /not valid against the API schema: Cannot query field "salary"/],
       [{ agencyCode: 'H56.20', purpose: null, query: 'query A { __typename } query B { __typename }' }, 'BAD_USER_INPUT', /several operations/],
       [{ agencyCode: 'H56.20', purpose: null, query: 'query A { __typename }', operationName: 'C' }, 'BAD_USER_INPUT', /no operation named "C"/],
+      [{ agencyCode: 'H56.20', purpose: null, query: QUERY, variables: [true] as unknown as Record<string, unknown> }, 'BAD_USER_INPUT', /variables must be a JSON object/],
     ])('refuses to explain %j with %s', async (input, code, message) => {
       const refused = await refusal(store.stewardship.explain(input));
       expect(refused.code).toBe(code);

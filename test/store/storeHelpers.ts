@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { Authenticator } from '../../gateway/store/authenticator';
+import { demoUnits } from '../../gateway/store/demo';
 import { PolicyRepository } from '../../gateway/store/policyRepository';
 import { Stewardship } from '../../gateway/store/stewardship';
 import type { StewardshipOptions } from '../../gateway/store/stewardship';
@@ -40,18 +41,23 @@ export interface TestStore {
   destroy(): Promise<void>;
 }
 
-/** Returns a fresh, migrated gateway database (from createTestDatabases) with the steward operations over it, on a hand-moved clock. */
-export async function createTestStore(options: Partial<StewardshipOptions> = {}): Promise<TestStore> {
+/**
+ * Returns a fresh, migrated gateway database (from createTestDatabases) with the steward operations over it, on
+ * a hand-moved clock; the seed's administrative units are loaded unless `units` is false.
+ */
+export async function createTestStore(options: Partial<StewardshipOptions> = {}, { units = true }: { units?: boolean } = {}): Promise<TestStore> {
   const databases = await createTestDatabases();
   const db = databases.databases.gateway;
   const clock = testClock();
   const repository = new PolicyRepository(db);
+  const stewardship = new Stewardship({ repository, now: clock.now, ...options });
+  if (units) await stewardship.loadUnits({ kind: 'SYSTEM', task: 'test-units' }, demoUnits());
   return {
     databases,
     db,
     repository,
     clock,
-    stewardship: new Stewardship({ repository, now: clock.now, ...options }),
+    stewardship,
     authenticator: new Authenticator({ jwt: null, now: clock.now }),
     destroy: () => databases.destroy(),
   };

@@ -3,6 +3,8 @@ import * as createPolicy from './20261201000000_create_policy';
 import * as createAudit from './20261215000000_create_audit';
 import * as createAuditIndexHeads from './20261221000000_create_audit_index_heads';
 import * as createAuditFieldSets from './20261223000000_create_audit_field_sets';
+import * as addGrantTargetLimits from './20261225000000_add_grant_target_limits';
+import * as createAdministrativeUnits from './20261225000001_create_administrative_units';
 
 /** The gateway database's migrations, oldest first. */
-export const gatewayMigrations: Migration[] = [createPolicy, createAudit, createAuditIndexHeads, createAuditFieldSets];
+export const gatewayMigrations: Migration[] = [createPolicy, createAudit, createAuditIndexHeads, createAuditFieldSets, addGrantTargetLimits, createAdministrativeUnits];
