@@ -70,26 +70,6 @@ describe('steward command line', () => {
     expect(decision.fields.find((field: { coordinate: string }) => field.coordinate === 'Citizen.dateOfBirth')).toMatchObject({ effect: 'MASK', mask: 'YEAR_ONLY', rule: 'GRANT' });
   });
 
-  it('explains in text each field with the communes of its rows, and the intersection the subgraphs enforce', async () => {
-    expect((await steward('agencies', 'create', '--code', 'H56.99.40778', '--name', 'UBND phường Hạc Thành', '--units', '40778')).code).toBe(0);
-    const grantField = (field: string, ...scope: string[]) =>
-      steward('grants', 'create', '--agency', 'H56.99.40778', '--field', field, '--purposes', 'PUBLIC_SERVICE', '--legal-basis', 'Nghị định 47/2020/NĐ-CP', ...scope);
-    expect((await grantField('Query.citizen')).code).toBe(0);
-    expect((await grantField('Citizen.fullName', '--scope', '40778')).code).toBe(0);
-    expect((await grantField('Citizen.sex', '--scope', '40779')).code).toBe(0);
-    const explained = await steward('explain', '--agency', 'H56.99.40778', '--purpose', 'PUBLIC_SERVICE', '--query', '{ citizen(nationalId: "038085001234") { fullName sex } }');
-    expect(explained.code).toBe(0);
-    const lines = explained.stdout.trim().split('\n');
-    expect(lines).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/^ {2}ALLOW Citizen\.fullName \[GRANT grant \S+; rows of communes 40778\]/),
-        expect.stringMatching(/^ {2}ALLOW Citizen\.sex \[GRANT grant \S+; rows of communes 40779\]/),
-        expect.stringMatching(/^ {2}ALLOW Query\.citizen \[GRANT grant \S+\] /),
-      ]),
-    );
-    expect(lines.slice(-2)).toEqual(['Rows restricted to (a row is returned only when every field read of its sector may be read for it):', '  population: no commune']);
-  });
-
   it('checks grant scopes against the administrative units it loads, and limits a classification to a sector and types', async () => {
     const grant = (...extra: string[]) =>
       steward('grants', 'create', '--agency', 'H56.20', '--purposes', 'STATISTICS', '--legal-basis', 'Luật Thống kê 2015', ...extra);
@@ -112,6 +92,26 @@ describe('steward command line', () => {
     expect(limited.stdout).toMatch(/target\s+CLASSIFICATION SHARED\/BASIC in sector population on types Citizen, Residence/);
     expect(limited.stdout).toMatch(/scopeUnitCodes\s+40778/);
   }, 120_000);
+
+  it('explains in text each field with the communes of its rows, and the intersection the subgraphs enforce', async () => {
+    expect((await steward('agencies', 'create', '--code', 'H56.99.40778', '--name', 'UBND phường Hạc Thành', '--units', '40778')).code).toBe(0);
+    const grantField = (field: string, ...scope: string[]) =>
+      steward('grants', 'create', '--agency', 'H56.99.40778', '--field', field, '--purposes', 'PUBLIC_SERVICE', '--legal-basis', 'Nghị định 47/2020/NĐ-CP', ...scope);
+    expect((await grantField('Query.citizen')).code).toBe(0);
+    expect((await grantField('Citizen.fullName', '--scope', '40778')).code).toBe(0);
+    expect((await grantField('Citizen.sex', '--scope', '40779')).code).toBe(0);
+    const explained = await steward('explain', '--agency', 'H56.99.40778', '--purpose', 'PUBLIC_SERVICE', '--query', '{ citizen(nationalId: "038085001234") { fullName sex } }');
+    expect(explained.code).toBe(0);
+    const lines = explained.stdout.trim().split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^ {2}ALLOW Citizen\.fullName \[GRANT grant \S+; rows of communes 40778\]/),
+        expect.stringMatching(/^ {2}ALLOW Citizen\.sex \[GRANT grant \S+; rows of communes 40779\]/),
+        expect.stringMatching(/^ {2}ALLOW Query\.citizen \[GRANT grant \S+\] /),
+      ]),
+    );
+    expect(lines.slice(-2)).toEqual(['Rows restricted to (a row is returned only when every field read of its sector may be read for it):', '  population: no commune']);
+  });
 
   it('exits 1 with the reason when the store refuses, and changes nothing', async () => {
     const version = await store.stewardship.version();

@@ -29,8 +29,8 @@ describe('row scope through every path: root, list, connection, and every hop be
   let other: string;
 
   const livesIn = (nationalId: string, ...communes: string[]) => communes.includes(world.citizens.get(nationalId)!.current_unit_code);
-  const wardOffice = (query: string, variables: Record<string, unknown> = {}) =>
-    postGraphQL(seeded.platform.gateway.url, query, variables, asAgency(seeded.demoKeys.get(WARD_OFFICE)!, 'PUBLIC_SERVICE'));
+  const wardOffice = (query: string, variables: Record<string, unknown> = {}, purpose: Purpose = 'PUBLIC_SERVICE') =>
+    postGraphQL(seeded.platform.gateway.url, query, variables, asAgency(seeded.demoKeys.get(WARD_OFFICE)!, purpose));
   const socialOffice = (query: string, variables: Record<string, unknown> = {}) =>
     postGraphQL(seeded.platform.gateway.url, query, variables, asAgency(socialKey, 'SOCIAL_SUPPORT'));
 
@@ -70,6 +70,11 @@ describe('row scope through every path: root, list, connection, and every hop be
     await grant(field('Citizen.sex'), [other]);
     for (const typeName of ['Diploma', 'HealthInsuranceCard']) await grant({ kind: 'TYPE', typeName });
     socialKey = (await stewardship.createApiKey(ACTOR, { agencyCode: SOCIAL_OFFICE, label: 'test' })).key;
+    // The demo ward office reads no enrolments: here it reads them for PUBLIC_SERVICE, scoped to the ward like its
+    // demo grants, so that the hop to education is tried too. It reads cards for SOCIAL_SUPPORT, as in the demo.
+    for (const target of [field('Citizen.enrollments'), { kind: 'TYPE' as const, typeName: 'Enrollment' }]) {
+      await stewardship.createGrant(ACTOR, { agencyCode: WARD_OFFICE, target, purposes: ['PUBLIC_SERVICE'], legalBasis: 'Nghị định 47/2020/NĐ-CP (test)', scopeUnitCodes: [WARD] });
+    }
   });
 
   afterAll(async () => {
@@ -169,11 +174,14 @@ describe('row scope through every path: root, list, connection, and every hop be
       const coOwned = world.shares.find((share) => world.parcels.get(share.parcel_id)!.commune_code === WARD && !livesIn(share.national_id, WARD))!.parcel_id;
       const coOwner = world.shares.find((share) => share.parcel_id === coOwned && livesIn(share.national_id, WARD))!.national_id;
       const query = `query ($id: ID!) { citizen(nationalId: $id) {
-        landParcels { id owners { owner { nationalId } } } enrollments { schoolYear school { code } } healthInsurance { socialInsuranceNumber holder { nationalId } } } }`;
+        landParcels { id owners { owner { nationalId } } } enrollments { schoolYear school { code } } } }`;
+      const cardQuery = 'query ($id: ID!) { citizen(nationalId: $id) { healthInsurance { socialInsuranceNumber holder { nationalId } } } }';
       for (const id of [owner, pupil, coOwner]) {
         const response = await wardOffice(query, { id });
         expectClean(response, WARD);
-        const citizen = response.data!.citizen;
+        const card = await wardOffice(cardQuery, { id }, 'SOCIAL_SUPPORT');
+        expectClean(card, WARD);
+        const citizen = { ...response.data!.citizen, ...card.data!.citizen };
         const parcels = sortedBy(world.shares.filter((share) => share.national_id === id && world.parcels.get(share.parcel_id)!.commune_code === WARD), (share) => share.parcel_id);
         expect(citizen.landParcels).toEqual(
           parcels.map((share) => ({ id: String(share.parcel_id), owners: expectedOwners(share.parcel_id, [WARD]).map((each) => ({ owner: each.owner && { nationalId: each.owner.nationalId } })) })),

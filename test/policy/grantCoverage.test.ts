@@ -40,13 +40,15 @@ describe('grant coverage of a classification limited to a sector or to types', (
 
   it('unlimited, covers every field of the classification, whatever sector produces it', () => {
     expect(effects(decideWith([{ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' }], FIELDS))).toEqual(
-      Object.fromEntries(FIELDS.map((field) => [field, 'ALLOW GRANT 1'])),
+      // A citizen's key counts as read wherever a citizen is reached, so that its row scope applies.
+      Object.fromEntries([...FIELDS, 'Citizen.nationalId'].map((field) => [field, 'ALLOW GRANT 1'])),
     );
   });
 
   it('limited to a sector, covers the fields that sector produces only', () => {
     expect(effects(decideWith([{ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population' }], FIELDS))).toEqual({
       'Citizen.fullName': 'ALLOW GRANT 1',
+      'Citizen.nationalId': 'ALLOW GRANT 1',
       'Citizen.healthInsurance': 'DENY DEFAULT_DENY',
       'Citizen.diplomas': 'DENY DEFAULT_DENY',
       'HealthInsuranceCard.benefitLevel': 'DENY DEFAULT_DENY',
@@ -58,6 +60,7 @@ describe('grant coverage of a classification limited to a sector or to types', (
   it('limited to types, covers the fields of those types only; with a sector too, both must hold', () => {
     expect(effects(decideWith([{ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', typeNames: ['Citizen', 'Residence'] }], FIELDS))).toEqual({
       'Citizen.fullName': 'ALLOW GRANT 1',
+      'Citizen.nationalId': 'ALLOW GRANT 1',
       'Citizen.healthInsurance': 'ALLOW GRANT 1',
       'Citizen.diplomas': 'ALLOW GRANT 1',
       'HealthInsuranceCard.benefitLevel': 'DENY DEFAULT_DENY',
@@ -66,6 +69,7 @@ describe('grant coverage of a classification limited to a sector or to types', (
     });
     expect(effects(decideWith([{ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population', typeNames: ['Citizen', 'Residence'] }], FIELDS))).toEqual({
       'Citizen.fullName': 'ALLOW GRANT 1',
+      'Citizen.nationalId': 'ALLOW GRANT 1',
       'Citizen.healthInsurance': 'DENY DEFAULT_DENY',
       'Citizen.diplomas': 'DENY DEFAULT_DENY',
       'HealthInsuranceCard.benefitLevel': 'DENY DEFAULT_DENY',
@@ -76,7 +80,11 @@ describe('grant coverage of a classification limited to a sector or to types', (
 
   it('still opens no sensitive field, and names its limits in the reasons explain shows', () => {
     const decision = decideWith([{ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population', typeNames: ['Citizen'] }], ['Citizen.fullName', 'Citizen.ethnicity']);
-    expect(effects(decision)).toEqual({ 'Citizen.ethnicity': 'DENY SENSITIVE_NEEDS_FIELD_GRANT', 'Citizen.fullName': 'ALLOW GRANT 1' });
+    expect(effects(decision)).toEqual({
+      'Citizen.ethnicity': 'DENY SENSITIVE_NEEDS_FIELD_GRANT',
+      'Citizen.fullName': 'ALLOW GRANT 1',
+      'Citizen.nationalId': 'ALLOW GRANT 1',
+    });
     const lines = explainDecision(decision).join('\n');
     expect(lines).toContain('Grant 1 (CLASSIFICATION SHARED/BASIC in sector population on types Citizen, for LAND_REGISTRATION; Luật Đất đai 2024) discloses Citizen.fullName');
     const purposeRefused = decideWith([{ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population' }], ['Citizen.fullName'], 'STATISTICS');

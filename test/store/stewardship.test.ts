@@ -364,9 +364,9 @@ describe('stewardship', () => {
       const query = 'query ($hide: Boolean!) { citizen(nationalId: "038085001234") { fullName ethnicity @skip(if: $hide) } }';
       const coordinates = async (variables: Record<string, unknown> | null) =>
         (await store.stewardship.explain({ agencyCode: 'H56.20', purpose: 'LAND_REGISTRATION', query, variables })).fields.map((field) => field.coordinate);
-      expect(await coordinates({ hide: true })).toEqual(['Citizen.fullName', 'Query.citizen']);
-      expect(await coordinates({ hide: false })).toEqual(['Citizen.ethnicity', 'Citizen.fullName', 'Query.citizen']);
-      expect(await coordinates(null)).toEqual(['Citizen.ethnicity', 'Citizen.fullName', 'Query.citizen']);
+      expect(await coordinates({ hide: true })).toEqual(['Citizen.fullName', 'Citizen.nationalId', 'Query.citizen']);
+      expect(await coordinates({ hide: false })).toEqual(['Citizen.ethnicity', 'Citizen.fullName', 'Citizen.nationalId', 'Query.citizen']);
+      expect(await coordinates(null)).toEqual(['Citizen.ethnicity', 'Citizen.fullName', 'Citizen.nationalId', 'Query.citizen']);
     });
 
     it.each([
