@@ -95,6 +95,8 @@ export interface Config {
   logLevel: string;
   /** The key the gateway signs each subgraph call's access context with, and the subgraphs verify. */
   signingKey: Buffer;
+  /** True when SUBGRAPH_SIGNING_KEY was not given and signingKey was made for this process alone. */
+  signingKeyGenerated: boolean;
   policy: { mode: PolicyMode; refreshMs: number };
   jwt: JwtConfig | null;
   audit: AuditConfig;
@@ -222,6 +224,7 @@ export function loadConfig(environment: Environment = process.env): Config {
     production,
     dataDirectory,
     signingKey,
+    signingKeyGenerated: rawSigningKey === undefined,
     policy: { mode: policyMode as PolicyMode, refreshMs: integer('POLICY_REFRESH_MS', 1000, 100, 4000) },
     jwt,
     audit,
@@ -241,6 +244,19 @@ export function loadConfig(environment: Environment = process.env): Config {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * Given the configuration of a process that runs a gateway or a subgraph apart from the others, throws a
+ * ConfigError unless SUBGRAPH_SIGNING_KEY was given: a key made for this process alone is one no other process
+ * shares, so every call between the gateway and a subgraph would be refused.
+ */
+export function requireSharedSigningKey(config: Config): void {
+  if (config.signingKeyGenerated) {
+    throw new ConfigError([
+      'SUBGRAPH_SIGNING_KEY is required (32+ characters) when the gateway and the subgraphs run as separate processes: all of them must share it',
+    ]);
+  }
 }
 
 let cached: Config | undefined;
