@@ -38,3 +38,16 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: n
     });
   });
 }
+
+/**
+ * Given a child started by startScript, stops it with SIGTERM, which tsx hands on to the script, and resolves once
+ * it has exited; SIGKILL after timeoutMs. (SIGKILL alone would stop tsx and leave the script running.)
+ */
+export async function stopScript(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  await closed;
+  clearTimeout(timer);
+}

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { commandEnvironment, createTestDatabases } from '../helpers/database';
 import type { TestDatabases } from '../helpers/database';
 import { errorCodes, postGraphQL } from '../helpers/graphql';
-import { startScript, waitForOutput } from '../helpers/process';
+import { startScript, stopScript, waitForOutput } from '../helpers/process';
 
 describe('npm start', () => {
   let databases: TestDatabases;
@@ -33,7 +33,7 @@ describe('npm start', () => {
   });
 
   afterAll(async () => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    if (child) await stopScript(child);
     await databases?.destroy();
     fs.rmSync(dataDirectory, { recursive: true, force: true });
   });
