@@ -21,6 +21,7 @@ describe('npm run start:gateway in front of failing subgraphs', () => {
   let child: ChildProcess;
   let gatewayUrl: string;
   let output = '';
+  let errorOutput = '';
 
   beforeAll(async () => {
     databases = await createTestDatabases();
@@ -39,7 +40,7 @@ describe('npm run start:gateway in front of failing subgraphs', () => {
     });
     child = startScript('start-gateway.ts', [], environment);
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.resume();
+    child.stderr!.on('data', (chunk: Buffer) => (errorOutput += chunk.toString()));
     gatewayUrl = (await waitForOutput(child, /Gateway ready at (http:\/\/\S+\/graphql)/, 60_000))[1]!;
   });
 
@@ -83,7 +84,9 @@ describe('npm run start:gateway in front of failing subgraphs', () => {
     expect(byService.get('health')).toBe("The health subgraph refused the gateway's signature: the gateway signature does not verify");
     expect(byService.get('population')).toMatch(/^The population subgraph is unavailable: ECONNREFUSED/);
     expect(byService.get('education')).toBe('The education subgraph did not answer within 300 ms: no answer within 300 ms');
-    expect(output).not.toMatch(/"stack"|\n\s+at |node_modules/);
-    expect(output).not.toContain(ROOT);
+    for (const written of [output, errorOutput]) {
+      expect(written).not.toMatch(/"stack"|\n\s+at |node_modules/);
+      expect(written).not.toContain(ROOT);
+    }
   });
 });
