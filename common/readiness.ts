@@ -11,7 +11,8 @@ export const SUBGRAPH_CHECK_TIMEOUT_MS = 800;
 export const READY_CACHE_MS = 1000;
 
 /** What one dependency's check says: up, with details an operator may read (a version), or down, with why. */
-export type DependencyReport = ({ status: 'up' } & Record<string, string | number | boolean | string[]>) | { status: 'down'; reason: string; failing?: string[] };
+export type DependencyReport =
+  ({ status: 'up' } & Record<string, string | number | boolean | string[]>) | { status: 'down'; reason: string; failing?: string[] };
 
 /** A dependency a server needs to serve: resolves with details when it is up, rejects (ideally a NotReady) when not. */
 export interface ReadinessCheck {

@@ -3,10 +3,7 @@ import type { DocumentNode, SelectionSetNode } from 'graphql';
 import { ErrorCode } from '../common/errors';
 
 /** The codes a subgraph call that fails as a whole is reported with, each telling the client a different story. */
-export type SubgraphFailureCode =
-  | typeof ErrorCode.SUBGRAPH_TIMEOUT
-  | typeof ErrorCode.SUBGRAPH_AUTHENTICATION_FAILED
-  | typeof ErrorCode.SUBGRAPH_UNAVAILABLE;
+export type SubgraphFailureCode = typeof ErrorCode.SUBGRAPH_TIMEOUT | typeof ErrorCode.SUBGRAPH_AUTHENTICATION_FAILED | typeof ErrorCode.SUBGRAPH_UNAVAILABLE;
 
 /**
  * A subgraph call that failed as a whole, told apart by its cause. Its message is what a client reads; reason
@@ -46,7 +43,11 @@ export function classifySubgraphFailure(cause: unknown, subgraph: string, timeou
   };
   // The abort arrives as a DOMException, which is not an Error instance in every realm: read its name.
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new SubgraphFailure(ErrorCode.SUBGRAPH_TIMEOUT, `The ${subgraph} subgraph did not answer within ${timeoutMs} ms`, `no answer within ${timeoutMs} ms`);
+    return new SubgraphFailure(
+      ErrorCode.SUBGRAPH_TIMEOUT,
+      `The ${subgraph} subgraph did not answer within ${timeoutMs} ms`,
+      `no answer within ${timeoutMs} ms`,
+    );
   }
   const status = extensions?.response?.status;
   if (status === 401) {
@@ -56,7 +57,10 @@ export function classifySubgraphFailure(cause: unknown, subgraph: string, timeou
       refusalReason(extensions?.response?.body) ?? 'HTTP 401',
     );
   }
-  const said = typeof status === 'number' ? `HTTP ${status}` : [typeof code === 'string' ? code : undefined, typeof message === 'string' ? message : undefined].filter(Boolean).join(' ');
+  const said =
+    typeof status === 'number'
+      ? `HTTP ${status}`
+      : [typeof code === 'string' ? code : undefined, typeof message === 'string' ? message : undefined].filter(Boolean).join(' ');
   return new SubgraphFailure(ErrorCode.SUBGRAPH_UNAVAILABLE, `The ${subgraph} subgraph is unavailable`, said || 'the call failed');
 }
 
@@ -96,7 +100,8 @@ export function pathsLeftNull(document: DocumentNode, representations: unknown):
   const paths: Array<Array<string | number>> = [];
   representations.forEach((representation: unknown, index) => {
     const typeName = typeof representation === 'object' && representation !== null ? (representation as { __typename?: unknown }).__typename : undefined;
-    for (const name of responseNames(entities.selectionSet!, typeof typeName === 'string' ? typeName : undefined, document)) paths.push(['_entities', index, name]);
+    for (const name of responseNames(entities.selectionSet!, typeof typeName === 'string' ? typeName : undefined, document))
+      paths.push(['_entities', index, name]);
   });
   return paths;
 }

@@ -25,7 +25,11 @@ describe('the process logger', () => {
       component: 'gateway',
       subgraph: 'land',
       msg: 'subgraph call failed',
-      err: { type: 'Error', message: 'the audit store cannot be written', cause: { type: 'Error', code: 'SQLITE_CANTOPEN', message: 'SQLITE_CANTOPEN: unable to open …/land.sqlite' } },
+      err: {
+        type: 'Error',
+        message: 'the audit store cannot be written',
+        cause: { type: 'Error', code: 'SQLITE_CANTOPEN', message: 'SQLITE_CANTOPEN: unable to open …/land.sqlite' },
+      },
     });
     for (const line of lines) {
       const text = JSON.stringify(line);

@@ -5,7 +5,10 @@ describe('runChecks', () => {
     const report = await runChecks(
       [
         { name: 'policy', check: async () => ({ version: 12 }) },
-        { name: 'database', check: () => Promise.reject(Object.assign(new Error("SQLITE_CANTOPEN: unable to open '/srv/dsp/data/x.sqlite'"), { code: 'SQLITE_CANTOPEN' })) },
+        {
+          name: 'database',
+          check: () => Promise.reject(Object.assign(new Error("SQLITE_CANTOPEN: unable to open '/srv/dsp/data/x.sqlite'"), { code: 'SQLITE_CANTOPEN' })),
+        },
         { name: 'land', check: () => new Promise(() => undefined) },
         { name: 'health', timeoutMs: 5, check: () => new Promise(() => undefined) },
         { name: 'education', check: () => Promise.reject(new NotReady('HTTP 503', ['database'])) },
@@ -23,7 +26,11 @@ describe('runChecks', () => {
         education: { status: 'down', reason: 'HTTP 503', failing: ['database'] },
       },
     });
-    expect(await runChecks([{ name: 'database', check: async () => undefined }], 30)).toEqual({ status: 'ready', failing: [], dependencies: { database: { status: 'up' } } });
+    expect(await runChecks([{ name: 'database', check: async () => undefined }], 30)).toEqual({
+      status: 'ready',
+      failing: [],
+      dependencies: { database: { status: 'up' } },
+    });
   });
 });
 
@@ -32,7 +39,9 @@ describe('reasonOf', () => {
     expect(reasonOf(new Error('select 1 - connect ECONNREFUSED 10.0.0.7:3306'))).toBe('the check failed');
     expect(reasonOf(Object.assign(new Error('x'), { code: 'ER_ACCESS_DENIED_ERROR' }))).toBe('ER_ACCESS_DENIED_ERROR');
     expect(reasonOf(Object.assign(new Error('x'), { code: 'not a code /etc/passwd' }))).toBe('the check failed');
-    expect(reasonOf(Object.assign(new Error('Knex: Timeout acquiring a connection'), { name: 'KnexTimeoutError' }))).toBe('no connection free within the pool timeout');
+    expect(reasonOf(Object.assign(new Error('Knex: Timeout acquiring a connection'), { name: 'KnexTimeoutError' }))).toBe(
+      'no connection free within the pool timeout',
+    );
   });
 });
 

@@ -69,7 +69,11 @@ describe('npm run start:gateway in front of failing subgraphs', () => {
     expect(response.data).toEqual({ unit: null, facility: null, school: null });
     expect(response.errors).toEqual([
       { message: 'The population subgraph is unavailable', path: ['unit'], extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'population' } },
-      { message: "The health subgraph refused the gateway's signature", path: ['facility'], extensions: { code: 'SUBGRAPH_AUTHENTICATION_FAILED', serviceName: 'health' } },
+      {
+        message: "The health subgraph refused the gateway's signature",
+        path: ['facility'],
+        extensions: { code: 'SUBGRAPH_AUTHENTICATION_FAILED', serviceName: 'health' },
+      },
       { message: 'The education subgraph did not answer within 300 ms', path: ['school'], extensions: { code: 'SUBGRAPH_TIMEOUT', serviceName: 'education' } },
     ]);
 

@@ -27,7 +27,11 @@ describe('gatewayReadiness', () => {
     const down = await unusedUrl();
     const ready = gatewayReadiness({
       gatewayDb: db,
-      policyCache: { current: () => { throw new Error('the policy cache has not been started'); } } as unknown as PolicyCache,
+      policyCache: {
+        current: () => {
+          throw new Error('the policy cache has not been started');
+        },
+      } as unknown as PolicyCache,
       auditLog: { acceptingRecords: false } as AuditLog,
       subgraphUrls: bySector(() => down),
     });
@@ -41,7 +45,12 @@ describe('gatewayReadiness', () => {
 
   it('leaves the audit out of a gateway that records nothing', async () => {
     const down = await unusedUrl();
-    const report = await gatewayReadiness({ gatewayDb: db, policyCache: { current: () => ({ version: 3 }) } as unknown as PolicyCache, auditLog: null, subgraphUrls: bySector(() => down) })();
+    const report = await gatewayReadiness({
+      gatewayDb: db,
+      policyCache: { current: () => ({ version: 3 }) } as unknown as PolicyCache,
+      auditLog: null,
+      subgraphUrls: bySector(() => down),
+    })();
     expect(Object.keys(report.dependencies)).toEqual(['policy', 'database', 'population', 'land', 'health', 'education']);
     expect(report.dependencies.policy).toEqual({ status: 'up', version: 3 });
   });

@@ -122,13 +122,20 @@ describe('health and readiness probes', () => {
 
   it("answers a subgraph's /ready with 503 when its database is gone, and the gateway's with it", async () => {
     const config = seeded.databases.config;
-    const unreachable: Knex = connect(config.engine === 'mysql' ? { ...config, port: 1 } : { engine: 'sqlite', dataDirectory: '/nonexistent/dsp-test' }, 'education');
+    const unreachable: Knex = connect(
+      config.engine === 'mysql' ? { ...config, port: 1 } : { engine: 'sqlite', dataDirectory: '/nonexistent/dsp-test' },
+      'education',
+    );
     running.push({ stop: () => unreachable.destroy() });
     const education: RunningServer = await startSubgraph('education', { db: unreachable, signingKey: seeded.signingKey });
     running.push(education);
     const subgraph = await get(readyUrlOf(education.url));
     expect(subgraph.status).toBe(503);
-    expect(subgraph.body).toMatchObject({ status: 'not ready', failing: ['database'], dependencies: { database: { status: 'down', reason: expect.any(String) } } });
+    expect(subgraph.body).toMatchObject({
+      status: 'not ready',
+      failing: ['database'],
+      dependencies: { database: { status: 'down', reason: expect.any(String) } },
+    });
     expect(JSON.stringify(subgraph.body)).not.toMatch(/nonexistent|sqlite|select|127\.0\.0\.1/i);
     expect((await get(probeUrl(education.url, 'health'))).status).toBe(200);
 

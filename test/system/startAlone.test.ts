@@ -29,7 +29,9 @@ describe('the gateway and a subgraph started on their own', () => {
   ])('%s refuses to start without SUBGRAPH_SIGNING_KEY, exit code 78, before touching a database', async (script, args) => {
     const { code, stdout, stderr } = await exitOf(startScript(script, args, environmentWithout(dataDirectory)));
     expect(code).toBe(78);
-    expect(stderr).toMatch(/Could not start: Invalid configuration:\n {2}- SUBGRAPH_SIGNING_KEY is required \(32\+ characters\) when the gateway and the subgraphs run as separate processes/);
+    expect(stderr).toMatch(
+      /Could not start: Invalid configuration:\n {2}- SUBGRAPH_SIGNING_KEY is required \(32\+ characters\) when the gateway and the subgraphs run as separate processes/,
+    );
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(stdout).not.toMatch(/ready/);
     expect(fs.readdirSync(dataDirectory)).toEqual([]);
@@ -48,7 +50,11 @@ describe('the gateway and a subgraph started on their own', () => {
   it('start-subgraph serves with a shared key, and stops on Ctrl-C', async () => {
     const databases = await createTestDatabases();
     try {
-      const child = startScript('start-subgraph.ts', ['population'], commandEnvironment(databases.config, { POPULATION_PORT: '0', SUBGRAPH_SIGNING_KEY: SHARED_KEY }));
+      const child = startScript(
+        'start-subgraph.ts',
+        ['population'],
+        commandEnvironment(databases.config, { POPULATION_PORT: '0', SUBGRAPH_SIGNING_KEY: SHARED_KEY }),
+      );
       const exited = exitOf(child);
       const [, url] = await waitForOutput(child, /population subgraph ready at (http:\/\/\S+\/graphql)/, 30_000);
       const unsigned = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
