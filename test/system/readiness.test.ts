@@ -10,7 +10,6 @@ import { startSubgraph } from '../../subgraphs';
 import type { RunningGateway } from '../../system/platform';
 import { startGatewayService } from '../../system/platform';
 import { readyUrlOf } from '../../system/readiness';
-import { countStatements } from '../helpers/database';
 import type { SeededPlatform } from '../helpers/platform';
 import { startSeededPlatform, startSilentServer, testAuditConfig, unusedUrl } from '../helpers/platform';
 
@@ -97,11 +96,15 @@ describe('health and readiness probes', () => {
 
   it('checks at most once a second, however many probes ask', async () => {
     await pastTheCache();
-    const statements = countStatements(seeded.databases.databases.gateway);
+    // The policy cache polls the same database meanwhile: only the probe's own statement is counted.
+    let pings = 0;
+    const countPing = (query: { sql: string }) => (pings += query.sql === 'select 1' ? 1 : 0);
+    seeded.databases.databases.gateway.on('query', countPing);
     const answers = await Promise.all([1, 2, 3].map(() => get(probeUrl(gatewayUrl, 'ready'))));
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
     await get(probeUrl(gatewayUrl, 'ready'));
-    expect(statements.count).toBe(1);
+    seeded.databases.databases.gateway.off('query', countPing);
+    expect(pings).toBe(1);
   });
 
   it('answers 503 naming a subgraph that is down, and one that does not answer, within a second', async () => {
