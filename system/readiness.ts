@@ -2,10 +2,13 @@ import type { Knex } from 'knex';
 import type { Sector } from '../common/config';
 import { SECTORS } from '../common/config';
 import type { ReadinessCheck, ReadinessReport } from '../common/readiness';
-import { CHECK_TIMEOUT_MS, NotReady, READY_CACHE_MS, SUBGRAPH_CHECK_TIMEOUT_MS, cachedFor, runChecks } from '../common/readiness';
+import { CHECK_TIMEOUT_MS, NotReady, READY_CACHE_MS, SUBGRAPH_CHECK_TIMEOUT_MS, cachedFor, reasonOf, runChecks } from '../common/readiness';
 import { pingDatabase } from '../db/ping';
 import type { AuditLog } from '../gateway/audit/auditLog';
 import type { PolicyCache } from '../gateway/store/policyCache';
+
+/** What a dependency's name looks like (database, audit): anything else a subgraph reports is dropped. */
+const DEPENDENCY_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
 
 /** Given a subgraph's GraphQL URL, returns where its readiness probe answers (beside /graphql). */
 export function readyUrlOf(graphqlUrl: string): string {
@@ -28,12 +31,15 @@ export function subgraphCheck(sector: Sector, graphqlUrl: string): ReadinessChec
       } catch (error) {
         const name = (error as { name?: unknown }).name;
         if (name === 'TimeoutError' || name === 'AbortError') throw new NotReady(`no answer within ${SUBGRAPH_CHECK_TIMEOUT_MS} ms`);
-        const cause = (error as { cause?: { code?: unknown } }).cause;
-        throw new NotReady(typeof cause?.code === 'string' ? cause.code : 'unreachable');
+        const reason = reasonOf((error as { cause?: unknown }).cause);
+        throw new NotReady(reason === 'the check failed' ? 'unreachable' : reason);
       }
       const body = (await response.json().catch(() => null)) as { failing?: unknown } | null;
       if (response.status === 200) return;
-      const failing = Array.isArray(body?.failing) ? body.failing.filter((name): name is string => typeof name === 'string') : undefined;
+      // Only names are passed on: a subgraph's answer is not copied into the gateway's.
+      const failing = Array.isArray(body?.failing)
+        ? body.failing.filter((name): name is string => typeof name === 'string' && DEPENDENCY_NAME.test(name))
+        : undefined;
       throw new NotReady(`HTTP ${response.status}`, failing);
     },
   };

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
@@ -6,7 +8,8 @@ import { bySector } from '../../common/config';
 import { connect } from '../../db/connection';
 import type { AuditLog } from '../../gateway/audit/auditLog';
 import type { PolicyCache } from '../../gateway/store/policyCache';
-import { gatewayReadiness, readyUrlOf } from '../../system/readiness';
+import { runChecks } from '../../common/readiness';
+import { gatewayReadiness, readyUrlOf, subgraphCheck } from '../../system/readiness';
 import { unusedUrl } from '../helpers/platform';
 
 describe('gatewayReadiness', () => {
@@ -53,6 +56,24 @@ describe('gatewayReadiness', () => {
     })();
     expect(Object.keys(report.dependencies)).toEqual(['policy', 'database', 'population', 'land', 'health', 'education']);
     expect(report.dependencies.policy).toEqual({ status: 'up', version: 3 });
+  });
+});
+
+describe('subgraphCheck', () => {
+  it("passes on the names of a subgraph's failing dependencies, and nothing else of its answer", async () => {
+    const server = http.createServer((_request, response) => {
+      response.statusCode = 503;
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ status: 'not ready', failing: ['database', '<script>', 'x'.repeat(80), 7], secret: 'k' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const report = await runChecks([subgraphCheck('land', `http://127.0.0.1:${port}/graphql`)], 1000);
+      expect(report.dependencies.land).toEqual({ status: 'down', reason: 'HTTP 503', failing: ['database'] });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
