@@ -116,6 +116,8 @@ export interface Config {
   logLevel: string;
   /** The key the gateway signs each subgraph call's access context with, and the subgraphs verify. */
   signingKey: Buffer;
+  /** True when SUBGRAPH_SIGNING_KEY was not given and signingKey was made for this process alone. */
+  signingKeyGenerated: boolean;
   policy: { mode: PolicyMode; refreshMs: number };
   jwt: JwtConfig | null;
   audit: AuditConfig;
@@ -237,6 +239,7 @@ export function loadConfig(environment: Environment = process.env): Config {
     production,
     dataDirectory,
     signingKey,
+    signingKeyGenerated: rawSigningKey === undefined,
     policy: { mode: policyMode as PolicyMode, refreshMs: integer('POLICY_REFRESH_MS', 1000, 100, 4000) },
     jwt,
     audit,
@@ -264,6 +267,19 @@ function witnessEndpoints(urls: string | undefined, keys: string[], problems: st
   for (const url of list) if (!/^https?:\/\/[^\s]+$/.test(url)) problems.push(`AUDIT_WITNESS_URLS must hold http(s) URLs, got "${url}"`);
   if (list.length !== keys.length) problems.push(`AUDIT_WITNESS_URLS names ${list.length} witness(es) and AUDIT_WITNESS_KEYS ${keys.length} key(s): give one key per witness, in the same order`);
   return list.length === keys.length ? list.map((url, index) => ({ url, publicKey: keys[index]! })) : [];
+}
+
+/**
+ * Given the configuration of a process that runs a gateway or a subgraph apart from the others, throws a
+ * ConfigError unless SUBGRAPH_SIGNING_KEY was given: a key made for this process alone is one no other process
+ * shares, so every call between the gateway and a subgraph would be refused.
+ */
+export function requireSharedSigningKey(config: Config): void {
+  if (config.signingKeyGenerated) {
+    throw new ConfigError([
+      'SUBGRAPH_SIGNING_KEY is required (32+ characters) when the gateway and the subgraphs run as separate processes: all of them must share it',
+    ]);
+  }
 }
 
 let cached: Config | undefined;

@@ -17,6 +17,12 @@ export interface GraphQLRoute<Context extends BaseContext = BaseContext> {
   context(request: IncomingMessage, rawBody: string): Promise<Context>;
 }
 
+/** A route served outside GraphQL, such as a health probe: given the request, writes the whole response. */
+export interface PlainRoute {
+  path: string;
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+}
+
 export interface HttpServerHandle {
   /** Base URL, such as http://127.0.0.1:4000/. */
   baseUrl: string;
@@ -87,10 +93,21 @@ export async function startHttpServer(
   routes: Array<GraphQLRoute<any>>,
   listen: { port: number; host: string },
   logger: Logger,
+  plainRoutes: PlainRoute[] = [],
 ): Promise<HttpServerHandle> {
   const byPath = new Map(routes.map((route) => [route.path, route]));
+  const plainByPath = new Map(plainRoutes.map((route) => [route.path, route]));
   const httpServer = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    const plain = plainByPath.get(url.pathname);
+    if (plain) {
+      plain.handle(request, response).catch((error: unknown) => {
+        logger.error({ err: error }, 'request failed');
+        if (!response.headersSent) writeError(response, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+        else response.end();
+      });
+      return;
+    }
     const route = byPath.get(url.pathname);
     if (!route) {
       writeError(response, 404, ErrorCode.NOT_FOUND, `No GraphQL endpoint at ${url.pathname}; try ${[...byPath.keys()].join(' or ')}`);

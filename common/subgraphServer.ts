@@ -15,10 +15,13 @@ import type { AccessContext } from './accessContext';
 import { ACCESS_CONTEXT_HEADER, NonceRegistry, verifyAccessContext } from './accessContext';
 import type { Sector } from './config';
 import { ErrorCode, maskError } from './errors';
+import { healthRoutes } from './healthRoutes';
 import { startHttpServer } from './httpServer';
 import { getLogger } from './logger';
 import { MASK_KINDS, applyMask } from './masks';
 import type { MaskKind } from './masks';
+import { CHECK_TIMEOUT_MS, READY_CACHE_MS, cachedFor, runChecks } from './readiness';
+import { pingDatabase } from '../db/ping';
 import { subgraphDocument } from '../schema/load';
 
 /** What every subgraph's per-request context carries: the access context the gateway signed for the request. */
@@ -169,8 +172,8 @@ export function enforceFieldMasks(schema: GraphQLSchema): GraphQLSchema {
  * Given a sector's definition and its database, starts its subgraph over HTTP and returns its URL.
  * Every request, _service and _entities and introspection included, must carry the access context the
  * gateway signed for this subgraph and this very body; anything else is refused with HTTP 401 before any
- * resolver runs or the database is read. Port 0 picks a free port. Inline tracing, stack traces, batching
- * and the CDN landing page are off.
+ * resolver runs or the database is read. GET /health and GET /ready (its database) answer probes, unsigned.
+ * Port 0 picks a free port. Inline tracing, stack traces, batching and the CDN landing page are off.
  */
 export async function startSubgraphServer<Context extends SubgraphContext>(
   definition: SubgraphDefinition<Context>,
@@ -204,7 +207,14 @@ export async function startSubgraphServer<Context extends SubgraphContext>(
     }
     return definition.createContext(options.db, access);
   };
-  const handle = await startHttpServer([{ path: '/graphql', server, context }], { port: options.port ?? 0, host: options.host ?? '127.0.0.1' }, logger);
+  // Unsigned, as probes are: they tell only whether the subgraph and its database answer.
+  const ready = cachedFor(READY_CACHE_MS, () => runChecks([{ name: 'database', check: () => pingDatabase(options.db) }], CHECK_TIMEOUT_MS));
+  const handle = await startHttpServer(
+    [{ path: '/graphql', server, context }],
+    { port: options.port ?? 0, host: options.host ?? '127.0.0.1' },
+    logger,
+    healthRoutes(ready),
+  );
   const url = new URL('graphql', handle.baseUrl).toString();
   logger.info({ url }, 'subgraph listening');
   return { url, stop: handle.stop };

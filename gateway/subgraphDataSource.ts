@@ -1,14 +1,15 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { GraphQLError } from 'graphql';
+import { parse } from 'graphql';
 import type { AccessContext } from '../common/accessContext';
 import { ACCESS_CONTEXT_HEADER, signAccessContext } from '../common/accessContext';
 import type { Sector } from '../common/config';
-import { ErrorCode } from '../common/errors';
 import type { GatewayContext } from './enforcement/context';
 import type { SubgraphRequestInit } from './keepAliveFetcher';
 import { keepAliveFetcher } from './keepAliveFetcher';
+import type { SubgraphFailure } from './subgraphFailure';
+import { classifySubgraphFailure, pathsLeftNull } from './subgraphFailure';
 
 export interface SubgraphDataSourceOptions {
   name: Sector;
@@ -16,12 +17,15 @@ export interface SubgraphDataSourceOptions {
   timeoutMs: number;
   /** The key shared with the subgraphs; every call carries the caller's access context signed with it. */
   signingKey: Buffer;
-  /** Reports a failed call with its cause, for the operator's log; the client sees only the subgraph's name. */
-  onFailure(name: string, cause: unknown): void;
+  /** Reports a failed call, with what its cause said, for the operator's log; the client sees its code and message. */
+  onFailure(name: string, failure: SubgraphFailure): void;
 }
 
 /** Carries the unsigned access context from willSendRequest to the fetcher, which alone sees the exact body. */
 const PENDING_ACCESS_HEADER = 'x-dsp-access-pending';
+
+/** What a subgraph call answers the gateway's executor: data, or errors with their paths in the subgraph's response. */
+type SubgraphAnswer = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;
 
 /**
  * Given a timeout, the signing key and the subgraph, returns a fetcher over pooled keep-alive connections that
@@ -40,8 +44,9 @@ export function signingFetcher(timeoutMs: number, signingKey: Buffer, audience: 
 }
 
 /**
- * A subgraph call that fails as a whole (refused, timed out, not JSON, HTTP 5xx) becomes one error with
- * code SUBGRAPH_UNAVAILABLE that names the subgraph; the gateway still returns what the others answered.
+ * A subgraph call that fails as a whole answers, instead of data, one error per field it leaves null, with that
+ * field's path and a code that says why (SUBGRAPH_TIMEOUT, SUBGRAPH_AUTHENTICATION_FAILED, SUBGRAPH_UNAVAILABLE)
+ * and names the subgraph; the gateway still returns what the others answered.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(private readonly options: SubgraphDataSourceOptions) {
@@ -57,20 +62,17 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (access && request.http) request.http.headers.set(PENDING_ACCESS_HEADER, JSON.stringify(access));
   }
 
-  override async process(request: GraphQLDataSourceProcessOptions<GatewayContext>) {
+  override async process(request: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphAnswer> {
     try {
       return await super.process(request);
     } catch (error) {
-      this.options.onFailure(this.options.name, error);
-      // The abort arrives as a DOMException, which is not an Error instance in every realm: read its name.
-      const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
-      const timedOut = name === 'TimeoutError' || name === 'AbortError';
-      throw new GraphQLError(
-        timedOut
-          ? `The ${this.options.name} subgraph did not answer within ${this.options.timeoutMs} ms`
-          : `The ${this.options.name} subgraph is unavailable`,
-        { extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, serviceName: this.options.name } },
-      );
+      const failure = classifySubgraphFailure(error, this.options.name, this.options.timeoutMs);
+      this.options.onFailure(this.options.name, failure);
+      const extensions = { code: failure.code, serviceName: this.options.name };
+      const paths = request.request.query ? pathsLeftNull(parse(request.request.query), request.request.variables?.representations) : [];
+      // Returned as the subgraph's errors, so that the gateway places each at its field in the client's response.
+      if (paths.length === 0) return { errors: [{ message: failure.clientMessage, extensions }] };
+      return { errors: paths.map((path) => ({ message: failure.clientMessage, path, extensions })) };
     }
   }
 }

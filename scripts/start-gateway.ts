@@ -1,4 +1,4 @@
-import { bySector, getConfig } from '../common/config';
+import { bySector, getConfig, requireSharedSigningKey } from '../common/config';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
 import { exitOnStartFailure, stopOnSignals } from '../system/lifecycle';
@@ -6,10 +6,12 @@ import { startGatewayService } from '../system/platform';
 
 /**
  * `npm run start:gateway`: the gateway alone (with /admin), over its own database, in front of subgraphs at
- * POPULATION_URL, LAND_URL, HEALTH_URL and EDUCATION_URL, which must share SUBGRAPH_SIGNING_KEY with it.
+ * POPULATION_URL, LAND_URL, HEALTH_URL and EDUCATION_URL, which must share SUBGRAPH_SIGNING_KEY with it: it refuses
+ * to start without that key.
  */
 async function main(): Promise<void> {
   const config = getConfig();
+  requireSharedSigningKey(config);
   await ensureDatabases(config.database, ['gateway']);
   const db = connect(config.database, 'gateway');
   try {

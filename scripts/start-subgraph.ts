@@ -1,11 +1,14 @@
 import type { Sector } from '../common/config';
-import { SECTORS, getConfig } from '../common/config';
+import { SECTORS, getConfig, requireSharedSigningKey } from '../common/config';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
 import { startSubgraph } from '../subgraphs';
 import { exitOnStartFailure, stopOnSignals } from '../system/lifecycle';
 
-/** `npm run start:subgraph -- <sector>`: one subgraph on its own, for a separate deployment. */
+/**
+ * `npm run start:subgraph -- <sector>`: one subgraph on its own, for a separate deployment; it refuses to start
+ * without SUBGRAPH_SIGNING_KEY, the key it shares with the gateway.
+ */
 async function main(): Promise<void> {
   const sector = process.argv[2] as Sector | undefined;
   if (!sector || !SECTORS.includes(sector)) {
@@ -13,6 +16,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = getConfig();
+  requireSharedSigningKey(config);
   await ensureDatabases(config.database, [sector]);
   const db = connect(config.database, sector);
   try {

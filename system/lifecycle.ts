@@ -1,3 +1,5 @@
+import { ConfigError } from '../common/config';
+
 /**
  * Given a stop function, runs it once on the first Ctrl-C or SIGTERM and then exits; a second signal
  * while stopping exits at once. Returns nothing; the process stays up until a signal arrives.
@@ -23,8 +25,14 @@ export function stopOnSignals(stop: () => Promise<void>, write: (line: string) =
   process.on('SIGTERM', onSignal);
 }
 
-/** Given a failure at start-up, prints its message (never its stack: it may name internals) and exits 1. */
+/** The exit code of a process refused to start by its configuration: EX_CONFIG of sysexits.h. */
+export const EXIT_CONFIGURATION = 78;
+
+/**
+ * Given a failure at start-up, prints its message (never its stack: it may name internals) and exits:
+ * EXIT_CONFIGURATION for a bad configuration, which no restart can mend, 1 for anything else.
+ */
 export function exitOnStartFailure(error: unknown): never {
   process.stderr.write(`Could not start: ${(error as Error).message}\n`);
-  process.exit(1);
+  process.exit(error instanceof ConfigError ? EXIT_CONFIGURATION : 1);
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { AuditConfig, Config, DatabaseName, JwtConfig, PolicyMode, QueryLimits, Sector } from '../common/config';
 import { DATABASES, SECTORS, bySector } from '../common/config';
+import { healthRoutes } from '../common/healthRoutes';
 import { getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
 import { connect, ensureDatabases } from '../db/connection';
@@ -16,6 +17,7 @@ import { PolicyCache } from '../gateway/store/policyCache';
 import { PolicyRepository } from '../gateway/store/policyRepository';
 import { Stewardship } from '../gateway/store/stewardship';
 import { startSubgraph } from '../subgraphs';
+import { gatewayReadiness } from './readiness';
 
 /** Every database of the platform, migrated and open: the four sectors' and the gateway's own store. */
 export type PlatformDatabases = Record<DatabaseName, Knex>;
@@ -63,7 +65,7 @@ export interface RunningGateway {
 
 /**
  * Given the gateway's own database and where the subgraphs answer, loads the policy and starts the gateway
- * with the stewards' /admin API beside /graphql.
+ * with the stewards' /admin API beside /graphql, and the /health and /ready probes.
  */
 export async function startGatewayService(
   gatewayDb: Knex,
@@ -106,6 +108,7 @@ export async function startGatewayService(
         createAdminRoute({ stewardship, authenticator, policyCache, audit: auditTrail }),
         createCitizenRoute({ trail: auditTrail, jwt: options.jwt }),
       ],
+      plainRoutes: healthRoutes(gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls })),
       subgraphUrls,
     });
     return {

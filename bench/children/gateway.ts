@@ -3,7 +3,7 @@
  * HEALTH_URL, EDUCATION_URL) and signing with SUBGRAPH_SIGNING_KEY.
  * Usage: node --import tsx bench/children/gateway.ts <apollo|ours-off|ours-policy|ours-full|hive|hive-router>
  */
-import { bySector, getConfig } from '../../common/config';
+import { bySector, getConfig, requireSharedSigningKey } from '../../common/config';
 import { announceServer, answerParentCalls } from '../ipc';
 import type { StartedTarget } from '../targets/started';
 import { TargetNotAvailable } from '../targets/started';
@@ -15,6 +15,7 @@ import { supergraphWithUrls } from '../targets/supergraph';
  */
 async function start(target: string): Promise<StartedTarget> {
   const config = getConfig();
+  requireSharedSigningKey(config);
   const subgraphUrls = bySector((sector) => config.subgraphs[sector].url);
   const supergraphSdl = supergraphWithUrls(subgraphUrls);
   switch (target) {

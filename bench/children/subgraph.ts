@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { Sector } from '../../common/config';
-import { SECTORS, getConfig } from '../../common/config';
+import { SECTORS, getConfig, requireSharedSigningKey } from '../../common/config';
 import { connect } from '../../db/connection';
 import { startSubgraph } from '../../subgraphs';
 import type { SubgraphCounters } from '../ipc';
@@ -28,6 +28,7 @@ answerParentCalls({ counters: (): SubgraphCounters => ({ ...counters }) });
 void announceServer(async () => {
   if (!SECTORS.includes(sector)) throw new Error(`unknown sector "${String(sector)}"`);
   const config = getConfig();
+  requireSharedSigningKey(config);
   const db = connect(config.database, sector);
   db.on('query', () => {
     counters.statements += 1;

@@ -143,6 +143,11 @@ export class AuditLog {
     this.requestsUnderWay = Math.max(0, this.requestsUnderWay - 1);
   }
 
+  /** Whether the log takes records now: it runs and its store answers (what a readiness probe reports). */
+  get acceptingRecords(): boolean {
+    return this.state === 'running' && this.storeProblem === null;
+  }
+
   /** Returns the last record this log knows to be durable: its seq (0 for none) and hash. */
   chainHead(): ChainHead {
     return { ...this.head };

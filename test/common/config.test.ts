@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../common/config';
+import { ConfigError, loadConfig, requireSharedSigningKey } from '../../common/config';
 
 describe('loadConfig', () => {
   it('defaults to the embedded SQLite, the gateway on 4000 and subgraphs on 4001-4004', () => {
@@ -30,6 +30,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ SUBGRAPH_SIGNING_KEY: 'k'.repeat(40) }).signingKey.toString()).toBe('k'.repeat(40));
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SUBGRAPH_SIGNING_KEY is required in production/);
     expect(() => loadConfig({ SUBGRAPH_SIGNING_KEY: 'short' })).toThrow(/at least 32 characters/);
+  });
+
+  it('requires a shared signing key of a process that runs the gateway or a subgraph on its own', () => {
+    expect(loadConfig({}).signingKeyGenerated).toBe(true);
+    expect(() => requireSharedSigningKey(loadConfig({}))).toThrow(ConfigError);
+    expect(() => requireSharedSigningKey(loadConfig({}))).toThrow(/SUBGRAPH_SIGNING_KEY is required \(32\+ characters\)/);
+    const shared = loadConfig({ SUBGRAPH_SIGNING_KEY: 'k'.repeat(32) });
+    expect(shared.signingKeyGenerated).toBe(false);
+    expect(() => requireSharedSigningKey(shared)).not.toThrow();
   });
 
   it('reads the identity provider settings only as a whole', () => {

@@ -235,11 +235,54 @@ describe('federated gateway', () => {
       expect(response.data!.citizen.healthInsurance).not.toBeNull();
       expect(response.data!.citizen.diplomas.length).toBeGreaterThan(0);
       expect(response.data!.citizen.landParcels).toBeNull();
-      expect(response.errors).toHaveLength(1);
-      expect(response.errors![0]).toMatchObject({
-        message: 'The land subgraph is unavailable',
-        extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'land' },
-      });
+      expect(response.errors).toEqual([
+        {
+          message: 'The land subgraph is unavailable',
+          path: ['citizen', 'landParcels'],
+          extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'land' },
+        },
+      ]);
+    });
+
+    it('names the path of every field a failed root call leaves null', async () => {
+      const url = await gatewayWith({ education: await unusedUrl() });
+      const response = await postGraphQL(url, '{ first: school(code: "00000001") { name } second: school(code: "00000002") { name } unit: administrativeUnit(code: "38") { name } }');
+      expect(response.status).toBe(200);
+      expect(response.data).toEqual({ first: null, second: null, unit: { name: 'Thanh Hóa' } });
+      expect(response.errors!.map((error) => [error.path, error.extensions?.code])).toEqual([
+        [['first'], 'SUBGRAPH_UNAVAILABLE'],
+        [['second'], 'SUBGRAPH_UNAVAILABLE'],
+      ]);
+    });
+
+    it('tells a subgraph that refuses the gateway\'s signature from one that is down', async () => {
+      const otherKey = await startSubgraph('health', { db: seeded.databases.databases.health, signingKey: Buffer.from('another key of 32 characters or more') });
+      running.push(otherKey);
+      const url = await gatewayWith({ health: otherKey.url });
+      const response = await ask(url, CITIZEN_360, { id: adultId });
+      expect(response.data!.citizen.fullName).toEqual(expect.any(String));
+      expect(response.data!.citizen.healthInsurance).toBeNull();
+      expect(response.data!.citizen.vaccinations).toBeNull();
+      expect(response.errors).toEqual(
+        ['healthInsurance', 'vaccinations'].map((field) => ({
+          message: "The health subgraph refused the gateway's signature",
+          path: ['citizen', field],
+          extensions: { code: 'SUBGRAPH_AUTHENTICATION_FAILED', serviceName: 'health' },
+        })),
+      );
+      expect(JSON.stringify(response.errors)).not.toMatch(/verify|signature does not|401/);
+    });
+
+    it('places the errors of a failed entity call at each entity of a list', async () => {
+      const { current_unit_code: commune } = await seeded.databases.databases.population('citizens').where('national_id', adultId).first();
+      const url = await gatewayWith({ health: await unusedUrl() });
+      const response = await ask(url, 'query ($commune: String!) { citizensByCommune(communeCode: $commune, first: 3) { nodes { nationalId healthInsurance { benefitLevel } vaccinations { vaccine } } } }', { commune });
+      const nodes = response.data!.citizensByCommune.nodes as Array<{ nationalId: string; healthInsurance: unknown }>;
+      expect(nodes.length).toBeGreaterThan(1);
+      expect(nodes.every((node) => node.healthInsurance === null)).toBe(true);
+      const expected = nodes.flatMap((_node, index) => ['healthInsurance', 'vaccinations'].map((field) => ['citizensByCommune', 'nodes', index, field]));
+      expect(response.errors!.map((error) => error.path)).toEqual(expected);
+      expect(new Set(errorCodes(response))).toEqual(new Set(['SUBGRAPH_UNAVAILABLE']));
     });
 
     it('gives up on a subgraph that does not answer within the timeout', async () => {
@@ -251,12 +294,13 @@ describe('federated gateway', () => {
       expect(Date.now() - started).toBeLessThan(4000);
       expect(response.data!.citizen.landParcels.length).toBeGreaterThan(0);
       expect(response.data!.citizen.healthInsurance).toBeNull();
-      expect(response.errors).toEqual([
-        expect.objectContaining({
+      expect(response.errors).toEqual(
+        ['healthInsurance', 'vaccinations'].map((field) => ({
           message: 'The health subgraph did not answer within 300 ms',
-          extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'health' }),
-        }),
-      ]);
+          path: ['citizen', field],
+          extensions: { code: 'SUBGRAPH_TIMEOUT', serviceName: 'health' },
+        })),
+      );
     });
 
     it('reports a database that is down with a stable code from its subgraph, and answers with the rest', async () => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,29 +8,7 @@ import { errorCodes, postGraphQL } from '../helpers/graphql';
 import { readPins } from '../../gateway/audit/trustAnchor';
 import { WitnessClient } from '../../gateway/audit/witness/client';
 import { WitnessStore } from '../../gateway/audit/witness/store';
-
-const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-
-/** Given a child process and a pattern, resolves with the first match in its standard output. */
-function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms; output: ${output}`)), timeoutMs);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = output.match(pattern);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before ${pattern}`));
-    });
-  });
-}
+import { startScript, stopScript, waitForOutput } from '../helpers/process';
 
 describe('npm start', () => {
   let databases: TestDatabases;
@@ -56,13 +33,13 @@ describe('npm start', () => {
     // The demo credentials and the audit files go to a directory of this test's, on either engine.
     environment.AUDIT_DIRECTORY = path.join(dataDirectory, 'audit');
     if (databases.config.engine === 'mysql') environment.DATA_DIR = dataDirectory;
-    child = spawn(TSX, ['scripts/start.ts'], { cwd: ROOT, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = startScript('start.ts', [], environment);
     child.stderr!.resume();
     gatewayUrl = (await waitForOutput(child, /Gateway ready at (http:\/\/\S+\/graphql)/, 60_000))[1]!;
   });
 
   afterAll(async () => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    if (child) await stopScript(child);
     await databases?.destroy();
     fs.rmSync(dataDirectory, { recursive: true, force: true });
   });
