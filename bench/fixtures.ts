@@ -39,7 +39,7 @@ async function groupsOfAtLeast(db: Knex, table: string, column: string, minimum:
  * Q4_PAGES pages of residents together with the cursors of those pages (asked of population itself, since a
  * cursor is the subgraph's to make). A small data set has no commune that large: Q4 then takes the most
  * populous ones, and its later pages come back short or empty. The first of those communes is the ward whose
- * office Q8 calls as (bench/agencies.ts registers it).
+ * office Q8 calls as (bench/agencies.ts registers it), with the cursors of its pages that hold residents.
  */
 export async function readFixtures(databases: Record<Sector, Knex>, call: SubgraphCall, randomSeed: number): Promise<Fixtures> {
   const random = new Random(randomSeed, 0x0f1e);
@@ -53,9 +53,12 @@ export async function readFixtures(databases: Record<Sector, Knex>, call: Subgra
   if (residentCommunes.length === 0) residentCommunes = (await groupsOfAtLeast(databases.population, 'citizens', 'current_unit_code', 1)).slice(0, 5);
   const chosen = shuffle(residentCommunes, random).slice(0, MAX_RESIDENT_COMMUNES);
   const residentPages: Fixtures['residentPages'] = [];
+  let ward: Fixtures['ward'] | null = null;
   const query = 'query($communeCode: String!, $first: Int!, $after: String) { citizensByCommune(communeCode: $communeCode, first: $first, after: $after) { pageInfo { hasNextPage endCursor } } }';
   for (const { code } of chosen) {
     const cursors: string[] = [];
+    // The cursors of pages that hold residents: the ward's pages Q8 draws from.
+    const cursorsOfFullPages: string[] = [];
     let after: string | null = null;
     for (let page = 1; page < Q4_PAGES; page += 1) {
       const result = await call('population', { query, variables: { communeCode: code, first: Q4_PAGE_SIZE, after } });
@@ -65,11 +68,13 @@ export async function readFixtures(databases: Record<Sector, Knex>, call: Subgra
       after = info.endCursor ?? after;
       if (after === null) break;
       cursors.push(after);
+      if (info.hasNextPage) cursorsOfFullPages.push(after);
     }
     if (cursors.length === Q4_PAGES - 1) residentPages.push({ communeCode: code, cursors });
+    ward ??= { communeCode: code, cursors: cursorsOfFullPages };
   }
-  if (citizenIds.length === 0 || parcelCommunes.length === 0 || residentPages.length === 0) {
+  if (citizenIds.length === 0 || parcelCommunes.length === 0 || residentPages.length === 0 || ward === null) {
     throw new Error('the bench databases hold too little to draw requests from (no citizens, parcels or residents)');
   }
-  return { citizenIds, parcelCommunes, residentPages, ward: residentPages[0]! };
+  return { citizenIds, parcelCommunes, residentPages, ward };
 }

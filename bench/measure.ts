@@ -44,6 +44,26 @@ export async function readCounters(subgraphs: Record<Sector, BenchChild>): Promi
   return readings.reduce((sum, reading) => ({ requests: sum.requests + reading.requests, statements: sum.statements + reading.statements }), { requests: 0, statements: 0 });
 }
 
+/** How often, and for how long at most, the end of a window waits for the work still under way in the subgraphs. */
+const SETTLE_POLL_MS = 50;
+const SETTLE_MAX_MS = 2000;
+
+/**
+ * Given the subgraph children, waits until the calls they received stop growing: the load generator stops at
+ * its deadline with requests in flight, which the target still answers (to no one). Their work is counted, and
+ * they are counted among the requests, so that each window's CPU is divided by all the requests that made it.
+ */
+async function settle(subgraphs: Record<Sector, BenchChild>): Promise<SubgraphCounters> {
+  const deadline = Date.now() + SETTLE_MAX_MS;
+  let last = await readCounters(subgraphs);
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    const now = await readCounters(subgraphs);
+    if (now.requests === last.requests || Date.now() > deadline) return now;
+    last = now;
+  }
+}
+
 /** Given a target and a shape, returns whom it is called as: the bench's agencies for a target with policy, no one otherwise. */
 export function headerSetsFor(target: TargetName, shape: ShapeName, callers: BenchCallers): HeaderSet[] {
   if (!TARGETS[target].hasPolicy) return [];
@@ -90,12 +110,13 @@ export async function measureWindow(context: MeasureContext, target: RunningTarg
     gatewayCpus: context.gatewayCpus === null ? null : watchCpus(parseCpuList(context.gatewayCpus)),
   };
   const result = await context.load.call<LoadResult>('run', job);
-  const cpuAfter = readCpu(processes, cpuSeconds);
   const gatewayUsage = memory.finish();
   const gatewayCpusBusy = cores.gatewayCpus?.finish() ?? null;
-  const after = await readCounters(context.subgraphs);
+  const after = await settle(context.subgraphs);
+  const cpuAfter = readCpu(processes, cpuSeconds);
   target.sequences.set(shape, job.firstSequence + result.drawn);
-  const perRequest = (count: number) => (result.requests > 0 ? count / result.requests : Number.NaN);
+  // Per request sent: the requests in flight at the deadline did their work too (see settle).
+  const perRequest = (count: number) => (result.drawn > 0 ? count / result.drawn : Number.NaN);
   return {
     requests: result.requests,
     seconds: result.seconds,
@@ -107,7 +128,7 @@ export async function measureWindow(context: MeasureContext, target: RunningTarg
     graphqlErrors: result.graphqlErrors,
     failed: result.failed,
     meanResponseBytes: result.meanResponseBytes,
-    cpu: cpuPerRequest(cpuBefore, cpuAfter, result.requests),
+    cpu: cpuPerRequest(cpuBefore, cpuAfter, result.drawn),
     gatewayCores: gatewayUsage.cores,
     gatewayResidentMegabytes: gatewayUsage.peakResidentMegabytes,
     otherLoadOnGatewayCpus: gatewayCpusBusy !== null ? Math.max(0, gatewayCpusBusy - gatewayUsage.cores) : null,

@@ -11,7 +11,7 @@ export interface Fixtures {
   parcelCommunes: string[];
   /** Communes with at least 500 residents, with the endCursor of each of their first four pages of 100. */
   residentPages: Array<{ communeCode: string; cursors: string[] }>;
-  /** The ward whose office Q8 calls as (the first of residentPages): its row scope is this commune. */
+  /** The ward whose office Q8 calls as: its row scope is this commune; the cursors of its pages after the first that hold residents. */
   ward: { communeCode: string; cursors: string[] };
 }
 
