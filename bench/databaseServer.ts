@@ -152,7 +152,7 @@ export async function startOwnDatabaseServer(directory: string, log: (line: stri
     host: '127.0.0.1',
     port,
     pid: child.pid!,
-    description: `the bench's own server (${version}; pid ${child.pid}, port ${port}, data in ${dataDirectory}, MariaDB's defaults but a buffer pool of ${BUFFER_POOL_BYTES / 2 ** 20} MiB)`,
+    description: `the bench's own server (${version}; pid ${child.pid}, port ${port}, data in ${path.relative(process.cwd(), dataDirectory) || '.'}, MariaDB's defaults but a buffer pool of ${BUFFER_POOL_BYTES / 2 ** 20} MiB)`,
     stop,
   };
 }
