@@ -56,7 +56,7 @@ export function renderReport(run: BenchRun, verdicts: readonly GoalVerdict[], co
     '',
     `Command: \`${command}\``,
     '',
-    `${options.durationSeconds} s measured per run, median of ${options.repetitions} repetition(s); warm-up until the CPU per request is steady, at least ${options.warmupSeconds} s and at most ${options.warmupMaxSeconds} s; concurrency ${options.concurrencies.join(' and ')}; ${run.data.citizens.toLocaleString('en-US')} citizens${run.scale ? ` (and ${run.scale.citizens.toLocaleString('en-US')} for the scale target)` : ''}.` +
+    `${options.durationSeconds} s measured per run, median of ${options.repetitions} repetition(s); ${options.warmupMaxSeconds > 0 ? `warm-up until the CPU per request is steady, at least ${options.warmupSeconds} s and at most ${options.warmupMaxSeconds} s` : 'no warm-up'}; concurrency ${options.concurrencies.join(' and ')}; ${run.data.citizens.toLocaleString('en-US')} citizens${run.scale ? ` (and ${run.scale.citizens.toLocaleString('en-US')} for the scale target)` : ''}.` +
       (options.smoke ? ' **Smoke run: the numbers only show that everything runs.**' : quick ? ` **A quick look: the verdicts are stated for at least ${LEAST_REPETITIONS} repetitions and ${LEAST_WARMUP_SECONDS} s of warm-up.**` : '') +
       (notSteady > 0 ? ` **${notSteady} measurement(s) were not steady at the end of their warm-up** (marked below).` : ''),
     '',

@@ -24,7 +24,7 @@ export type ApolloFetcherChoice = 'default' | 'keep-alive';
  * every default of Apollo's, its make-fetch-happen fetcher included; with 'keep-alive', the data source's
  * documented `fetcher` option is given a lean keep-alive client over Node's HTTP (bench/directClient.ts).
  */
-export async function startApolloGateway(supergraphSdl: string, signingKey: Buffer, fetcher: ApolloFetcherChoice): Promise<{ url: string }> {
+export async function startApolloGateway(supergraphSdl: string, signingKey: Buffer, fetcher: ApolloFetcherChoice): Promise<{ url: string; stop(): Promise<void> }> {
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
@@ -38,5 +38,5 @@ export async function startApolloGateway(supergraphSdl: string, signingKey: Buff
   });
   const server = new ApolloServer({ gateway });
   const { url } = await startStandaloneServer(server, { listen: { host: '127.0.0.1', port: 0 } });
-  return { url: new URL('graphql', url).toString() };
+  return { url: new URL('graphql', url).toString(), stop: () => server.stop() };
 }
