@@ -42,8 +42,8 @@ async function main(): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, '-');
   const directory = options.smoke ? path.join(RESULTS_DIRECTORY, 'tmp', `smoke-${stamp}`) : path.join(RESULTS_DIRECTORY, stamp);
-  fs.mkdirSync(directory, { recursive: true });
   const environment = await benchEnvironment(options, log);
+  fs.mkdirSync(directory, { recursive: true });
   // An interrupted run stops its children (they exit when the bench goes) and its database server, and leaves no temporary file.
   const interrupted = (signal: NodeJS.Signals) => {
     log(`\n${signal}: stopping.`);

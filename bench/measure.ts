@@ -244,7 +244,7 @@ export async function measureInTurns(context: MeasureContext, running: readonly 
         const warmed = warmup ? `  warm ${warmup.seconds.toFixed(0)} s${warmup.steady ? '' : ' NOT STEADY'}` : '';
         context.log(
           result
-            ? `  ${info.label.padEnd(36)} ${shape} c=${String(concurrency).padEnd(3)} CPU/req ${result.cpu.gateway.toFixed(2)} gateway + ${result.cpu.subgraphsTotal.toFixed(2)} subgraphs + ${(result.cpu.database ?? Number.NaN).toFixed(2)} db = ${result.cpu.total.toFixed(2)} ms  ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  errors ${result.non2xx + result.graphqlErrors + result.failed}${warmed}${note ? `  (${note.slice(0, 120)})` : ''}`
+            ? `  ${info.label.padEnd(36)} ${shape} c=${String(concurrency).padEnd(3)} CPU/req ${result.cpu.gateway.toFixed(2)} gateway + ${result.cpu.subgraphsTotal.toFixed(2)} subgraphs + ${result.cpu.database === null ? '–' : result.cpu.database.toFixed(2)} db = ${result.cpu.total.toFixed(2)} ms  ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  errors ${result.non2xx + result.graphqlErrors + result.failed}${warmed}${note ? `  (${note.slice(0, 120)})` : ''}`
             : `  ${info.label.padEnd(36)} ${shape} c=${String(concurrency).padEnd(3)} not measured: ${note ?? 'no repetition ran'}`,
         );
       }
