@@ -1,3 +1,6 @@
+import type { Sector } from '../common/config';
+import { SECTORS } from '../common/config';
+import type { CpuPerRequest } from './cpu';
 import type { BenchRun } from './results';
 import type { ShapeName } from './shapes';
 import type { TargetName } from './targets';
@@ -6,6 +9,7 @@ import { TARGETS, TARGET_NAMES } from './targets';
 const COLORS: Record<TargetName, string> = {
   direct: '#8c8c8c',
   apollo: '#6f42c1',
+  'apollo-keepalive': '#b39ddb',
   'ours-off': '#1f77b4',
   'ours-policy': '#6baed6',
   'ours-full': '#0b3d91',
@@ -70,13 +74,75 @@ function drawPanel(panel: Panel, top: number): string {
   return parts.join('\n');
 }
 
+/** The processes of the CPU chart, in stacking order, with their colours. */
+const PROCESSES: ReadonlyArray<{ label: string; color: string; value(cpu: CpuPerRequest): number }> = [
+  { label: 'gateway', color: '#0b3d91', value: (cpu) => cpu.gateway },
+  ...SECTORS.map((sector: Sector, index) => ({ label: sector, color: ['#2ca02c', '#98df8a', '#ff7f0e', '#ffbb78'][index]!, value: (cpu: CpuPerRequest) => cpu.subgraphs[sector] })),
+  { label: 'database', color: '#d62728', value: (cpu) => cpu.database ?? 0 },
+  { label: 'load generator', color: '#bcbcbc', value: (cpu) => cpu.loadGenerator },
+];
+
+const CPU_ROW_HEIGHT = 18;
+const CPU_LABEL_WIDTH = 250;
+
 /**
- * Given a run, returns an SVG (no script, no external resource) with two grouped bar charts: throughput at
- * the highest concurrency and median latency at the lowest, per shape and target. Only measured values are drawn.
+ * Given a shape's CPU per request by target and the panel's top edge, returns the SVG of one horizontal
+ * stacked bar per target (gateway, each subgraph, database, load generator), with the total at its end.
+ * Returns the markup and the panel's height.
+ */
+function drawCpuPanel(shape: ShapeName, concurrency: number, rows: Array<{ target: TargetName; cpu: CpuPerRequest }>, top: number): { svg: string; height: number } {
+  const plotWidth = WIDTH - MARGIN.right - CPU_LABEL_WIDTH - 60;
+  const maximum = Math.max(...rows.map((row) => row.cpu.total).filter(Number.isFinite), 0);
+  const parts = [`<text x="${MARGIN.right}" y="${top + 20}" font-size="14" font-weight="bold">${escapeXml(`${shape}: CPU ms per request of each process at c=${concurrency} (lower is better)`)}</text>`];
+  rows.forEach((row, index) => {
+    const y = top + 30 + index * CPU_ROW_HEIGHT;
+    parts.push(`<text x="${CPU_LABEL_WIDTH - 6}" y="${y + 12}" font-size="11" text-anchor="end">${escapeXml(TARGETS[row.target].label)}</text>`);
+    let x = CPU_LABEL_WIDTH;
+    for (const process of PROCESSES) {
+      const value = process.value(row.cpu);
+      if (!Number.isFinite(value) || value <= 0 || maximum <= 0) continue;
+      const width = (value / maximum) * plotWidth;
+      parts.push(`<rect x="${x.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${CPU_ROW_HEIGHT - 4}" fill="${process.color}"><title>${escapeXml(`${TARGETS[row.target].label}, ${process.label}: ${value.toFixed(3)} ms`)}</title></rect>`);
+      x += width;
+    }
+    parts.push(`<text x="${(x + 4).toFixed(1)}" y="${y + 12}" font-size="10">${Number.isFinite(row.cpu.total) ? label(row.cpu.total) : 'n/a'}</text>`);
+  });
+  return { svg: parts.join('\n'), height: 40 + rows.length * CPU_ROW_HEIGHT };
+}
+
+/** Returns the legend of the CPU chart's processes. */
+function processLegend(top: number): string {
+  let x = MARGIN.right;
+  return PROCESSES.map((process) => {
+    const item = `<rect x="${x}" y="${top}" width="12" height="12" fill="${process.color}"/><text x="${x + 16}" y="${top + 10}" font-size="12">${escapeXml(process.label)}</text>`;
+    x += 16 + process.label.length * LEGEND_CHARACTER_WIDTH + 18;
+    return item;
+  }).join('\n');
+}
+
+/**
+ * Given a run, returns an SVG (no script, no external resource): first, per shape, the CPU milliseconds per
+ * request of each process (gateway, each subgraph, database, load generator) for every target at the highest
+ * concurrency, as stacked bars; then two grouped bar charts, throughput at the highest concurrency and median
+ * latency at the lowest. Only measured values are drawn.
  */
 export function renderChart(run: Pick<BenchRun, 'measurements' | 'options'>): string {
   const latency = Math.min(...run.options.concurrencies);
   const throughput = Math.max(...run.options.concurrencies);
+  const cpuPanels: string[] = [];
+  let top = 10;
+  cpuPanels.push(processLegend(top));
+  top += 24;
+  for (const shape of run.options.shapes) {
+    const rows = TARGET_NAMES.flatMap((target) => {
+      const found = run.measurements.find((m) => m.target === target && m.shape === shape && m.concurrency === throughput && m.status === 'ok' && m.median);
+      return found?.median ? [{ target, cpu: found.median.cpu }] : [];
+    });
+    if (rows.length === 0) continue;
+    const panel = drawCpuPanel(shape, throughput, rows, top);
+    cpuPanels.push(panel.svg);
+    top += panel.height;
+  }
   const panelOf = (concurrency: number, title: string, unit: string, pick: (median: NonNullable<BenchRun['measurements'][number]['median']>) => number): Panel => ({
     title,
     unit,
@@ -103,12 +169,16 @@ export function renderChart(run: Pick<BenchRun, 'measurements' | 'options'>): st
       return item;
     })
     .join('\n');
-  const height = LEGEND_HEIGHT + panels.length * PANEL_HEIGHT;
+  const legendTop = top + 10;
+  const height = legendTop + LEGEND_HEIGHT + panels.length * PANEL_HEIGHT;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif">`,
     `<rect width="${WIDTH}" height="${height}" fill="white"/>`,
+    ...cpuPanels,
+    `<g transform="translate(0 ${legendTop})">`,
     legend,
-    ...panels.map((panel, index) => drawPanel(panel, LEGEND_HEIGHT + index * PANEL_HEIGHT)),
+    '</g>',
+    ...panels.map((panel, index) => drawPanel(panel, legendTop + LEGEND_HEIGHT + index * PANEL_HEIGHT)),
     '</svg>',
     '',
   ].join('\n');

@@ -8,58 +8,116 @@ import { DATABASES, SECTORS, bySector, loadConfig } from '../common/config';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest, migrateRollbackAll } from '../db/migrate';
 import { isSeeded, seedAll } from '../db/seed';
+import { loadOrCreateSigningKey } from '../gateway/audit/checkpoints';
+import type { DatabaseServer } from './databaseServer';
+import { externalDatabaseServer, startOwnDatabaseServer } from './databaseServer';
+import type { BenchOptions } from './options';
+import { REPOSITORY_ROOT } from './processes';
 
 /** The bench's own databases, apart from the ones `npm start` and the tests use: reseeding them loses nothing. */
 export const BENCH_DATABASE_PREFIX = 'bench_';
 
+/** Where the bench's own database server keeps its data (the seeded data sets) between runs: data/ is not committed. */
+export const OWN_DATABASE_DIRECTORY = path.join(REPOSITORY_ROOT, 'data', 'bench-database');
+
 export interface BenchEnvironment {
-  /** The environment every child process gets: database, signing key, quiet logs. */
+  /** The environment every child process gets: production mode, signing keys, quiet logs, the run's temporary directory. */
+  env: NodeJS.ProcessEnv;
+  engine: 'mysql' | 'sqlite';
+  /** The database server (MySQL engine), whose pid alone is counted as the database's CPU. */
+  server: DatabaseServer | null;
+  /** The run's own temporary directory: every child's TMPDIR, the SQLite files, the audit's signing key. */
+  temporaryDirectory: string;
+  smoke: boolean;
+  /** Stops the bench's own database server and removes the run's temporary directory. */
+  cleanUp(): Promise<void>;
+}
+
+/** One data set of the run: its size, the environment and configuration of the processes that serve it. */
+export interface DataSet {
+  citizens: number;
   env: NodeJS.ProcessEnv;
   config: Config;
   /** What the report says about where the data lives. */
   description: string;
-  /** Removes what the environment created for this run alone (the SQLite directory). */
-  cleanUp(): void;
 }
 
 /**
- * Given the engine and whether this is a smoke run, returns the environment of the bench's processes:
- * dedicated MySQL databases (bench_population..., bench_gateway; bench_smoke_* for a smoke run) or SQLite
- * files in a temporary directory, one fresh signing key shared by the gateway and the subgraphs, and warn-level
- * logs. NODE_ENV is left unset for every process alike: production mode requires managed keys (audit
- * signing) that a bench does not have.
+ * Given the options and a log, returns the environment of the bench's processes: NODE_ENV=production for
+ * every process alike (with the managed keys production asks for: one fresh subgraph signing key, one audit
+ * signing key for the run), warn-level logs, and one temporary directory for the whole run, every child's TMPDIR,
+ * removed by cleanUp() with all that any process left in it. With MySQL, the database server is the bench's own
+ * (started here, over data kept in OWN_DATABASE_DIRECTORY) or, with --database-server external, the one at
+ * MYSQL_HOST.
  */
-export function benchEnvironment(engine: 'mysql' | 'sqlite', smoke: boolean): BenchEnvironment {
-  const prefix = smoke ? `${BENCH_DATABASE_PREFIX}smoke_` : BENCH_DATABASE_PREFIX;
+export async function benchEnvironment(
+  options: Pick<BenchOptions, 'engine' | 'smoke' | 'databaseServer'>,
+  log: (line: string) => void,
+): Promise<BenchEnvironment> {
+  const temporaryDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-bench-'));
+  const childTemporary = path.join(temporaryDirectory, 'tmp');
+  fs.mkdirSync(childTemporary);
+  const auditKeyFile = path.join(temporaryDirectory, 'audit-key', 'gateway-ed25519.pem');
+  loadOrCreateSigningKey(auditKeyFile, true);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    NODE_ENV: 'production',
+    TMPDIR: childTemporary,
     LOG_LEVEL: 'warn',
     APOLLO_TELEMETRY_DISABLED: 'true',
     SUBGRAPH_SIGNING_KEY: randomBytes(32).toString('base64url'),
+    AUDIT_SIGNING_KEY_FILE: auditKeyFile,
   };
-  delete env.NODE_ENV;
-  let temporary: string | null = null;
-  if (engine === 'mysql') {
-    env.MYSQL_HOST ||= '127.0.0.1';
-    for (const name of DATABASES) env[`MYSQL_DATABASE_${name.toUpperCase()}`] = `${prefix}${name}`;
+  let server: DatabaseServer | null = null;
+  const removeTemporary = () => fs.rmSync(temporaryDirectory, { recursive: true, force: true });
+  try {
+    if (options.engine === 'mysql') {
+      server =
+        options.databaseServer === 'own'
+          ? await startOwnDatabaseServer(OWN_DATABASE_DIRECTORY, log)
+          : externalDatabaseServer(process.env.MYSQL_HOST || '127.0.0.1', Number(process.env.MYSQL_PORT || 3306));
+      Object.assign(env, { MYSQL_HOST: server.host, MYSQL_PORT: String(server.port) });
+      if (options.databaseServer === 'own') Object.assign(env, { MYSQL_USER: 'root', MYSQL_PASSWORD: '' });
+    } else {
+      delete env.MYSQL_HOST;
+    }
+  } catch (error) {
+    removeTemporary();
+    throw error;
+  }
+  return {
+    env,
+    engine: options.engine,
+    server,
+    temporaryDirectory,
+    smoke: options.smoke,
+    async cleanUp() {
+      await server?.stop();
+      removeTemporary();
+    },
+  };
+}
+
+/**
+ * Given the environment and a size, returns the data set of that size: its own sector databases
+ * (bench_c<size>_population...; bench_smoke_c<size>_* for a smoke run) beside one gateway database, or SQLite
+ * files in a directory of the run's own, so that two sizes can be seeded beforehand and measured in one run.
+ */
+export function dataSetEnvironment(environment: BenchEnvironment, citizens: number): DataSet {
+  const env: NodeJS.ProcessEnv = { ...environment.env };
+  const prefix = `${BENCH_DATABASE_PREFIX}${environment.smoke ? 'smoke_' : ''}`;
+  if (environment.engine === 'mysql') {
+    for (const name of DATABASES) env[`MYSQL_DATABASE_${name.toUpperCase()}`] = name === 'gateway' ? `${prefix}gateway` : `${prefix}c${citizens}_${name}`;
   } else {
-    delete env.MYSQL_HOST;
-    temporary = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-bench-'));
-    env.DATA_DIR = temporary;
+    env.DATA_DIR = path.join(environment.temporaryDirectory, `data-${citizens}`);
+    fs.mkdirSync(env.DATA_DIR, { recursive: true });
   }
   const config = loadConfig(env);
   const description =
     config.database.engine === 'mysql'
       ? `MySQL at ${config.database.host}:${config.database.port}, databases ${DATABASES.map((name) => (config.database.engine === 'mysql' ? config.database.databases[name] : name)).join(', ')}`
-      : `SQLite files in ${config.database.dataDirectory}`;
-  return {
-    env,
-    config,
-    description,
-    cleanUp() {
-      if (temporary) fs.rmSync(temporary, { recursive: true, force: true });
-    },
-  };
+      : `SQLite files in the run's temporary directory`;
+  return { citizens, env, config, description };
 }
 
 /** Given a population database, returns how many citizens it holds (0 when the table does not exist yet). */

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Sector } from '../common/config';
 import { Random } from '../db/seed/random';
 import type { SubgraphCall } from './directClient';
+import { rootField } from './directClient';
 import type { Fixtures } from './shapes';
 import { Q2_PAGE_SIZE, Q4_PAGES, Q4_PAGE_SIZE } from './shapes';
 
@@ -37,7 +38,8 @@ async function groupsOfAtLeast(db: Knex, table: string, column: string, minimum:
  * request draws from, once: national IDs, communes with a full page of parcels, and communes with
  * Q4_PAGES pages of residents together with the cursors of those pages (asked of population itself, since a
  * cursor is the subgraph's to make). A small data set has no commune that large: Q4 then takes the most
- * populous ones, and its later pages come back short or empty.
+ * populous ones, and its later pages come back short or empty. The first of those communes is the ward whose
+ * office Q8 calls as (bench/agencies.ts registers it), with the cursors of its pages that hold residents.
  */
 export async function readFixtures(databases: Record<Sector, Knex>, call: SubgraphCall, randomSeed: number): Promise<Fixtures> {
   const random = new Random(randomSeed, 0x0f1e);
@@ -51,23 +53,28 @@ export async function readFixtures(databases: Record<Sector, Knex>, call: Subgra
   if (residentCommunes.length === 0) residentCommunes = (await groupsOfAtLeast(databases.population, 'citizens', 'current_unit_code', 1)).slice(0, 5);
   const chosen = shuffle(residentCommunes, random).slice(0, MAX_RESIDENT_COMMUNES);
   const residentPages: Fixtures['residentPages'] = [];
+  let ward: Fixtures['ward'] | null = null;
   const query = 'query($communeCode: String!, $first: Int!, $after: String) { citizensByCommune(communeCode: $communeCode, first: $first, after: $after) { pageInfo { hasNextPage endCursor } } }';
   for (const { code } of chosen) {
     const cursors: string[] = [];
+    // The cursors of pages that hold residents: the ward's pages Q8 draws from.
+    const cursorsOfFullPages: string[] = [];
     let after: string | null = null;
     for (let page = 1; page < Q4_PAGES; page += 1) {
       const result = await call('population', { query, variables: { communeCode: code, first: Q4_PAGE_SIZE, after } });
-      const info = result.data?.citizensByCommune?.pageInfo as { hasNextPage: boolean; endCursor: string | null } | undefined;
+      const info = rootField<{ pageInfo: { hasNextPage: boolean; endCursor: string | null } }>(result, 'citizensByCommune')?.pageInfo;
       if (!info) throw new Error(`population did not page through commune ${code}: ${result.errors?.[0]?.message ?? `HTTP ${result.status}`}`);
       // Past the last page, the last cursor again: the later aliased pages are then empty.
       after = info.endCursor ?? after;
       if (after === null) break;
       cursors.push(after);
+      if (info.hasNextPage) cursorsOfFullPages.push(after);
     }
     if (cursors.length === Q4_PAGES - 1) residentPages.push({ communeCode: code, cursors });
+    ward ??= { communeCode: code, cursors: cursorsOfFullPages };
   }
-  if (citizenIds.length === 0 || parcelCommunes.length === 0 || residentPages.length === 0) {
+  if (citizenIds.length === 0 || parcelCommunes.length === 0 || residentPages.length === 0 || ward === null) {
     throw new Error('the bench databases hold too little to draw requests from (no citizens, parcels or residents)');
   }
-  return { citizenIds, parcelCommunes, residentPages };
+  return { citizenIds, parcelCommunes, residentPages, ward };
 }

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { readCommandLine } from '../common/commandLine';
 import { ConfigError } from '../common/config';
 import { renderChart } from './chart';
-import { benchEnvironment } from './database';
+import { benchEnvironment, dataSetEnvironment } from './database';
+import { evaluateCpuGoals } from './cpuGoals';
 import { evaluateGoals } from './goals';
 import { USAGE, parseBenchArguments } from './options';
 import { REPOSITORY_ROOT } from './processes';
@@ -18,25 +19,11 @@ import { runBench } from './run';
 
 const RESULTS_DIRECTORY = path.join(REPOSITORY_ROOT, 'bench', 'results');
 
-/** Given this run's size, returns the latest earlier full run at the other size of the 100,000 / 1,000,000 pair, if any. */
-function latestRunAtOtherSize(citizens: number): BenchRun | null {
-  const other = citizens === 100_000 ? 1_000_000 : citizens === 1_000_000 ? 100_000 : null;
-  if (other === null || !fs.existsSync(RESULTS_DIRECTORY)) return null;
-  const runs = fs
-    .readdirSync(RESULTS_DIRECTORY)
-    .map((entry) => path.join(RESULTS_DIRECTORY, entry, 'results.json'))
-    .filter((file) => fs.existsSync(file))
-    .map((file) => JSON.parse(fs.readFileSync(file, 'utf8')) as BenchRun)
-    .filter((run) => run.data.citizens === other && !run.options.smoke)
-    .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
-  return runs[0] ?? null;
-}
-
 /** Given a run, tells what makes it a failure: a target that failed, or a shape where every request errored. */
 function failures(run: BenchRun): string[] {
   const problems: string[] = [];
   for (const [target, outcome] of Object.entries(run.targets)) if (outcome?.status === 'failed') problems.push(`${target}: ${outcome.note ?? 'failed'}`);
-  for (const measurement of run.measurements) {
+  for (const measurement of [...run.measurements, ...(run.scale?.measurements ?? [])]) {
     const median = measurement.median;
     if (!median) continue;
     if (measurement.repetitions.every((r) => r.requests === 0 || r.non2xx + r.graphqlErrors + r.failed >= r.requests)) {
@@ -55,18 +42,26 @@ async function main(): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, '-');
   const directory = options.smoke ? path.join(RESULTS_DIRECTORY, 'tmp', `smoke-${stamp}`) : path.join(RESULTS_DIRECTORY, stamp);
+  const environment = await benchEnvironment(options, log);
   fs.mkdirSync(directory, { recursive: true });
-  const environment = benchEnvironment(options.engine, options.smoke);
-  log(`Data: ${environment.description}; results in ${path.relative(REPOSITORY_ROOT, directory)}`);
+  // An interrupted run stops its children (they exit when the bench goes) and its database server, and leaves no temporary file.
+  const interrupted = (signal: NodeJS.Signals) => {
+    log(`\n${signal}: stopping.`);
+    void environment.cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   let run: BenchRun;
   try {
-    run = await runBench(options, environment, path.relative(REPOSITORY_ROOT, directory), log);
+    const dataSets = [options.citizens, ...(options.scaleCitizens === null ? [] : [options.scaleCitizens])].map((citizens) => dataSetEnvironment(environment, citizens));
+    log(`Database: ${environment.server?.description ?? 'SQLite'}; results in ${path.relative(REPOSITORY_ROOT, directory)}`);
+    run = await runBench(options, environment, dataSets, path.relative(REPOSITORY_ROOT, directory), log);
   } finally {
-    environment.cleanUp();
+    await environment.cleanUp();
   }
 
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-  const verdicts = evaluateGoals(run, latestRunAtOtherSize(run.data.citizens));
+  const verdicts = [...evaluateCpuGoals(run), ...evaluateGoals(run)];
   fs.writeFileSync(path.join(directory, 'results.json'), `${JSON.stringify(run, null, 2)}\n`);
   fs.writeFileSync(path.join(directory, 'chart.svg'), renderChart(run));
   fs.writeFileSync(path.join(directory, 'report.md'), renderReport(run, verdicts, command, 'chart.svg'));

@@ -5,7 +5,7 @@
 
 /** What a child sends once its server listens, or when it could not start. */
 export type ChildAnnouncement =
-  | { kind: 'ready'; url: string; headerSets?: Array<Record<string, string>> }
+  | { kind: 'ready'; url: string }
   | { kind: 'failed'; message: string }
   | { kind: 'unavailable'; message: string };
 
@@ -29,23 +29,38 @@ export interface SubgraphCounters {
   statements: number;
 }
 
+/** How a bench process runs: what makes one target's process differ from another's beyond its code. */
+export interface ProcessRuntime {
+  nodeEnv: string | null;
+  sourceMaps: boolean;
+  node: string;
+  /** Node's options (the loaders: tsx and the production preload). */
+  execArgv: string[];
+}
+
+/** Returns how this process runs. */
+export function processRuntime(): ProcessRuntime {
+  return { nodeEnv: process.env.NODE_ENV ?? null, sourceMaps: process.sourceMapsEnabled, node: process.version, execArgv: [...process.execArgv] };
+}
+
 /** Given a message, sends it to the parent; a no-op when the process was not started with an IPC channel. */
 export function tellParent(message: ChildMessage): void {
   process.send?.(message);
 }
 
 /**
- * Given handlers by method name, answers the parent's calls with their results. The process exits when the
- * parent goes away, so an interrupted bench never leaves a server behind.
+ * Given handlers by method name, answers the parent's calls with their results, and `runtime` with how the
+ * process runs. The process exits when the parent goes away, so an interrupted bench never leaves a server behind.
  */
-export function answerParentCalls(handlers: Record<string, (argument: any) => unknown>): void {
+export function answerParentCalls(handlers: Record<string, (argument: never) => unknown>): void {
+  const all: Record<string, (argument: never) => unknown> = { runtime: processRuntime, ...handlers };
   process.on('message', (message: ChildCall) => {
     if (message?.kind !== 'call') return;
-    const handler = handlers[message.method];
+    const handler = all[message.method];
     Promise.resolve()
       .then(() => {
         if (!handler) throw new Error(`no method ${message.method}`);
-        return handler(message.argument);
+        return handler(message.argument as never);
       })
       .then(
         (value) => tellParent({ kind: 'reply', id: message.id, value }),
@@ -59,13 +74,10 @@ export function answerParentCalls(handlers: Record<string, (argument: any) => un
  * Given a start function of a server, announces its URL to the parent, or why it did not start and exits:
  * unavailable (a target not wired yet, told by isUnavailable) or failed.
  */
-export async function announceServer(
-  start: () => Promise<{ url: string; headerSets?: Array<Record<string, string>> }>,
-  isUnavailable: (error: unknown) => boolean = () => false,
-): Promise<void> {
+export async function announceServer(start: () => Promise<{ url: string }>, isUnavailable: (error: unknown) => boolean = () => false): Promise<void> {
   try {
-    const { url, headerSets } = await start();
-    tellParent({ kind: 'ready', url, ...(headerSets ? { headerSets } : {}) });
+    const { url } = await start();
+    tellParent({ kind: 'ready', url });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     tellParent({ kind: isUnavailable(error) ? 'unavailable' : 'failed', message });

@@ -1,26 +1,28 @@
 import autocannon from 'autocannon';
-import type { Sector } from '../common/config';
 import { Random } from '../db/seed/random';
-import type { GraphQLBody, GraphQLResult } from './directClient';
-import { subgraphCaller } from './directClient';
+import type { GraphQLBody } from './directClient';
 import type { Fixtures, ShapeName } from './shapes';
 import { SHAPES, SHAPE_NAMES } from './shapes';
 import type { LatencySummary } from './statistics';
 import { summarizeLatencies } from './statistics';
 import type { HeaderSet } from './targets/started';
 
-
 /** One run of load: one shape against one target at one concurrency for a while. */
 export interface LoadJob {
   shape: ShapeName;
   concurrency: number;
   durationSeconds: number;
-  /** A gateway's GraphQL URL, or the subgraphs themselves for the direct floor. */
-  target: { kind: 'gateway'; url: string } | { kind: 'direct'; subgraphUrls: Record<Sector, string> };
+  /** Where the requests go: a gateway's GraphQL URL, or the direct floor's URL for the shape. */
+  url: string;
   /** Callers to rotate through, one per request; none means no extra headers. */
   headerSets: HeaderSet[];
   /** Seed of the run's random sequence: the same seed draws the same variables for every target. */
   randomSeed: number;
+  /**
+   * The number of the job's first request in the target's sequence of this shape: each window of a target
+   * (warm-up included) goes on where the one before stopped, so that Q5's texts never repeat.
+   */
+  firstSequence: number;
 }
 
 export interface LoadResult {
@@ -38,18 +40,24 @@ export interface LoadResult {
   meanResponseBytes: number;
   /** The first error seen, to say in the report what went wrong. */
   firstError: string | null;
+  /** Requests made (answered or not): where the target's next job goes on. */
+  drawn: number;
 }
 
-/** Given the shape of a run and the draw, returns a function that makes each request's body and headers in turn. */
-function requestSource(job: LoadJob, fixtures: Fixtures): () => { body: GraphQLBody; headers: HeaderSet } {
+/**
+ * Given a job and the fixtures, returns a function that makes each request's body and headers in turn, and
+ * how many it has made. The random sequence is the job's own; the request numbers go on from firstSequence.
+ */
+export function requestSource(job: Pick<LoadJob, 'shape' | 'headerSets' | 'randomSeed' | 'firstSequence'>, fixtures: Fixtures): { next(): { body: GraphQLBody; headers: HeaderSet }; drawn(): number } {
   const random = new Random(job.randomSeed, SHAPE_NAMES.indexOf(job.shape));
-  let sequence = 0;
-  return () => {
+  let sequence = job.firstSequence;
+  const next = () => {
     const draw = { sequence, random };
     const headers = job.headerSets.length > 0 ? job.headerSets[sequence % job.headerSets.length]! : {};
     sequence += 1;
     return { body: SHAPES[job.shape].body(fixtures, draw), headers };
   };
+  return { next, drawn: () => sequence - job.firstSequence };
 }
 
 /** Given an answer's body, returns the first GraphQL error's message, or null when it carries none. */
@@ -64,16 +72,16 @@ function firstErrorIn(text: string): string | null {
   }
 }
 
-/** Given a job against a gateway, drives it with autocannon: one request in flight per connection. */
-function runAutocannon(job: LoadJob & { target: { kind: 'gateway' } }, fixtures: Fixtures): Promise<LoadResult> {
-  const next = requestSource(job, fixtures);
+/** Given a job, drives it with autocannon: one request in flight per connection. */
+function runAutocannon(job: LoadJob, fixtures: Fixtures): Promise<LoadResult> {
+  const source = requestSource(job, fixtures);
   const latencies: number[] = [];
   let graphqlErrors = 0;
   let firstError: string | null = null;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
-        url: job.target.url,
+        url: job.url,
         method: 'POST',
         connections: job.concurrency,
         pipelining: 1,
@@ -83,7 +91,7 @@ function runAutocannon(job: LoadJob & { target: { kind: 'gateway' } }, fixtures:
         requests: [
           {
             setupRequest(request) {
-              const { body, headers } = next();
+              const { body, headers } = source.next();
               return { ...request, body: JSON.stringify(body), headers: { ...request.headers, ...headers } };
             },
             // Every body is read: a plain substring test per answer, and a parse only of the first failure.
@@ -109,6 +117,7 @@ function runAutocannon(job: LoadJob & { target: { kind: 'gateway' } }, fixtures:
           failed: result.errors + result.timeouts,
           meanResponseBytes: latencies.length ? result.throughput.total / latencies.length : 0,
           firstError,
+          drawn: source.drawn(),
         });
       },
     );
@@ -118,63 +127,7 @@ function runAutocannon(job: LoadJob & { target: { kind: 'gateway' } }, fixtures:
   });
 }
 
-/**
- * Given a job for the direct floor, keeps `concurrency` logical requests in flight, each making the calls a
- * gateway would make (root query, then _entities), and times each logical request as a whole.
- */
-async function runDirect(job: LoadJob & { target: { kind: 'direct' } }, fixtures: Fixtures, signingKey: Buffer): Promise<LoadResult> {
-  const next = requestSource(job, fixtures);
-  const caller = subgraphCaller(job.target.subgraphUrls, signingKey, job.concurrency);
-  const latencies: number[] = [];
-  let non2xx = 0;
-  let graphqlErrors = 0;
-  let failed = 0;
-  let bytes = 0;
-  let firstError: string | null = null;
-  const started = process.hrtime.bigint();
-  const deadline = started + BigInt(Math.round(job.durationSeconds * 1e9));
-  const worker = async () => {
-    while (process.hrtime.bigint() < deadline) {
-      const { body } = next();
-      const begun = process.hrtime.bigint();
-      let results: GraphQLResult[];
-      try {
-        results = await SHAPES[job.shape].direct(caller.call, body);
-      } catch (error) {
-        failed += 1;
-        firstError ??= error instanceof Error ? error.message : String(error);
-        continue;
-      }
-      latencies.push(Number(process.hrtime.bigint() - begun) / 1e6);
-      bytes += results.reduce((sum, result) => sum + result.bytes, 0);
-      const bad = results.find((result) => result.status < 200 || result.status >= 300);
-      const errored = results.find((result) => result.errors?.length);
-      if (bad) non2xx += 1;
-      else if (errored) graphqlErrors += 1;
-      const error = (bad ?? errored)?.errors?.[0];
-      if (bad || errored) firstError ??= error ? `${String(error.extensions?.code ?? 'ERROR')}: ${error.message}` : `HTTP ${bad?.status}`;
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: job.concurrency }, worker));
-  } finally {
-    caller.close();
-  }
-  return {
-    requests: latencies.length,
-    seconds: Number(process.hrtime.bigint() - started) / 1e9,
-    latency: summarizeLatencies(latencies),
-    non2xx,
-    graphqlErrors,
-    failed,
-    meanResponseBytes: latencies.length ? bytes / latencies.length : 0,
-    firstError,
-  };
-}
-
-/** Given a job, the fixtures and the signing key (for the direct floor), runs the load and returns what it saw. */
-export function runLoad(job: LoadJob, fixtures: Fixtures, signingKey: Buffer): Promise<LoadResult> {
-  return job.target.kind === 'gateway'
-    ? runAutocannon(job as LoadJob & { target: { kind: 'gateway' } }, fixtures)
-    : runDirect(job as LoadJob & { target: { kind: 'direct' } }, fixtures, signingKey);
+/** Given a job and the fixtures, drives the job's target with autocannon and returns what it saw. */
+export function runLoad(job: LoadJob, fixtures: Fixtures): Promise<LoadResult> {
+  return runAutocannon(job, fixtures);
 }

@@ -10,19 +10,23 @@ Seeds dedicated databases (once per size), starts the four subgraphs and each ga
 processes pinned to CPUs, drives every query shape with autocannon and writes a report and a chart to
 bench/results/<timestamp>/ and bench/results/latest.md.
 
-  --citizens N          size of the data set (default 100000; 1000000 for the province-sized run)
+  --citizens N          size of the data set (default 100000)
+  --scale-citizens N    a second data set, seeded beforehand like the first (and kept), on which our gateway
+                        with everything on is measured again in the same run (1000000 for the scale target)
   --duration S          measured seconds per run (default 30)
-  --warmup S            unmeasured seconds before each shape and concurrency (default 5)
+  --warmup S            least unmeasured seconds before each target, shape and concurrency; the warm-up goes on
+                        until the CPU per request is steady (default 10; 0: none)
+  --warmup-max S        most seconds of warm-up: a target still not steady then is measured and flagged (default 60)
   --repetitions N       measured runs per shape and concurrency; the report shows the median (default 3)
   --concurrency LIST    requests in flight (default 1,16: latency and throughput)
   --shapes LIST         of ${SHAPE_NAMES.join(',')} (default all)
   --targets LIST        of ${TARGET_NAMES.join(',')} (default all)
-  --agencies FILE       JSON array of header sets ({"authorization": "Bearer ...", "x-purpose": "..."}) that Q6
-                        rotates through; a target that starts with its own agencies brings them itself
   --gateway-cpus LIST   CPUs of the gateway process (default 0)
   --subgraph-cpus LIST  CPUs of the four subgraph processes (default 1)
   --load-cpus LIST      CPUs of the load generator (default 1)
-  --engine E            mysql (default; MariaDB at MYSQL_HOST or 127.0.0.1) or sqlite (files in a temporary directory)
+  --engine E            mysql (default) or sqlite (files in the run's temporary directory)
+  --database-server S   own (default: the bench starts a MariaDB server of its own, data kept in data/bench-database)
+                        or external (the server at MYSQL_HOST, MYSQL_PORT; only the process listening there is counted)
   --seed S              random seed of the data set and of the requests' variables (default 38)
   --smoke               a few seconds: 2,000 citizens in SQLite, 1 s per shape, c=1, one repetition, no warm-up;
                         exits 1 when a target fails or every request errors
@@ -31,15 +35,19 @@ bench/results/<timestamp>/ and bench/results/latest.md.
 
 export interface BenchOptions {
   citizens: number;
+  /** A second data set measured in the same run (our gateway with everything on), or null. */
+  scaleCitizens: number | null;
   durationSeconds: number;
+  /** The least warm-up; it goes on until the CPU per request is steady, up to warmupMaxSeconds. */
   warmupSeconds: number;
+  warmupMaxSeconds: number;
   repetitions: number;
   concurrencies: number[];
   shapes: ShapeName[];
   targets: TargetName[];
-  agenciesFile: string | null;
   cpus: { gateway: string; subgraphs: string; load: string };
   engine: 'mysql' | 'sqlite';
+  databaseServer: 'own' | 'external';
   randomSeed: number;
   smoke: boolean;
   help: boolean;
@@ -66,7 +74,7 @@ export function parseBenchArguments(argv: readonly string[]): BenchOptions {
     if (value === undefined) throw new UsageError(`${name} needs a value`);
     given.set(name, value);
   }
-  const known = ['--citizens', '--duration', '--warmup', '--repetitions', '--concurrency', '--shapes', '--targets', '--agencies', '--gateway-cpus', '--subgraph-cpus', '--load-cpus', '--engine', '--seed'];
+  const known = ['--citizens', '--scale-citizens', '--duration', '--warmup', '--warmup-max', '--repetitions', '--concurrency', '--shapes', '--targets', '--gateway-cpus', '--subgraph-cpus', '--load-cpus', '--engine', '--database-server', '--seed'];
   for (const name of given.keys()) if (!known.includes(name)) throw new UsageError(`unknown option ${name}`);
 
   const smoke = flags.has('--smoke');
@@ -100,18 +108,28 @@ export function parseBenchArguments(argv: readonly string[]): BenchOptions {
   }
   const engine = given.get('--engine') ?? (smoke ? 'sqlite' : 'mysql');
   if (engine !== 'mysql' && engine !== 'sqlite') throw new UsageError(`--engine must be mysql or sqlite, got "${engine}"`);
+  const databaseServer = given.get('--database-server') ?? 'own';
+  if (databaseServer !== 'own' && databaseServer !== 'external') throw new UsageError(`--database-server must be own or external, got "${databaseServer}"`);
+  const citizens = number('--citizens', smoke ? 2_000 : 100_000, 100, 10_000_000);
+  const scaleCitizens = given.has('--scale-citizens') ? number('--scale-citizens', 0, 100, 10_000_000) : null;
+  if (scaleCitizens === citizens) throw new UsageError(`--scale-citizens must differ from --citizens (${citizens})`);
+  const warmupSeconds = number('--warmup', smoke ? 0 : 10, 0, 600, false);
+  const warmupMaxSeconds = number('--warmup-max', warmupSeconds === 0 ? 0 : Math.max(60, warmupSeconds), 0, 3600, false);
+  if (warmupMaxSeconds < warmupSeconds) throw new UsageError(`--warmup-max (${warmupMaxSeconds}) must be at least --warmup (${warmupSeconds})`);
 
   return {
-    citizens: number('--citizens', smoke ? 2_000 : 100_000, 100, 10_000_000),
+    citizens,
+    scaleCitizens,
     durationSeconds: number('--duration', smoke ? 1 : 30, 0.5, 3600, false),
-    warmupSeconds: number('--warmup', smoke ? 0 : 5, 0, 600, false),
+    warmupSeconds,
+    warmupMaxSeconds,
     repetitions: number('--repetitions', smoke ? 1 : 3, 1, 20),
     concurrencies: [...new Set(concurrencies)],
     shapes: list('--shapes', SHAPE_NAMES, isShapeName, SHAPE_NAMES),
     targets: list('--targets', TARGET_NAMES, isTargetName, TARGET_NAMES),
-    agenciesFile: given.get('--agencies') ?? null,
     cpus: { gateway: cpus('--gateway-cpus', '0'), subgraphs: cpus('--subgraph-cpus', '1'), load: cpus('--load-cpus', '1') },
     engine,
+    databaseServer,
     randomSeed: number('--seed', 38, 0, 2 ** 31 - 1),
     smoke,
     help: flags.has('--help'),

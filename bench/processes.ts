@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ChildCall, ChildMessage } from './ipc';
 
 /** The repository root: children run from it so that `--import tsx` and relative paths resolve. */
@@ -45,9 +46,13 @@ export interface ChildOptions {
 /** What a child announced once its server listens. */
 export interface ChildReady {
   url: string;
-  /** For a gateway with policy: the header sets of the agencies it knows. */
-  headerSets?: Array<Record<string, string>>;
 }
+
+/**
+ * Loaded after tsx in every child: turns off the source maps tsx turns on, as production runs. With NODE_ENV
+ * (set for every child by bench/database.ts), every target runs alike, as its users run it in production.
+ */
+const PRODUCTION_PRELOAD = pathToFileURL(path.join(REPOSITORY_ROOT, 'bench', 'children', 'production.ts')).href;
 
 /** A child that did not start because what it runs is not available (not an error of the run). */
 export class ChildUnavailable extends Error {}
@@ -70,7 +75,7 @@ export class BenchChild {
       process.on('message', (message: ChildMessage) => {
         if (message.kind === 'ready') {
           clearTimeout(timer);
-          resolve({ url: message.url, ...(message.headerSets ? { headerSets: message.headerSets } : {}) });
+          resolve({ url: message.url });
         } else if (message.kind === 'unavailable') {
           clearTimeout(timer);
           reject(new ChildUnavailable(message.message));
@@ -97,11 +102,11 @@ export class BenchChild {
     this.ready.catch(() => undefined);
   }
 
-  /** Given the options, spawns the child, pinned with taskset when a CPU list is given. */
+  /** Given the options, spawns the child (tsx, then the production preload), pinned with taskset when a CPU list is given. */
   static start(options: ChildOptions): BenchChild {
     fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
     const log = fs.openSync(options.logFile, 'a');
-    const command = [process.execPath, '--import', 'tsx', path.join(REPOSITORY_ROOT, 'bench', 'children', options.script), ...(options.args ?? [])];
+    const command = [process.execPath, '--import', 'tsx', '--import', PRODUCTION_PRELOAD, path.join(REPOSITORY_ROOT, 'bench', 'children', options.script), ...(options.args ?? [])];
     // taskset execs node in place: the pid is node's, and the IPC descriptor is inherited.
     const [file, ...args] = options.cpus === null ? command : ['taskset', '-c', options.cpus, ...command];
     const child = spawn(file!, args, { cwd: REPOSITORY_ROOT, env: options.env, stdio: ['ignore', log, log, 'ipc'] });
@@ -169,20 +174,6 @@ export function residentMegabytes(pid: number): number | null {
   } catch {
     return null;
   }
-}
-
-/** Given a program name, returns the pids running it (read from /proc), to observe processes the bench did not start. */
-export function pidsOf(program: string): number[] {
-  const pids: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === program) pids.push(Number(entry));
-    } catch {
-      // The process ended between the listing and the read.
-    }
-  }
-  return pids;
 }
 
 /** CPU and memory of a set of processes over a measured window. */

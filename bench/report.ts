@@ -1,58 +1,12 @@
 import type { GoalVerdict } from './goals';
-import type { BenchRun, Measurement } from './results';
-import { Q4_PAGES, Q4_PAGE_SIZE, SHAPES } from './shapes';
-import { TARGETS, TARGET_NAMES } from './targets';
+import { fixed, runtimeLines, shapeSections, summaryTable } from './reportTables';
+import type { BenchRun } from './results';
+import { Q4_PAGES, Q4_PAGE_SIZE } from './shapes';
+import { TARGETS } from './targets';
 
-/** Given a number, returns it with a fixed count of decimals, or "–" when it is not a number. */
-function fixed(value: number | null | undefined, digits: number): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
-}
-
-/** Given a measurement, returns its error count as "errors / requests" (median over repetitions). */
-function errorText(measurement: Measurement): string {
-  const median = measurement.median!;
-  const errors = median.non2xx + median.graphqlErrors + median.failed;
-  return errors === 0 ? '0' : `${fixed(errors, 0)} (${fixed(median.non2xx, 0)} non-2xx, ${fixed(median.graphqlErrors, 0)} GraphQL, ${fixed(median.failed, 0)} no answer)`;
-}
-
-/** Given the run, returns one markdown table per shape: a row per target and concurrency. */
-function shapeTables(run: BenchRun): string[] {
-  const lines: string[] = [];
-  for (const shape of run.options.shapes) {
-    lines.push(`### ${shape}: ${SHAPES[shape].title}`, '');
-    const ofShape = run.measurements.filter((m) => m.shape === shape);
-    if (ofShape.every((m) => !m.median)) {
-      // Nothing measured (Q6 without a target with policy): one line per reason instead of a table of blanks.
-      const reasons = [...new Set(ofShape.map((m) => m.note ?? m.status))];
-      lines.push(`Not measured: ${reasons.join('; ')} (${[...new Set(ofShape.map((m) => TARGETS[m.target].label))].join(', ')}).`, '');
-      continue;
-    }
-    lines.push('| target | c | req/s | p50 ms | p95 ms | p99 ms | errors | gateway CPU (cores) | other load on gateway CPU | gateway RSS MiB | subgraph CPU | load-gen CPU | DB CPU | subgraph calls/req | SQL/req | response KB |');
-    lines.push('|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-    const notes: string[] = [];
-    for (const target of TARGET_NAMES) {
-      for (const concurrency of run.options.concurrencies) {
-        const measurement = run.measurements.find((m) => m.target === target && m.shape === shape && m.concurrency === concurrency);
-        if (!measurement) continue;
-        const label = TARGETS[target].label;
-        if (!measurement.median) {
-          lines.push(`| ${label} | ${concurrency} | ${measurement.status} | | | | | | | | | | | | | |`);
-          if (measurement.note && !notes.includes(`${label}: ${measurement.note}`)) notes.push(`${label}: ${measurement.note}`);
-          continue;
-        }
-        const m = measurement.median;
-        const bytes = target === 'direct' ? '–' : fixed(m.meanResponseBytes / 1024, 1);
-        lines.push(
-          `| ${label}${measurement.status === 'failed' ? ' (FAILED)' : ''} | ${concurrency} | ${fixed(m.requestsPerSecond, 0)} | ${fixed(m.p50, 2)} | ${fixed(m.p95, 2)} | ${fixed(m.p99, 2)} | ${errorText(measurement)} | ${fixed(m.gatewayCores, 2)} | ${fixed(m.otherLoadOnGatewayCpus, 2)} | ${fixed(m.gatewayResidentMegabytes, 0)} | ${fixed(m.subgraphCores, 2)} | ${fixed(m.loadGeneratorCores, 2)} | ${fixed(m.databaseCores, 2)} | ${fixed(m.subgraphCallsPerRequest, 2)} | ${fixed(m.statementsPerRequest, 2)} | ${bytes} |`,
-        );
-        if (measurement.note) notes.push(`${label} c=${concurrency}: ${measurement.note.slice(0, 300)}`);
-      }
-    }
-    lines.push('');
-    if (notes.length) lines.push(...notes.map((note) => `- ${note}`), '');
-  }
-  return lines;
-}
+/** The least repetitions and warm-up the verdicts are stated for; a run with less is a quick look. */
+const LEAST_REPETITIONS = 3;
+const LEAST_WARMUP_SECONDS = 10;
 
 /** Given the verdicts, returns the markdown table of the issue's targets. */
 function goalTable(verdicts: readonly GoalVerdict[]): string[] {
@@ -95,34 +49,48 @@ function auditFloorSection(run: BenchRun): string[] {
 export function renderReport(run: BenchRun, verdicts: readonly GoalVerdict[], command: string, chartPath: string): string {
   const { machine, placement, options } = run;
   const busy = machine.loadAverageAtStart > machine.cpus * 0.5 || run.loadAverageAtEnd > machine.cpus * 0.5;
+  const quick = options.repetitions < LEAST_REPETITIONS || options.warmupSeconds < LEAST_WARMUP_SECONDS;
+  const notSteady = run.measurements.filter((m) => m.warmup && !m.warmup.steady).length;
   const lines: string[] = [
     `# Gateway benchmark, ${run.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
     '',
     `Command: \`${command}\``,
     '',
-    `${options.durationSeconds} s measured per run, ${options.warmupSeconds} s warm-up, ${options.repetitions} repetition(s) (median shown), concurrency ${options.concurrencies.join(' and ')}, ${run.data.citizens.toLocaleString('en-US')} citizens.` +
-      (options.smoke ? ' **Smoke run: the numbers only show that everything runs.**' : ''),
+    `${options.durationSeconds} s measured per run, median of ${options.repetitions} repetition(s); ${options.warmupMaxSeconds > 0 ? `warm-up until the CPU per request is steady, at least ${options.warmupSeconds} s and at most ${options.warmupMaxSeconds} s` : 'no warm-up'}; concurrency ${options.concurrencies.join(' and ')}; ${run.data.citizens.toLocaleString('en-US')} citizens${run.scale ? ` (and ${run.scale.citizens.toLocaleString('en-US')} for the scale target)` : ''}.` +
+      (options.smoke ? ' **Smoke run: the numbers only show that everything runs.**' : quick ? ` **A quick look: the verdicts are stated for at least ${LEAST_REPETITIONS} repetitions and ${LEAST_WARMUP_SECONDS} s of warm-up.**` : '') +
+      (notSteady > 0 ? ` **${notSteady} measurement(s) were not steady at the end of their warm-up** (marked below).` : ''),
     '',
     busy
-      ? `**Busy machine**: 1-minute load average ${machine.loadAverageAtStart.toFixed(2)} at the start and ${run.loadAverageAtEnd.toFixed(2)} at the end on ${machine.cpus} CPUs: other work shared the CPUs, so absolute numbers are low and noisy; compare targets within this run only.`
+      ? `**Busy machine**: 1-minute load average ${machine.loadAverageAtStart.toFixed(2)} at the start and ${run.loadAverageAtEnd.toFixed(2)} at the end on ${machine.cpus} CPUs: other work shared the CPUs. CPU per request holds better than throughput and latency then; compare targets within this run only.`
       : `1-minute load average ${machine.loadAverageAtStart.toFixed(2)} at the start and ${run.loadAverageAtEnd.toFixed(2)} at the end on ${machine.cpus} CPUs.`,
     '',
     '## Targets from the issue',
     '',
     ...goalTable(verdicts),
     '',
-    `![throughput and latency per shape and target](${chartPath})`,
+    `![CPU milliseconds per request of each process, per shape and target](${chartPath})`,
+    '',
+    `## Summary (the README's table)`,
+    '',
+    `Each cell: the gateway's CPU ms per request / all processes' CPU ms per request at c=${Math.max(...options.concurrencies)} / p50 ms at c=${Math.min(...options.concurrencies)}.`,
+    '',
+    ...summaryTable(run),
     '',
     ...auditFloorSection(run),
     '## Results',
     '',
-    'CPU columns are cores used on average over the measured window (1.00 = one CPU busy all the time), read from /proc. ' +
-      '"Other load on gateway CPU" is the time the gateway\'s pinned CPU spent on anything else (the database server, which the bench does not pin, or other work on the machine): where it is high, the gateway waited for its CPU and its latency is inflated. ' +
+    'The primary figure is CPU milliseconds per request of each process, counted by pid from /proc (user and system time over the window, divided by the requests answered in it): ' +
+      "the process in the gateway's place (a gateway, or the direct floor's server), each subgraph, the bench's database server (its pid only), the load generator, and their total. " +
+      'It holds on a shared machine, where throughput and latency move with whatever else runs; they are shown beside it. ' +
+      '"Other load on gateway CPU" is the time the gateway\'s pinned CPU spent on anything else. ' +
       'Subgraph calls and SQL statements are counted on the subgraph side (HTTP requests received; knex query events) and divided by the requests answered. ' +
       'Errors: non-2xx answers, 2xx answers whose body carries GraphQL errors (every body is checked), and requests with no answer. ' +
-      'Response KB is the mean size of the gateway\'s answer including headers.',
+      "Response KB is the mean size of the gateway's answer including headers.",
     '',
-    ...shapeTables(run),
+    ...shapeSections(run.measurements, options.shapes, options.concurrencies),
+    ...(run.scale
+      ? [`## Scale: ${run.scale.citizens.toLocaleString('en-US')} citizens`, '', `${TARGETS['ours-full'].label}, over ${run.scale.description}${run.scale.seededNow ? ' (seeded by this run)' : ' (reused)'}.`, '', ...shapeSections(run.scale.measurements, options.shapes, options.concurrencies)]
+      : []),
     '## Statements per request at two page sizes',
     '',
     run.pageSizeProbes.length === 0
@@ -143,6 +111,13 @@ export function renderReport(run: BenchRun, verdicts: readonly GoalVerdict[], co
     `- Packages: ${Object.entries(machine.packages).map(([name, version]) => `${name} ${version}`).join(', ')}`,
     `- Placement (taskset${placement.pinned ? '' : ': not available, nothing pinned'}): gateway ${placement.gateway}; subgraphs ${placement.subgraphs}; load generator ${placement.loadGenerator}; bench orchestrator ${placement.orchestrator}; database ${placement.database}`,
     `- Data: ${run.data.citizens.toLocaleString('en-US')} citizens in ${run.data.description}${run.data.seededNow ? ` (seeded by this run in ${run.data.seedSeconds.toFixed(1)} s)` : ' (reused)'}`,
+    `- Database server: ${run.databaseServer}`,
+    '',
+    '## How each process ran',
+    '',
+    'Every target as its users run it in production: NODE_ENV=production, no source maps, TypeScript through tsx for ours and the bench alike (the peers\' packages are compiled JavaScript).',
+    '',
+    ...runtimeLines(run),
     '',
     '## Targets measured',
     '',
@@ -156,11 +131,13 @@ export function renderReport(run: BenchRun, verdicts: readonly GoalVerdict[], co
     '',
     `- Every request draws its variables from real identifiers read from the databases once (national IDs, communes with at least a page of parcels, communes with ${Q4_PAGES * Q4_PAGE_SIZE} residents), with a random sequence seeded by --seed ${options.randomSeed}: every target gets the same sequence.`,
     `- Q4 asks for ${Q4_PAGES} aliased pages of ${Q4_PAGE_SIZE} (the maximum page size) of one commune's residents in one operation; the cursors of pages 2 to ${Q4_PAGES} are read from population once at start, so the five pages are one request and one plan.`,
-    '- Q5 writes a different national ID into the query text on every request (walking the shuffled IDs), so every request is a new document: parse, validation and planning are never cached.',
+    '- Q5 writes a different national ID into the query text on every request (walking the shuffled IDs, then again under a numbered alias), and each window of a target, warm-up included, goes on where the one before stopped: every request is a document that target has not seen, so parse, validation and planning are never cached.',
     '- Q6 is Q3 sent as a rotating set of agencies (Authorization and X-Purpose), meaningful only against a target that authenticates and applies policy; elsewhere it is n/a.',
+    "- Q7 and Q8 are what real agencies do, with the demo's grants: the land office reads parcels with their owners, whose national IDs and dates of birth its grant masks (the gateway masks the response); the ward office reads its ward's residents with their parcels and enrolments, its row scope applied in SQL in every subgraph. Targets without policy answer the same queries in full.",
+    '- Targets with policy are called as the bench\'s agencies (bench/agencies.ts, registered in the bench\'s gateway database): Q1–Q5 as the first of the rotation, Q6 as all of it, Q7 as the land office, Q8 as the ward office.',
     '- The subgraphs refuse calls without the gateway\'s signed access context (x-dsp-access). The peers and the direct floor sign the unrestricted context over each call\'s exact body (Apollo: a wrapper around its default fetcher; Hive: an onFetch plugin), so every target pays the same HMAC per call and none goes through a proxy.',
-    '- The direct floor is a client in a process of its own, pinned where the gateway runs (its CPU and memory show in the gateway columns; it also generates its own load): it makes the calls a gateway makes (root query, then one _entities call per subgraph and level, keys deduplicated, so Q4 is one education call where @apollo/gateway makes one per aliased page) over keep-alive connections and times each logical request as a whole; it does not merge the answers into one response.',
-    '- Gateways are driven by autocannon (one request in flight per connection, latency per response from autocannon\'s timer).',
+    "- The direct floor is a server in a process of its own, pinned where the gateway runs (its CPU and memory show in the gateway columns): for each request it makes the calls a gateway makes (root query, then one _entities call per subgraph and level, keys deduplicated, so Q4 is one education call where @apollo/gateway makes one per aliased page) over keep-alive connections, and answers with the subgraphs' data unmerged.",
+    "- Every target, the floor included, is driven and timed by the same load generator: autocannon in a process of its own on the load generator's CPU (one request in flight per connection, latency per response from autocannon's timer).",
     '',
   ];
   return lines.join('\n');

@@ -1,3 +1,5 @@
+import type { CpuPerRequest } from './cpu';
+import type { ProcessRuntime } from './ipc';
 import type { MachineFacts } from './machine';
 import type { BenchOptions } from './options';
 import type { ShapeName } from './shapes';
@@ -15,7 +17,9 @@ export interface RepetitionResult {
   graphqlErrors: number;
   failed: number;
   meanResponseBytes: number;
-  /** Cores used by the gateway process (null for the direct floor), and its peak resident memory in MiB. */
+  /** The primary figure: CPU milliseconds per request of each process, counted by pid, and their total. */
+  cpu: CpuPerRequest;
+  /** Cores used by the process in the gateway's place (a gateway, or the direct floor's server), and its peak resident memory in MiB. */
   gatewayCores: number | null;
   gatewayResidentMegabytes: number | null;
   /**
@@ -25,7 +29,7 @@ export interface RepetitionResult {
   otherLoadOnGatewayCpus: number | null;
   subgraphCores: number;
   loadGeneratorCores: number;
-  /** Cores used by the database server's processes, which the bench observes but did not start or pin. */
+  /** Cores used by the bench's database server (its pid only); null when there is none to see. */
   databaseCores: number | null;
   subgraphCallsPerRequest: number;
   statementsPerRequest: number;
@@ -35,10 +39,20 @@ export interface RepetitionResult {
 /** The numbers the report shows for one target, shape and concurrency: the median over repetitions of each. */
 export type MedianResult = Omit<RepetitionResult, 'firstError'>;
 
+/** How long a target was warmed before its repetitions, and whether its CPU per request had settled by then. */
+export interface Warmup {
+  seconds: number;
+  steady: boolean;
+  /** CPU per request (gateway and subgraphs, ms) of each warm-up window, oldest first. */
+  windows: number[];
+}
+
 export interface Measurement {
   target: TargetName;
   shape: ShapeName;
   concurrency: number;
+  /** Null when the target was not warmed (--warmup 0) or not measured. */
+  warmup: Warmup | null;
   /** ok: measured; n/a: does not apply or not available; failed: the target broke during the run. */
   status: 'ok' | 'n/a' | 'failed';
   note: string | null;
@@ -93,8 +107,14 @@ export interface BenchRun {
   loadAverageAtEnd: number;
   placement: Placement;
   data: { citizens: number; engine: string; description: string; seededNow: boolean; seedSeconds: number };
+  /** The database server whose pid is counted as the database's CPU. */
+  databaseServer: string;
+  /** How each process of the run ran (NODE_ENV, source maps, Node's options), by its label. */
+  runtimes: Record<string, ProcessRuntime>;
   targets: Partial<Record<TargetName, TargetOutcome>>;
   measurements: Measurement[];
+  /** The second data set (--scale-citizens), measured in the same run on our gateway with everything on; null when none. */
+  scale: { citizens: number; description: string; seededNow: boolean; measurements: Measurement[] } | null;
   pageSizeProbes: PageSizeProbe[];
   /** Measured when our gateway with the audit trail was a target; null otherwise. */
   auditFloor: AuditFloor | null;

@@ -1,7 +1,7 @@
 /**
  * One gateway target in its own process, in front of the bench's subgraphs (POPULATION_URL, LAND_URL,
  * HEALTH_URL, EDUCATION_URL) and signing with SUBGRAPH_SIGNING_KEY.
- * Usage: node --import tsx bench/children/gateway.ts <apollo|ours-off|ours-policy|ours-full|hive|hive-router>
+ * Usage: node --import tsx bench/children/gateway.ts <apollo|apollo-keepalive|ours-off|ours-policy|ours-full|hive|hive-router>
  */
 import { bySector, getConfig, requireSharedSigningKey } from '../../common/config';
 import { announceServer, answerParentCalls } from '../ipc';
@@ -20,7 +20,9 @@ async function start(target: string): Promise<StartedTarget> {
   const supergraphSdl = supergraphWithUrls(subgraphUrls);
   switch (target) {
     case 'apollo':
-      return (await import('../targets/apollo')).startApolloGateway(supergraphSdl, config.signingKey);
+      return (await import('../targets/apollo')).startApolloGateway(supergraphSdl, config.signingKey, 'default');
+    case 'apollo-keepalive':
+      return (await import('../targets/apollo')).startApolloGateway(supergraphSdl, config.signingKey, 'keep-alive');
     case 'ours-off':
       return (await import('../targets/ours')).startOurGatewayPolicyOff({ config, subgraphUrls, supergraphSdl });
     case 'ours-policy':

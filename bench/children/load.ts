@@ -3,7 +3,6 @@
  * The parent hands it the fixtures once, then one job per run, over IPC.
  * Usage: node --import tsx bench/children/load.ts
  */
-import { getConfig } from '../../common/config';
 import { answerParentCalls, tellParent } from '../ipc';
 import type { LoadJob } from '../load';
 import { runLoad } from '../load';
@@ -18,7 +17,7 @@ answerParentCalls({
   },
   run(job: LoadJob) {
     if (!fixtures) throw new Error('no fixtures: call fixtures before run');
-    return runLoad(job, fixtures, getConfig().signingKey);
+    return runLoad(job, fixtures);
   },
 });
 tellParent({ kind: 'ready', url: '' });

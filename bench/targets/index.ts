@@ -1,5 +1,5 @@
 /** What the bench measures side by side, in report order. */
-export const TARGET_NAMES = ['direct', 'apollo', 'ours-off', 'ours-policy', 'ours-full', 'hive', 'hive-router'] as const;
+export const TARGET_NAMES = ['direct', 'apollo', 'apollo-keepalive', 'ours-off', 'ours-policy', 'ours-full', 'hive', 'hive-router'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 export interface TargetInfo {
@@ -7,7 +7,7 @@ export interface TargetInfo {
   /** How the report names it. */
   label: string;
   description: string;
-  /** Whether the target authenticates callers and applies policy, the condition for Q6 to mean anything. */
+  /** Whether the target authenticates callers and applies policy: it is called as the bench's agencies, and only it runs Q6. */
   hasPolicy: boolean;
 }
 
@@ -15,13 +15,19 @@ export const TARGETS: Record<TargetName, TargetInfo> = {
   direct: {
     name: 'direct',
     label: 'direct calls (floor)',
-    description: 'no gateway: the load generator calls the subgraphs itself as a gateway would (root query, then _entities per level), signing every call',
+    description: "no gateway: a server in the gateway's place that makes the calls a gateway would (root query, then _entities per level), signing every call, and answers with what the subgraphs answered; driven and timed by the same load generator as the gateways",
     hasPolicy: false,
   },
   apollo: {
     name: 'apollo',
     label: '@apollo/gateway (plain)',
     description: "plain @apollo/gateway in Apollo Server's standalone server, Apollo's defaults; adds only the signed access header",
+    hasPolicy: false,
+  },
+  'apollo-keepalive': {
+    name: 'apollo-keepalive',
+    label: '@apollo/gateway + keep-alive fetcher',
+    description: "@apollo/gateway as a skilled user configures it: Apollo's defaults, but the data source's documented `fetcher` option given a keep-alive client over Node's HTTP; adds only the signed access header",
     hasPolicy: false,
   },
   'ours-off': {
