@@ -7,7 +7,7 @@ import { buildCatalog } from '../gateway/policy/catalog';
 import type { Purpose } from '../gateway/policy/types';
 import { deriveApiKey } from '../gateway/store/apiKeys';
 import type { DemoAgency } from '../gateway/store/demo';
-import { DEMO_AGENCIES } from '../gateway/store/demo';
+import { DEMO_AGENCIES, demoUnits } from '../gateway/store/demo';
 import { PolicyRepository } from '../gateway/store/policyRepository';
 import { Stewardship, describeTarget } from '../gateway/store/stewardship';
 import type { Actor } from '../gateway/store/types';
@@ -101,6 +101,8 @@ function rotationAgencies(supergraphSdl: string): Array<{ definition: DemoAgency
 export async function registerBenchCallersIn(db: Knex, wardCommune: string): Promise<BenchCallers> {
   const supergraphSdl = fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
   const stewardship = new Stewardship({ repository: new PolicyRepository(db), supergraphSdl });
+  // Unit codes are checked against the administrative units the store holds: the seed's, as the demo loads them.
+  await stewardship.loadUnits(BENCH_ACTOR, demoUnits());
   const rotation: HeaderSet[] = [];
   for (const { definition, purpose } of rotationAgencies(supergraphSdl)) rotation.push(await register(stewardship, definition, purpose));
   return {

@@ -9,6 +9,10 @@ import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest, migrateRollbackAll } from '../db/migrate';
 import { isSeeded, seedAll } from '../db/seed';
 import { loadOrCreateSigningKey } from '../gateway/audit/checkpoints';
+import type { RunningWitness } from '../gateway/audit/witness/server';
+import { startWitness } from '../gateway/audit/witness/server';
+import { getLogger } from '../common/logger';
+import { publicKeyText } from '../common/publicKeys';
 import type { DatabaseServer } from './databaseServer';
 import { externalDatabaseServer, startOwnDatabaseServer } from './databaseServer';
 import type { BenchOptions } from './options';
@@ -58,7 +62,17 @@ export async function benchEnvironment(
   const childTemporary = path.join(temporaryDirectory, 'tmp');
   fs.mkdirSync(childTemporary);
   const auditKeyFile = path.join(temporaryDirectory, 'audit-key', 'gateway-ed25519.pem');
-  loadOrCreateSigningKey(auditKeyFile, true);
+  const auditKey = loadOrCreateSigningKey(auditKeyFile, true);
+  // Production pins the gateway's checkpoint key and sends every checkpoint to a witness on another host: here the
+  // witness runs in the bench's own process, which is not measured, with its store in the run's directory.
+  const witness: RunningWitness = await startWitness({
+    host: '127.0.0.1',
+    port: 0,
+    databaseFile: path.join(temporaryDirectory, 'witness.sqlite'),
+    key: loadOrCreateSigningKey(path.join(temporaryDirectory, 'witness-key', 'witness-ed25519.pem'), true),
+    trustedKeys: [auditKey],
+    logger: getLogger('witness'),
+  });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
@@ -67,9 +81,15 @@ export async function benchEnvironment(
     APOLLO_TELEMETRY_DISABLED: 'true',
     SUBGRAPH_SIGNING_KEY: randomBytes(32).toString('base64url'),
     AUDIT_SIGNING_KEY_FILE: auditKeyFile,
+    AUDIT_TRUSTED_KEYS: publicKeyText(auditKey.publicKey),
+    AUDIT_WITNESS_URLS: witness.url,
+    AUDIT_WITNESS_KEYS: witness.publicKey,
   };
   let server: DatabaseServer | null = null;
-  const removeTemporary = () => fs.rmSync(temporaryDirectory, { recursive: true, force: true });
+  const removeTemporary = async () => {
+    await witness.stop();
+    fs.rmSync(temporaryDirectory, { recursive: true, force: true });
+  };
   try {
     if (options.engine === 'mysql') {
       server =
@@ -82,7 +102,7 @@ export async function benchEnvironment(
       delete env.MYSQL_HOST;
     }
   } catch (error) {
-    removeTemporary();
+    await removeTemporary();
     throw error;
   }
   return {
@@ -93,7 +113,7 @@ export async function benchEnvironment(
     smoke: options.smoke,
     async cleanUp() {
       await server?.stop();
-      removeTemporary();
+      await removeTemporary();
     },
   };
 }

@@ -99,11 +99,10 @@ const Q7_QUERY = `query LandOfficeParcels($communeCode: String!, $first: Int!) {
   }
 }`;
 
-/** Q8's residents: the ward office reads its ward's residents, their parcels and enrolments, all within its row scope. */
+/** Q8's residents: the ward office reads its ward's residents and their parcels, all within its row scope (its demo grants give no enrolments). */
 const Q8_POPULATION_FIELDS = 'nationalId fullName dateOfBirth sex currentResidence { addressLine } householdMembership { relationshipToHead household { code } }';
-const Q8_ENTITY_FIELDS: Record<'land' | 'education', string> = {
+const Q8_ENTITY_FIELDS: Record<'land', string> = {
   land: 'landParcels { mapSheetNumber parcelNumber areaSquareMeters landUsePurpose }',
-  education: 'enrollments { schoolYear grade school { name } }',
 };
 const Q8_QUERY = `query WardResidents($communeCode: String!, $first: Int!, $after: String) {
   citizensByCommune(communeCode: $communeCode, first: $first, after: $after) {
