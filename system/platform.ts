@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { AuditConfig, Config, DatabaseName, JwtConfig, PolicyMode, QueryLimits, Sector } from '../common/config';
+import type { AuditConfig, Config, DatabaseName, HttpLimits, JwtConfig, PolicyMode, QueryLimits, Sector } from '../common/config';
 import { DATABASES, SECTORS, bySector } from '../common/config';
 import { getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
@@ -43,6 +43,8 @@ export interface GatewayServiceOptions {
   gatewayPort: number;
   subgraphTimeoutMs: number;
   queryLimits: QueryLimits;
+  /** The gateway's HTTP server: timeouts, body size, connections per client (common/config.ts). */
+  httpLimits?: HttpLimits;
   /** The key the gateway signs each subgraph call with and every subgraph verifies. */
   signingKey: Buffer;
   policy: { mode: PolicyMode; refreshMs: number };
@@ -100,6 +102,7 @@ export async function startGatewayService(
       port: options.gatewayPort,
       subgraphTimeoutMs: options.subgraphTimeoutMs,
       queryLimits: options.queryLimits,
+      ...(options.httpLimits ? { httpLimits: options.httpLimits } : {}),
       signingKey: options.signingKey,
       enforcement: { authenticator, policy: { mode: options.policy.mode, current: () => policyCache.current() }, audit: auditLog },
       extraRoutes: [

@@ -8,7 +8,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { IncomingMessage } from 'node:http';
-import { maskError } from '../../common/errors';
+import { VALIDATION_OPTIONS, maskError } from '../../common/errors';
 import type { GraphQLRoute } from '../../common/httpServer';
 import { getLogger } from '../../common/logger';
 import type { AuditTrail } from '../audit/auditTrail';
@@ -44,6 +44,7 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
     schema: makeExecutableSchema({ typeDefs: fs.readFileSync(ADMIN_SCHEMA_PATH, 'utf8'), resolvers: adminResolvers }),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    validationOptions: VALIDATION_OPTIONS,
     stopOnTerminationSignals: false,
     formatError: (formatted, error) => maskError(formatted, error, 'gateway', (cause) => logger.error({ err: cause }, 'admin request failed')),
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginSchemaReportingDisabled(), ApolloServerPluginUsageReportingDisabled()],

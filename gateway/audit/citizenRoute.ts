@@ -9,7 +9,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { JwtConfig } from '../../common/config';
-import { maskError } from '../../common/errors';
+import { VALIDATION_OPTIONS, maskError } from '../../common/errors';
 import type { GraphQLRoute } from '../../common/httpServer';
 import { getLogger } from '../../common/logger';
 import { looksLikeApiKey } from '../store/apiKeys';
@@ -57,6 +57,7 @@ export function createCitizenRoute(options: CitizenRouteOptions): GraphQLRoute<C
     schema: makeExecutableSchema({ typeDefs: fs.readFileSync(CITIZEN_SCHEMA_PATH, 'utf8'), resolvers: citizenResolvers }),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    validationOptions: VALIDATION_OPTIONS,
     stopOnTerminationSignals: false,
     formatError: (formatted, error) => maskError(formatted, error, 'gateway', (cause) => logger.error({ err: cause }, 'citizen request failed')),
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginSchemaReportingDisabled(), ApolloServerPluginUsageReportingDisabled()],
