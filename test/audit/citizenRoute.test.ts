@@ -130,6 +130,14 @@ describe('citizen data tracker (/citizen)', () => {
     expect(naming.errors![0]!.message).toMatch(/Unknown argument "nationalId"/);
   });
 
+  it('suggests no field, argument or value the citizen did not write', async () => {
+    const misspelt = await asCitizen(AN, {}, '{ myDataAcess { nodes { referenc } } }');
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.errors!.map((error) => error.message)).toEqual(['Cannot query field "myDataAcess" on type "Query".']);
+    const argument = await asCitizen(AN, {}, '{ myDataAccess(frist: 2) { nodes { reference } } }');
+    expect(argument.errors!.map((error) => error.message)).toEqual(['Unknown argument "frist" on field "Query.myDataAccess".']);
+  });
+
   it('pages with cursors and narrows by period', async () => {
     const first = await asCitizen(AN, { first: 2 });
     expect(first.data!.myDataAccess.nodes.map((node: { reference: string }) => node.reference)).toEqual(['gw-tracker:2', 'gw-tracker:1']);
