@@ -238,7 +238,7 @@ export function loadConfig(environment: Environment = process.env): Config {
   const httpLimits: HttpLimits = {
     headersTimeoutMs: integer('HTTP_HEADERS_TIMEOUT_MS', 10000, 100, 600000),
     requestTimeoutMs: integer('HTTP_REQUEST_TIMEOUT_MS', 30000, 100, 600000),
-    keepAliveTimeoutMs: integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', 65000, 100, 600000),
+    keepAliveTimeoutMs: integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 600000),
     maxBodyBytes: integer('HTTP_MAX_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     maxConnectionsPerClient: integer('HTTP_MAX_CONNECTIONS_PER_CLIENT', 64, 1, 100000),
   };

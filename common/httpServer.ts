@@ -60,6 +60,8 @@ class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The request was not read to its end: the connection cannot carry another one. */
+    readonly closes = false,
   ) {
     super(message);
   }
@@ -97,7 +99,7 @@ function firstErrorCode(body: string): string | null {
 
 function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const tooLarge = () => new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body is over ${maxBytes} bytes`);
+    const tooLarge = () => new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body is over ${maxBytes} bytes`, true);
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > maxBytes) {
       reject(tooLarge());
@@ -109,8 +111,9 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
+        // Nothing more is read; the answer closes the connection (HttpError.closes), so the rest is never parsed.
+        request.pause();
         reject(tooLarge());
-        request.destroy();
         return;
       }
       chunks.push(chunk);
@@ -175,6 +178,7 @@ export async function startHttpServer(routes: Array<GraphQLRoute<any>>, options:
       }
       handle(route, request, response, url, limits.maxBodyBytes).catch((error: unknown) => {
         if (error instanceof HttpError) {
+          if (error.closes) response.setHeader('connection', 'close');
           fail(error.status, error.code, error.message);
           return;
         }
