@@ -6,7 +6,10 @@ import type { Sector } from '../common/config';
 import { SECTORS, bySector } from '../common/config';
 import { isMysql } from '../db/connection';
 import { Random } from '../db/seed/random';
+import { apiSchemaOf } from '../gateway/policy/catalog';
+import { SUPERGRAPH_PATH } from '../schema/load';
 import { measureAuditFloor } from './auditFloor';
+import { measureLimitsCost } from './limitsCost';
 import { ensureSeeded } from './database';
 import type { BenchEnvironment } from './database';
 import type { GraphQLBody } from './directClient';
@@ -337,6 +340,9 @@ export async function runBench(options: BenchOptions, environment: BenchEnvironm
   if (pinned) pinSelf(options.cpus.load);
   else log('taskset is missing or there is one CPU: nothing is pinned.');
   const logDirectory = path.join(directory, 'logs');
+  log('Query limits, per document (in-process, before any load)…');
+  const limitsCost = measureLimitsCost(apiSchemaOf(fs.readFileSync(SUPERGRAPH_PATH, 'utf8')), environment.config.queryLimits);
+  for (const cost of limitsCost) log(`  ${cost.shape}: figures ${cost.figuresMicros.toFixed(1)} µs, limit rules in their own pass ${cost.limitsAloneMicros.toFixed(1)} µs, graphql's validation ${cost.graphqlValidationMicros.toFixed(1)} µs`);
 
   const { databases, seededNow, seedSeconds } = await ensureSeeded(environment.config, options.citizens, options.randomSeed, log);
   let machine;
@@ -414,6 +420,7 @@ export async function runBench(options: BenchOptions, environment: BenchEnvironm
       measurements,
       pageSizeProbes,
       auditFloor,
+      limitsCost,
       directory,
     };
   } finally {
