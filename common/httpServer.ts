@@ -163,7 +163,8 @@ export async function startHttpServer(routes: Array<GraphQLRoute<any>>, options:
       };
       if (options.onAnswered) {
         const onAnswered = options.onAnswered;
-        response.once('finish', () =>
+        // 'close' comes after the answer is sent, and also when the client went away before it was.
+        response.once('close', () =>
           onAnswered(request, {
             arrivedAt,
             route: route?.path ?? null,

@@ -1,9 +1,9 @@
-import { GraphQLError } from 'graphql';
 import type { ASTVisitor, ValidationContext, ValidationRule } from 'graphql';
+import { badUserInput } from '../../common/errors';
 
 /**
  * Given the aliases the gateway keeps for itself (such as the audit's citizen probe), returns a validation
- * rule that, given a document, reports each field that uses one of them (GRAPHQL_VALIDATION_FAILED, HTTP 400):
+ * rule that, given a document, reports each field that uses one of them (BAD_USER_INPUT, HTTP 400, before planning):
  * an answer under such an alias would stand in for what the gateway reads there.
  */
 export function reservedAliasesRule(reserved: readonly string[]): ValidationRule {
@@ -11,7 +11,7 @@ export function reservedAliasesRule(reserved: readonly string[]): ValidationRule
   return (context: ValidationContext): ASTVisitor => ({
     Field(node) {
       if (node.alias && aliases.has(node.alias.value)) {
-        context.reportError(new GraphQLError(`The alias ${node.alias.value} is reserved by the gateway: choose another`, { nodes: node.alias }));
+        context.reportError(badUserInput(`The alias ${node.alias.value} is reserved by the gateway: choose another`));
       }
     },
   });

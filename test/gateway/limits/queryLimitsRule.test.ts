@@ -57,6 +57,6 @@ describe('queryLimitsRule', () => {
   });
 
   it('refuses a reserved alias', () => {
-    expect(errorsOf('{ a { __probe: n } }').map((error) => error.message)).toEqual(['The alias __probe is reserved by the gateway: choose another']);
+    expect(errorsOf('{ a { __probe: n } }').map((error) => [error.message, error.extensions.code])).toEqual([['The alias __probe is reserved by the gateway: choose another', 'BAD_USER_INPUT']]);
   });
 });
