@@ -23,9 +23,18 @@ export interface QueryLimitProtection {
  * client error 4xx.
  */
 export function queryLimitProtection(limits: QueryLimits): QueryLimitProtection {
+  const { parseOptions, validationRules } = queryLimitOptions(limits);
   return {
-    parseOptions: { maxTokens: limits.maxTokens },
-    validationRules: [queryLimitsRule(limits), reservedAliasesRule([CITIZEN_ID_PROBE])],
+    parseOptions,
+    validationRules: [...validationRules, reservedAliasesRule([CITIZEN_ID_PROBE])],
     plugins: [operationResolutionPlugin(), clientErrorStatusPlugin()],
   };
+}
+
+/**
+ * Given the configured bounds, returns the parse options and validation rules that bound an operation on a route
+ * beside the gateway's (/admin, /citizen): the same limits, measured the same way, without the gateway's own checks.
+ */
+export function queryLimitOptions(limits: QueryLimits): Pick<QueryLimitProtection, 'parseOptions' | 'validationRules'> {
+  return { parseOptions: { maxTokens: limits.maxTokens }, validationRules: [queryLimitsRule(limits)] };
 }

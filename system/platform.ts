@@ -106,8 +106,8 @@ export async function startGatewayService(
       signingKey: options.signingKey,
       enforcement: { authenticator, policy: { mode: options.policy.mode, current: () => policyCache.current() }, audit: auditLog },
       extraRoutes: [
-        createAdminRoute({ stewardship, authenticator, policyCache, audit: auditTrail }),
-        createCitizenRoute({ trail: auditTrail, jwt: options.jwt }),
+        createAdminRoute({ stewardship, authenticator, policyCache, audit: auditTrail, queryLimits: options.queryLimits }),
+        createCitizenRoute({ trail: auditTrail, jwt: options.jwt, queryLimits: options.queryLimits }),
       ],
       subgraphUrls,
     });

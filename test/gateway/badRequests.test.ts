@@ -163,6 +163,17 @@ describe('bad requests at the gateway', () => {
     expect(await lastRecord()).toMatchObject({ error_code: 'BAD_USER_INPUT', agency_code: 'H56.98' });
   });
 
+  it('bounds operations at /admin as at /graphql', async () => {
+    const fragments = Array.from({ length: 40 }, (_, level) => `fragment F${level} on Query { ...F${level + 1} ...F${level + 1} }`);
+    const answer = await send({
+      path: '/admin',
+      body: query(`{ ...F0 } ${fragments.join(' ')} fragment F40 on Query { agencies { code } }`),
+      headers: asAgency(seeded.demoKeys.get('H56.10')!),
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body!.errors!.map((error) => [error.extensions!.code, error.extensions!.limit])).toEqual([['QUERY_TOO_COMPLEX', 'cost']]);
+  });
+
   it('records introspection once, as allowed', async () => {
     const before = await settledSeq();
     const answer = await postGraphQL(url, getIntrospectionQuery());
