@@ -204,8 +204,8 @@ export async function startHttpServer(routes: Array<GraphQLRoute<any>>, options:
     socket.end(rawErrorResponse(status, code, message));
   });
   if (limits.maxConnectionsPerClient !== null) {
-    limitConnectionsPerClient(httpServer, limits.maxConnectionsPerClient, (socket) => {
-      logger.warn({ remote: socket.remoteAddress, limit: limits.maxConnectionsPerClient }, 'refused a connection over the per-client limit');
+    limitConnectionsPerClient(httpServer, limits.maxConnectionsPerClient, (socket, first) => {
+      if (first) logger.warn({ remote: socket.remoteAddress, limit: limits.maxConnectionsPerClient }, 'refusing connections over the per-client limit');
       // What the client sends is read and dropped; the client closes once it has the answer, or the server does.
       socket.resume();
       socket.setTimeout(limits.headersTimeoutMs, () => socket.destroy());
