@@ -169,7 +169,10 @@ export async function startHttpServer(routes: Array<GraphQLRoute<any>>, options:
             arrivedAt,
             route: route?.path ?? null,
             status: response.statusCode,
-            errorCode: () => (errorBody !== null ? firstErrorCode(errorBody) : answeredBodies.get(response) ?? null),
+            errorCode: () => {
+              const body = errorBody ?? answeredBodies.get(response);
+              return body === undefined ? null : firstErrorCode(body);
+            },
           }),
         );
       }
@@ -229,8 +232,8 @@ export async function startHttpServer(routes: Array<GraphQLRoute<any>>, options:
   };
 }
 
-/** The error codes of the answers Apollo Server wrote, for RequestAnswer.errorCode. */
-const answeredBodies = new WeakMap<ServerResponse, string | null>();
+/** The bodies of the error answers Apollo Server wrote, read only when RequestAnswer.errorCode asks. */
+const answeredBodies = new WeakMap<ServerResponse, string>();
 
 async function handle(route: GraphQLRoute<any>, request: IncomingMessage, response: ServerResponse, url: URL, maxBodyBytes: number): Promise<void> {
   const rawBody = await readBody(request, maxBodyBytes);
@@ -251,8 +254,8 @@ async function handle(route: GraphQLRoute<any>, request: IncomingMessage, respon
   for (const [name, value] of result.headers) response.setHeader(name, value);
   response.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') {
-    // Only an error answer's code is wanted; a success body is not read again.
-    if (response.statusCode >= 400) answeredBodies.set(response, firstErrorCode(result.body.string));
+    // Only an error answer's code may be wanted; a success body is never kept.
+    if (response.statusCode >= 400) answeredBodies.set(response, result.body.string);
     response.end(result.body.string);
     return;
   }
