@@ -43,6 +43,36 @@ function auditFloorSection(run: BenchRun): string[] {
 }
 
 /**
+ * Given a run, returns the section on what the query limits cost per document of Q1–Q4, against graphql's own
+ * validation and against our full gateway's CPU per request at the highest concurrency measured; none when not measured.
+ */
+function limitsCostSection(run: BenchRun): string[] {
+  if (!run.limitsCost?.length) return [];
+  const concurrency = Math.max(...run.options.concurrencies);
+  const cpuMicrosPerRequest = (shape: string): number | null => {
+    const m = run.measurements.find((candidate) => candidate.target === 'ours-full' && candidate.shape === shape && candidate.concurrency === concurrency)?.median;
+    return m?.gatewayCores && m.requestsPerSecond > 0 ? (m.gatewayCores / m.requestsPerSecond) * 1e6 : null;
+  };
+  return [
+    '## What the query limits cost',
+    '',
+    "In-process, before any load, median of 500 runs on each shape's document (bench/limitsCost.ts): the limits' own work (the document's figures: " +
+      "depth, aliases, directives, cost), the limit rules in a validation pass of their own, traversal included (an upper bound of what they add to graphql's pass, which the gateway makes once for all rules), " +
+      `and their share of our full gateway's CPU per request at c=${concurrency} in this run. Apollo Server keeps validated documents (its document store, keyed by the ` +
+      "text's hash), so a document sent again is neither parsed nor validated: these costs are paid once per distinct document, and the share is what they would be if every request were new.",
+    '',
+    "| shape | document | figures | limit rules, own pass | graphql's validation | gateway CPU per request | limits' share (figures, own pass) |",
+    '|---|---|---|---|---|---|---|',
+    ...run.limitsCost.map((cost) => {
+      const cpu = cpuMicrosPerRequest(cost.shape);
+      const share = cpu === null ? '–' : `${fixed((100 * cost.figuresMicros) / cpu, 2)}%, ${fixed((100 * cost.limitsAloneMicros) / cpu, 2)}%`;
+      return `| ${cost.shape} | ${cost.documentBytes} B | ${fixed(cost.figuresMicros, 1)} µs | ${fixed(cost.limitsAloneMicros, 1)} µs | ${fixed(cost.graphqlValidationMicros, 1)} µs | ${cpu === null ? '–' : `${fixed(cpu / 1000, 2)} ms`} | ${share} |`;
+    }),
+    '',
+  ];
+}
+
+/**
  * Given a run, the verdicts on the issue's targets, the command that ran it and the chart's path relative to
  * the report, returns the report in markdown.
  */
@@ -77,6 +107,7 @@ export function renderReport(run: BenchRun, verdicts: readonly GoalVerdict[], co
     ...summaryTable(run),
     '',
     ...auditFloorSection(run),
+    ...limitsCostSection(run),
     '## Results',
     '',
     'The primary figure is CPU milliseconds per request of each process, counted by pid from /proc (user and system time over the window, divided by the requests answered in it): ' +

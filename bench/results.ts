@@ -99,6 +99,18 @@ export interface AuditFloor {
   journalAppendCpuMs: number;
 }
 
+/** What validating one shape's document costs, in-process, with no load (bench/limitsCost.ts). */
+export interface LimitsCost {
+  shape: ShapeName;
+  documentBytes: number;
+  /** graphql's specified rules, the validation every GraphQL server runs. */
+  graphqlValidationMicros: number;
+  /** The limits' own work: the figures of the document's operations (operationFigures). */
+  figuresMicros: number;
+  /** The same rules in a validation pass of their own: an upper bound of what they add. */
+  limitsAloneMicros: number;
+}
+
 export interface BenchRun {
   startedAt: string;
   finishedAt: string;
@@ -118,6 +130,8 @@ export interface BenchRun {
   pageSizeProbes: PageSizeProbe[];
   /** Measured when our gateway with the audit trail was a target; null otherwise. */
   auditFloor: AuditFloor | null;
+  /** Measured at the start of every run; absent in runs before it was. */
+  limitsCost?: LimitsCost[];
   /** Where the run's files were written, relative to the repository. */
   directory: string;
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
@@ -6,7 +7,10 @@ import { SECTORS, bySector } from '../common/config';
 import { isMysql } from '../db/connection';
 import { Random } from '../db/seed/random';
 import { registerBenchCallers } from './agencies';
+import { apiSchemaOf } from '../gateway/policy/catalog';
+import { SUPERGRAPH_PATH } from '../schema/load';
 import { measureAuditFloor } from './auditFloor';
+import { measureLimitsCost } from './limitsCost';
 import { ensureSeeded } from './database';
 import type { BenchEnvironment, DataSet } from './database';
 import type { GraphQLBody } from './directClient';
@@ -211,6 +215,9 @@ export async function runBench(options: BenchOptions, environment: BenchEnvironm
   else log('taskset is missing or there is one CPU: nothing is pinned.');
   const place = { pinned, logDirectory: path.join(directory, 'logs') };
   if (dataSets.length !== dataSetSizes(options).length) throw new Error('one data set per size is needed');
+  log('Query limits, per document (in-process, before any load)…');
+  const limitsCost = measureLimitsCost(apiSchemaOf(fs.readFileSync(SUPERGRAPH_PATH, 'utf8')), dataSets[0]!.config.queryLimits);
+  for (const cost of limitsCost) log(`  ${cost.shape}: figures ${cost.figuresMicros.toFixed(1)} µs, limit rules in their own pass ${cost.limitsAloneMicros.toFixed(1)} µs, graphql's validation ${cost.graphqlValidationMicros.toFixed(1)} µs`);
 
   const seeded: Array<Awaited<ReturnType<typeof ensureSeeded>>> = [];
   try {
@@ -253,6 +260,7 @@ export async function runBench(options: BenchOptions, environment: BenchEnvironm
       scale,
       pageSizeProbes: main.probes,
       auditFloor,
+      limitsCost,
       directory,
     };
   } finally {

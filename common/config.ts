@@ -51,12 +51,27 @@ export interface SubgraphConfig {
   url: string;
 }
 
-/** Bounds on what one operation may ask of the gateway (graphql-armor). */
+/** Bounds on what one operation may ask of the gateway, measured on the operation with its fragments written out. */
 export interface QueryLimits {
   maxDepth: number;
   maxAliases: number;
   maxTokens: number;
   maxCost: number;
+  maxDirectives: number;
+}
+
+/** Bounds on what one client may hold of the gateway's HTTP server: time, body size, connections. */
+export interface HttpLimits {
+  /** Time allowed for a request's headers to arrive, from the connection or from the previous request. */
+  headersTimeoutMs: number;
+  /** Time allowed for a whole request, headers and body, to arrive. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** The largest request body accepted (HTTP 413 beyond). */
+  maxBodyBytes: number;
+  /** Open connections one remote address may hold at once; null for no bound (the subgraphs, behind the gateway). */
+  maxConnectionsPerClient: number | null;
 }
 
 /** A witness of the audit's checkpoints: where it answers, and its Ed25519 public key (base64 SPKI DER). */
@@ -108,6 +123,8 @@ export interface Config {
   /** Where local files go: the SQLite databases, demo credentials, audit checkpoints. */
   dataDirectory: string;
   queryLimits: QueryLimits;
+  /** The gateway's HTTP server, which faces every agency. */
+  httpLimits: HttpLimits;
   host: string;
   gatewayPort: number;
   subgraphTimeoutMs: number;
@@ -235,6 +252,16 @@ export function loadConfig(environment: Environment = process.env): Config {
   if (production && audit.trustedKeys.length === 0) problems.push('AUDIT_TRUSTED_KEYS is required in production: the public keys checkpoints are verified with are pinned in configuration');
   if (production && audit.witnesses.length === 0) problems.push('AUDIT_WITNESS_URLS and AUDIT_WITNESS_KEYS are required in production: every checkpoint goes to a witness on another host');
 
+  const httpLimits: HttpLimits = {
+    headersTimeoutMs: integer('HTTP_HEADERS_TIMEOUT_MS', 10000, 100, 600000),
+    requestTimeoutMs: integer('HTTP_REQUEST_TIMEOUT_MS', 30000, 100, 600000),
+    keepAliveTimeoutMs: integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 600000),
+    maxBodyBytes: integer('HTTP_MAX_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    maxConnectionsPerClient: integer('HTTP_MAX_CONNECTIONS_PER_CLIENT', 64, 1, 100000),
+  };
+  // Node refuses a request timeout shorter than the headers' timeout; say so at start rather than let it run.
+  if (httpLimits.requestTimeoutMs < httpLimits.headersTimeoutMs) problems.push('HTTP_REQUEST_TIMEOUT_MS must not be shorter than HTTP_HEADERS_TIMEOUT_MS');
+
   const config: Config = {
     production,
     dataDirectory,
@@ -248,7 +275,9 @@ export function loadConfig(environment: Environment = process.env): Config {
       maxAliases: integer('QUERY_MAX_ALIASES', 30, 1, 1000),
       maxTokens: integer('QUERY_MAX_TOKENS', 5000, 10, 1000000),
       maxCost: integer('QUERY_MAX_COST', 20000, 1, 100000000),
+      maxDirectives: integer('QUERY_MAX_DIRECTIVES', 50, 0, 10000),
     },
+    httpLimits,
     host,
     gatewayPort,
     subgraphTimeoutMs: integer('SUBGRAPH_TIMEOUT_MS', 5000, 1, 600000),

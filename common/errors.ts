@@ -8,6 +8,12 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+  TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   PURPOSE_REQUIRED: 'PURPOSE_REQUIRED',
@@ -57,10 +63,43 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /**
+ * What every Apollo Server of the platform validates with: no "Did you mean …" in messages, which would name
+ * fields, types and values the caller did not write (maskError removes any that another step adds).
+ */
+export const VALIDATION_OPTIONS = { hideSuggestions: true } as const;
+
+/** graphql-js appends its suggestions at the end of a message: "… Did you mean "a" or "b"?". */
+const SUGGESTION = /\s*Did you mean [\s\S]*\?\s*$/;
+
+/** The message graphql-js's parser aborts with past its maxTokens (parse options); graphql 16 writes "more that". */
+const TOKEN_LIMIT = /^Syntax Error: Document contains more tha[nt] (\d+) tokens\. Parsing aborted\.$/;
+
+/**
+ * Given a formatted client error (one with a deliberate code) and the error behind it, returns it as the client
+ * sees it: a validation rule's own code (Apollo Server labels every rule's error GRAPHQL_VALIDATION_FAILED) is
+ * kept; the parser's token bound reads as the QUERY_TOO_COMPLEX limit it is; suggestions are removed.
+ */
+function clientError(formatted: GraphQLFormattedError, extensions: Record<string, unknown>, original: unknown): GraphQLFormattedError {
+  const inner = extensions.code === ErrorCode.GRAPHQL_VALIDATION_FAILED && original instanceof GraphQLError ? original.originalError : undefined;
+  const ruleCode = inner instanceof GraphQLError ? inner.extensions.code : undefined;
+  if (typeof ruleCode === 'string') return { ...formatted, extensions: { ...extensions, code: ruleCode } };
+  const tokens = extensions.code === ErrorCode.GRAPHQL_PARSE_FAILED ? TOKEN_LIMIT.exec(formatted.message) : null;
+  if (tokens) {
+    const maximum = Number(tokens[1]);
+    return {
+      message: `The document is too complex: it has more than ${maximum} tokens, the limit (QUERY_MAX_TOKENS)`,
+      extensions: { ...extensions, code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'tokens', maximum },
+    };
+  }
+  return { ...formatted, message: formatted.message.replace(SUGGESTION, ''), extensions };
+}
+
+/**
  * Given a formatted error and the error behind it, returns what a client may see: errors that carry a
- * deliberate code (ours, GraphQL validation, a subgraph's) pass through; a database outage becomes
- * DATABASE_UNAVAILABLE naming the sector; anything else becomes a bare INTERNAL_SERVER_ERROR, so no SQL,
- * stack or secret leaves the process. The subgraph that answered, when known, stays named.
+ * deliberate code (ours, GraphQL validation, a subgraph's) pass through, without suggestions (clientError); a
+ * database outage becomes DATABASE_UNAVAILABLE naming the sector; anything else becomes a bare
+ * INTERNAL_SERVER_ERROR, so no SQL, stack or secret leaves the process. The subgraph that answered, when
+ * known, stays named.
  */
 export function maskError(
   formatted: GraphQLFormattedError,
@@ -70,7 +109,7 @@ export function maskError(
 ): GraphQLFormattedError {
   const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
   const code = extensions.code;
-  if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) return { ...formatted, extensions };
+  if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) return clientError(formatted, extensions, original);
   const cause = original instanceof GraphQLError && original.originalError ? original.originalError : original;
   const where = formatted.path ? { path: formatted.path } : {};
   const serviceName = typeof extensions.serviceName === 'string' ? { serviceName: extensions.serviceName } : {};

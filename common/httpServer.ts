@@ -5,10 +5,41 @@ import type { ApolloServer, BaseContext, HTTPGraphQLRequest } from '@apollo/serv
 import { HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { Logger } from 'pino';
+import type { HttpLimits } from './config';
 import { ErrorCode } from './errors';
+import { limitConnectionsPerClient } from './connectionLimit';
 
-/** The largest request body accepted; GraphQL operations are small, and a bound keeps memory bounded. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * The bounds of a server that only the gateway calls (a subgraph): GraphQL operations are small, and the
+ * gateway's keep-alive pool must find its connections open (longer than its own idle timeout), so no bound
+ * on connections per client, which is the gateway itself.
+ */
+export const BEHIND_GATEWAY_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 65_000,
+  maxBodyBytes: 1024 * 1024,
+  maxConnectionsPerClient: null,
+};
+
+/** How a request ended, as the HTTP server tells its owner: for an audit of every request. */
+export interface RequestAnswer {
+  arrivedAt: Date;
+  /** The route's path, or null when no route answers there. */
+  route: string | null;
+  status: number;
+  /** The code of the answer's first error, read from its body when asked; null for an answer without errors. */
+  errorCode(): string | null;
+}
+
+export interface HttpServerOptions {
+  port: number;
+  host: string;
+  /** Timeouts, body size and connections; BEHIND_GATEWAY_LIMITS when left out. */
+  limits?: HttpLimits;
+  /** Told of every request once its answer is sent, whoever answered it (this server or a route). */
+  onAnswered?(request: IncomingMessage, answer: RequestAnswer): void;
+}
 
 /** A GraphQL endpoint at a path, with how to build its per-request context from the HTTP request and raw body. */
 export interface GraphQLRoute<Context extends BaseContext = BaseContext> {
@@ -35,23 +66,49 @@ class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The request was not read to its end: the connection cannot carry another one. */
+    readonly closes = false,
   ) {
     super(message);
   }
 }
 
-/** Given a status, a stable code and a message, writes a GraphQL-shaped JSON error: never HTML, never a stack. */
-function writeError(response: ServerResponse, status: number, code: string, message: string): void {
-  response.statusCode = status;
-  response.setHeader('content-type', 'application/json; charset=utf-8');
-  response.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+/** Given a stable code and a message, returns a GraphQL-shaped JSON error body: never HTML, never a stack. */
+function errorBody(code: string, message: string): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+/** Given a status, a stable code and a message, writes the error and returns its body. */
+function writeError(response: ServerResponse, status: number, code: string, message: string): string {
+  const body = errorBody(code, message);
+  response.statusCode = status;
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.end(body);
+  return body;
+}
+
+/** Given a status, a code and a message, returns a whole HTTP response for a socket no request object owns. */
+function rawErrorResponse(status: number, code: string, message: string): string {
+  const body = errorBody(code, message);
+  return `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
+
+/** Given the code of a JSON error body, or null: reads `errors[0].extensions.code`. */
+function firstErrorCode(body: string): string | null {
+  try {
+    const code = (JSON.parse(body) as { errors?: Array<{ extensions?: { code?: unknown } }> }).errors?.[0]?.extensions?.code;
+    return typeof code === 'string' ? code : null;
+  } catch {
+    return null;
+  }
+}
+
+function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    const tooLarge = () => new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body is over ${maxBytes} bytes`, true);
     const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > MAX_BODY_BYTES) {
-      reject(new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `Request body over ${MAX_BODY_BYTES} bytes`));
+    if (declared > maxBytes) {
+      reject(tooLarge());
       request.resume();
       return;
     }
@@ -59,9 +116,10 @@ function readBody(request: IncomingMessage): Promise<string> {
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `Request body over ${MAX_BODY_BYTES} bytes`));
-        request.destroy();
+      if (size > maxBytes) {
+        // Nothing more is read; the answer closes the connection (HttpError.closes), so the rest is never parsed.
+        request.pause();
+        reject(tooLarge());
         return;
       }
       chunks.push(chunk);
@@ -87,54 +145,108 @@ function parseBody(request: IncomingMessage, rawBody: string): unknown {
 /**
  * Given GraphQL routes, serves them over one Node HTTP server and returns its base URL. It replaces
  * Apollo's standalone server, whose body parser answers malformed JSON with an HTML stack trace, and it
- * hands each route the raw body (what a signature covers).
+ * hands each route the raw body (what a signature covers). A client that sends its headers or its request too
+ * slowly is answered 408 and disconnected; one with too many connections open is refused the next (429).
  */
 export async function startHttpServer(
   routes: Array<GraphQLRoute<any>>,
-  listen: { port: number; host: string },
+  options: HttpServerOptions,
   logger: Logger,
   plainRoutes: PlainRoute[] = [],
 ): Promise<HttpServerHandle> {
+  const limits = options.limits ?? BEHIND_GATEWAY_LIMITS;
   const byPath = new Map(routes.map((route) => [route.path, route]));
   const plainByPath = new Map(plainRoutes.map((route) => [route.path, route]));
-  const httpServer = http.createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const plain = plainByPath.get(url.pathname);
-    if (plain) {
-      plain.handle(request, response).catch((error: unknown) => {
-        logger.error({ err: error }, 'request failed');
-        if (!response.headersSent) writeError(response, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
-        else response.end();
-      });
-      return;
-    }
-    const route = byPath.get(url.pathname);
-    if (!route) {
-      writeError(response, 404, ErrorCode.NOT_FOUND, `No GraphQL endpoint at ${url.pathname}; try ${[...byPath.keys()].join(' or ')}`);
-      return;
-    }
-    handle(route, request, response, url).catch((error: unknown) => {
-      if (error instanceof HttpError) {
-        writeError(response, error.status, error.code, error.message);
+  const httpServer = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Node checks the two timeouts above at this interval: 30 s by default, which lets a slow client stay that much longer.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    (request, response) => {
+      const arrivedAt = new Date();
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      // Plain routes (health, readiness) carry no data of anyone's: they are answered apart from the GraphQL routes.
+      const plain = plainByPath.get(url.pathname);
+      if (plain) {
+        plain.handle(request, response).catch((error: unknown) => {
+          logger.error({ err: error }, 'request failed');
+          if (!response.headersSent) writeError(response, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+          else response.end();
+        });
         return;
       }
-      logger.error({ err: error }, 'request failed');
-      if (!response.headersSent) writeError(response, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
-      else response.end();
-    });
+      const route = byPath.get(url.pathname);
+      let errorBody: string | null = null;
+      const fail = (status: number, code: string, message: string) => {
+        errorBody = writeError(response, status, code, message);
+      };
+      if (options.onAnswered) {
+        const onAnswered = options.onAnswered;
+        // 'close' comes after the answer is sent, and also when the client went away before it was.
+        response.once('close', () =>
+          onAnswered(request, {
+            arrivedAt,
+            route: route?.path ?? null,
+            status: response.statusCode,
+            errorCode: () => {
+              const body = errorBody ?? answeredBodies.get(response);
+              return body === undefined ? null : firstErrorCode(body);
+            },
+          }),
+        );
+      }
+      if (!route) {
+        fail(404, ErrorCode.NOT_FOUND, `No GraphQL endpoint at ${url.pathname}; try ${[...byPath.keys()].join(' or ')}`);
+        return;
+      }
+      handle(route, request, response, url, limits.maxBodyBytes).catch((error: unknown) => {
+        if (error instanceof HttpError) {
+          if (error.closes) response.setHeader('connection', 'close');
+          fail(error.status, error.code, error.message);
+          return;
+        }
+        logger.error({ err: error }, 'request failed');
+        if (!response.headersSent) fail(500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+        else response.end();
+      });
+    },
+  );
+  // A request whose headers or body did not arrive in time: a JSON answer rather than Node's bare 408.
+  httpServer.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, code, message] =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, ErrorCode.REQUEST_TIMEOUT, `The request did not arrive within ${limits.requestTimeoutMs} ms (headers within ${limits.headersTimeoutMs} ms)`]
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, ErrorCode.BAD_REQUEST, 'The request headers are too large']
+          : [400, ErrorCode.BAD_REQUEST, 'The request is not valid HTTP'];
+    socket.end(rawErrorResponse(status, code, message));
   });
-  // Longer than the gateway's idle keep-alive, so a pooled connection is not closed under a request.
-  httpServer.keepAliveTimeout = 65_000;
+  if (limits.maxConnectionsPerClient !== null) {
+    limitConnectionsPerClient(httpServer, limits.maxConnectionsPerClient, (socket, first) => {
+      if (first) logger.warn({ remote: socket.remoteAddress, limit: limits.maxConnectionsPerClient }, 'refusing connections over the per-client limit');
+      // What the client sends is read and dropped; the client closes once it has the answer, or the server does.
+      socket.resume();
+      socket.setTimeout(limits.headersTimeoutMs, () => socket.destroy());
+      socket.end(rawErrorResponse(429, ErrorCode.TOO_MANY_CONNECTIONS, `Too many connections from one client: at most ${limits.maxConnectionsPerClient} at once`));
+    });
+  }
 
   for (const route of routes) route.server.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
   await Promise.all(routes.map((route) => route.server.start()));
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(listen.port, listen.host, () => resolve());
+    httpServer.listen(options.port, options.host, () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
   return {
-    baseUrl: `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${port}/`,
+    baseUrl: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/`,
     httpServer,
     stop: async () => {
       await Promise.all(routes.map((route) => route.server.stop()));
@@ -142,8 +254,11 @@ export async function startHttpServer(
   };
 }
 
-async function handle(route: GraphQLRoute<any>, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
-  const rawBody = await readBody(request);
+/** The bodies of the error answers Apollo Server wrote, read only when RequestAnswer.errorCode asks. */
+const answeredBodies = new WeakMap<ServerResponse, string>();
+
+async function handle(route: GraphQLRoute<any>, request: IncomingMessage, response: ServerResponse, url: URL, maxBodyBytes: number): Promise<void> {
+  const rawBody = await readBody(request, maxBodyBytes);
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -161,6 +276,8 @@ async function handle(route: GraphQLRoute<any>, request: IncomingMessage, respon
   for (const [name, value] of result.headers) response.setHeader(name, value);
   response.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') {
+    // Only an error answer's code may be wanted; a success body is never kept.
+    if (response.statusCode >= 400) answeredBodies.set(response, result.body.string);
     response.end(result.body.string);
     return;
   }

@@ -14,7 +14,7 @@ import type { Knex } from 'knex';
 import type { AccessContext } from './accessContext';
 import { ACCESS_CONTEXT_HEADER, NonceRegistry, verifyAccessContext } from './accessContext';
 import type { Sector } from './config';
-import { ErrorCode, maskError } from './errors';
+import { ErrorCode, VALIDATION_OPTIONS, maskError } from './errors';
 import { healthRoutes } from './healthRoutes';
 import { startHttpServer } from './httpServer';
 import { getLogger } from './logger';
@@ -185,6 +185,7 @@ export async function startSubgraphServer<Context extends SubgraphContext>(
     schema: enforceFieldMasks(schema),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    validationOptions: VALIDATION_OPTIONS,
     stopOnTerminationSignals: false,
     formatError: (formatted, error) =>
       maskError(formatted, error, definition.sector, (cause) => logger.error({ err: cause }, 'resolver failed')),

@@ -3,15 +3,16 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { UNRESTRICTED_ACCESS } from '../common/accessContext';
-import type { PolicyMode, QueryLimits, Sector } from '../common/config';
+import type { HttpLimits, PolicyMode, QueryLimits, Sector } from '../common/config';
 import { bySector } from '../common/config';
-import { maskError } from '../common/errors';
+import { VALIDATION_OPTIONS, maskError } from '../common/errors';
 import type { GraphQLRoute, PlainRoute } from '../common/httpServer';
 import { startHttpServer } from '../common/httpServer';
 import { getLogger } from '../common/logger';
@@ -19,36 +20,15 @@ import type { RunningServer } from '../common/subgraphServer';
 import { SUPERGRAPH_PATH } from '../schema/load';
 import type { GatewayContext } from './enforcement/context';
 import { readRequestHeaders } from './enforcement/context';
-import { writeAuditRecord } from './enforcement/auditing';
 import { policyPlugin } from './enforcement/policyPlugin';
 import { buildCatalog } from './policy/catalog';
 import type { AuditLog } from './audit/auditLog';
-import type { AuditRecordInput } from './audit/types';
 import type { Authenticator } from './store/authenticator';
 import { AuthenticationError } from './store/errors';
 import type { StoreSnapshot } from './store/types';
 import { queryLimitProtection } from './queryLimits';
+import { requestAuditing } from './requestAuditing';
 import { SubgraphDataSource } from './subgraphDataSource';
-
-/** Given when a request arrived and the code it was refused with, returns its audit record. */
-function refusalRecord(at: Date, errorCode: string): AuditRecordInput {
-  return {
-    at,
-    principal: { kind: 'ANONYMOUS' },
-    purpose: null,
-    dossierId: null,
-    operationName: null,
-    query: null,
-    variables: null,
-    fields: [],
-    citizenIds: [],
-    rowCount: 0,
-    outcome: 'DENIED',
-    errorCode,
-    latencyMs: Date.now() - at.getTime(),
-    policyVersion: null,
-  };
-}
 
 export interface GatewayEnforcement {
   /** Who is calling: API keys and agency tokens, checked against the current policy snapshot. */
@@ -67,6 +47,8 @@ const UNRESTRICTED = bySector(() => UNRESTRICTED_ACCESS);
 
 export interface GatewayOptions {
   queryLimits: QueryLimits;
+  /** Timeouts, body size and connections per client of the HTTP server; a subgraph's bounds when left out. */
+  httpLimits?: HttpLimits;
   /** Where each subgraph answers; overrides the URLs recorded in the supergraph. */
   subgraphUrls: Record<Sector, string>;
   subgraphTimeoutMs: number;
@@ -110,15 +92,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   const limits = queryLimitProtection(options.queryLimits);
   const { enforcement } = options;
+  const auditing = enforcement?.audit ? requestAuditing(enforcement.audit, new Set(['/graphql', null]), logger) : null;
   const server = new ApolloServer<GatewayContext>({
     gateway,
+    parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
+    validationOptions: VALIDATION_OPTIONS,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     stopOnTerminationSignals: false,
     formatError: (formatted, error) => maskError(formatted, error, 'gateway', (cause) => logger.error({ err: cause }, 'request failed')),
     plugins: [
-      ...limits.plugins,
+      ...(limits.plugins as Array<ApolloServerPlugin<GatewayContext>>),
+      ...(auditing ? [auditing.plugin] : []),
       ...(enforcement
         ? [policyPlugin({ catalog: buildCatalog(supergraphSdl), mode: enforcement.policy.mode, snapshot: () => enforcement.policy.current(), audit: enforcement.audit, logger })]
         : []),
@@ -134,17 +120,24 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       const headers = readRequestHeaders(request);
       const principal = await enforcement.authenticator.authenticate(request.headers.authorization, enforcement.policy.current());
       if (principal instanceof AuthenticationError) throw principal;
-      return { ...headers, principal: principal.kind === 'AGENCY' ? { ...principal, userId: headers.userId } : principal };
+      const built: GatewayContext = { ...headers, principal: principal.kind === 'AGENCY' ? { ...principal, userId: headers.userId } : principal };
+      auditing?.contextBuilt(request, built);
+      return built;
     } catch (error) {
       // Refused before any operation is read: recorded too, as the anonymous caller, with nothing returned.
       const code = error instanceof GraphQLError ? String(error.extensions.code) : 'INTERNAL_SERVER_ERROR';
-      if (enforcement.audit) void writeAuditRecord(enforcement.audit, refusalRecord(arrivedAt, code), false, logger);
+      auditing?.contextRefused(request, arrivedAt, code);
       throw error;
     }
   };
   const handle = await startHttpServer(
     [{ path: '/graphql', server, context }, ...(options.extraRoutes ?? [])],
-    { port: options.port ?? 0, host: options.host ?? '127.0.0.1' },
+    {
+      port: options.port ?? 0,
+      host: options.host ?? '127.0.0.1',
+      ...(options.httpLimits ? { limits: options.httpLimits } : {}),
+      ...(auditing ? { onAnswered: auditing.answered } : {}),
+    },
     logger,
     options.plainRoutes,
   );

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { AuditConfig, Config, DatabaseName, JwtConfig, PolicyMode, QueryLimits, Sector } from '../common/config';
+import type { AuditConfig, Config, DatabaseName, HttpLimits, JwtConfig, PolicyMode, QueryLimits, Sector } from '../common/config';
 import { DATABASES, SECTORS, bySector } from '../common/config';
 import { healthRoutes } from '../common/healthRoutes';
 import { getLogger } from '../common/logger';
@@ -45,6 +45,8 @@ export interface GatewayServiceOptions {
   gatewayPort: number;
   subgraphTimeoutMs: number;
   queryLimits: QueryLimits;
+  /** The gateway's HTTP server: timeouts, body size, connections per client (common/config.ts). */
+  httpLimits?: HttpLimits;
   /** The key the gateway signs each subgraph call with and every subgraph verifies. */
   signingKey: Buffer;
   policy: { mode: PolicyMode; refreshMs: number };
@@ -102,11 +104,12 @@ export async function startGatewayService(
       port: options.gatewayPort,
       subgraphTimeoutMs: options.subgraphTimeoutMs,
       queryLimits: options.queryLimits,
+      ...(options.httpLimits ? { httpLimits: options.httpLimits } : {}),
       signingKey: options.signingKey,
       enforcement: { authenticator, policy: { mode: options.policy.mode, current: () => policyCache.current() }, audit: auditLog },
       extraRoutes: [
-        createAdminRoute({ stewardship, authenticator, policyCache, audit: auditTrail }),
-        createCitizenRoute({ trail: auditTrail, jwt: options.jwt }),
+        createAdminRoute({ stewardship, authenticator, policyCache, audit: auditTrail, queryLimits: options.queryLimits }),
+        createCitizenRoute({ trail: auditTrail, jwt: options.jwt, queryLimits: options.queryLimits }),
       ],
       plainRoutes: healthRoutes(gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls })),
       subgraphUrls,

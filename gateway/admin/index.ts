@@ -8,10 +8,12 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { IncomingMessage } from 'node:http';
-import { maskError } from '../../common/errors';
+import type { QueryLimits } from '../../common/config';
+import { VALIDATION_OPTIONS, maskError } from '../../common/errors';
 import type { GraphQLRoute } from '../../common/httpServer';
 import { getLogger } from '../../common/logger';
 import type { AuditTrail } from '../audit/auditTrail';
+import { queryLimitOptions } from '../queryLimits';
 import type { Authenticator } from '../store/authenticator';
 import { AuthenticationError, forbidden } from '../store/errors';
 import type { Stewardship } from '../store/stewardship';
@@ -31,6 +33,8 @@ export interface AdminRouteOptions {
   audit?: AuditTrail;
   /** Where the route answers; /admin by default. */
   path?: string;
+  /** The bounds on one operation, as at /graphql; none when left out. */
+  queryLimits?: QueryLimits;
 }
 
 /**
@@ -44,6 +48,8 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
     schema: makeExecutableSchema({ typeDefs: fs.readFileSync(ADMIN_SCHEMA_PATH, 'utf8'), resolvers: adminResolvers }),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    validationOptions: VALIDATION_OPTIONS,
+    ...(options.queryLimits ? queryLimitOptions(options.queryLimits) : {}),
     stopOnTerminationSignals: false,
     formatError: (formatted, error) => maskError(formatted, error, 'gateway', (cause) => logger.error({ err: cause }, 'admin request failed')),
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginSchemaReportingDisabled(), ApolloServerPluginUsageReportingDisabled()],

@@ -8,10 +8,11 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import type { JwtConfig } from '../../common/config';
-import { maskError } from '../../common/errors';
+import type { JwtConfig, QueryLimits } from '../../common/config';
+import { VALIDATION_OPTIONS, maskError } from '../../common/errors';
 import type { GraphQLRoute } from '../../common/httpServer';
 import { getLogger } from '../../common/logger';
+import { queryLimitOptions } from '../queryLimits';
 import { looksLikeApiKey } from '../store/apiKeys';
 import { AuthenticationError } from '../store/errors';
 import type { AuditTrail, CitizenAccessArguments } from './auditTrail';
@@ -37,6 +38,8 @@ export interface CitizenRouteOptions {
   tokenVerifier?: CitizenTokenVerifier;
   /** Where the route answers; /citizen by default. */
   path?: string;
+  /** The bounds on one operation, as at /graphql; none when left out. */
+  queryLimits?: QueryLimits;
 }
 
 const citizenResolvers = {
@@ -57,6 +60,8 @@ export function createCitizenRoute(options: CitizenRouteOptions): GraphQLRoute<C
     schema: makeExecutableSchema({ typeDefs: fs.readFileSync(CITIZEN_SCHEMA_PATH, 'utf8'), resolvers: citizenResolvers }),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    validationOptions: VALIDATION_OPTIONS,
+    ...(options.queryLimits ? queryLimitOptions(options.queryLimits) : {}),
     stopOnTerminationSignals: false,
     formatError: (formatted, error) => maskError(formatted, error, 'gateway', (cause) => logger.error({ err: cause }, 'citizen request failed')),
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginSchemaReportingDisabled(), ApolloServerPluginUsageReportingDisabled()],

@@ -11,13 +11,14 @@ const REFUSAL_CODES = new Set<string>([ErrorCode.FORBIDDEN, ErrorCode.PURPOSE_RE
 /**
  * Given the decision (if the request got one), whether data came back and the errors, returns how the
  * audit trail names the outcome: DENIED when the policy refused it, FILTERED when filter mode removed
- * fields, FAILED on any other error, ALLOWED otherwise.
+ * fields, FAILED on any other error, ALLOWED otherwise (introspection, which needs no decision, included).
  */
 export function auditOutcome(decision: Decision | undefined, hasData: boolean, errors: readonly GraphQLFormattedError[]): AuditOutcome {
   const codes = errors.map((error) => String(error.extensions?.code ?? ''));
   if (!hasData && codes.some((code) => REFUSAL_CODES.has(code))) return 'DENIED';
   if (decision && !decision.allowed) return 'FILTERED';
-  if (!decision) return 'FAILED';
+  // No decision: introspection, answered from the caller's view of the schema, or a request refused before one.
+  if (!decision) return hasData && errors.length === 0 ? 'ALLOWED' : 'FAILED';
   return errors.length > 0 ? 'FAILED' : 'ALLOWED';
 }
 

@@ -193,10 +193,12 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
           );
           if (errors.length > 0) result.errors = [...(result.errors ?? []), ...errors];
         }
-        if (introspectionOnly || !options.audit) return;
+        if (!options.audit) return;
         // The document is the probed one the gateway sent (didResolveOperation): its guide leads the walk to the objects.
-        const guide = requestContext.document ? responseGuide(requestContext.document, operationName) : null;
-        const { citizenIds, rowCount } = takeResponseSubjects(result.data, guide);
+        // Introspection is recorded too, with no data subjects: its answer is the schema. Without data there is nothing
+        // to guide, and the document may be one the limits refused, whose fragments multiply.
+        const guide = requestContext.document && result.data && !introspectionOnly ? responseGuide(requestContext.document, operationName) : null;
+        const { citizenIds, rowCount } = introspectionOnly ? { citizenIds: [], rowCount: 0 } : takeResponseSubjects(result.data, guide);
         const decision = contextValue.decision;
         const record: AuditRecordInput = {
           at: arrivedAt,

@@ -76,6 +76,13 @@ describe('admin API', () => {
       expect(JSON.stringify(response)).not.toContain('s'.repeat(43));
     });
 
+    it('suggests no field or argument a steward did not write', async () => {
+      const response = await asSteward('{ agencie { code } agencies { cod } }');
+      expect(response.status).toBe(400);
+      expect(response.errors!.map((error) => error.message)).toEqual(['Cannot query field "agencie" on type "Query".', 'Cannot query field "cod" on type "Agency".']);
+      expect(JSON.stringify(response)).not.toMatch(/Did you mean/);
+    });
+
     it('serves no landing page', async () => {
       const response = await fetch(url, { headers: { accept: 'text/html' } });
       expect(response.headers.get('content-type')).not.toMatch(/html/);

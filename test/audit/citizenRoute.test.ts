@@ -3,6 +3,7 @@ import path from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { KeyLike } from 'jose';
 import type { JwtConfig } from '../../common/config';
+import { loadConfig } from '../../common/config';
 import { startHttpServer } from '../../common/httpServer';
 import type { HttpServerHandle } from '../../common/httpServer';
 import { getLogger } from '../../common/logger';
@@ -77,7 +78,7 @@ describe('citizen data tracker (/citizen)', () => {
     await log.stop();
 
     const trail = new AuditTrail({ repository: fixture.repository, deferredAgencies: [POLICE.code], deferralDays: 90, now: clock.now });
-    handle = await startHttpServer([createCitizenRoute({ trail, jwt })], { port: 0, host: '127.0.0.1' }, getLogger('test'));
+    handle = await startHttpServer([createCitizenRoute({ trail, jwt, queryLimits: loadConfig({}).queryLimits })], { port: 0, host: '127.0.0.1' }, getLogger('test'));
     url = new URL('citizen', handle.baseUrl).toString();
   });
 
@@ -128,6 +129,21 @@ describe('citizen data tracker (/citizen)', () => {
     const naming = await asCitizen(BINH, {}, `{ myDataAccess(nationalId: "${AN}") { nodes { reference } } }`);
     expect(errorCodes(naming)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(naming.errors![0]!.message).toMatch(/Unknown argument "nationalId"/);
+  });
+
+  it('bounds an operation as the gateway does: a fragment explosion is refused with its cost', async () => {
+    const fragments = Array.from({ length: 40 }, (_, level) => `fragment F${level} on Query { ...F${level + 1} ...F${level + 1} }`);
+    const response = await asCitizen(AN, {}, `{ ...F0 } ${fragments.join(' ')} fragment F40 on Query { myDataAccess { nodes { reference } } }`);
+    expect(response.status).toBe(400);
+    expect(response.errors!.map((error) => [error.extensions!.code, error.extensions!.limit])).toEqual([['QUERY_TOO_COMPLEX', 'cost']]);
+  });
+
+  it('suggests no field, argument or value the citizen did not write', async () => {
+    const misspelt = await asCitizen(AN, {}, '{ myDataAcess { nodes { referenc } } }');
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.errors!.map((error) => error.message)).toEqual(['Cannot query field "myDataAcess" on type "Query".']);
+    const argument = await asCitizen(AN, {}, '{ myDataAccess(frist: 2) { nodes { reference } } }');
+    expect(argument.errors!.map((error) => error.message)).toEqual(['Unknown argument "frist" on field "Query.myDataAccess".']);
   });
 
   it('pages with cursors and narrows by period', async () => {

@@ -61,6 +61,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ AUDIT_JOURNAL: 'yes' })).toThrow(/AUDIT_JOURNAL must be on or off, got "yes"/);
   });
 
+  it('bounds what one operation and one client may ask of the gateway', () => {
+    expect(loadConfig({}).queryLimits).toEqual({ maxDepth: 12, maxAliases: 30, maxTokens: 5000, maxCost: 20000, maxDirectives: 50 });
+    expect(loadConfig({}).httpLimits).toEqual({ headersTimeoutMs: 10000, requestTimeoutMs: 30000, keepAliveTimeoutMs: 5000, maxBodyBytes: 1048576, maxConnectionsPerClient: 64 });
+    expect(loadConfig({ QUERY_MAX_DIRECTIVES: '5', HTTP_MAX_CONNECTIONS_PER_CLIENT: '8' })).toMatchObject({ queryLimits: { maxDirectives: 5 }, httpLimits: { maxConnectionsPerClient: 8 } });
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).toThrow(/HTTP_REQUEST_TIMEOUT_MS must not be shorter than HTTP_HEADERS_TIMEOUT_MS/);
+    expect(() => loadConfig({ HTTP_MAX_BODY_BYTES: '10' })).toThrow(/HTTP_MAX_BODY_BYTES must be a whole number from 1024/);
+  });
+
   it('lists every bad value at once', () => {
     try {
       loadConfig({ PORT: 'eighty', SUBGRAPH_TIMEOUT_MS: '0', LOG_LEVEL: 'loud', MYSQL_HOST: 'x', MYSQL_DATABASE_LAND: 'dsp_population', LAND_URL: 'ftp://x' });

@@ -13,6 +13,8 @@ describe('auditOutcome', () => {
     ['a subgraph down', decision(true), true, [error('SUBGRAPH_UNAVAILABLE')], 'FAILED'],
     ['a validation error, with no decision', undefined, false, [error('GRAPHQL_VALIDATION_FAILED')], 'FAILED'],
     ['a clean answer', decision(true), true, [], 'ALLOWED'],
+    ['introspection, answered with no decision', undefined, true, [], 'ALLOWED'],
+    ['a syntax error, with no decision', undefined, false, [error('GRAPHQL_PARSE_FAILED')], 'FAILED'],
   ] as const)('%s is %s', (_case, given, hasData, errors, expected) => {
     expect(auditOutcome(given, hasData, errors)).toBe(expected);
   });

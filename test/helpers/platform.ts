@@ -51,6 +51,7 @@ export async function startSeededPlatform(citizens: number, options: SeededPlatf
       subgraphPorts: bySector(() => 0),
       subgraphTimeoutMs: 5000,
       queryLimits: loadConfig({}).queryLimits,
+      httpLimits: loadConfig({}).httpLimits,
       signingKey,
       policy: { mode: options.policyMode ?? 'deny', refreshMs: 200 },
       jwt: options.jwt ?? null,
