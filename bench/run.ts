@@ -386,7 +386,9 @@ export async function runBench(options: BenchOptions, environment: BenchEnvironm
     if (options.targets.includes('ours-full') && targets['ours-full']?.status === 'ok') {
       log('Audit write floor (no load)…');
       auditFloor = await measureAuditFloor(environment.config.database);
-      log(`  round trip ${auditFloor.roundTripMs.toFixed(2)} ms; append of 1 citizen ${auditFloor.appendOneCitizenMs.toFixed(2)} ms, of ${auditFloor.manyCitizens} ${auditFloor.appendManyCitizensMs.toFixed(2)} ms; on the journal ${auditFloor.journalAppendMs.toFixed(2)} ms (${auditFloor.journalAppendCpuMs.toFixed(2)} ms of CPU)`);
+      log(
+        `  fsync'd SQLite commit ${auditFloor.sqliteCommitMs.toFixed(2)} ms; round trip ${auditFloor.roundTripMs.toFixed(2)} ms; append of 1 citizen ${auditFloor.appendOneCitizenMs.toFixed(2)} ms, of ${auditFloor.manyCitizens} ${auditFloor.appendManyCitizensMs.toFixed(2)} ms; through the outbox ${auditFloor.outboxAppendMs.toFixed(2)} ms (${auditFloor.outboxAppendCpuMs.toFixed(2)} ms of CPU)`,
+      );
     }
     // Listed by target, shape and concurrency, as the options name them, whatever order they were measured in.
     const rank = (m: Measurement) => [options.targets.indexOf(m.target), options.shapes.indexOf(m.shape), options.concurrencies.indexOf(m.concurrency)];

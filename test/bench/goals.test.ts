@@ -50,15 +50,31 @@ function sampleRun(citizens = 100_000): Pick<BenchRun, 'measurements' | 'pageSiz
 }
 
 describe('evaluateGoals', () => {
+  it("weighs the audit's throughput cost at c=16 against 10% and its added p50 at c=1 against the write floor plus 0.25 ms", () => {
+    const run = sampleRun();
+    run.options = { ...run.options, shapes: ['Q1', 'Q2'] };
+    // Q1: 5% of the throughput and 0.30 ms of p50; Q2: 12% and 0.50 ms.
+    run.measurements.push(measured('ours-policy', 'Q1', 1, 500, 2), measured('ours-policy', 'Q1', 16, 1000, 8), measured('ours-full', 'Q1', 1, 480, 2.3), measured('ours-full', 'Q1', 16, 950, 8));
+    run.measurements.push(measured('ours-policy', 'Q2', 1, 300, 3), measured('ours-policy', 'Q2', 16, 500, 16), measured('ours-full', 'Q2', 1, 280, 3.5), measured('ours-full', 'Q2', 16, 440, 16));
+    const [cost, added] = evaluateGoals({ ...run, auditFloor: { sqliteCommitMs: 0.2 } as never }, null).slice(5, 7);
+    expect(cost).toMatchObject({ verdict: 'missed', margin: 'worst 12.0% lost, 2.0% over the limit' });
+    expect(cost!.detail).toBe('Q1 950 vs 1000 req/s (−5.0%); Q2 440 vs 500 req/s (−12.0%)');
+    expect(added).toMatchObject({ verdict: 'missed', margin: 'worst +0.50 ms, 0.05 ms over the limit' });
+    expect(added!.goal).toContain('floor 0.20 ms, limit 0.45 ms');
+    const withRoom = evaluateGoals({ ...run, auditFloor: { sqliteCommitMs: 0.3 } as never }, null)[6];
+    expect(withRoom).toMatchObject({ verdict: 'met', margin: 'worst +0.50 ms, 0.05 ms under the limit' });
+    expect(evaluateGoals(run, null)[6]).toMatchObject({ verdict: 'not evaluated' });
+  });
+
   it('states each target as met, missed or not evaluated, with the margin of the worst shape', () => {
     const verdicts = evaluateGoals(sampleRun(), null);
-    expect(verdicts.map((verdict) => verdict.verdict)).toEqual(['met', 'met', 'met', 'not evaluated', 'not evaluated', 'not evaluated', 'met', 'not evaluated']);
+    expect(verdicts.map((verdict) => verdict.verdict)).toEqual(['met', 'met', 'met', 'not evaluated', 'not evaluated', 'not evaluated', 'not evaluated', 'met', 'not evaluated']);
     expect(verdicts[0]!.margin).toBe('worst 1.00 ms/level, 0.50 ms under the limit');
     expect(verdicts[0]!.goal).toContain('measured on ours, policy+audit off');
     expect(verdicts[1]!.margin).toBe('worst 2.00x, 33.3% above the 1.5x bar');
     expect(verdicts[2]!.margin).toBe('worst 1.00x, 0.0% above the 1x bar');
-    expect(verdicts[6]!.detail).toContain('4.00 statements in 3.0 calls at first=10, 4.00 in 3.0 at first=50');
-    expect(verdicts[6]!.margin).toContain('at most no statements per request at the larger page');
+    expect(verdicts[7]!.detail).toContain('4.00 statements in 3.0 calls at first=10, 4.00 in 3.0 at first=50');
+    expect(verdicts[7]!.margin).toContain('at most no statements per request at the larger page');
   });
 
   it('says by how much a target is missed', () => {
@@ -71,19 +87,19 @@ describe('evaluateGoals', () => {
     const verdicts = evaluateGoals(run, null);
     expect(verdicts[1]).toMatchObject({ verdict: 'missed', margin: 'worst 1.20x, 20.0% short of the 1.5x bar' });
     expect(verdicts[2]).toMatchObject({ verdict: 'missed', margin: 'worst 0.60x, 40.0% short of the 1x bar' });
-    expect(verdicts[6]).toMatchObject({ verdict: 'missed', margin: 'grows with the page on ours, policy+audit off Q2 (+40.0)' });
+    expect(verdicts[7]).toMatchObject({ verdict: 'missed', margin: 'grows with the page on ours, policy+audit off Q2 (+40.0)' });
   });
 
   it('takes a lookup skipped on an empty page (under one statement per call) for no dependence on page size', () => {
     const run = sampleRun();
     run.pageSizeProbes = [{ target: 'ours-off', shape: 'Q4', pageSizes: [20, 100], statementsPerRequest: [10.5, 11], subgraphCallsPerRequest: [6, 6] }];
-    expect(evaluateGoals(run, null)[6]).toMatchObject({ verdict: 'met', margin: expect.stringContaining('at most +0.50 statements per request at the larger page') });
+    expect(evaluateGoals(run, null)[7]).toMatchObject({ verdict: 'met', margin: expect.stringContaining('at most +0.50 statements per request at the larger page') });
   });
 
   it('compares p50 with the latest run at the other size when both 100,000 and 1,000,000 were run', () => {
     const large = sampleRun(1_000_000);
     large.measurements = large.measurements.map((m) => (m.target === 'ours-off' && m.concurrency === 1 ? measured('ours-off', m.shape, 1, 400, m.median!.p50 * 1.25) : m));
-    const verdict = evaluateGoals(large, sampleRun(100_000))[7]!;
+    const verdict = evaluateGoals(large, sampleRun(100_000))[8]!;
     expect(verdict.verdict).toBe('missed');
     expect(verdict.margin).toBe('worst 25.0%, 5.0% over the limit');
   });
