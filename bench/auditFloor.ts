@@ -106,6 +106,7 @@ export async function measureAuditFloor(database: DatabaseConfig, samples = SAMP
       legacyJournalDirectory: path.join(directory, 'journal'),
       shipDelayMs: 100,
       writeIntervalMs: 2,
+      retryMs: 2000,
       deferredAgencies: [],
       deferralDays: 0,
     });

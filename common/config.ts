@@ -80,6 +80,8 @@ export interface AuditConfig {
   legacyJournalDirectory: string;
   /** How long records wait in the outbox to be shipped to the database together. */
   shipDelayMs: number;
+  /** How long a gateway whose audit directory has no room for the audit's files waits before it tries again. */
+  retryMs: number;
   /** The least time between the starts of two durable writes: under load, records wait up to this long to share one. */
   writeIntervalMs: number;
   /** Reads by these agencies appear in a citizen's tracker only after the delay (e.g. police investigations). */
@@ -219,6 +221,7 @@ export function loadConfig(environment: Environment = process.env): Config {
     legacyJournalDirectory: path.join(auditDirectory, 'journal'),
     shipDelayMs: integer('AUDIT_SHIP_MS', 100, 0, 5000),
     writeIntervalMs: integer('AUDIT_WRITE_INTERVAL_MS', 2, 0, 100),
+    retryMs: integer('AUDIT_RETRY_MS', 2000, 10, 600000),
     deferredAgencies,
     deferralDays: integer('AUDIT_DEFERRAL_DAYS', 90, 0, 3650),
   };

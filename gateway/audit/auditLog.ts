@@ -30,8 +30,6 @@ export interface AuditLogOptions {
   writeTimeoutMs?: number;
   /** The most records written in one transaction; 256 by default. */
   maxBatchSize?: number;
-  /** How long a log whose audit directory has no room waits before it tries to start again; 2000 ms by default. */
-  diskRetryMs?: number;
   now?: () => Date;
 }
 
@@ -77,7 +75,7 @@ export class AuditLog {
   constructor(
     db: Knex,
     private readonly config: AuditConfig,
-    private readonly options: AuditLogOptions = {},
+    options: AuditLogOptions = {},
   ) {
     this.instance = config.instance;
     this.repository = new AuditRepository(db);
@@ -102,6 +100,11 @@ export class AuditLog {
       batchScheduleFn: delay === 0 ? (start) => setImmediate(start) : (start) => setTimeout(start, delay),
       holdMs: (queued) => this.spacing.holdMs(queued),
     });
+  }
+
+  /** Why the log refuses records while its directory has no room for its files (path and bytes), or null. */
+  get startProblem(): AuditDiskError | null {
+    return this.diskProblem;
   }
 
   /** How many batches this log has committed: with group commit, fewer than the records under load. */
@@ -130,7 +133,7 @@ export class AuditLog {
    * the checkpoint timer. Throws an AuditIntegrityError when the chain was cut, rolled back or rewritten since
    * that checkpoint, or when the outbox does not continue it: the gateway does not build on it. When the audit
    * directory has no room for its files, resolves all the same: the log refuses records (AUDIT_UNAVAILABLE),
-   * names what is missing, and tries again every diskRetryMs.
+   * names what is missing, and tries again every config.retryMs.
    */
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error(`The audit log has been started already (${this.state})`);
@@ -158,7 +161,7 @@ export class AuditLog {
           else this.logger.error({ err: error, instance: this.instance }, 'the audit log cannot start: personal data stays refused');
         },
       );
-    }, this.options.diskRetryMs ?? 2000);
+    }, this.config.retryMs);
     this.retryTimer.unref();
   }
 

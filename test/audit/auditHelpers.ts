@@ -85,6 +85,7 @@ export async function createAuditFixture(): Promise<AuditFixture> {
     legacyJournalDirectory: path.join(directory, 'journal'),
     shipDelayMs: 2,
     writeIntervalMs: 2,
+    retryMs: 50,
     deferredAgencies: [POLICE.code],
     deferralDays: 90,
     ...overrides,

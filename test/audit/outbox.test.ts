@@ -151,6 +151,17 @@ describe('AuditLog with a local outbox', () => {
     expect((await fixture.verify(instance)).instances[0]).toMatchObject({ records: 4, problem: null });
   });
 
+  it("refuses to start over an earlier release's journal that holds records the database lacks, naming its directory", async () => {
+    const instance = 'gw-legacy-journal';
+    const journal = fixture.config(instance).legacyJournalDirectory;
+    fs.mkdirSync(journal, { recursive: true });
+    const line = (seq: number) => JSON.stringify({ instance, seq, hash: 'a'.repeat(64) });
+    fs.writeFileSync(path.join(journal, `${instance}.1.journal`), Buffer.concat([Buffer.from(`${line(1)}\n${line(2)}\n`), Buffer.alloc(4096)]));
+    await expect(fixture.startLog(instance)).rejects.toThrow(`The audit journal ${journal} of an earlier release holds 2 record(s) of instance ${instance} (seq 1 to 2) that the gateway database lacks`);
+    await expect(fixture.startLog(instance, { config: withOutbox() })).rejects.toThrow(/start the earlier release once so that it ships them/);
+    expect(await storedSeqs(instance)).toEqual([]);
+  });
+
   it('refuses records once the database cannot be reached, though the outbox could take them; none is lost', async () => {
     const instance = 'gw-outbox-down';
     const database = await gatewayDatabaseToLose(fixture.databases.config);
