@@ -17,8 +17,7 @@ import type { Sector } from './config';
 import { ErrorCode, maskError } from './errors';
 import { startHttpServer } from './httpServer';
 import { getLogger } from './logger';
-import { MASK_KINDS, applyMask } from './masks';
-import type { MaskKind } from './masks';
+import { MASK_KINDS, maskValue } from './masks';
 import { subgraphDocument } from '../schema/load';
 
 /** What every subgraph's per-request context carries: the access context the gateway signed for the request. */
@@ -123,10 +122,6 @@ function carriesMaskedText(type: GraphQLOutputType): boolean {
 }
 
 /** Given a resolved value of a string (or list of strings) field and a mask, returns the masked value. */
-function maskValue(value: unknown, mask: MaskKind): unknown {
-  return Array.isArray(value) ? value.map((item) => maskValue(item, mask)) : applyMask(value, mask);
-}
-
 /**
  * Given a subgraph schema, wraps every field resolver so that a field the request's context lists in
  * access.masks ("Type.field", or "Interface.field" for a field an interface declares) resolves to its

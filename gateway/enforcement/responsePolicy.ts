@@ -8,15 +8,11 @@ import type {
   SelectionSetNode,
 } from 'graphql';
 import { ErrorCode } from '../../common/errors';
-import { applyMask } from '../../common/masks';
-import type { FieldDecision, MaskKind } from '../policy/types';
+import { maskValue } from '../../common/masks';
+import type { FieldDecision } from '../policy/types';
 import { fieldRule } from './fieldRules';
 
 type Path = Array<string | number>;
-
-function maskValue(value: unknown, mask: MaskKind): unknown {
-  return Array.isArray(value) ? value.map((item) => maskValue(item, mask)) : applyMask(value, mask);
-}
 
 /**
  * Given the API schema, the operation as the client sent it, the response data and the decided fields, masks
