@@ -19,6 +19,7 @@ import type { RunningServer } from '../common/subgraphServer';
 import { SUPERGRAPH_PATH } from '../schema/load';
 import type { GatewayContext } from './enforcement/context';
 import { readRequestHeaders } from './enforcement/context';
+import { auditPlugin } from './enforcement/auditPlugin';
 import { writeAuditRecord } from './enforcement/auditing';
 import { policyPlugin } from './enforcement/policyPlugin';
 import { buildCatalog } from './policy/catalog';
@@ -118,8 +119,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     plugins: [
       ...limits.plugins,
       ...(enforcement
-        ? [policyPlugin({ catalog: buildCatalog(supergraphSdl), mode: enforcement.policy.mode, snapshot: () => enforcement.policy.current(), audit: enforcement.audit, logger })]
+        ? [policyPlugin({ catalog: buildCatalog(supergraphSdl), mode: enforcement.policy.mode, snapshot: () => enforcement.policy.current(), logger })]
         : []),
+      // After the policy: it probes the document the policy leaves, and records the answer the policy has masked.
+      ...(enforcement?.audit ? [auditPlugin({ audit: enforcement.audit, logger })] : []),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
