@@ -187,15 +187,11 @@ export class AuditLog {
     await this.indexer.start(head.seq);
     // An outbox a gateway with one left behind is shipped, whatever this start's setting: none of its records is ignored.
     if (!outbox && fs.existsSync(outboxFile(outboxDirectory, this.instance))) {
-      const leftover = this.outboxSink();
-      this.sink = leftover;
-      await onDisk(outboxDirectory, () => leftover.open(head));
+      const leftover = await this.openSink(this.outboxSink(), head, onDisk);
       await leftover.closeForGood();
       head = leftover.stored();
     }
-    const sink: AuditSink = outbox ? this.outboxSink() : new DatabaseSink(this.writer, this.indexer);
-    this.sink = sink;
-    await onDisk(outboxDirectory, () => sink.open(head));
+    const sink = await this.openSink(outbox ? this.outboxSink() : new DatabaseSink(this.writer, this.indexer), head, onDisk);
     this.head = await sink.durableHead();
     this.indexer.schedule();
     this.state = 'running';
@@ -207,6 +203,19 @@ export class AuditLog {
     }, this.config.checkpointIntervalMs);
     this.checkpointTimer.unref();
     this.logger.info({ instance: this.instance, seq: this.head.seq, outbox }, 'audit trail continues');
+  }
+
+  /** Given a sink, the database's head and how disk errors are explained, opens the sink as the log's; one that fails to open is closed again. */
+  private async openSink<Sink extends AuditSink>(sink: Sink, head: ChainHead, onDisk: <T>(directory: string, action: () => Promise<T>) => Promise<T>): Promise<Sink> {
+    this.sink = sink;
+    try {
+      await onDisk(this.config.outboxDirectory, () => sink.open(head));
+      return sink;
+    } catch (error) {
+      this.sink = null;
+      await sink.close().catch(() => undefined);
+      throw error;
+    }
   }
 
   private outboxSink(): OutboxSink {
@@ -250,7 +259,7 @@ export class AuditLog {
    * shipped at once) and can be found by citizen and by field; rejects when either cannot be written now.
    */
   async indexed(): Promise<void> {
-    if (!this.sink) throw this.diskProblem ? new AuditUnavailableError('The audit trail cannot be read now', this.diskProblem) : new Error('The audit log has not been started');
+    if (!this.sink || this.state === 'waiting-for-room') throw this.diskProblem ? new AuditUnavailableError('The audit trail cannot be read now', this.diskProblem) : new Error('The audit log has not been started');
     const target = this.head.seq;
     await this.sink.flush();
     await this.indexer.caughtUp(target);

@@ -29,7 +29,7 @@ interface FullDirectory {
 function fullDirectory(): FullDirectory {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-audit-full-'));
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', directory], { stdio: 'ignore' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', directory], { stdio: 'ignore' });
   } catch {
     const statfs = fs.statfsSync;
     const spy = jest.spyOn(fs, 'statfsSync').mockImplementation(((target: fs.PathLike) => (String(target).startsWith(directory) ? { ...statfs(target), bavail: 0 } : statfs(target))) as typeof fs.statfsSync);
@@ -37,7 +37,7 @@ function fullDirectory(): FullDirectory {
   }
   const filler = path.join(directory, 'filler');
   try {
-    fs.writeFileSync(filler, Buffer.alloc(1024 * 1024));
+    fs.writeFileSync(filler, Buffer.alloc(17 * 1024 * 1024));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
   }
