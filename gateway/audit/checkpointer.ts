@@ -45,7 +45,7 @@ export class Checkpointer {
 
   /**
    * Given the head the database holds and a way to read a record of the chain, checks them against the last
-   * signed checkpoint; throws an AuditIntegrityError when the chain was cut, rolled back, rewritten or grown
+   * signed checkpoint (loading the key if need be); throws an AuditIntegrityError when the chain was cut, rolled back, rewritten or grown
    * while the gateway was stopped.
    */
   async checkHead(head: ChainHead, recordAt: (seq: number) => Promise<AuditRecordRow | null>): Promise<void> {
@@ -53,6 +53,7 @@ export class Checkpointer {
     const { checkpoint, error } = await readLastCheckpoint(file);
     if (error !== null) throw this.refuse(`the last line of ${file} is unreadable (${error})`);
     if (checkpoint === null) return;
+    this.loadKey();
     const key = this.key!;
     if (checkpoint.keyId === key.keyId && !checkpointSignatureValid(checkpoint, key)) throw this.refuse(`the last checkpoint in ${file} is not signed by this gateway's key`);
     const sealed = `the checkpoint of ${checkpoint.at} sealed seq ${checkpoint.seq}`;
