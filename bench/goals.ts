@@ -1,4 +1,4 @@
-import type { BenchRun, Measurement, MedianResult, PageSizeProbe } from './results';
+import type { AuditFloor, BenchRun, Measurement, MedianResult, PageSizeProbe } from './results';
 import type { ShapeName } from './shapes';
 import { SHAPES } from './shapes';
 import type { TargetName } from './targets';
@@ -18,6 +18,9 @@ export interface GoalVerdict {
 const THROUGHPUT_SHAPES: ShapeName[] = ['Q1', 'Q2', 'Q3', 'Q4'];
 const LATENCY_LIMIT_PER_LEVEL_MS = 1.0;
 const POLICY_COST_LIMIT = 0.1;
+/** The audit's targets: at most this much of the throughput lost at c=16, and at most the durable-write floor plus this much added to p50 at c=1. */
+const AUDIT_THROUGHPUT_COST_LIMIT = 0.1;
+const AUDIT_P50_OVER_FLOOR_MS = 0.25;
 
 /** Given a run, a target, a shape and a concurrency, returns the medians measured, or null. */
 export function find(run: Pick<BenchRun, 'measurements'>, target: TargetName, shape: ShapeName, concurrency: number): MedianResult | null {
@@ -83,11 +86,53 @@ function pageSizeVerdict(probes: readonly PageSizeProbe[]): GoalVerdict {
 }
 
 /**
+ * Given a run and its two concurrencies, returns the audit's two verdicts, everything on against policy only: the
+ * throughput it costs at the higher concurrency on each of Q1–Q4 (at most 10%), and the p50 it adds at the lower
+ * one (at most the durable-write floor measured in the same run, bench/auditFloor.ts, plus 0.25 ms).
+ */
+function auditVerdicts(run: Pick<BenchRun, 'measurements' | 'options'> & { auditFloor?: AuditFloor | null }, latency: number, throughput: number): GoalVerdict[] {
+  const shapes = THROUGHPUT_SHAPES.filter((shape) => run.options.shapes.includes(shape));
+  const versus = `${TARGETS['ours-full'].label} vs ${TARGETS['ours-policy'].label}`;
+  const needs = `needs ${TARGETS['ours-full'].label} and ${TARGETS['ours-policy'].label}`;
+  const cost = verdictOver(
+    `audit's throughput cost at c=${throughput} <= ${percent(AUDIT_THROUGHPUT_COST_LIMIT)} on each of Q1–Q4 (${versus})`,
+    shapes.map((shape) => {
+      const on = find(run, 'ours-full', shape, throughput);
+      const off = find(run, 'ours-policy', shape, throughput);
+      const value = on && off && off.requestsPerSecond > 0 ? 1 - on.requestsPerSecond / off.requestsPerSecond : null;
+      return { shape, value, text: value === null ? 'n/a' : `${format(on!.requestsPerSecond, 0)} vs ${format(off!.requestsPerSecond, 0)} req/s (${signedPercent(-value)})` };
+    }),
+    (value) => value <= AUDIT_THROUGHPUT_COST_LIMIT,
+    (values) => Math.max(...values),
+    (worst) => (worst <= AUDIT_THROUGHPUT_COST_LIMIT ? `worst ${percent(worst)} lost, ${percent(AUDIT_THROUGHPUT_COST_LIMIT - worst)} under the limit` : `worst ${percent(worst)} lost, ${percent(worst - AUDIT_THROUGHPUT_COST_LIMIT)} over the limit`),
+    needs,
+  );
+  const floor = run.auditFloor?.sqliteCommitMs;
+  const goal = `audit's added p50 at c=${latency} <= the durable-write floor + ${AUDIT_P50_OVER_FLOOR_MS} ms on each of Q1–Q4 (${versus})`;
+  if (floor === undefined) return [cost, { goal, verdict: 'not evaluated', margin: "needs the audit's write floor, measured when ours with everything on runs", detail: '' }];
+  const limit = floor + AUDIT_P50_OVER_FLOOR_MS;
+  const added = verdictOver(
+    `${goal.slice(0, -1)}; floor ${format(floor)} ms, limit ${format(limit)} ms)`,
+    shapes.map((shape) => {
+      const on = find(run, 'ours-full', shape, latency);
+      const off = find(run, 'ours-policy', shape, latency);
+      const value = on && off ? on.p50 - off.p50 : null;
+      return { shape, value, text: value === null ? 'n/a' : `${format(on!.p50)} vs ${format(off!.p50)} ms (${value < 0 ? '−' : '+'}${format(Math.abs(value))} ms)` };
+    }),
+    (value) => value <= limit,
+    (values) => Math.max(...values),
+    (worst) => (worst <= limit ? `worst +${format(worst)} ms, ${format(limit - worst)} ms under the limit` : `worst +${format(worst)} ms, ${format(worst - limit)} ms over the limit`),
+    needs,
+  );
+  return [cost, added];
+}
+
+/**
  * Given a finished run, evaluates the latency target, the costs of policy alone and of the audit alone, and
  * the page-size probe (the CPU targets are bench/cpuGoals.ts's). Our gateway is taken with everything on; where
  * that was not available, the figures of policy-off stand in and the goal says so.
  */
-export function evaluateGoals(run: Pick<BenchRun, 'measurements' | 'pageSizeProbes' | 'options'>): GoalVerdict[] {
+export function evaluateGoals(run: Pick<BenchRun, 'measurements' | 'pageSizeProbes' | 'options'> & { auditFloor?: AuditFloor | null }): GoalVerdict[] {
   const latency = Math.min(...run.options.concurrencies);
   const throughput = Math.max(...run.options.concurrencies);
   const fullMeasured = run.measurements.some((m) => m.target === 'ours-full' && m.status === 'ok');
@@ -131,7 +176,7 @@ export function evaluateGoals(run: Pick<BenchRun, 'measurements' | 'pageSizeProb
       `needs ${TARGETS[on].label} and ${TARGETS[off].label}`,
     );
   verdicts.push(costGoal('policy alone', 'ours-policy', 'ours-off'));
-  verdicts.push(costGoal('audit alone', 'ours-full', 'ours-policy'));
+  verdicts.push(...auditVerdicts(run, latency, throughput));
 
   verdicts.push(pageSizeVerdict(run.pageSizeProbes));
 

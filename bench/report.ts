@@ -33,10 +33,11 @@ function auditFloorSection(run: BenchRun): string[] {
   return [
     "## The audit's write floor",
     '',
-    `Measured on the gateway database with no load, median of ${floor.samples} one after another (bench/auditFloor.ts): ` +
+    `Measured with no load, median of ${floor.samples} one after another (bench/auditFloor.ts): ` +
+      `the durable-write floor of the gateway's own disk, an fsync'd SQLite commit (WAL, synchronous=FULL), takes ${fixed(floor.sqliteCommitMs, 2)} ms; on the gateway database, ` +
       `a bare round trip takes ${fixed(floor.roundTripMs, 2)} ms; a durable append of one record takes ${fixed(floor.appendOneCitizenMs, 2)} ms naming one citizen${share(floor.appendOneCitizenMs, 'Q1')}, ` +
       `and ${fixed(floor.appendManyCitizensMs, 2)} ms naming ${floor.manyCitizens}${share(floor.appendManyCitizensMs, 'Q4')}. ` +
-      (floor.journalAppendMs === undefined ? '' : `Made durable on the gateway's local journal instead (AUDIT_JOURNAL, on by default with MySQL), an append naming one citizen takes ${fixed(floor.journalAppendMs, 2)} ms${share(floor.journalAppendMs, 'Q1')}, and ${fixed(floor.journalAppendCpuMs, 2)} ms of the gateway process's CPU (user and system: the write runs in the gateway's own thread pool). `) +
+      (floor.outboxAppendMs === undefined ? '' : `Made durable in the gateway's local outbox instead (AUDIT_OUTBOX, on by default with MySQL), an append naming one citizen takes ${fixed(floor.outboxAppendMs, 2)} ms${share(floor.outboxAppendMs, 'Q1')}, and ${fixed(floor.outboxAppendCpuMs, 2)} ms of the gateway process's CPU (user and system, its shipment to the database included). `) +
       'A response with personal data waits for its record to be durable, so at c=1 the audit adds at least this much to it, whatever the gateway does around it.',
     '',
   ];

@@ -87,16 +87,21 @@ export interface Placement {
 /** What a lone request's audit record costs before its answer may leave, measured with no load (bench/auditFloor.ts). */
 export interface AuditFloor {
   samples: number;
+  /**
+   * Median of one fsync'd SQLite commit (WAL, synchronous=FULL) of a record's size on the gateway's own disk: the
+   * durable-write floor the audit's added p50 at c=1 is weighed against.
+   */
+  sqliteCommitMs: number;
   /** Median of a bare `select 1` on the gateway database. */
   roundTripMs: number;
   /** Median of one durable append naming one citizen, and naming manyCitizens. */
   appendOneCitizenMs: number;
   appendManyCitizensMs: number;
   manyCitizens: number;
-  /** Median of one append naming one citizen made durable on the gateway's local journal instead (AUDIT_JOURNAL). */
-  journalAppendMs: number;
-  /** The gateway process's CPU (user and system) per journaled append: what each one takes from the gateway's own cores. */
-  journalAppendCpuMs: number;
+  /** Median of one append naming one citizen made durable in the gateway's local outbox instead (AUDIT_OUTBOX). */
+  outboxAppendMs: number;
+  /** The gateway process's CPU (user and system) per append through the outbox, its shipment included. */
+  outboxAppendCpuMs: number;
 }
 
 /** What validating one shape's document costs, in-process, with no load (bench/limitsCost.ts). */

@@ -236,7 +236,9 @@ export async function runBench(options: BenchOptions, environment: BenchEnvironm
     if (options.targets.includes('ours-full') && main.outcomes['ours-full']?.status === 'ok') {
       log('Audit write floor (no load)…');
       auditFloor = await measureAuditFloor(dataSets[0]!.config.database);
-      log(`  round trip ${auditFloor.roundTripMs.toFixed(2)} ms; append of 1 citizen ${auditFloor.appendOneCitizenMs.toFixed(2)} ms, of ${auditFloor.manyCitizens} ${auditFloor.appendManyCitizensMs.toFixed(2)} ms; on the journal ${auditFloor.journalAppendMs.toFixed(2)} ms (${auditFloor.journalAppendCpuMs.toFixed(2)} ms of CPU)`);
+      log(
+        `  fsync'd SQLite commit ${auditFloor.sqliteCommitMs.toFixed(2)} ms; round trip ${auditFloor.roundTripMs.toFixed(2)} ms; append of 1 citizen ${auditFloor.appendOneCitizenMs.toFixed(2)} ms, of ${auditFloor.manyCitizens} ${auditFloor.appendManyCitizensMs.toFixed(2)} ms; through the outbox ${auditFloor.outboxAppendMs.toFixed(2)} ms (${auditFloor.outboxAppendCpuMs.toFixed(2)} ms of CPU)`,
+      );
     }
     return {
       startedAt,

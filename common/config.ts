@@ -105,12 +105,19 @@ export interface AuditConfig {
   /** How long records wait to be written together; responses with personal data wait for their record. */
   batchDelayMs: number;
   /**
-   * Where the local journal goes, or null for none. With a journal a record is durable once it is on the
-   * gateway's own disk, and reaches the database within shipDelayMs; without one, once the database committed it.
+   * Whether records go through a local outbox (a SQLite file on the gateway's own disk): a record is then durable
+   * once the outbox has committed it, and reaches the database within shipDelayMs; without one, once the
+   * database has committed it.
    */
-  journalDirectory: string | null;
-  /** How long records wait on the journal to be shipped to the database together. */
+  outbox: boolean;
+  /** Where the outbox's files are; read at start even with the outbox off, so that no record left there is ignored. */
+  outboxDirectory: string;
+  /** Where an earlier release kept its audit journal: a start refuses one that holds records the database lacks. */
+  legacyJournalDirectory: string;
+  /** How long records wait in the outbox to be shipped to the database together. */
   shipDelayMs: number;
+  /** How long a gateway whose audit directory has no room for the audit's files waits before it tries again. */
+  retryMs: number;
   /** The least time between the starts of two durable writes: under load, records wait up to this long to share one. */
   writeIntervalMs: number;
   /** Reads by these agencies appear in a citizen's tracker only after the delay (e.g. police investigations). */
@@ -224,10 +231,10 @@ export function loadConfig(environment: Environment = process.env): Config {
   }
 
   const auditDirectory = path.resolve(read('AUDIT_DIRECTORY') ?? path.join(dataDirectory, 'audit'));
-  // A journal spares each answer a round trip to a database server; SQLite is on the local disk already.
-  const journalSetting = read('AUDIT_JOURNAL') ?? (mysqlHost === undefined ? 'off' : 'on');
-  if (journalSetting !== 'on' && journalSetting !== 'off') problems.push(`AUDIT_JOURNAL must be on or off, got "${journalSetting}"`);
-  const journal = journalSetting === 'on';
+  // An outbox spares each answer a round trip and a commit on a database server; SQLite is on the local disk already.
+  const outboxSetting = read('AUDIT_OUTBOX') ?? (mysqlHost === undefined ? 'off' : 'on');
+  if (outboxSetting !== 'on' && outboxSetting !== 'off') problems.push(`AUDIT_OUTBOX must be on or off, got "${outboxSetting}"`);
+  if (read('AUDIT_JOURNAL') !== undefined) problems.push('AUDIT_JOURNAL is no longer read: the local journal was replaced by the outbox (AUDIT_OUTBOX=on|off)');
   const deferredAgencies = (read('AUDIT_DEFERRED_AGENCIES') ?? 'H56.01').split(',').map((code) => code.trim()).filter(Boolean);
   const audit: AuditConfig = {
     instance: read('GATEWAY_INSTANCE') ?? os.hostname(),
@@ -240,9 +247,12 @@ export function loadConfig(environment: Environment = process.env): Config {
     verifierStateFile: path.resolve(read('AUDIT_VERIFIER_STATE') ?? path.join(dataDirectory, 'audit-verifier', 'state.json')),
     checkpointIntervalMs: integer('AUDIT_CHECKPOINT_MS', 60000, 1000, 86400000),
     batchDelayMs: integer('AUDIT_BATCH_MS', 0, 0, 1000),
-    journalDirectory: journal ? path.join(auditDirectory, 'journal') : null,
+    outbox: outboxSetting === 'on',
+    outboxDirectory: path.join(auditDirectory, 'outbox'),
+    legacyJournalDirectory: path.join(auditDirectory, 'journal'),
     shipDelayMs: integer('AUDIT_SHIP_MS', 100, 0, 5000),
     writeIntervalMs: integer('AUDIT_WRITE_INTERVAL_MS', 2, 0, 100),
+    retryMs: integer('AUDIT_RETRY_MS', 2000, 10, 600000),
     deferredAgencies,
     deferralDays: integer('AUDIT_DEFERRAL_DAYS', 90, 0, 3650),
   };

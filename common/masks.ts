@@ -32,3 +32,11 @@ export function applyMask(value: unknown, mask: MaskKind): unknown {
       return '***';
   }
 }
+
+/**
+ * Given a field's value and a mask kind, returns it masked: each item of a list, the value itself otherwise. The
+ * one masking the gateway (response policy) and the subgraphs (their field resolvers) both apply.
+ */
+export function maskValue(value: unknown, mask: MaskKind): unknown {
+  return Array.isArray(value) ? value.map((item) => maskValue(item, mask)) : applyMask(value, mask);
+}

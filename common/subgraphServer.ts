@@ -18,8 +18,7 @@ import { ErrorCode, VALIDATION_OPTIONS, maskError } from './errors';
 import { healthRoutes } from './healthRoutes';
 import { startHttpServer } from './httpServer';
 import { getLogger } from './logger';
-import { MASK_KINDS, applyMask } from './masks';
-import type { MaskKind } from './masks';
+import { MASK_KINDS, maskValue } from './masks';
 import { CHECK_TIMEOUT_MS, READY_CACHE_MS, cachedFor, runChecks } from './readiness';
 import { pingDatabase } from '../db/ping';
 import { subgraphDocument } from '../schema/load';
@@ -126,10 +125,6 @@ function carriesMaskedText(type: GraphQLOutputType): boolean {
 }
 
 /** Given a resolved value of a string (or list of strings) field and a mask, returns the masked value. */
-function maskValue(value: unknown, mask: MaskKind): unknown {
-  return Array.isArray(value) ? value.map((item) => maskValue(item, mask)) : applyMask(value, mask);
-}
-
 /**
  * Given a subgraph schema, wraps every field resolver so that a field the request's context lists in
  * access.masks ("Type.field", or "Interface.field" for a field an interface declares) resolves to its

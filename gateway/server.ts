@@ -20,6 +20,7 @@ import type { RunningServer } from '../common/subgraphServer';
 import { SUPERGRAPH_PATH } from '../schema/load';
 import type { GatewayContext } from './enforcement/context';
 import { readRequestHeaders } from './enforcement/context';
+import { auditPlugin } from './enforcement/auditPlugin';
 import { policyPlugin } from './enforcement/policyPlugin';
 import { buildCatalog } from './policy/catalog';
 import type { AuditLog } from './audit/auditLog';
@@ -106,8 +107,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       ...(limits.plugins as Array<ApolloServerPlugin<GatewayContext>>),
       ...(auditing ? [auditing.plugin] : []),
       ...(enforcement
-        ? [policyPlugin({ catalog: buildCatalog(supergraphSdl), mode: enforcement.policy.mode, snapshot: () => enforcement.policy.current(), audit: enforcement.audit, logger })]
+        ? [policyPlugin({ catalog: buildCatalog(supergraphSdl), mode: enforcement.policy.mode, snapshot: () => enforcement.policy.current(), logger })]
         : []),
+      // After the policy: it probes the document the policy leaves, and records the answer the policy has masked.
+      ...(enforcement?.audit ? [auditPlugin({ audit: enforcement.audit, logger })] : []),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

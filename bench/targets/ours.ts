@@ -88,13 +88,16 @@ export async function startOurGatewayEverythingOn(options: OurGatewayOptions): P
   const service = await startGatewayService(db, options.subgraphUrls, {
     ...config,
     gatewayPort: 0,
-    // A journal as the bench's configuration has it (on by default with MySQL), in the run's own directory, and the
+    // An outbox as the bench's configuration has it (on by default with MySQL), in the run's own directory, and the
     // audit's timings from the bench's environment, so that a run can try other ones.
     audit: loadConfig({
       DATA_DIR: auditDirectory,
       GATEWAY_INSTANCE: `bench-${Date.now()}`,
       AUDIT_SIGNING_KEY_FILE: config.audit.signingKeyFile,
-      AUDIT_JOURNAL: config.audit.journalDirectory === null ? 'off' : 'on',
+      AUDIT_TRUSTED_KEYS: process.env.AUDIT_TRUSTED_KEYS,
+      AUDIT_WITNESS_URLS: process.env.AUDIT_WITNESS_URLS,
+      AUDIT_WITNESS_KEYS: process.env.AUDIT_WITNESS_KEYS,
+      AUDIT_OUTBOX: config.audit.outbox ? 'on' : 'off',
       AUDIT_BATCH_MS: process.env.AUDIT_BATCH_MS,
       AUDIT_SHIP_MS: process.env.AUDIT_SHIP_MS,
       AUDIT_WRITE_INTERVAL_MS: process.env.AUDIT_WRITE_INTERVAL_MS,

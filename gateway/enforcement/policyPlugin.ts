@@ -7,9 +7,6 @@ import type { Logger } from 'pino';
 import type { PolicyMode } from '../../common/config';
 import { SECTORS } from '../../common/config';
 import { ErrorCode } from '../../common/errors';
-import type { AuditLog } from '../audit/auditLog';
-import { responseGuide, takeResponseSubjects, withCitizenIdProbe } from '../audit/citizenProbe';
-import type { AuditRecordInput } from '../audit/types';
 import { collectFields } from '../policy/collectFields';
 import { conditionVariableNames, executionConditions } from '../policy/conditions';
 import type { ExecutionConditions } from '../policy/conditions';
@@ -17,7 +14,6 @@ import { decide } from '../policy/decide';
 import type { Decision, FieldDecision, PolicySnapshot, Principal, Purpose, SchemaCatalog } from '../policy/types';
 import { PURPOSES } from '../policy/types';
 import { accessForSubgraphs } from './accessForSubgraphs';
-import { auditOutcome, writeAuditRecord } from './auditing';
 import type { GatewayContext } from './context';
 import { introspectionUse, readableCoordinates, visibleSchema } from './introspection';
 import { BoundedCache } from './boundedCache';
@@ -32,11 +28,6 @@ export interface PolicyPluginOptions {
   mode: PolicyMode;
   /** The policy in force now; read once per request so one request sees one version. */
   snapshot(): PolicySnapshot;
-  /**
-   * Where every request is recorded; a response with personal data waits for its record. Null leaves requests
-   * unrecorded: only the benchmark does that, to tell the policy's cost from the audit's.
-   */
-  audit: AuditLog | null;
   logger: Logger;
 }
 
@@ -74,7 +65,7 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
   const touchedFields = new BoundedCache<string[]>(2000, 60_000);
   const conditionVariables = new BoundedCache<string[]>(2000, 60_000);
   const decisions = new BoundedCache<Decision>(5000, 1000);
-  const probed = new BoundedCache<{ document: DocumentNode; hash: string }>(2000, 60_000);
+  const filteredDocuments = new BoundedCache<{ document: DocumentNode; hash: string }>(2000, 60_000);
 
   // What a caller sees in introspection: the fields it may read for the purpose it names, or for at least one.
   const visibleSchemaFor = (schema: GraphQLSchema, principal: Principal, purpose: Purpose | null, snapshot: PolicySnapshot): GraphQLSchema =>
@@ -85,10 +76,7 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
 
   return {
     async requestDidStart(): Promise<GraphQLRequestListener<GatewayContext>> {
-      const arrivedAt = new Date();
       let introspectionOnly = false;
-      // Apollo Server calls willSendResponse once for every request it starts, failed ones included.
-      options.audit?.requestBegun();
       return {
         async didResolveOperation(requestContext) {
           const { document, operation, operationName, contextValue, schema } = requestContext;
@@ -129,19 +117,17 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
             decided.set(contextValue, { document, conditions, byCoordinate });
           }
           if (!decision.allowed && options.mode === 'deny') throw forbidden(decision);
-          // Filter mode: the denied fields are never asked of a subgraph. Then every Citizen in the answer names
-          // its national ID for the audit trail, whatever the caller selected. The plan cache is keyed by the
-          // query hash, so a rewritten document gets its own hash: another caller's plan is never reused.
+          // Filter mode: the denied fields are never asked of a subgraph. The plan cache is keyed by the query
+          // hash, so a rewritten document gets its own hash: another caller's plan is never reused.
           const filtered = decision.allowed ? null : removeDeniedFields(schema, document, byCoordinate, conditions);
           // An entity another subgraph returns by key is asked of its owner too when the owner restricts rows.
           const restricted = new Set(SECTORS.filter((sector) => decision.scope[sector] !== null));
           const probesScope = SCOPED_ENTITIES.some((entity) => restricted.has(entity.owner));
           if (probesScope) scopeProbed.add(contextValue);
-          if (filtered || options.audit || probesScope) {
+          if (filtered || probesScope) {
             const scopeKey = probesScope ? [...restricted].join(',') : '';
-            const sent = probed.get(`${operationKey}:${options.audit ? 'probed' : ''}:${scopeKey}:${filtered ? print(filtered) : ''}`, () => {
-              const scoped = probesScope ? withScopeProbe(schema, filtered ?? document, restricted) : (filtered ?? document);
-              const rewritten = options.audit ? withCitizenIdProbe(schema, scoped) : scoped;
+            const sent = filteredDocuments.get(`${operationKey}:${scopeKey}:${filtered ? print(filtered) : ''}`, () => {
+              const rewritten = probesScope ? withScopeProbe(schema, filtered ?? document, restricted) : filtered!;
               return { document: rewritten, hash: createHash('sha256').update(print(rewritten)).digest('hex') };
             });
             const mutable = requestContext as { document: DocumentNode; queryHash: string };
@@ -164,16 +150,14 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
         },
 
         async willSendResponse(requestContext) {
-          try {
-            await answer(requestContext);
-          } finally {
-            options.audit?.requestEnded();
-          }
+          // Synchronous on purpose: Apollo Server starts every plugin's willSendResponse together, in plugin order,
+          // so the answer is masked and out-of-scope entities are gone before the audit plugin, after this one, reads it.
+          answer(requestContext);
         },
       };
 
-      /** Given a request about to be answered, masks what the policy says, and records it (waiting when the answer holds personal data). */
-      async function answer(requestContext: GraphQLRequestContextWillSendResponse<GatewayContext>): Promise<void> {
+      /** Given a request about to be answered, masks what the policy says (the audit plugin records it after). */
+      function answer(requestContext: GraphQLRequestContextWillSendResponse<GatewayContext>): void {
         const { response, contextValue, schema, operationName } = requestContext;
         if (response.body.kind !== 'single') return;
         const result = response.body.singleResult;
@@ -192,40 +176,6 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
             kept.conditions,
           );
           if (errors.length > 0) result.errors = [...(result.errors ?? []), ...errors];
-        }
-        if (!options.audit) return;
-        // The document is the probed one the gateway sent (didResolveOperation): its guide leads the walk to the objects.
-        // Introspection is recorded too, with no data subjects: its answer is the schema. Without data there is nothing
-        // to guide, and the document may be one the limits refused, whose fragments multiply.
-        const guide = requestContext.document && result.data && !introspectionOnly ? responseGuide(requestContext.document, operationName) : null;
-        const { citizenIds, rowCount } = introspectionOnly ? { citizenIds: [], rowCount: 0 } : takeResponseSubjects(result.data, guide);
-        const decision = contextValue.decision;
-        const record: AuditRecordInput = {
-          at: arrivedAt,
-          principal: contextValue.principal,
-          purpose: contextValue.purpose,
-          dossierId: contextValue.dossierId,
-          operationName: operationName ?? null,
-          query: requestContext.source ?? null,
-          variables: requestContext.request.variables,
-          fields: decision?.fields ?? [],
-          citizenIds,
-          rowCount,
-          outcome: auditOutcome(decision, Boolean(result.data), result.errors ?? []),
-          errorCode: result.errors?.[0]?.extensions?.code ? String(result.errors[0].extensions.code) : null,
-          latencyMs: Date.now() - arrivedAt.getTime(),
-          policyVersion: decision?.policyVersion ?? null,
-        };
-        const carriesPersonalData = Boolean(result.data) && (citizenIds.length > 0 || decision?.purposeRequired === true);
-        try {
-          await writeAuditRecord(options.audit, record, carriesPersonalData, options.logger);
-        } catch (error) {
-          // Fail closed: personal data whose access could not be recorded is not sent.
-          options.logger.error({ err: error }, 'audit store unavailable: personal data withheld');
-          response.body.singleResult = {
-            errors: [{ message: 'The audit trail cannot record this access now, so personal data is withheld; try again later', extensions: { code: ErrorCode.AUDIT_UNAVAILABLE } }],
-          };
-          response.http.status = 503;
         }
       }
     },

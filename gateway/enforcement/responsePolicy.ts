@@ -8,18 +8,14 @@ import type {
   SelectionSetNode,
 } from 'graphql';
 import { ErrorCode } from '../../common/errors';
-import { applyMask } from '../../common/masks';
+import { maskValue } from '../../common/masks';
 import { NO_CONDITIONS, mayExecute } from '../policy/conditions';
 import type { ExecutionConditions } from '../policy/conditions';
-import type { FieldDecision, MaskKind } from '../policy/types';
+import type { FieldDecision } from '../policy/types';
 import { fieldRule } from './fieldRules';
 import { PLACEHOLDER_KEY } from './rewrite';
 
 type Path = Array<string | number>;
-
-function maskValue(value: unknown, mask: MaskKind): unknown {
-  return Array.isArray(value) ? value.map((item) => maskValue(item, mask)) : applyMask(value, mask);
-}
 
 /**
  * Given the API schema, the operation as the client sent it, the response data, the decided fields and the

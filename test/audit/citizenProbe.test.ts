@@ -158,7 +158,7 @@ describe('citizen ID probe', () => {
       const parcelIds = (response.data!.landParcelsByCommune.nodes as Array<{ id: string }>).map((parcel) => Number(parcel.id));
       const owners = (await land('ownership_shares').whereIn('parcel_id', parcelIds).distinct('national_id')) as Array<{ national_id: string }>;
       expect(owners.length).toBeGreaterThan(0);
-      // With a journal, the record reaches the database just after the answer.
+      // With an outbox, the record reaches the database just after the answer.
       await seeded.platform.auditLog.indexed();
       const records = await seeded.databases.databases.gateway('audit_records').where('seq', '>', before).orderBy('seq');
       expect(records).toHaveLength(1);

@@ -53,12 +53,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ JWT_ISSUER: 'https://idp' })).toThrow(/exactly one of JWT_JWKS_URL and JWT_JWKS_FILE[\s\S]*JWT_AUDIENCE is required/);
   });
 
-  it('keeps a local audit journal with MySQL and none with the embedded SQLite, unless told otherwise', () => {
-    expect(loadConfig({ MYSQL_HOST: 'db.internal', DATA_DIR: '/var/lib/dsp' }).audit).toMatchObject({ journalDirectory: '/var/lib/dsp/audit/journal', shipDelayMs: 100, writeIntervalMs: 2 });
-    expect(loadConfig({}).audit.journalDirectory).toBeNull();
-    expect(loadConfig({ AUDIT_JOURNAL: 'on', AUDIT_DIRECTORY: '/srv/audit', AUDIT_SHIP_MS: '50' }).audit).toMatchObject({ journalDirectory: '/srv/audit/journal', shipDelayMs: 50 });
-    expect(loadConfig({ MYSQL_HOST: 'db.internal', AUDIT_JOURNAL: 'off' }).audit.journalDirectory).toBeNull();
-    expect(() => loadConfig({ AUDIT_JOURNAL: 'yes' })).toThrow(/AUDIT_JOURNAL must be on or off, got "yes"/);
+  it('keeps a local audit outbox with MySQL and none with the embedded SQLite, unless told otherwise', () => {
+    expect(loadConfig({ MYSQL_HOST: 'db.internal', DATA_DIR: '/var/lib/dsp' }).audit).toMatchObject({
+      outbox: true,
+      outboxDirectory: '/var/lib/dsp/audit/outbox',
+      legacyJournalDirectory: '/var/lib/dsp/audit/journal',
+      shipDelayMs: 100,
+      writeIntervalMs: 2,
+    });
+    expect(loadConfig({}).audit.outbox).toBe(false);
+    expect(loadConfig({ AUDIT_OUTBOX: 'on', AUDIT_DIRECTORY: '/srv/audit', AUDIT_SHIP_MS: '50' }).audit).toMatchObject({ outbox: true, outboxDirectory: '/srv/audit/outbox', shipDelayMs: 50 });
+    expect(loadConfig({ MYSQL_HOST: 'db.internal', AUDIT_OUTBOX: 'off' }).audit.outbox).toBe(false);
+    expect(() => loadConfig({ AUDIT_OUTBOX: 'yes' })).toThrow(/AUDIT_OUTBOX must be on or off, got "yes"/);
+    // The journal's setting is gone: a gateway configured for it is told, rather than left without what it asked.
+    expect(() => loadConfig({ AUDIT_JOURNAL: 'on' })).toThrow(/AUDIT_JOURNAL is no longer read: .*outbox \(AUDIT_OUTBOX=on\|off\)/);
   });
 
   it('bounds what one operation and one client may ask of the gateway', () => {

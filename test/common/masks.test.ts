@@ -1,4 +1,4 @@
-import { applyMask } from '../../common/masks';
+import { applyMask, maskValue } from '../../common/masks';
 
 describe('applyMask', () => {
   it.each([
@@ -15,5 +15,14 @@ describe('applyMask', () => {
 
   it('leaves null as null', () => {
     expect(applyMask(null, 'REDACTED')).toBeNull();
+  });
+});
+
+describe('maskValue', () => {
+  it('masks a value, and each item of a list, null items staying null', () => {
+    expect(maskValue('038085001234', 'PARTIAL_ID')).toBe('038*******34');
+    expect(maskValue(['1985-06-18', null, '2001-01-02'], 'YEAR_ONLY')).toEqual(['1985', null, '2001']);
+    expect(maskValue([['Nguyễn Văn An']], 'INITIALS')).toEqual([['Nguyễn V. A.']]);
+    expect(maskValue(null, 'REDACTED')).toBeNull();
   });
 });

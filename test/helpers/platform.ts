@@ -78,11 +78,12 @@ export async function startSeededPlatform(citizens: number, options: SeededPlatf
 
 /**
  * Given a temporary directory and an instance name, returns an audit configuration that keeps its files there;
- * with a journal on MySQL and none on SQLite, as a gateway configured for either has by default.
+ * with an outbox on MySQL and none on SQLite, as a gateway configured for either has by default; environment
+ * gives other audit settings as a gateway's environment would (AUDIT_DIRECTORY, AUDIT_RETRY_MS...).
  */
-export function testAuditConfig(dataDirectory: string, instance: string): AuditConfig {
-  const journal = process.env.MYSQL_HOST ? 'on' : 'off';
-  return loadConfig({ DATA_DIR: dataDirectory, GATEWAY_INSTANCE: instance, AUDIT_BATCH_MS: '1', AUDIT_JOURNAL: journal }).audit;
+export function testAuditConfig(dataDirectory: string, instance: string, environment: Record<string, string> = {}): AuditConfig {
+  const outbox = process.env.MYSQL_HOST ? 'on' : 'off';
+  return loadConfig({ DATA_DIR: dataDirectory, GATEWAY_INSTANCE: instance, AUDIT_BATCH_MS: '1', AUDIT_OUTBOX: outbox, ...environment }).audit;
 }
 
 /** Given an API key and a purpose, returns the headers an agency application sends. */

@@ -1,0 +1,90 @@
+import type { AuditConfig } from '../../common/config';
+import type { AuditRecordRow } from '../../db/gatewayRows';
+import type { ChainHead } from './chain';
+import { checkpointFile, signCheckpoint } from './checkpoints';
+import { AuditIntegrityError } from './errors';
+import { CheckpointAnchor } from './trustAnchor';
+import type { Checkpoint, CheckpointReason } from './types';
+
+export interface CheckpointerOptions {
+  instance: string;
+  /** Where the checkpoint files are, the signing key's file, the pinned keys and the witnesses. */
+  config: AuditConfig;
+  /** Whether a missing signing key may be created (never in production). */
+  createKey: boolean;
+  now: () => Date;
+}
+
+/** Given the checkpoint directory, an instance and why, returns the error that stops a start on a chain that cannot be continued. */
+export function cannotContinue(checkpointDirectory: string, instance: string, why: string): AuditIntegrityError {
+  const file = checkpointFile(checkpointDirectory, instance);
+  return new AuditIntegrityError(
+    `The audit trail of instance ${instance} cannot be continued: ${why}. Run \`npm run audit:verify\` to find the first bad record. ` +
+      `If the gateway database was reset on purpose (development only), move ${file} aside.`,
+  );
+}
+
+/**
+ * An instance's checkpoints: at start, checks the chain's head against the last one signed by a pinned key, in
+ * the local file or at a witness; then signs heads and seals them through the trust anchor (the local file and
+ * every witness), one at a time.
+ */
+export class Checkpointer {
+  private anchor: CheckpointAnchor | null = null;
+  private last: Checkpoint | null = null;
+  private writing: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: CheckpointerOptions) {}
+
+  /** Loads the signing key, creating it when allowed, and checks that it is pinned. */
+  loadKey(): void {
+    this.anchor ??= CheckpointAnchor.open(this.options.config, this.options.createKey);
+  }
+
+  private refuse(why: string): AuditIntegrityError {
+    return cannotContinue(this.options.config.checkpointDirectory, this.options.instance, why);
+  }
+
+  /**
+   * Given the head the database holds and a way to read a record of the chain, checks them against the last
+   * checkpoint signed by a pinned key (loading the key if need be); throws an AuditIntegrityError when the chain
+   * was cut, rolled back, rewritten or grown while the gateway was stopped, or when records exist but the
+   * checkpoint file is gone.
+   */
+  async checkHead(head: ChainHead, recordAt: (seq: number) => Promise<AuditRecordRow | null>): Promise<void> {
+    this.loadKey();
+    const { checkpoint, source, localMissing, problem } = await this.anchor!.lastCheckpoint(this.options.instance);
+    if (problem !== null) throw this.refuse(problem);
+    if (localMissing && head.seq > 0) {
+      const file = checkpointFile(this.options.config.checkpointDirectory, this.options.instance);
+      throw this.refuse(`the database holds records up to seq ${head.seq}, but ${file} holds no checkpoint: it was removed`);
+    }
+    if (checkpoint === null) return;
+    const sealed = `the checkpoint of ${checkpoint.at} (${source}) sealed seq ${checkpoint.seq}`;
+    if (checkpoint.seq > head.seq) throw this.refuse(`${sealed}, but the database ends at seq ${head.seq}: its tail was cut or it was rolled back`);
+    if (checkpoint.seq > 0 && (await recordAt(checkpoint.seq))?.hash !== checkpoint.headHash) throw this.refuse(`${sealed}, and the record now at that seq is not the one sealed`);
+    if (checkpoint.reason === 'STOP' && checkpoint.seq < head.seq) {
+      throw this.refuse(`${sealed} when the gateway stopped, yet records up to seq ${head.seq} follow it: they were added while it was stopped`);
+    }
+    this.last = checkpoint;
+  }
+
+  /**
+   * Given why and the head the database holds, signs it and seals it (the instance's checkpoint file and the
+   * witnesses); returns the checkpoint written, or null for an INTERVAL checkpoint whose head the last one sealed already.
+   */
+  checkpoint(reason: CheckpointReason, head: () => ChainHead): Promise<Checkpoint | null> {
+    const next = this.writing.then(async () => {
+      if (!this.anchor) throw new Error('The audit log has not been started');
+      const { seq, hash } = head();
+      const previous = this.last;
+      if (reason === 'INTERVAL' && previous && previous.seq === seq && previous.headHash === hash) return null;
+      const checkpoint = signCheckpoint({ instance: this.options.instance, seq, headHash: hash, at: this.options.now().toISOString(), reason }, this.anchor.key);
+      await this.anchor.seal(checkpoint);
+      this.last = checkpoint;
+      return checkpoint;
+    });
+    this.writing = next.catch(() => undefined);
+    return next;
+  }
+}
