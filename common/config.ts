@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
+import { parseCorsOrigins } from './origins';
 
 /** The four sector databases, each owned by one agency and wrapped by one subgraph. */
 export const SECTORS = ['population', 'land', 'health', 'education'] as const;
@@ -99,6 +100,8 @@ export interface Config {
   jwt: JwtConfig | null;
   audit: AuditConfig;
   seed: { citizens: number; randomSeed: number };
+  /** Origins whose web pages may call the gateway (CORS_ORIGINS); empty: same origin only. */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -218,6 +221,9 @@ export function loadConfig(environment: Environment = process.env): Config {
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(audit.instance)) problems.push(`GATEWAY_INSTANCE may hold only letters, digits, . _ - (up to 64), got "${audit.instance}"`);
   if (production && read('AUDIT_SIGNING_KEY_FILE') === undefined) problems.push('AUDIT_SIGNING_KEY_FILE is required in production: checkpoints must be signed with a managed key');
 
+  const cors = parseCorsOrigins(read('CORS_ORIGINS'));
+  problems.push(...cors.problems);
+
   const config: Config = {
     production,
     dataDirectory,
@@ -238,6 +244,7 @@ export function loadConfig(environment: Environment = process.env): Config {
     database,
     logLevel,
     seed: { citizens: integer('SEED_CITIZENS', 10000, 1, 10000000), randomSeed: integer('SEED_RANDOM', 38, 0, 2 ** 31 - 1) },
+    corsOrigins: cors.origins,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

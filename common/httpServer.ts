@@ -17,6 +17,12 @@ export interface GraphQLRoute<Context extends BaseContext = BaseContext> {
   context(request: IncomingMessage, rawBody: string): Promise<Context>;
 }
 
+/**
+ * A route answered before the GraphQL endpoints (static files, pages, CORS): returns true when it has answered
+ * the request, false to let the next route or the GraphQL endpoint answer it (it may have set headers).
+ */
+export type PlainRoute = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean;
+
 export interface HttpServerHandle {
   /** Base URL, such as http://127.0.0.1:4000/. */
   baseUrl: string;
@@ -87,10 +93,12 @@ export async function startHttpServer(
   routes: Array<GraphQLRoute<any>>,
   listen: { port: number; host: string },
   logger: Logger,
+  plainRoutes: readonly PlainRoute[] = [],
 ): Promise<HttpServerHandle> {
   const byPath = new Map(routes.map((route) => [route.path, route]));
   const httpServer = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    if (plainRoutes.some((route) => route(request, response, url))) return;
     const route = byPath.get(url.pathname);
     if (!route) {
       writeError(response, 404, ErrorCode.NOT_FOUND, `No GraphQL endpoint at ${url.pathname}; try ${[...byPath.keys()].join(' or ')}`);

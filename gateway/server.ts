@@ -12,7 +12,7 @@ import { UNRESTRICTED_ACCESS } from '../common/accessContext';
 import type { PolicyMode, QueryLimits, Sector } from '../common/config';
 import { bySector } from '../common/config';
 import { maskError } from '../common/errors';
-import type { GraphQLRoute } from '../common/httpServer';
+import type { GraphQLRoute, PlainRoute } from '../common/httpServer';
 import { startHttpServer } from '../common/httpServer';
 import { getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
@@ -79,6 +79,8 @@ export interface GatewayOptions {
   enforcement: GatewayEnforcement | null;
   /** More routes on the same server, such as the stewards' /admin API. */
   extraRoutes?: Array<GraphQLRoute<any>>;
+  /** Routes answered before the GraphQL endpoints: CORS, the web apps' pages and files, the status. */
+  plainRoutes?: PlainRoute[];
   port?: number;
   host?: string;
   /** The composed supergraph SDL; defaults to the committed schema/supergraph.graphql. */
@@ -144,6 +146,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     [{ path: '/graphql', server, context }, ...(options.extraRoutes ?? [])],
     { port: options.port ?? 0, host: options.host ?? '127.0.0.1' },
     logger,
+    options.plainRoutes,
   );
   const url = new URL('graphql', handle.baseUrl).toString();
   logger.info({ url }, 'gateway listening');

@@ -11,6 +11,9 @@ import { AuditRepository } from '../gateway/audit/auditRepository';
 import { AuditTrail } from '../gateway/audit/auditTrail';
 import { createCitizenRoute } from '../gateway/audit/citizenRoute';
 import { startGateway } from '../gateway/server';
+import { platformStatus } from '../gateway/web/status';
+import { loadWebBuild } from '../gateway/web/webBuild';
+import { webRoutes } from '../gateway/web/webRoutes';
 import { Authenticator } from '../gateway/store/authenticator';
 import { PolicyCache } from '../gateway/store/policyCache';
 import { PolicyRepository } from '../gateway/store/policyRepository';
@@ -49,6 +52,8 @@ export interface GatewayServiceOptions {
   jwt: JwtConfig | null;
   audit: AuditConfig;
   production: boolean;
+  /** Origins whose web pages may call the gateway; empty or left out: same origin only. */
+  corsOrigins?: string[];
 }
 
 export interface RunningGateway {
@@ -107,6 +112,7 @@ export async function startGatewayService(
         createCitizenRoute({ trail: auditTrail, jwt: options.jwt }),
       ],
       subgraphUrls,
+      plainRoutes: webRoutes({ build: loadWebBuild(), corsOrigins: options.corsOrigins ?? [], status: () => platformStatus(subgraphUrls), logger }),
     });
     return {
       gateway,
