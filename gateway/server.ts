@@ -16,12 +16,13 @@ import type { GraphQLRoute, PlainRoute } from '../common/httpServer';
 import { startHttpServer } from '../common/httpServer';
 import { getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
-import { SUPERGRAPH_PATH } from '../schema/load';
+import { SELF_SERVICE, SUPERGRAPH_PATH } from '../schema/load';
 import type { GatewayContext } from './enforcement/context';
 import { readRequestHeaders } from './enforcement/context';
 import { writeAuditRecord } from './enforcement/auditing';
 import { policyPlugin } from './enforcement/policyPlugin';
-import { buildCatalog } from './policy/catalog';
+import { apiSchemaOf, buildCatalog } from './policy/catalog';
+import { selfServiceDataSource } from './selfService/selfServiceSubgraph';
 import type { AuditLog } from './audit/auditLog';
 import type { AuditRecordInput } from './audit/types';
 import type { Authenticator } from './store/authenticator';
@@ -97,19 +98,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // @apollo/gateway otherwise sends usage metrics to Apollo's servers, which a closed government network must not do.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const catalog = buildCatalog(supergraphSdl);
+  const { enforcement } = options;
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) =>
-      new SubgraphDataSource({
-        name: name as Sector,
-        url: options.subgraphUrls[name as Sector],
-        timeoutMs: options.subgraphTimeoutMs,
-        signingKey: options.signingKey,
-        onFailure: (subgraph, cause) => logger.warn({ subgraph, err: cause }, 'subgraph call failed'),
-      }),
+      name === SELF_SERVICE
+        ? selfServiceDataSource({ apiSchema: apiSchemaOf(supergraphSdl), catalog, snapshot: enforcement ? () => enforcement.policy.current() : null })
+        : new SubgraphDataSource({
+            name: name as Sector,
+            url: options.subgraphUrls[name as Sector],
+            timeoutMs: options.subgraphTimeoutMs,
+            signingKey: options.signingKey,
+            onFailure: (subgraph, cause) => logger.warn({ subgraph, err: cause }, 'subgraph call failed'),
+          }),
   });
   const limits = queryLimitProtection(options.queryLimits);
-  const { enforcement } = options;
   const server = new ApolloServer<GatewayContext>({
     gateway,
     validationRules: limits.validationRules,
@@ -120,7 +124,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     plugins: [
       ...limits.plugins,
       ...(enforcement
-        ? [policyPlugin({ catalog: buildCatalog(supergraphSdl), mode: enforcement.policy.mode, snapshot: () => enforcement.policy.current(), audit: enforcement.audit, logger })]
+        ? [policyPlugin({ catalog, mode: enforcement.policy.mode, snapshot: () => enforcement.policy.current(), audit: enforcement.audit, logger })]
         : []),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),

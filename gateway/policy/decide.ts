@@ -2,6 +2,7 @@ import type { Sector } from '../../common/config';
 import { bySector } from '../../common/config';
 import { FILTER_FIELDS } from './collectFields';
 import { targetReaches } from './targetReaches';
+import { isSector } from './types';
 import type {
   Agency,
   Decision,
@@ -127,6 +128,17 @@ function decideField(coordinate: FieldCoordinate, catalog: SchemaCatalog, reques
   if (request === null) {
     return denied(coordinate, 'ANONYMOUS_OPEN_ONLY', `${coordinate} is ${sharing}/${personal} data; an anonymous caller reads open data only.`, null);
   }
+  if (!isSector(facts.owner)) {
+    return {
+      coordinate,
+      effect: 'ALLOW',
+      rule: 'SELF_SERVICE',
+      grantId: null,
+      reason: `${coordinate} tells ${request.agency.code} about its own access: any agency reads its own.`,
+      mask: null,
+      neededGrant: null,
+    };
+  }
   if (request.agency.sector === facts.owner) {
     return {
       coordinate,
@@ -216,7 +228,7 @@ function scopeOf(fields: FieldDecision[], catalog: SchemaCatalog, grants: Grant[
   for (const field of fields) {
     const grant = field.rule === 'GRANT' && field.grantId !== null ? grantsById.get(field.grantId) : undefined;
     const owner = catalog.fields.get(field.coordinate)?.owner;
-    if (!grant || !owner || grant.scopeUnitCodes === null) continue;
+    if (!grant || !isSector(owner) || grant.scopeUnitCodes === null) continue;
     restricted.add(owner);
     for (const code of grant.scopeUnitCodes) codes[owner].add(code);
   }

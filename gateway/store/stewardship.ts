@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { getNamedType, getOperationAST, parse, validate } from 'graphql';
-import type { DocumentNode, GraphQLObjectType, GraphQLSchema } from 'graphql';
+import { getNamedType } from 'graphql';
+import type { GraphQLObjectType, GraphQLSchema } from 'graphql';
 import { SECTORS } from '../../common/config';
 import type { Sector } from '../../common/config';
 import { printable } from '../../common/nationalId';
 import { SUPERGRAPH_PATH } from '../../schema/load';
 import { apiSchemaOf, buildCatalog } from '../policy/catalog';
-import { collectFields } from '../policy/collectFields';
-import { decide } from '../policy/decide';
+import { decideOperation } from '../policy/decideOperation';
 import { targetReaches } from '../policy/targetReaches';
 import { MASK_KINDS, PERSONAL_DATA_LEVELS, PURPOSES, SHARING_CLASSES } from '../policy/types';
 import type { Agency, Decision, FieldFacts, Grant, GrantTarget, MaskKind, Principal, Purpose, SchemaCatalog } from '../policy/types';
@@ -532,21 +531,6 @@ export class Stewardship {
     return this.repository.changes({ limit, beforeId: filter.before ?? null, entityType, entityId: filter.entityId ?? null });
   }
 
-  private operation(query: string, operationName: string | null): DocumentNode {
-    let document: DocumentNode;
-    try {
-      document = parse(query);
-    } catch (error) {
-      throw badInput(`The operation does not parse: ${(error as Error).message}`);
-    }
-    const [invalid] = validate(this.schema().apiSchema, document);
-    if (invalid) throw badInput(`The operation is not valid against the API schema: ${invalid.message}`);
-    if (!getOperationAST(document, operationName)) {
-      throw badInput(operationName ? `The document has no operation named "${printable(operationName)}"` : 'The document holds several operations: name the one to explain');
-    }
-    return document;
-  }
-
   /**
    * Given an agency (or null for anonymous), a purpose and an operation, returns the decision the gateway
    * would take on it now, field by field, with the rule, the grant, and what grant would open a denied field.
@@ -554,8 +538,6 @@ export class Stewardship {
   async explain(input: ExplainInput): Promise<Decision> {
     const purpose: Purpose | null = input.purpose ? oneOf(input.purpose, PURPOSES, 'purpose') : null;
     const now = input.at ? new Date(parseInstant(input.at, 'at')) : this.now();
-    const operationName = input.operationName ?? null;
-    const document = this.operation(input.query, operationName);
     const snapshot = await this.repository.loadSnapshot();
     let principal: Principal = { kind: 'ANONYMOUS' };
     if (input.agencyCode !== null) {
@@ -564,7 +546,8 @@ export class Stewardship {
       principal = { kind: 'AGENCY', agency, credentialId: 'explain', userId: null };
     }
     const { catalog, apiSchema } = this.schema();
-    const fields = collectFields(apiSchema, document, operationName);
-    return decide({ principal, purpose, fields, snapshot, catalog, now });
+    const outcome = decideOperation({ schema: apiSchema, catalog, snapshot, principal, purpose, query: input.query, operationName: input.operationName ?? null, now });
+    if ('problem' in outcome) throw badInput(outcome.problem);
+    return outcome.decision;
   }
 }
