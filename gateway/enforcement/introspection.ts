@@ -2,6 +2,7 @@ import { Kind, getNamedType, isInterfaceType, isObjectType } from 'graphql';
 import type {
   DocumentNode,
   FragmentDefinitionNode,
+  GraphQLFieldConfig,
   GraphQLInterfaceType,
   GraphQLObjectType,
   GraphQLSchema,
@@ -73,4 +74,16 @@ export function visibleSchema(schema: GraphQLSchema, readable: (coordinate: stri
     [MapperKind.INTERFACE_TYPE]: (type) => (kept.get(type.name)?.size === 0 ? null : type),
   });
   return pruneSchema(mapped);
+}
+
+/**
+ * Given a schema and a note per field ("Type.field"), returns the schema with each note appended to its field's
+ * description: what introspection tells one caller about each field it may read.
+ */
+export function withFieldNotes(schema: GraphQLSchema, noteOf: (coordinate: string) => string | undefined): GraphQLSchema {
+  const describe = (field: GraphQLFieldConfig<unknown, unknown>, fieldName: string, typeName: string): GraphQLFieldConfig<unknown, unknown> => {
+    const note = noteOf(`${typeName}.${fieldName}`);
+    return note === undefined ? field : { ...field, description: field.description ? `${field.description}\n\n${note}` : note };
+  };
+  return mapSchema(schema, { [MapperKind.OBJECT_FIELD]: describe, [MapperKind.INTERFACE_FIELD]: describe });
 }

@@ -16,7 +16,8 @@ import { PURPOSES } from '../policy/types';
 import { accessForSubgraphs } from './accessForSubgraphs';
 import { auditOutcome, writeAuditRecord } from './auditing';
 import type { GatewayContext } from './context';
-import { introspectionUse, visibleSchema } from './introspection';
+import { callerFieldNotes } from './fieldNotes';
+import { introspectionUse, visibleSchema, withFieldNotes } from './introspection';
 import { BoundedCache } from './boundedCache';
 import { applyResponsePolicy } from './responsePolicy';
 import { removeDeniedFields } from './rewrite';
@@ -71,11 +72,14 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
     visibleSchemas.get(`${principalKey(principal)}@${snapshot.version}`, () => {
       const coordinates = [...options.catalog.fields.keys()];
       const readable = new Set<string>();
+      const taken: Decision[] = [];
       for (const purpose of [null, ...PURPOSES]) {
         const decision = decide({ principal, purpose, fields: coordinates, snapshot, catalog: options.catalog, now: new Date() });
+        taken.push(decision);
         for (const field of decision.fields) if (field.effect !== 'DENY') readable.add(field.coordinate);
       }
-      return visibleSchema(schema, (coordinate) => readable.has(coordinate));
+      const notes = callerFieldNotes(taken, options.catalog, principal.kind === 'AGENCY' ? (snapshot.grantsByAgency.get(principal.agency.code) ?? []) : []);
+      return withFieldNotes(visibleSchema(schema, (coordinate) => readable.has(coordinate)), (coordinate) => notes.get(coordinate));
     });
 
   return {

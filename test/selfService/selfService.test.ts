@@ -139,4 +139,31 @@ describe('agency self-service on /graphql', () => {
     expect(names(await postGraphQL(url, rootFields, {}, asAgency(key('H56.15.01'))))).toEqual(expect.arrayContaining(['myAccess', 'explainOperation']));
     expect(names(await postGraphQL(url, rootFields))).not.toContain('myAccess');
   });
+
+  describe('field descriptions in introspection, per caller', () => {
+    const CITIZEN_FIELDS = '{ __type(name: "Citizen") { fields { name description } } }';
+    const descriptionOf = async (headers: Record<string, string>, field: string): Promise<string> => {
+      const response = await postGraphQL(url, CITIZEN_FIELDS, {}, headers);
+      return response.data!.__type.fields.find((candidate: { name: string }) => candidate.name === field).description;
+    };
+
+    it('tells the land office the classification, mask, row scope, legal basis and expiry of its grant', async () => {
+      const description = await descriptionOf(asAgency(key('H56.20')), 'nationalId');
+      expect(description).toContain('**Classification:** SHARED, personal data BASIC.');
+      expect(description).toMatch(/for LAND_REGISTRATION: masked as PARTIAL_ID; rows of the whole province; grant \S+ \(legal basis: Luật Đất đai 2024; Nghị định 101\/2024\/NĐ-CP; valid until revoked\)/);
+      expect(await descriptionOf(asAgency(key('H56.20')), 'fullName')).toMatch(/for LAND_REGISTRATION: in full;/);
+    });
+
+    it('tells the ward its row scope and the hospital its purposes; its own sector to the police', async () => {
+      expect(await descriptionOf(asAgency(key('H56.99.40778')), 'fullName')).toContain('rows of communes 40778 only');
+      expect(await descriptionOf(asAgency(key('H56.15.01')), 'fullName')).toContain('for MEDICAL_TREATMENT, HEALTH_INSURANCE: in full;');
+      expect(await descriptionOf(asAgency(key('H56.01')), 'fullName')).toContain('your own sector\'s data: read in full.');
+    });
+
+    it('keeps the schema\'s own description first, and tells the anonymous caller about open data only', async () => {
+      const response = await postGraphQL(url, '{ __type(name: "School") { fields { name description } } }');
+      const name = response.data!.__type.fields.find((candidate: { name: string }) => candidate.name === 'name').description;
+      expect(name).toMatch(/\*\*Classification:\*\* OPEN, personal data NONE\.\n\n\*\*For you:\*\* open data: anyone reads it\.$/);
+    });
+  });
 });
