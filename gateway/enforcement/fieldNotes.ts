@@ -51,7 +51,7 @@ export function callerFieldNotes(decisions: readonly Decision[], catalog: Schema
     const facts = catalog.fields.get(coordinate);
     const classification = facts ? `**Classification:** ${facts.classification.sharing}, personal data ${facts.classification.personal}.` : '';
     const sentences = [...byWay.values()].map((way) => accessSentence(way.field, way.purposes, grantsById));
-    notes.set(coordinate, [classification, `**For you:** ${sentences.join(' ')}`].filter(Boolean).join('\n\n'));
+    notes.set(coordinate, [classification, `**For you:** ${sentences.join(' ')}`].filter(Boolean).join(' '));
   }
   return notes;
 }

@@ -163,7 +163,7 @@ describe('agency self-service on /graphql', () => {
     it('keeps the schema\'s own description first, and tells the anonymous caller about open data only', async () => {
       const response = await postGraphQL(url, '{ __type(name: "School") { fields { name description } } }');
       const name = response.data!.__type.fields.find((candidate: { name: string }) => candidate.name === 'name').description;
-      expect(name).toMatch(/\*\*Classification:\*\* OPEN, personal data NONE\.\n\n\*\*For you:\*\* open data: anyone reads it\.$/);
+      expect(name).toMatch(/\*\*Classification:\*\* OPEN, personal data NONE\. \*\*For you:\*\* open data: anyone reads it\.$/);
     });
   });
 });

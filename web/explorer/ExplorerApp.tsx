@@ -35,6 +35,13 @@ const EXAMPLE_TABS = PLATFORM_FACTS.examples.map((example) => ({ query: `# ${exa
 const STORAGE = sessionStorageFor('dsp-explorer');
 
 /**
+ * On a first visit the editors open on the first example, variables included (GraphiQL fills the first tab's
+ * editors from these rather than from its tab); later visits open the tabs as they were left.
+ */
+const FIRST_VISIT = STORAGE.getItem('graphiql:tabState') === null;
+const FIRST_TAB = FIRST_VISIT ? { initialQuery: EXAMPLE_TABS[0]?.query, initialVariables: EXAMPLE_TABS[0]?.variables } : {};
+
+/**
  * GraphiQL against this gateway's /graphql, with the caller's headers on every request, introspection
  * included: the docs and autocomplete are the caller's own view of the schema for its purpose.
  */
@@ -56,11 +63,14 @@ export function ExplorerApp() {
             fetcher={fetcher}
             plugins={PLUGINS}
             defaultTabs={EXAMPLE_TABS}
+            {...FIRST_TAB}
             storage={STORAGE}
             isHeadersEditorEnabled={false}
             shouldPersistHeaders={false}
             defaultEditorToolsVisibility="variables"
-          />
+          >
+            <GraphiQL.Logo>Provincial API</GraphiQL.Logo>
+          </GraphiQL>
         </div>
       </div>
     </CallerContext.Provider>

@@ -10,7 +10,7 @@ export const MY_ACCESS_QUERY = `query MyAccess {
     grants {
       id covers purposes legalBasis rowScope
       masks { field mask }
-      validFrom validTo expiresInDays expiringSoon
+      validFrom validTo valid expiresInDays expiringSoon
       fields types
     }
   }
@@ -25,6 +25,7 @@ interface AccessGrant {
   masks: Array<{ field: string; mask: string }>;
   validFrom: string;
   validTo: string | null;
+  valid: boolean;
   expiresInDays: number | null;
   expiringSoon: boolean;
   fields: string[];
@@ -45,28 +46,38 @@ function validity(grant: AccessGrant): string {
   return `from ${grant.validFrom.slice(0, 10)} ${until}`;
 }
 
-function GrantRow({ grant }: { grant: AccessGrant }) {
+function GrantCard({ grant }: { grant: AccessGrant }) {
   return (
-    <tr data-testid="grant" className={grant.expiringSoon ? 'expiring' : undefined}>
-      <td>
-        <code>{grant.id}</code>
-      </td>
-      <td>
-        {grant.covers}
-        <details>
-          <summary>{grant.fields.length} fields</summary>
-          {grant.fields.join(', ')}
-        </details>
-      </td>
-      <td>{grant.purposes.join(', ')}</td>
-      <td>{grant.legalBasis}</td>
-      <td>{grant.rowScope === null ? 'whole province' : `communes ${grant.rowScope.join(', ')}`}</td>
-      <td>{grant.masks.length === 0 ? 'none' : grant.masks.map((mask) => `${mask.field} as ${mask.mask}`).join('; ')}</td>
-      <td>
-        {validity(grant)}
-        {grant.expiringSoon ? <strong> · expires in {grant.expiresInDays} days</strong> : null}
-      </td>
-    </tr>
+    <section data-testid="grant" className={`grant${grant.expiringSoon ? ' expiring' : ''}`}>
+      <h3>
+        Grant <code>{grant.id}</code>: {grant.covers}
+      </h3>
+      <dl>
+        <dt>Purposes</dt>
+        <dd>{grant.purposes.join(', ')}</dd>
+        <dt>Legal basis</dt>
+        <dd>{grant.legalBasis}</dd>
+        <dt>Rows</dt>
+        <dd>{grant.rowScope === null ? 'the whole province' : `communes ${grant.rowScope.join(', ')}`}</dd>
+        <dt>Masks</dt>
+        <dd>{grant.masks.length === 0 ? 'none' : grant.masks.map((mask) => `${mask.field} as ${mask.mask}`).join('; ')}</dd>
+        <dt>Validity</dt>
+        <dd>
+          {validity(grant)}
+          {grant.valid ? '' : ' (not in force now)'}
+          {grant.expiringSoon ? <strong> · expires in {grant.expiresInDays} days</strong> : null}
+        </dd>
+        <dt>Opens</dt>
+        <dd>
+          <details>
+            <summary>
+              {grant.fields.length} fields of {grant.types.join(', ')}
+            </summary>
+            {grant.fields.join(', ')}
+          </details>
+        </dd>
+      </dl>
+    </section>
   );
 }
 
@@ -102,24 +113,9 @@ export function MyAccessPanel() {
         {access.grants.length} grants under policy version {access.policyVersion}.
         {expiring.length > 0 ? ` ${expiring.length} expire within ${access.expiringWithinDays} days.` : ''}
       </p>
-      <table className="plain">
-        <thead>
-          <tr>
-            <th>grant</th>
-            <th>covers</th>
-            <th>purposes</th>
-            <th>legal basis</th>
-            <th>rows</th>
-            <th>masks</th>
-            <th>validity</th>
-          </tr>
-        </thead>
-        <tbody>
-          {access.grants.map((grant) => (
-            <GrantRow key={grant.id} grant={grant} />
-          ))}
-        </tbody>
-      </table>
+      {access.grants.map((grant) => (
+        <GrantCard key={grant.id} grant={grant} />
+      ))}
     </div>
   );
 }
