@@ -63,7 +63,7 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
   {
     code: 'FORBIDDEN',
     status: '403',
-    when: 'The operation touches a field the caller may not read for this purpose; /admin called by an agency that is not a steward.',
+    when: 'The operation touches a field the caller may not read for this purpose; /admin called by an agency that is not a steward; a CORS preflight from an origin not in CORS_ORIGINS.',
     fix: '`extensions.denied` names each field, the rule, the reason and the grant that would open it; `explainOperation` shows the same before you write code.',
   },
   {
@@ -105,7 +105,7 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
   {
     code: 'SUBGRAPH_UNAVAILABLE',
     status: '200',
-    when: 'A subgraph is down or did not answer in time; `extensions.serviceName` names it, and the others\' data is still returned.',
+    when: 'A subgraph is down or did not answer within SUBGRAPH_TIMEOUT_MS; `extensions.serviceName` names it, and the others\' data is still returned.',
     fix: 'Retry later; the data of the other sectors is valid.',
   },
   {
@@ -113,6 +113,12 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
     status: '200',
     when: 'A subgraph cannot reach its database; `extensions.serviceName` names the subgraph.',
     fix: 'Retry later.',
+  },
+  {
+    code: 'WEB_NOT_BUILT',
+    status: '503',
+    when: 'A page (/, or /graphql from a browser) was asked of a gateway whose web apps are not built.',
+    fix: 'Run `npm run build:web` (`npm start` does it when the build is missing).',
   },
   {
     code: 'INTERNAL_SERVER_ERROR',
