@@ -11,6 +11,7 @@ import { AuditRepository } from '../gateway/audit/auditRepository';
 import { AuditTrail } from '../gateway/audit/auditTrail';
 import { createCitizenRoute } from '../gateway/audit/citizenRoute';
 import { startGateway } from '../gateway/server';
+import { readDemoKeys } from '../gateway/web/demoCredentials';
 import { platformStatus } from '../gateway/web/status';
 import { loadWebBuild } from '../gateway/web/webBuild';
 import { webRoutes } from '../gateway/web/webRoutes';
@@ -54,6 +55,8 @@ export interface GatewayServiceOptions {
   production: boolean;
   /** Origins whose web pages may call the gateway; empty or left out: same origin only. */
   corsOrigins?: string[];
+  /** Where `npm start` writes the demo agencies' keys, which the explorer offers outside production. */
+  dataDirectory?: string;
 }
 
 export interface RunningGateway {
@@ -112,7 +115,13 @@ export async function startGatewayService(
         createCitizenRoute({ trail: auditTrail, jwt: options.jwt }),
       ],
       subgraphUrls,
-      plainRoutes: webRoutes({ build: loadWebBuild(), corsOrigins: options.corsOrigins ?? [], status: () => platformStatus(subgraphUrls), logger }),
+      plainRoutes: webRoutes({
+        build: loadWebBuild(),
+        corsOrigins: options.corsOrigins ?? [],
+        status: () => platformStatus(subgraphUrls),
+        demoKeys: () => (options.production || !options.dataDirectory ? null : readDemoKeys(options.dataDirectory)),
+        logger,
+      }),
     });
     return {
       gateway,

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { PlainRoute } from '../../common/httpServer';
 import { ErrorCode } from '../../common/errors';
 import { corsRoute } from './cors';
+import type { DemoKey } from './demoCredentials';
 import type { PlatformStatus } from './status';
 import type { BuiltFile, WebBuild, WebPage } from './webBuild';
 
@@ -33,6 +34,8 @@ export interface WebRoutesOptions {
   /** Origins whose pages may call the API (CORS_ORIGINS); empty: same origin only. */
   corsOrigins: readonly string[];
   status(): Promise<PlatformStatus>;
+  /** The demo agencies' public keys, outside production and once seeded; null otherwise. */
+  demoKeys(): DemoKey[] | null;
   logger: Logger;
 }
 
@@ -77,7 +80,7 @@ export function wantsPage(accept: string | undefined): boolean {
  * Given the build, the CORS origins and how to read the platform's status, returns the gateway's plain routes:
  * CORS on every request; GET / the landing page; GET /graphql from a browser (Accept: text/html) the explorer,
  * while API requests to /graphql go on to the GraphQL endpoint unchanged; /assets/<name> the build's files;
- * GET /status the version and health as JSON.
+ * GET /status the version and health as JSON; GET /demo-keys the demo agencies' public keys, where they exist.
  */
 export function webRoutes(options: WebRoutesOptions): PlainRoute[] {
   const { build } = options;
@@ -94,6 +97,12 @@ export function webRoutes(options: WebRoutesOptions): PlainRoute[] {
     }
     if (url.pathname.startsWith('/assets/')) {
       sendAsset(request, response, build?.assets.get(url.pathname), url.pathname);
+      return true;
+    }
+    if (url.pathname === '/demo-keys') {
+      const keys = options.demoKeys();
+      if (keys === null) sendJson(request, response, 404, { errors: [{ message: 'This gateway has no demo agencies', extensions: { code: ErrorCode.NOT_FOUND } }] });
+      else sendJson(request, response, 200, { keys });
       return true;
     }
     if (url.pathname === '/status') {

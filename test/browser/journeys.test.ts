@@ -24,8 +24,9 @@ async function responseText(page: Page, contains: RegExp): Promise<string> {
 }
 
 /** Fills the caller form and applies it, which makes the explorer introspect again with the new headers. */
-async function callAs(page: Page, credential: string, purpose: string): Promise<void> {
-  await page.fill('input[name=credential]', credential);
+async function callAs(page: Page, who: { demoAgency: string } | { credential: string }, purpose: string): Promise<void> {
+  if ('demoAgency' in who) await page.selectOption('select[name=demo]', who.demoAgency);
+  else await page.fill('input[name=credential]', who.credential);
   await page.selectOption('select[name=purpose]', purpose);
   const introspected = page.waitForResponse((response) => response.url().endsWith('/graphql') && (response.request().postData() ?? '').includes('IntrospectionQuery'));
   await page.click('form[aria-label=Caller] button[type=submit]');
@@ -63,7 +64,8 @@ describe('in a real browser', () => {
   });
 
   it('runs the citizen query as the hospital for MEDICAL_TREATMENT: data appears', async () => {
-    await callAs(page, seeded.demoKeys.get('H56.15.01')!, 'MEDICAL_TREATMENT');
+    // A newcomer picks the hospital from the demo menu; an agency's developer pastes its own key (below).
+    await callAs(page, { demoAgency: 'H56.15.01' }, 'MEDICAL_TREATMENT');
     expect(await page.textContent('.graphiql-tab-active')).toContain('CitizenCard');
     await setEditorText(page, '.graphiql-editor-tool', JSON.stringify({ id: nationalId }));
     await page.click('.graphiql-execute-button');
@@ -87,7 +89,7 @@ describe('in a real browser', () => {
   });
 
   it('shows the land office masked national IDs, and its own grants', async () => {
-    await callAs(page, seeded.demoKeys.get('H56.20')!, 'LAND_REGISTRATION');
+    await callAs(page, { credential: seeded.demoKeys.get('H56.20')! }, 'LAND_REGISTRATION');
     await page.click('.graphiql-execute-button');
     const text = await responseText(page, /"nationalId": "\d{3}\*{7}\d{2}"/);
     expect(text).toContain(`"nationalId": "${nationalId.slice(0, 3)}*******${nationalId.slice(-2)}"`);
@@ -118,6 +120,7 @@ describe('in a real browser', () => {
   it('keeps credentials out of URLs and local storage, and loads nothing from another origin', async () => {
     const keys = [...seeded.demoKeys.values()];
     expect(browser.requests.filter((url) => keys.some((key) => url.includes(key)))).toEqual([]);
+    expect(keys.some((key) => page.url().includes(key))).toBe(false);
     const localStorageText = await page.evaluate(() => JSON.stringify(Object.entries(localStorage)));
     expect(keys.some((key) => localStorageText.includes(key))).toBe(false);
     expect(browser.requests.length).toBeGreaterThan(10);

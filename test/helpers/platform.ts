@@ -59,6 +59,7 @@ export async function startSeededPlatform(citizens: number, options: SeededPlatf
       audit: testAuditConfig(dataDirectory, 'gateway-1'),
       production: false,
       corsOrigins: options.corsOrigins ?? [],
+      dataDirectory,
     });
     const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory, production: false });
     return {

@@ -83,6 +83,12 @@ describe('the gateway serves the web apps', () => {
     });
   });
 
+  it('offers the demo agencies\' public keys where the demo was seeded', async () => {
+    const response = await fetch(new URL('/demo-keys', base));
+    const { keys } = (await response.json()) as { keys: Array<{ agencyCode: string; apiKey: string }> };
+    expect(new Map(keys.map((key) => [key.agencyCode, key.apiKey]))).toEqual(seeded.demoKeys);
+  });
+
   it.each([
     '/explorer/../../package.json',
     '/assets/../package.json',

@@ -19,7 +19,7 @@ function buildWith(files: Record<string, string>): string {
 
 async function serve(directory: string): Promise<HttpServerHandle> {
   const logger = getLogger('test');
-  const routes = webRoutes({ build: loadWebBuild(directory), corsOrigins: [], status: async () => ({ version: '0', healthy: false, services: [] }), logger });
+  const routes = webRoutes({ build: loadWebBuild(directory), corsOrigins: [], status: async () => ({ version: '0', healthy: false, services: [] }), demoKeys: () => null, logger });
   return startHttpServer([], { port: 0, host: '127.0.0.1' }, logger, routes);
 }
 
@@ -45,6 +45,8 @@ describe('serving a web build', () => {
       expect(await head.text()).toBe('');
       // A degraded platform says so with 503.
       expect((await fetch(new URL('/status', server.baseUrl))).status).toBe(503);
+      // No demo agencies (production, or not seeded): no keys.
+      expect((await fetch(new URL('/demo-keys', server.baseUrl))).status).toBe(404);
     } finally {
       await server.stop();
       server.httpServer.close();

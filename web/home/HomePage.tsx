@@ -9,6 +9,7 @@ const ENDPOINTS = [
   { path: '/admin', who: 'stewards', what: 'agencies, API keys, grants, their history, explanations and the audit trail' },
   { path: '/citizen', who: 'citizens', what: 'who read my data, with a token of the identity provider' },
   { path: '/status', who: 'operators', what: 'version and health of every part, as JSON' },
+  { path: '/demo-keys', who: 'newcomers', what: 'the demo agencies\' public keys, outside production only' },
 ] as const;
 
 function Health({ status }: { status: PlatformStatus | null | 'loading' }) {
@@ -52,6 +53,10 @@ export function HomePage() {
             <li>
               <a href="/graphql">API explorer</a>: for agencies' developers. Enter your API key or token and a purpose; the docs
               show what you may read, your grants and why an operation would be refused.
+            </li>
+            <li>
+              No key yet? Outside production the explorer's <em>Demo agency</em> menu offers the demo agencies' public keys:
+              pick the hospital (H56.15.01), purpose MEDICAL_TREATMENT, and run the first tab.
             </li>
             <li>Stewards' console and citizens' page: coming next; their APIs (below) answer already.</li>
           </ul>
