@@ -100,18 +100,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
   const catalog = buildCatalog(supergraphSdl);
   const { enforcement } = options;
+  // The self-service subgraph is answered inside this process; the sectors' subgraphs over signed HTTP calls.
+  const selfService = (name: string) =>
+    name === SELF_SERVICE ? selfServiceDataSource({ apiSchema: apiSchemaOf(supergraphSdl), catalog, snapshot: enforcement ? () => enforcement.policy.current() : null }) : null;
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) =>
-      name === SELF_SERVICE
-        ? selfServiceDataSource({ apiSchema: apiSchemaOf(supergraphSdl), catalog, snapshot: enforcement ? () => enforcement.policy.current() : null })
-        : new SubgraphDataSource({
-            name: name as Sector,
-            url: options.subgraphUrls[name as Sector],
-            timeoutMs: options.subgraphTimeoutMs,
-            signingKey: options.signingKey,
-            onFailure: (subgraph, cause) => logger.warn({ subgraph, err: cause }, 'subgraph call failed'),
-          }),
+      selfService(name) ??
+      new SubgraphDataSource({
+        name: name as Sector,
+        url: options.subgraphUrls[name as Sector],
+        timeoutMs: options.subgraphTimeoutMs,
+        signingKey: options.signingKey,
+        onFailure: (subgraph, cause) => logger.warn({ subgraph, err: cause }, 'subgraph call failed'),
+      }),
   });
   const limits = queryLimitProtection(options.queryLimits);
   const server = new ApolloServer<GatewayContext>({
