@@ -131,6 +131,16 @@ describe('the gateway serves the web apps', () => {
       expect(response.headers.get('access-control-allow-headers')).toBeNull();
     });
 
+    it.each(['/admin', '/citizen'])('applies the same allow-list to %s', async (route) => {
+      const ask = (origin: string) => fetch(new URL(route, base), { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+      const listed = await ask(APP_ORIGIN);
+      expect(listed.status).toBe(204);
+      expect(listed.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
+      const other = await ask('https://elsewhere.example');
+      expect(other.status).toBe(403);
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    });
+
     it('lets a listed origin read the answer, and gives any other origin nothing to read it with', async () => {
       const ask = (origin: string) =>
         fetch(graphql, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
