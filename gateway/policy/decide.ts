@@ -28,7 +28,8 @@ interface AgencyRequest {
   grants: Grant[];
 }
 
-function isValidAt(grant: Grant, now: number): boolean {
+/** Given a grant and a moment (epoch ms), tells whether the grant is in force then: started, not ended, not revoked. */
+export function isValidAt(grant: Grant, now: number): boolean {
   // An unreadable timestamp compares false everywhere, so such a grant opens nothing.
   const started = Date.parse(grant.validFrom) <= now;
   const notEnded = grant.validTo === null || now < Date.parse(grant.validTo);

@@ -1,4 +1,5 @@
 import type { Agency, FieldFacts, Grant, PolicySnapshot, SchemaCatalog } from '../policy/types';
+import { isValidAt } from '../policy/decide';
 import { isSector } from '../policy/types';
 import { describeTarget, targetCovers } from '../store/stewardship';
 
@@ -43,7 +44,7 @@ function opens(grant: Grant, facts: FieldFacts): boolean {
 export function grantView(grant: Grant, catalog: SchemaCatalog, now: number): AccessGrantView {
   const fields = [...catalog.fields.values()].filter((facts) => opens(grant, facts)).map((facts) => facts.coordinate).sort();
   const ends = grant.validTo === null ? null : Date.parse(grant.validTo);
-  const valid = Date.parse(grant.validFrom) <= now && (ends === null || now < ends) && (grant.revokedAt === null || now < Date.parse(grant.revokedAt));
+  const valid = isValidAt(grant, now);
   const expiresInDays = valid && ends !== null ? Math.floor((ends - now) / DAY_MS) : null;
   return {
     id: grant.id,

@@ -25,6 +25,7 @@ export interface TestBrowser {
 
 /** Launches Debian's chromium headless with a fresh profile, recording every request its pages make. */
 export async function launchBrowser(): Promise<TestBrowser> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
   const userDataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDirectory, {
     executablePath: CHROMIUM,
