@@ -110,7 +110,8 @@ describe('in a real browser', () => {
     await page.click('[data-testid=explain] button');
     await page.waitForSelector('[data-testid=verdict]');
     expect(await page.textContent('[data-testid=verdict]')).toContain('DENIED');
-    expect(await page.textContent('[data-testid=explain]')).toMatch(/Citizen\.encountersDENYINTERNAL_OWNER_ONLY/);
+    const encounters = page.locator('[data-testid=explained-field]', { hasText: 'Citizen.encounters' });
+    expect(await encounters.textContent()).toMatch(/^Citizen\.encounters DENY INTERNAL_OWNER_ONLY/);
     await browser.screenshot(page, 'explorer-explain');
     await page.click('[aria-label="Show Errors"]');
     await page.click('[data-testid=error-guide] button:has-text("PERSISTED_QUERY_NOT_FOUND")');

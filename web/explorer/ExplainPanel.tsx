@@ -49,34 +49,20 @@ export function ExplainPanel() {
             {decision.allowed ? 'ALLOWED' : 'DENIED'} under policy version {decision.policyVersion}; purpose {decision.purpose ?? 'none'}
             {decision.purposeRequired && !decision.purpose ? ' (one is required)' : ''}
           </p>
-          <table className="plain">
-            <thead>
-              <tr>
-                <th>field</th>
-                <th>effect</th>
-                <th>rule</th>
-                <th>reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {decision.fields.map((field) => (
-                <tr key={field.coordinate} data-testid="explained-field">
-                  <td>
-                    <code>{field.coordinate}</code>
-                  </td>
-                  <td>
-                    {field.effect}
-                    {field.mask ? ` (${field.mask})` : ''}
-                  </td>
-                  <td>{field.rule}</td>
-                  <td>
+          <ul className="decisions">
+            {[...decision.fields]
+              .sort((left, right) => Number(right.effect === 'DENY') - Number(left.effect === 'DENY'))
+              .map((field) => (
+                <li key={field.coordinate} data-testid="explained-field" className={field.effect === 'DENY' ? 'denied' : undefined}>
+                  <code>{field.coordinate}</code> <strong>{field.effect}</strong>
+                  {field.mask ? ` as ${field.mask}` : ''} <span className="rule">{field.rule}</span>
+                  <div>
                     {field.reason}
                     {field.neededGrant ? ` Would need ${field.neededGrant}.` : ''}
-                  </td>
-                </tr>
+                  </div>
+                </li>
               ))}
-            </tbody>
-          </table>
+          </ul>
           <p>
             Rows:{' '}
             {Object.entries(decision.scope)
