@@ -4,6 +4,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/test/setup.ts'],
+  // The web apps are built once, when their build is missing, for the tests that load them.
+  globalSetup: '<rootDir>/test/web/buildWebIfMissing.js',
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   maxWorkers: 2,
   testTimeout: 60000,

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Environment } from './environment';
 import { environmentReader, isInside } from './environment';
+import { parseCorsOrigins } from './origins';
 
 /** The four sector databases, each owned by one agency and wrapped by one subgraph. */
 export const SECTORS = ['population', 'land', 'health', 'education'] as const;
@@ -146,6 +147,8 @@ export interface Config {
   jwt: JwtConfig | null;
   audit: AuditConfig;
   seed: { citizens: number; randomSeed: number };
+  /** Origins whose web pages may call the gateway (CORS_ORIGINS); empty: same origin only. */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -272,6 +275,9 @@ export function loadConfig(environment: Environment = process.env): Config {
   // Node refuses a request timeout shorter than the headers' timeout; say so at start rather than let it run.
   if (httpLimits.requestTimeoutMs < httpLimits.headersTimeoutMs) problems.push('HTTP_REQUEST_TIMEOUT_MS must not be shorter than HTTP_HEADERS_TIMEOUT_MS');
 
+  const cors = parseCorsOrigins(read('CORS_ORIGINS'));
+  problems.push(...cors.problems);
+
   const config: Config = {
     production,
     dataDirectory,
@@ -295,6 +301,7 @@ export function loadConfig(environment: Environment = process.env): Config {
     database,
     logLevel,
     seed: { citizens: integer('SEED_CITIZENS', 10000, 1, 10000000), randomSeed: integer('SEED_RANDOM', 38, 0, 2 ** 31 - 1) },
+    corsOrigins: cors.origins,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

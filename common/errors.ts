@@ -25,6 +25,7 @@ export const ErrorCode = {
   SUBGRAPH_AUTHENTICATION_FAILED: 'SUBGRAPH_AUTHENTICATION_FAILED',
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  WEB_NOT_BUILT: 'WEB_NOT_BUILT',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

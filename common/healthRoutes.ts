@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
 import { ErrorCode } from './errors';
 import type { PlainRoute } from './httpServer';
 import type { ReadinessReport } from './readiness';
@@ -11,21 +12,25 @@ function writeJson(response: ServerResponse, status: number, body: unknown, with
   response.end(withBody ? JSON.stringify(body) : undefined);
 }
 
-/** Given what a route answers, returns it as a PlainRoute that serves GET and HEAD and refuses other methods (405). */
-function probe(path: string, answer: () => Promise<{ status: number; body: unknown }>): PlainRoute {
-  return {
-    path,
-    async handle(request, response) {
-      if (request.method !== 'GET' && request.method !== 'HEAD') {
-        response.setHeader('allow', 'GET, HEAD');
-        writeJson(response, 405, { errors: [{ message: `${path} answers GET and HEAD only`, extensions: { code: ErrorCode.METHOD_NOT_ALLOWED } }] }, true);
-        return;
-      }
-      // The body is not waited for: a probe sends none, and one that does gets its answer all the same.
-      request.resume();
-      const { status, body } = await answer();
-      writeJson(response, status, body, request.method === 'GET');
-    },
+/** Given a path and what it answers, returns it as a PlainRoute that serves GET and HEAD and refuses other methods (405). */
+function probe(path: string, answer: () => Promise<{ status: number; body: unknown }>, logger: Logger): PlainRoute {
+  return (request, response, url) => {
+    if (url.pathname !== path) return false;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.setHeader('allow', 'GET, HEAD');
+      writeJson(response, 405, { errors: [{ message: `${path} answers GET and HEAD only`, extensions: { code: ErrorCode.METHOD_NOT_ALLOWED } }] }, true);
+      return true;
+    }
+    // The body is not waited for: a probe sends none, and one that does gets its answer all the same.
+    request.resume();
+    answer().then(
+      ({ status, body }) => writeJson(response, status, body, request.method === 'GET'),
+      (error: unknown) => {
+        logger.error({ err: error }, 'probe failed');
+        writeJson(response, 503, { status: 'not ready', failing: ['probe'] }, request.method === 'GET');
+      },
+    );
+    return true;
   };
 }
 
@@ -34,12 +39,12 @@ function probe(path: string, answer: () => Promise<{ status: number; body: unkno
  * GET /health, 200 {"status":"ok"} while the process answers at all (liveness); GET /ready, 200 with the
  * report when every dependency is up and 503 with it when one is not (readiness).
  */
-export function healthRoutes(ready: () => Promise<ReadinessReport>): PlainRoute[] {
+export function healthRoutes(ready: () => Promise<ReadinessReport>, logger: Logger): PlainRoute[] {
   return [
-    probe('/health', async () => ({ status: 200, body: { status: 'ok' } })),
+    probe('/health', async () => ({ status: 200, body: { status: 'ok' } }), logger),
     probe('/ready', async () => {
       const report = await ready();
       return { status: report.status === 'ready' ? 200 : 503, body: report };
-    }),
+    }, logger),
   ];
 }

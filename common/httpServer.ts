@@ -48,11 +48,11 @@ export interface GraphQLRoute<Context extends BaseContext = BaseContext> {
   context(request: IncomingMessage, rawBody: string): Promise<Context>;
 }
 
-/** A route served outside GraphQL, such as a health probe: given the request, writes the whole response. */
-export interface PlainRoute {
-  path: string;
-  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
-}
+/**
+ * A route answered before the GraphQL endpoints (static files, pages, CORS): returns true when it has answered
+ * the request, false to let the next route or the GraphQL endpoint answer it (it may have set headers).
+ */
+export type PlainRoute = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean;
 
 export interface HttpServerHandle {
   /** Base URL, such as http://127.0.0.1:4000/. */
@@ -152,11 +152,10 @@ export async function startHttpServer(
   routes: Array<GraphQLRoute<any>>,
   options: HttpServerOptions,
   logger: Logger,
-  plainRoutes: PlainRoute[] = [],
+  plainRoutes: readonly PlainRoute[] = [],
 ): Promise<HttpServerHandle> {
   const limits = options.limits ?? BEHIND_GATEWAY_LIMITS;
   const byPath = new Map(routes.map((route) => [route.path, route]));
-  const plainByPath = new Map(plainRoutes.map((route) => [route.path, route]));
   const httpServer = http.createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
@@ -168,16 +167,9 @@ export async function startHttpServer(
     (request, response) => {
       const arrivedAt = new Date();
       const url = new URL(request.url ?? '/', 'http://localhost');
-      // Plain routes (health, readiness) carry no data of anyone's: they are answered apart from the GraphQL routes.
-      const plain = plainByPath.get(url.pathname);
-      if (plain) {
-        plain.handle(request, response).catch((error: unknown) => {
-          logger.error({ err: error }, 'request failed');
-          if (!response.headersSent) writeError(response, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
-          else response.end();
-        });
-        return;
-      }
+      // Plain routes (pages, files, CORS, health, readiness) are answered before the GraphQL routes, and carry no
+      // data of anyone's: they are not audited.
+      if (plainRoutes.some((plain) => plain(request, response, url))) return;
       const route = byPath.get(url.pathname);
       let errorBody: string | null = null;
       const fail = (status: number, code: string, message: string) => {

@@ -209,7 +209,7 @@ export async function startSubgraphServer<Context extends SubgraphContext>(
     [{ path: '/graphql', server, context }],
     { port: options.port ?? 0, host: options.host ?? '127.0.0.1' },
     logger,
-    healthRoutes(ready),
+    healthRoutes(ready, logger),
   );
   const url = new URL('graphql', handle.baseUrl).toString();
   logger.info({ url }, 'subgraph listening');

@@ -17,12 +17,13 @@ import type { GraphQLRoute, PlainRoute } from '../common/httpServer';
 import { startHttpServer } from '../common/httpServer';
 import { getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
-import { SUPERGRAPH_PATH } from '../schema/load';
+import { SELF_SERVICE, SUPERGRAPH_PATH } from '../schema/load';
 import type { GatewayContext } from './enforcement/context';
 import { readRequestHeaders } from './enforcement/context';
 import { auditPlugin } from './enforcement/auditPlugin';
 import { policyPlugin } from './enforcement/policyPlugin';
-import { buildCatalog } from './policy/catalog';
+import { apiSchemaOf, buildCatalog } from './policy/catalog';
+import { selfServiceDataSource } from './selfService/selfServiceSubgraph';
 import type { AuditLog } from './audit/auditLog';
 import type { Authenticator } from './store/authenticator';
 import { AuthenticationError } from './store/errors';
@@ -62,7 +63,7 @@ export interface GatewayOptions {
   enforcement: GatewayEnforcement | null;
   /** More routes on the same server, such as the stewards' /admin API. */
   extraRoutes?: Array<GraphQLRoute<any>>;
-  /** Routes outside GraphQL, such as the /health and /ready probes. */
+  /** Routes answered before the GraphQL endpoints: CORS, the web apps' pages and files, the status, /health and /ready. */
   plainRoutes?: PlainRoute[];
   port?: number;
   host?: string;
@@ -80,9 +81,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // @apollo/gateway otherwise sends usage metrics to Apollo's servers, which a closed government network must not do.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const catalog = buildCatalog(supergraphSdl);
+  const { enforcement } = options;
+  // The self-service subgraph is answered inside this process; the sectors' subgraphs over signed HTTP calls.
+  const selfService = (name: string) =>
+    name === SELF_SERVICE ? selfServiceDataSource({ apiSchema: apiSchemaOf(supergraphSdl), catalog, snapshot: enforcement ? () => enforcement.policy.current() : null }) : null;
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) =>
+      selfService(name) ??
       new SubgraphDataSource({
         name: name as Sector,
         url: options.subgraphUrls[name as Sector],
@@ -92,7 +99,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       }),
   });
   const limits = queryLimitProtection(options.queryLimits);
-  const { enforcement } = options;
   const auditing = enforcement?.audit ? requestAuditing(enforcement.audit, new Set(['/graphql', null]), logger) : null;
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -107,7 +113,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       ...(limits.plugins as Array<ApolloServerPlugin<GatewayContext>>),
       ...(auditing ? [auditing.plugin] : []),
       ...(enforcement
-        ? [policyPlugin({ catalog: buildCatalog(supergraphSdl), mode: enforcement.policy.mode, snapshot: () => enforcement.policy.current(), logger })]
+        ? [policyPlugin({ catalog, mode: enforcement.policy.mode, snapshot: () => enforcement.policy.current(), logger })]
         : []),
       // After the policy: it probes the document the policy leaves, and records the answer the policy has masked.
       ...(enforcement?.audit ? [auditPlugin({ audit: enforcement.audit, logger })] : []),

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
       for (const credential of credentials) process.stderr.write(`  ${credential.agencyCode.padEnd(12)} ${credential.agencyName}\n`);
     }
     process.stdout.write(`Gateway ready at ${platform.gateway.url} (stewards: ${new URL('/admin', platform.gateway.url)})\n`);
+    process.stdout.write(`In a browser: ${new URL('/', platform.gateway.url)} (the landing page), ${platform.gateway.url} (the API explorer)\n`);
     stopOnSignals(async () => {
       await platform.stop();
       // After the gateway: its STOP checkpoint is countersigned.

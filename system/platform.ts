@@ -12,6 +12,10 @@ import { AuditRepository } from '../gateway/audit/auditRepository';
 import { AuditTrail } from '../gateway/audit/auditTrail';
 import { createCitizenRoute } from '../gateway/audit/citizenRoute';
 import { startGateway } from '../gateway/server';
+import { readDemoKeys } from '../gateway/web/demoCredentials';
+import { platformStatus } from '../gateway/web/status';
+import { loadWebBuild } from '../gateway/web/webBuild';
+import { webRoutes } from '../gateway/web/webRoutes';
 import { Authenticator } from '../gateway/store/authenticator';
 import { PolicyCache } from '../gateway/store/policyCache';
 import { PolicyRepository } from '../gateway/store/policyRepository';
@@ -53,6 +57,10 @@ export interface GatewayServiceOptions {
   jwt: JwtConfig | null;
   audit: AuditConfig;
   production: boolean;
+  /** Origins whose web pages may call the gateway; empty or left out: same origin only. */
+  corsOrigins?: string[];
+  /** Where `npm start` writes the demo agencies' keys, which the explorer offers outside production. */
+  dataDirectory?: string;
 }
 
 export interface RunningGateway {
@@ -111,8 +119,18 @@ export async function startGatewayService(
         createAdminRoute({ stewardship, authenticator, policyCache, audit: auditTrail, queryLimits: options.queryLimits }),
         createCitizenRoute({ trail: auditTrail, jwt: options.jwt, queryLimits: options.queryLimits }),
       ],
-      plainRoutes: healthRoutes(gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls })),
       subgraphUrls,
+      plainRoutes: [
+        ...webRoutes({
+        build: loadWebBuild(),
+        corsOrigins: options.corsOrigins ?? [],
+        status: () => platformStatus(subgraphUrls),
+        demoKeys: () => (options.production || !options.dataDirectory ? null : readDemoKeys(options.dataDirectory)),
+        logger,
+        }),
+        // After CORS (in webRoutes), which every answer gets.
+        ...healthRoutes(gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls }), logger),
+      ],
     });
     return {
       gateway,

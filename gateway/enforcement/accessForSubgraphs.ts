@@ -3,6 +3,7 @@ import type { MaskKind } from '../../common/masks';
 import type { Sector } from '../../common/config';
 import { bySector } from '../../common/config';
 import type { Decision, Principal, SchemaCatalog } from '../policy/types';
+import { isSector } from '../policy/types';
 
 /**
  * Given a decision, the caller and the catalog, returns what each subgraph is told: the caller, the purpose,
@@ -14,7 +15,7 @@ export function accessForSubgraphs(decision: Decision, principal: Principal, cat
   const masks = bySector((): Record<string, MaskKind> => ({}));
   for (const field of decision.fields) {
     const owner = catalog.fields.get(field.coordinate)?.owner;
-    if (field.effect === 'MASK' && field.mask !== null && owner) masks[owner][field.coordinate] = field.mask;
+    if (field.effect === 'MASK' && field.mask !== null && isSector(owner)) masks[owner][field.coordinate] = field.mask;
   }
   return bySector((sector) => ({ principal: caller, purpose: decision.purpose, scope: decision.scope[sector], masks: masks[sector] }));
 }

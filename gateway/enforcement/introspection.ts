@@ -2,6 +2,7 @@ import { Kind, getNamedType, isInterfaceType, isObjectType } from 'graphql';
 import type {
   DocumentNode,
   FragmentDefinitionNode,
+  GraphQLFieldConfig,
   GraphQLInterfaceType,
   GraphQLObjectType,
   GraphQLSchema,
@@ -10,7 +11,7 @@ import type {
 } from 'graphql';
 import { MapperKind, mapSchema, pruneSchema } from '@graphql-tools/utils';
 import { decide } from '../policy/decide';
-import type { FieldCoordinate, PolicySnapshot, Principal, Purpose, SchemaCatalog } from '../policy/types';
+import type { Decision, FieldCoordinate, PolicySnapshot, Principal, Purpose, SchemaCatalog } from '../policy/types';
 import { PURPOSES } from '../policy/types';
 
 /** The root fields answered from the schema itself rather than from data. */
@@ -80,8 +81,8 @@ export function visibleSchema(schema: GraphQLSchema, readable: (coordinate: stri
 
 /**
  * Given who asks, the purpose the request names, the policy, the catalog and the clock, returns the fields
- * the caller may read (allowed or masked) for that purpose; with no purpose, for at least one purpose (each
- * field still needs the purpose that opens it when it is read).
+ * the caller may read (allowed or masked) for that purpose, with the decisions that say so; with no purpose, for
+ * at least one purpose (each field still needs the purpose that opens it when it is read).
  */
 export function readableCoordinates(
   principal: Principal,
@@ -89,12 +90,26 @@ export function readableCoordinates(
   snapshot: PolicySnapshot,
   catalog: SchemaCatalog,
   now: Date,
-): Set<FieldCoordinate> {
+): { readable: Set<FieldCoordinate>; decisions: Decision[] } {
   const coordinates = [...catalog.fields.keys()];
   const readable = new Set<FieldCoordinate>();
+  const decisions: Decision[] = [];
   for (const asked of purpose === null ? [null, ...PURPOSES] : [purpose]) {
     const decision = decide({ principal, purpose: asked, fields: coordinates, snapshot, catalog, now });
+    decisions.push(decision);
     for (const field of decision.fields) if (field.effect !== 'DENY') readable.add(field.coordinate);
   }
-  return readable;
+  return { readable, decisions };
+}
+
+/**
+ * Given a schema and a note per field ("Type.field"), returns the schema with each note appended to its field's
+ * description: what introspection tells one caller about each field it may read.
+ */
+export function withFieldNotes(schema: GraphQLSchema, noteOf: (coordinate: string) => string | undefined): GraphQLSchema {
+  const describe = (field: GraphQLFieldConfig<unknown, unknown>, fieldName: string, typeName: string): GraphQLFieldConfig<unknown, unknown> => {
+    const note = noteOf(`${typeName}.${fieldName}`);
+    return note === undefined ? field : { ...field, description: field.description ? `${field.description}\n\n${note}` : note };
+  };
+  return mapSchema(schema, { [MapperKind.OBJECT_FIELD]: describe, [MapperKind.INTERFACE_FIELD]: describe });
 }

@@ -15,7 +15,8 @@ import type { Decision, FieldDecision, PolicySnapshot, Principal, Purpose, Schem
 import { PURPOSES } from '../policy/types';
 import { accessForSubgraphs } from './accessForSubgraphs';
 import type { GatewayContext } from './context';
-import { introspectionUse, readableCoordinates, visibleSchema } from './introspection';
+import { callerFieldNotes } from './fieldNotes';
+import { introspectionUse, readableCoordinates, visibleSchema, withFieldNotes } from './introspection';
 import { BoundedCache } from './boundedCache';
 import { applyResponsePolicy } from './responsePolicy';
 import { removeDeniedFields } from './rewrite';
@@ -67,11 +68,13 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
   const decisions = new BoundedCache<Decision>(5000, 1000);
   const filteredDocuments = new BoundedCache<{ document: DocumentNode; hash: string }>(2000, 60_000);
 
-  // What a caller sees in introspection: the fields it may read for the purpose it names, or for at least one.
+  // What a caller sees in introspection: the fields it may read for the purpose it names, or for at least one,
+  // each described for that caller (classification, mask, row scope, the grant that opens it).
   const visibleSchemaFor = (schema: GraphQLSchema, principal: Principal, purpose: Purpose | null, snapshot: PolicySnapshot): GraphQLSchema =>
     visibleSchemas.get(`${principalKey(principal)}:${purpose ?? ''}@${snapshot.version}`, () => {
-      const readable = readableCoordinates(principal, purpose, snapshot, options.catalog, new Date());
-      return visibleSchema(schema, (coordinate) => readable.has(coordinate));
+      const { readable, decisions } = readableCoordinates(principal, purpose, snapshot, options.catalog, new Date());
+      const notes = callerFieldNotes(decisions, options.catalog, principal.kind === 'AGENCY' ? (snapshot.grantsByAgency.get(principal.agency.code) ?? []) : []);
+      return withFieldNotes(visibleSchema(schema, (coordinate) => readable.has(coordinate)), (coordinate) => notes.get(coordinate));
     });
 
   return {

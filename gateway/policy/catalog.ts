@@ -10,8 +10,8 @@ import type {
   ObjectTypeExtensionNode,
 } from 'graphql';
 import type { Sector } from '../../common/config';
-import { SECTORS } from '../../common/config';
-import type { Classification, FieldCoordinate, FieldFacts, PersonalDataLevel, SchemaCatalog, SharingClass } from './types';
+import { SUBGRAPHS } from '../../schema/load';
+import type { Classification, FieldCoordinate, FieldFacts, FieldOwner, PersonalDataLevel, SchemaCatalog, SharingClass } from './types';
 import { PERSONAL_DATA_LEVELS, SHARING_CLASSES } from './types';
 
 /** The directive every subgraph SDL classifies its types and fields with, composed into the supergraph. */
@@ -113,20 +113,20 @@ export function declaredClassifications(document: DocumentNode): Map<FieldCoordi
   return classifications;
 }
 
-/** Given a supergraph document, returns the sector of each join__Graph enum value (EDUCATION -> education). */
-function sectorsOfGraphs(document: DocumentNode): Map<string, Sector> {
+/** Given a supergraph document, returns the subgraph of each join__Graph enum value (EDUCATION -> education). */
+function sectorsOfGraphs(document: DocumentNode): Map<string, FieldOwner> {
   const graphEnum = document.definitions.find(
     (definition) => definition.kind === Kind.ENUM_TYPE_DEFINITION && definition.name.value === 'join__Graph',
   );
   if (!graphEnum || graphEnum.kind !== Kind.ENUM_TYPE_DEFINITION) throw new Error('The supergraph has no join__Graph enum');
-  const sectors = new Map<string, Sector>();
+  const sectors = new Map<string, FieldOwner>();
   for (const value of graphEnum.values ?? []) {
     const [joinGraph] = directivesNamed(value.directives, 'join__graph');
     const name = joinGraph ? stringArgument(joinGraph, 'name') : null;
-    if (name === null || !(SECTORS as readonly string[]).includes(name)) {
-      throw new Error(`join__Graph.${value.name.value} names no sector (${name ?? 'no name'}): expected one of ${SECTORS.join(', ')}`);
+    if (name === null || !(SUBGRAPHS as readonly string[]).includes(name)) {
+      throw new Error(`join__Graph.${value.name.value} names no subgraph (${name ?? 'no name'}): expected one of ${SUBGRAPHS.join(', ')}`);
     }
-    sectors.set(value.name.value, name as Sector);
+    sectors.set(value.name.value, name as FieldOwner);
   }
   return sectors;
 }
@@ -141,14 +141,14 @@ function graphArgument(directive: ConstDirectiveNode): string | null {
  * applications (external and overridden ones excluded), else the graphs of its type's @join__type; of several,
  * population, else the first.
  */
-function ownersOfFields(document: DocumentNode): Map<FieldCoordinate, Sector> {
+function ownersOfFields(document: DocumentNode): Map<FieldCoordinate, FieldOwner> {
   const sectorOf = sectorsOfGraphs(document);
   const toSectors = (graphs: Array<string | null>) =>
     graphs.flatMap((graph) => {
       const sector = graph === null ? undefined : sectorOf.get(graph);
       return sector ? [sector] : [];
     });
-  const owners = new Map<FieldCoordinate, Sector>();
+  const owners = new Map<FieldCoordinate, FieldOwner>();
   for (const type of fieldedTypes(document)) {
     const typeSectors = toSectors(directivesNamed(type.directives, 'join__type').map(graphArgument));
     for (const field of type.fields ?? []) {

@@ -3,6 +3,7 @@ import { bySector } from '../../common/config';
 import { FILTER_FIELDS } from './collectFields';
 import { describeTarget } from './describeTarget';
 import { targetReaches } from './targetReaches';
+import { isSector } from './types';
 import type {
   Agency,
   Decision,
@@ -48,7 +49,8 @@ interface AgencyRequest {
   grants: Grant[];
 }
 
-function isValidAt(grant: Grant, now: number): boolean {
+/** Given a grant and a moment (epoch ms), tells whether the grant is in force then: started, not ended, not revoked. */
+export function isValidAt(grant: Grant, now: number): boolean {
   // An unreadable timestamp compares false everywhere, so such a grant opens nothing.
   const started = Date.parse(grant.validFrom) <= now;
   const notEnded = grant.validTo === null || now < Date.parse(grant.validTo);
@@ -155,6 +157,18 @@ function decideField(coordinate: FieldCoordinate, catalog: SchemaCatalog, reques
   if (request === null) {
     return denied(coordinate, 'ANONYMOUS_OPEN_ONLY', `${coordinate} is ${sharing}/${personal} data; an anonymous caller reads open data only.`, null);
   }
+  if (!isSector(facts.owner)) {
+    return {
+      coordinate,
+      effect: 'ALLOW',
+      rule: 'SELF_SERVICE',
+      grantId: null,
+      reason: `${coordinate} tells ${request.agency.code} about its own access: any agency reads its own.`,
+      mask: null,
+      neededGrant: null,
+      scopeUnitCodes: null,
+    };
+  }
   if (request.agency.sector === facts.owner) {
     return {
       coordinate,
@@ -248,7 +262,7 @@ function scopeOf(fields: FieldDecision[], catalog: SchemaCatalog): Record<Sector
   const scopes = bySector((): string[] | null => null);
   for (const field of fields) {
     const owner = catalog.fields.get(field.coordinate)?.owner;
-    if (field.effect === 'DENY' || field.scopeUnitCodes === null || !owner) continue;
+    if (field.effect === 'DENY' || field.scopeUnitCodes === null || !isSector(owner)) continue;
     const current = scopes[owner];
     scopes[owner] = current === null ? [...field.scopeUnitCodes] : current.filter((code) => field.scopeUnitCodes!.includes(code));
   }

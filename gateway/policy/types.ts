@@ -17,12 +17,20 @@ export interface Classification {
 /** A field of the API schema, written "Type.field" (a schema coordinate). */
 export type FieldCoordinate = string;
 
+/** Who produces a field: a sector, or the gateway itself for the agencies' self-service (myAccess, explainOperation). */
+export type FieldOwner = Sector | 'access';
+
+/** Given a field's owner, tells whether it is a sector: the self-service fields are no sector's data. */
+export function isSector(owner: FieldOwner | undefined): owner is Sector {
+  return owner !== undefined && owner !== 'access';
+}
+
 /** What the schema says of one field: its classification and the sector (subgraph) that produces it. */
 export interface FieldFacts {
   coordinate: FieldCoordinate;
   classification: Classification;
   /** The subgraph that resolves the field; for a field several subgraphs can resolve (keys, shareable), the first. */
-  owner: Sector;
+  owner: FieldOwner;
 }
 
 /** Every field of the API schema with its facts, derived once from the supergraph. */
@@ -128,6 +136,7 @@ export type Effect = 'ALLOW' | 'MASK' | 'DENY';
 export type Rule =
   | 'OPEN_DATA'
   | 'OWN_SECTOR'
+  | 'SELF_SERVICE'
   | 'GRANT'
   | 'ANONYMOUS_OPEN_ONLY'
   | 'INTERNAL_OWNER_ONLY'

@@ -5,7 +5,7 @@ import type { Sector } from '../../common/config';
 import { printable } from '../../common/nationalId';
 import { SUPERGRAPH_PATH } from '../../schema/load';
 import { apiSchemaOf, buildCatalog } from '../policy/catalog';
-import { decide } from '../policy/decide';
+import { decideOperation } from '../policy/decideOperation';
 import { describeTarget } from '../policy/describeTarget';
 import { PURPOSES } from '../policy/types';
 import type { Agency, Decision, Grant, Principal, Purpose } from '../policy/types';
@@ -14,7 +14,6 @@ import type { IssuedKeyMaterial } from './apiKeys';
 import { StoreError, badInput, conflict, notFound } from './errors';
 import { grantMasksOf, grantTargetOf, oneOf, requiredText } from './grantInput';
 import type { GrantTargetInput, SchemaFacts } from './grantInput';
-import { fieldsToExplain } from './operationToExplain';
 import type { PolicyRepository } from './policyRepository';
 import type { Actor, CredentialRecord, PolicyChange, PolicyEntity } from './types';
 import { assertCommunesInForce, communeCodes, unitsOf } from './unitCodes';
@@ -490,8 +489,6 @@ export class Stewardship {
   async explain(input: ExplainInput): Promise<Decision> {
     const purpose: Purpose | null = input.purpose ? oneOf(input.purpose, PURPOSES, 'purpose') : null;
     const now = input.at ? new Date(parseInstant(input.at, 'at')) : this.now();
-    const { catalog, apiSchema } = this.schema();
-    const fields = fieldsToExplain(apiSchema, { query: input.query, operationName: input.operationName ?? null, variables: input.variables ?? null });
     const snapshot = await this.repository.loadSnapshot();
     let principal: Principal = { kind: 'ANONYMOUS' };
     if (input.agencyCode !== null) {
@@ -499,6 +496,19 @@ export class Stewardship {
       if (!agency) throw notFound(`Unknown agency "${printable(input.agencyCode)}"`);
       principal = { kind: 'AGENCY', agency, credentialId: 'explain', userId: null };
     }
-    return decide({ principal, purpose, fields, snapshot, catalog, now });
+    const { catalog, apiSchema } = this.schema();
+    const outcome = decideOperation({
+      schema: apiSchema,
+      catalog,
+      snapshot,
+      principal,
+      purpose,
+      query: input.query,
+      operationName: input.operationName ?? null,
+      variables: input.variables ?? null,
+      now,
+    });
+    if ('problem' in outcome) throw badInput(outcome.problem);
+    return outcome.decision;
   }
 }

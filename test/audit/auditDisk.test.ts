@@ -99,7 +99,9 @@ describe('an audit directory with no room for its files', () => {
       return (writeFileSync as (...args: unknown[]) => void)(file, ...rest);
     }) as typeof fs.writeFileSync);
     try {
-      const log = await fixture.startLog('gw-disk-enospc', { config: { checkpointDirectory: directory, signingKeyFile: path.join(directory, 'keys', 'gateway-ed25519.pem') } });
+      // A key of its own, made in the full directory, and pinned (development) where there is room.
+      const pinFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-audit-pins-')), 'audit-pins.json');
+      const log = await fixture.startLog('gw-disk-enospc', { config: { checkpointDirectory: directory, signingKeyFile: path.join(directory, 'keys', 'gateway-ed25519.pem'), pinFile } });
       expect(log.startProblem?.message).toContain(`The audit directory ${directory} has no room for the audit's files: they need at least ${CHECKPOINT_ROOM_BYTES} bytes`);
       await expect(log.append(auditInput())).rejects.toMatchObject({ extensions: { code: 'AUDIT_UNAVAILABLE' } });
       spy.mockRestore();
@@ -134,7 +136,8 @@ describe('a gateway whose audit directory has no room', () => {
       gatewayPort: 0,
       signingKey: seeded.signingKey,
       jwt: null,
-      audit: testAuditConfig(full.directory, 'gateway-disk-full', { AUDIT_DIRECTORY: full.directory, AUDIT_RETRY_MS: '50' }),
+      // The signing key and its pin lie outside the audit directory, as the configuration requires.
+      audit: testAuditConfig(fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-audit-keys-')), 'gateway-disk-full', { AUDIT_DIRECTORY: full.directory, AUDIT_RETRY_MS: '50' }),
     });
     try {
       const headers = asAgency(seeded.demoKeys.get('H56.01')!, 'INVESTIGATION');

@@ -137,6 +137,9 @@ describe('AuditLog with a local outbox', () => {
     await fixture.db('audit_records').insert([first!, secondKept!]);
     const { hash: _hash, ...content } = third!;
     await insertForged(fixture.db, { ...content, agency_code: 'H56.99' });
+    // A checkpoint file that saw the chain begin, so that the start reaches the outbox's continuity (with none, it
+    // stops earlier: records without their checkpoint file).
+    await fixture.sealGenesis(instance);
     await expect(fixture.startLog(instance, { config: withOutbox() })).rejects.toThrow(/the database's record at seq 3 is not the one the outbox .* holds/);
   });
 

@@ -77,6 +77,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HTTP_MAX_BODY_BYTES: '10' })).toThrow(/HTTP_MAX_BODY_BYTES must be a whole number from 1024/);
   });
 
+  it('allows no cross-origin page by default, listed origins with CORS_ORIGINS, and never a wildcard or null', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.benhvien.vn, http://127.0.0.1:5173' }).corsOrigins).toEqual(['https://app.benhvien.vn', 'http://127.0.0.1:5173']);
+    expect(() => loadConfig({ CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS may not hold "\*"/);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://a.vn,null' })).toThrow(/CORS_ORIGINS may not hold "null"/);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://a.vn/path' })).toThrow(/must be origins[\s\S]*got "https:\/\/a.vn\/path"/);
+  });
+
   it('lists every bad value at once', () => {
     try {
       loadConfig({ PORT: 'eighty', SUBGRAPH_TIMEOUT_MS: '0', LOG_LEVEL: 'loud', MYSQL_HOST: 'x', MYSQL_DATABASE_LAND: 'dsp_population', LAND_URL: 'ftp://x' });

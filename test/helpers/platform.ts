@@ -31,6 +31,8 @@ export interface SeededPlatformOptions {
   randomSeed?: number;
   policyMode?: PolicyMode;
   jwt?: JwtConfig | null;
+  /** Origins whose web pages may call the gateway (CORS_ORIGINS). */
+  corsOrigins?: string[];
 }
 
 const TEST_ACTOR: Actor = { kind: 'SYSTEM', task: 'test' };
@@ -57,6 +59,8 @@ export async function startSeededPlatform(citizens: number, options: SeededPlatf
       jwt: options.jwt ?? null,
       audit: testAuditConfig(dataDirectory, 'gateway-1'),
       production: false,
+      corsOrigins: options.corsOrigins ?? [],
+      dataDirectory,
     });
     const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory, production: false });
     return {

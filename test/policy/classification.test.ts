@@ -4,7 +4,7 @@ import { Kind, parse } from 'graphql';
 import type { Sector } from '../../common/config';
 import { SECTORS } from '../../common/config';
 import { apiSchemaOf, buildCatalog, declaredClassifications, fieldCoordinatesOf, unclassifiedFields } from '../../gateway/policy/catalog';
-import { SUPERGRAPH_PATH, subgraphSdl } from '../../schema/load';
+import { SUBGRAPHS, SUPERGRAPH_PATH, subgraphSdl } from '../../schema/load';
 
 const supergraphSdl = fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
 
@@ -60,11 +60,14 @@ describe('classification', () => {
     ['Query.landParcel', 'SHARED', 'NONE', 'land'],
     ['Query.healthFacility', 'OPEN', 'NONE', 'health'],
     ['Query.school', 'OPEN', 'NONE', 'education'],
+    ['Query.myAccess', 'SHARED', 'NONE', 'access'],
+    ['Query.explainOperation', 'SHARED', 'NONE', 'access'],
+    ['AccessGrant.legalBasis', 'SHARED', 'NONE', 'access'],
   ])('classifies %s as %s/%s, owned by %s', (coordinate, sharing, personal, owner) => {
     expect(catalog.fields.get(coordinate)).toEqual({ coordinate, classification: { sharing, personal }, owner });
   });
 
-  it.each(SECTORS)('gives every field of the %s subgraph the classification its own SDL declares', (sector) => {
+  it.each(SUBGRAPHS)('gives every field of the %s subgraph the classification its own SDL declares', (sector) => {
     const declared = declaredClassifications(parse(subgraphSdl(sector)));
     const fieldCount = parse(subgraphSdl(sector)).definitions.reduce(
       (count, definition) =>

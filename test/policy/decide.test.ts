@@ -423,4 +423,28 @@ describe('decide', () => {
     expect(decideFor(input)).toEqual(decideFor(input));
     expect(JSON.stringify(input)).toBe(frozen);
   });
+
+  describe('self-service (myAccess, explainOperation)', () => {
+    const SELF_SERVICE_FIELDS = ['Query.myAccess', 'MyAccess.grants', 'AccessGrant.legalBasis', 'Query.explainOperation', 'Decision.fields'];
+
+    it('lets any agency read its own access, without a grant or a purpose, masked by no grant', () => {
+      const decision = decideFor({
+        agency: WARD,
+        purpose: null,
+        fields: SELF_SERVICE_FIELDS,
+        grants: [grant({ id: 'g-mask', agencyCode: WARD.code, target: { kind: 'TYPE', typeName: 'AccessGrant' }, masks: [{ coordinate: 'AccessGrant.legalBasis', mask: 'REDACTED' }] })],
+      });
+      expect(decision.allowed).toBe(true);
+      expect(decision.purposeRequired).toBe(false);
+      expect(decision.fields.map((field) => `${field.coordinate} ${field.effect} ${field.rule}`)).toEqual(
+        [...SELF_SERVICE_FIELDS].sort().map((coordinate) => `${coordinate} ALLOW SELF_SERVICE`),
+      );
+      expect(decision.scope).toEqual({ population: null, land: null, health: null, education: null });
+    });
+
+    it('refuses the anonymous caller', () => {
+      const decision = decideFor({ agency: null, purpose: null, fields: ['Query.myAccess', 'MyAccess.grants'] });
+      expect(summary(decision)).toEqual(['MyAccess.grants DENY ANONYMOUS_OPEN_ONLY', 'Query.myAccess DENY ANONYMOUS_OPEN_ONLY']);
+    });
+  });
 });

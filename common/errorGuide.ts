@@ -1,0 +1,165 @@
+/** What a client should know of one error code: the HTTP status it comes with, when it happens, what to do. */
+export interface ErrorGuideEntry {
+  code: string;
+  /** The HTTP status, as a client sees it ("200" where the error travels beside data in `errors`). */
+  status: string;
+  when: string;
+  fix: string;
+}
+
+/**
+ * Every code a client of /graphql, /admin or /citizen can get in `extensions.code`: the platform's own
+ * (common/errors.ts) and Apollo Server's. The README's error table and the explorer's help pages are this list.
+ */
+export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
+  {
+    code: 'BAD_USER_INPUT',
+    status: '200, or 400 for a bad header or variable',
+    when: 'The alias `__auditNationalId`, which the gateway reserves (400, before any subgraph is called); a malformed national ID, commune code, parcel identifier, serial or cursor; `first` over 100; an unknown filter value or purpose; a malformed X-User-Id or X-Dossier-Id. A well-formed but unknown ID returns null instead.',
+    fix: 'Read the message: it names the argument or header and the expected form.',
+  },
+  {
+    code: 'BAD_REQUEST',
+    status: '400, or 431 for headers over 16 KB',
+    when: 'The body is empty, not JSON, of another content type, a batch, has no `query`, or `variables` is not an object; a GET or form POST lacks what CSRF prevention asks (a JSON content type, or an `apollo-require-preflight` header); the request is not HTTP.',
+    fix: 'POST JSON with `content-type: application/json` and a "query".',
+  },
+  {
+    code: 'GRAPHQL_PARSE_FAILED',
+    status: '400',
+    when: 'The operation is not valid GraphQL syntax, or holds a lone surrogate in a string.',
+    fix: 'Check the operation at the position the message gives.',
+  },
+  {
+    code: 'GRAPHQL_VALIDATION_FAILED',
+    status: '400',
+    when: 'The operation is not valid against the schema. Messages never suggest a field, argument or value ("Did you mean …"), on any route.',
+    fix: 'Use the explorer\'s docs and autocomplete, which show the fields you may read.',
+  },
+  {
+    code: 'QUERY_TOO_COMPLEX',
+    status: '400',
+    when: 'Over a query limit, refused before planning: `extensions.limit` says which (`depth`, `aliases`, `directives`, `cost`, `tokens`), `maximum` its bound and `found` the operation\'s figure (see Query limits below).',
+    fix: 'Split the operation, or ask for fewer rows per page.',
+  },
+  {
+    code: 'OPERATION_RESOLUTION_FAILURE',
+    status: '400',
+    when: '`operationName` names no operation of the document, or the document holds several and none is named.',
+    fix: 'Send `operationName`, naming an operation of the document.',
+  },
+  {
+    code: 'PERSISTED_QUERY_NOT_FOUND',
+    status: '200',
+    when: 'An automatic persisted query hash the gateway does not hold yet.',
+    fix: 'Send the same request again with the full query beside the hash (Apollo clients do this by themselves).',
+  },
+  {
+    code: 'PERSISTED_QUERY_NOT_SUPPORTED',
+    status: '200',
+    when: 'A persisted query was sent to a route that does not take them.',
+    fix: 'Send the full query.',
+  },
+  {
+    code: 'UNAUTHENTICATED',
+    status: '401',
+    when: 'An unknown, malformed, expired or revoked API key, or a bad token; /admin without a credential; a subgraph called without the gateway\'s signature.',
+    fix: 'Send `Authorization: Bearer <API key or agency JWT>`; ask a steward for a new key if yours expired or was revoked.',
+  },
+  {
+    code: 'FORBIDDEN',
+    status: '403',
+    when: 'The operation touches a field the caller may not read for this purpose; /admin called by an agency that is not a steward; a CORS preflight from an origin not in CORS_ORIGINS.',
+    fix: '`extensions.denied` names each field, the rule, the reason and the grant that would open it; `explainOperation` shows the same before you write code.',
+  },
+  {
+    code: 'PURPOSE_REQUIRED',
+    status: '400',
+    when: 'The operation reads personal data and X-Purpose is missing.',
+    fix: 'Name the purpose of processing in X-Purpose; `extensions.purposes` lists them.',
+  },
+  {
+    code: 'NOT_FOUND',
+    status: '404 for an unknown path; 200 in /admin',
+    when: 'No endpoint at that path; in /admin, an unknown agency, key or grant.',
+    fix: 'Use /graphql, /admin or /citizen; check the identifier.',
+  },
+  {
+    code: 'CONFLICT',
+    status: '200',
+    when: 'In /admin: an agency that exists already, or a grant whose validity overlaps another.',
+    fix: 'Change or revoke the existing one first.',
+  },
+  {
+    code: 'PAYLOAD_TOO_LARGE',
+    status: '413',
+    when: 'A request body over `HTTP_MAX_BODY_BYTES` (1 MiB by default).',
+    fix: 'Send smaller operations; page through lists with `first` and `after`.',
+  },
+  {
+    code: 'REQUEST_TIMEOUT',
+    status: '408',
+    when: 'The headers did not arrive within `HTTP_HEADERS_TIMEOUT_MS`, or the whole request within `HTTP_REQUEST_TIMEOUT_MS`; the connection is closed.',
+    fix: 'Send the whole request at once; check the network between you and the gateway.',
+  },
+  {
+    code: 'TOO_MANY_CONNECTIONS',
+    status: '429',
+    when: 'The client\'s address already holds `HTTP_MAX_CONNECTIONS_PER_CLIENT` connections; the new connection is closed.',
+    fix: 'Reuse keep-alive connections from a pool of a few, rather than one per request.',
+  },
+  {
+    code: 'METHOD_NOT_ALLOWED',
+    status: '405',
+    when: '/health or /ready asked with a method other than GET or HEAD.',
+    fix: 'Use GET.',
+  },
+  {
+    code: 'MASK_NOT_APPLICABLE',
+    status: '200',
+    when: 'A grant masks a field whose type cannot carry a masked value.',
+    fix: 'Ask a steward to correct the grant\'s mask.',
+  },
+  {
+    code: 'AUDIT_UNAVAILABLE',
+    status: '503',
+    when: 'Personal data was asked for while the audit store cannot record the access; open data still answers.',
+    fix: 'Retry later.',
+  },
+  {
+    code: 'SUBGRAPH_UNAVAILABLE',
+    status: '200',
+    when: 'A subgraph is down (connection refused, HTTP 5xx, an answer that is not GraphQL). Each field it left null gets an error with that field\'s `path`; `extensions.serviceName` names it, and the others\' data is still returned.',
+    fix: 'Retry later; the data of the other sectors is valid.',
+  },
+  {
+    code: 'SUBGRAPH_TIMEOUT',
+    status: '200',
+    when: 'A subgraph did not answer within `SUBGRAPH_TIMEOUT_MS`; each field it left null gets an error with its `path`, and the rest of the data is returned.',
+    fix: 'Retry later; ask for fewer rows if it recurs.',
+  },
+  {
+    code: 'SUBGRAPH_AUTHENTICATION_FAILED',
+    status: '200',
+    when: 'A subgraph refused the gateway\'s signature: the two do not share `SUBGRAPH_SIGNING_KEY`, or their clocks differ by more than the signature\'s 30 s. Each field it left null gets an error with its `path`; the subgraph\'s reason goes to the gateway\'s log.',
+    fix: 'Tell the platform\'s operators: this is a configuration fault, not yours.',
+  },
+  {
+    code: 'DATABASE_UNAVAILABLE',
+    status: '200',
+    when: 'A subgraph cannot reach its database; `extensions.serviceName` names the subgraph.',
+    fix: 'Retry later.',
+  },
+  {
+    code: 'WEB_NOT_BUILT',
+    status: '503',
+    when: 'A page (/, or /graphql from a browser) was asked of a gateway whose web apps are not built.',
+    fix: 'Run `npm run build:web` (`npm start` does it when the build is missing).',
+  },
+  {
+    code: 'INTERNAL_SERVER_ERROR',
+    status: '500, or 200 beside data',
+    when: 'Anything else; details go to the server log only.',
+    fix: 'Report the time of the request to the platform\'s operators.',
+  },
+];

@@ -1,0 +1,81 @@
+import { LocalGraphQLDataSource } from '@apollo/gateway';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLSchema } from 'graphql';
+import { badUserInput } from '../../common/errors';
+import { printable } from '../../common/nationalId';
+import { SELF_SERVICE, subgraphDocument } from '../../schema/load';
+import type { GatewayContext } from '../enforcement/context';
+import { decideOperation } from '../policy/decideOperation';
+import type { Agency, Decision, PolicySnapshot, Purpose, SchemaCatalog } from '../policy/types';
+import { PURPOSES } from '../policy/types';
+import { AuthenticationError } from '../store/errors';
+import type { MyAccessView } from './myAccess';
+import { myAccessOf } from './myAccess';
+
+export interface SelfServiceOptions {
+  /** The API schema operations are written against, and its catalog. */
+  apiSchema: GraphQLSchema;
+  catalog: SchemaCatalog;
+  /** The policy in force (the gateway's PolicyCache); null where the gateway enforces no policy. */
+  snapshot: (() => PolicySnapshot) | null;
+  now?(): Date;
+}
+
+/**
+ * Given the request's context, returns the calling agency. The policy refuses the anonymous caller before any
+ * of this runs (rule ANONYMOUS_OPEN_ONLY); this is the second lock on the same door.
+ */
+function callingAgency(context: GatewayContext): Agency {
+  if (context.principal.kind !== 'AGENCY') throw new AuthenticationError('The self-service answers an agency about itself: send its credential in Authorization');
+  return context.principal.agency;
+}
+
+function purposeOf(argument: string | null | undefined, context: GatewayContext): Purpose | null {
+  if (argument === null || argument === undefined) return context.purpose;
+  if (!(PURPOSES as readonly string[]).includes(argument)) throw badUserInput(`Unknown purpose "${printable(argument)}": expected one of ${PURPOSES.join(', ')}`, 'purpose');
+  return argument as Purpose;
+}
+
+/** Given how to read the policy, returns the self-service resolvers: each answers about the calling agency only. */
+export function selfServiceResolvers(options: SelfServiceOptions): GraphQLResolverMap<GatewayContext> {
+  const now = () => options.now?.() ?? new Date();
+  const policy = (): PolicySnapshot => {
+    if (!options.snapshot) throw new AuthenticationError('This gateway enforces no policy, so it has no access to tell');
+    return options.snapshot();
+  };
+  return {
+    Query: {
+      myAccess: (_source: unknown, _args: Record<string, never>, context: GatewayContext): MyAccessView =>
+        myAccessOf(callingAgency(context), policy(), options.catalog, now()),
+      explainOperation: (_source: unknown, args: { query: string; operationName?: string | null; purpose?: string | null }, context: GatewayContext): Decision => {
+        // The caller's own principal, credential included: an agency explains its own requests, never another's.
+        const principal = { ...context.principal, agency: callingAgency(context) };
+        const outcome = decideOperation({
+          schema: options.apiSchema,
+          catalog: options.catalog,
+          snapshot: policy(),
+          principal,
+          purpose: purposeOf(args.purpose, context),
+          query: args.query,
+          operationName: args.operationName ?? null,
+          // No variables: every @skip or @include condition counts as executing, so its fields are decided too.
+          variables: null,
+          now: now(),
+        });
+        if ('problem' in outcome) throw badUserInput(outcome.problem, 'query');
+        return outcome.decision;
+      },
+    },
+  };
+}
+
+/**
+ * Given the options, returns the data source of the self-service subgraph: its schema executed in the
+ * gateway's process with the request's own context (who is calling, as the gateway authenticated it), so there
+ * is no network hop to sign and no port where anyone could call it directly.
+ */
+export function selfServiceDataSource(options: SelfServiceOptions): LocalGraphQLDataSource {
+  const schema = buildSubgraphSchema({ typeDefs: subgraphDocument(SELF_SERVICE), resolvers: selfServiceResolvers(options) as GraphQLResolverMap<unknown> });
+  return new LocalGraphQLDataSource(schema);
+}
