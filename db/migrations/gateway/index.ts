@@ -3,6 +3,7 @@ import * as createPolicy from './20261201000000_create_policy';
 import * as createAudit from './20261215000000_create_audit';
 import * as createAuditIndexHeads from './20261221000000_create_audit_index_heads';
 import * as createAuditFieldSets from './20261223000000_create_audit_field_sets';
+import * as createStewardAccounts from './20270101000000_create_steward_accounts';
 
 /** The gateway database's migrations, oldest first. */
-export const gatewayMigrations: Migration[] = [createPolicy, createAudit, createAuditIndexHeads, createAuditFieldSets];
+export const gatewayMigrations: Migration[] = [createPolicy, createAudit, createAuditIndexHeads, createAuditFieldSets, createStewardAccounts];
