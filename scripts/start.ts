@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { SECTORS, bySector, getConfig } from '../common/config';
 import { isSeeded, seedAll } from '../db/seed';
+import { seedDemoAccounts } from '../gateway/console/demoAccounts';
 import { DEMO_CREDENTIALS_FILE, seedDemoAgencies } from '../gateway/store/demo';
 import { closeDatabases, openDatabases, startPlatform } from '../system/platform';
 import { exitOnStartFailure, stopOnSignals } from '../system/lifecycle';
@@ -33,6 +34,9 @@ async function main(): Promise<void> {
       const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory: config.dataDirectory, production: false });
       process.stderr.write(`Demo agencies (keys in ${path.join(config.dataDirectory, DEMO_CREDENTIALS_FILE)}):\n`);
       for (const credential of credentials) process.stderr.write(`  ${credential.agencyCode.padEnd(12)} ${credential.agencyName}\n`);
+      const accounts = await seedDemoAccounts(platform.accounts, { production: false });
+      if (accounts.length > 0) process.stderr.write('Demo steward accounts (shown this once; the TOTP secret goes into an authenticator app):\n');
+      for (const account of accounts) process.stderr.write(`  ${account.role.padEnd(15)} ${account.email}  password ${account.password}  TOTP ${account.totpSecret}\n`);
     }
     process.stdout.write(`Gateway ready at ${platform.gateway.url} (stewards: ${new URL('/admin', platform.gateway.url)})\n`);
     stopOnSignals(async () => {

@@ -8,8 +8,7 @@ import { ANY_ACCOUNT, agencyKeyMay, roleFor } from '../console/permissions';
 
 /** Who calls the admin API: a steward agency with its API key, or a person signed in to the console. */
 export type AdminCaller =
-  | { kind: 'AGENCY'; principal: Extract<Principal, { kind: 'AGENCY' }> }
-  | { kind: 'PERSON'; account: StewardAccount; sessionId: string; reason: string | null };
+  { kind: 'AGENCY'; principal: Extract<Principal, { kind: 'AGENCY' }> } | { kind: 'PERSON'; account: StewardAccount; sessionId: string; reason: string | null };
 
 /**
  * Given the caller and the root field it calls, returns the actor the history records for it, or throws FORBIDDEN:
@@ -24,7 +23,8 @@ export function authorizeField(caller: AdminCaller, parentType: string, fieldNam
   }
   const role = roleFor(caller.account, coordinate);
   if (role === null) throw forbidden(`Your account (${caller.account.roles.join(', ') || 'no role'}) may not use ${fieldName}`);
-  if (parentType === 'Mutation' && caller.reason === null) throw badInput('A change needs its reason: the request or dossier it answers (header x-change-reason)');
+  if (parentType === 'Mutation' && caller.reason === null)
+    throw badInput('A change needs its reason: the request or dossier it answers (header x-change-reason)');
   // Fields open to any account are queries about itself, never recorded: they act in no particular role.
   if (role === ANY_ACCOUNT && parentType === 'Mutation') throw forbidden(`${fieldName} needs a role`);
   const { account } = caller;
@@ -39,18 +39,18 @@ export function authorizeField(caller: AdminCaller, parentType: string, fieldNam
   };
 }
 
-type AnyResolver = (source: unknown, args: any, context: any, info: GraphQLResolveInfo) => unknown;
+type RootResolver<Context> = (source: unknown, args: never, context: Context, info: GraphQLResolveInfo) => unknown;
 
 /** Given root resolvers whose context has a caller, returns them each behind authorizeField, with the actor in the context. */
 export function guardRootResolvers<Context extends { caller: AdminCaller }>(
-  resolvers: Record<string, AnyResolver>,
-): Record<string, (source: unknown, args: any, context: Context, info: GraphQLResolveInfo) => unknown> {
+  resolvers: Record<string, RootResolver<Context>>,
+): Record<string, (source: unknown, args: unknown, context: Context, info: GraphQLResolveInfo) => unknown> {
   return Object.fromEntries(
     Object.entries(resolvers).map(([name, resolve]) => [
       name,
       (source: unknown, args: unknown, context: Context, info: GraphQLResolveInfo) => {
         const actor = authorizeField(context.caller, info.parentType.name, info.fieldName);
-        return resolve(source, args, { ...context, actor }, info);
+        return resolve(source, args as never, { ...context, actor }, info);
       },
     ]),
   );

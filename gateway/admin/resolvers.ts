@@ -40,8 +40,8 @@ function trail(context: AdminContext): AuditTrail {
 
 /** Resolvers of the admin API: each is one call to the steward operations, with the caller as the actor. */
 const unguardedResolvers: {
-  Query: Record<string, Resolver<any>>;
-  Mutation: Record<string, Resolver<any>>;
+  Query: Record<string, Resolver<never>>;
+  Mutation: Record<string, Resolver<never>>;
   GrantTarget: Record<string, (target: GrantTarget) => unknown>;
   PolicyChange: Record<string, (change: PolicyChange) => unknown>;
 } = {

@@ -133,7 +133,15 @@ export class Accounts {
       const fields = { email: address, name, unit, roles, passwordHash, totpSecret, oidcSubject, disabledAt: null, createdAt: now, updatedAt: now };
       const id = await accounts.insertAccount(fields);
       const created = publicAccount({ id, ...fields, localSignIn: local });
-      await policy.recordChange({ ...actorColumns(actor), changedAt: now, action: 'CREATE_ACCOUNT', entityType: 'ACCOUNT', entityId: String(id), before: null, after: created });
+      await policy.recordChange({
+        ...actorColumns(actor),
+        changedAt: now,
+        action: 'CREATE_ACCOUNT',
+        entityType: 'ACCOUNT',
+        entityId: String(id),
+        before: null,
+        after: created,
+      });
       return created;
     });
     return { account, password: local ? password : null, totpSecret, totpUri: totpSecret ? totpUri(totpSecret, address) : null };
@@ -159,7 +167,15 @@ export class Accounts {
       }
       await accounts.updateAccount(after);
       if (roles && roles.join() !== before.roles.join()) await accounts.revokeSessionsOf(id, now);
-      await policy.recordChange({ ...actorColumns(actor), changedAt: now, action: 'UPDATE_ACCOUNT', entityType: 'ACCOUNT', entityId: String(id), before: publicAccount(before), after: publicAccount(after) });
+      await policy.recordChange({
+        ...actorColumns(actor),
+        changedAt: now,
+        action: 'UPDATE_ACCOUNT',
+        entityType: 'ACCOUNT',
+        entityId: String(id),
+        before: publicAccount(before),
+        after: publicAccount(after),
+      });
       return publicAccount(after);
     });
   }
@@ -175,7 +191,15 @@ export class Accounts {
       const after: StewardAccountRecord = { ...before, disabledAt: now, updatedAt: now };
       await accounts.updateAccount(after);
       await accounts.revokeSessionsOf(id, now);
-      await policy.recordChange({ ...actorColumns(actor), changedAt: now, action: 'DISABLE_ACCOUNT', entityType: 'ACCOUNT', entityId: String(id), before: publicAccount(before), after: publicAccount(after) });
+      await policy.recordChange({
+        ...actorColumns(actor),
+        changedAt: now,
+        action: 'DISABLE_ACCOUNT',
+        entityType: 'ACCOUNT',
+        entityId: String(id),
+        before: publicAccount(before),
+        after: publicAccount(after),
+      });
       return publicAccount(after);
     });
   }
@@ -233,7 +257,15 @@ export class Accounts {
       if (!account) throw notFound(`Unknown account ${id}`);
       const live = await accounts.liveSessions(id, now);
       await accounts.revokeSessionsOf(id, now);
-      await policy.recordChange({ ...actorColumns(actor), changedAt: now, action: 'REVOKE_SESSIONS', entityType: 'ACCOUNT', entityId: String(id), before: { liveSessions: live.length }, after: { liveSessions: 0 } });
+      await policy.recordChange({
+        ...actorColumns(actor),
+        changedAt: now,
+        action: 'REVOKE_SESSIONS',
+        entityType: 'ACCOUNT',
+        entityId: String(id),
+        before: { liveSessions: live.length },
+        after: { liveSessions: 0 },
+      });
       return live.length;
     });
   }

@@ -37,7 +37,14 @@ export const FIELD_ROLES: Readonly<Record<string, readonly StewardRole[] | typeo
 };
 
 /** What a steward agency's API key may not do: accounts are managed by persons only. */
-const PERSONS_ONLY = new Set(['Query.me', 'Query.accounts', 'Mutation.createAccount', 'Mutation.updateAccount', 'Mutation.disableAccount', 'Mutation.revokeSessions']);
+const PERSONS_ONLY = new Set([
+  'Query.me',
+  'Query.accounts',
+  'Mutation.createAccount',
+  'Mutation.updateAccount',
+  'Mutation.disableAccount',
+  'Mutation.revokeSessions',
+]);
 
 /** Given a root field of the admin API, tells whether a steward agency's API key may use it. */
 export function agencyKeyMay(coordinate: string): boolean {

@@ -21,7 +21,12 @@ export function readSessionCookie(header: string | undefined): string | null {
 
 /** Tells whether the request came over TLS, to the gateway itself or to a proxy in front of it that says so. */
 export function overTls(request: IncomingMessage): boolean {
-  return Boolean((request.socket as TLSSocket).encrypted) || String(request.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() === 'https';
+  return (
+    Boolean((request.socket as TLSSocket).encrypted) ||
+    String(request.headers['x-forwarded-proto'] ?? '')
+      .split(',')[0]
+      ?.trim() === 'https'
+  );
 }
 
 /**
@@ -30,7 +35,14 @@ export function overTls(request: IncomingMessage): boolean {
  * whole origin because /admin and /console both read it.
  */
 export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
-  return [`${SESSION_COOKIE}=${token}`, 'Path=/', `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`, 'HttpOnly', 'SameSite=Strict', ...(secure ? ['Secure'] : [])].join('; ');
+  return [
+    `${SESSION_COOKIE}=${token}`,
+    'Path=/',
+    `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`,
+    'HttpOnly',
+    'SameSite=Strict',
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
 }
 
 /** Returns the Set-Cookie value that removes the session cookie. */

@@ -76,16 +76,18 @@ export class AccountRepository {
   }
 
   async updateAccount(account: StewardAccountRecord): Promise<void> {
-    await this.db<StewardAccountRow>('steward_accounts').where('id', account.id).update({
-      name: account.name,
-      unit: account.unit,
-      roles: JSON.stringify(account.roles),
-      password_hash: account.passwordHash,
-      totp_secret: account.totpSecret,
-      oidc_subject: account.oidcSubject,
-      disabled_at: account.disabledAt,
-      updated_at: account.updatedAt,
-    });
+    await this.db<StewardAccountRow>('steward_accounts')
+      .where('id', account.id)
+      .update({
+        name: account.name,
+        unit: account.unit,
+        roles: JSON.stringify(account.roles),
+        password_hash: account.passwordHash,
+        totp_secret: account.totpSecret,
+        oidc_subject: account.oidcSubject,
+        disabled_at: account.disabledAt,
+        updated_at: account.updatedAt,
+      });
   }
 
   async insertSession(session: StewardSessionRecord): Promise<void> {
