@@ -6,9 +6,12 @@ import type { Actor } from '../store/types';
 import type { Principal } from '../policy/types';
 import { ANY_ACCOUNT, agencyKeyMay, roleFor } from '../console/permissions';
 
-/** Who calls the admin API: a steward agency with its API key, or a person signed in to the console. */
+/**
+ * Who calls the admin API: a steward agency with its API key, or a person signed in to the console (via
+ * "session:<id prefix>") or acting from the command line (via "cli:<os user>").
+ */
 export type AdminCaller =
-  { kind: 'AGENCY'; principal: Extract<Principal, { kind: 'AGENCY' }> } | { kind: 'PERSON'; account: StewardAccount; sessionId: string; reason: string | null };
+  { kind: 'AGENCY'; principal: Extract<Principal, { kind: 'AGENCY' }> } | { kind: 'PERSON'; account: StewardAccount; via: string; reason: string | null };
 
 /**
  * Given the caller and the root field it calls, returns the actor the history records for it, or throws FORBIDDEN:
@@ -35,7 +38,7 @@ export function authorizeField(caller: AdminCaller, parentType: string, fieldNam
     name: account.name,
     role: role === ANY_ACCOUNT ? (account.roles[0] ?? 'AUDITOR') : role,
     reason: caller.reason,
-    via: `session:${caller.sessionId.slice(0, 12)}`,
+    via: caller.via,
   };
 }
 

@@ -64,7 +64,7 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
         // Every request of a session, reads included, proves it comes from the console's own page.
         if (!csrfMatches(request.headers[CSRF_HEADER], found.session.csrfToken)) throw forbidden(`The request lacks the session's CSRF token (header ${CSRF_HEADER}): reload the console`);
         logger.debug({ account: found.account.id }, 'console request');
-        const caller = { kind: 'PERSON' as const, account: found.account, sessionId: found.session.id, reason: readReason(request.headers[REASON_HEADER]) };
+        const caller = { kind: 'PERSON' as const, account: found.account, via: `session:${found.session.id.slice(0, 12)}`, reason: readReason(request.headers[REASON_HEADER]) };
         return { ...base, caller, actor: { kind: 'SYSTEM', task: 'unauthorized' } };
       }
       const principal = await options.authenticator.authenticate(request.headers.authorization, options.policyCache.current());

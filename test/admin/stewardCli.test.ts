@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestStore } from '../store/storeHelpers';
 import { createTestStore } from '../store/storeHelpers';
+import { Accounts } from '../../gateway/console/accounts';
+import { AccountRepository } from '../../gateway/store/accountRepository';
 import { commandEnvironment } from '../helpers/database';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -25,25 +27,32 @@ describe('steward command line', () => {
       });
     });
 
+  const STEWARD = 'chinhsach@test.gov.vn';
+  /** Runs a command as the test's steward account (every role), for a reason. */
+  const asSteward = (...args: string[]): Promise<Run> => steward(...args, '--as', STEWARD, '--reason', 'Phiếu yêu cầu 7/2026');
+
   beforeAll(async () => {
     store = await createTestStore({ now: () => new Date() });
+    const accounts = new Accounts({ repository: new AccountRepository(store.db) });
+    await accounts.create({ kind: 'SYSTEM', task: 'test' }, { email: STEWARD, name: 'Lê Chính Sách', unit: 'Trung tâm Dữ liệu', roles: ['POLICY_STEWARD', 'KEY_OFFICER', 'AUDITOR'] });
+    await accounts.create({ kind: 'SYSTEM', task: 'test' }, { email: 'khoa@test.gov.vn', name: 'Trần Khóa', unit: 'Trung tâm Dữ liệu', roles: ['KEY_OFFICER'] });
   });
 
   afterAll(async () => {
     await store?.destroy();
   });
 
-  it('registers an agency, makes its key and grant, and records the operating-system user as the actor', async () => {
-    const created = await steward('agencies', 'create', '--code', 'H56.20', '--name', 'Văn phòng Đăng ký đất đai', '--sector', 'land', '--json');
+  it('registers an agency, makes its key and grant, and records the person, the role, the reason and the operating-system user', async () => {
+    const created = await asSteward('agencies', 'create', '--code', 'H56.20', '--name', 'Văn phòng Đăng ký đất đai', '--sector', 'land', '--json');
     expect(created).toMatchObject({ code: 0, stderr: '' });
     expect(JSON.parse(created.stdout)).toEqual({ code: 'H56.20', name: 'Văn phòng Đăng ký đất đai', sector: 'land', unitCodes: [], steward: false });
 
-    const issued = await steward('keys', 'create', '--agency', 'H56.20', '--json');
+    const issued = await asSteward('keys', 'create', '--agency', 'H56.20', '--json');
     expect(issued.code).toBe(0);
     const { key, credential } = JSON.parse(issued.stdout);
     expect(await store.authenticator.authenticate(`Bearer ${key}`, await store.repository.loadSnapshot())).toMatchObject({ kind: 'AGENCY', credentialId: credential.id });
 
-    const grant = await steward(
+    const grant = await asSteward(
       'grants', 'create', '--agency', 'H56.20', '--classification', 'SHARED/BASIC', '--purposes', 'LAND_REGISTRATION',
       '--legal-basis', 'Luật Đất đai 2024', '--mask', 'Citizen.dateOfBirth=YEAR_ONLY', '--mask=Citizen.nationalId=PARTIAL_ID',
     );
@@ -55,10 +64,33 @@ describe('steward command line', () => {
     expect(listed.stdout.split('\n')[0]).toMatch(/^id\s+agencyCode\s+status\s+target/);
     expect(listed.stdout).toMatch(/H56.20\s+ACTIVE\s+CLASSIFICATION SHARED\/BASIC\s+LAND_REGISTRATION/);
 
-    const changes = JSON.parse((await steward('changes', '--json')).stdout);
-    expect(changes.map((change: { action: string; actor: string }) => [change.action, change.actor])).toEqual(
-      ['CREATE_GRANT', 'CREATE_KEY', 'CREATE_AGENCY'].map((action) => [action, `cli:${os.userInfo().username}`]),
+    const changes = JSON.parse((await steward('changes', '--entity-type', 'AGENCY', '--json')).stdout).concat(
+      JSON.parse((await steward('changes', '--entity-type', 'CREDENTIAL', '--json')).stdout),
+      JSON.parse((await steward('changes', '--entity-type', 'GRANT', '--json')).stdout),
+    ).sort((a: { id: number }, b: { id: number }) => b.id - a.id);
+    expect(changes.map((change: { action: string; actor: string; actorRole: string; reason: string; credentialId: string }) => [change.action, change.actor, change.actorRole, change.reason, change.credentialId])).toEqual(
+      [
+        ['CREATE_GRANT', 'POLICY_STEWARD'],
+        ['CREATE_KEY', 'KEY_OFFICER'],
+        ['CREATE_AGENCY', 'POLICY_STEWARD'],
+      ].map(([action, role]) => [action, `person:${STEWARD}`, role, 'Phiếu yêu cầu 7/2026', `cli:${os.userInfo().username}`]),
     );
+  });
+
+  it('refuses a change without an account or a reason, or beyond the account\'s roles, and changes nothing', async () => {
+    const version = await store.stewardship.version();
+    const anonymous = await steward('agencies', 'create', '--code', 'H56.40', '--name', 'Sở không tên');
+    expect(anonymous).toMatchObject({ code: 1, stdout: '' });
+    expect(anonymous.stderr).toMatch(/^Refused \(FORBIDDEN\): A change needs the steward account it is made as: add --as/);
+    const noReason = await steward('agencies', 'create', '--code', 'H56.40', '--name', 'Sở', '--as', STEWARD);
+    expect(noReason.stderr).toMatch(/^Refused \(BAD_USER_INPUT\): A change needs its reason/);
+    const keyOfficer = await steward('agencies', 'create', '--code', 'H56.40', '--name', 'Sở', '--as', 'khoa@test.gov.vn', '--reason', 'x');
+    expect(keyOfficer.stderr).toMatch(/^Refused \(FORBIDDEN\): Your account \(KEY_OFFICER\) may not use createAgency/);
+    const unknown = await steward('keys', 'list', '--as', 'ai@test.gov.vn');
+    expect(unknown.stderr).toMatch(/^Refused \(FORBIDDEN\): No enabled steward account/);
+    const notYours = await steward('grants', 'list', '--as', 'khoa@test.gov.vn');
+    expect(notYours.stderr).toMatch(/^Refused \(FORBIDDEN\)/);
+    expect(await store.stewardship.version()).toBe(version);
   });
 
   it('explains a decision', async () => {
@@ -70,10 +102,10 @@ describe('steward command line', () => {
 
   it('exits 1 with the reason when the store refuses, and changes nothing', async () => {
     const version = await store.stewardship.version();
-    const refused = await steward('grants', 'create', '--agency', 'H56.20', '--field', 'Citizen.salary', '--purposes', 'STATISTICS', '--legal-basis', 'x');
+    const refused = await asSteward('grants', 'create', '--agency', 'H56.20', '--field', 'Citizen.salary', '--purposes', 'STATISTICS', '--legal-basis', 'x');
     expect(refused).toMatchObject({ code: 1, stdout: '' });
     expect(refused.stderr.trim()).toBe('Refused (BAD_USER_INPUT): Unknown field "Citizen.salary": expected Type.field of the API schema');
-    expect((await steward('keys', 'revoke', '--id', 'zzzzzzzz')).stderr.trim()).toBe('Refused (NOT_FOUND): Unknown API key "zzzzzzzz"');
+    expect((await asSteward('keys', 'revoke', '--id', 'zzzzzzzz')).stderr.trim()).toBe('Refused (NOT_FOUND): Unknown API key "zzzzzzzz"');
     expect(await store.stewardship.version()).toBe(version);
   });
 
@@ -86,7 +118,8 @@ describe('steward command line', () => {
     [['changes', '--limit', 'ten'], /--limit needs a whole number/],
     [['grants', 'create', '--agency', 'H56.20', '--type', 'Citizen', '--purposes', 'STATISTICS', '--legal-basis', 'x', '--mask', 'Citizen.fullName'], /--mask needs Type.field=KIND/],
   ])('exits 2 with the usage on %j', async (args, message) => {
-    const run = await steward(...args);
+    // As an account with the roles, so that the command line, not the account, is what is wrong.
+    const run = args.at(-1) === '--agency' ? await steward(...args) : await asSteward(...args);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).toContain('Usage: npm run steward --');
