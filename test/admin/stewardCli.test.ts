@@ -10,6 +10,7 @@ import { commandEnvironment } from '../helpers/database';
 const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
+
 interface Run {
   code: number;
   stdout: string;
@@ -21,14 +22,9 @@ describe('steward command line', () => {
 
   const steward = (...args: string[]): Promise<Run> =>
     new Promise((resolve) => {
-      execFile(
-        TSX,
-        ['scripts/steward.ts', ...args],
-        { cwd: ROOT, env: commandEnvironment(store.databases.config), timeout: 30_000 },
-        (error, stdout, stderr) => {
-          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-        },
-      );
+      execFile(TSX, ['scripts/steward.ts', ...args], { cwd: ROOT, env: commandEnvironment(store.databases.config), timeout: 30_000 }, (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      });
     });
 
   const STEWARD = 'chinhsach@test.gov.vn';
@@ -38,14 +34,8 @@ describe('steward command line', () => {
   beforeAll(async () => {
     store = await createTestStore({ now: () => new Date() });
     const accounts = new Accounts({ repository: new AccountRepository(store.db) });
-    await accounts.create(
-      { kind: 'SYSTEM', task: 'test' },
-      { email: STEWARD, name: 'Lê Chính Sách', unit: 'Trung tâm Dữ liệu', roles: ['POLICY_STEWARD', 'KEY_OFFICER', 'AUDITOR'] },
-    );
-    await accounts.create(
-      { kind: 'SYSTEM', task: 'test' },
-      { email: 'khoa@test.gov.vn', name: 'Trần Khóa', unit: 'Trung tâm Dữ liệu', roles: ['KEY_OFFICER'] },
-    );
+    await accounts.create({ kind: 'SYSTEM', task: 'test' }, { email: STEWARD, name: 'Lê Chính Sách', unit: 'Trung tâm Dữ liệu', roles: ['POLICY_STEWARD', 'KEY_OFFICER', 'AUDITOR'] });
+    await accounts.create({ kind: 'SYSTEM', task: 'test' }, { email: 'khoa@test.gov.vn', name: 'Trần Khóa', unit: 'Trung tâm Dữ liệu', roles: ['KEY_OFFICER'] });
   });
 
   afterAll(async () => {
@@ -60,25 +50,11 @@ describe('steward command line', () => {
     const issued = await asSteward('keys', 'create', '--agency', 'H56.20', '--json');
     expect(issued.code).toBe(0);
     const { key, credential } = JSON.parse(issued.stdout);
-    expect(await store.authenticator.authenticate(`Bearer ${key}`, await store.repository.loadSnapshot())).toMatchObject({
-      kind: 'AGENCY',
-      credentialId: credential.id,
-    });
+    expect(await store.authenticator.authenticate(`Bearer ${key}`, await store.repository.loadSnapshot())).toMatchObject({ kind: 'AGENCY', credentialId: credential.id });
 
     const grant = await asSteward(
-      'grants',
-      'create',
-      '--agency',
-      'H56.20',
-      '--classification',
-      'SHARED/BASIC',
-      '--purposes',
-      'LAND_REGISTRATION',
-      '--legal-basis',
-      'Luật Đất đai 2024',
-      '--mask',
-      'Citizen.dateOfBirth=YEAR_ONLY',
-      '--mask=Citizen.nationalId=PARTIAL_ID',
+      'grants', 'create', '--agency', 'H56.20', '--classification', 'SHARED/BASIC', '--purposes', 'LAND_REGISTRATION',
+      '--legal-basis', 'Luật Đất đai 2024', '--mask', 'Citizen.dateOfBirth=YEAR_ONLY', '--mask=Citizen.nationalId=PARTIAL_ID',
     );
     expect(grant.code).toBe(0);
     expect(grant.stdout).toMatch(/target\s+CLASSIFICATION SHARED\/BASIC/);
@@ -88,21 +64,11 @@ describe('steward command line', () => {
     expect(listed.stdout.split('\n')[0]).toMatch(/^id\s+agencyCode\s+status\s+target/);
     expect(listed.stdout).toMatch(/H56.20\s+ACTIVE\s+CLASSIFICATION SHARED\/BASIC\s+LAND_REGISTRATION/);
 
-    const changes = JSON.parse((await steward('changes', '--entity-type', 'AGENCY', '--json')).stdout)
-      .concat(
-        JSON.parse((await steward('changes', '--entity-type', 'CREDENTIAL', '--json')).stdout),
-        JSON.parse((await steward('changes', '--entity-type', 'GRANT', '--json')).stdout),
-      )
-      .sort((a: { id: number }, b: { id: number }) => b.id - a.id);
-    expect(
-      changes.map((change: { action: string; actor: string; actorRole: string; reason: string; credentialId: string }) => [
-        change.action,
-        change.actor,
-        change.actorRole,
-        change.reason,
-        change.credentialId,
-      ]),
-    ).toEqual(
+    const changes = JSON.parse((await steward('changes', '--entity-type', 'AGENCY', '--json')).stdout).concat(
+      JSON.parse((await steward('changes', '--entity-type', 'CREDENTIAL', '--json')).stdout),
+      JSON.parse((await steward('changes', '--entity-type', 'GRANT', '--json')).stdout),
+    ).sort((a: { id: number }, b: { id: number }) => b.id - a.id);
+    expect(changes.map((change: { action: string; actor: string; actorRole: string; reason: string; credentialId: string }) => [change.action, change.actor, change.actorRole, change.reason, change.credentialId])).toEqual(
       [
         ['CREATE_GRANT', 'POLICY_STEWARD'],
         ['CREATE_KEY', 'KEY_OFFICER'],
@@ -111,7 +77,7 @@ describe('steward command line', () => {
     );
   });
 
-  it("refuses a change without an account or a reason, or beyond the account's roles, and changes nothing", async () => {
+  it('refuses a change without an account or a reason, or beyond the account\'s roles, and changes nothing', async () => {
     const version = await store.stewardship.version();
     const anonymous = await steward('agencies', 'create', '--code', 'H56.40', '--name', 'Sở không tên');
     expect(anonymous).toMatchObject({ code: 1, stdout: '' });
@@ -128,23 +94,10 @@ describe('steward command line', () => {
   });
 
   it('explains a decision', async () => {
-    const explained = await steward(
-      'explain',
-      '--agency',
-      'H56.20',
-      '--purpose',
-      'LAND_REGISTRATION',
-      '--query',
-      '{ citizen(nationalId: "038085001234") { dateOfBirth } }',
-      '--json',
-    );
+    const explained = await steward('explain', '--agency', 'H56.20', '--purpose', 'LAND_REGISTRATION', '--query', '{ citizen(nationalId: "038085001234") { dateOfBirth } }', '--json');
     expect(explained.code).toBe(0);
     const decision = JSON.parse(explained.stdout);
-    expect(decision.fields.find((field: { coordinate: string }) => field.coordinate === 'Citizen.dateOfBirth')).toMatchObject({
-      effect: 'MASK',
-      mask: 'YEAR_ONLY',
-      rule: 'GRANT',
-    });
+    expect(decision.fields.find((field: { coordinate: string }) => field.coordinate === 'Citizen.dateOfBirth')).toMatchObject({ effect: 'MASK', mask: 'YEAR_ONLY', rule: 'GRANT' });
   });
 
   it('exits 1 with the reason when the store refuses, and changes nothing', async () => {
@@ -163,10 +116,7 @@ describe('steward command line', () => {
     [['keys', 'create', '--agency'], /--agency needs a value/],
     [['agencies', 'list', '--colour'], /"agencies list" takes no --colour/],
     [['changes', '--limit', 'ten'], /--limit needs a whole number/],
-    [
-      ['grants', 'create', '--agency', 'H56.20', '--type', 'Citizen', '--purposes', 'STATISTICS', '--legal-basis', 'x', '--mask', 'Citizen.fullName'],
-      /--mask needs Type.field=KIND/,
-    ],
+    [['grants', 'create', '--agency', 'H56.20', '--type', 'Citizen', '--purposes', 'STATISTICS', '--legal-basis', 'x', '--mask', 'Citizen.fullName'], /--mask needs Type.field=KIND/],
   ])('exits 2 with the usage on %j', async (args, message) => {
     // As an account with the roles, so that the command line, not the account, is what is wrong.
     const run = args.at(-1) === '--agency' ? await steward(...args) : await asSteward(...args);
