@@ -126,6 +126,7 @@ export interface StewardAccountRow {
   roles: string;
   password_hash: string | null;
   totp_secret: string | null;
+  totp_last_step: number | string | null;
   oidc_subject: string | null;
   disabled_at: string | null;
   created_at: string;

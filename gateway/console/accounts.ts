@@ -228,8 +228,9 @@ export class Accounts {
     const record = typeof input.email === 'string' ? await this.repository.accountByEmail(input.email.trim()) : null;
     const password = typeof input.password === 'string' ? input.password : '';
     const passwordMatches = await verifyPassword(password, record?.passwordHash ?? UNMATCHABLE_HASH);
-    const codeMatches = record?.totpSecret ? verifyTotp(record.totpSecret, String(input.code ?? ''), this.now()) : false;
-    if (!record || !passwordMatches || !codeMatches || record.disabledAt !== null) throw new AuthenticationError(SIGN_IN_REFUSED);
+    const step = record?.totpSecret ? verifyTotp(record.totpSecret, String(input.code ?? ''), this.now()) : null;
+    if (!record || !passwordMatches || step === null || record.disabledAt !== null) throw new AuthenticationError(SIGN_IN_REFUSED);
+    if (!(await this.repository.acceptTotpStep(record.id, step))) throw new AuthenticationError(SIGN_IN_REFUSED);
     return this.openSession(publicAccount(record));
   }
 

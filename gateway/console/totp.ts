@@ -22,8 +22,12 @@ export function totpCode(secret: string, at: Date = new Date()): string {
   return totpOf(secret).generate({ timestamp: at.getTime() });
 }
 
-/** Given a secret, a code and a moment, tells whether the code is valid then, one 30 s step of drift allowed. */
-export function verifyTotp(secret: string, code: string, at: Date = new Date()): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
-  return totpOf(secret).validate({ token: code, timestamp: at.getTime(), window: 1 }) !== null;
+/**
+ * Given a secret, a code and a moment, returns the 30 s step the code belongs to when it is valid then (one step of
+ * drift allowed), or null: the caller refuses a step it accepted already.
+ */
+export function verifyTotp(secret: string, code: string, at: Date = new Date()): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
+  const delta = totpOf(secret).validate({ token: code, timestamp: at.getTime(), window: 1 });
+  return delta === null ? null : Math.floor(at.getTime() / 30_000) + delta;
 }

@@ -90,6 +90,19 @@ export class AccountRepository {
       });
   }
 
+  /**
+   * Given an account and the TOTP step of a code just checked, records the step unless it is not later than the
+   * last one accepted; tells whether it was recorded. One conditional update, so two sign-ins racing with the same
+   * code cannot both pass.
+   */
+  async acceptTotpStep(accountId: number, step: number): Promise<boolean> {
+    const updated = await this.db<StewardAccountRow>('steward_accounts')
+      .where('id', accountId)
+      .andWhere((query) => query.whereNull('totp_last_step').orWhere('totp_last_step', '<', step))
+      .update({ totp_last_step: step });
+    return Number(updated) === 1;
+  }
+
   async insertSession(session: StewardSessionRecord): Promise<void> {
     await this.db<StewardSessionRow>('steward_sessions').insert({
       id: session.id,

@@ -26,7 +26,7 @@ export interface ConsoleServer {
   adminUrl: string;
   /** Given roles, creates an account with them and returns its e-mail, password and TOTP secret. */
   createAccount(roles: StewardRole[], email?: string): Promise<{ id: number; email: string; password: string; totpSecret: string }>;
-  /** Given an account's secrets, signs in over HTTP and returns the session. */
+  /** Given an account's secrets, moves the clock to the next TOTP step, signs in over HTTP and returns the session. */
   signIn(account: { email: string; password: string; totpSecret: string }): Promise<ConsoleSession>;
   /** Given a session, posts an operation to /admin as the console does (cookie, CSRF token, reason). */
   admin<T = Record<string, any>>(
@@ -60,6 +60,8 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
       return { id: made.account.id, email, password: made.password!, totpSecret: made.totpSecret! };
     },
     async signIn(account) {
+      // A TOTP code is good once: each sign-in takes the next 30 s step's code.
+      store.clock.advance(30_000);
       const response = await fetch(new URL('console/api/sign-in', handle.baseUrl), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

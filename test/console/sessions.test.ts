@@ -44,6 +44,16 @@ describe('console sign-in and sessions', () => {
     expect(messages.size).toBe(1);
   });
 
+  it('takes each TOTP code once, so that a code seen over a shoulder cannot be replayed', async () => {
+    server.store.clock.advance(30_000);
+    const attempt = { email: steward.email, password: steward.password, code: totpCode(steward.totpSecret, server.store.clock.now()) };
+    expect((await signInBody(attempt)).status).toBe(200);
+    expect((await signInBody(attempt)).status).toBe(401);
+    // Nor an older code still within the drift allowed.
+    server.store.clock.advance(30_000);
+    expect((await signInBody(attempt)).status).toBe(401);
+  });
+
   it('takes a sign-in only as JSON, so that no other site can post one', async () => {
     const response = await fetch(new URL('console/api/sign-in', server.baseUrl), {
       method: 'POST',
@@ -62,6 +72,7 @@ describe('console sign-in and sessions', () => {
 
   it('sets an HttpOnly, SameSite=Strict cookie for the session, Secure under TLS, and never puts the secret in the body', async () => {
     const session = await server.signIn(steward);
+    server.store.clock.advance(30_000);
     expect(session.setCookie).toMatch(/^dsp_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=28800; HttpOnly; SameSite=Strict$/);
     const overTls = await signInBody(
       { email: steward.email, password: steward.password, code: totpCode(steward.totpSecret, server.store.clock.now()) },

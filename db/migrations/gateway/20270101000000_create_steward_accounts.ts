@@ -18,6 +18,8 @@ export async function up(db: Knex): Promise<void> {
     table.string('password_hash', 200).nullable();
     // Base32 TOTP secret; null until the second factor is set.
     table.string('totp_secret', 64).nullable();
+    // The 30 s step of the last code accepted: a code is good once, so one seen over a shoulder cannot be replayed.
+    table.bigInteger('totp_last_step').nullable();
     // The identity provider's subject, for OpenID Connect sign-in.
     table.string('oidc_subject', 200).nullable();
     table.string('disabled_at', 24).nullable();
