@@ -24,7 +24,7 @@ describe('the move of the field index to field sets (migration 20261223000000)',
     const records = await fixture.db('audit_records').where('instance', 'm-sets').orderBy('seq');
 
     // Down: one row per field and record, as before field sets.
-    await fixture.db.migrate.down({ migrationSource: migrationSource(gatewayMigrations), tableName: 'knex_migrations' });
+    await fixture.db.migrate.down({ migrationSource: migrationSource(gatewayMigrations), tableName: 'knex_migrations', name: '20261223000000_create_audit_field_sets' });
     expect(await fixture.db.schema.hasTable('audit_field_sets')).toBe(false);
     expect(await fixture.db.schema.hasColumn('audit_records', 'field_set')).toBe(false);
     const perRecord = await fixture.db('audit_fields').where('instance', 'm-sets').orderBy([{ column: 'seq' }, { column: 'coordinate' }]);
