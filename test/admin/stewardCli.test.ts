@@ -93,6 +93,18 @@ describe('steward command line', () => {
     expect(await store.stewardship.version()).toBe(version);
   });
 
+  it('creates the first administrator without an account, and no account without one after that', async () => {
+    const first = await steward('accounts', 'create', '--email', 'quantri@test.gov.vn', '--name', 'Nguyễn Quản Trị', '--unit', 'Trung tâm Dữ liệu', '--roles', 'ADMINISTRATOR', '--json');
+    expect(first.code).toBe(0);
+    const created = JSON.parse(first.stdout);
+    expect(created).toMatchObject({ account: { email: 'quantri@test.gov.vn', roles: ['ADMINISTRATOR'] }, password: expect.stringMatching(/^.{20}$/), totpSecret: expect.stringMatching(/^[A-Z2-7]{32}$/) });
+    const second = await steward('accounts', 'create', '--email', 'khac@test.gov.vn', '--name', 'Người khác', '--unit', 'Phòng', '--roles', 'ADMINISTRATOR');
+    expect(second.stderr).toMatch(/^Refused \(FORBIDDEN\): A change needs the steward account/);
+    const byAdministrator = await steward('accounts', 'create', '--email', 'khac@test.gov.vn', '--name', 'Người khác', '--unit', 'Phòng', '--roles', 'AUDITOR', '--as', 'quantri@test.gov.vn', '--reason', 'Quyết định 5/2026');
+    expect(byAdministrator.code).toBe(0);
+    expect(byAdministrator.stdout).toMatch(/shown this once/);
+  });
+
   it('explains a decision', async () => {
     const explained = await steward('explain', '--agency', 'H56.20', '--purpose', 'LAND_REGISTRATION', '--query', '{ citizen(nationalId: "038085001234") { dateOfBirth } }', '--json');
     expect(explained.code).toBe(0);
