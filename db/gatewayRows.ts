@@ -67,6 +67,8 @@ export interface PolicyChangeRow {
   changed_at: string;
   actor: string;
   credential_id: string | null;
+  actor_role: string | null;
+  reason: string | null;
   action: string;
   entity_type: string;
   entity_id: string;
@@ -128,4 +130,31 @@ export interface AuditFieldSetRow {
   set_hash: string;
   coordinate: string;
   effect: string;
+}
+
+/** A steward account: a person with roles; its secrets are read by the sign-in code only. */
+export interface StewardAccountRow {
+  id: number;
+  email: string;
+  name: string;
+  unit: string;
+  /** JSON array of roles. */
+  roles: string;
+  password_hash: string | null;
+  totp_secret: string | null;
+  totp_last_step: number | string | null;
+  oidc_subject: string | null;
+  disabled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A console session, by the SHA-256 of its cookie's secret. */
+export interface StewardSessionRow {
+  id: string;
+  account_id: number;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
 }

@@ -4,6 +4,7 @@ import { loadWitnessConfig } from '../common/witnessConfig';
 import { isSeeded, seedAll } from '../db/seed';
 import type { RunningWitness } from '../gateway/audit/witness/server';
 import { startLocalWitness } from '../gateway/audit/witness/local';
+import { seedDemoAccounts } from '../gateway/console/demoAccounts';
 import { DEMO_CREDENTIALS_FILE, seedDemoAgencies } from '../gateway/store/demo';
 import { closeDatabases, openDatabases, startPlatform } from '../system/platform';
 import { exitOnStartFailure, stopOnSignals } from '../system/lifecycle';
@@ -45,6 +46,9 @@ async function main(): Promise<void> {
       const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory: config.dataDirectory, production: false });
       process.stderr.write(`Demo agencies (keys in ${path.join(config.dataDirectory, DEMO_CREDENTIALS_FILE)}):\n`);
       for (const credential of credentials) process.stderr.write(`  ${credential.agencyCode.padEnd(12)} ${credential.agencyName}\n`);
+      const accounts = await seedDemoAccounts(platform.accounts, { production: false });
+      if (accounts.length > 0) process.stderr.write('Demo steward accounts (shown this once; the TOTP secret goes into an authenticator app):\n');
+      for (const account of accounts) process.stderr.write(`  ${account.role.padEnd(15)} ${account.email}  password ${account.password}  TOTP ${account.totpSecret}\n`);
     }
     process.stdout.write(`Gateway ready at ${platform.gateway.url} (stewards: ${new URL('/admin', platform.gateway.url)})\n`);
     process.stdout.write(`In a browser: ${new URL('/', platform.gateway.url)} (the landing page), ${platform.gateway.url} (the API explorer)\n`);

@@ -7,16 +7,28 @@ import { migrateLatest } from '../db/migrate';
 import { AuditRepository } from '../gateway/audit/auditRepository';
 import { AuditTrail } from '../gateway/audit/auditTrail';
 import type { AuditFilterInput } from '../gateway/audit/auditTrail';
+import { Accounts } from '../gateway/console/accounts';
+import { commandLineActor } from '../gateway/console/commandLineActor';
+import { AccountRepository } from '../gateway/store/accountRepository';
 import { StoreError } from '../gateway/store/errors';
 import { PolicyRepository } from '../gateway/store/policyRepository';
-import { Stewardship, cliActor, describeTarget } from '../gateway/store/stewardship';
+import { Stewardship, describeTarget } from '../gateway/store/stewardship';
+import type { Actor } from '../gateway/store/types';
 import type { GrantTargetInput, IssuedApiKey, UnitInput } from '../gateway/store/stewardship';
 import { explainDecision } from '../gateway/policy/explain';
 
 const USAGE = `Usage: npm run steward -- <command> [--flags] [--json]
 
 Manages the policy store (the gateway database: SQLite in DATA_DIR, or MySQL when MYSQL_HOST is set).
-Every change is recorded with the actor cli:<os user>. --json prints JSON instead of tables.
+Every change is made as a steward account, in a role of it that admits the change, for a reason:
+--as <e-mail> --reason "<request or reason>"; the history records the person, the role, the reason and
+cli:<os user>. Reads need no account; with --as they are held to its roles too. The first administrator
+is created without --as, while none exists. --json prints JSON instead of tables.
+
+  accounts list
+  accounts create --email a@b.gov.vn --name "…" --unit "…" --roles POLICY_STEWARD,AUDITOR
+                  prints the password and TOTP secret once
+  accounts disable --id <account id>
 
   agencies list
   agencies create --code H56.30 --name "…" [--sector population|land|health|education] [--units 40778,40779] [--steward]
@@ -46,13 +58,18 @@ Exit status: 0 done, 1 refused or failed (the reason is printed), 2 bad command 
 
 type FlagKind = 'string' | 'boolean' | 'repeated';
 
-/** What commands work on: the policy store's operations and the audit trail's queries. */
+/** What commands work on: the policy store's operations, the audit trail's queries, the accounts, and who acts. */
 interface Services {
   stewardship: Stewardship;
   audit: AuditTrail;
+  accounts: Accounts;
+  /** The actor of a change (checked against the account's roles before the command runs). */
+  actor: Actor;
 }
 
 interface CommandSpec {
+  /** The admin API's root field the command does: the roles it needs are that field's. */
+  field: string;
   flags: Record<string, FlagKind>;
   required?: string[];
   run(services: Services, flags: Flags): Promise<Output>;
@@ -175,7 +192,39 @@ async function writeStream(chunks: AsyncIterable<string>): Promise<void> {
 }
 
 const COMMANDS: Record<string, CommandSpec> = {
+  'accounts list': {
+    field: 'Query.accounts',
+    flags: {},
+    run: async ({ accounts }) => {
+      const rows = await accounts.list();
+      return { data: rows, text: () => table(rows as unknown as Array<Record<string, unknown>>, ['id', 'email', 'name', 'unit', 'roles', 'disabledAt']) };
+    },
+  },
+  'accounts create': {
+    field: 'Mutation.createAccount',
+    flags: { email: 'string', name: 'string', unit: 'string', roles: 'string' },
+    required: ['email', 'name', 'unit', 'roles'],
+    run: async ({ accounts, actor }, flags) => {
+      const created = await accounts.create(actor, { email: flags.string('email')!, name: flags.string('name')!, unit: flags.string('unit')!, roles: listOf(flags.string('roles')) ?? [] });
+      return {
+        data: created,
+        text: () =>
+          `Account ${created.account.id} for ${created.account.email} (${created.account.roles.join(', ') || 'no role'}):\n\n  password     ${created.password}\n  TOTP secret  ${created.totpSecret}\n  ${created.totpUri}\n\n` +
+          'They are shown this once and not stored in the clear: hand them over now.',
+      };
+    },
+  },
+  'accounts disable': {
+    field: 'Mutation.disableAccount',
+    flags: { id: 'string' },
+    required: ['id'],
+    run: async ({ accounts, actor }, flags) => {
+      const account = await accounts.disable(actor, whole(flags, 'id') ?? 0);
+      return single(account, Object.entries(account));
+    },
+  },
   'agencies list': {
+    field: 'Query.agencies',
     flags: {},
     run: async ({ stewardship }) => {
       const agencies = await stewardship.listAgencies();
@@ -183,10 +232,11 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   'agencies create': {
+    field: 'Mutation.createAgency',
     flags: { code: 'string', name: 'string', sector: 'string', units: 'string', steward: 'boolean' },
     required: ['code', 'name'],
-    run: async ({ stewardship }, flags) => {
-      const agency = await stewardship.createAgency(cliActor(), {
+    run: async ({ stewardship, actor }, flags) => {
+      const agency = await stewardship.createAgency(actor, {
         code: flags.string('code')!,
         name: flags.string('name')!,
         sector: flags.string('sector') === 'none' ? null : (flags.string('sector') ?? null),
@@ -197,12 +247,13 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   'agencies update': {
+    field: 'Mutation.updateAgency',
     flags: { code: 'string', name: 'string', sector: 'string', units: 'string', steward: 'boolean', 'no-steward': 'boolean' },
     required: ['code'],
-    run: async ({ stewardship }, flags) => {
+    run: async ({ stewardship, actor }, flags) => {
       if (flags.boolean('steward') && flags.boolean('no-steward')) throw new UsageError('give --steward or --no-steward, not both');
       const sector = flags.string('sector');
-      const agency = await stewardship.updateAgency(cliActor(), flags.string('code')!, {
+      const agency = await stewardship.updateAgency(actor, flags.string('code')!, {
         ...(flags.string('name') !== undefined ? { name: flags.string('name') } : {}),
         ...(sector !== undefined ? { sector: sector === 'none' ? null : sector } : {}),
         ...(flags.string('units') !== undefined ? { unitCodes: listOf(flags.string('units')) } : {}),
@@ -212,6 +263,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   'keys list': {
+    field: 'Query.apiKeys',
     flags: { agency: 'string' },
     run: async ({ stewardship }, flags) => {
       const keys = await stewardship.listApiKeys(flags.string('agency') ?? null);
@@ -219,26 +271,30 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   'keys create': {
+    field: 'Mutation.createApiKey',
     flags: { agency: 'string', expires: 'string', label: 'string' },
     required: ['agency'],
-    run: async ({ stewardship }, flags) =>
-      issuedKey(await stewardship.createApiKey(cliActor(), { agencyCode: flags.string('agency')!, expiresAt: flags.string('expires') ?? null, label: flags.string('label') ?? null })),
+    run: async ({ stewardship, actor }, flags) =>
+      issuedKey(await stewardship.createApiKey(actor, { agencyCode: flags.string('agency')!, expiresAt: flags.string('expires') ?? null, label: flags.string('label') ?? null })),
   },
   'keys rotate': {
+    field: 'Mutation.rotateApiKey',
     flags: { id: 'string', 'grace-seconds': 'string', expires: 'string' },
     required: ['id'],
-    run: async ({ stewardship }, flags) =>
-      issuedKey(await stewardship.rotateApiKey(cliActor(), { id: flags.string('id')!, graceSeconds: whole(flags, 'grace-seconds') ?? null, expiresAt: flags.string('expires') ?? null })),
+    run: async ({ stewardship, actor }, flags) =>
+      issuedKey(await stewardship.rotateApiKey(actor, { id: flags.string('id')!, graceSeconds: whole(flags, 'grace-seconds') ?? null, expiresAt: flags.string('expires') ?? null })),
   },
   'keys revoke': {
+    field: 'Mutation.revokeApiKey',
     flags: { id: 'string' },
     required: ['id'],
-    run: async ({ stewardship }, flags) => {
-      const key = await stewardship.revokeApiKey(cliActor(), flags.string('id')!);
+    run: async ({ stewardship, actor }, flags) => {
+      const key = await stewardship.revokeApiKey(actor, flags.string('id')!);
       return single(key, Object.entries(key));
     },
   },
   'grants list': {
+    field: 'Query.grants',
     flags: { agency: 'string', 'include-revoked': 'boolean' },
     run: async ({ stewardship }, flags) => {
       const grants = await stewardship.listGrants({ agencyCode: flags.string('agency') ?? null, includeRevoked: flags.boolean('include-revoked') });
@@ -252,6 +308,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   'grants create': {
+    field: 'Mutation.createGrant',
     flags: {
       agency: 'string',
       field: 'string',
@@ -267,8 +324,8 @@ const COMMANDS: Record<string, CommandSpec> = {
       'valid-to': 'string',
     },
     required: ['agency', 'purposes', 'legal-basis'],
-    run: async ({ stewardship }, flags) => {
-      const grant = await stewardship.createGrant(cliActor(), {
+    run: async ({ stewardship, actor }, flags) => {
+      const grant = await stewardship.createGrant(actor, {
         agencyCode: flags.string('agency')!,
         target: grantTarget(flags),
         purposes: listOf(flags.string('purposes')) ?? [],
@@ -282,17 +339,19 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   'grants revoke': {
+    field: 'Mutation.revokeGrant',
     flags: { id: 'string' },
     required: ['id'],
-    run: async ({ stewardship }, flags) => {
-      const grant = await stewardship.revokeGrant(cliActor(), flags.string('id')!);
+    run: async ({ stewardship, actor }, flags) => {
+      const grant = await stewardship.revokeGrant(actor, flags.string('id')!);
       return single(grant, [['id', grant.id], ['agencyCode', grant.agencyCode], ['target', describeTarget(grant.target)], ['status', grant.status], ['revokedAt', grant.revokedAt]]);
     },
   },
   'units load': {
+    field: 'Mutation.loadAdministrativeUnits',
     flags: { file: 'string' },
     required: ['file'],
-    run: async ({ stewardship }, flags) => {
+    run: async ({ stewardship, actor }, flags) => {
       const file = flags.string('file')!;
       let units: unknown;
       try {
@@ -301,11 +360,12 @@ const COMMANDS: Record<string, CommandSpec> = {
         throw new UsageError(`--file needs a readable JSON file: ${error instanceof Error ? error.message : String(error)}`);
       }
       if (!Array.isArray(units)) throw new UsageError('--file needs a JSON array of units');
-      const loaded = await stewardship.loadUnits(cliActor(), units as UnitInput[]);
+      const loaded = await stewardship.loadUnits(actor, units as UnitInput[]);
       return single(loaded, Object.entries(loaded));
     },
   },
   changes: {
+    field: 'Query.policyChanges',
     flags: { limit: 'string', before: 'string', 'entity-type': 'string', 'entity-id': 'string' },
     run: async ({ stewardship }, flags) => {
       const changes = await stewardship.changes({
@@ -318,6 +378,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   explain: {
+    field: 'Query.explain',
     flags: { agency: 'string', purpose: 'string', query: 'string', variables: 'string', 'operation-name': 'string', at: 'string' },
     required: ['query'],
     run: async ({ stewardship }, flags) => {
@@ -334,6 +395,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   'audit records': {
+    field: 'Query.auditRecords',
     flags: { ...AUDIT_FILTER_FLAGS, first: 'string', after: 'string' },
     run: async ({ audit }, flags) => {
       const page = await audit.records(auditFilter(flags), { first: whole(flags, 'first') ?? null, after: flags.string('after') ?? null });
@@ -349,6 +411,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   'audit counts': {
+    field: 'Query.auditCountsByAgency',
     flags: { ...AUDIT_FILTER_FLAGS, by: 'string' },
     required: ['by'],
     run: async ({ audit }, flags) => {
@@ -365,6 +428,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   'audit export': {
+    field: 'Query.auditExport',
     flags: AUDIT_FILTER_FLAGS,
     run: async ({ audit }, flags) => {
       const filter = auditFilter(flags);
@@ -394,7 +458,7 @@ function parseCommandLine(argv: readonly string[]): { spec: CommandSpec; flags: 
       json = true;
       continue;
     }
-    const kind = spec.flags[flag];
+    const kind = flag === 'as' || flag === 'reason' ? 'string' : spec.flags[flag];
     if (!kind) throw new UsageError(`"${name}" takes no --${flag}`);
     if (kind === 'boolean') {
       if (equals !== -1) throw new UsageError(`--${flag} takes no value`);
@@ -426,6 +490,10 @@ async function main(): Promise<number> {
   try {
     await migrateLatest(db, 'gateway');
     const stewardship = new Stewardship({ repository: new PolicyRepository(db) });
+    const accounts = new Accounts({ repository: new AccountRepository(db) });
+    const identity = { as: parsed.flags.string('as') ?? null, reason: parsed.flags.string('reason') ?? null };
+    // Reads without --as act as nobody in particular; they record nothing.
+    const actor: Actor = (await commandLineActor(accounts, identity, parsed.spec.field)) ?? { kind: 'SYSTEM', task: 'read' };
     const audit = new AuditTrail({
       repository: auditRepository,
       deferredAgencies: config.audit.deferredAgencies,
@@ -435,7 +503,7 @@ async function main(): Promise<number> {
     });
     let output: Output;
     try {
-      output = await parsed.spec.run({ stewardship, audit }, parsed.flags);
+      output = await parsed.spec.run({ stewardship, audit, accounts, actor }, parsed.flags);
     } catch (error) {
       if (error instanceof UsageError) {
         process.stderr.write(`steward: ${error.message}\n\n${USAGE}`);

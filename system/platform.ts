@@ -16,6 +16,9 @@ import { readDemoKeys } from '../gateway/web/demoCredentials';
 import { platformStatus } from '../gateway/web/status';
 import { loadWebBuild } from '../gateway/web/webBuild';
 import { webRoutes } from '../gateway/web/webRoutes';
+import { Accounts } from '../gateway/console/accounts';
+import { consoleRoutes } from '../gateway/console/consoleRoutes';
+import { AccountRepository } from '../gateway/store/accountRepository';
 import { Authenticator } from '../gateway/store/authenticator';
 import { PolicyCache } from '../gateway/store/policyCache';
 import { PolicyRepository } from '../gateway/store/policyRepository';
@@ -67,6 +70,8 @@ export interface RunningGateway {
   gateway: RunningServer;
   /** The stewards' operations over the gateway's store, as the admin API and the CLI use them. */
   stewardship: Stewardship;
+  /** The steward accounts and their console sessions. */
+  accounts: Accounts;
   policyCache: PolicyCache;
   auditLog: AuditLog;
   auditTrail: AuditTrail;
@@ -101,6 +106,7 @@ export async function startGatewayService(
   try {
     const stewardship = new Stewardship({ repository, onChange: () => policyCache.refreshNow() });
     const authenticator = new Authenticator({ jwt: options.jwt });
+    const accounts = new Accounts({ repository: new AccountRepository(gatewayDb) });
     const auditTrail = new AuditTrail({
       repository: new AuditRepository(gatewayDb),
       deferredAgencies: options.audit.deferredAgencies,
@@ -116,7 +122,7 @@ export async function startGatewayService(
       signingKey: options.signingKey,
       enforcement: { authenticator, policy: { mode: options.policy.mode, current: () => policyCache.current() }, audit: auditLog },
       extraRoutes: [
-        createAdminRoute({ stewardship, authenticator, policyCache, audit: auditTrail, queryLimits: options.queryLimits }),
+        createAdminRoute({ stewardship, authenticator, policyCache, audit: auditTrail, accounts, queryLimits: options.queryLimits }),
         createCitizenRoute({ trail: auditTrail, jwt: options.jwt, queryLimits: options.queryLimits }),
       ],
       subgraphUrls,
@@ -130,11 +136,13 @@ export async function startGatewayService(
         }),
         // After CORS (in webRoutes), which every answer gets.
         ...healthRoutes(gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls }), logger),
+        ...consoleRoutes({ accounts, logger }),
       ],
     });
     return {
       gateway,
       stewardship,
+      accounts,
       policyCache,
       auditLog,
       auditTrail,

@@ -14,6 +14,8 @@ import type { GraphQLRoute } from '../../common/httpServer';
 import { getLogger } from '../../common/logger';
 import type { AuditTrail } from '../audit/auditTrail';
 import { queryLimitOptions } from '../queryLimits';
+import type { Accounts } from '../console/accounts';
+import { CSRF_HEADER, REASON_HEADER, csrfMatches, readReason, readSessionCookie } from '../console/sessionCookie';
 import type { Authenticator } from '../store/authenticator';
 import { AuthenticationError, forbidden } from '../store/errors';
 import type { Stewardship } from '../store/stewardship';
@@ -31,6 +33,8 @@ export interface AdminRouteOptions {
   policyCache: { current(): StoreSnapshot };
   /** The audit trail's queries (auditRecords, counts, export); they answer AUDIT_UNAVAILABLE when left out. */
   audit?: AuditTrail;
+  /** The steward accounts, whose console sessions may call the route too; left out: API keys only. */
+  accounts?: Accounts;
   /** Where the route answers; /admin by default. */
   path?: string;
   /** The bounds on one operation, as at /graphql; none when left out. */
@@ -58,12 +62,23 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
     path: options.path ?? '/admin',
     server,
     async context(request: IncomingMessage): Promise<AdminContext> {
+      const base = { stewardship: options.stewardship, audit: options.audit ?? null, accounts: options.accounts ?? null };
+      const sessionToken = readSessionCookie(request.headers.cookie);
+      if (options.accounts && request.headers.authorization === undefined && sessionToken !== null) {
+        const found = await options.accounts.session(sessionToken);
+        if (!found) throw new AuthenticationError('Your console session has expired or was ended: sign in again');
+        // Every request of a session, reads included, proves it comes from the console's own page.
+        if (!csrfMatches(request.headers[CSRF_HEADER], found.session.csrfToken)) throw forbidden(`The request lacks the session's CSRF token (header ${CSRF_HEADER}): reload the console`);
+        logger.debug({ account: found.account.id }, 'console request');
+        const caller = { kind: 'PERSON' as const, account: found.account, via: `session:${found.session.id.slice(0, 12)}`, reason: readReason(request.headers[REASON_HEADER]) };
+        return { ...base, caller, actor: { kind: 'SYSTEM', task: 'unauthorized' } };
+      }
       const principal = await options.authenticator.authenticate(request.headers.authorization, options.policyCache.current());
       if (principal instanceof AuthenticationError) throw principal;
       if (principal.kind === 'ANONYMOUS') throw new AuthenticationError('The admin API needs a steward agency\'s credential: send "Authorization: Bearer <API key>"');
       if (!principal.agency.steward) throw forbidden(`The agency ${principal.agency.code} is not a steward: the admin API is for stewards only`);
       logger.debug({ agency: principal.agency.code, credentialId: principal.credentialId }, 'steward request');
-      return { principal, stewardship: options.stewardship, audit: options.audit ?? null };
+      return { ...base, caller: { kind: 'AGENCY', principal }, actor: { kind: 'SYSTEM', task: 'unauthorized' } };
     },
   };
 }

@@ -1,19 +1,26 @@
 import type { PageArguments } from '../../common/pagination';
 import type { AuditFilterInput, AuditTrail } from '../audit/auditTrail';
 import { AuditUnavailableError } from '../audit/errors';
-import type { Principal } from '../policy/types';
 import type { GrantTarget } from '../policy/types';
-import { badInput } from '../store/errors';
-import { describeTarget, stewardActor } from '../store/stewardship';
+import type { AccountInput, AccountPatch, Accounts } from '../console/accounts';
+import { permittedFields } from '../console/permissions';
+import { badInput, forbidden } from '../store/errors';
+import { describeTarget } from '../store/stewardship';
 import type { AgencyInput, AgencyPatch, GrantInput, IssuedApiKey, Stewardship, UnitInput } from '../store/stewardship';
-import type { PolicyChange } from '../store/types';
+import type { Actor, PolicyChange } from '../store/types';
+import type { AdminCaller } from './guard';
+import { guardRootResolvers } from './guard';
 
-/** What every admin resolver gets: the steward who calls (checked before any resolver runs) and the operations. */
+/** What every admin resolver gets: who calls (checked before any resolver runs), the actor it acts as, and the operations. */
 export interface AdminContext {
-  principal: Extract<Principal, { kind: 'AGENCY' }>;
+  caller: AdminCaller;
+  /** Who the history records for this field: set by the guard once the caller's role admits the field. */
+  actor: Actor;
   stewardship: Stewardship;
   /** The audit trail's queries; null where this gateway was started without them. */
   audit: AuditTrail | null;
+  /** The steward accounts; null where this gateway was started without the console. */
+  accounts: Accounts | null;
 }
 
 type Resolver<Args> = (source: unknown, args: Args, context: AdminContext) => unknown;
@@ -31,15 +38,20 @@ function variablesOf(text: string | null | undefined): Record<string, unknown> |
   }
 }
 
+function accountsOf(context: AdminContext): Accounts {
+  if (!context.accounts) throw forbidden('Steward accounts are not managed on this gateway');
+  return context.accounts;
+}
+
 function trail(context: AdminContext): AuditTrail {
   if (!context.audit) throw new AuditUnavailableError('The audit trail is not available on this gateway');
   return context.audit;
 }
 
 /** Resolvers of the admin API: each is one call to the steward operations, with the caller as the actor. */
-export const adminResolvers: {
-  Query: Record<string, Resolver<any>>;
-  Mutation: Record<string, Resolver<any>>;
+const unguardedResolvers: {
+  Query: Record<string, Resolver<never>>;
+  Mutation: Record<string, Resolver<never>>;
   GrantTarget: Record<string, (target: GrantTarget) => unknown>;
   PolicyChange: Record<string, (change: PolicyChange) => unknown>;
 } = {
@@ -61,20 +73,26 @@ export const adminResolvers: {
     auditCountsByAgency: (_source, args: { filter?: AuditFilterInput | null }, context) => trail(context).countsByAgency(args.filter ?? {}),
     auditCountsByField: (_source, args: { filter?: AuditFilterInput | null }, context) => trail(context).countsByField(args.filter ?? {}),
     auditExport: (_source, args: { filter?: AuditFilterInput | null }, context) => trail(context).exportCsv(args.filter ?? {}),
+    me: (_source, _args: Record<string, never>, { caller }) => (caller.kind === 'PERSON' ? { account: caller.account, permittedFields: permittedFields(caller.account) } : null),
+    accounts: (_source, _args: Record<string, never>, context) => accountsOf(context).list(),
   },
 
   Mutation: {
-    createAgency: (_source, args: { input: AgencyInput }, { principal, stewardship }) => stewardship.createAgency(stewardActor(principal), args.input),
-    updateAgency: (_source, args: { code: string; input: AgencyPatch }, { principal, stewardship }) =>
-      stewardship.updateAgency(stewardActor(principal), args.code, args.input),
-    createApiKey: async (_source, args: { agencyCode: string; expiresAt?: string | null; label?: string | null }, { principal, stewardship }) =>
-      issued(await stewardship.createApiKey(stewardActor(principal), args)),
-    rotateApiKey: async (_source, args: { id: string; graceSeconds?: number | null; expiresAt?: string | null }, { principal, stewardship }) =>
-      issued(await stewardship.rotateApiKey(stewardActor(principal), args)),
-    revokeApiKey: (_source, args: { id: string }, { principal, stewardship }) => stewardship.revokeApiKey(stewardActor(principal), args.id),
-    createGrant: (_source, args: { input: GrantInput }, { principal, stewardship }) => stewardship.createGrant(stewardActor(principal), args.input),
-    revokeGrant: (_source, args: { id: string }, { principal, stewardship }) => stewardship.revokeGrant(stewardActor(principal), args.id),
-    loadAdministrativeUnits: (_source, args: { units: UnitInput[] }, { principal, stewardship }) => stewardship.loadUnits(stewardActor(principal), args.units),
+    createAgency: (_source, args: { input: AgencyInput }, { actor, stewardship }) => stewardship.createAgency(actor, args.input),
+    updateAgency: (_source, args: { code: string; input: AgencyPatch }, { actor, stewardship }) =>
+      stewardship.updateAgency(actor, args.code, args.input),
+    createApiKey: async (_source, args: { agencyCode: string; expiresAt?: string | null; label?: string | null }, { actor, stewardship }) =>
+      issued(await stewardship.createApiKey(actor, args)),
+    rotateApiKey: async (_source, args: { id: string; graceSeconds?: number | null; expiresAt?: string | null }, { actor, stewardship }) =>
+      issued(await stewardship.rotateApiKey(actor, args)),
+    revokeApiKey: (_source, args: { id: string }, { actor, stewardship }) => stewardship.revokeApiKey(actor, args.id),
+    createGrant: (_source, args: { input: GrantInput }, { actor, stewardship }) => stewardship.createGrant(actor, args.input),
+    revokeGrant: (_source, args: { id: string }, { actor, stewardship }) => stewardship.revokeGrant(actor, args.id),
+    createAccount: (_source, args: { input: AccountInput }, context) => accountsOf(context).create(context.actor, args.input),
+    updateAccount: (_source, args: { id: number; input: AccountPatch }, context) => accountsOf(context).update(context.actor, args.id, args.input),
+    disableAccount: (_source, args: { id: number }, context) => accountsOf(context).disable(context.actor, args.id),
+    revokeSessions: (_source, args: { id: number }, context) => accountsOf(context).revokeSessions(context.actor, args.id),
+    loadAdministrativeUnits: (_source, args: { units: UnitInput[] }, { actor, stewardship }) => stewardship.loadUnits(actor, args.units),
   },
 
   GrantTarget: {
@@ -91,4 +109,11 @@ export const adminResolvers: {
     before: (change) => json(change.before),
     after: (change) => json(change.after),
   },
+};
+
+/** The admin API's resolvers, each root field behind the role check of guard.ts. */
+export const adminResolvers = {
+  ...unguardedResolvers,
+  Query: guardRootResolvers<AdminContext>(unguardedResolvers.Query),
+  Mutation: guardRootResolvers<AdminContext>(unguardedResolvers.Mutation),
 };

@@ -129,14 +129,16 @@ export interface StewardshipOptions {
 }
 
 /** Given who acts, returns how the history names them. */
-export function actorColumns(actor: Actor): { actor: string; credentialId: string | null } {
+export function actorColumns(actor: Actor): { actor: string; credentialId: string | null; actorRole: string | null; reason: string | null } {
   switch (actor.kind) {
     case 'STEWARD':
-      return { actor: actor.agencyCode, credentialId: actor.credentialId };
+      return { actor: actor.agencyCode, credentialId: actor.credentialId, actorRole: null, reason: null };
     case 'CLI':
-      return { actor: `cli:${actor.osUser}`, credentialId: null };
+      return { actor: `cli:${actor.osUser}`, credentialId: null, actorRole: null, reason: null };
     case 'SYSTEM':
-      return { actor: `system:${actor.task}`, credentialId: null };
+      return { actor: `system:${actor.task}`, credentialId: null, actorRole: null, reason: null };
+    case 'PERSON':
+      return { actor: `person:${actor.email}`, credentialId: actor.via, actorRole: actor.role, reason: actor.reason };
   }
 }
 
@@ -478,7 +480,7 @@ export class Stewardship {
   async changes(filter: ChangesFilter = {}): Promise<PolicyChange[]> {
     const limit = filter.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CHANGES_PAGE) throw badInput(`limit must be from 1 to ${MAX_CHANGES_PAGE}, got ${limit}`);
-    const entityType = filter.entityType ? oneOf(filter.entityType, ['AGENCY', 'CREDENTIAL', 'GRANT', 'UNITS'] as const, 'entity type') : null;
+    const entityType = filter.entityType ? oneOf(filter.entityType, ['AGENCY', 'CREDENTIAL', 'GRANT', 'UNITS', 'ACCOUNT'] as const, 'entity type') : null;
     return this.repository.changes({ limit, beforeId: filter.before ?? null, entityType, entityId: filter.entityId ?? null });
   }
 

@@ -1,4 +1,5 @@
 import type { PolicySnapshot } from '../policy/types';
+import type { StewardRole } from './accountTypes';
 
 /** An API key as the store keeps it: never the secret, only its SHA-256. */
 export interface CredentialRecord {
@@ -23,10 +24,12 @@ export type StoreSnapshot = PolicySnapshot & {
 export type Actor =
   | { kind: 'STEWARD'; agencyCode: string; credentialId: string }
   | { kind: 'CLI'; osUser: string }
-  | { kind: 'SYSTEM'; task: string };
+  | { kind: 'SYSTEM'; task: string }
+  /** A steward account acting in one of its roles, for a reason, through a console session or the command line ("via"). */
+  | { kind: 'PERSON'; accountId: number; email: string; name: string; role: StewardRole; reason: string | null; via: string };
 
 /** What a policy change touched; UNITS is the list of administrative units as a whole. */
-export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT' | 'UNITS';
+export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT' | 'UNITS' | 'ACCOUNT';
 
 /** An administrative unit as the store knows it, to check the unit codes stewards give. */
 export interface AdministrativeUnit {
@@ -50,6 +53,10 @@ export interface PolicyChange {
   /** "H56.10" for a steward agency, "cli:<os user>" for the command line, "system:<task>". */
   actor: string;
   credentialId: string | null;
+  /** The role a person acted in; null for an agency, the command line without an account, or the system. */
+  actorRole: string | null;
+  /** The request or reason the change answers, as the person gave it. */
+  reason: string | null;
   action: string;
   entityType: PolicyEntity;
   entityId: string;

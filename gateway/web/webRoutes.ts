@@ -91,6 +91,10 @@ export function webRoutes(options: WebRoutesOptions): PlainRoute[] {
       sendPage(request, response, build, 'home');
       return true;
     }
+    if (url.pathname === '/console' || url.pathname === '/console/') {
+      sendPage(request, response, build, 'console');
+      return true;
+    }
     if (url.pathname === '/graphql' && wantsPage(request.headers.accept)) {
       sendPage(request, response, build, 'explorer');
       return true;

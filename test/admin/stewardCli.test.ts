@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { TestStore } from '../store/storeHelpers';
 import { createTestStore } from '../store/storeHelpers';
 import { demoUnits } from '../../gateway/store/demo';
+import { Accounts } from '../../gateway/console/accounts';
+import { AccountRepository } from '../../gateway/store/accountRepository';
 import { commandEnvironment } from '../helpers/database';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -27,25 +29,32 @@ describe('steward command line', () => {
       });
     });
 
+  const STEWARD = 'chinhsach@test.gov.vn';
+  /** Runs a command as the test's steward account (every role), for a reason. */
+  const asSteward = (...args: string[]): Promise<Run> => steward(...args, '--as', STEWARD, '--reason', 'Phiếu yêu cầu 7/2026');
+
   beforeAll(async () => {
     store = await createTestStore({ now: () => new Date() }, { units: false });
+    const accounts = new Accounts({ repository: new AccountRepository(store.db) });
+    await accounts.create({ kind: 'SYSTEM', task: 'test' }, { email: STEWARD, name: 'Lê Chính Sách', unit: 'Trung tâm Dữ liệu', roles: ['POLICY_STEWARD', 'KEY_OFFICER', 'AUDITOR'] });
+    await accounts.create({ kind: 'SYSTEM', task: 'test' }, { email: 'khoa@test.gov.vn', name: 'Trần Khóa', unit: 'Trung tâm Dữ liệu', roles: ['KEY_OFFICER'] });
   });
 
   afterAll(async () => {
     await store?.destroy();
   });
 
-  it('registers an agency, makes its key and grant, and records the operating-system user as the actor', async () => {
-    const created = await steward('agencies', 'create', '--code', 'H56.20', '--name', 'Văn phòng Đăng ký đất đai', '--sector', 'land', '--json');
+  it('registers an agency, makes its key and grant, and records the person, the role, the reason and the operating-system user', async () => {
+    const created = await asSteward('agencies', 'create', '--code', 'H56.20', '--name', 'Văn phòng Đăng ký đất đai', '--sector', 'land', '--json');
     expect(created).toMatchObject({ code: 0, stderr: '' });
     expect(JSON.parse(created.stdout)).toEqual({ code: 'H56.20', name: 'Văn phòng Đăng ký đất đai', sector: 'land', unitCodes: [], steward: false });
 
-    const issued = await steward('keys', 'create', '--agency', 'H56.20', '--json');
+    const issued = await asSteward('keys', 'create', '--agency', 'H56.20', '--json');
     expect(issued.code).toBe(0);
     const { key, credential } = JSON.parse(issued.stdout);
     expect(await store.authenticator.authenticate(`Bearer ${key}`, await store.repository.loadSnapshot())).toMatchObject({ kind: 'AGENCY', credentialId: credential.id });
 
-    const grant = await steward(
+    const grant = await asSteward(
       'grants', 'create', '--agency', 'H56.20', '--classification', 'SHARED/BASIC', '--purposes', 'LAND_REGISTRATION',
       '--legal-basis', 'Luật Đất đai 2024', '--mask', 'Citizen.dateOfBirth=YEAR_ONLY', '--mask=Citizen.nationalId=PARTIAL_ID',
     );
@@ -57,10 +66,45 @@ describe('steward command line', () => {
     expect(listed.stdout.split('\n')[0]).toMatch(/^id\s+agencyCode\s+status\s+target/);
     expect(listed.stdout).toMatch(/H56.20\s+ACTIVE\s+CLASSIFICATION SHARED\/BASIC\s+LAND_REGISTRATION/);
 
-    const changes = JSON.parse((await steward('changes', '--json')).stdout);
-    expect(changes.map((change: { action: string; actor: string }) => [change.action, change.actor])).toEqual(
-      ['CREATE_GRANT', 'CREATE_KEY', 'CREATE_AGENCY'].map((action) => [action, `cli:${os.userInfo().username}`]),
+    const changes = JSON.parse((await steward('changes', '--entity-type', 'AGENCY', '--json')).stdout).concat(
+      JSON.parse((await steward('changes', '--entity-type', 'CREDENTIAL', '--json')).stdout),
+      JSON.parse((await steward('changes', '--entity-type', 'GRANT', '--json')).stdout),
+    ).sort((a: { id: number }, b: { id: number }) => b.id - a.id);
+    expect(changes.map((change: { action: string; actor: string; actorRole: string; reason: string; credentialId: string }) => [change.action, change.actor, change.actorRole, change.reason, change.credentialId])).toEqual(
+      [
+        ['CREATE_GRANT', 'POLICY_STEWARD'],
+        ['CREATE_KEY', 'KEY_OFFICER'],
+        ['CREATE_AGENCY', 'POLICY_STEWARD'],
+      ].map(([action, role]) => [action, `person:${STEWARD}`, role, 'Phiếu yêu cầu 7/2026', `cli:${os.userInfo().username}`]),
     );
+  });
+
+  it('refuses a change without an account or a reason, or beyond the account\'s roles, and changes nothing', async () => {
+    const version = await store.stewardship.version();
+    const anonymous = await steward('agencies', 'create', '--code', 'H56.40', '--name', 'Sở không tên');
+    expect(anonymous).toMatchObject({ code: 1, stdout: '' });
+    expect(anonymous.stderr).toMatch(/^Refused \(FORBIDDEN\): A change needs the steward account it is made as: add --as/);
+    const noReason = await steward('agencies', 'create', '--code', 'H56.40', '--name', 'Sở', '--as', STEWARD);
+    expect(noReason.stderr).toMatch(/^Refused \(BAD_USER_INPUT\): A change needs its reason/);
+    const keyOfficer = await steward('agencies', 'create', '--code', 'H56.40', '--name', 'Sở', '--as', 'khoa@test.gov.vn', '--reason', 'x');
+    expect(keyOfficer.stderr).toMatch(/^Refused \(FORBIDDEN\): Your account \(KEY_OFFICER\) may not use createAgency/);
+    const unknown = await steward('keys', 'list', '--as', 'ai@test.gov.vn');
+    expect(unknown.stderr).toMatch(/^Refused \(FORBIDDEN\): No enabled steward account/);
+    const notYours = await steward('grants', 'list', '--as', 'khoa@test.gov.vn');
+    expect(notYours.stderr).toMatch(/^Refused \(FORBIDDEN\)/);
+    expect(await store.stewardship.version()).toBe(version);
+  });
+
+  it('creates the first administrator without an account, and no account without one after that', async () => {
+    const first = await steward('accounts', 'create', '--email', 'quantri@test.gov.vn', '--name', 'Nguyễn Quản Trị', '--unit', 'Trung tâm Dữ liệu', '--roles', 'ADMINISTRATOR', '--json');
+    expect(first.code).toBe(0);
+    const created = JSON.parse(first.stdout);
+    expect(created).toMatchObject({ account: { email: 'quantri@test.gov.vn', roles: ['ADMINISTRATOR'] }, password: expect.stringMatching(/^.{20}$/), totpSecret: expect.stringMatching(/^[A-Z2-7]{32}$/) });
+    const second = await steward('accounts', 'create', '--email', 'khac@test.gov.vn', '--name', 'Người khác', '--unit', 'Phòng', '--roles', 'ADMINISTRATOR');
+    expect(second.stderr).toMatch(/^Refused \(FORBIDDEN\): A change needs the steward account/);
+    const byAdministrator = await steward('accounts', 'create', '--email', 'khac@test.gov.vn', '--name', 'Người khác', '--unit', 'Phòng', '--roles', 'AUDITOR', '--as', 'quantri@test.gov.vn', '--reason', 'Quyết định 5/2026');
+    expect(byAdministrator.code).toBe(0);
+    expect(byAdministrator.stdout).toMatch(/shown this once/);
   });
 
   it('explains a decision', async () => {
@@ -72,14 +116,14 @@ describe('steward command line', () => {
 
   it('checks grant scopes against the administrative units it loads, and limits a classification to a sector and types', async () => {
     const grant = (...extra: string[]) =>
-      steward('grants', 'create', '--agency', 'H56.20', '--purposes', 'STATISTICS', '--legal-basis', 'Luật Thống kê 2015', ...extra);
+      asSteward('grants', 'create', '--agency', 'H56.20', '--purposes', 'STATISTICS', '--legal-basis', 'Luật Thống kê 2015', ...extra);
     const beforeLoad = await grant('--field', 'Citizen.fullName', '--scope', '40778');
     expect(beforeLoad.code).toBe(1);
     expect(beforeLoad.stderr).toMatch(/^Refused \(BAD_USER_INPUT\): No administrative units are loaded/);
 
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-units-')), 'units.json');
     fs.writeFileSync(file, JSON.stringify(demoUnits()));
-    const loaded = await steward('units', 'load', '--file', file, '--json');
+    const loaded = await asSteward('units', 'load', '--file', file, '--json');
     expect(loaded.code).toBe(0);
     expect(JSON.parse(loaded.stdout)).toEqual({ units: demoUnits().length, communesInForce: 166, changed: true });
 
@@ -94,9 +138,9 @@ describe('steward command line', () => {
   }, 120_000);
 
   it('explains in text each field with the communes of its rows, and the intersection the subgraphs enforce', async () => {
-    expect((await steward('agencies', 'create', '--code', 'H56.99.40778', '--name', 'UBND phường Hạc Thành', '--units', '40778')).code).toBe(0);
+    expect((await asSteward('agencies', 'create', '--code', 'H56.99.40778', '--name', 'UBND phường Hạc Thành', '--units', '40778')).code).toBe(0);
     const grantField = (field: string, ...scope: string[]) =>
-      steward('grants', 'create', '--agency', 'H56.99.40778', '--field', field, '--purposes', 'PUBLIC_SERVICE', '--legal-basis', 'Nghị định 47/2020/NĐ-CP', ...scope);
+      asSteward('grants', 'create', '--agency', 'H56.99.40778', '--field', field, '--purposes', 'PUBLIC_SERVICE', '--legal-basis', 'Nghị định 47/2020/NĐ-CP', ...scope);
     expect((await grantField('Query.citizen')).code).toBe(0);
     expect((await grantField('Citizen.fullName', '--scope', '40778')).code).toBe(0);
     expect((await grantField('Citizen.sex', '--scope', '40779')).code).toBe(0);
@@ -115,10 +159,10 @@ describe('steward command line', () => {
 
   it('exits 1 with the reason when the store refuses, and changes nothing', async () => {
     const version = await store.stewardship.version();
-    const refused = await steward('grants', 'create', '--agency', 'H56.20', '--field', 'Citizen.salary', '--purposes', 'STATISTICS', '--legal-basis', 'x');
+    const refused = await asSteward('grants', 'create', '--agency', 'H56.20', '--field', 'Citizen.salary', '--purposes', 'STATISTICS', '--legal-basis', 'x');
     expect(refused).toMatchObject({ code: 1, stdout: '' });
     expect(refused.stderr.trim()).toBe('Refused (BAD_USER_INPUT): Unknown field "Citizen.salary": expected Type.field of the API schema');
-    expect((await steward('keys', 'revoke', '--id', 'zzzzzzzz')).stderr.trim()).toBe('Refused (NOT_FOUND): Unknown API key "zzzzzzzz"');
+    expect((await asSteward('keys', 'revoke', '--id', 'zzzzzzzz')).stderr.trim()).toBe('Refused (NOT_FOUND): Unknown API key "zzzzzzzz"');
     expect(await store.stewardship.version()).toBe(version);
   });
 
@@ -132,7 +176,8 @@ describe('steward command line', () => {
     [['changes', '--limit', 'ten'], /--limit needs a whole number/],
     [['grants', 'create', '--agency', 'H56.20', '--type', 'Citizen', '--purposes', 'STATISTICS', '--legal-basis', 'x', '--mask', 'Citizen.fullName'], /--mask needs Type.field=KIND/],
   ])('exits 2 with the usage on %j', async (args, message) => {
-    const run = await steward(...args);
+    // As an account with the roles, so that the command line, not the account, is what is wrong.
+    const run = args.at(-1) === '--agency' ? await steward(...args) : await asSteward(...args);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).toContain('Usage: npm run steward --');

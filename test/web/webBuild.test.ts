@@ -28,6 +28,7 @@ describe('serving a web build', () => {
     const directory = buildWith({
       'home/index.html': '<p>home</p>',
       'explorer/index.html': '<p>explorer</p>',
+      'console/index.html': '<p>console</p>',
       'assets/app-0a1b2c.js': 'export {};',
       'assets/icons-3d4e5f.ttf': 'font',
       'assets/worker-6a7b8c.js': 'self.onmessage = null;',

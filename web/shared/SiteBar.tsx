@@ -4,6 +4,7 @@ import { PLATFORM_FACTS } from './facts';
 export const APP_LINKS = [
   { href: '/', label: 'Home' },
   { href: '/graphql', label: 'API explorer' },
+  { href: '/console', label: 'Console' },
 ] as const;
 
 /** The bar at the top of every page: the platform's name, its apps and its version. */

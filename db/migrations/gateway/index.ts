@@ -5,6 +5,7 @@ import * as createAuditIndexHeads from './20261221000000_create_audit_index_head
 import * as createAuditFieldSets from './20261223000000_create_audit_field_sets';
 import * as addGrantTargetLimits from './20261225000000_add_grant_target_limits';
 import * as createAdministrativeUnits from './20261225000001_create_administrative_units';
+import * as createStewardAccounts from './20270101000000_create_steward_accounts';
 
 /** The gateway database's migrations, oldest first. */
-export const gatewayMigrations: Migration[] = [createPolicy, createAudit, createAuditIndexHeads, createAuditFieldSets, addGrantTargetLimits, createAdministrativeUnits];
+export const gatewayMigrations: Migration[] = [createPolicy, createAudit, createAuditIndexHeads, createAuditFieldSets, addGrantTargetLimits, createAdministrativeUnits, createStewardAccounts];

@@ -1,0 +1,137 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { ErrorCode } from '../../common/errors';
+import type { PlainRoute } from '../../common/httpServer';
+import { StoreError, badInput } from '../store/errors';
+import type { Accounts, OpenedSession } from './accounts';
+import { permittedFields } from './permissions';
+import { CSRF_HEADER, clearedSessionCookie, csrfMatches, overTls, readSessionCookie, sessionCookie } from './sessionCookie';
+
+/** A sign-in's body is a few hundred bytes. */
+const MAX_SIGN_IN_BYTES = 4096;
+
+export interface ConsoleRoutesOptions {
+  accounts: Accounts;
+  logger: Logger;
+  /** Sign-in through the identity provider, when configured: its routes are tried after these. */
+  extraRoutes?: PlainRoute[];
+}
+
+type Json = Record<string, unknown>;
+
+function sendJson(response: ServerResponse, status: number, value: Json, headers: Record<string, string> = {}): void {
+  response.statusCode = status;
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.setHeader('cache-control', 'no-store');
+  response.setHeader('x-content-type-options', 'nosniff');
+  for (const [name, header] of Object.entries(headers)) response.setHeader(name, header);
+  response.end(JSON.stringify(value));
+}
+
+function sendError(response: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(response, status, { errors: [{ message, extensions: { code } }] });
+}
+
+function readJson(request: IncomingMessage): Promise<Json> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_SIGN_IN_BYTES) {
+        reject(badInput(`The body is over ${MAX_SIGN_IN_BYTES} bytes`));
+        request.destroy();
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => {
+      try {
+        const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
+        resolve(value as Json);
+      } catch {
+        reject(badInput('The body is not a JSON object'));
+      }
+    });
+    request.on('error', reject);
+  });
+}
+
+/** Given an opened session, returns what the console's page is told of it: never the cookie's secret. */
+export function sessionView({ account, session }: Pick<OpenedSession, 'account' | 'session'>): Json {
+  return { account, csrfToken: session.csrfToken, expiresAt: session.expiresAt, permittedFields: permittedFields(account) };
+}
+
+/** Given a session just opened, answers with it and sets its cookie. */
+export function answerWithSession(request: IncomingMessage, response: ServerResponse, opened: OpenedSession): void {
+  const maxAge = (Date.parse(opened.session.expiresAt) - Date.parse(opened.session.createdAt)) / 1000;
+  sendJson(response, 200, sessionView(opened), { 'set-cookie': sessionCookie(opened.token, maxAge, overTls(request)) });
+}
+
+/**
+ * Given the accounts, returns the console's session routes: POST /console/api/sign-in (JSON e-mail, password and
+ * TOTP code: a JSON body cannot be sent by another site's form, so no sign-in can be forced on a person), GET
+ * /console/api/session (who is signed in, with the CSRF token the page sends on every request), POST
+ * /console/api/sign-out (with that token).
+ */
+export function consoleRoutes(options: ConsoleRoutesOptions): PlainRoute[] {
+  const { accounts, logger } = options;
+  const fail = (response: ServerResponse) => (error: unknown) => {
+    if (error instanceof StoreError) {
+      const status = error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : 400;
+      sendError(response, status, error.code, error.message);
+      return;
+    }
+    logger.error({ err: error }, 'console request failed');
+    if (!response.headersSent) sendError(response, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+  };
+  const current = async (request: IncomingMessage) => {
+    const token = readSessionCookie(request.headers.cookie);
+    return token === null ? null : accounts.session(token);
+  };
+  const route: PlainRoute = (request, response, url) => {
+    const method = request.method ?? 'GET';
+    if (url.pathname === '/console/api/sign-in' && method === 'POST') {
+      if (!/^application\/json\b/i.test(String(request.headers['content-type'] ?? ''))) {
+        sendError(response, 415, ErrorCode.BAD_REQUEST, 'Sign in with a JSON body: content-type application/json');
+        return true;
+      }
+      readJson(request)
+        .then((body) => accounts.signIn({ email: String(body.email ?? ''), password: String(body.password ?? ''), code: String(body.code ?? '') }))
+        .then((opened) => {
+          logger.info({ account: opened.account.id }, 'steward signed in');
+          answerWithSession(request, response, opened);
+        })
+        .catch(fail(response));
+      return true;
+    }
+    if (url.pathname === '/console/api/session' && method === 'GET') {
+      current(request)
+        .then((found) =>
+          found
+            ? sendJson(response, 200, sessionView(found))
+            : sendError(response, 401, ErrorCode.UNAUTHENTICATED, 'Not signed in, or the session has expired or was ended'),
+        )
+        .catch(fail(response));
+      return true;
+    }
+    if (url.pathname === '/console/api/sign-out' && method === 'POST') {
+      current(request)
+        .then(async (found) => {
+          if (!found) return sendError(response, 401, ErrorCode.UNAUTHENTICATED, 'Not signed in');
+          if (!csrfMatches(request.headers[CSRF_HEADER], found.session.csrfToken))
+            return sendError(response, 403, ErrorCode.FORBIDDEN, `The request lacks the session's CSRF token (header ${CSRF_HEADER})`);
+          await accounts.endSession(found.session.id);
+          return sendJson(response, 200, { signedOut: true }, { 'set-cookie': clearedSessionCookie(overTls(request)) });
+        })
+        .catch(fail(response));
+      return true;
+    }
+    if (url.pathname.startsWith('/console/api/')) {
+      if (options.extraRoutes?.some((extra) => extra(request, response, url))) return true;
+      sendError(response, 404, ErrorCode.NOT_FOUND, `No console endpoint at ${url.pathname.slice(0, 200)}`);
+      return true;
+    }
+    return false;
+  };
+  return [route];
+}

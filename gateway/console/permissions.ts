@@ -1,0 +1,69 @@
+import type { StewardAccount, StewardRole } from '../store/accountTypes';
+import { STEWARD_ROLES } from '../store/accountTypes';
+
+/** Any signed-in account, with or without a role: what it may ask about itself. */
+export const ANY_ACCOUNT = 'ANY_ACCOUNT';
+
+/**
+ * For each root field of the admin API, the roles that may use it; a field missing here is refused to every
+ * person (fail closed). The audit trail is the auditors' alone, read-only; the accounts the administrators'.
+ */
+export const FIELD_ROLES: Readonly<Record<string, readonly StewardRole[] | typeof ANY_ACCOUNT>> = {
+  'Query.me': ANY_ACCOUNT,
+  'Query.policyVersion': STEWARD_ROLES,
+  'Query.agencies': ['POLICY_STEWARD', 'KEY_OFFICER'],
+  'Query.agency': ['POLICY_STEWARD', 'KEY_OFFICER'],
+  'Query.apiKeys': ['KEY_OFFICER'],
+  'Query.grants': ['POLICY_STEWARD'],
+  'Query.grant': ['POLICY_STEWARD'],
+  'Query.explain': ['POLICY_STEWARD'],
+  'Query.policyChanges': ['POLICY_STEWARD', 'AUDITOR', 'ADMINISTRATOR'],
+  'Query.auditRecords': ['AUDITOR'],
+  'Query.auditCountsByAgency': ['AUDITOR'],
+  'Query.auditCountsByField': ['AUDITOR'],
+  'Query.auditExport': ['AUDITOR'],
+  'Query.accounts': ['ADMINISTRATOR'],
+  'Mutation.createAgency': ['POLICY_STEWARD'],
+  'Mutation.updateAgency': ['POLICY_STEWARD'],
+  'Mutation.createGrant': ['POLICY_STEWARD'],
+  'Mutation.revokeGrant': ['POLICY_STEWARD'],
+  'Mutation.loadAdministrativeUnits': ['POLICY_STEWARD'],
+  'Mutation.createApiKey': ['KEY_OFFICER'],
+  'Mutation.rotateApiKey': ['KEY_OFFICER'],
+  'Mutation.revokeApiKey': ['KEY_OFFICER'],
+  'Mutation.createAccount': ['ADMINISTRATOR'],
+  'Mutation.updateAccount': ['ADMINISTRATOR'],
+  'Mutation.disableAccount': ['ADMINISTRATOR'],
+  'Mutation.revokeSessions': ['ADMINISTRATOR'],
+};
+
+/** What a steward agency's API key may not do: accounts are managed by persons only. */
+const PERSONS_ONLY = new Set([
+  'Query.me',
+  'Query.accounts',
+  'Mutation.createAccount',
+  'Mutation.updateAccount',
+  'Mutation.disableAccount',
+  'Mutation.revokeSessions',
+]);
+
+/** Given a root field of the admin API, tells whether a steward agency's API key may use it. */
+export function agencyKeyMay(coordinate: string): boolean {
+  return coordinate in FIELD_ROLES && !PERSONS_ONLY.has(coordinate);
+}
+
+/**
+ * Given an account and a root field, returns the role it acts in (the first of the field's roles it holds, in
+ * the canonical order), "ANY_ACCOUNT" for a field any account may use, or null when the account may not use it.
+ */
+export function roleFor(account: Pick<StewardAccount, 'roles'>, coordinate: string): StewardRole | typeof ANY_ACCOUNT | null {
+  const allowed = FIELD_ROLES[coordinate];
+  if (allowed === undefined) return null;
+  if (allowed === ANY_ACCOUNT) return ANY_ACCOUNT;
+  return allowed.find((role) => account.roles.includes(role)) ?? null;
+}
+
+/** Given an account, returns the admin API's root fields it may use: what the console shows it. */
+export function permittedFields(account: Pick<StewardAccount, 'roles'>): string[] {
+  return Object.keys(FIELD_ROLES).filter((coordinate) => roleFor(account, coordinate) !== null);
+}

@@ -1,0 +1,130 @@
+import type { Page } from 'playwright-core';
+import { totpCode } from '../../gateway/console/totp';
+import type { StewardRole } from '../../gateway/store/accountTypes';
+import type { TestBrowser } from '../helpers/browser';
+import { launchBrowser } from '../helpers/browser';
+import type { SeededPlatform } from '../helpers/platform';
+import { startSeededPlatform } from '../helpers/platform';
+
+jest.setTimeout(60_000);
+
+const LAND_QUERY = '{ landParcelsByCommune(communeCode: "40778", first: 1) { nodes { parcelNumber } } }';
+
+describe("the stewards' console in a real browser", () => {
+  let seeded: SeededPlatform;
+  let browser: TestBrowser;
+  let base: string;
+  let page: Page;
+  let counter = 0;
+
+  /** Creates an account with the roles, signs in with it on the console's form, and waits for the console. */
+  async function signInAs(roles: StewardRole[]): Promise<void> {
+    counter += 1;
+    const made = await seeded.platform.accounts.create(
+      { kind: 'SYSTEM', task: 'test' },
+      { email: `nguoi${counter}@test.gov.vn`, name: `Người ${counter}`, unit: 'Phòng thử', roles },
+    );
+    await page.goto(new URL('/console', base).toString());
+    await page.fill('[data-testid=sign-in] input[name=email]', made.account.email);
+    await page.fill('[data-testid=sign-in] input[name=password]', made.password!);
+    await page.fill('[data-testid=sign-in] input[name=code]', totpCode(made.totpSecret!));
+    await page.click('[data-testid=sign-in] button[type=submit]');
+    await page.waitForSelector('[data-testid=who]');
+  }
+
+  async function signOut(): Promise<void> {
+    await page.click('header.console-bar button:has-text("Đăng xuất")');
+    await page.waitForSelector('[data-testid=sign-in]');
+  }
+
+  const tabs = () => page.$$eval('nav.console-tabs button', (buttons) => buttons.map((button) => button.textContent));
+
+  beforeAll(async () => {
+    [seeded, browser] = await Promise.all([startSeededPlatform(5), launchBrowser()]);
+    base = new URL('/', seeded.platform.gateway.url).toString();
+    page = await browser.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await seeded?.stop();
+  });
+
+  it("keeps the session cookie from the page's scripts and a wrong code out", async () => {
+    await page.goto(new URL('/console', base).toString());
+    await page.fill('[data-testid=sign-in] input[name=email]', 'nobody@test.gov.vn');
+    await page.fill('[data-testid=sign-in] input[name=password]', 'not a password at all');
+    await page.fill('[data-testid=sign-in] input[name=code]', '123456');
+    await page.click('[data-testid=sign-in] button[type=submit]');
+    await page.waitForSelector('[data-testid=sign-in] [role=alert]');
+    await signInAs(['AUDITOR']);
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    await signOut();
+  });
+
+  it("a key officer revokes the land office's key, and its next request gets 401", async () => {
+    const landKey = seeded.demoKeys.get('H56.20')!;
+    const ask = () =>
+      fetch(seeded.platform.gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${landKey}`, 'x-purpose': 'LAND_REGISTRATION' },
+        body: JSON.stringify({ query: LAND_QUERY }),
+      });
+    expect((await ask()).status).toBe(200);
+    await signInAs(['KEY_OFFICER']);
+    expect(await tabs()).toEqual(['Cơ quan', 'Khóa truy cập']);
+    await page.click('nav.console-tabs button:has-text("Khóa truy cập")');
+    await page.waitForSelector('[data-testid=api-keys] tbody tr');
+    const keyId = landKey.split('_')[1]!;
+    await page.selectOption('[data-testid=revoke-key] select[name=id]', keyId);
+    await page.fill('[data-testid=revoke-key] input[name=reason]', 'Khóa bị lộ, phiếu 3/2026');
+    await page.click('[data-testid=revoke-key] button[type=submit]');
+    await page.waitForSelector('[data-testid=revoke-key] [role=status]');
+    await browser.screenshot(page, 'console-key-officer');
+    await seeded.platform.policyCache.refreshNow();
+    expect((await ask()).status).toBe(401);
+    const [change] = await seeded.platform.stewardship.changes({ entityType: 'CREDENTIAL', entityId: keyId, limit: 1 });
+    expect(change).toMatchObject({
+      action: 'REVOKE_KEY',
+      actorRole: 'KEY_OFFICER',
+      reason: 'Khóa bị lộ, phiếu 3/2026',
+      actor: expect.stringMatching(/^person:nguoi\d+@test.gov.vn$/),
+    });
+    await signOut();
+  });
+
+  it('an auditor searches the audit trail and exports it, and sees nothing else', async () => {
+    const hospital = seeded.demoKeys.get('H56.15.01')!;
+    await fetch(seeded.platform.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${hospital}`, 'x-purpose': 'MEDICAL_TREATMENT' },
+      body: JSON.stringify({ query: LAND_QUERY }),
+    });
+    await signInAs(['AUDITOR']);
+    expect(await tabs()).toEqual(['Nhật ký truy cập', 'Lịch sử thay đổi']);
+    await page.fill('[data-testid=audit-search] input[name=agency]', 'H56.15.01');
+    await page.check('[data-testid=audit-search] input[name=denied]');
+    await page.click('[data-testid=audit-search] button[type=submit]');
+    await page.waitForSelector('[data-testid=audit-records] tbody tr');
+    expect(await page.textContent('[data-testid=audit-records] tbody')).toContain('DENIED');
+    await page.click('button:has-text("Xuất CSV")');
+    const download = page.waitForEvent('download');
+    await page.click('[data-testid=audit-download]');
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('audit.csv');
+    await browser.screenshot(page, 'console-auditor');
+    await signOut();
+  });
+
+  it('an account without a role sees no page, in Vietnamese or in English', async () => {
+    await signInAs([]);
+    expect(await tabs()).toEqual([]);
+    expect(await page.textContent('[data-testid=no-role]')).toBe('Tài khoản của bạn chưa được giao vai trò nào.');
+    await page.selectOption('select[aria-label=Language]', 'en');
+    expect(await page.textContent('[data-testid=no-role]')).toBe('Your account has no role yet.');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await page.selectOption('select[aria-label=Language]', 'vi');
+    await signOut();
+    expect(browser.pageErrors.filter((error) => !/401|Failed to load resource/.test(error))).toEqual([]);
+    expect(browser.requests.filter((url) => !url.startsWith(base) && !url.startsWith('blob:'))).toEqual([]);
+  });
+});

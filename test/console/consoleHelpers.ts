@@ -1,0 +1,95 @@
+import { startHttpServer } from '../../common/httpServer';
+import type { HttpServerHandle } from '../../common/httpServer';
+import { getLogger } from '../../common/logger';
+import { createAdminRoute } from '../../gateway/admin';
+import { Accounts } from '../../gateway/console/accounts';
+import { consoleRoutes } from '../../gateway/console/consoleRoutes';
+import { totpCode } from '../../gateway/console/totp';
+import { AccountRepository } from '../../gateway/store/accountRepository';
+import type { StewardRole } from '../../gateway/store/accountTypes';
+import { PolicyCache } from '../../gateway/store/policyCache';
+import type { GraphQLResponse } from '../helpers/graphql';
+import type { TestStore } from '../store/storeHelpers';
+import { createTestStore } from '../store/storeHelpers';
+
+/** A person signed in to the console: their cookie and CSRF token, as a browser holds them. */
+export interface ConsoleSession {
+  cookie: string;
+  csrfToken: string;
+  setCookie: string;
+}
+
+export interface ConsoleServer {
+  store: TestStore;
+  accounts: Accounts;
+  baseUrl: string;
+  adminUrl: string;
+  /** Given roles, creates an account with them and returns its e-mail, password and TOTP secret. */
+  createAccount(roles: StewardRole[], email?: string): Promise<{ id: number; email: string; password: string; totpSecret: string }>;
+  /** Given an account's secrets, moves the clock to the next TOTP step, signs in over HTTP and returns the session. */
+  signIn(account: { email: string; password: string; totpSecret: string }): Promise<ConsoleSession>;
+  /** Given a session, posts an operation to /admin as the console does (cookie, CSRF token, reason). */
+  admin<T = Record<string, any>>(
+    session: ConsoleSession,
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
+  stop(): Promise<void>;
+}
+
+/** Starts the admin API and the console's session routes on one server over a fresh store, on the store's clock. */
+export async function startConsoleServer(): Promise<ConsoleServer> {
+  let cache: PolicyCache | null = null;
+  const store = await createTestStore({ onChange: () => cache?.refreshNow() });
+  cache = new PolicyCache({ repository: store.repository, refreshMs: 5000 });
+  await cache.start();
+  const accounts = new Accounts({ repository: new AccountRepository(store.db), now: store.clock.now });
+  const logger = getLogger('test');
+  const route = createAdminRoute({ stewardship: store.stewardship, authenticator: store.authenticator, policyCache: cache, accounts });
+  const handle: HttpServerHandle = await startHttpServer([route], { port: 0, host: '127.0.0.1' }, logger, consoleRoutes({ accounts, logger }));
+  const adminUrl = new URL('admin', handle.baseUrl).toString();
+  let counter = 0;
+  return {
+    store,
+    accounts,
+    baseUrl: handle.baseUrl,
+    adminUrl,
+    async createAccount(roles, email = `steward${++counter}@test.gov.vn`) {
+      const made = await accounts.create({ kind: 'SYSTEM', task: 'test' }, { email, name: `Người thử ${counter}`, unit: 'Phòng thử nghiệm', roles });
+      return { id: made.account.id, email, password: made.password!, totpSecret: made.totpSecret! };
+    },
+    async signIn(account) {
+      // A TOTP code is good once: each sign-in takes the next 30 s step's code.
+      store.clock.advance(30_000);
+      const response = await fetch(new URL('console/api/sign-in', handle.baseUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: account.email, password: account.password, code: totpCode(account.totpSecret, store.clock.now()) }),
+      });
+      if (response.status !== 200) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
+      const setCookie = response.headers.get('set-cookie') ?? '';
+      const body = (await response.json()) as { csrfToken: string };
+      return { cookie: setCookie.split(';')[0]!, csrfToken: body.csrfToken, setCookie };
+    },
+    async admin(session, query, variables = {}, headers = {}) {
+      const response = await fetch(adminUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          cookie: session.cookie,
+          'x-csrf-token': session.csrfToken,
+          'x-change-reason': encodeURIComponent('Phiếu yêu cầu số 12/2026'),
+          ...headers,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, ...((await response.json()) as object) };
+    },
+    async stop() {
+      cache?.stop();
+      await handle.stop();
+      await store.destroy();
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import { FIELD_ROLES, roleFor } from '../../gateway/console/permissions';
+import { STEWARD_ROLES } from '../../gateway/store/accountTypes';
+import type { StewardRole } from '../../gateway/store/accountTypes';
+import { TEST_ACTOR } from '../store/storeHelpers';
+import { errorCodes } from '../helpers/graphql';
+import type { ConsoleServer, ConsoleSession } from './consoleHelpers';
+import { startConsoleServer } from './consoleHelpers';
+
+/** One operation per root field of the admin API, so that every boundary is crossed over HTTP. */
+const OPERATIONS: Record<string, { query: string; variables?: Record<string, unknown> }> = {
+  'Query.me': { query: '{ me { account { email } } }' },
+  'Query.policyVersion': { query: '{ policyVersion }' },
+  'Query.agencies': { query: '{ agencies { code } }' },
+  'Query.agency': { query: '{ agency(code: "H56.20") { code } }' },
+  'Query.apiKeys': { query: '{ apiKeys { id } }' },
+  'Query.grants': { query: '{ grants { id } }' },
+  'Query.grant': { query: '{ grant(id: "1") { id } }' },
+  'Query.explain': { query: '{ explain(agencyCode: "H56.20", purpose: "LAND_REGISTRATION", query: "{ __typename }") { allowed } }' },
+  'Query.policyChanges': { query: '{ policyChanges { id } }' },
+  'Query.auditRecords': { query: '{ auditRecords { nodes { at } } }' },
+  'Query.auditCountsByAgency': { query: '{ auditCountsByAgency { requests } }' },
+  'Query.auditCountsByField': { query: '{ auditCountsByField { coordinate } }' },
+  'Query.auditExport': { query: '{ auditExport }' },
+  'Query.accounts': { query: '{ accounts { id } }' },
+  'Mutation.createAgency': { query: 'mutation { createAgency(input: { code: "H56.31", name: "Sở thử" }) { code } }' },
+  'Mutation.updateAgency': { query: 'mutation { updateAgency(code: "H56.20", input: { name: "Văn phòng Đăng ký đất đai" }) { code } }' },
+  'Mutation.createGrant': {
+    query: 'mutation ($input: CreateGrantInput!) { createGrant(input: $input) { id } }',
+    variables: {
+      input: {
+        agencyCode: 'H56.20',
+        target: { kind: 'FIELD', coordinate: 'Citizen.fullName' },
+        purposes: ['LAND_REGISTRATION'],
+        legalBasis: 'Luật Đất đai 2024',
+      },
+    },
+  },
+  'Mutation.revokeGrant': { query: 'mutation { revokeGrant(id: "999") { id } }' },
+  'Mutation.loadAdministrativeUnits': { query: 'mutation { loadAdministrativeUnits(units: []) { units } }' },
+  'Mutation.createApiKey': { query: 'mutation { createApiKey(agencyCode: "H56.20") { key } }' },
+  'Mutation.rotateApiKey': { query: 'mutation { rotateApiKey(id: "zzzzzzzz") { key } }' },
+  'Mutation.revokeApiKey': { query: 'mutation { revokeApiKey(id: "zzzzzzzz") { id } }' },
+  'Mutation.createAccount': {
+    query: 'mutation { createAccount(input: { email: "moi@test.gov.vn", name: "Người mới", unit: "Phòng", roles: [] }) { account { id } } }',
+  },
+  'Mutation.updateAccount': { query: 'mutation { updateAccount(id: 999, input: { name: "X" }) { id } }' },
+  'Mutation.disableAccount': { query: 'mutation { disableAccount(id: 999) { id } }' },
+  'Mutation.revokeSessions': { query: 'mutation { revokeSessions(id: 999) }' },
+};
+
+describe('console roles', () => {
+  let server: ConsoleServer;
+  const sessions = new Map<string, ConsoleSession>();
+
+  beforeAll(async () => {
+    server = await startConsoleServer();
+    await server.store.stewardship.createAgency(TEST_ACTOR, { code: 'H56.20', name: 'Văn phòng Đăng ký đất đai', sector: 'land' });
+    for (const roles of [...STEWARD_ROLES.map((role) => [role]), []] as StewardRole[][]) {
+      sessions.set(roles.join() || 'none', await server.signIn(await server.createAccount(roles)));
+    }
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('has an operation for every root field of the admin API, and a rule for each', async () => {
+    const schema = await server.admin(sessions.get('ADMINISTRATOR')!, '{ __schema { queryType { fields { name } } mutationType { fields { name } } } }');
+    const root = schema.data!.__schema as { queryType: { fields: Array<{ name: string }> }; mutationType: { fields: Array<{ name: string }> } };
+    const coordinates = [...root.queryType.fields.map(({ name }) => `Query.${name}`), ...root.mutationType.fields.map(({ name }) => `Mutation.${name}`)].sort();
+    expect(Object.keys(OPERATIONS).sort()).toEqual(coordinates);
+    expect(Object.keys(FIELD_ROLES).sort()).toEqual(coordinates);
+  });
+
+  it.each([...STEWARD_ROLES, 'none'])('lets %s use exactly the fields its role admits, and refuses the others with 403 FORBIDDEN', async (role) => {
+    const session = sessions.get(role)!;
+    const account = { roles: role === 'none' ? [] : [role as StewardRole] };
+    for (const [coordinate, operation] of Object.entries(OPERATIONS)) {
+      const response = await server.admin(session, operation.query, operation.variables);
+      const codes = errorCodes(response);
+      if (roleFor(account, coordinate) === null) {
+        // A nullable field answers null beside its error: nothing of it is read or changed.
+        const values = Object.values(response.data ?? {});
+        expect({ coordinate, codes, status: response.status, values }).toEqual({
+          coordinate,
+          codes: ['FORBIDDEN'],
+          status: 403,
+          values: values.length ? [null] : [],
+        });
+      } else {
+        expect({ coordinate, forbidden: codes.includes('FORBIDDEN') }).toEqual({ coordinate, forbidden: false });
+      }
+    }
+  });
+
+  it('keeps the auditor read-only and away from the policy, and gives an account without a role nothing but itself', () => {
+    const auditor = Object.keys(FIELD_ROLES).filter((coordinate) => roleFor({ roles: ['AUDITOR'] }, coordinate) !== null);
+    expect(auditor.every((coordinate) => coordinate.startsWith('Query.'))).toBe(true);
+    expect(auditor).not.toContain('Query.grants');
+    expect(Object.keys(FIELD_ROLES).filter((coordinate) => roleFor({ roles: [] }, coordinate) !== null)).toEqual(['Query.me']);
+  });
+
+  it('refuses a change without its reason, and records the person, the role and the reason of one with it', async () => {
+    const session = sessions.get('POLICY_STEWARD')!;
+    const withoutReason = await server.admin(
+      session,
+      'mutation { createAgency(input: { code: "H56.32", name: "Sở không lý do" }) { code } }',
+      {},
+      { 'x-change-reason': '' },
+    );
+    expect(errorCodes(withoutReason)).toEqual(['BAD_USER_INPUT']);
+    const malformed = await server.admin(
+      session,
+      'mutation { createAgency(input: { code: "H56.32", name: "Sở" }) { code } }',
+      {},
+      { 'x-change-reason': '%E0%A4%A' },
+    );
+    expect(errorCodes(malformed)).toEqual(['BAD_USER_INPUT']);
+    expect(await server.store.stewardship.agency('H56.32')).toBeNull();
+    const reason = 'Phiếu yêu cầu số 12/2026 của Sở Y tế';
+    const created = await server.admin(
+      session,
+      'mutation { createAgency(input: { code: "H56.33", name: "Sở có lý do" }) { code } }',
+      {},
+      { 'x-change-reason': encodeURIComponent(reason) },
+    );
+    expect(created.data).toEqual({ createAgency: { code: 'H56.33' } });
+    const history = await server.admin(
+      sessions.get('AUDITOR')!,
+      '{ policyChanges(entityType: "AGENCY", entityId: "H56.33") { actor actorRole reason credentialId action } }',
+    );
+    const account = await server.accounts.list();
+    const steward = account.find((candidate) => candidate.roles.join() === 'POLICY_STEWARD')!;
+    expect(history.data).toEqual({
+      policyChanges: [
+        {
+          actor: `person:${steward.email}`,
+          actorRole: 'POLICY_STEWARD',
+          reason,
+          credentialId: expect.stringMatching(/^session:[0-9a-f]{12}$/),
+          action: 'CREATE_AGENCY',
+        },
+      ],
+    });
+  });
+
+  it("keeps account management from an agency's API key, steward or not", async () => {
+    await server.store.stewardship.createAgency(TEST_ACTOR, { code: 'H56.10', name: 'Trung tâm Dữ liệu tỉnh', steward: true });
+    const { key } = await server.store.stewardship.createApiKey(TEST_ACTOR, { agencyCode: 'H56.10' });
+    for (const coordinate of ['Query.accounts', 'Mutation.createAccount', 'Mutation.disableAccount']) {
+      const response = await fetch(server.adminUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query: OPERATIONS[coordinate]!.query }),
+      });
+      expect({ coordinate, codes: errorCodes({ status: response.status, ...((await response.json()) as object) }) }).toEqual({
+        coordinate,
+        codes: ['FORBIDDEN'],
+      });
+    }
+  });
+});
