@@ -226,7 +226,9 @@ export async function startHttpServer(
       // What the client sends is read and dropped; the client closes once it has the answer, or the server does.
       socket.resume();
       socket.setTimeout(limits.headersTimeoutMs, () => socket.destroy());
-      socket.end(rawErrorResponse(429, ErrorCode.TOO_MANY_CONNECTIONS, `Too many connections from one client: at most ${limits.maxConnectionsPerClient} at once`));
+      socket.end(
+        rawErrorResponse(429, ErrorCode.TOO_MANY_CONNECTIONS, `Too many connections from one client: at most ${limits.maxConnectionsPerClient} at once`),
+      );
     });
   }
 

@@ -85,7 +85,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const { enforcement } = options;
   // The self-service subgraph is answered inside this process; the sectors' subgraphs over signed HTTP calls.
   const selfService = (name: string) =>
-    name === SELF_SERVICE ? selfServiceDataSource({ apiSchema: apiSchemaOf(supergraphSdl), catalog, snapshot: enforcement ? () => enforcement.policy.current() : null }) : null;
+    name === SELF_SERVICE
+      ? selfServiceDataSource({ apiSchema: apiSchemaOf(supergraphSdl), catalog, snapshot: enforcement ? () => enforcement.policy.current() : null })
+      : null;
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) =>
@@ -112,9 +114,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     plugins: [
       ...(limits.plugins as Array<ApolloServerPlugin<GatewayContext>>),
       ...(auditing ? [auditing.plugin] : []),
-      ...(enforcement
-        ? [policyPlugin({ catalog, mode: enforcement.policy.mode, snapshot: () => enforcement.policy.current(), logger })]
-        : []),
+      ...(enforcement ? [policyPlugin({ catalog, mode: enforcement.policy.mode, snapshot: () => enforcement.policy.current(), logger })] : []),
       // After the policy: it probes the document the policy leaves, and records the answer the policy has masked.
       ...(enforcement?.audit ? [auditPlugin({ audit: enforcement.audit, logger })] : []),
       ApolloServerPluginLandingPageDisabled(),

@@ -16,7 +16,8 @@ import { exitOnStartFailure, stopOnSignals } from '../system/lifecycle';
  */
 async function main(): Promise<void> {
   const config = getConfig();
-  const where = config.database.engine === 'sqlite' ? `SQLite files in ${config.database.dataDirectory}` : `MySQL at ${config.database.host}:${config.database.port}`;
+  const where =
+    config.database.engine === 'sqlite' ? `SQLite files in ${config.database.dataDirectory}` : `MySQL at ${config.database.host}:${config.database.port}`;
   process.stderr.write(`Databases: ${where}\n`);
   const databases = await openDatabases(config);
   try {
@@ -37,10 +38,12 @@ async function main(): Promise<void> {
       // The whole path runs on one machine: a witness beside the gateway, with its own store and key.
       ({ audit, witness } = await startLocalWitness(config.audit, loadWitnessConfig(), (message) => process.stderr.write(`${message}\n`)));
     }
-    const platform = await startPlatform(databases, { ...config, audit, subgraphPorts: bySector((sector) => config.subgraphs[sector].port) }).catch(async (error: unknown) => {
-      await witness?.stop();
-      throw error;
-    });
+    const platform = await startPlatform(databases, { ...config, audit, subgraphPorts: bySector((sector) => config.subgraphs[sector].port) }).catch(
+      async (error: unknown) => {
+        await witness?.stop();
+        throw error;
+      },
+    );
     for (const sector of SECTORS) process.stderr.write(`  ${sector} subgraph: ${platform.subgraphs[sector].url}\n`);
     if (!config.production) {
       const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory: config.dataDirectory, production: false });
@@ -48,7 +51,8 @@ async function main(): Promise<void> {
       for (const credential of credentials) process.stderr.write(`  ${credential.agencyCode.padEnd(12)} ${credential.agencyName}\n`);
       const accounts = await seedDemoAccounts(platform.accounts, { production: false });
       if (accounts.length > 0) process.stderr.write('Demo steward accounts (shown this once; the TOTP secret goes into an authenticator app):\n');
-      for (const account of accounts) process.stderr.write(`  ${account.role.padEnd(15)} ${account.email}  password ${account.password}  TOTP ${account.totpSecret}\n`);
+      for (const account of accounts)
+        process.stderr.write(`  ${account.role.padEnd(15)} ${account.email}  password ${account.password}  TOTP ${account.totpSecret}\n`);
     }
     process.stdout.write(`Gateway ready at ${platform.gateway.url} (stewards: ${new URL('/admin', platform.gateway.url)})\n`);
     process.stdout.write(`In a browser: ${new URL('/', platform.gateway.url)} (the landing page), ${platform.gateway.url} (the API explorer)\n`);

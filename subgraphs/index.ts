@@ -18,4 +18,3 @@ export const SUBGRAPHS: Record<Sector, SubgraphDefinition<any>> = {
 export function startSubgraph(sector: Sector, options: SubgraphServerOptions): Promise<RunningServer> {
   return startSubgraphServer(SUBGRAPHS[sector], options);
 }
-

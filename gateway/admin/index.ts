@@ -68,14 +68,21 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
         const found = await options.accounts.session(sessionToken);
         if (!found) throw new AuthenticationError('Your console session has expired or was ended: sign in again');
         // Every request of a session, reads included, proves it comes from the console's own page.
-        if (!csrfMatches(request.headers[CSRF_HEADER], found.session.csrfToken)) throw forbidden(`The request lacks the session's CSRF token (header ${CSRF_HEADER}): reload the console`);
+        if (!csrfMatches(request.headers[CSRF_HEADER], found.session.csrfToken))
+          throw forbidden(`The request lacks the session's CSRF token (header ${CSRF_HEADER}): reload the console`);
         logger.debug({ account: found.account.id }, 'console request');
-        const caller = { kind: 'PERSON' as const, account: found.account, via: `session:${found.session.id.slice(0, 12)}`, reason: readReason(request.headers[REASON_HEADER]) };
+        const caller = {
+          kind: 'PERSON' as const,
+          account: found.account,
+          via: `session:${found.session.id.slice(0, 12)}`,
+          reason: readReason(request.headers[REASON_HEADER]),
+        };
         return { ...base, caller, actor: { kind: 'SYSTEM', task: 'unauthorized' } };
       }
       const principal = await options.authenticator.authenticate(request.headers.authorization, options.policyCache.current());
       if (principal instanceof AuthenticationError) throw principal;
-      if (principal.kind === 'ANONYMOUS') throw new AuthenticationError('The admin API needs a steward agency\'s credential: send "Authorization: Bearer <API key>"');
+      if (principal.kind === 'ANONYMOUS')
+        throw new AuthenticationError('The admin API needs a steward agency\'s credential: send "Authorization: Bearer <API key>"');
       if (!principal.agency.steward) throw forbidden(`The agency ${principal.agency.code} is not a steward: the admin API is for stewards only`);
       logger.debug({ agency: principal.agency.code, credentialId: principal.credentialId }, 'steward request');
       return { ...base, caller: { kind: 'AGENCY', principal }, actor: { kind: 'SYSTEM', task: 'unauthorized' } };

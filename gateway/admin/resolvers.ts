@@ -66,21 +66,28 @@ const unguardedResolvers: {
       stewardship.changes(args),
     explain: (
       _source,
-      args: { agencyCode?: string | null; purpose?: string | null; query: string; variables?: string | null; operationName?: string | null; at?: string | null },
+      args: {
+        agencyCode?: string | null;
+        purpose?: string | null;
+        query: string;
+        variables?: string | null;
+        operationName?: string | null;
+        at?: string | null;
+      },
       { stewardship },
     ) => stewardship.explain({ ...args, agencyCode: args.agencyCode ?? null, purpose: args.purpose ?? null, variables: variablesOf(args.variables) }),
     auditRecords: (_source, args: PageArguments & { filter?: AuditFilterInput | null }, context) => trail(context).records(args.filter ?? {}, args),
     auditCountsByAgency: (_source, args: { filter?: AuditFilterInput | null }, context) => trail(context).countsByAgency(args.filter ?? {}),
     auditCountsByField: (_source, args: { filter?: AuditFilterInput | null }, context) => trail(context).countsByField(args.filter ?? {}),
     auditExport: (_source, args: { filter?: AuditFilterInput | null }, context) => trail(context).exportCsv(args.filter ?? {}),
-    me: (_source, _args: Record<string, never>, { caller }) => (caller.kind === 'PERSON' ? { account: caller.account, permittedFields: permittedFields(caller.account) } : null),
+    me: (_source, _args: Record<string, never>, { caller }) =>
+      caller.kind === 'PERSON' ? { account: caller.account, permittedFields: permittedFields(caller.account) } : null,
     accounts: (_source, _args: Record<string, never>, context) => accountsOf(context).list(),
   },
 
   Mutation: {
     createAgency: (_source, args: { input: AgencyInput }, { actor, stewardship }) => stewardship.createAgency(actor, args.input),
-    updateAgency: (_source, args: { code: string; input: AgencyPatch }, { actor, stewardship }) =>
-      stewardship.updateAgency(actor, args.code, args.input),
+    updateAgency: (_source, args: { code: string; input: AgencyPatch }, { actor, stewardship }) => stewardship.updateAgency(actor, args.code, args.input),
     createApiKey: async (_source, args: { agencyCode: string; expiresAt?: string | null; label?: string | null }, { actor, stewardship }) =>
       issued(await stewardship.createApiKey(actor, args)),
     rotateApiKey: async (_source, args: { id: string; graceSeconds?: number | null; expiresAt?: string | null }, { actor, stewardship }) =>

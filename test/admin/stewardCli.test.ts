@@ -12,7 +12,6 @@ import { commandEnvironment } from '../helpers/database';
 const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
-
 interface Run {
   code: number;
   stdout: string;
@@ -24,9 +23,14 @@ describe('steward command line', () => {
 
   const steward = (...args: string[]): Promise<Run> =>
     new Promise((resolve) => {
-      execFile(TSX, ['scripts/steward.ts', ...args], { cwd: ROOT, env: commandEnvironment(store.databases.config), timeout: 30_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      });
+      execFile(
+        TSX,
+        ['scripts/steward.ts', ...args],
+        { cwd: ROOT, env: commandEnvironment(store.databases.config), timeout: 30_000 },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+        },
+      );
     });
 
   const STEWARD = 'chinhsach@test.gov.vn';
@@ -36,8 +40,14 @@ describe('steward command line', () => {
   beforeAll(async () => {
     store = await createTestStore({ now: () => new Date() }, { units: false });
     const accounts = new Accounts({ repository: new AccountRepository(store.db) });
-    await accounts.create({ kind: 'SYSTEM', task: 'test' }, { email: STEWARD, name: 'Lê Chính Sách', unit: 'Trung tâm Dữ liệu', roles: ['POLICY_STEWARD', 'KEY_OFFICER', 'AUDITOR'] });
-    await accounts.create({ kind: 'SYSTEM', task: 'test' }, { email: 'khoa@test.gov.vn', name: 'Trần Khóa', unit: 'Trung tâm Dữ liệu', roles: ['KEY_OFFICER'] });
+    await accounts.create(
+      { kind: 'SYSTEM', task: 'test' },
+      { email: STEWARD, name: 'Lê Chính Sách', unit: 'Trung tâm Dữ liệu', roles: ['POLICY_STEWARD', 'KEY_OFFICER', 'AUDITOR'] },
+    );
+    await accounts.create(
+      { kind: 'SYSTEM', task: 'test' },
+      { email: 'khoa@test.gov.vn', name: 'Trần Khóa', unit: 'Trung tâm Dữ liệu', roles: ['KEY_OFFICER'] },
+    );
   });
 
   afterAll(async () => {
@@ -52,11 +62,25 @@ describe('steward command line', () => {
     const issued = await asSteward('keys', 'create', '--agency', 'H56.20', '--json');
     expect(issued.code).toBe(0);
     const { key, credential } = JSON.parse(issued.stdout);
-    expect(await store.authenticator.authenticate(`Bearer ${key}`, await store.repository.loadSnapshot())).toMatchObject({ kind: 'AGENCY', credentialId: credential.id });
+    expect(await store.authenticator.authenticate(`Bearer ${key}`, await store.repository.loadSnapshot())).toMatchObject({
+      kind: 'AGENCY',
+      credentialId: credential.id,
+    });
 
     const grant = await asSteward(
-      'grants', 'create', '--agency', 'H56.20', '--classification', 'SHARED/BASIC', '--purposes', 'LAND_REGISTRATION',
-      '--legal-basis', 'Luật Đất đai 2024', '--mask', 'Citizen.dateOfBirth=YEAR_ONLY', '--mask=Citizen.nationalId=PARTIAL_ID',
+      'grants',
+      'create',
+      '--agency',
+      'H56.20',
+      '--classification',
+      'SHARED/BASIC',
+      '--purposes',
+      'LAND_REGISTRATION',
+      '--legal-basis',
+      'Luật Đất đai 2024',
+      '--mask',
+      'Citizen.dateOfBirth=YEAR_ONLY',
+      '--mask=Citizen.nationalId=PARTIAL_ID',
     );
     expect(grant.code).toBe(0);
     expect(grant.stdout).toMatch(/target\s+CLASSIFICATION SHARED\/BASIC/);
@@ -66,11 +90,21 @@ describe('steward command line', () => {
     expect(listed.stdout.split('\n')[0]).toMatch(/^id\s+agencyCode\s+status\s+target/);
     expect(listed.stdout).toMatch(/H56.20\s+ACTIVE\s+CLASSIFICATION SHARED\/BASIC\s+LAND_REGISTRATION/);
 
-    const changes = JSON.parse((await steward('changes', '--entity-type', 'AGENCY', '--json')).stdout).concat(
-      JSON.parse((await steward('changes', '--entity-type', 'CREDENTIAL', '--json')).stdout),
-      JSON.parse((await steward('changes', '--entity-type', 'GRANT', '--json')).stdout),
-    ).sort((a: { id: number }, b: { id: number }) => b.id - a.id);
-    expect(changes.map((change: { action: string; actor: string; actorRole: string; reason: string; credentialId: string }) => [change.action, change.actor, change.actorRole, change.reason, change.credentialId])).toEqual(
+    const changes = JSON.parse((await steward('changes', '--entity-type', 'AGENCY', '--json')).stdout)
+      .concat(
+        JSON.parse((await steward('changes', '--entity-type', 'CREDENTIAL', '--json')).stdout),
+        JSON.parse((await steward('changes', '--entity-type', 'GRANT', '--json')).stdout),
+      )
+      .sort((a: { id: number }, b: { id: number }) => b.id - a.id);
+    expect(
+      changes.map((change: { action: string; actor: string; actorRole: string; reason: string; credentialId: string }) => [
+        change.action,
+        change.actor,
+        change.actorRole,
+        change.reason,
+        change.credentialId,
+      ]),
+    ).toEqual(
       [
         ['CREATE_GRANT', 'POLICY_STEWARD'],
         ['CREATE_KEY', 'KEY_OFFICER'],
@@ -79,7 +113,7 @@ describe('steward command line', () => {
     );
   });
 
-  it('refuses a change without an account or a reason, or beyond the account\'s roles, and changes nothing', async () => {
+  it("refuses a change without an account or a reason, or beyond the account's roles, and changes nothing", async () => {
     const version = await store.stewardship.version();
     const anonymous = await steward('agencies', 'create', '--code', 'H56.40', '--name', 'Sở không tên');
     expect(anonymous).toMatchObject({ code: 1, stdout: '' });
@@ -96,22 +130,66 @@ describe('steward command line', () => {
   });
 
   it('creates the first administrator without an account, and no account without one after that', async () => {
-    const first = await steward('accounts', 'create', '--email', 'quantri@test.gov.vn', '--name', 'Nguyễn Quản Trị', '--unit', 'Trung tâm Dữ liệu', '--roles', 'ADMINISTRATOR', '--json');
+    const first = await steward(
+      'accounts',
+      'create',
+      '--email',
+      'quantri@test.gov.vn',
+      '--name',
+      'Nguyễn Quản Trị',
+      '--unit',
+      'Trung tâm Dữ liệu',
+      '--roles',
+      'ADMINISTRATOR',
+      '--json',
+    );
     expect(first.code).toBe(0);
     const created = JSON.parse(first.stdout);
-    expect(created).toMatchObject({ account: { email: 'quantri@test.gov.vn', roles: ['ADMINISTRATOR'] }, password: expect.stringMatching(/^.{20}$/), totpSecret: expect.stringMatching(/^[A-Z2-7]{32}$/) });
+    expect(created).toMatchObject({
+      account: { email: 'quantri@test.gov.vn', roles: ['ADMINISTRATOR'] },
+      password: expect.stringMatching(/^.{20}$/),
+      totpSecret: expect.stringMatching(/^[A-Z2-7]{32}$/),
+    });
     const second = await steward('accounts', 'create', '--email', 'khac@test.gov.vn', '--name', 'Người khác', '--unit', 'Phòng', '--roles', 'ADMINISTRATOR');
     expect(second.stderr).toMatch(/^Refused \(FORBIDDEN\): A change needs the steward account/);
-    const byAdministrator = await steward('accounts', 'create', '--email', 'khac@test.gov.vn', '--name', 'Người khác', '--unit', 'Phòng', '--roles', 'AUDITOR', '--as', 'quantri@test.gov.vn', '--reason', 'Quyết định 5/2026');
+    const byAdministrator = await steward(
+      'accounts',
+      'create',
+      '--email',
+      'khac@test.gov.vn',
+      '--name',
+      'Người khác',
+      '--unit',
+      'Phòng',
+      '--roles',
+      'AUDITOR',
+      '--as',
+      'quantri@test.gov.vn',
+      '--reason',
+      'Quyết định 5/2026',
+    );
     expect(byAdministrator.code).toBe(0);
     expect(byAdministrator.stdout).toMatch(/shown this once/);
   });
 
   it('explains a decision', async () => {
-    const explained = await steward('explain', '--agency', 'H56.20', '--purpose', 'LAND_REGISTRATION', '--query', '{ citizen(nationalId: "038085001234") { dateOfBirth } }', '--json');
+    const explained = await steward(
+      'explain',
+      '--agency',
+      'H56.20',
+      '--purpose',
+      'LAND_REGISTRATION',
+      '--query',
+      '{ citizen(nationalId: "038085001234") { dateOfBirth } }',
+      '--json',
+    );
     expect(explained.code).toBe(0);
     const decision = JSON.parse(explained.stdout);
-    expect(decision.fields.find((field: { coordinate: string }) => field.coordinate === 'Citizen.dateOfBirth')).toMatchObject({ effect: 'MASK', mask: 'YEAR_ONLY', rule: 'GRANT' });
+    expect(decision.fields.find((field: { coordinate: string }) => field.coordinate === 'Citizen.dateOfBirth')).toMatchObject({
+      effect: 'MASK',
+      mask: 'YEAR_ONLY',
+      rule: 'GRANT',
+    });
   });
 
   it('checks grant scopes against the administrative units it loads, and limits a classification to a sector and types', async () => {
@@ -140,11 +218,31 @@ describe('steward command line', () => {
   it('explains in text each field with the communes of its rows, and the intersection the subgraphs enforce', async () => {
     expect((await asSteward('agencies', 'create', '--code', 'H56.99.40778', '--name', 'UBND phường Hạc Thành', '--units', '40778')).code).toBe(0);
     const grantField = (field: string, ...scope: string[]) =>
-      asSteward('grants', 'create', '--agency', 'H56.99.40778', '--field', field, '--purposes', 'PUBLIC_SERVICE', '--legal-basis', 'Nghị định 47/2020/NĐ-CP', ...scope);
+      asSteward(
+        'grants',
+        'create',
+        '--agency',
+        'H56.99.40778',
+        '--field',
+        field,
+        '--purposes',
+        'PUBLIC_SERVICE',
+        '--legal-basis',
+        'Nghị định 47/2020/NĐ-CP',
+        ...scope,
+      );
     expect((await grantField('Query.citizen')).code).toBe(0);
     expect((await grantField('Citizen.fullName', '--scope', '40778')).code).toBe(0);
     expect((await grantField('Citizen.sex', '--scope', '40779')).code).toBe(0);
-    const explained = await steward('explain', '--agency', 'H56.99.40778', '--purpose', 'PUBLIC_SERVICE', '--query', '{ citizen(nationalId: "038085001234") { fullName sex } }');
+    const explained = await steward(
+      'explain',
+      '--agency',
+      'H56.99.40778',
+      '--purpose',
+      'PUBLIC_SERVICE',
+      '--query',
+      '{ citizen(nationalId: "038085001234") { fullName sex } }',
+    );
     expect(explained.code).toBe(0);
     const lines = explained.stdout.trim().split('\n');
     expect(lines).toEqual(
@@ -154,7 +252,10 @@ describe('steward command line', () => {
         expect.stringMatching(/^ {2}ALLOW Query\.citizen \[GRANT grant \S+\] /),
       ]),
     );
-    expect(lines.slice(-2)).toEqual(['Rows restricted to (a row is returned only when every field read of its sector may be read for it):', '  population: no commune']);
+    expect(lines.slice(-2)).toEqual([
+      'Rows restricted to (a row is returned only when every field read of its sector may be read for it):',
+      '  population: no commune',
+    ]);
   });
 
   it('exits 1 with the reason when the store refuses, and changes nothing', async () => {
@@ -170,11 +271,17 @@ describe('steward command line', () => {
     [['frobnicate'], /unknown command "frobnicate"/],
     [['grants', 'create', '--agency', 'H56.20', '--purposes', 'STATISTICS', '--legal-basis', 'x'], /exactly one of --field, --type and --classification/],
     [['keys', 'create'], /"keys create" needs --agency/],
-    [['grants', 'create', '--agency', 'H56.20', '--field', 'Citizen.fullName', '--sector', 'land', '--purposes', 'STATISTICS', '--legal-basis', 'x'], /--sector and --types limit a --classification only/],
+    [
+      ['grants', 'create', '--agency', 'H56.20', '--field', 'Citizen.fullName', '--sector', 'land', '--purposes', 'STATISTICS', '--legal-basis', 'x'],
+      /--sector and --types limit a --classification only/,
+    ],
     [['keys', 'create', '--agency'], /--agency needs a value/],
     [['agencies', 'list', '--colour'], /"agencies list" takes no --colour/],
     [['changes', '--limit', 'ten'], /--limit needs a whole number/],
-    [['grants', 'create', '--agency', 'H56.20', '--type', 'Citizen', '--purposes', 'STATISTICS', '--legal-basis', 'x', '--mask', 'Citizen.fullName'], /--mask needs Type.field=KIND/],
+    [
+      ['grants', 'create', '--agency', 'H56.20', '--type', 'Citizen', '--purposes', 'STATISTICS', '--legal-basis', 'x', '--mask', 'Citizen.fullName'],
+      /--mask needs Type.field=KIND/,
+    ],
   ])('exits 2 with the usage on %j', async (args, message) => {
     // As an account with the roles, so that the command line, not the account, is what is wrong.
     const run = args.at(-1) === '--agency' ? await steward(...args) : await asSteward(...args);

@@ -8,4 +8,12 @@ import * as createAdministrativeUnits from './20261225000001_create_administrati
 import * as createStewardAccounts from './20270101000000_create_steward_accounts';
 
 /** The gateway database's migrations, oldest first. */
-export const gatewayMigrations: Migration[] = [createPolicy, createAudit, createAuditIndexHeads, createAuditFieldSets, addGrantTargetLimits, createAdministrativeUnits, createStewardAccounts];
+export const gatewayMigrations: Migration[] = [
+  createPolicy,
+  createAudit,
+  createAuditIndexHeads,
+  createAuditFieldSets,
+  addGrantTargetLimits,
+  createAdministrativeUnits,
+  createStewardAccounts,
+];
