@@ -77,7 +77,9 @@ async function register(stewardship: Stewardship, { agency, grants }: DemoAgency
  */
 function rotationAgencies(supergraphSdl: string): Array<{ definition: DemoAgency; purpose: Purpose }> {
   const catalog = buildCatalog(supergraphSdl);
-  const sensitive = [...catalog.fields.values()].filter((facts) => facts.classification.sharing !== 'INTERNAL' && facts.classification.personal === 'SENSITIVE');
+  const sensitive = [...catalog.fields.values()].filter(
+    (facts) => facts.classification.sharing !== 'INTERNAL' && facts.classification.personal === 'SENSITIVE',
+  );
   return ROTATION_AGENCIES.map(({ code, name, purpose }) => {
     const grant = { purposes: [purpose], legalBasis: 'Benchmark fixture' };
     return {

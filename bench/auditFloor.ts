@@ -30,7 +30,12 @@ function allowed(coordinate: string): FieldDecision {
 function floorRecord(citizens: number): AuditRecordInput {
   return {
     at: new Date(),
-    principal: { kind: 'AGENCY', agency: { code: 'H56.20', name: 'Văn phòng Đăng ký đất đai', sector: 'land', unitCodes: [], steward: false }, credentialId: 'bench', userId: 'bench' },
+    principal: {
+      kind: 'AGENCY',
+      agency: { code: 'H56.20', name: 'Văn phòng Đăng ký đất đai', sector: 'land', unitCodes: [], steward: false },
+      credentialId: 'bench',
+      userId: 'bench',
+    },
     purpose: 'LAND_REGISTRATION',
     dossierId: 'HS-BENCH',
     operationName: 'CitizenById',
@@ -137,7 +142,16 @@ export async function measureAuditFloor(database: DatabaseConfig, samples = SAMP
     await outboxed.indexed();
     const cpu = process.cpuUsage(cpuBefore);
     const outboxAppendCpuMs = (cpu.user + cpu.system) / 1000 / (2 * samples);
-    return { samples, sqliteCommitMs, roundTripMs, appendOneCitizenMs, appendManyCitizensMs, manyCitizens: FLOOR_MANY_CITIZENS, outboxAppendMs, outboxAppendCpuMs };
+    return {
+      samples,
+      sqliteCommitMs,
+      roundTripMs,
+      appendOneCitizenMs,
+      appendManyCitizensMs,
+      manyCitizens: FLOOR_MANY_CITIZENS,
+      outboxAppendMs,
+      outboxAppendCpuMs,
+    };
   } finally {
     for (const log of logs) await log.stop();
     await removeChains();

@@ -77,7 +77,11 @@ function drawPanel(panel: Panel, top: number): string {
 /** The processes of the CPU chart, in stacking order, with their colours. */
 const PROCESSES: ReadonlyArray<{ label: string; color: string; value(cpu: CpuPerRequest): number }> = [
   { label: 'gateway', color: '#0b3d91', value: (cpu) => cpu.gateway },
-  ...SECTORS.map((sector: Sector, index) => ({ label: sector, color: ['#2ca02c', '#98df8a', '#ff7f0e', '#ffbb78'][index]!, value: (cpu: CpuPerRequest) => cpu.subgraphs[sector] })),
+  ...SECTORS.map((sector: Sector, index) => ({
+    label: sector,
+    color: ['#2ca02c', '#98df8a', '#ff7f0e', '#ffbb78'][index]!,
+    value: (cpu: CpuPerRequest) => cpu.subgraphs[sector],
+  })),
   { label: 'database', color: '#d62728', value: (cpu) => cpu.database ?? 0 },
   { label: 'load generator', color: '#bcbcbc', value: (cpu) => cpu.loadGenerator },
 ];
@@ -90,10 +94,17 @@ const CPU_LABEL_WIDTH = 250;
  * stacked bar per target (gateway, each subgraph, database, load generator), with the total at its end.
  * Returns the markup and the panel's height.
  */
-function drawCpuPanel(shape: ShapeName, concurrency: number, rows: Array<{ target: TargetName; cpu: CpuPerRequest }>, top: number): { svg: string; height: number } {
+function drawCpuPanel(
+  shape: ShapeName,
+  concurrency: number,
+  rows: Array<{ target: TargetName; cpu: CpuPerRequest }>,
+  top: number,
+): { svg: string; height: number } {
   const plotWidth = WIDTH - MARGIN.right - CPU_LABEL_WIDTH - 60;
   const maximum = Math.max(...rows.map((row) => row.cpu.total).filter(Number.isFinite), 0);
-  const parts = [`<text x="${MARGIN.right}" y="${top + 20}" font-size="14" font-weight="bold">${escapeXml(`${shape}: CPU ms per request of each process at c=${concurrency} (lower is better)`)}</text>`];
+  const parts = [
+    `<text x="${MARGIN.right}" y="${top + 20}" font-size="14" font-weight="bold">${escapeXml(`${shape}: CPU ms per request of each process at c=${concurrency} (lower is better)`)}</text>`,
+  ];
   rows.forEach((row, index) => {
     const y = top + 30 + index * CPU_ROW_HEIGHT;
     parts.push(`<text x="${CPU_LABEL_WIDTH - 6}" y="${y + 12}" font-size="11" text-anchor="end">${escapeXml(TARGETS[row.target].label)}</text>`);
@@ -102,7 +113,9 @@ function drawCpuPanel(shape: ShapeName, concurrency: number, rows: Array<{ targe
       const value = process.value(row.cpu);
       if (!Number.isFinite(value) || value <= 0 || maximum <= 0) continue;
       const width = (value / maximum) * plotWidth;
-      parts.push(`<rect x="${x.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${CPU_ROW_HEIGHT - 4}" fill="${process.color}"><title>${escapeXml(`${TARGETS[row.target].label}, ${process.label}: ${value.toFixed(3)} ms`)}</title></rect>`);
+      parts.push(
+        `<rect x="${x.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${CPU_ROW_HEIGHT - 4}" fill="${process.color}"><title>${escapeXml(`${TARGETS[row.target].label}, ${process.label}: ${value.toFixed(3)} ms`)}</title></rect>`,
+      );
       x += width;
     }
     parts.push(`<text x="${(x + 4).toFixed(1)}" y="${y + 12}" font-size="10">${Number.isFinite(row.cpu.total) ? label(row.cpu.total) : 'n/a'}</text>`);
@@ -143,14 +156,21 @@ export function renderChart(run: Pick<BenchRun, 'measurements' | 'options'>): st
     cpuPanels.push(panel.svg);
     top += panel.height;
   }
-  const panelOf = (concurrency: number, title: string, unit: string, pick: (median: NonNullable<BenchRun['measurements'][number]['median']>) => number): Panel => ({
+  const panelOf = (
+    concurrency: number,
+    title: string,
+    unit: string,
+    pick: (median: NonNullable<BenchRun['measurements'][number]['median']>) => number,
+  ): Panel => ({
     title,
     unit,
     values: run.options.shapes
       .map((shape) => ({
         shape,
         bars: TARGET_NAMES.flatMap((target) => {
-          const found = run.measurements.find((m) => m.target === target && m.shape === shape && m.concurrency === concurrency && m.status === 'ok' && m.median);
+          const found = run.measurements.find(
+            (m) => m.target === target && m.shape === shape && m.concurrency === concurrency && m.status === 'ok' && m.median,
+          );
           return found?.median && Number.isFinite(pick(found.median)) ? [{ target, value: pick(found.median) }] : [];
         }),
       }))

@@ -50,7 +50,8 @@ export function readCpu(processes: MeasuredProcesses, cpuSecondsOf: (pid: number
  * throughput moves with whatever else runs.
  */
 export function cpuPerRequest(before: CpuReading, after: CpuReading, requests: number): CpuPerRequest {
-  const perRequest = (start: number | null, end: number | null) => (start === null || end === null || requests <= 0 ? Number.NaN : ((end - start) * 1000) / requests);
+  const perRequest = (start: number | null, end: number | null) =>
+    start === null || end === null || requests <= 0 ? Number.NaN : ((end - start) * 1000) / requests;
   const subgraphs = bySector((sector) => perRequest(before.subgraphs[sector], after.subgraphs[sector]));
   const subgraphsTotal = SECTORS.reduce((sum, sector) => sum + subgraphs[sector], 0);
   const gateway = perRequest(before.gateway, after.gateway);

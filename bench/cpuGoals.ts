@@ -32,12 +32,18 @@ type Run = Pick<BenchRun, 'measurements' | 'options' | 'scale' | 'data'>;
 
 /** Given a limit and the worst ratio, says by how much it is met or missed: "worst 0.62x, 22.5% under the 0.8x bar". */
 function ratioMargin(limit: number) {
-  return (worst: number) => (worst <= limit ? `worst ${format(worst)}x, ${percent(1 - worst / limit)} under the ${limit}x bar` : `worst ${format(worst)}x, ${percent(worst / limit - 1)} over the ${limit}x bar`);
+  return (worst: number) =>
+    worst <= limit
+      ? `worst ${format(worst)}x, ${percent(1 - worst / limit)} under the ${limit}x bar`
+      : `worst ${format(worst)}x, ${percent(worst / limit - 1)} over the ${limit}x bar`;
 }
 
 /** Given a limit on a relative change and the worst change, says by how much it is met or missed. */
 function changeMargin(limit: number) {
-  return (worst: number) => (worst <= limit ? `worst ${signedPercent(worst)}, ${percent(limit - worst)} under the limit` : `worst ${signedPercent(worst)}, ${percent(worst - limit)} over the limit`);
+  return (worst: number) =>
+    worst <= limit
+      ? `worst ${signedPercent(worst)}, ${percent(limit - worst)} under the limit`
+      : `worst ${signedPercent(worst)}, ${percent(worst - limit)} over the limit`;
 }
 
 /** Given the run, the shapes the options measured among those a target is stated for. */
@@ -72,7 +78,10 @@ function policyAuditVerdict(run: Run, concurrency: number): GoalVerdict {
       return {
         shape,
         value,
-        text: value === null ? 'n/a' : `${format(on!.cpu.gateway)} vs ${format(off!.cpu.gateway)} ms (${signedPercent(value)}; all processes ${total === null ? 'n/a' : signedPercent(total)})`,
+        text:
+          value === null
+            ? 'n/a'
+            : `${format(on!.cpu.gateway)} vs ${format(off!.cpu.gateway)} ms (${signedPercent(value)}; all processes ${total === null ? 'n/a' : signedPercent(total)})`,
       };
     }),
     (value) => value <= POLICY_AUDIT_LIMIT,
@@ -90,12 +99,19 @@ function subgraphVerdict(run: Run, concurrency: number): GoalVerdict {
     shapesOf(run, ['Q3']).map((shape) => {
       const measured = find(run, 'ours-full', shape, concurrency);
       const value = measured ? measured.cpu.subgraphsTotal : null;
-      const parts = measured ? Object.entries(measured.cpu.subgraphs).map(([sector, ms]) => `${sector} ${format(ms)}`).join(', ') : '';
+      const parts = measured
+        ? Object.entries(measured.cpu.subgraphs)
+            .map(([sector, ms]) => `${sector} ${format(ms)}`)
+            .join(', ')
+        : '';
       return { shape, value, text: value === null ? 'n/a' : `${format(value)} ms (${parts})` };
     }),
     (value) => value <= limit,
     (values) => Math.max(...values),
-    (worst) => (worst <= limit ? `${format(worst)} ms, ${format(limit - worst)} ms under the bar (${percent(1 - worst / SUBGRAPH_Q3_BASELINE_MS)} below the baseline)` : `${format(worst)} ms, ${format(worst - limit)} ms over the bar (${percent(1 - worst / SUBGRAPH_Q3_BASELINE_MS)} below the baseline)`),
+    (worst) =>
+      worst <= limit
+        ? `${format(worst)} ms, ${format(limit - worst)} ms under the bar (${percent(1 - worst / SUBGRAPH_Q3_BASELINE_MS)} below the baseline)`
+        : `${format(worst)} ms, ${format(worst - limit)} ms over the bar (${percent(1 - worst / SUBGRAPH_Q3_BASELINE_MS)} below the baseline)`,
     `needs ${TARGETS['ours-full'].label} on Q3 at c=${concurrency}`,
   );
 }
@@ -110,16 +126,26 @@ function scaleVerdict(run: Run, latency: number, throughput: number): GoalVerdic
   const goal = `${TARGETS['ours-full'].label} over the larger data set within ${percent(SCALE_LIMIT)} of the smaller, every shape (CPU per request at c=${throughput}, all processes; p50 at c=${latency})`;
   if (!scale) return { goal, verdict: 'not evaluated', margin: 'needs a second data set in the same run (--scale-citizens 1000000)', detail: '' };
   const [small, large] = run.data.citizens < scale.citizens ? [run.measurements, scale.measurements] : [scale.measurements, run.measurements];
-  const at = (measurements: BenchRun['measurements'], shape: ShapeName, concurrency: number): MedianResult | null => find({ measurements }, 'ours-full', shape, concurrency);
+  const at = (measurements: BenchRun['measurements'], shape: ShapeName, concurrency: number): MedianResult | null =>
+    find({ measurements }, 'ours-full', shape, concurrency);
   const sizes = [run.data.citizens, scale.citizens].sort((a, b) => a - b).map((size) => size.toLocaleString('en-US'));
   return verdictOver(
     `${goal}: ${sizes[1]} vs ${sizes[0]} citizens`,
     run.options.shapes.map((shape) => {
-      const [cpuSmall, cpuLarge, p50Small, p50Large] = [at(small, shape, throughput), at(large, shape, throughput), at(small, shape, latency), at(large, shape, latency)];
+      const [cpuSmall, cpuLarge, p50Small, p50Large] = [
+        at(small, shape, throughput),
+        at(large, shape, throughput),
+        at(small, shape, latency),
+        at(large, shape, latency),
+      ];
       if (!cpuSmall || !cpuLarge || !p50Small || !p50Large) return { shape, value: null, text: 'n/a' };
       const cpuChange = cpuLarge.cpu.total / cpuSmall.cpu.total - 1;
       const p50Change = p50Large.p50 / p50Small.p50 - 1;
-      return { shape, value: Math.max(cpuChange, p50Change), text: `CPU ${format(cpuLarge.cpu.total)} vs ${format(cpuSmall.cpu.total)} ms (${signedPercent(cpuChange)}), p50 ${format(p50Large.p50)} vs ${format(p50Small.p50)} ms (${signedPercent(p50Change)})` };
+      return {
+        shape,
+        value: Math.max(cpuChange, p50Change),
+        text: `CPU ${format(cpuLarge.cpu.total)} vs ${format(cpuSmall.cpu.total)} ms (${signedPercent(cpuChange)}), p50 ${format(p50Large.p50)} vs ${format(p50Small.p50)} ms (${signedPercent(p50Change)})`,
+      };
     }),
     (value) => value <= SCALE_LIMIT,
     (values) => Math.max(...values),

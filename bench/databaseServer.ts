@@ -69,7 +69,8 @@ async function waitUntilAnswering(host: string, port: number, timeoutMs: number,
       return;
     } catch (error) {
       if (exited()) throw new Error(`the bench's database server exited while starting; see ${logFile}`);
-      if (Date.now() > deadline) throw new Error(`the bench's database server did not answer within ${timeoutMs} ms (${(error as Error).message}); see ${logFile}`);
+      if (Date.now() > deadline)
+        throw new Error(`the bench's database server did not answer within ${timeoutMs} ms (${(error as Error).message}); see ${logFile}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
@@ -105,7 +106,8 @@ function serverArguments(dataDirectory: string, port: number): string[] {
 export async function startOwnDatabaseServer(directory: string, log: (line: string) => void): Promise<DatabaseServer> {
   const server = findProgram(['mariadbd', 'mysqld']);
   const installer = findProgram(['mariadb-install-db', 'mysql_install_db']);
-  if (!server || !installer) throw new Error('the bench starts its own database server and needs mariadbd and mariadb-install-db (or pass --database-server external)');
+  if (!server || !installer)
+    throw new Error('the bench starts its own database server and needs mariadbd and mariadb-install-db (or pass --database-server external)');
   const dataDirectory = path.join(directory, 'data');
   fs.mkdirSync(directory, { recursive: true });
   const logFile = path.join(directory, 'server.log');
@@ -124,7 +126,13 @@ export async function startOwnDatabaseServer(directory: string, log: (line: stri
     fs.rmSync(dataDirectory, { recursive: true, force: true });
     execFileSync(
       installer,
-      ['--no-defaults', `--datadir=${dataDirectory}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...(process.getuid?.() === 0 ? ['--user=root'] : [])],
+      [
+        '--no-defaults',
+        `--datadir=${dataDirectory}`,
+        '--auth-root-authentication-method=normal',
+        '--skip-test-db',
+        ...(process.getuid?.() === 0 ? ['--user=root'] : []),
+      ],
       { stdio: ['ignore', fs.openSync(logFile, 'a'), fs.openSync(logFile, 'a')] },
     );
   }

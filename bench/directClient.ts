@@ -26,7 +26,12 @@ export function rootField<T>(result: GraphQLResult, name: string): T | undefined
 export type SubgraphCall = (sector: Sector, body: GraphQLBody) => Promise<GraphQLResult>;
 
 /** Given a URL, a body and headers, posts the body over a keep-alive agent and returns the status, headers and text. */
-function post(agent: http.Agent, url: URL, body: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+function post(
+  agent: http.Agent,
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,

@@ -47,14 +47,16 @@ export async function readFixtures(databases: Record<Sector, Knex>, call: Subgra
   const citizenIds = shuffle(ids, random).slice(0, MAX_CITIZEN_IDS);
 
   let parcelCommunes = (await groupsOfAtLeast(databases.land, 'parcels', 'commune_code', Q2_PAGE_SIZE)).map((group) => group.code);
-  if (parcelCommunes.length === 0) parcelCommunes = (await groupsOfAtLeast(databases.land, 'parcels', 'commune_code', 1)).slice(0, 10).map((group) => group.code);
+  if (parcelCommunes.length === 0)
+    parcelCommunes = (await groupsOfAtLeast(databases.land, 'parcels', 'commune_code', 1)).slice(0, 10).map((group) => group.code);
 
   let residentCommunes = await groupsOfAtLeast(databases.population, 'citizens', 'current_unit_code', Q4_PAGES * Q4_PAGE_SIZE);
   if (residentCommunes.length === 0) residentCommunes = (await groupsOfAtLeast(databases.population, 'citizens', 'current_unit_code', 1)).slice(0, 5);
   const chosen = shuffle(residentCommunes, random).slice(0, MAX_RESIDENT_COMMUNES);
   const residentPages: Fixtures['residentPages'] = [];
   let ward: Fixtures['ward'] | null = null;
-  const query = 'query($communeCode: String!, $first: Int!, $after: String) { citizensByCommune(communeCode: $communeCode, first: $first, after: $after) { pageInfo { hasNextPage endCursor } } }';
+  const query =
+    'query($communeCode: String!, $first: Int!, $after: String) { citizensByCommune(communeCode: $communeCode, first: $first, after: $after) { pageInfo { hasNextPage endCursor } } }';
   for (const { code } of chosen) {
     const cursors: string[] = [];
     // The cursors of pages that hold residents: the ward's pages Q8 draws from.

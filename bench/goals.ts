@@ -66,7 +66,11 @@ export function verdictOver(
 function pageSizeVerdict(probes: readonly PageSizeProbe[]): GoalVerdict {
   const goal = 'SQL statements per request do not depend on page size';
   if (probes.length === 0) return { goal, verdict: 'not evaluated', margin: 'no page-size probe ran (needs Q2 or Q4 and a gateway target)', detail: '' };
-  const growth = probes.map((probe) => ({ probe, extra: probe.statementsPerRequest[1] - probe.statementsPerRequest[0], bound: probe.subgraphCallsPerRequest[1] }));
+  const growth = probes.map((probe) => ({
+    probe,
+    extra: probe.statementsPerRequest[1] - probe.statementsPerRequest[0],
+    bound: probe.subgraphCallsPerRequest[1],
+  }));
   const failing = growth.filter((entry) => entry.extra >= entry.bound);
   const worst = Math.max(...growth.map((entry) => entry.extra));
   return {
@@ -90,7 +94,11 @@ function pageSizeVerdict(probes: readonly PageSizeProbe[]): GoalVerdict {
  * throughput it costs at the higher concurrency on each of Q1–Q4 (at most 10%), and the p50 it adds at the lower
  * one (at most the durable-write floor measured in the same run, bench/auditFloor.ts, plus 0.25 ms).
  */
-function auditVerdicts(run: Pick<BenchRun, 'measurements' | 'options'> & { auditFloor?: AuditFloor | null }, latency: number, throughput: number): GoalVerdict[] {
+function auditVerdicts(
+  run: Pick<BenchRun, 'measurements' | 'options'> & { auditFloor?: AuditFloor | null },
+  latency: number,
+  throughput: number,
+): GoalVerdict[] {
   const shapes = THROUGHPUT_SHAPES.filter((shape) => run.options.shapes.includes(shape));
   const versus = `${TARGETS['ours-full'].label} vs ${TARGETS['ours-policy'].label}`;
   const needs = `needs ${TARGETS['ours-full'].label} and ${TARGETS['ours-policy'].label}`;
@@ -100,16 +108,24 @@ function auditVerdicts(run: Pick<BenchRun, 'measurements' | 'options'> & { audit
       const on = find(run, 'ours-full', shape, throughput);
       const off = find(run, 'ours-policy', shape, throughput);
       const value = on && off && off.requestsPerSecond > 0 ? 1 - on.requestsPerSecond / off.requestsPerSecond : null;
-      return { shape, value, text: value === null ? 'n/a' : `${format(on!.requestsPerSecond, 0)} vs ${format(off!.requestsPerSecond, 0)} req/s (${signedPercent(-value)})` };
+      return {
+        shape,
+        value,
+        text: value === null ? 'n/a' : `${format(on!.requestsPerSecond, 0)} vs ${format(off!.requestsPerSecond, 0)} req/s (${signedPercent(-value)})`,
+      };
     }),
     (value) => value <= AUDIT_THROUGHPUT_COST_LIMIT,
     (values) => Math.max(...values),
-    (worst) => (worst <= AUDIT_THROUGHPUT_COST_LIMIT ? `worst ${percent(worst)} lost, ${percent(AUDIT_THROUGHPUT_COST_LIMIT - worst)} under the limit` : `worst ${percent(worst)} lost, ${percent(worst - AUDIT_THROUGHPUT_COST_LIMIT)} over the limit`),
+    (worst) =>
+      worst <= AUDIT_THROUGHPUT_COST_LIMIT
+        ? `worst ${percent(worst)} lost, ${percent(AUDIT_THROUGHPUT_COST_LIMIT - worst)} under the limit`
+        : `worst ${percent(worst)} lost, ${percent(worst - AUDIT_THROUGHPUT_COST_LIMIT)} over the limit`,
     needs,
   );
   const floor = run.auditFloor?.sqliteCommitMs;
   const goal = `audit's added p50 at c=${latency} <= the durable-write floor + ${AUDIT_P50_OVER_FLOOR_MS} ms on each of Q1–Q4 (${versus})`;
-  if (floor === undefined) return [cost, { goal, verdict: 'not evaluated', margin: "needs the audit's write floor, measured when ours with everything on runs", detail: '' }];
+  if (floor === undefined)
+    return [cost, { goal, verdict: 'not evaluated', margin: "needs the audit's write floor, measured when ours with everything on runs", detail: '' }];
   const limit = floor + AUDIT_P50_OVER_FLOOR_MS;
   const added = verdictOver(
     `${goal.slice(0, -1)}; floor ${format(floor)} ms, limit ${format(limit)} ms)`,
@@ -117,11 +133,18 @@ function auditVerdicts(run: Pick<BenchRun, 'measurements' | 'options'> & { audit
       const on = find(run, 'ours-full', shape, latency);
       const off = find(run, 'ours-policy', shape, latency);
       const value = on && off ? on.p50 - off.p50 : null;
-      return { shape, value, text: value === null ? 'n/a' : `${format(on!.p50)} vs ${format(off!.p50)} ms (${value < 0 ? '−' : '+'}${format(Math.abs(value))} ms)` };
+      return {
+        shape,
+        value,
+        text: value === null ? 'n/a' : `${format(on!.p50)} vs ${format(off!.p50)} ms (${value < 0 ? '−' : '+'}${format(Math.abs(value))} ms)`,
+      };
     }),
     (value) => value <= limit,
     (values) => Math.max(...values),
-    (worst) => (worst <= limit ? `worst +${format(worst)} ms, ${format(limit - worst)} ms under the limit` : `worst +${format(worst)} ms, ${format(worst - limit)} ms over the limit`),
+    (worst) =>
+      worst <= limit
+        ? `worst +${format(worst)} ms, ${format(limit - worst)} ms under the limit`
+        : `worst +${format(worst)} ms, ${format(worst - limit)} ms over the limit`,
     needs,
   );
   return [cost, added];
@@ -149,11 +172,18 @@ export function evaluateGoals(run: Pick<BenchRun, 'measurements' | 'pageSizeProb
         const floor = find(run, 'direct', shape, latency);
         const levels = SHAPES[shape].fetchLevels;
         const value = mine && floor ? (mine.p50 - floor.p50) / levels : null;
-        return { shape, value, text: value === null ? 'n/a' : `${format(mine!.p50)} vs ${format(floor!.p50)} ms over ${levels} level(s): ${format(value)} ms/level` };
+        return {
+          shape,
+          value,
+          text: value === null ? 'n/a' : `${format(mine!.p50)} vs ${format(floor!.p50)} ms over ${levels} level(s): ${format(value)} ms/level`,
+        };
       }),
       (value) => value <= LATENCY_LIMIT_PER_LEVEL_MS,
       (values) => Math.max(...values),
-      (worst) => (worst <= LATENCY_LIMIT_PER_LEVEL_MS ? `worst ${format(worst)} ms/level, ${format(LATENCY_LIMIT_PER_LEVEL_MS - worst)} ms under the limit` : `worst ${format(worst)} ms/level, ${format(worst - LATENCY_LIMIT_PER_LEVEL_MS)} ms over the limit`),
+      (worst) =>
+        worst <= LATENCY_LIMIT_PER_LEVEL_MS
+          ? `worst ${format(worst)} ms/level, ${format(LATENCY_LIMIT_PER_LEVEL_MS - worst)} ms under the limit`
+          : `worst ${format(worst)} ms/level, ${format(worst - LATENCY_LIMIT_PER_LEVEL_MS)} ms over the limit`,
       `needs ${TARGETS.direct.label} and ours at c=${latency}`,
     ),
   );
@@ -172,7 +202,10 @@ export function evaluateGoals(run: Pick<BenchRun, 'measurements' | 'pageSizeProb
       }),
       (value) => value < POLICY_COST_LIMIT,
       (values) => Math.max(...values),
-      (worst) => (worst < POLICY_COST_LIMIT ? `worst ${percent(worst)}, ${percent(POLICY_COST_LIMIT - worst)} under the limit` : `worst ${percent(worst)}, ${percent(worst - POLICY_COST_LIMIT)} over the limit`),
+      (worst) =>
+        worst < POLICY_COST_LIMIT
+          ? `worst ${percent(worst)}, ${percent(POLICY_COST_LIMIT - worst)} under the limit`
+          : `worst ${percent(worst)}, ${percent(worst - POLICY_COST_LIMIT)} over the limit`,
       `needs ${TARGETS[on].label} and ${TARGETS[off].label}`,
     );
   verdicts.push(costGoal('policy alone', 'ours-policy', 'ours-off'));

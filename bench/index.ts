@@ -53,7 +53,9 @@ async function main(): Promise<number> {
   process.once('SIGTERM', interrupted);
   let run: BenchRun;
   try {
-    const dataSets = [options.citizens, ...(options.scaleCitizens === null ? [] : [options.scaleCitizens])].map((citizens) => dataSetEnvironment(environment, citizens));
+    const dataSets = [options.citizens, ...(options.scaleCitizens === null ? [] : [options.scaleCitizens])].map((citizens) =>
+      dataSetEnvironment(environment, citizens),
+    );
     log(`Database: ${environment.server?.description ?? 'SQLite'}; results in ${path.relative(REPOSITORY_ROOT, directory)}`);
     run = await runBench(options, environment, dataSets, path.relative(REPOSITORY_ROOT, directory), log);
   } finally {

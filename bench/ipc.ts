@@ -4,10 +4,7 @@
  */
 
 /** What a child sends once its server listens, or when it could not start. */
-export type ChildAnnouncement =
-  | { kind: 'ready'; url: string }
-  | { kind: 'failed'; message: string }
-  | { kind: 'unavailable'; message: string };
+export type ChildAnnouncement = { kind: 'ready'; url: string } | { kind: 'failed'; message: string } | { kind: 'unavailable'; message: string };
 
 /** A call from the parent to a child, answered by a ChildReply with the same id. */
 export interface ChildCall {

@@ -48,7 +48,10 @@ export interface LoadResult {
  * Given a job and the fixtures, returns a function that makes each request's body and headers in turn, and
  * how many it has made. The random sequence is the job's own; the request numbers go on from firstSequence.
  */
-export function requestSource(job: Pick<LoadJob, 'shape' | 'headerSets' | 'randomSeed' | 'firstSequence'>, fixtures: Fixtures): { next(): { body: GraphQLBody; headers: HeaderSet }; drawn(): number } {
+export function requestSource(
+  job: Pick<LoadJob, 'shape' | 'headerSets' | 'randomSeed' | 'firstSequence'>,
+  fixtures: Fixtures,
+): { next(): { body: GraphQLBody; headers: HeaderSet }; drawn(): number } {
   const random = new Random(job.randomSeed, SHAPE_NAMES.indexOf(job.shape));
   let sequence = job.firstSequence;
   const next = () => {

@@ -48,7 +48,8 @@ function installedVersion(name: string): string {
 
 /** Given the database server's version string, returns the facts of this machine and of the software under test. */
 export function machineFacts(database: string): MachineFacts {
-  const cpuModel = /^model name\s*:\s*(.+)$/m.exec(fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '')?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
+  const cpuModel =
+    /^model name\s*:\s*(.+)$/m.exec(fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '')?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
   return {
     // Not availableParallelism(): the bench pins itself, and that would count only its own CPUs.
     cpus: os.cpus().length,

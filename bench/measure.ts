@@ -41,7 +41,10 @@ export interface RunningTarget {
 /** Given the subgraph children, returns their summed counters. */
 export async function readCounters(subgraphs: Record<Sector, BenchChild>): Promise<SubgraphCounters> {
   const readings = await Promise.all(SECTORS.map((sector) => subgraphs[sector].call<SubgraphCounters>('counters')));
-  return readings.reduce((sum, reading) => ({ requests: sum.requests + reading.requests, statements: sum.statements + reading.statements }), { requests: 0, statements: 0 });
+  return readings.reduce((sum, reading) => ({ requests: sum.requests + reading.requests, statements: sum.statements + reading.statements }), {
+    requests: 0,
+    statements: 0,
+  });
 }
 
 /** How often, and for how long at most, the end of a window waits for the work still under way in the subgraphs. */
@@ -84,7 +87,14 @@ export function headerSetsFor(target: TargetName, shape: ShapeName, callers: Ben
  * the load generator's answers and timings, each process's CPU by pid, the subgraphs' counters. The target's
  * sequence of that shape moves on by the requests made.
  */
-export async function measureWindow(context: MeasureContext, target: RunningTarget, shape: ShapeName, concurrency: number, durationSeconds: number, randomSeed: number): Promise<RepetitionResult> {
+export async function measureWindow(
+  context: MeasureContext,
+  target: RunningTarget,
+  shape: ShapeName,
+  concurrency: number,
+  durationSeconds: number,
+  randomSeed: number,
+): Promise<RepetitionResult> {
   const processes: MeasuredProcesses = {
     gateway: target.child.pid,
     subgraphs: Object.fromEntries(SECTORS.map((sector) => [sector, context.subgraphs[sector].pid])) as Record<Sector, number>,
@@ -146,7 +156,14 @@ export async function measureWindow(context: MeasureContext, target: RunningTarg
  * WARMUP_WINDOW_SECONDS until its CPU per request (gateway and subgraphs) is steady, and for at least the least
  * bound; returns how long it took and whether it settled before the most.
  */
-export async function warmUp(context: MeasureContext, target: RunningTarget, shape: ShapeName, concurrency: number, bounds: { least: number; most: number }, randomSeed: number): Promise<Warmup> {
+export async function warmUp(
+  context: MeasureContext,
+  target: RunningTarget,
+  shape: ShapeName,
+  concurrency: number,
+  bounds: { least: number; most: number },
+  randomSeed: number,
+): Promise<Warmup> {
   const windows: number[] = [];
   let seconds = 0;
   while (!warmupDone(bounds.least, bounds.most, seconds, windows) && !target.child.exit) {
@@ -216,7 +233,8 @@ export async function measureInTurns(context: MeasureContext, running: readonly 
     for (const concurrency of options.concurrencies) {
       const cells: Array<{ target: RunningTarget; warmup: Warmup | null; repetitions: RepetitionResult[] }> = [];
       for (const target of running) {
-        const skip = (status: 'n/a' | 'failed', note: string | null) => measurements.push({ target: target.name, shape, concurrency, warmup: null, status, note, repetitions: [], median: null });
+        const skip = (status: 'n/a' | 'failed', note: string | null) =>
+          measurements.push({ target: target.name, shape, concurrency, warmup: null, status, note, repetitions: [], median: null });
         if (target.failure !== null) skip('failed', target.failure);
         else if (SHAPES[shape].needsPolicy && !TARGETS[target.name].hasPolicy) skip('n/a', `${shape} needs a target with policy`);
         else cells.push({ target, warmup: null, repetitions: [] });
@@ -237,7 +255,8 @@ export async function measureInTurns(context: MeasureContext, running: readonly 
         const result = repetitions.length > 0 ? medianOf(repetitions) : null;
         const firstError = repetitions.find((r) => r.firstError)?.firstError ?? null;
         let note = firstError;
-        if (exited) note = `the ${target.name === 'direct' ? "direct floor's server" : 'gateway'} exited during the run (code ${exited.code}, signal ${exited.signal})`;
+        if (exited)
+          note = `the ${target.name === 'direct' ? "direct floor's server" : 'gateway'} exited during the run (code ${exited.code}, signal ${exited.signal})`;
         else if (repetitions.every(allFailed)) note = `every request errored: ${firstError ?? 'no answer'}`;
         measurements.push({ target: target.name, shape, concurrency, warmup, status: exited ? 'failed' : 'ok', note, repetitions, median: result });
         if (exited) target.failure = note;

@@ -74,7 +74,23 @@ export function parseBenchArguments(argv: readonly string[]): BenchOptions {
     if (value === undefined) throw new UsageError(`${name} needs a value`);
     given.set(name, value);
   }
-  const known = ['--citizens', '--scale-citizens', '--duration', '--warmup', '--warmup-max', '--repetitions', '--concurrency', '--shapes', '--targets', '--gateway-cpus', '--subgraph-cpus', '--load-cpus', '--engine', '--database-server', '--seed'];
+  const known = [
+    '--citizens',
+    '--scale-citizens',
+    '--duration',
+    '--warmup',
+    '--warmup-max',
+    '--repetitions',
+    '--concurrency',
+    '--shapes',
+    '--targets',
+    '--gateway-cpus',
+    '--subgraph-cpus',
+    '--load-cpus',
+    '--engine',
+    '--database-server',
+    '--seed',
+  ];
   for (const name of given.keys()) if (!known.includes(name)) throw new UsageError(`unknown option ${name}`);
 
   const smoke = flags.has('--smoke');
@@ -90,7 +106,10 @@ export function parseBenchArguments(argv: readonly string[]): BenchOptions {
   const list = <T extends string>(name: string, allowed: readonly T[], isAllowed: (item: string) => item is T, fallback: readonly T[]): T[] => {
     const raw = given.get(name);
     if (raw === undefined) return [...fallback];
-    const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+    const items = raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
     const unknown = items.filter((item) => !isAllowed(item));
     if (unknown.length > 0 || items.length === 0) throw new UsageError(`${name} takes a comma-separated list of ${allowed.join(', ')}; got "${raw}"`);
     // Report order is the declared order, whatever order the list was written in.

@@ -106,7 +106,15 @@ export class BenchChild {
   static start(options: ChildOptions): BenchChild {
     fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
     const log = fs.openSync(options.logFile, 'a');
-    const command = [process.execPath, '--import', 'tsx', '--import', PRODUCTION_PRELOAD, path.join(REPOSITORY_ROOT, 'bench', 'children', options.script), ...(options.args ?? [])];
+    const command = [
+      process.execPath,
+      '--import',
+      'tsx',
+      '--import',
+      PRODUCTION_PRELOAD,
+      path.join(REPOSITORY_ROOT, 'bench', 'children', options.script),
+      ...(options.args ?? []),
+    ];
     // taskset execs node in place: the pid is node's, and the IPC descriptor is inherited.
     const [file, ...args] = options.cpus === null ? command : ['taskset', '-c', options.cpus, ...command];
     const child = spawn(file!, args, { cwd: REPOSITORY_ROOT, env: options.env, stdio: ['ignore', log, log, 'ipc'] });

@@ -37,7 +37,9 @@ function auditFloorSection(run: BenchRun): string[] {
       `the durable-write floor of the gateway's own disk, an fsync'd SQLite commit (WAL, synchronous=FULL), takes ${fixed(floor.sqliteCommitMs, 2)} ms; on the gateway database, ` +
       `a bare round trip takes ${fixed(floor.roundTripMs, 2)} ms; a durable append of one record takes ${fixed(floor.appendOneCitizenMs, 2)} ms naming one citizen${share(floor.appendOneCitizenMs, 'Q1')}, ` +
       `and ${fixed(floor.appendManyCitizensMs, 2)} ms naming ${floor.manyCitizens}${share(floor.appendManyCitizensMs, 'Q4')}. ` +
-      (floor.outboxAppendMs === undefined ? '' : `Made durable in the gateway's local outbox instead (AUDIT_OUTBOX, on by default with MySQL), an append naming one citizen takes ${fixed(floor.outboxAppendMs, 2)} ms${share(floor.outboxAppendMs, 'Q1')}, and ${fixed(floor.outboxAppendCpuMs, 2)} ms of the gateway process's CPU (user and system, its shipment to the database included). `) +
+      (floor.outboxAppendMs === undefined
+        ? ''
+        : `Made durable in the gateway's local outbox instead (AUDIT_OUTBOX, on by default with MySQL), an append naming one citizen takes ${fixed(floor.outboxAppendMs, 2)} ms${share(floor.outboxAppendMs, 'Q1')}, and ${fixed(floor.outboxAppendCpuMs, 2)} ms of the gateway process's CPU (user and system, its shipment to the database included). `) +
       'A response with personal data waits for its record to be durable, so at c=1 the audit adds at least this much to it, whatever the gateway does around it.',
     '',
   ];
@@ -51,7 +53,9 @@ function limitsCostSection(run: BenchRun): string[] {
   if (!run.limitsCost?.length) return [];
   const concurrency = Math.max(...run.options.concurrencies);
   const cpuMicrosPerRequest = (shape: string): number | null => {
-    const m = run.measurements.find((candidate) => candidate.target === 'ours-full' && candidate.shape === shape && candidate.concurrency === concurrency)?.median;
+    const m = run.measurements.find(
+      (candidate) => candidate.target === 'ours-full' && candidate.shape === shape && candidate.concurrency === concurrency,
+    )?.median;
     return m?.gatewayCores && m.requestsPerSecond > 0 ? (m.gatewayCores / m.requestsPerSecond) * 1e6 : null;
   };
   return [
@@ -88,7 +92,11 @@ export function renderReport(run: BenchRun, verdicts: readonly GoalVerdict[], co
     `Command: \`${command}\``,
     '',
     `${options.durationSeconds} s measured per run, median of ${options.repetitions} repetition(s); ${options.warmupMaxSeconds > 0 ? `warm-up until the CPU per request is steady, at least ${options.warmupSeconds} s and at most ${options.warmupMaxSeconds} s` : 'no warm-up'}; concurrency ${options.concurrencies.join(' and ')}; ${run.data.citizens.toLocaleString('en-US')} citizens${run.scale ? ` (and ${run.scale.citizens.toLocaleString('en-US')} for the scale target)` : ''}.` +
-      (options.smoke ? ' **Smoke run: the numbers only show that everything runs.**' : quick ? ` **A quick look: the verdicts are stated for at least ${LEAST_REPETITIONS} repetitions and ${LEAST_WARMUP_SECONDS} s of warm-up.**` : '') +
+      (options.smoke
+        ? ' **Smoke run: the numbers only show that everything runs.**'
+        : quick
+          ? ` **A quick look: the verdicts are stated for at least ${LEAST_REPETITIONS} repetitions and ${LEAST_WARMUP_SECONDS} s of warm-up.**`
+          : '') +
       (notSteady > 0 ? ` **${notSteady} measurement(s) were not steady at the end of their warm-up** (marked below).` : ''),
     '',
     busy
@@ -121,7 +129,13 @@ export function renderReport(run: BenchRun, verdicts: readonly GoalVerdict[], co
     '',
     ...shapeSections(run.measurements, options.shapes, options.concurrencies),
     ...(run.scale
-      ? [`## Scale: ${run.scale.citizens.toLocaleString('en-US')} citizens`, '', `${TARGETS['ours-full'].label}, over ${run.scale.description}${run.scale.seededNow ? ' (seeded by this run)' : ' (reused)'}.`, '', ...shapeSections(run.scale.measurements, options.shapes, options.concurrencies)]
+      ? [
+          `## Scale: ${run.scale.citizens.toLocaleString('en-US')} citizens`,
+          '',
+          `${TARGETS['ours-full'].label}, over ${run.scale.description}${run.scale.seededNow ? ' (seeded by this run)' : ' (reused)'}.`,
+          '',
+          ...shapeSections(run.scale.measurements, options.shapes, options.concurrencies),
+        ]
       : []),
     '## Statements per request at two page sizes',
     '',
@@ -140,14 +154,16 @@ export function renderReport(run: BenchRun, verdicts: readonly GoalVerdict[], co
     '',
     `- Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB memory, ${machine.kernel}`,
     `- Node ${machine.node}; database ${machine.database}`,
-    `- Packages: ${Object.entries(machine.packages).map(([name, version]) => `${name} ${version}`).join(', ')}`,
+    `- Packages: ${Object.entries(machine.packages)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(', ')}`,
     `- Placement (taskset${placement.pinned ? '' : ': not available, nothing pinned'}): gateway ${placement.gateway}; subgraphs ${placement.subgraphs}; load generator ${placement.loadGenerator}; bench orchestrator ${placement.orchestrator}; database ${placement.database}`,
     `- Data: ${run.data.citizens.toLocaleString('en-US')} citizens in ${run.data.description}${run.data.seededNow ? ` (seeded by this run in ${run.data.seedSeconds.toFixed(1)} s)` : ' (reused)'}`,
     `- Database server: ${run.databaseServer}`,
     '',
     '## How each process ran',
     '',
-    'Every target as its users run it in production: NODE_ENV=production, no source maps, TypeScript through tsx for ours and the bench alike (the peers\' packages are compiled JavaScript).',
+    "Every target as its users run it in production: NODE_ENV=production, no source maps, TypeScript through tsx for ours and the bench alike (the peers' packages are compiled JavaScript).",
     '',
     ...runtimeLines(run),
     '',
@@ -166,8 +182,8 @@ export function renderReport(run: BenchRun, verdicts: readonly GoalVerdict[], co
     '- Q5 writes a different national ID into the query text on every request (walking the shuffled IDs, then again under a numbered alias), and each window of a target, warm-up included, goes on where the one before stopped: every request is a document that target has not seen, so parse, validation and planning are never cached.',
     '- Q6 is Q3 sent as a rotating set of agencies (Authorization and X-Purpose), meaningful only against a target that authenticates and applies policy; elsewhere it is n/a.',
     "- Q7 and Q8 are what real agencies do, with the demo's grants: the land office reads parcels with their owners, whose national IDs and dates of birth its grant masks (the gateway masks the response); the ward office reads its ward's residents with their parcels and enrolments, its row scope applied in SQL in every subgraph. Targets without policy answer the same queries in full.",
-    '- Targets with policy are called as the bench\'s agencies (bench/agencies.ts, registered in the bench\'s gateway database): Q1–Q5 as the first of the rotation, Q6 as all of it, Q7 as the land office, Q8 as the ward office.',
-    '- The subgraphs refuse calls without the gateway\'s signed access context (x-dsp-access). The peers and the direct floor sign the unrestricted context over each call\'s exact body (Apollo: a wrapper around its default fetcher; Hive: an onFetch plugin), so every target pays the same HMAC per call and none goes through a proxy.',
+    "- Targets with policy are called as the bench's agencies (bench/agencies.ts, registered in the bench's gateway database): Q1–Q5 as the first of the rotation, Q6 as all of it, Q7 as the land office, Q8 as the ward office.",
+    "- The subgraphs refuse calls without the gateway's signed access context (x-dsp-access). The peers and the direct floor sign the unrestricted context over each call's exact body (Apollo: a wrapper around its default fetcher; Hive: an onFetch plugin), so every target pays the same HMAC per call and none goes through a proxy.",
     "- The direct floor is a server in a process of its own, pinned where the gateway runs (its CPU and memory show in the gateway columns): for each request it makes the calls a gateway makes (root query, then one _entities call per subgraph and level, keys deduplicated, so Q4 is one education call where @apollo/gateway makes one per aliased page) over keep-alive connections, and answers with the subgraphs' data unmerged.",
     "- Every target, the floor included, is driven and timed by the same load generator: autocannon in a process of its own on the load generator's CPU (one request in flight per connection, latency per response from autocannon's timer).",
     '',

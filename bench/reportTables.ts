@@ -13,7 +13,9 @@ export function fixed(value: number | null | undefined, digits: number): string 
 function errorText(measurement: Measurement): string {
   const median = measurement.median!;
   const errors = median.non2xx + median.graphqlErrors + median.failed;
-  return errors === 0 ? '0' : `${fixed(errors, 0)} (${fixed(median.non2xx, 0)} non-2xx, ${fixed(median.graphqlErrors, 0)} GraphQL, ${fixed(median.failed, 0)} no answer)`;
+  return errors === 0
+    ? '0'
+    : `${fixed(errors, 0)} (${fixed(median.non2xx, 0)} non-2xx, ${fixed(median.graphqlErrors, 0)} GraphQL, ${fixed(median.failed, 0)} no answer)`;
 }
 
 /** Given a measurement, says how it was warmed: "12 s", "60 s, not steady", or "none". */
@@ -98,6 +100,7 @@ export function summaryTable(run: Pick<BenchRun, 'measurements' | 'options'>): s
 /** Given the run, returns the lines saying how each process ran: NODE_ENV, source maps, Node's options. */
 export function runtimeLines(run: Pick<BenchRun, 'runtimes'>): string[] {
   return Object.entries(run.runtimes).map(
-    ([label, runtime]) => `- ${label}: NODE_ENV=${runtime.nodeEnv ?? 'unset'}, source maps ${runtime.sourceMaps ? '**on**' : 'off'}, Node ${runtime.node} ${runtime.execArgv.map((argument) => argument.replace(/^file:\/\/.*\/bench\/children\//, 'bench/children/')).join(' ')}`,
+    ([label, runtime]) =>
+      `- ${label}: NODE_ENV=${runtime.nodeEnv ?? 'unset'}, source maps ${runtime.sourceMaps ? '**on**' : 'off'}, Node ${runtime.node} ${runtime.execArgv.map((argument) => argument.replace(/^file:\/\/.*\/bench\/children\//, 'bench/children/')).join(' ')}`,
   );
 }

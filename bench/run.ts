@@ -63,7 +63,14 @@ async function postToGateway(url: string, body: GraphQLBody, headers: HeaderSet)
  * full page size, one at a time, and returns the SQL statements and subgraph calls per request counted on the
  * subgraphs: a constant count whatever the page size is what the DataLoaders promise.
  */
-async function probePageSizes(context: MeasureContext, fixtures: Fixtures, target: TargetName, url: string, shapes: readonly ShapeName[], randomSeed: number): Promise<PageSizeProbe[]> {
+async function probePageSizes(
+  context: MeasureContext,
+  fixtures: Fixtures,
+  target: TargetName,
+  url: string,
+  shapes: readonly ShapeName[],
+  randomSeed: number,
+): Promise<PageSizeProbe[]> {
   const probes: PageSizeProbe[] = [];
   const plan: Array<[ShapeName, [number, number]]> = [
     ['Q2', [10, Q2_PAGE_SIZE]],
@@ -105,7 +112,15 @@ const childLabel = (target: TargetName) => (target === 'direct' ? 'direct floor'
  * a log, starts the subgraphs and the load generator over that data, reads the fixtures, registers the bench's
  * callers, starts every target (each idle but for the one measured), measures them in turns, and stops them all.
  */
-async function measureDataSet(options: BenchOptions, environment: BenchEnvironment, dataSet: DataSet, databases: Record<Sector, Knex>, targetNames: readonly TargetName[], place: Omit<ChildPlace, 'env'>, log: (line: string) => void): Promise<DataSetResult> {
+async function measureDataSet(
+  options: BenchOptions,
+  environment: BenchEnvironment,
+  dataSet: DataSet,
+  databases: Record<Sector, Knex>,
+  targetNames: readonly TargetName[],
+  place: Omit<ChildPlace, 'env'>,
+  log: (line: string) => void,
+): Promise<DataSetResult> {
   const childPlace: ChildPlace = { ...place, env: dataSet.env };
   const started: BenchChild[] = [];
   const runtimes: Record<string, ProcessRuntime> = {};
@@ -127,9 +142,18 @@ async function measureDataSet(options: BenchOptions, environment: BenchEnvironme
     const caller = subgraphCaller(subgraphUrls, dataSet.config.signingKey, 1);
     const fixtures = await readFixtures(databases, caller.call, options.randomSeed).finally(() => caller.close());
     const callers = await registerBenchCallers(dataSet.config.database, fixtures.ward.communeCode);
-    log(`Fixtures: ${fixtures.citizenIds.length.toLocaleString('en-US')} national IDs, ${fixtures.parcelCommunes.length} communes with parcels, ${fixtures.residentPages.length} communes with paged residents; the ward office serves ${fixtures.ward.communeCode}.`);
+    log(
+      `Fixtures: ${fixtures.citizenIds.length.toLocaleString('en-US')} national IDs, ${fixtures.parcelCommunes.length} communes with parcels, ${fixtures.residentPages.length} communes with paged residents; the ward office serves ${fixtures.ward.communeCode}.`,
+    );
     await load.call('fixtures', fixtures);
-    const context: MeasureContext = { subgraphs, load, databasePid: environment.server?.pid ?? null, gatewayCpus: place.pinned ? options.cpus.gateway : null, callers, log };
+    const context: MeasureContext = {
+      subgraphs,
+      load,
+      databasePid: environment.server?.pid ?? null,
+      gatewayCpus: place.pinned ? options.cpus.gateway : null,
+      callers,
+      log,
+    };
 
     const gatewayEnv = { ...dataSet.env, ...Object.fromEntries(SECTORS.map((sector) => [`${sector.toUpperCase()}_URL`, subgraphUrls[sector]])) };
     const running: RunningTarget[] = [];
@@ -138,7 +162,13 @@ async function measureDataSet(options: BenchOptions, environment: BenchEnvironme
         log(`Target ${TARGETS[name].label}…`);
         const begun = Date.now();
         // The floor's server does the gateway's work, so it runs where a gateway would: on the gateway's CPUs.
-        const child = startChild({ ...childPlace, env: gatewayEnv }, `${childLabel(name)} ${size}`, name === 'direct' ? 'floor.ts' : 'gateway.ts', name === 'direct' ? [] : [name], options.cpus.gateway);
+        const child = startChild(
+          { ...childPlace, env: gatewayEnv },
+          `${childLabel(name)} ${size}`,
+          name === 'direct' ? 'floor.ts' : 'gateway.ts',
+          name === 'direct' ? [] : [name],
+          options.cpus.gateway,
+        );
         try {
           const { url } = await child.ready;
           runtimes[child.label] = await child.call<ProcessRuntime>('runtime');
@@ -158,7 +188,20 @@ async function measureDataSet(options: BenchOptions, environment: BenchEnvironme
           const note = (error as Error).message;
           log(`  ${TARGETS[name].label}: ${unavailable ? note : `FAILED to start: ${note}`}`);
           outcomes[name] = { status: unavailable ? 'n/a' : 'failed', note };
-          measurements.push(...options.shapes.flatMap((shape) => options.concurrencies.map((concurrency) => ({ target: name, shape, concurrency, warmup: null, status: unavailable ? ('n/a' as const) : ('failed' as const), note, repetitions: [], median: null }))));
+          measurements.push(
+            ...options.shapes.flatMap((shape) =>
+              options.concurrencies.map((concurrency) => ({
+                target: name,
+                shape,
+                concurrency,
+                warmup: null,
+                status: unavailable ? ('n/a' as const) : ('failed' as const),
+                note,
+                repetitions: [],
+                median: null,
+              })),
+            ),
+          );
         }
       }
       log(`Measuring ${running.length} targets in turns over ${size} citizens…`);
@@ -208,7 +251,13 @@ function dataSetSizes(options: BenchOptions): number[] {
  * set beforehand, measures every target over the main one and our gateway with everything on over the scale
  * one, measures the audit's write floor, and returns everything measured.
  */
-export async function runBench(options: BenchOptions, environment: BenchEnvironment, dataSets: readonly DataSet[], directory: string, log: (line: string) => void): Promise<BenchRun> {
+export async function runBench(
+  options: BenchOptions,
+  environment: BenchEnvironment,
+  dataSets: readonly DataSet[],
+  directory: string,
+  log: (line: string) => void,
+): Promise<BenchRun> {
   const startedAt = new Date().toISOString();
   const pinned = hasTaskset() && os.cpus().length > 1;
   if (pinned) pinSelf(options.cpus.load);
@@ -217,7 +266,10 @@ export async function runBench(options: BenchOptions, environment: BenchEnvironm
   if (dataSets.length !== dataSetSizes(options).length) throw new Error('one data set per size is needed');
   log('Query limits, per document (in-process, before any load)…');
   const limitsCost = measureLimitsCost(apiSchemaOf(fs.readFileSync(SUPERGRAPH_PATH, 'utf8')), dataSets[0]!.config.queryLimits);
-  for (const cost of limitsCost) log(`  ${cost.shape}: figures ${cost.figuresMicros.toFixed(1)} µs, limit rules in their own pass ${cost.limitsAloneMicros.toFixed(1)} µs, graphql's validation ${cost.graphqlValidationMicros.toFixed(1)} µs`);
+  for (const cost of limitsCost)
+    log(
+      `  ${cost.shape}: figures ${cost.figuresMicros.toFixed(1)} µs, limit rules in their own pass ${cost.limitsAloneMicros.toFixed(1)} µs, graphql's validation ${cost.graphqlValidationMicros.toFixed(1)} µs`,
+    );
 
   const seeded: Array<Awaited<ReturnType<typeof ensureSeeded>>> = [];
   try {
@@ -254,7 +306,13 @@ export async function runBench(options: BenchOptions, environment: BenchEnvironm
         orchestrator: pinned ? `CPU ${options.cpus.load} (idle while measuring)` : 'not pinned',
         database: environment.server ? 'not pinned (any CPU)' : `${environment.engine} inside each subgraph process`,
       },
-      data: { citizens: options.citizens, engine: environment.engine, description: dataSets[0]!.description, seededNow: seeded[0]!.seededNow, seedSeconds: seeded[0]!.seedSeconds },
+      data: {
+        citizens: options.citizens,
+        engine: environment.engine,
+        description: dataSets[0]!.description,
+        seededNow: seeded[0]!.seededNow,
+        seedSeconds: seeded[0]!.seedSeconds,
+      },
       databaseServer: environment.server?.description ?? 'none: SQLite runs inside each subgraph process, whose CPU holds it',
       runtimes: main.runtimes,
       targets: main.outcomes,

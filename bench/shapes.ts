@@ -100,7 +100,8 @@ const Q7_QUERY = `query LandOfficeParcels($communeCode: String!, $first: Int!) {
 }`;
 
 /** Q8's residents: the ward office reads its ward's residents and their parcels, all within its row scope (its demo grants give no enrolments). */
-const Q8_POPULATION_FIELDS = 'nationalId fullName dateOfBirth sex currentResidence { addressLine } householdMembership { relationshipToHead household { code } }';
+const Q8_POPULATION_FIELDS =
+  'nationalId fullName dateOfBirth sex currentResidence { addressLine } householdMembership { relationshipToHead household { code } }';
 const Q8_ENTITY_FIELDS: Record<'land', string> = {
   land: 'landParcels { mapSheetNumber parcelNumber areaSquareMeters landUsePurpose }',
 };
@@ -223,7 +224,10 @@ export const SHAPES: Record<ShapeName, Shape> = {
     title: `${Q2_PAGE_SIZE} parcels of a commune with their owners, as the land office: owners' national IDs and dates of birth masked (land, population)`,
     fetchLevels: 2,
     needsPolicy: false,
-    body: (fixtures, { random }, pageSize = Q2_PAGE_SIZE) => ({ query: Q7_QUERY, variables: { communeCode: random.pick(fixtures.parcelCommunes), first: pageSize } }),
+    body: (fixtures, { random }, pageSize = Q2_PAGE_SIZE) => ({
+      query: Q7_QUERY,
+      variables: { communeCode: random.pick(fixtures.parcelCommunes), first: pageSize },
+    }),
     async direct(call, body) {
       const landQuery = `query($communeCode: String!, $first: Int!) {
         landParcelsByCommune(communeCode: $communeCode, first: $first) { nodes { ${Q7_PARCEL_FIELDS} owners { sharePercent owner { __typename nationalId } } } }
@@ -242,7 +246,10 @@ export const SHAPES: Record<ShapeName, Shape> = {
     needsPolicy: false,
     body(fixtures, { random }, pageSize = Q4_PAGE_SIZE) {
       const page = random.int(0, fixtures.ward.cursors.length);
-      return { query: Q8_QUERY, variables: { communeCode: fixtures.ward.communeCode, first: pageSize, after: page === 0 ? null : fixtures.ward.cursors[page - 1]! } };
+      return {
+        query: Q8_QUERY,
+        variables: { communeCode: fixtures.ward.communeCode, first: pageSize, after: page === 0 ? null : fixtures.ward.cursors[page - 1]! },
+      };
     },
     async direct(call, body) {
       const query = `query($communeCode: String!, $first: Int!, $after: String) {

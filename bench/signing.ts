@@ -9,4 +9,3 @@ export { UNRESTRICTED_ACCESS };
 export function signedAccessHeaders(signingKey: Buffer, sector: Sector, body: string): Record<string, string> {
   return { [ACCESS_CONTEXT_HEADER]: signAccessContext(signingKey, UNRESTRICTED_ACCESS, sector, body, Date.now()) };
 }
-

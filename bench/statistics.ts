@@ -24,5 +24,10 @@ export interface LatencySummary {
 /** Given latencies in milliseconds, in any order, returns p50, p95, p99 and the maximum. */
 export function summarizeLatencies(latencies: readonly number[]): LatencySummary {
   const sorted = Float64Array.from(latencies).sort();
-  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN };
+  return {
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    p99: percentile(sorted, 0.99),
+    max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
+  };
 }

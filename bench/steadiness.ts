@@ -28,7 +28,13 @@ export function isSteady(series: readonly number[], rule: SteadinessRule = STEAD
  * Given the least and the most warm-up in seconds, the seconds warmed so far and the series so far, tells
  * whether the warm-up is over: never before the least, always at the most, and in between once steady.
  */
-export function warmupDone(leastSeconds: number, mostSeconds: number, elapsedSeconds: number, series: readonly number[], rule: SteadinessRule = STEADY): boolean {
+export function warmupDone(
+  leastSeconds: number,
+  mostSeconds: number,
+  elapsedSeconds: number,
+  series: readonly number[],
+  rule: SteadinessRule = STEADY,
+): boolean {
   if (elapsedSeconds >= mostSeconds) return true;
   return elapsedSeconds >= leastSeconds && isSteady(series, rule);
 }

@@ -23,7 +23,12 @@ export interface AccessContext {
  * What a caller without policy is given: nobody in particular, every row, nothing masked. Only the benchmark
  * runs the gateway so, to measure what enforcement costs.
  */
-export const UNRESTRICTED_ACCESS: Readonly<AccessContext> = Object.freeze<AccessContext>({ principal: { kind: 'ANONYMOUS' }, purpose: null, scope: null, masks: {} });
+export const UNRESTRICTED_ACCESS: Readonly<AccessContext> = Object.freeze<AccessContext>({
+  principal: { kind: 'ANONYMOUS' },
+  purpose: null,
+  scope: null,
+  masks: {},
+});
 
 /** The signed claims: the access context, bound to one subgraph, one request body and a short lifetime. */
 export interface AccessClaims extends AccessContext {

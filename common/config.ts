@@ -238,7 +238,10 @@ export function loadConfig(environment: Environment = process.env): Config {
   const outboxSetting = read('AUDIT_OUTBOX') ?? (mysqlHost === undefined ? 'off' : 'on');
   if (outboxSetting !== 'on' && outboxSetting !== 'off') problems.push(`AUDIT_OUTBOX must be on or off, got "${outboxSetting}"`);
   if (read('AUDIT_JOURNAL') !== undefined) problems.push('AUDIT_JOURNAL is no longer read: the local journal was replaced by the outbox (AUDIT_OUTBOX=on|off)');
-  const deferredAgencies = (read('AUDIT_DEFERRED_AGENCIES') ?? 'H56.01').split(',').map((code) => code.trim()).filter(Boolean);
+  const deferredAgencies = (read('AUDIT_DEFERRED_AGENCIES') ?? 'H56.01')
+    .split(',')
+    .map((code) => code.trim())
+    .filter(Boolean);
   const audit: AuditConfig = {
     instance: read('GATEWAY_INSTANCE') ?? os.hostname(),
     checkpointDirectory: auditDirectory,
@@ -259,11 +262,18 @@ export function loadConfig(environment: Environment = process.env): Config {
     deferredAgencies,
     deferralDays: integer('AUDIT_DEFERRAL_DAYS', 90, 0, 3650),
   };
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(audit.instance)) problems.push(`GATEWAY_INSTANCE may hold only letters, digits, . _ - (up to 64), got "${audit.instance}"`);
-  if (production && read('AUDIT_SIGNING_KEY_FILE') === undefined) problems.push('AUDIT_SIGNING_KEY_FILE is required in production: checkpoints must be signed with a managed key');
-  if (isInside(audit.signingKeyFile, auditDirectory)) problems.push(`AUDIT_SIGNING_KEY_FILE (${audit.signingKeyFile}) must lie outside AUDIT_DIRECTORY: whoever can rewrite the checkpoints must not hold their key`);
-  if (production && audit.trustedKeys.length === 0) problems.push('AUDIT_TRUSTED_KEYS is required in production: the public keys checkpoints are verified with are pinned in configuration');
-  if (production && audit.witnesses.length === 0) problems.push('AUDIT_WITNESS_URLS and AUDIT_WITNESS_KEYS are required in production: every checkpoint goes to a witness on another host');
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(audit.instance))
+    problems.push(`GATEWAY_INSTANCE may hold only letters, digits, . _ - (up to 64), got "${audit.instance}"`);
+  if (production && read('AUDIT_SIGNING_KEY_FILE') === undefined)
+    problems.push('AUDIT_SIGNING_KEY_FILE is required in production: checkpoints must be signed with a managed key');
+  if (isInside(audit.signingKeyFile, auditDirectory))
+    problems.push(
+      `AUDIT_SIGNING_KEY_FILE (${audit.signingKeyFile}) must lie outside AUDIT_DIRECTORY: whoever can rewrite the checkpoints must not hold their key`,
+    );
+  if (production && audit.trustedKeys.length === 0)
+    problems.push('AUDIT_TRUSTED_KEYS is required in production: the public keys checkpoints are verified with are pinned in configuration');
+  if (production && audit.witnesses.length === 0)
+    problems.push('AUDIT_WITNESS_URLS and AUDIT_WITNESS_KEYS are required in production: every checkpoint goes to a witness on another host');
 
   const httpLimits: HttpLimits = {
     headersTimeoutMs: integer('HTTP_HEADERS_TIMEOUT_MS', 10000, 100, 600000),
@@ -309,9 +319,15 @@ export function loadConfig(environment: Environment = process.env): Config {
 
 /** Given the witnesses' URLs (comma-separated) and their keys in the same order, returns the endpoints. */
 function witnessEndpoints(urls: string | undefined, keys: string[], problems: string[]): WitnessEndpoint[] {
-  const list = (urls ?? '').split(',').map((url) => url.trim()).filter(Boolean);
+  const list = (urls ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
   for (const url of list) if (!/^https?:\/\/[^\s]+$/.test(url)) problems.push(`AUDIT_WITNESS_URLS must hold http(s) URLs, got "${url}"`);
-  if (list.length !== keys.length) problems.push(`AUDIT_WITNESS_URLS names ${list.length} witness(es) and AUDIT_WITNESS_KEYS ${keys.length} key(s): give one key per witness, in the same order`);
+  if (list.length !== keys.length)
+    problems.push(
+      `AUDIT_WITNESS_URLS names ${list.length} witness(es) and AUDIT_WITNESS_KEYS ${keys.length} key(s): give one key per witness, in the same order`,
+    );
   return list.length === keys.length ? list.map((url, index) => ({ url, publicKey: keys[index]! })) : [];
 }
 

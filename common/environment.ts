@@ -21,7 +21,10 @@ export function environmentReader(environment: Environment, problems: string[]) 
   };
   /** A comma-separated list of Ed25519 public keys (base64 SPKI DER); an empty list when unset. */
   const publicKeys = (name: string): string[] => {
-    const keys = (read(name) ?? '').split(',').map((key) => key.trim()).filter(Boolean);
+    const keys = (read(name) ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter(Boolean);
     keys.forEach((key, index) => {
       try {
         parseEd25519PublicKey(key);

@@ -34,12 +34,12 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
     code: 'GRAPHQL_VALIDATION_FAILED',
     status: '400',
     when: 'The operation is not valid against the schema. Messages never suggest a field, argument or value ("Did you mean …"), on any route.',
-    fix: 'Use the explorer\'s docs and autocomplete, which show the fields you may read.',
+    fix: "Use the explorer's docs and autocomplete, which show the fields you may read.",
   },
   {
     code: 'QUERY_TOO_COMPLEX',
     status: '400',
-    when: 'Over a query limit, refused before planning: `extensions.limit` says which (`depth`, `aliases`, `directives`, `cost`, `tokens`), `maximum` its bound and `found` the operation\'s figure (see Query limits below).',
+    when: "Over a query limit, refused before planning: `extensions.limit` says which (`depth`, `aliases`, `directives`, `cost`, `tokens`), `maximum` its bound and `found` the operation's figure (see Query limits below).",
     fix: 'Split the operation, or ask for fewer rows per page.',
   },
   {
@@ -63,7 +63,7 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
   {
     code: 'UNAUTHENTICATED',
     status: '401',
-    when: 'An unknown, malformed, expired or revoked API key, or a bad token; /admin without a credential; a subgraph called without the gateway\'s signature.',
+    when: "An unknown, malformed, expired or revoked API key, or a bad token; /admin without a credential; a subgraph called without the gateway's signature.",
     fix: 'Send `Authorization: Bearer <API key or agency JWT>`; ask a steward for a new key if yours expired or was revoked.',
   },
   {
@@ -105,7 +105,7 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
   {
     code: 'TOO_MANY_CONNECTIONS',
     status: '429',
-    when: 'The client\'s address already holds `HTTP_MAX_CONNECTIONS_PER_CLIENT` connections; the new connection is closed.',
+    when: "The client's address already holds `HTTP_MAX_CONNECTIONS_PER_CLIENT` connections; the new connection is closed.",
     fix: 'Reuse keep-alive connections from a pool of a few, rather than one per request.',
   },
   {
@@ -118,7 +118,7 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
     code: 'MASK_NOT_APPLICABLE',
     status: '200',
     when: 'A grant masks a field whose type cannot carry a masked value.',
-    fix: 'Ask a steward to correct the grant\'s mask.',
+    fix: "Ask a steward to correct the grant's mask.",
   },
   {
     code: 'AUDIT_UNAVAILABLE',
@@ -129,7 +129,7 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
   {
     code: 'SUBGRAPH_UNAVAILABLE',
     status: '200',
-    when: 'A subgraph is down (connection refused, HTTP 5xx, an answer that is not GraphQL). Each field it left null gets an error with that field\'s `path`; `extensions.serviceName` names it, and the others\' data is still returned.',
+    when: "A subgraph is down (connection refused, HTTP 5xx, an answer that is not GraphQL). Each field it left null gets an error with that field's `path`; `extensions.serviceName` names it, and the others' data is still returned.",
     fix: 'Retry later; the data of the other sectors is valid.',
   },
   {
@@ -141,8 +141,8 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
   {
     code: 'SUBGRAPH_AUTHENTICATION_FAILED',
     status: '200',
-    when: 'A subgraph refused the gateway\'s signature: the two do not share `SUBGRAPH_SIGNING_KEY`, or their clocks differ by more than the signature\'s 30 s. Each field it left null gets an error with its `path`; the subgraph\'s reason goes to the gateway\'s log.',
-    fix: 'Tell the platform\'s operators: this is a configuration fault, not yours.',
+    when: "A subgraph refused the gateway's signature: the two do not share `SUBGRAPH_SIGNING_KEY`, or their clocks differ by more than the signature's 30 s. Each field it left null gets an error with its `path`; the subgraph's reason goes to the gateway's log.",
+    fix: "Tell the platform's operators: this is a configuration fault, not yours.",
   },
   {
     code: 'DATABASE_UNAVAILABLE',
@@ -160,6 +160,6 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
     code: 'INTERNAL_SERVER_ERROR',
     status: '500, or 200 beside data',
     when: 'Anything else; details go to the server log only.',
-    fix: 'Report the time of the request to the platform\'s operators.',
+    fix: "Report the time of the request to the platform's operators.",
   },
 ];

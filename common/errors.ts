@@ -102,12 +102,7 @@ function clientError(formatted: GraphQLFormattedError, extensions: Record<string
  * INTERNAL_SERVER_ERROR, so no SQL, stack or secret leaves the process. The subgraph that answered, when
  * known, stays named.
  */
-export function maskError(
-  formatted: GraphQLFormattedError,
-  original: unknown,
-  sector: string,
-  report: (error: unknown) => void,
-): GraphQLFormattedError {
+export function maskError(formatted: GraphQLFormattedError, original: unknown, sector: string, report: (error: unknown) => void): GraphQLFormattedError {
   const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
   const code = extensions.code;
   if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) return clientError(formatted, extensions, original);

@@ -42,9 +42,13 @@ function probe(path: string, answer: () => Promise<{ status: number; body: unkno
 export function healthRoutes(ready: () => Promise<ReadinessReport>, logger: Logger): PlainRoute[] {
   return [
     probe('/health', async () => ({ status: 200, body: { status: 'ok' } }), logger),
-    probe('/ready', async () => {
-      const report = await ready();
-      return { status: report.status === 'ready' ? 200 : 503, body: report };
-    }, logger),
+    probe(
+      '/ready',
+      async () => {
+        const report = await ready();
+        return { status: report.status === 'ready' ? 200 : 503, body: report };
+      },
+      logger,
+    ),
   ];
 }

@@ -6,7 +6,10 @@ const ORIGIN = /^https?:\/\/(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:\d
  * refused: every request may carry a credential, and a credential must never be readable by any site.
  */
 export function parseCorsOrigins(raw: string | undefined): { origins: string[]; problems: string[] } {
-  const entries = (raw ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const problems = entries
     .filter((entry) => !ORIGIN.test(entry))
     .map((entry) =>

@@ -141,7 +141,10 @@ export function enforceFieldMasks(schema: GraphQLSchema): GraphQLSchema {
       if (keys.has(field.name)) continue;
       const coordinates = [
         `${type.name}.${field.name}`,
-        ...type.getInterfaces().filter((face) => field.name in face.getFields()).map((face) => `${face.name}.${field.name}`),
+        ...type
+          .getInterfaces()
+          .filter((face) => field.name in face.getFields())
+          .map((face) => `${face.name}.${field.name}`),
       ];
       const maskable = carriesMaskedText(field.type);
       const resolve: GraphQLFieldResolver<unknown, SubgraphContext> = field.resolve ?? defaultFieldResolver;
@@ -182,8 +185,7 @@ export async function startSubgraphServer<Context extends SubgraphContext>(
     allowBatchedHttpRequests: false,
     validationOptions: VALIDATION_OPTIONS,
     stopOnTerminationSignals: false,
-    formatError: (formatted, error) =>
-      maskError(formatted, error, definition.sector, (cause) => logger.error({ err: cause }, 'resolver failed')),
+    formatError: (formatted, error) => maskError(formatted, error, definition.sector, (cause) => logger.error({ err: cause }, 'resolver failed')),
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),

@@ -34,9 +34,10 @@ export function loadWitnessConfig(environment: Environment = process.env): Witne
     pinFile: production ? null : path.join(dataDirectory, 'keys', 'audit-pins.json'),
     logLevel: read('LOG_LEVEL') ?? 'info',
   };
-  if (production && read('WITNESS_KEY_FILE') === undefined) problems.push('WITNESS_KEY_FILE is required in production: countersignatures are made with a managed key');
-  if (production && config.trustedKeys.length === 0) problems.push('WITNESS_TRUSTED_KEYS is required in production: the gateways whose checkpoints the witness takes are pinned');
+  if (production && read('WITNESS_KEY_FILE') === undefined)
+    problems.push('WITNESS_KEY_FILE is required in production: countersignatures are made with a managed key');
+  if (production && config.trustedKeys.length === 0)
+    problems.push('WITNESS_TRUSTED_KEYS is required in production: the gateways whose checkpoints the witness takes are pinned');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
-

@@ -12,7 +12,11 @@ import { auditOutcome, writeAuditRecord } from './enforcement/auditing';
  * Given when a request arrived, the code it was refused with and what is known of the caller, returns its audit
  * record: nothing read, nothing returned.
  */
-export function refusalRecord(at: Date, errorCode: string, caller: Pick<GatewayContext, 'principal' | 'purpose' | 'dossierId'> | null = null): AuditRecordInput {
+export function refusalRecord(
+  at: Date,
+  errorCode: string,
+  caller: Pick<GatewayContext, 'principal' | 'purpose' | 'dossierId'> | null = null,
+): AuditRecordInput {
   return {
     at,
     principal: caller?.principal ?? { kind: 'ANONYMOUS' },

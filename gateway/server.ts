@@ -13,7 +13,7 @@ import { UNRESTRICTED_ACCESS } from '../common/accessContext';
 import type { HttpLimits, PolicyMode, QueryLimits, Sector } from '../common/config';
 import { bySector } from '../common/config';
 import { VALIDATION_OPTIONS, maskError } from '../common/errors';
-import type { GraphQLRoute, PlainRoute } from '../common/httpServer';
+import type { AnyGraphQLRoute, PlainRoute } from '../common/httpServer';
 import { startHttpServer } from '../common/httpServer';
 import { getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
@@ -62,7 +62,7 @@ export interface GatewayOptions {
    */
   enforcement: GatewayEnforcement | null;
   /** More routes on the same server, such as the stewards' /admin API. */
-  extraRoutes?: Array<GraphQLRoute<any>>;
+  extraRoutes?: AnyGraphQLRoute[];
   /** Routes answered before the GraphQL endpoints: CORS, the web apps' pages and files, the status, /health and /ready. */
   plainRoutes?: PlainRoute[];
   port?: number;
@@ -85,7 +85,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const { enforcement } = options;
   // The self-service subgraph is answered inside this process; the sectors' subgraphs over signed HTTP calls.
   const selfService = (name: string) =>
-    name === SELF_SERVICE ? selfServiceDataSource({ apiSchema: apiSchemaOf(supergraphSdl), catalog, snapshot: enforcement ? () => enforcement.policy.current() : null }) : null;
+    name === SELF_SERVICE
+      ? selfServiceDataSource({ apiSchema: apiSchemaOf(supergraphSdl), catalog, snapshot: enforcement ? () => enforcement.policy.current() : null })
+      : null;
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) =>
@@ -112,9 +114,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     plugins: [
       ...(limits.plugins as Array<ApolloServerPlugin<GatewayContext>>),
       ...(auditing ? [auditing.plugin] : []),
-      ...(enforcement
-        ? [policyPlugin({ catalog, mode: enforcement.policy.mode, snapshot: () => enforcement.policy.current(), logger })]
-        : []),
+      ...(enforcement ? [policyPlugin({ catalog, mode: enforcement.policy.mode, snapshot: () => enforcement.policy.current(), logger })] : []),
       // After the policy: it probes the document the policy leaves, and records the answer the policy has masked.
       ...(enforcement?.audit ? [auditPlugin({ audit: enforcement.audit, logger })] : []),
       ApolloServerPluginLandingPageDisabled(),

@@ -49,7 +49,8 @@ function parseArguments(argv: readonly string[]): Arguments | 'help' {
 
 /** Given the verification, returns what a person reads: one paragraph per instance. */
 function report(verification: AuditVerification): string {
-  if (verification.instances.length === 0 && verification.problems.length === 0) return 'No audit records, no checkpoints and no witnessed instance: nothing to verify.';
+  if (verification.instances.length === 0 && verification.problems.length === 0)
+    return 'No audit records, no checkpoints and no witnessed instance: nothing to verify.';
   const lines = verification.instances.map((result) => {
     const summary = `instance ${result.instance}: ${result.records} sound record(s), ${result.checkpoints} checkpoint(s) up to seq ${result.lastCheckpointSeq}`;
     if (result.problem) {
@@ -60,7 +61,12 @@ function report(verification: AuditVerification): string {
     return `${summary}: sound${unsealed}`;
   });
   const problems = verification.problems.map((problem) => `NOT VERIFIED: ${problem}`);
-  return [...lines, ...problems, '', verification.sound ? 'The audit trail is sound.' : 'The audit trail has been tampered with or damaged, or could not be verified in whole.'].join('\n');
+  return [
+    ...lines,
+    ...problems,
+    '',
+    verification.sound ? 'The audit trail is sound.' : 'The audit trail has been tampered with or damaged, or could not be verified in whole.',
+  ].join('\n');
 }
 
 async function main(): Promise<number> {
@@ -71,7 +77,7 @@ async function main(): Promise<number> {
   // Keys come from the configuration, or from files the operator names: never from beside the data.
   const named: CheckpointKey[] = parsed.publicKeyFiles.map((publicKeyFile) => loadVerificationKey({ publicKeyFile, signingKeyFile: publicKeyFile }));
   const trustedKeys = [...trust.trustedKeys, ...named];
-  if (trustedKeys.length === 0) throw new Error('No trusted key: set AUDIT_TRUSTED_KEYS to the gateways\' public keys (or name a --public-key file)');
+  if (trustedKeys.length === 0) throw new Error("No trusted key: set AUDIT_TRUSTED_KEYS to the gateways' public keys (or name a --public-key file)");
   const stateFile = parsed.stateFile ?? config.audit.verifierStateFile;
   const accepted = readVerifierState(stateFile);
   const db = connect(config.database, 'gateway');

@@ -8,7 +8,9 @@ const path = require('node:path');
 const root = path.join(__dirname, '..');
 const pages = ['home', 'explorer'].map((app) => path.join(root, 'web', 'dist', app, 'index.html'));
 /** What the apps are built from besides node_modules: their sources, and the README (examples) and package.json (version). */
-const SOURCES = ['web', 'README.md', 'package.json', 'common/errorGuide.ts', 'common/masks.ts', 'gateway/policy/types.ts'].map((source) => path.join(root, source));
+const SOURCES = ['web', 'README.md', 'package.json', 'common/errorGuide.ts', 'common/masks.ts', 'gateway/policy/types.ts'].map((source) =>
+  path.join(root, source),
+);
 
 function newestChange(file) {
   if (file === path.join(root, 'web', 'dist')) return 0;

@@ -30,9 +30,7 @@ function complete(lock) {
       added.push(`${name}@${version}`);
     }
   }
-  lock.packages = Object.fromEntries(
-    Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0)),
-  );
+  lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0)));
   return added;
 }
 
@@ -40,4 +38,6 @@ const file = path.resolve(process.argv[2] ?? 'package-lock.json');
 const lock = JSON.parse(fs.readFileSync(file, 'utf8'));
 const added = complete(lock);
 fs.writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
-process.stdout.write(added.length === 0 ? 'package-lock.json is complete\n' : `package-lock.json: added ${added.length} platform builds the registry does not serve\n`);
+process.stdout.write(
+  added.length === 0 ? 'package-lock.json is complete\n' : `package-lock.json: added ${added.length} platform builds the registry does not serve\n`,
+);

@@ -33,12 +33,16 @@ function parseSeedArguments(argv: readonly string[]): SeedArguments {
   const whole = (flag: string, raw: string | undefined, max: number): number => {
     if (raw === undefined || !/^\d+$/.test(raw)) throw new UsageError(`${flag} needs a whole number, got ${raw === undefined ? 'nothing' : `"${raw}"`}`);
     const value = Number(raw);
-    if (value > max || (flag === '--citizens' && value < 1)) throw new UsageError(`${flag} must be from ${flag === '--citizens' ? 1 : 0} to ${max}, got ${raw}`);
+    if (value > max || (flag === '--citizens' && value < 1))
+      throw new UsageError(`${flag} must be from ${flag === '--citizens' ? 1 : 0} to ${max}, got ${raw}`);
     return value;
   };
   for (let index = 0; index < argv.length; index += 1) {
     const argument = argv[index]!;
-    const [flag, inline] = argument.startsWith('--') && argument.includes('=') ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)] : [argument, undefined];
+    const [flag, inline] =
+      argument.startsWith('--') && argument.includes('=')
+        ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)]
+        : [argument, undefined];
     const value = () => inline ?? argv[++index];
     switch (flag) {
       case '--citizens':
@@ -113,9 +117,10 @@ async function main(): Promise<number> {
   const citizens = options.citizens ?? config.seed.citizens;
   const randomSeed = options.randomSeed ?? config.seed.randomSeed;
   const database = config.database;
-  const where = database.engine === 'sqlite'
-    ? `SQLite files in ${database.dataDirectory}`
-    : `MySQL at ${database.host}:${database.port} (${SECTORS.map((sector) => database.databases[sector]).join(', ')})`;
+  const where =
+    database.engine === 'sqlite'
+      ? `SQLite files in ${database.dataDirectory}`
+      : `MySQL at ${database.host}:${database.port} (${SECTORS.map((sector) => database.databases[sector]).join(', ')})`;
   process.stderr.write(`Databases: ${where}\n`);
 
   await ensureDatabases(config.database, SECTORS);
@@ -136,10 +141,13 @@ async function main(): Promise<number> {
     const summary = await seedAll(databases, { citizens, randomSeed, onProgress: reporter.onProgress });
     reporter.finish();
     for (const sector of SECTORS) {
-      for (const [table, rows] of Object.entries(summary.rows[sector])) process.stderr.write(`  ${`${sector}.${table}`.padEnd(38)} ${formatCount(rows).padStart(12)}\n`);
+      for (const [table, rows] of Object.entries(summary.rows[sector]))
+        process.stderr.write(`  ${`${sector}.${table}`.padEnd(38)} ${formatCount(rows).padStart(12)}\n`);
     }
     const seconds = summary.elapsedMs / 1000;
-    process.stderr.write(`Seeded ${formatCount(summary.totalRows)} rows in ${seconds.toFixed(1)} s (${formatCount(summary.totalRows / Math.max(seconds, 0.001))} rows/s).\n`);
+    process.stderr.write(
+      `Seeded ${formatCount(summary.totalRows)} rows in ${seconds.toFixed(1)} s (${formatCount(summary.totalRows / Math.max(seconds, 0.001))} rows/s).\n`,
+    );
     return 0;
   } finally {
     await Promise.all(SECTORS.map((sector) => databases[sector].destroy()));
@@ -149,7 +157,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : `Seeding failed: ${shorten(error instanceof Error ? error.message : String(error))}`}\n`);
+    process.stderr.write(
+      `${error instanceof ConfigError ? error.message : `Seeding failed: ${shorten(error instanceof Error ? error.message : String(error))}`}\n`,
+    );
     process.exit(1);
   },
 );

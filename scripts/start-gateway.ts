@@ -16,7 +16,11 @@ async function main(): Promise<void> {
   const db = connect(config.database, 'gateway');
   try {
     await migrateLatest(db, 'gateway');
-    const service = await startGatewayService(db, bySector((sector) => config.subgraphs[sector].url), config);
+    const service = await startGatewayService(
+      db,
+      bySector((sector) => config.subgraphs[sector].url),
+      config,
+    );
     process.stdout.write(`Gateway ready at ${service.gateway.url}\n`);
     stopOnSignals(async () => {
       await service.stop();

@@ -15,7 +15,8 @@ import { exitOnStartFailure, stopOnSignals } from '../system/lifecycle';
  */
 async function main(): Promise<void> {
   const config = getConfig();
-  const where = config.database.engine === 'sqlite' ? `SQLite files in ${config.database.dataDirectory}` : `MySQL at ${config.database.host}:${config.database.port}`;
+  const where =
+    config.database.engine === 'sqlite' ? `SQLite files in ${config.database.dataDirectory}` : `MySQL at ${config.database.host}:${config.database.port}`;
   process.stderr.write(`Databases: ${where}\n`);
   const databases = await openDatabases(config);
   try {
@@ -36,10 +37,12 @@ async function main(): Promise<void> {
       // The whole path runs on one machine: a witness beside the gateway, with its own store and key.
       ({ audit, witness } = await startLocalWitness(config.audit, loadWitnessConfig(), (message) => process.stderr.write(`${message}\n`)));
     }
-    const platform = await startPlatform(databases, { ...config, audit, subgraphPorts: bySector((sector) => config.subgraphs[sector].port) }).catch(async (error: unknown) => {
-      await witness?.stop();
-      throw error;
-    });
+    const platform = await startPlatform(databases, { ...config, audit, subgraphPorts: bySector((sector) => config.subgraphs[sector].port) }).catch(
+      async (error: unknown) => {
+        await witness?.stop();
+        throw error;
+      },
+    );
     for (const sector of SECTORS) process.stderr.write(`  ${sector} subgraph: ${platform.subgraphs[sector].url}\n`);
     if (!config.production) {
       const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory: config.dataDirectory, production: false });

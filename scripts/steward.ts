@@ -71,7 +71,6 @@ interface Output {
   stream?: AsyncIterable<string>;
 }
 
-
 /** Given a value, returns how a table cell shows it: - for nothing, lists joined by commas. */
 function cell(value: unknown): string {
   if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return '-';
@@ -82,11 +81,16 @@ function cell(value: unknown): string {
 function table(rows: Array<Record<string, unknown>>, columns: string[]): string {
   if (rows.length === 0) return '(none)';
   const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => cell(row[column]).length)));
-  const line = (values: string[]) => values.map((value, index) => value.padEnd(widths[index]!)).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((value, index) => value.padEnd(widths[index]!))
+      .join('  ')
+      .trimEnd();
   return [line(columns), line(widths.map((width) => '-'.repeat(width))), ...rows.map((row) => line(columns.map((column) => cell(row[column]))))].join('\n');
 }
 
-const listOf = (value: string | undefined): string[] | undefined => (value === undefined ? undefined : value === 'none' || value === '' ? [] : value.split(',').map((part) => part.trim()));
+const listOf = (value: string | undefined): string[] | undefined =>
+  value === undefined ? undefined : value === 'none' || value === '' ? [] : value.split(',').map((part) => part.trim());
 
 function whole(flags: Flags, name: string): number | undefined {
   const raw = flags.string(name);
@@ -121,7 +125,13 @@ function grantTarget(flags: Flags): GrantTargetInput {
   if (given[0] === 'type') return { kind: 'TYPE', typeName: value };
   const [sharing, personal, extra] = value.split('/');
   if (!sharing || extra !== undefined) throw new UsageError(`--classification needs SHARING/PERSONAL, such as SHARED/BASIC, got "${value}"`);
-  return { kind: 'CLASSIFICATION', sharing, personal: personal ?? 'NONE', sector: flags.string('sector') ?? null, typeNames: listOf(flags.string('types')) ?? null };
+  return {
+    kind: 'CLASSIFICATION',
+    sharing,
+    personal: personal ?? 'NONE',
+    sector: flags.string('sector') ?? null,
+    typeNames: listOf(flags.string('types')) ?? null,
+  };
 }
 
 /** Given a flag's name and its JSON text, returns the value parsed, or throws a UsageError. */
@@ -222,13 +232,25 @@ const COMMANDS: Record<string, CommandSpec> = {
     flags: { agency: 'string', expires: 'string', label: 'string' },
     required: ['agency'],
     run: async ({ stewardship }, flags) =>
-      issuedKey(await stewardship.createApiKey(cliActor(), { agencyCode: flags.string('agency')!, expiresAt: flags.string('expires') ?? null, label: flags.string('label') ?? null })),
+      issuedKey(
+        await stewardship.createApiKey(cliActor(), {
+          agencyCode: flags.string('agency')!,
+          expiresAt: flags.string('expires') ?? null,
+          label: flags.string('label') ?? null,
+        }),
+      ),
   },
   'keys rotate': {
     flags: { id: 'string', 'grace-seconds': 'string', expires: 'string' },
     required: ['id'],
     run: async ({ stewardship }, flags) =>
-      issuedKey(await stewardship.rotateApiKey(cliActor(), { id: flags.string('id')!, graceSeconds: whole(flags, 'grace-seconds') ?? null, expiresAt: flags.string('expires') ?? null })),
+      issuedKey(
+        await stewardship.rotateApiKey(cliActor(), {
+          id: flags.string('id')!,
+          graceSeconds: whole(flags, 'grace-seconds') ?? null,
+          expiresAt: flags.string('expires') ?? null,
+        }),
+      ),
   },
   'keys revoke': {
     flags: { id: 'string' },
@@ -248,7 +270,10 @@ const COMMANDS: Record<string, CommandSpec> = {
         masks: grant.masks.map((mask) => `${mask.coordinate}=${mask.mask}`),
         scope: grant.scopeUnitCodes,
       }));
-      return { data: grants, text: () => table(rows, ['id', 'agencyCode', 'status', 'target', 'purposes', 'scope', 'masks', 'validFrom', 'validTo', 'legalBasis']) };
+      return {
+        data: grants,
+        text: () => table(rows, ['id', 'agencyCode', 'status', 'target', 'purposes', 'scope', 'masks', 'validFrom', 'validTo', 'legalBasis']),
+      };
     },
   },
   'grants create': {
@@ -278,7 +303,11 @@ const COMMANDS: Record<string, CommandSpec> = {
         validFrom: flags.string('valid-from') ?? null,
         validTo: flags.string('valid-to') ?? null,
       });
-      return single(grant, [...Object.entries(grant).filter(([name]) => name !== 'target' && name !== 'masks'), ['target', describeTarget(grant.target)], ['masks', grant.masks.map((mask) => `${mask.coordinate}=${mask.mask}`)]]);
+      return single(grant, [
+        ...Object.entries(grant).filter(([name]) => name !== 'target' && name !== 'masks'),
+        ['target', describeTarget(grant.target)],
+        ['masks', grant.masks.map((mask) => `${mask.coordinate}=${mask.mask}`)],
+      ]);
     },
   },
   'grants revoke': {
@@ -286,7 +315,13 @@ const COMMANDS: Record<string, CommandSpec> = {
     required: ['id'],
     run: async ({ stewardship }, flags) => {
       const grant = await stewardship.revokeGrant(cliActor(), flags.string('id')!);
-      return single(grant, [['id', grant.id], ['agencyCode', grant.agencyCode], ['target', describeTarget(grant.target)], ['status', grant.status], ['revokedAt', grant.revokedAt]]);
+      return single(grant, [
+        ['id', grant.id],
+        ['agencyCode', grant.agencyCode],
+        ['target', describeTarget(grant.target)],
+        ['status', grant.status],
+        ['revokedAt', grant.revokedAt],
+      ]);
     },
   },
   'units load': {
@@ -314,7 +349,11 @@ const COMMANDS: Record<string, CommandSpec> = {
         entityType: flags.string('entity-type') ?? null,
         entityId: flags.string('entity-id') ?? null,
       });
-      return { data: changes, text: () => table(changes as unknown as Array<Record<string, unknown>>, ['id', 'changedAt', 'actor', 'credentialId', 'action', 'entityType', 'entityId']) };
+      return {
+        data: changes,
+        text: () =>
+          table(changes as unknown as Array<Record<string, unknown>>, ['id', 'changedAt', 'actor', 'credentialId', 'action', 'entityType', 'entityId']),
+      };
     },
   },
   explain: {
@@ -343,7 +382,22 @@ const COMMANDS: Record<string, CommandSpec> = {
         denied: record.fields.filter((field) => field.effect === 'DENY').length,
         citizens: record.citizenIds.length,
       }));
-      const columns = ['at', 'instance', 'seq', 'agencyCode', 'userId', 'purpose', 'dossierId', 'operationName', 'outcome', 'errorCode', 'fields', 'denied', 'citizens', 'rowCount'];
+      const columns = [
+        'at',
+        'instance',
+        'seq',
+        'agencyCode',
+        'userId',
+        'purpose',
+        'dossierId',
+        'operationName',
+        'outcome',
+        'errorCode',
+        'fields',
+        'denied',
+        'citizens',
+        'rowCount',
+      ];
       const next = page.pageInfo.hasNextPage ? `\n\nMore: add --after ${page.pageInfo.endCursor}` : '';
       return { data: page, text: () => `${table(rows, columns)}${next}` };
     },
@@ -355,11 +409,17 @@ const COMMANDS: Record<string, CommandSpec> = {
       const by = flags.string('by');
       if (by === 'agency') {
         const counts = await audit.countsByAgency(auditFilter(flags));
-        return { data: counts, text: () => table(counts as unknown as Array<Record<string, unknown>>, ['agencyCode', 'agencyName', 'requests', 'denied', 'rows']) };
+        return {
+          data: counts,
+          text: () => table(counts as unknown as Array<Record<string, unknown>>, ['agencyCode', 'agencyName', 'requests', 'denied', 'rows']),
+        };
       }
       if (by === 'field') {
         const counts = await audit.countsByField(auditFilter(flags));
-        return { data: counts, text: () => table(counts as unknown as Array<Record<string, unknown>>, ['agencyCode', 'coordinate', 'allowed', 'masked', 'denied']) };
+        return {
+          data: counts,
+          text: () => table(counts as unknown as Array<Record<string, unknown>>, ['agencyCode', 'coordinate', 'allowed', 'masked', 'denied']),
+        };
       }
       throw new UsageError(`--by needs agency or field, got "${by}"`);
     },

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const config = loadWitnessConfig();
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } }).child({ component: 'witness' });
   const gatewayKeys = config.trustedKeys.length > 0 ? config.trustedKeys : readPins(config.pinFile).gatewayKeys;
-  if (gatewayKeys.length === 0) throw new Error('no gateway key to accept checkpoints from: set WITNESS_TRUSTED_KEYS to the gateways\' AUDIT_TRUSTED_KEYS');
+  if (gatewayKeys.length === 0) throw new Error("no gateway key to accept checkpoints from: set WITNESS_TRUSTED_KEYS to the gateways' AUDIT_TRUSTED_KEYS");
   const witness = await startWitness({
     host: config.host,
     port: config.port,

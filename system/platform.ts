@@ -77,11 +77,7 @@ export interface RunningGateway {
  * Given the gateway's own database and where the subgraphs answer, loads the policy and starts the gateway
  * with the stewards' /admin API beside /graphql, and the /health and /ready probes.
  */
-export async function startGatewayService(
-  gatewayDb: Knex,
-  subgraphUrls: Record<Sector, string>,
-  options: GatewayServiceOptions,
-): Promise<RunningGateway> {
+export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<Sector, string>, options: GatewayServiceOptions): Promise<RunningGateway> {
   const logger = getLogger('platform');
   const repository = new PolicyRepository(gatewayDb);
   const policyCache = new PolicyCache({
@@ -122,11 +118,11 @@ export async function startGatewayService(
       subgraphUrls,
       plainRoutes: [
         ...webRoutes({
-        build: loadWebBuild(),
-        corsOrigins: options.corsOrigins ?? [],
-        status: () => platformStatus(subgraphUrls),
-        demoKeys: () => (options.production || !options.dataDirectory ? null : readDemoKeys(options.dataDirectory)),
-        logger,
+          build: loadWebBuild(),
+          corsOrigins: options.corsOrigins ?? [],
+          status: () => platformStatus(subgraphUrls),
+          demoKeys: () => (options.production || !options.dataDirectory ? null : readDemoKeys(options.dataDirectory)),
+          logger,
         }),
         // After CORS (in webRoutes), which every answer gets.
         ...healthRoutes(gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls }), logger),
@@ -178,7 +174,11 @@ export async function startPlatform(databases: PlatformDatabases, options: Platf
       });
       started.push(subgraphs[sector]);
     }
-    const service = await startGatewayService(databases.gateway, bySector((sector) => subgraphs[sector].url), options);
+    const service = await startGatewayService(
+      databases.gateway,
+      bySector((sector) => subgraphs[sector].url),
+      options,
+    );
     return {
       ...service,
       subgraphs,

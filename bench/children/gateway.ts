@@ -39,4 +39,7 @@ async function start(target: string): Promise<StartedTarget> {
 }
 
 answerParentCalls({});
-void announceServer(() => start(process.argv[2] ?? ''), (error) => error instanceof TargetNotAvailable);
+void announceServer(
+  () => start(process.argv[2] ?? ''),
+  (error) => error instanceof TargetNotAvailable,
+);

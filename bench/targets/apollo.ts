@@ -24,7 +24,11 @@ export type ApolloFetcherChoice = 'default' | 'keep-alive';
  * every default of Apollo's, its make-fetch-happen fetcher included; with 'keep-alive', the data source's
  * documented `fetcher` option is given a lean keep-alive client over Node's HTTP (bench/directClient.ts).
  */
-export async function startApolloGateway(supergraphSdl: string, signingKey: Buffer, fetcher: ApolloFetcherChoice): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startApolloGateway(
+  supergraphSdl: string,
+  signingKey: Buffer,
+  fetcher: ApolloFetcherChoice,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {

@@ -15,7 +15,8 @@ export const TARGETS: Record<TargetName, TargetInfo> = {
   direct: {
     name: 'direct',
     label: 'direct calls (floor)',
-    description: "no gateway: a server in the gateway's place that makes the calls a gateway would (root query, then _entities per level), signing every call, and answers with what the subgraphs answered; driven and timed by the same load generator as the gateways",
+    description:
+      "no gateway: a server in the gateway's place that makes the calls a gateway would (root query, then _entities per level), signing every call, and answers with what the subgraphs answered; driven and timed by the same load generator as the gateways",
     hasPolicy: false,
   },
   apollo: {
@@ -27,7 +28,8 @@ export const TARGETS: Record<TargetName, TargetInfo> = {
   'apollo-keepalive': {
     name: 'apollo-keepalive',
     label: '@apollo/gateway + keep-alive fetcher',
-    description: "@apollo/gateway as a skilled user configures it: Apollo's defaults, but the data source's documented `fetcher` option given a keep-alive client over Node's HTTP; adds only the signed access header",
+    description:
+      "@apollo/gateway as a skilled user configures it: Apollo's defaults, but the data source's documented `fetcher` option given a keep-alive client over Node's HTTP; adds only the signed access header",
     hasPolicy: false,
   },
   'ours-off': {
@@ -51,7 +53,7 @@ export const TARGETS: Record<TargetName, TargetInfo> = {
   hive: {
     name: 'hive',
     label: 'Hive Gateway',
-    description: "Hive Gateway (createGatewayRuntime) with its defaults and JavaScript query planner; adds only the signed access header",
+    description: 'Hive Gateway (createGatewayRuntime) with its defaults and JavaScript query planner; adds only the signed access header',
     hasPolicy: false,
   },
   'hive-router': {

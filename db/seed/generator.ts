@@ -165,11 +165,41 @@ function digits(value: number, width: number): string {
 
 /** Share of each ethnic group by terrain, so that the province as a whole is about 82% Kinh, 9% Mường, 6% Thái. */
 const ETHNIC_MIX: Record<Terrain, Weighted<Ethnicity>> = {
-  URBAN: weighted<Ethnicity>([['Kinh', 98.8], ['Mường', 0.6], ['Thái', 0.3], ['Hoa', 0.2], ['Thổ', 0.1]]),
-  LOWLAND: weighted<Ethnicity>([['Kinh', 98.6], ['Mường', 0.8], ['Thái', 0.3], ['Thổ', 0.3]]),
-  MUONG_HIGHLAND: weighted<Ethnicity>([['Kinh', 36], ['Mường', 53], ['Thái', 7], ['Thổ', 2], ['Dao', 2]]),
-  THAI_HIGHLAND: weighted<Ethnicity>([['Kinh', 20], ['Thái', 56], ['Mường', 16], ['Mông', 4], ['Dao', 2], ['Khơ Mú', 2]]),
-  MONG_HIGHLAND: weighted<Ethnicity>([['Thái', 44], ['Mông', 40], ['Kinh', 8], ['Khơ Mú', 5], ['Dao', 3]]),
+  URBAN: weighted<Ethnicity>([
+    ['Kinh', 98.8],
+    ['Mường', 0.6],
+    ['Thái', 0.3],
+    ['Hoa', 0.2],
+    ['Thổ', 0.1],
+  ]),
+  LOWLAND: weighted<Ethnicity>([
+    ['Kinh', 98.6],
+    ['Mường', 0.8],
+    ['Thái', 0.3],
+    ['Thổ', 0.3],
+  ]),
+  MUONG_HIGHLAND: weighted<Ethnicity>([
+    ['Kinh', 36],
+    ['Mường', 53],
+    ['Thái', 7],
+    ['Thổ', 2],
+    ['Dao', 2],
+  ]),
+  THAI_HIGHLAND: weighted<Ethnicity>([
+    ['Kinh', 20],
+    ['Thái', 56],
+    ['Mường', 16],
+    ['Mông', 4],
+    ['Dao', 2],
+    ['Khơ Mú', 2],
+  ]),
+  MONG_HIGHLAND: weighted<Ethnicity>([
+    ['Thái', 44],
+    ['Mông', 40],
+    ['Kinh', 8],
+    ['Khơ Mú', 5],
+    ['Dao', 3],
+  ]),
 };
 
 /** Residents per commune relative to an average lowland commune (about 25,000 people). */
@@ -232,7 +262,12 @@ function districtOf(commune: Commune): FormerDistrict {
  */
 function buildCatalog(): Catalog {
   const seat = communeNamed('Hạc Thành');
-  const facilities: FacilityRow[] = PROVINCIAL_HOSPITALS.map((name, index) => ({ code: `380${digits(index + 1, 2)}`, name, level: 'PROVINCIAL', commune_code: seat.code }));
+  const facilities: FacilityRow[] = PROVINCIAL_HOSPITALS.map((name, index) => ({
+    code: `380${digits(index + 1, 2)}`,
+    name,
+    level: 'PROVINCIAL',
+    commune_code: seat.code,
+  }));
   const provincialHospitals = facilities.map((facility) => facility.code);
   const referralByDistrict = new Map<string, string>();
   let regionalIndex = 11;
@@ -327,27 +362,108 @@ interface HouseholdDraft {
 type HouseholdKind = 'SINGLE' | 'COUPLE' | 'NUCLEAR' | 'SINGLE_PARENT' | 'WITH_PARENTS' | 'WITH_GRANDCHILDREN';
 
 const HOUSEHOLD_KINDS = weighted<HouseholdKind>([
-  ['SINGLE', 9], ['COUPLE', 12], ['NUCLEAR', 48], ['SINGLE_PARENT', 7], ['WITH_PARENTS', 13], ['WITH_GRANDCHILDREN', 11],
+  ['SINGLE', 9],
+  ['COUPLE', 12],
+  ['NUCLEAR', 48],
+  ['SINGLE_PARENT', 7],
+  ['WITH_PARENTS', 13],
+  ['WITH_GRANDCHILDREN', 11],
 ]);
 const MAX_HOUSEHOLD_SIZE = 7;
 
 /** Province codes of birth registration other than Thanh Hóa's 038, for people born elsewhere. */
-const OTHER_BIRTH_PROVINCES = weighted<number>([[40, 30], [37, 20], [1, 15], [36, 10], [42, 8], [79, 8], [14, 5], [31, 4]]);
+const OTHER_BIRTH_PROVINCES = weighted<number>([
+  [40, 30],
+  [37, 20],
+  [1, 15],
+  [36, 10],
+  [42, 8],
+  [79, 8],
+  [14, 5],
+  [31, 4],
+]);
 const THANH_HOA = 38;
 
 const STREETS = [
-  'Lê Lợi', 'Trần Phú', 'Lê Hoàn', 'Bà Triệu', 'Quang Trung', 'Nguyễn Trãi', 'Phan Chu Trinh', 'Lý Thường Kiệt',
-  'Tống Duy Tân', 'Dương Đình Nghệ', 'Nguyễn Chí Thanh', 'Hải Thượng Lãn Ông', 'Lê Lai', 'Triệu Quốc Đạt', 'Lạc Long Quân',
-  'Hạc Thành', 'Trường Thi', 'Đinh Công Tráng', 'Hàm Nghi', 'Nguyễn Du', 'Phan Bội Châu', 'Trần Hưng Đạo', 'Lê Thánh Tông',
-  'Nguyễn Huệ', 'Hồ Xuân Hương', 'Đào Duy Từ', 'Tôn Đức Thắng', 'Ngô Quyền', 'Lê Quý Đôn', 'Mai An Tiêm',
+  'Lê Lợi',
+  'Trần Phú',
+  'Lê Hoàn',
+  'Bà Triệu',
+  'Quang Trung',
+  'Nguyễn Trãi',
+  'Phan Chu Trinh',
+  'Lý Thường Kiệt',
+  'Tống Duy Tân',
+  'Dương Đình Nghệ',
+  'Nguyễn Chí Thanh',
+  'Hải Thượng Lãn Ông',
+  'Lê Lai',
+  'Triệu Quốc Đạt',
+  'Lạc Long Quân',
+  'Hạc Thành',
+  'Trường Thi',
+  'Đinh Công Tráng',
+  'Hàm Nghi',
+  'Nguyễn Du',
+  'Phan Bội Châu',
+  'Trần Hưng Đạo',
+  'Lê Thánh Tông',
+  'Nguyễn Huệ',
+  'Hồ Xuân Hương',
+  'Đào Duy Từ',
+  'Tôn Đức Thắng',
+  'Ngô Quyền',
+  'Lê Quý Đôn',
+  'Mai An Tiêm',
 ];
 const LOWLAND_VILLAGES = [
-  'Đông', 'Đoài', 'Trung', 'Thượng', 'Hạ', 'Tiền Phong', 'Đồng Tâm', 'Phú Xá', 'Yên Lạc', 'Tân Lập', 'Hòa Bình',
-  'Quyết Thắng', 'Thành Công', 'Đại Đồng', 'Xuân Phú', 'Phúc Thọ', 'Bái Trung', 'Văn Lộc', 'Kim Sơn', 'Phong Lạc',
+  'Đông',
+  'Đoài',
+  'Trung',
+  'Thượng',
+  'Hạ',
+  'Tiền Phong',
+  'Đồng Tâm',
+  'Phú Xá',
+  'Yên Lạc',
+  'Tân Lập',
+  'Hòa Bình',
+  'Quyết Thắng',
+  'Thành Công',
+  'Đại Đồng',
+  'Xuân Phú',
+  'Phúc Thọ',
+  'Bái Trung',
+  'Văn Lộc',
+  'Kim Sơn',
+  'Phong Lạc',
 ];
 const HIGHLAND_VILLAGES = [
-  'Chiềng', 'Na', 'Khằm', 'Poọng', 'Mỏ', 'Sại', 'Hiềng', 'Ngàm', 'Khó', 'Bất', 'Lát', 'Đanh', 'Cốc', 'Ươn', 'Bôn',
-  'Cang', 'Pá Hộc', 'Sa Ná', 'Kham', 'Nàng', 'Phe', 'Muốn', 'Son', 'Bá', 'Lở',
+  'Chiềng',
+  'Na',
+  'Khằm',
+  'Poọng',
+  'Mỏ',
+  'Sại',
+  'Hiềng',
+  'Ngàm',
+  'Khó',
+  'Bất',
+  'Lát',
+  'Đanh',
+  'Cốc',
+  'Ươn',
+  'Bôn',
+  'Cang',
+  'Pá Hộc',
+  'Sa Ná',
+  'Kham',
+  'Nàng',
+  'Phe',
+  'Muốn',
+  'Son',
+  'Bá',
+  'Lở',
 ];
 const FIELD_NAMES = ['Đồng Mới', 'Cồn Cao', 'Bãi Dưới', 'Đồng Sau', 'Cửa Đình', 'Đồng Trũng', 'Mả Ngựa', 'Đồng Chùa', 'Bờ Sông', 'Gốc Gạo'];
 const HILL_NAMES = ['Đồi Thông', 'Đồi Cao', 'Khe Nước', 'Rú Ngang', 'Đồi Chè', 'Eo Gió', 'Pù Mằn', 'Khe Cạn'];
@@ -446,7 +562,12 @@ function drawHousehold(generation: Generation, index: number, remaining: number)
   const spouseEthnicity = (): Ethnicity => (random.chance(0.9) ? ethnicity : random.weightedPick(ETHNIC_MIX[commune.terrain]));
   const headSurname = pickSurname(random, ethnicity);
   const addChildren = (relationship: HouseholdRelationship, motherAge: number, surname: string, childEthnicity: Ethnicity) => {
-    const count = random.weightedPick([[1, 25], [2, 45], [3, 22], [4, 8]] as const);
+    const count = random.weightedPick([
+      [1, 25],
+      [2, 45],
+      [3, 22],
+      [4, 8],
+    ] as const);
     for (const age of childrenAges(random, motherAge, count)) add(relationship, random.chance(0.51) ? 'MALE' : 'FEMALE', age, surname, childEthnicity, 0.02);
   };
   const addCouple = (headAge: number) => {
@@ -459,17 +580,33 @@ function drawHousehold(generation: Generation, index: number, remaining: number)
 
   switch (kind) {
     case 'SINGLE': {
-      const age = random.weightedPick([[random.int(20, 35), 40], [random.int(36, 59), 25], [random.int(60, 92), 35]] as const);
+      const age = random.weightedPick([
+        [random.int(20, 35), 40],
+        [random.int(36, 59), 25],
+        [random.int(60, 92), 35],
+      ] as const);
       const sex: Sex = random.chance(age >= 60 ? 0.7 : 0.45) ? 'FEMALE' : 'MALE';
       add('HEAD', sex, age, headSurname, ethnicity, 0.05);
       if (random.chance(0.12)) add('SIBLING', random.chance(0.5) ? 'MALE' : 'FEMALE', Math.max(18, age + random.int(-8, 8)), headSurname, ethnicity, 0.05);
       break;
     }
     case 'COUPLE':
-      addCouple(random.weightedPick([[random.int(22, 34), 35], [random.int(35, 59), 20], [random.int(60, 88), 45]] as const));
+      addCouple(
+        random.weightedPick([
+          [random.int(22, 34), 35],
+          [random.int(35, 59), 20],
+          [random.int(60, 88), 45],
+        ] as const),
+      );
       break;
     case 'NUCLEAR': {
-      const wifeAge = addCouple(random.weightedPick([[random.int(24, 32), 25], [random.int(33, 45), 45], [random.int(46, 62), 30]] as const));
+      const wifeAge = addCouple(
+        random.weightedPick([
+          [random.int(24, 32), 25],
+          [random.int(33, 45), 45],
+          [random.int(46, 62), 30],
+        ] as const),
+      );
       addChildren('CHILD', wifeAge, headSurname, ethnicity);
       break;
     }
@@ -632,8 +769,18 @@ type AreaRange = readonly [min: number, max: number];
 
 /** Realistic areas in m²: a house plot of 80-400 m², a rice field of 300-3000 m², a forest plot of hectares. */
 const AREA_BY_PURPOSE: Record<LandUsePurpose, AreaRange> = {
-  ONT: [100, 400], ODT: [80, 300], LUC: [300, 3000], LUK: [200, 1500], BHK: [200, 2000], NHK: [1000, 10000],
-  CLN: [200, 5000], RSX: [5000, 50000], RPH: [10000, 100000], NTS: [500, 5000], TMD: [100, 1000], SKC: [200, 3000],
+  ONT: [100, 400],
+  ODT: [80, 300],
+  LUC: [300, 3000],
+  LUK: [200, 1500],
+  BHK: [200, 2000],
+  NHK: [1000, 10000],
+  CLN: [200, 5000],
+  RSX: [5000, 50000],
+  RPH: [10000, 100000],
+  NTS: [500, 5000],
+  TMD: [100, 1000],
+  SKC: [200, 3000],
 };
 
 /** The parcels a household holds besides its house plot, by terrain: [purpose, chance or counts]. */
@@ -647,21 +794,57 @@ function farmParcels(random: Random, commune: Commune): LandUsePurpose[] {
       if (random.chance(0.04)) parcels.push('TMD');
       break;
     case 'LOWLAND':
-      repeat('LUC', random.weightedPick([[0, 25], [1, 30], [2, 28], [3, 17]] as const));
+      repeat(
+        'LUC',
+        random.weightedPick([
+          [0, 25],
+          [1, 30],
+          [2, 28],
+          [3, 17],
+        ] as const),
+      );
       if (random.chance(0.12)) parcels.push('BHK');
       if (random.chance(0.15)) parcels.push('CLN');
       if (commune.coastal && random.chance(0.12)) parcels.push('NTS');
       if (random.chance(0.01)) parcels.push('SKC');
       break;
     case 'MUONG_HIGHLAND':
-      repeat('LUC', random.weightedPick([[0, 35], [1, 40], [2, 25]] as const));
-      repeat('RSX', random.weightedPick([[0, 50], [1, 35], [2, 15]] as const));
+      repeat(
+        'LUC',
+        random.weightedPick([
+          [0, 35],
+          [1, 40],
+          [2, 25],
+        ] as const),
+      );
+      repeat(
+        'RSX',
+        random.weightedPick([
+          [0, 50],
+          [1, 35],
+          [2, 15],
+        ] as const),
+      );
       if (random.chance(0.35)) parcels.push('CLN');
       if (random.chance(0.15)) parcels.push('BHK');
       break;
     default:
-      repeat('LUK', random.weightedPick([[0, 45], [1, 40], [2, 15]] as const));
-      repeat('RSX', random.weightedPick([[0, 40], [1, 40], [2, 20]] as const));
+      repeat(
+        'LUK',
+        random.weightedPick([
+          [0, 45],
+          [1, 40],
+          [2, 15],
+        ] as const),
+      );
+      repeat(
+        'RSX',
+        random.weightedPick([
+          [0, 40],
+          [1, 40],
+          [2, 20],
+        ] as const),
+      );
       if (random.chance(0.3)) parcels.push('NHK');
       if (random.chance(0.2)) parcels.push('CLN');
   }
@@ -801,22 +984,60 @@ function nextParcelNumber(random: Random, counters: Counters, communeCode: strin
 
 /** The expanded immunisation schedule (tiêm chủng mở rộng): vaccine, dose and age at which it is due, in days. */
 const IMMUNISATION_SCHEDULE: ReadonlyArray<readonly [vaccine: string, dose: number, dueAtDays: number]> = [
-  ['BCG', 1, 1], ['Viêm gan B', 1, 0],
-  ['5 trong 1', 1, 61], ['5 trong 1', 2, 91], ['5 trong 1', 3, 122],
-  ['Bại liệt uống', 1, 61], ['Bại liệt uống', 2, 91], ['Bại liệt uống', 3, 122], ['Bại liệt tiêm', 1, 152],
-  ['Sởi', 1, 274], ['Viêm não Nhật Bản', 1, 365], ['Viêm não Nhật Bản', 2, 380], ['Viêm não Nhật Bản', 3, 730],
-  ['Sởi - Rubella', 1, 548], ['DPT', 4, 548],
+  ['BCG', 1, 1],
+  ['Viêm gan B', 1, 0],
+  ['5 trong 1', 1, 61],
+  ['5 trong 1', 2, 91],
+  ['5 trong 1', 3, 122],
+  ['Bại liệt uống', 1, 61],
+  ['Bại liệt uống', 2, 91],
+  ['Bại liệt uống', 3, 122],
+  ['Bại liệt tiêm', 1, 152],
+  ['Sởi', 1, 274],
+  ['Viêm não Nhật Bản', 1, 365],
+  ['Viêm não Nhật Bản', 2, 380],
+  ['Viêm não Nhật Bản', 3, 730],
+  ['Sởi - Rubella', 1, 548],
+  ['DPT', 4, 548],
 ];
 /** Immunisation records are kept electronically for children born since 2014. */
 const IMMUNISATION_RECORDS_FROM = dayOf(2014, 1, 1);
 
-const CHILD_DIAGNOSES = weighted<string>([['J06.9', 30], ['A09', 15], ['J20.9', 15], ['J02.9', 12], ['R50.9', 10], ['H66.9', 8], ['B01.9', 5], ['L20.9', 5]]);
+const CHILD_DIAGNOSES = weighted<string>([
+  ['J06.9', 30],
+  ['A09', 15],
+  ['J20.9', 15],
+  ['J02.9', 12],
+  ['R50.9', 10],
+  ['H66.9', 8],
+  ['B01.9', 5],
+  ['L20.9', 5],
+]);
 const ADULT_DIAGNOSES = weighted<string>([
-  ['J06.9', 20], ['K29.7', 12], ['M54.5', 12], ['I10', 8], ['J02.9', 8], ['K21.9', 6], ['A09', 6], ['N39.0', 5], ['R51', 5],
-  ['E11.9', 4], ['E78.5', 4], ['S93.4', 3],
+  ['J06.9', 20],
+  ['K29.7', 12],
+  ['M54.5', 12],
+  ['I10', 8],
+  ['J02.9', 8],
+  ['K21.9', 6],
+  ['A09', 6],
+  ['N39.0', 5],
+  ['R51', 5],
+  ['E11.9', 4],
+  ['E78.5', 4],
+  ['S93.4', 3],
 ]);
 const ELDERLY_DIAGNOSES = weighted<string>([
-  ['I10', 30], ['E11.9', 14], ['M17.9', 10], ['E78.5', 8], ['J44.9', 8], ['M54.5', 8], ['I25.9', 6], ['K29.7', 6], ['N40', 4], ['I63.9', 2],
+  ['I10', 30],
+  ['E11.9', 14],
+  ['M17.9', 10],
+  ['E78.5', 8],
+  ['J44.9', 8],
+  ['M54.5', 8],
+  ['I25.9', 6],
+  ['K29.7', 6],
+  ['N40', 4],
+  ['I63.9', 2],
 ]);
 
 const MINORITY_TERRAINS: ReadonlySet<Terrain> = new Set(['MUONG_HIGHLAND', 'THAI_HIGHLAND', 'MONG_HIGHLAND']);
@@ -888,12 +1109,23 @@ function healthRows(generation: Generation, household: HouseholdDraft, out: Buff
         // Birth doses are given in the first day or two; later ones within three weeks of falling due.
         const day = person.birthDay + dueAtDays + (dueAtDays <= 1 ? random.int(0, 1) : random.int(0, 20));
         if (day > referenceDay || !random.chance(0.96)) continue;
-        out.vaccinations.push({ id: ++counters.vaccinationId, national_id: person.nationalId, vaccine, dose, vaccinated_on: formatDay(day), facility_code: local.station });
+        out.vaccinations.push({
+          id: ++counters.vaccinationId,
+          national_id: person.nationalId,
+          vaccine,
+          dose,
+          vaccinated_on: formatDay(day),
+          facility_code: local.station,
+        });
       }
     }
 
     if (random.chance(0.2)) {
-      const visits = random.weightedPick([[1, 60], [2, 28], [3, 12]] as const);
+      const visits = random.weightedPick([
+        [1, 60],
+        [2, 28],
+        [3, 12],
+      ] as const);
       const diagnoses = age < 15 ? CHILD_DIAGNOSES : age < 60 ? ADULT_DIAGNOSES : ELDERLY_DIAGNOSES;
       for (let visit = 0; visit < visits; visit += 1) {
         const place = random.next();
@@ -948,7 +1180,13 @@ function educationRows(generation: Generation, household: HouseholdDraft, out: B
     const counter = counters.diplomas.get(type) ?? 0;
     counters.diplomas.set(type, counter + 1);
     const number = serialNumber(counter, serialStart(generation.seed, 100_000_000, DIPLOMA_TYPES.indexOf(type)), 100_000_000);
-    out.diplomas.push({ serial: `${DIPLOMA_PREFIX[type]}${digits(number, 8)}`, national_id: person.nationalId, type, issue_date: formatDay(day), school_code: schoolCode });
+    out.diplomas.push({
+      serial: `${DIPLOMA_PREFIX[type]}${digits(number, 8)}`,
+      national_id: person.nationalId,
+      type,
+      issue_date: formatDay(day),
+      school_code: schoolCode,
+    });
   };
   const crossing = new Random(generation.seed, STREAM.awaySchooling, household.index);
   for (const person of household.members) {
@@ -963,9 +1201,21 @@ function educationRows(generation: Generation, household: HouseholdDraft, out: B
         return level === 'LOWER_SECONDARY' ? attended.lowerSecondary : upperSecondary;
       };
       if (grade >= 2 && random.chance(0.7)) {
-        out.enrollments.push({ id: ++counters.enrollmentId, national_id: person.nationalId, school_code: schoolFor(grade - 1), school_year: schoolYearLabel(schoolYearStart - 1), grade: grade - 1 });
+        out.enrollments.push({
+          id: ++counters.enrollmentId,
+          national_id: person.nationalId,
+          school_code: schoolFor(grade - 1),
+          school_year: schoolYearLabel(schoolYearStart - 1),
+          grade: grade - 1,
+        });
       }
-      out.enrollments.push({ id: ++counters.enrollmentId, national_id: person.nationalId, school_code: schoolFor(grade), school_year: schoolYearLabel(schoolYearStart), grade });
+      out.enrollments.push({
+        id: ++counters.enrollmentId,
+        national_id: person.nationalId,
+        school_code: schoolFor(grade),
+        school_year: schoolYearLabel(schoolYearStart),
+        grade,
+      });
     }
 
     // Grade 9 ends in June of the year a pupil turns 15; those in upper secondary school hold the lower secondary diploma.
@@ -1021,7 +1271,8 @@ export function* generateSeedRows(options: GeneratorOptions): Generator<TableBat
   if (!Number.isInteger(citizens) || citizens < 1) throw new RangeError(`citizens must be a whole number of 1 or more, got ${citizens}`);
   if (!Number.isInteger(randomSeed)) throw new RangeError(`randomSeed must be a whole number, got ${randomSeed}`);
   const householdsPerBatch = options.householdsPerBatch ?? 500;
-  if (!Number.isInteger(householdsPerBatch) || householdsPerBatch < 1) throw new RangeError(`householdsPerBatch must be a whole number of 1 or more, got ${householdsPerBatch}`);
+  if (!Number.isInteger(householdsPerBatch) || householdsPerBatch < 1)
+    throw new RangeError(`householdsPerBatch must be a whole number of 1 or more, got ${householdsPerBatch}`);
   const referenceDay = parseDay(options.referenceDate ?? REFERENCE_DATE);
   const reference = new Date(referenceDay * MILLISECONDS_PER_DAY);
   const generation: Generation = {

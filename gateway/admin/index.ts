@@ -60,7 +60,8 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
     async context(request: IncomingMessage): Promise<AdminContext> {
       const principal = await options.authenticator.authenticate(request.headers.authorization, options.policyCache.current());
       if (principal instanceof AuthenticationError) throw principal;
-      if (principal.kind === 'ANONYMOUS') throw new AuthenticationError('The admin API needs a steward agency\'s credential: send "Authorization: Bearer <API key>"');
+      if (principal.kind === 'ANONYMOUS')
+        throw new AuthenticationError('The admin API needs a steward agency\'s credential: send "Authorization: Bearer <API key>"');
       if (!principal.agency.steward) throw forbidden(`The agency ${principal.agency.code} is not a steward: the admin API is for stewards only`);
       logger.debug({ agency: principal.agency.code, credentialId: principal.credentialId }, 'steward request');
       return { principal, stewardship: options.stewardship, audit: options.audit ?? null };

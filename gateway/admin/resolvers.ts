@@ -1,8 +1,7 @@
 import type { PageArguments } from '../../common/pagination';
 import type { AuditFilterInput, AuditTrail } from '../audit/auditTrail';
 import { AuditUnavailableError } from '../audit/errors';
-import type { Principal } from '../policy/types';
-import type { GrantTarget } from '../policy/types';
+import type { Principal, GrantTarget } from '../policy/types';
 import { badInput } from '../store/errors';
 import { describeTarget, stewardActor } from '../store/stewardship';
 import type { AgencyInput, AgencyPatch, GrantInput, IssuedApiKey, Stewardship, UnitInput } from '../store/stewardship';
@@ -38,7 +37,9 @@ function trail(context: AdminContext): AuditTrail {
 
 /** Resolvers of the admin API: each is one call to the steward operations, with the caller as the actor. */
 export const adminResolvers: {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each resolver takes arguments of its own
   Query: Record<string, Resolver<any>>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each resolver takes arguments of its own
   Mutation: Record<string, Resolver<any>>;
   GrantTarget: Record<string, (target: GrantTarget) => unknown>;
   PolicyChange: Record<string, (change: PolicyChange) => unknown>;
@@ -54,7 +55,14 @@ export const adminResolvers: {
       stewardship.changes(args),
     explain: (
       _source,
-      args: { agencyCode?: string | null; purpose?: string | null; query: string; variables?: string | null; operationName?: string | null; at?: string | null },
+      args: {
+        agencyCode?: string | null;
+        purpose?: string | null;
+        query: string;
+        variables?: string | null;
+        operationName?: string | null;
+        at?: string | null;
+      },
       { stewardship },
     ) => stewardship.explain({ ...args, agencyCode: args.agencyCode ?? null, purpose: args.purpose ?? null, variables: variablesOf(args.variables) }),
     auditRecords: (_source, args: PageArguments & { filter?: AuditFilterInput | null }, context) => trail(context).records(args.filter ?? {}, args),

@@ -151,7 +151,11 @@ export class AuditLog {
 
   /** Given why the audit directory cannot take the audit's files, refuses records and tries to open again later. */
   private waitForRoom(problem: AuditDiskError): void {
-    if (this.diskProblem === null) this.logger.error({ instance: this.instance, directory: problem.directory, neededBytes: problem.neededBytes, availableBytes: problem.availableBytes }, problem.message);
+    if (this.diskProblem === null)
+      this.logger.error(
+        { instance: this.instance, directory: problem.directory, neededBytes: problem.neededBytes, availableBytes: problem.availableBytes },
+        problem.message,
+      );
     this.diskProblem = problem;
     this.state = 'waiting-for-room';
     this.retryTimer = setTimeout(() => {
@@ -185,7 +189,9 @@ export class AuditLog {
     const last = await within(this.repository.lastRecord(this.instance), this.writeTimeoutMs * 2, 'The audit store cannot be read: the chain head is unknown');
     if (last && recordHash(last) !== last.hash) throw this.cannotContinue(`its last record, seq ${last.seq}, does not match its own hash`);
     let head: ChainHead = last ? { seq: last.seq, hash: last.hash } : { ...EMPTY_CHAIN };
-    await this.checkpointer.checkHead(head, (seq) => within(this.repository.recordAt(this.instance, seq), this.writeTimeoutMs * 2, 'The audit store cannot be read'));
+    await this.checkpointer.checkHead(head, (seq) =>
+      within(this.repository.recordAt(this.instance, seq), this.writeTimeoutMs * 2, 'The audit store cannot be read'),
+    );
     const refusal = legacyJournalRefusal(legacyJournalDirectory, this.instance, head.seq);
     if (refusal !== null) throw this.cannotContinue(refusal);
     await this.indexer.start(head.seq);
@@ -210,7 +216,11 @@ export class AuditLog {
   }
 
   /** Given a sink, the database's head and how disk errors are explained, opens the sink as the log's; one that fails to open is closed again. */
-  private async openSink<Sink extends AuditSink>(sink: Sink, head: ChainHead, onDisk: <T>(directory: string, action: () => Promise<T>) => Promise<T>): Promise<Sink> {
+  private async openSink<Sink extends AuditSink>(
+    sink: Sink,
+    head: ChainHead,
+    onDisk: <T>(directory: string, action: () => Promise<T>) => Promise<T>,
+  ): Promise<Sink> {
     this.sink = sink;
     try {
       await onDisk(this.config.outboxDirectory, () => sink.open(head));
@@ -244,7 +254,10 @@ export class AuditLog {
     const sink = this.sink!;
     this.spacing.writing();
     try {
-      const { records, head } = chainRecords(await sink.durableHead(), batch.map((queued) => queued.record));
+      const { records, head } = chainRecords(
+        await sink.durableHead(),
+        batch.map((queued) => queued.record),
+      );
       await sink.write(
         records,
         batch.reduce((sum, queued) => sum + queued.indexRows, 0),
@@ -263,7 +276,10 @@ export class AuditLog {
    * shipped at once) and can be found by citizen and by field; rejects when either cannot be written now.
    */
   async indexed(): Promise<void> {
-    if (!this.sink || this.state === 'waiting-for-room') throw this.diskProblem ? new AuditUnavailableError('The audit trail cannot be read now', this.diskProblem) : new Error('The audit log has not been started');
+    if (!this.sink || this.state === 'waiting-for-room')
+      throw this.diskProblem
+        ? new AuditUnavailableError('The audit trail cannot be read now', this.diskProblem)
+        : new Error('The audit log has not been started');
     const target = this.head.seq;
     await this.sink.flush();
     await this.indexer.caughtUp(target);
@@ -274,7 +290,8 @@ export class AuditLog {
    * record is durable, or rejects with an AuditUnavailableError (code AUDIT_UNAVAILABLE) within writeTimeoutMs.
    */
   append(input: AuditRecordInput): Promise<{ seq: number }> {
-    if (this.state !== 'running') return Promise.reject(new AuditUnavailableError(`The audit log is not running (${this.state}): the request cannot be recorded`));
+    if (this.state !== 'running')
+      return Promise.reject(new AuditUnavailableError(`The audit log is not running (${this.state}): the request cannot be recorded`));
     // With an outbox, a record could be durable while the database is away; it is refused all the same, so
     // that what is recorded reaches the database within writeTimeoutMs or is not answered.
     const refusal = this.sink!.refusal();

@@ -18,7 +18,6 @@ export const AUDIT_FIELD_SETS = 'audit_field_sets';
 /** How long one statement that indexes records may take before its connection is closed, unless told otherwise. */
 const INDEX_TIMEOUT_MS = 5000;
 
-
 const RECORD_COLUMNS = [
   'instance',
   'seq',
@@ -294,7 +293,7 @@ export class AuditRepository {
   }
 
   /** Given a query on audit_records aliased r, narrows it by the filter. */
-  private narrow<T extends {}>(query: Knex.QueryBuilder<T>, filter: RecordFilter): Knex.QueryBuilder<T> {
+  private narrow<T extends object>(query: Knex.QueryBuilder<T>, filter: RecordFilter): Knex.QueryBuilder<T> {
     if (filter.agencyCode !== null) query.where('r.agency_code', filter.agencyCode);
     if (filter.purpose !== null) query.where('r.purpose', filter.purpose);
     if (filter.from !== null) query.where('r.recorded_at', '>=', filter.from);
@@ -319,14 +318,22 @@ export class AuditRepository {
   /** Given a filter, the key of the last record seen and a limit, returns records newest first. */
   async recordsNewestFirst(filter: RecordFilter, before: CursorKey | null, limit: number): Promise<AuditRecordRow[]> {
     const query = this.narrow(this.db<AuditRecordRow>('audit_records as r').select('r.*'), filter);
-    const rows = await beforeKey(query, NEWEST_FIRST.map((column) => `r.${column}`), before).limit(limit);
+    const rows = await beforeKey(
+      query,
+      NEWEST_FIRST.map((column) => `r.${column}`),
+      before,
+    ).limit(limit);
     return rows.map(normalize);
   }
 
   /** Given a filter, the key of the last record seen and a limit, returns records oldest first (an export). */
   async recordsOldestFirst(filter: RecordFilter, after: CursorKey | null, limit: number): Promise<AuditRecordRow[]> {
     const query = this.narrow(this.db<AuditRecordRow>('audit_records as r').select('r.*'), filter);
-    const rows = await afterKey(query, NEWEST_FIRST.map((column) => `r.${column}`), after).limit(limit);
+    const rows = await afterKey(
+      query,
+      NEWEST_FIRST.map((column) => `r.${column}`),
+      after,
+    ).limit(limit);
     return rows.map(normalize);
   }
 
@@ -347,7 +354,11 @@ export class AuditRepository {
         shown.whereNotIn('r.agency_code', filter.deferredAgencies).orWhereNull('r.agency_code').orWhere('c.recorded_at', '<=', filter.deferredUntil),
       );
     }
-    const rows = await beforeKey(query, NEWEST_FIRST.map((column) => `c.${column}`), before).limit(limit);
+    const rows = await beforeKey(
+      query,
+      NEWEST_FIRST.map((column) => `c.${column}`),
+      before,
+    ).limit(limit);
     return rows.map(normalize);
   }
 
@@ -378,7 +389,13 @@ export class AuditRepository {
     const effectCount = (effect: string, alias: string) => this.db.raw(`sum(case when f.effect = ? then 1 else 0 end) as ${alias}`, [effect]);
     const query = this.db('audit_records as r')
       .join('audit_field_sets as f', 'f.set_hash', 'r.field_set')
-      .select('r.agency_code as agencyCode', 'f.coordinate as coordinate', effectCount('ALLOW', 'allowed'), effectCount('MASK', 'masked'), effectCount('DENY', 'denied'))
+      .select(
+        'r.agency_code as agencyCode',
+        'f.coordinate as coordinate',
+        effectCount('ALLOW', 'allowed'),
+        effectCount('MASK', 'masked'),
+        effectCount('DENY', 'denied'),
+      )
       .groupBy('r.agency_code', 'f.coordinate')
       .orderBy([{ column: 'r.agency_code' }, { column: 'f.coordinate' }]);
     if (filter.field !== null) query.where('f.coordinate', filter.field);

@@ -92,9 +92,11 @@ function recordFilter(input: AuditFilterInput): RecordFilter {
   const field = text(input.field);
   if (field !== null && !COORDINATE.test(field)) throw badInput(`Malformed field "${printable(field)}": expected Type.field, such as Citizen.fullName`);
   const purpose = text(input.purpose);
-  if (purpose !== null && !(PURPOSES as readonly string[]).includes(purpose)) throw badInput(`Unknown purpose "${printable(purpose)}": expected one of ${PURPOSES.join(', ')}`);
+  if (purpose !== null && !(PURPOSES as readonly string[]).includes(purpose))
+    throw badInput(`Unknown purpose "${printable(purpose)}": expected one of ${PURPOSES.join(', ')}`);
   const outcome = text(input.outcome);
-  if (outcome !== null && !(AUDIT_OUTCOMES as readonly string[]).includes(outcome)) throw badInput(`Unknown outcome "${printable(outcome)}": expected one of ${AUDIT_OUTCOMES.join(', ')}`);
+  if (outcome !== null && !(AUDIT_OUTCOMES as readonly string[]).includes(outcome))
+    throw badInput(`Unknown outcome "${printable(outcome)}": expected one of ${AUDIT_OUTCOMES.join(', ')}`);
   const instance = text(input.instance);
   if (instance !== null && !INSTANCE.test(instance)) throw badInput(`Malformed instance "${printable(instance)}": letters, digits, . _ - (up to 64)`);
   let outcomes: AuditOutcome[] | null = outcome === null ? null : [outcome as AuditOutcome];
@@ -148,19 +150,17 @@ export class AuditTrail {
       page.after,
       page.size + 1,
     );
-    const accesses = rows.map(toAuditRecord).map(
-      (record): CitizenAccess & { instance: string; seq: number } => ({
-        instance: record.instance,
-        seq: record.seq,
-        reference: `${record.instance}:${record.seq}`,
-        at: record.at,
-        agencyCode: record.agencyCode ?? '',
-        agencyName: record.agencyName ?? record.agencyCode ?? '',
-        purpose: record.purpose,
-        dossierId: record.dossierId,
-        fieldsRead: record.fields.filter((field) => field.effect !== 'DENY').map((field) => field.coordinate),
-      }),
-    );
+    const accesses = rows.map(toAuditRecord).map((record): CitizenAccess & { instance: string; seq: number } => ({
+      instance: record.instance,
+      seq: record.seq,
+      reference: `${record.instance}:${record.seq}`,
+      at: record.at,
+      agencyCode: record.agencyCode ?? '',
+      agencyName: record.agencyName ?? record.agencyCode ?? '',
+      purpose: record.purpose,
+      dossierId: record.dossierId,
+      fieldsRead: record.fields.filter((field) => field.effect !== 'DENY').map((field) => field.coordinate),
+    }));
     const connection = toConnection('myDataAccess', accesses, page.size, newestFirstKey);
     const strip = ({ instance: _instance, seq: _seq, ...access }: CitizenAccess & { instance: string; seq: number }): CitizenAccess => access;
     return { ...connection, nodes: connection.nodes.map(strip), edges: connection.edges.map((edge) => ({ ...edge, node: strip(edge.node) })) };

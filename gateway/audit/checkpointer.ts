@@ -62,7 +62,8 @@ export class Checkpointer {
     if (checkpoint === null) return;
     const sealed = `the checkpoint of ${checkpoint.at} (${source}) sealed seq ${checkpoint.seq}`;
     if (checkpoint.seq > head.seq) throw this.refuse(`${sealed}, but the database ends at seq ${head.seq}: its tail was cut or it was rolled back`);
-    if (checkpoint.seq > 0 && (await recordAt(checkpoint.seq))?.hash !== checkpoint.headHash) throw this.refuse(`${sealed}, and the record now at that seq is not the one sealed`);
+    if (checkpoint.seq > 0 && (await recordAt(checkpoint.seq))?.hash !== checkpoint.headHash)
+      throw this.refuse(`${sealed}, and the record now at that seq is not the one sealed`);
     if (checkpoint.reason === 'STOP' && checkpoint.seq < head.seq) {
       throw this.refuse(`${sealed} when the gateway stopped, yet records up to seq ${head.seq} follow it: they were added while it was stopped`);
     }
@@ -79,7 +80,10 @@ export class Checkpointer {
       const { seq, hash } = head();
       const previous = this.last;
       if (reason === 'INTERVAL' && previous && previous.seq === seq && previous.headHash === hash) return null;
-      const checkpoint = signCheckpoint({ instance: this.options.instance, seq, headHash: hash, at: this.options.now().toISOString(), reason }, this.anchor.key);
+      const checkpoint = signCheckpoint(
+        { instance: this.options.instance, seq, headHash: hash, at: this.options.now().toISOString(), reason },
+        this.anchor.key,
+      );
       await this.anchor.seal(checkpoint);
       this.last = checkpoint;
       return checkpoint;

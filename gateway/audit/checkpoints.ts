@@ -43,7 +43,10 @@ export function publicKeyFileOf(signingKeyFile: string): string {
 
 /** Given a public key, returns its id: the first 16 hex digits of the SHA-256 of its SPKI DER form. */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 function checkpointKey(privateKey: KeyObject | null, publicKey: KeyObject): CheckpointKey {
@@ -105,7 +108,8 @@ export function trustedKeysOf(texts: readonly string[]): CheckpointKey[] {
  */
 export function untrustedBecause(checkpoint: Checkpoint, trustedKeys: readonly CheckpointKey[]): string | null {
   const key = trustedKeys.find((candidate) => candidate.keyId === checkpoint.keyId);
-  if (!key) return `it names key ${checkpoint.keyId}, which is not a trusted key (${trustedKeys.map((trusted) => trusted.keyId).join(', ') || 'none is pinned'})`;
+  if (!key)
+    return `it names key ${checkpoint.keyId}, which is not a trusted key (${trustedKeys.map((trusted) => trusted.keyId).join(', ') || 'none is pinned'})`;
   return checkpointSignatureValid(checkpoint, key) ? null : 'its signature does not verify: it was altered';
 }
 
@@ -115,7 +119,10 @@ function signedText(checkpoint: Omit<Checkpoint, 'signature' | 'keyId'>): Buffer
 }
 
 /** Given a chain head and the key, returns the signed checkpoint. */
-export function signCheckpoint(head: { instance: string; seq: number; headHash: string; at: string; reason: CheckpointReason }, key: CheckpointKey): Checkpoint {
+export function signCheckpoint(
+  head: { instance: string; seq: number; headHash: string; at: string; reason: CheckpointReason },
+  key: CheckpointKey,
+): Checkpoint {
   if (!key.privateKey) throw new Error('A checkpoint is signed with the private key');
   const signature = sign(null, signedText(head), key.privateKey).toString('base64');
   return { ...head, keyId: key.keyId, signature };

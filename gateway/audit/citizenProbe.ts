@@ -91,9 +91,15 @@ export function responseGuide(document: DocumentNode, operationName: string | nu
   const name = operationName ?? '';
   if (byName.has(name)) return byName.get(name)!;
   const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((definition) => definition.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  const operation = operationName
+    ? operations.find((definition) => definition.name?.value === operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
   const fragments = new Map(
-    document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
+    document.definitions
+      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .map((fragment) => [fragment.name.value, fragment]),
   );
   const guideOf = (selectionSets: readonly SelectionSetNode[]): ResponseGuide => {
     const below = new Map<string, SelectionSetNode[]>();

@@ -74,7 +74,7 @@ export function createCitizenRoute(options: CitizenRouteOptions): GraphQLRoute<C
       if (header === undefined) throw new AuthenticationError('The data tracker needs your sign-in token: send "Authorization: Bearer <token>"');
       const token = BEARER.exec(header)?.[1];
       if (token === undefined) throw new AuthenticationError('The Authorization header must read "Bearer <token>"');
-      if (looksLikeApiKey(token)) throw new AuthenticationError('API keys are for agencies: the data tracker needs a citizen\'s sign-in token');
+      if (looksLikeApiKey(token)) throw new AuthenticationError("API keys are for agencies: the data tracker needs a citizen's sign-in token");
       if (!verifier) throw new AuthenticationError('Citizen sign-in is not configured on this platform');
       const { nationalId } = await verifier.verify(token);
       return { nationalId, trail: options.trail };

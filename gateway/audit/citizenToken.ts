@@ -18,9 +18,10 @@ export function createCitizenTokenVerifier(config: JwtConfig): CitizenTokenVerif
   return {
     async verify(token) {
       const claims = await identity.verify(token);
-      if (claims[config.agencyClaim] !== undefined) throw new AuthenticationError('An agency token does not open a citizen\'s data tracker: sign in as the citizen');
+      if (claims[config.agencyClaim] !== undefined)
+        throw new AuthenticationError("An agency token does not open a citizen's data tracker: sign in as the citizen");
       const subject = claims.sub;
-      if (typeof subject !== 'string' || !isNationalId(subject)) throw new AuthenticationError('The citizen token\'s subject is not a national ID (12 digits)');
+      if (typeof subject !== 'string' || !isNationalId(subject)) throw new AuthenticationError("The citizen token's subject is not a national ID (12 digits)");
       return { nationalId: subject };
     },
   };

@@ -42,7 +42,11 @@ export class DatabaseWriter {
         this.abandoned += 1;
         write
           .then(
-            () => this.logger.warn({ instance: this.instance, firstSeq: records[0]!.seq, lastSeq: records[records.length - 1]!.seq }, 'an audit batch given up on was committed late'),
+            () =>
+              this.logger.warn(
+                { instance: this.instance, firstSeq: records[0]!.seq, lastSeq: records[records.length - 1]!.seq },
+                'an audit batch given up on was committed late',
+              ),
             () => undefined,
           )
           .finally(() => {

@@ -22,7 +22,11 @@ export class Indexer {
 
   /** Given the chain's last seq at start, reads where the index stands (lowering a head left above the chain). */
   async start(chainSeq: number): Promise<void> {
-    this.indexedSeq = await within(this.repository.indexHeadWithin(this.instance, chainSeq), this.timeoutMs * 2, 'The audit store cannot be read: the index head is unknown');
+    this.indexedSeq = await within(
+      this.repository.indexHeadWithin(this.instance, chainSeq),
+      this.timeoutMs * 2,
+      'The audit store cannot be read: the index head is unknown',
+    );
     this.schedule();
   }
 

@@ -14,7 +14,13 @@ export interface LegacyJournalContents {
 /** Given the journal directory of an earlier release, an instance and the database's last seq, returns what the instance's segments hold beyond it. */
 export function readLegacyJournal(directory: string, instance: string, databaseSeq: number): LegacyJournalContents {
   const pattern = new RegExp(`^${instance.replace(/[.]/g, '\\.')}\\.\\d+\\.journal$`);
-  const files = fs.existsSync(directory) ? fs.readdirSync(directory).filter((name) => pattern.test(name)).sort().map((name) => path.join(directory, name)) : [];
+  const files = fs.existsSync(directory)
+    ? fs
+        .readdirSync(directory)
+        .filter((name) => pattern.test(name))
+        .sort()
+        .map((name) => path.join(directory, name))
+    : [];
   const seqs: number[] = [];
   let unreadableLines = 0;
   for (const file of files) {

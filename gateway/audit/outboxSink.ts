@@ -206,7 +206,11 @@ export class OutboxSink implements AuditSink {
       this.problem = null;
     } catch (error) {
       this.headKnown = false;
-      if (!this.problem) logger.error({ err: error, instance, unshipped: this.unshipped.length }, 'audit records not shipped to the database: records are refused until it answers');
+      if (!this.problem)
+        logger.error(
+          { err: error, instance, unshipped: this.unshipped.length },
+          'audit records not shipped to the database: records are refused until it answers',
+        );
       this.problem = unavailable(error);
     }
   }

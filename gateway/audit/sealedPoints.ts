@@ -25,7 +25,10 @@ export async function externalCheckpoints(
   const problems: string[] = [];
   const add = (point: SealedPoint) => {
     const untrusted = untrustedBecause(point.checkpoint, trustedKeys);
-    if (untrusted) problems.push(`${point.source} holds a checkpoint of instance ${point.checkpoint.instance} (seq ${point.checkpoint.seq}) that is not the gateway's: ${untrusted}`);
+    if (untrusted)
+      problems.push(
+        `${point.source} holds a checkpoint of instance ${point.checkpoint.instance} (seq ${point.checkpoint.seq}) that is not the gateway's: ${untrusted}`,
+      );
     else byInstance.set(point.checkpoint.instance, [...(byInstance.get(point.checkpoint.instance) ?? []), point]);
   };
   for (const witness of witnesses) {

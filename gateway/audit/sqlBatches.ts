@@ -32,7 +32,12 @@ export function statement(sql: string, values: Statement['values']): Statement {
  * write the rows, each within VALUES_PER_INSERT bound values and, unless one row alone is longer, within that
  * length; none for no rows. Table and columns are the module's own constants.
  */
-export function insertStatements<Row extends object>(table: string, columns: ReadonlyArray<keyof Row & string>, rows: readonly Row[], maxCharacters: number): Statement[] {
+export function insertStatements<Row extends object>(
+  table: string,
+  columns: ReadonlyArray<keyof Row & string>,
+  rows: readonly Row[],
+  maxCharacters: number,
+): Statement[] {
   const statements: Statement[] = [];
   const rowsPerInsert = Math.floor(VALUES_PER_INSERT / columns.length);
   const head = `insert into ${table} (${columns.join(', ')}) values `;

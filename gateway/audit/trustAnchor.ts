@@ -24,7 +24,9 @@ export function readPins(file: string | null): Pins {
   } catch {
     throw new Error(`The pin file ${file} is not JSON: restore it, or set AUDIT_TRUSTED_KEYS`);
   }
-  const wellFormed = (value.gatewayKeys ?? []).every((key) => typeof key === 'string') && (value.witnesses ?? []).every((witness) => typeof witness?.url === 'string' && typeof witness.publicKey === 'string');
+  const wellFormed =
+    (value.gatewayKeys ?? []).every((key) => typeof key === 'string') &&
+    (value.witnesses ?? []).every((witness) => typeof witness?.url === 'string' && typeof witness.publicKey === 'string');
   if (!wellFormed) throw new Error(`The pin file ${file} is not a list of gateway keys and witnesses: restore it, or set AUDIT_TRUSTED_KEYS`);
   return { gatewayKeys: value.gatewayKeys ?? [], witnesses: value.witnesses ?? [] };
 }
@@ -129,7 +131,12 @@ export class CheckpointAnchor {
   async lastCheckpoint(instance: string): Promise<LastCheckpoint> {
     const file = checkpointFile(this.config.checkpointDirectory, instance);
     const local = await readLastCheckpoint(file);
-    const result: LastCheckpoint = { checkpoint: local.checkpoint, source: file, localMissing: local.checkpoint === null && local.error === null, problem: null };
+    const result: LastCheckpoint = {
+      checkpoint: local.checkpoint,
+      source: file,
+      localMissing: local.checkpoint === null && local.error === null,
+      problem: null,
+    };
     if (local.error !== null) return { ...result, problem: `the last line of ${file} is unreadable (${local.error})` };
     const localUntrusted = local.checkpoint && untrustedBecause(local.checkpoint, this.trustedKeys);
     if (localUntrusted) return { ...result, problem: `the last checkpoint in ${file} is not signed by a trusted key: ${localUntrusted}` };
@@ -169,7 +176,10 @@ export class CheckpointAnchor {
         } catch (error) {
           const code = error instanceof WitnessError ? error.code : 'UNKNOWN';
           const level = code === 'UNREACHABLE' ? 'warn' : 'error';
-          this.logger[level]({ instance: checkpoint.instance, seq: checkpoint.seq, witness: witness.url, code, reason: (error as Error).message }, 'audit checkpoint not countersigned');
+          this.logger[level](
+            { instance: checkpoint.instance, seq: checkpoint.seq, witness: witness.url, code, reason: (error as Error).message },
+            'audit checkpoint not countersigned',
+          );
         }
       }),
     );

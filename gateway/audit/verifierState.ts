@@ -20,11 +20,15 @@ export function readVerifierState(file: string): Map<string, Checkpoint> {
     throw new Error(`The verifier's state ${file} is not JSON`);
   }
   const { format, instances } = (value ?? {}) as { format?: unknown; instances?: unknown };
-  if (format !== STATE_FORMAT || typeof instances !== 'object' || instances === null) throw new Error(`The verifier's state ${file} is not a ${STATE_FORMAT} file`);
+  if (format !== STATE_FORMAT || typeof instances !== 'object' || instances === null)
+    throw new Error(`The verifier's state ${file} is not a ${STATE_FORMAT} file`);
   const state = new Map<string, Checkpoint>();
   for (const [instance, candidate] of Object.entries(instances)) {
     const checkpoint = checkpointOf(candidate);
-    if (typeof checkpoint === 'string' || checkpoint.instance !== instance) throw new Error(`The verifier's state ${file} holds for instance ${instance} ${typeof checkpoint === 'string' ? checkpoint : 'a checkpoint of another instance'}`);
+    if (typeof checkpoint === 'string' || checkpoint.instance !== instance)
+      throw new Error(
+        `The verifier's state ${file} holds for instance ${instance} ${typeof checkpoint === 'string' ? checkpoint : 'a checkpoint of another instance'}`,
+      );
     state.set(instance, checkpoint);
   }
   return state;

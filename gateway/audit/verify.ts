@@ -118,9 +118,15 @@ class InstanceVerifier {
       const where = `line ${line.line} of ${this.file}`;
       if (line.checkpoint === null) return this.problem(null, 'CHECKPOINT', `${where}: ${line.error}`);
       const checkpoint = line.checkpoint;
-      if (checkpoint.instance !== this.instance) return this.problem(null, 'CHECKPOINT', `${where} names instance ${checkpoint.instance}, not ${this.instance}`);
+      if (checkpoint.instance !== this.instance)
+        return this.problem(null, 'CHECKPOINT', `${where} names instance ${checkpoint.instance}, not ${this.instance}`);
       const untrusted = untrustedBecause(checkpoint, this.options.trustedKeys);
-      if (untrusted) return this.problem(checkpoint.seq, 'CHECKPOINT', `the checkpoint on ${where} (seq ${checkpoint.seq}, ${checkpoint.at}) is not the gateway's: ${untrusted}`);
+      if (untrusted)
+        return this.problem(
+          checkpoint.seq,
+          'CHECKPOINT',
+          `the checkpoint on ${where} (seq ${checkpoint.seq}, ${checkpoint.at}) is not the gateway's: ${untrusted}`,
+        );
       if (previous !== null && checkpoint.seq < previous.seq) {
         return this.problem(
           checkpoint.seq,
@@ -148,12 +154,24 @@ class InstanceVerifier {
       if (original !== null && original > expected) {
         const there = await repository.recordAt(this.instance, original);
         if (there !== null && recordHash({ ...there, seq: expected }) === there.hash) {
-          return this.problem(expected, 'REORDERED', `record ${expected} was written as seq ${original}, and the record at seq ${original} as seq ${expected}: records were reordered`);
+          return this.problem(
+            expected,
+            'REORDERED',
+            `record ${expected} was written as seq ${original}, and the record at seq ${original} as seq ${expected}: records were reordered`,
+          );
         }
-        return this.problem(expected, 'DELETED', `record ${expected} was written as seq ${original}: ${original - expected} record(s) before it were deleted and the rest renumbered`);
+        return this.problem(
+          expected,
+          'DELETED',
+          `record ${expected} was written as seq ${original}: ${original - expected} record(s) before it were deleted and the rest renumbered`,
+        );
       }
       if (original !== null && original < expected) {
-        return this.problem(original, 'INSERTED', `the record at seq ${expected} was written as seq ${original}: ${expected - original} record(s) were inserted from seq ${original} on`);
+        return this.problem(
+          original,
+          'INSERTED',
+          `the record at seq ${expected} was written as seq ${original}: ${expected - original} record(s) were inserted from seq ${original} on`,
+        );
       }
       return this.problem(expected, 'CHANGED', `the content of record ${expected} does not match its hash: a field was changed`);
     }
@@ -172,7 +190,15 @@ class InstanceVerifier {
     const lastPoint = points.reduce<SealedPoint | null>((last, point) => (last === null || point.checkpoint.seq > last.checkpoint.seq ? point : last), null);
     const lastCheckpoint = lastPoint?.checkpoint ?? null;
     const lastCheckpointSeq = lastCheckpoint?.seq ?? 0;
-    const result: InstanceVerification = { instance: this.instance, records: 0, checkpoints: checkpoints.length, lastCheckpointSeq, unsealed: 0, accepted: null, problem: null };
+    const result: InstanceVerification = {
+      instance: this.instance,
+      records: 0,
+      checkpoints: checkpoints.length,
+      lastCheckpointSeq,
+      unsealed: 0,
+      accepted: null,
+      problem: null,
+    };
     const done = (problem: AuditProblem | null) => ({ ...result, accepted: problem === null ? result.accepted : null, problem });
 
     const fileProblem = this.checkpointProblem(lines);
@@ -180,7 +206,9 @@ class InstanceVerifier {
     const { repository } = this.options;
     if (lines.length === 0 && this.tablesExist && (await repository.chainPage(this.instance, 0, 1)).length > 0) {
       // A gateway seals the head it finds at every start before it writes a record: records without a file lost it.
-      return done(this.problem(null, 'CHECKPOINT', `${this.file} is missing, yet the database holds records of instance ${this.instance}: the checkpoints were removed`));
+      return done(
+        this.problem(null, 'CHECKPOINT', `${this.file} is missing, yet the database holds records of instance ${this.instance}: the checkpoints were removed`),
+      );
     }
     const sealedAt = new Map<number, SealedPoint[]>();
     for (const point of points) sealedAt.set(point.checkpoint.seq, [...(sealedAt.get(point.checkpoint.seq) ?? []), point]);
@@ -239,24 +267,40 @@ class InstanceVerifier {
     const lastSeq = expected - 1;
     if (indexHead !== Number.POSITIVE_INFINITY && indexHead > lastSeq) {
       // Left by a chain removed while its head stayed: a gateway lowers it at start, until then it hides new records.
-      indexProblem ??= this.problem(lastSeq + 1, 'INDEX', `the index head stands at seq ${indexHead}, above the chain's last record (seq ${lastSeq}): records written from seq ${lastSeq + 1} on would not be indexed`);
+      indexProblem ??= this.problem(
+        lastSeq + 1,
+        'INDEX',
+        `the index head stands at seq ${indexHead}, above the chain's last record (seq ${lastSeq}): records written from seq ${lastSeq + 1} on would not be indexed`,
+      );
     }
     if (lastCheckpoint !== null && lastSeq === 0 && lastCheckpointSeq > 0) {
       return done(
-        this.problem(1, 'ERASED', `instance ${this.instance} has no records, yet the checkpoint of ${lastCheckpoint.at} (${lastPoint!.source}) sealed seq ${lastCheckpointSeq}: its trail was erased`),
+        this.problem(
+          1,
+          'ERASED',
+          `instance ${this.instance} has no records, yet the checkpoint of ${lastCheckpoint.at} (${lastPoint!.source}) sealed seq ${lastCheckpointSeq}: its trail was erased`,
+        ),
       );
     }
     if (lastCheckpoint !== null && lastCheckpointSeq > lastSeq) {
       const missing = lastSeq + 1 === lastCheckpointSeq ? `record ${lastCheckpointSeq}` : `records ${lastSeq + 1}..${lastCheckpointSeq}`;
       return first(
-        this.problem(lastSeq + 1, 'TRUNCATED', `${missing}, sealed by the checkpoint of ${lastCheckpoint.at} (${lastPoint!.source}), are missing: the tail was cut or the database rolled back`),
+        this.problem(
+          lastSeq + 1,
+          'TRUNCATED',
+          `${missing}, sealed by the checkpoint of ${lastCheckpoint.at} (${lastPoint!.source}), are missing: the tail was cut or the database rolled back`,
+        ),
       );
     }
     const finalCheckpoint = checkpoints[checkpoints.length - 1];
     if (finalCheckpoint?.reason === 'STOP' && lastSeq > finalCheckpoint.seq) {
       // A clean stop seals every record written: nothing follows it until the gateway starts again.
       return first(
-        this.problem(finalCheckpoint.seq + 1, 'INSERTED', `records ${finalCheckpoint.seq + 1}..${lastSeq} follow the gateway's stop at ${finalCheckpoint.at}, which sealed seq ${finalCheckpoint.seq}: they were added while it was stopped`),
+        this.problem(
+          finalCheckpoint.seq + 1,
+          'INSERTED',
+          `records ${finalCheckpoint.seq + 1}..${lastSeq} follow the gateway's stop at ${finalCheckpoint.at}, which sealed seq ${finalCheckpoint.seq}: they were added while it was stopped`,
+        ),
       );
     }
     result.unsealed = lastSeq - lastCheckpointSeq;
@@ -288,7 +332,9 @@ export async function verifyAuditTrail(options: VerifyOptions): Promise<AuditVer
   const tablesExist = await options.repository.exists();
   const stored = tablesExist ? await options.repository.instances() : [];
   const { byInstance, problems } = await externalCheckpoints(options.trustedKeys, options.witnesses ?? [], options.accepted ?? new Map());
-  const instances = options.instance ? [options.instance] : [...new Set([...stored, ...checkpointInstances(options.checkpointDirectory), ...byInstance.keys()])].sort();
+  const instances = options.instance
+    ? [options.instance]
+    : [...new Set([...stored, ...checkpointInstances(options.checkpointDirectory), ...byInstance.keys()])].sort();
   const results: InstanceVerification[] = [];
   for (const instance of instances) results.push(await new InstanceVerifier(options, instance, tablesExist, byInstance.get(instance) ?? []).run());
   return { sound: problems.length === 0 && results.every((result) => result.problem === null), instances: results, problems };

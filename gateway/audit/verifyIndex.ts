@@ -70,10 +70,16 @@ export class IndexCheck {
     const notIndexedYet = record.seq > this.indexHead && citizens.length === 0 && record.field_set === implied.fieldSet && (fields.length === 0 || fieldsMatch);
     if (matches) {
       if (implied.citizens.length === 0 || this.unindexedFrom === null) return null;
-      return { seq: this.unindexedFrom, message: `record ${this.unindexedFrom} has no index rows, yet record ${record.seq} after it has: its rows were removed and the index head lowered` };
+      return {
+        seq: this.unindexedFrom,
+        message: `record ${this.unindexedFrom} has no index rows, yet record ${record.seq} after it has: its rows were removed and the index head lowered`,
+      };
     }
     if (!notIndexedYet) {
-      return { seq: record.seq, message: `the citizen index or the field set of record ${record.seq} no longer matches the record: rows were added, changed or removed, or the record names another set` };
+      return {
+        seq: record.seq,
+        message: `the citizen index or the field set of record ${record.seq} no longer matches the record: rows were added, changed or removed, or the record names another set`,
+      };
     }
     if (Date.parse(record.recorded_at) < this.indexedBy) {
       return {

@@ -88,7 +88,12 @@ export function auditPlugin(options: AuditPluginOptions): ApolloServerPlugin<Gat
               // Fail closed: personal data whose access could not be recorded is not sent.
               logger.error({ err: error }, 'audit store unavailable: personal data withheld');
               response.body.singleResult = {
-                errors: [{ message: 'The audit trail cannot record this access now, so personal data is withheld; try again later', extensions: { code: ErrorCode.AUDIT_UNAVAILABLE } }],
+                errors: [
+                  {
+                    message: 'The audit trail cannot record this access now, so personal data is withheld; try again later',
+                    extensions: { code: ErrorCode.AUDIT_UNAVAILABLE },
+                  },
+                ],
               };
               response.http.status = 503;
             }

@@ -14,7 +14,7 @@ function accessSentence(field: FieldDecision, purposes: string[], grants: Readon
     case 'OPEN_DATA':
       return 'open data: anyone reads it.';
     case 'OWN_SECTOR':
-      return 'your own sector\'s data: read in full.';
+      return "your own sector's data: read in full.";
     case 'SELF_SERVICE':
       return 'about your own access: any agency reads its own.';
     default: {

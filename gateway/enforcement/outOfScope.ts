@@ -1,5 +1,13 @@
 import { Kind, getNamedType, getOperationAST, isAbstractType, isCompositeType, isListType, isNonNullType, isObjectType, typeFromAST } from 'graphql';
-import type { DocumentNode, FragmentDefinitionNode, GraphQLCompositeType, GraphQLFormattedError, GraphQLOutputType, GraphQLSchema, SelectionSetNode } from 'graphql';
+import type {
+  DocumentNode,
+  FragmentDefinitionNode,
+  GraphQLCompositeType,
+  GraphQLFormattedError,
+  GraphQLOutputType,
+  GraphQLSchema,
+  SelectionSetNode,
+} from 'graphql';
 import { SCOPED_ENTITIES, SCOPE_PROBE } from './scopeProbe';
 
 type Path = ReadonlyArray<string | number>;

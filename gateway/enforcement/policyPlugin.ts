@@ -74,7 +74,10 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
     visibleSchemas.get(`${principalKey(principal)}:${purpose ?? ''}@${snapshot.version}`, () => {
       const { readable, decisions } = readableCoordinates(principal, purpose, snapshot, options.catalog, new Date());
       const notes = callerFieldNotes(decisions, options.catalog, principal.kind === 'AGENCY' ? (snapshot.grantsByAgency.get(principal.agency.code) ?? []) : []);
-      return withFieldNotes(visibleSchema(schema, (coordinate) => readable.has(coordinate)), (coordinate) => notes.get(coordinate));
+      return withFieldNotes(
+        visibleSchema(schema, (coordinate) => readable.has(coordinate)),
+        (coordinate) => notes.get(coordinate),
+      );
     });
 
   return {
@@ -149,7 +152,10 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
             operationName,
             variableValues: request.variables,
           });
-          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { ...result, errors: result.errors?.map((error) => error.toJSON()) } } };
+          return {
+            http: { status: undefined, headers: new HeaderMap() },
+            body: { kind: 'single', singleResult: { ...result, errors: result.errors?.map((error) => error.toJSON()) } },
+          };
         },
 
         async willSendResponse(requestContext) {

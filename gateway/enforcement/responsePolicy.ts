@@ -1,12 +1,5 @@
 import { Kind, getNamedType, getOperationAST, isAbstractType, isCompositeType, isObjectType, typeFromAST } from 'graphql';
-import type {
-  DocumentNode,
-  FragmentDefinitionNode,
-  GraphQLCompositeType,
-  GraphQLFormattedError,
-  GraphQLSchema,
-  SelectionSetNode,
-} from 'graphql';
+import type { DocumentNode, FragmentDefinitionNode, GraphQLCompositeType, GraphQLFormattedError, GraphQLSchema, SelectionSetNode } from 'graphql';
 import { ErrorCode } from '../../common/errors';
 import { maskValue } from '../../common/masks';
 import { NO_CONDITIONS, mayExecute } from '../policy/conditions';

@@ -39,7 +39,9 @@ export function queryLimitsRule(limits: QueryLimits): ValidationRule {
           const maximum = limits[bound];
           if (found <= maximum) continue;
           const shown = found >= Number.MAX_SAFE_INTEGER ? `at least ${Number.MAX_SAFE_INTEGER}` : String(found);
-          context.reportError(queryTooComplex(figure, maximum, found, `${name} is too complex: its ${noun} is ${shown}, over the limit of ${maximum} (${setting})`));
+          context.reportError(
+            queryTooComplex(figure, maximum, found, `${name} is too complex: its ${noun} is ${shown}, over the limit of ${maximum} (${setting})`),
+          );
         }
       }
       return false;

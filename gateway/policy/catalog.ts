@@ -38,9 +38,7 @@ export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
 export function fieldCoordinatesOf(schema: GraphQLSchema): FieldCoordinate[] {
   return Object.values(schema.getTypeMap())
     .filter((type) => !type.name.startsWith('__'))
-    .flatMap((type) =>
-      isObjectType(type) || isInterfaceType(type) ? Object.keys(type.getFields()).map((field) => `${type.name}.${field}`) : [],
-    )
+    .flatMap((type) => (isObjectType(type) || isInterfaceType(type) ? Object.keys(type.getFields()).map((field) => `${type.name}.${field}`) : []))
     .sort();
 }
 
@@ -115,9 +113,7 @@ export function declaredClassifications(document: DocumentNode): Map<FieldCoordi
 
 /** Given a supergraph document, returns the subgraph of each join__Graph enum value (EDUCATION -> education). */
 function sectorsOfGraphs(document: DocumentNode): Map<string, FieldOwner> {
-  const graphEnum = document.definitions.find(
-    (definition) => definition.kind === Kind.ENUM_TYPE_DEFINITION && definition.name.value === 'join__Graph',
-  );
+  const graphEnum = document.definitions.find((definition) => definition.kind === Kind.ENUM_TYPE_DEFINITION && definition.name.value === 'join__Graph');
   if (!graphEnum || graphEnum.kind !== Kind.ENUM_TYPE_DEFINITION) throw new Error('The supergraph has no join__Graph enum');
   const sectors = new Map<string, FieldOwner>();
   for (const value of graphEnum.values ?? []) {

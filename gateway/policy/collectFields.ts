@@ -106,10 +106,12 @@ export function collectFields(
         // A field the schema lacks still counts: the decision denies what the catalog does not know.
         if (owners.length === 0) touched.add(`${position.type.name}.${fieldName}`);
         for (const owner of owners) touched.add(`${owner.name}.${fieldName}`);
-        const returned = new Set(owners.flatMap((owner) => {
-          const field = owner.getFields()[fieldName];
-          return field ? [getNamedType(field.type)] : [];
-        }));
+        const returned = new Set(
+          owners.flatMap((owner) => {
+            const field = owner.getFields()[fieldName];
+            return field ? [getNamedType(field.type)] : [];
+          }),
+        );
         if (!selection.selectionSet) continue;
         for (const type of returned) {
           if (isCompositeType(type)) visit(selection.selectionSet, positionOf(schema, type));

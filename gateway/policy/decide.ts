@@ -152,7 +152,16 @@ function decideField(coordinate: FieldCoordinate, catalog: SchemaCatalog, reques
   if (!facts) return denied(coordinate, 'DEFAULT_DENY', `${coordinate} is not a field of the schema.`, null);
   const { sharing, personal } = facts.classification;
   if (sharing === 'OPEN') {
-    return { coordinate, effect: 'ALLOW', rule: 'OPEN_DATA', grantId: null, reason: `${coordinate} is open data.`, mask: null, neededGrant: null, scopeUnitCodes: null };
+    return {
+      coordinate,
+      effect: 'ALLOW',
+      rule: 'OPEN_DATA',
+      grantId: null,
+      reason: `${coordinate} is open data.`,
+      mask: null,
+      neededGrant: null,
+      scopeUnitCodes: null,
+    };
   }
   if (request === null) {
     return denied(coordinate, 'ANONYMOUS_OPEN_ONLY', `${coordinate} is ${sharing}/${personal} data; an anonymous caller reads open data only.`, null);

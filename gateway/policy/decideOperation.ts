@@ -33,7 +33,9 @@ function documentOf(schema: GraphQLSchema, query: string, operationName: string 
   const [invalid] = validate(schema, document);
   if (invalid) return `The operation is not valid against the API schema: ${invalid.message}`;
   if (!getOperationAST(document, operationName)) {
-    return operationName ? `The document has no operation named "${printable(operationName)}"` : 'The document holds several operations: name the one to explain';
+    return operationName
+      ? `The document has no operation named "${printable(operationName)}"`
+      : 'The document holds several operations: name the one to explain';
   }
   return document;
 }
@@ -47,7 +49,8 @@ export function decideOperation(input: OperationDecisionInput): OperationDecisio
   const document = documentOf(input.schema, input.query, input.operationName);
   if (typeof document === 'string') return { problem: document };
   const { variables } = input;
-  if (variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return { problem: 'The variables must be a JSON object: { "name": value }' };
+  if (variables !== null && (typeof variables !== 'object' || Array.isArray(variables)))
+    return { problem: 'The variables must be a JSON object: { "name": value }' };
   const conditions = executionConditions(selectOperation(document, input.operationName), conditionVariableNames(document), variables);
   const fields = collectFields(input.schema, document, input.operationName, conditions);
   const { principal, purpose, snapshot, catalog, now } = input;

@@ -60,10 +60,7 @@ export type Purpose = (typeof PURPOSES)[number];
  * may be limited to the fields one sector produces, to the fields of some types, or both: least privilege
  * without naming every field. Left out (or null), a limit does not narrow.
  */
-export type GrantTarget =
-  | { kind: 'FIELD'; coordinate: FieldCoordinate }
-  | { kind: 'TYPE'; typeName: string }
-  | ClassificationTarget;
+export type GrantTarget = { kind: 'FIELD'; coordinate: FieldCoordinate } | { kind: 'TYPE'; typeName: string } | ClassificationTarget;
 
 export interface ClassificationTarget {
   kind: 'CLASSIFICATION';
@@ -106,9 +103,7 @@ export interface Agency {
 }
 
 /** Who is calling, once the credential has been checked. */
-export type Principal =
-  | { kind: 'ANONYMOUS' }
-  | { kind: 'AGENCY'; agency: Agency; credentialId: string; userId: string | null };
+export type Principal = { kind: 'ANONYMOUS' } | { kind: 'AGENCY'; agency: Agency; credentialId: string; userId: string | null };
 
 /** Everything a decision depends on besides the request: a consistent view of the policy store. */
 export interface PolicySnapshot {

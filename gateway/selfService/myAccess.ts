@@ -42,7 +42,10 @@ function opens(grant: Grant, facts: FieldFacts): boolean {
 
 /** Given a grant, the catalog and the clock, returns the grant as its agency reads it. */
 export function grantView(grant: Grant, catalog: SchemaCatalog, now: number): AccessGrantView {
-  const fields = [...catalog.fields.values()].filter((facts) => opens(grant, facts)).map((facts) => facts.coordinate).sort();
+  const fields = [...catalog.fields.values()]
+    .filter((facts) => opens(grant, facts))
+    .map((facts) => facts.coordinate)
+    .sort();
   const ends = grant.validTo === null ? null : Date.parse(grant.validTo);
   const valid = isValidAt(grant, now);
   const expiresInDays = valid && ends !== null ? Math.floor((ends - now) / DAY_MS) : null;

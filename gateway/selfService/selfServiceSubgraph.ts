@@ -27,13 +27,15 @@ export interface SelfServiceOptions {
  * of this runs (rule ANONYMOUS_OPEN_ONLY); this is the second lock on the same door.
  */
 function callingAgency(context: GatewayContext): Agency {
-  if (context.principal.kind !== 'AGENCY') throw new AuthenticationError('The self-service answers an agency about itself: send its credential in Authorization');
+  if (context.principal.kind !== 'AGENCY')
+    throw new AuthenticationError('The self-service answers an agency about itself: send its credential in Authorization');
   return context.principal.agency;
 }
 
 function purposeOf(argument: string | null | undefined, context: GatewayContext): Purpose | null {
   if (argument === null || argument === undefined) return context.purpose;
-  if (!(PURPOSES as readonly string[]).includes(argument)) throw badUserInput(`Unknown purpose "${printable(argument)}": expected one of ${PURPOSES.join(', ')}`, 'purpose');
+  if (!(PURPOSES as readonly string[]).includes(argument))
+    throw badUserInput(`Unknown purpose "${printable(argument)}": expected one of ${PURPOSES.join(', ')}`, 'purpose');
   return argument as Purpose;
 }
 
@@ -48,7 +50,11 @@ export function selfServiceResolvers(options: SelfServiceOptions): GraphQLResolv
     Query: {
       myAccess: (_source: unknown, _args: Record<string, never>, context: GatewayContext): MyAccessView =>
         myAccessOf(callingAgency(context), policy(), options.catalog, now()),
-      explainOperation: (_source: unknown, args: { query: string; operationName?: string | null; purpose?: string | null }, context: GatewayContext): Decision => {
+      explainOperation: (
+        _source: unknown,
+        args: { query: string; operationName?: string | null; purpose?: string | null },
+        context: GatewayContext,
+      ): Decision => {
         // The caller's own principal, credential included: an agency explains its own requests, never another's.
         const principal = { ...context.principal, agency: callingAgency(context) };
         const outcome = decideOperation({

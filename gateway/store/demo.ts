@@ -50,8 +50,20 @@ function communeGrants(communeCode: string): DemoGrant[] {
   const parcels = { ...scoped, purposes: ['PUBLIC_SERVICE'] };
   const cards = { ...scoped, purposes: ['SOCIAL_SUPPORT'], legalBasis: `Luật Bảo hiểm y tế 2008 sửa đổi 2024; ${DECREE_47}` };
   return [
-    { ...residents, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population', typeNames: ['Citizen', 'Household', 'HouseholdMembership', 'Residence'] } },
-    ...['Query.citizen', 'Query.citizensByCommune', 'Query.household'].map((coordinate): DemoGrant => ({ ...residents, target: { kind: 'FIELD', coordinate } })),
+    {
+      ...residents,
+      target: {
+        kind: 'CLASSIFICATION',
+        sharing: 'SHARED',
+        personal: 'BASIC',
+        sector: 'population',
+        typeNames: ['Citizen', 'Household', 'HouseholdMembership', 'Residence'],
+      },
+    },
+    ...['Query.citizen', 'Query.citizensByCommune', 'Query.household'].map((coordinate): DemoGrant => ({
+      ...residents,
+      target: { kind: 'FIELD', coordinate },
+    })),
     { ...parcels, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'NONE', sector: 'land' } },
     { ...parcels, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'land' } },
     { ...cards, target: { kind: 'FIELD', coordinate: 'Citizen.healthInsurance' } },
@@ -142,7 +154,9 @@ async function retireOutdatedGrants(stewardship: Stewardship, existing: readonly
   const seedActor = actorColumns(DEMO_ACTOR).actor;
   for (const grant of existing) {
     if (targets.has(describeTarget(grant.target))) continue;
-    const [created] = await stewardship.changes({ entityType: 'GRANT', entityId: grant.id, limit: 500 }).then((changes) => changes.filter((change) => change.action === 'CREATE_GRANT'));
+    const [created] = await stewardship
+      .changes({ entityType: 'GRANT', entityId: grant.id, limit: 500 })
+      .then((changes) => changes.filter((change) => change.action === 'CREATE_GRANT'));
     if (created?.actor === seedActor) await stewardship.revokeGrant(DEMO_ACTOR, grant.id);
   }
 }
@@ -153,10 +167,7 @@ async function retireOutdatedGrants(stewardship: Stewardship, existing: readonly
  * <dataDirectory>/demo-credentials.json. Running it again adds only what is missing, and revokes the grants an
  * older demo seeded that this one no longer gives. Refuses in production.
  */
-export async function seedDemoAgencies(
-  stewardship: Stewardship,
-  options: { dataDirectory: string; production?: boolean },
-): Promise<DemoCredential[]> {
+export async function seedDemoAgencies(stewardship: Stewardship, options: { dataDirectory: string; production?: boolean }): Promise<DemoCredential[]> {
   if (options.production ?? getConfig().production) throw new Error('demo agencies and their public keys are never seeded in production');
   await stewardship.loadUnits(DEMO_ACTOR, demoUnits());
   const credentials: DemoCredential[] = [];
@@ -175,6 +186,10 @@ export async function seedDemoAgencies(
   }
   fs.mkdirSync(options.dataDirectory, { recursive: true });
   const file = path.join(options.dataDirectory, DEMO_CREDENTIALS_FILE);
-  fs.writeFileSync(file, `${JSON.stringify({ note: 'Demo keys: public, for trying the platform only. Send as "Authorization: Bearer <apiKey>".', credentials }, null, 2)}\n`, { mode: 0o600 });
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify({ note: 'Demo keys: public, for trying the platform only. Send as "Authorization: Bearer <apiKey>".', credentials }, null, 2)}\n`,
+    { mode: 0o600 },
+  );
   return credentials;
 }

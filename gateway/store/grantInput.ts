@@ -30,7 +30,8 @@ export interface GrantTargetInput {
 
 /** Given a value, what it is and the values allowed, returns it, or throws BAD_USER_INPUT naming the allowed ones. */
 export function oneOf<T extends string>(value: string | null | undefined, allowed: readonly T[], what: string): T {
-  if (!(allowed as readonly string[]).includes(value ?? '')) throw badInput(`Unknown ${what} "${printable(String(value))}": expected one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(value ?? ''))
+    throw badInput(`Unknown ${what} "${printable(String(value))}": expected one of ${allowed.join(', ')}`);
   return value as T;
 }
 
@@ -63,7 +64,8 @@ function classificationTarget(input: GrantTargetInput, schema: SchemaFacts): Gra
   if (input.typeNames !== null && input.typeNames !== undefined) {
     if (input.typeNames.length === 0) throw badInput('An empty list of types would cover nothing: leave the types out for every type');
     const unknown = input.typeNames.filter((typeName) => !schema.typeNames.has(typeName));
-    if (unknown.length > 0) throw badInput(`Unknown type ${unknown.map((typeName) => `"${printable(typeName)}"`).join(', ')}: expected types of the API schema`);
+    if (unknown.length > 0)
+      throw badInput(`Unknown type ${unknown.map((typeName) => `"${printable(typeName)}"`).join(', ')}: expected types of the API schema`);
     typeNames = [...new Set(input.typeNames)].sort();
   }
   const target: GrantTarget = { kind: 'CLASSIFICATION', sharing, personal, ...(sector ? { sector } : {}), ...(typeNames ? { typeNames } : {}) };
@@ -82,7 +84,8 @@ export function grantTargetOf(input: GrantTargetInput, schema: SchemaFacts): Gra
     const coordinate = requiredText(input.coordinate, "A FIELD target's coordinate", 200);
     const facts = schema.catalog.fields.get(coordinate);
     if (!facts) throw badInput(`Unknown field "${printable(coordinate)}": expected Type.field of the API schema`);
-    if (facts.classification.sharing === 'INTERNAL') throw badInput(`${coordinate} is INTERNAL: only the ${facts.owner} sector reads it, and no grant can open it`);
+    if (facts.classification.sharing === 'INTERNAL')
+      throw badInput(`${coordinate} is INTERNAL: only the ${facts.owner} sector reads it, and no grant can open it`);
     return { kind, coordinate };
   }
   if (kind === 'TYPE') {
@@ -94,7 +97,11 @@ export function grantTargetOf(input: GrantTargetInput, schema: SchemaFacts): Gra
 }
 
 /** Given a checked target and the masks as written, returns the masks checked and sorted, or throws BAD_USER_INPUT. */
-export function grantMasksOf(target: GrantTarget, input: ReadonlyArray<{ coordinate: string; mask: string }> | null | undefined, schema: SchemaFacts): Grant['masks'] {
+export function grantMasksOf(
+  target: GrantTarget,
+  input: ReadonlyArray<{ coordinate: string; mask: string }> | null | undefined,
+  schema: SchemaFacts,
+): Grant['masks'] {
   const masks: Grant['masks'] = [];
   for (const { coordinate, mask } of input ?? []) {
     const facts = schema.catalog.fields.get(coordinate);

@@ -211,7 +211,10 @@ export class PolicyRepository {
   /** Given an agency and a target, returns that agency's unrevoked grants on exactly that target, limits included. */
   async activeGrantsOnTarget(agencyCode: string, target: GrantTarget): Promise<Grant[]> {
     const { target_sector: sector, target_types: types, ...encoded } = encodeTarget(target);
-    const query = this.db<GrantRow>('grants').where({ agency_code: agencyCode, ...encoded }).whereNull('revoked_at').orderBy('id');
+    const query = this.db<GrantRow>('grants')
+      .where({ agency_code: agencyCode, ...encoded })
+      .whereNull('revoked_at')
+      .orderBy('id');
     if (sector === null) query.whereNull('target_sector');
     else query.where('target_sector', sector);
     if (types === null) query.whereNull('target_types');

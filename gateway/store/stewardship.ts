@@ -238,7 +238,16 @@ export class Stewardship {
     return result;
   }
 
-  private record(repository: PolicyRepository, actor: Actor, now: string, action: string, entityType: PolicyEntity, entityId: string, before: unknown, after: unknown) {
+  private record(
+    repository: PolicyRepository,
+    actor: Actor,
+    now: string,
+    action: string,
+    entityType: PolicyEntity,
+    entityId: string,
+    before: unknown,
+    after: unknown,
+  ) {
     return repository.recordChange({ ...actorColumns(actor), changedAt: now, action, entityType, entityId, before, after });
   }
 
@@ -280,7 +289,8 @@ export class Stewardship {
   /** Given a new agency, registers it; CONFLICT when the code is taken. */
   async createAgency(actor: Actor, input: AgencyInput): Promise<Agency> {
     const code = (input.code ?? '').trim();
-    if (!AGENCY_CODE.test(code)) throw badInput(`Malformed agency code "${printable(code)}": expected a letter, two digits and dot-separated parts, such as H56.20`);
+    if (!AGENCY_CODE.test(code))
+      throw badInput(`Malformed agency code "${printable(code)}": expected a letter, two digits and dot-separated parts, such as H56.20`);
     const agency: Agency = {
       code,
       name: requiredText(input.name, 'The agency name', 200),
@@ -346,9 +356,26 @@ export class Stewardship {
     });
   }
 
-  private async insertKey(repository: PolicyRepository, actor: Actor, now: string, agencyCode: string, label: string | null, expiresAt: string, material: IssuedKeyMaterial) {
+  private async insertKey(
+    repository: PolicyRepository,
+    actor: Actor,
+    now: string,
+    agencyCode: string,
+    label: string | null,
+    expiresAt: string,
+    material: IssuedKeyMaterial,
+  ) {
     if (await repository.credentialById(material.id)) throw conflict(`An API key with id ${material.id} exists already`);
-    const credential: CredentialRecord = { id: material.id, agencyCode, label, secretHash: material.secretHash, createdAt: now, expiresAt, revokedAt: null, replacedBy: null };
+    const credential: CredentialRecord = {
+      id: material.id,
+      agencyCode,
+      label,
+      secretHash: material.secretHash,
+      createdAt: now,
+      expiresAt,
+      revokedAt: null,
+      replacedBy: null,
+    };
     await repository.insertCredential(credential);
     await this.record(repository, actor, now, 'CREATE_KEY', 'CREDENTIAL', credential.id, null, this.summary(credential, now));
     return credential;
@@ -464,12 +491,23 @@ export class Stewardship {
     const units = unitsOf(input);
     return this.change(async (repository, now) => {
       const today = now.slice(0, 10);
-      const communesInForce = units.filter((unit) => unit.level === 'COMMUNE' && unit.validFrom <= today && (unit.validTo === null || unit.validTo >= today)).length;
+      const communesInForce = units.filter(
+        (unit) => unit.level === 'COMMUNE' && unit.validFrom <= today && (unit.validTo === null || unit.validTo >= today),
+      ).length;
       const before = await repository.units();
       const sameList = before.length === units.length && JSON.stringify(before) === JSON.stringify([...units].sort((a, b) => a.code.localeCompare(b.code)));
       if (sameList) return { units: units.length, communesInForce, changed: false };
       await repository.replaceUnits(units);
-      await this.record(repository, actor, now, 'LOAD_UNITS', 'UNITS', 'administrative_units', { units: before.length }, { units: units.length, communesInForce });
+      await this.record(
+        repository,
+        actor,
+        now,
+        'LOAD_UNITS',
+        'UNITS',
+        'administrative_units',
+        { units: before.length },
+        { units: units.length, communesInForce },
+      );
       return { units: units.length, communesInForce, changed: true };
     });
   }

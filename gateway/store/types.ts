@@ -20,10 +20,7 @@ export type StoreSnapshot = PolicySnapshot & {
 };
 
 /** Who made a change to the policy store, as its history records it. */
-export type Actor =
-  | { kind: 'STEWARD'; agencyCode: string; credentialId: string }
-  | { kind: 'CLI'; osUser: string }
-  | { kind: 'SYSTEM'; task: string };
+export type Actor = { kind: 'STEWARD'; agencyCode: string; credentialId: string } | { kind: 'CLI'; osUser: string } | { kind: 'SYSTEM'; task: string };
 
 /** What a policy change touched; UNITS is the list of administrative units as a whole. */
 export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT' | 'UNITS';

@@ -37,7 +37,13 @@ function describeUnit(unit: AdministrativeUnit): string {
  * day, or throws BAD_USER_INPUT saying which does not and why: unknown, not a commune, ended (and what
  * replaced it) or not started. With no unit loaded at all, nothing can be checked, and that is refused too.
  */
-export function assertCommunesInForce(codes: readonly string[], known: ReadonlyMap<string, AdministrativeUnit>, loaded: number, what: string, day: string): void {
+export function assertCommunesInForce(
+  codes: readonly string[],
+  known: ReadonlyMap<string, AdministrativeUnit>,
+  loaded: number,
+  what: string,
+  day: string,
+): void {
   if (codes.length === 0) return;
   if (loaded === 0) throw badInput(`No administrative units are loaded, so ${what} cannot be checked: load the province's list first (${LOAD_UNITS_COMMAND})`);
   const problems = codes.flatMap((code) => {
@@ -76,7 +82,8 @@ export function unitsOf(input: readonly UnitInput[]): AdministrativeUnit[] {
     if (!UNIT_CODE.test(code)) throw badInput(`${where}: a unit code has 2 to 5 digits`);
     const name = String(raw.name ?? '').trim();
     if (name === '' || name.length > 120) throw badInput(`${where}: a name of 1 to 120 characters is required`);
-    if (!(UNIT_LEVELS as readonly string[]).includes(raw.level)) throw badInput(`${where}: unknown level "${printable(String(raw.level))}", expected one of ${UNIT_LEVELS.join(', ')}`);
+    if (!(UNIT_LEVELS as readonly string[]).includes(raw.level))
+      throw badInput(`${where}: unknown level "${printable(String(raw.level))}", expected one of ${UNIT_LEVELS.join(', ')}`);
     const validFrom = calendarDate(raw.validFrom, `${where}: validFrom`);
     const validTo = raw.validTo === null || raw.validTo === undefined ? null : calendarDate(raw.validTo, `${where}: validTo`);
     if (validTo !== null && validTo < validFrom) throw badInput(`${where}: validTo ${validTo} is before validFrom ${validFrom}`);

@@ -18,12 +18,7 @@ export type CorsVerdict =
  * and the headers to answer with. Only listed origins get Access-Control-* headers; credentials travel in
  * Authorization, never cookies, so Access-Control-Allow-Credentials is never sent.
  */
-export function corsVerdict(
-  allowed: ReadonlySet<string>,
-  method: string,
-  headers: IncomingMessage['headers'],
-  ownOrigin: string | null,
-): CorsVerdict {
+export function corsVerdict(allowed: ReadonlySet<string>, method: string, headers: IncomingMessage['headers'], ownOrigin: string | null): CorsVerdict {
   const origin = typeof headers.origin === 'string' ? headers.origin : undefined;
   if (origin === undefined || origin === ownOrigin) return { kind: 'NOT_CORS' };
   if (!allowed.has(origin)) return { kind: 'REFUSED', origin };
@@ -63,7 +58,16 @@ export function corsRoute(origins: readonly string[]) {
     if (verdict.kind === 'REFUSED' && request.method === 'OPTIONS') {
       response.statusCode = 403;
       response.setHeader('content-type', 'application/json; charset=utf-8');
-      response.end(JSON.stringify({ errors: [{ message: `Origin ${verdict.origin.slice(0, 100)} is not allowed: ask the platform's operators to list it in CORS_ORIGINS`, extensions: { code: 'FORBIDDEN' } }] }));
+      response.end(
+        JSON.stringify({
+          errors: [
+            {
+              message: `Origin ${verdict.origin.slice(0, 100)} is not allowed: ask the platform's operators to list it in CORS_ORIGINS`,
+              extensions: { code: 'FORBIDDEN' },
+            },
+          ],
+        }),
+      );
       return true;
     }
     if (verdict.kind === 'ALLOWED') for (const [name, value] of Object.entries(verdict.headers)) response.setHeader(name, value);

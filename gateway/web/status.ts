@@ -33,7 +33,9 @@ export function accepts(url: string, timeoutMs: number): Promise<boolean> {
  * would be refused and logged as such.
  */
 export async function platformStatus(subgraphUrls: Record<string, string>, timeoutMs = 1000): Promise<PlatformStatus> {
-  const subgraphs = await Promise.all(Object.entries(subgraphUrls).map(async ([name, url]) => ({ name: `${name} subgraph`, up: await accepts(url, timeoutMs) })));
+  const subgraphs = await Promise.all(
+    Object.entries(subgraphUrls).map(async ([name, url]) => ({ name: `${name} subgraph`, up: await accepts(url, timeoutMs) })),
+  );
   const services = [{ name: 'gateway', up: true }, ...subgraphs];
   return { version: PLATFORM_VERSION, healthy: services.every((service) => service.up), services };
 }

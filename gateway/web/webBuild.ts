@@ -49,6 +49,9 @@ export function loadWebBuild(directory: string = WEB_DIST_DIRECTORY): WebBuild |
   for (const entry of fs.existsSync(assetsDirectory) ? fs.readdirSync(assetsDirectory, { withFileTypes: true }) : []) {
     if (entry.isFile()) assets.set(`/assets/${entry.name}`, builtFile(path.join(assetsDirectory, entry.name)));
   }
-  const pages = Object.fromEntries(Object.entries(WEB_PAGES).map(([page, file]) => [page, builtFile(path.join(directory, file))])) as Record<WebPage, BuiltFile>;
+  const pages = Object.fromEntries(Object.entries(WEB_PAGES).map(([page, file]) => [page, builtFile(path.join(directory, file))])) as Record<
+    WebPage,
+    BuiltFile
+  >;
   return { pages, assets };
 }

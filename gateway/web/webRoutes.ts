@@ -52,11 +52,19 @@ function sendJson(request: IncomingMessage, response: ServerResponse, status: nu
 
 function sendPage(request: IncomingMessage, response: ServerResponse, build: WebBuild | null, page: WebPage): void {
   if (!build) {
-    sendJson(request, response, 503, { errors: [{ message: 'The web apps are not built on this gateway: run `npm run build:web`', extensions: { code: ErrorCode.WEB_NOT_BUILT } }] });
+    sendJson(request, response, 503, {
+      errors: [{ message: 'The web apps are not built on this gateway: run `npm run build:web`', extensions: { code: ErrorCode.WEB_NOT_BUILT } }],
+    });
     return;
   }
   const file = build.pages[page];
-  send(request, response, 200, { 'content-type': file.contentType, 'cache-control': 'no-cache', 'content-security-policy': CONTENT_SECURITY_POLICY, 'referrer-policy': 'no-referrer' }, file.body);
+  send(
+    request,
+    response,
+    200,
+    { 'content-type': file.contentType, 'cache-control': 'no-cache', 'content-security-policy': CONTENT_SECURITY_POLICY, 'referrer-policy': 'no-referrer' },
+    file.body,
+  );
 }
 
 function sendAsset(request: IncomingMessage, response: ServerResponse, file: BuiltFile | undefined, pathname: string): void {
@@ -101,7 +109,8 @@ export function webRoutes(options: WebRoutesOptions): PlainRoute[] {
     }
     if (url.pathname === '/demo-keys') {
       const keys = options.demoKeys();
-      if (keys === null) sendJson(request, response, 404, { errors: [{ message: 'This gateway has no demo agencies', extensions: { code: ErrorCode.NOT_FOUND } }] });
+      if (keys === null)
+        sendJson(request, response, 404, { errors: [{ message: 'This gateway has no demo agencies', extensions: { code: ErrorCode.NOT_FOUND } }] });
       else sendJson(request, response, 200, { keys });
       return true;
     }

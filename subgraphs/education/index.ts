@@ -14,4 +14,3 @@ export const educationSubgraph: SubgraphDefinition<EducationContext> = {
     return { access, repository, loaders: createEducationLoaders(repository) };
   },
 };
-

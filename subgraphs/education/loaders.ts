@@ -15,9 +15,7 @@ export function createEducationLoaders(repository: EducationRepository): Educati
   return {
     schoolByCode: new DataLoader(async (codes) => indexBy(codes, await repository.schoolsByCodes(codes), (row) => row.code)),
     diplomaBySerial: new DataLoader(async (serials) => indexBy(serials, await repository.diplomasBySerials(serials), (row) => row.serial)),
-    enrollmentsByPupilId: new DataLoader(async (ids) =>
-      groupBy(ids, await repository.enrollmentsByNationalIds(ids), (row) => row.national_id),
-    ),
+    enrollmentsByPupilId: new DataLoader(async (ids) => groupBy(ids, await repository.enrollmentsByNationalIds(ids), (row) => row.national_id)),
     diplomasByHolderId: new DataLoader(async (ids) => groupBy(ids, await repository.diplomasByNationalIds(ids), (row) => row.national_id)),
   };
 }

@@ -40,10 +40,12 @@ export class EducationRepository {
 
   /** Reads the diplomas of many holders, oldest issue date first; the serial breaks ties so the order is stable. */
   diplomasByNationalIds(nationalIds: readonly string[]): Promise<DiplomaRow[]> {
-    return this.atSchoolsInScope(this.db<DiplomaRow>('diplomas')).whereIn('national_id', nationalIds).orderBy([
-      { column: 'issue_date', order: 'asc' },
-      { column: 'serial', order: 'asc' },
-    ]);
+    return this.atSchoolsInScope(this.db<DiplomaRow>('diplomas'))
+      .whereIn('national_id', nationalIds)
+      .orderBy([
+        { column: 'issue_date', order: 'asc' },
+        { column: 'serial', order: 'asc' },
+      ]);
   }
 
   diplomasBySerials(serials: readonly string[]): Promise<DiplomaRow[]> {

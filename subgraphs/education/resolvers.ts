@@ -34,8 +34,7 @@ export const assertDiplomaSerial = identifierAssertion(
   'serial',
 );
 
-const schoolOf = (row: EnrollmentRow | DiplomaRow, _args: unknown, { loaders }: EducationContext) =>
-  loaders.schoolByCode.load(row.school_code);
+const schoolOf = (row: EnrollmentRow | DiplomaRow, _args: unknown, { loaders }: EducationContext) => loaders.schoolByCode.load(row.school_code);
 
 /** Resolvers of the education subgraph: arguments are checked here, rows come through the per-request loaders. */
 export const educationResolvers: GraphQLResolverMap<EducationContext> = {

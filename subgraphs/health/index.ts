@@ -15,4 +15,3 @@ export const healthSubgraph: SubgraphDefinition<HealthContext> = {
     return { access, repository, loaders: createHealthLoaders(repository), today: dateInVietnam() };
   },
 };
-

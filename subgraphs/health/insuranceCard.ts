@@ -14,8 +14,6 @@ export function dateInVietnam(instant: Date = new Date()): string {
  * "Most recent" is the latest valid_from, then the latest valid_to, so a renewal wins over the card it replaced.
  */
 export function cardInForce(cards: readonly InsuranceCardRow[], date: string): InsuranceCardRow | null {
-  const newestFirst = [...cards].sort(
-    (a, b) => b.valid_from.localeCompare(a.valid_from) || b.valid_to.localeCompare(a.valid_to),
-  );
+  const newestFirst = [...cards].sort((a, b) => b.valid_from.localeCompare(a.valid_from) || b.valid_to.localeCompare(a.valid_to));
   return newestFirst.find((card) => card.valid_from <= date && date <= card.valid_to) ?? newestFirst[0] ?? null;
 }

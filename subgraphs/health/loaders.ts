@@ -15,15 +15,9 @@ export interface HealthLoaders {
 export function createHealthLoaders(repository: HealthRepository): HealthLoaders {
   return {
     facilityByCode: new DataLoader(async (codes) => indexBy(codes, await repository.facilitiesByCodes(codes), (row) => row.code)),
-    cardByNumber: new DataLoader(async (numbers) =>
-      indexBy(numbers, await repository.cardsByNumbers(numbers), (row) => row.social_insurance_number),
-    ),
+    cardByNumber: new DataLoader(async (numbers) => indexBy(numbers, await repository.cardsByNumbers(numbers), (row) => row.social_insurance_number)),
     cardsByHolderId: new DataLoader(async (ids) => groupBy(ids, await repository.cardsByHolderIds(ids), (row) => row.national_id)),
-    vaccinationsByPersonId: new DataLoader(async (ids) =>
-      groupBy(ids, await repository.vaccinationsByPersonIds(ids), (row) => row.national_id),
-    ),
-    encountersByPatientId: new DataLoader(async (ids) =>
-      groupBy(ids, await repository.encountersByPatientIds(ids), (row) => row.national_id),
-    ),
+    vaccinationsByPersonId: new DataLoader(async (ids) => groupBy(ids, await repository.vaccinationsByPersonIds(ids), (row) => row.national_id)),
+    encountersByPatientId: new DataLoader(async (ids) => groupBy(ids, await repository.encountersByPatientIds(ids), (row) => row.national_id)),
   };
 }

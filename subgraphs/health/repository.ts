@@ -56,6 +56,9 @@ export class HealthRepository {
   encountersByPatientIds(nationalIds: readonly string[]): Promise<EncounterRow[]> {
     return this.atFacilitiesInScope(this.db<EncounterRow>('encounters'), 'facility_code')
       .whereIn('national_id', nationalIds)
-      .orderBy([{ column: 'encounter_date', order: 'desc' }, { column: 'id', order: 'desc' }]);
+      .orderBy([
+        { column: 'encounter_date', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ]);
   }
 }

@@ -14,4 +14,3 @@ export const landSubgraph: SubgraphDefinition<LandContext> = {
     return { access, repository, loaders: createLandLoaders(repository) };
   },
 };
-

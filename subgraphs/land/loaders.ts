@@ -19,9 +19,7 @@ function parcelOf(row: OwnedParcelRow): ParcelRow {
 
 /** Given the repository, returns a fresh set of loaders: one set per request, so nothing is cached across callers. */
 export function createLandLoaders(repository: LandRepository): LandLoaders {
-  const parcelById = new DataLoader<number, ParcelRow | null>(async (ids) =>
-    indexBy(ids, await repository.parcelsByIds(ids), (row) => row.id),
-  );
+  const parcelById = new DataLoader<number, ParcelRow | null>(async (ids) => indexBy(ids, await repository.parcelsByIds(ids), (row) => row.id));
   return {
     parcelById,
     parcelsByOwnerId: new DataLoader(async (nationalIds) => {
@@ -35,12 +33,8 @@ export function createLandLoaders(repository: LandRepository): LandLoaders {
         }),
       );
     }),
-    certificateBySerial: new DataLoader(async (serials) =>
-      indexBy(serials, await repository.certificatesBySerials(serials), (row) => row.serial),
-    ),
-    certificatesByParcelId: new DataLoader(async (ids) =>
-      groupBy(ids, await repository.certificatesByParcelIds(ids), (row) => row.parcel_id),
-    ),
+    certificateBySerial: new DataLoader(async (serials) => indexBy(serials, await repository.certificatesBySerials(serials), (row) => row.serial)),
+    certificatesByParcelId: new DataLoader(async (ids) => groupBy(ids, await repository.certificatesByParcelIds(ids), (row) => row.parcel_id)),
     sharesByParcelId: new DataLoader(async (ids) => groupBy(ids, await repository.sharesByParcelIds(ids), (row) => row.parcel_id)),
   };
 }

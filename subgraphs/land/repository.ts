@@ -72,9 +72,7 @@ export class LandRepository {
   }
 
   certificatesByParcelIds(parcelIds: readonly number[]): Promise<LandUseCertificateRow[]> {
-    return this.ofParcelsInScope(this.db<LandUseCertificateRow>('land_use_certificates'))
-      .whereIn('parcel_id', parcelIds)
-      .orderBy(['issue_date', 'serial']);
+    return this.ofParcelsInScope(this.db<LandUseCertificateRow>('land_use_certificates')).whereIn('parcel_id', parcelIds).orderBy(['issue_date', 'serial']);
   }
 
   sharesByParcelIds(parcelIds: readonly number[]): Promise<OwnershipShareRow[]> {

@@ -43,11 +43,7 @@ function decimal(value: number | string): number {
 /** Resolvers of the land subgraph: arguments are checked here, rows come through the per-request loaders. */
 export const landResolvers: GraphQLResolverMap<LandContext> = {
   Query: {
-    landParcel: async (
-      _source,
-      args: { communeCode: string; mapSheetNumber: number; parcelNumber: number },
-      { repository, loaders },
-    ) => {
+    landParcel: async (_source, args: { communeCode: string; mapSheetNumber: number; parcelNumber: number }, { repository, loaders }) => {
       const row = await repository.parcelByIdentifier({
         communeCode: assertCommuneCode(args.communeCode),
         mapSheetNumber: assertPositiveNumber(args.mapSheetNumber, 'mapSheetNumber'),
@@ -58,11 +54,7 @@ export const landResolvers: GraphQLResolverMap<LandContext> = {
       return row;
     },
 
-    landParcelsByCommune: async (
-      _source,
-      args: { communeCode: string; landUsePurpose?: string | null } & PageArguments,
-      { repository, loaders },
-    ) => {
+    landParcelsByCommune: async (_source, args: { communeCode: string; landUsePurpose?: string | null } & PageArguments, { repository, loaders }) => {
       const communeCode = assertCommuneCode(args.communeCode);
       const landUsePurpose = assertOneOf(args.landUsePurpose, LAND_USE_PURPOSE_CODES, 'landUsePurpose');
       const page = pageRequest('landParcelsByCommune', ['number'], args);
@@ -71,8 +63,7 @@ export const landResolvers: GraphQLResolverMap<LandContext> = {
       return toConnection('landParcelsByCommune', rows, page.size, (row) => [row.id]);
     },
 
-    landUseCertificate: (_source, args: { serial: string }, { loaders }) =>
-      loaders.certificateBySerial.load(assertCertificateSerial(args.serial)),
+    landUseCertificate: (_source, args: { serial: string }, { loaders }) => loaders.certificateBySerial.load(assertCertificateSerial(args.serial)),
   },
 
   Citizen: {

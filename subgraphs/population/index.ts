@@ -14,4 +14,3 @@ export const populationSubgraph: SubgraphDefinition<PopulationContext> = {
     return { access, repository, loaders: createPopulationLoaders(repository) };
   },
 };
-

@@ -17,15 +17,9 @@ export function createPopulationLoaders(repository: PopulationRepository): Popul
   return {
     citizenById: new DataLoader(async (ids) => indexBy(ids, await repository.citizensByIds(ids), (row) => row.national_id)),
     unitByCode: new DataLoader(async (codes) => indexBy(codes, await repository.unitsByCodes(codes), (row) => row.code)),
-    unitsByParentCode: new DataLoader(async (codes) =>
-      groupBy(codes, await repository.unitsByParentCodes(codes), (row) => row.parent_code ?? ''),
-    ),
+    unitsByParentCode: new DataLoader(async (codes) => groupBy(codes, await repository.unitsByParentCodes(codes), (row) => row.parent_code ?? '')),
     householdByCode: new DataLoader(async (codes) => indexBy(codes, await repository.householdsByCodes(codes), (row) => row.code)),
-    membersByHouseholdCode: new DataLoader(async (codes) =>
-      groupBy(codes, await repository.membersByHouseholdCodes(codes), (row) => row.household_code),
-    ),
-    membershipByNationalId: new DataLoader(async (ids) =>
-      indexBy(ids, await repository.membershipsByNationalIds(ids), (row) => row.national_id),
-    ),
+    membersByHouseholdCode: new DataLoader(async (codes) => groupBy(codes, await repository.membersByHouseholdCodes(codes), (row) => row.household_code)),
+    membershipByNationalId: new DataLoader(async (ids) => indexBy(ids, await repository.membershipsByNationalIds(ids), (row) => row.national_id)),
   };
 }

@@ -52,8 +52,7 @@ export const populationResolvers: GraphQLResolverMap<PopulationContext> = {
   },
 
   Citizen: {
-    __resolveReference: (reference: { nationalId: string }, { loaders }: PopulationContext) =>
-      loaders.citizenById.load(reference.nationalId),
+    __resolveReference: (reference: { nationalId: string }, { loaders }: PopulationContext) => loaders.citizenById.load(reference.nationalId),
     nationalId: (row: CitizenRow) => row.national_id,
     fullName: (row: CitizenRow) => row.full_name,
     dateOfBirth: (row: CitizenRow) => row.date_of_birth,
@@ -89,7 +88,6 @@ export const populationResolvers: GraphQLResolverMap<PopulationContext> = {
     children: (row: AdministrativeUnitRow, _args, { loaders }) => loaders.unitsByParentCode.load(row.code),
     validFrom: (row: AdministrativeUnitRow) => row.valid_from,
     validTo: (row: AdministrativeUnitRow) => row.valid_to,
-    replacedBy: (row: AdministrativeUnitRow, _args, { loaders }) =>
-      row.replaced_by_code ? loaders.unitByCode.load(row.replaced_by_code) : null,
+    replacedBy: (row: AdministrativeUnitRow, _args, { loaders }) => (row.replaced_by_code ? loaders.unitByCode.load(row.replaced_by_code) : null),
   },
 };

@@ -36,7 +36,10 @@ describe('admin API', () => {
     store = await createTestStore({ onChange: () => cache?.refreshNow() });
     await store.stewardship.createAgency(TEST_ACTOR, { code: 'H56.10', name: 'Trung tâm Dữ liệu tỉnh Thanh Hóa', steward: true });
     await store.stewardship.createAgency(TEST_ACTOR, { code: 'H56.20', name: 'Văn phòng Đăng ký đất đai tỉnh Thanh Hóa', sector: 'land' });
-    ({ key: stewardKey, credential: { id: stewardKeyId } } = await store.stewardship.createApiKey(TEST_ACTOR, { agencyCode: 'H56.10' }));
+    ({
+      key: stewardKey,
+      credential: { id: stewardKeyId },
+    } = await store.stewardship.createApiKey(TEST_ACTOR, { agencyCode: 'H56.10' }));
     ({ key: landKey } = await store.stewardship.createApiKey(TEST_ACTOR, { agencyCode: 'H56.20' }));
     // A long interval: every change below must be seen through onChange, not through polling.
     cache = new PolicyCache({ repository: store.repository, refreshMs: 5000 });
@@ -79,7 +82,10 @@ describe('admin API', () => {
     it('suggests no field or argument a steward did not write', async () => {
       const response = await asSteward('{ agencie { code } agencies { cod } }');
       expect(response.status).toBe(400);
-      expect(response.errors!.map((error) => error.message)).toEqual(['Cannot query field "agencie" on type "Query".', 'Cannot query field "cod" on type "Agency".']);
+      expect(response.errors!.map((error) => error.message)).toEqual([
+        'Cannot query field "agencie" on type "Query".',
+        'Cannot query field "cod" on type "Agency".',
+      ]);
       expect(JSON.stringify(response)).not.toMatch(/Did you mean/);
     });
 
@@ -103,7 +109,9 @@ describe('admin API', () => {
     });
 
     it('creates an agency and its key; the key is recognised at once and the change names the steward', async () => {
-      const created = await asSteward('mutation { createAgency(input: { code: "H56.15.01", name: "Bệnh viện Đa khoa", sector: "health" }) { code sector steward } }');
+      const created = await asSteward(
+        'mutation { createAgency(input: { code: "H56.15.01", name: "Bệnh viện Đa khoa", sector: "health" }) { code sector steward } }',
+      );
       expect(created.data?.createAgency).toEqual({ code: 'H56.15.01', sector: 'health', steward: false });
       const issued = await asSteward<{ createApiKey: { key: string; apiKey: { id: string; agencyCode: string; status: string } } }>(
         'mutation { createApiKey(agencyCode: "H56.15.01", label: "HIS") { key apiKey { id agencyCode status label } } }',
@@ -120,10 +128,32 @@ describe('admin API', () => {
 
       const changes = await asSteward('{ policyChanges(limit: 2) { actor credentialId action entityType entityId before after } }');
       expect(changes.data?.policyChanges).toEqual([
-        { actor: 'H56.10', credentialId: stewardKeyId, action: 'CREATE_KEY', entityType: 'CREDENTIAL', entityId: apiKey.id, before: null, after: expect.any(String) },
-        { actor: 'H56.10', credentialId: stewardKeyId, action: 'CREATE_AGENCY', entityType: 'AGENCY', entityId: 'H56.15.01', before: null, after: expect.any(String) },
+        {
+          actor: 'H56.10',
+          credentialId: stewardKeyId,
+          action: 'CREATE_KEY',
+          entityType: 'CREDENTIAL',
+          entityId: apiKey.id,
+          before: null,
+          after: expect.any(String),
+        },
+        {
+          actor: 'H56.10',
+          credentialId: stewardKeyId,
+          action: 'CREATE_AGENCY',
+          entityType: 'AGENCY',
+          entityId: 'H56.15.01',
+          before: null,
+          after: expect.any(String),
+        },
       ]);
-      expect(JSON.parse(changes.data!.policyChanges[1].after)).toEqual({ code: 'H56.15.01', name: 'Bệnh viện Đa khoa', sector: 'health', unitCodes: [], steward: false });
+      expect(JSON.parse(changes.data!.policyChanges[1].after)).toEqual({
+        code: 'H56.15.01',
+        name: 'Bệnh viện Đa khoa',
+        sector: 'health',
+        unitCodes: [],
+        steward: false,
+      });
     });
 
     it('creates a grant, explains a decision with it, and revokes it', async () => {
@@ -189,16 +219,28 @@ describe('admin API', () => {
       const grant = created.data!.createGrant;
       expect(grant).toMatchObject({
         scopeUnitCodes: ['40778'],
-        target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population', typeNames: ['Citizen', 'Query', 'Residence'], description: 'CLASSIFICATION SHARED/BASIC in sector population on types Citizen, Query, Residence' },
+        target: {
+          kind: 'CLASSIFICATION',
+          sharing: 'SHARED',
+          personal: 'BASIC',
+          sector: 'population',
+          typeNames: ['Citizen', 'Query', 'Residence'],
+          description: 'CLASSIFICATION SHARED/BASIC in sector population on types Citizen, Query, Residence',
+        },
       });
       const explain = (variables: string) =>
-        asSteward('query ($query: String!, $variables: String) { explain(agencyCode: "H56.20", purpose: "STATISTICS", query: $query, variables: $variables) { allowed fields { coordinate effect reason } } }', {
-          query: 'query ($card: Boolean!) { citizen(nationalId: "038085001234") { fullName healthInsurance @include(if: $card) { benefitLevel } } }',
-          variables,
-        });
+        asSteward(
+          'query ($query: String!, $variables: String) { explain(agencyCode: "H56.20", purpose: "STATISTICS", query: $query, variables: $variables) { allowed fields { coordinate effect reason } } }',
+          {
+            query: 'query ($card: Boolean!) { citizen(nationalId: "038085001234") { fullName healthInsurance @include(if: $card) { benefitLevel } } }',
+            variables,
+          },
+        );
       const withoutCard = (await explain('{"card": false}')).data!.explain;
       expect(withoutCard.allowed).toBe(true);
-      expect(withoutCard.fields.find((field: { coordinate: string }) => field.coordinate === 'Citizen.fullName').reason).toContain('in sector population on types Citizen, Query, Residence');
+      expect(withoutCard.fields.find((field: { coordinate: string }) => field.coordinate === 'Citizen.fullName').reason).toContain(
+        'in sector population on types Citizen, Query, Residence',
+      );
       const withCard = (await explain('{"card": true}')).data!.explain;
       expect(withCard.allowed).toBe(false);
       expect(withCard.fields.filter((field: { effect: string }) => field.effect === 'DENY').map((field: { coordinate: string }) => field.coordinate)).toEqual([
@@ -209,7 +251,8 @@ describe('admin API', () => {
     });
 
     it('loads the administrative units, and a second time changes nothing', async () => {
-      const load = (units: unknown[]) => asSteward('mutation ($units: [AdministrativeUnitInput!]!) { loadAdministrativeUnits(units: $units) { units communesInForce changed } }', { units });
+      const load = (units: unknown[]) =>
+        asSteward('mutation ($units: [AdministrativeUnitInput!]!) { loadAdministrativeUnits(units: $units) { units communesInForce changed } }', { units });
       const units = [
         { code: '38', name: 'Thanh Hóa', level: 'PROVINCE', validFrom: '1975-01-01' },
         { code: '40778', name: 'Hạc Thành', level: 'COMMUNE', validFrom: '2025-07-01' },
@@ -235,7 +278,11 @@ describe('admin API', () => {
       ['CONFLICT', 'mutation { createAgency(input: { code: "H56.20", name: "again" }) { code } }', /exists already/],
       ['BAD_USER_INPUT', '{ explain(agencyCode: "H56.20", purpose: "GOSSIP", query: "{ __typename }") { allowed } }', /Unknown purpose "GOSSIP"/],
       ['BAD_USER_INPUT', '{ policyChanges(limit: 1000) { id } }', /limit must be from 1 to 500/],
-      ['BAD_USER_INPUT', 'mutation { createAgency(input: { code: "H56.40", name: "x", unitCodes: ["99999"] }) { code } }', /^Invalid unit codes: 99999 is not an administrative unit$/],
+      [
+        'BAD_USER_INPUT',
+        'mutation { createAgency(input: { code: "H56.40", name: "x", unitCodes: ["99999"] }) { code } }',
+        /^Invalid unit codes: 99999 is not an administrative unit$/,
+      ],
       [
         'BAD_USER_INPUT',
         'mutation { createGrant(input: { agencyCode: "H56.20", target: { kind: "FIELD", coordinate: "Citizen.fullName" }, purposes: ["LAND_REGISTRATION"], legalBasis: "x", scopeUnitCodes: ["40778", "99999"] }) { id } }',
@@ -246,7 +293,11 @@ describe('admin API', () => {
         'mutation { createGrant(input: { agencyCode: "H56.20", target: { kind: "CLASSIFICATION", sharing: "SHARED", personal: "BASIC", sector: "finance" }, purposes: ["LAND_REGISTRATION"], legalBasis: "x" }) { id } }',
         /Unknown sector "finance"/,
       ],
-      ['BAD_USER_INPUT', 'mutation { loadAdministrativeUnits(units: [{ code: "40778", name: "Hạc Thành", level: "HAMLET", validFrom: "2025-07-01" }]) { units } }', /unknown level "HAMLET"/],
+      [
+        'BAD_USER_INPUT',
+        'mutation { loadAdministrativeUnits(units: [{ code: "40778", name: "Hạc Thành", level: "HAMLET", validFrom: "2025-07-01" }]) { units } }',
+        /unknown level "HAMLET"/,
+      ],
       ['BAD_USER_INPUT', '{ explain(agencyCode: "H56.20", query: "{ __typename }", variables: "{nope") { allowed } }', /variables are not JSON/],
     ])('answers %s to %s', async (code, query, message) => {
       const versionBefore = await store.stewardship.version();
@@ -255,7 +306,7 @@ describe('admin API', () => {
       expect(await store.stewardship.version()).toBe(versionBefore);
     });
 
-    it('takes a steward\'s rights away at once: a revoked key and a demoted agency are refused on the next request', async () => {
+    it("takes a steward's rights away at once: a revoked key and a demoted agency are refused on the next request", async () => {
       await asSteward('mutation { createAgency(input: { code: "H56.11", name: "Sở Thông tin", steward: true }) { code } }');
       const second = (await asSteward('mutation { createApiKey(agencyCode: "H56.11") { key apiKey { id } } }')).data!.createApiKey;
       expect((await asSteward('{ policyVersion }', {}, second.key)).errors).toBeUndefined();
@@ -273,7 +324,9 @@ describe('admin API', () => {
 
     it('rotates a key and hands out the successor once', async () => {
       const first = (await asSteward('mutation { createApiKey(agencyCode: "H56.20") { key apiKey { id } } }')).data!.createApiKey;
-      const rotated = await asSteward('mutation ($id: String!) { rotateApiKey(id: $id, graceSeconds: 0) { key apiKey { id status } } }', { id: first.apiKey.id });
+      const rotated = await asSteward('mutation ($id: String!) { rotateApiKey(id: $id, graceSeconds: 0) { key apiKey { id status } } }', {
+        id: first.apiKey.id,
+      });
       const successor = rotated.data!.rotateApiKey;
       expect(successor.key).not.toBe(first.key);
       expect(errorCodes(await asSteward('{ policyVersion }', {}, first.key))).toEqual(['UNAUTHENTICATED']);

@@ -10,7 +10,6 @@ import { commandEnvironment } from '../helpers/database';
 const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
-
 interface Run {
   code: number;
   stdout: string;
@@ -22,9 +21,14 @@ describe('steward command line', () => {
 
   const steward = (...args: string[]): Promise<Run> =>
     new Promise((resolve) => {
-      execFile(TSX, ['scripts/steward.ts', ...args], { cwd: ROOT, env: commandEnvironment(store.databases.config), timeout: 30_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      });
+      execFile(
+        TSX,
+        ['scripts/steward.ts', ...args],
+        { cwd: ROOT, env: commandEnvironment(store.databases.config), timeout: 30_000 },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+        },
+      );
     });
 
   beforeAll(async () => {
@@ -43,11 +47,25 @@ describe('steward command line', () => {
     const issued = await steward('keys', 'create', '--agency', 'H56.20', '--json');
     expect(issued.code).toBe(0);
     const { key, credential } = JSON.parse(issued.stdout);
-    expect(await store.authenticator.authenticate(`Bearer ${key}`, await store.repository.loadSnapshot())).toMatchObject({ kind: 'AGENCY', credentialId: credential.id });
+    expect(await store.authenticator.authenticate(`Bearer ${key}`, await store.repository.loadSnapshot())).toMatchObject({
+      kind: 'AGENCY',
+      credentialId: credential.id,
+    });
 
     const grant = await steward(
-      'grants', 'create', '--agency', 'H56.20', '--classification', 'SHARED/BASIC', '--purposes', 'LAND_REGISTRATION',
-      '--legal-basis', 'Luật Đất đai 2024', '--mask', 'Citizen.dateOfBirth=YEAR_ONLY', '--mask=Citizen.nationalId=PARTIAL_ID',
+      'grants',
+      'create',
+      '--agency',
+      'H56.20',
+      '--classification',
+      'SHARED/BASIC',
+      '--purposes',
+      'LAND_REGISTRATION',
+      '--legal-basis',
+      'Luật Đất đai 2024',
+      '--mask',
+      'Citizen.dateOfBirth=YEAR_ONLY',
+      '--mask=Citizen.nationalId=PARTIAL_ID',
     );
     expect(grant.code).toBe(0);
     expect(grant.stdout).toMatch(/target\s+CLASSIFICATION SHARED\/BASIC/);
@@ -64,10 +82,23 @@ describe('steward command line', () => {
   });
 
   it('explains a decision', async () => {
-    const explained = await steward('explain', '--agency', 'H56.20', '--purpose', 'LAND_REGISTRATION', '--query', '{ citizen(nationalId: "038085001234") { dateOfBirth } }', '--json');
+    const explained = await steward(
+      'explain',
+      '--agency',
+      'H56.20',
+      '--purpose',
+      'LAND_REGISTRATION',
+      '--query',
+      '{ citizen(nationalId: "038085001234") { dateOfBirth } }',
+      '--json',
+    );
     expect(explained.code).toBe(0);
     const decision = JSON.parse(explained.stdout);
-    expect(decision.fields.find((field: { coordinate: string }) => field.coordinate === 'Citizen.dateOfBirth')).toMatchObject({ effect: 'MASK', mask: 'YEAR_ONLY', rule: 'GRANT' });
+    expect(decision.fields.find((field: { coordinate: string }) => field.coordinate === 'Citizen.dateOfBirth')).toMatchObject({
+      effect: 'MASK',
+      mask: 'YEAR_ONLY',
+      rule: 'GRANT',
+    });
   });
 
   it('checks grant scopes against the administrative units it loads, and limits a classification to a sector and types', async () => {
@@ -96,11 +127,31 @@ describe('steward command line', () => {
   it('explains in text each field with the communes of its rows, and the intersection the subgraphs enforce', async () => {
     expect((await steward('agencies', 'create', '--code', 'H56.99.40778', '--name', 'UBND phường Hạc Thành', '--units', '40778')).code).toBe(0);
     const grantField = (field: string, ...scope: string[]) =>
-      steward('grants', 'create', '--agency', 'H56.99.40778', '--field', field, '--purposes', 'PUBLIC_SERVICE', '--legal-basis', 'Nghị định 47/2020/NĐ-CP', ...scope);
+      steward(
+        'grants',
+        'create',
+        '--agency',
+        'H56.99.40778',
+        '--field',
+        field,
+        '--purposes',
+        'PUBLIC_SERVICE',
+        '--legal-basis',
+        'Nghị định 47/2020/NĐ-CP',
+        ...scope,
+      );
     expect((await grantField('Query.citizen')).code).toBe(0);
     expect((await grantField('Citizen.fullName', '--scope', '40778')).code).toBe(0);
     expect((await grantField('Citizen.sex', '--scope', '40779')).code).toBe(0);
-    const explained = await steward('explain', '--agency', 'H56.99.40778', '--purpose', 'PUBLIC_SERVICE', '--query', '{ citizen(nationalId: "038085001234") { fullName sex } }');
+    const explained = await steward(
+      'explain',
+      '--agency',
+      'H56.99.40778',
+      '--purpose',
+      'PUBLIC_SERVICE',
+      '--query',
+      '{ citizen(nationalId: "038085001234") { fullName sex } }',
+    );
     expect(explained.code).toBe(0);
     const lines = explained.stdout.trim().split('\n');
     expect(lines).toEqual(
@@ -110,7 +161,10 @@ describe('steward command line', () => {
         expect.stringMatching(/^ {2}ALLOW Query\.citizen \[GRANT grant \S+\] /),
       ]),
     );
-    expect(lines.slice(-2)).toEqual(['Rows restricted to (a row is returned only when every field read of its sector may be read for it):', '  population: no commune']);
+    expect(lines.slice(-2)).toEqual([
+      'Rows restricted to (a row is returned only when every field read of its sector may be read for it):',
+      '  population: no commune',
+    ]);
   });
 
   it('exits 1 with the reason when the store refuses, and changes nothing', async () => {
@@ -126,11 +180,17 @@ describe('steward command line', () => {
     [['frobnicate'], /unknown command "frobnicate"/],
     [['grants', 'create', '--agency', 'H56.20', '--purposes', 'STATISTICS', '--legal-basis', 'x'], /exactly one of --field, --type and --classification/],
     [['keys', 'create'], /"keys create" needs --agency/],
-    [['grants', 'create', '--agency', 'H56.20', '--field', 'Citizen.fullName', '--sector', 'land', '--purposes', 'STATISTICS', '--legal-basis', 'x'], /--sector and --types limit a --classification only/],
+    [
+      ['grants', 'create', '--agency', 'H56.20', '--field', 'Citizen.fullName', '--sector', 'land', '--purposes', 'STATISTICS', '--legal-basis', 'x'],
+      /--sector and --types limit a --classification only/,
+    ],
     [['keys', 'create', '--agency'], /--agency needs a value/],
     [['agencies', 'list', '--colour'], /"agencies list" takes no --colour/],
     [['changes', '--limit', 'ten'], /--limit needs a whole number/],
-    [['grants', 'create', '--agency', 'H56.20', '--type', 'Citizen', '--purposes', 'STATISTICS', '--legal-basis', 'x', '--mask', 'Citizen.fullName'], /--mask needs Type.field=KIND/],
+    [
+      ['grants', 'create', '--agency', 'H56.20', '--type', 'Citizen', '--purposes', 'STATISTICS', '--legal-basis', 'x', '--mask', 'Citizen.fullName'],
+      /--mask needs Type.field=KIND/,
+    ],
   ])('exits 2 with the usage on %j', async (args, message) => {
     const run = await steward(...args);
     expect(run.code).toBe(2);

@@ -32,7 +32,10 @@ function fullDirectory(): FullDirectory {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', directory], { stdio: 'ignore' });
   } catch {
     const statfs = fs.statfsSync;
-    const spy = jest.spyOn(fs, 'statfsSync').mockImplementation(((target: fs.PathLike) => (String(target).startsWith(directory) ? { ...statfs(target), bavail: 0 } : statfs(target))) as typeof fs.statfsSync);
+    const spy = jest
+      .spyOn(fs, 'statfsSync')
+      .mockImplementation(((target: fs.PathLike) =>
+        String(target).startsWith(directory) ? { ...statfs(target), bavail: 0 } : statfs(target)) as typeof fs.statfsSync);
     return { directory, mounted: false, makeRoom: () => spy.mockRestore(), remove: () => fs.rmSync(directory, { recursive: true, force: true }) };
   }
   const filler = path.join(directory, 'filler');
@@ -80,7 +83,11 @@ describe('an audit directory with no room for its files', () => {
         config: { checkpointDirectory: full.directory, outboxDirectory: path.join(full.directory, 'outbox') },
       });
       await expect(log.append(auditInput())).rejects.toMatchObject({ extensions: { code: 'AUDIT_UNAVAILABLE' } });
-      expect(log.startProblem?.message).toMatch(new RegExp(`The audit directory ${full.directory} has no room for the audit's files: they need at least ${CHECKPOINT_ROOM_BYTES} bytes there, and \\d+ are free`));
+      expect(log.startProblem?.message).toMatch(
+        new RegExp(
+          `The audit directory ${full.directory} has no room for the audit's files: they need at least ${CHECKPOINT_ROOM_BYTES} bytes there, and \\d+ are free`,
+        ),
+      );
       full.makeRoom();
       await eventually(() => log.startProblem === null);
       expect(await log.append(auditInput())).toEqual({ seq: 1 });
@@ -101,8 +108,12 @@ describe('an audit directory with no room for its files', () => {
     try {
       // A key of its own, made in the full directory, and pinned (development) where there is room.
       const pinFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-audit-pins-')), 'audit-pins.json');
-      const log = await fixture.startLog('gw-disk-enospc', { config: { checkpointDirectory: directory, signingKeyFile: path.join(directory, 'keys', 'gateway-ed25519.pem'), pinFile } });
-      expect(log.startProblem?.message).toContain(`The audit directory ${directory} has no room for the audit's files: they need at least ${CHECKPOINT_ROOM_BYTES} bytes`);
+      const log = await fixture.startLog('gw-disk-enospc', {
+        config: { checkpointDirectory: directory, signingKeyFile: path.join(directory, 'keys', 'gateway-ed25519.pem'), pinFile },
+      });
+      expect(log.startProblem?.message).toContain(
+        `The audit directory ${directory} has no room for the audit's files: they need at least ${CHECKPOINT_ROOM_BYTES} bytes`,
+      );
       await expect(log.append(auditInput())).rejects.toMatchObject({ extensions: { code: 'AUDIT_UNAVAILABLE' } });
       spy.mockRestore();
       await eventually(() => log.startProblem === null);
@@ -131,14 +142,21 @@ describe('a gateway whose audit directory has no room', () => {
     const { population, education } = seeded.databases.databases;
     const citizen = (await population('citizens').orderBy('national_id').first()).national_id as string;
     const school = (await education('schools').orderBy('code').first()).code as string;
-    const service = await startGatewayService(seeded.databases.databases.gateway, bySector((sector) => seeded.platform.subgraphs[sector].url), {
-      ...loadConfig({}),
-      gatewayPort: 0,
-      signingKey: seeded.signingKey,
-      jwt: null,
-      // The signing key and its pin lie outside the audit directory, as the configuration requires.
-      audit: testAuditConfig(fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-audit-keys-')), 'gateway-disk-full', { AUDIT_DIRECTORY: full.directory, AUDIT_RETRY_MS: '50' }),
-    });
+    const service = await startGatewayService(
+      seeded.databases.databases.gateway,
+      bySector((sector) => seeded.platform.subgraphs[sector].url),
+      {
+        ...loadConfig({}),
+        gatewayPort: 0,
+        signingKey: seeded.signingKey,
+        jwt: null,
+        // The signing key and its pin lie outside the audit directory, as the configuration requires.
+        audit: testAuditConfig(fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-audit-keys-')), 'gateway-disk-full', {
+          AUDIT_DIRECTORY: full.directory,
+          AUDIT_RETRY_MS: '50',
+        }),
+      },
+    );
     try {
       const headers = asAgency(seeded.demoKeys.get('H56.01')!, 'INVESTIGATION');
       const personal = await postGraphQL(service.gateway.url, IDENTITY, { id: citizen }, headers);

@@ -132,7 +132,10 @@ export async function createAuditFixture(): Promise<AuditFixture> {
     async sealGenesis(instance, checkpointDirectory) {
       const key = trustedSigningKey(config(instance), true);
       const at = new Date().toISOString();
-      await appendCheckpoint(checkpointDirectory ?? config(instance).checkpointDirectory, signCheckpoint({ instance, seq: 0, headHash: GENESIS_HASH, at, reason: 'START' }, key));
+      await appendCheckpoint(
+        checkpointDirectory ?? config(instance).checkpointDirectory,
+        signCheckpoint({ instance, seq: 0, headHash: GENESIS_HASH, at, reason: 'START' }, key),
+      );
     },
     async destroy() {
       await Promise.all(logs.map((log) => log.stop().catch(() => undefined)));
@@ -164,8 +167,14 @@ export async function storedRecord(db: Knex, instance: string, seq: number): Pro
 /** Given records' new seqs, moves them (highest first when moving up, so that no two share a key meanwhile). */
 export async function renumber(db: Knex, instance: string, moves: Array<[from: number, to: number]>): Promise<void> {
   const parking = 1_000_000;
-  for (const [from] of moves) await db('audit_records').where({ instance, seq: from }).update({ seq: parking + from });
-  for (const [from, to] of moves) await db('audit_records').where({ instance, seq: parking + from }).update({ seq: to });
+  for (const [from] of moves)
+    await db('audit_records')
+      .where({ instance, seq: from })
+      .update({ seq: parking + from });
+  for (const [from, to] of moves)
+    await db('audit_records')
+      .where({ instance, seq: parking + from })
+      .update({ seq: to });
 }
 
 /** Given a record's columns, stores it with a hash that matches its content: a well-forged record. */

@@ -184,8 +184,20 @@ describe('AuditLog', () => {
     await log.indexed();
     expect(await fixture.repository.indexHead(instance)).toBe(4);
     const { citizens, fieldSets } = await fixture.repository.indexRows(instance, 1, 4);
-    expect(citizens.map((row) => `${row.seq}:${row.national_id}`).sort()).toEqual(['1:038085000100', '1:038085000101', '2:038085000200', '2:038085000201', '3:038085000300', '3:038085000301', '4:038085000777']);
-    expect(fieldSets.map((row) => `${row.coordinate}:${row.effect}`).sort()).toEqual(['Citizen.dateOfBirth:MASK', 'Citizen.fullName:ALLOW', 'Query.citizen:ALLOW']);
+    expect(citizens.map((row) => `${row.seq}:${row.national_id}`).sort()).toEqual([
+      '1:038085000100',
+      '1:038085000101',
+      '2:038085000200',
+      '2:038085000201',
+      '3:038085000300',
+      '3:038085000301',
+      '4:038085000777',
+    ]);
+    expect(fieldSets.map((row) => `${row.coordinate}:${row.effect}`).sort()).toEqual([
+      'Citizen.dateOfBirth:MASK',
+      'Citizen.fullName:ALLOW',
+      'Query.citizen:ALLOW',
+    ]);
     // A record naming a page of residents is indexed after its batch, in a transaction of its own.
     const page = Array.from({ length: 300 }, (_, index) => `038085${String(10_000 + index).padStart(6, '0')}`);
     expect(await log.append(auditInput({ citizenIds: page }))).toEqual({ seq: 5 });

@@ -11,7 +11,8 @@ describe('Checkpointer', () => {
   let directory: string;
   /** Outside production: the key is made on first use and pinned in the data directory's pin file. */
   const config = () => loadConfig({ DATA_DIR: directory }).audit;
-  const checkpointer = (instance = 'gw-seal') => new Checkpointer({ instance, config: config(), createKey: true, now: () => new Date('2026-03-01T08:00:00.000Z') });
+  const checkpointer = (instance = 'gw-seal') =>
+    new Checkpointer({ instance, config: config(), createKey: true, now: () => new Date('2026-03-01T08:00:00.000Z') });
   const head = (seq: number) => ({ seq, hash: String(seq).repeat(64).slice(0, 64) });
   const recordAt = async (seq: number) => ({ seq, hash: head(seq).hash }) as AuditRecordRow;
 
@@ -24,7 +25,11 @@ describe('Checkpointer', () => {
   it('signs heads one at a time, and skips an INTERVAL checkpoint of a head already sealed', async () => {
     const sealer = checkpointer();
     sealer.loadKey();
-    const [first, second, third] = await Promise.all([sealer.checkpoint('START', () => head(2)), sealer.checkpoint('INTERVAL', () => head(2)), sealer.checkpoint('INTERVAL', () => head(3))]);
+    const [first, second, third] = await Promise.all([
+      sealer.checkpoint('START', () => head(2)),
+      sealer.checkpoint('INTERVAL', () => head(2)),
+      sealer.checkpoint('INTERVAL', () => head(3)),
+    ]);
     expect(first).toMatchObject({ seq: 2, reason: 'START' });
     expect(second).toBeNull();
     expect(third).toMatchObject({ seq: 3, reason: 'INTERVAL' });

@@ -30,7 +30,13 @@ describe('citizen tracker over an index lowered in the database', () => {
   let key: KeyLike;
 
   const asAn = async () => {
-    const token = await new SignJWT({ sub: AN }).setProtectedHeader({ alg: 'EdDSA', kid: 'id-1' }).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('5m').sign(key);
+    const token = await new SignJWT({ sub: AN })
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'id-1' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(key);
     return postGraphQL(url, MY_ACCESS, {}, { authorization: `Bearer ${token}` });
   };
   const dossiers = (response: Awaited<ReturnType<typeof asAn>>) => response.data!.myDataAccess.nodes.map((node: { dossierId: string }) => node.dossierId);
@@ -48,7 +54,11 @@ describe('citizen tracker over an index lowered in the database', () => {
     }
     await log.indexed();
     trail = new AuditTrail({ repository: fixture.repository, deferredAgencies: [], deferralDays: 0, indexed: () => log.indexed() });
-    handle = await startHttpServer([createCitizenRoute({ trail, jwt: { issuer: ISSUER, audience: AUDIENCE, agencyClaim: 'agency_code', jwksUrl: null, jwksFile } })], { port: 0, host: '127.0.0.1' }, getLogger('test'));
+    handle = await startHttpServer(
+      [createCitizenRoute({ trail, jwt: { issuer: ISSUER, audience: AUDIENCE, agencyClaim: 'agency_code', jwksUrl: null, jwksFile } })],
+      { port: 0, host: '127.0.0.1' },
+      getLogger('test'),
+    );
     url = new URL('citizen', handle.baseUrl).toString();
   });
 

@@ -35,14 +35,30 @@ household.head = citizens[A];
 household.members = [citizens[A], citizens[B]];
 const ROOT = {
   citizen: ({ id }: { id: string }) => citizens[id] ?? null,
-  parcels: [{ id: 'P1', owners: [{ owner: citizens[C], share: 50 }, { owner: citizens[A], share: 50 }] }],
-  search: () => [{ __typename: 'School', code: 'S1', name: 'THPT Hàm Rồng' }, { __typename: 'Citizen', ...citizens[D] }],
+  parcels: [
+    {
+      id: 'P1',
+      owners: [
+        { owner: citizens[C], share: 50 },
+        { owner: citizens[A], share: 50 },
+      ],
+    },
+  ],
+  search: () => [
+    { __typename: 'School', code: 'S1', name: 'THPT Hàm Rồng' },
+    { __typename: 'Citizen', ...citizens[D] },
+  ],
   school: { code: 'S1', name: 'THPT Hàm Rồng' },
 };
 
 async function run(query: string): Promise<{ data: Record<string, unknown>; probed: DocumentNode }> {
   const probed = withCitizenIdProbe(SCHEMA, parse(query));
-  const result = await execute({ schema: SCHEMA, document: probed, rootValue: ROOT, typeResolver: (value: { __typename?: string }) => value.__typename ?? 'Citizen' });
+  const result = await execute({
+    schema: SCHEMA,
+    document: probed,
+    rootValue: ROOT,
+    typeResolver: (value: { __typename?: string }) => value.__typename ?? 'Citizen',
+  });
   expect(result.errors).toBeUndefined();
   return { data: result.data as Record<string, unknown>, probed };
 }
@@ -103,7 +119,10 @@ describe('citizen ID probe', () => {
     const guide = responseGuide(probed, 'Everyone')!;
     // Aliases are the keys; leaves, and the probe itself, are not visited.
     expect(guide.keys).toEqual(['first', 'missing', 'parcels', 'search', 'again', 'school']);
-    expect(guide.children[2]).toEqual({ keys: ['owners'], children: [{ keys: ['owner'], children: [{ keys: ['household'], children: [{ keys: ['head'], children: [{ keys: [], children: [] }] }] }] }] });
+    expect(guide.children[2]).toEqual({
+      keys: ['owners'],
+      children: [{ keys: ['owner'], children: [{ keys: ['household'], children: [{ keys: ['head'], children: [{ keys: [], children: [] }] }] }] }],
+    });
     expect(takeResponseSubjects(data, guide)).toEqual(everyKey);
     expect(JSON.stringify(data)).not.toContain(CITIZEN_ID_PROBE);
     // One guide per document and operation; none for an operation the document does not hold.
@@ -125,11 +144,23 @@ describe('citizen ID probe', () => {
     expect(JSON.stringify(data)).toContain(CITIZEN_ID_PROBE);
     takeResponseSubjects(data);
     expect(JSON.stringify(data)).not.toContain(CITIZEN_ID_PROBE);
-    expect(data).toEqual({ parcels: [{ id: 'P1', owners: [{ share: 50, owner: { fullName: 'Lê Văn Cường' } }, { share: 50, owner: { fullName: 'Lê Văn An' } }] }] });
+    expect(data).toEqual({
+      parcels: [
+        {
+          id: 'P1',
+          owners: [
+            { share: 50, owner: { fullName: 'Lê Văn Cường' } },
+            { share: 50, owner: { fullName: 'Lê Văn An' } },
+          ],
+        },
+      ],
+    });
   });
 
   it('counts the objects the data holds below its root', () => {
-    expect(takeResponseSubjects({ parcels: [{ id: 'P1', owners: [{ owner: { fullName: 'x' } }, { owner: { fullName: 'y' } }] }], school: null, count: 3 }).rowCount).toBe(5);
+    expect(
+      takeResponseSubjects({ parcels: [{ id: 'P1', owners: [{ owner: { fullName: 'x' } }, { owner: { fullName: 'y' } }] }], school: null, count: 3 }).rowCount,
+    ).toBe(5);
     expect(takeResponseSubjects({ citizen: null })).toEqual({ citizenIds: [], rowCount: 0 });
     expect(takeResponseSubjects(null)).toEqual({ citizenIds: [], rowCount: 0 });
   });
@@ -147,9 +178,11 @@ describe('citizen ID probe', () => {
       await seeded?.stop();
     });
 
-    it('reads the national IDs of a parcel page\'s owners, resolved across subgraphs, when the client asked only for their names', async () => {
+    it("reads the national IDs of a parcel page's owners, resolved across subgraphs, when the client asked only for their names", async () => {
       const land = seeded.databases.databases.land;
-      const { commune_code: communeCode } = (await land('parcels').select('commune_code').groupBy('commune_code').orderByRaw('count(*) desc').first()) as { commune_code: string };
+      const { commune_code: communeCode } = (await land('parcels').select('commune_code').groupBy('commune_code').orderByRaw('count(*) desc').first()) as {
+        commune_code: string;
+      };
       const before = seeded.platform.auditLog.chainHead().seq;
       const query = `query Parcels($commune: String!) { landParcelsByCommune(communeCode: $commune, first: 5) { nodes { id owners { owner { fullName } } } } }`;
       const response = await postGraphQL(seeded.platform.gateway.url, query, { commune: communeCode }, asAgency(key, 'STATISTICS'));
@@ -165,7 +198,7 @@ describe('citizen ID probe', () => {
       expect(JSON.parse(records[0].citizen_ids_json)).toEqual(owners.map((owner) => owner.national_id).sort());
     });
 
-    it('refuses a client that writes the probe\'s alias itself, so no one can answer in its place', async () => {
+    it("refuses a client that writes the probe's alias itself, so no one can answer in its place", async () => {
       const response = await postGraphQL(
         seeded.platform.gateway.url,
         '{ citizensByCommune(communeCode: "40778") { nodes { __auditNationalId: fullName } } }',

@@ -38,7 +38,13 @@ describe('citizen data tracker (/citizen)', () => {
   let stranger: KeyLike;
 
   const token = (claims: Record<string, unknown>, key: KeyLike = signingKey, expiresIn: string = '5m') =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid: 'id-1' }).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime(expiresIn).sign(key);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'id-1' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(expiresIn)
+      .sign(key);
 
   const asCitizen = async (nationalId: string, variables: Record<string, unknown> = {}, query = MY_ACCESS): Promise<GraphQLResponse> =>
     postGraphQL(url, query, variables, { authorization: `Bearer ${await token({ sub: nationalId })}` });
@@ -78,7 +84,11 @@ describe('citizen data tracker (/citizen)', () => {
     await log.stop();
 
     const trail = new AuditTrail({ repository: fixture.repository, deferredAgencies: [POLICE.code], deferralDays: 90, now: clock.now });
-    handle = await startHttpServer([createCitizenRoute({ trail, jwt, queryLimits: loadConfig({}).queryLimits })], { port: 0, host: '127.0.0.1' }, getLogger('test'));
+    handle = await startHttpServer(
+      [createCitizenRoute({ trail, jwt, queryLimits: loadConfig({}).queryLimits })],
+      { port: 0, host: '127.0.0.1' },
+      getLogger('test'),
+    );
     url = new URL('citizen', handle.baseUrl).toString();
   });
 
@@ -109,11 +119,17 @@ describe('citizen data tracker (/citizen)', () => {
         dossierId: 'HS-LAND-1',
         fieldsRead: ['Citizen.dateOfBirth', 'Citizen.fullName', 'Query.citizen'],
       },
-      expect.objectContaining({ reference: 'gw-tracker:5', agencyCode: 'H56.01', agencyName: 'Công an tỉnh Thanh Hóa', purpose: 'INVESTIGATION', dossierId: 'VA-OLD' }),
+      expect.objectContaining({
+        reference: 'gw-tracker:5',
+        agencyCode: 'H56.01',
+        agencyName: 'Công an tỉnh Thanh Hóa',
+        purpose: 'INVESTIGATION',
+        dossierId: 'VA-OLD',
+      }),
     ]);
   });
 
-  it('shows a deferred agency\'s read once the deferral has passed', async () => {
+  it("shows a deferred agency's read once the deferral has passed", async () => {
     clock.set('2026-08-21T09:00:00.000Z');
     try {
       const dossiers = (await asCitizen(AN)).data!.myDataAccess.nodes.map((node: { dossierId: string }) => node.dossierId);
@@ -151,7 +167,10 @@ describe('citizen data tracker (/citizen)', () => {
     expect(first.data!.myDataAccess.nodes.map((node: { reference: string }) => node.reference)).toEqual(['gw-tracker:2', 'gw-tracker:1']);
     expect(first.data!.myDataAccess.pageInfo.hasNextPage).toBe(true);
     const rest = await asCitizen(AN, { first: 2, after: first.data!.myDataAccess.pageInfo.endCursor });
-    expect(rest.data!.myDataAccess).toEqual({ nodes: [expect.objectContaining({ reference: 'gw-tracker:5' })], pageInfo: { hasNextPage: false, endCursor: expect.any(String) } });
+    expect(rest.data!.myDataAccess).toEqual({
+      nodes: [expect.objectContaining({ reference: 'gw-tracker:5' })],
+      pageInfo: { hasNextPage: false, endCursor: expect.any(String) },
+    });
     const may = await asCitizen(AN, { from: '2026-05-01', to: '2026-05-02' });
     expect(may.data!.myDataAccess.nodes.map((node: { reference: string }) => node.reference)).toEqual(['gw-tracker:1']);
   });
@@ -170,9 +189,13 @@ describe('citizen data tracker (/citizen)', () => {
   it.each([
     ['no token', async () => undefined, /needs your sign-in token/],
     ['an API key', async () => `Bearer dsp_abcd1234_${'s'.repeat(43)}`, /API keys are for agencies/],
-    ['an agency token', async () => `Bearer ${await token({ sub: 'officer.nguyen', agency_code: 'H56.20' })}`, /An agency token does not open a citizen's data tracker/],
+    [
+      'an agency token',
+      async () => `Bearer ${await token({ sub: 'officer.nguyen', agency_code: 'H56.20' })}`,
+      /An agency token does not open a citizen's data tracker/,
+    ],
     ['a subject that is not a national ID', async () => `Bearer ${await token({ sub: 'nguyen.van.an' })}`, /subject is not a national ID/],
-    ['a token of another issuer\'s key', async () => `Bearer ${await token({ sub: AN }, stranger)}`, /citizen token signature does not verify/],
+    ["a token of another issuer's key", async () => `Bearer ${await token({ sub: AN }, stranger)}`, /citizen token signature does not verify/],
     ['an expired token', async () => `Bearer ${await token({ sub: AN }, signingKey, '-1m')}`, /citizen token has expired/],
   ])('refuses %s with 401 UNAUTHENTICATED, before reading the operation', async (_case, header, message) => {
     const authorization = await header();

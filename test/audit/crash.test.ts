@@ -155,7 +155,9 @@ describe('a gateway killed under load (kill -9)', () => {
     expect(answered.length).toBeGreaterThan(ROUNDS * CLIENTS);
     // Every killed gateway is gone: none keeps writing the chain beside the next.
     expect(children.every((child) => child.exitCode !== null || child.signalCode !== null)).toBe(true);
-    const stored = new Set((await databases.databases.gateway('audit_records').where('instance', INSTANCE).select('dossier_id')).map((row) => row.dossier_id as string));
+    const stored = new Set(
+      (await databases.databases.gateway('audit_records').where('instance', INSTANCE).select('dossier_id')).map((row) => row.dossier_id as string),
+    );
     expect(answered.filter((dossier) => !stored.has(dossier))).toEqual([]);
     const verification = await verifyAuditTrail({
       repository: new AuditRepository(databases.databases.gateway),

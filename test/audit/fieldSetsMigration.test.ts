@@ -24,11 +24,20 @@ describe('the move of the field index to field sets (migration 20261223000000)',
     const records = await fixture.db('audit_records').where('instance', 'm-sets').orderBy('seq');
 
     // Down: one row per field and record, as before field sets.
-    await fixture.db.migrate.down({ migrationSource: migrationSource(gatewayMigrations), tableName: 'knex_migrations', name: '20261223000000_create_audit_field_sets' });
+    await fixture.db.migrate.down({
+      migrationSource: migrationSource(gatewayMigrations),
+      tableName: 'knex_migrations',
+      name: '20261223000000_create_audit_field_sets',
+    });
     expect(await fixture.db.schema.hasTable('audit_field_sets')).toBe(false);
     expect(await fixture.db.schema.hasColumn('audit_records', 'field_set')).toBe(false);
-    const perRecord = await fixture.db('audit_fields').where('instance', 'm-sets').orderBy([{ column: 'seq' }, { column: 'coordinate' }]);
-    const expected = records.flatMap((record) => indexRowsOf(record).fields.map(({ coordinate, effect }) => ({ instance: 'm-sets', seq: Number(record.seq), coordinate, effect })));
+    const perRecord = await fixture
+      .db('audit_fields')
+      .where('instance', 'm-sets')
+      .orderBy([{ column: 'seq' }, { column: 'coordinate' }]);
+    const expected = records.flatMap((record) =>
+      indexRowsOf(record).fields.map(({ coordinate, effect }) => ({ instance: 'm-sets', seq: Number(record.seq), coordinate, effect })),
+    );
     expect(perRecord.map((row) => ({ ...row, seq: Number(row.seq) }))).toEqual(expected);
 
     // Up: each record names the set of its fields again, and the sets hold them; the trail verifies.

@@ -14,7 +14,15 @@ function manualScheduler(): { schedule: BatchScheduler; release(): void; pending
 }
 
 /** Given what commit does, returns a queue of numbers whose commit records each batch and doubles each item. */
-function queueOf(options: { maxBatchSize?: number; timeoutMs?: number; commit?: (batch: readonly number[]) => Promise<number[]>; holdMs?: (queued: number) => number; sleep?: (ms: number) => Promise<void> } = {}) {
+function queueOf(
+  options: {
+    maxBatchSize?: number;
+    timeoutMs?: number;
+    commit?: (batch: readonly number[]) => Promise<number[]>;
+    holdMs?: (queued: number) => number;
+    sleep?: (ms: number) => Promise<void>;
+  } = {},
+) {
   const batches: number[][] = [];
   const scheduler = manualScheduler();
   const queue = new GroupCommitQueue<number, number>({
@@ -47,7 +55,8 @@ describe('GroupCommitQueue', () => {
     let finish: () => void = () => undefined;
     const { queue, batches, scheduler } = queueOf({
       maxBatchSize: 2,
-      commit: (batch) => (batch[0] === 1 ? new Promise((resolve) => (finish = () => resolve(batch.map((item) => -item)))) : Promise.resolve(batch.map((item) => -item))),
+      commit: (batch) =>
+        batch[0] === 1 ? new Promise((resolve) => (finish = () => resolve(batch.map((item) => -item)))) : Promise.resolve(batch.map((item) => -item)),
     });
     const first = queue.add(1);
     scheduler.release();
@@ -63,7 +72,9 @@ describe('GroupCommitQueue', () => {
   });
 
   it('rejects every item of a batch whose commit fails, and goes on with the next', async () => {
-    const { queue, scheduler } = queueOf({ commit: async (batch) => (batch.includes(13) ? Promise.reject(new Error('disk gone')) : batch.map((item) => item)) });
+    const { queue, scheduler } = queueOf({
+      commit: async (batch) => (batch.includes(13) ? Promise.reject(new Error('disk gone')) : batch.map((item) => item)),
+    });
     const failing = [queue.add(12), queue.add(13)];
     scheduler.release();
     await expect(failing[0]).rejects.toThrow('disk gone');

@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { legacyJournalRefusal, readLegacyJournal } from '../../gateway/audit/legacyJournal';
 
-describe('an earlier release\'s audit journal', () => {
+describe("an earlier release's audit journal", () => {
   let directory: string;
   /** Given the lines of a segment, writes it as the journal did: JSON lines, then zeros to its preallocated size. */
-  const segment = (name: string, lines: string[]) => fs.writeFileSync(path.join(directory, name), Buffer.concat([Buffer.from(lines.map((line) => `${line}\n`).join('')), Buffer.alloc(8192)]));
+  const segment = (name: string, lines: string[]) =>
+    fs.writeFileSync(path.join(directory, name), Buffer.concat([Buffer.from(lines.map((line) => `${line}\n`).join('')), Buffer.alloc(8192)]));
   const line = (seq: number, instance = 'gw-1') => JSON.stringify({ instance, seq, hash: 'a'.repeat(64) });
 
   beforeEach(() => {
@@ -32,7 +33,9 @@ describe('an earlier release\'s audit journal', () => {
     segment('gw-2.1.journal', [line(9, 'gw-2')]);
     expect(readLegacyJournal(directory, 'gw-1', 2)).toMatchObject({ unshipped: { from: 3, to: 5, count: 3 }, unreadableLines: 1 });
     const refusal = legacyJournalRefusal(directory, 'gw-1', 2)!;
-    expect(refusal).toContain(`The audit journal ${directory} of an earlier release holds 3 record(s) of instance gw-1 (seq 3 to 5) that the gateway database lacks and 1 line(s) that are not records`);
+    expect(refusal).toContain(
+      `The audit journal ${directory} of an earlier release holds 3 record(s) of instance gw-1 (seq 3 to 5) that the gateway database lacks and 1 line(s) that are not records`,
+    );
     expect(refusal).toMatch(/start the earlier release once so that it ships them/);
     expect(legacyJournalRefusal(directory, 'gw-2', 9)).toBeNull();
   });

@@ -16,7 +16,9 @@ import { appendRecords, auditInput, createAuditFixture, insertForged } from './a
 function outboxRecords(file: string): AuditRecordRow[] {
   const database = new Database(file, { readonly: true });
   try {
-    return (database.prepare('select record from audit_outbox order by seq').all() as Array<{ record: string }>).map((row) => JSON.parse(row.record) as AuditRecordRow);
+    return (database.prepare('select record from audit_outbox order by seq').all() as Array<{ record: string }>).map(
+      (row) => JSON.parse(row.record) as AuditRecordRow,
+    );
   } finally {
     database.close();
   }
@@ -32,7 +34,8 @@ describe('AuditLog with a local outbox', () => {
   let fixture: AuditFixture;
   const outboxOf = (instance: string) => outboxFile(fixture.config(instance).outboxDirectory, instance);
   const withOutbox = (shipDelayMs = 2) => ({ outbox: true, shipDelayMs });
-  const storedSeqs = async (instance: string) => (await fixture.db('audit_records').where('instance', instance).orderBy('seq').select('seq')).map((row) => Number(row.seq));
+  const storedSeqs = async (instance: string) =>
+    (await fixture.db('audit_records').where('instance', instance).orderBy('seq').select('seq')).map((row) => Number(row.seq));
 
   beforeAll(async () => {
     fixture = await createAuditFixture();
@@ -124,11 +127,15 @@ describe('AuditLog with a local outbox', () => {
     const altered = path.join(path.dirname(left), 'altered.sqlite');
     copyAsCrashLeavesIt(left, altered);
     const database = new Database(altered);
-    const [, second] = (database.prepare('select record from audit_outbox order by seq').all() as Array<{ record: string }>).map((row) => JSON.parse(row.record) as AuditRecordRow);
+    const [, second] = (database.prepare('select record from audit_outbox order by seq').all() as Array<{ record: string }>).map(
+      (row) => JSON.parse(row.record) as AuditRecordRow,
+    );
     database.prepare('update audit_outbox set record = ? where seq = 2').run(JSON.stringify({ ...second, agency_code: 'H56.99' }));
     database.close();
     restore(altered, instance);
-    await expect(fixture.startLog(instance, { config: withOutbox() })).rejects.toThrow(/the outbox .*gw-outbox-altered\.sqlite does not continue the database's chain: seq 2 does not match its own hash/);
+    await expect(fixture.startLog(instance, { config: withOutbox() })).rejects.toThrow(
+      /the outbox .*gw-outbox-altered\.sqlite does not continue the database's chain: seq 2 does not match its own hash/,
+    );
     expect(await storedSeqs(instance)).toEqual([]);
 
     // The database holds another record where the outbox holds the third: one of them was rewritten.
@@ -160,7 +167,9 @@ describe('AuditLog with a local outbox', () => {
     fs.mkdirSync(journal, { recursive: true });
     const line = (seq: number) => JSON.stringify({ instance, seq, hash: 'a'.repeat(64) });
     fs.writeFileSync(path.join(journal, `${instance}.1.journal`), Buffer.concat([Buffer.from(`${line(1)}\n${line(2)}\n`), Buffer.alloc(4096)]));
-    await expect(fixture.startLog(instance)).rejects.toThrow(`The audit journal ${journal} of an earlier release holds 2 record(s) of instance ${instance} (seq 1 to 2) that the gateway database lacks`);
+    await expect(fixture.startLog(instance)).rejects.toThrow(
+      `The audit journal ${journal} of an earlier release holds 2 record(s) of instance ${instance} (seq 1 to 2) that the gateway database lacks`,
+    );
     await expect(fixture.startLog(instance, { config: withOutbox() })).rejects.toThrow(/start the earlier release once so that it ships them/);
     expect(await storedSeqs(instance)).toEqual([]);
   });

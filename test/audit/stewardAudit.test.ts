@@ -59,7 +59,7 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-describe('the stewards\' queries over the audit trail', () => {
+describe("the stewards' queries over the audit trail", () => {
   let fixture: AuditFixture;
   let trail: AuditTrail;
   let cache: PolicyCache;
@@ -239,7 +239,10 @@ describe('the stewards\' queries over the audit trail', () => {
     });
 
     it('refuses an export larger than the bound, and keeps spreadsheet formulas inert', async () => {
-      await expect(trail.exportCsv({}, 3)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/more than 3 records/) });
+      await expect(trail.exportCsv({}, 3)).rejects.toMatchObject({
+        extensions: { code: 'BAD_USER_INPUT' },
+        message: expect.stringMatching(/more than 3 records/),
+      });
       expect(csvCell('=HYPERLINK("http://x")')).toBe('"\'=HYPERLINK(""http://x"")"');
       expect(csvCell('-1')).toBe("'-1");
       expect(csvCell(null)).toBe('');
@@ -247,12 +250,16 @@ describe('the stewards\' queries over the audit trail', () => {
   });
 
   describe('command line', () => {
-
     const steward = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
       new Promise((resolve) => {
-        execFile(TSX, ['scripts/steward.ts', ...args], { cwd: ROOT, env: commandEnvironment(fixture.databases.config), timeout: 30_000 }, (error, stdout, stderr) => {
-          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-        });
+        execFile(
+          TSX,
+          ['scripts/steward.ts', ...args],
+          { cwd: ROOT, env: commandEnvironment(fixture.databases.config), timeout: 30_000 },
+          (error, stdout, stderr) => {
+            resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+          },
+        );
       });
 
     it('queries the trail, counts it and exports it as the admin API does', async () => {

@@ -76,7 +76,11 @@ describe('audit trust anchor', () => {
     await log.stop();
     const latest = await new WitnessClient(endpoint).latest('t-witnessed');
     expect(latest!.checkpoint).toMatchObject({ seq: 5, reason: 'STOP', headHash: (await storedRecord(fixture.db, 't-witnessed', 5)).hash });
-    expect((await fixture.verify('t-witnessed', undefined, { witnesses: witnessClients() })).instances[0]).toMatchObject({ records: 5, lastCheckpointSeq: 5, problem: null });
+    expect((await fixture.verify('t-witnessed', undefined, { witnesses: witnessClients() })).instances[0]).toMatchObject({
+      records: 5,
+      lastCheckpointSeq: 5,
+      problem: null,
+    });
   });
 
   describe('checkpoint file deleted, tail cut', () => {
@@ -86,20 +90,30 @@ describe('audit trust anchor', () => {
       await log.stop();
       fs.rmSync(checkpointsOf('t-no-file'));
       await eraseRecords('t-no-file', 3);
-      expect(await problemOf('t-no-file')).toMatchObject({ seq: null, kind: 'CHECKPOINT', message: expect.stringMatching(/is missing, yet the database holds records of instance t-no-file/) });
+      expect(await problemOf('t-no-file')).toMatchObject({
+        seq: null,
+        kind: 'CHECKPOINT',
+        message: expect.stringMatching(/is missing, yet the database holds records of instance t-no-file/),
+      });
       await expect(fixture.startLog('t-no-file')).rejects.toThrow(/holds records up to seq 3, but .* holds no checkpoint: it was removed/);
       expect(fs.existsSync(checkpointsOf('t-no-file'))).toBe(false);
     });
 
-    it('is caught at the witness even when the file is replaced by an empty chain\'s', async () => {
+    it("is caught at the witness even when the file is replaced by an empty chain's", async () => {
       const log = await fixture.startLog('t-no-file-witnessed', { config: { witnesses: [endpoint] } });
       await appendRecords(log, 5);
       await log.stop();
       fs.rmSync(checkpointsOf('t-no-file-witnessed'));
       await eraseRecords('t-no-file-witnessed', 3);
       await fixture.sealGenesis('t-no-file-witnessed');
-      expect(await problemOf('t-no-file-witnessed', { witnesses: witnessClients() })).toMatchObject({ seq: 4, kind: 'TRUNCATED', message: expect.stringMatching(/\(witness http:.*\), are missing/) });
-      await expect(fixture.startLog('t-no-file-witnessed', { config: { witnesses: [endpoint] } })).rejects.toThrow(/\(witness http:.*\) sealed seq 5, but the database ends at seq 3/);
+      expect(await problemOf('t-no-file-witnessed', { witnesses: witnessClients() })).toMatchObject({
+        seq: 4,
+        kind: 'TRUNCATED',
+        message: expect.stringMatching(/\(witness http:.*\), are missing/),
+      });
+      await expect(fixture.startLog('t-no-file-witnessed', { config: { witnesses: [endpoint] } })).rejects.toThrow(
+        /\(witness http:.*\) sealed seq 5, but the database ends at seq 3/,
+      );
     });
   });
 
@@ -119,11 +133,17 @@ describe('audit trust anchor', () => {
     it('is caught by the witness, at the verifier and at the next start', async () => {
       await rolledBack('t-rollback', witnessed('t-rollback'));
       expect(await problemOf('t-rollback')).toBeNull();
-      expect(await problemOf('t-rollback', { witnesses: witnessClients() })).toMatchObject({ seq: 4, kind: 'TRUNCATED', message: expect.stringMatching(/records 4..6, sealed by the checkpoint of .* \(witness http:.*\), are missing/) });
-      await expect(fixture.startLog('t-rollback', { config: { witnesses: [endpoint] } })).rejects.toThrow(/\(witness http:.*\) sealed seq 6, but the database ends at seq 3/);
+      expect(await problemOf('t-rollback', { witnesses: witnessClients() })).toMatchObject({
+        seq: 4,
+        kind: 'TRUNCATED',
+        message: expect.stringMatching(/records 4..6, sealed by the checkpoint of .* \(witness http:.*\), are missing/),
+      });
+      await expect(fixture.startLog('t-rollback', { config: { witnesses: [endpoint] } })).rejects.toThrow(
+        /\(witness http:.*\) sealed seq 6, but the database ends at seq 3/,
+      );
     });
 
-    it('is caught by the verifier\'s memory of the last checkpoint it accepted, with no witness', async () => {
+    it("is caught by the verifier's memory of the last checkpoint it accepted, with no witness", async () => {
       const log = await fixture.startLog('t-remembered');
       await appendRecords(log, 3);
       await log.checkpoint();
@@ -136,7 +156,11 @@ describe('audit trust anchor', () => {
       expect(accepted.get('t-remembered')).toMatchObject({ seq: 6, reason: 'STOP' });
       await eraseRecords('t-remembered', 3);
       fs.writeFileSync(checkpointsOf('t-remembered'), copy);
-      expect(await problemOf('t-remembered', { accepted })).toMatchObject({ seq: 4, kind: 'TRUNCATED', message: expect.stringMatching(/this verifier's last run/) });
+      expect(await problemOf('t-remembered', { accepted })).toMatchObject({
+        seq: 4,
+        kind: 'TRUNCATED',
+        message: expect.stringMatching(/this verifier's last run/),
+      });
       // A trail found damaged does not move the verifier's memory back.
       expect(nextVerifierState(accepted, await fixture.verify('t-remembered', undefined, { accepted })).get('t-remembered')).toMatchObject({ seq: 6 });
     });
@@ -169,7 +193,10 @@ describe('audit trust anchor', () => {
           return signCheckpoint({ ...head, headHash: head.seq === 4 ? hash : head.headHash }, replaced.key);
         });
         fs.writeFileSync(checkpointsOf('t-resigned'), lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
-        expect(await problemOf('t-resigned')).toMatchObject({ kind: 'CHECKPOINT', message: expect.stringMatching(new RegExp(`names key ${replaced.key.keyId}, which is not a trusted key`)) });
+        expect(await problemOf('t-resigned')).toMatchObject({
+          kind: 'CHECKPOINT',
+          message: expect.stringMatching(new RegExp(`names key ${replaced.key.keyId}, which is not a trusted key`)),
+        });
         await expect(fixture.startLog('t-resigned')).rejects.toThrow(new RegExp(`signing key .* \\(key ${replaced.key.keyId}\\) is not a trusted key`));
       } finally {
         replaced.restore();
@@ -182,7 +209,10 @@ describe('audit trust anchor', () => {
       await log.stop();
       const foreign = loadOrCreateSigningKey(path.join(fixture.directory, 'foreign', 'key.pem'), true);
       const head = await storedRecord(fixture.db, 't-foreign', 2);
-      fs.appendFileSync(checkpointsOf('t-foreign'), `${JSON.stringify(signCheckpoint({ instance: 't-foreign', seq: 2, headHash: head.hash, at: new Date().toISOString(), reason: 'START' }, foreign))}\n`);
+      fs.appendFileSync(
+        checkpointsOf('t-foreign'),
+        `${JSON.stringify(signCheckpoint({ instance: 't-foreign', seq: 2, headHash: head.hash, at: new Date().toISOString(), reason: 'START' }, foreign))}\n`,
+      );
       await expect(fixture.startLog('t-foreign')).rejects.toThrow(/the last checkpoint in .* is not signed by a trusted key: it names key/);
       expect(await problemOf('t-foreign')).toMatchObject({ kind: 'CHECKPOINT', message: expect.stringMatching(/not a trusted key/) });
     });
@@ -210,14 +240,16 @@ describe('audit trust anchor', () => {
       // The data directory of the script's configuration holds no pin file.
       environment.DATA_DIR = path.join(fixture.directory, 'elsewhere-data');
       const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
-        execFile(TSX, ['scripts/audit-verify.ts'], { cwd: ROOT, env: environment, timeout: 30_000 }, (error, _stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr }));
+        execFile(TSX, ['scripts/audit-verify.ts'], { cwd: ROOT, env: environment, timeout: 30_000 }, (error, _stdout, stderr) =>
+          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr }),
+        );
       });
       expect(result).toEqual({ code: 1, stderr: expect.stringMatching(/No trusted key: set AUDIT_TRUSTED_KEYS/) });
     });
   });
 
   describe('an instance erased', () => {
-    it('is reported from the witness\'s register, and from the verifier\'s memory', async () => {
+    it("is reported from the witness's register, and from the verifier's memory", async () => {
       const log = await fixture.startLog('t-erased', { config: { witnesses: [endpoint] } });
       await appendRecords(log, 3);
       await log.stop();
@@ -226,7 +258,11 @@ describe('audit trust anchor', () => {
       fs.rmSync(checkpointsOf('t-erased'));
       const everything = await fixture.verify(undefined, undefined, { witnesses: witnessClients() });
       expect(everything.sound).toBe(false);
-      expect(everything.instances.find((result) => result.instance === 't-erased')!.problem).toMatchObject({ seq: 1, kind: 'ERASED', message: expect.stringMatching(/has no records, yet the checkpoint of .* \(witness http:.*\) sealed seq 3/) });
+      expect(everything.instances.find((result) => result.instance === 't-erased')!.problem).toMatchObject({
+        seq: 1,
+        kind: 'ERASED',
+        message: expect.stringMatching(/has no records, yet the checkpoint of .* \(witness http:.*\) sealed seq 3/),
+      });
       expect(await problemOf('t-erased', { accepted })).toMatchObject({ kind: 'ERASED', message: expect.stringMatching(/this verifier's last run/) });
     });
   });
@@ -238,7 +274,11 @@ describe('audit trust anchor', () => {
       const log = await fixture.startLog('t-unsealed');
       await appendRecords(log, 2);
       expect(await problemOf('t-unsealed')).toBeNull();
-      expect(await problemOf('t-unsealed', late)).toMatchObject({ seq: 1, kind: 'UNSEALED', message: expect.stringMatching(/records 1..2 have been sealed by no checkpoint for longer than/) });
+      expect(await problemOf('t-unsealed', late)).toMatchObject({
+        seq: 1,
+        kind: 'UNSEALED',
+        message: expect.stringMatching(/records 1..2 have been sealed by no checkpoint for longer than/),
+      });
       await log.stop();
     });
 
@@ -248,11 +288,17 @@ describe('audit trust anchor', () => {
       await appendRecords(log, 2);
       await log.stop();
       expect(await problemOf('t-unwitnessed')).toBeNull();
-      expect(await problemOf('t-unwitnessed', { witnesses: witnessClients(), ...late })).toMatchObject({ seq: 1, kind: 'UNSEALED', message: expect.stringMatching(/countersigned by no witness/) });
+      expect(await problemOf('t-unwitnessed', { witnesses: witnessClients(), ...late })).toMatchObject({
+        seq: 1,
+        kind: 'UNSEALED',
+        message: expect.stringMatching(/countersigned by no witness/),
+      });
     });
 
     it('a witness that cannot be asked leaves the trail unverified', async () => {
-      const verification = await fixture.verify('t-witnessed', undefined, { witnesses: [new WitnessClient({ url: 'http://127.0.0.1:9', publicKey: witness.publicKey }, 300)] });
+      const verification = await fixture.verify('t-witnessed', undefined, {
+        witnesses: [new WitnessClient({ url: 'http://127.0.0.1:9', publicKey: witness.publicKey }, 300)],
+      });
       expect(verification).toMatchObject({ sound: false, problems: [expect.stringMatching(/cannot be reached.*cannot be compared with what it witnessed/)] });
     });
   });

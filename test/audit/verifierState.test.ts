@@ -13,7 +13,8 @@ describe("the verifier's state", () => {
   beforeAll(() => {
     directory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-verifier-state-'));
     const key = loadOrCreateSigningKey(path.join(directory, 'key.pem'), true);
-    checkpointAt = (instance, seq) => signCheckpoint({ instance, seq, headHash: String(seq % 10).repeat(64), at: '2026-03-01T08:00:00.000Z', reason: 'INTERVAL' }, key);
+    checkpointAt = (instance, seq) =>
+      signCheckpoint({ instance, seq, headHash: String(seq % 10).repeat(64), at: '2026-03-01T08:00:00.000Z', reason: 'INTERVAL' }, key);
   });
 
   afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
@@ -27,7 +28,11 @@ describe("the verifier's state", () => {
     accepted,
     problem: sound ? null : { instance, seq: 1, kind: 'TRUNCATED', message: 'cut' },
   });
-  const verification = (instances: InstanceVerification[]): AuditVerification => ({ sound: instances.every((each) => each.problem === null), instances, problems: [] });
+  const verification = (instances: InstanceVerification[]): AuditVerification => ({
+    sound: instances.every((each) => each.problem === null),
+    instances,
+    problems: [],
+  });
 
   it('starts empty, and keeps what it is given across runs', () => {
     const file = path.join(directory, 'state', 'state.json');
@@ -47,7 +52,10 @@ describe("the verifier's state", () => {
       ['gw-1', checkpointAt('gw-1', 9)],
       ['gw-2', checkpointAt('gw-2', 4)],
     ]);
-    const after = nextVerifierState(before, verification([result('gw-1', checkpointAt('gw-1', 12)), result('gw-2', null, false), result('gw-3', checkpointAt('gw-3', 1))]));
+    const after = nextVerifierState(
+      before,
+      verification([result('gw-1', checkpointAt('gw-1', 12)), result('gw-2', null, false), result('gw-3', checkpointAt('gw-3', 1))]),
+    );
     expect([...after.entries()].map(([instance, checkpoint]) => `${instance}:${checkpoint.seq}`)).toEqual(['gw-1:12', 'gw-2:4', 'gw-3:1']);
     expect(nextVerifierState(after, verification([result('gw-1', checkpointAt('gw-1', 3))])).get('gw-1')!.seq).toBe(12);
   });

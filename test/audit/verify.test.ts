@@ -41,7 +41,17 @@ describe('audit trail verification', () => {
     await sealedChain('v-sound');
     expect(await fixture.verify('v-sound')).toEqual({
       sound: true,
-      instances: [{ instance: 'v-sound', records: 10, checkpoints: 2, lastCheckpointSeq: 10, unsealed: 0, accepted: expect.objectContaining({ seq: 10, reason: 'STOP' }), problem: null }],
+      instances: [
+        {
+          instance: 'v-sound',
+          records: 10,
+          checkpoints: 2,
+          lastCheckpointSeq: 10,
+          unsealed: 0,
+          accepted: expect.objectContaining({ seq: 10, reason: 'STOP' }),
+          problem: null,
+        },
+      ],
       problems: [],
     });
   });
@@ -49,7 +59,12 @@ describe('audit trail verification', () => {
   it('names a record whose field was changed', async () => {
     await sealedChain('v-changed');
     await fixture.db('audit_records').where({ instance: 'v-changed', seq: 5 }).update({ purpose: 'STATISTICS' });
-    expect(await firstProblem('v-changed')).toMatchObject({ instance: 'v-changed', seq: 5, kind: 'CHANGED', message: expect.stringMatching(/content of record 5 does not match its hash/) });
+    expect(await firstProblem('v-changed')).toMatchObject({
+      instance: 'v-changed',
+      seq: 5,
+      kind: 'CHANGED',
+      message: expect.stringMatching(/content of record 5 does not match its hash/),
+    });
   });
 
   it('names a record whose field was changed and its hash computed again', async () => {
@@ -58,7 +73,11 @@ describe('audit trail verification', () => {
     await fixture.db('audit_records').where({ instance: 'v-rehashed', seq: 5 }).delete();
     const { hash: _hash, ...content } = record;
     await insertForged(fixture.db, { ...content, agency_code: 'H56.99' });
-    expect(await firstProblem('v-rehashed')).toMatchObject({ seq: 5, kind: 'CHANGED', message: expect.stringMatching(/record 5 was changed and its hash rewritten/) });
+    expect(await firstProblem('v-rehashed')).toMatchObject({
+      seq: 5,
+      kind: 'CHANGED',
+      message: expect.stringMatching(/record 5 was changed and its hash rewritten/),
+    });
   });
 
   it('names a deleted record', async () => {
@@ -70,13 +89,25 @@ describe('audit trail verification', () => {
   it('names a deleted record when the ones after it were renumbered to close the gap', async () => {
     await sealedChain('v-closed');
     await fixture.db('audit_records').where({ instance: 'v-closed', seq: 4 }).delete();
-    await renumber(fixture.db, 'v-closed', Array.from({ length: 6 }, (_, index): [number, number] => [index + 5, index + 4]));
-    expect(await firstProblem('v-closed')).toMatchObject({ seq: 4, kind: 'DELETED', message: expect.stringMatching(/written as seq 5: 1 record\(s\) before it were deleted/) });
+    await renumber(
+      fixture.db,
+      'v-closed',
+      Array.from({ length: 6 }, (_, index): [number, number] => [index + 5, index + 4]),
+    );
+    expect(await firstProblem('v-closed')).toMatchObject({
+      seq: 4,
+      kind: 'DELETED',
+      message: expect.stringMatching(/written as seq 5: 1 record\(s\) before it were deleted/),
+    });
   });
 
   it('names an inserted record, even one whose hash and link were forged', async () => {
     await sealedChain('v-inserted');
-    await renumber(fixture.db, 'v-inserted', Array.from({ length: 5 }, (_, index): [number, number] => [10 - index, 11 - index]));
+    await renumber(
+      fixture.db,
+      'v-inserted',
+      Array.from({ length: 5 }, (_, index): [number, number] => [10 - index, 11 - index]),
+    );
     const before = await storedRecord(fixture.db, 'v-inserted', 5);
     const { hash: _hash, ...content } = before;
     await insertForged(fixture.db, { ...content, seq: 6, previous_hash: before.hash, agency_code: 'H56.77', recorded_at: '2026-03-01T08:00:04.500Z' });
@@ -103,7 +134,11 @@ describe('audit trail verification', () => {
   it('names the first missing record of a truncated tail', async () => {
     await sealedChain('v-truncated');
     await fixture.db('audit_records').where('instance', 'v-truncated').where('seq', '>', 7).delete();
-    expect(await firstProblem('v-truncated')).toMatchObject({ seq: 8, kind: 'TRUNCATED', message: expect.stringMatching(/records 8..10, sealed by the checkpoint of .*, are missing/) });
+    expect(await firstProblem('v-truncated')).toMatchObject({
+      seq: 8,
+      kind: 'TRUNCATED',
+      message: expect.stringMatching(/records 8..10, sealed by the checkpoint of .*, are missing/),
+    });
   });
 
   it('catches a database rolled back to an earlier state, and a chain written again on top of it', async () => {
@@ -127,7 +162,11 @@ describe('audit trail verification', () => {
     await elsewhere.start();
     await appendRecords(elsewhere, 3, '2026-03-03T08:00:00.000Z');
     await elsewhere.stop();
-    expect(await firstProblem('v-rollback')).toMatchObject({ seq: 7, kind: 'REWRITTEN', message: expect.stringMatching(/record 9 is not the one the checkpoint of .* sealed/) });
+    expect(await firstProblem('v-rollback')).toMatchObject({
+      seq: 7,
+      kind: 'REWRITTEN',
+      message: expect.stringMatching(/record 9 is not the one the checkpoint of .* sealed/),
+    });
   });
 
   it('names a checkpoint whose content was altered', async () => {
@@ -155,7 +194,11 @@ describe('audit trail verification', () => {
     const withinGrace = { now: () => new Date('2026-03-01T08:00:20.000Z') };
     expect((await fixture.verify('v-index-head', undefined, withinGrace)).instances[0]!.problem).toBeNull();
     // Past the grace, a record left unindexed is reported: the citizen's tracker would not find it.
-    expect(await firstProblem('v-index-head')).toMatchObject({ seq: 4, kind: 'INDEX', message: expect.stringMatching(/record 4 .* has no index rows, and the index head stands at seq 3/) });
+    expect(await firstProblem('v-index-head')).toMatchObject({
+      seq: 4,
+      kind: 'INDEX',
+      message: expect.stringMatching(/record 4 .* has no index rows, and the index head stands at seq 3/),
+    });
     const { recorded_at } = await fixture.db('audit_records').where({ instance: 'v-index-head', seq: 5 }).first('recorded_at');
     await fixture.db('audit_citizens').insert({ national_id: '038085009999', instance: 'v-index-head', seq: 5, recorded_at });
     expect((await fixture.verify('v-index-head', undefined, withinGrace)).instances[0]!.problem).toMatchObject({ seq: 5, kind: 'INDEX' });
@@ -185,14 +228,21 @@ describe('audit trail verification', () => {
     expect(await firstProblem('v-field-set')).toBeNull();
     // Record 3 made to name a set without Citizen.dateOfBirth: a steward asking who read it would not find record 3.
     await fixture.db('audit_field_sets').insert({ set_hash: 'f'.repeat(64), coordinate: 'Query.citizen', effect: 'ALLOW' });
-    await fixture.db('audit_records').where({ instance: 'v-field-set', seq: 3 }).update({ field_set: 'f'.repeat(64) });
+    await fixture
+      .db('audit_records')
+      .where({ instance: 'v-field-set', seq: 3 })
+      .update({ field_set: 'f'.repeat(64) });
     expect(await firstProblem('v-field-set')).toMatchObject({ seq: 3, kind: 'INDEX' });
   });
 
   it('names an index head that stands above its chain, which a gateway would leave new records unindexed under', async () => {
     await sealedChain('v-index-above', 3);
     await fixture.db('audit_index_heads').where('instance', 'v-index-above').update({ indexed_seq: 9 });
-    expect(await firstProblem('v-index-above')).toMatchObject({ seq: 4, kind: 'INDEX', message: expect.stringMatching(/index head stands at seq 9, above the chain's last record \(seq 3\)/) });
+    expect(await firstProblem('v-index-above')).toMatchObject({
+      seq: 4,
+      kind: 'INDEX',
+      message: expect.stringMatching(/index head stands at seq 9, above the chain's last record \(seq 3\)/),
+    });
     // A gateway that starts on it lowers it.
     await (await fixture.startLog('v-index-above')).stop();
     expect(await firstProblem('v-index-above')).toBeNull();
@@ -219,9 +269,14 @@ describe('audit trail verification', () => {
 
     const verifyScript = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
       new Promise((resolve) => {
-        execFile(TSX, ['scripts/audit-verify.ts', ...args], { cwd: ROOT, env: environmentFor(fixture.databases.config), timeout: 30_000 }, (error, stdout, stderr) => {
-          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-        });
+        execFile(
+          TSX,
+          ['scripts/audit-verify.ts', ...args],
+          { cwd: ROOT, env: environmentFor(fixture.databases.config), timeout: 30_000 },
+          (error, stdout, stderr) => {
+            resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+          },
+        );
       });
 
     it('exits 0 for a sound instance and 1 naming the first bad record of a damaged one', async () => {

@@ -71,14 +71,23 @@ describe('audit checkpoint witness', () => {
 
   it('refuses, with 409 CONFLICT, a checkpoint smaller than the last it countersigned, or of the same seq with another head', async () => {
     await client.submit(checkpoint('w-back', 7, HEAD('b')));
-    expect(await refusal(client.submit(checkpoint('w-back', 6, HEAD('c'))))).toEqual({ code: 'CONFLICT', message: expect.stringMatching(/sealed seq 7, and this one seals seq 6: the trail went back/) });
-    expect(await refusal(client.submit(checkpoint('w-back', 7, HEAD('c'))))).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/another chain/) });
+    expect(await refusal(client.submit(checkpoint('w-back', 6, HEAD('c'))))).toEqual({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/sealed seq 7, and this one seals seq 6: the trail went back/),
+    });
+    expect(await refusal(client.submit(checkpoint('w-back', 7, HEAD('c'))))).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/another chain/),
+    });
     expect((await client.latest('w-back'))!.checkpoint.headHash).toBe(HEAD('b'));
   });
 
   it('refuses growth after a clean stop, and takes the start that follows it', async () => {
     await client.submit(checkpoint('w-stop', 3, HEAD('d'), 'STOP'));
-    expect(await refusal(client.submit(checkpoint('w-stop', 4, HEAD('e'), 'START')))).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/records appeared while it was stopped/) });
+    expect(await refusal(client.submit(checkpoint('w-stop', 4, HEAD('e'), 'START')))).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/records appeared while it was stopped/),
+    });
     expect((await client.submit(checkpoint('w-stop', 3, HEAD('d'), 'START'))).checkpoint.reason).toBe('START');
   });
 
@@ -87,7 +96,10 @@ describe('audit checkpoint witness', () => {
       code: 'UNAUTHENTICATED',
       message: expect.stringMatching(new RegExp(`names key ${foreignKey.keyId}, which is not a trusted key`)),
     });
-    expect(await refusal(client.submit({ ...checkpoint('w-foreign', 1, HEAD('f')), seq: 2 }))).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/signature does not verify/) });
+    expect(await refusal(client.submit({ ...checkpoint('w-foreign', 1, HEAD('f')), seq: 2 }))).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: expect.stringMatching(/signature does not verify/),
+    });
     expect(await client.latest('w-foreign')).toBeNull();
   });
 

@@ -17,7 +17,11 @@ describe("the bench's callers: the land office's masks (Q7) and the ward office'
   async function post(body: unknown, headers: HeaderSet): Promise<Answer> {
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const response = await fetch(seeded.platform.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      const response = await fetch(seeded.platform.gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
       const answer = { status: response.status, body: (await response.json()) as Answer['body'] };
       if (answer.status !== 401 && answer.status !== 403) return answer;
       if (Date.now() > deadline) return answer;
@@ -27,8 +31,18 @@ describe("the bench's callers: the land office's masks (Q7) and the ward office'
 
   beforeAll(async () => {
     seeded = await startSeededPlatform(2000);
-    const communes = (await seeded.databases.databases.population('citizens').select({ code: 'current_unit_code' }).count({ residents: '*' }).groupBy('current_unit_code').orderBy('residents', 'desc')) as Array<{ code: string }>;
-    const parcels = (await seeded.databases.databases.land('parcels').select({ code: 'commune_code' }).count({ parcels: '*' }).groupBy('commune_code').orderBy('parcels', 'desc')) as Array<{ code: string }>;
+    const communes = (await seeded.databases.databases
+      .population('citizens')
+      .select({ code: 'current_unit_code' })
+      .count({ residents: '*' })
+      .groupBy('current_unit_code')
+      .orderBy('residents', 'desc')) as Array<{ code: string }>;
+    const parcels = (await seeded.databases.databases
+      .land('parcels')
+      .select({ code: 'commune_code' })
+      .count({ parcels: '*' })
+      .groupBy('commune_code')
+      .orderBy('parcels', 'desc')) as Array<{ code: string }>;
     otherCommune = communes[1]!.code;
     fixtures = { citizenIds: [], parcelCommunes: [parcels[0]!.code], residentPages: [], ward: { communeCode: communes[0]!.code, cursors: [] } };
   }, 120_000);
@@ -46,7 +60,9 @@ describe("the bench's callers: the land office's masks (Q7) and the ward office'
     const draw = { sequence: 0, random: new Random(38, 7) };
     const parcels = await post(SHAPES.Q7.body(fixtures, draw), callers.landOffice);
     expect(parcels.body.errors).toBeUndefined();
-    const owners = parcels.body.data!.landParcelsByCommune!.nodes.flatMap((parcel) => parcel.owners as Array<{ owner: { nationalId: string; dateOfBirth: string } }>);
+    const owners = parcels.body.data!.landParcelsByCommune!.nodes.flatMap(
+      (parcel) => parcel.owners as Array<{ owner: { nationalId: string; dateOfBirth: string } }>,
+    );
     expect(owners.length).toBeGreaterThan(0);
     for (const { owner } of owners) {
       expect(owner.nationalId).toMatch(/^\d{3}\*{7}\d{2}$/);

@@ -24,7 +24,12 @@ describe('keepAliveFetch', () => {
       const fetch = keepAliveFetch();
       for (let call = 0; call < 5; call += 1) {
         const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-        expect({ ok: response.ok, status: response.status, type: response.headers.get('Content-Type'), body: await response.json() }).toEqual({ ok: true, status: 200, type: 'application/json', body: { data: { method: 'POST' } } });
+        expect({ ok: response.ok, status: response.status, type: response.headers.get('Content-Type'), body: await response.json() }).toEqual({
+          ok: true,
+          status: 200,
+          type: 'application/json',
+          body: { data: { method: 'POST' } },
+        });
       }
       expect(connections).toBe(1);
     } finally {
@@ -46,7 +51,11 @@ describe('@apollo/gateway with a keep-alive fetcher', () => {
   });
 
   it('answers through signed calls to the subgraphs, as with its default fetcher', async () => {
-    const [row] = (await seeded.databases.databases.population('citizens').select({ id: 'national_id', name: 'full_name' }).orderBy('national_id').limit(1)) as Array<{ id: string; name: string }>;
+    const [row] = (await seeded.databases.databases
+      .population('citizens')
+      .select({ id: 'national_id', name: 'full_name' })
+      .orderBy('national_id')
+      .limit(1)) as Array<{ id: string; name: string }>;
     const urls = bySector((sector) => seeded.platform.subgraphs[sector].url);
     const answers: unknown[] = [];
     for (const fetcher of ['keep-alive', 'default'] as const) {

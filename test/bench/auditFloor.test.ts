@@ -14,10 +14,18 @@ describe('the audit write floor of the bench', () => {
     await databases?.destroy();
   });
 
-  it('times the fsync\'d SQLite commit, a round trip, durable appends of one and of 500 citizens and through the outbox, and leaves no record behind', async () => {
+  it("times the fsync'd SQLite commit, a round trip, durable appends of one and of 500 citizens and through the outbox, and leaves no record behind", async () => {
     const floor = await measureAuditFloor(databases.config, 5);
     expect(floor).toMatchObject({ samples: 5, manyCitizens: FLOOR_MANY_CITIZENS });
-    for (const ms of [floor.sqliteCommitMs, floor.roundTripMs, floor.appendOneCitizenMs, floor.appendManyCitizensMs, floor.outboxAppendMs, floor.outboxAppendCpuMs]) expect(ms).toBeGreaterThan(0);
+    for (const ms of [
+      floor.sqliteCommitMs,
+      floor.roundTripMs,
+      floor.appendOneCitizenMs,
+      floor.appendManyCitizensMs,
+      floor.outboxAppendMs,
+      floor.outboxAppendCpuMs,
+    ])
+      expect(ms).toBeGreaterThan(0);
     for (const table of AUDIT_TABLES) {
       expect(await databases.databases.gateway(table).count({ count: '*' }).first()).toEqual({ count: 0 });
     }

@@ -7,11 +7,23 @@ import type { TargetName } from '../../bench/targets';
 /** Given a gateway's and the subgraphs' CPU ms per request, returns CPU per request with the rest fixed (database 0.5, load 0.2). */
 export function cpuOf(gateway: number, subgraphsTotal = 2): CpuPerRequest {
   const each = subgraphsTotal / 4;
-  return { gateway, subgraphs: { population: each, land: each, health: each, education: each }, subgraphsTotal, database: 0.5, loadGenerator: 0.2, total: gateway + subgraphsTotal + 0.7 };
+  return {
+    gateway,
+    subgraphs: { population: each, land: each, health: each, education: each },
+    subgraphsTotal,
+    database: 0.5,
+    loadGenerator: 0.2,
+    total: gateway + subgraphsTotal + 0.7,
+  };
 }
 
 /** Given the figures that matter, returns a measured result with everything else plain. */
-export function measured(target: TargetName, shape: ShapeName, concurrency: number, figures: { requestsPerSecond: number; p50: number; cpu?: CpuPerRequest }): Measurement {
+export function measured(
+  target: TargetName,
+  shape: ShapeName,
+  concurrency: number,
+  figures: { requestsPerSecond: number; p50: number; cpu?: CpuPerRequest },
+): Measurement {
   const median: MedianResult = {
     requests: figures.requestsPerSecond * 30,
     seconds: 30,
@@ -33,7 +45,16 @@ export function measured(target: TargetName, shape: ShapeName, concurrency: numb
     subgraphCallsPerRequest: 2,
     statementsPerRequest: 4,
   };
-  return { target, shape, concurrency, warmup: { seconds: 12, steady: true, windows: [1, 1, 1] }, status: 'ok', note: null, repetitions: [{ ...median, firstError: null }], median };
+  return {
+    target,
+    shape,
+    concurrency,
+    warmup: { seconds: 12, steady: true, windows: [1, 1, 1] },
+    status: 'ok',
+    note: null,
+    repetitions: [{ ...median, firstError: null }],
+    median,
+  };
 }
 
 /** Given the command line's arguments, returns a run with no measurements yet. */

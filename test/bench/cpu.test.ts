@@ -2,13 +2,18 @@ import { cpuPerRequest, medianCpu, readCpu } from '../../bench/cpu';
 import type { MeasuredProcesses } from '../../bench/cpu';
 import { median } from '../../bench/statistics';
 
-const PROCESSES: MeasuredProcesses = { gateway: 100, subgraphs: { population: 201, land: 202, health: 203, education: 204 }, database: 300, loadGenerator: 400 };
+const PROCESSES: MeasuredProcesses = {
+  gateway: 100,
+  subgraphs: { population: 201, land: 202, health: 203, education: 204 },
+  database: 300,
+  loadGenerator: 400,
+};
 
 /** Given CPU seconds by pid, returns a reader of them; a pid it does not know is gone. */
 const reader = (seconds: Record<number, number>) => (pid: number) => seconds[pid] ?? null;
 
 describe('readCpu and cpuPerRequest', () => {
-  it("counts each process by its own pid, in milliseconds per request, and totals them", () => {
+  it('counts each process by its own pid, in milliseconds per request, and totals them', () => {
     const before = readCpu(PROCESSES, reader({ 100: 10, 201: 1, 202: 2, 203: 3, 204: 4, 300: 50, 400: 5, 999: 0 }));
     // Another process (pid 999, another database server on the machine, say) spends 100 s: it is never read.
     const after = readCpu(PROCESSES, reader({ 100: 11, 201: 1.5, 202: 2.25, 203: 3.125, 204: 4.125, 300: 50.5, 400: 5.25, 999: 100 }));
@@ -35,7 +40,11 @@ describe('readCpu and cpuPerRequest', () => {
 
 describe('medianCpu', () => {
   it('takes the median of each figure over repetitions', () => {
-    const base = cpuPerRequest(readCpu(PROCESSES, () => 0), readCpu(PROCESSES, () => 1), 1000);
+    const base = cpuPerRequest(
+      readCpu(PROCESSES, () => 0),
+      readCpu(PROCESSES, () => 1),
+      1000,
+    );
     const values = [1, 3, 2].map((factor) => ({ ...base, gateway: factor, total: factor * 10, database: factor === 3 ? null : factor }));
     expect(medianCpu(values, median)).toMatchObject({ gateway: 2, total: 20, database: 1.5, subgraphsTotal: 4 });
   });

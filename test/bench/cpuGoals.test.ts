@@ -13,14 +13,17 @@ function runWith(gatewayCpu: Partial<Record<TargetName, number>>, oursSubgraphs 
   for (const [target, gateway] of Object.entries(gatewayCpu) as Array<[TargetName, number]>) {
     for (const shape of SHAPES) {
       const cpu = cpuOf(gateway, target === 'ours-full' ? oursSubgraphs : 3);
-      run.measurements.push(measured(target, shape, 1, { requestsPerSecond: 100, p50: 2, cpu }), measured(target, shape, 16, { requestsPerSecond: 1000, p50: 8, cpu }));
+      run.measurements.push(
+        measured(target, shape, 1, { requestsPerSecond: 100, p50: 2, cpu }),
+        measured(target, shape, 16, { requestsPerSecond: 1000, p50: 8, cpu }),
+      );
     }
   }
   return run;
 }
 
 describe('evaluateCpuGoals', () => {
-  it("states each target in gateway CPU per request, with by how much it is met", () => {
+  it('states each target in gateway CPU per request, with by how much it is met', () => {
     const verdicts = evaluateCpuGoals(runWith({ apollo: 2, 'apollo-keepalive': 1.25, 'ours-off': 0.9, 'ours-full': 1, 'hive-router': 2 }));
     expect(verdicts.map((verdict) => [verdict.verdict, verdict.margin])).toEqual([
       ['met', 'worst 0.80x, 0.0% under the 0.8x bar'],
@@ -30,7 +33,9 @@ describe('evaluateCpuGoals', () => {
       ['met', '1.50 ms, 0.05 ms under the bar (51.6% below the baseline)'],
       ['not evaluated', 'needs a second data set in the same run (--scale-citizens 1000000)'],
     ]);
-    expect(verdicts[0]!.goal).toBe('gateway CPU per request at c=16, ours, everything on: at most 0.8x @apollo/gateway + keep-alive fetcher (Q1, Q2, Q3, Q4, Q7, Q8)');
+    expect(verdicts[0]!.goal).toBe(
+      'gateway CPU per request at c=16, ours, everything on: at most 0.8x @apollo/gateway + keep-alive fetcher (Q1, Q2, Q3, Q4, Q7, Q8)',
+    );
     expect(verdicts[0]!.detail).toBe('Q1 1.00 vs 1.25 ms = 0.80x; Q3 1.00 vs 1.25 ms = 0.80x; Q7 1.00 vs 1.25 ms = 0.80x');
     expect(verdicts[3]!.detail).toContain('Q1 1.00 vs 0.90 ms (+11.1%; all processes −30.4%)');
     expect(verdicts[4]!.detail).toBe('Q3 1.50 ms (population 0.38, land 0.38, health 0.38, education 0.38)');
@@ -46,7 +51,9 @@ describe('evaluateCpuGoals', () => {
 
   it('compares the larger data set with the smaller one of the same run, on CPU per request and p50', () => {
     const run = runWith({ 'ours-full': 1 });
-    const large = runWith({ 'ours-full': 1.3 }).measurements.map((m) => (m.concurrency === 1 ? measured('ours-full', m.shape, 1, { requestsPerSecond: 100, p50: 2.1 }) : m));
+    const large = runWith({ 'ours-full': 1.3 }).measurements.map((m) =>
+      m.concurrency === 1 ? measured('ours-full', m.shape, 1, { requestsPerSecond: 100, p50: 2.1 }) : m,
+    );
     const withScale = { ...run, scale: { citizens: 1_000_000, description: '', seededNow: false, measurements: large } };
     const verdict = evaluateCpuGoals(withScale)[5]!;
     expect(verdict.goal).toContain('1,000,000 vs 100,000 citizens');
@@ -74,7 +81,9 @@ describe('renderReport', () => {
     };
     const verdicts = evaluateCpuGoals(full);
     const report = renderReport(full, verdicts, 'npm run bench', 'chart.svg');
-    expect(report).toContain('| gateway CPU per request at c=16, ours, everything on: at most 0.5x @apollo/gateway (plain) (Q1, Q2, Q3, Q4, Q7, Q8) | **MET** | worst 0.50x, 0.0% under the 0.5x bar |');
+    expect(report).toContain(
+      '| gateway CPU per request at c=16, ours, everything on: at most 0.5x @apollo/gateway (plain) (Q1, Q2, Q3, Q4, Q7, Q8) | **MET** | worst 0.50x, 0.0% under the 0.5x bar |',
+    );
     expect(report).toContain('| ours, everything on | 16 | 1.000 | 0.375 | 0.375 | 0.375 | 0.375 | 0.500 | 0.200 | **3.200** | 1000 |');
     expect(report).toContain('| Q1 | 2.00 / 5.70 / 2.00 | 1.00 / 3.20 / 2.00 |');
     expect(report).toContain('- gateway ours-full 100,000: NODE_ENV=production, source maps off');

@@ -8,10 +8,22 @@ function sampleRun(): Pick<BenchRun, 'measurements' | 'pageSizeProbes' | 'option
   const run = emptyRun(['--shapes', 'Q1,Q2', '--targets', 'direct,apollo,ours-off,hive-router']);
   for (const shape of ['Q1', 'Q2'] as const) {
     const levels = shape === 'Q1' ? 1 : 2;
-    run.measurements.push(measured('direct', shape, 1, { requestsPerSecond: 1000, p50: 1 }), measured('direct', shape, 16, { requestsPerSecond: 4000, p50: 4 }));
-    run.measurements.push(measured('ours-off', shape, 1, { requestsPerSecond: 500, p50: 1 + levels }), measured('ours-off', shape, 16, { requestsPerSecond: 2000, p50: 8 }));
-    run.measurements.push(measured('apollo', shape, 1, { requestsPerSecond: 300, p50: 3 }), measured('apollo', shape, 16, { requestsPerSecond: 1000, p50: 16, cpu: cpuOf(2) }));
-    run.measurements.push(measured('hive-router', shape, 1, { requestsPerSecond: 500, p50: 2 }), measured('hive-router', shape, 16, { requestsPerSecond: 2000, p50: 8 }));
+    run.measurements.push(
+      measured('direct', shape, 1, { requestsPerSecond: 1000, p50: 1 }),
+      measured('direct', shape, 16, { requestsPerSecond: 4000, p50: 4 }),
+    );
+    run.measurements.push(
+      measured('ours-off', shape, 1, { requestsPerSecond: 500, p50: 1 + levels }),
+      measured('ours-off', shape, 16, { requestsPerSecond: 2000, p50: 8 }),
+    );
+    run.measurements.push(
+      measured('apollo', shape, 1, { requestsPerSecond: 300, p50: 3 }),
+      measured('apollo', shape, 16, { requestsPerSecond: 1000, p50: 16, cpu: cpuOf(2) }),
+    );
+    run.measurements.push(
+      measured('hive-router', shape, 1, { requestsPerSecond: 500, p50: 2 }),
+      measured('hive-router', shape, 16, { requestsPerSecond: 2000, p50: 8 }),
+    );
   }
   run.pageSizeProbes = [{ target: 'ours-off', shape: 'Q2', pageSizes: [10, 50], statementsPerRequest: [4, 4], subgraphCallsPerRequest: [3, 3] }];
   return run;
@@ -23,8 +35,18 @@ describe('evaluateGoals', () => {
     run.options = { ...run.options, shapes: ['Q1', 'Q2'] };
     // Q1: 5% of the throughput and 0.30 ms of p50; Q2: 12% and 0.50 ms.
     const at = (requestsPerSecond: number, p50: number) => ({ requestsPerSecond, p50 });
-    run.measurements.push(measured('ours-policy', 'Q1', 1, at(500, 2)), measured('ours-policy', 'Q1', 16, at(1000, 8)), measured('ours-full', 'Q1', 1, at(480, 2.3)), measured('ours-full', 'Q1', 16, at(950, 8)));
-    run.measurements.push(measured('ours-policy', 'Q2', 1, at(300, 3)), measured('ours-policy', 'Q2', 16, at(500, 16)), measured('ours-full', 'Q2', 1, at(280, 3.5)), measured('ours-full', 'Q2', 16, at(440, 16)));
+    run.measurements.push(
+      measured('ours-policy', 'Q1', 1, at(500, 2)),
+      measured('ours-policy', 'Q1', 16, at(1000, 8)),
+      measured('ours-full', 'Q1', 1, at(480, 2.3)),
+      measured('ours-full', 'Q1', 16, at(950, 8)),
+    );
+    run.measurements.push(
+      measured('ours-policy', 'Q2', 1, at(300, 3)),
+      measured('ours-policy', 'Q2', 16, at(500, 16)),
+      measured('ours-full', 'Q2', 1, at(280, 3.5)),
+      measured('ours-full', 'Q2', 16, at(440, 16)),
+    );
     const [cost, added] = evaluateGoals({ ...run, auditFloor: { sqliteCommitMs: 0.2 } as never }).slice(2, 4);
     expect(cost).toMatchObject({ verdict: 'missed', margin: 'worst 12.0% lost, 2.0% over the limit' });
     expect(cost!.detail).toBe('Q1 950 vs 1000 req/s (−5.0%); Q2 440 vs 500 req/s (−12.0%)');
@@ -47,7 +69,9 @@ describe('evaluateGoals', () => {
 
   it('says by how much the latency target is missed', () => {
     const run = sampleRun();
-    run.measurements = run.measurements.map((m) => (m.target === 'ours-off' && m.concurrency === 1 && m.shape === 'Q2' ? measured('ours-off', 'Q2', 1, { requestsPerSecond: 400, p50: 4 }) : m));
+    run.measurements = run.measurements.map((m) =>
+      m.target === 'ours-off' && m.concurrency === 1 && m.shape === 'Q2' ? measured('ours-off', 'Q2', 1, { requestsPerSecond: 400, p50: 4 }) : m,
+    );
     expect(evaluateGoals(run)[0]).toMatchObject({ verdict: 'missed', margin: 'worst 1.50 ms/level, 0.50 ms over the limit' });
   });
 

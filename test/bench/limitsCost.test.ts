@@ -11,7 +11,7 @@ const schema = apiSchemaOf(fs.readFileSync(SUPERGRAPH_PATH, 'utf8'));
 const limits = loadConfig({}).queryLimits;
 
 describe("the bench's measure of the query limits", () => {
-  it('times the limits and graphql\'s validation on each of Q1–Q4', () => {
+  it("times the limits and graphql's validation on each of Q1–Q4", () => {
     const costs = measureLimitsCost(schema, limits, 20);
     expect(costs.map((cost) => cost.shape)).toEqual(['Q1', 'Q2', 'Q3', 'Q4']);
     for (const cost of costs) {

@@ -3,14 +3,34 @@ import { UsageError, parseBenchArguments } from '../../bench/options';
 describe('parseBenchArguments', () => {
   it("defaults to the full bench: 100,000 citizens, 30 s, 10 to 60 s of warm-up, 3 repetitions, c=1 and 16, every shape and target on the bench's own MySQL server", () => {
     const options = parseBenchArguments([]);
-    expect(options).toMatchObject({ citizens: 100_000, scaleCitizens: null, durationSeconds: 30, warmupSeconds: 10, warmupMaxSeconds: 60, repetitions: 3, concurrencies: [1, 16], engine: 'mysql', databaseServer: 'own', smoke: false });
+    expect(options).toMatchObject({
+      citizens: 100_000,
+      scaleCitizens: null,
+      durationSeconds: 30,
+      warmupSeconds: 10,
+      warmupMaxSeconds: 60,
+      repetitions: 3,
+      concurrencies: [1, 16],
+      engine: 'mysql',
+      databaseServer: 'own',
+      smoke: false,
+    });
     expect(options.shapes).toEqual(['Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6', 'Q7', 'Q8']);
     expect(options.targets).toEqual(['direct', 'apollo', 'apollo-keepalive', 'ours-off', 'ours-policy', 'ours-full', 'hive', 'hive-router']);
     expect(options.cpus).toEqual({ gateway: '0', subgraphs: '1', load: '1' });
   });
 
   it('makes --smoke small and short, on SQLite, unless told otherwise', () => {
-    expect(parseBenchArguments(['--smoke'])).toMatchObject({ citizens: 2_000, durationSeconds: 1, warmupSeconds: 0, warmupMaxSeconds: 0, repetitions: 1, concurrencies: [1], engine: 'sqlite', smoke: true });
+    expect(parseBenchArguments(['--smoke'])).toMatchObject({
+      citizens: 2_000,
+      durationSeconds: 1,
+      warmupSeconds: 0,
+      warmupMaxSeconds: 0,
+      repetitions: 1,
+      concurrencies: [1],
+      engine: 'sqlite',
+      smoke: true,
+    });
     expect(parseBenchArguments(['--smoke', '--duration', '2', '--engine=mysql'])).toMatchObject({ durationSeconds: 2, engine: 'mysql' });
   });
 

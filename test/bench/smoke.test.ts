@@ -8,9 +8,14 @@ const ROOT = path.resolve(__dirname, '../..');
 /** Given arguments for the bench and its temporary directory, runs it as `npm run bench` does and returns its exit code and output. */
 function runBench(args: string[], temporaryDirectory = os.tmpdir()): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'bench/index.ts', ...args], { cwd: ROOT, timeout: 150_000, env: { ...process.env, TMPDIR: temporaryDirectory } }, (error, _stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'bench/index.ts', ...args],
+      { cwd: ROOT, timeout: 150_000, env: { ...process.env, TMPDIR: temporaryDirectory } },
+      (error, _stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr });
+      },
+    );
   });
 }
 
@@ -19,7 +24,13 @@ interface SmokeResults {
     target: string;
     shape: string;
     status: string;
-    median: { requests: number; non2xx: number; graphqlErrors: number; subgraphCallsPerRequest: number; cpu: { gateway: number; subgraphsTotal: number; database: number | null; loadGenerator: number; total: number } } | null;
+    median: {
+      requests: number;
+      non2xx: number;
+      graphqlErrors: number;
+      subgraphCallsPerRequest: number;
+      cpu: { gateway: number; subgraphsTotal: number; database: number | null; loadGenerator: number; total: number };
+    } | null;
   }>;
   runtimes: Record<string, { nodeEnv: string | null; sourceMaps: boolean }>;
 }
@@ -40,7 +51,10 @@ describe('npm run bench -- --smoke', () => {
       const report = fs.readFileSync(path.join(directory!, 'report.md'), 'utf8');
       const run = JSON.parse(fs.readFileSync(path.join(directory!, 'results.json'), 'utf8')) as SmokeResults;
       const shapes = ['Q1', 'Q3', 'Q5', 'Q7', 'Q8'];
-      expect(run.measurements.map((m) => `${m.target} ${m.shape} ${m.status}`)).toEqual([...shapes.map((shape) => `direct ${shape} ok`), ...shapes.map((shape) => `ours-full ${shape} ok`)]);
+      expect(run.measurements.map((m) => `${m.target} ${m.shape} ${m.status}`)).toEqual([
+        ...shapes.map((shape) => `direct ${shape} ok`),
+        ...shapes.map((shape) => `ours-full ${shape} ok`),
+      ]);
       for (const measurement of run.measurements) {
         expect(measurement.median!.requests).toBeGreaterThan(0);
         expect(measurement.median!.non2xx + measurement.median!.graphqlErrors).toBe(0);
@@ -53,7 +67,8 @@ describe('npm run bench -- --smoke', () => {
       }
       // The load generator drives every target, the floor included, so that the floor is timed as the gateways are:
       // its CPU shows for the floor too (over the whole run, since /proc counts in ticks of 10 ms).
-      const loadGeneratorMs = (target: string) => run.measurements.filter((m) => m.target === target).reduce((sum, m) => sum + m.median!.cpu.loadGenerator * m.median!.requests, 0);
+      const loadGeneratorMs = (target: string) =>
+        run.measurements.filter((m) => m.target === target).reduce((sum, m) => sum + m.median!.cpu.loadGenerator * m.median!.requests, 0);
       expect(loadGeneratorMs('direct')).toBeGreaterThan(0);
       expect(loadGeneratorMs('ours-full')).toBeGreaterThan(0);
       // Q1 and Q5 are one population call; Q3 population, then land, health and education; Q7 land then population;

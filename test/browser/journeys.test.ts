@@ -17,9 +17,13 @@ async function setEditorText(page: Page, editor: string, text: string): Promise<
 /** The text of the response pane once it matches, with the editor's non-breaking spaces as spaces. */
 async function responseText(page: Page, contains: RegExp): Promise<string> {
   const read = () => (document.querySelector('.graphiql-response')?.textContent ?? '').replace(/\u00a0/g, ' ');
-  await page.waitForFunction((source) => new RegExp(source).test((document.querySelector('.graphiql-response')?.textContent ?? '').replace(/\u00a0/g, ' ')), contains.source, {
-    timeout: 15000,
-  });
+  await page.waitForFunction(
+    (source) => new RegExp(source).test((document.querySelector('.graphiql-response')?.textContent ?? '').replace(/\u00a0/g, ' ')),
+    contains.source,
+    {
+      timeout: 15000,
+    },
+  );
   return page.evaluate(read);
 }
 
@@ -28,7 +32,9 @@ async function callAs(page: Page, who: { demoAgency: string } | { credential: st
   if ('demoAgency' in who) await page.selectOption('select[name=demo]', who.demoAgency);
   else await page.fill('input[name=credential]', who.credential);
   await page.selectOption('select[name=purpose]', purpose);
-  const introspected = page.waitForResponse((response) => response.url().endsWith('/graphql') && (response.request().postData() ?? '').includes('IntrospectionQuery'));
+  const introspected = page.waitForResponse(
+    (response) => response.url().endsWith('/graphql') && (response.request().postData() ?? '').includes('IntrospectionQuery'),
+  );
   await page.click('form[aria-label=Caller] button[type=submit]');
   await introspected;
 }

@@ -62,7 +62,11 @@ describe('loadConfig', () => {
       writeIntervalMs: 2,
     });
     expect(loadConfig({}).audit.outbox).toBe(false);
-    expect(loadConfig({ AUDIT_OUTBOX: 'on', AUDIT_DIRECTORY: '/srv/audit', AUDIT_SHIP_MS: '50' }).audit).toMatchObject({ outbox: true, outboxDirectory: '/srv/audit/outbox', shipDelayMs: 50 });
+    expect(loadConfig({ AUDIT_OUTBOX: 'on', AUDIT_DIRECTORY: '/srv/audit', AUDIT_SHIP_MS: '50' }).audit).toMatchObject({
+      outbox: true,
+      outboxDirectory: '/srv/audit/outbox',
+      shipDelayMs: 50,
+    });
     expect(loadConfig({ MYSQL_HOST: 'db.internal', AUDIT_OUTBOX: 'off' }).audit.outbox).toBe(false);
     expect(() => loadConfig({ AUDIT_OUTBOX: 'yes' })).toThrow(/AUDIT_OUTBOX must be on or off, got "yes"/);
     // The journal's setting is gone: a gateway configured for it is told, rather than left without what it asked.
@@ -71,15 +75,29 @@ describe('loadConfig', () => {
 
   it('bounds what one operation and one client may ask of the gateway', () => {
     expect(loadConfig({}).queryLimits).toEqual({ maxDepth: 12, maxAliases: 30, maxTokens: 5000, maxCost: 20000, maxDirectives: 50 });
-    expect(loadConfig({}).httpLimits).toEqual({ headersTimeoutMs: 10000, requestTimeoutMs: 30000, keepAliveTimeoutMs: 5000, maxBodyBytes: 1048576, maxConnectionsPerClient: 64 });
-    expect(loadConfig({ QUERY_MAX_DIRECTIVES: '5', HTTP_MAX_CONNECTIONS_PER_CLIENT: '8' })).toMatchObject({ queryLimits: { maxDirectives: 5 }, httpLimits: { maxConnectionsPerClient: 8 } });
-    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).toThrow(/HTTP_REQUEST_TIMEOUT_MS must not be shorter than HTTP_HEADERS_TIMEOUT_MS/);
+    expect(loadConfig({}).httpLimits).toEqual({
+      headersTimeoutMs: 10000,
+      requestTimeoutMs: 30000,
+      keepAliveTimeoutMs: 5000,
+      maxBodyBytes: 1048576,
+      maxConnectionsPerClient: 64,
+    });
+    expect(loadConfig({ QUERY_MAX_DIRECTIVES: '5', HTTP_MAX_CONNECTIONS_PER_CLIENT: '8' })).toMatchObject({
+      queryLimits: { maxDirectives: 5 },
+      httpLimits: { maxConnectionsPerClient: 8 },
+    });
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).toThrow(
+      /HTTP_REQUEST_TIMEOUT_MS must not be shorter than HTTP_HEADERS_TIMEOUT_MS/,
+    );
     expect(() => loadConfig({ HTTP_MAX_BODY_BYTES: '10' })).toThrow(/HTTP_MAX_BODY_BYTES must be a whole number from 1024/);
   });
 
   it('allows no cross-origin page by default, listed origins with CORS_ORIGINS, and never a wildcard or null', () => {
     expect(loadConfig({}).corsOrigins).toEqual([]);
-    expect(loadConfig({ CORS_ORIGINS: 'https://app.benhvien.vn, http://127.0.0.1:5173' }).corsOrigins).toEqual(['https://app.benhvien.vn', 'http://127.0.0.1:5173']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.benhvien.vn, http://127.0.0.1:5173' }).corsOrigins).toEqual([
+      'https://app.benhvien.vn',
+      'http://127.0.0.1:5173',
+    ]);
     expect(() => loadConfig({ CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS may not hold "\*"/);
     expect(() => loadConfig({ CORS_ORIGINS: 'https://a.vn,null' })).toThrow(/CORS_ORIGINS may not hold "null"/);
     expect(() => loadConfig({ CORS_ORIGINS: 'https://a.vn/path' })).toThrow(/must be origins[\s\S]*got "https:\/\/a.vn\/path"/);

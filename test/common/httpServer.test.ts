@@ -82,7 +82,10 @@ describe('startHttpServer', () => {
     });
 
     it('answers 408 and closes a connection whose body is not sent in time', async () => {
-      const { received, closedAfterMs } = await rawExchange(started.port, 'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":');
+      const { received, closedAfterMs } = await rawExchange(
+        started.port,
+        'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":',
+      );
       expect(received).toMatch(/^HTTP\/1\.1 408 /);
       expect(closedAfterMs).toBeLessThan(LIMITS.requestTimeoutMs + 1500);
     });
@@ -101,11 +104,14 @@ describe('startHttpServer', () => {
       ['streamed without a length', { 'transfer-encoding': 'chunked' }],
     ])('answers a body over the bound (%s) with 413 PAYLOAD_TOO_LARGE', async (_case, headers) => {
       const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const request = http.request({ host: '127.0.0.1', port: started.port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (response) => {
-          let body = '';
-          response.on('data', (chunk) => (body += chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-        });
+        const request = http.request(
+          { host: '127.0.0.1', port: started.port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+          (response) => {
+            let body = '';
+            response.on('data', (chunk) => (body += chunk));
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+          },
+        );
         request.on('error', reject);
         request.end(JSON.stringify({ query: `{ hello } #${'x'.repeat(3900)}` }));
       });
@@ -128,7 +134,10 @@ describe('startHttpServer', () => {
     it('refuses the connection over the bound from one address with 429, serves other addresses, and frees the slot on close', async () => {
       const held = await Promise.all([openConnection(started.port), openConnection(started.port), openConnection(started.port)]);
       try {
-        const refused = await rawExchange(started.port, 'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 19\r\n\r\n{"query":"{hello}"}');
+        const refused = await rawExchange(
+          started.port,
+          'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 19\r\n\r\n{"query":"{hello}"}',
+        );
         expect(refused.received).toMatch(/^HTTP\/1\.1 429 /);
         expect(JSON.parse(refused.received.slice(refused.received.indexOf('\r\n\r\n') + 4)).errors[0].extensions.code).toBe('TOO_MANY_CONNECTIONS');
         const other = await get(started.port, '127.0.0.2');

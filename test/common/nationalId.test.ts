@@ -28,7 +28,12 @@ describe('parseNationalId', () => {
 
 describe('formatNationalId', () => {
   it('round-trips through parseNationalId', () => {
-    for (const [sex, year] of [['MALE', 1931], ['FEMALE', 1999], ['MALE', 2000], ['FEMALE', 2024]] as const) {
+    for (const [sex, year] of [
+      ['MALE', 1931],
+      ['FEMALE', 1999],
+      ['MALE', 2000],
+      ['FEMALE', 2024],
+    ] as const) {
       const id = formatNationalId(38, sex, year, 4321);
       expect(id).toHaveLength(12);
       expect(parseNationalId(id)).toEqual({ provinceCode: '038', sex, birthYear: year, serial: '004321' });

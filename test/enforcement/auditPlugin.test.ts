@@ -25,7 +25,12 @@ describe('auditPlugin, after the policy plugin', () => {
   it('probes the document the policy filtered: the citizen is recorded though the caller did not select its ID, and the answer carries no probe', async () => {
     const before = seeded.platform.auditLog.chainHead().seq;
     const query = 'query Mixed($id: ID!) { citizen(nationalId: $id) { fullName landParcels { parcelNumber } } }';
-    const response = await postGraphQL(seeded.platform.gateway.url, query, { id: nationalId }, asAgency(seeded.demoKeys.get('H56.15.01')!, 'MEDICAL_TREATMENT'));
+    const response = await postGraphQL(
+      seeded.platform.gateway.url,
+      query,
+      { id: nationalId },
+      asAgency(seeded.demoKeys.get('H56.15.01')!, 'MEDICAL_TREATMENT'),
+    );
     // Filter mode: the parcels are refused in place, the name answered.
     expect(response.data?.citizen).toEqual({ fullName: expect.any(String), landParcels: null });
     expect(errorCodes(response)).toContain('FORBIDDEN');
@@ -41,7 +46,12 @@ describe('auditPlugin, after the policy plugin', () => {
     const introspection = await postGraphQL(seeded.platform.gateway.url, '{ __schema { queryType { name } } }');
     expect(introspection.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
     // Personal data is answered once its record is durable, after any record appended before it.
-    const personal = await postGraphQL(seeded.platform.gateway.url, 'query Name($id: ID!) { citizen(nationalId: $id) { fullName } }', { id: nationalId }, asAgency(seeded.demoKeys.get('H56.01')!, 'INVESTIGATION'));
+    const personal = await postGraphQL(
+      seeded.platform.gateway.url,
+      'query Name($id: ID!) { citizen(nationalId: $id) { fullName } }',
+      { id: nationalId },
+      asAgency(seeded.demoKeys.get('H56.01')!, 'INVESTIGATION'),
+    );
     expect(personal.errors).toBeUndefined();
     const records = await recordsAfter(before);
     expect(records.map((record) => record.operation_name)).toEqual([null, 'Name']);

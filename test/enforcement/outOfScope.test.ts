@@ -25,13 +25,29 @@ describe('dropOutOfScopeEntities', () => {
     };
     dropOutOfScopeEntities(schema, PARCEL, undefined, result);
     expect(result).toEqual({
-      data: { landParcel: { communeCode: '40778', owners: [{ sharePercent: 50, owner: { nationalId: '038085001234' } }, { sharePercent: 50, owner: null }] } },
+      data: {
+        landParcel: {
+          communeCode: '40778',
+          owners: [
+            { sharePercent: 50, owner: { nationalId: '038085001234' } },
+            { sharePercent: 50, owner: null },
+          ],
+        },
+      },
     });
   });
 
   it('drops the value completion errors below a citizen left null, and every error at or below one it nulls, keeping the others', () => {
     const result: OutgoingResult = {
-      data: { landParcel: { communeCode: '40778', owners: [{ sharePercent: 50, owner: null }, { sharePercent: 50, owner: { nationalId: '038090004321' } }] } },
+      data: {
+        landParcel: {
+          communeCode: '40778',
+          owners: [
+            { sharePercent: 50, owner: null },
+            { sharePercent: 50, owner: { nationalId: '038090004321' } },
+          ],
+        },
+      },
       errors: [
         { message: 'land failed', path: ['landParcel', 'owners', 1, 'owner', 'landParcels'] },
         { message: 'population failed', path: ['landParcel'] },
@@ -41,7 +57,15 @@ describe('dropOutOfScopeEntities', () => {
       },
     };
     dropOutOfScopeEntities(schema, PARCEL, undefined, result);
-    expect(result.data).toEqual({ landParcel: { communeCode: '40778', owners: [{ sharePercent: 50, owner: null }, { sharePercent: 50, owner: null }] } });
+    expect(result.data).toEqual({
+      landParcel: {
+        communeCode: '40778',
+        owners: [
+          { sharePercent: 50, owner: null },
+          { sharePercent: 50, owner: null },
+        ],
+      },
+    });
     expect(result.errors).toEqual([{ message: 'population failed', path: ['landParcel'] }]);
     expect(result.extensions).toBeUndefined();
   });
@@ -53,7 +77,7 @@ describe('dropOutOfScopeEntities', () => {
     expect(result.data).toEqual({ household: null });
   });
 
-  it('keeps a resolver\'s own error at a citizen that is null, such as a malformed national ID', () => {
+  it("keeps a resolver's own error at a citizen that is null, such as a malformed national ID", () => {
     const document = parse(`{ citizen(nationalId: "12") { fullName ${SCOPE_PROBE}: inScope } }`);
     const result: OutgoingResult = { data: { citizen: null }, errors: [{ message: 'malformed', path: ['citizen'], extensions: { code: 'BAD_USER_INPUT' } }] };
     dropOutOfScopeEntities(schema, document, undefined, result);

@@ -18,7 +18,12 @@ describe('applyResponsePolicy', () => {
       document,
       undefined,
       data,
-      decisions([['Query.citizen', 'ALLOW'], ['Citizen.fullName', 'DENY'], ['Citizen.dateOfBirth', 'DENY'], ['Citizen.nationalId', 'DENY']]),
+      decisions([
+        ['Query.citizen', 'ALLOW'],
+        ['Citizen.fullName', 'DENY'],
+        ['Citizen.dateOfBirth', 'DENY'],
+        ['Citizen.nationalId', 'DENY'],
+      ]),
       true,
       conditions,
     );
@@ -34,7 +39,11 @@ describe('applyResponsePolicy', () => {
       document,
       undefined,
       data,
-      decisions([['Citizen.nationalId', 'MASK', 'PARTIAL_ID'], ['Citizen.fullName', 'ALLOW'], ['Citizen.dateOfBirth', 'MASK', 'YEAR_ONLY']]),
+      decisions([
+        ['Citizen.nationalId', 'MASK', 'PARTIAL_ID'],
+        ['Citizen.fullName', 'ALLOW'],
+        ['Citizen.dateOfBirth', 'MASK', 'YEAR_ONLY'],
+      ]),
       false,
     );
     expect(errors).toEqual([]);
@@ -44,14 +53,27 @@ describe('applyResponsePolicy', () => {
   it('in filter mode, sets each denied field to null with one FORBIDDEN error per position', () => {
     const document = parse(`{ citizen(id: "1") { fullName events { date ... on Encounter { diagnosisCode } } } }`);
     const data = {
-      citizen: { fullName: 'Lê Thị Hoa', events: [{ __typename: 'Vaccination', date: '2020-01-10' }, { __typename: 'Encounter', date: '2024-05-02' }] },
+      citizen: {
+        fullName: 'Lê Thị Hoa',
+        events: [
+          { __typename: 'Vaccination', date: '2020-01-10' },
+          { __typename: 'Encounter', date: '2024-05-02' },
+        ],
+      },
     };
     const errors = applyResponsePolicy(
       SCHEMA,
       document,
       undefined,
       data,
-      decisions([['Citizen.fullName', 'ALLOW'], ['Citizen.events', 'ALLOW'], ['Event.date', 'ALLOW'], ['Vaccination.date', 'ALLOW'], ['Encounter.date', 'ALLOW'], ['Encounter.diagnosisCode', 'DENY']]),
+      decisions([
+        ['Citizen.fullName', 'ALLOW'],
+        ['Citizen.events', 'ALLOW'],
+        ['Event.date', 'ALLOW'],
+        ['Vaccination.date', 'ALLOW'],
+        ['Encounter.date', 'ALLOW'],
+        ['Encounter.diagnosisCode', 'DENY'],
+      ]),
       true,
     );
     expect(data.citizen.events).toEqual([
@@ -68,16 +90,41 @@ describe('applyResponsePolicy', () => {
 
   it('in filter mode, removes the placeholder the rewrite left in an emptied selection set, after reading the type from it', () => {
     const document = parse(`{ citizen(id: "1") { events { ... on Encounter { diagnosisCode } } school { name } } }`);
-    const data = { citizen: { events: [{ __policyPlaceholder: 'Vaccination' }, { __policyPlaceholder: 'Encounter' }], school: { __policyPlaceholder: 'School' } } };
-    const errors = applyResponsePolicy(SCHEMA, document, undefined, data, decisions([['Encounter.diagnosisCode', 'DENY'], ['School.name', 'DENY']]), true);
+    const data = {
+      citizen: { events: [{ __policyPlaceholder: 'Vaccination' }, { __policyPlaceholder: 'Encounter' }], school: { __policyPlaceholder: 'School' } },
+    };
+    const errors = applyResponsePolicy(
+      SCHEMA,
+      document,
+      undefined,
+      data,
+      decisions([
+        ['Encounter.diagnosisCode', 'DENY'],
+        ['School.name', 'DENY'],
+      ]),
+      true,
+    );
     expect(data.citizen).toEqual({ events: [{}, { diagnosisCode: null }], school: { name: null } });
-    expect(errors.map((error) => error.path)).toEqual([['citizen', 'events', 1, 'diagnosisCode'], ['citizen', 'school', 'name']]);
+    expect(errors.map((error) => error.path)).toEqual([
+      ['citizen', 'events', 1, 'diagnosisCode'],
+      ['citizen', 'school', 'name'],
+    ]);
   });
 
   it('applies the strictest rule of the possible types where the runtime type is unknown', () => {
     const document = parse(`{ citizen(id: "1") { events { date } } }`);
     const data = { citizen: { events: [{ date: '2024-05-02' }] } };
-    applyResponsePolicy(SCHEMA, document, undefined, data, decisions([['Encounter.date', 'MASK', 'YEAR_ONLY'], ['Vaccination.date', 'ALLOW']]), false);
+    applyResponsePolicy(
+      SCHEMA,
+      document,
+      undefined,
+      data,
+      decisions([
+        ['Encounter.date', 'MASK', 'YEAR_ONLY'],
+        ['Vaccination.date', 'ALLOW'],
+      ]),
+      false,
+    );
     expect(data.citizen.events).toEqual([{ date: '2024' }]);
   });
 

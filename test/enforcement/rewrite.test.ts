@@ -7,7 +7,14 @@ import { SCHEMA, decisions } from './helpers';
 describe('removeDeniedFields', () => {
   it('removes denied fields wherever they are selected, through aliases and fragments', () => {
     const document = parse(`{ a: citizen(id: "1") { fullName secret: dateOfBirth ...F } } fragment F on Citizen { dateOfBirth nationalId }`);
-    const rewritten = removeDeniedFields(SCHEMA, document, decisions([['Citizen.dateOfBirth', 'DENY'], ['Citizen.fullName', 'ALLOW']]));
+    const rewritten = removeDeniedFields(
+      SCHEMA,
+      document,
+      decisions([
+        ['Citizen.dateOfBirth', 'DENY'],
+        ['Citizen.fullName', 'ALLOW'],
+      ]),
+    );
     expect(print(rewritten)).toBe(print(parse(`{ a: citizen(id: "1") { fullName ...F } } fragment F on Citizen { nationalId }`)));
   });
 
@@ -22,12 +29,26 @@ describe('removeDeniedFields', () => {
   });
 
   it('leaves what does not execute as it is, and removes the denied fields of what does', () => {
-    const document = parse(`query ($hide: Boolean!) { a: citizen(id: "1") { fullName @skip(if: $hide) ... @skip(if: $hide) { dateOfBirth } } b: citizen(id: "2") { fullName dateOfBirth } }`);
+    const document = parse(
+      `query ($hide: Boolean!) { a: citizen(id: "1") { fullName @skip(if: $hide) ... @skip(if: $hide) { dateOfBirth } } b: citizen(id: "2") { fullName dateOfBirth } }`,
+    );
     const operation = document.definitions[0] as OperationDefinitionNode;
     const conditions = executionConditions(operation, conditionVariableNames(document), { hide: true });
-    const rewritten = removeDeniedFields(SCHEMA, document, decisions([['Citizen.fullName', 'DENY'], ['Citizen.dateOfBirth', 'ALLOW']]), conditions);
+    const rewritten = removeDeniedFields(
+      SCHEMA,
+      document,
+      decisions([
+        ['Citizen.fullName', 'DENY'],
+        ['Citizen.dateOfBirth', 'ALLOW'],
+      ]),
+      conditions,
+    );
     expect(print(rewritten)).toBe(
-      print(parse(`query ($hide: Boolean!) { a: citizen(id: "1") { fullName @skip(if: $hide) ... @skip(if: $hide) { dateOfBirth } } b: citizen(id: "2") { dateOfBirth } }`)),
+      print(
+        parse(
+          `query ($hide: Boolean!) { a: citizen(id: "1") { fullName @skip(if: $hide) ... @skip(if: $hide) { dateOfBirth } } b: citizen(id: "2") { dateOfBirth } }`,
+        ),
+      ),
     );
   });
 

@@ -30,7 +30,7 @@ describe('withScopeProbe', () => {
     expect(withScopeProbe(schema, document, new Set(['land'] as const))).toBe(document);
   });
 
-  it('refuses a document that uses the probe\'s alias, which would let the client answer in its place', () => {
+  it("refuses a document that uses the probe's alias, which would let the client answer in its place", () => {
     expect(() => withScopeProbe(schema, parse(`{ citizen(nationalId: "038085001234") { ${SCOPE_PROBE}: fullName } }`), POPULATION)).toThrow(/reserved/);
   });
 
@@ -38,7 +38,9 @@ describe('withScopeProbe', () => {
     const catalog = buildCatalog(supergraphSdl);
     const shared = parse(supergraphSdl).definitions.filter((definition): definition is ObjectTypeDefinitionNode => {
       if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION) return false;
-      const keyed = (definition.directives ?? []).filter((directive) => directive.name.value === 'join__type' && directive.arguments?.some((argument) => argument.name.value === 'key'));
+      const keyed = (definition.directives ?? []).filter(
+        (directive) => directive.name.value === 'join__type' && directive.arguments?.some((argument) => argument.name.value === 'key'),
+      );
       return keyed.length > 1;
     });
     const scoped = shared
@@ -50,7 +52,7 @@ describe('withScopeProbe', () => {
     for (const entity of SCOPED_ENTITIES) expect(catalog.fields.get(`${entity.typeName}.${entity.probeField}`)?.owner).toBe(entity.owner);
   });
 
-  it('knows every field that returns such an entity, so that reaching one by any field applies its key\'s scope', () => {
+  it("knows every field that returns such an entity, so that reaching one by any field applies its key's scope", () => {
     const references: Record<string, string> = {};
     for (const type of Object.values(schema.getTypeMap())) {
       if (!isObjectType(type) || type.name.startsWith('__')) continue;

@@ -130,10 +130,28 @@ describe('bad requests at the gateway', () => {
   const longDocument = `{ ${'a: __typename '.repeat(3000)}}`;
   it.each([
     ['a syntax error', { body: query('{ schools(') }, 400, 'GRAPHQL_PARSE_FAILED', /^Syntax Error: Expected Name, found <EOF>\.$/],
-    ['a lone surrogate in a string', { body: '{"query":"{ school(code: \\"\\ud800\\") { name } }"}' }, 400, 'GRAPHQL_PARSE_FAILED', /Invalid character within String: U\+D800/],
+    [
+      'a lone surrogate in a string',
+      { body: '{"query":"{ school(code: \\"\\ud800\\") { name } }"}' },
+      400,
+      'GRAPHQL_PARSE_FAILED',
+      /Invalid character within String: U\+D800/,
+    ],
     ['a document over the token limit', { body: query(longDocument) }, 400, 'QUERY_TOO_COMPLEX', /more than 5000 tokens, the limit \(QUERY_MAX_TOKENS\)/],
-    ['an unknown operationName', { body: query('query A { __typename }', { operationName: 'B' }) }, 400, 'OPERATION_RESOLUTION_FAILURE', /no operation named "B"/],
-    ['several operations and no operationName', { body: query('query A { __typename } query B { __typename }') }, 400, 'OPERATION_RESOLUTION_FAILURE', /2 operations: name the one to run/],
+    [
+      'an unknown operationName',
+      { body: query('query A { __typename }', { operationName: 'B' }) },
+      400,
+      'OPERATION_RESOLUTION_FAILURE',
+      /no operation named "B"/,
+    ],
+    [
+      'several operations and no operationName',
+      { body: query('query A { __typename } query B { __typename }') },
+      400,
+      'OPERATION_RESOLUTION_FAILURE',
+      /2 operations: name the one to run/,
+    ],
     ['an unknown field', { body: query('{ schol { name } }') }, 400, 'GRAPHQL_VALIDATION_FAILED', /^Cannot query field "schol" on type "Query"\.$/],
     ['a body that is not JSON', { body: '{bad json' }, 400, 'BAD_REQUEST', /not valid JSON/],
     ['a body of another content type', { body: '{ __typename }', contentType: 'text/plain' }, 400, 'BAD_REQUEST', /./],

@@ -57,7 +57,12 @@ describe('access policy against bypass attempts', () => {
   });
 
   it('aliases do not hide a field', async () => {
-    const response = await postGraphQL(url, `query ($id: ID!) { who: citizen(nationalId: $id) { name: fullName land: landParcels { n: parcelNumber } } }`, { id: resident.national_id }, as(HOSPITAL, 'MEDICAL_TREATMENT'));
+    const response = await postGraphQL(
+      url,
+      `query ($id: ID!) { who: citizen(nationalId: $id) { name: fullName land: landParcels { n: parcelNumber } } }`,
+      { id: resident.national_id },
+      as(HOSPITAL, 'MEDICAL_TREATMENT'),
+    );
     expect(errorCodes(response)).toEqual(['FORBIDDEN']);
     expect(denied(response)).toEqual(['Citizen.landParcels', 'LandParcel.parcelNumber']);
   });
@@ -137,7 +142,13 @@ describe('access policy against bypass attempts', () => {
     await stewardship.createAgency(STEWARD, { code: 'H56.30', name: 'Sở Giáo dục và Đào tạo', sector: 'education', unitCodes: [] });
     const validTo = new Date(Date.now() + 1500).toISOString();
     for (const coordinate of ['Query.citizen', 'Citizen.fullName']) {
-      await stewardship.createGrant(STEWARD, { agencyCode: 'H56.30', target: { kind: 'FIELD', coordinate }, purposes: ['EDUCATION_ADMISSION'], legalBasis: 'Luật Giáo dục 2019', validTo });
+      await stewardship.createGrant(STEWARD, {
+        agencyCode: 'H56.30',
+        target: { kind: 'FIELD', coordinate },
+        purposes: ['EDUCATION_ADMISSION'],
+        legalBasis: 'Luật Giáo dục 2019',
+        validTo,
+      });
     }
     const key = (await stewardship.createApiKey(STEWARD, { agencyCode: 'H56.30' })).key;
     const query = 'query ($id: ID!) { citizen(nationalId: $id) { fullName } }';
@@ -191,7 +202,9 @@ describe('access policy against bypass attempts', () => {
     it('a token with alg none is refused', async () => {
       const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
       const now = Math.floor(Date.now() / 1000);
-      const payload = Buffer.from(JSON.stringify({ iss: ISSUER, aud: AUDIENCE, sub: 'x', agency_code: POLICE, iat: now, exp: now + 300 })).toString('base64url');
+      const payload = Buffer.from(JSON.stringify({ iss: ISSUER, aud: AUDIENCE, sub: 'x', agency_code: POLICE, iat: now, exp: now + 300 })).toString(
+        'base64url',
+      );
       const response = await postGraphQL(url, query, { id: resident.national_id }, withToken(`${header}.${payload}.`));
       expect(response.status).toBe(401);
       expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
@@ -212,17 +225,19 @@ describe('access policy against bypass attempts', () => {
     // The land office sees national IDs masked; were it granted the search by name, which sorts by them:
     const searching = await seeded.platform.stewardship.createGrant(
       { kind: 'SYSTEM', task: 'test' },
-      { agencyCode: LAND_OFFICE, target: { kind: 'FIELD', coordinate: 'Query.citizensByNamePrefix' }, purposes: ['LAND_REGISTRATION'], legalBasis: 'Test fixture' },
+      {
+        agencyCode: LAND_OFFICE,
+        target: { kind: 'FIELD', coordinate: 'Query.citizensByNamePrefix' },
+        purposes: ['LAND_REGISTRATION'],
+        legalBasis: 'Test fixture',
+      },
     );
     try {
-      const response = await postGraphQL(
-        url,
-        '{ citizensByNamePrefix(prefix: "nguyen") { nodes { fullName } } }',
-        {},
-        as(LAND_OFFICE, 'LAND_REGISTRATION'),
-      );
+      const response = await postGraphQL(url, '{ citizensByNamePrefix(prefix: "nguyen") { nodes { fullName } } }', {}, as(LAND_OFFICE, 'LAND_REGISTRATION'));
       expect(errorCodes(response)).toEqual(['FORBIDDEN']);
-      const entry = (response.errors![0]!.extensions!.denied as Array<{ field: string; reason: string }>).find((item) => item.field === 'Query.citizensByNamePrefix');
+      const entry = (response.errors![0]!.extensions!.denied as Array<{ field: string; reason: string }>).find(
+        (item) => item.field === 'Query.citizensByNamePrefix',
+      );
       expect(entry?.reason).toMatch(/mask/i);
     } finally {
       await seeded.platform.stewardship.revokeGrant({ kind: 'SYSTEM', task: 'test' }, searching.id);
@@ -300,7 +315,9 @@ describe('access policy against bypass attempts', () => {
       expect(Date.now() - started).toBeLessThan(5000);
       // Filter mode: the revoked field comes back null with a FORBIDDEN error; the rest still answers.
       expect(after.data).toEqual({ citizen: { fullName: resident.full_name, dateOfBirth: resident.date_of_birth, sex: null } });
-      expect(after.errors).toEqual([expect.objectContaining({ path: ['citizen', 'sex'], extensions: expect.objectContaining({ code: 'FORBIDDEN', field: 'Citizen.sex' }) })]);
+      expect(after.errors).toEqual([
+        expect.objectContaining({ path: ['citizen', 'sex'], extensions: expect.objectContaining({ code: 'FORBIDDEN', field: 'Citizen.sex' }) }),
+      ]);
     });
   });
 });

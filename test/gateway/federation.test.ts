@@ -88,14 +88,12 @@ describe('federated gateway', () => {
     expect(current.school.commune.code).toBe(citizen.currentResidence.unit.code);
   });
 
-  it('pages through a commune\'s parcels with the owners\' names from another subgraph', async () => {
+  it("pages through a commune's parcels with the owners' names from another subgraph", async () => {
     const { land } = seeded.databases.databases;
-    const busiest = (await land('parcels')
-      .select('commune_code')
-      .count({ total: '*' })
-      .groupBy('commune_code')
-      .orderBy('total', 'desc')
-      .first()) as { commune_code: string; total: number | string };
+    const busiest = (await land('parcels').select('commune_code').count({ total: '*' }).groupBy('commune_code').orderBy('total', 'desc').first()) as {
+      commune_code: string;
+      total: number | string;
+    };
     const { commune_code: communeCode, total } = busiest;
     const seen: string[] = [];
     let after: string | null = null;
@@ -178,8 +176,18 @@ describe('federated gateway', () => {
   });
 
   it.each([
-    ['too deep', `{ citizen(nationalId: "038085001234") { householdMembership { household { members { citizen { householdMembership { household { members { citizen { householdMembership { household { members { citizen { fullName } } } } } } } } } } } } } }`, 'depth', 14],
-    ['too many aliases', `{ ${Array.from({ length: 40 }, (_, index) => `a${index}: citizen(nationalId: "038085001234") { fullName }`).join(' ')} }`, 'aliases', 40],
+    [
+      'too deep',
+      `{ citizen(nationalId: "038085001234") { householdMembership { household { members { citizen { householdMembership { household { members { citizen { householdMembership { household { members { citizen { fullName } } } } } } } } } } } } } }`,
+      'depth',
+      14,
+    ],
+    [
+      'too many aliases',
+      `{ ${Array.from({ length: 40 }, (_, index) => `a${index}: citizen(nationalId: "038085001234") { fullName }`).join(' ')} }`,
+      'aliases',
+      40,
+    ],
   ])('refuses an operation %s before calling any subgraph', async (_case, query, limit, found) => {
     const counters = bySector((sector) => countStatements(seeded.databases.databases[sector]));
     const response = await ask(gatewayUrl, query);
@@ -194,7 +202,9 @@ describe('federated gateway', () => {
     const response = await ask(gatewayUrl, getIntrospectionQuery());
     expect(response.errors).toBeUndefined();
     const queryType = response.data!.__schema.types.find((type: { name: string }) => type.name === 'Query');
-    expect(queryType.fields.map((field: { name: string }) => field.name)).toEqual(expect.arrayContaining(['citizen', 'landParcel', 'healthFacility', 'school']));
+    expect(queryType.fields.map((field: { name: string }) => field.name)).toEqual(
+      expect.arrayContaining(['citizen', 'landParcel', 'healthFacility', 'school']),
+    );
   });
 
   it('refuses batched HTTP requests', async () => {
@@ -230,7 +240,7 @@ describe('federated gateway', () => {
       return gateway.url;
     }
 
-    it('returns the other subgraphs\' data and an error naming the one that is down', async () => {
+    it("returns the other subgraphs' data and an error naming the one that is down", async () => {
       const url = await gatewayWith({ land: await unusedUrl() });
       const response = await ask(url, CITIZEN_360, { id: adultId });
       expect(response.data!.citizen.fullName).toEqual(expect.any(String));
@@ -248,7 +258,10 @@ describe('federated gateway', () => {
 
     it('names the path of every field a failed root call leaves null', async () => {
       const url = await gatewayWith({ education: await unusedUrl() });
-      const response = await postGraphQL(url, '{ first: school(code: "00000001") { name } second: school(code: "00000002") { name } unit: administrativeUnit(code: "38") { name } }');
+      const response = await postGraphQL(
+        url,
+        '{ first: school(code: "00000001") { name } second: school(code: "00000002") { name } unit: administrativeUnit(code: "38") { name } }',
+      );
       expect(response.status).toBe(200);
       expect(response.data).toEqual({ first: null, second: null, unit: { name: 'Thanh Hóa' } });
       expect(response.errors!.map((error) => [error.path, error.extensions?.code])).toEqual([
@@ -257,8 +270,11 @@ describe('federated gateway', () => {
       ]);
     });
 
-    it('tells a subgraph that refuses the gateway\'s signature from one that is down', async () => {
-      const otherKey = await startSubgraph('health', { db: seeded.databases.databases.health, signingKey: Buffer.from('another key of 32 characters or more') });
+    it("tells a subgraph that refuses the gateway's signature from one that is down", async () => {
+      const otherKey = await startSubgraph('health', {
+        db: seeded.databases.databases.health,
+        signingKey: Buffer.from('another key of 32 characters or more'),
+      });
       running.push(otherKey);
       const url = await gatewayWith({ health: otherKey.url });
       const response = await ask(url, CITIZEN_360, { id: adultId });
@@ -278,7 +294,11 @@ describe('federated gateway', () => {
     it('places the errors of a failed entity call at each entity of a list', async () => {
       const { current_unit_code: commune } = await seeded.databases.databases.population('citizens').where('national_id', adultId).first();
       const url = await gatewayWith({ health: await unusedUrl() });
-      const response = await ask(url, 'query ($commune: String!) { citizensByCommune(communeCode: $commune, first: 3) { nodes { nationalId healthInsurance { benefitLevel } vaccinations { vaccine } } } }', { commune });
+      const response = await ask(
+        url,
+        'query ($commune: String!) { citizensByCommune(communeCode: $commune, first: 3) { nodes { nationalId healthInsurance { benefitLevel } vaccinations { vaccine } } } }',
+        { commune },
+      );
       const nodes = response.data!.citizensByCommune.nodes as Array<{ nationalId: string; healthInsurance: unknown }>;
       expect(nodes.length).toBeGreaterThan(1);
       expect(nodes.every((node) => node.healthInsurance === null)).toBe(true);

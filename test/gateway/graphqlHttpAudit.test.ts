@@ -10,7 +10,10 @@ import { startSeededPlatform } from '../helpers/platform';
 
 /** Given audit results, returns those that are not ok, as "status id name", sorted. */
 function failures(results: AuditResult[]): string[] {
-  return results.filter((result) => result.status !== 'ok').map((result) => `${result.status} ${result.id} ${result.name}`).sort();
+  return results
+    .filter((result) => result.status !== 'ok')
+    .map((result) => `${result.status} ${result.id} ${result.name}`)
+    .sort();
 }
 
 describe("graphql-http's audit of the GraphQL over HTTP spec", () => {

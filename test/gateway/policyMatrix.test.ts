@@ -46,8 +46,16 @@ describe('access policy: each demo agency × each operation', () => {
     seeded = await startSeededPlatform(600);
     const { population, land, education } = seeded.databases.databases;
     const owners = (await land('ownership_shares').distinct('national_id')).map((row) => row.national_id as string);
-    resident = (await population<CitizenRow>('citizens').where('current_unit_code', DEMO_COMMUNE_CODE).whereIn('national_id', owners).orderBy('national_id').first())!;
-    outsider = (await population<CitizenRow>('citizens').whereNot('current_unit_code', DEMO_COMMUNE_CODE).whereIn('national_id', owners).orderBy('national_id').first())!;
+    resident = (await population<CitizenRow>('citizens')
+      .where('current_unit_code', DEMO_COMMUNE_CODE)
+      .whereIn('national_id', owners)
+      .orderBy('national_id')
+      .first())!;
+    outsider = (await population<CitizenRow>('citizens')
+      .whereNot('current_unit_code', DEMO_COMMUNE_CODE)
+      .whereIn('national_id', owners)
+      .orderBy('national_id')
+      .first())!;
     schoolCode = (await education('schools').orderBy('code').first()).code;
   });
 
@@ -77,7 +85,10 @@ describe('access policy: each demo agency × each operation', () => {
         : view === 'full'
           ? { nationalId: row.national_id, fullName: row.full_name, dateOfBirth: row.date_of_birth }
           : { nationalId: applyMask(row.national_id, 'PARTIAL_ID'), fullName: row.full_name, dateOfBirth: row.date_of_birth.slice(0, 4) };
-    for (const [row, view] of [[resident, residentView], [outsider, outsiderView]] as const) {
+    for (const [row, view] of [
+      [resident, residentView],
+      [outsider, outsiderView],
+    ] as const) {
       const response = await ask(caller, IDENTITY, { id: row.national_id });
       expect(response.errors).toBeUndefined();
       expect(response.data).toEqual({ citizen: expected(row, view) });
@@ -106,7 +117,10 @@ describe('access policy: each demo agency × each operation', () => {
     const response = await ask('landOffice', IDENTITY, { id: resident.national_id }, 'MEDICAL_TREATMENT');
     expect(errorCodes(response)).toEqual(['FORBIDDEN']);
     const denied = response.errors![0]!.extensions!.denied as Array<{ field: string; rule: string; neededGrant: string }>;
-    expect(denied.find((entry) => entry.field === 'Citizen.fullName')).toMatchObject({ rule: 'PURPOSE_NOT_GRANTED', neededGrant: expect.stringContaining('MEDICAL_TREATMENT') });
+    expect(denied.find((entry) => entry.field === 'Citizen.fullName')).toMatchObject({
+      rule: 'PURPOSE_NOT_GRANTED',
+      neededGrant: expect.stringContaining('MEDICAL_TREATMENT'),
+    });
   });
 
   it('parcels: the land office reads its own sector, the commune only parcels in its ward, the hospital nothing', async () => {
@@ -116,7 +130,8 @@ describe('access policy: each demo agency × each operation', () => {
       if (commune) query.where('parcels.commune_code', commune);
       return (await query.select('parcels.parcel_number')).map((row) => row.parcel_number as number).sort((a, b) => a - b);
     };
-    const numbers = (response: GraphQLResponse) => (response.data?.citizen?.landParcels ?? []).map((parcel: { parcelNumber: number }) => parcel.parcelNumber).sort((a: number, b: number) => a - b);
+    const numbers = (response: GraphQLResponse) =>
+      (response.data?.citizen?.landParcels ?? []).map((parcel: { parcelNumber: number }) => parcel.parcelNumber).sort((a: number, b: number) => a - b);
 
     const byLandOffice = await ask('landOffice', PARCELS, { id: resident.national_id });
     expect(byLandOffice.errors).toBeUndefined();
@@ -132,7 +147,7 @@ describe('access policy: each demo agency × each operation', () => {
     expect(deniedFields(byHospital)).toEqual(['Citizen.landParcels', 'LandParcel.communeCode', 'LandParcel.parcelNumber']);
   });
 
-  it('encounters (INTERNAL, SENSITIVE) are the health sector\'s alone', async () => {
+  it("encounters (INTERNAL, SENSITIVE) are the health sector's alone", async () => {
     const byHospital = await ask('hospital', ENCOUNTERS, { id: resident.national_id });
     expect(byHospital.errors).toBeUndefined();
     expect(Array.isArray(byHospital.data!.citizen.encounters)).toBe(true);
@@ -158,11 +173,12 @@ describe('access policy: each demo agency × each operation', () => {
   it('a steward can ask why, and gets the same decision the gateway enforced', async () => {
     const decision = await seeded.platform.stewardship.explain({ agencyCode: 'H56.15.01', purpose: 'MEDICAL_TREATMENT', query: PARCELS });
     expect(decision.allowed).toBe(false);
-    expect(decision.fields.filter((field) => field.effect === 'DENY').map((field) => field.coordinate).sort()).toEqual([
-      'Citizen.landParcels',
-      'LandParcel.communeCode',
-      'LandParcel.parcelNumber',
-    ]);
+    expect(
+      decision.fields
+        .filter((field) => field.effect === 'DENY')
+        .map((field) => field.coordinate)
+        .sort(),
+    ).toEqual(['Citizen.landParcels', 'LandParcel.communeCode', 'LandParcel.parcelNumber']);
     expect(decision.policyVersion).toBe(seeded.platform.policyCache.current().version);
   });
 
@@ -185,7 +201,12 @@ describe('access policy: each demo agency × each operation', () => {
         ['landOffice', IDENTITY, { id: resident.national_id }, { agency: 'H56.20', outcome: 'ALLOWED', citizens: [resident.national_id] }],
         ['commune', IDENTITY, { id: outsider.national_id }, { agency: CALLERS.commune.code, outcome: 'ALLOWED', citizens: [] }],
         ['hospital', PARCELS, { id: resident.national_id }, { agency: 'H56.15.01', outcome: 'DENIED', citizens: [] }],
-        ['police', 'query Pair($a: ID!, $b: ID!) { a: citizen(nationalId: $a) { fullName } b: citizen(nationalId: $b) { fullName } }', { a: resident.national_id, b: outsider.national_id }, { agency: 'H56.01', outcome: 'ALLOWED', citizens: [resident.national_id, outsider.national_id].sort() }],
+        [
+          'police',
+          'query Pair($a: ID!, $b: ID!) { a: citizen(nationalId: $a) { fullName } b: citizen(nationalId: $b) { fullName } }',
+          { a: resident.national_id, b: outsider.national_id },
+          { agency: 'H56.01', outcome: 'ALLOWED', citizens: [resident.national_id, outsider.national_id].sort() },
+        ],
       ];
       for (const [caller, query, variables] of requests) await ask(caller, query, variables);
       const records = await recordsAfter(start, requests.length);
@@ -202,7 +223,12 @@ describe('access policy: each demo agency × each operation', () => {
 
     it('a request with a credential that is refused is recorded too', async () => {
       const start = seeded.platform.auditLog.chainHead().seq;
-      const response = await postGraphQL(seeded.platform.gateway.url, SCHOOL, { code: schoolCode }, { authorization: 'Bearer dsp_aaaaaaaa_not-a-real-secret-not-a-real-secret-not-a-real' });
+      const response = await postGraphQL(
+        seeded.platform.gateway.url,
+        SCHOOL,
+        { code: schoolCode },
+        { authorization: 'Bearer dsp_aaaaaaaa_not-a-real-secret-not-a-real-secret-not-a-real' },
+      );
       expect(response.status).toBe(401);
       const [record] = await recordsAfter(start, 1);
       expect(record).toMatchObject({ agency_code: null, outcome: 'DENIED', error_code: 'UNAUTHENTICATED' });
@@ -212,13 +238,17 @@ describe('access policy: each demo agency × each operation', () => {
   it('fails closed when the audit store is unreachable: personal data is withheld, open data keeps flowing', async () => {
     const auditDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-audit-'));
     const database = await gatewayDatabaseToLose(seeded.databases.config);
-    const service = await startGatewayService(database.db, bySector((sector) => seeded.platform.subgraphs[sector].url), {
-      ...loadConfig({}),
-      gatewayPort: 0,
-      signingKey: seeded.signingKey,
-      jwt: null,
-      audit: testAuditConfig(auditDirectory, 'gateway-unreachable'),
-    });
+    const service = await startGatewayService(
+      database.db,
+      bySector((sector) => seeded.platform.subgraphs[sector].url),
+      {
+        ...loadConfig({}),
+        gatewayPort: 0,
+        signingKey: seeded.signingKey,
+        jwt: null,
+        audit: testAuditConfig(auditDirectory, 'gateway-unreachable'),
+      },
+    );
     try {
       await database.loseIt();
       const headers = asAgency(seeded.demoKeys.get('H56.01')!, 'INVESTIGATION');
@@ -237,4 +267,3 @@ describe('access policy: each demo agency × each operation', () => {
     }
   });
 });
-

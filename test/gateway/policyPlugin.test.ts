@@ -55,7 +55,12 @@ describe('policy enforcement at the gateway', () => {
 
     it('never lets a field through undecided on a missing or invalid condition', async () => {
       for (const variables of [{}, { hide: null }, { hide: 'true' }, { hide: 1 }]) {
-        const response = await ask(HOSPITAL, PARCELS_UNLESS.replace('$hide: Boolean!)', '$hide: Boolean!, $show: Boolean!)'), { id: citizen.national_id, show: false, ...variables }, 'MEDICAL_TREATMENT');
+        const response = await ask(
+          HOSPITAL,
+          PARCELS_UNLESS.replace('$hide: Boolean!)', '$hide: Boolean!, $show: Boolean!)'),
+          { id: citizen.national_id, show: false, ...variables },
+          'MEDICAL_TREATMENT',
+        );
         expect(response.data ?? null).toBeNull();
         expect(errorCodes(response)).toEqual(['FORBIDDEN']);
       }
@@ -73,7 +78,11 @@ describe('policy enforcement at the gateway', () => {
         await new Promise((resolve) => setTimeout(resolve, 25));
         [record] = await seeded.databases.databases.gateway('audit_records').where('dossier_id', dossierId);
       }
-      expect(JSON.parse(record.fields_json).map((field: { coordinate: string }) => field.coordinate)).toEqual(['Citizen.fullName', 'Citizen.nationalId', 'Query.citizen']);
+      expect(JSON.parse(record.fields_json).map((field: { coordinate: string }) => field.coordinate)).toEqual([
+        'Citizen.fullName',
+        'Citizen.nationalId',
+        'Query.citizen',
+      ]);
     });
   });
 
@@ -99,7 +108,11 @@ describe('policy enforcement at the gateway', () => {
       expect(queries).toContain('landParcel');
       expect(queries).not.toContain('citizen');
       // What it lists, it reads, for that purpose.
-      const parcel = await seeded.databases.databases.land('parcels').join('ownership_shares', 'ownership_shares.parcel_id', 'parcels.id').orderBy('parcels.id').first('parcels.*');
+      const parcel = await seeded.databases.databases
+        .land('parcels')
+        .join('ownership_shares', 'ownership_shares.parcel_id', 'parcels.id')
+        .orderBy('parcels.id')
+        .first('parcels.*');
       const read = await ask(
         LAND_OFFICE,
         'query ($c: String!, $m: Int!, $p: Int!) { landParcel(communeCode: $c, mapSheetNumber: $m, parcelNumber: $p) { owners { owner { landParcels { parcelNumber } } } } }',
@@ -150,10 +163,14 @@ describe('policy enforcement at the gateway', () => {
       await deniedFor(COMMUNE, field('diplomas', '{ serial }'), PURPOSES);
     });
 
-    it('the ward office reads its residents\' health-insurance cards for social support only', async () => {
+    it("the ward office reads its residents' health-insurance cards for social support only", async () => {
       const card = await ask(COMMUNE, field('healthInsurance', '{ benefitLevel }'), { id: resident.national_id }, 'SOCIAL_SUPPORT');
       expect(errorCodes(card)).toEqual([]);
-      await deniedFor(COMMUNE, field('healthInsurance', '{ benefitLevel }'), PURPOSES.filter((purpose) => purpose !== 'SOCIAL_SUPPORT'));
+      await deniedFor(
+        COMMUNE,
+        field('healthInsurance', '{ benefitLevel }'),
+        PURPOSES.filter((purpose) => purpose !== 'SOCIAL_SUPPORT'),
+      );
     });
   });
 });

@@ -47,7 +47,10 @@ describe('row scope through every path: root, list, connection, and every hop be
   };
   /** What a caller whose citizens are those of `communes` sees of a parcel's owners. */
   const expectedOwners = (parcelId: number, communes: string[]) =>
-    sortedBy(world.shares.filter((share) => share.parcel_id === parcelId), (share) => share.national_id).map((share) => ({
+    sortedBy(
+      world.shares.filter((share) => share.parcel_id === parcelId),
+      (share) => share.national_id,
+    ).map((share) => ({
       sharePercent: Number(share.share_percent),
       owner: livesIn(share.national_id, ...communes) ? { nationalId: share.national_id, fullName: world.citizens.get(share.national_id)!.full_name } : null,
     }));
@@ -58,11 +61,20 @@ describe('row scope through every path: root, list, connection, and every hop be
     world = await readScopeWorld(seeded.databases.databases);
     const residents = new Map<string, number>();
     for (const citizen of world.citizens.values()) residents.set(citizen.current_unit_code, (residents.get(citizen.current_unit_code) ?? 0) + 1);
-    other = sortedBy([...residents].filter(([code]) => code !== WARD), ([, count]) => -count)[0]![0];
+    other = sortedBy(
+      [...residents].filter(([code]) => code !== WARD),
+      ([, count]) => -count,
+    )[0]![0];
     const { stewardship } = seeded.platform;
     await stewardship.createAgency(ACTOR, { code: SOCIAL_OFFICE, name: 'Phòng Văn hóa - Xã hội', sector: null, unitCodes: [WARD, other] });
     const grant = (target: GrantInput['target'], scopeUnitCodes: string[] | null = null) =>
-      stewardship.createGrant(ACTOR, { agencyCode: SOCIAL_OFFICE, target, purposes: ['SOCIAL_SUPPORT' satisfies Purpose], legalBasis: 'Luật Trợ giúp xã hội (test)', scopeUnitCodes });
+      stewardship.createGrant(ACTOR, {
+        agencyCode: SOCIAL_OFFICE,
+        target,
+        purposes: ['SOCIAL_SUPPORT' satisfies Purpose],
+        legalBasis: 'Luật Trợ giúp xã hội (test)',
+        scopeUnitCodes,
+      });
     const field = (coordinate: string) => ({ kind: 'FIELD' as const, coordinate });
     for (const coordinate of ['Query.citizen', 'Query.citizensByNamePrefix', 'Query.diploma', 'Query.healthInsuranceCard']) await grant(field(coordinate));
     await grant(field('Citizen.nationalId'), [WARD, other]);
@@ -73,7 +85,13 @@ describe('row scope through every path: root, list, connection, and every hop be
     // The demo ward office reads no enrolments: here it reads them for PUBLIC_SERVICE, scoped to the ward like its
     // demo grants, so that the hop to education is tried too. It reads cards for SOCIAL_SUPPORT, as in the demo.
     for (const target of [field('Citizen.enrollments'), { kind: 'TYPE' as const, typeName: 'Enrollment' }]) {
-      await stewardship.createGrant(ACTOR, { agencyCode: WARD_OFFICE, target, purposes: ['PUBLIC_SERVICE'], legalBasis: 'Nghị định 47/2020/NĐ-CP (test)', scopeUnitCodes: [WARD] });
+      await stewardship.createGrant(ACTOR, {
+        agencyCode: WARD_OFFICE,
+        target,
+        purposes: ['PUBLIC_SERVICE'],
+        legalBasis: 'Nghị định 47/2020/NĐ-CP (test)',
+        scopeUnitCodes: [WARD],
+      });
     }
   });
 
@@ -94,8 +112,9 @@ describe('row scope through every path: root, list, connection, and every hop be
       expect(shown.data).toEqual({ citizen: { nationalId: resident.national_id, fullName: resident.full_name } });
     });
 
-    it('pages through the ward\'s residents, all of them and no one else, and through another commune\'s as an empty list', async () => {
-      const query = 'query ($commune: String!, $after: String) { citizensByCommune(communeCode: $commune, first: 7, after: $after) { nodes { nationalId } pageInfo { hasNextPage endCursor } } }';
+    it("pages through the ward's residents, all of them and no one else, and through another commune's as an empty list", async () => {
+      const query =
+        'query ($commune: String!, $after: String) { citizensByCommune(communeCode: $commune, first: 7, after: $after) { nodes { nationalId } pageInfo { hasNextPage endCursor } } }';
       const seen: string[] = [];
       for (let after: string | null = null, pages = 0; pages < 50; pages += 1) {
         const response: GraphQLResponse = await wardOffice(query, { commune: WARD, after });
@@ -104,7 +123,12 @@ describe('row scope through every path: root, list, connection, and every hop be
         if (!response.data!.citizensByCommune.pageInfo.hasNextPage) break;
         after = response.data!.citizensByCommune.pageInfo.endCursor;
       }
-      expect(seen).toEqual(sortedBy([...world.citizens.values()].filter((citizen) => citizen.current_unit_code === WARD), (row) => row.national_id).map((row) => row.national_id));
+      expect(seen).toEqual(
+        sortedBy(
+          [...world.citizens.values()].filter((citizen) => citizen.current_unit_code === WARD),
+          (row) => row.national_id,
+        ).map((row) => row.national_id),
+      );
       const elsewhere = await wardOffice(query, { commune: other, after: null });
       expectClean(elsewhere, WARD);
       expect(elsewhere.data).toEqual({ citizensByCommune: { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } } });
@@ -115,16 +139,24 @@ describe('row scope through every path: root, list, connection, and every hop be
         (row) => row.unit_code === WARD && world.members.some((member) => member.household_code === row.code && !livesIn(member.national_id, WARD)),
       )!;
       const elsewhere = world.members.find((member) => livesIn(member.national_id, WARD) && world.households.get(member.household_code)!.unit_code !== WARD)!;
-      const query = 'query ($code: String!) { household(code: $code) { code members { relationshipToHead citizen { nationalId householdMembership { household { code } } } } } }';
+      const query =
+        'query ($code: String!) { household(code: $code) { code members { relationshipToHead citizen { nationalId householdMembership { household { code } } } } } }';
       const response = await wardOffice(query, { code: household.code });
       expectClean(response, WARD);
-      const expected = sortedBy(world.members.filter((member) => member.household_code === household.code && livesIn(member.national_id, WARD)), (row) => row.national_id);
-      expect(response.data!.household.members.map((member: { citizen: { nationalId: string } }) => member.citizen.nationalId)).toEqual(expected.map((row) => row.national_id));
+      const expected = sortedBy(
+        world.members.filter((member) => member.household_code === household.code && livesIn(member.national_id, WARD)),
+        (row) => row.national_id,
+      );
+      expect(response.data!.household.members.map((member: { citizen: { nationalId: string } }) => member.citizen.nationalId)).toEqual(
+        expected.map((row) => row.national_id),
+      );
       const outside = await wardOffice(query, { code: elsewhere.household_code });
       expectClean(outside, WARD);
       expect(outside.data).toEqual({ household: null });
       // The resident whose household is registered elsewhere has no membership the ward may see.
-      const membership = await wardOffice('query ($id: ID!) { citizen(nationalId: $id) { householdMembership { relationshipToHead } } }', { id: elsewhere.national_id });
+      const membership = await wardOffice('query ($id: ID!) { citizen(nationalId: $id) { householdMembership { relationshipToHead } } }', {
+        id: elsewhere.national_id,
+      });
       expectClean(membership, WARD);
       expect(membership.data).toEqual({ citizen: { householdMembership: null } });
     });
@@ -132,8 +164,8 @@ describe('row scope through every path: root, list, connection, and every hop be
     it.each([
       ['with their names', OWNERS, (owner: { nationalId: string; fullName: string } | null) => owner],
       ['with their keys only', OWNER_KEYS, (owner: { nationalId: string } | null) => (owner ? { nationalId: owner.nationalId } : null)],
-      ['with nothing of population\'s', OWNER_TYPES, (owner: { nationalId: string } | null) => (owner ? { __typename: 'Citizen' } : null)],
-    ])('reads a ward parcel\'s owners %s: an owner living elsewhere is null, the rest of the answer intact', async (_case, query, shape) => {
+      ["with nothing of population's", OWNER_TYPES, (owner: { nationalId: string } | null) => (owner ? { __typename: 'Citizen' } : null)],
+    ])("reads a ward parcel's owners %s: an owner living elsewhere is null, the rest of the answer intact", async (_case, query, shape) => {
       const parcelId = world.shares.find((share) => world.parcels.get(share.parcel_id)!.commune_code === WARD && !livesIn(share.national_id, WARD))!.parcel_id;
       const response = await wardOffice(query, parcelVariables(parcelId));
       expectClean(response, WARD);
@@ -147,12 +179,15 @@ describe('row scope through every path: root, list, connection, and every hop be
       const response = await wardOffice(OWNERS_PARCELS, parcelVariables(parcelId));
       expectClean(response, WARD);
       const owners = response.data!.landParcel.owners as Array<{ owner: { landParcels: Array<{ id: string }> } | null }>;
-      const expected = sortedBy(world.shares.filter((share) => share.parcel_id === parcelId), (share) => share.national_id).map((share) => livesIn(share.national_id, WARD));
+      const expected = sortedBy(
+        world.shares.filter((share) => share.parcel_id === parcelId),
+        (share) => share.national_id,
+      ).map((share) => livesIn(share.national_id, WARD));
       expect(owners.map((share) => share.owner !== null)).toEqual(expected);
       for (const share of owners) for (const parcel of share.owner?.landParcels ?? []) expect(world.parcels.get(Number(parcel.id))!.commune_code).toBe(WARD);
     });
 
-    it('pages through the ward\'s parcels with their owners, an owner elsewhere null on every page', async () => {
+    it("pages through the ward's parcels with their owners, an owner elsewhere null on every page", async () => {
       const query = `query ($after: String) { landParcelsByCommune(communeCode: "${WARD}", first: 9, after: $after) {
         nodes { id owners { owner { nationalId } } } pageInfo { hasNextPage endCursor } } }`;
       const seen: Array<{ id: string; owners: Array<{ owner: { nationalId: string } | null }> }> = [];
@@ -163,11 +198,19 @@ describe('row scope through every path: root, list, connection, and every hop be
         if (!response.data!.landParcelsByCommune.pageInfo.hasNextPage) break;
         after = response.data!.landParcelsByCommune.pageInfo.endCursor;
       }
-      const parcels = sortedBy([...world.parcels.values()].filter((parcel) => parcel.commune_code === WARD), (parcel) => parcel.id);
-      expect(seen).toEqual(parcels.map((parcel) => ({ id: String(parcel.id), owners: expectedOwners(parcel.id, [WARD]).map((share) => ({ owner: share.owner && { nationalId: share.owner.nationalId } })) })));
+      const parcels = sortedBy(
+        [...world.parcels.values()].filter((parcel) => parcel.commune_code === WARD),
+        (parcel) => parcel.id,
+      );
+      expect(seen).toEqual(
+        parcels.map((parcel) => ({
+          id: String(parcel.id),
+          owners: expectedOwners(parcel.id, [WARD]).map((share) => ({ owner: share.owner && { nationalId: share.owner.nationalId } })),
+        })),
+      );
     });
 
-    it('lists a resident\'s parcels, enrolments and card in the ward only, with co-owners elsewhere null', async () => {
+    it("lists a resident's parcels, enrolments and card in the ward only, with co-owners elsewhere null", async () => {
       const owner = world.shares.find((share) => livesIn(share.national_id, WARD) && world.parcels.get(share.parcel_id)!.commune_code !== WARD)!.national_id;
       const pupil = world.enrollments.find((row) => livesIn(row.national_id, WARD) && world.schools.get(row.school_code)!.commune_code !== WARD)!.national_id;
       // A resident who holds a ward parcel with someone living elsewhere: population, then land, then population again.
@@ -182,9 +225,15 @@ describe('row scope through every path: root, list, connection, and every hop be
         const card = await wardOffice(cardQuery, { id }, 'SOCIAL_SUPPORT');
         expectClean(card, WARD);
         const citizen = { ...response.data!.citizen, ...card.data!.citizen };
-        const parcels = sortedBy(world.shares.filter((share) => share.national_id === id && world.parcels.get(share.parcel_id)!.commune_code === WARD), (share) => share.parcel_id);
+        const parcels = sortedBy(
+          world.shares.filter((share) => share.national_id === id && world.parcels.get(share.parcel_id)!.commune_code === WARD),
+          (share) => share.parcel_id,
+        );
         expect(citizen.landParcels).toEqual(
-          parcels.map((share) => ({ id: String(share.parcel_id), owners: expectedOwners(share.parcel_id, [WARD]).map((each) => ({ owner: each.owner && { nationalId: each.owner.nationalId } })) })),
+          parcels.map((share) => ({
+            id: String(share.parcel_id),
+            owners: expectedOwners(share.parcel_id, [WARD]).map((each) => ({ owner: each.owner && { nationalId: each.owner.nationalId } })),
+          })),
         );
         const enrollments = world.enrollments.filter((row) => row.national_id === id && world.schools.get(row.school_code)!.commune_code === WARD);
         expect(citizen.enrollments.map((row: { schoolYear: string }) => row.schoolYear).sort()).toEqual(enrollments.map((row) => row.school_year).sort());
@@ -214,8 +263,9 @@ describe('row scope through every path: root, list, connection, and every hop be
       if (value === null) expect(JSON.stringify(response)).not.toContain(citizen.full_name);
     });
 
-    it('filters a name search by the name\'s scope, though the search does not select the name', async () => {
-      const query = 'query ($after: String) { citizensByNamePrefix(prefix: "nguyen", first: 5, after: $after) { nodes { nationalId } pageInfo { hasNextPage endCursor } } }';
+    it("filters a name search by the name's scope, though the search does not select the name", async () => {
+      const query =
+        'query ($after: String) { citizensByNamePrefix(prefix: "nguyen", first: 5, after: $after) { nodes { nationalId } pageInfo { hasNextPage endCursor } } }';
       const seen: string[] = [];
       for (let after: string | null = null, pages = 0; pages < 50; pages += 1) {
         const response: GraphQLResponse = await socialOffice(query, { after });
@@ -232,21 +282,30 @@ describe('row scope through every path: root, list, connection, and every hop be
       expect(seen.length).toBeGreaterThan(0);
     });
 
-    it('reads a diploma and a card of anyone, their holder only where the national ID\'s scope covers them', async () => {
+    it("reads a diploma and a card of anyone, their holder only where the national ID's scope covers them", async () => {
       const inScope = (id: string) => livesIn(id, WARD, other);
       const diplomas = [world.diplomas.find((row) => inScope(row.national_id))!, world.diplomas.find((row) => !inScope(row.national_id))!];
       const cards = [world.cards.find((row) => inScope(row.national_id))!, world.cards.find((row) => !inScope(row.national_id))!];
       for (const diploma of diplomas) {
-        const response = await socialOffice('query ($serial: String!) { diploma(serial: $serial) { serial holder { nationalId } } }', { serial: diploma.serial });
-        expectClean(response, WARD, other);
-        expect(response.data).toEqual({ diploma: { serial: diploma.serial, holder: inScope(diploma.national_id) ? { nationalId: diploma.national_id } : null } });
-      }
-      for (const card of cards) {
-        const response = await socialOffice('query ($number: String!) { healthInsuranceCard(socialInsuranceNumber: $number) { benefitLevel holder { nationalId } } }', {
-          number: card.social_insurance_number,
+        const response = await socialOffice('query ($serial: String!) { diploma(serial: $serial) { serial holder { nationalId } } }', {
+          serial: diploma.serial,
         });
         expectClean(response, WARD, other);
-        expect(response.data).toEqual({ healthInsuranceCard: { benefitLevel: card.benefit_level, holder: inScope(card.national_id) ? { nationalId: card.national_id } : null } });
+        expect(response.data).toEqual({
+          diploma: { serial: diploma.serial, holder: inScope(diploma.national_id) ? { nationalId: diploma.national_id } : null },
+        });
+      }
+      for (const card of cards) {
+        const response = await socialOffice(
+          'query ($number: String!) { healthInsuranceCard(socialInsuranceNumber: $number) { benefitLevel holder { nationalId } } }',
+          {
+            number: card.social_insurance_number,
+          },
+        );
+        expectClean(response, WARD, other);
+        expect(response.data).toEqual({
+          healthInsuranceCard: { benefitLevel: card.benefit_level, holder: inScope(card.national_id) ? { nationalId: card.national_id } : null },
+        });
       }
     });
   });

@@ -10,7 +10,15 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** Where the browser tests leave their screenshots (git ignores it). */
 export const ARTIFACTS_DIRECTORY = path.join(__dirname, '..', '..', 'test-artifacts', 'browser');
 
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface TestBrowser {
   context: BrowserContext;

@@ -23,9 +23,7 @@ export async function createTestDatabases(): Promise<TestDatabases> {
   const base = loadConfig({ ...process.env, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-test-')) }).database;
   const unique = `t${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const config: DatabaseConfig =
-    base.engine === 'mysql'
-      ? { ...base, databases: { ...bySector((sector) => `dsp_${unique}_${sector}`), gateway: `dsp_${unique}_gateway` } }
-      : base;
+    base.engine === 'mysql' ? { ...base, databases: { ...bySector((sector) => `dsp_${unique}_${sector}`), gateway: `dsp_${unique}_gateway` } } : base;
   await ensureDatabases(config, DATABASES);
   const databases = Object.fromEntries(DATABASES.map((name) => [name, connect(config, name)])) as Record<DatabaseName, Knex>;
   for (const name of DATABASES) await migrateLatest(databases[name], name);

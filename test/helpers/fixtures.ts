@@ -6,10 +6,46 @@ import type { AdministrativeUnitRow, CitizenRow } from '../../db/rows';
 /** Thanh Hóa, a former district and two current wards: the smallest tree that shows a replacement. */
 export const UNITS: AdministrativeUnitRow[] = [
   { code: '38', name: 'Thanh Hóa', level: 'PROVINCE', unit_type: 'tỉnh', parent_code: null, valid_from: '1975-01-01', valid_to: null, replaced_by_code: null },
-  { code: '40778', name: 'Hạc Thành', level: 'COMMUNE', unit_type: 'phường', parent_code: '38', valid_from: '2025-07-01', valid_to: null, replaced_by_code: null },
-  { code: '40779', name: 'Quảng Phú', level: 'COMMUNE', unit_type: 'phường', parent_code: '38', valid_from: '2025-07-01', valid_to: null, replaced_by_code: null },
-  { code: '380', name: 'Thanh Hóa', level: 'DISTRICT', unit_type: 'thành phố', parent_code: '38', valid_from: '1975-01-01', valid_to: '2025-06-30', replaced_by_code: null },
-  { code: '14755', name: 'Điện Biên', level: 'COMMUNE', unit_type: 'phường', parent_code: '380', valid_from: '1975-01-01', valid_to: '2025-06-30', replaced_by_code: '40778' },
+  {
+    code: '40778',
+    name: 'Hạc Thành',
+    level: 'COMMUNE',
+    unit_type: 'phường',
+    parent_code: '38',
+    valid_from: '2025-07-01',
+    valid_to: null,
+    replaced_by_code: null,
+  },
+  {
+    code: '40779',
+    name: 'Quảng Phú',
+    level: 'COMMUNE',
+    unit_type: 'phường',
+    parent_code: '38',
+    valid_from: '2025-07-01',
+    valid_to: null,
+    replaced_by_code: null,
+  },
+  {
+    code: '380',
+    name: 'Thanh Hóa',
+    level: 'DISTRICT',
+    unit_type: 'thành phố',
+    parent_code: '38',
+    valid_from: '1975-01-01',
+    valid_to: '2025-06-30',
+    replaced_by_code: null,
+  },
+  {
+    code: '14755',
+    name: 'Điện Biên',
+    level: 'COMMUNE',
+    unit_type: 'phường',
+    parent_code: '380',
+    valid_from: '1975-01-01',
+    valid_to: '2025-06-30',
+    replaced_by_code: '40778',
+  },
 ];
 
 /** Given an index, returns a citizen living in ward 40778 (even) or 40779 (odd), with a valid national ID. */

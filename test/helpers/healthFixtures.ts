@@ -69,7 +69,11 @@ async function insertInChunks(db: Knex, table: string, rows: readonly object[]):
 export async function insertHealth(db: Knex, count: number): Promise<void> {
   const indexes = Array.from({ length: count }, (_, index) => index);
   await db('facilities').insert(FACILITIES);
-  await insertInChunks(db, 'insurance_cards', indexes.map((index) => cardFixture(index)));
+  await insertInChunks(
+    db,
+    'insurance_cards',
+    indexes.map((index) => cardFixture(index)),
+  );
   await insertInChunks(db, 'vaccinations', indexes.flatMap(vaccinationFixtures));
   await insertInChunks(db, 'encounters', indexes.flatMap(encounterFixtures));
 }

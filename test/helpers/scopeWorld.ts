@@ -1,5 +1,16 @@
 import type { Knex } from 'knex';
-import type { CitizenRow, DiplomaRow, EnrollmentRow, FacilityRow, HouseholdMemberRow, HouseholdRow, InsuranceCardRow, OwnershipShareRow, ParcelRow, SchoolRow } from '../../db/rows';
+import type {
+  CitizenRow,
+  DiplomaRow,
+  EnrollmentRow,
+  FacilityRow,
+  HouseholdMemberRow,
+  HouseholdRow,
+  InsuranceCardRow,
+  OwnershipShareRow,
+  ParcelRow,
+  SchoolRow,
+} from '../../db/rows';
 import type { GraphQLResponse } from './graphql';
 
 /** Every row a scope test compares with, read once from the seeded databases. */

@@ -10,9 +10,7 @@ const supergraphSdl = fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
 
 /** Given replacements of some subgraphs' SDL text, returns the composition of all four. */
 function composeWith(edit: (sector: Sector, sdl: string) => string) {
-  return composeServices(
-    SECTORS.map((sector) => ({ name: sector, typeDefs: parse(edit(sector, subgraphSdl(sector))), url: `http://${sector}.test/graphql` })),
-  );
+  return composeServices(SECTORS.map((sector) => ({ name: sector, typeDefs: parse(edit(sector, subgraphSdl(sector))), url: `http://${sector}.test/graphql` })));
 }
 
 function composedSdl(edit: (sector: Sector, sdl: string) => string): string {
@@ -71,7 +69,9 @@ describe('classification', () => {
     const declared = declaredClassifications(parse(subgraphSdl(sector)));
     const fieldCount = parse(subgraphSdl(sector)).definitions.reduce(
       (count, definition) =>
-        definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.INTERFACE_TYPE_DEFINITION ? count + (definition.fields?.length ?? 0) : count,
+        definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.INTERFACE_TYPE_DEFINITION
+          ? count + (definition.fields?.length ?? 0)
+          : count,
       0,
     );
     expect(declared.size).toBe(fieldCount);
@@ -87,9 +87,7 @@ describe('classification', () => {
   });
 
   describe('a supergraph with an unclassified field', () => {
-    const sdl = composedSdl((sector, text) =>
-      sector === 'land' ? text.replace(/(landParcels: \[LandParcel!\]) @classify\([^)]*\)/, '$1') : text,
-    );
+    const sdl = composedSdl((sector, text) => (sector === 'land' ? text.replace(/(landParcels: \[LandParcel!\]) @classify\([^)]*\)/, '$1') : text));
 
     it('is caught by unclassifiedFields', () => {
       expect(unclassifiedFields(sdl)).toEqual(['Citizen.landParcels']);
@@ -102,7 +100,9 @@ describe('classification', () => {
 
   it('refuses a classification outside the scheme', () => {
     const sdl = composedSdl((sector, text) =>
-      sector === 'education' ? text.replace('type School @key(fields: "code") @classify(sharing: "OPEN")', 'type School @key(fields: "code") @classify(sharing: "PUBLIC")') : text,
+      sector === 'education'
+        ? text.replace('type School @key(fields: "code") @classify(sharing: "OPEN")', 'type School @key(fields: "code") @classify(sharing: "PUBLIC")')
+        : text,
     );
     expect(() => buildCatalog(sdl)).toThrow(/School: @classify sharing "PUBLIC" is not one of OPEN, SHARED, INTERNAL/);
   });

@@ -108,10 +108,9 @@ describe('collectFields', () => {
     });
 
     it('keeps a field selected twice when one of its selections executes', () => {
-      expect(fieldsWith(`query ($hide: Boolean!) { citizen(nationalId: "038085001234") { fullName @skip(if: $hide) name: fullName } }`, { hide: true })).toEqual([
-        'Citizen.fullName',
-        'Query.citizen',
-      ]);
+      expect(
+        fieldsWith(`query ($hide: Boolean!) { citizen(nationalId: "038085001234") { fullName @skip(if: $hide) name: fullName } }`, { hide: true }),
+      ).toEqual(['Citizen.fullName', 'Query.citizen']);
     });
 
     it('keys the conditions by the effective values, defaults included', () => {
@@ -149,7 +148,15 @@ describe('collectFields', () => {
           { citizen(nationalId: "038085001234") { vaccinations { ...Event } } }
           fragment Event on HealthEvent { date facility { name } }
         `),
-      ).toEqual(['Citizen.vaccinations', 'HealthEvent.date', 'HealthEvent.facility', 'HealthFacility.name', 'Query.citizen', 'Vaccination.date', 'Vaccination.facility']);
+      ).toEqual([
+        'Citizen.vaccinations',
+        'HealthEvent.date',
+        'HealthEvent.facility',
+        'HealthFacility.name',
+        'Query.citizen',
+        'Vaccination.date',
+        'Vaccination.facility',
+      ]);
     });
 
     it('follows a type condition inside an interface fragment', () => {

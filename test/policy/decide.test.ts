@@ -56,7 +56,9 @@ function fieldOf(decision: Decision, coordinate: string): FieldDecision {
 
 /** Given a decision, returns "coordinate effect rule" per field, the shape most tests compare. */
 function summary(decision: Decision): string[] {
-  return decision.fields.map((field) => `${field.coordinate} ${field.effect} ${field.rule}${field.grantId ? ` ${field.grantId}` : ''}${field.mask ? ` ${field.mask}` : ''}`);
+  return decision.fields.map(
+    (field) => `${field.coordinate} ${field.effect} ${field.rule}${field.grantId ? ` ${field.grantId}` : ''}${field.mask ? ` ${field.mask}` : ''}`,
+  );
 }
 
 const SHARED_BASIC = grant({ id: '1', target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' } });
@@ -92,7 +94,12 @@ describe('decide', () => {
 
   describe('the own sector', () => {
     it('reads its internal and sensitive fields in full, whatever its grants mask', () => {
-      const masking = grant({ id: '2', agencyCode: HOSPITAL.code, target: { kind: 'TYPE', typeName: 'Encounter' }, masks: [{ coordinate: 'Encounter.diagnosisCode', mask: 'REDACTED' }] });
+      const masking = grant({
+        id: '2',
+        agencyCode: HOSPITAL.code,
+        target: { kind: 'TYPE', typeName: 'Encounter' },
+        masks: [{ coordinate: 'Encounter.diagnosisCode', mask: 'REDACTED' }],
+      });
       const decision = decideFor({
         agency: HOSPITAL,
         purpose: 'MEDICAL_TREATMENT',
@@ -153,13 +160,21 @@ describe('decide', () => {
     it('denies a field whose covering grants serve other purposes, naming the grant needed', () => {
       const medical = grant({ id: '6', target: { kind: 'TYPE', typeName: 'Citizen' }, purposes: ['MEDICAL_TREATMENT', 'HEALTH_INSURANCE'] });
       const field = fieldOf(decideFor({ fields: ['Citizen.fullName'], grants: [medical] }), 'Citizen.fullName');
-      expect(field).toMatchObject({ effect: 'DENY', rule: 'PURPOSE_NOT_GRANTED', neededGrant: 'a grant covering Citizen.fullName for purpose LAND_REGISTRATION' });
+      expect(field).toMatchObject({
+        effect: 'DENY',
+        rule: 'PURPOSE_NOT_GRANTED',
+        neededGrant: 'a grant covering Citizen.fullName for purpose LAND_REGISTRATION',
+      });
       expect(field.reason).toContain('MEDICAL_TREATMENT, HEALTH_INSURANCE');
     });
 
     it('denies a granted field when the request names no purpose, and requires one for personal data', () => {
       const decision = decideFor({ purpose: null, fields: ['Citizen.fullName'], grants: [SHARED_BASIC] });
-      expect(fieldOf(decision, 'Citizen.fullName')).toMatchObject({ effect: 'DENY', rule: 'PURPOSE_NOT_GRANTED', neededGrant: 'a grant covering Citizen.fullName' });
+      expect(fieldOf(decision, 'Citizen.fullName')).toMatchObject({
+        effect: 'DENY',
+        rule: 'PURPOSE_NOT_GRANTED',
+        neededGrant: 'a grant covering Citizen.fullName',
+      });
       expect(decision.purposeRequired).toBe(true);
       expect(decision.purpose).toBeNull();
     });
@@ -180,7 +195,11 @@ describe('decide', () => {
       ['with an unreadable start', { validFrom: 'soon' }],
     ])('ignores a grant %s', (_label, overrides) => {
       const decision = decideFor({ fields: ['Citizen.fullName'], grants: [grant({ id: '7', target: { kind: 'TYPE', typeName: 'Citizen' }, ...overrides })] });
-      expect(fieldOf(decision, 'Citizen.fullName')).toMatchObject({ effect: 'DENY', rule: 'DEFAULT_DENY', neededGrant: 'a grant covering Citizen.fullName for purpose LAND_REGISTRATION' });
+      expect(fieldOf(decision, 'Citizen.fullName')).toMatchObject({
+        effect: 'DENY',
+        rule: 'DEFAULT_DENY',
+        neededGrant: 'a grant covering Citizen.fullName for purpose LAND_REGISTRATION',
+      });
     });
 
     it.each([
@@ -199,7 +218,11 @@ describe('decide', () => {
   });
 
   describe('choosing among covering grants', () => {
-    const masked = grant({ id: '10', target: { kind: 'FIELD', coordinate: 'Citizen.dateOfBirth' }, masks: [{ coordinate: 'Citizen.dateOfBirth', mask: 'YEAR_ONLY' }] });
+    const masked = grant({
+      id: '10',
+      target: { kind: 'FIELD', coordinate: 'Citizen.dateOfBirth' },
+      masks: [{ coordinate: 'Citizen.dateOfBirth', mask: 'YEAR_ONLY' }],
+    });
 
     it('masks through the only grant, naming the mask', () => {
       const field = fieldOf(decideFor({ fields: ['Citizen.dateOfBirth'], grants: [masked] }), 'Citizen.dateOfBirth');
@@ -214,8 +237,14 @@ describe('decide', () => {
     it('prefers FIELD to TYPE to CLASSIFICATION', () => {
       const byType = grant({ id: '11', target: { kind: 'TYPE', typeName: 'Citizen' } });
       const byField = grant({ id: '12', target: { kind: 'FIELD', coordinate: 'Citizen.sex' } });
-      expect(summary(decideFor({ fields: ['Citizen.sex'], grants: [SHARED_BASIC, byType, byField] }))).toEqual(['Citizen.nationalId ALLOW GRANT 11', 'Citizen.sex ALLOW GRANT 12']);
-      expect(summary(decideFor({ fields: ['Citizen.sex'], grants: [SHARED_BASIC, byType] }))).toEqual(['Citizen.nationalId ALLOW GRANT 11', 'Citizen.sex ALLOW GRANT 11']);
+      expect(summary(decideFor({ fields: ['Citizen.sex'], grants: [SHARED_BASIC, byType, byField] }))).toEqual([
+        'Citizen.nationalId ALLOW GRANT 11',
+        'Citizen.sex ALLOW GRANT 12',
+      ]);
+      expect(summary(decideFor({ fields: ['Citizen.sex'], grants: [SHARED_BASIC, byType] }))).toEqual([
+        'Citizen.nationalId ALLOW GRANT 11',
+        'Citizen.sex ALLOW GRANT 11',
+      ]);
     });
 
     it('breaks a tie by grant id, numerically for numeric ids', () => {
@@ -224,12 +253,18 @@ describe('decide', () => {
       expect(summary(decideFor({ fields: ['Citizen.sex'], grants: [ten, nine] }))).toEqual(['Citizen.nationalId ALLOW GRANT 9', 'Citizen.sex ALLOW GRANT 9']);
       const b = grant({ id: 'grant-b', target: { kind: 'TYPE', typeName: 'Citizen' } });
       const a = grant({ id: 'grant-a', target: { kind: 'TYPE', typeName: 'Citizen' } });
-      expect(summary(decideFor({ fields: ['Citizen.sex'], grants: [b, a] }))).toEqual(['Citizen.nationalId ALLOW GRANT grant-a', 'Citizen.sex ALLOW GRANT grant-a']);
+      expect(summary(decideFor({ fields: ['Citizen.sex'], grants: [b, a] }))).toEqual([
+        'Citizen.nationalId ALLOW GRANT grant-a',
+        'Citizen.sex ALLOW GRANT grant-a',
+      ]);
     });
 
     it('only counts grants that serve the purpose', () => {
       const otherPurpose = grant({ id: '13', target: { kind: 'FIELD', coordinate: 'Citizen.sex' }, purposes: ['STATISTICS'] });
-      expect(summary(decideFor({ fields: ['Citizen.sex'], grants: [otherPurpose, SHARED_BASIC] }))).toEqual(['Citizen.nationalId ALLOW GRANT 1', 'Citizen.sex ALLOW GRANT 1']);
+      expect(summary(decideFor({ fields: ['Citizen.sex'], grants: [otherPurpose, SHARED_BASIC] }))).toEqual([
+        'Citizen.nationalId ALLOW GRANT 1',
+        'Citizen.sex ALLOW GRANT 1',
+      ]);
     });
 
     it('says which grant opened the field, for what, and on which legal basis', () => {
@@ -253,15 +288,30 @@ describe('decide', () => {
       expect(decision.allowed).toBe(true);
       expect(decision.scope).toEqual({ population: ['16018'], land: ['16018'], health: null, education: null });
       expect(fieldOf(decision, 'Residence.addressLine').scopeUnitCodes).toEqual(['16018', '16019']);
-      expect(fieldOf(decision, 'LandParcel.areaSquareMeters')).toMatchObject({ scopeUnitCodes: ['16018', '16020'], reason: expect.stringContaining('for rows of communes 16018, 16020 only') });
+      expect(fieldOf(decision, 'LandParcel.areaSquareMeters')).toMatchObject({
+        scopeUnitCodes: ['16018', '16020'],
+        reason: expect.stringContaining('for rows of communes 16018, 16020 only'),
+      });
       expect(fieldOf(decision, 'AdministrativeUnit.name').scopeUnitCodes).toBeNull();
     });
 
     it('never widens the rows when one more field is asked for: fields of disjoint scopes leave no row', () => {
       const grants = [
         grant({ id: '40', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Query.citizen' }, purposes: ['PUBLIC_SERVICE'] }),
-        grant({ id: '41', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, purposes: ['PUBLIC_SERVICE'], scopeUnitCodes: ['16018'] }),
-        grant({ id: '42', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Citizen.sex' }, purposes: ['PUBLIC_SERVICE'], scopeUnitCodes: ['16019'] }),
+        grant({
+          id: '41',
+          agencyCode: WARD.code,
+          target: { kind: 'FIELD', coordinate: 'Citizen.fullName' },
+          purposes: ['PUBLIC_SERVICE'],
+          scopeUnitCodes: ['16018'],
+        }),
+        grant({
+          id: '42',
+          agencyCode: WARD.code,
+          target: { kind: 'FIELD', coordinate: 'Citizen.sex' },
+          purposes: ['PUBLIC_SERVICE'],
+          scopeUnitCodes: ['16019'],
+        }),
       ];
       const ask = (fields: string[]) => decideFor({ agency: WARD, purpose: 'PUBLIC_SERVICE', fields: ['Query.citizen', ...fields], grants }).scope.population;
       expect(ask(['Citizen.fullName'])).toEqual(['16018']);
@@ -270,17 +320,33 @@ describe('decide', () => {
     });
 
     it('is, for one field, the union of the scopes of every grant serving it with the chosen mask', () => {
-      const byField = grant({ id: '43', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, purposes: ['PUBLIC_SERVICE'], scopeUnitCodes: ['16018'] });
+      const byField = grant({
+        id: '43',
+        agencyCode: WARD.code,
+        target: { kind: 'FIELD', coordinate: 'Citizen.fullName' },
+        purposes: ['PUBLIC_SERVICE'],
+        scopeUnitCodes: ['16018'],
+      });
       const byType = ward('44', 'Citizen', ['16019']);
-      const masked = grant({ ...ward('45', 'Citizen', ['16020']), target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' }, masks: [{ coordinate: 'Citizen.fullName', mask: 'INITIALS' }] });
+      const masked = grant({
+        ...ward('45', 'Citizen', ['16020']),
+        target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' },
+        masks: [{ coordinate: 'Citizen.fullName', mask: 'INITIALS' }],
+      });
       const otherPurpose = grant({ ...ward('46', 'Citizen', ['16021']), purposes: ['STATISTICS'] });
-      const field = fieldOf(decideFor({ agency: WARD, purpose: 'PUBLIC_SERVICE', fields: ['Citizen.fullName'], grants: [byField, byType, masked, otherPurpose] }), 'Citizen.fullName');
+      const field = fieldOf(
+        decideFor({ agency: WARD, purpose: 'PUBLIC_SERVICE', fields: ['Citizen.fullName'], grants: [byField, byType, masked, otherPurpose] }),
+        'Citizen.fullName',
+      );
       expect(field).toMatchObject({ effect: 'ALLOW', grantId: '43', scopeUnitCodes: ['16018', '16019'] });
-      const wide = fieldOf(decideFor({ agency: WARD, purpose: 'PUBLIC_SERVICE', fields: ['Citizen.fullName'], grants: [byField, ward('47', 'Citizen', null)] }), 'Citizen.fullName');
+      const wide = fieldOf(
+        decideFor({ agency: WARD, purpose: 'PUBLIC_SERVICE', fields: ['Citizen.fullName'], grants: [byField, ward('47', 'Citizen', null)] }),
+        'Citizen.fullName',
+      );
       expect(wide.scopeUnitCodes).toBeNull();
     });
 
-    it('applies the scope of a citizen\'s key wherever a citizen is reached, though none of population\'s fields is selected', () => {
+    it("applies the scope of a citizen's key wherever a citizen is reached, though none of population's fields is selected", () => {
       const decision = decideFor({
         agency: WARD,
         purpose: 'PUBLIC_SERVICE',
@@ -289,10 +355,20 @@ describe('decide', () => {
       });
       expect(summary(decision)).toEqual(['Citizen.landParcels ALLOW GRANT 52', 'Citizen.nationalId ALLOW GRANT 52', 'LandParcel.id ALLOW GRANT 53']);
       expect(decision.scope).toEqual({ population: ['16018'], land: ['16018'], health: null, education: null });
-      const byReference = decideFor({ agency: WARD, purpose: 'PUBLIC_SERVICE', fields: ['LandOwnership.owner'], grants: [ward('55', 'Citizen', ['16018']), ward('56', 'LandOwnership', null)] });
+      const byReference = decideFor({
+        agency: WARD,
+        purpose: 'PUBLIC_SERVICE',
+        fields: ['LandOwnership.owner'],
+        grants: [ward('55', 'Citizen', ['16018']), ward('56', 'LandOwnership', null)],
+      });
       expect(byReference.scope.population).toEqual(['16018']);
       // A key the caller may not read adds no field to deny the operation with, and no scope.
-      const keyless = decideFor({ agency: WARD, purpose: 'PUBLIC_SERVICE', fields: ['Citizen.landParcels'], grants: [grant({ ...ward('54', 'Citizen', null), target: { kind: 'FIELD', coordinate: 'Citizen.landParcels' } })] });
+      const keyless = decideFor({
+        agency: WARD,
+        purpose: 'PUBLIC_SERVICE',
+        fields: ['Citizen.landParcels'],
+        grants: [grant({ ...ward('54', 'Citizen', null), target: { kind: 'FIELD', coordinate: 'Citizen.landParcels' } })],
+      });
       expect(summary(keyless)).toEqual(['Citizen.landParcels ALLOW GRANT 54']);
       expect(keyless.allowed).toBe(true);
     });
@@ -300,7 +376,13 @@ describe('decide', () => {
     it('applies the scope of the fields a root field filters or sorts by, though the operation does not select them', () => {
       const grants = [
         grant({ id: '48', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Query.citizensByNamePrefix' }, purposes: ['PUBLIC_SERVICE'] }),
-        grant({ id: '49', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, purposes: ['PUBLIC_SERVICE'], scopeUnitCodes: ['16018'] }),
+        grant({
+          id: '49',
+          agencyCode: WARD.code,
+          target: { kind: 'FIELD', coordinate: 'Citizen.fullName' },
+          purposes: ['PUBLIC_SERVICE'],
+          scopeUnitCodes: ['16018'],
+        }),
         grant({ id: '50', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Citizen.nationalId' }, purposes: ['PUBLIC_SERVICE'] }),
         grant({ id: '51', agencyCode: WARD.code, target: { kind: 'FIELD', coordinate: 'Citizen.dateOfBirth' }, purposes: ['PUBLIC_SERVICE'] }),
       ];
@@ -321,7 +403,12 @@ describe('decide', () => {
     });
 
     it('counts a masked field as disclosed', () => {
-      const masking = grant({ id: '26', target: { kind: 'TYPE', typeName: 'Citizen' }, scopeUnitCodes: ['16018'], masks: [{ coordinate: 'Citizen.fullName', mask: 'INITIALS' }] });
+      const masking = grant({
+        id: '26',
+        target: { kind: 'TYPE', typeName: 'Citizen' },
+        scopeUnitCodes: ['16018'],
+        masks: [{ coordinate: 'Citizen.fullName', mask: 'INITIALS' }],
+      });
       expect(decideFor({ fields: ['Citizen.fullName'], grants: [masking] }).scope.population).toEqual(['16018']);
     });
 
@@ -336,7 +423,11 @@ describe('decide', () => {
     const byName = fieldsOf(`{ citizensByNamePrefix(prefix: "nguyen") { nodes { dateOfBirth } } }`);
 
     it('denies the root field when the caller sees the field only masked', () => {
-      const masking = grant({ id: '30', target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' }, masks: [{ coordinate: 'Citizen.fullName', mask: 'INITIALS' }] });
+      const masking = grant({
+        id: '30',
+        target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' },
+        masks: [{ coordinate: 'Citizen.fullName', mask: 'INITIALS' }],
+      });
       const decision = decideFor({ fields: byName, grants: [masking] });
       expect(summary(decision)).toEqual([
         'Citizen.dateOfBirth ALLOW GRANT 30',
@@ -369,9 +460,17 @@ describe('decide', () => {
     });
 
     it('decides the filter fields even when the list omits them', () => {
-      const masking = grant({ id: '32', target: { kind: 'TYPE', typeName: 'LandParcel' }, masks: [{ coordinate: 'LandParcel.landUsePurpose', mask: 'REDACTED' }] });
+      const masking = grant({
+        id: '32',
+        target: { kind: 'TYPE', typeName: 'LandParcel' },
+        masks: [{ coordinate: 'LandParcel.landUsePurpose', mask: 'REDACTED' }],
+      });
       const rootGrant = grant({ id: '33', target: { kind: 'FIELD', coordinate: 'Query.landParcelsByCommune' } });
-      const decision = decideFor({ agency: WARD, fields: ['Query.landParcelsByCommune'], grants: [masking, rootGrant].map((each) => ({ ...each, agencyCode: WARD.code })) });
+      const decision = decideFor({
+        agency: WARD,
+        fields: ['Query.landParcelsByCommune'],
+        grants: [masking, rootGrant].map((each) => ({ ...each, agencyCode: WARD.code })),
+      });
       expect(summary(decision)).toEqual([
         'LandParcel.communeCode ALLOW GRANT 32',
         'LandParcel.landUsePurpose MASK GRANT 32 REDACTED',
@@ -391,7 +490,11 @@ describe('decide', () => {
   });
 
   it('denies a field the catalog does not know', () => {
-    expect(fieldOf(decideFor({ fields: ['Citizen.secretField'] }), 'Citizen.secretField')).toMatchObject({ effect: 'DENY', rule: 'DEFAULT_DENY', neededGrant: null });
+    expect(fieldOf(decideFor({ fields: ['Citizen.secretField'] }), 'Citizen.secretField')).toMatchObject({
+      effect: 'DENY',
+      rule: 'DEFAULT_DENY',
+      neededGrant: null,
+    });
   });
 
   it('answers the land office of the demo as its grant says: names in full, birth dates by year, national IDs in part', () => {
@@ -403,7 +506,10 @@ describe('decide', () => {
         { coordinate: 'Citizen.nationalId', mask: 'PARTIAL_ID' },
       ],
     });
-    const lookup = decideFor({ fields: collectFields(apiSchema, parse(`{ citizen(nationalId: "038085001234") { nationalId fullName dateOfBirth ethnicity landParcels { id } } }`)), grants: [landGrant] });
+    const lookup = decideFor({
+      fields: collectFields(apiSchema, parse(`{ citizen(nationalId: "038085001234") { nationalId fullName dateOfBirth ethnicity landParcels { id } } }`)),
+      grants: [landGrant],
+    });
     expect(summary(lookup)).toEqual([
       'Citizen.dateOfBirth MASK GRANT 40 YEAR_ONLY',
       'Citizen.ethnicity DENY SENSITIVE_NEEDS_FIELD_GRANT',
@@ -413,7 +519,10 @@ describe('decide', () => {
       'LandParcel.id ALLOW OWN_SECTOR',
       'Query.citizen ALLOW GRANT 40',
     ]);
-    const listing = decideFor({ fields: collectFields(apiSchema, parse(`{ citizensByCommune(communeCode: "16018") { nodes { fullName } } }`)), grants: [landGrant] });
+    const listing = decideFor({
+      fields: collectFields(apiSchema, parse(`{ citizensByCommune(communeCode: "16018") { nodes { fullName } } }`)),
+      grants: [landGrant],
+    });
     expect(fieldOf(listing, 'Query.citizensByCommune')).toMatchObject({ effect: 'DENY', rule: 'DEFAULT_DENY' });
   });
 
@@ -432,7 +541,14 @@ describe('decide', () => {
         agency: WARD,
         purpose: null,
         fields: SELF_SERVICE_FIELDS,
-        grants: [grant({ id: 'g-mask', agencyCode: WARD.code, target: { kind: 'TYPE', typeName: 'AccessGrant' }, masks: [{ coordinate: 'AccessGrant.legalBasis', mask: 'REDACTED' }] })],
+        grants: [
+          grant({
+            id: 'g-mask',
+            agencyCode: WARD.code,
+            target: { kind: 'TYPE', typeName: 'AccessGrant' },
+            masks: [{ coordinate: 'AccessGrant.legalBasis', mask: 'REDACTED' }],
+          }),
+        ],
       });
       expect(decision.allowed).toBe(true);
       expect(decision.purposeRequired).toBe(false);

@@ -32,7 +32,16 @@ describe('explainDecision', () => {
           neededGrant: 'a FIELD grant on Citizen.ethnicity for purpose LAND_REGISTRATION',
           scopeUnitCodes: null,
         },
-        { coordinate: 'Citizen.fullName', effect: 'ALLOW', rule: 'GRANT', grantId: '41', reason: 'Grant 41 discloses it.', mask: null, neededGrant: null, scopeUnitCodes: ['16018'] },
+        {
+          coordinate: 'Citizen.fullName',
+          effect: 'ALLOW',
+          rule: 'GRANT',
+          grantId: '41',
+          reason: 'Grant 41 discloses it.',
+          mask: null,
+          neededGrant: null,
+          scopeUnitCodes: ['16018'],
+        },
       ],
     };
     expect(explainDecision(decision)).toEqual([
@@ -47,7 +56,10 @@ describe('explainDecision', () => {
 
   it('says when a sector has no commune left, when no purpose was stated though one is required, and when rows are not restricted', () => {
     const empty: Decision = { allowed: true, purposeRequired: true, policyVersion: 2, purpose: 'PUBLIC_SERVICE', scope: { ...NO_SCOPE, land: [] }, fields: [] };
-    expect(explainDecision(empty).slice(1)).toEqual(['Rows restricted to (a row is returned only when every field read of its sector may be read for it):', '  land: no commune']);
+    expect(explainDecision(empty).slice(1)).toEqual([
+      'Rows restricted to (a row is returned only when every field read of its sector may be read for it):',
+      '  land: no commune',
+    ]);
     const decision: Decision = { allowed: true, purposeRequired: true, policyVersion: 1, purpose: null, scope: NO_SCOPE, fields: [] };
     expect(explainDecision(decision)).toEqual(['ALLOWED under policy version 1; purpose: none stated, but one is required', 'Rows: not restricted']);
   });

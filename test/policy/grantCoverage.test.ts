@@ -33,10 +33,18 @@ function decideWith(targets: GrantTarget[], fields: string[], purpose: Purpose =
   });
 }
 
-const effects = (decision: Decision) => Object.fromEntries(decision.fields.map((field) => [field.coordinate, `${field.effect} ${field.rule}${field.grantId ? ` ${field.grantId}` : ''}`]));
+const effects = (decision: Decision) =>
+  Object.fromEntries(decision.fields.map((field) => [field.coordinate, `${field.effect} ${field.rule}${field.grantId ? ` ${field.grantId}` : ''}`]));
 
 describe('grant coverage of a classification limited to a sector or to types', () => {
-  const FIELDS = ['Citizen.fullName', 'Citizen.healthInsurance', 'Citizen.diplomas', 'HealthInsuranceCard.benefitLevel', 'Residence.addressLine', 'Household.address'];
+  const FIELDS = [
+    'Citizen.fullName',
+    'Citizen.healthInsurance',
+    'Citizen.diplomas',
+    'HealthInsuranceCard.benefitLevel',
+    'Residence.addressLine',
+    'Household.address',
+  ];
 
   it('unlimited, covers every field of the classification, whatever sector produces it', () => {
     expect(effects(decideWith([{ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' }], FIELDS))).toEqual(
@@ -67,7 +75,11 @@ describe('grant coverage of a classification limited to a sector or to types', (
       'Residence.addressLine': 'ALLOW GRANT 1',
       'Household.address': 'DENY DEFAULT_DENY',
     });
-    expect(effects(decideWith([{ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population', typeNames: ['Citizen', 'Residence'] }], FIELDS))).toEqual({
+    expect(
+      effects(
+        decideWith([{ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population', typeNames: ['Citizen', 'Residence'] }], FIELDS),
+      ),
+    ).toEqual({
       'Citizen.fullName': 'ALLOW GRANT 1',
       'Citizen.nationalId': 'ALLOW GRANT 1',
       'Citizen.healthInsurance': 'DENY DEFAULT_DENY',
@@ -79,15 +91,27 @@ describe('grant coverage of a classification limited to a sector or to types', (
   });
 
   it('still opens no sensitive field, and names its limits in the reasons explain shows', () => {
-    const decision = decideWith([{ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population', typeNames: ['Citizen'] }], ['Citizen.fullName', 'Citizen.ethnicity']);
+    const decision = decideWith(
+      [{ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population', typeNames: ['Citizen'] }],
+      ['Citizen.fullName', 'Citizen.ethnicity'],
+    );
     expect(effects(decision)).toEqual({
       'Citizen.ethnicity': 'DENY SENSITIVE_NEEDS_FIELD_GRANT',
       'Citizen.fullName': 'ALLOW GRANT 1',
       'Citizen.nationalId': 'ALLOW GRANT 1',
     });
     const lines = explainDecision(decision).join('\n');
-    expect(lines).toContain('Grant 1 (CLASSIFICATION SHARED/BASIC in sector population on types Citizen, for LAND_REGISTRATION; Luật Đất đai 2024) discloses Citizen.fullName');
-    const purposeRefused = decideWith([{ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population' }], ['Citizen.fullName'], 'STATISTICS');
-    expect(purposeRefused.fields[0]).toMatchObject({ rule: 'PURPOSE_NOT_GRANTED', reason: expect.stringContaining('1 (CLASSIFICATION SHARED/BASIC in sector population, for LAND_REGISTRATION)') });
+    expect(lines).toContain(
+      'Grant 1 (CLASSIFICATION SHARED/BASIC in sector population on types Citizen, for LAND_REGISTRATION; Luật Đất đai 2024) discloses Citizen.fullName',
+    );
+    const purposeRefused = decideWith(
+      [{ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population' }],
+      ['Citizen.fullName'],
+      'STATISTICS',
+    );
+    expect(purposeRefused.fields[0]).toMatchObject({
+      rule: 'PURPOSE_NOT_GRANTED',
+      reason: expect.stringContaining('1 (CLASSIFICATION SHARED/BASIC in sector population, for LAND_REGISTRATION)'),
+    });
   });
 });

@@ -10,7 +10,19 @@ const OTHER_SECTORS: Sector[] = ['land', 'health', 'education'];
 
 /** Identity facts: they live in the population database only ("declare once, reuse for life"). */
 const IDENTITY_FIELDS = ['fullName', 'dateOfBirth', 'sex', 'ethnicity', 'nationality', 'permanentResidence', 'currentResidence', 'status', 'dateOfDeath'];
-const IDENTITY_COLUMNS = ['full_name', 'search_name', 'date_of_birth', 'sex', 'ethnicity', 'nationality', 'permanent_address', 'current_address', 'permanent_unit_code', 'current_unit_code', 'date_of_death'];
+const IDENTITY_COLUMNS = [
+  'full_name',
+  'search_name',
+  'date_of_birth',
+  'sex',
+  'ethnicity',
+  'nationality',
+  'permanent_address',
+  'current_address',
+  'permanent_unit_code',
+  'current_unit_code',
+  'date_of_death',
+];
 
 function objectTypes(sector: Sector): Array<ObjectTypeDefinitionNode | ObjectTypeExtensionNode> {
   return parse(subgraphSdl(sector)).definitions.filter(

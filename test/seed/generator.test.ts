@@ -11,7 +11,11 @@ type Tables = { [T in SeedTable]: SeedRowsByTable[T][] };
 
 /** Given generator options, returns every row it yields, gathered by table. */
 function collect(options: GeneratorOptions): Tables {
-  const tables = Object.fromEntries(Object.values(SEED_TABLES).flat().map((table) => [table, []])) as unknown as Tables;
+  const tables = Object.fromEntries(
+    Object.values(SEED_TABLES)
+      .flat()
+      .map((table) => [table, []]),
+  ) as unknown as Tables;
   for (const batch of generateSeedRows(options)) (tables[batch.table] as object[]).push(...batch.rows);
   return tables;
 }
@@ -133,7 +137,10 @@ describe('seed generator', () => {
       for (const citizen of tables.citizens) expect(citizen.search_name).toBe(foldForSearch(citizen.full_name));
       const withDiacritics = tables.citizens.filter((citizen) => citizen.full_name !== citizen.full_name.normalize('NFD').replace(/[\u0300-\u036f]/g, ''));
       expect(withDiacritics.length / options.citizens).toBeGreaterThan(0.8);
-      const surnames = countBy(tables.citizens.filter((citizen) => citizen.ethnicity === 'Kinh'), (citizen) => citizen.full_name.split(' ')[0]!);
+      const surnames = countBy(
+        tables.citizens.filter((citizen) => citizen.ethnicity === 'Kinh'),
+        (citizen) => citizen.full_name.split(' ')[0]!,
+      );
       const kinh = tables.citizens.filter((citizen) => citizen.ethnicity === 'Kinh').length;
       expect(surnames.get('Nguyễn')! / kinh).toBeGreaterThan(0.3);
       expect(surnames.get('Nguyễn')! / kinh).toBeLessThan(0.46);
@@ -196,7 +203,8 @@ describe('seed generator', () => {
     });
 
     it('writes Vietnamese address lines', () => {
-      for (const citizen of tables.citizens) expect(citizen.current_address).toMatch(/^(Số \d+ (ngõ \d+ )?đường .+|Khu phố \d+|Thôn .+|Xóm \d+|Làng .+|Bản .+)$/);
+      for (const citizen of tables.citizens)
+        expect(citizen.current_address).toMatch(/^(Số \d+ (ngõ \d+ )?đường .+|Khu phố \d+|Thôn .+|Xóm \d+|Làng .+|Bản .+)$/);
     });
   });
 
@@ -209,7 +217,7 @@ describe('seed generator', () => {
       const away = tables.household_members.filter((member) => homeOf(member.national_id) !== households.get(member.household_code)!.unit_code);
       const ownedElsewhere = tables.ownership_shares.filter((share) => homeOf(share.national_id) !== parcels.get(share.parcel_id)!.commune_code);
       const schooledElsewhere = tables.enrollments.filter((enrollment) => homeOf(enrollment.national_id) !== schools.get(enrollment.school_code)!.commune_code);
-      const count = <T,>(rows: T[], inSeat: (row: T) => boolean) => rows.filter(inSeat).length;
+      const count = <T>(rows: T[], inSeat: (row: T) => boolean) => rows.filter(inSeat).length;
       expect(count(away, (member) => households.get(member.household_code)!.unit_code === SEAT)).toBeGreaterThan(0);
       expect(count(away, (member) => homeOf(member.national_id) === SEAT)).toBeGreaterThan(0);
       expect(count(ownedElsewhere, (share) => parcels.get(share.parcel_id)!.commune_code === SEAT)).toBeGreaterThan(0);
@@ -297,7 +305,7 @@ describe('seed generator', () => {
       }
     });
 
-    it('records children\'s vaccinations and encounters with ICD-10 codes at known facilities', () => {
+    it("records children's vaccinations and encounters with ICD-10 codes at known facilities", () => {
       const vaccines = new Set(tables.vaccinations.map((vaccination) => vaccination.vaccine));
       for (const vaccine of ['BCG', 'Viêm gan B', '5 trong 1', 'Sởi']) expect(vaccines.has(vaccine)).toBe(true);
       for (const vaccination of tables.vaccinations) {
@@ -327,7 +335,9 @@ describe('seed generator', () => {
     });
 
     it('enrols every living child of school age for 2025-2026 in the right grade, at a school of their commune or, for a few, of the seat or from it', () => {
-      const current = new Map(tables.enrollments.filter((enrollment) => enrollment.school_year === SCHOOL_YEAR).map((enrollment) => [enrollment.national_id, enrollment]));
+      const current = new Map(
+        tables.enrollments.filter((enrollment) => enrollment.school_year === SCHOOL_YEAR).map((enrollment) => [enrollment.national_id, enrollment]),
+      );
       const pupils = tables.citizens.filter((citizen) => citizen.status === 'ALIVE' && 2025 - birthYear(citizen) >= 6 && 2025 - birthYear(citizen) <= 17);
       expect(pupils.length).toBeGreaterThan(0);
       for (const pupil of pupils) expect(current.get(pupil.national_id)?.grade).toBe(2025 - birthYear(pupil) - 5);
@@ -367,7 +377,9 @@ describe('seed generator', () => {
   });
 
   it('places every regional facility and vocational centre in the seat of a former district', () => {
-    const seats = new Set(FORMER_DISTRICTS.filter((district) => district.seat).map((district) => COMMUNES.find((commune) => commune.name === district.seat)!.code));
+    const seats = new Set(
+      FORMER_DISTRICTS.filter((district) => district.seat).map((district) => COMMUNES.find((commune) => commune.name === district.seat)!.code),
+    );
     for (const facility of tables.facilities.filter((row) => row.level === 'REGIONAL')) expect(seats.has(facility.commune_code)).toBe(true);
   });
 });

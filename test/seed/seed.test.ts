@@ -18,7 +18,6 @@ function runSeedScript(args: string[], environment: NodeJS.ProcessEnv = process.
   });
 }
 
-
 describe('seedAll', () => {
   let databases: TestDatabases;
   let summary: SeedSummary;
@@ -60,7 +59,10 @@ describe('seedAll', () => {
   it('keeps the databases consistent with one another', async () => {
     const { population, land, education } = databases.databases;
     const residents = new Map(
-      (await population('citizens').select('national_id', 'current_unit_code')).map((row: { national_id: string; current_unit_code: string }) => [row.national_id, row.current_unit_code]),
+      (await population('citizens').select('national_id', 'current_unit_code')).map((row: { national_id: string; current_unit_code: string }) => [
+        row.national_id,
+        row.current_unit_code,
+      ]),
     );
     const shares = await land('ownership_shares').select('parcel_id', 'national_id', 'share_percent');
     const totals = new Map<number, number>();
@@ -69,7 +71,9 @@ describe('seedAll', () => {
       totals.set(share.parcel_id, (totals.get(share.parcel_id) ?? 0) + Number(share.share_percent));
     }
     for (const total of totals.values()) expect(total).toBe(100);
-    const schools = new Map((await education('schools').select('code', 'commune_code')).map((row: { code: string; commune_code: string }) => [row.code, row.commune_code]));
+    const schools = new Map(
+      (await education('schools').select('code', 'commune_code')).map((row: { code: string; commune_code: string }) => [row.code, row.commune_code]),
+    );
     const enrollments = await education('enrollments').select('national_id', 'school_code');
     expect(enrollments.length).toBeGreaterThan(0);
     // A pupil is schooled in the commune where they live, or, for a few, on one side in the provincial seat.
@@ -82,7 +86,9 @@ describe('seedAll', () => {
   it('stores Vietnamese text and dates unchanged', async () => {
     const unit = await databases.databases.population('administrative_units').where('code', '40778').first();
     expect(unit).toMatchObject({ name: 'Hạc Thành', unit_type: 'phường', valid_from: '2025-07-01', parent_code: '38' });
-    const [first] = [...generateSeedRows({ citizens, randomSeed: 7 })].filter((batch) => batch.table === 'citizens').flatMap((batch) => batch.rows as Array<{ national_id: string }>);
+    const [first] = [...generateSeedRows({ citizens, randomSeed: 7 })]
+      .filter((batch) => batch.table === 'citizens')
+      .flatMap((batch) => batch.rows as Array<{ national_id: string }>);
     const stored = await databases.databases.population('citizens').where('national_id', first!.national_id).first();
     expect(stored).toEqual(first);
   });
@@ -108,7 +114,7 @@ describe('seedAll', () => {
 });
 
 describe('rowsPerInsert', () => {
-  it('stays under SQLite\'s bound-parameter limit and at most 2,000 rows', () => {
+  it("stays under SQLite's bound-parameter limit and at most 2,000 rows", () => {
     expect(rowsPerInsert(13)).toBe(2000);
     expect(rowsPerInsert(40) * 40).toBeLessThanOrEqual(32766);
     expect(rowsPerInsert(40000)).toBe(1);

@@ -60,7 +60,10 @@ describe('agency self-service on /graphql', () => {
     const land = (await postGraphQL(url, MY_ACCESS, {}, asAgency(key('H56.20')))).data!.myAccess;
     expect(land.agencyCode).toBe('H56.20');
     // Least privilege: the population sector's Citizen and Residence fields, and the root field that reaches them.
-    expect(land.grants.map((grant: { covers: string }) => grant.covers).sort()).toEqual(['CLASSIFICATION SHARED/BASIC in sector population on types Citizen, Residence', 'FIELD Query.citizen']);
+    expect(land.grants.map((grant: { covers: string }) => grant.covers).sort()).toEqual([
+      'CLASSIFICATION SHARED/BASIC in sector population on types Citizen, Residence',
+      'FIELD Query.citizen',
+    ]);
     const classification = land.grants.find((grant: { covers: string }) => grant.covers.startsWith('CLASSIFICATION'));
     expect(classification.masks).toEqual(
       expect.arrayContaining([
@@ -79,13 +82,16 @@ describe('agency self-service on /graphql', () => {
 
   it('shows a grant that ends within 30 days as expiring soon', async () => {
     const validTo = new Date(Date.now() + 10 * 24 * 3600 * 1000 + 3600 * 1000).toISOString();
-    await seeded.platform.stewardship.createGrant({ kind: 'SYSTEM', task: 'test' }, {
-      agencyCode: 'H56.15.01',
-      target: { kind: 'FIELD', coordinate: 'Diploma.serial' },
-      purposes: ['MEDICAL_TREATMENT'],
-      legalBasis: 'Test: a grant that ends soon',
-      validTo,
-    });
+    await seeded.platform.stewardship.createGrant(
+      { kind: 'SYSTEM', task: 'test' },
+      {
+        agencyCode: 'H56.15.01',
+        target: { kind: 'FIELD', coordinate: 'Diploma.serial' },
+        purposes: ['MEDICAL_TREATMENT'],
+        legalBasis: 'Test: a grant that ends soon',
+        validTo,
+      },
+    );
     await seeded.platform.policyCache.refreshNow();
     const access = (await postGraphQL(url, MY_ACCESS, {}, asAgency(key('H56.15.01')))).data!.myAccess;
     const ending = access.grants.find((grant: { covers: string }) => grant.covers === 'FIELD Diploma.serial');
@@ -108,7 +114,10 @@ describe('agency self-service on /graphql', () => {
     const decision = response.data!.explainOperation;
     expect(decision.allowed).toBe(false);
     expect(decision.purpose).toBe('MEDICAL_TREATMENT');
-    expect(decision.fields.find((field: { coordinate: string }) => field.coordinate === 'Citizen.landParcels')).toMatchObject({ effect: 'DENY', rule: 'DEFAULT_DENY' });
+    expect(decision.fields.find((field: { coordinate: string }) => field.coordinate === 'Citizen.landParcels')).toMatchObject({
+      effect: 'DENY',
+      rule: 'DEFAULT_DENY',
+    });
     expect(decision.fields.find((field: { coordinate: string }) => field.coordinate === 'Citizen.fullName')).toMatchObject({ effect: 'ALLOW', rule: 'GRANT' });
     const stewards = await seeded.platform.stewardship.explain({ agencyCode: 'H56.15.01', purpose: 'MEDICAL_TREATMENT', query: PARCELS_OF_A_CITIZEN });
     expect(decision).toEqual(JSON.parse(JSON.stringify(stewards)));
@@ -119,7 +128,7 @@ describe('agency self-service on /graphql', () => {
     );
   });
 
-  it('explains for the purpose argument, else the request\'s X-Purpose, and needs no purpose itself', async () => {
+  it("explains for the purpose argument, else the request's X-Purpose, and needs no purpose itself", async () => {
     const byArgument = await postGraphQL(url, EXPLAIN, { query: PARCELS_OF_A_CITIZEN, purpose: 'LAND_REGISTRATION' }, asAgency(key('H56.20')));
     expect(byArgument.data!.explainOperation).toMatchObject({ allowed: true, purpose: 'LAND_REGISTRATION' });
     const none = await postGraphQL(url, EXPLAIN, { query: PARCELS_OF_A_CITIZEN }, asAgency(key('H56.20')));
@@ -136,7 +145,7 @@ describe('agency self-service on /graphql', () => {
     expect(response.errors![0]!.message).toMatch(message);
   });
 
-  it('shows myAccess in an agency\'s introspection and not in the anonymous caller\'s', async () => {
+  it("shows myAccess in an agency's introspection and not in the anonymous caller's", async () => {
     const rootFields = '{ __schema { queryType { fields { name } } } }';
     const names = (response: GraphQLResponse) => response.data!.__schema.queryType.fields.map((field: { name: string }) => field.name);
     expect(names(await postGraphQL(url, rootFields, {}, asAgency(key('H56.15.01'))))).toEqual(expect.arrayContaining(['myAccess', 'explainOperation']));
@@ -153,17 +162,19 @@ describe('agency self-service on /graphql', () => {
     it('tells the land office the classification, mask, row scope, legal basis and expiry of its grant', async () => {
       const description = await descriptionOf(asAgency(key('H56.20')), 'nationalId');
       expect(description).toContain('**Classification:** SHARED, personal data BASIC.');
-      expect(description).toMatch(/for LAND_REGISTRATION: masked as PARTIAL_ID; rows of the whole province; grant \S+ \(legal basis: Luật Đất đai 2024; Nghị định 101\/2024\/NĐ-CP; valid until revoked\)/);
+      expect(description).toMatch(
+        /for LAND_REGISTRATION: masked as PARTIAL_ID; rows of the whole province; grant \S+ \(legal basis: Luật Đất đai 2024; Nghị định 101\/2024\/NĐ-CP; valid until revoked\)/,
+      );
       expect(await descriptionOf(asAgency(key('H56.20')), 'fullName')).toMatch(/for LAND_REGISTRATION: in full;/);
     });
 
     it('tells the ward its row scope and the hospital its purposes; its own sector to the police', async () => {
       expect(await descriptionOf(asAgency(key('H56.99.40778')), 'fullName')).toContain('rows of communes 40778 only');
       expect(await descriptionOf(asAgency(key('H56.15.01')), 'fullName')).toContain('for MEDICAL_TREATMENT, HEALTH_INSURANCE: in full;');
-      expect(await descriptionOf(asAgency(key('H56.01')), 'fullName')).toContain('your own sector\'s data: read in full.');
+      expect(await descriptionOf(asAgency(key('H56.01')), 'fullName')).toContain("your own sector's data: read in full.");
     });
 
-    it('keeps the schema\'s own description first, and tells the anonymous caller about open data only', async () => {
+    it("keeps the schema's own description first, and tells the anonymous caller about open data only", async () => {
       const response = await postGraphQL(url, '{ __type(name: "School") { fields { name description } } }');
       const name = response.data!.__type.fields.find((candidate: { name: string }) => candidate.name === 'name').description;
       expect(name).toMatch(/\*\*Classification:\*\* OPEN, personal data NONE\. \*\*For you:\*\* open data: anyone reads it\.$/);

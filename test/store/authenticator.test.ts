@@ -18,7 +18,10 @@ describe('Authenticator with API keys', () => {
   beforeAll(async () => {
     store = await createTestStore();
     await store.stewardship.createAgency(TEST_ACTOR, { code: 'H56.20', name: 'Văn phòng Đăng ký đất đai', sector: 'land' });
-    ({ key, credential: { id: keyId } } = await store.stewardship.createApiKey(TEST_ACTOR, { agencyCode: 'H56.20', expiresAt: '2026-06-01' }));
+    ({
+      key,
+      credential: { id: keyId },
+    } = await store.stewardship.createApiKey(TEST_ACTOR, { agencyCode: 'H56.20', expiresAt: '2026-06-01' }));
   });
 
   afterAll(async () => {
@@ -85,7 +88,10 @@ describe('Authenticator with API keys', () => {
     store.clock.advance(60_000);
     try {
       expect(refused(await store.authenticator.authenticate(`Bearer ${old.key}`, snapshot)).message).toMatch(/expired/);
-      expect(await store.authenticator.authenticate(`Bearer ${successor.key}`, snapshot)).toMatchObject({ kind: 'AGENCY', credentialId: successor.credential.id });
+      expect(await store.authenticator.authenticate(`Bearer ${successor.key}`, snapshot)).toMatchObject({
+        kind: 'AGENCY',
+        credentialId: successor.credential.id,
+      });
     } finally {
       store.clock.set('2026-03-01T08:00:00.000Z');
     }

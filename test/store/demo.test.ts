@@ -42,7 +42,8 @@ describe('seedDemoAgencies', () => {
       ['H56.99.40778', null, false, ['40778']],
     ]);
     const grants = await store.stewardship.listGrants();
-    const summary = (code: string) => grants.filter((grant) => grant.agencyCode === code).map((grant) => [describeTarget(grant.target), grant.purposes, grant.scopeUnitCodes, grant.masks]);
+    const summary = (code: string) =>
+      grants.filter((grant) => grant.agencyCode === code).map((grant) => [describeTarget(grant.target), grant.purposes, grant.scopeUnitCodes, grant.masks]);
     expect(summary('H56.10')).toEqual([]);
     expect(summary('H56.01').map(([target, purposes]) => [target, purposes])).toEqual([
       ['CLASSIFICATION SHARED/BASIC in sector land', ['INVESTIGATION']],
@@ -61,12 +62,23 @@ describe('seedDemoAgencies', () => {
       ['FIELD Query.citizen', ['LAND_REGISTRATION'], null, []],
     ]);
     expect(summary('H56.15.01').map(([target, purposes]) => [target, purposes])).toEqual(
-      ['Query.citizen', 'Citizen.nationalId', 'Citizen.fullName', 'Citizen.dateOfBirth', 'Citizen.sex', 'Citizen.currentResidence', 'Residence.addressLine', 'Residence.unit'].map(
-        (coordinate) => [`FIELD ${coordinate}`, ['MEDICAL_TREATMENT', 'HEALTH_INSURANCE']],
-      ),
+      [
+        'Query.citizen',
+        'Citizen.nationalId',
+        'Citizen.fullName',
+        'Citizen.dateOfBirth',
+        'Citizen.sex',
+        'Citizen.currentResidence',
+        'Residence.addressLine',
+        'Residence.unit',
+      ].map((coordinate) => [`FIELD ${coordinate}`, ['MEDICAL_TREATMENT', 'HEALTH_INSURANCE']]),
     );
     expect(summary('H56.99.40778').map(([target, purposes, scope]) => [target, purposes, scope])).toEqual([
-      ['CLASSIFICATION SHARED/BASIC in sector population on types Citizen, Household, HouseholdMembership, Residence', ['PUBLIC_SERVICE', 'SOCIAL_SUPPORT'], ['40778']],
+      [
+        'CLASSIFICATION SHARED/BASIC in sector population on types Citizen, Household, HouseholdMembership, Residence',
+        ['PUBLIC_SERVICE', 'SOCIAL_SUPPORT'],
+        ['40778'],
+      ],
       ...['Query.citizen', 'Query.citizensByCommune', 'Query.household'].map((field) => [`FIELD ${field}`, ['PUBLIC_SERVICE', 'SOCIAL_SUPPORT'], ['40778']]),
       ['CLASSIFICATION SHARED/NONE in sector land', ['PUBLIC_SERVICE'], ['40778']],
       ['CLASSIFICATION SHARED/BASIC in sector land', ['PUBLIC_SERVICE'], ['40778']],
@@ -75,12 +87,17 @@ describe('seedDemoAgencies', () => {
     ]);
     expect(grants.every((grant) => grant.legalBasis.length > 0 && grant.status === 'ACTIVE')).toBe(true);
 
-    expect(credentials.map((credential) => credential.apiKey)).toEqual(credentials.map((credential) => deriveApiKey(DEMO_KEY_SECRET, credential.agencyCode).key));
+    expect(credentials.map((credential) => credential.apiKey)).toEqual(
+      credentials.map((credential) => deriveApiKey(DEMO_KEY_SECRET, credential.agencyCode).key),
+    );
     const written = JSON.parse(fs.readFileSync(path.join(directory, DEMO_CREDENTIALS_FILE), 'utf8'));
     expect(written.credentials).toEqual(credentials);
     const snapshot = await store.repository.loadSnapshot();
     for (const credential of credentials) {
-      expect(await store.authenticator.authenticate(`Bearer ${credential.apiKey}`, snapshot)).toMatchObject({ kind: 'AGENCY', agency: { code: credential.agencyCode } });
+      expect(await store.authenticator.authenticate(`Bearer ${credential.apiKey}`, snapshot)).toMatchObject({
+        kind: 'AGENCY',
+        agency: { code: credential.agencyCode },
+      });
     }
   });
 
@@ -100,7 +117,7 @@ describe('seedDemoAgencies', () => {
     expect(await store.stewardship.listApiKeys('H56.01')).toHaveLength(1);
   });
 
-  it('explains the land office\'s masked access as the design describes', async () => {
+  it("explains the land office's masked access as the design describes", async () => {
     const decision = await store.stewardship.explain({
       agencyCode: 'H56.20',
       purpose: 'LAND_REGISTRATION',
@@ -115,14 +132,24 @@ describe('seedDemoAgencies', () => {
     ]);
   });
 
-  it('revokes the grants an older demo seeded that this one no longer gives, and leaves a steward\'s own grants alone', async () => {
+  it("revokes the grants an older demo seeded that this one no longer gives, and leaves a steward's own grants alone", async () => {
     const older = await store.stewardship.createGrant(
       { kind: 'SYSTEM', task: 'demo-seed' },
-      { agencyCode: 'H56.20', target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' }, purposes: ['LAND_REGISTRATION'], legalBasis: 'Luật Đất đai 2024' },
+      {
+        agencyCode: 'H56.20',
+        target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' },
+        purposes: ['LAND_REGISTRATION'],
+        legalBasis: 'Luật Đất đai 2024',
+      },
     );
     const stewards = await store.stewardship.createGrant(
       { kind: 'CLI', osUser: 'tester' },
-      { agencyCode: 'H56.15.01', target: { kind: 'FIELD', coordinate: 'Citizen.nationality' }, purposes: ['MEDICAL_TREATMENT'], legalBasis: 'Luật Khám bệnh, chữa bệnh 2023' },
+      {
+        agencyCode: 'H56.15.01',
+        target: { kind: 'FIELD', coordinate: 'Citizen.nationality' },
+        purposes: ['MEDICAL_TREATMENT'],
+        legalBasis: 'Luật Khám bệnh, chữa bệnh 2023',
+      },
     );
     await seedDemoAgencies(store.stewardship, { dataDirectory: directory, production: false });
     expect((await store.stewardship.grant(older.id))!.status).toBe('REVOKED');
@@ -143,7 +170,14 @@ describe('the demo grants: each agency reads what its procedures need, and no mo
   /** Given an agency code and a purpose, returns the fields of other sectors, not open, that it reads for that purpose. */
   const readsElsewhere = (code: string, purpose: Purpose): string[] => {
     const agency = snapshot.agencies.get(code)!;
-    const decision = decide({ principal: { kind: 'AGENCY', agency, credentialId: 'demo', userId: null }, purpose, fields: coordinates, snapshot, catalog, now: new Date() });
+    const decision = decide({
+      principal: { kind: 'AGENCY', agency, credentialId: 'demo', userId: null },
+      purpose,
+      fields: coordinates,
+      snapshot,
+      catalog,
+      now: new Date(),
+    });
     return decision.fields
       .filter((field) => field.effect !== 'DENY' && field.rule === 'GRANT')
       .map((field) => field.coordinate)
@@ -164,7 +198,7 @@ describe('the demo grants: each agency reads what its procedures need, and no mo
     fs.rmSync(directory, { recursive: true, force: true });
   });
 
-  it('the land office reads owners\' identity and residence for land registration, never health or education data', () => {
+  it("the land office reads owners' identity and residence for land registration, never health or education data", () => {
     expect(everyPurpose('H56.20')).toEqual(readsElsewhere('H56.20', 'LAND_REGISTRATION'));
     expect(readsElsewhere('H56.20', 'LAND_REGISTRATION')).toEqual([
       'Citizen.currentResidence',
@@ -186,7 +220,7 @@ describe('the demo grants: each agency reads what its procedures need, and no mo
     }
   });
 
-  it('the hospital reads a patient\'s identity, never land or education data', () => {
+  it("the hospital reads a patient's identity, never land or education data", () => {
     expect(everyPurpose('H56.15.01')).toEqual([
       'Citizen.currentResidence',
       'Citizen.dateOfBirth',
@@ -211,12 +245,14 @@ describe('the demo grants: each agency reads what its procedures need, and no mo
     expect(new Set(publicService.map(sectorOf))).toEqual(new Set(['population', 'land']));
     expect(publicService).not.toContain('Query.citizensByNamePrefix');
     const socialSupport = readsElsewhere('H56.99.40778', 'SOCIAL_SUPPORT');
-    expect(socialSupport.filter((coordinate) => sectorOf(coordinate) === 'health')).toEqual(expect.arrayContaining(['Citizen.healthInsurance', 'HealthInsuranceCard.benefitLevel']));
+    expect(socialSupport.filter((coordinate) => sectorOf(coordinate) === 'health')).toEqual(
+      expect.arrayContaining(['Citizen.healthInsurance', 'HealthInsuranceCard.benefitLevel']),
+    );
     expect(socialSupport.filter((coordinate) => sectorOf(coordinate) === 'land')).toEqual([]);
     expect(everyPurpose('H56.99.40778').filter((coordinate) => sectorOf(coordinate) === 'education')).toEqual([]);
   });
 
-  it('no demo agency reads another sector\'s data for STATISTICS, and the steward reads none at all', () => {
+  it("no demo agency reads another sector's data for STATISTICS, and the steward reads none at all", () => {
     for (const code of ['H56.01', 'H56.20', 'H56.15.01', 'H56.99.40778']) expect(readsElsewhere(code, 'STATISTICS')).toEqual([]);
     expect(everyPurpose('H56.10')).toEqual([]);
   });

@@ -32,7 +32,11 @@ async function keySet(keys: SigningKey[]) {
 }
 
 /** Given a signing key and claims to change, returns a signed token that is valid unless the changes say otherwise. */
-function token(key: SigningKey, claims: Record<string, unknown> = {}, options: { issuer?: string; audience?: string; expiresIn?: string | number | null } = {}) {
+function token(
+  key: SigningKey,
+  claims: Record<string, unknown> = {},
+  options: { issuer?: string; audience?: string; expiresIn?: string | number | null } = {},
+) {
   const jwt = new SignJWT({ agency_code: HOSPITAL.code, ...claims })
     .setProtectedHeader({ alg: key.alg, kid: key.kid })
     .setIssuer(options.issuer ?? ISSUER)
@@ -57,7 +61,14 @@ describe('Authenticator with agency JWTs', () => {
   let viaFile: Authenticator;
   let directory: string;
 
-  const config = (source: Partial<JwtConfig>): JwtConfig => ({ issuer: ISSUER, audience: AUDIENCE, agencyClaim: 'agency_code', jwksUrl: null, jwksFile: null, ...source });
+  const config = (source: Partial<JwtConfig>): JwtConfig => ({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    agencyClaim: 'agency_code',
+    jwksUrl: null,
+    jwksFile: null,
+    ...source,
+  });
 
   beforeAll(async () => {
     rsa = await signingKey('RS256', 'rsa-1');
@@ -117,14 +128,20 @@ describe('Authenticator with agency JWTs', () => {
     ],
     [
       'alg none',
-      async () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ agency_code: HOSPITAL.code, iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 300 })}.`,
+      async () =>
+        `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ agency_code: HOSPITAL.code, iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 300 })}.`,
       /must be signed with RS256, ES256, EdDSA/,
     ],
     [
       'HS256 signed with the public key',
       async () => {
         const secret = new TextEncoder().encode(await exportSPKI(rsa.publicKey));
-        return new SignJWT({ agency_code: HOSPITAL.code }).setProtectedHeader({ alg: 'HS256', kid: rsa.kid }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('5m').sign(secret);
+        return new SignJWT({ agency_code: HOSPITAL.code })
+          .setProtectedHeader({ alg: 'HS256', kid: rsa.kid })
+          .setIssuer(ISSUER)
+          .setAudience(AUDIENCE)
+          .setExpirationTime('5m')
+          .sign(secret);
       },
       /must be signed with RS256, ES256, EdDSA/,
     ],

@@ -50,11 +50,25 @@ describe('stewardship', () => {
   describe('agencies', () => {
     it('registers an agency and records who did it, with the agency after the change', async () => {
       const versionBefore = await store.stewardship.version();
-      const agency = await store.stewardship.createAgency(TEST_ACTOR, { code: 'H56.15.01', name: 'Bệnh viện Đa khoa tỉnh Thanh Hóa', sector: 'health', unitCodes: ['40779', '40778', '40778'] });
+      const agency = await store.stewardship.createAgency(TEST_ACTOR, {
+        code: 'H56.15.01',
+        name: 'Bệnh viện Đa khoa tỉnh Thanh Hóa',
+        sector: 'health',
+        unitCodes: ['40779', '40778', '40778'],
+      });
       expect(agency).toEqual({ code: 'H56.15.01', name: 'Bệnh viện Đa khoa tỉnh Thanh Hóa', sector: 'health', unitCodes: ['40778', '40779'], steward: false });
       expect(await store.stewardship.agency('H56.15.01')).toEqual(agency);
       const [change] = await store.stewardship.changes({ limit: 1 });
-      expect(change).toMatchObject({ id: versionBefore + 1, actor: 'cli:tester', credentialId: null, action: 'CREATE_AGENCY', entityType: 'AGENCY', entityId: 'H56.15.01', before: null, after: agency });
+      expect(change).toMatchObject({
+        id: versionBefore + 1,
+        actor: 'cli:tester',
+        credentialId: null,
+        action: 'CREATE_AGENCY',
+        entityType: 'AGENCY',
+        entityId: 'H56.15.01',
+        before: null,
+        after: agency,
+      });
       expect(change!.changedAt).toBe(store.clock.now().toISOString());
       expect(await store.stewardship.version()).toBe(versionBefore + 1);
     });
@@ -74,13 +88,21 @@ describe('stewardship', () => {
       [{ code: 'H56.40', name: 'x', sector: 'finance' }, 'BAD_USER_INPUT', /Unknown sector "finance": expected one of population, land, health, education/],
       [{ code: 'H56.40', name: 'x', unitCodes: ['40778', '4077'] }, 'BAD_USER_INPUT', /Malformed unit codes "4077": commune codes have 5 digits/],
       [{ code: 'H56.40', name: 'x', unitCodes: ['40778', '99999'] }, 'BAD_USER_INPUT', /^Invalid unit codes: 99999 is not an administrative unit$/],
-      [{ code: 'H56.40', name: 'x', unitCodes: [FORMER.code] }, 'BAD_USER_INPUT', new RegExp(`${FORMER.code} \\(${FORMER.name}\\) ended on 2025-06-30; it was replaced by ${FORMER.replacedByCode}`)],
+      [
+        { code: 'H56.40', name: 'x', unitCodes: [FORMER.code] },
+        'BAD_USER_INPUT',
+        new RegExp(`${FORMER.code} \\(${FORMER.name}\\) ended on 2025-06-30; it was replaced by ${FORMER.replacedByCode}`),
+      ],
     ])('refuses agency %j with %s and changes nothing', async (input, code, message) => {
       await expectUnchanged(() => store.stewardship.createAgency(TEST_ACTOR, input), code, message);
     });
 
     it('refuses to give an agency a commune that does not exist, and changes nothing', async () => {
-      await expectUnchanged(() => store.stewardship.updateAgency(TEST_ACTOR, 'H56.99.40778', { unitCodes: ['99999'] }), 'BAD_USER_INPUT', /99999 is not an administrative unit/);
+      await expectUnchanged(
+        () => store.stewardship.updateAgency(TEST_ACTOR, 'H56.99.40778', { unitCodes: ['99999'] }),
+        'BAD_USER_INPUT',
+        /99999 is not an administrative unit/,
+      );
       expect((await store.stewardship.agency('H56.99.40778'))!.unitCodes).toEqual(['40778']);
     });
 
@@ -144,7 +166,12 @@ describe('stewardship', () => {
         status: 'ACTIVE',
       });
       const [rotation] = await store.stewardship.changes({ limit: 1 });
-      expect(rotation).toMatchObject({ action: 'ROTATE_KEY', entityId: old.credential.id, before: { replacedBy: null }, after: { replacedBy: successor.credential.id } });
+      expect(rotation).toMatchObject({
+        action: 'ROTATE_KEY',
+        entityId: old.credential.id,
+        before: { replacedBy: null },
+        after: { replacedBy: successor.credential.id },
+      });
     });
 
     it('rotates with no grace: the old key stops at once, and cannot be rotated again', async () => {
@@ -185,7 +212,11 @@ describe('stewardship', () => {
       expect(snapshot.grantsByAgency.get('H56.20')?.map((each) => each.id)).toContain(grant.id);
       expect(snapshot.version).toBe(await store.stewardship.version());
 
-      await expectUnchanged(() => store.stewardship.createGrant(TEST_ACTOR, landGrant({ purposes: ['STATISTICS'], masks: [] })), 'CONFLICT', new RegExp(`Grant ${grant.id} already gives H56.20 CLASSIFICATION SHARED/BASIC`));
+      await expectUnchanged(
+        () => store.stewardship.createGrant(TEST_ACTOR, landGrant({ purposes: ['STATISTICS'], masks: [] })),
+        'CONFLICT',
+        new RegExp(`Grant ${grant.id} already gives H56.20 CLASSIFICATION SHARED/BASIC`),
+      );
       // A validity that starts when the first one ends does not overlap it.
       const next = await store.stewardship.createGrant(TEST_ACTOR, landGrant({ validFrom: '2027-03-01', validTo: null }));
       expect(next.status).toBe('PENDING');
@@ -194,7 +225,13 @@ describe('stewardship', () => {
       expect(revoked).toMatchObject({ status: 'REVOKED', revokedAt: store.clock.now().toISOString() });
       expect((await store.repository.loadSnapshot()).grantsByAgency.get('H56.20')?.map((each) => each.id)).not.toContain(grant.id);
       const [change] = await store.stewardship.changes({ limit: 1 });
-      expect(change).toMatchObject({ action: 'REVOKE_GRANT', entityType: 'GRANT', entityId: grant.id, before: { revokedAt: null }, after: { revokedAt: store.clock.now().toISOString() } });
+      expect(change).toMatchObject({
+        action: 'REVOKE_GRANT',
+        entityType: 'GRANT',
+        entityId: grant.id,
+        before: { revokedAt: null },
+        after: { revokedAt: store.clock.now().toISOString() },
+      });
       await expectUnchanged(() => store.stewardship.revokeGrant(TEST_ACTOR, grant.id), 'CONFLICT', /was revoked already/);
       await expectUnchanged(() => store.stewardship.revokeGrant(TEST_ACTOR, '999999'), 'NOT_FOUND', /Unknown grant "999999"/);
       // Once revoked, the same target can be granted again from now on.
@@ -223,20 +260,42 @@ describe('stewardship', () => {
     });
 
     it('stores a classification grant limited to a sector and to types, shown as such; equal targets clash, others do not', async () => {
-      const input = (target: GrantInput['target']): GrantInput => ({ agencyCode: 'H56.20', target, purposes: ['STATISTICS'], legalBasis: 'Luật Thống kê 2015' });
+      const input = (target: GrantInput['target']): GrantInput => ({
+        agencyCode: 'H56.20',
+        target,
+        purposes: ['STATISTICS'],
+        legalBasis: 'Luật Thống kê 2015',
+      });
       const limited = await store.stewardship.createGrant(
         TEST_ACTOR,
         input({ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population', typeNames: ['Residence', 'Citizen', 'Citizen'] }),
       );
-      expect(limited.target).toEqual({ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population', typeNames: ['Citizen', 'Residence'] });
+      expect(limited.target).toEqual({
+        kind: 'CLASSIFICATION',
+        sharing: 'SHARED',
+        personal: 'BASIC',
+        sector: 'population',
+        typeNames: ['Citizen', 'Residence'],
+      });
       expect(describeTarget(limited.target)).toBe('CLASSIFICATION SHARED/BASIC in sector population on types Citizen, Residence');
       expect((await store.stewardship.grant(limited.id))!.target).toEqual(limited.target);
-      const sectorOnly = await store.stewardship.createGrant(TEST_ACTOR, input({ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population' }));
+      const sectorOnly = await store.stewardship.createGrant(
+        TEST_ACTOR,
+        input({ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population' }),
+      );
       expect(sectorOnly.target).toEqual({ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population' });
       const refused = await refusal(
-        store.stewardship.createGrant(TEST_ACTOR, input({ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population', typeNames: ['Citizen', 'Residence'] })),
+        store.stewardship.createGrant(
+          TEST_ACTOR,
+          input({ kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population', typeNames: ['Citizen', 'Residence'] }),
+        ),
       );
-      expect(refused).toEqual({ code: 'CONFLICT', message: expect.stringContaining(`Grant ${limited.id} already gives H56.20 CLASSIFICATION SHARED/BASIC in sector population on types Citizen, Residence`) });
+      expect(refused).toEqual({
+        code: 'CONFLICT',
+        message: expect.stringContaining(
+          `Grant ${limited.id} already gives H56.20 CLASSIFICATION SHARED/BASIC in sector population on types Citizen, Residence`,
+        ),
+      });
       const [change] = await store.stewardship.changes({ limit: 1, entityType: 'GRANT' });
       expect(change).toMatchObject({ action: 'CREATE_GRANT', after: { target: sectorOnly.target } });
       for (const grant of [limited, sectorOnly]) await store.stewardship.revokeGrant(TEST_ACTOR, grant.id);
@@ -244,39 +303,194 @@ describe('stewardship', () => {
 
     const FIELD_GRANT = { agencyCode: 'H56.99.40778', purposes: ['PUBLIC_SERVICE'], legalBasis: 'Nghị định 47/2020/NĐ-CP' };
     it.each<[string, GrantInput, string, RegExp]>([
-      ['an unknown agency', { ...FIELD_GRANT, agencyCode: 'H56.77', target: { kind: 'FIELD', coordinate: 'Citizen.fullName' } }, 'NOT_FOUND', /Unknown agency "H56.77"/],
+      [
+        'an unknown agency',
+        { ...FIELD_GRANT, agencyCode: 'H56.77', target: { kind: 'FIELD', coordinate: 'Citizen.fullName' } },
+        'NOT_FOUND',
+        /Unknown agency "H56.77"/,
+      ],
       ['an unknown field', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.salary' } }, 'BAD_USER_INPUT', /Unknown field "Citizen.salary"/],
       ['an unknown type', { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'TaxReturn' } }, 'BAD_USER_INPUT', /Unknown type "TaxReturn"/],
       ['an unknown target kind', { ...FIELD_GRANT, target: { kind: 'EVERYTHING' } }, 'BAD_USER_INPUT', /Unknown grant target kind "EVERYTHING"/],
-      ['an unknown sharing class', { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'PUBLIC', personal: 'NONE' } }, 'BAD_USER_INPUT', /Unknown sharing classification "PUBLIC"/],
-      ['an unknown personal level', { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'SECRET' } }, 'BAD_USER_INPUT', /Unknown personal-data classification "SECRET"/],
-      ['INTERNAL data', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Encounter.diagnosisCode' } }, 'BAD_USER_INPUT', /Encounter.diagnosisCode is INTERNAL: only the health sector reads it/],
-      ['sensitive data by classification', { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'SENSITIVE' } }, 'BAD_USER_INPUT', /opened only by FIELD grants/],
-      ['an unknown purpose', { ...FIELD_GRANT, purposes: ['MARKETING'], target: { kind: 'FIELD', coordinate: 'Citizen.fullName' } }, 'BAD_USER_INPUT', /Unknown purpose "MARKETING"/],
+      [
+        'an unknown sharing class',
+        { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'PUBLIC', personal: 'NONE' } },
+        'BAD_USER_INPUT',
+        /Unknown sharing classification "PUBLIC"/,
+      ],
+      [
+        'an unknown personal level',
+        { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'SECRET' } },
+        'BAD_USER_INPUT',
+        /Unknown personal-data classification "SECRET"/,
+      ],
+      [
+        'INTERNAL data',
+        { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Encounter.diagnosisCode' } },
+        'BAD_USER_INPUT',
+        /Encounter.diagnosisCode is INTERNAL: only the health sector reads it/,
+      ],
+      [
+        'sensitive data by classification',
+        { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'SENSITIVE' } },
+        'BAD_USER_INPUT',
+        /opened only by FIELD grants/,
+      ],
+      [
+        'an unknown purpose',
+        { ...FIELD_GRANT, purposes: ['MARKETING'], target: { kind: 'FIELD', coordinate: 'Citizen.fullName' } },
+        'BAD_USER_INPUT',
+        /Unknown purpose "MARKETING"/,
+      ],
       ['no purpose', { ...FIELD_GRANT, purposes: [], target: { kind: 'FIELD', coordinate: 'Citizen.fullName' } }, 'BAD_USER_INPUT', /at least one purpose/],
-      ['no legal basis', { ...FIELD_GRANT, legalBasis: ' ', target: { kind: 'FIELD', coordinate: 'Citizen.fullName' } }, 'BAD_USER_INPUT', /legal basis .* is required/],
-      ['validTo before validFrom', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, validFrom: '2027-01-01', validTo: '2026-12-01' }, 'BAD_USER_INPUT', /validTo 2026-12-01T00:00:00.000Z is not after validFrom/],
-      ['an expired validity', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, validFrom: '2025-01-01', validTo: '2026-01-01' }, 'BAD_USER_INPUT', /has passed already/],
-      ['a malformed date', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, validFrom: '01/02/2026' }, 'BAD_USER_INPUT', /validFrom "01\/02\/2026" is not a date/],
-      ['a malformed scope', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, scopeUnitCodes: ['38'] }, 'BAD_USER_INPUT', /Malformed scope unit codes "38"/],
+      [
+        'no legal basis',
+        { ...FIELD_GRANT, legalBasis: ' ', target: { kind: 'FIELD', coordinate: 'Citizen.fullName' } },
+        'BAD_USER_INPUT',
+        /legal basis .* is required/,
+      ],
+      [
+        'validTo before validFrom',
+        { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, validFrom: '2027-01-01', validTo: '2026-12-01' },
+        'BAD_USER_INPUT',
+        /validTo 2026-12-01T00:00:00.000Z is not after validFrom/,
+      ],
+      [
+        'an expired validity',
+        { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, validFrom: '2025-01-01', validTo: '2026-01-01' },
+        'BAD_USER_INPUT',
+        /has passed already/,
+      ],
+      [
+        'a malformed date',
+        { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, validFrom: '01/02/2026' },
+        'BAD_USER_INPUT',
+        /validFrom "01\/02\/2026" is not a date/,
+      ],
+      [
+        'a malformed scope',
+        { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, scopeUnitCodes: ['38'] },
+        'BAD_USER_INPUT',
+        /Malformed scope unit codes "38"/,
+      ],
       ['an empty scope', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, scopeUnitCodes: [] }, 'BAD_USER_INPUT', /empty scope/],
-      ['a scope naming a commune that does not exist', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, scopeUnitCodes: ['40778', '99999'] }, 'BAD_USER_INPUT', /^Invalid scope unit codes: 99999 is not an administrative unit$/],
-      ['a scope naming a commune merged away', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, scopeUnitCodes: [FORMER.code] }, 'BAD_USER_INPUT', new RegExp(`Invalid scope unit codes: ${FORMER.code} .* ended on 2025-06-30; it was replaced by ${FORMER.replacedByCode}`)],
-      ['a classification limited to an unknown sector', { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'finance' } }, 'BAD_USER_INPUT', /Unknown sector "finance"/],
-      ['a classification limited to an unknown type', { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', typeNames: ['Citizen', 'TaxReturn'] } }, 'BAD_USER_INPUT', /Unknown type "TaxReturn"/],
-      ['a classification limited to no type', { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', typeNames: [] } }, 'BAD_USER_INPUT', /empty list of types/],
-      ['a classification limited to what it does not hold', { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', typeNames: ['School'] } }, 'BAD_USER_INPUT', /CLASSIFICATION SHARED\/BASIC on types School covers no field/],
-      ['a sector on a FIELD target', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName', sector: 'population' } }, 'BAD_USER_INPUT', /limit a CLASSIFICATION target only/],
-      ['types on a TYPE target', { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'Citizen', typeNames: ['Citizen'] } }, 'BAD_USER_INPUT', /limit a CLASSIFICATION target only/],
-      ['a mask outside a limited classification', { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population' }, masks: [{ coordinate: 'HealthInsuranceCard.socialInsuranceNumber', mask: 'PARTIAL_ID' }] }, 'BAD_USER_INPUT', /outside the grant: CLASSIFICATION SHARED\/BASIC in sector population does not cover it/],
-      ['an unknown mask kind', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, masks: [{ coordinate: 'Citizen.fullName', mask: 'BLUR' }] }, 'BAD_USER_INPUT', /Unknown mask kind for Citizen.fullName "BLUR"/],
-      ['a mask on an unknown field', { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'Citizen' }, masks: [{ coordinate: 'Citizen.salary', mask: 'REDACTED' }] }, 'BAD_USER_INPUT', /Unknown field "Citizen.salary" in a mask/],
-      ['a mask on a field that is not text', { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'LandParcel' }, masks: [{ coordinate: 'LandParcel.areaSquareMeters', mask: 'REDACTED' }] }, 'BAD_USER_INPUT', /LandParcel.areaSquareMeters cannot be masked: only text fields/],
-      ['a mask outside a FIELD grant', { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, masks: [{ coordinate: 'Citizen.dateOfBirth', mask: 'YEAR_ONLY' }] }, 'BAD_USER_INPUT', /mask on Citizen.dateOfBirth is outside the grant: FIELD Citizen.fullName does not cover it/],
-      ['a mask outside a TYPE grant', { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'Citizen' }, masks: [{ coordinate: 'Residence.addressLine', mask: 'REDACTED' }] }, 'BAD_USER_INPUT', /outside the grant: TYPE Citizen/],
-      ['a mask on a sensitive field of a TYPE grant', { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'Citizen' }, masks: [{ coordinate: 'Citizen.ethnicity', mask: 'REDACTED' }] }, 'BAD_USER_INPUT', /outside the grant/],
-      ['a mask outside a CLASSIFICATION grant', { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' }, masks: [{ coordinate: 'LandParcel.address', mask: 'REDACTED' }] }, 'BAD_USER_INPUT', /outside the grant: CLASSIFICATION SHARED\/BASIC/],
-      ['a field masked twice', { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'Citizen' }, masks: [{ coordinate: 'Citizen.fullName', mask: 'INITIALS' }, { coordinate: 'Citizen.fullName', mask: 'REDACTED' }] }, 'BAD_USER_INPUT', /masked twice/],
+      [
+        'a scope naming a commune that does not exist',
+        { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, scopeUnitCodes: ['40778', '99999'] },
+        'BAD_USER_INPUT',
+        /^Invalid scope unit codes: 99999 is not an administrative unit$/,
+      ],
+      [
+        'a scope naming a commune merged away',
+        { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, scopeUnitCodes: [FORMER.code] },
+        'BAD_USER_INPUT',
+        new RegExp(`Invalid scope unit codes: ${FORMER.code} .* ended on 2025-06-30; it was replaced by ${FORMER.replacedByCode}`),
+      ],
+      [
+        'a classification limited to an unknown sector',
+        { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'finance' } },
+        'BAD_USER_INPUT',
+        /Unknown sector "finance"/,
+      ],
+      [
+        'a classification limited to an unknown type',
+        { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', typeNames: ['Citizen', 'TaxReturn'] } },
+        'BAD_USER_INPUT',
+        /Unknown type "TaxReturn"/,
+      ],
+      [
+        'a classification limited to no type',
+        { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', typeNames: [] } },
+        'BAD_USER_INPUT',
+        /empty list of types/,
+      ],
+      [
+        'a classification limited to what it does not hold',
+        { ...FIELD_GRANT, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', typeNames: ['School'] } },
+        'BAD_USER_INPUT',
+        /CLASSIFICATION SHARED\/BASIC on types School covers no field/,
+      ],
+      [
+        'a sector on a FIELD target',
+        { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName', sector: 'population' } },
+        'BAD_USER_INPUT',
+        /limit a CLASSIFICATION target only/,
+      ],
+      [
+        'types on a TYPE target',
+        { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'Citizen', typeNames: ['Citizen'] } },
+        'BAD_USER_INPUT',
+        /limit a CLASSIFICATION target only/,
+      ],
+      [
+        'a mask outside a limited classification',
+        {
+          ...FIELD_GRANT,
+          target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population' },
+          masks: [{ coordinate: 'HealthInsuranceCard.socialInsuranceNumber', mask: 'PARTIAL_ID' }],
+        },
+        'BAD_USER_INPUT',
+        /outside the grant: CLASSIFICATION SHARED\/BASIC in sector population does not cover it/,
+      ],
+      [
+        'an unknown mask kind',
+        { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, masks: [{ coordinate: 'Citizen.fullName', mask: 'BLUR' }] },
+        'BAD_USER_INPUT',
+        /Unknown mask kind for Citizen.fullName "BLUR"/,
+      ],
+      [
+        'a mask on an unknown field',
+        { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'Citizen' }, masks: [{ coordinate: 'Citizen.salary', mask: 'REDACTED' }] },
+        'BAD_USER_INPUT',
+        /Unknown field "Citizen.salary" in a mask/,
+      ],
+      [
+        'a mask on a field that is not text',
+        { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'LandParcel' }, masks: [{ coordinate: 'LandParcel.areaSquareMeters', mask: 'REDACTED' }] },
+        'BAD_USER_INPUT',
+        /LandParcel.areaSquareMeters cannot be masked: only text fields/,
+      ],
+      [
+        'a mask outside a FIELD grant',
+        { ...FIELD_GRANT, target: { kind: 'FIELD', coordinate: 'Citizen.fullName' }, masks: [{ coordinate: 'Citizen.dateOfBirth', mask: 'YEAR_ONLY' }] },
+        'BAD_USER_INPUT',
+        /mask on Citizen.dateOfBirth is outside the grant: FIELD Citizen.fullName does not cover it/,
+      ],
+      [
+        'a mask outside a TYPE grant',
+        { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'Citizen' }, masks: [{ coordinate: 'Residence.addressLine', mask: 'REDACTED' }] },
+        'BAD_USER_INPUT',
+        /outside the grant: TYPE Citizen/,
+      ],
+      [
+        'a mask on a sensitive field of a TYPE grant',
+        { ...FIELD_GRANT, target: { kind: 'TYPE', typeName: 'Citizen' }, masks: [{ coordinate: 'Citizen.ethnicity', mask: 'REDACTED' }] },
+        'BAD_USER_INPUT',
+        /outside the grant/,
+      ],
+      [
+        'a mask outside a CLASSIFICATION grant',
+        {
+          ...FIELD_GRANT,
+          target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' },
+          masks: [{ coordinate: 'LandParcel.address', mask: 'REDACTED' }],
+        },
+        'BAD_USER_INPUT',
+        /outside the grant: CLASSIFICATION SHARED\/BASIC/,
+      ],
+      [
+        'a field masked twice',
+        {
+          ...FIELD_GRANT,
+          target: { kind: 'TYPE', typeName: 'Citizen' },
+          masks: [
+            { coordinate: 'Citizen.fullName', mask: 'INITIALS' },
+            { coordinate: 'Citizen.fullName', mask: 'REDACTED' },
+          ],
+        },
+        'BAD_USER_INPUT',
+        /masked twice/,
+      ],
     ])('refuses a grant with %s and changes nothing', async (_case, input, code, message) => {
       await expectUnchanged(() => store.stewardship.createGrant(TEST_ACTOR, input), code, message);
     });
@@ -290,8 +504,16 @@ describe('stewardship', () => {
       const fewer = demoUnits().filter((unit) => unit.code !== '40943');
       expect(await store.stewardship.loadUnits(TEST_ACTOR, fewer)).toEqual({ units: fewer.length, communesInForce: 165, changed: true });
       const [change] = await store.stewardship.changes({ limit: 1 });
-      expect(change).toMatchObject({ action: 'LOAD_UNITS', entityType: 'UNITS', before: { units: fewer.length + 1 }, after: { units: fewer.length, communesInForce: 165 } });
-      expect(await refusal(store.stewardship.createGrant(TEST_ACTOR, { ...landGrant(), scopeUnitCodes: ['40943'] }))).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('40943 is not an administrative unit') });
+      expect(change).toMatchObject({
+        action: 'LOAD_UNITS',
+        entityType: 'UNITS',
+        before: { units: fewer.length + 1 },
+        after: { units: fewer.length, communesInForce: 165 },
+      });
+      expect(await refusal(store.stewardship.createGrant(TEST_ACTOR, { ...landGrant(), scopeUnitCodes: ['40943'] }))).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        message: expect.stringContaining('40943 is not an administrative unit'),
+      });
       await store.stewardship.loadUnits(TEST_ACTOR, demoUnits());
     });
 
@@ -315,7 +537,10 @@ describe('stewardship', () => {
       try {
         await empty.stewardship.createAgency(TEST_ACTOR, LAND);
         const refused = await refusal(empty.stewardship.createGrant(TEST_ACTOR, { ...landGrant(), scopeUnitCodes: ['40778'] }));
-        expect(refused).toEqual({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/No administrative units are loaded.*npm run steward -- units load/) });
+        expect(refused).toEqual({
+          code: 'BAD_USER_INPUT',
+          message: expect.stringMatching(/No administrative units are loaded.*npm run steward -- units load/),
+        });
         expect((await refusal(empty.stewardship.createAgency(TEST_ACTOR, COMMUNE))).code).toBe('BAD_USER_INPUT');
         // A grant for the whole province names no unit, and needs none.
         expect(await empty.stewardship.createGrant(TEST_ACTOR, landGrant())).toMatchObject({ scopeUnitCodes: null });
@@ -373,10 +598,18 @@ describe('stewardship', () => {
       [{ agencyCode: 'H56.77', purpose: null, query: QUERY }, 'NOT_FOUND', /Unknown agency "H56.77"/],
       [{ agencyCode: 'H56.20', purpose: 'GOSSIP', query: QUERY }, 'BAD_USER_INPUT', /Unknown purpose "GOSSIP"/],
       [{ agencyCode: 'H56.20', purpose: null, query: '{ citizen(' }, 'BAD_USER_INPUT', /does not parse/],
-      [{ agencyCode: 'H56.20', purpose: null, query: '{ citizen(nationalId: "1") { salary } }' }, 'BAD_USER_INPUT', /not valid against the API schema: Cannot query field "salary"/],
+      [
+        { agencyCode: 'H56.20', purpose: null, query: '{ citizen(nationalId: "1") { salary } }' },
+        'BAD_USER_INPUT',
+        /not valid against the API schema: Cannot query field "salary"/,
+      ],
       [{ agencyCode: 'H56.20', purpose: null, query: 'query A { __typename } query B { __typename }' }, 'BAD_USER_INPUT', /several operations/],
       [{ agencyCode: 'H56.20', purpose: null, query: 'query A { __typename }', operationName: 'C' }, 'BAD_USER_INPUT', /no operation named "C"/],
-      [{ agencyCode: 'H56.20', purpose: null, query: QUERY, variables: [true] as unknown as Record<string, unknown> }, 'BAD_USER_INPUT', /variables must be a JSON object/],
+      [
+        { agencyCode: 'H56.20', purpose: null, query: QUERY, variables: [true] as unknown as Record<string, unknown> },
+        'BAD_USER_INPUT',
+        /variables must be a JSON object/,
+      ],
     ])('refuses to explain %j with %s', async (input, code, message) => {
       const refused = await refusal(store.stewardship.explain(input));
       expect(refused.code).toBe(code);

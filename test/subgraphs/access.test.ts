@@ -78,7 +78,11 @@ describe('signed access context, on every subgraph', () => {
 
     it.each<[string, (body: string) => Record<string, string>, RegExp]>([
       ['a request signed with another key', (body) => accessHeader(sector, body, { key: randomBytes(32) }), /does not verify/],
-      ['a request signed for another subgraph', (body) => accessHeader(sector, body, { audience: SECTORS.find((other) => other !== sector)! }), /for another subgraph/],
+      [
+        'a request signed for another subgraph',
+        (body) => accessHeader(sector, body, { audience: SECTORS.find((other) => other !== sector)! }),
+        /for another subgraph/,
+      ],
       ['a request signed for another body', (body) => accessHeader(sector, `${body} `), /for another request body/],
       ['an expired signature', (body) => accessHeader(sector, body, { now: Date.now() - ACCESS_CONTEXT_LIFETIME_MS - 1000 }), /has expired/],
       ['a signature issued in the future', (body) => accessHeader(sector, body, { now: Date.now() + 60_000 }), /issued in the future/],

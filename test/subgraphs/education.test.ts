@@ -57,9 +57,12 @@ describe('education subgraph', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 20; page += 1) {
-      const response: any = await post(`query ($level: String, $after: String) {
+      const response: any = await post(
+        `query ($level: String, $after: String) {
         schoolsByCommune(communeCode: "40779", level: $level, first: 7, after: $after) {
-          edges { cursor node { code } } nodes { code } pageInfo { hasNextPage endCursor } } }`, { level, after });
+          edges { cursor node { code } } nodes { code } pageInfo { hasNextPage endCursor } } }`,
+        { level, after },
+      );
       expect(response.errors).toBeUndefined();
       const connection = response.data.schoolsByCommune;
       expect(connection.edges.map((edge: { node: { code: string } }) => edge.node.code)).toEqual(connection.nodes.map((node: { code: string }) => node.code));
@@ -127,10 +130,16 @@ describe('education subgraph', () => {
   });
 
   it('resolves school references, null for an unknown code', async () => {
-    const response = await post(`query ($representations: [_Any!]!) { _entities(representations: $representations) {
-      ... on School { code name } } }`, {
-      representations: [{ __typename: 'School', code: '38THPT40778' }, { __typename: 'School', code: '38ZZ99999' }],
-    });
+    const response = await post(
+      `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on School { code name } } }`,
+      {
+        representations: [
+          { __typename: 'School', code: '38THPT40778' },
+          { __typename: 'School', code: '38ZZ99999' },
+        ],
+      },
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data?._entities).toEqual([{ code: '38THPT40778', name: 'Trường THPT chuyên Lam Sơn' }, null]);
   });
@@ -139,7 +148,10 @@ describe('education subgraph', () => {
     const response = await post('query { schoolsByCommune(communeCode: "40778", level: "PRIMARY") { nodes { code level } pageInfo { hasNextPage } } }');
     expect(response.errors).toBeUndefined();
     expect(response.data?.schoolsByCommune).toEqual({
-      nodes: [{ code: '38TH40778A', level: 'PRIMARY' }, { code: '38TH40778B', level: 'PRIMARY' }],
+      nodes: [
+        { code: '38TH40778A', level: 'PRIMARY' },
+        { code: '38TH40778B', level: 'PRIMARY' },
+      ],
       pageInfo: { hasNextPage: false },
     });
   });
@@ -157,16 +169,32 @@ describe('education subgraph', () => {
   });
 
   it.each([
-    ['a malformed school code (lower case)', '{ school(code: "38th40778a") { name } }', /Malformed school code "38th40778a": expected "38" followed by 3 to 10 upper-case letters or digits/],
+    [
+      'a malformed school code (lower case)',
+      '{ school(code: "38th40778a") { name } }',
+      /Malformed school code "38th40778a": expected "38" followed by 3 to 10 upper-case letters or digits/,
+    ],
     ['a malformed school code (other province)', '{ school(code: "40TH40778A") { name } }', /Malformed school code/],
     ['a malformed school code (too short)', '{ school(code: "38AB") { name } }', /Malformed school code/],
-    ['a malformed diploma serial (too few digits)', '{ diploma(serial: "THPT12345") { type } }', /Malformed diploma serial "THPT12345": expected 2 to 4 upper-case letters followed by 6 to 10 digits/],
+    [
+      'a malformed diploma serial (too few digits)',
+      '{ diploma(serial: "THPT12345") { type } }',
+      /Malformed diploma serial "THPT12345": expected 2 to 4 upper-case letters followed by 6 to 10 digits/,
+    ],
     ['a malformed diploma serial (one letter)', '{ diploma(serial: "T0012345") { type } }', /Malformed diploma serial/],
     ['a malformed diploma serial (lower case)', '{ diploma(serial: "thpt0012345") { type } }', /Malformed diploma serial/],
-    ['an unknown level', '{ schoolsByCommune(communeCode: "40778", level: "UNIVERSITY") { nodes { code } } }', /Unknown level "UNIVERSITY": expected one of PRESCHOOL, PRIMARY, LOWER_SECONDARY, UPPER_SECONDARY/],
+    [
+      'an unknown level',
+      '{ schoolsByCommune(communeCode: "40778", level: "UNIVERSITY") { nodes { code } } }',
+      /Unknown level "UNIVERSITY": expected one of PRESCHOOL, PRIMARY, LOWER_SECONDARY, UPPER_SECONDARY/,
+    ],
     ['a page size over the maximum', '{ schoolsByCommune(communeCode: "40778", first: 101) { nodes { code } } }', /between 1 and 100/],
     ['a malformed cursor', '{ schoolsByCommune(communeCode: "40778", after: "not-a-cursor") { nodes { code } } }', /Malformed cursor/],
-    ['a cursor of another list', `{ schoolsByCommune(communeCode: "40778", after: "${encodeCursor('citizensByCommune', ['038080100000'])}") { nodes { code } } }`, /Malformed cursor/],
+    [
+      'a cursor of another list',
+      `{ schoolsByCommune(communeCode: "40778", after: "${encodeCursor('citizensByCommune', ['038080100000'])}") { nodes { code } } }`,
+      /Malformed cursor/,
+    ],
     ['a malformed commune code', '{ schoolsByCommune(communeCode: "4077") { nodes { code } } }', /Malformed commune code/],
   ])('rejects %s with BAD_USER_INPUT', async (_case, query, message) => {
     const response = await post(query);
@@ -177,7 +205,12 @@ describe('education subgraph', () => {
 
   describe('statement count', () => {
     /** Given a query and how to make its variables for a size, returns the statements each size costs. */
-    const statementsFor = async (query: string, variablesFor: (size: number) => Record<string, unknown>, sizes: number[], check: (data: any, size: number) => void) => {
+    const statementsFor = async (
+      query: string,
+      variablesFor: (size: number) => Record<string, unknown>,
+      sizes: number[],
+      check: (data: any, size: number) => void,
+    ) => {
       const counter = countStatements(databases.databases.education);
       const counts: number[] = [];
       for (const size of sizes) {
@@ -191,13 +224,18 @@ describe('education subgraph', () => {
     };
 
     it('stays constant for the enrolments and diplomas of many citizen references', async () => {
-      const [small, large] = await statementsFor(CITIZEN_ENTITIES, (size) => ({ representations: citizenRepresentations(size) }), [3, PUPILS], (data, size) => {
-        expect(data._entities).toHaveLength(size);
-        for (const citizen of data._entities) {
-          expect(citizen.enrollments).toHaveLength(3);
-          expect(citizen.diplomas).toHaveLength(2);
-        }
-      });
+      const [small, large] = await statementsFor(
+        CITIZEN_ENTITIES,
+        (size) => ({ representations: citizenRepresentations(size) }),
+        [3, PUPILS],
+        (data, size) => {
+          expect(data._entities).toHaveLength(size);
+          for (const citizen of data._entities) {
+            expect(citizen.enrollments).toHaveLength(3);
+            expect(citizen.diplomas).toHaveLength(2);
+          }
+        },
+      );
       expect(small).toBeGreaterThan(0);
       expect(large).toBe(small);
     });
@@ -205,9 +243,14 @@ describe('education subgraph', () => {
     it('stays constant for a page of schools of a commune', async () => {
       const query = `query ($first: Int) { schoolsByCommune(communeCode: "40779", first: $first) {
         edges { cursor node { code name level commune { code } } } pageInfo { hasNextPage } } }`;
-      const [small, large] = await statementsFor(query, (first) => ({ first }), [3, COMMUNE_SCHOOLS], (data, size) => {
-        expect(data.schoolsByCommune.edges).toHaveLength(size);
-      });
+      const [small, large] = await statementsFor(
+        query,
+        (first) => ({ first }),
+        [3, COMMUNE_SCHOOLS],
+        (data, size) => {
+          expect(data.schoolsByCommune.edges).toHaveLength(size);
+        },
+      );
       expect(small).toBeGreaterThan(0);
       expect(large).toBe(small);
     });
@@ -242,14 +285,24 @@ describe('education subgraph', () => {
     it.each([
       ['a diploma of a school in scope', true, DIPLOMA, { serial: MOVED_DIPLOMAS.inScope }],
       ['a diploma of a school out of scope', false, DIPLOMA, { serial: MOVED_DIPLOMAS.outOfScope }],
-      ['citizens who studied on either side of the scope, and open schools', true, CITIZEN_ENTITIES.replace('school { name }', 'school { code name }'), {
-        representations: [
-          ...citizenRepresentations(3),
-          { __typename: 'Citizen', nationalId: citizenFixture(MOVED).national_id },
-          { __typename: 'Citizen', nationalId: citizenFixture(PUPILS + 5).national_id },
-        ],
-      }],
-      ['a school out of scope: open reference data', true, 'query ($code: String!) { school(code: $code) { code name commune { code } } }', { code: communeSchoolFixture(1).code }],
+      [
+        'citizens who studied on either side of the scope, and open schools',
+        true,
+        CITIZEN_ENTITIES.replace('school { name }', 'school { code name }'),
+        {
+          representations: [
+            ...citizenRepresentations(3),
+            { __typename: 'Citizen', nationalId: citizenFixture(MOVED).national_id },
+            { __typename: 'Citizen', nationalId: citizenFixture(PUPILS + 5).national_id },
+          ],
+        },
+      ],
+      [
+        'a school out of scope: open reference data',
+        true,
+        'query ($code: String!) { school(code: $code) { code name commune { code } } }',
+        { code: communeSchoolFixture(1).code },
+      ],
     ])('answers %s exactly as if the rows out of scope did not exist', async (_case, found, query, variables) => {
       const [expected, actual] = await Promise.all([unscoped(query, variables), scoped(query, variables)]);
       expect(actual).toEqual(expected);
@@ -266,11 +319,13 @@ describe('education subgraph', () => {
 
     it('lists only the enrolments and diplomas of schools in scope', async () => {
       const response = await scoped(CITIZEN_ENTITIES, { representations: [{ __typename: 'Citizen', nationalId: citizenFixture(MOVED).national_id }] });
-      expect(response.data?._entities).toEqual([{
-        nationalId: citizenFixture(MOVED).national_id,
-        enrollments: [{ schoolYear: '2023-2024', grade: 3, school: { name: 'Trường Tiểu học Điện Biên' } }],
-        diplomas: [{ type: 'LOWER_SECONDARY_DIPLOMA', school: { name: 'Trường THCS Trần Mai Ninh' } }],
-      }]);
+      expect(response.data?._entities).toEqual([
+        {
+          nationalId: citizenFixture(MOVED).national_id,
+          enrollments: [{ schoolYear: '2023-2024', grade: 3, school: { name: 'Trường Tiểu học Điện Biên' } }],
+          diplomas: [{ type: 'LOWER_SECONDARY_DIPLOMA', school: { name: 'Trường THCS Trần Mai Ninh' } }],
+        },
+      ]);
     });
 
     it('answers for a diploma out of scope exactly as for an unknown one', async () => {
@@ -297,9 +352,13 @@ describe('education subgraph', () => {
 
   describe('masks', () => {
     it('masks the listed fields, never the school key', async () => {
-      const response = await post('{ diploma(serial: "THPT0000003") { serial type school { code name } } }', {}, {
-        masks: { 'Diploma.serial': 'PARTIAL_ID', 'School.name': 'INITIALS', 'School.code': 'REDACTED' },
-      });
+      const response = await post(
+        '{ diploma(serial: "THPT0000003") { serial type school { code name } } }',
+        {},
+        {
+          masks: { 'Diploma.serial': 'PARTIAL_ID', 'School.name': 'INITIALS', 'School.code': 'REDACTED' },
+        },
+      );
       expect(response.errors).toBeUndefined();
       expect(response.data?.diploma).toEqual({
         serial: 'THP******03',

@@ -21,8 +21,7 @@ const CITIZEN_HEALTH = `query ($representations: [_Any!]!) { _entities(represent
   ... on Citizen { nationalId healthInsurance { socialInsuranceNumber validFrom validTo } } } }`;
 
 /** Given citizen fixture indexes, returns the representations the gateway would send for them. */
-const citizenReferences = (indexes: number[]) =>
-  indexes.map((index) => ({ __typename: 'Citizen', nationalId: citizenFixture(index).national_id }));
+const citizenReferences = (indexes: number[]) => indexes.map((index) => ({ __typename: 'Citizen', nationalId: citizenFixture(index).national_id }));
 
 describe('health subgraph', () => {
   let databases: TestDatabases;
@@ -35,11 +34,24 @@ describe('health subgraph', () => {
     await insertHealth(db, 40);
     await db('insurance_cards').insert([
       cardFixture(WITH_RENEWALS, { social_insurance_number: socialInsuranceNumberOf(WITH_RENEWALS, 0), valid_from: '2019-01-01', valid_to: '2019-12-31' }),
-      cardFixture(WITH_RENEWALS, { social_insurance_number: socialInsuranceNumberOf(WITH_RENEWALS, 1), valid_from: daysFromToday(-30), valid_to: daysFromToday(335) }),
-      cardFixture(WITH_RENEWALS, { social_insurance_number: socialInsuranceNumberOf(WITH_RENEWALS, 2), valid_from: daysFromToday(400), valid_to: daysFromToday(765) }),
+      cardFixture(WITH_RENEWALS, {
+        social_insurance_number: socialInsuranceNumberOf(WITH_RENEWALS, 1),
+        valid_from: daysFromToday(-30),
+        valid_to: daysFromToday(335),
+      }),
+      cardFixture(WITH_RENEWALS, {
+        social_insurance_number: socialInsuranceNumberOf(WITH_RENEWALS, 2),
+        valid_from: daysFromToday(400),
+        valid_to: daysFromToday(765),
+      }),
       cardFixture(ONLY_EXPIRED, { social_insurance_number: socialInsuranceNumberOf(ONLY_EXPIRED, 0), valid_from: '2020-01-01', valid_to: '2020-12-31' }),
       cardFixture(ONLY_EXPIRED, { social_insurance_number: socialInsuranceNumberOf(ONLY_EXPIRED, 1), valid_from: '2018-01-01', valid_to: '2018-12-31' }),
-      cardFixture(ACROSS_SCOPE, { social_insurance_number: socialInsuranceNumberOf(ACROSS_SCOPE, 0), primary_care_facility_code: '38101', valid_from: '2020-01-01', valid_to: '2020-12-31' }),
+      cardFixture(ACROSS_SCOPE, {
+        social_insurance_number: socialInsuranceNumberOf(ACROSS_SCOPE, 0),
+        primary_care_facility_code: '38101',
+        valid_from: '2020-01-01',
+        valid_to: '2020-12-31',
+      }),
       cardFixture(ACROSS_SCOPE, { social_insurance_number: socialInsuranceNumberOf(ACROSS_SCOPE, 1), primary_care_facility_code: '38102' }),
     ]);
     const nationalId = citizenFixture(ACROSS_SCOPE).national_id;
@@ -74,8 +86,11 @@ describe('health subgraph', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 5; page += 1) {
-      const response: any = await post(`query ($after: String) { healthFacilitiesByCommune(communeCode: "40778", first: 2, after: $after) {
-        edges { cursor node { code } } nodes { code } pageInfo { hasNextPage endCursor } } }`, { after });
+      const response: any = await post(
+        `query ($after: String) { healthFacilitiesByCommune(communeCode: "40778", first: 2, after: $after) {
+        edges { cursor node { code } } nodes { code } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
       expect(response.errors).toBeUndefined();
       const connection = response.data.healthFacilitiesByCommune;
       expect(connection.edges.map((edge: { node: { code: string } }) => edge.node)).toEqual(connection.nodes);
@@ -90,9 +105,11 @@ describe('health subgraph', () => {
   });
 
   it('returns a health-insurance card with its holder and primary-care facility', async () => {
-    const response = await post(`query ($number: String!) { healthInsuranceCard(socialInsuranceNumber: $number) {
+    const response = await post(
+      `query ($number: String!) { healthInsuranceCard(socialInsuranceNumber: $number) {
       socialInsuranceNumber benefitLevel validFrom validTo holder { nationalId } primaryCareFacility { code name } } }`,
-      { number: socialInsuranceNumberOf(3) });
+      { number: socialInsuranceNumberOf(3) },
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data?.healthInsuranceCard).toEqual({
       socialInsuranceNumber: socialInsuranceNumberOf(3),
@@ -118,12 +135,24 @@ describe('health subgraph', () => {
     ['malformed facility code', '{ healthFacility(code: "3800") { name } }', /Malformed facility code "3800"/],
     ['facility code with letters', '{ healthFacility(code: "38A01") { name } }', /Malformed facility code/],
     ['malformed social insurance number', '{ healthInsuranceCard(socialInsuranceNumber: "38000000") { benefitLevel } }', /Malformed social insurance number/],
-    ['social insurance number with letters', '{ healthInsuranceCard(socialInsuranceNumber: "GD40038000") { benefitLevel } }', /Malformed social insurance number/],
+    [
+      'social insurance number with letters',
+      '{ healthInsuranceCard(socialInsuranceNumber: "GD40038000") { benefitLevel } }',
+      /Malformed social insurance number/,
+    ],
     ['malformed commune code', '{ healthFacilitiesByCommune(communeCode: "4077") { nodes { code } } }', /Malformed commune code/],
-    ['unknown level', '{ healthFacilitiesByCommune(communeCode: "40778", level: "DISTRICT") { nodes { code } } }', /Unknown level "DISTRICT": expected one of CENTRAL, PROVINCIAL, REGIONAL, COMMUNE/],
+    [
+      'unknown level',
+      '{ healthFacilitiesByCommune(communeCode: "40778", level: "DISTRICT") { nodes { code } } }',
+      /Unknown level "DISTRICT": expected one of CENTRAL, PROVINCIAL, REGIONAL, COMMUNE/,
+    ],
     ['page size over the maximum', '{ healthFacilitiesByCommune(communeCode: "40778", first: 101) { nodes { code } } }', /between 1 and 100/],
     ['malformed cursor', '{ healthFacilitiesByCommune(communeCode: "40778", after: "not-a-cursor") { nodes { code } } }', /Malformed cursor/],
-    ['cursor of another list', '{ healthFacilitiesByCommune(communeCode: "40778", after: "WyJjaXRpemVuc0J5Q29tbXVuZSIsIjAzODA4MDEwMDAwMCJd") { nodes { code } } }', /Malformed cursor/],
+    [
+      'cursor of another list',
+      '{ healthFacilitiesByCommune(communeCode: "40778", after: "WyJjaXRpemVuc0J5Q29tbXVuZSIsIjAzODA4MDEwMDAwMCJd") { nodes { code } } }',
+      /Malformed cursor/,
+    ],
   ])('rejects a %s with BAD_USER_INPUT', async (_case, query, message) => {
     const response = await post(query);
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
@@ -148,9 +177,11 @@ describe('health subgraph', () => {
   });
 
   it('lists vaccinations oldest first and encounters most recent first, with the diagnosis chapter', async () => {
-    const response = await post(`query ($representations: [_Any!]!) { _entities(representations: $representations) {
+    const response = await post(
+      `query ($representations: [_Any!]!) { _entities(representations: $representations) {
       ... on Citizen { vaccinations { vaccine dose date facility { code } } encounters { date diagnosisCode diagnosisChapter facility { code level } } } } }`,
-      { representations: citizenReferences([0, WITHOUT_RECORDS]) });
+      { representations: citizenReferences([0, WITHOUT_RECORDS]) },
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data?._entities).toEqual([
       {
@@ -159,8 +190,18 @@ describe('health subgraph', () => {
           { vaccine: 'Viêm gan B', dose: 2, date: '2020-02-10', facility: { code: '38010' } },
         ],
         encounters: [
-          { date: '2025-01-20', diagnosisCode: 'K35.8', diagnosisChapter: 'Diseases of the digestive system', facility: { code: '38002', level: 'PROVINCIAL' } },
-          { date: '2024-05-02', diagnosisCode: 'J18.9', diagnosisChapter: 'Diseases of the respiratory system', facility: { code: '38001', level: 'PROVINCIAL' } },
+          {
+            date: '2025-01-20',
+            diagnosisCode: 'K35.8',
+            diagnosisChapter: 'Diseases of the digestive system',
+            facility: { code: '38002', level: 'PROVINCIAL' },
+          },
+          {
+            date: '2024-05-02',
+            diagnosisCode: 'J18.9',
+            diagnosisChapter: 'Diseases of the respiratory system',
+            facility: { code: '38001', level: 'PROVINCIAL' },
+          },
         ],
       },
       { vaccinations: [], encounters: [] },
@@ -168,9 +209,11 @@ describe('health subgraph', () => {
   });
 
   it('merges vaccinations and encounters into one timeline of the HealthEvent interface, most recent first', async () => {
-    const response = await post(`query ($representations: [_Any!]!) { _entities(representations: $representations) {
+    const response = await post(
+      `query ($representations: [_Any!]!) { _entities(representations: $representations) {
       ... on Citizen { healthEvents { __typename date facility { code } ... on Encounter { diagnosisCode } ... on Vaccination { vaccine } } } } }`,
-      { representations: citizenReferences([0, WITHOUT_RECORDS]) });
+      { representations: citizenReferences([0, WITHOUT_RECORDS]) },
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data?._entities).toEqual([
       {
@@ -187,7 +230,10 @@ describe('health subgraph', () => {
 
   it('resolves facility references by code, unknown ones to null', async () => {
     const response = await post('query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on HealthFacility { code name } } }', {
-      representations: [{ __typename: 'HealthFacility', code: '38101' }, { __typename: 'HealthFacility', code: '38999' }],
+      representations: [
+        { __typename: 'HealthFacility', code: '38101' },
+        { __typename: 'HealthFacility', code: '38999' },
+      ],
     });
     expect(response.errors).toBeUndefined();
     expect(response.data?._entities).toEqual([{ code: '38101', name: 'Trạm Y tế phường Hạc Thành' }, null]);
@@ -267,12 +313,17 @@ describe('health subgraph', () => {
     it.each([
       ['a card whose primary-care facility is in scope', true, CARD, { number: socialInsuranceNumberOf(0) }],
       ['a card whose primary-care facility is out of scope', false, CARD, { number: socialInsuranceNumberOf(1) }],
-      ['citizens with records on either side of the scope, and open facilities', true, CITIZENS, {
-        representations: [
-          ...citizenReferences([0, 1, 2, 3, ACROSS_SCOPE, WITH_RENEWALS, ONLY_EXPIRED, WITHOUT_RECORDS]),
-          { __typename: 'HealthFacility', code: '38102' },
-        ],
-      }],
+      [
+        'citizens with records on either side of the scope, and open facilities',
+        true,
+        CITIZENS,
+        {
+          representations: [
+            ...citizenReferences([0, 1, 2, 3, ACROSS_SCOPE, WITH_RENEWALS, ONLY_EXPIRED, WITHOUT_RECORDS]),
+            { __typename: 'HealthFacility', code: '38102' },
+          ],
+        },
+      ],
     ])('answers %s exactly as if the rows out of scope did not exist', async (_case, found, query, variables) => {
       const [expected, actual] = await Promise.all([unscoped(query, variables), scoped(query, variables)]);
       expect(actual).toEqual(expected);
@@ -289,16 +340,18 @@ describe('health subgraph', () => {
 
     it('takes the card in force from the cards in scope, and lists only the events at facilities in scope', async () => {
       const response = await scoped(CITIZENS, { representations: citizenReferences([ACROSS_SCOPE]) });
-      expect(response.data?._entities).toEqual([{
-        nationalId: citizenFixture(ACROSS_SCOPE).national_id,
-        healthInsurance: { socialInsuranceNumber: socialInsuranceNumberOf(ACROSS_SCOPE, 0), validTo: '2020-12-31', primaryCareFacility: { code: '38101' } },
-        vaccinations: [{ vaccine: 'Sởi', dose: 1, date: '2021-03-01', facility: { code: '38010' } }],
-        encounters: [{ date: '2022-02-02', diagnosisCode: 'I10', facility: { code: '38001' } }],
-        healthEvents: [
-          { __typename: 'Encounter', date: '2022-02-02', facility: { code: '38001' } },
-          { __typename: 'Vaccination', date: '2021-03-01', facility: { code: '38010' } },
-        ],
-      }]);
+      expect(response.data?._entities).toEqual([
+        {
+          nationalId: citizenFixture(ACROSS_SCOPE).national_id,
+          healthInsurance: { socialInsuranceNumber: socialInsuranceNumberOf(ACROSS_SCOPE, 0), validTo: '2020-12-31', primaryCareFacility: { code: '38101' } },
+          vaccinations: [{ vaccine: 'Sởi', dose: 1, date: '2021-03-01', facility: { code: '38010' } }],
+          encounters: [{ date: '2022-02-02', diagnosisCode: 'I10', facility: { code: '38001' } }],
+          healthEvents: [
+            { __typename: 'Encounter', date: '2022-02-02', facility: { code: '38001' } },
+            { __typename: 'Vaccination', date: '2021-03-01', facility: { code: '38010' } },
+          ],
+        },
+      ]);
     });
 
     it('answers for a card out of scope exactly as for an unknown one', async () => {
@@ -310,29 +363,42 @@ describe('health subgraph', () => {
 
   describe('masks', () => {
     it('masks the fields of an interface in every implementation, and the listed fields of a card', async () => {
-      const response = await post(`query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Citizen {
+      const response = await post(
+        `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Citizen {
         healthInsurance { socialInsuranceNumber primaryCareFacility { code } } vaccinations { date } encounters { date diagnosisCode }
-        healthEvents { date } } } }`, { representations: citizenReferences([0]) }, {
-        masks: {
-          'HealthEvent.date': 'YEAR_ONLY',
-          'Encounter.diagnosisCode': 'REDACTED',
-          'HealthInsuranceCard.socialInsuranceNumber': 'PARTIAL_ID',
-          'HealthFacility.code': 'REDACTED',
+        healthEvents { date } } } }`,
+        { representations: citizenReferences([0]) },
+        {
+          masks: {
+            'HealthEvent.date': 'YEAR_ONLY',
+            'Encounter.diagnosisCode': 'REDACTED',
+            'HealthInsuranceCard.socialInsuranceNumber': 'PARTIAL_ID',
+            'HealthFacility.code': 'REDACTED',
+          },
         },
-      });
+      );
       expect(response.errors).toBeUndefined();
-      expect(response.data?._entities).toEqual([{
-        healthInsurance: { socialInsuranceNumber: '380*****00', primaryCareFacility: { code: '38101' } },
-        vaccinations: [{ date: '2020' }, { date: '2020' }],
-        encounters: [{ date: '2025', diagnosisCode: '***' }, { date: '2024', diagnosisCode: '***' }],
-        healthEvents: [{ date: '2025' }, { date: '2024' }, { date: '2020' }, { date: '2020' }],
-      }]);
+      expect(response.data?._entities).toEqual([
+        {
+          healthInsurance: { socialInsuranceNumber: '380*****00', primaryCareFacility: { code: '38101' } },
+          vaccinations: [{ date: '2020' }, { date: '2020' }],
+          encounters: [
+            { date: '2025', diagnosisCode: '***' },
+            { date: '2024', diagnosisCode: '***' },
+          ],
+          healthEvents: [{ date: '2025' }, { date: '2024' }, { date: '2020' }, { date: '2020' }],
+        },
+      ]);
     });
 
     it('fails closed on a number, which cannot carry a masked value', async () => {
-      const response = await post('query ($number: String!) { healthInsuranceCard(socialInsuranceNumber: $number) { benefitLevel } }', {
-        number: socialInsuranceNumberOf(3),
-      }, { masks: { 'HealthInsuranceCard.benefitLevel': 'YEAR_ONLY' } });
+      const response = await post(
+        'query ($number: String!) { healthInsuranceCard(socialInsuranceNumber: $number) { benefitLevel } }',
+        {
+          number: socialInsuranceNumberOf(3),
+        },
+        { masks: { 'HealthInsuranceCard.benefitLevel': 'YEAR_ONLY' } },
+      );
       expect(errorCodes(response)).toEqual(['MASK_NOT_APPLICABLE']);
       expect(response.data).toEqual({ healthInsuranceCard: null });
     });

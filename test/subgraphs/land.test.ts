@@ -96,18 +96,33 @@ describe('land subgraph', () => {
 
   it.each([
     ['a malformed commune code', '{ landParcel(communeCode: "4077", mapSheetNumber: 1, parcelNumber: 100) { id } }', /Malformed commune code "4077"/],
-    ['a zero map sheet number', '{ landParcel(communeCode: "40778", mapSheetNumber: 0, parcelNumber: 100) { id } }', /"mapSheetNumber" must be a positive integer, got 0/],
-    ['a negative parcel number', '{ landParcel(communeCode: "40778", mapSheetNumber: 1, parcelNumber: -3) { id } }', /"parcelNumber" must be a positive integer, got -3/],
+    [
+      'a zero map sheet number',
+      '{ landParcel(communeCode: "40778", mapSheetNumber: 0, parcelNumber: 100) { id } }',
+      /"mapSheetNumber" must be a positive integer, got 0/,
+    ],
+    [
+      'a negative parcel number',
+      '{ landParcel(communeCode: "40778", mapSheetNumber: 1, parcelNumber: -3) { id } }',
+      /"parcelNumber" must be a positive integer, got -3/,
+    ],
     ['a lower-case certificate serial', '{ landUseCertificate(serial: "cs 01234567") { serial } }', /Malformed certificate serial "cs 01234567"/],
     ['a certificate serial without a space', '{ landUseCertificate(serial: "CS01234567") { serial } }', /Malformed certificate serial/],
     ['a certificate serial too short', '{ landUseCertificate(serial: "CS 12345") { serial } }', /Malformed certificate serial/],
     ['a malformed commune code of the commune list', '{ landParcelsByCommune(communeCode: "40778a") { nodes { id } } }', /Malformed commune code/],
-    ['an unknown land-use purpose', '{ landParcelsByCommune(communeCode: "40778", landUsePurpose: "XYZ") { nodes { id } } }',
-      new RegExp(`Unknown landUsePurpose "XYZ": expected one of ${LAND_USE_PURPOSE_CODES.join(', ')}`)],
+    [
+      'an unknown land-use purpose',
+      '{ landParcelsByCommune(communeCode: "40778", landUsePurpose: "XYZ") { nodes { id } } }',
+      new RegExp(`Unknown landUsePurpose "XYZ": expected one of ${LAND_USE_PURPOSE_CODES.join(', ')}`),
+    ],
     ['a page size over the maximum', '{ landParcelsByCommune(communeCode: "40778", first: 101) { nodes { id } } }', /between 1 and 100, got 101/],
     ['a malformed cursor', '{ landParcelsByCommune(communeCode: "40778", after: "not a cursor") { nodes { id } } }', /Malformed cursor/],
     // A cursor of the citizen list of the population subgraph: well-formed, but not of this list.
-    ['a cursor of another list', '{ landParcelsByCommune(communeCode: "40778", after: "WyJjaXRpemVuc0J5Q29tbXVuZSIsIjAzODA4MDEwMDAwMCJd") { nodes { id } } }', /Malformed cursor/],
+    [
+      'a cursor of another list',
+      '{ landParcelsByCommune(communeCode: "40778", after: "WyJjaXRpemVuc0J5Q29tbXVuZSIsIjAzODA4MDEwMDAwMCJd") { nodes { id } } }',
+      /Malformed cursor/,
+    ],
   ])('rejects %s with BAD_USER_INPUT', async (_case, query, message) => {
     const response = await post(query);
     expect(response.status).toBe(200);
@@ -120,9 +135,12 @@ describe('land subgraph', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 20; page += 1) {
-      const response: any = await post(`query ($communeCode: String!, $purpose: String, $first: Int, $after: String) {
+      const response: any = await post(
+        `query ($communeCode: String!, $purpose: String, $first: Int, $after: String) {
         landParcelsByCommune(communeCode: $communeCode, landUsePurpose: $purpose, first: $first, after: $after) {
-          edges { cursor node { id } } nodes { id } pageInfo { hasNextPage endCursor } } }`, { communeCode, purpose: landUsePurpose, first, after });
+          edges { cursor node { id } } nodes { id } pageInfo { hasNextPage endCursor } } }`,
+        { communeCode, purpose: landUsePurpose, first, after },
+      );
       expect(response.errors).toBeUndefined();
       const connection = response.data.landParcelsByCommune;
       expect(connection.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual(connection.nodes.map((node: { id: string }) => node.id));
@@ -137,7 +155,10 @@ describe('land subgraph', () => {
   }
 
   it('pages through a commune by parcel id without gaps or repeats', async () => {
-    const expected = parcelIndexes.map(parcelFixture).filter((parcel) => parcel.commune_code === '40778').map((parcel) => String(parcel.id));
+    const expected = parcelIndexes
+      .map(parcelFixture)
+      .filter((parcel) => parcel.commune_code === '40778')
+      .map((parcel) => String(parcel.id));
     expect(expected).toHaveLength(60);
     expect(await readAllPages('40778', null, 25)).toEqual(expected);
   });
@@ -157,10 +178,13 @@ describe('land subgraph', () => {
       citizenFixture(500).national_id,
       citizenFixture(900).national_id,
     ];
-    const response = await post(`query ($representations: [_Any!]!) { _entities(representations: $representations) {
-      ... on Citizen { nationalId landParcels { id } } } }`, {
-      representations: nationalIds.map((nationalId) => ({ __typename: 'Citizen', nationalId })),
-    });
+    const response = await post(
+      `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on Citizen { nationalId landParcels { id } } } }`,
+      {
+        representations: nationalIds.map((nationalId) => ({ __typename: 'Citizen', nationalId })),
+      },
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data?._entities).toEqual(
       nationalIds.map((nationalId) => ({ nationalId, landParcels: parcelIdsOwnedBy(nationalId).map((id) => ({ id })) })),
@@ -170,10 +194,13 @@ describe('land subgraph', () => {
   });
 
   it('resolves a parcel reference by id, and null for an unknown or malformed one', async () => {
-    const response = await post(`query ($representations: [_Any!]!) { _entities(representations: $representations) {
-      ... on LandParcel { id parcelNumber } } }`, {
-      representations: ['3', '9999', 'x1'].map((id) => ({ __typename: 'LandParcel', id })),
-    });
+    const response = await post(
+      `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on LandParcel { id parcelNumber } } }`,
+      {
+        representations: ['3', '9999', 'x1'].map((id) => ({ __typename: 'LandParcel', id })),
+      },
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data?._entities).toEqual([{ id: '3', parcelNumber: 102 }, null, null]);
   });
@@ -198,38 +225,44 @@ describe('land subgraph', () => {
   it.each([
     ['any row', {}],
     ['the rows of a scope', { scope: SCOPE }],
-  ])('resolves citizens with their parcels, certificates and owners with a constant number of statements, for a caller who may see %s', async (_case, access) => {
-    const countFor = statementCounter(
-      `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+  ])(
+    'resolves citizens with their parcels, certificates and owners with a constant number of statements, for a caller who may see %s',
+    async (_case, access) => {
+      const countFor = statementCounter(
+        `query ($representations: [_Any!]!) { _entities(representations: $representations) {
         ... on Citizen { landParcels { id certificates { serial parcel { id } } owners { owner { nationalId } sharePercent } } } } }`,
-      (size) => ({
-        representations: Array.from({ length: size }, (_, index) => ({ __typename: 'Citizen', nationalId: citizenFixture(index).national_id })),
-      }),
-      (data) => data._entities,
-      access,
-    );
-    const small = await countFor(3);
-    const large = await countFor(40);
-    expect(small).toBe(3);
-    expect(large).toBe(small);
-  });
+        (size) => ({
+          representations: Array.from({ length: size }, (_, index) => ({ __typename: 'Citizen', nationalId: citizenFixture(index).national_id })),
+        }),
+        (data) => data._entities,
+        access,
+      );
+      const small = await countFor(3);
+      const large = await countFor(40);
+      expect(small).toBe(3);
+      expect(large).toBe(small);
+    },
+  );
 
   it.each([
     ['any row', '40778', {}],
     ['the rows of a scope', SCOPE[0], { scope: SCOPE }],
-  ])('serves a page of parcels with certificates and owners with a constant number of statements, for a caller who may see %s', async (_case, communeCode, access) => {
-    const countFor = statementCounter(
-      `query ($communeCode: String!, $first: Int) { landParcelsByCommune(communeCode: $communeCode, first: $first) {
+  ])(
+    'serves a page of parcels with certificates and owners with a constant number of statements, for a caller who may see %s',
+    async (_case, communeCode, access) => {
+      const countFor = statementCounter(
+        `query ($communeCode: String!, $first: Int) { landParcelsByCommune(communeCode: $communeCode, first: $first) {
         nodes { id certificates { serial parcel { id } } owners { owner { nationalId } sharePercent } } } }`,
-      (size) => ({ communeCode, first: size }),
-      (data) => data.landParcelsByCommune.nodes,
-      access,
-    );
-    const small = await countFor(2);
-    const large = await countFor(25);
-    expect(small).toBe(3);
-    expect(large).toBe(small);
-  });
+        (size) => ({ communeCode, first: size }),
+        (data) => data.landParcelsByCommune.nodes,
+        access,
+      );
+      const small = await countFor(2);
+      const large = await countFor(25);
+      expect(small).toBe(3);
+      expect(large).toBe(small);
+    },
+  );
 
   describe('row scope', () => {
     let reference: TestDatabases;
@@ -270,13 +303,18 @@ describe('land subgraph', () => {
       ['a parcel out of scope', false, PARCEL, { communeCode: '40778', mapSheetNumber: 1, parcelNumber: 100 }],
       ['a certificate of a parcel in scope', true, CERTIFICATE, { serial: certificateSerial(2) }],
       ['a certificate of a parcel out of scope', false, CERTIFICATE, { serial: certificateSerial(0) }],
-      ['references to citizens and parcels on both sides of the scope', true, ENTITIES, {
-        representations: [
-          ...Array.from({ length: LAND_OWNER_COUNT }, (_, index) => ({ __typename: 'Citizen', nationalId: citizenFixture(index).national_id })),
-          ...[500, 502, 504].map((index) => ({ __typename: 'Citizen', nationalId: citizenFixture(index).national_id })),
-          ...['1', '2', '3', '6', '9999'].map((id) => ({ __typename: 'LandParcel', id })),
-        ],
-      }],
+      [
+        'references to citizens and parcels on both sides of the scope',
+        true,
+        ENTITIES,
+        {
+          representations: [
+            ...Array.from({ length: LAND_OWNER_COUNT }, (_, index) => ({ __typename: 'Citizen', nationalId: citizenFixture(index).national_id })),
+            ...[500, 502, 504].map((index) => ({ __typename: 'Citizen', nationalId: citizenFixture(index).national_id })),
+            ...['1', '2', '3', '6', '9999'].map((id) => ({ __typename: 'LandParcel', id })),
+          ],
+        },
+      ],
     ])('answers %s exactly as if the rows out of scope did not exist', async (_case, found, query, variables) => {
       const [expected, actual] = await Promise.all([unscoped(query, variables), scoped(query, variables)]);
       expect(actual).toEqual(expected);
@@ -297,9 +335,12 @@ describe('land subgraph', () => {
 
     it('lists only the parcels in scope among those a citizen holds', async () => {
       // Citizen 2 holds parcels 3 (index 2, ward 40779) and 48 (index 47, ward 40779); citizen 0 holds 1 and 46, both in 40778.
-      const response = await scoped('query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Citizen { landParcels { id } } } }', {
-        representations: [0, 2].map((index) => ({ __typename: 'Citizen', nationalId: citizenFixture(index).national_id })),
-      });
+      const response = await scoped(
+        'query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Citizen { landParcels { id } } } }',
+        {
+          representations: [0, 2].map((index) => ({ __typename: 'Citizen', nationalId: citizenFixture(index).national_id })),
+        },
+      );
       expect(response.data?._entities).toEqual([{ landParcels: [] }, { landParcels: [{ id: '3' }, { id: '48' }] }]);
     });
 
@@ -307,7 +348,12 @@ describe('land subgraph', () => {
       ['a parcel', PARCEL, { communeCode: '40778', mapSheetNumber: 1, parcelNumber: 100 }, { communeCode: '40778', mapSheetNumber: 1, parcelNumber: 999 }],
       ['a certificate', CERTIFICATE, { serial: certificateSerial(0) }, { serial: 'CS 99999999' }],
       ['a commune', BY_COMMUNE, { communeCode: '40778' }, { communeCode: '99999' }],
-      ['a parcel reference', ENTITIES, { representations: [{ __typename: 'LandParcel', id: '1' }] }, { representations: [{ __typename: 'LandParcel', id: '9999' }] }],
+      [
+        'a parcel reference',
+        ENTITIES,
+        { representations: [{ __typename: 'LandParcel', id: '1' }] },
+        { representations: [{ __typename: 'LandParcel', id: '9999' }] },
+      ],
     ])('answers for %s out of scope exactly as for an unknown one', async (_case, query, outOfScope, unknown) => {
       const [hidden, missing] = await Promise.all([scoped(query, outOfScope), scoped(query, unknown)]);
       expect(hidden).toEqual(missing);
@@ -317,10 +363,14 @@ describe('land subgraph', () => {
 
   describe('masks', () => {
     it('masks the listed fields, never the parcel key', async () => {
-      const response = await post(`{ landParcel(communeCode: "40778", mapSheetNumber: 1, parcelNumber: 100) {
-        id address landUsePurpose certificates { serial issuingAuthority } } }`, {}, {
-        masks: { 'LandParcel.address': 'REDACTED', 'LandUseCertificate.issuingAuthority': 'INITIALS', 'LandParcel.id': 'PARTIAL_ID' },
-      });
+      const response = await post(
+        `{ landParcel(communeCode: "40778", mapSheetNumber: 1, parcelNumber: 100) {
+        id address landUsePurpose certificates { serial issuingAuthority } } }`,
+        {},
+        {
+          masks: { 'LandParcel.address': 'REDACTED', 'LandUseCertificate.issuingAuthority': 'INITIALS', 'LandParcel.id': 'PARTIAL_ID' },
+        },
+      );
       expect(response.errors).toBeUndefined();
       expect(response.data?.landParcel).toEqual({
         id: '1',
@@ -334,9 +384,13 @@ describe('land subgraph', () => {
     });
 
     it('fails closed on a number, which cannot carry a masked value', async () => {
-      const response = await post('{ landParcel(communeCode: "40778", mapSheetNumber: 1, parcelNumber: 100) { id areaSquareMeters } }', {}, {
-        masks: { 'LandParcel.areaSquareMeters': 'REDACTED' },
-      });
+      const response = await post(
+        '{ landParcel(communeCode: "40778", mapSheetNumber: 1, parcelNumber: 100) { id areaSquareMeters } }',
+        {},
+        {
+          masks: { 'LandParcel.areaSquareMeters': 'REDACTED' },
+        },
+      );
       expect(errorCodes(response)).toEqual(['MASK_NOT_APPLICABLE']);
       expect(response.data).toEqual({ landParcel: null });
     });

@@ -45,10 +45,12 @@ describe('population subgraph', () => {
   });
 
   it('returns a citizen with residence, unit hierarchy and household', async () => {
-    const response = await post(`query ($id: ID!) { citizen(nationalId: $id) {
+    const response = await post(
+      `query ($id: ID!) { citizen(nationalId: $id) {
       nationalId fullName sex dateOfBirth currentResidence { addressLine unit { code name parent { code level } } }
       householdMembership { relationshipToHead household { code members { citizen { nationalId } relationshipToHead } } } } }`,
-      { id: citizenFixture(0).national_id });
+      { id: citizenFixture(0).national_id },
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data?.citizen).toEqual({
       nationalId: citizenFixture(0).national_id,
@@ -90,8 +92,11 @@ describe('population subgraph', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 10; page += 1) {
-      const response: any = await post(`query ($after: String) { citizensByCommune(communeCode: "40778", first: 10, after: $after) {
-        nodes { nationalId } pageInfo { hasNextPage endCursor } } }`, { after });
+      const response: any = await post(
+        `query ($after: String) { citizensByCommune(communeCode: "40778", first: 10, after: $after) {
+        nodes { nationalId } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
       expect(response.errors).toBeUndefined();
       const connection = response.data.citizensByCommune;
       seen.push(...connection.nodes.map((node: { nationalId: string }) => node.nationalId));
@@ -118,7 +123,11 @@ describe('population subgraph', () => {
   it.each([
     ['page size over the maximum', '{ citizensByCommune(communeCode: "40778", first: 101) { nodes { nationalId } } }', /between 1 and 100/],
     ['malformed cursor', '{ citizensByCommune(communeCode: "40778", after: "not-a-cursor") { nodes { nationalId } } }', /Malformed cursor/],
-    ['cursor of another list', '{ citizensByCommune(communeCode: "40778", after: "WyJjaXRpemVuc0J5TmFtZVByZWZpeCIsImEiLCJiIl0") { nodes { nationalId } } }', /Malformed cursor/],
+    [
+      'cursor of another list',
+      '{ citizensByCommune(communeCode: "40778", after: "WyJjaXRpemVuc0J5TmFtZVByZWZpeCIsImEiLCJiIl0") { nodes { nationalId } } }',
+      /Malformed cursor/,
+    ],
     ['malformed commune code', '{ citizensByCommune(communeCode: "4077") { nodes { nationalId } } }', /Malformed commune code/],
     ['unknown filter value', '{ citizensByCommune(communeCode: "40778", status: "MISSING") { nodes { nationalId } } }', /Unknown status "MISSING"/],
   ])('rejects a %s with BAD_USER_INPUT', async (_case, query, message) => {
@@ -194,14 +203,19 @@ describe('population subgraph', () => {
       ['a citizen out of scope', false, CITIZEN, { id: citizenFixture(1).national_id }],
       ['a household in scope with a member out of scope', true, HOUSEHOLD, { code: 'HK-0002' }],
       ['a household out of scope', false, HOUSEHOLD, { code: 'HK-0003' }],
-      ['references to citizens and households on both sides of the scope', true, ENTITIES, {
-        representations: [
-          ...Array.from({ length: 10 }, (_, index) => ({ __typename: 'Citizen', nationalId: citizenFixture(index).national_id })),
-          { __typename: 'Citizen', nationalId: citizenFixture(900).national_id },
-          { __typename: 'Household', code: 'HK-0002' },
-          { __typename: 'Household', code: 'HK-0003' },
-        ],
-      }],
+      [
+        'references to citizens and households on both sides of the scope',
+        true,
+        ENTITIES,
+        {
+          representations: [
+            ...Array.from({ length: 10 }, (_, index) => ({ __typename: 'Citizen', nationalId: citizenFixture(index).national_id })),
+            { __typename: 'Citizen', nationalId: citizenFixture(900).national_id },
+            { __typename: 'Household', code: 'HK-0002' },
+            { __typename: 'Household', code: 'HK-0003' },
+          ],
+        },
+      ],
       ['open reference data', true, '{ administrativeUnit(code: "38") { code children { code name } } }', {}],
     ])('answers %s exactly as if the rows out of scope did not exist', async (_case, found, query, variables) => {
       const [expected, actual] = await Promise.all([unscoped(query, variables), scoped(query, variables)]);
@@ -253,9 +267,13 @@ describe('population subgraph', () => {
       currentResidence { addressLine } householdMembership { household { code address members { citizen { nationalId fullName } } } } } }`;
 
     it('masks the listed fields wherever they appear, and nothing else', async () => {
-      const response = await post(CITIZEN, { id: citizenFixture(0).national_id }, {
-        masks: { 'Citizen.dateOfBirth': 'YEAR_ONLY', 'Citizen.fullName': 'INITIALS', 'Residence.addressLine': 'REDACTED' },
-      });
+      const response = await post(
+        CITIZEN,
+        { id: citizenFixture(0).national_id },
+        {
+          masks: { 'Citizen.dateOfBirth': 'YEAR_ONLY', 'Citizen.fullName': 'INITIALS', 'Residence.addressLine': 'REDACTED' },
+        },
+      );
       expect(response.errors).toBeUndefined();
       expect(response.data?.citizen).toEqual({
         nationalId: citizenFixture(0).national_id,
@@ -266,7 +284,9 @@ describe('population subgraph', () => {
           household: {
             code: 'HK-0001',
             address: 'Số 0 đường Lê Lợi',
-            members: [0, 2].map((index) => ({ nationalId: citizenFixture(index).national_id, fullName: `Nguyễn V. T. ${index}.` })).map((citizen) => ({ citizen })),
+            members: [0, 2]
+              .map((index) => ({ nationalId: citizenFixture(index).national_id, fullName: `Nguyễn V. T. ${index}.` }))
+              .map((citizen) => ({ citizen })),
           },
         },
       });
@@ -274,25 +294,37 @@ describe('population subgraph', () => {
 
     it('masks fields of entities and of lists alike', async () => {
       const masks = { 'Citizen.fullName': 'REDACTED' } as const;
-      const entities = await post('query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Citizen { fullName } } }', {
-        representations: [{ __typename: 'Citizen', nationalId: citizenFixture(0).national_id }],
-      }, { masks });
+      const entities = await post(
+        'query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Citizen { fullName } } }',
+        {
+          representations: [{ __typename: 'Citizen', nationalId: citizenFixture(0).national_id }],
+        },
+        { masks },
+      );
       expect(entities.data?._entities).toEqual([{ fullName: '***' }]);
       const list = await post('{ citizensByCommune(communeCode: "40778", first: 3) { nodes { fullName } } }', {}, { masks });
       expect(list.data?.citizensByCommune.nodes).toEqual([{ fullName: '***' }, { fullName: '***' }, { fullName: '***' }]);
     });
 
     it('never masks a key, which the gateway needs to join entities and masks itself', async () => {
-      const response = await post('query ($id: ID!) { citizen(nationalId: $id) { nationalId householdMembership { household { code } } } }', {
-        id: citizenFixture(0).national_id,
-      }, { masks: { 'Citizen.nationalId': 'PARTIAL_ID', 'Household.code': 'REDACTED' } });
+      const response = await post(
+        'query ($id: ID!) { citizen(nationalId: $id) { nationalId householdMembership { household { code } } } }',
+        {
+          id: citizenFixture(0).national_id,
+        },
+        { masks: { 'Citizen.nationalId': 'PARTIAL_ID', 'Household.code': 'REDACTED' } },
+      );
       expect(response.data?.citizen).toEqual({ nationalId: citizenFixture(0).national_id, householdMembership: { household: { code: 'HK-0001' } } });
     });
 
     it('fails closed on a field whose type cannot carry a masked value', async () => {
-      const response = await post('query ($id: ID!) { citizen(nationalId: $id) { nationalId sex } }', { id: citizenFixture(0).national_id }, {
-        masks: { 'Citizen.sex': 'REDACTED' },
-      });
+      const response = await post(
+        'query ($id: ID!) { citizen(nationalId: $id) { nationalId sex } }',
+        { id: citizenFixture(0).national_id },
+        {
+          masks: { 'Citizen.sex': 'REDACTED' },
+        },
+      );
       expect(errorCodes(response)).toEqual(['MASK_NOT_APPLICABLE']);
       expect(response.errors?.[0]?.message).toBe('Citizen.sex is disclosed only as REDACTED, which a value of type Sex! cannot carry');
       expect(response.data).toEqual({ citizen: null });

@@ -51,16 +51,21 @@ describe('npm start', () => {
     const { credentials } = JSON.parse(fs.readFileSync(credentialsFile, 'utf8')) as { credentials: Array<{ agencyCode: string; apiKey: string }> };
     const police = credentials.find((credential) => credential.agencyCode === 'H56.01')!;
     const { national_id: nationalId, full_name: fullName } = await databases.databases.population('citizens').first();
-    const personal = await postGraphQL(gatewayUrl, 'query ($id: ID!) { citizen(nationalId: $id) { fullName } }', { id: nationalId }, {
-      authorization: `Bearer ${police.apiKey}`,
-      'x-purpose': 'INVESTIGATION',
-    });
+    const personal = await postGraphQL(
+      gatewayUrl,
+      'query ($id: ID!) { citizen(nationalId: $id) { fullName } }',
+      { id: nationalId },
+      {
+        authorization: `Bearer ${police.apiKey}`,
+        'x-purpose': 'INVESTIGATION',
+      },
+    );
     expect(personal.data).toEqual({ citizen: { fullName } });
     const anonymous = await postGraphQL(gatewayUrl, 'query ($id: ID!) { citizen(nationalId: $id) { fullName } }', { id: nationalId });
     expect(errorCodes(anonymous)).toEqual(['FORBIDDEN']);
   });
 
-  it('runs a local audit witness, pinned beside the gateway\'s key, which countersigned the start', async () => {
+  it("runs a local audit witness, pinned beside the gateway's key, which countersigned the start", async () => {
     const pins = readPins(path.join(dataDirectoryOfStart(), 'keys', 'audit-pins.json'));
     expect(pins.gatewayKeys).toHaveLength(1);
     const [witness] = pins.witnesses;

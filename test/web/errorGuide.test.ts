@@ -12,7 +12,12 @@ function readmeErrorRows(): string[][] {
   return section
     .split('\n')
     .filter((line) => line.startsWith('| `'))
-    .map((line) => line.slice(1, -1).split(' | ').map((cell) => cell.trim()));
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split(' | ')
+        .map((cell) => cell.trim()),
+    );
 }
 
 describe('the error guide', () => {
@@ -20,12 +25,14 @@ describe('the error guide', () => {
     const codes = ERROR_GUIDE.map((entry) => entry.code);
     expect(new Set(codes).size).toBe(codes.length);
     expect(codes).toEqual(expect.arrayContaining(Object.values(ErrorCode)));
-    const apolloCodes = Object.values(ApolloServerErrorCode).filter((code) => code !== 'BAD_USER_INPUT' && code !== 'INTERNAL_SERVER_ERROR' && code !== 'BAD_REQUEST');
+    const apolloCodes = Object.values(ApolloServerErrorCode).filter(
+      (code) => code !== 'BAD_USER_INPUT' && code !== 'INTERNAL_SERVER_ERROR' && code !== 'BAD_REQUEST',
+    );
     expect(codes).toEqual(expect.arrayContaining([...apolloCodes, 'PERSISTED_QUERY_NOT_FOUND']));
     for (const entry of ERROR_GUIDE) expect(entry.status).toMatch(/^\d{3}/);
   });
 
-  it('is the README\'s error table, row for row, with the HTTP status of each code', () => {
+  it("is the README's error table, row for row, with the HTTP status of each code", () => {
     expect(readmeErrorRows()).toEqual(ERROR_GUIDE.map((entry) => [`\`${entry.code}\``, entry.status, entry.when, entry.fix]));
   });
 });

@@ -7,7 +7,11 @@ import { PLATFORM_VERSION } from '../../gateway/web/status';
 const APP_ORIGIN = 'https://app.benhvien.thanhhoa.vn';
 
 /** Sends a request with its path exactly as given (fetch would resolve the dots itself) and returns status, headers and body. */
-function rawGet(base: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function rawGet(
+  base: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
     const request = http.request({ hostname, port, path, method: 'GET', headers }, (response) => {
@@ -65,7 +69,9 @@ describe('the gateway serves the web apps', () => {
     const plainGet = await fetch(`${graphql}?query=${encodeURIComponent('{ __typename }')}`);
     expect(plainGet.status).toBe(400);
     expect(((await plainGet.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
-    const preflightedGet = await fetch(`${graphql}?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'apollo-require-preflight': 'true', accept: 'application/json' } });
+    const preflightedGet = await fetch(`${graphql}?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { 'apollo-require-preflight': 'true', accept: 'application/json' },
+    });
     expect(await preflightedGet.json()).toEqual({ data: { __typename: 'Query' } });
   });
 
@@ -83,7 +89,7 @@ describe('the gateway serves the web apps', () => {
     });
   });
 
-  it('offers the demo agencies\' public keys where the demo was seeded', async () => {
+  it("offers the demo agencies' public keys where the demo was seeded", async () => {
     const response = await fetch(new URL('/demo-keys', base));
     const { keys } = (await response.json()) as { keys: Array<{ agencyCode: string; apiKey: string }> };
     expect(new Map(keys.map((key) => [key.agencyCode, key.apiKey]))).toEqual(seeded.demoKeys);
@@ -114,7 +120,7 @@ describe('the gateway serves the web apps', () => {
         headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, x-purpose' },
       });
 
-    it('answers a listed origin\'s preflight with the exact headers the platform reads, and no credentials mode', async () => {
+    it("answers a listed origin's preflight with the exact headers the platform reads, and no credentials mode", async () => {
       const response = await preflight(APP_ORIGIN);
       expect(response.status).toBe(204);
       expect(response.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);

@@ -8,7 +8,7 @@ import { examplesOf, platformFacts } from '../../web/shared/platformFacts';
 const ROOT = path.join(__dirname, '..', '..');
 
 describe('what the web apps are built with', () => {
-  it('takes the README\'s example operations as tabs, each valid against the API schema', () => {
+  it("takes the README's example operations as tabs, each valid against the API schema", () => {
     const { examples, version } = platformFacts(ROOT);
     expect(version).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
     expect(examples.map((example) => example.title)).toEqual(['CitizenCard', 'Citizen360', 'CommuneParcels', 'MyAccess', 'WhyRefused']);

@@ -19,7 +19,13 @@ function buildWith(files: Record<string, string>): string {
 
 async function serve(directory: string): Promise<HttpServerHandle> {
   const logger = getLogger('test');
-  const routes = webRoutes({ build: loadWebBuild(directory), corsOrigins: [], status: async () => ({ version: '0', healthy: false, services: [] }), demoKeys: () => null, logger });
+  const routes = webRoutes({
+    build: loadWebBuild(directory),
+    corsOrigins: [],
+    status: async () => ({ version: '0', healthy: false, services: [] }),
+    demoKeys: () => null,
+    logger,
+  });
   return startHttpServer([], { port: 0, host: '127.0.0.1' }, logger, routes);
 }
 

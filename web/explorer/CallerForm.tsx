@@ -11,7 +11,10 @@ function useDemoKeys(): DemoKey[] {
   useEffect(() => {
     fetch('/demo-keys', { headers: { accept: 'application/json' } })
       .then((response) => (response.ok ? (response.json() as Promise<{ keys: DemoKey[] }>) : { keys: [] }))
-      .then((body) => setKeys(body.keys), () => setKeys([]));
+      .then(
+        (body) => setKeys(body.keys),
+        () => setKeys([]),
+      );
   }, []);
   return keys;
 }

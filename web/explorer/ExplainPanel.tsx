@@ -18,7 +18,16 @@ interface Decision {
   purposeRequired: boolean;
   purpose: string | null;
   policyVersion: number;
-  fields: Array<{ coordinate: string; effect: string; rule: string; grantId: string | null; reason: string; mask: string | null; neededGrant: string | null; scopeUnitCodes: string[] | null }>;
+  fields: Array<{
+    coordinate: string;
+    effect: string;
+    rule: string;
+    grantId: string | null;
+    reason: string;
+    mask: string | null;
+    neededGrant: string | null;
+    scopeUnitCodes: string[] | null;
+  }>;
   scope: Record<string, string[] | null>;
 }
 
@@ -30,8 +39,9 @@ export function ExplainPanel() {
   const [answer, setAnswer] = useState<GraphQLAnswer<{ explainOperation: Decision | null }> | null>(null);
   const explain = () => {
     const query = queryEditor?.getValue() ?? '';
-    void askGateway<{ explainOperation: Decision | null }>(caller, EXPLAIN_QUERY, { query, operationName: operationName || null }).then(setAnswer, (error: Error) =>
-      setAnswer({ errors: [{ message: error.message }] }),
+    void askGateway<{ explainOperation: Decision | null }>(caller, EXPLAIN_QUERY, { query, operationName: operationName || null }).then(
+      setAnswer,
+      (error: Error) => setAnswer({ errors: [{ message: error.message }] }),
     );
   };
   const decision = answer?.data?.explainOperation;

@@ -9,12 +9,17 @@ const ENDPOINTS = [
   { path: '/admin', who: 'stewards', what: 'agencies, API keys, grants, their history, explanations and the audit trail' },
   { path: '/citizen', who: 'citizens', what: 'who read my data, with a token of the identity provider' },
   { path: '/status', who: 'operators', what: 'version and health of every part, as JSON' },
-  { path: '/demo-keys', who: 'newcomers', what: 'the demo agencies\' public keys, outside production only' },
+  { path: '/demo-keys', who: 'newcomers', what: "the demo agencies' public keys, outside production only" },
 ] as const;
 
 function Health({ status }: { status: PlatformStatus | null | 'loading' }) {
   if (status === 'loading') return <p>Checking…</p>;
-  if (status === null) return <p className="status-bad" data-testid="health">The gateway does not answer.</p>;
+  if (status === null)
+    return (
+      <p className="status-bad" data-testid="health">
+        The gateway does not answer.
+      </p>
+    );
   return (
     <>
       <p className={status.healthy ? 'status-ok' : 'status-bad'} data-testid="health">
@@ -44,19 +49,19 @@ export function HomePage() {
         <h1>Provincial data-sharing platform</h1>
         <p>
           The province's agencies read each other's databases here instead of asking citizens for the same papers again:
-          <em> một lần khai báo, khai thác trọn đời</em>. Population, land, health and education data answer through one
-          GraphQL API; every agency sees exactly what its grants allow, for a stated purpose, and every access is recorded.
+          <em> một lần khai báo, khai thác trọn đời</em>. Population, land, health and education data answer through one GraphQL API; every agency sees exactly
+          what its grants allow, for a stated purpose, and every access is recorded.
         </p>
         <section className="card">
           <h2>Start here</h2>
           <ul>
             <li>
-              <a href="/graphql">API explorer</a>: for agencies' developers. Enter your API key or token and a purpose; the docs
-              show what you may read, your grants and why an operation would be refused.
+              <a href="/graphql">API explorer</a>: for agencies' developers. Enter your API key or token and a purpose; the docs show what you may read, your
+              grants and why an operation would be refused.
             </li>
             <li>
-              No key yet? Outside production the explorer's <em>Demo agency</em> menu offers the demo agencies' public keys:
-              pick the hospital (H56.15.01), purpose MEDICAL_TREATMENT, and run the first tab.
+              No key yet? Outside production the explorer's <em>Demo agency</em> menu offers the demo agencies' public keys: pick the hospital (H56.15.01),
+              purpose MEDICAL_TREATMENT, and run the first tab.
             </li>
             <li>Stewards' console and citizens' page: coming next; their APIs (below) answer already.</li>
           </ul>

@@ -42,7 +42,10 @@ export async function up(db: Knex): Promise<void> {
   const known = new Set<string>();
   let after: { instance: string; seq: number } | null = null;
   for (;;) {
-    const query = db('audit_records').select('instance', 'seq', 'fields_json').orderBy([{ column: 'instance' }, { column: 'seq' }]).limit(CHUNK);
+    const query = db('audit_records')
+      .select('instance', 'seq', 'fields_json')
+      .orderBy([{ column: 'instance' }, { column: 'seq' }])
+      .limit(CHUNK);
     if (after !== null) {
       const { instance, seq } = after;
       query.where((later) => later.where('instance', '>', instance).orWhere((same) => same.where('instance', instance).where('seq', '>', seq)));

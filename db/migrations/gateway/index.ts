@@ -7,4 +7,11 @@ import * as addGrantTargetLimits from './20261225000000_add_grant_target_limits'
 import * as createAdministrativeUnits from './20261225000001_create_administrative_units';
 
 /** The gateway database's migrations, oldest first. */
-export const gatewayMigrations: Migration[] = [createPolicy, createAudit, createAuditIndexHeads, createAuditFieldSets, addGrantTargetLimits, createAdministrativeUnits];
+export const gatewayMigrations: Migration[] = [
+  createPolicy,
+  createAudit,
+  createAuditIndexHeads,
+  createAuditFieldSets,
+  addGrantTargetLimits,
+  createAdministrativeUnits,
+];

@@ -39,7 +39,11 @@ export class WitnessClient {
     try {
       response = await fetch(`${this.url}${path}`, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error) {
-      throw new WitnessError(this.url, 'UNREACHABLE', `cannot be reached (${(error as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (error as Error).message})`);
+      throw new WitnessError(
+        this.url,
+        'UNREACHABLE',
+        `cannot be reached (${(error as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (error as Error).message})`,
+      );
     }
     let body: unknown;
     try {
@@ -58,7 +62,12 @@ export class WitnessClient {
   private checked(value: unknown): WitnessedCheckpoint {
     const witnessed = witnessedCheckpointOf(value);
     if (typeof witnessed === 'string') throw new WitnessError(this.url, 'BAD_ANSWER', `answered ${witnessed}`);
-    if (!cosignatureValid(witnessed, this.key)) throw new WitnessError(this.url, 'FORGED', `answered a checkpoint of ${witnessed.checkpoint.instance} that its pinned key ${this.key.keyId} did not countersign`);
+    if (!cosignatureValid(witnessed, this.key))
+      throw new WitnessError(
+        this.url,
+        'FORGED',
+        `answered a checkpoint of ${witnessed.checkpoint.instance} that its pinned key ${this.key.keyId} did not countersign`,
+      );
     return witnessed;
   }
 
@@ -66,7 +75,8 @@ export class WitnessClient {
   async submit(checkpoint: Checkpoint): Promise<WitnessedCheckpoint> {
     const { body } = await this.call('/v1/checkpoints', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(checkpoint) });
     const witnessed = this.checked(body);
-    if (witnessed.checkpoint.signature !== checkpoint.signature) throw new WitnessError(this.url, 'BAD_ANSWER', 'countersigned another checkpoint than the one sent');
+    if (witnessed.checkpoint.signature !== checkpoint.signature)
+      throw new WitnessError(this.url, 'BAD_ANSWER', 'countersigned another checkpoint than the one sent');
     return witnessed;
   }
 

@@ -13,8 +13,13 @@ import { startWitness } from './server';
  * configuration that sends checkpoints to it. Tells onNotice what it did. In production the witness runs on
  * another host (`npm run witness`), and AUDIT_WITNESS_URLS names it.
  */
-export async function startLocalWitness(audit: AuditConfig, witnessConfig: WitnessConfig, onNotice: (message: string) => void): Promise<{ audit: AuditConfig; witness: RunningWitness }> {
-  if (witnessConfig.production || audit.pinFile === null) throw new Error('A local witness is for development only: in production the witness runs on another host');
+export async function startLocalWitness(
+  audit: AuditConfig,
+  witnessConfig: WitnessConfig,
+  onNotice: (message: string) => void,
+): Promise<{ audit: AuditConfig; witness: RunningWitness }> {
+  if (witnessConfig.production || audit.pinFile === null)
+    throw new Error('A local witness is for development only: in production the witness runs on another host');
   trustedSigningKey(audit, true, onNotice);
   const witness = await startWitness({
     host: witnessConfig.host,
@@ -26,6 +31,8 @@ export async function startLocalWitness(audit: AuditConfig, witnessConfig: Witne
   });
   const endpoint = { url: witness.url, publicKey: witness.publicKey };
   writePins(audit.pinFile, { ...readPins(audit.pinFile), witnesses: [endpoint] });
-  onNotice(`Started a local audit witness at ${witness.url} (store ${witnessConfig.databaseFile}, key ${witness.publicKey}), pinned in ${audit.pinFile}; in production it runs on another host`);
+  onNotice(
+    `Started a local audit witness at ${witness.url} (store ${witnessConfig.databaseFile}, key ${witness.publicKey}), pinned in ${audit.pinFile}; in production it runs on another host`,
+  );
   return { audit: { ...audit, witnesses: [endpoint] }, witness };
 }

@@ -53,7 +53,8 @@ export function growthProblem(previous: Checkpoint | null, next: Checkpoint): st
   const sealed = `the checkpoint of ${previous.at} sealed seq ${previous.seq}`;
   if (next.seq < previous.seq) return `${sealed}, and this one seals seq ${next.seq}: the trail went back`;
   if (next.seq === previous.seq && next.headHash !== previous.headHash) return `${sealed} with another head: this one is of another chain`;
-  if (previous.reason === 'STOP' && next.seq > previous.seq) return `${sealed} when the gateway stopped, and this one seals seq ${next.seq}: records appeared while it was stopped`;
+  if (previous.reason === 'STOP' && next.seq > previous.seq)
+    return `${sealed} when the gateway stopped, and this one seals seq ${next.seq}: records appeared while it was stopped`;
   return null;
 }
 

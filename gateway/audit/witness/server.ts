@@ -84,14 +84,16 @@ function readJson(request: IncomingMessage): Promise<unknown> {
  * caller's authentication: a checkpoint signed by a key that is not pinned is UNAUTHENTICATED.
  */
 export function judgeSubmission(checkpoint: Checkpoint, trustedKeys: readonly CheckpointKey[], previous: Checkpoint | null): WitnessRequestError | null {
-  if (!INSTANCE.test(checkpoint.instance)) return new WitnessRequestError(400, ErrorCode.BAD_REQUEST, 'The instance may hold only letters, digits, . _ - (up to 64)');
+  if (!INSTANCE.test(checkpoint.instance))
+    return new WitnessRequestError(400, ErrorCode.BAD_REQUEST, 'The instance may hold only letters, digits, . _ - (up to 64)');
   const untrusted = untrustedBecause(checkpoint, trustedKeys);
   if (untrusted) return new WitnessRequestError(401, ErrorCode.UNAUTHENTICATED, `The checkpoint is not a pinned gateway's: ${untrusted}`);
   const problem = growthProblem(previous, checkpoint);
   return problem ? new WitnessRequestError(409, ErrorCode.CONFLICT, `Refused for instance ${checkpoint.instance}: ${problem}`) : null;
 }
 
-const sameCheckpoint = (a: Checkpoint, b: Checkpoint) => a.signature === b.signature && a.keyId === b.keyId && a.seq === b.seq && a.headHash === b.headHash && a.at === b.at;
+const sameCheckpoint = (a: Checkpoint, b: Checkpoint) =>
+  a.signature === b.signature && a.keyId === b.keyId && a.seq === b.seq && a.headHash === b.headHash && a.at === b.at;
 
 /**
  * Given where to listen, its store, its key and the pinned gateway keys, starts a witness of the audit's
@@ -136,7 +138,8 @@ export async function startWitness(options: WitnessOptions): Promise<RunningWitn
       if (!witnessed) throw new WitnessRequestError(404, ErrorCode.NOT_FOUND, `No checkpoint of instance ${instance} was witnessed here`);
       return writeJson(response, 200, witnessed);
     }
-    if (url.pathname === '/v1/key' && request.method === 'GET') return writeJson(response, 200, { keyId: options.key.keyId, publicKey: publicKeyText(options.key.publicKey) });
+    if (url.pathname === '/v1/key' && request.method === 'GET')
+      return writeJson(response, 200, { keyId: options.key.keyId, publicKey: publicKeyText(options.key.publicKey) });
     throw new WitnessRequestError(404, ErrorCode.NOT_FOUND, `Nothing at ${url.pathname}: try ${CHECKPOINTS_PATH}`);
   }
 

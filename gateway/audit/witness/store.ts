@@ -50,7 +50,8 @@ export class WitnessStore {
 
   /** Given an instance, returns the last checkpoint accepted for it, or null. */
   latest(instance: string): WitnessedCheckpoint | null {
-    const row = this.db.prepare('select witnessed_json from witnessed_checkpoints where instance = ? order by id desc limit 1').get(instance) as Row | undefined;
+    const row = this.db.prepare('select witnessed_json from witnessed_checkpoints where instance = ? order by id desc limit 1').get(instance) as
+      Row | undefined;
     return row ? witnessedOf(row) : null;
   }
 
@@ -70,16 +71,21 @@ export class WitnessStore {
    * Returns the witnessed checkpoint (the stored one, not appended again, when the judge returns it), or the
    * judge's refusal.
    */
-  accept(checkpoint: Checkpoint, decide: (previous: WitnessedCheckpoint | null) => WitnessedCheckpoint | { refused: string }): WitnessedCheckpoint | { refused: string } {
-    return this.db.transaction(() => {
-      const previous = this.latest(checkpoint.instance);
-      const outcome = decide(previous);
-      if ('refused' in outcome || outcome === previous) return outcome;
-      this.db
-        .prepare('insert into witnessed_checkpoints (instance, seq, head_hash, witnessed_json) values (?, ?, ?, ?)')
-        .run(checkpoint.instance, checkpoint.seq, checkpoint.headHash, JSON.stringify(outcome));
-      return outcome;
-    }).immediate();
+  accept(
+    checkpoint: Checkpoint,
+    decide: (previous: WitnessedCheckpoint | null) => WitnessedCheckpoint | { refused: string },
+  ): WitnessedCheckpoint | { refused: string } {
+    return this.db
+      .transaction(() => {
+        const previous = this.latest(checkpoint.instance);
+        const outcome = decide(previous);
+        if ('refused' in outcome || outcome === previous) return outcome;
+        this.db
+          .prepare('insert into witnessed_checkpoints (instance, seq, head_hash, witnessed_json) values (?, ?, ?, ?)')
+          .run(checkpoint.instance, checkpoint.seq, checkpoint.headHash, JSON.stringify(outcome));
+        return outcome;
+      })
+      .immediate();
   }
 
   close(): void {

@@ -1,4 +1,5 @@
-import { GraphQLError, buildSchema, parse, specifiedRules, validate } from 'graphql';
+import type { GraphQLError } from 'graphql';
+import { buildSchema, parse, specifiedRules, validate } from 'graphql';
 import { loadConfig } from '../../../common/config';
 import { queryLimitsRule } from '../../../gateway/limits/queryLimitsRule';
 import { reservedAliasesRule } from '../../../gateway/limits/reservedAliasesRule';
@@ -20,7 +21,9 @@ function expectValid(query: string): void {
 
 function expectRefused(query: string, limit: string, found: number): GraphQLError {
   const errors = errorsOf(query);
-  expect(errors.map((error) => error.extensions)).toEqual([{ code: 'QUERY_TOO_COMPLEX', limit, maximum: limits[`max${limit[0]!.toUpperCase()}${limit.slice(1)}` as keyof typeof limits], found }]);
+  expect(errors.map((error) => error.extensions)).toEqual([
+    { code: 'QUERY_TOO_COMPLEX', limit, maximum: limits[`max${limit[0]!.toUpperCase()}${limit.slice(1)}` as keyof typeof limits], found },
+  ]);
   return errors[0]!;
 }
 
@@ -57,6 +60,8 @@ describe('queryLimitsRule', () => {
   });
 
   it('refuses a reserved alias', () => {
-    expect(errorsOf('{ a { __probe: n } }').map((error) => [error.message, error.extensions.code])).toEqual([['The alias __probe is reserved by the gateway: choose another', 'BAD_USER_INPUT']]);
+    expect(errorsOf('{ a { __probe: n } }').map((error) => [error.message, error.extensions.code])).toEqual([
+      ['The alias __probe is reserved by the gateway: choose another', 'BAD_USER_INPUT'],
+    ]);
   });
 });
