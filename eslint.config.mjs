@@ -32,6 +32,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // Plain Node scripts (CommonJS), run before anything is built.
+    files: ['**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Tool configuration files are loaded by their tools through a default export.
     files: ['**/vite.config.ts', '**/*.config.mjs'],
     rules: { 'import-x/no-default-export': 'off' },

@@ -1,7 +1,12 @@
 import http from 'node:http';
 import type { Sector } from '../common/config';
 import { SECTORS, bySector } from '../common/config';
+import type { SubgraphResponse } from '../gateway/keepAliveFetcher';
+import { keepAliveFetcher } from '../gateway/keepAliveFetcher';
 import { signedAccessHeaders } from './signing';
+
+/** How long a peer's subgraph call may take: our gateway's SUBGRAPH_TIMEOUT_MS default. */
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
 /** A GraphQL request body as the bench sends it. */
 export interface GraphQLBody {
@@ -74,45 +79,12 @@ export function subgraphCaller(urls: Record<Sector, string>, signingKey: Buffer,
   };
 }
 
-/** What a fetch-style caller reads of an answer (the part of fetch's Response that Apollo's data source uses). */
-export interface KeepAliveResponse {
-  ok: boolean;
-  status: number;
-  statusText: string;
-  url: string;
-  headers: { get(name: string): string | null };
-  text(): Promise<string>;
-  json(): Promise<unknown>;
-}
-
 /**
- * Returns a fetch-style function over Node's HTTP client with pooled keep-alive connections (256 per
- * subgraph), which reads each answer whole: the kind of lean client a skilled user hands @apollo/gateway through
- * its documented `fetcher` option, as our gateway uses one of its own.
+ * Returns a fetch-style function over Node's HTTP client with pooled keep-alive connections: our gateway's own
+ * subgraph client (gateway/keepAliveFetcher.ts), the kind of lean client a skilled user hands @apollo/gateway
+ * through its documented `fetcher` option, so that both gateways are measured over the same client.
  */
-export function keepAliveFetch(): (url: string, init?: { method?: string; headers?: Record<string, string>; body?: unknown }) => Promise<KeepAliveResponse> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
-  const targets = new Map<string, URL>();
-  return async (url, init = {}) => {
-    let target = targets.get(url);
-    if (!target) {
-      target = new URL(url);
-      targets.set(url, target);
-    }
-    const response = await post(agent, target, String(init.body ?? ''), init.headers ?? {});
-    return {
-      ok: response.status >= 200 && response.status < 300,
-      status: response.status,
-      statusText: '',
-      url,
-      headers: {
-        get(name: string) {
-          const value = response.headers[name.toLowerCase()];
-          return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-        },
-      },
-      text: async () => response.text,
-      json: async () => JSON.parse(response.text) as unknown,
-    };
-  };
+export function keepAliveFetch(): (url: string, init?: { method?: string; headers?: Record<string, string>; body?: unknown }) => Promise<SubgraphResponse> {
+  const fetcher = keepAliveFetcher(KEEP_ALIVE_TIMEOUT_MS);
+  return (url, init = {}) => fetcher(url, { method: init.method ?? 'POST', headers: init.headers ?? {}, body: String(init.body ?? '') });
 }

@@ -48,6 +48,10 @@ export interface GraphQLRoute<Context extends BaseContext = BaseContext> {
   context(request: IncomingMessage, rawBody: string): Promise<Context>;
 }
 
+/** A route of any context type: routes of one server each build their own context (gateway, stewards, citizens). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a route's context type varies with the route; each route is typed where it is made
+export type AnyGraphQLRoute = GraphQLRoute<any>;
+
 /**
  * A route answered before the GraphQL endpoints (static files, pages, CORS): returns true when it has answered
  * the request, false to let the next route or the GraphQL endpoint answer it (it may have set headers).
@@ -149,7 +153,7 @@ function parseBody(request: IncomingMessage, rawBody: string): unknown {
  * slowly is answered 408 and disconnected; one with too many connections open is refused the next (429).
  */
 export async function startHttpServer(
-  routes: Array<GraphQLRoute<any>>,
+  routes: AnyGraphQLRoute[],
   options: HttpServerOptions,
   logger: Logger,
   plainRoutes: readonly PlainRoute[] = [],
@@ -251,7 +255,7 @@ export async function startHttpServer(
 /** The bodies of the error answers Apollo Server wrote, read only when RequestAnswer.errorCode asks. */
 const answeredBodies = new WeakMap<ServerResponse, string>();
 
-async function handle(route: GraphQLRoute<any>, request: IncomingMessage, response: ServerResponse, url: URL, maxBodyBytes: number): Promise<void> {
+async function handle(route: AnyGraphQLRoute, request: IncomingMessage, response: ServerResponse, url: URL, maxBodyBytes: number): Promise<void> {
   const rawBody = await readBody(request, maxBodyBytes);
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(request.headers)) {

@@ -6,7 +6,7 @@ import type { CursorKey } from '../common/pagination';
  * restricts the query to the rows beyond that key and orders it by the key in that direction:
  * (a > x) OR (a = x AND b > y) ... ascending, the same with < descending.
  */
-function beyondKey<T extends {}>(query: Knex.QueryBuilder<T>, columns: string[], last: CursorKey | null, direction: 'asc' | 'desc'): Knex.QueryBuilder<T> {
+function beyondKey<T extends object>(query: Knex.QueryBuilder<T>, columns: string[], last: CursorKey | null, direction: 'asc' | 'desc'): Knex.QueryBuilder<T> {
   const beyond = direction === 'asc' ? '>' : '<';
   if (last !== null) {
     query.where((outer) => {
@@ -23,11 +23,11 @@ function beyondKey<T extends {}>(query: Knex.QueryBuilder<T>, columns: string[],
 }
 
 /** Given a query, the columns of its sort key and the key of the last row seen, returns the rows after it, ascending. */
-export function afterKey<T extends {}>(query: Knex.QueryBuilder<T>, columns: string[], after: CursorKey | null): Knex.QueryBuilder<T> {
+export function afterKey<T extends object>(query: Knex.QueryBuilder<T>, columns: string[], after: CursorKey | null): Knex.QueryBuilder<T> {
   return beyondKey(query, columns, after, 'asc');
 }
 
 /** Given a query, the columns of its sort key and the key of the last row seen, returns the rows before it, descending. */
-export function beforeKey<T extends {}>(query: Knex.QueryBuilder<T>, columns: string[], before: CursorKey | null): Knex.QueryBuilder<T> {
+export function beforeKey<T extends object>(query: Knex.QueryBuilder<T>, columns: string[], before: CursorKey | null): Knex.QueryBuilder<T> {
   return beyondKey(query, columns, before, 'desc');
 }

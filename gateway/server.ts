@@ -13,7 +13,7 @@ import { UNRESTRICTED_ACCESS } from '../common/accessContext';
 import type { HttpLimits, PolicyMode, QueryLimits, Sector } from '../common/config';
 import { bySector } from '../common/config';
 import { VALIDATION_OPTIONS, maskError } from '../common/errors';
-import type { GraphQLRoute, PlainRoute } from '../common/httpServer';
+import type { AnyGraphQLRoute, PlainRoute } from '../common/httpServer';
 import { startHttpServer } from '../common/httpServer';
 import { getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
@@ -62,7 +62,7 @@ export interface GatewayOptions {
    */
   enforcement: GatewayEnforcement | null;
   /** More routes on the same server, such as the stewards' /admin API. */
-  extraRoutes?: Array<GraphQLRoute<any>>;
+  extraRoutes?: AnyGraphQLRoute[];
   /** Routes answered before the GraphQL endpoints: CORS, the web apps' pages and files, the status, /health and /ready. */
   plainRoutes?: PlainRoute[];
   port?: number;

@@ -7,6 +7,7 @@ import { landSubgraph } from './land';
 import { populationSubgraph } from './population';
 
 /** Every sector's subgraph definition, by sector. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each sector's loaders are of its own type
 export const SUBGRAPHS: Record<Sector, SubgraphDefinition<any>> = {
   population: populationSubgraph,
   land: landSubgraph,

@@ -293,7 +293,7 @@ export class AuditRepository {
   }
 
   /** Given a query on audit_records aliased r, narrows it by the filter. */
-  private narrow<T extends {}>(query: Knex.QueryBuilder<T>, filter: RecordFilter): Knex.QueryBuilder<T> {
+  private narrow<T extends object>(query: Knex.QueryBuilder<T>, filter: RecordFilter): Knex.QueryBuilder<T> {
     if (filter.agencyCode !== null) query.where('r.agency_code', filter.agencyCode);
     if (filter.purpose !== null) query.where('r.purpose', filter.purpose);
     if (filter.from !== null) query.where('r.recorded_at', '>=', filter.from);

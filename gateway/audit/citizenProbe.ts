@@ -1,6 +1,6 @@
-import { Kind, TypeInfo, isAbstractType, isObjectType, visit, visitWithTypeInfo } from 'graphql';
-import type { DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLSchema, InlineFragmentNode, SelectionNode, SelectionSetNode } from 'graphql';
-import { badUserInput } from '../../common/errors';
+import { Kind, isAbstractType, isObjectType } from 'graphql';
+import type { DocumentNode, FragmentDefinitionNode, GraphQLSchema, SelectionSetNode } from 'graphql';
+import { assertAliasFree, probeFieldOf, probeOnType, withProbes } from '../enforcement/probeDocument';
 
 /** The alias under which the gateway reads each returned citizen's national ID for the audit trail. */
 export const CITIZEN_ID_PROBE = '__auditNationalId';
@@ -10,19 +10,8 @@ const CITIZEN_TYPE = 'Citizen';
 const NATIONAL_ID_FIELD = 'nationalId';
 const NATIONAL_ID = /^\d{12}$/;
 
-const probeField: FieldNode = {
-  kind: Kind.FIELD,
-  alias: { kind: Kind.NAME, value: CITIZEN_ID_PROBE },
-  name: { kind: Kind.NAME, value: NATIONAL_ID_FIELD },
-};
-
-const probeOnCitizen: InlineFragmentNode = {
-  kind: Kind.INLINE_FRAGMENT,
-  typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: CITIZEN_TYPE } },
-  selectionSet: { kind: Kind.SELECTION_SET, selections: [probeField] },
-};
-
-const isProbe = (selection: SelectionNode) => selection.kind === Kind.FIELD && selection.alias?.value === CITIZEN_ID_PROBE;
+const probeField = probeFieldOf(CITIZEN_ID_PROBE, NATIONAL_ID_FIELD);
+const probeOnCitizen = probeOnType(CITIZEN_TYPE, probeField);
 
 /**
  * Given the API schema and an operation's document, returns the document with `__auditNationalId: nationalId`
@@ -32,28 +21,13 @@ const isProbe = (selection: SelectionNode) => selection.kind === Kind.FIELD && s
  * the alias itself, which would let it answer in the probe's place.
  */
 export function withCitizenIdProbe(schema: GraphQLSchema, document: DocumentNode): DocumentNode {
-  visit(document, {
-    Field(node) {
-      if (node.alias?.value === CITIZEN_ID_PROBE) throw badUserInput(`The alias ${CITIZEN_ID_PROBE} is reserved by the gateway: choose another`);
-    },
-  });
+  assertAliasFree(document, CITIZEN_ID_PROBE);
   const citizen = schema.getType(CITIZEN_TYPE);
   if (!isObjectType(citizen)) return document;
-  const typeInfo = new TypeInfo(schema);
-  return visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      SelectionSet: {
-        leave(node: SelectionSetNode) {
-          const type = typeInfo.getParentType();
-          if (!type || node.selections.some(isProbe)) return undefined;
-          if (type === citizen) return { ...node, selections: [...node.selections, probeField] };
-          if (isAbstractType(type) && schema.isSubType(type, citizen)) return { ...node, selections: [...node.selections, probeOnCitizen] };
-          return undefined;
-        },
-      },
-    }),
-  );
+  return withProbes(schema, document, CITIZEN_ID_PROBE, (type) => {
+    if (type === citizen) return [probeField];
+    return isAbstractType(type) && schema.isSubType(type, citizen) ? [probeOnCitizen] : [];
+  });
 }
 
 /** What the audit trail reads off a response's data. */

@@ -1,7 +1,7 @@
-import { Kind, TypeInfo, isAbstractType, isObjectType, visit, visitWithTypeInfo } from 'graphql';
-import type { DocumentNode, FieldNode, GraphQLSchema, InlineFragmentNode, SelectionNode, SelectionSetNode } from 'graphql';
+import { isAbstractType, isObjectType } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Sector } from '../../common/config';
-import { badUserInput } from '../../common/errors';
+import { assertAliasFree, probeFieldOf, probeOnType, withProbes } from './probeDocument';
 
 /**
  * An entity that other subgraphs refer to by its key, owned by a subgraph that applies a row scope: the
@@ -23,20 +23,6 @@ export const SCOPED_ENTITIES: readonly ScopedEntity[] = [{ typeName: 'Citizen', 
 /** The alias under which the gateway reads the probe of a scoped entity. */
 export const SCOPE_PROBE = '__rowScopeProbe';
 
-const isProbe = (selection: SelectionNode) => selection.kind === Kind.FIELD && selection.alias?.value === SCOPE_PROBE;
-
-function probeOf(entity: ScopedEntity): FieldNode {
-  return { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: SCOPE_PROBE }, name: { kind: Kind.NAME, value: entity.probeField } };
-}
-
-function onType(entity: ScopedEntity): InlineFragmentNode {
-  return {
-    kind: Kind.INLINE_FRAGMENT,
-    typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: entity.typeName } },
-    selectionSet: { kind: Kind.SELECTION_SET, selections: [probeOf(entity)] },
-  };
-}
-
 /**
  * Given the API schema, an operation document and the sectors whose rows are restricted for the request,
  * returns the document with `__rowScopeProbe: <probe field>` in every selection set of a scoped entity whose
@@ -46,29 +32,15 @@ function onType(entity: ScopedEntity): InlineFragmentNode {
  * Throws BAD_USER_INPUT when the client's document uses the alias itself.
  */
 export function withScopeProbe(schema: GraphQLSchema, document: DocumentNode, restricted: ReadonlySet<Sector>): DocumentNode {
-  visit(document, {
-    Field(node) {
-      if (node.alias?.value === SCOPE_PROBE) throw badUserInput(`The alias ${SCOPE_PROBE} is reserved by the gateway: choose another`);
-    },
-  });
+  assertAliasFree(document, SCOPE_PROBE);
   const entities = SCOPED_ENTITIES.filter((entity) => restricted.has(entity.owner) && isObjectType(schema.getType(entity.typeName)));
   if (entities.length === 0) return document;
-  const typeInfo = new TypeInfo(schema);
-  return visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      SelectionSet: {
-        leave(node: SelectionSetNode) {
-          const type = typeInfo.getParentType();
-          if (!type || node.selections.some(isProbe)) return undefined;
-          const exact = entities.find((entity) => entity.typeName === type.name);
-          if (exact) return { ...node, selections: [...node.selections, probeOf(exact)] };
-          if (!isAbstractType(type)) return undefined;
-          const possible = new Set(schema.getPossibleTypes(type).map((each) => each.name));
-          const fragments = entities.filter((entity) => possible.has(entity.typeName)).map(onType);
-          return fragments.length > 0 ? { ...node, selections: [...node.selections, ...fragments] } : undefined;
-        },
-      },
-    }),
-  );
+  const probes = new Map(entities.map((entity) => [entity.typeName, probeFieldOf(SCOPE_PROBE, entity.probeField)]));
+  return withProbes(schema, document, SCOPE_PROBE, (type) => {
+    const exact = probes.get(type.name);
+    if (exact) return [exact];
+    if (!isAbstractType(type)) return [];
+    const possible = new Set(schema.getPossibleTypes(type).map((each) => each.name));
+    return entities.filter((entity) => possible.has(entity.typeName)).map((entity) => probeOnType(entity.typeName, probes.get(entity.typeName)!));
+  });
 }

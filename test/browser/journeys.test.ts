@@ -90,12 +90,16 @@ describe('in a real browser', () => {
     const docs = (await page.textContent('.graphiql-doc-explorer')) ?? '';
     expect(docs).not.toContain('landParcels');
     expect(docs).toContain('Classification: SHARED, personal data BASIC');
-    expect(docs).toContain('for MEDICAL_TREATMENT, HEALTH_INSURANCE: in full');
+    // Described for the purpose the caller named, the one introspection answers for.
+    expect(docs).toContain('For you: for MEDICAL_TREATMENT: in full');
     await browser.screenshot(page, 'explorer-docs');
   });
 
   it('shows the land office masked national IDs, and its own grants', async () => {
     await callAs(page, { credential: seeded.demoKeys.get('H56.20')! }, 'LAND_REGISTRATION');
+    // Least privilege: the land office reads identity and residence, not the card of the hospital's tab.
+    await page.click('.graphiql-tab:has-text("CitizenIdentity")');
+    await setEditorText(page, '.graphiql-editor-tool', JSON.stringify({ id: nationalId }));
     await page.click('.graphiql-execute-button');
     const text = await responseText(page, /"nationalId": "\d{3}\*{7}\d{2}"/);
     expect(text).toContain(`"nationalId": "${nationalId.slice(0, 3)}*******${nationalId.slice(-2)}"`);

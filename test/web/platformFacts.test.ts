@@ -11,7 +11,7 @@ describe('what the web apps are built with', () => {
   it("takes the README's example operations as tabs, each valid against the API schema", () => {
     const { examples, version } = platformFacts(ROOT);
     expect(version).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
-    expect(examples.map((example) => example.title)).toEqual(['CitizenCard', 'Citizen360', 'CommuneParcels', 'MyAccess', 'WhyRefused']);
+    expect(examples.map((example) => example.title)).toEqual(['CitizenCard', 'CitizenIdentity', 'Citizen360', 'CommuneParcels', 'MyAccess', 'WhyRefused']);
     const schema = apiSchemaOf(fs.readFileSync(SUPERGRAPH_PATH, 'utf8'));
     for (const example of examples) expect(validate(schema, parse(example.query)).map((error) => error.message)).toEqual([]);
   });

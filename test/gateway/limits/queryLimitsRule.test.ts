@@ -1,4 +1,5 @@
-import { GraphQLError, buildSchema, parse, specifiedRules, validate } from 'graphql';
+import type { GraphQLError } from 'graphql';
+import { buildSchema, parse, specifiedRules, validate } from 'graphql';
 import { loadConfig } from '../../../common/config';
 import { queryLimitsRule } from '../../../gateway/limits/queryLimitsRule';
 import { reservedAliasesRule } from '../../../gateway/limits/reservedAliasesRule';
