@@ -62,6 +62,18 @@ export function countStatements(db: Knex): { readonly count: number; reset(): vo
   };
 }
 
+let commandData: string | null = null;
+
+/** The data directory of the commands a test file runs against MySQL: made once per test process, removed when it exits. */
+function commandDataDirectory(): string {
+  if (commandData === null) {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-test-command-'));
+    process.once('exit', () => fs.rmSync(directory, { recursive: true, force: true }));
+    commandData = directory;
+  }
+  return commandData;
+}
+
 /**
  * Given a database configuration, returns the process environment that points a command (npm start's scripts:
  * seed, steward, audit:verify) at the same databases: this process's environment without its own database
@@ -73,6 +85,8 @@ export function commandEnvironment(database: DatabaseConfig, extra: Record<strin
   if (database.engine === 'sqlite') return { ...common, DATA_DIR: database.dataDirectory };
   return {
     ...common,
+    // A data directory of the test's own with MySQL too: keys, pins and the demo's files never land in the repository's data/.
+    DATA_DIR: extra.DATA_DIR ?? commandDataDirectory(),
     MYSQL_HOST: database.host,
     MYSQL_PORT: String(database.port),
     MYSQL_USER: database.user,
