@@ -30,6 +30,20 @@ const toSession = (row: StewardSessionRow): StewardSessionRecord => ({
 /** What a new account stores. */
 export type NewAccount = Omit<StewardAccountRecord, 'id' | 'localSignIn'>;
 
+/** Given an account, returns the columns a change may set: all but its id, e-mail and creation time. */
+function changeableColumns(account: NewAccount | StewardAccountRecord): Partial<StewardAccountRow> {
+  return {
+    name: account.name,
+    unit: account.unit,
+    roles: JSON.stringify(account.roles),
+    password_hash: account.passwordHash,
+    totp_secret: account.totpSecret,
+    oidc_subject: account.oidcSubject,
+    disabled_at: account.disabledAt,
+    updated_at: account.updatedAt,
+  };
+}
+
 /** The steward accounts' and sessions' queries: the only module of the accounts that holds SQL. */
 export class AccountRepository {
   constructor(private readonly db: Knex) {}
@@ -62,32 +76,14 @@ export class AccountRepository {
   async insertAccount(account: NewAccount): Promise<number> {
     const [id] = await this.db<StewardAccountRow>('steward_accounts').insert({
       email: account.email.toLowerCase(),
-      name: account.name,
-      unit: account.unit,
-      roles: JSON.stringify(account.roles),
-      password_hash: account.passwordHash,
-      totp_secret: account.totpSecret,
-      oidc_subject: account.oidcSubject,
-      disabled_at: account.disabledAt,
+      ...changeableColumns(account),
       created_at: account.createdAt,
-      updated_at: account.updatedAt,
     });
     return Number(id);
   }
 
   async updateAccount(account: StewardAccountRecord): Promise<void> {
-    await this.db<StewardAccountRow>('steward_accounts')
-      .where('id', account.id)
-      .update({
-        name: account.name,
-        unit: account.unit,
-        roles: JSON.stringify(account.roles),
-        password_hash: account.passwordHash,
-        totp_secret: account.totpSecret,
-        oidc_subject: account.oidcSubject,
-        disabled_at: account.disabledAt,
-        updated_at: account.updatedAt,
-      });
+    await this.db<StewardAccountRow>('steward_accounts').where('id', account.id).update(changeableColumns(account));
   }
 
   /**
