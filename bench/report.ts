@@ -99,14 +99,14 @@ function scopeCostSection(run: BenchRun): string[] {
     "In-process, before any load, median of 500 runs on each shape's document (bench/scopeCost.ts), for an agency all of whose grants are scoped to overlapping communes: " +
       'what the scopes add to the decision (each field its own communes, each sector their intersection; decisions are cached per caller and document for a second), ' +
       "the scope probes' rewrite of the document (cached per document), and the walk that nulls every citizen population did not vouch for, over a result of the size the shape asks for " +
-      `(every response). The share adds all three, as if nothing were cached, against our full gateway's CPU per request at c=${concurrency} in this run.`,
+      `(every response). The shares set against our full gateway's CPU per request at c=${concurrency} in this run what every response pays (the walk) and what a document never seen before pays (all three).`,
     '',
-    "| shape | decision, added | probe rewrite | response walk | gateway CPU per request | scope's share |",
+    "| shape | decision, added | probe rewrite | response walk | gateway CPU per request | scope's share (every response, a new document) |",
     '|---|---|---|---|---|---|',
     ...run.scopeCost.map((cost) => {
       const cpu = cpuMicrosPerRequest(cost.shape);
       const total = cost.decisionMicros + cost.probeRewriteMicros + cost.responseWalkMicros;
-      return `| ${cost.shape} | ${fixed(cost.decisionMicros, 1)} µs | ${fixed(cost.probeRewriteMicros, 1)} µs | ${fixed(cost.responseWalkMicros, 1)} µs | ${cpu === null ? '–' : `${fixed(cpu / 1000, 2)} ms`} | ${cpu === null ? '–' : `${fixed((100 * total) / cpu, 2)}%`} |`;
+      return `| ${cost.shape} | ${fixed(cost.decisionMicros, 1)} µs | ${fixed(cost.probeRewriteMicros, 1)} µs | ${fixed(cost.responseWalkMicros, 1)} µs | ${cpu === null ? '–' : `${fixed(cpu / 1000, 2)} ms`} | ${cpu === null ? '–' : `${fixed((100 * cost.responseWalkMicros) / cpu, 2)}%, ${fixed((100 * total) / cpu, 2)}%`} |`;
     }),
     '',
   ];
