@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { SECTORS, bySector, getConfig } from '../common/config';
+import { getConfig } from '../common/config';
+import { BUILT_IN_SECTORS, byBuiltInSector, sectorNamed } from '../common/sectors';
 import { loadWitnessConfig } from '../common/witnessConfig';
 import { isSeeded, seedAll } from '../db/seed';
 import type { RunningWitness } from '../gateway/audit/witness/server';
@@ -38,13 +39,17 @@ async function main(): Promise<void> {
       // The whole path runs on one machine: a witness beside the gateway, with its own store and key.
       ({ audit, witness } = await startLocalWitness(config.audit, loadWitnessConfig(), (message) => process.stderr.write(`${message}\n`)));
     }
-    const platform = await startPlatform(databases, { ...config, audit, subgraphPorts: bySector((sector) => config.subgraphs[sector].port) }).catch(
-      async (error: unknown) => {
-        await witness?.stop();
-        throw error;
-      },
-    );
-    for (const sector of SECTORS) process.stderr.write(`  ${sector} subgraph: ${platform.subgraphs[sector].url}\n`);
+    const platform = await startPlatform(databases, {
+      ...config,
+      audit,
+      subgraphPorts: byBuiltInSector((sector) => sectorNamed(config.sectors, sector).port),
+    }).catch(async (error: unknown) => {
+      await witness?.stop();
+      throw error;
+    });
+    for (const sector of BUILT_IN_SECTORS) process.stderr.write(`  ${sector} subgraph: ${platform.subgraphs[sector].url}\n`);
+    for (const sector of config.sectors.filter((added) => !added.builtIn))
+      process.stderr.write(`  ${sector.name} subgraph (${sector.ownerAgency}): ${sector.url}\n`);
     if (!config.production) {
       const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory: config.dataDirectory, production: false });
       process.stderr.write(`Demo agencies (keys in ${path.join(config.dataDirectory, DEMO_CREDENTIALS_FILE)}):\n`);

@@ -4,8 +4,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { byBuiltInSector } from '../../common/sectors';
 import type { AuditConfig, JwtConfig, PolicyMode } from '../../common/config';
-import { bySector, loadConfig } from '../../common/config';
+import { loadConfig } from '../../common/config';
 import { seedAll } from '../../db/seed';
 import { buildCatalog } from '../../gateway/policy/catalog';
 import type { Purpose } from '../../gateway/policy/types';
@@ -50,7 +51,7 @@ export async function startSeededPlatform(citizens: number, options: SeededPlatf
     const platform = await startPlatform(databases.databases, {
       host: '127.0.0.1',
       gatewayPort: 0,
-      subgraphPorts: bySector(() => 0),
+      subgraphPorts: byBuiltInSector(() => 0),
       subgraphTimeoutMs: 5000,
       queryLimits: loadConfig({}).queryLimits,
       httpLimits: loadConfig({}).httpLimits,
