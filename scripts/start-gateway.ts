@@ -14,11 +14,13 @@ import { supergraphFor } from '../schema/supergraphFor';
 async function main(): Promise<void> {
   const config = getConfig();
   requireSharedSigningKey(config);
+  // Before any database is touched: sectors whose SDLs make no supergraph are a configuration to mend.
+  const supergraphSdl = supergraphFor(config.sectors);
   await ensureDatabases(config.database, ['gateway']);
   const db = connect(config.database, 'gateway');
   try {
     await migrateLatest(db, 'gateway');
-    const service = await startGatewayService(db, sectorUrls(config.sectors), { ...config, supergraphSdl: supergraphFor(config.sectors) });
+    const service = await startGatewayService(db, sectorUrls(config.sectors), { ...config, supergraphSdl });
     process.stdout.write(`Gateway ready at ${service.gateway.url}\n`);
     stopOnSignals(async () => {
       await service.stop();

@@ -8,6 +8,7 @@ import { startLocalWitness } from '../gateway/audit/witness/local';
 import { seedDemoAccounts } from '../gateway/console/demoAccounts';
 import { DEMO_CREDENTIALS_FILE, seedDemoAgencies } from '../gateway/store/demo';
 import { closeDatabases, openDatabases, startPlatform } from '../system/platform';
+import { supergraphFor } from '../schema/supergraphFor';
 import { exitOnStartFailure, stopOnSignals } from '../system/lifecycle';
 
 /**
@@ -17,6 +18,8 @@ import { exitOnStartFailure, stopOnSignals } from '../system/lifecycle';
  */
 async function main(): Promise<void> {
   const config = getConfig();
+  // Before any database is touched: sectors whose SDLs make no supergraph are a configuration to mend.
+  const supergraphSdl = supergraphFor(config.sectors);
   const where =
     config.database.engine === 'sqlite' ? `SQLite files in ${config.database.dataDirectory}` : `MySQL at ${config.database.host}:${config.database.port}`;
   process.stderr.write(`Databases: ${where}\n`);
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
     const platform = await startPlatform(databases, {
       ...config,
       audit,
+      supergraphSdl,
       subgraphPorts: byBuiltInSector((sector) => sectorNamed(config.sectors, sector).port),
     }).catch(async (error: unknown) => {
       await witness?.stop();

@@ -170,7 +170,7 @@ export interface RunningPlatform extends RunningGateway {
   subgraphs: Record<BuiltInSector, RunningServer>;
 }
 
-export interface PlatformOptions extends Omit<GatewayServiceOptions, 'supergraphSdl'> {
+export interface PlatformOptions extends GatewayServiceOptions {
   /** The port of each built-in subgraph; 0 picks a free one. */
   subgraphPorts: Record<BuiltInSector, number>;
   /**
@@ -199,7 +199,7 @@ export async function startPlatform(databases: PlatformDatabases, options: Platf
       started.push(subgraphs[sector]);
     }
     const urls = { ...sectorUrls(sectors), ...Object.fromEntries(BUILT_IN_SECTORS.map((sector) => [sector, subgraphs[sector].url])) };
-    const service = await startGatewayService(databases.gateway, urls, { ...options, supergraphSdl: supergraphFor(sectors) });
+    const service = await startGatewayService(databases.gateway, urls, { ...options, supergraphSdl: options.supergraphSdl ?? supergraphFor(sectors) });
     return {
       ...service,
       subgraphs,
