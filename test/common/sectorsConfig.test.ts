@@ -26,7 +26,7 @@ describe('the sectors of the configuration', () => {
     return file;
   };
   const business = (extra = ''): string =>
-    `sectors:\n  - name: business\n    ownerAgency: Sở Tài chính\n    port: 4005\n    schema: business.graphql\n${extra}`;
+    `sectors:\n  - name: business\n    ownerAgency: Sở Tài chính\n    port: 4006\n    schema: business.graphql\n${extra}`;
 
   beforeEach(() => {
     directory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-sectors-config-'));
@@ -56,8 +56,8 @@ describe('the sectors of the configuration', () => {
     expect(sectors[4]).toEqual({
       name: 'business',
       ownerAgency: 'Sở Tài chính',
-      port: 4005,
-      url: 'http://127.0.0.1:4005/graphql',
+      port: 4006,
+      url: 'http://127.0.0.1:4006/graphql',
       database: 'dsp_business',
       schemaFile: path.join(directory, 'business.graphql'),
       builtIn: false,
@@ -96,10 +96,10 @@ describe('the sectors of the configuration', () => {
     ['the reserved name gateway', business().replace('name: business', 'name: gateway'), /reserved for the gateway's own database/],
     ['a sector given twice', `${business()}${business().replace('sectors:\n', '')}`, /sector "business" is given twice/],
     ['no owner', business().replace('    ownerAgency: Sở Tài chính\n', ''), /needs an ownerAgency/],
-    ['no url or port', business().replace('    port: 4005\n', ''), /needs a url or a port/],
+    ['no url or port', business().replace('    port: 4006\n', ''), /needs a url or a port/],
     ['no schema', business().replace('    schema: business.graphql\n', ''), /needs a schema: its SDL file/],
     ['a schema that is not a file', business().replace('business.graphql', 'nowhere.graphql'), /schema .*nowhere\.graphql is not a file/],
-    ['a port out of range', business().replace('4005', '70000'), /port must be a whole number from 0 to 65535/],
+    ['a port out of range', business().replace('4006', '70000'), /port must be a whole number from 0 to 65535/],
     ['a URL that is not http', business('    url: ftp://registry/graphql\n'), /url must be an http\(s\) URL/],
     ['a database name with a dash', business('    database: dsp-business\n'), /database may hold only letters, digits and _/],
   ])('are refused, with a clear message, for %s', (_case, text, message) => {
@@ -118,7 +118,7 @@ describe('the sectors of the configuration', () => {
   it('make the supergraph the gateway serves: the committed one for the four, else composed from every SDL', () => {
     expect(supergraphFor(loadConfig({}).sectors)).toBe(fs.readFileSync(path.resolve('schema', 'supergraph.graphql'), 'utf8'));
     const composed = supergraphFor(loadConfig({ SECTORS_FILE: sectorsFile(business()) }).sectors);
-    expect(composed).toMatch(/BUSINESS @join__graph\(name: "business", url: "http:\/\/127\.0\.0\.1:4005\/graphql"\)/);
+    expect(composed).toMatch(/BUSINESS @join__graph\(name: "business", url: "http:\/\/127\.0\.0\.1:4006\/graphql"\)/);
     expect(composed).toMatch(/representedBusinesses: \[Business!\]/);
   });
 

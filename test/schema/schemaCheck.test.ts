@@ -110,7 +110,7 @@ describe('checkSubgraphChange', () => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-check-'));
     try {
       const file = path.join(directory, 'sectors.yaml');
-      fs.writeFileSync(file, `sectors:\n  - name: business\n    ownerAgency: Sở Tài chính\n    port: 4005\n    schema: ${BUSINESS_SDL_FILE}\n`);
+      fs.writeFileSync(file, `sectors:\n  - name: business\n    ownerAgency: Sở Tài chính\n    port: 4006\n    schema: ${BUSINESS_SDL_FILE}\n`);
       const withBusiness = loadConfig({ SECTORS_FILE: file }).sectors;
       const sdl = fs.readFileSync(BUSINESS_SDL_FILE, 'utf8').replace(/\n {2}"[^"\n]*"\n {2}representativePhone: .*\n/, '\n');
       const report = await checkSubgraphChange({

@@ -54,7 +54,7 @@ describe('a sector added by configuration: the business registry', () => {
     const sectorsFile = path.join(configDirectory, 'sectors.yaml');
     fs.writeFileSync(
       sectorsFile,
-      ['sectors:', '  - name: business', '    ownerAgency: Sở Tài chính', '    port: 4005', '    schema: business.graphql', ''].join('\n'),
+      ['sectors:', '  - name: business', '    ownerAgency: Sở Tài chính', '    port: 4006', '    schema: business.graphql', ''].join('\n'),
     );
     const { sectors } = loadConfig({ SECTORS_FILE: sectorsFile, BUSINESS_URL: registry.url });
 

@@ -56,7 +56,7 @@ describe('the gateway and a subgraph started on their own', () => {
     ['a SECTORS_FILE with a misspelt key', 'sectors:\n  - name: business\n    owner: Sở Tài chính\n', /has unknown keys owner/],
     [
       'a sector whose SDL leaves a field unclassified',
-      'sectors:\n  - name: business\n    ownerAgency: Sở Tài chính\n    port: 4005\n    schema: business.graphql\n',
+      'sectors:\n  - name: business\n    ownerAgency: Sở Tài chính\n    port: 4006\n    schema: business.graphql\n',
       /Business\.name has no @classify/,
     ],
   ])('start-gateway refuses %s, exit code 78, before touching a database', async (_case, text, message) => {
