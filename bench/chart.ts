@@ -1,5 +1,5 @@
-import type { Sector } from '../common/config';
-import { SECTORS } from '../common/config';
+import type { BuiltInSector } from '../common/sectors';
+import { BUILT_IN_SECTORS } from '../common/sectors';
 import type { CpuPerRequest } from './cpu';
 import type { BenchRun } from './results';
 import type { ShapeName } from './shapes';
@@ -77,7 +77,7 @@ function drawPanel(panel: Panel, top: number): string {
 /** The processes of the CPU chart, in stacking order, with their colours. */
 const PROCESSES: ReadonlyArray<{ label: string; color: string; value(cpu: CpuPerRequest): number }> = [
   { label: 'gateway', color: '#0b3d91', value: (cpu) => cpu.gateway },
-  ...SECTORS.map((sector: Sector, index) => ({
+  ...BUILT_IN_SECTORS.map((sector: BuiltInSector, index) => ({
     label: sector,
     color: ['#2ca02c', '#98df8a', '#ff7f0e', '#ffbb78'][index]!,
     value: (cpu: CpuPerRequest) => cpu.subgraphs[sector],

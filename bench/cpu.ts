@@ -1,5 +1,5 @@
-import type { Sector } from '../common/config';
-import { SECTORS, bySector } from '../common/config';
+import type { BuiltInSector } from '../common/sectors';
+import { BUILT_IN_SECTORS, byBuiltInSector } from '../common/sectors';
 
 /**
  * The processes a measured window counts, each by its pid: the process in the gateway's place (a gateway, or
@@ -8,7 +8,7 @@ import { SECTORS, bySector } from '../common/config';
  */
 export interface MeasuredProcesses {
   gateway: number;
-  subgraphs: Record<Sector, number>;
+  subgraphs: Record<BuiltInSector, number>;
   database: number | null;
   loadGenerator: number;
 }
@@ -16,7 +16,7 @@ export interface MeasuredProcesses {
 /** CPU seconds (user and system) each measured process had used at one moment; null for one gone or not measured. */
 export interface CpuReading {
   gateway: number | null;
-  subgraphs: Record<Sector, number | null>;
+  subgraphs: Record<BuiltInSector, number | null>;
   database: number | null;
   loadGenerator: number | null;
 }
@@ -24,7 +24,7 @@ export interface CpuReading {
 /** CPU milliseconds per request of each process over a window, and their sum. NaN where it could not be read. */
 export interface CpuPerRequest {
   gateway: number;
-  subgraphs: Record<Sector, number>;
+  subgraphs: Record<BuiltInSector, number>;
   /** The four subgraphs together. */
   subgraphsTotal: number;
   /** Null when the database is not a process of its own that the bench can see (SQLite, or a server elsewhere). */
@@ -38,7 +38,7 @@ export interface CpuPerRequest {
 export function readCpu(processes: MeasuredProcesses, cpuSecondsOf: (pid: number) => number | null): CpuReading {
   return {
     gateway: cpuSecondsOf(processes.gateway),
-    subgraphs: bySector((sector) => cpuSecondsOf(processes.subgraphs[sector])),
+    subgraphs: byBuiltInSector((sector) => cpuSecondsOf(processes.subgraphs[sector])),
     database: processes.database === null ? null : cpuSecondsOf(processes.database),
     loadGenerator: cpuSecondsOf(processes.loadGenerator),
   };
@@ -52,8 +52,8 @@ export function readCpu(processes: MeasuredProcesses, cpuSecondsOf: (pid: number
 export function cpuPerRequest(before: CpuReading, after: CpuReading, requests: number): CpuPerRequest {
   const perRequest = (start: number | null, end: number | null) =>
     start === null || end === null || requests <= 0 ? Number.NaN : ((end - start) * 1000) / requests;
-  const subgraphs = bySector((sector) => perRequest(before.subgraphs[sector], after.subgraphs[sector]));
-  const subgraphsTotal = SECTORS.reduce((sum, sector) => sum + subgraphs[sector], 0);
+  const subgraphs = byBuiltInSector((sector) => perRequest(before.subgraphs[sector], after.subgraphs[sector]));
+  const subgraphsTotal = BUILT_IN_SECTORS.reduce((sum, sector) => sum + subgraphs[sector], 0);
   const gateway = perRequest(before.gateway, after.gateway);
   const database = before.database === null && after.database === null ? null : perRequest(before.database, after.database);
   const loadGenerator = perRequest(before.loadGenerator, after.loadGenerator);
@@ -66,7 +66,7 @@ export function medianCpu(values: readonly CpuPerRequest[], median: (numbers: nu
   const databases = values.map((value) => value.database).filter((value): value is number => value !== null);
   return {
     gateway: of((value) => value.gateway),
-    subgraphs: bySector((sector) => of((value) => value.subgraphs[sector])),
+    subgraphs: byBuiltInSector((sector) => of((value) => value.subgraphs[sector])),
     subgraphsTotal: of((value) => value.subgraphsTotal),
     database: databases.length > 0 ? median(databases) : null,
     loadGenerator: of((value) => value.loadGenerator),

@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import type { Config, Sector } from '../common/config';
-import { DATABASES, SECTORS, bySector, loadConfig } from '../common/config';
+import type { BuiltInSector } from '../common/sectors';
+import { BUILT_IN_SECTORS, byBuiltInSector } from '../common/sectors';
+import type { Config } from '../common/config';
+import { DATABASES, loadConfig } from '../common/config';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest, migrateRollbackAll } from '../db/migrate';
 import { isSeeded, seedAll } from '../db/seed';
@@ -157,11 +159,11 @@ export async function ensureSeeded(
   citizens: number,
   randomSeed: number,
   log: (line: string) => void,
-): Promise<{ databases: Record<Sector, Knex>; seededNow: boolean; seedSeconds: number }> {
+): Promise<{ databases: Record<BuiltInSector, Knex>; seededNow: boolean; seedSeconds: number }> {
   await ensureDatabases(config.database, DATABASES);
-  const databases = bySector((sector) => connect(config.database, sector));
+  const databases = byBuiltInSector((sector) => connect(config.database, sector));
   try {
-    for (const sector of SECTORS) await migrateLatest(databases[sector], sector);
+    for (const sector of BUILT_IN_SECTORS) await migrateLatest(databases[sector], sector);
     const present = await citizenCount(databases.population);
     if (present === citizens) {
       log(`Databases already hold ${citizens.toLocaleString('en-US')} citizens: reused.`);
@@ -169,8 +171,8 @@ export async function ensureSeeded(
     }
     if (present > 0 || (await isSeeded(databases))) {
       log(`Databases hold ${present.toLocaleString('en-US')} citizens, not ${citizens.toLocaleString('en-US')}: emptying them.`);
-      for (const sector of SECTORS) await migrateRollbackAll(databases[sector], sector);
-      for (const sector of SECTORS) await migrateLatest(databases[sector], sector);
+      for (const sector of BUILT_IN_SECTORS) await migrateRollbackAll(databases[sector], sector);
+      for (const sector of BUILT_IN_SECTORS) await migrateLatest(databases[sector], sector);
     }
     log(`Seeding ${citizens.toLocaleString('en-US')} citizens (seed ${randomSeed})…`);
     const written = new Map<string, number>();
@@ -189,7 +191,7 @@ export async function ensureSeeded(
     log(`Seeded ${summary.totalRows.toLocaleString('en-US')} rows in ${(summary.elapsedMs / 1000).toFixed(1)} s.`);
     return { databases, seededNow: true, seedSeconds: summary.elapsedMs / 1000 };
   } catch (error) {
-    await Promise.all(SECTORS.map((sector) => databases[sector].destroy()));
+    await Promise.all(BUILT_IN_SECTORS.map((sector) => databases[sector].destroy()));
     throw error;
   }
 }

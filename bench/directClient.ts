@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type { Sector } from '../common/config';
-import { SECTORS, bySector } from '../common/config';
+import type { BuiltInSector } from '../common/sectors';
+import { BUILT_IN_SECTORS, byBuiltInSector } from '../common/sectors';
 import type { SubgraphResponse } from '../gateway/keepAliveFetcher';
 import { keepAliveFetcher } from '../gateway/keepAliveFetcher';
 import { signedAccessHeaders } from './signing';
@@ -28,7 +28,7 @@ export function rootField<T>(result: GraphQLResult, name: string): T | undefined
 }
 
 /** Given a sector and a body, calls that subgraph and returns its answer. */
-export type SubgraphCall = (sector: Sector, body: GraphQLBody) => Promise<GraphQLResult>;
+export type SubgraphCall = (sector: BuiltInSector, body: GraphQLBody) => Promise<GraphQLResult>;
 
 /** Given a URL, a body and headers, posts the body over a keep-alive agent and returns the status, headers and text. */
 function post(
@@ -58,9 +58,9 @@ function post(
  * Given the subgraphs' URLs, the signing key and how many calls may be in flight per subgraph, returns a
  * caller that signs each body, as the gateway does, and parses the answer.
  */
-export function subgraphCaller(urls: Record<Sector, string>, signingKey: Buffer, connections: number): { call: SubgraphCall; close(): void } {
-  const targets = bySector((sector) => new URL(urls[sector]));
-  const agents = bySector(() => new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections }));
+export function subgraphCaller(urls: Record<BuiltInSector, string>, signingKey: Buffer, connections: number): { call: SubgraphCall; close(): void } {
+  const targets = byBuiltInSector((sector) => new URL(urls[sector]));
+  const agents = byBuiltInSector(() => new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections }));
   return {
     async call(sector, body) {
       const text = JSON.stringify(body);
@@ -74,7 +74,7 @@ export function subgraphCaller(urls: Record<Sector, string>, signingKey: Buffer,
       return { status: response.status, bytes: Buffer.byteLength(response.text), ...parsed };
     },
     close() {
-      for (const sector of SECTORS) agents[sector].destroy();
+      for (const sector of BUILT_IN_SECTORS) agents[sector].destroy();
     },
   };
 }

@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
-import type { Sector } from '../common/config';
+
 import { Random } from '../db/seed/random';
 import type { SubgraphCall } from './directClient';
 import { rootField } from './directClient';
 import type { Fixtures } from './shapes';
 import { Q2_PAGE_SIZE, Q4_PAGES, Q4_PAGE_SIZE } from './shapes';
+import type { BuiltInSector } from '../common/sectors';
 
 /** Enough distinct national IDs that Q5 writes a new query text on every request of a run. */
 const MAX_CITIZEN_IDS = 300_000;
@@ -41,7 +42,7 @@ async function groupsOfAtLeast(db: Knex, table: string, column: string, minimum:
  * populous ones, and its later pages come back short or empty. The first of those communes is the ward whose
  * office Q8 calls as (bench/agencies.ts registers it), with the cursors of its pages that hold residents.
  */
-export async function readFixtures(databases: Record<Sector, Knex>, call: SubgraphCall, randomSeed: number): Promise<Fixtures> {
+export async function readFixtures(databases: Record<BuiltInSector, Knex>, call: SubgraphCall, randomSeed: number): Promise<Fixtures> {
   const random = new Random(randomSeed, 0x0f1e);
   const ids = (await databases.population('citizens').select({ id: 'national_id' }).orderBy('national_id')).map((row: { id: string }) => row.id);
   const citizenIds = shuffle(ids, random).slice(0, MAX_CITIZEN_IDS);

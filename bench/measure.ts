@@ -1,5 +1,5 @@
-import type { Sector } from '../common/config';
-import { SECTORS } from '../common/config';
+import type { BuiltInSector } from '../common/sectors';
+import { BUILT_IN_SECTORS } from '../common/sectors';
 import type { BenchCallers } from './agencies';
 import { cpuPerRequest, medianCpu, readCpu } from './cpu';
 import type { MeasuredProcesses } from './cpu';
@@ -18,7 +18,7 @@ import type { HeaderSet } from './targets/started';
 
 /** What every measurement of one data set shares: the subgraphs, the load generator, the database server's pid. */
 export interface MeasureContext {
-  subgraphs: Record<Sector, BenchChild>;
+  subgraphs: Record<BuiltInSector, BenchChild>;
   load: BenchChild;
   databasePid: number | null;
   /** The gateway's CPUs when pinned: how busy they were is read beside the gateway's own use. */
@@ -39,8 +39,8 @@ export interface RunningTarget {
 }
 
 /** Given the subgraph children, returns their summed counters. */
-export async function readCounters(subgraphs: Record<Sector, BenchChild>): Promise<SubgraphCounters> {
-  const readings = await Promise.all(SECTORS.map((sector) => subgraphs[sector].call<SubgraphCounters>('counters')));
+export async function readCounters(subgraphs: Record<BuiltInSector, BenchChild>): Promise<SubgraphCounters> {
+  const readings = await Promise.all(BUILT_IN_SECTORS.map((sector) => subgraphs[sector].call<SubgraphCounters>('counters')));
   return readings.reduce((sum, reading) => ({ requests: sum.requests + reading.requests, statements: sum.statements + reading.statements }), {
     requests: 0,
     statements: 0,
@@ -56,7 +56,7 @@ const SETTLE_MAX_MS = 2000;
  * its deadline with requests in flight, which the target still answers (to no one). Their work is counted, and
  * they are counted among the requests, so that each window's CPU is divided by all the requests that made it.
  */
-async function settle(subgraphs: Record<Sector, BenchChild>): Promise<SubgraphCounters> {
+async function settle(subgraphs: Record<BuiltInSector, BenchChild>): Promise<SubgraphCounters> {
   const deadline = Date.now() + SETTLE_MAX_MS;
   let last = await readCounters(subgraphs);
   for (;;) {
@@ -97,7 +97,7 @@ export async function measureWindow(
 ): Promise<RepetitionResult> {
   const processes: MeasuredProcesses = {
     gateway: target.child.pid,
-    subgraphs: Object.fromEntries(SECTORS.map((sector) => [sector, context.subgraphs[sector].pid])) as Record<Sector, number>,
+    subgraphs: Object.fromEntries(BUILT_IN_SECTORS.map((sector) => [sector, context.subgraphs[sector].pid])) as Record<BuiltInSector, number>,
     database: context.databasePid,
     loadGenerator: context.load.pid,
   };
@@ -114,7 +114,7 @@ export async function measureWindow(
   const cpuBefore = readCpu(processes, cpuSeconds);
   const memory = watchUsage([processes.gateway]);
   const cores = {
-    subgraphs: watchUsage(SECTORS.map((sector) => processes.subgraphs[sector])),
+    subgraphs: watchUsage(BUILT_IN_SECTORS.map((sector) => processes.subgraphs[sector])),
     load: watchUsage([processes.loadGenerator]),
     database: processes.database === null ? null : watchUsage([processes.database]),
     gatewayCpus: context.gatewayCpus === null ? null : watchCpus(parseCpuList(context.gatewayCpus)),
@@ -267,7 +267,7 @@ export async function measureInTurns(context: MeasureContext, running: readonly 
             : `  ${info.label.padEnd(36)} ${shape} c=${String(concurrency).padEnd(3)} not measured: ${note ?? 'no repetition ran'}`,
         );
       }
-      for (const sector of SECTORS) {
+      for (const sector of BUILT_IN_SECTORS) {
         const exit = context.subgraphs[sector].exit;
         if (exit) throw new Error(`the ${sector} subgraph exited (code ${exit.code}, signal ${exit.signal})`);
       }

@@ -1,8 +1,8 @@
-import { SECTORS } from '../common/config';
 import type { BenchRun, Measurement } from './results';
 import type { ShapeName } from './shapes';
 import { SHAPES } from './shapes';
 import { TARGETS, TARGET_NAMES } from './targets';
+import { BUILT_IN_SECTORS } from '../common/sectors';
 
 /** Given a number, returns it with a fixed count of decimals, or "–" when it is not a number. */
 export function fixed(value: number | null | undefined, digits: number): string {
@@ -49,7 +49,7 @@ function shapeTable(measurements: readonly Measurement[], concurrencies: readonl
       const cpu = m.cpu;
       const bytes = target === 'direct' ? '–' : fixed(m.meanResponseBytes / 1024, 1);
       lines.push(
-        `| ${label}${measurement.status === 'failed' ? ' (FAILED)' : ''} | ${concurrency} | ${fixed(cpu.gateway, 3)} | ${SECTORS.map((sector) => fixed(cpu.subgraphs[sector], 3)).join(' | ')} | ${fixed(cpu.database, 3)} | ${fixed(cpu.loadGenerator, 3)} | **${fixed(cpu.total, 3)}** | ${fixed(m.requestsPerSecond, 0)} | ${fixed(m.p50, 2)} | ${fixed(m.p95, 2)} | ${fixed(m.p99, 2)} | ${errorText(measurement)} | ${warmupText(measurement)} | ${fixed(m.otherLoadOnGatewayCpus, 2)} | ${fixed(m.gatewayResidentMegabytes, 0)} | ${fixed(m.subgraphCallsPerRequest, 2)} | ${fixed(m.statementsPerRequest, 2)} | ${bytes} |`,
+        `| ${label}${measurement.status === 'failed' ? ' (FAILED)' : ''} | ${concurrency} | ${fixed(cpu.gateway, 3)} | ${BUILT_IN_SECTORS.map((sector) => fixed(cpu.subgraphs[sector], 3)).join(' | ')} | ${fixed(cpu.database, 3)} | ${fixed(cpu.loadGenerator, 3)} | **${fixed(cpu.total, 3)}** | ${fixed(m.requestsPerSecond, 0)} | ${fixed(m.p50, 2)} | ${fixed(m.p95, 2)} | ${fixed(m.p99, 2)} | ${errorText(measurement)} | ${warmupText(measurement)} | ${fixed(m.otherLoadOnGatewayCpus, 2)} | ${fixed(m.gatewayResidentMegabytes, 0)} | ${fixed(m.subgraphCallsPerRequest, 2)} | ${fixed(m.statementsPerRequest, 2)} | ${bytes} |`,
       );
       if (measurement.note) notes.push(`${label} c=${concurrency}: ${measurement.note.slice(0, 300)}`);
     }

@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import type { Sector } from '../common/config';
-import { SECTORS, bySector } from '../common/config';
+
 import { isMysql } from '../db/connection';
 import { Random } from '../db/seed/random';
 import { registerBenchCallers } from './agencies';
@@ -29,6 +28,8 @@ import { Q2_PAGE_SIZE, Q4_PAGE_SIZE, SHAPES } from './shapes';
 import type { TargetName } from './targets';
 import { TARGETS } from './targets';
 import type { HeaderSet } from './targets/started';
+import type { BuiltInSector } from '../common/sectors';
+import { BUILT_IN_SECTORS, byBuiltInSector } from '../common/sectors';
 
 /** Requests per page size in the page-size probe: a few suffice, the count per request is exact. */
 const PROBE_REQUESTS = 4;
@@ -117,7 +118,7 @@ async function measureDataSet(
   options: BenchOptions,
   environment: BenchEnvironment,
   dataSet: DataSet,
-  databases: Record<Sector, Knex>,
+  databases: Record<BuiltInSector, Knex>,
   targetNames: readonly TargetName[],
   place: Omit<ChildPlace, 'env'>,
   log: (line: string) => void,
@@ -130,15 +131,15 @@ async function measureDataSet(
   const probes: PageSizeProbe[] = [];
   const size = dataSet.citizens.toLocaleString('en-US');
   try {
-    const subgraphs = bySector((sector) => startChild(childPlace, `subgraph ${sector} ${size}`, 'subgraph.ts', [sector], options.cpus.subgraphs));
-    started.push(...SECTORS.map((sector) => subgraphs[sector]));
+    const subgraphs = byBuiltInSector((sector) => startChild(childPlace, `subgraph ${sector} ${size}`, 'subgraph.ts', [sector], options.cpus.subgraphs));
+    started.push(...BUILT_IN_SECTORS.map((sector) => subgraphs[sector]));
     const load = startChild(childPlace, `load generator ${size}`, 'load.ts', [], options.cpus.load);
     started.push(load);
-    const urls = await Promise.all(SECTORS.map((sector) => subgraphs[sector].ready));
-    const subgraphUrls = bySector((sector) => urls[SECTORS.indexOf(sector)]!.url);
+    const urls = await Promise.all(BUILT_IN_SECTORS.map((sector) => subgraphs[sector].ready));
+    const subgraphUrls = byBuiltInSector((sector) => urls[BUILT_IN_SECTORS.indexOf(sector)]!.url);
     await load.ready;
     for (const child of started) runtimes[child.label] = await child.call<ProcessRuntime>('runtime');
-    log(`Subgraphs over ${size} citizens: ${SECTORS.map((sector) => `${sector} ${subgraphUrls[sector]}`).join(', ')}`);
+    log(`Subgraphs over ${size} citizens: ${BUILT_IN_SECTORS.map((sector) => `${sector} ${subgraphUrls[sector]}`).join(', ')}`);
 
     const caller = subgraphCaller(subgraphUrls, dataSet.config.signingKey, 1);
     const fixtures = await readFixtures(databases, caller.call, options.randomSeed).finally(() => caller.close());
@@ -156,7 +157,7 @@ async function measureDataSet(
       log,
     };
 
-    const gatewayEnv = { ...dataSet.env, ...Object.fromEntries(SECTORS.map((sector) => [`${sector.toUpperCase()}_URL`, subgraphUrls[sector]])) };
+    const gatewayEnv = { ...dataSet.env, ...Object.fromEntries(BUILT_IN_SECTORS.map((sector) => [`${sector.toUpperCase()}_URL`, subgraphUrls[sector]])) };
     const running: RunningTarget[] = [];
     try {
       for (const name of targetNames) {
@@ -335,6 +336,6 @@ export async function runBench(
       directory,
     };
   } finally {
-    await Promise.all(seeded.flatMap((entry) => SECTORS.map((sector) => entry.databases[sector].destroy())));
+    await Promise.all(seeded.flatMap((entry) => BUILT_IN_SECTORS.map((sector) => entry.databases[sector].destroy())));
   }
 }

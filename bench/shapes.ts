@@ -1,4 +1,4 @@
-import type { Sector } from '../common/config';
+import type { BuiltInSector } from '../common/sectors';
 import type { Random } from '../db/seed/random';
 import type { GraphQLBody, GraphQLResult, SubgraphCall } from './directClient';
 import { rootField } from './directClient';
@@ -63,7 +63,7 @@ const Q2_QUERY = `query ParcelsWithOwners($communeCode: String!, $first: Int!) {
 const Q3_POPULATION_FIELDS = `nationalId fullName dateOfBirth sex
     currentResidence { addressLine unit { name } }
     householdMembership { relationshipToHead household { code address } }`;
-const Q3_ENTITY_FIELDS: Record<Exclude<Sector, 'population'>, string> = {
+const Q3_ENTITY_FIELDS: Record<Exclude<BuiltInSector, 'population'>, string> = {
   land: 'landParcels { id mapSheetNumber parcelNumber areaSquareMeters landUsePurpose }',
   health: 'healthInsurance { socialInsuranceNumber benefitLevel validTo primaryCareFacility { name } } vaccinations { vaccine dose date }',
   education: 'enrollments { schoolYear grade school { name } } diplomas { type serial issueDate }',
@@ -119,7 +119,7 @@ function citizenRepresentations(citizens: ReadonlyArray<{ nationalId: string } |
 }
 
 /** Given a sector, the citizens' representations and the fields wanted, calls that sector's _entities (nothing when there is none). */
-async function citizenEntities(call: SubgraphCall, sector: Sector, representations: object[], fields: string): Promise<GraphQLResult[]> {
+async function citizenEntities(call: SubgraphCall, sector: BuiltInSector, representations: object[], fields: string): Promise<GraphQLResult[]> {
   if (representations.length === 0) return [];
   const query = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Citizen { ${fields} } } }`;
   return [await call(sector, { query, variables: { representations } })];

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Sector } from './config';
+import type { SectorName } from './sectors';
 import type { MaskKind } from './masks';
 
 /** The header in which the gateway hands a subgraph the caller's access context, signed. */
@@ -32,7 +32,7 @@ export const UNRESTRICTED_ACCESS: Readonly<AccessContext> = Object.freeze<Access
 
 /** The signed claims: the access context, bound to one subgraph, one request body and a short lifetime. */
 export interface AccessClaims extends AccessContext {
-  audience: Sector;
+  audience: SectorName;
   issuedAt: number;
   expiresAt: number;
   nonce: string;
@@ -64,7 +64,7 @@ function mac(key: Buffer, payload: string): Buffer {
  * Given the shared key, the access context, the target subgraph, the exact body sent and the clock, returns
  * the header value: base64url(claims) "." base64url(HMAC-SHA256(claims)).
  */
-export function signAccessContext(key: Buffer, context: AccessContext, audience: Sector, rawBody: string, now: number): string {
+export function signAccessContext(key: Buffer, context: AccessContext, audience: SectorName, rawBody: string, now: number): string {
   const claims: AccessClaims = {
     ...context,
     audience,
@@ -109,7 +109,7 @@ export class NonceRegistry {
 export function verifyAccessContext(
   key: Buffer,
   header: string | undefined,
-  audience: Sector,
+  audience: SectorName,
   rawBody: string,
   now: number,
   nonces: NonceRegistry,

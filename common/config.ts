@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Environment } from './environment';
@@ -6,19 +7,17 @@ import { environmentReader, isInside } from './environment';
 import { parseCorsOrigins } from './origins';
 import type { WorkingCalendar } from './workingDays';
 import { DEFAULT_CALENDAR_FILE, loadWorkingCalendar } from './workingDays';
+import type { BuiltInSector, SectorConfig } from './sectors';
+import { BUILT_IN_SECTORS } from './sectors';
+import type { SectorEntry } from './sectorsFile';
+import { mergeSectors, parseSectorsFile } from './sectorsFile';
 
-/** The four sector databases, each owned by one agency and wrapped by one subgraph. */
-export const SECTORS = ['population', 'land', 'health', 'education'] as const;
-export type Sector = (typeof SECTORS)[number];
-
-/** Given a function of a sector, returns its value for every sector. */
-export function bySector<T>(valueOf: (sector: Sector) => T): Record<Sector, T> {
-  return Object.fromEntries(SECTORS.map((sector) => [sector, valueOf(sector)])) as Record<Sector, T>;
-}
-
-/** Every database the platform keeps: the four sectors' and the gateway's own (policy, audit). */
-export const DATABASES = [...SECTORS, 'gateway'] as const;
-export type DatabaseName = (typeof DATABASES)[number];
+/**
+ * Every database the platform itself opens and migrates: the built-in sectors' and the gateway's own (policy,
+ * audit). A sector added by configuration keeps its database behind its own subgraph.
+ */
+export const DATABASES = [...BUILT_IN_SECTORS, 'gateway'] as const;
+export type DatabaseName = BuiltInSector | 'gateway';
 
 /** How the gateway answers an operation that touches a field the caller may not read. */
 export type PolicyMode = 'deny' | 'filter';
@@ -34,9 +33,6 @@ export interface JwtConfig {
   jwksFile: string | null;
 }
 
-/** Default ports: the gateway on 4000, the subgraphs on 4001..4004 in SECTORS order. */
-const DEFAULT_SUBGRAPH_PORTS: Record<Sector, number> = { population: 4001, land: 4002, health: 4003, education: 4004 };
-
 export type DatabaseConfig =
   | { engine: 'sqlite'; dataDirectory: string }
   | {
@@ -48,11 +44,6 @@ export type DatabaseConfig =
       databases: Record<DatabaseName, string>;
       poolMax: number;
     };
-
-export interface SubgraphConfig {
-  port: number;
-  url: string;
-}
 
 /** Bounds on what one operation may ask of the gateway, measured on the operation with its fragments written out. */
 export interface QueryLimits {
@@ -138,7 +129,8 @@ export interface Config {
   host: string;
   gatewayPort: number;
   subgraphTimeoutMs: number;
-  subgraphs: Record<Sector, SubgraphConfig>;
+  /** The sectors: the built-in four, changed and extended by SECTORS_FILE and <NAME>_URL / <NAME>_PORT. */
+  sectors: SectorConfig[];
   database: DatabaseConfig;
   logLevel: string;
   /** The key the gateway signs each subgraph call's access context with, and the subgraphs verify. */
@@ -175,28 +167,21 @@ export function loadConfig(environment: Environment = process.env): Config {
 
   const host = read('HOST') ?? '127.0.0.1';
   const gatewayPort = integer('PORT', 4000, 0, 65535);
-  const subgraphs = {} as Record<Sector, SubgraphConfig>;
-  for (const sector of SECTORS) {
-    const prefix = sector.toUpperCase();
-    const port = integer(`${prefix}_PORT`, DEFAULT_SUBGRAPH_PORTS[sector], 0, 65535);
-    const url = read(`${prefix}_URL`) ?? `http://${host}:${port}/graphql`;
-    if (!/^https?:\/\/[^\s]+$/.test(url)) problems.push(`${prefix}_URL must be an http(s) URL, got "${url}"`);
-    subgraphs[sector] = { port, url };
-  }
+  const sectors = readSectors(read, integer, host, problems);
 
   const dataDirectory = path.resolve(read('DATA_DIR') ?? 'data');
   let database: DatabaseConfig;
   const mysqlHost = read('MYSQL_HOST');
   if (mysqlHost !== undefined) {
-    const databases = {} as Record<DatabaseName, string>;
-    for (const store of DATABASES) {
-      const name = `MYSQL_DATABASE_${store.toUpperCase()}`;
-      const value = read(name) ?? `dsp_${store}`;
-      if (!MYSQL_DATABASE_NAME.test(value)) problems.push(`${name} may hold only letters, digits and _, got "${value}"`);
-      databases[store] = value;
-    }
-    const distinct = new Set(Object.values(databases));
-    if (distinct.size !== DATABASES.length) problems.push('each sector and the gateway need their own MySQL database: MYSQL_DATABASE_* must differ');
+    const gatewayDatabase = read('MYSQL_DATABASE_GATEWAY') ?? 'dsp_gateway';
+    if (!MYSQL_DATABASE_NAME.test(gatewayDatabase)) problems.push(`MYSQL_DATABASE_GATEWAY may hold only letters, digits and _, got "${gatewayDatabase}"`);
+    const databaseOf = new Map(sectors.map((sector) => [sector.name, sector.database]));
+    const databases = Object.fromEntries(DATABASES.map((store) => [store, store === 'gateway' ? gatewayDatabase : databaseOf.get(store)!])) as Record<
+      DatabaseName,
+      string
+    >;
+    const distinct = new Set([gatewayDatabase, ...databaseOf.values()]);
+    if (distinct.size !== sectors.length + 1) problems.push('each sector and the gateway need their own MySQL database: MYSQL_DATABASE_* must differ');
     database = {
       engine: 'mysql',
       host: mysqlHost,
@@ -318,7 +303,7 @@ export function loadConfig(environment: Environment = process.env): Config {
     host,
     gatewayPort,
     subgraphTimeoutMs: integer('SUBGRAPH_TIMEOUT_MS', 5000, 1, 600000),
-    subgraphs,
+    sectors,
     database,
     logLevel,
     seed: { citizens: integer('SEED_CITIZENS', 10000, 1, 10000000), randomSeed: integer('SEED_RANDOM', 38, 0, 2 ** 31 - 1) },
@@ -327,6 +312,44 @@ export function loadConfig(environment: Environment = process.env): Config {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * Given the environment's readers, the host and the list of problems, returns the sectors: the built-in four,
+ * then those SECTORS_FILE (JSON or YAML) adds, each changed by <NAME>_PORT, <NAME>_URL and MYSQL_DATABASE_<NAME>.
+ */
+function readSectors(
+  read: (name: string) => string | undefined,
+  integer: (name: string, fallback: number, min: number, max: number) => number,
+  host: string,
+  problems: string[],
+): SectorConfig[] {
+  const sectorsFile = read('SECTORS_FILE');
+  let entries: SectorEntry[] = [];
+  let directory = process.cwd();
+  if (sectorsFile !== undefined) {
+    const file = path.resolve(sectorsFile);
+    directory = path.dirname(file);
+    try {
+      entries = parseSectorsFile(fs.readFileSync(file, 'utf8'), file, problems);
+    } catch (error) {
+      problems.push(`SECTORS_FILE ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    }
+  }
+  const environmentOf = (name: string) => {
+    const prefix = name.toUpperCase();
+    const url = read(`${prefix}_URL`);
+    if (url !== undefined && !/^https?:\/\/[^\s]+$/.test(url)) problems.push(`${prefix}_URL must be an http(s) URL, got "${url}"`);
+    const database = read(`MYSQL_DATABASE_${prefix}`);
+    if (database !== undefined && !MYSQL_DATABASE_NAME.test(database))
+      problems.push(`MYSQL_DATABASE_${prefix} may hold only letters, digits and _, got "${database}"`);
+    return {
+      ...(read(`${prefix}_PORT`) !== undefined ? { port: integer(`${prefix}_PORT`, 0, 0, 65535) } : {}),
+      ...(url !== undefined ? { url } : {}),
+      ...(database !== undefined ? { database } : {}),
+    };
+  };
+  return mergeSectors(entries, directory, host, environmentOf, problems);
 }
 
 /** Given the witnesses' URLs (comma-separated) and their keys in the same order, returns the endpoints. */

@@ -9,11 +9,11 @@ import {
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError, Kind, defaultFieldResolver, getNamedType, isObjectType } from 'graphql';
-import type { GraphQLFieldResolver, GraphQLObjectType, GraphQLOutputType, GraphQLSchema } from 'graphql';
+import type { DocumentNode, GraphQLFieldResolver, GraphQLObjectType, GraphQLOutputType, GraphQLSchema } from 'graphql';
 import type { Knex } from 'knex';
 import type { AccessContext } from './accessContext';
 import { ACCESS_CONTEXT_HEADER, NonceRegistry, verifyAccessContext } from './accessContext';
-import type { Sector } from './config';
+import type { SectorName } from './sectors';
 import { ErrorCode, VALIDATION_OPTIONS, maskError } from './errors';
 import { healthRoutes } from './healthRoutes';
 import { startHttpServer } from './httpServer';
@@ -30,7 +30,9 @@ export interface SubgraphContext {
 
 /** What a sector contributes: its resolvers and how to make a per-request context from its database and the caller's access. */
 export interface SubgraphDefinition<Context extends SubgraphContext> {
-  sector: Sector;
+  sector: SectorName;
+  /** The subgraph's SDL; a built-in sector's is schema/<sector>.graphql. */
+  typeDefs?: DocumentNode;
   resolvers: GraphQLResolverMap<Context>;
   createContext(db: Knex, access: AccessContext): Context;
 }
@@ -70,7 +72,7 @@ function isAccessContext(claims: Partial<AccessContext>): claims is AccessContex
 }
 
 /** Given why a request is refused, returns the error that answers it with HTTP 401 before anything executes. */
-function refusal(sector: Sector, reason: string): GraphQLError {
+function refusal(sector: SectorName, reason: string): GraphQLError {
   return new GraphQLError(`The ${sector} subgraph answers only requests signed by the gateway: ${reason}`, {
     extensions: { code: UNAUTHENTICATED, reason, http: { status: 401 } },
   });
@@ -84,7 +86,7 @@ function refusal(sector: Sector, reason: string): GraphQLError {
  */
 export function assertSignedAccess(
   signingKey: Buffer,
-  sector: Sector,
+  sector: SectorName,
   request: IncomingMessage,
   rawBody: string,
   now: number,
@@ -178,7 +180,10 @@ export async function startSubgraphServer<Context extends SubgraphContext>(
   options: SubgraphServerOptions,
 ): Promise<RunningServer> {
   const logger = getLogger(`subgraph:${definition.sector}`);
-  const schema = buildSubgraphSchema({ typeDefs: subgraphDocument(definition.sector), resolvers: definition.resolvers as GraphQLResolverMap<unknown> });
+  const schema = buildSubgraphSchema({
+    typeDefs: definition.typeDefs ?? subgraphDocument(definition.sector),
+    resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
+  });
   const server = new ApolloServer<Context>({
     schema: enforceFieldMasks(schema),
     includeStacktraceInErrorResponses: false,

@@ -10,8 +10,8 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { UNRESTRICTED_ACCESS } from '../common/accessContext';
-import type { HttpLimits, PolicyMode, QueryLimits, Sector } from '../common/config';
-import { bySector } from '../common/config';
+import type { HttpLimits, PolicyMode, QueryLimits } from '../common/config';
+import type { SectorName } from '../common/sectors';
 import { VALIDATION_OPTIONS, maskError } from '../common/errors';
 import type { AnyGraphQLRoute, PlainRoute } from '../common/httpServer';
 import { startHttpServer } from '../common/httpServer';
@@ -44,15 +44,12 @@ export interface GatewayEnforcement {
   audit: AuditLog | null;
 }
 
-/** What each subgraph is told when enforcement is off. */
-const UNRESTRICTED = bySector(() => UNRESTRICTED_ACCESS);
-
 export interface GatewayOptions {
   queryLimits: QueryLimits;
   /** Timeouts, body size and connections per client of the HTTP server; a subgraph's bounds when left out. */
   httpLimits?: HttpLimits;
   /** Where each subgraph answers; overrides the URLs recorded in the supergraph. */
-  subgraphUrls: Record<Sector, string>;
+  subgraphUrls: Record<SectorName, string>;
   subgraphTimeoutMs: number;
   /** The key shared with the subgraphs, which refuse any call not signed with it. */
   signingKey: Buffer;
@@ -82,6 +79,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
   const catalog = buildCatalog(supergraphSdl);
+  const unlocated = catalog.sectors.filter((sector) => options.subgraphUrls[sector] === undefined);
+  if (unlocated.length > 0) throw new Error(`The supergraph's sectors ${unlocated.join(', ')} have no URL: configure each sector the supergraph holds`);
+  // What each subgraph is told when enforcement is off.
+  const unrestricted = Object.fromEntries(catalog.sectors.map((sector) => [sector, UNRESTRICTED_ACCESS]));
   const { enforcement } = options;
   // The self-service subgraph is answered inside this process; the sectors' subgraphs over signed HTTP calls.
   const selfService = (name: string) =>
@@ -93,8 +94,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     buildService: ({ name }) =>
       selfService(name) ??
       new SubgraphDataSource({
-        name: name as Sector,
-        url: options.subgraphUrls[name as Sector],
+        name,
+        url: options.subgraphUrls[name]!,
         timeoutMs: options.subgraphTimeoutMs,
         signingKey: options.signingKey,
         onFailure: (subgraph, cause) => logger.warn({ subgraph, err: cause }, 'subgraph call failed'),
@@ -123,7 +124,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     ],
   });
   const context = async (request: IncomingMessage): Promise<GatewayContext> => {
-    if (!enforcement) return { principal: { kind: 'ANONYMOUS' }, purpose: null, userId: null, dossierId: null, access: UNRESTRICTED };
+    if (!enforcement) return { principal: { kind: 'ANONYMOUS' }, purpose: null, userId: null, dossierId: null, access: unrestricted };
     const arrivedAt = new Date();
     try {
       const headers = readRequestHeaders(request);

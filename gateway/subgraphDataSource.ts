@@ -4,7 +4,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { parse } from 'graphql';
 import type { AccessContext } from '../common/accessContext';
 import { ACCESS_CONTEXT_HEADER, signAccessContext } from '../common/accessContext';
-import type { Sector } from '../common/config';
+import type { SectorName } from '../common/sectors';
 import type { GatewayContext } from './enforcement/context';
 import type { SubgraphRequestInit } from './keepAliveFetcher';
 import { keepAliveFetcher } from './keepAliveFetcher';
@@ -12,7 +12,7 @@ import type { SubgraphFailure } from './subgraphFailure';
 import { classifySubgraphFailure, pathsLeftNull } from './subgraphFailure';
 
 export interface SubgraphDataSourceOptions {
-  name: Sector;
+  name: SectorName;
   url: string;
   timeoutMs: number;
   /** The key shared with the subgraphs; every call carries the caller's access context signed with it. */
@@ -31,7 +31,7 @@ type SubgraphAnswer = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>
  * Given a timeout, the signing key and the subgraph, returns a fetcher over pooled keep-alive connections that
  * signs the pending access context over the exact body it sends, and gives up on a call not answered in time.
  */
-export function signingFetcher(timeoutMs: number, signingKey: Buffer, audience: Sector): Fetcher {
+export function signingFetcher(timeoutMs: number, signingKey: Buffer, audience: SectorName): Fetcher {
   const send = keepAliveFetcher(timeoutMs);
   return ((url: string, init: SubgraphRequestInit & { headers: Record<string, string> }) => {
     const { [PENDING_ACCESS_HEADER]: pending, ...headers } = init.headers;

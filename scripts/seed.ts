@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
 import { UsageError, readCommandLine } from '../common/commandLine';
-import type { Sector } from '../common/config';
-import { ConfigError, SECTORS, getConfig } from '../common/config';
+import { ConfigError, getConfig } from '../common/config';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest, migrateRollbackAll } from '../db/migrate';
 import type { SeedProgress } from '../db/seed';
 import { REFERENCE_DATE, isSeeded, seedAll } from '../db/seed';
+import type { BuiltInSector } from '../common/sectors';
+import { BUILT_IN_SECTORS } from '../common/sectors';
 
 const USAGE = `Usage: npm run seed -- [--citizens N] [--seed S] [--reset]
 
@@ -120,27 +121,27 @@ async function main(): Promise<number> {
   const where =
     database.engine === 'sqlite'
       ? `SQLite files in ${database.dataDirectory}`
-      : `MySQL at ${database.host}:${database.port} (${SECTORS.map((sector) => database.databases[sector]).join(', ')})`;
+      : `MySQL at ${database.host}:${database.port} (${BUILT_IN_SECTORS.map((sector) => database.databases[sector]).join(', ')})`;
   process.stderr.write(`Databases: ${where}\n`);
 
-  await ensureDatabases(config.database, SECTORS);
-  const databases = Object.fromEntries(SECTORS.map((sector) => [sector, connect(config.database, sector)])) as Record<Sector, Knex>;
+  await ensureDatabases(config.database, BUILT_IN_SECTORS);
+  const databases = Object.fromEntries(BUILT_IN_SECTORS.map((sector) => [sector, connect(config.database, sector)])) as Record<BuiltInSector, Knex>;
   try {
     if (options.reset) {
       process.stderr.write('Resetting: rolling every migration back and migrating again…\n');
-      for (const sector of SECTORS) await migrateRollbackAll(databases[sector], sector);
+      for (const sector of BUILT_IN_SECTORS) await migrateRollbackAll(databases[sector], sector);
     } else if (await isSeeded(databases)) {
       process.stderr.write('The sector databases already hold data; nothing was written. Run again with --reset to replace ALL of it.\n');
       return 1;
     }
-    for (const sector of SECTORS) await migrateLatest(databases[sector], sector);
+    for (const sector of BUILT_IN_SECTORS) await migrateLatest(databases[sector], sector);
 
     process.stderr.write(`Seeding ${formatCount(citizens)} citizens with seed ${randomSeed} (reference date ${REFERENCE_DATE})…\n`);
     const started = Date.now();
     const reporter = progressReporter(started);
     const summary = await seedAll(databases, { citizens, randomSeed, onProgress: reporter.onProgress });
     reporter.finish();
-    for (const sector of SECTORS) {
+    for (const sector of BUILT_IN_SECTORS) {
       for (const [table, rows] of Object.entries(summary.rows[sector]))
         process.stderr.write(`  ${`${sector}.${table}`.padEnd(38)} ${formatCount(rows).padStart(12)}\n`);
     }
@@ -150,7 +151,7 @@ async function main(): Promise<number> {
     );
     return 0;
   } finally {
-    await Promise.all(SECTORS.map((sector) => databases[sector].destroy()));
+    await Promise.all(BUILT_IN_SECTORS.map((sector) => databases[sector].destroy()));
   }
 }
 

@@ -1,18 +1,19 @@
-import type { Sector } from '../common/config';
-import { SECTORS, getConfig, requireSharedSigningKey } from '../common/config';
+import { getConfig, requireSharedSigningKey } from '../common/config';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
 import { startSubgraph } from '../subgraphs';
 import { exitOnStartFailure, stopOnSignals } from '../system/lifecycle';
+import type { BuiltInSector } from '../common/sectors';
+import { BUILT_IN_SECTORS, sectorNamed } from '../common/sectors';
 
 /**
  * `npm run start:subgraph -- <sector>`: one subgraph on its own, for a separate deployment; it refuses to start
  * without SUBGRAPH_SIGNING_KEY, the key it shares with the gateway.
  */
 async function main(): Promise<void> {
-  const sector = process.argv[2] as Sector | undefined;
-  if (!sector || !SECTORS.includes(sector)) {
-    process.stderr.write(`Usage: npm run start:subgraph -- <${SECTORS.join('|')}>\n`);
+  const sector = process.argv[2] as BuiltInSector | undefined;
+  if (!sector || !BUILT_IN_SECTORS.includes(sector)) {
+    process.stderr.write(`Usage: npm run start:subgraph -- <${BUILT_IN_SECTORS.join('|')}>\n`);
     process.exit(2);
   }
   const config = getConfig();
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const db = connect(config.database, sector);
   try {
     await migrateLatest(db, sector);
-    const server = await startSubgraph(sector, { db, signingKey: config.signingKey, host: config.host, port: config.subgraphs[sector].port });
+    const server = await startSubgraph(sector, { db, signingKey: config.signingKey, host: config.host, port: sectorNamed(config.sectors, sector).port });
     process.stdout.write(`${sector} subgraph ready at ${server.url}\n`);
     stopOnSignals(async () => {
       await server.stop();

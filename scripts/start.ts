@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { SECTORS, bySector, getConfig } from '../common/config';
+import { getConfig } from '../common/config';
+import { BUILT_IN_SECTORS, byBuiltInSector, sectorNamed } from '../common/sectors';
 import { loadWitnessConfig } from '../common/witnessConfig';
 import { isSeeded, seedAll } from '../db/seed';
 import type { RunningWitness } from '../gateway/audit/witness/server';
@@ -7,6 +8,7 @@ import { startLocalWitness } from '../gateway/audit/witness/local';
 import { seedDemoAccounts } from '../gateway/console/demoAccounts';
 import { DEMO_CREDENTIALS_FILE, seedDemoAgencies } from '../gateway/store/demo';
 import { closeDatabases, openDatabases, startPlatform } from '../system/platform';
+import { supergraphFor } from '../schema/supergraphFor';
 import { exitOnStartFailure, stopOnSignals } from '../system/lifecycle';
 
 /**
@@ -16,6 +18,8 @@ import { exitOnStartFailure, stopOnSignals } from '../system/lifecycle';
  */
 async function main(): Promise<void> {
   const config = getConfig();
+  // Before any database is touched: sectors whose SDLs make no supergraph are a configuration to mend.
+  const supergraphSdl = supergraphFor(config.sectors);
   const where =
     config.database.engine === 'sqlite' ? `SQLite files in ${config.database.dataDirectory}` : `MySQL at ${config.database.host}:${config.database.port}`;
   process.stderr.write(`Databases: ${where}\n`);
@@ -38,13 +42,18 @@ async function main(): Promise<void> {
       // The whole path runs on one machine: a witness beside the gateway, with its own store and key.
       ({ audit, witness } = await startLocalWitness(config.audit, loadWitnessConfig(), (message) => process.stderr.write(`${message}\n`)));
     }
-    const platform = await startPlatform(databases, { ...config, audit, subgraphPorts: bySector((sector) => config.subgraphs[sector].port) }).catch(
-      async (error: unknown) => {
-        await witness?.stop();
-        throw error;
-      },
-    );
-    for (const sector of SECTORS) process.stderr.write(`  ${sector} subgraph: ${platform.subgraphs[sector].url}\n`);
+    const platform = await startPlatform(databases, {
+      ...config,
+      audit,
+      supergraphSdl,
+      subgraphPorts: byBuiltInSector((sector) => sectorNamed(config.sectors, sector).port),
+    }).catch(async (error: unknown) => {
+      await witness?.stop();
+      throw error;
+    });
+    for (const sector of BUILT_IN_SECTORS) process.stderr.write(`  ${sector} subgraph: ${platform.subgraphs[sector].url}\n`);
+    for (const sector of config.sectors.filter((added) => !added.builtIn))
+      process.stderr.write(`  ${sector.name} subgraph (${sector.ownerAgency}): ${sector.url}\n`);
     if (!config.production) {
       const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory: config.dataDirectory, production: false });
       process.stderr.write(`Demo agencies (keys in ${path.join(config.dataDirectory, DEMO_CREDENTIALS_FILE)}):\n`);

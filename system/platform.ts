@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
-import type { AuditConfig, Config, DatabaseName, HttpLimits, JwtConfig, PolicyMode, QueryLimits, Sector } from '../common/config';
-import { DATABASES, SECTORS, bySector } from '../common/config';
+import type { AuditConfig, Config, DatabaseName, HttpLimits, JwtConfig, PolicyMode, QueryLimits } from '../common/config';
+import { DATABASES } from '../common/config';
+import type { BuiltInSector, SectorConfig, SectorName } from '../common/sectors';
+import { BUILT_IN_SECTORS, builtInSectorDefault, sectorUrls } from '../common/sectors';
 import { healthRoutes } from '../common/healthRoutes';
 import { getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
@@ -24,6 +26,7 @@ import { PolicyCache } from '../gateway/store/policyCache';
 import { PolicyRepository } from '../gateway/store/policyRepository';
 import { Stewardship } from '../gateway/store/stewardship';
 import { startSubgraph } from '../subgraphs';
+import { supergraphFor } from '../schema/supergraphFor';
 import { gatewayReadiness } from './readiness';
 
 /** Every database of the platform, migrated and open: the four sectors' and the gateway's own store. */
@@ -64,6 +67,8 @@ export interface GatewayServiceOptions {
   corsOrigins?: string[];
   /** Where `npm start` writes the demo agencies' keys, which the explorer offers outside production. */
   dataDirectory?: string;
+  /** The supergraph served (supergraphFor(config.sectors)); the committed schema/supergraph.graphql when left out. */
+  supergraphSdl?: string;
 }
 
 export interface RunningGateway {
@@ -82,7 +87,7 @@ export interface RunningGateway {
  * Given the gateway's own database and where the subgraphs answer, loads the policy and starts the gateway
  * with the stewards' /admin API beside /graphql, and the /health and /ready probes.
  */
-export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<Sector, string>, options: GatewayServiceOptions): Promise<RunningGateway> {
+export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<SectorName, string>, options: GatewayServiceOptions): Promise<RunningGateway> {
   const logger = getLogger('platform');
   const repository = new PolicyRepository(gatewayDb);
   const policyCache = new PolicyCache({
@@ -100,7 +105,11 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     throw error;
   }
   try {
-    const stewardship = new Stewardship({ repository, onChange: () => policyCache.refreshNow() });
+    const stewardship = new Stewardship({
+      repository,
+      onChange: () => policyCache.refreshNow(),
+      ...(options.supergraphSdl ? { supergraphSdl: options.supergraphSdl } : {}),
+    });
     const authenticator = new Authenticator({ jwt: options.jwt });
     const accounts = new Accounts({ repository: new AccountRepository(gatewayDb) });
     const auditTrail = new AuditTrail({
@@ -116,6 +125,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       queryLimits: options.queryLimits,
       ...(options.httpLimits ? { httpLimits: options.httpLimits } : {}),
       signingKey: options.signingKey,
+      ...(options.supergraphSdl ? { supergraphSdl: options.supergraphSdl } : {}),
       enforcement: { authenticator, policy: { mode: options.policy.mode, current: () => policyCache.current() }, audit: auditLog },
       extraRoutes: [
         createAdminRoute({ stewardship, authenticator, policyCache, audit: auditTrail, accounts, queryLimits: options.queryLimits }),
@@ -157,23 +167,29 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
 }
 
 export interface RunningPlatform extends RunningGateway {
-  subgraphs: Record<Sector, RunningServer>;
+  subgraphs: Record<BuiltInSector, RunningServer>;
 }
 
 export interface PlatformOptions extends GatewayServiceOptions {
-  /** The port of each subgraph; 0 picks a free one. */
-  subgraphPorts: Record<Sector, number>;
+  /** The port of each built-in subgraph; 0 picks a free one. */
+  subgraphPorts: Record<BuiltInSector, number>;
+  /**
+   * The sectors (config.sectors; the built-in four when left out): the platform runs the built-in ones' subgraphs
+   * and calls the others, which their agencies run, at their URLs.
+   */
+  sectors?: readonly SectorConfig[];
 }
 
 /**
- * Given open databases, starts the four subgraphs and then the gateway in front of them. stop() stops the
- * gateway first, so no request reaches a subgraph that is already gone.
+ * Given open databases, starts the built-in subgraphs and then the gateway in front of them and of the sectors
+ * configuration adds. stop() stops the gateway first, so no request reaches a subgraph that is already gone.
  */
 export async function startPlatform(databases: PlatformDatabases, options: PlatformOptions): Promise<RunningPlatform> {
   const started: RunningServer[] = [];
   try {
-    const subgraphs = {} as Record<Sector, RunningServer>;
-    for (const sector of SECTORS) {
+    const sectors = options.sectors ?? BUILT_IN_SECTORS.map((sector) => builtInSectorDefault(sector, options.host));
+    const subgraphs = {} as Record<BuiltInSector, RunningServer>;
+    for (const sector of BUILT_IN_SECTORS) {
       subgraphs[sector] = await startSubgraph(sector, {
         db: databases[sector],
         signingKey: options.signingKey,
@@ -182,11 +198,8 @@ export async function startPlatform(databases: PlatformDatabases, options: Platf
       });
       started.push(subgraphs[sector]);
     }
-    const service = await startGatewayService(
-      databases.gateway,
-      bySector((sector) => subgraphs[sector].url),
-      options,
-    );
+    const urls = { ...sectorUrls(sectors), ...Object.fromEntries(BUILT_IN_SECTORS.map((sector) => [sector, subgraphs[sector].url])) };
+    const service = await startGatewayService(databases.gateway, urls, { ...options, supergraphSdl: options.supergraphSdl ?? supergraphFor(sectors) });
     return {
       ...service,
       subgraphs,

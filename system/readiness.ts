@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-import type { Sector } from '../common/config';
-import { SECTORS } from '../common/config';
+import type { SectorName } from '../common/sectors';
 import type { ReadinessCheck, ReadinessReport } from '../common/readiness';
 import { CHECK_TIMEOUT_MS, NotReady, READY_CACHE_MS, SUBGRAPH_CHECK_TIMEOUT_MS, cachedFor, reasonOf, runChecks } from '../common/readiness';
 import { pingDatabase } from '../db/ping';
@@ -19,7 +18,7 @@ export function readyUrlOf(graphqlUrl: string): string {
  * Given a subgraph's GraphQL URL, returns the check that asks its /ready: up on 200; down on anything else, with
  * the dependencies the subgraph names as failing (its database), or on no answer within SUBGRAPH_CHECK_TIMEOUT_MS.
  */
-export function subgraphCheck(sector: Sector, graphqlUrl: string): ReadinessCheck {
+export function subgraphCheck(sector: SectorName, graphqlUrl: string): ReadinessCheck {
   const url = readyUrlOf(graphqlUrl);
   return {
     name: sector,
@@ -50,7 +49,8 @@ export interface GatewayReadinessOptions {
   policyCache: PolicyCache;
   /** Null when the gateway records nothing (the benchmark's gateway without enforcement). */
   auditLog: AuditLog | null;
-  subgraphUrls: Record<Sector, string>;
+  /** Where each sector's subgraph answers, by sector. */
+  subgraphUrls: Record<SectorName, string>;
 }
 
 /**
@@ -63,7 +63,7 @@ export function gatewayReadiness(options: GatewayReadinessOptions): () => Promis
     { name: 'policy', check: async () => ({ version: policyVersion(options.policyCache) }) },
     { name: 'database', check: () => pingDatabase(options.gatewayDb) },
     ...(options.auditLog ? [auditCheck(options.auditLog)] : []),
-    ...SECTORS.map((sector) => subgraphCheck(sector, options.subgraphUrls[sector])),
+    ...Object.entries(options.subgraphUrls).map(([sector, url]) => subgraphCheck(sector, url)),
   ];
   return cachedFor(READY_CACHE_MS, () => runChecks(checks, CHECK_TIMEOUT_MS));
 }

@@ -8,11 +8,12 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bySector, getConfig } from '../../common/config';
+import { getConfig } from '../../common/config';
 import type { GraphQLBody } from '../directClient';
 import { subgraphCaller } from '../directClient';
 import { announceServer, answerParentCalls } from '../ipc';
 import { SHAPES, isShapeName } from '../shapes';
+import { byBuiltInSector, sectorNamed } from '../../common/sectors';
 
 /** Calls in flight per subgraph: above any concurrency the bench drives. */
 const CONNECTIONS_PER_SUBGRAPH = 256;
@@ -28,7 +29,7 @@ function answer(response: http.ServerResponse, status: number, body: unknown): v
 async function startFloor(): Promise<{ url: string }> {
   const config = getConfig();
   const caller = subgraphCaller(
-    bySector((sector) => config.subgraphs[sector].url),
+    byBuiltInSector((sector) => sectorNamed(config.sectors, sector).url),
     config.signingKey,
     CONNECTIONS_PER_SUBGRAPH,
   );

@@ -3,11 +3,12 @@
  * HEALTH_URL, EDUCATION_URL) and signing with SUBGRAPH_SIGNING_KEY.
  * Usage: node --import tsx bench/children/gateway.ts <apollo|apollo-keepalive|ours-off|ours-policy|ours-full|hive|hive-router>
  */
-import { bySector, getConfig, requireSharedSigningKey } from '../../common/config';
+import { getConfig, requireSharedSigningKey } from '../../common/config';
 import { announceServer, answerParentCalls } from '../ipc';
 import type { StartedTarget } from '../targets/started';
 import { TargetNotAvailable } from '../targets/started';
 import { supergraphWithUrls } from '../targets/supergraph';
+import { byBuiltInSector, sectorNamed } from '../../common/sectors';
 
 /**
  * Given a target's name, starts it. Each target's modules are loaded only for that target, so that no
@@ -16,7 +17,7 @@ import { supergraphWithUrls } from '../targets/supergraph';
 async function start(target: string): Promise<StartedTarget> {
   const config = getConfig();
   requireSharedSigningKey(config);
-  const subgraphUrls = bySector((sector) => config.subgraphs[sector].url);
+  const subgraphUrls = byBuiltInSector((sector) => sectorNamed(config.sectors, sector).url);
   const supergraphSdl = supergraphWithUrls(subgraphUrls);
   switch (target) {
     case 'apollo':

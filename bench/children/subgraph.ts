@@ -4,12 +4,14 @@
  * Usage: node --import tsx bench/children/subgraph.ts <sector>
  */
 import http from 'node:http';
-import type { Sector } from '../../common/config';
-import { SECTORS, getConfig, requireSharedSigningKey } from '../../common/config';
+
+import { getConfig, requireSharedSigningKey } from '../../common/config';
 import { connect } from '../../db/connection';
 import { startSubgraph } from '../../subgraphs';
 import type { SubgraphCounters } from '../ipc';
 import { announceServer, answerParentCalls } from '../ipc';
+import type { BuiltInSector } from '../../common/sectors';
+import { BUILT_IN_SECTORS } from '../../common/sectors';
 
 const counters: SubgraphCounters = { requests: 0, statements: 0 };
 
@@ -23,10 +25,10 @@ http.createServer = ((...args: Parameters<typeof http.createServer>) => {
   return server;
 }) as typeof http.createServer;
 
-const sector = process.argv[2] as Sector;
+const sector = process.argv[2] as BuiltInSector;
 answerParentCalls({ counters: (): SubgraphCounters => ({ ...counters }) });
 void announceServer(async () => {
-  if (!SECTORS.includes(sector)) throw new Error(`unknown sector "${String(sector)}"`);
+  if (!BUILT_IN_SECTORS.includes(sector)) throw new Error(`unknown sector "${String(sector)}"`);
   const config = getConfig();
   requireSharedSigningKey(config);
   const db = connect(config.database, sector);

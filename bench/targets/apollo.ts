@@ -2,7 +2,7 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import type { Sector } from '../../common/config';
+import type { BuiltInSector } from '../../common/sectors';
 import { keepAliveFetch } from '../directClient';
 import { signedAccessHeaders } from '../signing';
 
@@ -10,7 +10,7 @@ import { signedAccessHeaders } from '../signing';
  * Given Apollo's fetcher, the subgraph and the signing key, returns the fetcher that adds the signed access
  * header our subgraphs require, computed over the exact body sent: the one addition to Apollo's configuration.
  */
-function signing(send: Fetcher, sector: Sector, signingKey: Buffer): Fetcher {
+function signing(send: Fetcher, sector: BuiltInSector, signingKey: Buffer): Fetcher {
   return ((target, init = {}) =>
     send(target, { ...init, headers: { ...init.headers, ...signedAccessHeaders(signingKey, sector, String(init.body ?? '')) } })) as Fetcher;
 }
@@ -36,7 +36,7 @@ export async function startApolloGateway(
         fetcher === 'default'
           ? new RemoteGraphQLDataSource({ url: url ?? '' })
           : new RemoteGraphQLDataSource({ url: url ?? '', fetcher: keepAliveFetch() as unknown as Fetcher });
-      source.fetcher = signing(source.fetcher, name as Sector, signingKey);
+      source.fetcher = signing(source.fetcher, name as BuiltInSector, signingKey);
       return source;
     },
   });

@@ -3,16 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway';
 import type { GatewayPlugin } from '@graphql-hive/gateway';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
-import type { Sector } from '../../common/config';
-import { SECTORS } from '../../common/config';
+import type { BuiltInSector } from '../../common/sectors';
+import { BUILT_IN_SECTORS } from '../../common/sectors';
 import { signedAccessHeaders } from '../signing';
 
 /**
  * Given the subgraphs' URLs and the signing key, returns a plugin that adds the signed access header our
  * subgraphs require to every subgraph call, over the exact body sent: the one addition to Hive's defaults.
  */
-function signSubgraphCalls(urls: Record<Sector, string>, signingKey: Buffer): GatewayPlugin {
-  const sectorByUrl = new Map(SECTORS.map((sector) => [urls[sector], sector]));
+function signSubgraphCalls(urls: Record<BuiltInSector, string>, signingKey: Buffer): GatewayPlugin {
+  const sectorByUrl = new Map(BUILT_IN_SECTORS.map((sector) => [urls[sector], sector]));
   return {
     onFetch({ url, options, setOptions }) {
       const sector = sectorByUrl.get(url);
@@ -30,7 +30,7 @@ function signSubgraphCalls(urls: Record<Sector, string>, signingKey: Buffer): Ga
  */
 export async function startHiveGateway(
   supergraphSdl: string,
-  urls: Record<Sector, string>,
+  urls: Record<BuiltInSector, string>,
   signingKey: Buffer,
   routerRuntime: boolean,
 ): Promise<{ url: string }> {

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import type { Config, Sector } from '../../common/config';
+import type { BuiltInSector } from '../../common/sectors';
+import type { Config } from '../../common/config';
 import { loadConfig } from '../../common/config';
 import { connect, ensureDatabases } from '../../db/connection';
 import { migrateLatest } from '../../db/migrate';
@@ -20,7 +21,7 @@ import type { StartedTarget } from './started';
 
 export interface OurGatewayOptions {
   config: Config;
-  subgraphUrls: Record<Sector, string>;
+  subgraphUrls: Record<BuiltInSector, string>;
   supergraphSdl: string;
 }
 

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Sector } from '../../common/config';
+import type { BuiltInSector } from '../../common/sectors';
 import { SELF_SERVICE, SUPERGRAPH_PATH } from '../../schema/load';
 
 /**
@@ -8,11 +8,11 @@ import { SELF_SERVICE, SUPERGRAPH_PATH } from '../../schema/load';
  * supergraph, with no option of ours. The self-service subgraph keeps its placeholder: our gateway answers it
  * in its own process, and no benchmark shape reads it.
  */
-export function supergraphWithUrls(urls: Record<Sector, string>): string {
+export function supergraphWithUrls(urls: Record<BuiltInSector, string>): string {
   const sdl = fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
   return sdl.replace(/@join__graph\(name: "(\w+)", url: "[^"]*"\)/g, (whole, name: string) => {
     if (name === SELF_SERVICE) return whole;
-    const url = urls[name as Sector];
+    const url = urls[name as BuiltInSector];
     if (url === undefined) throw new Error(`the supergraph names a subgraph "${name}" the bench did not start`);
     return `@join__graph(name: "${name}", url: "${url}")`;
   });

@@ -14,7 +14,7 @@
  * in another commune (the city, mostly) while registered in their parents' household, some of them co-owning a
  * parcel at home; pupils schooled in another commune; cards registered at a facility of another commune.
  */
-import type { Sector } from '../../common/config';
+
 import { formatNationalId } from '../../common/nationalId';
 import { foldForSearch } from '../../common/text';
 import type { DiplomaType, HouseholdRelationship, LandUsePurpose, SchoolLevel } from '../../common/vocabulary';
@@ -41,6 +41,7 @@ import type { Weighted } from './random';
 import { Random, mixSeed, weighted } from './random';
 import type { Commune, FormerDistrict, Terrain } from './units';
 import { COMMUNES, FORMER_DISTRICTS, administrativeUnitRows, communeNamed } from './units';
+import type { BuiltInSector } from '../../common/sectors';
 
 /**
  * The day the generated data describe: the opening day of school year 2025-2026 (5 September 2025), after
@@ -68,7 +69,7 @@ export interface SeedRowsByTable {
 export type SeedTable = keyof SeedRowsByTable;
 
 /** The tables of each sector in an order that satisfies their foreign keys when inserted front to back. */
-export const SEED_TABLES: { readonly [S in Sector]: readonly SeedTable[] } = {
+export const SEED_TABLES: { readonly [S in BuiltInSector]: readonly SeedTable[] } = {
   population: ['administrative_units', 'households', 'citizens', 'household_members'],
   land: ['parcels', 'land_use_certificates', 'ownership_shares'],
   health: ['facilities', 'insurance_cards', 'vaccinations', 'encounters'],
@@ -76,7 +77,7 @@ export const SEED_TABLES: { readonly [S in Sector]: readonly SeedTable[] } = {
 };
 
 /** Some rows of one table of one sector's database. */
-export type TableBatch = { [T in SeedTable]: { sector: Sector; table: T; rows: SeedRowsByTable[T][] } }[SeedTable];
+export type TableBatch = { [T in SeedTable]: { sector: BuiltInSector; table: T; rows: SeedRowsByTable[T][] } }[SeedTable];
 
 export interface GeneratorOptions {
   /** How many citizens to make, 1 or more. */
@@ -1318,7 +1319,7 @@ export function* generateSeedRows(options: GeneratorOptions): Generator<TableBat
     buffers.households.sort((a, b) => compare(a.code, b.code));
     buffers.citizens.sort((a, b) => compare(a.national_id, b.national_id));
     buffers.household_members.sort((a, b) => compare(a.household_code, b.household_code) || compare(a.national_id, b.national_id));
-    for (const sector of Object.keys(SEED_TABLES) as Sector[]) {
+    for (const sector of Object.keys(SEED_TABLES) as BuiltInSector[]) {
       for (const table of SEED_TABLES[sector]) {
         const rows = buffers[table];
         if (rows.length > 0) yield { sector, table, rows } as TableBatch;

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
-import type { Sector } from '../../common/config';
-import { SECTORS } from '../../common/config';
+
 import type { GeneratorOptions, SeedTable, TableBatch } from './generator';
 import { REFERENCE_DATE, SEED_TABLES, generateSeedRows } from './generator';
+import type { BuiltInSector } from '../../common/sectors';
+import { BUILT_IN_SECTORS } from '../../common/sectors';
 
 export { REFERENCE_DATE, SEED_TABLES, generateSeedRows } from './generator';
 export type { GeneratorOptions, SeedTable, TableBatch } from './generator';
@@ -25,7 +26,7 @@ export interface SeedSummary {
   randomSeed: number;
   referenceDate: string;
   /** Rows written, by sector and table. */
-  rows: { [S in Sector]: Record<string, number> };
+  rows: { [S in BuiltInSector]: Record<string, number> };
   totalRows: number;
   elapsedMs: number;
 }
@@ -101,15 +102,20 @@ async function insertRows(db: Knex | Knex.Transaction, table: string, rows: read
  * inserts every row: multi-row INSERTs, a transaction per batch, the four databases written in parallel.
  * Returns the row counts per table. The rows depend only on citizens, randomSeed and referenceDate.
  */
-export async function seedAll(databases: Record<Sector, Knex>, options: SeedOptions): Promise<SeedSummary> {
+export async function seedAll(databases: Record<BuiltInSector, Knex>, options: SeedOptions): Promise<SeedSummary> {
   const started = Date.now();
-  const rows = Object.fromEntries(SECTORS.map((sector) => [sector, Object.fromEntries(SEED_TABLES[sector].map((table) => [table, 0]))])) as SeedSummary['rows'];
+  const rows = Object.fromEntries(
+    BUILT_IN_SECTORS.map((sector) => [sector, Object.fromEntries(SEED_TABLES[sector].map((table) => [table, 0]))]),
+  ) as SeedSummary['rows'];
   const written = (batch: TableBatch) => {
     const total = (rows[batch.sector][batch.table] ?? 0) + batch.rows.length;
     rows[batch.sector][batch.table] = total;
     options.onProgress?.({ table: `${batch.sector}.${batch.table}`, rows: total, done: false });
   };
-  const writers = Object.fromEntries(SECTORS.map((sector) => [sector, new SectorWriter(databases[sector], written)])) as Record<Sector, SectorWriter>;
+  const writers = Object.fromEntries(BUILT_IN_SECTORS.map((sector) => [sector, new SectorWriter(databases[sector], written)])) as Record<
+    BuiltInSector,
+    SectorWriter
+  >;
   const generator = generateSeedRows({ citizens: options.citizens, randomSeed: options.randomSeed, referenceDate: options.referenceDate });
   try {
     for (const batch of generator) {
@@ -118,16 +124,16 @@ export async function seedAll(databases: Record<Sector, Knex>, options: SeedOpti
       const referenceTable = batch.table === SEED_TABLES[batch.sector][0];
       await writers[batch.sector].drain(referenceTable ? 0 : MAX_QUEUED_BATCHES);
     }
-    await Promise.all(SECTORS.map((sector) => writers[sector].drain(0)));
+    await Promise.all(BUILT_IN_SECTORS.map((sector) => writers[sector].drain(0)));
   } catch (error) {
     // Let the other sectors finish what they started before reporting, so no write outlives the call.
-    await Promise.allSettled(SECTORS.map((sector) => writers[sector].drain(0)));
+    await Promise.allSettled(BUILT_IN_SECTORS.map((sector) => writers[sector].drain(0)));
     throw error;
   }
-  for (const sector of SECTORS) {
+  for (const sector of BUILT_IN_SECTORS) {
     for (const table of SEED_TABLES[sector]) options.onProgress?.({ table: `${sector}.${table}`, rows: rows[sector][table]!, done: true });
   }
-  const totalRows = SECTORS.reduce((sum, sector) => sum + Object.values(rows[sector]).reduce((a, b) => a + b, 0), 0);
+  const totalRows = BUILT_IN_SECTORS.reduce((sum, sector) => sum + Object.values(rows[sector]).reduce((a, b) => a + b, 0), 0);
   return {
     citizens: options.citizens,
     randomSeed: options.randomSeed,
@@ -139,8 +145,8 @@ export async function seedAll(databases: Record<Sector, Knex>, options: SeedOpti
 }
 
 /** Given the four sector databases, tells whether any table the seed fills already holds a row (missing tables hold none). */
-export async function isSeeded(databases: Record<Sector, Knex>): Promise<boolean> {
-  const checks = SECTORS.flatMap((sector) =>
+export async function isSeeded(databases: Record<BuiltInSector, Knex>): Promise<boolean> {
+  const checks = BUILT_IN_SECTORS.flatMap((sector) =>
     SEED_TABLES[sector].map(async (table: SeedTable) => {
       const db = databases[sector];
       if (!(await db.schema.hasTable(table))) return false;

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { AccessContext } from '../../common/accessContext';
-import type { Sector } from '../../common/config';
+import type { SectorName } from '../../common/sectors';
 import { ErrorCode } from '../../common/errors';
 import type { Decision, Principal, Purpose } from '../policy/types';
 import { PURPOSES } from '../policy/types';
@@ -16,7 +16,7 @@ export interface GatewayContext {
   dossierId: string | null;
   decision?: Decision;
   /** Per subgraph, the access context signed into its calls; set when the operation has been decided. */
-  access?: Record<Sector, AccessContext>;
+  access?: Record<SectorName, AccessContext>;
 }
 
 /** Printable, bounded identifiers: an officer id or a dossier number, never free text. */

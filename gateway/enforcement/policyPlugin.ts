@@ -5,7 +5,6 @@ import { GraphQLError, execute, print } from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { PolicyMode } from '../../common/config';
-import { SECTORS } from '../../common/config';
 import { ErrorCode } from '../../common/errors';
 import { collectFields } from '../policy/collectFields';
 import { conditionVariableNames, executionConditions } from '../policy/conditions';
@@ -127,7 +126,7 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
           // hash, so a rewritten document gets its own hash: another caller's plan is never reused.
           const filtered = decision.allowed ? null : removeDeniedFields(schema, document, byCoordinate, conditions);
           // An entity another subgraph returns by key is asked of its owner too when the owner restricts rows.
-          const restricted = new Set(SECTORS.filter((sector) => decision.scope[sector] !== null));
+          const restricted = new Set(Object.keys(decision.scope).filter((sector) => decision.scope[sector] !== null));
           const probesScope = SCOPED_ENTITIES.some((entity) => restricted.has(entity.owner));
           if (probesScope) scopeProbed.add(contextValue);
           if (filtered || probesScope) {

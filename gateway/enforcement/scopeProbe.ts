@@ -1,6 +1,6 @@
 import { isAbstractType, isObjectType } from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
-import type { Sector } from '../../common/config';
+import type { SectorName } from '../../common/sectors';
 import { assertAliasFree, probeFieldOf, probeOnType, withProbes } from './probeDocument';
 
 /**
@@ -9,7 +9,7 @@ import { assertAliasFree, probeFieldOf, probeOnType, withProbes } from './probeD
  */
 export interface ScopedEntity {
   typeName: string;
-  owner: Sector;
+  owner: SectorName;
   probeField: string;
 }
 
@@ -31,7 +31,7 @@ export const SCOPE_PROBE = '__rowScopeProbe';
  * through another subgraph with only its key selected, and the owner answers null for one out of scope.
  * Throws BAD_USER_INPUT when the client's document uses the alias itself.
  */
-export function withScopeProbe(schema: GraphQLSchema, document: DocumentNode, restricted: ReadonlySet<Sector>): DocumentNode {
+export function withScopeProbe(schema: GraphQLSchema, document: DocumentNode, restricted: ReadonlySet<SectorName>): DocumentNode {
   assertAliasFree(document, SCOPE_PROBE);
   const entities = SCOPED_ENTITIES.filter((entity) => restricted.has(entity.owner) && isObjectType(schema.getType(entity.typeName)));
   if (entities.length === 0) return document;

@@ -9,8 +9,8 @@ import type {
   ObjectTypeDefinitionNode,
   ObjectTypeExtensionNode,
 } from 'graphql';
-import type { Sector } from '../../common/config';
-import { SUBGRAPHS } from '../../schema/load';
+import { SECTOR_NAME } from '../../common/sectorsFile';
+import { SELF_SERVICE } from '../../schema/load';
 import type { Classification, FieldCoordinate, FieldFacts, FieldOwner, PersonalDataLevel, SchemaCatalog, SharingClass } from './types';
 import { PERSONAL_DATA_LEVELS, SHARING_CLASSES } from './types';
 
@@ -18,7 +18,7 @@ import { PERSONAL_DATA_LEVELS, SHARING_CLASSES } from './types';
 export const CLASSIFY_DIRECTIVE = 'classify';
 
 /** The subgraph preferred as owner of a field several subgraphs resolve: the one that holds identity facts. */
-const PREFERRED_OWNER: Sector = 'population';
+const PREFERRED_OWNER = 'population';
 
 type FieldedTypeNode = ObjectTypeDefinitionNode | ObjectTypeExtensionNode | InterfaceTypeDefinitionNode | InterfaceTypeExtensionNode;
 
@@ -119,10 +119,11 @@ function sectorsOfGraphs(document: DocumentNode): Map<string, FieldOwner> {
   for (const value of graphEnum.values ?? []) {
     const [joinGraph] = directivesNamed(value.directives, 'join__graph');
     const name = joinGraph ? stringArgument(joinGraph, 'name') : null;
-    if (name === null || !(SUBGRAPHS as readonly string[]).includes(name)) {
-      throw new Error(`join__Graph.${value.name.value} names no subgraph (${name ?? 'no name'}): expected one of ${SUBGRAPHS.join(', ')}`);
+    // The supergraph is the list of sectors: each join__Graph value is one, named as configuration names it.
+    if (name === null || (name !== SELF_SERVICE && !SECTOR_NAME.test(name))) {
+      throw new Error(`join__Graph.${value.name.value} names no subgraph (${name ?? 'no name'}): a sector's name is lower case`);
     }
-    sectors.set(value.name.value, name as FieldOwner);
+    sectors.set(value.name.value, name);
   }
   return sectors;
 }
@@ -185,5 +186,6 @@ export function buildCatalog(supergraphSdl: string): SchemaCatalog {
     if (classification && owner) fields.set(coordinate, { coordinate, classification, owner });
   }
   if (problems.length > 0) throw new Error(`The supergraph cannot be catalogued:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-  return { fields };
+  const sectors = [...new Set(sectorsOfGraphs(document).values())].filter((name) => name !== SELF_SERVICE);
+  return { fields, sectors };
 }

@@ -1,5 +1,4 @@
-import type { Sector } from '../../common/config';
-import { bySector } from '../../common/config';
+import type { SectorName } from '../../common/sectors';
 import { FILTER_FIELDS } from './collectFields';
 import { describeTarget } from './describeTarget';
 import { targetReaches } from './targetReaches';
@@ -267,12 +266,12 @@ export function decide(input: DecisionInput): Decision {
  * that intersection, so a row is returned only when every field the operation reads of that sector may be
  * read for it: asking for one more field can narrow the rows, never widen them.
  */
-function scopeOf(fields: FieldDecision[], catalog: SchemaCatalog): Record<Sector, string[] | null> {
-  const scopes = bySector((): string[] | null => null);
+function scopeOf(fields: FieldDecision[], catalog: SchemaCatalog): Record<SectorName, string[] | null> {
+  const scopes: Record<SectorName, string[] | null> = Object.fromEntries(catalog.sectors.map((sector) => [sector, null]));
   for (const field of fields) {
     const owner = catalog.fields.get(field.coordinate)?.owner;
     if (field.effect === 'DENY' || field.scopeUnitCodes === null || !isSector(owner)) continue;
-    const current = scopes[owner];
+    const current = scopes[owner] ?? null;
     scopes[owner] = current === null ? [...field.scopeUnitCodes] : current.filter((code) => field.scopeUnitCodes!.includes(code));
   }
   return scopes;

@@ -1,4 +1,3 @@
-import { SECTORS } from '../../common/config';
 import type { Decision, FieldDecision } from './types';
 
 function communes(codes: readonly string[]): string {
@@ -22,10 +21,7 @@ function fieldLine(field: FieldDecision): string {
 export function explainDecision(decision: Decision): string[] {
   const verdict = decision.allowed ? 'ALLOWED' : 'DENIED';
   const purpose = decision.purpose ?? (decision.purposeRequired ? 'none stated, but one is required' : 'none stated');
-  const restricted = SECTORS.flatMap((sector) => {
-    const codes = decision.scope[sector];
-    return codes === null ? [] : [`  ${sector}: ${communes(codes)}`];
-  });
+  const restricted = Object.entries(decision.scope).flatMap(([sector, codes]) => (codes === null ? [] : [`  ${sector}: ${communes(codes)}`]));
   return [
     `${verdict} under policy version ${decision.policyVersion}; purpose: ${purpose}`,
     ...decision.fields.map(fieldLine),

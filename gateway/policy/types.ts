@@ -1,4 +1,4 @@
-import type { Sector } from '../../common/config';
+import type { SectorName } from '../../common/sectors';
 import type { MaskKind } from '../../common/masks';
 
 /** Sharing class of a data item (Law on Data 2024, Art. 13). */
@@ -18,10 +18,10 @@ export interface Classification {
 export type FieldCoordinate = string;
 
 /** Who produces a field: a sector, or the gateway itself for the agencies' self-service (myAccess, explainOperation). */
-export type FieldOwner = Sector | 'access';
+export type FieldOwner = SectorName;
 
-/** Given a field's owner, tells whether it is a sector: the self-service fields are no sector's data. */
-export function isSector(owner: FieldOwner | undefined): owner is Sector {
+/** Given a field's owner, tells whether it is a sector: the self-service fields ('access') are no sector's data. */
+export function isSector(owner: FieldOwner | undefined): owner is SectorName {
   return owner !== undefined && owner !== 'access';
 }
 
@@ -36,6 +36,8 @@ export interface FieldFacts {
 /** Every field of the API schema with its facts, derived once from the supergraph. */
 export interface SchemaCatalog {
   fields: ReadonlyMap<FieldCoordinate, FieldFacts>;
+  /** The sectors of the supergraph, in its order: every subgraph but the gateway's own self-service. */
+  sectors: readonly SectorName[];
 }
 
 /** Ways a grant may disclose a value partially (PARTIAL_ID, YEAR_ONLY, INITIALS, REDACTED). */
@@ -67,7 +69,7 @@ export interface ClassificationTarget {
   sharing: SharingClass;
   personal: PersonalDataLevel;
   /** Only fields this sector produces (FieldFacts.owner). */
-  sector?: Sector | null;
+  sector?: SectorName | null;
   /** Only fields of these types, sorted. */
   typeNames?: readonly string[] | null;
 }
@@ -95,7 +97,7 @@ export interface Agency {
   code: string;
   name: string;
   /** The sector database the agency owns, if any: it always reads its own sector's data in full. */
-  sector: Sector | null;
+  sector: SectorName | null;
   /** The administrative units the agency serves. */
   unitCodes: string[];
   /** Stewards manage agencies, credentials and grants. */
@@ -171,5 +173,5 @@ export interface Decision {
    * operation reads of that sector, so that a row is returned only when every field asked of it may be read
    * for it; null where no field read there is restricted.
    */
-  scope: Record<Sector, string[] | null>;
+  scope: Record<SectorName, string[] | null>;
 }

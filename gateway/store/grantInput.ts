@@ -1,6 +1,5 @@
 import { getNamedType } from 'graphql';
 import type { GraphQLObjectType, GraphQLSchema } from 'graphql';
-import { SECTORS } from '../../common/config';
 import { printable } from '../../common/nationalId';
 import { describeTarget } from '../policy/describeTarget';
 import { targetReaches } from '../policy/targetReaches';
@@ -59,7 +58,7 @@ function classificationTarget(input: GrantTargetInput, schema: SchemaFacts): Gra
   const personal = oneOf(input.personal ?? 'NONE', PERSONAL_DATA_LEVELS, 'personal-data classification');
   if (sharing === 'INTERNAL') throw badInput('INTERNAL data is read only by its owner sector: no grant can open it');
   if (personal === 'SENSITIVE') throw badInput('SENSITIVE personal data is opened only by FIELD grants, one field at a time');
-  const sector = input.sector === null || input.sector === undefined || input.sector === '' ? null : oneOf(input.sector, SECTORS, 'sector');
+  const sector = input.sector === null || input.sector === undefined || input.sector === '' ? null : oneOf(input.sector, schema.catalog.sectors, 'sector');
   let typeNames: string[] | null = null;
   if (input.typeNames !== null && input.typeNames !== undefined) {
     if (input.typeNames.length === 0) throw badInput('An empty list of types would cover nothing: leave the types out for every type');

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import type { Sector } from '../../common/config';
 import { isMysql } from '../../db/connection';
 import type { AgencyRow, CredentialRow, GatewayUnitRow, GrantRow, PolicyChangeRow } from '../../db/gatewayRows';
 import type { Agency, Grant, GrantTarget, PersonalDataLevel, SharingClass } from '../policy/types';
@@ -32,7 +31,7 @@ function decodeTarget(row: GrantRow): GrantTarget {
     kind: 'CLASSIFICATION',
     sharing,
     personal,
-    ...(row.target_sector ? { sector: row.target_sector as Sector } : {}),
+    ...(row.target_sector ? { sector: row.target_sector } : {}),
     ...(row.target_types ? { typeNames: JSON.parse(row.target_types) as string[] } : {}),
   };
 }
@@ -49,7 +48,7 @@ const toUnit = (row: GatewayUnitRow): AdministrativeUnit => ({
 const toAgency = (row: AgencyRow): Agency => ({
   code: row.code,
   name: row.name,
-  sector: row.sector as Sector | null,
+  sector: row.sector,
   unitCodes: JSON.parse(row.unit_codes) as string[],
   steward: Boolean(row.steward),
 });

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { SECTORS } from '../../common/config';
-import type { Sector } from '../../common/config';
+import type { SectorName } from '../../common/sectors';
 import { printable } from '../../common/nationalId';
 import { SUPERGRAPH_PATH } from '../../schema/load';
 import { apiSchemaOf, buildCatalog } from '../policy/catalog';
@@ -169,8 +168,9 @@ export function parseInstant(value: string, what: string): string {
   return date.toISOString();
 }
 
-function sectorOf(value: string | null | undefined): Sector | null {
-  return value === null || value === undefined || value === '' ? null : oneOf(value, SECTORS, 'sector');
+/** Given a sector as a steward writes it and the supergraph's sectors, returns it checked, or throws BAD_USER_INPUT. */
+function sectorOf(value: string | null | undefined, sectors: readonly SectorName[]): SectorName | null {
+  return value === null || value === undefined || value === '' ? null : oneOf(value, sectors, 'sector');
 }
 
 function credentialStatus(credential: CredentialRecord, now: string): CredentialStatus {
@@ -296,7 +296,7 @@ export class Stewardship {
     const agency: Agency = {
       code,
       name: requiredText(input.name, 'The agency name', 200),
-      sector: sectorOf(input.sector),
+      sector: sectorOf(input.sector, this.schema().catalog.sectors),
       unitCodes: communeCodes(input.unitCodes ?? [], 'unit codes'),
       steward: input.steward ?? false,
     };
@@ -312,7 +312,7 @@ export class Stewardship {
   /** Given an agency code and the fields to change, updates the agency; NOT_FOUND when unknown. */
   async updateAgency(actor: Actor, code: string, patch: AgencyPatch): Promise<Agency> {
     const name = patch.name === undefined || patch.name === null ? undefined : requiredText(patch.name, 'The agency name', 200);
-    const sector = patch.sector === undefined ? undefined : sectorOf(patch.sector);
+    const sector = patch.sector === undefined ? undefined : sectorOf(patch.sector, this.schema().catalog.sectors);
     const unitCodes = patch.unitCodes === undefined || patch.unitCodes === null ? undefined : communeCodes(patch.unitCodes, 'unit codes');
     return this.change(async (repository, now) => {
       if (unitCodes !== undefined) await this.assertCommunes(repository, unitCodes, 'unit codes', now);

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bySector, loadConfig } from '../../common/config';
+import { byBuiltInSector } from '../../common/sectors';
+import { loadConfig } from '../../common/config';
 import { CHECKPOINT_ROOM_BYTES } from '../../gateway/audit/auditLog';
 import { startGatewayService } from '../../system/platform';
 import { errorCodes, postGraphQL } from '../helpers/graphql';
@@ -144,7 +145,7 @@ describe('a gateway whose audit directory has no room', () => {
     const school = (await education('schools').orderBy('code').first()).code as string;
     const service = await startGatewayService(
       seeded.databases.databases.gateway,
-      bySector((sector) => seeded.platform.subgraphs[sector].url),
+      byBuiltInSector((sector) => seeded.platform.subgraphs[sector].url),
       {
         ...loadConfig({}),
         gatewayPort: 0,

@@ -3,8 +3,8 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SECTORS } from '../../common/config';
-import type { Sector } from '../../common/config';
+import type { BuiltInSector } from '../../common/sectors';
+import { BUILT_IN_SECTORS } from '../../common/sectors';
 import type { RunningServer } from '../../common/subgraphServer';
 import { seedAll } from '../../db/seed';
 import { AuditRepository } from '../../gateway/audit/auditRepository';
@@ -67,8 +67,8 @@ describe('a gateway killed under load (kill -9)', () => {
     databases = await createTestDatabases();
     await seedAll(databases.databases, { citizens: 40, randomSeed: 11 });
     auditDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-audit-crash-'));
-    const urls = {} as Record<Sector, string>;
-    for (const sector of SECTORS) {
+    const urls = {} as Record<BuiltInSector, string>;
+    for (const sector of BUILT_IN_SECTORS) {
       const server = await startSubgraph(sector, { db: databases.databases[sector], signingKey: Buffer.from(SIGNING_KEY, 'utf8'), host: '127.0.0.1', port: 0 });
       subgraphs.push(server);
       urls[sector] = server.url;
@@ -87,7 +87,7 @@ describe('a gateway killed under load (kill -9)', () => {
       AUDIT_TRUSTED_KEYS: publicKeyText(checkpointKey.publicKey),
       SUBGRAPH_SIGNING_KEY: SIGNING_KEY,
       LOG_LEVEL: 'info',
-      ...Object.fromEntries(SECTORS.map((sector) => [`${sector.toUpperCase()}_URL`, urls[sector]])),
+      ...Object.fromEntries(BUILT_IN_SECTORS.map((sector) => [`${sector.toUpperCase()}_URL`, urls[sector]])),
     });
   });
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bySector } from '../../common/config';
+import { byBuiltInSector } from '../../common/sectors';
 import { keepAliveFetch } from '../../bench/directClient';
 import { startApolloGateway } from '../../bench/targets/apollo';
 import { supergraphWithUrls } from '../../bench/targets/supergraph';
@@ -56,7 +56,7 @@ describe('@apollo/gateway with a keep-alive fetcher', () => {
       .select({ id: 'national_id', name: 'full_name' })
       .orderBy('national_id')
       .limit(1)) as Array<{ id: string; name: string }>;
-    const urls = bySector((sector) => seeded.platform.subgraphs[sector].url);
+    const urls = byBuiltInSector((sector) => seeded.platform.subgraphs[sector].url);
     const answers: unknown[] = [];
     for (const fetcher of ['keep-alive', 'default'] as const) {
       const gateway = await startApolloGateway(supergraphWithUrls(urls), seeded.signingKey, fetcher);

@@ -7,8 +7,12 @@ describe('loadConfig', () => {
     expect(config.database).toEqual({ engine: 'sqlite', dataDirectory: path.resolve('data') });
     expect(config.gatewayPort).toBe(4000);
     expect(config.subgraphTimeoutMs).toBe(5000);
-    expect(config.subgraphs.population).toEqual({ port: 4001, url: 'http://127.0.0.1:4001/graphql' });
-    expect(config.subgraphs.education).toEqual({ port: 4004, url: 'http://127.0.0.1:4004/graphql' });
+    expect(config.sectors.map((sector) => [sector.name, sector.port, sector.url])).toEqual([
+      ['population', 4001, 'http://127.0.0.1:4001/graphql'],
+      ['land', 4002, 'http://127.0.0.1:4002/graphql'],
+      ['health', 4003, 'http://127.0.0.1:4003/graphql'],
+      ['education', 4004, 'http://127.0.0.1:4004/graphql'],
+    ]);
     expect(config.seed).toEqual({ citizens: 10000, randomSeed: 38 });
   });
 

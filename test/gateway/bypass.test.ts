@@ -4,7 +4,8 @@ import path from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { KeyLike } from 'jose';
 import { getIntrospectionQuery } from 'graphql';
-import { bySector, loadConfig } from '../../common/config';
+import { byBuiltInSector } from '../../common/sectors';
+import { loadConfig } from '../../common/config';
 import type { CitizenRow } from '../../db/rows';
 import { DEMO_COMMUNE_CODE } from '../../gateway/store/demo';
 import type { Actor } from '../../gateway/store/types';
@@ -272,7 +273,7 @@ describe('access policy against bypass attempts', () => {
     beforeAll(async () => {
       second = await startGatewayService(
         seeded.databases.databases.gateway,
-        bySector((sector) => seeded.platform.subgraphs[sector].url),
+        byBuiltInSector((sector) => seeded.platform.subgraphs[sector].url),
         {
           ...loadConfig({}),
           gatewayPort: 0,

@@ -1,6 +1,7 @@
 import { getIntrospectionQuery } from 'graphql';
-import type { Sector } from '../../common/config';
-import { SECTORS, bySector, loadConfig } from '../../common/config';
+import type { BuiltInSector } from '../../common/sectors';
+import { BUILT_IN_SECTORS, byBuiltInSector } from '../../common/sectors';
+import { loadConfig } from '../../common/config';
 import type { RunningServer } from '../../common/subgraphServer';
 import { connect } from '../../db/connection';
 import { startGateway } from '../../gateway/server';
@@ -117,25 +118,25 @@ describe('federated gateway', () => {
   });
 
   it('costs a number of SQL statements per subgraph that does not grow with the page size', async () => {
-    const counters = bySector((sector) => countStatements(seeded.databases.databases[sector]));
+    const counters = byBuiltInSector((sector) => countStatements(seeded.databases.databases[sector]));
     const query = `query ($first: Int!) { citizensByNamePrefix(prefix: "nguyen", first: $first) { nodes {
       fullName currentResidence { unit { name } } householdMembership { relationshipToHead }
       landParcels { parcelNumber certificates { serial } owners { owner { fullName } } }
       healthInsurance { benefitLevel primaryCareFacility { name } } vaccinations { vaccine facility { name } }
       enrollments { grade school { name } } diplomas { type school { name } } } } }`;
     const statementsFor = async (first: number) => {
-      SECTORS.forEach((sector) => counters[sector].reset());
+      BUILT_IN_SECTORS.forEach((sector) => counters[sector].reset());
       const response = await ask(gatewayUrl, query, { first });
       expect(response.errors).toBeUndefined();
       expect(response.data!.citizensByNamePrefix.nodes).toHaveLength(first);
-      return bySector((sector) => counters[sector].count);
+      return byBuiltInSector((sector) => counters[sector].count);
     };
     // One statement per batch function the query reaches in each subgraph. A lookup that two lists feed
     // (schools of enrolments and of diplomas) may run as one batch or two, as the lists' queries finish.
     const batchFunctions = { population: 4, land: 3, health: 4, education: 4 };
     const small = await statementsFor(4);
     const large = await statementsFor(60);
-    for (const sector of SECTORS) {
+    for (const sector of BUILT_IN_SECTORS) {
       expect(small[sector]).toBeGreaterThanOrEqual(3);
       expect(large[sector]).toBeLessThanOrEqual(batchFunctions[sector]);
     }
@@ -189,13 +190,13 @@ describe('federated gateway', () => {
       40,
     ],
   ])('refuses an operation %s before calling any subgraph', async (_case, query, limit, found) => {
-    const counters = bySector((sector) => countStatements(seeded.databases.databases[sector]));
+    const counters = byBuiltInSector((sector) => countStatements(seeded.databases.databases[sector]));
     const response = await ask(gatewayUrl, query);
     expect(response.status).toBe(400);
     expect(errorCodes(response)).toEqual(['QUERY_TOO_COMPLEX']);
     expect(response.errors![0]!.extensions).toMatchObject({ limit, found });
     expect(response.data).toBeUndefined();
-    expect(SECTORS.map((sector) => counters[sector].count)).toEqual([0, 0, 0, 0]);
+    expect(BUILT_IN_SECTORS.map((sector) => counters[sector].count)).toEqual([0, 0, 0, 0]);
   });
 
   it('answers the standard introspection query that explorers send', async () => {
@@ -224,7 +225,7 @@ describe('federated gateway', () => {
       await Promise.all(closers.map((close) => close()));
     });
 
-    async function gatewayWith(overrides: Partial<Record<Sector, string>>, subgraphTimeoutMs = 5000): Promise<string> {
+    async function gatewayWith(overrides: Partial<Record<BuiltInSector, string>>, subgraphTimeoutMs = 5000): Promise<string> {
       const gateway = await startGateway({
         subgraphTimeoutMs,
         queryLimits: loadConfig({}).queryLimits,
@@ -234,7 +235,7 @@ describe('federated gateway', () => {
           policy: { mode: 'deny', current: () => seeded.platform.policyCache.current() },
           audit: seeded.platform.auditLog,
         },
-        subgraphUrls: bySector((sector) => overrides[sector] ?? seeded.platform.subgraphs[sector].url),
+        subgraphUrls: byBuiltInSector((sector) => overrides[sector] ?? seeded.platform.subgraphs[sector].url),
       });
       running.push(gateway);
       return gateway.url;

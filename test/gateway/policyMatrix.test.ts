@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bySector, loadConfig } from '../../common/config';
+import { byBuiltInSector } from '../../common/sectors';
+import { loadConfig } from '../../common/config';
 import { applyMask } from '../../common/masks';
 import { startGatewayService } from '../../system/platform';
 import type { CitizenRow } from '../../db/rows';
@@ -240,7 +241,7 @@ describe('access policy: each demo agency × each operation', () => {
     const database = await gatewayDatabaseToLose(seeded.databases.config);
     const service = await startGatewayService(
       database.db,
-      bySector((sector) => seeded.platform.subgraphs[sector].url),
+      byBuiltInSector((sector) => seeded.platform.subgraphs[sector].url),
       {
         ...loadConfig({}),
         gatewayPort: 0,

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
+import { byBuiltInSector } from '../../common/sectors';
 import type { DatabaseConfig, DatabaseName } from '../../common/config';
-import { DATABASES, bySector, loadConfig } from '../../common/config';
+import { DATABASES, loadConfig } from '../../common/config';
 import { connect, ensureDatabases } from '../../db/connection';
 import { migrateLatest } from '../../db/migrate';
 
@@ -23,7 +24,7 @@ export async function createTestDatabases(): Promise<TestDatabases> {
   const base = loadConfig({ ...process.env, DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-test-')) }).database;
   const unique = `t${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const config: DatabaseConfig =
-    base.engine === 'mysql' ? { ...base, databases: { ...bySector((sector) => `dsp_${unique}_${sector}`), gateway: `dsp_${unique}_gateway` } } : base;
+    base.engine === 'mysql' ? { ...base, databases: { ...byBuiltInSector((sector) => `dsp_${unique}_${sector}`), gateway: `dsp_${unique}_gateway` } } : base;
   await ensureDatabases(config, DATABASES);
   const databases = Object.fromEntries(DATABASES.map((name) => [name, connect(config, name)])) as Record<DatabaseName, Knex>;
   for (const name of DATABASES) await migrateLatest(databases[name], name);

@@ -4,8 +4,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { SectorConfig } from '../../common/sectors';
+import { byBuiltInSector } from '../../common/sectors';
 import type { AuditConfig, JwtConfig, PolicyMode } from '../../common/config';
-import { bySector, loadConfig } from '../../common/config';
+import { loadConfig } from '../../common/config';
 import { seedAll } from '../../db/seed';
 import { buildCatalog } from '../../gateway/policy/catalog';
 import type { Purpose } from '../../gateway/policy/types';
@@ -33,6 +35,10 @@ export interface SeededPlatformOptions {
   jwt?: JwtConfig | null;
   /** Origins whose web pages may call the gateway (CORS_ORIGINS). */
   corsOrigins?: string[];
+  /** The sectors, as configuration gives them (loadConfig(...).sectors); the built-in four when left out. */
+  sectors?: readonly SectorConfig[];
+  /** The key shared with the subgraphs; a fresh one when left out. */
+  signingKey?: Buffer;
 }
 
 const TEST_ACTOR: Actor = { kind: 'SYSTEM', task: 'test' };
@@ -46,11 +52,11 @@ export async function startSeededPlatform(citizens: number, options: SeededPlatf
   const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-demo-'));
   try {
     await seedAll(databases.databases, { citizens, randomSeed: options.randomSeed ?? 7 });
-    const signingKey = randomBytes(32);
+    const signingKey = options.signingKey ?? randomBytes(32);
     const platform = await startPlatform(databases.databases, {
       host: '127.0.0.1',
       gatewayPort: 0,
-      subgraphPorts: bySector(() => 0),
+      subgraphPorts: byBuiltInSector(() => 0),
       subgraphTimeoutMs: 5000,
       queryLimits: loadConfig({}).queryLimits,
       httpLimits: loadConfig({}).httpLimits,
@@ -61,6 +67,7 @@ export async function startSeededPlatform(citizens: number, options: SeededPlatf
       production: false,
       corsOrigins: options.corsOrigins ?? [],
       dataDirectory,
+      ...(options.sectors ? { sectors: options.sectors } : {}),
     });
     const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory, production: false });
     return {

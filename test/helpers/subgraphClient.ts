@@ -1,6 +1,6 @@
 import type { AccessContext } from '../../common/accessContext';
 import { ACCESS_CONTEXT_HEADER, signAccessContext } from '../../common/accessContext';
-import type { Sector } from '../../common/config';
+import type { SectorName } from '../../common/sectors';
 import type { RunningServer } from '../../common/subgraphServer';
 import type { GraphQLResponse } from './graphql';
 
@@ -19,7 +19,7 @@ export const FULL_ACCESS: AccessContext = {
 export interface SigningOptions {
   access?: Partial<AccessContext>;
   key?: Buffer;
-  audience?: Sector;
+  audience?: SectorName;
   now?: number;
 }
 
@@ -29,7 +29,7 @@ export function bodyOf(query: string, variables: Record<string, unknown> = {}): 
 }
 
 /** Given the sector a body is for and the body, returns the header the gateway would sign it with. */
-export function accessHeader(sector: Sector, rawBody: string, options: SigningOptions = {}): Record<string, string> {
+export function accessHeader(sector: SectorName, rawBody: string, options: SigningOptions = {}): Record<string, string> {
   const access = { ...FULL_ACCESS, ...options.access };
   return {
     [ACCESS_CONTEXT_HEADER]: signAccessContext(options.key ?? TEST_SIGNING_KEY, access, options.audience ?? sector, rawBody, options.now ?? Date.now()),
@@ -49,7 +49,7 @@ export async function postRaw(url: string, rawBody: string, headers: Record<stri
  */
 export function postToSubgraph(
   server: RunningServer,
-  sector: Sector,
+  sector: SectorName,
   query: string,
   variables: Record<string, unknown> = {},
   access: Partial<AccessContext> = {},
@@ -59,7 +59,7 @@ export function postToSubgraph(
 }
 
 /** Given a subgraph and its sector, returns postToSubgraph bound to them: what a test file calls. */
-export function subgraphClient(server: () => RunningServer, sector: Sector) {
+export function subgraphClient(server: () => RunningServer, sector: SectorName) {
   return (query: string, variables: Record<string, unknown> = {}, access: Partial<AccessContext> = {}) =>
     postToSubgraph(server(), sector, query, variables, access);
 }

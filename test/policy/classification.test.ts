@@ -1,19 +1,21 @@
 import fs from 'node:fs';
 import { composeServices } from '@apollo/composition';
 import { Kind, parse } from 'graphql';
-import type { Sector } from '../../common/config';
-import { SECTORS } from '../../common/config';
+import type { BuiltInSector } from '../../common/sectors';
+import { BUILT_IN_SECTORS } from '../../common/sectors';
 import { apiSchemaOf, buildCatalog, declaredClassifications, fieldCoordinatesOf, unclassifiedFields } from '../../gateway/policy/catalog';
-import { SUBGRAPHS, SUPERGRAPH_PATH, subgraphSdl } from '../../schema/load';
+import { BUILT_IN_SUBGRAPHS, SUPERGRAPH_PATH, subgraphSdl } from '../../schema/load';
 
 const supergraphSdl = fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
 
 /** Given replacements of some subgraphs' SDL text, returns the composition of all four. */
-function composeWith(edit: (sector: Sector, sdl: string) => string) {
-  return composeServices(SECTORS.map((sector) => ({ name: sector, typeDefs: parse(edit(sector, subgraphSdl(sector))), url: `http://${sector}.test/graphql` })));
+function composeWith(edit: (sector: BuiltInSector, sdl: string) => string) {
+  return composeServices(
+    BUILT_IN_SECTORS.map((sector) => ({ name: sector, typeDefs: parse(edit(sector, subgraphSdl(sector))), url: `http://${sector}.test/graphql` })),
+  );
 }
 
-function composedSdl(edit: (sector: Sector, sdl: string) => string): string {
+function composedSdl(edit: (sector: BuiltInSector, sdl: string) => string): string {
   const result = composeWith(edit);
   if (result.errors) throw new Error(result.errors.map((error) => error.message).join('\n'));
   return result.supergraphSdl;
@@ -65,7 +67,7 @@ describe('classification', () => {
     expect(catalog.fields.get(coordinate)).toEqual({ coordinate, classification: { sharing, personal }, owner });
   });
 
-  it.each(SUBGRAPHS)('gives every field of the %s subgraph the classification its own SDL declares', (sector) => {
+  it.each(BUILT_IN_SUBGRAPHS)('gives every field of the %s subgraph the classification its own SDL declares', (sector) => {
     const declared = declaredClassifications(parse(subgraphSdl(sector)));
     const fieldCount = parse(subgraphSdl(sector)).definitions.reduce(
       (count, definition) =>

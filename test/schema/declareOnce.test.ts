@@ -1,12 +1,12 @@
 import { Kind, parse } from 'graphql';
 import type { ObjectTypeDefinitionNode, ObjectTypeExtensionNode } from 'graphql';
-import type { Sector } from '../../common/config';
+import type { BuiltInSector } from '../../common/sectors';
 import { listTables } from '../../db/connection';
 import { subgraphSdl } from '../../schema/load';
 import type { TestDatabases } from '../helpers/database';
 import { createTestDatabases } from '../helpers/database';
 
-const OTHER_SECTORS: Sector[] = ['land', 'health', 'education'];
+const OTHER_SECTORS: BuiltInSector[] = ['land', 'health', 'education'];
 
 /** Identity facts: they live in the population database only ("declare once, reuse for life"). */
 const IDENTITY_FIELDS = ['fullName', 'dateOfBirth', 'sex', 'ethnicity', 'nationality', 'permanentResidence', 'currentResidence', 'status', 'dateOfDeath'];
@@ -24,14 +24,14 @@ const IDENTITY_COLUMNS = [
   'date_of_death',
 ];
 
-function objectTypes(sector: Sector): Array<ObjectTypeDefinitionNode | ObjectTypeExtensionNode> {
+function objectTypes(sector: BuiltInSector): Array<ObjectTypeDefinitionNode | ObjectTypeExtensionNode> {
   return parse(subgraphSdl(sector)).definitions.filter(
     (definition): definition is ObjectTypeDefinitionNode | ObjectTypeExtensionNode =>
       definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION,
   );
 }
 
-function fieldsOf(sector: Sector, typeName: string): string[] {
+function fieldsOf(sector: BuiltInSector, typeName: string): string[] {
   return objectTypes(sector)
     .filter((type) => type.name.value === typeName)
     .flatMap((type) => (type.fields ?? []).map((field) => field.name.value));

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { SECTORS } from '../../common/config';
+import { BUILT_IN_SECTORS } from '../../common/sectors';
 import type { SeedProgress, SeedSummary } from '../../db/seed';
 import { SEED_TABLES, generateSeedRows, isSeeded, rowsPerInsert, seedAll } from '../../db/seed';
 import type { TestDatabases } from '../helpers/database';
@@ -38,7 +38,7 @@ describe('seedAll', () => {
     const expected = new Map<string, number>();
     for (const batch of generateSeedRows({ citizens, randomSeed: 7 })) expected.set(batch.table, (expected.get(batch.table) ?? 0) + batch.rows.length);
     expect(summary.rows.population.citizens).toBe(citizens);
-    for (const sector of SECTORS) {
+    for (const sector of BUILT_IN_SECTORS) {
       for (const table of SEED_TABLES[sector]) {
         const [{ total }] = await databases.databases[sector](table).count({ total: '*' });
         expect({ table, rows: Number(total) }).toEqual({ table, rows: expected.get(table) });
@@ -51,7 +51,9 @@ describe('seedAll', () => {
 
   it('reports progress per table and ends with one final event per table', () => {
     const final = progress.filter((event) => event.done);
-    expect(final.map((event) => event.table).sort()).toEqual(SECTORS.flatMap((sector) => SEED_TABLES[sector].map((table) => `${sector}.${table}`)).sort());
+    expect(final.map((event) => event.table).sort()).toEqual(
+      BUILT_IN_SECTORS.flatMap((sector) => SEED_TABLES[sector].map((table) => `${sector}.${table}`)).sort(),
+    );
     expect(final.find((event) => event.table === 'population.citizens')?.rows).toBe(citizens);
     expect(progress.filter((event) => !event.done).length).toBeGreaterThanOrEqual(final.length);
   });

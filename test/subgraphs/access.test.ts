@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { getIntrospectionQuery } from 'graphql';
 import { ACCESS_CONTEXT_HEADER, ACCESS_CONTEXT_LIFETIME_MS } from '../../common/accessContext';
-import type { Sector } from '../../common/config';
-import { SECTORS } from '../../common/config';
+import type { BuiltInSector } from '../../common/sectors';
+import { BUILT_IN_SECTORS } from '../../common/sectors';
 import type { RunningServer } from '../../common/subgraphServer';
 import { startSubgraph } from '../../subgraphs';
 import type { TestDatabases } from '../helpers/database';
@@ -12,7 +12,7 @@ import type { GraphQLResponse } from '../helpers/graphql';
 import { TEST_SIGNING_KEY, accessHeader, bodyOf, postRaw, postToSubgraph } from '../helpers/subgraphClient';
 
 /** One root query per subgraph that would read its database if it ran. */
-const ROOT_QUERY: Record<Sector, string> = {
+const ROOT_QUERY: Record<BuiltInSector, string> = {
   population: '{ citizen(nationalId: "038080100000") { nationalId fullName } }',
   land: '{ landUseCertificate(serial: "CS 01234567") { serial } }',
   health: '{ healthInsuranceCard(socialInsuranceNumber: "3800000001") { benefitLevel } }',
@@ -36,12 +36,12 @@ function expectRefused(response: GraphQLResponse, reason: RegExp): void {
 
 describe('signed access context, on every subgraph', () => {
   let databases: TestDatabases;
-  const servers = {} as Record<Sector, RunningServer>;
-  const counters = {} as Record<Sector, ReturnType<typeof countStatements>>;
+  const servers = {} as Record<BuiltInSector, RunningServer>;
+  const counters = {} as Record<BuiltInSector, ReturnType<typeof countStatements>>;
 
   beforeAll(async () => {
     databases = await createTestDatabases();
-    for (const sector of SECTORS) {
+    for (const sector of BUILT_IN_SECTORS) {
       servers[sector] = await startSubgraph(sector, { db: databases.databases[sector], signingKey: TEST_SIGNING_KEY });
       counters[sector] = countStatements(databases.databases[sector]);
     }
@@ -52,9 +52,9 @@ describe('signed access context, on every subgraph', () => {
     await databases?.destroy();
   });
 
-  beforeEach(() => SECTORS.forEach((sector) => counters[sector].reset()));
+  beforeEach(() => BUILT_IN_SECTORS.forEach((sector) => counters[sector].reset()));
 
-  describe.each(SECTORS)('%s', (sector) => {
+  describe.each(BUILT_IN_SECTORS)('%s', (sector) => {
     it.each([
       ['a root query', ROOT_QUERY[sector], {}],
       ['_service { sdl }', '{ _service { sdl } }', {}],
@@ -80,7 +80,7 @@ describe('signed access context, on every subgraph', () => {
       ['a request signed with another key', (body) => accessHeader(sector, body, { key: randomBytes(32) }), /does not verify/],
       [
         'a request signed for another subgraph',
-        (body) => accessHeader(sector, body, { audience: SECTORS.find((other) => other !== sector)! }),
+        (body) => accessHeader(sector, body, { audience: BUILT_IN_SECTORS.find((other) => other !== sector)! }),
         /for another subgraph/,
       ],
       ['a request signed for another body', (body) => accessHeader(sector, `${body} `), /for another request body/],

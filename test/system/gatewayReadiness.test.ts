@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { bySector } from '../../common/config';
+import { byBuiltInSector } from '../../common/sectors';
 import { connect } from '../../db/connection';
 import type { AuditLog } from '../../gateway/audit/auditLog';
 import type { PolicyCache } from '../../gateway/store/policyCache';
@@ -36,7 +36,7 @@ describe('gatewayReadiness', () => {
         },
       } as unknown as PolicyCache,
       auditLog: { acceptingRecords: false } as AuditLog,
-      subgraphUrls: bySector(() => down),
+      subgraphUrls: byBuiltInSector(() => down),
     });
     const report = await ready();
     expect(report.status).toBe('not ready');
@@ -52,7 +52,7 @@ describe('gatewayReadiness', () => {
       gatewayDb: db,
       policyCache: { current: () => ({ version: 3 }) } as unknown as PolicyCache,
       auditLog: null,
-      subgraphUrls: bySector(() => down),
+      subgraphUrls: byBuiltInSector(() => down),
     })();
     expect(Object.keys(report.dependencies)).toEqual(['policy', 'database', 'population', 'land', 'health', 'education']);
     expect(report.dependencies.policy).toEqual({ status: 'up', version: 3 });

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import type { Sector } from '../../common/config';
-import { bySector, loadConfig } from '../../common/config';
+import type { BuiltInSector } from '../../common/sectors';
+import { byBuiltInSector } from '../../common/sectors';
+import { loadConfig } from '../../common/config';
 import type { RunningServer } from '../../common/subgraphServer';
 import { connect } from '../../db/connection';
 import { startSubgraph } from '../../subgraphs';
@@ -43,12 +44,12 @@ describe('health and readiness probes', () => {
   });
 
   /** Given where some subgraphs answer instead, starts another gateway over the same store, with its own audit chain. */
-  async function gatewayWith(overrides: Partial<Record<Sector, string>>, instance: string): Promise<RunningGateway> {
+  async function gatewayWith(overrides: Partial<Record<BuiltInSector, string>>, instance: string): Promise<RunningGateway> {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-ready-'));
     directories.push(directory);
     const service = await startGatewayService(
       seeded.databases.databases.gateway,
-      bySector((sector) => overrides[sector] ?? seeded.platform.subgraphs[sector].url),
+      byBuiltInSector((sector) => overrides[sector] ?? seeded.platform.subgraphs[sector].url),
       {
         host: '127.0.0.1',
         gatewayPort: 0,

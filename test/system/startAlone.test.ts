@@ -5,6 +5,11 @@ import { commandEnvironment, createTestDatabases } from '../helpers/database';
 import { exitOf, startScript, waitForOutput } from '../helpers/process';
 
 const SHARED_KEY = 'k'.repeat(40);
+/** A sector's SDL that composes but classifies nothing of its own: a gateway could not decide its policy. */
+const UNCLASSIFIED_BUSINESS_SDL = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+type Query { business(enterpriseCode: String!): Business }
+type Business @key(fields: "enterpriseCode") { enterpriseCode: String! name: String! }
+`;
 
 /** Given settings, returns an environment of embedded databases in a fresh directory, without any signing key. */
 function environmentWithout(dataDirectory: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -45,6 +50,30 @@ describe('the gateway and a subgraph started on their own', () => {
     expect(code).toBe(78);
     expect(stderr).toMatch(/SUBGRAPH_SIGNING_KEY must have at least 32 characters/);
     expect(stderr).not.toMatch(/too-short-a-key/);
+  });
+
+  it.each([
+    ['a SECTORS_FILE with a misspelt key', 'sectors:\n  - name: business\n    owner: Sở Tài chính\n', /has unknown keys owner/],
+    [
+      'a sector whose SDL leaves a field unclassified',
+      'sectors:\n  - name: business\n    ownerAgency: Sở Tài chính\n    port: 4006\n    schema: business.graphql\n',
+      /Business\.name has no @classify/,
+    ],
+  ])('start-gateway refuses %s, exit code 78, before touching a database', async (_case, text, message) => {
+    const configDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-sectors-'));
+    try {
+      fs.writeFileSync(path.join(configDirectory, 'business.graphql'), UNCLASSIFIED_BUSINESS_SDL);
+      fs.writeFileSync(path.join(configDirectory, 'sectors.yaml'), text);
+      const environment = environmentWithout(dataDirectory, { SUBGRAPH_SIGNING_KEY: SHARED_KEY, SECTORS_FILE: path.join(configDirectory, 'sectors.yaml') });
+      const { code, stderr } = await exitOf(startScript('start-gateway.ts', [], environment));
+      expect(code).toBe(78);
+      expect(stderr).toMatch(/Could not start: Invalid configuration:/);
+      expect(stderr).toMatch(message);
+      expect(stderr).not.toMatch(/\n\s+at /);
+      expect(fs.readdirSync(dataDirectory)).toEqual([]);
+    } finally {
+      fs.rmSync(configDirectory, { recursive: true, force: true });
+    }
   });
 
   it('start-subgraph serves with a shared key, and stops on Ctrl-C', async () => {
