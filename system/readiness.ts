@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Sector } from '../common/config';
 import { SECTORS } from '../common/config';
@@ -5,6 +6,7 @@ import type { ReadinessCheck, ReadinessReport } from '../common/readiness';
 import { CHECK_TIMEOUT_MS, NotReady, READY_CACHE_MS, SUBGRAPH_CHECK_TIMEOUT_MS, cachedFor, reasonOf, runChecks } from '../common/readiness';
 import { pingDatabase } from '../db/ping';
 import type { AuditLog } from '../gateway/audit/auditLog';
+import { redisCheck } from '../gateway/quotas/redisConnection';
 import type { PolicyCache } from '../gateway/store/policyCache';
 
 /** What a dependency's name looks like (database, audit): anything else a subgraph reports is dropped. */
@@ -51,18 +53,21 @@ export interface GatewayReadinessOptions {
   /** Null when the gateway records nothing (the benchmark's gateway without enforcement). */
   auditLog: AuditLog | null;
   subgraphUrls: Record<Sector, string>;
+  /** The quotas' Redis, when one is configured: degraded, not down, while it cannot be reached. */
+  redis?: Redis | null;
 }
 
 /**
  * Given what the gateway depends on, returns its readiness, checked at most once a second: the policy in force
  * and its version, the gateway's database, the audit store (whether records are taken), and each subgraph's own
- * /ready. The gateway uses no Redis; a dependency it gains joins this list.
+ * /ready; and Redis when quotas are counted there (degraded while unreachable: the quotas are counted locally).
  */
 export function gatewayReadiness(options: GatewayReadinessOptions): () => Promise<ReadinessReport> {
   const checks: ReadinessCheck[] = [
     { name: 'policy', check: async () => ({ version: policyVersion(options.policyCache) }) },
     { name: 'database', check: () => pingDatabase(options.gatewayDb) },
     ...(options.auditLog ? [auditCheck(options.auditLog)] : []),
+    ...(options.redis ? [redisCheck(options.redis)] : []),
     ...SECTORS.map((sector) => subgraphCheck(sector, options.subgraphUrls[sector])),
   ];
   return cachedFor(READY_CACHE_MS, () => runChecks(checks, CHECK_TIMEOUT_MS));

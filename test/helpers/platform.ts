@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { AuditConfig, JwtConfig, PolicyMode } from '../../common/config';
+import type { AuditConfig, JwtConfig, PolicyMode, QuotaConfig } from '../../common/config';
 import { bySector, loadConfig } from '../../common/config';
 import { seedAll } from '../../db/seed';
 import { buildCatalog } from '../../gateway/policy/catalog';
@@ -12,7 +12,7 @@ import type { Purpose } from '../../gateway/policy/types';
 import { seedDemoAgencies } from '../../gateway/store/demo';
 import type { Stewardship } from '../../gateway/store/stewardship';
 import type { Actor } from '../../gateway/store/types';
-import type { RunningPlatform } from '../../system/platform';
+import type { GatewayServiceOptions, RunningPlatform } from '../../system/platform';
 import { startPlatform } from '../../system/platform';
 import { SUPERGRAPH_PATH } from '../../schema/load';
 import type { TestDatabases } from './database';
@@ -33,6 +33,9 @@ export interface SeededPlatformOptions {
   jwt?: JwtConfig | null;
   /** Origins whose web pages may call the gateway (CORS_ORIGINS). */
   corsOrigins?: string[];
+  /** Quotas' defaults and where they are counted; the configuration's defaults, in memory, when left out. */
+  quotas?: QuotaConfig;
+  onQuotaRefused?: GatewayServiceOptions['onQuotaRefused'];
 }
 
 const TEST_ACTOR: Actor = { kind: 'SYSTEM', task: 'test' };
@@ -61,6 +64,8 @@ export async function startSeededPlatform(citizens: number, options: SeededPlatf
       production: false,
       corsOrigins: options.corsOrigins ?? [],
       dataDirectory,
+      ...(options.quotas ? { quotas: options.quotas } : {}),
+      ...(options.onQuotaRefused ? { onQuotaRefused: options.onQuotaRefused } : {}),
     });
     const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory, production: false });
     return {
