@@ -35,9 +35,8 @@ export async function startLoadBalancer(replicas: readonly string[], port = 0): 
   const counts = targets.map(() => 0);
   let next = 0;
 
-  const forward = (request: http.IncomingMessage, body: Buffer, response: http.ServerResponse, attempt: number) => {
-    const index = (next + attempt) % targets.length;
-    if (attempt === 0) next = (next + 1) % targets.length;
+  const forward = (request: http.IncomingMessage, body: Buffer, response: http.ServerResponse, first: number, attempt: number) => {
+    const index = (first + attempt) % targets.length;
     const target = targets[index]!;
     counts[index]! += 1;
     const upstream = http.request(
@@ -57,7 +56,7 @@ export async function startLoadBalancer(replicas: readonly string[], port = 0): 
     );
     upstream.on('error', (error: NodeJS.ErrnoException) => {
       if (response.headersSent) return response.destroy();
-      if (NOT_REACHED.has(error.code ?? '') && attempt + 1 < targets.length) return forward(request, body, response, attempt + 1);
+      if (NOT_REACHED.has(error.code ?? '') && attempt + 1 < targets.length) return forward(request, body, response, first, attempt + 1);
       response.writeHead(502, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ errors: [{ message: 'No replica answered', extensions: { code: 'BAD_GATEWAY' } }] }));
     });
@@ -68,7 +67,11 @@ export async function startLoadBalancer(replicas: readonly string[], port = 0): 
     // The body is read whole first, so that a request can be handed to another replica unchanged.
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => forward(request, Buffer.concat(chunks), response, 0));
+    request.on('end', () => {
+      const first = next;
+      next = (next + 1) % targets.length;
+      forward(request, Buffer.concat(chunks), response, first, 0);
+    });
     request.on('error', () => response.destroy());
   });
   server.keepAliveTimeout = 5000;
