@@ -13,6 +13,7 @@ const COLORS: Record<TargetName, string> = {
   'ours-off': '#1f77b4',
   'ours-policy': '#6baed6',
   'ours-full': '#0b3d91',
+  'ours-replicas': '#2ca02c',
   hive: '#f0a30a',
   'hive-router': '#d9534f',
 };

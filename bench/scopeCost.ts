@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
-import { SECTORS } from '../common/config';
+import { BUILT_IN_SECTORS } from '../common/sectors';
 import { Random } from '../db/seed/random';
 import { dropOutOfScopeEntities } from '../gateway/enforcement/outOfScope';
 import { SCOPE_PROBE, withScopeProbe } from '../gateway/enforcement/scopeProbe';
@@ -65,7 +65,7 @@ export function measureScopeCost(schema: GraphQLSchema, catalog: SchemaCatalog, 
       0,
       medianMicros(decision(scoped.snapshot, scoped.agency), samples) - medianMicros(decision(unscoped.snapshot, unscoped.agency), samples),
     );
-    const restricted = new Set(SECTORS);
+    const restricted = new Set<string>(BUILT_IN_SECTORS);
     const probeRewriteMicros = medianMicros(() => withScopeProbe(schema, document, restricted), samples);
     const probed = withScopeProbe(schema, document, restricted);
     const data = syntheticResult(schema, probed, variables ?? {}, { [SCOPE_PROBE]: true });

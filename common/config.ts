@@ -119,6 +119,18 @@ export interface AuditConfig {
   deferralDays: number;
 }
 
+/** Quotas per agency: requests and query cost per minute, counted in Redis when configured, else in this process. */
+export interface QuotaConfig {
+  /** Where every replica counts together (redis://host:port/db); null: each process counts alone, in memory. */
+  redisUrl: string | null;
+  /** Prefixes every key of the counts in Redis, so that several platforms may share one Redis. */
+  redisKeyPrefix: string;
+  /** An agency's requests per minute when no steward has set its own. */
+  requestsPerMinute: number;
+  /** An agency's query cost per minute (the cost QUERY_MAX_COST bounds per operation) when no steward has set its own. */
+  costPerMinute: number;
+}
+
 export interface Config {
   production: boolean;
   /** Where local files go: the SQLite databases, demo credentials, audit checkpoints. */
@@ -145,6 +157,7 @@ export interface Config {
   corsOrigins: string[];
   /** The working days that legal deadlines count (WORKING_CALENDAR_FILE; the built-in Vietnamese public holidays otherwise). */
   workingCalendar: WorkingCalendar;
+  quotas: QuotaConfig;
 }
 
 export class ConfigError extends Error {
@@ -274,6 +287,18 @@ export function loadConfig(environment: Environment = process.env): Config {
   // Node refuses a request timeout shorter than the headers' timeout; say so at start rather than let it run.
   if (httpLimits.requestTimeoutMs < httpLimits.headersTimeoutMs) problems.push('HTTP_REQUEST_TIMEOUT_MS must not be shorter than HTTP_HEADERS_TIMEOUT_MS');
 
+  const redisUrl = read('REDIS_URL') ?? null;
+  if (redisUrl !== null && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+  const redisKeyPrefix = read('REDIS_KEY_PREFIX') ?? 'dsp:';
+  if (!/^[A-Za-z0-9:._-]{1,64}$/.test(redisKeyPrefix))
+    problems.push(`REDIS_KEY_PREFIX may hold only letters, digits and : . _ - (up to 64), got "${redisKeyPrefix}"`);
+  const quotas: QuotaConfig = {
+    redisUrl,
+    redisKeyPrefix,
+    requestsPerMinute: integer('QUOTA_REQUESTS_PER_MINUTE', 600, 1, 10_000_000),
+    costPerMinute: integer('QUOTA_COST_PER_MINUTE', 300_000, 1, 1_000_000_000_000),
+  };
+
   const cors = parseCorsOrigins(read('CORS_ORIGINS'));
   problems.push(...cors.problems);
 
@@ -309,6 +334,7 @@ export function loadConfig(environment: Environment = process.env): Config {
     seed: { citizens: integer('SEED_CITIZENS', 10000, 1, 10000000), randomSeed: integer('SEED_RANDOM', 38, 0, 2 ** 31 - 1) },
     corsOrigins: cors.origins,
     workingCalendar,
+    quotas,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

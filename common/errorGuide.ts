@@ -109,6 +109,12 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
     fix: 'Reuse keep-alive connections from a pool of a few, rather than one per request.',
   },
   {
+    code: 'RATE_LIMITED',
+    status: '429',
+    when: "The caller's quota for this minute is spent: its requests, or its query cost (`extensions.budget` says which, `limit` its bound). Retry-After and the RateLimit-* headers say when it is whole again (see Quotas).",
+    fix: 'Wait the seconds Retry-After gives; spread requests over the minute, or ask a steward for a larger quota.',
+  },
+  {
     code: 'METHOD_NOT_ALLOWED',
     status: '405',
     when: '/health or /ready asked with a method other than GET or HEAD.',

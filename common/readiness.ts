@@ -10,9 +10,14 @@ export const SUBGRAPH_CHECK_TIMEOUT_MS = 800;
 /** How long a readiness report is reused: every probe within it gets the same answer, for one round of checks. */
 export const READY_CACHE_MS = 1000;
 
-/** What one dependency's check says: up, with details an operator may read (a version), or down, with why. */
+/**
+ * What one dependency's check says: up, with details an operator may read (a version); down, with why; or
+ * degraded, with why: the server still serves without it, less well (quotas counted by one replica alone).
+ */
 export type DependencyReport =
-  ({ status: 'up' } & Record<string, string | number | boolean | string[]>) | { status: 'down'; reason: string; failing?: string[] };
+  | ({ status: 'up' } & Record<string, string | number | boolean | string[]>)
+  | { status: 'down'; reason: string; failing?: string[] }
+  | { status: 'degraded'; reason: string };
 
 /** A dependency a server needs to serve: resolves with details when it is up, rejects (ideally a NotReady) when not. */
 export interface ReadinessCheck {
@@ -22,10 +27,12 @@ export interface ReadinessCheck {
   check(): Promise<Record<string, string | number | boolean | string[]> | void>;
 }
 
-/** The body of GET /ready: ready when every dependency is up; failing names the others. */
+/** The body of GET /ready: ready when no dependency is down; failing names those that are, degraded those that limp. */
 export interface ReadinessReport {
   status: 'ready' | 'not ready';
   failing: string[];
+  /** Present only when a dependency is degraded: the server is ready all the same. */
+  degraded?: string[];
   dependencies: Record<string, DependencyReport>;
 }
 
@@ -37,6 +44,14 @@ export class NotReady extends Error {
   ) {
     super(reason);
     this.name = 'NotReady';
+  }
+}
+
+/** A dependency found unavailable that the server can do without for a while: it stays ready, and says so. */
+export class Degraded extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'Degraded';
   }
 }
 
@@ -68,13 +83,20 @@ export async function runChecks(checks: ReadinessCheck[], timeoutMs: number): Pr
       try {
         return [name, { ...(await withinTime(check(), own ?? timeoutMs)), status: 'up' }];
       } catch (error) {
+        if (error instanceof Degraded) return [name, { status: 'degraded', reason: error.reason }];
         const failing = error instanceof NotReady && error.failing ? { failing: error.failing } : {};
         return [name, { status: 'down', reason: reasonOf(error), ...failing }];
       }
     }),
   );
   const failing = results.filter(([, report]) => report.status === 'down').map(([name]) => name);
-  return { status: failing.length === 0 ? 'ready' : 'not ready', failing, dependencies: Object.fromEntries(results) };
+  const degraded = results.filter(([, report]) => report.status === 'degraded').map(([name]) => name);
+  return {
+    status: failing.length === 0 ? 'ready' : 'not ready',
+    failing,
+    ...(degraded.length > 0 ? { degraded } : {}),
+    dependencies: Object.fromEntries(results),
+  };
 }
 
 /**

@@ -51,6 +51,16 @@ export interface GrantRow {
 }
 
 /** An administrative unit as the gateway's store knows it, to check the unit codes stewards give. */
+export interface AgencyQuotaRow {
+  agency_code: string;
+  /** '' for the agency as a whole. */
+  credential_id: string;
+  /** bigint: MySQL may return it as a string. */
+  requests_per_minute: number | string | null;
+  cost_per_minute: number | string | null;
+  updated_at: string;
+}
+
 export interface GatewayUnitRow {
   code: string;
   name: string;

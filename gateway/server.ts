@@ -28,6 +28,8 @@ import type { AuditLog } from './audit/auditLog';
 import type { Authenticator } from './store/authenticator';
 import { AuthenticationError } from './store/errors';
 import type { StoreSnapshot } from './store/types';
+import { quotaPlugin } from './quotas/quotaPlugin';
+import type { QuotaPluginOptions } from './quotas/quotaPlugin';
 import { queryLimitProtection } from './queryLimits';
 import { requestAuditing } from './requestAuditing';
 import { SubgraphDataSource } from './subgraphDataSource';
@@ -42,6 +44,8 @@ export interface GatewayEnforcement {
   };
   /** Where every request is recorded; null only in the benchmark, to measure the policy without the audit. */
   audit: AuditLog | null;
+  /** Quotas per agency (requests and query cost per minute); left out, none is counted (the benchmark's policy-only gateway). */
+  quotas?: Omit<QuotaPluginOptions, 'settings'>;
 }
 
 export interface GatewayOptions {
@@ -115,6 +119,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     plugins: [
       ...(limits.plugins as Array<ApolloServerPlugin<GatewayContext>>),
       ...(auditing ? [auditing.plugin] : []),
+      ...(enforcement?.quotas ? [quotaPlugin({ ...enforcement.quotas, settings: () => enforcement.policy.current().quotas })] : []),
       ...(enforcement ? [policyPlugin({ catalog, mode: enforcement.policy.mode, snapshot: () => enforcement.policy.current(), logger })] : []),
       // After the policy: it probes the document the policy leaves, and records the answer the policy has masked.
       ...(enforcement?.audit ? [auditPlugin({ audit: enforcement.audit, logger })] : []),
@@ -130,7 +135,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       const headers = readRequestHeaders(request);
       const principal = await enforcement.authenticator.authenticate(request.headers.authorization, enforcement.policy.current());
       if (principal instanceof AuthenticationError) throw principal;
-      const built: GatewayContext = { ...headers, principal: principal.kind === 'AGENCY' ? { ...principal, userId: headers.userId } : principal };
+      const built: GatewayContext = {
+        ...headers,
+        principal: principal.kind === 'AGENCY' ? { ...principal, userId: headers.userId } : principal,
+        clientAddress: request.socket.remoteAddress ?? null,
+      };
       auditing?.contextBuilt(request, built);
       return built;
     } catch (error) {

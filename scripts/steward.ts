@@ -12,6 +12,8 @@ import { commandLineActor } from '../gateway/console/commandLineActor';
 import { AccountRepository } from '../gateway/store/accountRepository';
 import { StoreError } from '../gateway/store/errors';
 import { PolicyRepository } from '../gateway/store/policyRepository';
+import { QuotaStewardship } from '../gateway/store/quotaStewardship';
+import type { QuotaView } from '../gateway/store/quotaStewardship';
 import { Stewardship, describeTarget } from '../gateway/store/stewardship';
 import type { Actor } from '../gateway/store/types';
 import type { GrantTargetInput, IssuedApiKey, UnitInput } from '../gateway/store/stewardship';
@@ -44,7 +46,11 @@ is created without --as, while none exists. --json prints JSON instead of tables
                 [--valid-from 2026-01-01] [--valid-to 2027-01-01]
   grants revoke --id <grant id>
   units load --file units.json      the province's whole list: [{ code, name, level, validFrom, validTo, replacedBy }]
-  changes [--limit 50] [--before <change id>] [--entity-type AGENCY|CREDENTIAL|GRANT|UNITS] [--entity-id X]
+  quotas list [--agency H56.30]                 the quotas set; every other caller has the defaults
+  quotas set --agency H56.30 [--key <key id>] [--requests-per-minute N] [--cost-per-minute N]
+                                                a budget left out falls to the agency's, then the default
+  quotas clear --agency H56.30 [--key <key id>]
+  changes [--limit 50] [--before <change id>] [--entity-type AGENCY|CREDENTIAL|GRANT|UNITS|ACCOUNT|QUOTA] [--entity-id X]
   explain [--agency H56.30] [--purpose P] --query '{ … }' [--variables '{ … }'] [--operation-name N] [--at 2026-06-01]
   audit records [FILTERS] [--first 20] [--after <cursor>]           newest first
   audit counts --by agency|field [FILTERS]
@@ -63,6 +69,7 @@ interface Services {
   stewardship: Stewardship;
   audit: AuditTrail;
   accounts: Accounts;
+  quotas: QuotaStewardship;
   /** The actor of a change (checked against the account's roles before the command runs). */
   actor: Actor;
 }
@@ -122,6 +129,15 @@ const single = (data: unknown, rows: Array<[string, unknown]>): Output => ({
 });
 
 const AGENCY_COLUMNS = ['code', 'name', 'sector', 'unitCodes', 'steward'];
+const quotaOutput = (quota: QuotaView): Output =>
+  single(quota, [
+    ['agency', quota.agencyCode],
+    ['key', quota.credentialId ?? 'every key of the agency'],
+    ['requests/min', quota.requestsPerMinute ?? `default (${quota.effectiveRequestsPerMinute})`],
+    ['cost/min', quota.costPerMinute ?? `default (${quota.effectiveCostPerMinute})`],
+    ['updated', quota.updatedAt],
+  ]);
+const QUOTA_COLUMNS = ['agencyCode', 'credentialId', 'requestsPerMinute', 'costPerMinute', 'effectiveRequestsPerMinute', 'effectiveCostPerMinute', 'updatedAt'];
 const KEY_COLUMNS = ['id', 'agencyCode', 'status', 'expiresAt', 'revokedAt', 'replacedBy', 'label'];
 
 const issuedKey = (issued: IssuedApiKey): Output => ({
@@ -438,6 +454,42 @@ const COMMANDS: Record<string, CommandSpec> = {
       return { data: decision, text: () => explainDecision(decision).join('\n') };
     },
   },
+  'quotas list': {
+    field: 'Query.quotas',
+    flags: { agency: 'string' },
+    run: async ({ quotas }, flags) => {
+      const rows = await quotas.list(flags.string('agency') ?? null);
+      const { requestsPerMinute, costPerMinute } = quotas.defaults();
+      return {
+        data: { defaults: quotas.defaults(), quotas: rows },
+        text: () =>
+          `${table(rows as unknown as Array<Record<string, unknown>>, QUOTA_COLUMNS)}\n\nDefaults: ${requestsPerMinute} requests and ${costPerMinute} cost per minute`,
+      };
+    },
+  },
+  'quotas set': {
+    field: 'Mutation.setQuota',
+    flags: { agency: 'string', key: 'string', 'requests-per-minute': 'string', 'cost-per-minute': 'string' },
+    required: ['agency'],
+    run: async ({ quotas, actor }, flags) => {
+      const quota = await quotas.set(actor, {
+        agencyCode: flags.string('agency')!,
+        credentialId: flags.string('key') ?? null,
+        requestsPerMinute: whole(flags, 'requests-per-minute') ?? null,
+        costPerMinute: whole(flags, 'cost-per-minute') ?? null,
+      });
+      return quotaOutput(quota);
+    },
+  },
+  'quotas clear': {
+    field: 'Mutation.clearQuota',
+    flags: { agency: 'string', key: 'string' },
+    required: ['agency'],
+    run: async ({ quotas, actor }, flags) => {
+      const quota = await quotas.clear(actor, flags.string('agency')!, flags.string('key') ?? null);
+      return quotaOutput(quota);
+    },
+  },
   'audit records': {
     field: 'Query.auditRecords',
     flags: { ...AUDIT_FILTER_FLAGS, first: 'string', after: 'string' },
@@ -555,6 +607,10 @@ async function main(): Promise<number> {
   try {
     await migrateLatest(db, 'gateway');
     const stewardship = new Stewardship({ repository: new PolicyRepository(db) });
+    const quotas = new QuotaStewardship({
+      repository: new PolicyRepository(db),
+      defaults: { requestsPerMinute: config.quotas.requestsPerMinute, costPerMinute: config.quotas.costPerMinute },
+    });
     const accounts = new Accounts({ repository: new AccountRepository(db) });
     const identity = { as: parsed.flags.string('as') ?? null, reason: parsed.flags.string('reason') ?? null };
     // Reads without --as act as nobody in particular; they record nothing.
@@ -568,7 +624,7 @@ async function main(): Promise<number> {
     });
     let output: Output;
     try {
-      output = await parsed.spec.run({ stewardship, audit, accounts, actor }, parsed.flags);
+      output = await parsed.spec.run({ stewardship, audit, accounts, quotas, actor }, parsed.flags);
     } catch (error) {
       if (error instanceof UsageError) {
         process.stderr.write(`steward: ${error.message}\n\n${USAGE}`);

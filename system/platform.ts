@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import type { AuditConfig, Config, DatabaseName, HttpLimits, JwtConfig, PolicyMode, QueryLimits } from '../common/config';
-import { DATABASES } from '../common/config';
 import type { BuiltInSector, SectorConfig, SectorName } from '../common/sectors';
 import { BUILT_IN_SECTORS, builtInSectorDefault, sectorUrls } from '../common/sectors';
+import type { AuditConfig, Config, DatabaseName, HttpLimits, JwtConfig, PolicyMode, QueryLimits, QuotaConfig } from '../common/config';
+import { DATABASES, loadConfig } from '../common/config';
 import { healthRoutes } from '../common/healthRoutes';
 import { getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
@@ -24,7 +24,11 @@ import { AccountRepository } from '../gateway/store/accountRepository';
 import { Authenticator } from '../gateway/store/authenticator';
 import { PolicyCache } from '../gateway/store/policyCache';
 import { PolicyRepository } from '../gateway/store/policyRepository';
+import { QuotaStewardship } from '../gateway/store/quotaStewardship';
 import { Stewardship } from '../gateway/store/stewardship';
+import { QuotaCounter } from '../gateway/quotas/quotaCounter';
+import type { QuotaRefusal } from '../gateway/quotas/quotaTypes';
+import { quotaRedis } from '../gateway/quotas/redisConnection';
 import { startSubgraph } from '../subgraphs';
 import { supergraphFor } from '../schema/supergraphFor';
 import { gatewayReadiness } from './readiness';
@@ -69,6 +73,10 @@ export interface GatewayServiceOptions {
   dataDirectory?: string;
   /** The supergraph served (supergraphFor(config.sectors)); the committed schema/supergraph.graphql when left out. */
   supergraphSdl?: string;
+  /** Quotas per agency: the defaults and where they are counted; left out, the configuration's defaults, in memory. */
+  quotas?: QuotaConfig;
+  /** Told of every request refused over its quota: the one place such a refusal is counted. */
+  onQuotaRefused?: (refusal: QuotaRefusal) => void;
 }
 
 export interface RunningGateway {
@@ -77,6 +85,8 @@ export interface RunningGateway {
   stewardship: Stewardship;
   /** The steward accounts and their console sessions. */
   accounts: Accounts;
+  /** The stewards' operations on quotas. */
+  quotas: QuotaStewardship;
   policyCache: PolicyCache;
   auditLog: AuditLog;
   auditTrail: AuditTrail;
@@ -97,11 +107,15 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     onReload: (snapshot) => logger.info({ version: snapshot.version }, 'policy loaded'),
   });
   await policyCache.start();
+  const quotaConfig = options.quotas ?? loadConfig({}).quotas;
+  const redis = quotaConfig.redisUrl ? quotaRedis(quotaConfig.redisUrl, logger) : null;
+  const closeQuotas = () => redis?.disconnect();
   const auditLog = new AuditLog(gatewayDb, options.audit, { production: options.production });
   try {
     await auditLog.start();
   } catch (error) {
     policyCache.stop();
+    closeQuotas();
     throw error;
   }
   try {
@@ -110,6 +124,9 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       onChange: () => policyCache.refreshNow(),
       ...(options.supergraphSdl ? { supergraphSdl: options.supergraphSdl } : {}),
     });
+    const quotaDefaults = { requestsPerMinute: quotaConfig.requestsPerMinute, costPerMinute: quotaConfig.costPerMinute };
+    const quotas = new QuotaStewardship({ repository, defaults: quotaDefaults, onChange: () => policyCache.refreshNow() });
+    const counter = new QuotaCounter({ redis, keyPrefix: quotaConfig.redisKeyPrefix });
     const authenticator = new Authenticator({ jwt: options.jwt });
     const accounts = new Accounts({ repository: new AccountRepository(gatewayDb) });
     const auditTrail = new AuditTrail({
@@ -126,9 +143,14 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       ...(options.httpLimits ? { httpLimits: options.httpLimits } : {}),
       signingKey: options.signingKey,
       ...(options.supergraphSdl ? { supergraphSdl: options.supergraphSdl } : {}),
-      enforcement: { authenticator, policy: { mode: options.policy.mode, current: () => policyCache.current() }, audit: auditLog },
+      enforcement: {
+        authenticator,
+        policy: { mode: options.policy.mode, current: () => policyCache.current() },
+        audit: auditLog,
+        quotas: { counter, defaults: quotaDefaults, ...(options.onQuotaRefused ? { onRefused: options.onQuotaRefused } : {}) },
+      },
       extraRoutes: [
-        createAdminRoute({ stewardship, authenticator, policyCache, audit: auditTrail, accounts, queryLimits: options.queryLimits }),
+        createAdminRoute({ stewardship, quotas, authenticator, policyCache, audit: auditTrail, accounts, queryLimits: options.queryLimits }),
         createCitizenRoute({ trail: auditTrail, jwt: options.jwt, queryLimits: options.queryLimits }),
       ],
       subgraphUrls,
@@ -141,7 +163,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
           logger,
         }),
         // After CORS (in webRoutes), which every answer gets.
-        ...healthRoutes(gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls }), logger),
+        ...healthRoutes(gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls, redis }), logger),
         ...consoleRoutes({ accounts, logger }),
       ],
     });
@@ -149,6 +171,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       gateway,
       stewardship,
       accounts,
+      quotas,
       policyCache,
       auditLog,
       auditTrail,
@@ -157,11 +180,13 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
         // After the gateway: the last responses' records are written, then sealed by the final checkpoint.
         await auditLog.stop();
         policyCache.stop();
+        closeQuotas();
       },
     };
   } catch (error) {
     await auditLog.stop();
     policyCache.stop();
+    closeQuotas();
     throw error;
   }
 }

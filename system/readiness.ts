@@ -1,9 +1,11 @@
+import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { SectorName } from '../common/sectors';
 import type { ReadinessCheck, ReadinessReport } from '../common/readiness';
 import { CHECK_TIMEOUT_MS, NotReady, READY_CACHE_MS, SUBGRAPH_CHECK_TIMEOUT_MS, cachedFor, reasonOf, runChecks } from '../common/readiness';
 import { pingDatabase } from '../db/ping';
 import type { AuditLog } from '../gateway/audit/auditLog';
+import { redisCheck } from '../gateway/quotas/redisConnection';
 import type { PolicyCache } from '../gateway/store/policyCache';
 
 /** What a dependency's name looks like (database, audit): anything else a subgraph reports is dropped. */
@@ -51,18 +53,21 @@ export interface GatewayReadinessOptions {
   auditLog: AuditLog | null;
   /** Where each sector's subgraph answers, by sector. */
   subgraphUrls: Record<SectorName, string>;
+  /** The quotas' Redis, when one is configured: degraded, not down, while it cannot be reached. */
+  redis?: Redis | null;
 }
 
 /**
  * Given what the gateway depends on, returns its readiness, checked at most once a second: the policy in force
  * and its version, the gateway's database, the audit store (whether records are taken), and each subgraph's own
- * /ready. The gateway uses no Redis; a dependency it gains joins this list.
+ * /ready; and Redis when quotas are counted there (degraded while unreachable: the quotas are counted locally).
  */
 export function gatewayReadiness(options: GatewayReadinessOptions): () => Promise<ReadinessReport> {
   const checks: ReadinessCheck[] = [
     { name: 'policy', check: async () => ({ version: policyVersion(options.policyCache) }) },
     { name: 'database', check: () => pingDatabase(options.gatewayDb) },
     ...(options.auditLog ? [auditCheck(options.auditLog)] : []),
+    ...(options.redis ? [redisCheck(options.redis)] : []),
     ...Object.entries(options.subgraphUrls).map(([sector, url]) => subgraphCheck(sector, url)),
   ];
   return cachedFor(READY_CACHE_MS, () => runChecks(checks, CHECK_TIMEOUT_MS));

@@ -1,5 +1,5 @@
 /** What the bench measures side by side, in report order. */
-export const TARGET_NAMES = ['direct', 'apollo', 'apollo-keepalive', 'ours-off', 'ours-policy', 'ours-full', 'hive', 'hive-router'] as const;
+export const TARGET_NAMES = ['direct', 'apollo', 'apollo-keepalive', 'ours-off', 'ours-policy', 'ours-full', 'ours-replicas', 'hive', 'hive-router'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 export interface TargetInfo {
@@ -48,6 +48,13 @@ export const TARGETS: Record<TargetName, TargetInfo> = {
     name: 'ours-full',
     label: 'ours, everything on',
     description: 'our gateway with authentication, policy and audit, as the platform starts it',
+    hasPolicy: true,
+  },
+  'ours-replicas': {
+    name: 'ours-replicas',
+    label: 'ours, two replicas',
+    description:
+      'two processes of our gateway with everything on, over one MySQL gateway database (and one Redis with REDIS_URL), behind a round-robin load balancer: what scaling out costs and gives',
     hasPolicy: true,
   },
   hive: {

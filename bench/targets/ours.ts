@@ -16,6 +16,7 @@ import { startGateway } from '../../gateway/server';
 import { Authenticator } from '../../gateway/store/authenticator';
 import { PolicyCache } from '../../gateway/store/policyCache';
 import { PolicyRepository } from '../../gateway/store/policyRepository';
+import { MAX_COST_PER_MINUTE, MAX_REQUESTS_PER_MINUTE } from '../../gateway/store/quotaStewardship';
 import { startGatewayService } from '../../system/platform';
 import type { StartedTarget } from './started';
 
@@ -89,6 +90,8 @@ export async function startOurGatewayEverythingOn(options: OurGatewayOptions): P
   const service = await startGatewayService(db, options.subgraphUrls, {
     ...config,
     gatewayPort: 0,
+    // Counted as a deployment counts them, but never reached: the bench measures what counting costs, not refusals.
+    quotas: { ...config.quotas, requestsPerMinute: MAX_REQUESTS_PER_MINUTE, costPerMinute: MAX_COST_PER_MINUTE },
     // An outbox as the bench's configuration has it (on by default with MySQL), in the run's own directory, and the
     // audit's timings from the bench's environment, so that a run can try other ones.
     audit: loadConfig({

@@ -18,6 +18,7 @@ import type { Accounts } from '../console/accounts';
 import { CSRF_HEADER, REASON_HEADER, csrfMatches, readReason, readSessionCookie } from '../console/sessionCookie';
 import type { Authenticator } from '../store/authenticator';
 import { AuthenticationError, forbidden } from '../store/errors';
+import type { QuotaStewardship } from '../store/quotaStewardship';
 import type { Stewardship } from '../store/stewardship';
 import type { StoreSnapshot } from '../store/types';
 import type { AdminContext } from './resolvers';
@@ -35,6 +36,8 @@ export interface AdminRouteOptions {
   audit?: AuditTrail;
   /** The steward accounts, whose console sessions may call the route too; left out: API keys only. */
   accounts?: Accounts;
+  /** The quotas' operations; setQuota and the like answer FORBIDDEN when left out. */
+  quotas?: QuotaStewardship;
   /** Where the route answers; /admin by default. */
   path?: string;
   /** The bounds on one operation, as at /graphql; none when left out. */
@@ -62,7 +65,7 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
     path: options.path ?? '/admin',
     server,
     async context(request: IncomingMessage): Promise<AdminContext> {
-      const base = { stewardship: options.stewardship, audit: options.audit ?? null, accounts: options.accounts ?? null };
+      const base = { stewardship: options.stewardship, audit: options.audit ?? null, accounts: options.accounts ?? null, quotas: options.quotas ?? null };
       const sessionToken = readSessionCookie(request.headers.cookie);
       if (options.accounts && request.headers.authorization === undefined && sessionToken !== null) {
         const found = await options.accounts.session(sessionToken);

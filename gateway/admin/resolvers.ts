@@ -7,6 +7,7 @@ import { permittedFields } from '../console/permissions';
 import { badInput, forbidden } from '../store/errors';
 import { describeTarget } from '../store/stewardship';
 import type { AgencyInput, AgencyPatch, GrantInput, IssuedApiKey, Stewardship, UnitInput } from '../store/stewardship';
+import type { QuotaInput, QuotaStewardship } from '../store/quotaStewardship';
 import type { Actor, PolicyChange } from '../store/types';
 import type { AdminCaller } from './guard';
 import { guardRootResolvers } from './guard';
@@ -21,6 +22,8 @@ export interface AdminContext {
   audit: AuditTrail | null;
   /** The steward accounts; null where this gateway was started without the console. */
   accounts: Accounts | null;
+  /** The quotas' operations; null where this gateway counts none. */
+  quotas: QuotaStewardship | null;
 }
 
 type Resolver<Args> = (source: unknown, args: Args, context: AdminContext) => unknown;
@@ -41,6 +44,11 @@ function variablesOf(text: string | null | undefined): Record<string, unknown> |
 function accountsOf(context: AdminContext): Accounts {
   if (!context.accounts) throw forbidden('Steward accounts are not managed on this gateway');
   return context.accounts;
+}
+
+function quotasOf(context: AdminContext): QuotaStewardship {
+  if (!context.quotas) throw forbidden('Quotas are not managed on this gateway');
+  return context.quotas;
 }
 
 function trail(context: AdminContext): AuditTrail {
@@ -83,6 +91,8 @@ const unguardedResolvers: {
     me: (_source, _args: Record<string, never>, { caller }) =>
       caller.kind === 'PERSON' ? { account: caller.account, permittedFields: permittedFields(caller.account) } : null,
     accounts: (_source, _args: Record<string, never>, context) => accountsOf(context).list(),
+    quotas: (_source, args: { agencyCode?: string | null }, context) => quotasOf(context).list(args.agencyCode ?? null),
+    quotaDefaults: (_source, _args: Record<string, never>, context) => quotasOf(context).defaults(),
   },
 
   Mutation: {
@@ -100,6 +110,9 @@ const unguardedResolvers: {
     disableAccount: (_source, args: { id: number }, context) => accountsOf(context).disable(context.actor, args.id),
     revokeSessions: (_source, args: { id: number }, context) => accountsOf(context).revokeSessions(context.actor, args.id),
     loadAdministrativeUnits: (_source, args: { units: UnitInput[] }, { actor, stewardship }) => stewardship.loadUnits(actor, args.units),
+    setQuota: (_source, args: { input: QuotaInput }, context) => quotasOf(context).set(context.actor, args.input),
+    clearQuota: (_source, args: { agencyCode: string; credentialId?: string | null }, context) =>
+      quotasOf(context).clear(context.actor, args.agencyCode, args.credentialId ?? null),
   },
 
   GrantTarget: {

@@ -14,6 +14,8 @@ export interface GatewayContext {
   userId: string | null;
   /** The case or dossier the request serves (X-Road's issue). */
   dossierId: string | null;
+  /** The address the request came from: anonymous callers' quotas are counted per address. */
+  clientAddress?: string | null;
   decision?: Decision;
   /** Per subgraph, the access context signed into its calls; set when the operation has been decided. */
   access?: Record<SectorName, AccessContext>;

@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import { isMysql } from '../../db/connection';
 import type { AgencyRow, CredentialRow, GatewayUnitRow, GrantRow, PolicyChangeRow } from '../../db/gatewayRows';
 import type { Agency, Grant, GrantTarget, PersonalDataLevel, SharingClass } from '../policy/types';
+import { quotaSettingKey } from '../quotas/quotaTypes';
+import { QuotaRepository } from './quotaRepository';
 import type { AdministrativeUnit, CredentialRecord, PolicyChange, PolicyEntity, StoreSnapshot } from './types';
 
 /** A grant's target as stored: its kind, one text column, and a classification's limits; equal for equal targets. */
@@ -115,7 +117,12 @@ export class PolicyRepository {
    */
   async loadSnapshot(): Promise<StoreSnapshot> {
     const version = await this.version();
-    const [agencies, grants, credentials] = await Promise.all([this.agencies(), this.grants({ includeRevoked: false }), this.credentials()]);
+    const [agencies, grants, credentials, quotas] = await Promise.all([
+      this.agencies(),
+      this.grants({ includeRevoked: false }),
+      this.credentials(),
+      this.quotas().settings(),
+    ]);
     const grantsByAgency = new Map<string, Grant[]>();
     for (const grant of grants) {
       const list = grantsByAgency.get(grant.agencyCode) ?? [];
@@ -127,7 +134,13 @@ export class PolicyRepository {
       agencies: new Map(agencies.map((agency) => [agency.code, agency])),
       grantsByAgency,
       credentials: new Map(credentials.map((credential) => [credential.id, credential])),
+      quotas: new Map(quotas.map((setting) => [quotaSettingKey(setting.agencyCode, setting.credentialId), setting])),
     };
+  }
+
+  /** The quotas' queries, on the same connection or transaction. */
+  quotas(): QuotaRepository {
+    return new QuotaRepository(this.db);
   }
 
   async agencies(): Promise<Agency[]> {

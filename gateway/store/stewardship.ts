@@ -518,7 +518,9 @@ export class Stewardship {
   async changes(filter: ChangesFilter = {}): Promise<PolicyChange[]> {
     const limit = filter.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CHANGES_PAGE) throw badInput(`limit must be from 1 to ${MAX_CHANGES_PAGE}, got ${limit}`);
-    const entityType = filter.entityType ? oneOf(filter.entityType, ['AGENCY', 'CREDENTIAL', 'GRANT', 'UNITS', 'ACCOUNT'] as const, 'entity type') : null;
+    const entityType = filter.entityType
+      ? oneOf(filter.entityType, ['AGENCY', 'CREDENTIAL', 'GRANT', 'UNITS', 'ACCOUNT', 'QUOTA'] as const, 'entity type')
+      : null;
     return this.repository.changes({ limit, beforeId: filter.before ?? null, entityType, entityId: filter.entityId ?? null });
   }
 

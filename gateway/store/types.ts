@@ -1,4 +1,5 @@
 import type { PolicySnapshot } from '../policy/types';
+import type { QuotaSetting } from '../quotas/quotaTypes';
 import type { StewardRole } from './accountTypes';
 
 /** An API key as the store keeps it: never the secret, only its SHA-256. */
@@ -18,6 +19,8 @@ export interface CredentialRecord {
 /** The policy snapshot with the credentials, so that a key's revocation is seen at the next refresh. */
 export type StoreSnapshot = PolicySnapshot & {
   credentials: ReadonlyMap<string, CredentialRecord>;
+  /** The stewards' quota settings, by agency code or "agency/credential id"; none set when left out. */
+  quotas?: ReadonlyMap<string, QuotaSetting>;
 };
 
 /** Who made a change to the policy store, as its history records it. */
@@ -28,8 +31,8 @@ export type Actor =
   /** A steward account acting in one of its roles, for a reason, through a console session or the command line ("via"). */
   | { kind: 'PERSON'; accountId: number; email: string; name: string; role: StewardRole; reason: string | null; via: string };
 
-/** What a policy change touched; UNITS is the list of administrative units as a whole. */
-export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT' | 'UNITS' | 'ACCOUNT';
+/** What a policy change touched; UNITS is the list of administrative units as a whole; QUOTA an agency's or a key's quota. */
+export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT' | 'UNITS' | 'ACCOUNT' | 'QUOTA';
 
 /** An administrative unit as the store knows it, to check the unit codes stewards give. */
 export interface AdministrativeUnit {

@@ -16,7 +16,7 @@ describe('parseBenchArguments', () => {
       smoke: false,
     });
     expect(options.shapes).toEqual(['Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6', 'Q7', 'Q8']);
-    expect(options.targets).toEqual(['direct', 'apollo', 'apollo-keepalive', 'ours-off', 'ours-policy', 'ours-full', 'hive', 'hive-router']);
+    expect(options.targets).toEqual(['direct', 'apollo', 'apollo-keepalive', 'ours-off', 'ours-policy', 'ours-full', 'ours-replicas', 'hive', 'hive-router']);
     expect(options.cpus).toEqual({ gateway: '0', subgraphs: '1', load: '1' });
   });
 
@@ -40,6 +40,12 @@ describe('parseBenchArguments', () => {
     expect(options.targets).toEqual(['direct', 'hive-router']);
     expect(options.concurrencies).toEqual([16, 1]);
     expect(options.cpus.gateway).toBe('0-1');
+  });
+
+  it('takes the two-replica target, alone or among others, in the declared order, with --smoke too', () => {
+    expect(parseBenchArguments(['--targets', 'ours-replicas']).targets).toEqual(['ours-replicas']);
+    expect(parseBenchArguments(['--smoke', '--targets', 'ours-replicas,direct,ours-full']).targets).toEqual(['direct', 'ours-full', 'ours-replicas']);
+    expect(parseBenchArguments(['--smoke']).targets).toContain('ours-replicas');
   });
 
   it('takes a second data set for the scale target, and a least and a most warm-up', () => {

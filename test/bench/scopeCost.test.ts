@@ -4,7 +4,7 @@ import { PLACEHOLDER_FIXTURES } from '../../bench/limitsCost';
 import { SCOPE_COST_SHAPES, measureScopeCost } from '../../bench/scopeCost';
 import { Q2_PAGE_SIZE, SHAPES } from '../../bench/shapes';
 import { syntheticResult } from '../../bench/syntheticResult';
-import { SECTORS } from '../../common/config';
+import { BUILT_IN_SECTORS } from '../../common/sectors';
 import { Random } from '../../db/seed/random';
 import { dropOutOfScopeEntities } from '../../gateway/enforcement/outOfScope';
 import { SCOPE_PROBE, withScopeProbe } from '../../gateway/enforcement/scopeProbe';
@@ -17,7 +17,7 @@ const schema = apiSchemaOf(supergraphSdl);
 /** Given a shape, returns its document with the scope probes, and its variables. */
 function probedShape(shape: 'Q1' | 'Q2' | 'Q3' | 'Q4') {
   const { query, variables } = SHAPES[shape].body(PLACEHOLDER_FIXTURES, { sequence: 0, random: new Random(38) });
-  return { document: withScopeProbe(schema, parse(query), new Set(SECTORS)), variables: variables ?? {} };
+  return { document: withScopeProbe(schema, parse(query), new Set<string>(BUILT_IN_SECTORS)), variables: variables ?? {} };
 }
 
 describe("the bench's measure of the per-field row scope", () => {

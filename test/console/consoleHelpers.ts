@@ -6,6 +6,7 @@ import { Accounts } from '../../gateway/console/accounts';
 import { consoleRoutes } from '../../gateway/console/consoleRoutes';
 import { totpCode } from '../../gateway/console/totp';
 import { AccountRepository } from '../../gateway/store/accountRepository';
+import { QuotaStewardship } from '../../gateway/store/quotaStewardship';
 import type { StewardRole } from '../../gateway/store/accountTypes';
 import { PolicyCache } from '../../gateway/store/policyCache';
 import type { GraphQLResponse } from '../helpers/graphql';
@@ -46,7 +47,8 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
   await cache.start();
   const accounts = new Accounts({ repository: new AccountRepository(store.db), now: store.clock.now });
   const logger = getLogger('test');
-  const route = createAdminRoute({ stewardship: store.stewardship, authenticator: store.authenticator, policyCache: cache, accounts });
+  const quotas = new QuotaStewardship({ repository: store.repository, defaults: { requestsPerMinute: 600, costPerMinute: 300_000 } });
+  const route = createAdminRoute({ stewardship: store.stewardship, quotas, authenticator: store.authenticator, policyCache: cache, accounts });
   const handle: HttpServerHandle = await startHttpServer([route], { port: 0, host: '127.0.0.1' }, logger, consoleRoutes({ accounts, logger }));
   const adminUrl = new URL('admin', handle.baseUrl).toString();
   let counter = 0;

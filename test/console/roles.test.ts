@@ -22,6 +22,8 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Query.auditCountsByField': { query: '{ auditCountsByField { coordinate } }' },
   'Query.auditExport': { query: '{ auditExport }' },
   'Query.accounts': { query: '{ accounts { id } }' },
+  'Query.quotas': { query: '{ quotas { agencyCode } }' },
+  'Query.quotaDefaults': { query: '{ quotaDefaults { requestsPerMinute } }' },
   'Mutation.createAgency': { query: 'mutation { createAgency(input: { code: "H56.31", name: "Sở thử" }) { code } }' },
   'Mutation.updateAgency': { query: 'mutation { updateAgency(code: "H56.20", input: { name: "Văn phòng Đăng ký đất đai" }) { code } }' },
   'Mutation.createGrant': {
@@ -46,6 +48,8 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Mutation.updateAccount': { query: 'mutation { updateAccount(id: 999, input: { name: "X" }) { id } }' },
   'Mutation.disableAccount': { query: 'mutation { disableAccount(id: 999) { id } }' },
   'Mutation.revokeSessions': { query: 'mutation { revokeSessions(id: 999) }' },
+  'Mutation.setQuota': { query: 'mutation { setQuota(input: { agencyCode: "H56.20", requestsPerMinute: 100 }) { agencyCode } }' },
+  'Mutation.clearQuota': { query: 'mutation { clearQuota(agencyCode: "H56.20") { agencyCode } }' },
 };
 
 describe('console roles', () => {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SectorConfig } from '../../common/sectors';
 import { byBuiltInSector } from '../../common/sectors';
-import type { AuditConfig, JwtConfig, PolicyMode } from '../../common/config';
+import type { AuditConfig, JwtConfig, PolicyMode, QuotaConfig } from '../../common/config';
 import { loadConfig } from '../../common/config';
 import { seedAll } from '../../db/seed';
 import { buildCatalog } from '../../gateway/policy/catalog';
@@ -14,7 +14,7 @@ import type { Purpose } from '../../gateway/policy/types';
 import { seedDemoAgencies } from '../../gateway/store/demo';
 import type { Stewardship } from '../../gateway/store/stewardship';
 import type { Actor } from '../../gateway/store/types';
-import type { RunningPlatform } from '../../system/platform';
+import type { GatewayServiceOptions, RunningPlatform } from '../../system/platform';
 import { startPlatform } from '../../system/platform';
 import { SUPERGRAPH_PATH } from '../../schema/load';
 import type { TestDatabases } from './database';
@@ -39,6 +39,9 @@ export interface SeededPlatformOptions {
   sectors?: readonly SectorConfig[];
   /** The key shared with the subgraphs; a fresh one when left out. */
   signingKey?: Buffer;
+  /** Quotas' defaults and where they are counted; the configuration's defaults, in memory, when left out. */
+  quotas?: QuotaConfig;
+  onQuotaRefused?: GatewayServiceOptions['onQuotaRefused'];
 }
 
 const TEST_ACTOR: Actor = { kind: 'SYSTEM', task: 'test' };
@@ -68,6 +71,8 @@ export async function startSeededPlatform(citizens: number, options: SeededPlatf
       corsOrigins: options.corsOrigins ?? [],
       dataDirectory,
       ...(options.sectors ? { sectors: options.sectors } : {}),
+      ...(options.quotas ? { quotas: options.quotas } : {}),
+      ...(options.onQuotaRefused ? { onQuotaRefused: options.onQuotaRefused } : {}),
     });
     const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory, production: false });
     return {
