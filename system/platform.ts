@@ -23,6 +23,8 @@ import { Authenticator } from '../gateway/store/authenticator';
 import { PolicyCache } from '../gateway/store/policyCache';
 import { PolicyRepository } from '../gateway/store/policyRepository';
 import { Stewardship } from '../gateway/store/stewardship';
+import { OperationRegistration } from '../gateway/operations/registration';
+import type { UnknownOperationEvent } from '../gateway/operations/types';
 import { startSubgraph } from '../subgraphs';
 import { gatewayReadiness } from './readiness';
 
@@ -64,12 +66,16 @@ export interface GatewayServiceOptions {
   corsOrigins?: string[];
   /** Where `npm start` writes the demo agencies' keys, which the explorer offers outside production. */
   dataDirectory?: string;
+  /** Told of every unregistered operation an agency in log-unknown mode runs: the one place a metric counter is wired. */
+  onUnknownOperation?: (event: UnknownOperationEvent) => void;
 }
 
 export interface RunningGateway {
   gateway: RunningServer;
   /** The stewards' operations over the gateway's store, as the admin API and the CLI use them. */
   stewardship: Stewardship;
+  /** The agencies' registered operations and modes, as the admin API and the CLI use them. */
+  operations: OperationRegistration;
   /** The steward accounts and their console sessions. */
   accounts: Accounts;
   policyCache: PolicyCache;
@@ -101,6 +107,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
   }
   try {
     const stewardship = new Stewardship({ repository, onChange: () => policyCache.refreshNow() });
+    const operations = new OperationRegistration({ repository, stewardship, onChange: () => policyCache.refreshNow() });
     const authenticator = new Authenticator({ jwt: options.jwt });
     const accounts = new Accounts({ repository: new AccountRepository(gatewayDb) });
     const auditTrail = new AuditTrail({
@@ -116,9 +123,10 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       queryLimits: options.queryLimits,
       ...(options.httpLimits ? { httpLimits: options.httpLimits } : {}),
       signingKey: options.signingKey,
+      ...(options.onUnknownOperation ? { onUnknownOperation: options.onUnknownOperation } : {}),
       enforcement: { authenticator, policy: { mode: options.policy.mode, current: () => policyCache.current() }, audit: auditLog },
       extraRoutes: [
-        createAdminRoute({ stewardship, authenticator, policyCache, audit: auditTrail, accounts, queryLimits: options.queryLimits }),
+        createAdminRoute({ stewardship, operations, authenticator, policyCache, audit: auditTrail, accounts, queryLimits: options.queryLimits }),
         createCitizenRoute({ trail: auditTrail, jwt: options.jwt, queryLimits: options.queryLimits }),
       ],
       subgraphUrls,
@@ -138,6 +146,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     return {
       gateway,
       stewardship,
+      operations,
       accounts,
       policyCache,
       auditLog,

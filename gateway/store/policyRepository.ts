@@ -3,6 +3,7 @@ import type { Sector } from '../../common/config';
 import { isMysql } from '../../db/connection';
 import type { AgencyRow, CredentialRow, GatewayUnitRow, GrantRow, PolicyChangeRow } from '../../db/gatewayRows';
 import type { Agency, Grant, GrantTarget, PersonalDataLevel, SharingClass } from '../policy/types';
+import { OperationRepository } from './operationRepository';
 import type { AdministrativeUnit, CredentialRecord, PolicyChange, PolicyEntity, StoreSnapshot } from './types';
 
 /** A grant's target as stored: its kind, one text column, and a classification's limits; equal for equal targets. */
@@ -104,6 +105,11 @@ export class PolicyRepository {
     return this.db.transaction((transaction) => work(new PolicyRepository(transaction)));
   }
 
+  /** The approved operations' queries, in this repository's transaction when it is one. */
+  operations(): OperationRepository {
+    return new OperationRepository(this.db);
+  }
+
   /** Returns the policy version: the id of the latest change, 0 before the first. */
   async version(): Promise<number> {
     const row = (await this.db('policy_changes').max({ version: 'id' }).first()) as { version: number | string | null } | undefined;
@@ -116,7 +122,12 @@ export class PolicyRepository {
    */
   async loadSnapshot(): Promise<StoreSnapshot> {
     const version = await this.version();
-    const [agencies, grants, credentials] = await Promise.all([this.agencies(), this.grants({ includeRevoked: false }), this.credentials()]);
+    const [agencies, grants, credentials, approvedOperations] = await Promise.all([
+      this.agencies(),
+      this.grants({ includeRevoked: false }),
+      this.credentials(),
+      this.operations().approvedOperations(),
+    ]);
     const grantsByAgency = new Map<string, Grant[]>();
     for (const grant of grants) {
       const list = grantsByAgency.get(grant.agencyCode) ?? [];
@@ -128,6 +139,7 @@ export class PolicyRepository {
       agencies: new Map(agencies.map((agency) => [agency.code, agency])),
       grantsByAgency,
       credentials: new Map(credentials.map((credential) => [credential.id, credential])),
+      approvedOperations,
     };
   }
 

@@ -1,3 +1,4 @@
+import type { ApprovedOperations } from '../operations/types';
 import type { PolicySnapshot } from '../policy/types';
 import type { StewardRole } from './accountTypes';
 
@@ -18,6 +19,8 @@ export interface CredentialRecord {
 /** The policy snapshot with the credentials, so that a key's revocation is seen at the next refresh. */
 export type StoreSnapshot = PolicySnapshot & {
   credentials: ReadonlyMap<string, CredentialRecord>;
+  /** Each agency's operations mode and registered operations; left out (a snapshot built by hand), every agency is off. */
+  approvedOperations?: ApprovedOperations;
 };
 
 /** Who made a change to the policy store, as its history records it. */
@@ -29,7 +32,7 @@ export type Actor =
   | { kind: 'PERSON'; accountId: number; email: string; name: string; role: StewardRole; reason: string | null; via: string };
 
 /** What a policy change touched; UNITS is the list of administrative units as a whole. */
-export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT' | 'UNITS' | 'ACCOUNT';
+export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT' | 'UNITS' | 'ACCOUNT' | 'OPERATIONS';
 
 /** An administrative unit as the store knows it, to check the unit codes stewards give. */
 export interface AdministrativeUnit {

@@ -12,7 +12,7 @@ import type { Purpose } from '../../gateway/policy/types';
 import { seedDemoAgencies } from '../../gateway/store/demo';
 import type { Stewardship } from '../../gateway/store/stewardship';
 import type { Actor } from '../../gateway/store/types';
-import type { RunningPlatform } from '../../system/platform';
+import type { GatewayServiceOptions, RunningPlatform } from '../../system/platform';
 import { startPlatform } from '../../system/platform';
 import { SUPERGRAPH_PATH } from '../../schema/load';
 import type { TestDatabases } from './database';
@@ -33,6 +33,8 @@ export interface SeededPlatformOptions {
   jwt?: JwtConfig | null;
   /** Origins whose web pages may call the gateway (CORS_ORIGINS). */
   corsOrigins?: string[];
+  /** Told of each unregistered operation an agency in log-unknown mode runs. */
+  onUnknownOperation?: GatewayServiceOptions['onUnknownOperation'];
 }
 
 const TEST_ACTOR: Actor = { kind: 'SYSTEM', task: 'test' };
@@ -61,6 +63,7 @@ export async function startSeededPlatform(citizens: number, options: SeededPlatf
       production: false,
       corsOrigins: options.corsOrigins ?? [],
       dataDirectory,
+      ...(options.onUnknownOperation ? { onUnknownOperation: options.onUnknownOperation } : {}),
     });
     const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory, production: false });
     return {
