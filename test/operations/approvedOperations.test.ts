@@ -30,6 +30,13 @@ async function post(url: string, body: Record<string, unknown>, headers: Record<
   return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse, 'status'>) };
 }
 
+/** Given parameters, sends them as a GET, as Apollo clients may for queries, and returns the status with the parsed answer. */
+async function get(url: string, parameters: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse> {
+  const search = new URLSearchParams(Object.entries(parameters).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]));
+  const response = await fetch(`${url}?${search}`, { headers: { 'apollo-require-preflight': 'true', ...headers } });
+  return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse, 'status'>) };
+}
+
 const byHash = (body: string) => ({ extensions: { persistedQuery: { version: 1, sha256Hash: operationId(body) } } });
 
 describe('approved operations at the gateway', () => {
@@ -78,6 +85,10 @@ describe('approved operations at the gateway', () => {
       const registration = await post(url, { query: OTHER, ...byHash(OTHER), variables: { id: nationalId } }, land());
       expect(registration.status).toBe(400);
       expect(errorCodes(registration)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+      // A new document under a registered operation's hash: the text's own hash decides, and it is not registered.
+      const hijack = await post(url, { query: OTHER, ...byHash(IDENTITY), variables: { id: nationalId } }, land());
+      expect(hijack.status).toBe(400);
+      expect(errorCodes(hijack)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
       // Another agency, which may use APQ, finds nothing under that hash: the refused registration was not kept.
       const lookup = await post(url, { ...byHash(OTHER), variables: { id: nationalId } }, as(POLICE, 'INVESTIGATION'));
       expect(errorCodes(lookup)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
@@ -92,6 +103,20 @@ describe('approved operations at the gateway', () => {
         expect(errorCodes(answer)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
         expect(answer.data).toBeUndefined();
       }
+    });
+
+    it('holds GET requests to the same rules', async () => {
+      const hashed = await get(url, { ...byHash(IDENTITY), variables: { id: nationalId } }, land());
+      expect(hashed.errors).toBeUndefined();
+      expect(hashed.data!.citizen.fullName).toEqual(expect.any(String));
+      const documentId = await get(url, { documentId: operationId(IDENTITY), variables: { id: nationalId } }, land());
+      expect(documentId.errors).toBeUndefined();
+      const inline = await get(url, { query: OTHER, variables: { id: nationalId } }, land());
+      expect(inline.status).toBe(400);
+      expect(errorCodes(inline)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+      const anonymous = await get(url, { query: '{ __typename }', ...byHash('{ __typename }') });
+      expect(anonymous.status).toBe(403);
+      expect(errorCodes(anonymous)).toEqual(['PERSISTED_QUERY_REGISTRATION_REFUSED']);
     });
 
     it('refuses a documentId that is not the hash of the query sent beside it', async () => {
