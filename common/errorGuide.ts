@@ -50,9 +50,21 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
   },
   {
     code: 'PERSISTED_QUERY_NOT_FOUND',
-    status: '200',
-    when: 'An automatic persisted query hash the gateway does not hold yet.',
-    fix: 'Send the same request again with the full query beside the hash (Apollo clients do this by themselves).',
+    status: "200, or 400 for an agency's approved operations",
+    when: 'An automatic persisted query hash the gateway does not hold yet (200). 400: an agency in `enforce` mode sent an operation (whole, by hash or by `documentId`) that is not on its own lists, or any caller sent a `documentId` no list of its agency holds.',
+    fix: "200: send the same request again with the full query beside the hash (Apollo clients do this by themselves). 400: register the operation in your application's list (see Approved operations), or ask a steward.",
+  },
+  {
+    code: 'PERSISTED_QUERY_REGISTRATION_REFUSED',
+    status: '403',
+    when: 'An anonymous caller sent a query with a `persistedQuery` hash beside it: only an authenticated agency may register an automatic persisted query.',
+    fix: 'Send the query without the `persistedQuery` extension, or with an agency credential.',
+  },
+  {
+    code: 'OPERATION_MANIFEST_INVALID',
+    status: '400',
+    when: 'In /admin or the CLI: an operation file that is not an Apollo persisted-query manifest or codegen persisted documents, an id that is not the SHA-256 of its body, a body that does not parse, holds other than one operation or is not valid against the schema. `extensions.problems` names each; nothing is registered.',
+    fix: 'Regenerate the file with SHA-256 ids from the current schema, and register it again.',
   },
   {
     code: 'PERSISTED_QUERY_NOT_SUPPORTED',

@@ -168,3 +168,33 @@ export interface StewardSessionRow {
   expires_at: string;
   revoked_at: string | null;
 }
+
+/** One version of an agency application's persisted-operation list. */
+export interface OperationListRow {
+  id: number;
+  agency_code: string;
+  application: string;
+  version: number;
+  /** APOLLO_MANIFEST or CODEGEN_DOCUMENTS. */
+  format: string;
+  operation_count: number;
+  /** The policy change that registered this version. */
+  change_id: number;
+  created_at: string;
+}
+
+/** An operation of a list version, by the SHA-256 of its body. */
+export interface RegisteredOperationRow {
+  list_id: number;
+  operation_id: string;
+  name: string | null;
+  type: string;
+  body: string;
+}
+
+/** An agency's safelisting mode; an agency without a row is off. */
+export interface AgencyOperationModeRow {
+  agency_code: string;
+  mode: string;
+  updated_at: string;
+}

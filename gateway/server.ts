@@ -22,6 +22,8 @@ import type { GatewayContext } from './enforcement/context';
 import { readRequestHeaders } from './enforcement/context';
 import { auditPlugin } from './enforcement/auditPlugin';
 import { policyPlugin } from './enforcement/policyPlugin';
+import { approvedOperations } from './operations/approvedOperationsPlugin';
+import type { UnknownOperationEvent } from './operations/types';
 import { apiSchemaOf, buildCatalog } from './policy/catalog';
 import { selfServiceDataSource } from './selfService/selfServiceSubgraph';
 import type { AuditLog } from './audit/auditLog';
@@ -70,6 +72,8 @@ export interface GatewayOptions {
   host?: string;
   /** The composed supergraph SDL; defaults to the committed schema/supergraph.graphql. */
   supergraphSdl?: string;
+  /** Told of every unregistered operation an agency in log-unknown mode runs (approved operations): a metric's counter. */
+  onUnknownOperation?: (event: UnknownOperationEvent) => void;
 }
 
 /**
@@ -106,6 +110,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       }),
   });
   const limits = queryLimitProtection(options.queryLimits);
+  const operations = enforcement
+    ? approvedOperations({
+        snapshot: () => enforcement.policy.current(),
+        logger,
+        ...(options.onUnknownOperation ? { onUnknownOperation: options.onUnknownOperation } : {}),
+      })
+    : null;
   const auditing = enforcement?.audit ? requestAuditing(enforcement.audit, new Set(['/graphql', null]), logger) : null;
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -117,6 +128,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     stopOnTerminationSignals: false,
     formatError: (formatted, error) => maskError(formatted, error, 'gateway', (cause) => logger.error({ err: cause }, 'request failed')),
     plugins: [
+      // First: a registered operation's text is put in place before anything reads the request.
+      ...(operations ? [operations.plugin] : []),
       ...(limits.plugins as Array<ApolloServerPlugin<GatewayContext>>),
       ...(auditing ? [auditing.plugin] : []),
       ...(enforcement?.quotas ? [quotaPlugin({ ...enforcement.quotas, settings: () => enforcement.policy.current().quotas })] : []),
@@ -128,17 +141,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       ApolloServerPluginUsageReportingDisabled(),
     ],
   });
-  const context = async (request: IncomingMessage): Promise<GatewayContext> => {
+  const context = async (request: IncomingMessage, rawBody: string): Promise<GatewayContext> => {
     if (!enforcement) return { principal: { kind: 'ANONYMOUS' }, purpose: null, userId: null, dossierId: null, access: unrestricted };
     const arrivedAt = new Date();
     try {
       const headers = readRequestHeaders(request);
       const principal = await enforcement.authenticator.authenticate(request.headers.authorization, enforcement.policy.current());
       if (principal instanceof AuthenticationError) throw principal;
+      // Before Apollo Server reads a persisted query: what the caller's operations mode refuses never reaches its APQ cache.
+      const admission = operations?.admit(principal, request, rawBody) ?? null;
       const built: GatewayContext = {
         ...headers,
         principal: principal.kind === 'AGENCY' ? { ...principal, userId: headers.userId } : principal,
         clientAddress: request.socket.remoteAddress ?? null,
+        ...(admission ? { operations: admission } : {}),
       };
       auditing?.contextBuilt(request, built);
       return built;

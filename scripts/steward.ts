@@ -18,6 +18,10 @@ import { Stewardship, describeTarget } from '../gateway/store/stewardship';
 import type { Actor } from '../gateway/store/types';
 import type { GrantTargetInput, IssuedApiKey, UnitInput } from '../gateway/store/stewardship';
 import { explainDecision } from '../gateway/policy/explain';
+import { OperationRegistration } from '../gateway/operations/registration';
+import type { CommandSpec as GenericCommandSpec, FlagKind, Flags, Output } from './steward/commandKit';
+import { single, table, whole } from './steward/commandKit';
+import { OPERATION_COMMANDS, OPERATION_USAGE } from './steward/operationCommands';
 
 const USAGE = `Usage: npm run steward -- <command> [--flags] [--json]
 
@@ -51,6 +55,7 @@ is created without --as, while none exists. --json prints JSON instead of tables
                                                 a budget left out falls to the agency's, then the default
   quotas clear --agency H56.30 [--key <key id>]
   changes [--limit 50] [--before <change id>] [--entity-type AGENCY|CREDENTIAL|GRANT|UNITS|ACCOUNT|QUOTA] [--entity-id X]
+  changes [--limit 50] [--before <change id>] [--entity-type AGENCY|CREDENTIAL|GRANT|UNITS|OPERATIONS] [--entity-id X]
   explain [--agency H56.30] [--purpose P] --query '{ … }' [--variables '{ … }'] [--operation-name N] [--at 2026-06-01]
   audit records [FILTERS] [--first 20] [--after <cursor>]           newest first
   audit counts --by agency|field [FILTERS]
@@ -58,15 +63,14 @@ is created without --as, while none exists. --json prints JSON instead of tables
     FILTERS: [--agency H56.30] [--citizen <national ID>] [--field Type.field] [--purpose P]
              [--from 2026-03-01] [--to 2026-04-01] [--outcome ALLOWED|FILTERED|DENIED|FAILED] [--denied]
              [--instance <gateway instance>]     (--from inclusive, --to exclusive)
-
+${OPERATION_USAGE}
 Exit status: 0 done, 1 refused or failed (the reason is printed), 2 bad command line (this text).
 `;
-
-type FlagKind = 'string' | 'boolean' | 'repeated';
 
 /** What commands work on: the policy store's operations, the audit trail's queries, the accounts, and who acts. */
 interface Services {
   stewardship: Stewardship;
+  operations: OperationRegistration;
   audit: AuditTrail;
   accounts: Accounts;
   quotas: QuotaStewardship;
@@ -74,59 +78,10 @@ interface Services {
   actor: Actor;
 }
 
-interface CommandSpec {
-  /** The admin API's root field the command does: the roles it needs are that field's. */
-  field: string;
-  flags: Record<string, FlagKind>;
-  required?: string[];
-  run(services: Services, flags: Flags): Promise<Output>;
-}
-
-interface Flags {
-  string(name: string): string | undefined;
-  boolean(name: string): boolean;
-  repeated(name: string): string[];
-}
-
-/** What a command prints: JSON-able data, and how to show it to a person; or a stream of text (an export). */
-interface Output {
-  data: unknown;
-  text(): string;
-  stream?: AsyncIterable<string>;
-}
-
-/** Given a value, returns how a table cell shows it: - for nothing, lists joined by commas. */
-function cell(value: unknown): string {
-  if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return '-';
-  return Array.isArray(value) ? value.join(', ') : String(value);
-}
-
-/** Given rows and their columns, returns an aligned text table. */
-function table(rows: Array<Record<string, unknown>>, columns: string[]): string {
-  if (rows.length === 0) return '(none)';
-  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => cell(row[column]).length)));
-  const line = (values: string[]) =>
-    values
-      .map((value, index) => value.padEnd(widths[index]!))
-      .join('  ')
-      .trimEnd();
-  return [line(columns), line(widths.map((width) => '-'.repeat(width))), ...rows.map((row) => line(columns.map((column) => cell(row[column]))))].join('\n');
-}
+type CommandSpec = GenericCommandSpec<Services>;
 
 const listOf = (value: string | undefined): string[] | undefined =>
   value === undefined ? undefined : value === 'none' || value === '' ? [] : value.split(',').map((part) => part.trim());
-
-function whole(flags: Flags, name: string): number | undefined {
-  const raw = flags.string(name);
-  if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} needs a whole number, got "${raw}"`);
-  return Number(raw);
-}
-
-const single = (data: unknown, rows: Array<[string, unknown]>): Output => ({
-  data,
-  text: () => rows.map(([name, value]) => `${name.padEnd(16)}${cell(value)}`).join('\n'),
-});
 
 const AGENCY_COLUMNS = ['code', 'name', 'sector', 'unitCodes', 'steward'];
 const quotaOutput = (quota: QuotaView): Output =>
@@ -218,6 +173,7 @@ async function writeStream(chunks: AsyncIterable<string>): Promise<void> {
 }
 
 const COMMANDS: Record<string, CommandSpec> = {
+  ...OPERATION_COMMANDS,
   'accounts list': {
     field: 'Query.accounts',
     flags: {},
@@ -606,11 +562,13 @@ async function main(): Promise<number> {
   const auditRepository = new AuditRepository(db);
   try {
     await migrateLatest(db, 'gateway');
-    const stewardship = new Stewardship({ repository: new PolicyRepository(db) });
+    const repository = new PolicyRepository(db);
+    const stewardship = new Stewardship({ repository });
     const quotas = new QuotaStewardship({
-      repository: new PolicyRepository(db),
+      repository,
       defaults: { requestsPerMinute: config.quotas.requestsPerMinute, costPerMinute: config.quotas.costPerMinute },
     });
+    const operations = new OperationRegistration({ repository, stewardship });
     const accounts = new Accounts({ repository: new AccountRepository(db) });
     const identity = { as: parsed.flags.string('as') ?? null, reason: parsed.flags.string('reason') ?? null };
     // Reads without --as act as nobody in particular; they record nothing.
@@ -624,7 +582,7 @@ async function main(): Promise<number> {
     });
     let output: Output;
     try {
-      output = await parsed.spec.run({ stewardship, audit, accounts, quotas, actor }, parsed.flags);
+      output = await parsed.spec.run({ stewardship, operations, audit, accounts, quotas, actor }, parsed.flags);
     } catch (error) {
       if (error instanceof UsageError) {
         process.stderr.write(`steward: ${error.message}\n\n${USAGE}`);

@@ -29,6 +29,8 @@ import { Stewardship } from '../gateway/store/stewardship';
 import { QuotaCounter } from '../gateway/quotas/quotaCounter';
 import type { QuotaRefusal } from '../gateway/quotas/quotaTypes';
 import { quotaRedis } from '../gateway/quotas/redisConnection';
+import { OperationRegistration } from '../gateway/operations/registration';
+import type { UnknownOperationEvent } from '../gateway/operations/types';
 import { startSubgraph } from '../subgraphs';
 import { supergraphFor } from '../schema/supergraphFor';
 import { gatewayReadiness } from './readiness';
@@ -77,12 +79,16 @@ export interface GatewayServiceOptions {
   quotas?: QuotaConfig;
   /** Told of every request refused over its quota: the one place such a refusal is counted. */
   onQuotaRefused?: (refusal: QuotaRefusal) => void;
+  /** Told of every unregistered operation an agency in log-unknown mode runs: the one place a metric counter is wired. */
+  onUnknownOperation?: (event: UnknownOperationEvent) => void;
 }
 
 export interface RunningGateway {
   gateway: RunningServer;
   /** The stewards' operations over the gateway's store, as the admin API and the CLI use them. */
   stewardship: Stewardship;
+  /** The agencies' registered operations and modes, as the admin API and the CLI use them. */
+  operations: OperationRegistration;
   /** The steward accounts and their console sessions. */
   accounts: Accounts;
   /** The stewards' operations on quotas. */
@@ -127,6 +133,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     const quotaDefaults = { requestsPerMinute: quotaConfig.requestsPerMinute, costPerMinute: quotaConfig.costPerMinute };
     const quotas = new QuotaStewardship({ repository, defaults: quotaDefaults, onChange: () => policyCache.refreshNow() });
     const counter = new QuotaCounter({ redis, keyPrefix: quotaConfig.redisKeyPrefix });
+    const operations = new OperationRegistration({ repository, stewardship, onChange: () => policyCache.refreshNow() });
     const authenticator = new Authenticator({ jwt: options.jwt });
     const accounts = new Accounts({ repository: new AccountRepository(gatewayDb) });
     const auditTrail = new AuditTrail({
@@ -149,8 +156,9 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
         audit: auditLog,
         quotas: { counter, defaults: quotaDefaults, ...(options.onQuotaRefused ? { onRefused: options.onQuotaRefused } : {}) },
       },
+      ...(options.onUnknownOperation ? { onUnknownOperation: options.onUnknownOperation } : {}),
       extraRoutes: [
-        createAdminRoute({ stewardship, quotas, authenticator, policyCache, audit: auditTrail, accounts, queryLimits: options.queryLimits }),
+        createAdminRoute({ stewardship, quotas, operations, authenticator, policyCache, audit: auditTrail, accounts, queryLimits: options.queryLimits }),
         createCitizenRoute({ trail: auditTrail, jwt: options.jwt, queryLimits: options.queryLimits }),
       ],
       subgraphUrls,
@@ -170,6 +178,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     return {
       gateway,
       stewardship,
+      operations,
       accounts,
       quotas,
       policyCache,

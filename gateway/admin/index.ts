@@ -19,6 +19,7 @@ import { CSRF_HEADER, REASON_HEADER, csrfMatches, readReason, readSessionCookie 
 import type { Authenticator } from '../store/authenticator';
 import { AuthenticationError, forbidden } from '../store/errors';
 import type { QuotaStewardship } from '../store/quotaStewardship';
+import type { OperationRegistration } from '../operations/registration';
 import type { Stewardship } from '../store/stewardship';
 import type { StoreSnapshot } from '../store/types';
 import type { AdminContext } from './resolvers';
@@ -26,9 +27,13 @@ import { adminResolvers } from './resolvers';
 
 /** The admin API's SDL, beside its resolvers. */
 export const ADMIN_SCHEMA_PATH = path.join(__dirname, 'schema.graphql');
+/** The approved operations' part of the admin API's SDL. */
+export const ADMIN_OPERATIONS_SCHEMA_PATH = path.join(__dirname, 'operations.graphql');
 
 export interface AdminRouteOptions {
   stewardship: Stewardship;
+  /** The agencies' registered operations and modes; their fields answer FORBIDDEN when left out. */
+  operations?: OperationRegistration;
   authenticator: Authenticator;
   /** The policy snapshot whose credentials callers are checked against (the gateway's PolicyCache). */
   policyCache: { current(): StoreSnapshot };
@@ -52,7 +57,10 @@ export interface AdminRouteOptions {
 export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<AdminContext> {
   const logger = getLogger('admin');
   const server = new ApolloServer<AdminContext>({
-    schema: makeExecutableSchema({ typeDefs: fs.readFileSync(ADMIN_SCHEMA_PATH, 'utf8'), resolvers: adminResolvers }),
+    schema: makeExecutableSchema({
+      typeDefs: [fs.readFileSync(ADMIN_SCHEMA_PATH, 'utf8'), fs.readFileSync(ADMIN_OPERATIONS_SCHEMA_PATH, 'utf8')],
+      resolvers: adminResolvers,
+    }),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     validationOptions: VALIDATION_OPTIONS,
@@ -65,7 +73,13 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
     path: options.path ?? '/admin',
     server,
     async context(request: IncomingMessage): Promise<AdminContext> {
-      const base = { stewardship: options.stewardship, audit: options.audit ?? null, accounts: options.accounts ?? null, quotas: options.quotas ?? null };
+      const base = {
+        stewardship: options.stewardship,
+        operations: options.operations ?? null,
+        quotas: options.quotas ?? null,
+        audit: options.audit ?? null,
+        accounts: options.accounts ?? null,
+      };
       const sessionToken = readSessionCookie(request.headers.cookie);
       if (options.accounts && request.headers.authorization === undefined && sessionToken !== null) {
         const found = await options.accounts.session(sessionToken);

@@ -9,8 +9,10 @@ import { describeTarget } from '../store/stewardship';
 import type { AgencyInput, AgencyPatch, GrantInput, IssuedApiKey, Stewardship, UnitInput } from '../store/stewardship';
 import type { QuotaInput, QuotaStewardship } from '../store/quotaStewardship';
 import type { Actor, PolicyChange } from '../store/types';
+import type { OperationRegistration } from '../operations/registration';
 import type { AdminCaller } from './guard';
 import { guardRootResolvers } from './guard';
+import { operationResolvers } from './operationResolvers';
 
 /** What every admin resolver gets: who calls (checked before any resolver runs), the actor it acts as, and the operations. */
 export interface AdminContext {
@@ -24,6 +26,8 @@ export interface AdminContext {
   accounts: Accounts | null;
   /** The quotas' operations; null where this gateway counts none. */
   quotas: QuotaStewardship | null;
+  /** The agencies' registered operations and modes; null where this gateway was started without them. */
+  operations: OperationRegistration | null;
 }
 
 type Resolver<Args> = (source: unknown, args: Args, context: AdminContext) => unknown;
@@ -134,6 +138,6 @@ const unguardedResolvers: {
 /** The admin API's resolvers, each root field behind the role check of guard.ts. */
 export const adminResolvers = {
   ...unguardedResolvers,
-  Query: guardRootResolvers<AdminContext>(unguardedResolvers.Query),
-  Mutation: guardRootResolvers<AdminContext>(unguardedResolvers.Mutation),
+  Query: guardRootResolvers<AdminContext>({ ...unguardedResolvers.Query, ...operationResolvers.Query }),
+  Mutation: guardRootResolvers<AdminContext>({ ...unguardedResolvers.Mutation, ...operationResolvers.Mutation }),
 };

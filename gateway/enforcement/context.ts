@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { AccessContext } from '../../common/accessContext';
 import type { SectorName } from '../../common/sectors';
 import { ErrorCode } from '../../common/errors';
+import type { OperationAdmission } from '../operations/admission';
 import type { Decision, Principal, Purpose } from '../policy/types';
 import { PURPOSES } from '../policy/types';
 
@@ -19,6 +20,8 @@ export interface GatewayContext {
   decision?: Decision;
   /** Per subgraph, the access context signed into its calls; set when the operation has been decided. */
   access?: Record<SectorName, AccessContext>;
+  /** What the approved operations let through: set for a caller whose mode is not off, or a request naming an operation id. */
+  operations?: OperationAdmission;
 }
 
 /** Printable, bounded identifiers: an officer id or a dossier number, never free text. */

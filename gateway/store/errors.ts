@@ -8,19 +8,21 @@ export const StoreErrorCode = {
   CONFLICT: ErrorCode.CONFLICT,
   UNAUTHENTICATED: ErrorCode.UNAUTHENTICATED,
   FORBIDDEN: ErrorCode.FORBIDDEN,
+  OPERATION_MANIFEST_INVALID: ErrorCode.OPERATION_MANIFEST_INVALID,
 } as const;
 export type StoreErrorCode = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];
 
-const HTTP_STATUS: Partial<Record<StoreErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403 };
+const HTTP_STATUS: Partial<Record<StoreErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, OPERATION_MANIFEST_INVALID: 400 };
 
 /** A refusal of the policy store: the message says what is wrong, the code is stable, nothing was changed. */
 export class StoreError extends GraphQLError {
   constructor(
     readonly code: StoreErrorCode,
     message: string,
+    details: Record<string, unknown> = {},
   ) {
     const status = HTTP_STATUS[code];
-    super(message, { extensions: { code, ...(status ? { http: { status } } : {}) } });
+    super(message, { extensions: { code, ...details, ...(status ? { http: { status } } : {}) } });
     this.name = 'StoreError';
   }
 }

@@ -4,6 +4,7 @@ import type { AgencyRow, CredentialRow, GatewayUnitRow, GrantRow, PolicyChangeRo
 import type { Agency, Grant, GrantTarget, PersonalDataLevel, SharingClass } from '../policy/types';
 import { quotaSettingKey } from '../quotas/quotaTypes';
 import { QuotaRepository } from './quotaRepository';
+import { OperationRepository } from './operationRepository';
 import type { AdministrativeUnit, CredentialRecord, PolicyChange, PolicyEntity, StoreSnapshot } from './types';
 
 /** A grant's target as stored: its kind, one text column, and a classification's limits; equal for equal targets. */
@@ -105,6 +106,11 @@ export class PolicyRepository {
     return this.db.transaction((transaction) => work(new PolicyRepository(transaction)));
   }
 
+  /** The approved operations' queries, in this repository's transaction when it is one. */
+  operations(): OperationRepository {
+    return new OperationRepository(this.db);
+  }
+
   /** Returns the policy version: the id of the latest change, 0 before the first. */
   async version(): Promise<number> {
     const row = (await this.db('policy_changes').max({ version: 'id' }).first()) as { version: number | string | null } | undefined;
@@ -117,11 +123,12 @@ export class PolicyRepository {
    */
   async loadSnapshot(): Promise<StoreSnapshot> {
     const version = await this.version();
-    const [agencies, grants, credentials, quotas] = await Promise.all([
+    const [agencies, grants, credentials, quotas, approvedOperations] = await Promise.all([
       this.agencies(),
       this.grants({ includeRevoked: false }),
       this.credentials(),
       this.quotas().settings(),
+      this.operations().approvedOperations(),
     ]);
     const grantsByAgency = new Map<string, Grant[]>();
     for (const grant of grants) {
@@ -135,6 +142,7 @@ export class PolicyRepository {
       grantsByAgency,
       credentials: new Map(credentials.map((credential) => [credential.id, credential])),
       quotas: new Map(quotas.map((setting) => [quotaSettingKey(setting.agencyCode, setting.credentialId), setting])),
+      approvedOperations,
     };
   }
 

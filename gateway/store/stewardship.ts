@@ -10,15 +10,17 @@ import { PURPOSES } from '../policy/types';
 import type { Agency, Decision, Grant, Principal, Purpose } from '../policy/types';
 import { generateApiKey } from './apiKeys';
 import type { IssuedKeyMaterial } from './apiKeys';
-import { StoreError, badInput, conflict, notFound } from './errors';
+import { badInput, conflict, notFound } from './errors';
 import { grantMasksOf, grantTargetOf, oneOf, requiredText } from './grantInput';
 import type { GrantTargetInput, SchemaFacts } from './grantInput';
+import { commitChange, recordChange } from './policyChanges';
 import type { PolicyRepository } from './policyRepository';
 import type { Actor, CredentialRecord, PolicyChange, PolicyEntity } from './types';
 import { assertCommunesInForce, communeCodes, unitsOf } from './unitCodes';
 import type { UnitInput } from './unitCodes';
 
 export { describeTarget } from '../policy/describeTarget';
+export { actorColumns } from './policyChanges';
 export { targetCovers } from './grantInput';
 export type { GrantTargetInput } from './grantInput';
 export type { UnitInput } from './unitCodes';
@@ -127,20 +129,6 @@ export interface StewardshipOptions {
   onChange?: () => Promise<unknown> | void;
 }
 
-/** Given who acts, returns how the history names them. */
-export function actorColumns(actor: Actor): { actor: string; credentialId: string | null; actorRole: string | null; reason: string | null } {
-  switch (actor.kind) {
-    case 'STEWARD':
-      return { actor: actor.agencyCode, credentialId: actor.credentialId, actorRole: null, reason: null };
-    case 'CLI':
-      return { actor: `cli:${actor.osUser}`, credentialId: null, actorRole: null, reason: null };
-    case 'SYSTEM':
-      return { actor: `system:${actor.task}`, credentialId: null, actorRole: null, reason: null };
-    case 'PERSON':
-      return { actor: `person:${actor.email}`, credentialId: actor.via, actorRole: actor.role, reason: actor.reason };
-  }
-}
-
 /** Returns the actor of a command run on this machine: cli:<os user>. */
 export function cliActor(): Actor {
   let osUser: string;
@@ -188,10 +176,18 @@ function overlaps(a: { validFrom: string; validTo: string | null }, b: { validFr
   return (b.validTo === null || a.validFrom < b.validTo) && (a.validTo === null || b.validFrom < a.validTo);
 }
 
-/** Tells whether a database error is a duplicate key, on either engine. */
-function isDuplicateKey(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+/**
+ * Given a grant as a steward writes it and the schema, returns its terms checked against the schema alone (target,
+ * purposes, legal basis, scope codes, masks), or throws BAD_USER_INPUT; the store's checks come after.
+ */
+export function grantTermsOf(input: GrantInput, facts: SchemaFacts): Pick<Grant, 'target' | 'purposes' | 'legalBasis' | 'scopeUnitCodes' | 'masks'> {
+  const target = grantTargetOf(input.target, facts);
+  const purposes = [...new Set(input.purposes ?? [])].map((purpose) => oneOf(purpose, PURPOSES, 'purpose'));
+  if (purposes.length === 0) throw badInput(`A grant needs at least one purpose: ${PURPOSES.join(', ')}`);
+  const legalBasis = requiredText(input.legalBasis, 'The legal basis (the law or decree the grant rests on)', 500);
+  const scopeUnitCodes = input.scopeUnitCodes === null || input.scopeUnitCodes === undefined ? null : communeCodes(input.scopeUnitCodes, 'scope unit codes');
+  if (scopeUnitCodes !== null && scopeUnitCodes.length === 0) throw badInput('An empty scope would show no row: leave the scope out for the whole province');
+  return { target, purposes, legalBasis, scopeUnitCodes, masks: grantMasksOf(target, input.masks, facts) };
 }
 
 /**
@@ -211,8 +207,8 @@ export class Stewardship {
     this.rotationGraceMs = options.rotationGraceMs ?? 0;
   }
 
-  /** The catalog and API schema, derived from the supergraph once, when first needed. */
-  private schema(): SchemaFacts {
+  /** The catalog and API schema, derived from the supergraph once, when first needed: what grants and operations are checked against. */
+  schema(): SchemaFacts {
     if (!this.schemaFacts) {
       const sdl = this.options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
       const catalog = buildCatalog(sdl);
@@ -223,21 +219,8 @@ export class Stewardship {
   }
 
   /** Runs a change and its history entry in one transaction, then tells onChange. */
-  private async change<T>(work: (repository: PolicyRepository, now: string) => Promise<T>): Promise<T> {
-    const now = this.now().toISOString();
-    let result: T;
-    try {
-      result = await this.repository.transaction((repository) => work(repository, now));
-    } catch (error) {
-      if (!(error instanceof StoreError) && isDuplicateKey(error)) throw conflict('Another change to the same entity was made at the same moment; try again');
-      throw error;
-    }
-    try {
-      await this.options.onChange?.();
-    } catch {
-      // The change is committed: a cache that fails to reload now picks it up at its next poll.
-    }
-    return result;
+  private change<T>(work: (repository: PolicyRepository, now: string) => Promise<T>): Promise<T> {
+    return commitChange(this.repository, this.now().toISOString(), work, this.options.onChange);
   }
 
   private record(
@@ -250,7 +233,7 @@ export class Stewardship {
     before: unknown,
     after: unknown,
   ) {
-    return repository.recordChange({ ...actorColumns(actor), changedAt: now, action, entityType, entityId, before, after });
+    return recordChange(repository, actor, now, { action, entityType, entityId, before, after });
   }
 
   /** Given commune codes, throws BAD_USER_INPUT unless each names a commune the store knows, in force at the instant given. */
@@ -441,13 +424,7 @@ export class Stewardship {
    * another grant of the agency on the same target) and stores it.
    */
   async createGrant(actor: Actor, input: GrantInput): Promise<GrantView> {
-    const target = grantTargetOf(input.target, this.schema());
-    const purposes = [...new Set(input.purposes ?? [])].map((purpose) => oneOf(purpose, PURPOSES, 'purpose'));
-    if (purposes.length === 0) throw badInput(`A grant needs at least one purpose: ${PURPOSES.join(', ')}`);
-    const legalBasis = requiredText(input.legalBasis, 'The legal basis (the law or decree the grant rests on)', 500);
-    const scopeUnitCodes = input.scopeUnitCodes === null || input.scopeUnitCodes === undefined ? null : communeCodes(input.scopeUnitCodes, 'scope unit codes');
-    if (scopeUnitCodes !== null && scopeUnitCodes.length === 0) throw badInput('An empty scope would show no row: leave the scope out for the whole province');
-    const masks = grantMasksOf(target, input.masks, this.schema());
+    const { target, purposes, legalBasis, scopeUnitCodes, masks } = grantTermsOf(input, this.schema());
     return this.change(async (repository, now) => {
       const { code: agencyCode } = await this.existingAgency(repository, input.agencyCode, true);
       const validFrom = input.validFrom ? parseInstant(input.validFrom, 'validFrom') : now;
@@ -519,7 +496,7 @@ export class Stewardship {
     const limit = filter.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CHANGES_PAGE) throw badInput(`limit must be from 1 to ${MAX_CHANGES_PAGE}, got ${limit}`);
     const entityType = filter.entityType
-      ? oneOf(filter.entityType, ['AGENCY', 'CREDENTIAL', 'GRANT', 'UNITS', 'ACCOUNT', 'QUOTA'] as const, 'entity type')
+      ? oneOf(filter.entityType, ['AGENCY', 'CREDENTIAL', 'GRANT', 'UNITS', 'ACCOUNT', 'QUOTA', 'OPERATIONS'] as const, 'entity type')
       : null;
     return this.repository.changes({ limit, beforeId: filter.before ?? null, entityType, entityId: filter.entityId ?? null });
   }

@@ -1,3 +1,4 @@
+import type { ApprovedOperations } from '../operations/types';
 import type { PolicySnapshot } from '../policy/types';
 import type { QuotaSetting } from '../quotas/quotaTypes';
 import type { StewardRole } from './accountTypes';
@@ -21,6 +22,8 @@ export type StoreSnapshot = PolicySnapshot & {
   credentials: ReadonlyMap<string, CredentialRecord>;
   /** The stewards' quota settings, by agency code or "agency/credential id"; none set when left out. */
   quotas?: ReadonlyMap<string, QuotaSetting>;
+  /** Each agency's operations mode and registered operations; left out (a snapshot built by hand), every agency is off. */
+  approvedOperations?: ApprovedOperations;
 };
 
 /** Who made a change to the policy store, as its history records it. */
@@ -31,8 +34,11 @@ export type Actor =
   /** A steward account acting in one of its roles, for a reason, through a console session or the command line ("via"). */
   | { kind: 'PERSON'; accountId: number; email: string; name: string; role: StewardRole; reason: string | null; via: string };
 
-/** What a policy change touched; UNITS is the list of administrative units as a whole; QUOTA an agency's or a key's quota. */
-export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT' | 'UNITS' | 'ACCOUNT' | 'QUOTA';
+/**
+ * What a policy change touched; UNITS is the list of administrative units as a whole; QUOTA an agency's or a key's
+ * quota; OPERATIONS an application's registered operations or an agency's operations mode.
+ */
+export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT' | 'UNITS' | 'ACCOUNT' | 'QUOTA' | 'OPERATIONS';
 
 /** An administrative unit as the store knows it, to check the unit codes stewards give. */
 export interface AdministrativeUnit {

@@ -2,6 +2,7 @@ import { startHttpServer } from '../../common/httpServer';
 import type { HttpServerHandle } from '../../common/httpServer';
 import { getLogger } from '../../common/logger';
 import { createAdminRoute } from '../../gateway/admin';
+import { OperationRegistration } from '../../gateway/operations/registration';
 import { Accounts } from '../../gateway/console/accounts';
 import { consoleRoutes } from '../../gateway/console/consoleRoutes';
 import { totpCode } from '../../gateway/console/totp';
@@ -48,7 +49,8 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
   const accounts = new Accounts({ repository: new AccountRepository(store.db), now: store.clock.now });
   const logger = getLogger('test');
   const quotas = new QuotaStewardship({ repository: store.repository, defaults: { requestsPerMinute: 600, costPerMinute: 300_000 } });
-  const route = createAdminRoute({ stewardship: store.stewardship, quotas, authenticator: store.authenticator, policyCache: cache, accounts });
+  const operations = new OperationRegistration({ repository: store.repository, stewardship: store.stewardship, onChange: () => cache?.refreshNow() });
+  const route = createAdminRoute({ stewardship: store.stewardship, quotas, operations, authenticator: store.authenticator, policyCache: cache, accounts });
   const handle: HttpServerHandle = await startHttpServer([route], { port: 0, host: '127.0.0.1' }, logger, consoleRoutes({ accounts, logger }));
   const adminUrl = new URL('admin', handle.baseUrl).toString();
   let counter = 0;

@@ -50,6 +50,13 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Mutation.revokeSessions': { query: 'mutation { revokeSessions(id: 999) }' },
   'Mutation.setQuota': { query: 'mutation { setQuota(input: { agencyCode: "H56.20", requestsPerMinute: 100 }) { agencyCode } }' },
   'Mutation.clearQuota': { query: 'mutation { clearQuota(agencyCode: "H56.20") { agencyCode } }' },
+  'Query.operationLists': { query: '{ operationLists { version } }' },
+  'Query.registeredOperations': { query: '{ registeredOperations(agencyCode: "H56.20", application: "web") { id } }' },
+  'Query.operationsMode': { query: '{ operationsMode(agencyCode: "H56.20") }' },
+  'Query.operationPlan': { query: '{ operationPlan(agencyCode: "H56.20") { id } }' },
+  'Query.operationImpact': { query: '{ operationImpact { id } }' },
+  'Mutation.registerOperations': { query: 'mutation { registerOperations(agencyCode: "H56.20", application: "web", manifest: "{}") { list { version } } }' },
+  'Mutation.setOperationsMode': { query: 'mutation { setOperationsMode(agencyCode: "H56.20", mode: "off") { mode } }' },
 };
 
 describe('console roles', () => {

@@ -42,6 +42,8 @@ export interface SeededPlatformOptions {
   /** Quotas' defaults and where they are counted; the configuration's defaults, in memory, when left out. */
   quotas?: QuotaConfig;
   onQuotaRefused?: GatewayServiceOptions['onQuotaRefused'];
+  /** Told of each unregistered operation an agency in log-unknown mode runs. */
+  onUnknownOperation?: GatewayServiceOptions['onUnknownOperation'];
 }
 
 const TEST_ACTOR: Actor = { kind: 'SYSTEM', task: 'test' };
@@ -73,6 +75,7 @@ export async function startSeededPlatform(citizens: number, options: SeededPlatf
       ...(options.sectors ? { sectors: options.sectors } : {}),
       ...(options.quotas ? { quotas: options.quotas } : {}),
       ...(options.onQuotaRefused ? { onQuotaRefused: options.onQuotaRefused } : {}),
+      ...(options.onUnknownOperation ? { onUnknownOperation: options.onUnknownOperation } : {}),
     });
     const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory, production: false });
     return {

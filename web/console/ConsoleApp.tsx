@@ -10,6 +10,7 @@ import { ConsoleContext } from './consoleContext';
 import { CredentialsPage } from './CredentialsPage';
 import { GrantsPage } from './GrantsPage';
 import { HistoryPage } from './HistoryPage';
+import { OperationsPage } from './OperationsPage';
 import type { Language, StringKey } from './i18n';
 import { LANGUAGES, translator } from './i18n';
 
@@ -18,6 +19,7 @@ const PAGES: ReadonlyArray<{ key: StringKey; needs: string; render(): ReactNode 
   { key: 'agencies', needs: 'Query.agencies', render: () => <AgenciesPage /> },
   { key: 'credentials', needs: 'Query.apiKeys', render: () => <CredentialsPage /> },
   { key: 'grants', needs: 'Query.grants', render: () => <GrantsPage /> },
+  { key: 'operations', needs: 'Query.operationLists', render: () => <OperationsPage /> },
   { key: 'audit', needs: 'Query.auditRecords', render: () => <AuditPage /> },
   { key: 'accounts', needs: 'Query.accounts', render: () => <AccountsPage /> },
   { key: 'history', needs: 'Query.policyChanges', render: () => <HistoryPage /> },
