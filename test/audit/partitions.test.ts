@@ -108,3 +108,26 @@ describe('the audit tables partitioned by month', () => {
     expect((await fixture.verify('gw-months')).instances[0]).toMatchObject({ records: 4, problem: null });
   });
 });
+
+describe('npm run steward -- audit partitions', () => {
+  it('lists the partitions with their rows on MySQL, and says the tables are whole on SQLite', async () => {
+    const { createTestDatabases, commandEnvironment } = await import('../helpers/database');
+    const { exitOf, startScript } = await import('../helpers/process');
+    const databases = await createTestDatabases();
+    try {
+      const run = await exitOf(startScript('steward.ts', ['audit', 'partitions', '--json'], commandEnvironment(databases.config)));
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      const { partitions } = JSON.parse(run.stdout) as { partitions: AuditPartition[] };
+      if (onMysql) {
+        expect(partitions).toContainEqual({ table: 'audit_records', name: partitionName(monthOf(new Date())), month: monthOf(new Date()), rows: 0 });
+        expect(partitions).toContainEqual({ table: 'audit_citizens', name: 'pmax', month: null, rows: 0 });
+      } else {
+        expect(partitions).toEqual([]);
+        const text = await exitOf(startScript('steward.ts', ['audit', 'partitions'], commandEnvironment(databases.config)));
+        expect(text.stdout).toMatch(/The audit tables are not partitioned/);
+      }
+    } finally {
+      await databases.destroy();
+    }
+  });
+});
