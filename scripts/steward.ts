@@ -4,6 +4,7 @@ import { UsageError, readCommandLine } from '../common/commandLine';
 import { ConfigError, getConfig } from '../common/config';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
+import { auditPartitions, ensureAuditPartitions } from '../gateway/audit/auditPartitions';
 import { AuditRepository } from '../gateway/audit/auditRepository';
 import { AuditTrail } from '../gateway/audit/auditTrail';
 import type { AuditFilterInput } from '../gateway/audit/auditTrail';
@@ -60,6 +61,7 @@ is created without --as, while none exists. --json prints JSON instead of tables
   audit records [FILTERS] [--first 20] [--after <cursor>]           newest first
   audit counts --by agency|field [FILTERS]
   audit export [FILTERS] > file.csv                                  CSV, oldest first, every record selected
+  audit partitions                  MySQL: the audit tables' monthly partitions and their rows, the months ahead added
     FILTERS: [--agency H56.30] [--citizen <national ID>] [--field Type.field] [--purpose P]
              [--from 2026-03-01] [--to 2026-04-01] [--outcome ALLOWED|FILTERED|DENIED|FAILED] [--denied]
              [--instance <gateway instance>]     (--from inclusive, --to exclusive)
@@ -74,6 +76,8 @@ interface Services {
   audit: AuditTrail;
   accounts: Accounts;
   quotas: QuotaStewardship;
+  /** The gateway database itself, for the commands that look at its tables (partitions). */
+  db: Knex;
   /** The actor of a change (checked against the account's roles before the command runs). */
   actor: Actor;
 }
@@ -500,6 +504,24 @@ const COMMANDS: Record<string, CommandSpec> = {
       throw new UsageError(`--by needs agency or field, got "${by}"`);
     },
   },
+  'audit partitions': {
+    field: 'Query.auditRecords',
+    flags: {},
+    run: async ({ db }) => {
+      const added = await ensureAuditPartitions(db, new Date());
+      const partitions = await auditPartitions(db);
+      const note =
+        partitions.length === 0
+          ? 'The audit tables are not partitioned (SQLite, or before the migration).'
+          : added.length > 0
+            ? `Added: ${added.join(', ')}`
+            : '';
+      return {
+        data: { partitions, added },
+        text: () => `${table(partitions as unknown as Array<Record<string, unknown>>, ['table', 'name', 'month', 'rows'])}${note ? `\n\n${note}` : ''}`,
+      };
+    },
+  },
   'audit export': {
     field: 'Query.auditExport',
     flags: AUDIT_FILTER_FLAGS,
@@ -582,7 +604,7 @@ async function main(): Promise<number> {
     });
     let output: Output;
     try {
-      output = await parsed.spec.run({ stewardship, operations, audit, accounts, quotas, actor }, parsed.flags);
+      output = await parsed.spec.run({ stewardship, operations, audit, accounts, quotas, db, actor }, parsed.flags);
     } catch (error) {
       if (error instanceof UsageError) {
         process.stderr.write(`steward: ${error.message}\n\n${USAGE}`);

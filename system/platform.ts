@@ -10,6 +10,7 @@ import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
 import { createAdminRoute } from '../gateway/admin';
 import { AuditLog } from '../gateway/audit/auditLog';
+import { ensureAuditPartitions } from '../gateway/audit/auditPartitions';
 import { AuditRepository } from '../gateway/audit/auditRepository';
 import { AuditTrail } from '../gateway/audit/auditTrail';
 import { createCitizenRoute } from '../gateway/audit/citizenRoute';
@@ -113,6 +114,14 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     onReload: (snapshot) => logger.info({ version: snapshot.version }, 'policy loaded'),
   });
   await policyCache.start();
+  try {
+    // The months ahead get partitions of their own before any of them is written (MySQL; nothing on SQLite).
+    const added = await ensureAuditPartitions(gatewayDb, new Date());
+    if (added.length > 0) logger.info({ months: added }, 'audit partitions added');
+  } catch (error) {
+    // Records still land (in pmax) without them: a replica that lost the race to add them, or lacks the right, serves on.
+    logger.warn({ err: error }, 'audit partitions could not be added; records of later months go to pmax meanwhile');
+  }
   const quotaConfig = options.quotas ?? loadConfig({}).quotas;
   const redis = quotaConfig.redisUrl ? quotaRedis(quotaConfig.redisUrl, logger) : null;
   const closeQuotas = () => redis?.disconnect();
