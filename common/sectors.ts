@@ -86,3 +86,12 @@ export function sectorNamed(sectors: readonly SectorConfig[], name: SectorName):
   if (!sector) throw new Error(`No sector is named "${name}": expected one of ${sectors.map((candidate) => candidate.name).join(', ')}`);
   return sector;
 }
+
+/**
+ * Given sector names (of a supergraph, whose composition sorts them), returns them in the platform's order: the
+ * built-in four as configuration lists them, then the others by name, so that messages list them as people expect.
+ */
+export function inSectorOrder(names: Iterable<SectorName>): SectorName[] {
+  const rank = (name: SectorName) => (isBuiltInSector(name) ? BUILT_IN_SECTORS.indexOf(name) : BUILT_IN_SECTORS.length);
+  return [...names].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}

@@ -1,7 +1,8 @@
 import type { PageArguments } from '../../common/pagination';
 import type { AuditFilterInput, AuditTrail } from '../audit/auditTrail';
 import { AuditUnavailableError } from '../audit/errors';
-import type { GrantTarget } from '../policy/types';
+import { sectorScopes } from '../policy/explain';
+import type { Decision, GrantTarget } from '../policy/types';
 import type { AccountInput, AccountPatch, Accounts } from '../console/accounts';
 import { permittedFields } from '../console/permissions';
 import { badInput, forbidden } from '../store/errors';
@@ -66,6 +67,7 @@ const unguardedResolvers: {
   Mutation: Record<string, Resolver<never>>;
   GrantTarget: Record<string, (target: GrantTarget) => unknown>;
   PolicyChange: Record<string, (change: PolicyChange) => unknown>;
+  DecisionScope: Record<string, (scope: Decision['scope']) => unknown>;
 } = {
   Query: {
     policyVersion: (_source, _args: Record<string, never>, { stewardship }) => stewardship.version(),
@@ -133,6 +135,8 @@ const unguardedResolvers: {
     before: (change) => json(change.before),
     after: (change) => json(change.after),
   },
+
+  DecisionScope: { sectors: sectorScopes },
 };
 
 /** The admin API's resolvers, each root field behind the role check of guard.ts. */

@@ -9,6 +9,7 @@ import type {
   ObjectTypeDefinitionNode,
   ObjectTypeExtensionNode,
 } from 'graphql';
+import { inSectorOrder } from '../../common/sectors';
 import { SECTOR_NAME } from '../../common/sectorsFile';
 import { SELF_SERVICE } from '../../schema/load';
 import type { Classification, FieldCoordinate, FieldFacts, FieldOwner, PersonalDataLevel, SchemaCatalog, SharingClass } from './types';
@@ -186,6 +187,6 @@ export function buildCatalog(supergraphSdl: string): SchemaCatalog {
     if (classification && owner) fields.set(coordinate, { coordinate, classification, owner });
   }
   if (problems.length > 0) throw new Error(`The supergraph cannot be catalogued:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-  const sectors = [...new Set(sectorsOfGraphs(document).values())].filter((name) => name !== SELF_SERVICE);
+  const sectors = inSectorOrder(new Set([...sectorsOfGraphs(document).values()].filter((name) => name !== SELF_SERVICE)));
   return { fields, sectors };
 }

@@ -1,4 +1,16 @@
+import type { SectorName } from '../../common/sectors';
 import type { Decision, FieldDecision } from './types';
+
+/** One sector's row scope in a decision: the communes its rows must belong to, null when they are not restricted. */
+export interface SectorScope {
+  sector: SectorName;
+  unitCodes: string[] | null;
+}
+
+/** Given a decision's scope, returns it as a list, one entry per sector of the supergraph, in its order. */
+export function sectorScopes(scope: Decision['scope']): SectorScope[] {
+  return Object.entries(scope).map(([sector, unitCodes]) => ({ sector, unitCodes }));
+}
 
 function communes(codes: readonly string[]): string {
   return codes.length > 0 ? `communes ${codes.join(', ')}` : 'no commune';

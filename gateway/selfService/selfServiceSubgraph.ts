@@ -7,6 +7,7 @@ import { printable } from '../../common/nationalId';
 import { SELF_SERVICE, subgraphDocument } from '../../schema/load';
 import type { GatewayContext } from '../enforcement/context';
 import { decideOperation } from '../policy/decideOperation';
+import { sectorScopes } from '../policy/explain';
 import type { Agency, Decision, PolicySnapshot, Purpose, SchemaCatalog } from '../policy/types';
 import { PURPOSES } from '../policy/types';
 import { AuthenticationError } from '../store/errors';
@@ -73,6 +74,7 @@ export function selfServiceResolvers(options: SelfServiceOptions): GraphQLResolv
         return outcome.decision;
       },
     },
+    DecisionScope: { sectors: (scope: Decision['scope']) => sectorScopes(scope) },
   };
 }
 

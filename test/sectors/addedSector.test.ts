@@ -134,6 +134,31 @@ describe('a sector added by configuration: the business registry', () => {
     expect((await ask(WARD_OFFICE, lists, { commune: DEMO_COMMUNE_CODE })).data!.businessesByCommune).toEqual([{ enterpriseCode: local.enterprise_code }]);
   });
 
+  it('explains the row scope of the new sector beside the built-in ones, to the agency and to stewards', async () => {
+    const explain = `query Explain($query: String!) { explainOperation(query: $query) { allowed scope { sectors { sector unitCodes } } } }`;
+    const read = `{ business(enterpriseCode: "${local.enterprise_code}") { name legalRepresentative { fullName } } }`;
+    const own = await ask(WARD_OFFICE, explain, { query: read });
+    expect(own.errors).toBeUndefined();
+    expect(own.data!.explainOperation.allowed).toBe(true);
+    const expected = [
+      { sector: 'population', unitCodes: [DEMO_COMMUNE_CODE] },
+      { sector: 'land', unitCodes: null },
+      { sector: 'health', unitCodes: null },
+      { sector: 'education', unitCodes: null },
+      { sector: 'business', unitCodes: [DEMO_COMMUNE_CODE] },
+    ];
+    expect(own.data!.explainOperation.scope.sectors).toEqual(expected);
+    const admin = new URL('/admin', seeded.platform.gateway.url).toString();
+    const steward = await postGraphQL(
+      admin,
+      `query ($query: String!) { explain(agencyCode: "${WARD_OFFICE}", purpose: "PUBLIC_SERVICE", query: $query) { scope { sectors { sector unitCodes } } } }`,
+      { query: read },
+      asAgency(keys.get('H56.10')!),
+    );
+    expect(steward.errors).toBeUndefined();
+    expect(steward.data!.explain.scope.sectors).toEqual(expected);
+  });
+
   it('still refuses what no grant opens: another agency, another purpose, an INTERNAL field', async () => {
     expect(errorCodes(await ask(LAND_OFFICE, NAME_ONLY, { code: local.enterprise_code }, 'LAND_REGISTRATION'))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await ask(WARD_OFFICE, NAME_ONLY, { code: local.enterprise_code }, 'SOCIAL_SUPPORT'))).toEqual(['FORBIDDEN']);
