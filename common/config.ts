@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { Environment } from './environment';
 import { environmentReader, isInside } from './environment';
 import { parseCorsOrigins } from './origins';
+import type { SubgraphTlsConfig } from './tlsConfig';
+import { readSubgraphTls } from './tlsConfig';
 
 /** The four sector databases, each owned by one agency and wrapped by one subgraph. */
 export const SECTORS = ['population', 'land', 'health', 'education'] as const;
@@ -137,6 +139,8 @@ export interface Config {
   gatewayPort: number;
   subgraphTimeoutMs: number;
   subgraphs: Record<Sector, SubgraphConfig>;
+  /** TLS between the gateway and the subgraphs (common/tlsConfig.ts); plain HTTP when nothing is set. */
+  subgraphTls: SubgraphTlsConfig;
   database: DatabaseConfig;
   logLevel: string;
   /** The key the gateway signs each subgraph call's access context with, and the subgraphs verify. */
@@ -308,6 +312,7 @@ export function loadConfig(environment: Environment = process.env): Config {
     gatewayPort,
     subgraphTimeoutMs: integer('SUBGRAPH_TIMEOUT_MS', 5000, 1, 600000),
     subgraphs,
+    subgraphTls: readSubgraphTls(read, problems),
     database,
     logLevel,
     seed: { citizens: integer('SEED_CITIZENS', 10000, 1, 10000000), randomSeed: integer('SEED_RANDOM', 38, 0, 2 ** 31 - 1) },

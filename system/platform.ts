@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import type { AuditConfig, Config, DatabaseName, HttpLimits, JwtConfig, PolicyMode, QueryLimits, Sector } from '../common/config';
 import { DATABASES, SECTORS, bySector } from '../common/config';
 import { healthRoutes } from '../common/healthRoutes';
+import { clientTlsOptions } from '../common/tls';
+import type { SubgraphTlsConfig } from '../common/tlsConfig';
 import { getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
 import { connect, ensureDatabases } from '../db/connection';
@@ -56,6 +58,8 @@ export interface GatewayServiceOptions {
   httpLimits?: HttpLimits;
   /** The key the gateway signs each subgraph call with and every subgraph verifies. */
   signingKey: Buffer;
+  /** TLS between the gateway and the subgraphs (SUBGRAPH_TLS_*); left out: plain HTTP. */
+  subgraphTls?: SubgraphTlsConfig;
   policy: { mode: PolicyMode; refreshMs: number };
   jwt: JwtConfig | null;
   audit: AuditConfig;
@@ -84,6 +88,7 @@ export interface RunningGateway {
  */
 export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<Sector, string>, options: GatewayServiceOptions): Promise<RunningGateway> {
   const logger = getLogger('platform');
+  const subgraphTls = options.subgraphTls ? clientTlsOptions(options.subgraphTls.client) : undefined;
   const repository = new PolicyRepository(gatewayDb);
   const policyCache = new PolicyCache({
     repository,
@@ -116,6 +121,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       queryLimits: options.queryLimits,
       ...(options.httpLimits ? { httpLimits: options.httpLimits } : {}),
       signingKey: options.signingKey,
+      ...(subgraphTls ? { subgraphTls } : {}),
       enforcement: { authenticator, policy: { mode: options.policy.mode, current: () => policyCache.current() }, audit: auditLog },
       extraRoutes: [
         createAdminRoute({ stewardship, authenticator, policyCache, audit: auditTrail, accounts, queryLimits: options.queryLimits }),
@@ -131,7 +137,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
           logger,
         }),
         // After CORS (in webRoutes), which every answer gets.
-        ...healthRoutes(gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls }), logger),
+        ...healthRoutes(gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls, ...(subgraphTls ? { subgraphTls } : {}) }), logger),
         ...consoleRoutes({ accounts, logger }),
       ],
     });
@@ -179,6 +185,7 @@ export async function startPlatform(databases: PlatformDatabases, options: Platf
         signingKey: options.signingKey,
         host: options.host,
         port: options.subgraphPorts[sector],
+        tls: options.subgraphTls?.server ?? null,
       });
       started.push(subgraphs[sector]);
     }

@@ -1,4 +1,7 @@
+import type { ConnectionOptions } from 'node:tls';
 import type { Knex } from 'knex';
+import type { Dispatcher } from 'undici';
+import { Agent, fetch } from 'undici';
 import type { Sector } from '../common/config';
 import { SECTORS } from '../common/config';
 import type { ReadinessCheck, ReadinessReport } from '../common/readiness';
@@ -16,18 +19,23 @@ export function readyUrlOf(graphqlUrl: string): string {
 }
 
 /**
- * Given a subgraph's GraphQL URL, returns the check that asks its /ready: up on 200; down on anything else, with
- * the dependencies the subgraph names as failing (its database), or on no answer within SUBGRAPH_CHECK_TIMEOUT_MS.
+ * Given a subgraph's GraphQL URL (and, for an https one, the dispatcher holding the gateway's TLS options), returns
+ * the check that asks its /ready: up on 200; down on anything else, with the dependencies the subgraph names as
+ * failing (its database), or on no answer within SUBGRAPH_CHECK_TIMEOUT_MS.
  */
-export function subgraphCheck(sector: Sector, graphqlUrl: string): ReadinessCheck {
+export function subgraphCheck(sector: Sector, graphqlUrl: string, dispatcher?: Dispatcher): ReadinessCheck {
   const url = readyUrlOf(graphqlUrl);
   return {
     name: sector,
     timeoutMs: SUBGRAPH_CHECK_TIMEOUT_MS,
     async check() {
-      let response: Response;
+      let response: Awaited<ReturnType<typeof fetch>>;
       try {
-        response = await fetch(url, { signal: AbortSignal.timeout(SUBGRAPH_CHECK_TIMEOUT_MS), headers: { accept: 'application/json' } });
+        response = await fetch(url, {
+          signal: AbortSignal.timeout(SUBGRAPH_CHECK_TIMEOUT_MS),
+          headers: { accept: 'application/json' },
+          ...(dispatcher ? { dispatcher } : {}),
+        });
       } catch (error) {
         const name = (error as { name?: unknown }).name;
         if (name === 'TimeoutError' || name === 'AbortError') throw new NotReady(`no answer within ${SUBGRAPH_CHECK_TIMEOUT_MS} ms`);
@@ -51,6 +59,8 @@ export interface GatewayReadinessOptions {
   /** Null when the gateway records nothing (the benchmark's gateway without enforcement). */
   auditLog: AuditLog | null;
   subgraphUrls: Record<Sector, string>;
+  /** The TLS options of calls to https subgraphs, as the gateway's own calls use them. */
+  subgraphTls?: ConnectionOptions;
 }
 
 /**
@@ -59,11 +69,12 @@ export interface GatewayReadinessOptions {
  * /ready. The gateway uses no Redis; a dependency it gains joins this list.
  */
 export function gatewayReadiness(options: GatewayReadinessOptions): () => Promise<ReadinessReport> {
+  const dispatcher = options.subgraphTls ? new Agent({ connect: options.subgraphTls }) : undefined;
   const checks: ReadinessCheck[] = [
     { name: 'policy', check: async () => ({ version: policyVersion(options.policyCache) }) },
     { name: 'database', check: () => pingDatabase(options.gatewayDb) },
     ...(options.auditLog ? [auditCheck(options.auditLog)] : []),
-    ...SECTORS.map((sector) => subgraphCheck(sector, options.subgraphUrls[sector])),
+    ...SECTORS.map((sector) => subgraphCheck(sector, options.subgraphUrls[sector], dispatcher)),
   ];
   return cachedFor(READY_CACHE_MS, () => runChecks(checks, CHECK_TIMEOUT_MS));
 }
