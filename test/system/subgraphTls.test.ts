@@ -18,7 +18,8 @@ import { startPlatform } from '../../system/platform';
 import type { TestCertificates } from '../helpers/certificates';
 import { makeTestCertificates } from '../helpers/certificates';
 import type { TestDatabases } from '../helpers/database';
-import { createTestDatabases } from '../helpers/database';
+import { commandEnvironment, createTestDatabases } from '../helpers/database';
+import { startScript, stopScript, waitForOutput } from '../helpers/process';
 import { errorCodes, postGraphQL } from '../helpers/graphql';
 import { testAuditConfig } from '../helpers/platform';
 
@@ -36,7 +37,7 @@ async function postOverTls(url: string, body: string, tls: ConnectionOptions, he
   }
 }
 
-/** Given a subgraph's URL and a body, returns the headers of a call the gateway signed for the education subgraph. */
+/** Given a subgraph and a body, returns the headers of a call the gateway signed for that subgraph. */
 function signedFor(sector: Sector, body: string): Record<string, string> {
   return { [ACCESS_CONTEXT_HEADER]: signAccessContext(SIGNING_KEY, UNRESTRICTED_ACCESS, sector, body, Date.now()) };
 }
@@ -180,6 +181,35 @@ describe('TLS between the gateway and the subgraphs', () => {
     const failure = classifySubgraphFailure(cause, 'education', 5000);
     expect(failure.code).toBe('SUBGRAPH_UNAVAILABLE');
     expect(failure.reason).toMatch(/^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY) /);
+  });
+
+  it('start-subgraph serves https with SUBGRAPH_TLS_SERVER_*, probes included, and requires the client CA', async () => {
+    const child = startScript(
+      'start-subgraph.ts',
+      ['land'],
+      commandEnvironment(databases.config, {
+        LAND_PORT: '0',
+        SUBGRAPH_SIGNING_KEY: SIGNING_KEY.toString('utf8'),
+        SUBGRAPH_TLS_SERVER_CERT: certificates.serverCertFile,
+        SUBGRAPH_TLS_SERVER_KEY: certificates.serverKeyFile,
+        SUBGRAPH_TLS_CLIENT_CA: certificates.caFile,
+      }),
+    );
+    try {
+      const [, url] = await waitForOutput(child, /land subgraph ready at (https:\/\/\S+\/graphql)/, 30_000);
+      const dispatcher = new Agent({ connect: { ca: fs.readFileSync(certificates.caFile) } });
+      try {
+        expect((await fetch(new URL('/health', url), { dispatcher })).status).toBe(200);
+      } finally {
+        await dispatcher.close();
+      }
+      const body = JSON.stringify({ query: '{ _service { sdl } }' });
+      const without = await postOverTls(url!, body, { ca: fs.readFileSync(certificates.caFile) }, signedFor('land', body));
+      expect(without.status).toBe(401);
+      expect((await postOverTls(url!, body, clientTlsOptions(tls.client), signedFor('land', body))).status).toBe(200);
+    } finally {
+      await stopScript(child);
+    }
   });
 
   it('a plain-HTTP subgraph started without TLS settings still serves http', async () => {
