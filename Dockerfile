@@ -16,7 +16,9 @@ COPY scripts/complete-lockfile.js scripts/complete-lockfile.js
 RUN node scripts/complete-lockfile.js package-lock.json \
  && npm ci --no-audit --no-fund
 COPY . .
+# The copy brought the lock back as committed: complete it again before npm reads it to prune.
 RUN npm run build:web \
+ && node scripts/complete-lockfile.js package-lock.json \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-slim AS runtime

@@ -59,6 +59,19 @@ describe('the Dockerfile', () => {
     expect(npmScriptOf(execForm(command))).toEqual({ npmScript: 'healthcheck', args: [] });
   });
 
+  it("exposes the configuration's default ports", () => {
+    const exposed = inFinal('EXPOSE').flatMap((instruction) => instruction.arguments.split(/\s+/).map(Number));
+    expect(exposed.sort()).toEqual([DEFAULTS.gatewayPort, ...SECTORS.map((sector) => DEFAULTS.subgraphs[sector].port)].sort());
+  });
+
+  it('completes the lock file before npm reads it, as CI does', () => {
+    for (const run of instructions.filter((instruction) => instruction.keyword === 'RUN' && /npm (ci|prune)/.test(instruction.arguments))) {
+      const completed = run.arguments.indexOf('complete-lockfile.js');
+      expect(completed).toBeGreaterThan(-1);
+      expect(completed).toBeLessThan(run.arguments.search(/npm (ci|prune)/));
+    }
+  });
+
   it('sets only variables the configuration reads', () => {
     for (const env of inFinal('ENV')) {
       const names = [...env.arguments.matchAll(/(\w+)=/g)].map((match) => match[1]!);
