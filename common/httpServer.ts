@@ -209,6 +209,7 @@ export async function startHttpServer(
       }
       const refused = tls?.requireClientCertificate ? clientCertificateRefusal(request) : null;
       if (refused !== null) {
+        logger.warn({ reason: refused, remote: request.socket.remoteAddress }, 'refused a caller without a verified client certificate');
         errorBody = writeError(response, 401, ErrorCode.UNAUTHENTICATED, `Mutual TLS is required here: ${refused}`, { reason: refused });
         return;
       }
