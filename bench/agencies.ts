@@ -75,7 +75,7 @@ async function register(stewardship: Stewardship, { agency, grants }: DemoAgency
  * Given the supergraph, returns the rotation agencies with one grant per classification they read and a field
  * grant per sensitive field, which sensitive data requires.
  */
-function rotationAgencies(supergraphSdl: string): Array<{ definition: DemoAgency; purpose: Purpose }> {
+export function rotationAgencies(supergraphSdl: string): Array<{ definition: DemoAgency; purpose: Purpose }> {
   const catalog = buildCatalog(supergraphSdl);
   const sensitive = [...catalog.fields.values()].filter(
     (facts) => facts.classification.sharing !== 'INTERNAL' && facts.classification.personal === 'SENSITIVE',

@@ -20,7 +20,7 @@ export const PLACEHOLDER_FIXTURES: Fixtures = {
 };
 
 /** Given a function, runs it `samples` times after a warm-up as long, and returns the median run in microseconds. */
-function medianMicros(run: () => void, samples: number): number {
+export function medianMicros(run: () => void, samples: number): number {
   for (let sample = 0; sample < samples; sample += 1) run();
   const times: number[] = [];
   for (let sample = 0; sample < samples; sample += 1) {

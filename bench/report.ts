@@ -46,18 +46,27 @@ function auditFloorSection(run: BenchRun): string[] {
 }
 
 /**
- * Given a run, returns the section on what the query limits cost per document of Q1–Q4, against graphql's own
- * validation and against our full gateway's CPU per request at the highest concurrency measured; none when not measured.
+ * Given a run, returns a function of a shape that gives our full gateway's CPU per request on it, in microseconds,
+ * at the highest concurrency measured (null when not measured), and that concurrency.
  */
-function limitsCostSection(run: BenchRun): string[] {
-  if (!run.limitsCost?.length) return [];
+function fullGatewayCpuPerRequest(run: BenchRun): { concurrency: number; micros: (shape: string) => number | null } {
   const concurrency = Math.max(...run.options.concurrencies);
-  const cpuMicrosPerRequest = (shape: string): number | null => {
+  const micros = (shape: string): number | null => {
     const m = run.measurements.find(
       (candidate) => candidate.target === 'ours-full' && candidate.shape === shape && candidate.concurrency === concurrency,
     )?.median;
     return m?.gatewayCores && m.requestsPerSecond > 0 ? (m.gatewayCores / m.requestsPerSecond) * 1e6 : null;
   };
+  return { concurrency, micros };
+}
+
+/**
+ * Given a run, returns the section on what the query limits cost per document of Q1–Q4, against graphql's own
+ * validation and against our full gateway's CPU per request at the highest concurrency measured; none when not measured.
+ */
+function limitsCostSection(run: BenchRun): string[] {
+  if (!run.limitsCost?.length) return [];
+  const { concurrency, micros: cpuMicrosPerRequest } = fullGatewayCpuPerRequest(run);
   return [
     '## What the query limits cost',
     '',
@@ -72,6 +81,32 @@ function limitsCostSection(run: BenchRun): string[] {
       const cpu = cpuMicrosPerRequest(cost.shape);
       const share = cpu === null ? '–' : `${fixed((100 * cost.figuresMicros) / cpu, 2)}%, ${fixed((100 * cost.limitsAloneMicros) / cpu, 2)}%`;
       return `| ${cost.shape} | ${cost.documentBytes} B | ${fixed(cost.figuresMicros, 1)} µs | ${fixed(cost.limitsAloneMicros, 1)} µs | ${fixed(cost.graphqlValidationMicros, 1)} µs | ${cpu === null ? '–' : `${fixed(cpu / 1000, 2)} ms`} | ${share} |`;
+    }),
+    '',
+  ];
+}
+
+/**
+ * Given a run, returns the section on what the per-field row scope costs per request on Q1–Q4, against our full
+ * gateway's CPU per request at the highest concurrency measured; none when not measured.
+ */
+function scopeCostSection(run: BenchRun): string[] {
+  if (!run.scopeCost?.length) return [];
+  const { concurrency, micros: cpuMicrosPerRequest } = fullGatewayCpuPerRequest(run);
+  return [
+    '## What the per-field row scope costs',
+    '',
+    "In-process, before any load, median of 500 runs on each shape's document (bench/scopeCost.ts), for an agency all of whose grants are scoped to overlapping communes: " +
+      'what the scopes add to the decision (each field its own communes, each sector their intersection; decisions are cached per caller and document for a second), ' +
+      "the scope probes' rewrite of the document (cached per document), and the walk that nulls every citizen population did not vouch for, over a result of the size the shape asks for " +
+      `(every response). The shares set against our full gateway's CPU per request at c=${concurrency} in this run what every response pays (the walk) and what a document never seen before pays (all three).`,
+    '',
+    "| shape | decision, added | probe rewrite | response walk | gateway CPU per request | scope's share (every response, a new document) |",
+    '|---|---|---|---|---|---|',
+    ...run.scopeCost.map((cost) => {
+      const cpu = cpuMicrosPerRequest(cost.shape);
+      const total = cost.decisionMicros + cost.probeRewriteMicros + cost.responseWalkMicros;
+      return `| ${cost.shape} | ${fixed(cost.decisionMicros, 1)} µs | ${fixed(cost.probeRewriteMicros, 1)} µs | ${fixed(cost.responseWalkMicros, 1)} µs | ${cpu === null ? '–' : `${fixed(cpu / 1000, 2)} ms`} | ${cpu === null ? '–' : `${fixed((100 * cost.responseWalkMicros) / cpu, 2)}%, ${fixed((100 * total) / cpu, 2)}%`} |`;
     }),
     '',
   ];
@@ -117,6 +152,7 @@ export function renderReport(run: BenchRun, verdicts: readonly GoalVerdict[], co
     '',
     ...auditFloorSection(run),
     ...limitsCostSection(run),
+    ...scopeCostSection(run),
     '## Results',
     '',
     'The primary figure is CPU milliseconds per request of each process, counted by pid from /proc (user and system time over the window, divided by the requests answered in it): ' +

@@ -116,6 +116,17 @@ export interface LimitsCost {
   limitsAloneMicros: number;
 }
 
+/** What the per-field row scope costs on one shape, in-process, with no load (bench/scopeCost.ts). */
+export interface ScopeCost {
+  shape: ShapeName;
+  /** What scoped grants add to a decision over the same grants unscoped (decisions are cached per caller and document). */
+  decisionMicros: number;
+  /** Adding the scope probes to the document (cached per document). */
+  probeRewriteMicros: number;
+  /** Nulling what the owner did not vouch for, over a result of the shape's size (every response). */
+  responseWalkMicros: number;
+}
+
 export interface BenchRun {
   startedAt: string;
   finishedAt: string;
@@ -137,6 +148,7 @@ export interface BenchRun {
   auditFloor: AuditFloor | null;
   /** Measured at the start of every run; absent in runs before it was. */
   limitsCost?: LimitsCost[];
+  scopeCost?: ScopeCost[];
   /** Where the run's files were written, relative to the repository. */
   directory: string;
 }

@@ -7,10 +7,11 @@ import { SECTORS, bySector } from '../common/config';
 import { isMysql } from '../db/connection';
 import { Random } from '../db/seed/random';
 import { registerBenchCallers } from './agencies';
-import { apiSchemaOf } from '../gateway/policy/catalog';
+import { apiSchemaOf, buildCatalog } from '../gateway/policy/catalog';
 import { SUPERGRAPH_PATH } from '../schema/load';
 import { measureAuditFloor } from './auditFloor';
 import { measureLimitsCost } from './limitsCost';
+import { measureScopeCost } from './scopeCost';
 import { ensureSeeded } from './database';
 import type { BenchEnvironment, DataSet } from './database';
 import type { GraphQLBody } from './directClient';
@@ -265,10 +266,19 @@ export async function runBench(
   const place = { pinned, logDirectory: path.join(directory, 'logs') };
   if (dataSets.length !== dataSetSizes(options).length) throw new Error('one data set per size is needed');
   log('Query limits, per document (in-process, before any load)…');
-  const limitsCost = measureLimitsCost(apiSchemaOf(fs.readFileSync(SUPERGRAPH_PATH, 'utf8')), dataSets[0]!.config.queryLimits);
+  const supergraphSdl = fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const apiSchema = apiSchemaOf(supergraphSdl);
+  const limitsCost = measureLimitsCost(apiSchema, dataSets[0]!.config.queryLimits);
   for (const cost of limitsCost)
     log(
       `  ${cost.shape}: figures ${cost.figuresMicros.toFixed(1)} µs, limit rules in their own pass ${cost.limitsAloneMicros.toFixed(1)} µs, graphql's validation ${cost.graphqlValidationMicros.toFixed(1)} µs`,
+    );
+
+  log('Per-field row scope, per request (in-process, before any load)…');
+  const scopeCost = measureScopeCost(apiSchema, buildCatalog(supergraphSdl), supergraphSdl);
+  for (const cost of scopeCost)
+    log(
+      `  ${cost.shape}: decision +${cost.decisionMicros.toFixed(1)} µs, probe rewrite ${cost.probeRewriteMicros.toFixed(1)} µs, response walk ${cost.responseWalkMicros.toFixed(1)} µs`,
     );
 
   const seeded: Array<Awaited<ReturnType<typeof ensureSeeded>>> = [];
@@ -321,6 +331,7 @@ export async function runBench(
       pageSizeProbes: main.probes,
       auditFloor,
       limitsCost,
+      scopeCost,
       directory,
     };
   } finally {

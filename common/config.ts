@@ -6,6 +6,8 @@ import { environmentReader, isInside } from './environment';
 import { parseCorsOrigins } from './origins';
 import type { SubgraphTlsConfig } from './tlsConfig';
 import { readSubgraphTls } from './tlsConfig';
+import type { WorkingCalendar } from './workingDays';
+import { DEFAULT_CALENDAR_FILE, loadWorkingCalendar } from './workingDays';
 
 /** The four sector databases, each owned by one agency and wrapped by one subgraph. */
 export const SECTORS = ['population', 'land', 'health', 'education'] as const;
@@ -153,6 +155,8 @@ export interface Config {
   seed: { citizens: number; randomSeed: number };
   /** Origins whose web pages may call the gateway (CORS_ORIGINS); empty: same origin only. */
   corsOrigins: string[];
+  /** The working days that legal deadlines count (WORKING_CALENDAR_FILE; the built-in Vietnamese public holidays otherwise). */
+  workingCalendar: WorkingCalendar;
 }
 
 export class ConfigError extends Error {
@@ -292,6 +296,13 @@ export function loadConfig(environment: Environment = process.env): Config {
   const cors = parseCorsOrigins(read('CORS_ORIGINS'));
   problems.push(...cors.problems);
 
+  let workingCalendar: WorkingCalendar = { holidays: new Map(), workingWeekendDays: new Set() };
+  try {
+    workingCalendar = loadWorkingCalendar(read('WORKING_CALENDAR_FILE') ?? DEFAULT_CALENDAR_FILE);
+  } catch (error) {
+    problems.push(`WORKING_CALENDAR_FILE: ${(error as Error).message}`);
+  }
+
   const config: Config = {
     production,
     dataDirectory,
@@ -317,6 +328,7 @@ export function loadConfig(environment: Environment = process.env): Config {
     logLevel,
     seed: { citizens: integer('SEED_CITIZENS', 10000, 1, 10000000), randomSeed: integer('SEED_RANDOM', 38, 0, 2 ** 31 - 1) },
     corsOrigins: cors.origins,
+    workingCalendar,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
