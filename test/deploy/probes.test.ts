@@ -50,7 +50,12 @@ describe('the probes of the deployment files, asked of a running platform', () =
     const probes = kubernetesProbes();
     expect(probes).toHaveLength(3 * (1 + SECTORS.length));
     for (const { workload, probe, path: probePath } of probes) {
-      const response = await fetch(new URL(probePath, serverOf(workload)));
+      let response = await fetch(new URL(probePath, serverOf(workload)));
+      // A readiness report is made afresh once a second: one that saw a check time out on a loaded machine is asked again.
+      for (let attempt = 0; attempt < 4 && response.status === 503; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        response = await fetch(new URL(probePath, serverOf(workload)));
+      }
       expect([workload, probe, probePath, response.status]).toEqual([workload, probe, probePath, 200]);
     }
   });
