@@ -7,7 +7,7 @@ export const ACCESS_CONTEXT_HEADER = 'x-dsp-access';
 
 /** How long a signed context is accepted after it was issued, and the clock skew tolerated. */
 export const ACCESS_CONTEXT_LIFETIME_MS = 30_000;
-const CLOCK_SKEW_MS = 5_000;
+export const ACCESS_CONTEXT_CLOCK_SKEW_MS = 5_000;
 
 /** What a subgraph is told about a request: who asks, for what, which rows and how to mask. */
 export interface AccessContext {
@@ -62,15 +62,16 @@ function mac(key: Buffer, payload: string): Buffer {
 
 /**
  * Given the shared key, the access context, the target subgraph, the exact body sent and the clock, returns
- * the header value: base64url(claims) "." base64url(HMAC-SHA256(claims)).
+ * the header value: base64url(claims) "." base64url(HMAC-SHA256(claims)); docs/subgraph-protocol.md specifies it.
+ * The nonce is a fresh one unless given (the specification's test vectors give theirs).
  */
-export function signAccessContext(key: Buffer, context: AccessContext, audience: SectorName, rawBody: string, now: number): string {
+export function signAccessContext(key: Buffer, context: AccessContext, audience: SectorName, rawBody: string, now: number, nonce = nextNonce()): string {
   const claims: AccessClaims = {
     ...context,
     audience,
     issuedAt: now,
     expiresAt: now + ACCESS_CONTEXT_LIFETIME_MS,
-    nonce: nextNonce(),
+    nonce,
     bodyDigest: bodyDigest(rawBody),
   };
   const payload = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
@@ -128,7 +129,8 @@ export function verifyAccessContext(
   }
   if (claims.audience !== audience) return { error: 'the gateway signature is for another subgraph' };
   if (typeof claims.expiresAt !== 'number' || claims.expiresAt <= now) return { error: 'the gateway signature has expired' };
-  if (typeof claims.issuedAt !== 'number' || claims.issuedAt > now + CLOCK_SKEW_MS) return { error: 'the gateway signature is issued in the future' };
+  if (typeof claims.issuedAt !== 'number' || claims.issuedAt > now + ACCESS_CONTEXT_CLOCK_SKEW_MS)
+    return { error: 'the gateway signature is issued in the future' };
   if (claims.bodyDigest !== bodyDigest(rawBody)) return { error: 'the gateway signature is for another request body' };
   if (!nonces.remember(claims.nonce, claims.expiresAt, now)) return { error: 'the gateway signature was used already' };
   return claims;

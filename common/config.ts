@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { Environment } from './environment';
 import { environmentReader, isInside } from './environment';
 import { parseCorsOrigins } from './origins';
+import type { SubgraphTlsConfig } from './tlsConfig';
+import { readSubgraphTls } from './tlsConfig';
 import type { WorkingCalendar } from './workingDays';
 import { DEFAULT_CALENDAR_FILE, loadWorkingCalendar } from './workingDays';
 import type { BuiltInSector, SectorConfig } from './sectors';
@@ -143,6 +145,8 @@ export interface Config {
   subgraphTimeoutMs: number;
   /** The sectors: the built-in four, changed and extended by SECTORS_FILE and <NAME>_URL / <NAME>_PORT. */
   sectors: SectorConfig[];
+  /** TLS between the gateway and the subgraphs (common/tlsConfig.ts); plain HTTP when nothing is set. */
+  subgraphTls: SubgraphTlsConfig;
   database: DatabaseConfig;
   logLevel: string;
   /** The key the gateway signs each subgraph call's access context with, and the subgraphs verify. */
@@ -329,6 +333,7 @@ export function loadConfig(environment: Environment = process.env): Config {
     gatewayPort,
     subgraphTimeoutMs: integer('SUBGRAPH_TIMEOUT_MS', 5000, 1, 600000),
     sectors,
+    subgraphTls: readSubgraphTls(read, problems),
     database,
     logLevel,
     seed: { citizens: integer('SEED_CITIZENS', 10000, 1, 10000000), randomSeed: integer('SEED_RANDOM', 38, 0, 2 ** 31 - 1) },

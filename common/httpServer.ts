@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApolloServer, BaseContext, HTTPGraphQLRequest } from '@apollo/server';
@@ -8,6 +9,8 @@ import type { Logger } from 'pino';
 import type { HttpLimits } from './config';
 import { ErrorCode } from './errors';
 import { limitConnectionsPerClient } from './connectionLimit';
+import type { ServerTls } from './tls';
+import { clientCertificateRefusal } from './tls';
 
 /**
  * The bounds of a server that only the gateway calls (a subgraph): GraphQL operations are small, and the
@@ -39,6 +42,8 @@ export interface HttpServerOptions {
   limits?: HttpLimits;
   /** Told of every request once its answer is sent, whoever answered it (this server or a route). */
   onAnswered?(request: IncomingMessage, answer: RequestAnswer): void;
+  /** Serve https; with a client CA, the GraphQL routes answer only callers whose certificate verifies. */
+  tls?: ServerTls | null;
 }
 
 /** A GraphQL endpoint at a path, with how to build its per-request context from the HTTP request and raw body. */
@@ -77,14 +82,14 @@ class HttpError extends Error {
   }
 }
 
-/** Given a stable code and a message, returns a GraphQL-shaped JSON error body: never HTML, never a stack. */
-function errorBody(code: string, message: string): string {
-  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
+/** Given a stable code, a message and other extensions, returns a GraphQL-shaped JSON error body: never HTML, never a stack. */
+function errorBody(code: string, message: string, extensions: Record<string, string> = {}): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] });
 }
 
-/** Given a status, a stable code and a message, writes the error and returns its body. */
-function writeError(response: ServerResponse, status: number, code: string, message: string): string {
-  const body = errorBody(code, message);
+/** Given a status, a stable code, a message and other extensions, writes the error and returns its body. */
+function writeError(response: ServerResponse, status: number, code: string, message: string, extensions: Record<string, string> = {}): string {
+  const body = errorBody(code, message, extensions);
   response.statusCode = status;
   response.setHeader('content-type', 'application/json; charset=utf-8');
   response.end(body);
@@ -105,6 +110,12 @@ function firstErrorCode(body: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** Given the server's TLS (or none), its options and its listener, returns an http server, or an https one over TLS. */
+function createServer(tls: ServerTls | null, options: http.ServerOptions, listener: http.RequestListener): http.Server {
+  // Node's https server is an http server over TLS sockets: the same events, options and drain.
+  return tls ? (https.createServer({ ...options, ...tls.options }, listener) as unknown as http.Server) : http.createServer(options, listener);
 }
 
 function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
@@ -160,7 +171,9 @@ export async function startHttpServer(
 ): Promise<HttpServerHandle> {
   const limits = options.limits ?? BEHIND_GATEWAY_LIMITS;
   const byPath = new Map(routes.map((route) => [route.path, route]));
-  const httpServer = http.createServer(
+  const tls = options.tls ?? null;
+  const httpServer = createServer(
+    tls,
     {
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
@@ -193,6 +206,12 @@ export async function startHttpServer(
             },
           }),
         );
+      }
+      const refused = tls?.requireClientCertificate ? clientCertificateRefusal(request) : null;
+      if (refused !== null) {
+        logger.warn({ reason: refused, remote: request.socket.remoteAddress }, 'refused a caller without a verified client certificate');
+        errorBody = writeError(response, 401, ErrorCode.UNAUTHENTICATED, `Mutual TLS is required here: ${refused}`, { reason: refused });
+        return;
       }
       if (!route) {
         fail(404, ErrorCode.NOT_FOUND, `No GraphQL endpoint at ${url.pathname}; try ${[...byPath.keys()].join(' or ')}`);
@@ -244,7 +263,7 @@ export async function startHttpServer(
   });
   const { port } = httpServer.address() as AddressInfo;
   return {
-    baseUrl: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/`,
+    baseUrl: `${tls ? 'https' : 'http'}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/`,
     httpServer,
     stop: async () => {
       await Promise.all(routes.map((route) => route.server.stop()));

@@ -17,6 +17,8 @@ import type { SectorName } from './sectors';
 import { ErrorCode, VALIDATION_OPTIONS, maskError } from './errors';
 import { healthRoutes } from './healthRoutes';
 import { startHttpServer } from './httpServer';
+import { serverTls } from './tls';
+import type { SubgraphTlsServerConfig } from './tlsConfig';
 import { getLogger } from './logger';
 import { MASK_KINDS, maskValue } from './masks';
 import { CHECK_TIMEOUT_MS, READY_CACHE_MS, cachedFor, runChecks } from './readiness';
@@ -43,6 +45,8 @@ export interface SubgraphServerOptions {
   signingKey: Buffer;
   port?: number;
   host?: string;
+  /** Serve https with this certificate, and with a client CA require the gateway's client certificate; null: plain HTTP. */
+  tls?: SubgraphTlsServerConfig | null;
 }
 
 export interface RunningServer {
@@ -214,7 +218,7 @@ export async function startSubgraphServer<Context extends SubgraphContext>(
   const ready = cachedFor(READY_CACHE_MS, () => runChecks([{ name: 'database', check: () => pingDatabase(options.db) }], CHECK_TIMEOUT_MS));
   const handle = await startHttpServer(
     [{ path: '/graphql', server, context }],
-    { port: options.port ?? 0, host: options.host ?? '127.0.0.1' },
+    { port: options.port ?? 0, host: options.host ?? '127.0.0.1', tls: options.tls ? serverTls(options.tls) : null },
     logger,
     healthRoutes(ready, logger),
   );

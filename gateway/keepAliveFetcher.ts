@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ConnectionOptions } from 'node:tls';
 
 /** What the gateway's subgraph client reads of a response: the subset of fetch's Response it uses. */
 export interface SubgraphResponse {
@@ -37,14 +38,15 @@ function headerGetter(headers: IncomingHttpHeaders): SubgraphResponse['headers']
 }
 
 /**
- * Given a timeout, returns a function that POSTs to a subgraph over Node's own HTTP client with pooled
- * keep-alive connections, and resolves with the whole response once read. It replaces the WHATWG fetch the
- * gateway would use, whose streams cost more CPU per call than the call itself on small GraphQL bodies.
+ * Given a timeout and the TLS options of https calls (the CA a subgraph's certificate must chain to, the client
+ * certificate), returns a function that POSTs to a subgraph over Node's own HTTP client with pooled keep-alive
+ * connections, and resolves with the whole response once read. It replaces the WHATWG fetch the gateway would
+ * use, whose streams cost more CPU per call than the call itself on small GraphQL bodies.
  */
-export function keepAliveFetcher(timeoutMs: number): (url: string, init: SubgraphRequestInit) => Promise<SubgraphResponse> {
+export function keepAliveFetcher(timeoutMs: number, tls: ConnectionOptions = {}): (url: string, init: SubgraphRequestInit) => Promise<SubgraphResponse> {
   const agents = {
     'http:': new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, ...tls }),
   };
   const targets = new Map<string, URL>();
   return (url, init) =>

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import type { ConnectionOptions } from 'node:tls';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
@@ -59,6 +60,8 @@ export interface GatewayOptions {
   subgraphTimeoutMs: number;
   /** The key shared with the subgraphs, which refuse any call not signed with it. */
   signingKey: Buffer;
+  /** The TLS options of calls to https subgraphs (common/tls.ts clientTlsOptions); none: Node's bundled CAs. */
+  subgraphTls?: ConnectionOptions;
   /**
    * Authentication, the access policy and the audit trail. Null turns all three off, so that every caller reads
    * everything unrecorded: only the benchmark does that, to measure what they cost. A deployment never does.
@@ -106,6 +109,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         url: options.subgraphUrls[name]!,
         timeoutMs: options.subgraphTimeoutMs,
         signingKey: options.signingKey,
+        ...(options.subgraphTls ? { tls: options.subgraphTls } : {}),
         onFailure: (subgraph, cause) => logger.warn({ subgraph, err: cause }, 'subgraph call failed'),
       }),
   });

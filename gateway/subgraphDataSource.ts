@@ -2,6 +2,7 @@ import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { parse } from 'graphql';
+import type { ConnectionOptions } from 'node:tls';
 import type { AccessContext } from '../common/accessContext';
 import { ACCESS_CONTEXT_HEADER, signAccessContext } from '../common/accessContext';
 import type { SectorName } from '../common/sectors';
@@ -17,6 +18,8 @@ export interface SubgraphDataSourceOptions {
   timeoutMs: number;
   /** The key shared with the subgraphs; every call carries the caller's access context signed with it. */
   signingKey: Buffer;
+  /** The TLS options of an https subgraph URL: the CA to verify it with, the client certificate to show. */
+  tls?: ConnectionOptions;
   /** Reports a failed call, with what its cause said, for the operator's log; the client sees its code and message. */
   onFailure(name: string, failure: SubgraphFailure): void;
 }
@@ -28,11 +31,12 @@ const PENDING_ACCESS_HEADER = 'x-dsp-access-pending';
 type SubgraphAnswer = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;
 
 /**
- * Given a timeout, the signing key and the subgraph, returns a fetcher over pooled keep-alive connections that
- * signs the pending access context over the exact body it sends, and gives up on a call not answered in time.
+ * Given a timeout, the signing key, the subgraph and the TLS options of https calls, returns a fetcher over pooled
+ * keep-alive connections that signs the pending access context over the exact body it sends, and gives up on a
+ * call not answered in time.
  */
-export function signingFetcher(timeoutMs: number, signingKey: Buffer, audience: SectorName): Fetcher {
-  const send = keepAliveFetcher(timeoutMs);
+export function signingFetcher(timeoutMs: number, signingKey: Buffer, audience: SectorName, tls: ConnectionOptions = {}): Fetcher {
+  const send = keepAliveFetcher(timeoutMs, tls);
   return ((url: string, init: SubgraphRequestInit & { headers: Record<string, string> }) => {
     const { [PENDING_ACCESS_HEADER]: pending, ...headers } = init.headers;
     if (pending !== undefined) {
@@ -51,7 +55,7 @@ export function signingFetcher(timeoutMs: number, signingKey: Buffer, audience: 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(private readonly options: SubgraphDataSourceOptions) {
     super({ url: options.url });
-    this.fetcher = signingFetcher(options.timeoutMs, options.signingKey, options.name);
+    this.fetcher = signingFetcher(options.timeoutMs, options.signingKey, options.name, options.tls);
     // Subgraph responses carry no cache hints; parsing Cache-Control on every call is wasted work.
     this.honorSubgraphCacheControlHeader = false;
   }

@@ -22,7 +22,13 @@ async function main(): Promise<void> {
   const db = connect(config.database, sector);
   try {
     await migrateLatest(db, sector);
-    const server = await startSubgraph(sector, { db, signingKey: config.signingKey, host: config.host, port: sectorNamed(config.sectors, sector).port });
+    const server = await startSubgraph(sector, {
+      db,
+      signingKey: config.signingKey,
+      host: config.host,
+      port: sectorNamed(config.sectors, sector).port,
+      tls: config.subgraphTls.server,
+    });
     process.stdout.write(`${sector} subgraph ready at ${server.url}\n`);
     stopOnSignals(async () => {
       await server.stop();

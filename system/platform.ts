@@ -4,6 +4,8 @@ import { BUILT_IN_SECTORS, builtInSectorDefault, sectorUrls } from '../common/se
 import type { AuditConfig, Config, DatabaseName, HttpLimits, JwtConfig, PolicyMode, QueryLimits, QuotaConfig } from '../common/config';
 import { DATABASES, loadConfig } from '../common/config';
 import { healthRoutes } from '../common/healthRoutes';
+import { clientTlsOptions } from '../common/tls';
+import type { SubgraphTlsConfig } from '../common/tlsConfig';
 import { getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
 import { connect, ensureDatabases } from '../db/connection';
@@ -66,6 +68,8 @@ export interface GatewayServiceOptions {
   httpLimits?: HttpLimits;
   /** The key the gateway signs each subgraph call with and every subgraph verifies. */
   signingKey: Buffer;
+  /** TLS between the gateway and the subgraphs (SUBGRAPH_TLS_*); left out: plain HTTP. */
+  subgraphTls?: SubgraphTlsConfig;
   policy: { mode: PolicyMode; refreshMs: number };
   jwt: JwtConfig | null;
   audit: AuditConfig;
@@ -106,6 +110,7 @@ export interface RunningGateway {
  */
 export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<SectorName, string>, options: GatewayServiceOptions): Promise<RunningGateway> {
   const logger = getLogger('platform');
+  const subgraphTls = options.subgraphTls ? clientTlsOptions(options.subgraphTls.client) : undefined;
   const repository = new PolicyRepository(gatewayDb);
   const policyCache = new PolicyCache({
     repository,
@@ -159,6 +164,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       ...(options.httpLimits ? { httpLimits: options.httpLimits } : {}),
       signingKey: options.signingKey,
       ...(options.supergraphSdl ? { supergraphSdl: options.supergraphSdl } : {}),
+      ...(subgraphTls ? { subgraphTls } : {}),
       enforcement: {
         authenticator,
         policy: { mode: options.policy.mode, current: () => policyCache.current() },
@@ -180,7 +186,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
           logger,
         }),
         // After CORS (in webRoutes), which every answer gets.
-        ...healthRoutes(gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls, redis }), logger),
+        ...healthRoutes(gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls, redis, ...(subgraphTls ? { subgraphTls } : {}) }), logger),
         ...consoleRoutes({ accounts, logger }),
       ],
     });
@@ -238,6 +244,7 @@ export async function startPlatform(databases: PlatformDatabases, options: Platf
         signingKey: options.signingKey,
         host: options.host,
         port: options.subgraphPorts[sector],
+        tls: options.subgraphTls?.server ?? null,
       });
       started.push(subgraphs[sector]);
     }

@@ -1,5 +1,8 @@
+import type { ConnectionOptions } from 'node:tls';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
+import type { Dispatcher } from 'undici';
+import { Agent, fetch } from 'undici';
 import type { SectorName } from '../common/sectors';
 import type { ReadinessCheck, ReadinessReport } from '../common/readiness';
 import { CHECK_TIMEOUT_MS, NotReady, READY_CACHE_MS, SUBGRAPH_CHECK_TIMEOUT_MS, cachedFor, reasonOf, runChecks } from '../common/readiness';
@@ -17,18 +20,23 @@ export function readyUrlOf(graphqlUrl: string): string {
 }
 
 /**
- * Given a subgraph's GraphQL URL, returns the check that asks its /ready: up on 200; down on anything else, with
- * the dependencies the subgraph names as failing (its database), or on no answer within SUBGRAPH_CHECK_TIMEOUT_MS.
+ * Given a subgraph's GraphQL URL (and, for an https one, the dispatcher holding the gateway's TLS options), returns
+ * the check that asks its /ready: up on 200; down on anything else, with the dependencies the subgraph names as
+ * failing (its database), or on no answer within SUBGRAPH_CHECK_TIMEOUT_MS.
  */
-export function subgraphCheck(sector: SectorName, graphqlUrl: string): ReadinessCheck {
+export function subgraphCheck(sector: SectorName, graphqlUrl: string, dispatcher?: Dispatcher): ReadinessCheck {
   const url = readyUrlOf(graphqlUrl);
   return {
     name: sector,
     timeoutMs: SUBGRAPH_CHECK_TIMEOUT_MS,
     async check() {
-      let response: Response;
+      let response: Awaited<ReturnType<typeof fetch>>;
       try {
-        response = await fetch(url, { signal: AbortSignal.timeout(SUBGRAPH_CHECK_TIMEOUT_MS), headers: { accept: 'application/json' } });
+        response = await fetch(url, {
+          signal: AbortSignal.timeout(SUBGRAPH_CHECK_TIMEOUT_MS),
+          headers: { accept: 'application/json' },
+          ...(dispatcher ? { dispatcher } : {}),
+        });
       } catch (error) {
         const name = (error as { name?: unknown }).name;
         if (name === 'TimeoutError' || name === 'AbortError') throw new NotReady(`no answer within ${SUBGRAPH_CHECK_TIMEOUT_MS} ms`);
@@ -55,6 +63,8 @@ export interface GatewayReadinessOptions {
   subgraphUrls: Record<SectorName, string>;
   /** The quotas' Redis, when one is configured: degraded, not down, while it cannot be reached. */
   redis?: Redis | null;
+  /** The TLS options of calls to https subgraphs, as the gateway's own calls use them. */
+  subgraphTls?: ConnectionOptions;
 }
 
 /**
@@ -63,12 +73,13 @@ export interface GatewayReadinessOptions {
  * /ready; and Redis when quotas are counted there (degraded while unreachable: the quotas are counted locally).
  */
 export function gatewayReadiness(options: GatewayReadinessOptions): () => Promise<ReadinessReport> {
+  const dispatcher = options.subgraphTls ? new Agent({ connect: options.subgraphTls }) : undefined;
   const checks: ReadinessCheck[] = [
     { name: 'policy', check: async () => ({ version: policyVersion(options.policyCache) }) },
     { name: 'database', check: () => pingDatabase(options.gatewayDb) },
     ...(options.auditLog ? [auditCheck(options.auditLog)] : []),
     ...(options.redis ? [redisCheck(options.redis)] : []),
-    ...Object.entries(options.subgraphUrls).map(([sector, url]) => subgraphCheck(sector, url)),
+    ...Object.entries(options.subgraphUrls).map(([sector, url]) => subgraphCheck(sector, url, dispatcher)),
   ];
   return cachedFor(READY_CACHE_MS, () => runChecks(checks, CHECK_TIMEOUT_MS));
 }
