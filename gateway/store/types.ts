@@ -29,7 +29,21 @@ export type Actor =
   | { kind: 'PERSON'; accountId: number; email: string; name: string; role: StewardRole; reason: string | null; via: string };
 
 /** What a policy change touched; UNITS is the list of administrative units as a whole. */
-export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT' | 'UNITS' | 'ACCOUNT';
+export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT' | 'UNITS' | 'ACCOUNT' | 'SHARING_REQUEST';
+
+/** Where a grant stands in the four-eyes review: only an APPROVED grant is ever in force. */
+export type ApprovalStatus = 'APPROVED' | 'PENDING_APPROVAL' | 'REJECTED';
+
+/** Who asked for a grant and who decided on it, as the history names them. */
+export interface GrantApproval {
+  status: ApprovalStatus;
+  requestedBy: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  reason: string | null;
+  /** The sharing request the grant answers. */
+  sharingRequestId: string | null;
+}
 
 /** An administrative unit as the store knows it, to check the unit codes stewards give. */
 export interface AdministrativeUnit {
