@@ -24,6 +24,7 @@ import { auditPlugin } from './enforcement/auditPlugin';
 import { policyPlugin } from './enforcement/policyPlugin';
 import { apiSchemaOf, buildCatalog } from './policy/catalog';
 import { selfServiceDataSource } from './selfService/selfServiceSubgraph';
+import type { SharingDesk } from './sharing/sharingDesk';
 import type { AuditLog } from './audit/auditLog';
 import type { Authenticator } from './store/authenticator';
 import { AuthenticationError } from './store/errors';
@@ -42,6 +43,8 @@ export interface GatewayEnforcement {
   };
   /** Where every request is recorded; null only in the benchmark, to measure the policy without the audit. */
   audit: AuditLog | null;
+  /** Where agencies file sharing requests through the self-service; left out, fileSharingRequest is refused. */
+  sharing?: SharingDesk;
 }
 
 /** What each subgraph is told when enforcement is off. */
@@ -86,7 +89,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // The self-service subgraph is answered inside this process; the sectors' subgraphs over signed HTTP calls.
   const selfService = (name: string) =>
     name === SELF_SERVICE
-      ? selfServiceDataSource({ apiSchema: apiSchemaOf(supergraphSdl), catalog, snapshot: enforcement ? () => enforcement.policy.current() : null })
+      ? selfServiceDataSource({
+          apiSchema: apiSchemaOf(supergraphSdl),
+          catalog,
+          snapshot: enforcement ? () => enforcement.policy.current() : null,
+          sharing: enforcement?.sharing ?? null,
+        })
       : null;
   const gateway = new ApolloGateway({
     supergraphSdl,

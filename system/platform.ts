@@ -23,6 +23,9 @@ import { Authenticator } from '../gateway/store/authenticator';
 import { PolicyCache } from '../gateway/store/policyCache';
 import { PolicyRepository } from '../gateway/store/policyRepository';
 import { Stewardship } from '../gateway/store/stewardship';
+import { SharingDesk } from '../gateway/sharing/sharingDesk';
+import type { WorkingCalendar } from '../common/workingDays';
+import { loadWorkingCalendar } from '../common/workingDays';
 import { startSubgraph } from '../subgraphs';
 import { gatewayReadiness } from './readiness';
 
@@ -64,6 +67,8 @@ export interface GatewayServiceOptions {
   corsOrigins?: string[];
   /** Where `npm start` writes the demo agencies' keys, which the explorer offers outside production. */
   dataDirectory?: string;
+  /** The working days sharing requests' deadlines count (config.workingCalendar); the built-in public holidays when left out. */
+  workingCalendar?: WorkingCalendar;
 }
 
 export interface RunningGateway {
@@ -72,6 +77,8 @@ export interface RunningGateway {
   stewardship: Stewardship;
   /** The steward accounts and their console sessions. */
   accounts: Accounts;
+  /** The agencies' sharing requests and their answers. */
+  sharing: SharingDesk;
   policyCache: PolicyCache;
   auditLog: AuditLog;
   auditTrail: AuditTrail;
@@ -102,6 +109,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
   try {
     const stewardship = new Stewardship({ repository, onChange: () => policyCache.refreshNow() });
     const authenticator = new Authenticator({ jwt: options.jwt });
+    const sharing = new SharingDesk({ stewardship, repository, calendar: options.workingCalendar ?? loadWorkingCalendar() });
     const accounts = new Accounts({ repository: new AccountRepository(gatewayDb) });
     const auditTrail = new AuditTrail({
       repository: new AuditRepository(gatewayDb),
@@ -116,9 +124,9 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       queryLimits: options.queryLimits,
       ...(options.httpLimits ? { httpLimits: options.httpLimits } : {}),
       signingKey: options.signingKey,
-      enforcement: { authenticator, policy: { mode: options.policy.mode, current: () => policyCache.current() }, audit: auditLog },
+      enforcement: { authenticator, policy: { mode: options.policy.mode, current: () => policyCache.current() }, audit: auditLog, sharing },
       extraRoutes: [
-        createAdminRoute({ stewardship, authenticator, policyCache, audit: auditTrail, accounts, queryLimits: options.queryLimits }),
+        createAdminRoute({ stewardship, authenticator, policyCache, audit: auditTrail, accounts, sharing, queryLimits: options.queryLimits }),
         createCitizenRoute({ trail: auditTrail, jwt: options.jwt, queryLimits: options.queryLimits }),
       ],
       subgraphUrls,
@@ -139,6 +147,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       gateway,
       stewardship,
       accounts,
+      sharing,
       policyCache,
       auditLog,
       auditTrail,

@@ -19,6 +19,7 @@ import { CSRF_HEADER, REASON_HEADER, csrfMatches, readReason, readSessionCookie 
 import type { Authenticator } from '../store/authenticator';
 import { AuthenticationError, forbidden } from '../store/errors';
 import type { Stewardship } from '../store/stewardship';
+import type { SharingDesk } from '../sharing/sharingDesk';
 import type { StoreSnapshot } from '../store/types';
 import type { AdminContext } from './resolvers';
 import { adminResolvers } from './resolvers';
@@ -35,6 +36,8 @@ export interface AdminRouteOptions {
   audit?: AuditTrail;
   /** The steward accounts, whose console sessions may call the route too; left out: API keys only. */
   accounts?: Accounts;
+  /** The sharing requests' desk; left out, its fields answer FORBIDDEN. */
+  sharing?: SharingDesk;
   /** Where the route answers; /admin by default. */
   path?: string;
   /** The bounds on one operation, as at /graphql; none when left out. */
@@ -62,7 +65,7 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
     path: options.path ?? '/admin',
     server,
     async context(request: IncomingMessage): Promise<AdminContext> {
-      const base = { stewardship: options.stewardship, audit: options.audit ?? null, accounts: options.accounts ?? null };
+      const base = { stewardship: options.stewardship, audit: options.audit ?? null, accounts: options.accounts ?? null, sharing: options.sharing ?? null };
       const sessionToken = readSessionCookie(request.headers.cookie);
       if (options.accounts && request.headers.authorization === undefined && sessionToken !== null) {
         const found = await options.accounts.session(sessionToken);

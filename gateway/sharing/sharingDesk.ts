@@ -3,6 +3,7 @@ import type { WorkingCalendar } from '../../common/workingDays';
 import { workingDayDeadline, workingDaysLeft } from '../../common/workingDays';
 import type { Agency } from '../policy/types';
 import { badInput, conflict, notFound } from '../store/errors';
+import { needsFourEyes } from '../store/fourEyes';
 import { requiredText } from '../store/grantInput';
 import type { PolicyRepository } from '../store/policyRepository';
 import type { SharingRequest, SharingRequestStatus } from '../store/sharingTypes';
@@ -17,6 +18,17 @@ import { instrumentNumber, narrowed, purposesOf, requestParticulars, requestedFi
 
 /** The time an owner has to open the connection or refuse (Decree 47/2020, Art. 35(3), as amended by Decree 194/2025). */
 export const ANSWER_WORKING_DAYS = 2;
+
+/** One grant an approval would make. */
+export interface SharingImpact {
+  coordinate: string;
+  ownerSector: string;
+  sharing: string;
+  personal: string;
+  needsSecondSteward: boolean;
+  purposes: string[];
+  scopeUnitCodes: string[] | null;
+}
 
 /** A request with what its deadline means now. */
 export type SharingRequestView = SharingRequest & { workingDaysLeft: number; overdue: boolean };
@@ -165,6 +177,31 @@ export class SharingDesk {
     });
   }
 
+  /**
+   * Given a request and what to keep of it, returns the grants an approval would make, one per field, and which
+   * of them would wait for a second steward; nothing is changed.
+   */
+  async impact(id: string, narrowing: ApprovalNarrowing = {}): Promise<SharingImpact[]> {
+    const request = await this.options.repository.sharing().requestById(id);
+    if (!request) throw notFound(`Unknown sharing request "${printable(id)}"`);
+    const fields = narrowed(request.fields, narrowing.fields, 'fields');
+    const purposes = narrowed(request.purposes, narrowing.purposes, 'purposes');
+    const scopeUnitCodes = this.scopeKept(request.scopeUnitCodes, narrowing.scopeUnitCodes);
+    const { catalog } = this.options.stewardship.schema();
+    return fields.map((coordinate) => {
+      const facts = catalog.fields.get(coordinate)!;
+      return {
+        coordinate,
+        ownerSector: String(facts.owner),
+        sharing: facts.classification.sharing,
+        personal: facts.classification.personal,
+        needsSecondSteward: needsFourEyes({ kind: 'FIELD', coordinate }, catalog),
+        purposes,
+        scopeUnitCodes,
+      };
+    });
+  }
+
   private scopeKept(asked: string[] | null, kept: readonly string[] | null | undefined): string[] | null {
     if (kept === undefined || kept === null) return asked;
     const codes = communeCodes(kept, 'scope unit codes');
@@ -223,6 +260,11 @@ export class SharingDesk {
     });
   }
 
+  /** Given an agency's code, returns the fields its own forms collect, as declared. */
+  async collectedFields(agencyCode: string): Promise<string[]> {
+    return (await this.options.repository.sharing().collectedFields()).get(agencyCode) ?? [];
+  }
+
   /** Returns, per agency, the fields its forms collect that another agency provides and it was refused or never asked for. */
   async duplicateCollection(): Promise<DuplicateCollection[]> {
     const repository = this.options.repository;
@@ -242,6 +284,7 @@ function stewardActorName(actor: Actor): string {
     case 'PERSON':
       return `person:${actor.email}`;
     case 'STEWARD':
+    case 'AGENCY':
       return actor.agencyCode;
     case 'CLI':
       return `cli:${actor.osUser}`;

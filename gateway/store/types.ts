@@ -24,6 +24,8 @@ export type StoreSnapshot = PolicySnapshot & {
 export type Actor =
   | { kind: 'STEWARD'; agencyCode: string; credentialId: string }
   | { kind: 'CLI'; osUser: string }
+  /** An agency acting for itself with its own credential: filing a sharing request. */
+  | { kind: 'AGENCY'; agencyCode: string; credentialId: string }
   | { kind: 'SYSTEM'; task: string }
   /** A steward account acting in one of its roles, for a reason, through a console session or the command line ("via"). */
   | { kind: 'PERSON'; accountId: number; email: string; name: string; role: StewardRole; reason: string | null; via: string };
