@@ -8,6 +8,8 @@ import { totpCode } from '../../gateway/console/totp';
 import { AccountRepository } from '../../gateway/store/accountRepository';
 import type { StewardRole } from '../../gateway/store/accountTypes';
 import { PolicyCache } from '../../gateway/store/policyCache';
+import { SharingDesk } from '../../gateway/sharing/sharingDesk';
+import { loadWorkingCalendar } from '../../common/workingDays';
 import type { GraphQLResponse } from '../helpers/graphql';
 import type { TestStore } from '../store/storeHelpers';
 import { createTestStore } from '../store/storeHelpers';
@@ -21,6 +23,7 @@ export interface ConsoleSession {
 
 export interface ConsoleServer {
   store: TestStore;
+  sharing: SharingDesk;
   accounts: Accounts;
   baseUrl: string;
   adminUrl: string;
@@ -46,12 +49,14 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
   await cache.start();
   const accounts = new Accounts({ repository: new AccountRepository(store.db), now: store.clock.now });
   const logger = getLogger('test');
-  const route = createAdminRoute({ stewardship: store.stewardship, authenticator: store.authenticator, policyCache: cache, accounts });
+  const sharing = new SharingDesk({ stewardship: store.stewardship, repository: store.repository, calendar: loadWorkingCalendar(), now: store.clock.now });
+  const route = createAdminRoute({ stewardship: store.stewardship, authenticator: store.authenticator, policyCache: cache, accounts, sharing });
   const handle: HttpServerHandle = await startHttpServer([route], { port: 0, host: '127.0.0.1' }, logger, consoleRoutes({ accounts, logger }));
   const adminUrl = new URL('admin', handle.baseUrl).toString();
   let counter = 0;
   return {
     store,
+    sharing,
     accounts,
     baseUrl: handle.baseUrl,
     adminUrl,
