@@ -69,7 +69,7 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
   {
     code: 'AGENCY_DEACTIVATED',
     status: '401',
-    when: "The API key or agency token is of an agency a steward deactivated: every credential of it is refused at once, on /graphql and /admin, and its grants no longer apply.",
+    when: 'The API key or agency token is of an agency a steward deactivated: every credential of it is refused at once, on /graphql and /admin, and its grants no longer apply.',
     fix: "Ask the platform's stewards why the agency was deactivated; they reactivate it when its case is settled.",
   },
   {

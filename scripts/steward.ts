@@ -14,11 +14,10 @@ import { StoreError } from '../gateway/store/errors';
 import { PolicyRepository } from '../gateway/store/policyRepository';
 import { Stewardship, describeTarget } from '../gateway/store/stewardship';
 import type { Actor } from '../gateway/store/types';
-import type { GrantTargetInput, IssuedApiKey, UnitInput } from '../gateway/store/stewardship';
+import type { GrantTargetInput, GrantView, IssuedApiKey, UnitInput } from '../gateway/store/stewardship';
 import { explainDecision } from '../gateway/policy/explain';
 import { SharingDesk } from '../gateway/sharing/sharingDesk';
 import type { SharingRequestView } from '../gateway/sharing/sharingDesk';
-import type { GrantView } from '../gateway/store/stewardship';
 
 const USAGE = `Usage: npm run steward -- <command> [--flags] [--json]
 
@@ -119,13 +118,15 @@ const SHARING_COMMANDS: Record<string, CommandSpec> = {
     field: 'Mutation.approveGrant',
     flags: { id: 'string' },
     required: ['id'],
-    run: async ({ stewardship, actor }, flags) => grantOutput(await stewardship.decideGrant(actor, flags.string('id')!, { approve: true, reason: reasonOf(actor) })),
+    run: async ({ stewardship, actor }, flags) =>
+      grantOutput(await stewardship.decideGrant(actor, flags.string('id')!, { approve: true, reason: reasonOf(actor) })),
   },
   'grants reject': {
     field: 'Mutation.rejectGrant',
     flags: { id: 'string' },
     required: ['id'],
-    run: async ({ stewardship, actor }, flags) => grantOutput(await stewardship.decideGrant(actor, flags.string('id')!, { approve: false, reason: reasonOf(actor) })),
+    run: async ({ stewardship, actor }, flags) =>
+      grantOutput(await stewardship.decideGrant(actor, flags.string('id')!, { approve: false, reason: reasonOf(actor) })),
   },
   'agencies deactivate': {
     field: 'Mutation.deactivateAgency',
@@ -133,7 +134,10 @@ const SHARING_COMMANDS: Record<string, CommandSpec> = {
     required: ['code'],
     run: async ({ stewardship, actor }, flags) => {
       const agency = await stewardship.setAgencyActive(actor, flags.string('code')!, false);
-      return single(agency, [...AGENCY_COLUMNS.map((column): [string, unknown] => [column, (agency as unknown as Record<string, unknown>)[column]]), ['deactivatedAt', agency.deactivatedAt]]);
+      return single(agency, [
+        ...AGENCY_COLUMNS.map((column): [string, unknown] => [column, (agency as unknown as Record<string, unknown>)[column]]),
+        ['deactivatedAt', agency.deactivatedAt],
+      ]);
     },
   },
   'agencies reactivate': {
@@ -142,7 +146,10 @@ const SHARING_COMMANDS: Record<string, CommandSpec> = {
     required: ['code'],
     run: async ({ stewardship, actor }, flags) => {
       const agency = await stewardship.setAgencyActive(actor, flags.string('code')!, true);
-      return single(agency, AGENCY_COLUMNS.map((column): [string, unknown] => [column, (agency as unknown as Record<string, unknown>)[column]]));
+      return single(
+        agency,
+        AGENCY_COLUMNS.map((column): [string, unknown] => [column, (agency as unknown as Record<string, unknown>)[column]]),
+      );
     },
   },
   'agencies collects': {
@@ -193,7 +200,10 @@ const SHARING_COMMANDS: Record<string, CommandSpec> = {
     flags: {},
     run: async ({ sharing }) => {
       const rows = await sharing.duplicateCollection();
-      return { data: rows, text: () => table(rows as unknown as Array<Record<string, unknown>>, ['agencyCode', 'coordinate', 'ownerSector', 'status', 'requestId']) };
+      return {
+        data: rows,
+        text: () => table(rows as unknown as Array<Record<string, unknown>>, ['agencyCode', 'coordinate', 'ownerSector', 'status', 'requestId']),
+      };
     },
   },
 };

@@ -1,15 +1,13 @@
 import type { PageArguments } from '../../common/pagination';
 import type { AuditFilterInput, AuditTrail } from '../audit/auditTrail';
 import { AuditUnavailableError } from '../audit/errors';
-import type { GrantTarget } from '../policy/types';
+import type { Agency, GrantTarget } from '../policy/types';
 import type { AccountInput, AccountPatch, Accounts } from '../console/accounts';
 import { permittedFields } from '../console/permissions';
 import { badInput, forbidden } from '../store/errors';
 import { describeTarget } from '../store/stewardship';
-import type { AgencyInput, AgencyPatch, GrantInput, IssuedApiKey, Stewardship, UnitInput } from '../store/stewardship';
+import type { AgencyInput, AgencyPatch, GrantInput, GrantView, IssuedApiKey, Stewardship, UnitInput } from '../store/stewardship';
 import type { Actor, PolicyChange } from '../store/types';
-import type { GrantView } from '../store/stewardship';
-import type { Agency } from '../policy/types';
 import type { ApprovalNarrowing, SharingDesk, SharingRequestView } from '../sharing/sharingDesk';
 import type { AdminCaller } from './guard';
 import { guardRootResolvers } from './guard';
@@ -59,7 +57,8 @@ function trail(context: AdminContext): AuditTrail {
 }
 
 function requestStatus(value: string): SharingRequestView['status'] {
-  if (value !== 'PENDING' && value !== 'APPROVED' && value !== 'REFUSED') throw badInput(`Unknown request status "${value.slice(0, 40)}": expected PENDING, APPROVED or REFUSED`);
+  if (value !== 'PENDING' && value !== 'APPROVED' && value !== 'REFUSED')
+    throw badInput(`Unknown request status "${value.slice(0, 40)}": expected PENDING, APPROVED or REFUSED`);
   return value;
 }
 
@@ -127,7 +126,8 @@ const unguardedResolvers: {
     loadAdministrativeUnits: (_source, args: { units: UnitInput[] }, { actor, stewardship }) => stewardship.loadUnits(actor, args.units),
     approveGrant: (_source, args: { id: string; reason?: string | null }, { actor, stewardship }) =>
       stewardship.decideGrant(actor, args.id, { approve: true, reason: args.reason ?? null }),
-    rejectGrant: (_source, args: { id: string; reason: string }, { actor, stewardship }) => stewardship.decideGrant(actor, args.id, { approve: false, reason: args.reason }),
+    rejectGrant: (_source, args: { id: string; reason: string }, { actor, stewardship }) =>
+      stewardship.decideGrant(actor, args.id, { approve: false, reason: args.reason }),
     deactivateAgency: (_source, args: { code: string }, { actor, stewardship }) => stewardship.setAgencyActive(actor, args.code, false),
     reactivateAgency: (_source, args: { code: string }, { actor, stewardship }) => stewardship.setAgencyActive(actor, args.code, true),
     approveSharingRequest: (_source, args: ApprovalNarrowing & { id: string }, context) => desk(context).approve(context.actor, args.id, args),

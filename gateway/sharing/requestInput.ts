@@ -47,7 +47,8 @@ export function requestedFields(values: readonly string[] | null | undefined, ag
   if (fields.length > 100) throw badInput(`A sharing request names at most 100 fields, got ${fields.length}`);
   for (const coordinate of fields) {
     const facts = catalog.fields.get(coordinate);
-    if (!facts || !isSector(facts.owner)) throw badInput(`Unknown field "${printable(coordinate)}": expected a sector's field as Type.field, such as Citizen.fullName`);
+    if (!facts || !isSector(facts.owner))
+      throw badInput(`Unknown field "${printable(coordinate)}": expected a sector's field as Type.field, such as Citizen.fullName`);
     if (facts.classification.sharing === 'OPEN') throw badInput(`${coordinate} is open data: every agency reads it without asking`);
     if (facts.classification.sharing === 'INTERNAL') throw badInput(`${coordinate} is internal to the ${facts.owner} sector: it is never shared`);
     if (facts.owner === agency.sector) throw badInput(`${coordinate} is your own sector's data: you read it in full already`);

@@ -255,7 +255,16 @@ export class SharingDesk {
       if (!agency) throw notFound(`Unknown agency "${printable(agencyCode)}"`);
       const before = (await repository.sharing().collectedFields()).get(agency.code) ?? [];
       await repository.sharing().replaceCollectedFields(agency.code, fields);
-      await this.options.stewardship.record(repository, actor, nowIso, 'DECLARE_COLLECTED_FIELDS', 'AGENCY', agency.code, { collects: before }, { collects: fields });
+      await this.options.stewardship.record(
+        repository,
+        actor,
+        nowIso,
+        'DECLARE_COLLECTED_FIELDS',
+        'AGENCY',
+        agency.code,
+        { collects: before },
+        { collects: fields },
+      );
       return fields;
     });
   }
@@ -268,8 +277,19 @@ export class SharingDesk {
   /** Returns, per agency, the fields its forms collect that another agency provides and it was refused or never asked for. */
   async duplicateCollection(): Promise<DuplicateCollection[]> {
     const repository = this.options.repository;
-    const [snapshot, collected, requests] = await Promise.all([repository.loadSnapshot(), repository.sharing().collectedFields(), repository.sharing().requests()]);
-    return duplicateCollection([...snapshot.agencies.values()], collected, requests, snapshot.grantsByAgency, this.options.stewardship.schema().catalog, this.now());
+    const [snapshot, collected, requests] = await Promise.all([
+      repository.loadSnapshot(),
+      repository.sharing().collectedFields(),
+      repository.sharing().requests(),
+    ]);
+    return duplicateCollection(
+      [...snapshot.agencies.values()],
+      collected,
+      requests,
+      snapshot.grantsByAgency,
+      this.options.stewardship.schema().catalog,
+      this.now(),
+    );
   }
 
   /** Given an instant, returns how many requests wait for an answer past their deadline. */

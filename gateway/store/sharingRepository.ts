@@ -89,8 +89,7 @@ export class SharingRepository {
   /** Given an instant, returns how many requests wait for an answer past their deadline: the overdue gauge. */
   async countOverdueSharingRequests(now: Date): Promise<number> {
     const row = (await this.db('sharing_requests').where('status', 'PENDING').where('deadline_at', '<', now.toISOString()).count({ count: '*' }).first()) as
-      | { count: number | string }
-      | undefined;
+      { count: number | string } | undefined;
     return Number(row?.count ?? 0);
   }
 

@@ -255,16 +255,7 @@ export class Stewardship {
   }
 
   /** Given a change's parts, records it in the history within the change's transaction. */
-  record(
-    repository: PolicyRepository,
-    actor: Actor,
-    now: string,
-    action: string,
-    entityType: PolicyEntity,
-    entityId: string,
-    before: unknown,
-    after: unknown,
-  ) {
+  record(repository: PolicyRepository, actor: Actor, now: string, action: string, entityType: PolicyEntity, entityId: string, before: unknown, after: unknown) {
     return repository.recordChange({ ...actorColumns(actor), changedAt: now, action, entityType, entityId, before, after });
   }
 
@@ -513,9 +504,7 @@ export class Stewardship {
    * with a reason: a second policy steward's decision, never the requester's own (FOUR_EYES_REQUIRED).
    */
   async decideGrant(actor: Actor, id: string, decision: { approve: boolean; reason?: string | null }): Promise<GrantView> {
-    const reason = decision.approve
-      ? decision.reason?.trim() || null
-      : requiredText(decision.reason, 'The reason for rejecting the grant', 500);
+    const reason = decision.approve ? decision.reason?.trim() || null : requiredText(decision.reason, 'The reason for rejecting the grant', 500);
     return this.change(async (repository, now) => {
       const before = /^\d{1,9}$/.test(id) ? await repository.grantById(Number(id)) : null;
       if (!before) throw notFound(`Unknown grant "${printable(id)}"`);
@@ -600,7 +589,9 @@ export class Stewardship {
   async changes(filter: ChangesFilter = {}): Promise<PolicyChange[]> {
     const limit = filter.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CHANGES_PAGE) throw badInput(`limit must be from 1 to ${MAX_CHANGES_PAGE}, got ${limit}`);
-    const entityType = filter.entityType ? oneOf(filter.entityType, ['AGENCY', 'CREDENTIAL', 'GRANT', 'UNITS', 'ACCOUNT', 'SHARING_REQUEST'] as const, 'entity type') : null;
+    const entityType = filter.entityType
+      ? oneOf(filter.entityType, ['AGENCY', 'CREDENTIAL', 'GRANT', 'UNITS', 'ACCOUNT', 'SHARING_REQUEST'] as const, 'entity type')
+      : null;
     return this.repository.changes({ limit, beforeId: filter.before ?? null, entityType, entityId: filter.entityId ?? null });
   }
 

@@ -19,7 +19,7 @@ describe('deactivated agencies', () => {
     await world?.stop();
   });
 
-  it("refuses every API key of a deactivated agency at once with 401 AGENCY_DEACTIVATED, drops its grants, and keeps its history", async () => {
+  it('refuses every API key of a deactivated agency at once with 401 AGENCY_DEACTIVATED, drops its grants, and keeps its history', async () => {
     const landKey = world.seeded.demoKeys.get('H56.20')!;
     const query = '{ citizen(nationalId: "' + world.nationalId + '") { fullName } }';
     expect(errorCodes(await world.graphql(landKey, 'LAND_REGISTRATION', query))).toEqual([]);
@@ -37,11 +37,9 @@ describe('deactivated agencies', () => {
     const fresh = made.data!.createApiKey.key as string;
     expect(errorCodes(await world.graphql(fresh, 'LAND_REGISTRATION', query))).toEqual(['AGENCY_DEACTIVATED']);
     // Its grants no longer apply: the decision stewards are shown denies the field.
-    const explained = await world.admin(
-      steward,
-      'query ($q: String!) { explain(agencyCode: "H56.20", purpose: "LAND_REGISTRATION", query: $q) { allowed } }',
-      { q: query },
-    );
+    const explained = await world.admin(steward, 'query ($q: String!) { explain(agencyCode: "H56.20", purpose: "LAND_REGISTRATION", query: $q) { allowed } }', {
+      q: query,
+    });
     expect(explained.data?.explain).toEqual({ allowed: false });
     expect((await world.admin(steward, '{ grants(agencyCode: "H56.20") { id } }')).data?.grants.length).toBeGreaterThan(0);
 
@@ -64,12 +62,16 @@ describe('deactivated agencies', () => {
 
     const hospitalKey = world.seeded.demoKeys.get('H56.15.01')!;
     await world.admin(steward, DEACTIVATE, { code: 'H56.15.01' });
-    const filing = await world.graphql(hospitalKey, null, 'mutation { fileSharingRequest(input: { fields: ["LandParcel.areaSquareMeters"], purposes: ["MEDICAL_TREATMENT"], legalBasis: "47/2020/NĐ-CP", procedure: "Khám bệnh" }) { id } }');
+    const filing = await world.graphql(
+      hospitalKey,
+      null,
+      'mutation { fileSharingRequest(input: { fields: ["LandParcel.areaSquareMeters"], purposes: ["MEDICAL_TREATMENT"], legalBasis: "47/2020/NĐ-CP", procedure: "Khám bệnh" }) { id } }',
+    );
     expect(errorCodes(filing)).toEqual(['AGENCY_DEACTIVATED']);
     await world.admin(steward, REACTIVATE, { code: 'H56.15.01' });
   });
 
-  it("refuses an agency token (JWT) of a deactivated agency with the same code", async () => {
+  it('refuses an agency token (JWT) of a deactivated agency with the same code', async () => {
     const authenticator = new Authenticator({
       jwt: null,
       tokenVerifier: { verify: () => Promise.resolve({ agencyCode: 'H56.20', subject: 'canbo', tokenId: 'jti-1' }) },

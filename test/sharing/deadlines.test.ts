@@ -21,12 +21,16 @@ describe('sharing request deadlines', () => {
 
   const file = async () => {
     const agency = (await store.stewardship.agency('H56.20'))!;
-    return desk.file(agency, { kind: 'AGENCY', agencyCode: 'H56.20', credentialId: 'test' }, {
-      fields: ['Citizen.fullName'],
-      purposes: ['LAND_REGISTRATION'],
-      legalBasis: '47/2020/NĐ-CP',
-      procedure: 'Cấp giấy chứng nhận',
-    });
+    return desk.file(
+      agency,
+      { kind: 'AGENCY', agencyCode: 'H56.20', credentialId: 'test' },
+      {
+        fields: ['Citizen.fullName'],
+        purposes: ['LAND_REGISTRATION'],
+        legalBasis: '47/2020/NĐ-CP',
+        procedure: 'Cấp giấy chứng nhận',
+      },
+    );
   };
 
   it('counts 2 working days over the 30 April and 1 May holidays and the weekend, and flags the request once they are past', async () => {

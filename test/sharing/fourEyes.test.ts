@@ -84,7 +84,9 @@ describe('four eyes on grants of sensitive data', () => {
     expect(rejected.data?.rejectGrant).toEqual({ id, status: 'REJECTED', decisionReason: 'Bệnh viện không cần dân tộc để khám chữa bệnh' });
     expect(errorCodes(await world.admin(second, APPROVE, { id }))).toEqual(['CONFLICT']);
     const snapshot = await world.refresh();
-    expect(((snapshot as { grantsByAgency: Map<string, Array<{ id: string }>> }).grantsByAgency.get('H56.15.01') ?? []).map((grant) => grant.id)).not.toContain(id);
+    expect(((snapshot as { grantsByAgency: Map<string, Array<{ id: string }>> }).grantsByAgency.get('H56.15.01') ?? []).map((grant) => grant.id)).not.toContain(
+      id,
+    );
     const pending = await world.admin(second, '{ grants(approvalStatus: "REJECTED") { id } }');
     expect(pending.data?.grants).toEqual([{ id }]);
   });

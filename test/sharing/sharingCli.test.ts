@@ -45,7 +45,19 @@ describe('steward command line: four eyes, deactivation and sharing requests', (
   });
 
   it('holds a sensitive grant made on the command line for a second steward, and refuses the requester and other roles', async () => {
-    const created = await steward('mot@test.gov.vn', 'grants', 'create', '--agency', 'H56.20', '--field', 'Citizen.ethnicity', '--purposes', 'LAND_REGISTRATION', '--legal-basis', 'Luật Đất đai 2024');
+    const created = await steward(
+      'mot@test.gov.vn',
+      'grants',
+      'create',
+      '--agency',
+      'H56.20',
+      '--field',
+      'Citizen.ethnicity',
+      '--purposes',
+      'LAND_REGISTRATION',
+      '--legal-basis',
+      'Luật Đất đai 2024',
+    );
     expect(created).toMatchObject({ code: 0 });
     const grant = JSON.parse(created.stdout);
     expect(grant).toMatchObject({ status: 'AWAITING_APPROVAL', approval: { requestedBy: 'person:mot@test.gov.vn' } });

@@ -18,7 +18,12 @@ export interface SharingWorld {
   /** Given roles, creates an account with them and signs it in over HTTP. */
   steward(roles: StewardRole[]): Promise<Steward>;
   /** Given a session, posts to /admin as the console does; headers replace the console's own. */
-  admin<T = Record<string, any>>(steward: Steward, query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  admin<T = Record<string, any>>(
+    steward: Steward,
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   /** Given an API key (or headers), posts to /admin with it. */
   adminWithKey<T = Record<string, any>>(key: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Given an agency's key and purpose, posts to /graphql. */

@@ -75,9 +75,18 @@ describe('sharing requests', () => {
 
     const query = '{ citizen(nationalId: "' + world.nationalId + '") { healthInsurance { validTo } } }';
     expect(errorCodes(await world.graphql(landKey, 'LAND_REGISTRATION', query))).toEqual(['FORBIDDEN']);
-    const impact = await world.admin(steward, '{ sharingRequestImpact(id: "' + id + '", fields: ["Citizen.healthInsurance", "HealthInsuranceCard.validTo"]) { coordinate needsSecondSteward purposes } }');
+    const impact = await world.admin(
+      steward,
+      '{ sharingRequestImpact(id: "' +
+        id +
+        '", fields: ["Citizen.healthInsurance", "HealthInsuranceCard.validTo"]) { coordinate needsSecondSteward purposes } }',
+    );
     expect(impact.data?.sharingRequestImpact).toEqual(
-      ['Citizen.healthInsurance', 'HealthInsuranceCard.validTo'].map((coordinate) => ({ coordinate, needsSecondSteward: false, purposes: ['LAND_REGISTRATION', 'PUBLIC_SERVICE'] })),
+      ['Citizen.healthInsurance', 'HealthInsuranceCard.validTo'].map((coordinate) => ({
+        coordinate,
+        needsSecondSteward: false,
+        purposes: ['LAND_REGISTRATION', 'PUBLIC_SERVICE'],
+      })),
     );
     // An answer may give less than asked, never more.
     expect(errorCodes(await world.admin(steward, APPROVE, { id, fields: ['Citizen.ethnicity'] }))).toEqual(['BAD_USER_INPUT']);
@@ -100,7 +109,11 @@ describe('sharing requests', () => {
 
     // The stewards change their decision: a refusal revokes what the approval granted, and the history shows both.
     const refused = await world.admin(steward, REFUSE, { id, reason: 'Thẻ BHYT không phục vụ thủ tục đất đai', legalBasis: '13/2023/NĐ-CP' });
-    expect(refused.data?.refuseSharingRequest).toEqual({ status: 'REFUSED', refusalReason: 'Thẻ BHYT không phục vụ thủ tục đất đai', refusalLegalBasis: '13/2023/NĐ-CP' });
+    expect(refused.data?.refuseSharingRequest).toEqual({
+      status: 'REFUSED',
+      refusalReason: 'Thẻ BHYT không phục vụ thủ tục đất đai',
+      refusalLegalBasis: '13/2023/NĐ-CP',
+    });
     await world.refresh();
     expect(errorCodes(await world.graphql(landKey, 'LAND_REGISTRATION', query))).toEqual(['FORBIDDEN']);
     const history = await world.admin(steward, '{ sharingRequest(id: "' + id + '") { history { action actor } } }');
@@ -117,7 +130,14 @@ describe('sharing requests', () => {
       grantedFields: null,
     });
     // The agency that was refused and collects the field itself is listed as collecting it again.
-    expect(errorCodes(await world.admin(steward, 'mutation { declareCollectedFields(agencyCode: "H56.20", fields: ["HealthInsuranceCard.validTo", "Citizen.ethnicity", "LandParcel.areaSquareMeters"]) }'))).toEqual([]);
+    expect(
+      errorCodes(
+        await world.admin(
+          steward,
+          'mutation { declareCollectedFields(agencyCode: "H56.20", fields: ["HealthInsuranceCard.validTo", "Citizen.ethnicity", "LandParcel.areaSquareMeters"]) }',
+        ),
+      ),
+    ).toEqual([]);
     const duplicates = await world.admin(steward, '{ duplicateCollection { agencyCode coordinate status requestId } }');
     // LandParcel.areaSquareMeters is its own sector's; a pending request would leave a field out.
     expect(duplicates.data?.duplicateCollection).toEqual([
