@@ -8,7 +8,9 @@ import { AgenciesPage } from './AgenciesPage';
 import { AuditPage } from './AuditPage';
 import { ConsoleContext } from './consoleContext';
 import { CredentialsPage } from './CredentialsPage';
+import { FourEyesPage } from './FourEyesPage';
 import { GrantsPage } from './GrantsPage';
+import { SharingPage } from './SharingPage';
 import { HistoryPage } from './HistoryPage';
 import type { Language, StringKey } from './i18n';
 import { LANGUAGES, translator } from './i18n';
@@ -18,6 +20,8 @@ const PAGES: ReadonlyArray<{ key: StringKey; needs: string; render(): ReactNode 
   { key: 'agencies', needs: 'Query.agencies', render: () => <AgenciesPage /> },
   { key: 'credentials', needs: 'Query.apiKeys', render: () => <CredentialsPage /> },
   { key: 'grants', needs: 'Query.grants', render: () => <GrantsPage /> },
+  { key: 'fourEyes', needs: 'Mutation.approveGrant', render: () => <FourEyesPage /> },
+  { key: 'sharing', needs: 'Query.sharingRequests', render: () => <SharingPage /> },
   { key: 'audit', needs: 'Query.auditRecords', render: () => <AuditPage /> },
   { key: 'accounts', needs: 'Query.accounts', render: () => <AccountsPage /> },
   { key: 'history', needs: 'Query.policyChanges', render: () => <HistoryPage /> },
