@@ -21,8 +21,8 @@ const PAGES: ReadonlyArray<{ key: StringKey; needs: string; render(): ReactNode 
   { key: 'credentials', needs: 'Query.apiKeys', render: () => <CredentialsPage /> },
   { key: 'grants', needs: 'Query.grants', render: () => <GrantsPage /> },
   { key: 'fourEyes', needs: 'Mutation.approveGrant', render: () => <FourEyesPage /> },
-  { key: 'sharing', needs: 'Query.sharingRequests', render: () => <SharingPage /> },
   { key: 'audit', needs: 'Query.auditRecords', render: () => <AuditPage /> },
+  { key: 'sharing', needs: 'Query.sharingRequests', render: () => <SharingPage /> },
   { key: 'accounts', needs: 'Query.accounts', render: () => <AccountsPage /> },
   { key: 'history', needs: 'Query.policyChanges', render: () => <HistoryPage /> },
 ];
