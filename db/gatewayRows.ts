@@ -12,8 +12,14 @@ export interface AgencyRow {
   steward: boolean | number;
   created_at: string;
   updated_at: string;
-  /** When the agency was deactivated: its credentials and grants stop; null while it is active. */
-  deactivated_at: string | null;
+  /** When the agency was deactivated (from agency_deactivations): its credentials and grants stop; null while it is active. */
+  deactivated_at?: string | null;
+}
+
+/** An agency that was deactivated, and when. */
+export interface AgencyDeactivationRow {
+  agency_code: string;
+  deactivated_at: string;
 }
 
 export interface CredentialRow {

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Sector } from '../../common/config';
 import { isMysql } from '../../db/connection';
 import { SharingRepository } from './sharingRepository';
-import type { AgencyRow, CredentialRow, GatewayUnitRow, GrantRow, PolicyChangeRow } from '../../db/gatewayRows';
+import type { AgencyDeactivationRow, AgencyRow, CredentialRow, GatewayUnitRow, GrantRow, PolicyChangeRow } from '../../db/gatewayRows';
 import type { Agency, Grant, GrantTarget, PersonalDataLevel, SharingClass } from '../policy/types';
 import type { AdministrativeUnit, ApprovalStatus, CredentialRecord, GrantApproval, PolicyChange, PolicyEntity, StoreSnapshot } from './types';
 
@@ -152,8 +152,15 @@ export class PolicyRepository {
     };
   }
 
+  /** The agencies table with each agency's deactivation, if any. */
+  private agencyRows() {
+    return this.db<AgencyRow>('agencies')
+      .leftJoin('agency_deactivations', 'agency_deactivations.agency_code', 'agencies.code')
+      .select('agencies.*', 'agency_deactivations.deactivated_at');
+  }
+
   async agencies(): Promise<Agency[]> {
-    return (await this.db<AgencyRow>('agencies').orderBy('code')).map(toAgency);
+    return ((await this.agencyRows().orderBy('agencies.code')) as AgencyRow[]).map(toAgency);
   }
 
   /**
@@ -161,10 +168,10 @@ export class PolicyRepository {
    * until the end, so that two stewards granting to one agency at once are checked one after the other.
    */
   async agencyByCode(code: string, lock = false): Promise<Agency | null> {
-    const query = this.db<AgencyRow>('agencies').where('code', code).first();
+    const query = this.agencyRows().where('agencies.code', code).first();
     // SQLite runs one writer at a time already (and knex warns on FOR UPDATE there).
     if (lock && isMysql(this.db)) query.forUpdate();
-    const row = await query;
+    const row = (await query) as AgencyRow | undefined;
     return row ? toAgency(row) : null;
   }
 
@@ -188,9 +195,14 @@ export class PolicyRepository {
         sector: agency.sector,
         unit_codes: JSON.stringify(agency.unitCodes),
         steward: agency.steward,
-        deactivated_at: agency.deactivatedAt ?? null,
         updated_at: now,
       });
+  }
+
+  /** Given an agency's code and when it was deactivated (null: it is active again), records it. */
+  async setDeactivation(code: string, at: string | null): Promise<void> {
+    await this.db<AgencyDeactivationRow>('agency_deactivations').where('agency_code', code).delete();
+    if (at !== null) await this.db<AgencyDeactivationRow>('agency_deactivations').insert({ agency_code: code, deactivated_at: at });
   }
 
   /** Given an agency code or null for every agency, returns the credentials, oldest first. */

@@ -530,7 +530,7 @@ export class Stewardship {
       const before = await this.existingAgency(repository, code, true);
       if (Boolean(before.deactivatedAt) !== active) throw conflict(`The agency ${before.code} is ${active ? 'active' : 'deactivated'} already`);
       const after: Agency = { ...before, deactivatedAt: active ? null : now };
-      await repository.updateAgency(after, now);
+      await repository.setDeactivation(before.code, after.deactivatedAt ?? null);
       await this.record(repository, actor, now, active ? 'REACTIVATE_AGENCY' : 'DEACTIVATE_AGENCY', 'AGENCY', before.code, before, after);
       return after;
     });

@@ -20,8 +20,11 @@ export async function up(db: Knex): Promise<void> {
     // The sharing request the grant answers, if any.
     table.integer('sharing_request_id').nullable();
   });
-  await db.schema.alterTable('agencies', (table) => {
-    table.string('deactivated_at', 24).nullable();
+  // A table of its own rather than a column of agencies: SQLite drops a column by rebuilding the table, which the
+  // credentials' and grants' references to agencies forbid.
+  await db.schema.createTable('agency_deactivations', (table) => {
+    table.string('agency_code', 40).primary().references('code').inTable('agencies');
+    table.string('deactivated_at', 24).notNullable();
   });
   await db.schema.createTable('sharing_requests', (table) => {
     table.increments('id').primary();
@@ -58,9 +61,7 @@ export async function up(db: Knex): Promise<void> {
 export async function down(db: Knex): Promise<void> {
   await db.schema.dropTableIfExists('agency_collected_fields');
   await db.schema.dropTableIfExists('sharing_requests');
-  await db.schema.alterTable('agencies', (table) => {
-    table.dropColumn('deactivated_at');
-  });
+  await db.schema.dropTableIfExists('agency_deactivations');
   await db.schema.alterTable('grants', (table) => {
     table.dropColumn('sharing_request_id');
     table.dropColumn('decision_reason');
