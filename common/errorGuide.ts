@@ -79,6 +79,18 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
     fix: 'Send `Authorization: Bearer <API key or agency JWT>`; ask a steward for a new key if yours expired or was revoked.',
   },
   {
+    code: 'AGENCY_DEACTIVATED',
+    status: '401',
+    when: 'The API key or agency token is of an agency a steward deactivated: every credential of it is refused at once, on /graphql and /admin, and its grants no longer apply.',
+    fix: "Ask the platform's stewards why the agency was deactivated; they reactivate it when its case is settled.",
+  },
+  {
+    code: 'FOUR_EYES_REQUIRED',
+    status: '403',
+    when: 'In /admin: approving or rejecting a grant on sensitive data that you asked for yourself, or with an agency key instead of a person signed in.',
+    fix: 'Another policy steward approves or rejects it, from the console or `npm run steward -- grants approve`.',
+  },
+  {
     code: 'FORBIDDEN',
     status: '403',
     when: 'The operation touches a field the caller may not read for this purpose; /admin called by an agency that is not a steward; a CORS preflight from an origin not in CORS_ORIGINS.',

@@ -12,6 +12,14 @@ export interface AgencyRow {
   steward: boolean | number;
   created_at: string;
   updated_at: string;
+  /** When the agency was deactivated (from agency_deactivations): its credentials and grants stop; null while it is active. */
+  deactivated_at?: string | null;
+}
+
+/** An agency that was deactivated, and when. */
+export interface AgencyDeactivationRow {
+  agency_code: string;
+  deactivated_at: string;
 }
 
 export interface CredentialRow {
@@ -48,6 +56,43 @@ export interface GrantRow {
   valid_to: string | null;
   revoked_at: string | null;
   created_at: string;
+  /** APPROVED, PENDING_APPROVAL (a grant on sensitive data waiting for a second steward) or REJECTED. */
+  approval_status: string;
+  /** The history's actor who asked for the grant, and who approved or rejected it. */
+  requested_by: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  sharing_request_id: number | null;
+}
+
+/** An agency's request to share data with it, and its answer. */
+export interface SharingRequestRow {
+  id: number;
+  requester_code: string;
+  /** JSON arrays. */
+  fields: string;
+  purposes: string;
+  /** The instrument number the request relies on, e.g. "47/2020/NĐ-CP". */
+  legal_basis: string;
+  scope_unit_codes: string | null;
+  procedure: string;
+  owner_codes: string;
+  status: string;
+  filed_at: string;
+  deadline_at: string;
+  answered_at: string | null;
+  answered_by: string | null;
+  refusal_reason: string | null;
+  refusal_legal_basis: string | null;
+  /** JSON of { fields, purposes, scopeUnitCodes, grantIds }. */
+  answer_json: string | null;
+}
+
+/** A field an agency's own forms collect from citizens. */
+export interface CollectedFieldRow {
+  agency_code: string;
+  coordinate: string;
 }
 
 /** An administrative unit as the gateway's store knows it, to check the unit codes stewards give. */

@@ -27,6 +27,7 @@ import { approvedOperations } from './operations/approvedOperationsPlugin';
 import type { UnknownOperationEvent } from './operations/types';
 import { apiSchemaOf, buildCatalog } from './policy/catalog';
 import { selfServiceDataSource } from './selfService/selfServiceSubgraph';
+import type { SharingDesk } from './sharing/sharingDesk';
 import type { AuditLog } from './audit/auditLog';
 import type { Authenticator } from './store/authenticator';
 import { AuthenticationError } from './store/errors';
@@ -49,6 +50,8 @@ export interface GatewayEnforcement {
   audit: AuditLog | null;
   /** Quotas per agency (requests and query cost per minute); left out, none is counted (the benchmark's policy-only gateway). */
   quotas?: Omit<QuotaPluginOptions, 'settings'>;
+  /** Where agencies file sharing requests through the self-service; left out, fileSharingRequest is refused. */
+  sharing?: SharingDesk;
 }
 
 export interface GatewayOptions {
@@ -98,7 +101,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // The self-service subgraph is answered inside this process; the sectors' subgraphs over signed HTTP calls.
   const selfService = (name: string) =>
     name === SELF_SERVICE
-      ? selfServiceDataSource({ apiSchema: apiSchemaOf(supergraphSdl), catalog, snapshot: enforcement ? () => enforcement.policy.current() : null })
+      ? selfServiceDataSource({
+          apiSchema: apiSchemaOf(supergraphSdl),
+          catalog,
+          snapshot: enforcement ? () => enforcement.policy.current() : null,
+          sharing: enforcement?.sharing ?? null,
+        })
       : null;
   const gateway = new ApolloGateway({
     supergraphSdl,

@@ -9,6 +9,7 @@ import { seedDemoAccounts } from '../gateway/console/demoAccounts';
 import { DEMO_CREDENTIALS_FILE, seedDemoAgencies } from '../gateway/store/demo';
 import { closeDatabases, openDatabases, startPlatform } from '../system/platform';
 import { supergraphFor } from '../schema/supergraphFor';
+import { seedDemoCollectedFields } from '../gateway/sharing/demoCollectedFields';
 import { exitOnStartFailure, stopOnSignals } from '../system/lifecycle';
 
 /**
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
       const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory: config.dataDirectory, production: false });
       process.stderr.write(`Demo agencies (keys in ${path.join(config.dataDirectory, DEMO_CREDENTIALS_FILE)}):\n`);
       for (const credential of credentials) process.stderr.write(`  ${credential.agencyCode.padEnd(12)} ${credential.agencyName}\n`);
+      await seedDemoCollectedFields(platform.sharing);
       const accounts = await seedDemoAccounts(platform.accounts, { production: false });
       if (accounts.length > 0) process.stderr.write('Demo steward accounts (shown this once; the TOTP secret goes into an authenticator app):\n');
       for (const account of accounts)

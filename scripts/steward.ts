@@ -17,12 +17,14 @@ import { QuotaStewardship } from '../gateway/store/quotaStewardship';
 import type { QuotaView } from '../gateway/store/quotaStewardship';
 import { Stewardship, describeTarget } from '../gateway/store/stewardship';
 import type { Actor } from '../gateway/store/types';
-import type { GrantTargetInput, IssuedApiKey, UnitInput } from '../gateway/store/stewardship';
+import type { GrantTargetInput, GrantView, IssuedApiKey, UnitInput } from '../gateway/store/stewardship';
 import { explainDecision } from '../gateway/policy/explain';
 import { OperationRegistration } from '../gateway/operations/registration';
 import type { CommandSpec as GenericCommandSpec, FlagKind, Flags, Output } from './steward/commandKit';
 import { single, table, whole } from './steward/commandKit';
 import { OPERATION_COMMANDS, OPERATION_USAGE } from './steward/operationCommands';
+import { SharingDesk } from '../gateway/sharing/sharingDesk';
+import type { SharingRequestView } from '../gateway/sharing/sharingDesk';
 
 const USAGE = `Usage: npm run steward -- <command> [--flags] [--json]
 
@@ -50,6 +52,16 @@ is created without --as, while none exists. --json prints JSON instead of tables
                 --purposes P1,P2 --legal-basis "…" [--scope 40778,…] [--mask Type.field=KIND]…
                 [--valid-from 2026-01-01] [--valid-to 2027-01-01]
   grants revoke --id <grant id>
+  grants pending                    grants on sensitive data waiting for a second policy steward (four eyes)
+  grants approve --id <grant id>    by another policy steward than the one who asked for it
+  grants reject --id <grant id>     the --reason is the rejection's, recorded on the grant
+  agencies deactivate --code H56.30     its keys and tokens are refused at once, its grants stop applying
+  agencies reactivate --code H56.30
+  agencies collects --code H56.30 --fields Citizen.fullName,…   the fields its own forms collect
+  requests list [--status PENDING|APPROVED|REFUSED] [--owner H56.01] [--requester H56.20]
+  requests approve --id <request id> [--fields F1,F2] [--purposes P1] [--scope 40778]   keep less than asked
+  requests refuse --id <request id> --refusal "<reason for the requester>" --restricting-basis 13/2023/NĐ-CP
+  requests duplicates               fields agencies' forms collect that they were refused or never asked for
   units load --file units.json      the province's whole list: [{ code, name, level, validFrom, validTo, replacedBy }]
   quotas list [--agency H56.30]                 the quotas set; every other caller has the defaults
   quotas set --agency H56.30 [--key <key id>] [--requests-per-minute N] [--cost-per-minute N]
@@ -80,9 +92,138 @@ interface Services {
   db: Knex;
   /** The actor of a change (checked against the account's roles before the command runs). */
   actor: Actor;
+  sharing: SharingDesk;
 }
 
 type CommandSpec = GenericCommandSpec<Services>;
+
+const REQUEST_COLUMNS = ['id', 'requesterCode', 'ownerCodes', 'status', 'fields', 'purposes', 'legalBasis', 'deadlineAt', 'workingDaysLeft', 'overdue'];
+
+const requestOutput = (request: SharingRequestView): Output =>
+  single(request, [
+    ...REQUEST_COLUMNS.map((column): [string, unknown] => [column, (request as unknown as Record<string, unknown>)[column]]),
+    ['refusalReason', request.refusalReason],
+    ['refusalBasis', request.refusalLegalBasis],
+    ['grantIds', request.answer?.grantIds ?? null],
+  ]);
+
+const grantOutput = (grant: GrantView): Output =>
+  single(grant, [
+    ['id', grant.id],
+    ['agencyCode', grant.agencyCode],
+    ['target', describeTarget(grant.target)],
+    ['status', grant.status],
+    ['requestedBy', grant.approval.requestedBy],
+    ['decidedBy', grant.approval.decidedBy],
+    ['reason', grant.approval.reason],
+  ]);
+
+const reasonOf = (actor: Actor): string | null => (actor.kind === 'PERSON' ? actor.reason : null);
+
+/** The commands of four eyes, agencies' deactivation and sharing requests. */
+const SHARING_COMMANDS: Record<string, CommandSpec> = {
+  'grants pending': {
+    field: 'Query.grants',
+    flags: {},
+    run: async ({ stewardship }) => {
+      const grants = await stewardship.listGrants({ approvalStatus: 'PENDING_APPROVAL' });
+      const rows = grants.map((grant) => ({ ...grant, target: describeTarget(grant.target), requestedBy: grant.approval.requestedBy }));
+      return { data: grants, text: () => table(rows, ['id', 'agencyCode', 'target', 'purposes', 'requestedBy', 'legalBasis']) };
+    },
+  },
+  'grants approve': {
+    field: 'Mutation.approveGrant',
+    flags: { id: 'string' },
+    required: ['id'],
+    run: async ({ stewardship, actor }, flags) =>
+      grantOutput(await stewardship.decideGrant(actor, flags.string('id')!, { approve: true, reason: reasonOf(actor) })),
+  },
+  'grants reject': {
+    field: 'Mutation.rejectGrant',
+    flags: { id: 'string' },
+    required: ['id'],
+    run: async ({ stewardship, actor }, flags) =>
+      grantOutput(await stewardship.decideGrant(actor, flags.string('id')!, { approve: false, reason: reasonOf(actor) })),
+  },
+  'agencies deactivate': {
+    field: 'Mutation.deactivateAgency',
+    flags: { code: 'string' },
+    required: ['code'],
+    run: async ({ stewardship, actor }, flags) => {
+      const agency = await stewardship.setAgencyActive(actor, flags.string('code')!, false);
+      return single(agency, [
+        ...AGENCY_COLUMNS.map((column): [string, unknown] => [column, (agency as unknown as Record<string, unknown>)[column]]),
+        ['deactivatedAt', agency.deactivatedAt],
+      ]);
+    },
+  },
+  'agencies reactivate': {
+    field: 'Mutation.reactivateAgency',
+    flags: { code: 'string' },
+    required: ['code'],
+    run: async ({ stewardship, actor }, flags) => {
+      const agency = await stewardship.setAgencyActive(actor, flags.string('code')!, true);
+      return single(
+        agency,
+        AGENCY_COLUMNS.map((column): [string, unknown] => [column, (agency as unknown as Record<string, unknown>)[column]]),
+      );
+    },
+  },
+  'agencies collects': {
+    field: 'Mutation.declareCollectedFields',
+    flags: { code: 'string', fields: 'string' },
+    required: ['code', 'fields'],
+    run: async ({ sharing, actor }, flags) => {
+      const fields = await sharing.declareCollectedFields(actor, flags.string('code')!, listOf(flags.string('fields')) ?? []);
+      return single(fields, [['collects', fields]]);
+    },
+  },
+  'requests list': {
+    field: 'Query.sharingRequests',
+    flags: { status: 'string', owner: 'string', requester: 'string' },
+    run: async ({ sharing }, flags) => {
+      const status = flags.string('status');
+      if (status !== undefined && !['PENDING', 'APPROVED', 'REFUSED'].includes(status)) throw new UsageError('--status is PENDING, APPROVED or REFUSED');
+      const requests = await sharing.list({
+        status: (status ?? null) as SharingRequestView['status'] | null,
+        ownerCode: flags.string('owner') ?? null,
+        requesterCode: flags.string('requester') ?? null,
+      });
+      return { data: requests, text: () => table(requests as unknown as Array<Record<string, unknown>>, REQUEST_COLUMNS) };
+    },
+  },
+  'requests approve': {
+    field: 'Mutation.approveSharingRequest',
+    flags: { id: 'string', fields: 'string', purposes: 'string', scope: 'string' },
+    required: ['id'],
+    run: async ({ sharing, actor }, flags) =>
+      requestOutput(
+        await sharing.approve(actor, flags.string('id')!, {
+          fields: listOf(flags.string('fields')) ?? null,
+          purposes: listOf(flags.string('purposes')) ?? null,
+          scopeUnitCodes: listOf(flags.string('scope')) ?? null,
+        }),
+      ),
+  },
+  'requests refuse': {
+    field: 'Mutation.refuseSharingRequest',
+    flags: { id: 'string', refusal: 'string', 'restricting-basis': 'string' },
+    required: ['id', 'refusal', 'restricting-basis'],
+    run: async ({ sharing, actor }, flags) =>
+      requestOutput(await sharing.refuse(actor, flags.string('id')!, { reason: flags.string('refusal')!, legalBasis: flags.string('restricting-basis')! })),
+  },
+  'requests duplicates': {
+    field: 'Query.duplicateCollection',
+    flags: {},
+    run: async ({ sharing }) => {
+      const rows = await sharing.duplicateCollection();
+      return {
+        data: rows,
+        text: () => table(rows as unknown as Array<Record<string, unknown>>, ['agencyCode', 'coordinate', 'ownerSector', 'status', 'requestId']),
+      };
+    },
+  },
+};
 
 const listOf = (value: string | undefined): string[] | undefined =>
   value === undefined ? undefined : value === 'none' || value === '' ? [] : value.split(',').map((part) => part.trim());
@@ -178,6 +319,7 @@ async function writeStream(chunks: AsyncIterable<string>): Promise<void> {
 
 const COMMANDS: Record<string, CommandSpec> = {
   ...OPERATION_COMMANDS,
+  ...SHARING_COMMANDS,
   'accounts list': {
     field: 'Query.accounts',
     flags: {},
@@ -591,6 +733,7 @@ async function main(): Promise<number> {
       defaults: { requestsPerMinute: config.quotas.requestsPerMinute, costPerMinute: config.quotas.costPerMinute },
     });
     const operations = new OperationRegistration({ repository, stewardship });
+    const sharing = new SharingDesk({ stewardship, repository, calendar: config.workingCalendar });
     const accounts = new Accounts({ repository: new AccountRepository(db) });
     const identity = { as: parsed.flags.string('as') ?? null, reason: parsed.flags.string('reason') ?? null };
     // Reads without --as act as nobody in particular; they record nothing.
@@ -604,7 +747,7 @@ async function main(): Promise<number> {
     });
     let output: Output;
     try {
-      output = await parsed.spec.run({ stewardship, operations, audit, accounts, quotas, db, actor }, parsed.flags);
+      output = await parsed.spec.run({ stewardship, operations, audit, accounts, quotas, db, actor, sharing }, parsed.flags);
     } catch (error) {
       if (error instanceof UsageError) {
         process.stderr.write(`steward: ${error.message}\n\n${USAGE}`);

@@ -34,6 +34,9 @@ import type { QuotaRefusal } from '../gateway/quotas/quotaTypes';
 import { quotaRedis } from '../gateway/quotas/redisConnection';
 import { OperationRegistration } from '../gateway/operations/registration';
 import type { UnknownOperationEvent } from '../gateway/operations/types';
+import { SharingDesk } from '../gateway/sharing/sharingDesk';
+import type { WorkingCalendar } from '../common/workingDays';
+import { loadWorkingCalendar } from '../common/workingDays';
 import { startSubgraph } from '../subgraphs';
 import { supergraphFor } from '../schema/supergraphFor';
 import { gatewayReadiness } from './readiness';
@@ -86,6 +89,8 @@ export interface GatewayServiceOptions {
   onQuotaRefused?: (refusal: QuotaRefusal) => void;
   /** Told of every unregistered operation an agency in log-unknown mode runs: the one place a metric counter is wired. */
   onUnknownOperation?: (event: UnknownOperationEvent) => void;
+  /** The working days sharing requests' deadlines count (config.workingCalendar); the built-in public holidays when left out. */
+  workingCalendar?: WorkingCalendar;
 }
 
 export interface RunningGateway {
@@ -98,6 +103,8 @@ export interface RunningGateway {
   accounts: Accounts;
   /** The stewards' operations on quotas. */
   quotas: QuotaStewardship;
+  /** The agencies' sharing requests and their answers. */
+  sharing: SharingDesk;
   policyCache: PolicyCache;
   auditLog: AuditLog;
   auditTrail: AuditTrail;
@@ -149,6 +156,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     const counter = new QuotaCounter({ redis, keyPrefix: quotaConfig.redisKeyPrefix });
     const operations = new OperationRegistration({ repository, stewardship, onChange: () => policyCache.refreshNow() });
     const authenticator = new Authenticator({ jwt: options.jwt });
+    const sharing = new SharingDesk({ stewardship, repository, calendar: options.workingCalendar ?? loadWorkingCalendar() });
     const accounts = new Accounts({ repository: new AccountRepository(gatewayDb) });
     const auditTrail = new AuditTrail({
       repository: new AuditRepository(gatewayDb),
@@ -169,11 +177,22 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
         authenticator,
         policy: { mode: options.policy.mode, current: () => policyCache.current() },
         audit: auditLog,
+        sharing,
         quotas: { counter, defaults: quotaDefaults, ...(options.onQuotaRefused ? { onRefused: options.onQuotaRefused } : {}) },
       },
       ...(options.onUnknownOperation ? { onUnknownOperation: options.onUnknownOperation } : {}),
       extraRoutes: [
-        createAdminRoute({ stewardship, quotas, operations, authenticator, policyCache, audit: auditTrail, accounts, queryLimits: options.queryLimits }),
+        createAdminRoute({
+          stewardship,
+          quotas,
+          operations,
+          sharing,
+          authenticator,
+          policyCache,
+          audit: auditTrail,
+          accounts,
+          queryLimits: options.queryLimits,
+        }),
         createCitizenRoute({ trail: auditTrail, jwt: options.jwt, queryLimits: options.queryLimits }),
       ],
       subgraphUrls,
@@ -196,6 +215,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       operations,
       accounts,
       quotas,
+      sharing,
       policyCache,
       auditLog,
       auditTrail,

@@ -21,6 +21,7 @@ import { AuthenticationError, forbidden } from '../store/errors';
 import type { QuotaStewardship } from '../store/quotaStewardship';
 import type { OperationRegistration } from '../operations/registration';
 import type { Stewardship } from '../store/stewardship';
+import type { SharingDesk } from '../sharing/sharingDesk';
 import type { StoreSnapshot } from '../store/types';
 import type { AdminContext } from './resolvers';
 import { adminResolvers } from './resolvers';
@@ -43,6 +44,8 @@ export interface AdminRouteOptions {
   accounts?: Accounts;
   /** The quotas' operations; setQuota and the like answer FORBIDDEN when left out. */
   quotas?: QuotaStewardship;
+  /** The sharing requests' desk; left out, its fields answer FORBIDDEN. */
+  sharing?: SharingDesk;
   /** Where the route answers; /admin by default. */
   path?: string;
   /** The bounds on one operation, as at /graphql; none when left out. */
@@ -77,6 +80,7 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
         stewardship: options.stewardship,
         operations: options.operations ?? null,
         quotas: options.quotas ?? null,
+        sharing: options.sharing ?? null,
         audit: options.audit ?? null,
         accounts: options.accounts ?? null,
       };

@@ -2,15 +2,16 @@ import type { PageArguments } from '../../common/pagination';
 import type { AuditFilterInput, AuditTrail } from '../audit/auditTrail';
 import { AuditUnavailableError } from '../audit/errors';
 import { sectorScopes } from '../policy/explain';
-import type { Decision, GrantTarget } from '../policy/types';
+import type { Agency, Decision, GrantTarget } from '../policy/types';
 import type { AccountInput, AccountPatch, Accounts } from '../console/accounts';
 import { permittedFields } from '../console/permissions';
 import { badInput, forbidden } from '../store/errors';
 import { describeTarget } from '../store/stewardship';
-import type { AgencyInput, AgencyPatch, GrantInput, IssuedApiKey, Stewardship, UnitInput } from '../store/stewardship';
+import type { AgencyInput, AgencyPatch, GrantInput, GrantView, IssuedApiKey, Stewardship, UnitInput } from '../store/stewardship';
 import type { QuotaInput, QuotaStewardship } from '../store/quotaStewardship';
 import type { Actor, PolicyChange } from '../store/types';
 import type { OperationRegistration } from '../operations/registration';
+import type { ApprovalNarrowing, SharingDesk, SharingRequestView } from '../sharing/sharingDesk';
 import type { AdminCaller } from './guard';
 import { guardRootResolvers } from './guard';
 import { operationResolvers } from './operationResolvers';
@@ -29,6 +30,13 @@ export interface AdminContext {
   quotas: QuotaStewardship | null;
   /** The agencies' registered operations and modes; null where this gateway was started without them. */
   operations: OperationRegistration | null;
+  /** The sharing requests' desk; null where this gateway was started without it. */
+  sharing: SharingDesk | null;
+}
+
+function desk(context: AdminContext): SharingDesk {
+  if (!context.sharing) throw forbidden('Sharing requests are not handled on this gateway');
+  return context.sharing;
 }
 
 type Resolver<Args> = (source: unknown, args: Args, context: AdminContext) => unknown;
@@ -61,6 +69,12 @@ function trail(context: AdminContext): AuditTrail {
   return context.audit;
 }
 
+function requestStatus(value: string): SharingRequestView['status'] {
+  if (value !== 'PENDING' && value !== 'APPROVED' && value !== 'REFUSED')
+    throw badInput(`Unknown request status "${value.slice(0, 40)}": expected PENDING, APPROVED or REFUSED`);
+  return value;
+}
+
 /** Resolvers of the admin API: each is one call to the steward operations, with the caller as the actor. */
 const unguardedResolvers: {
   Query: Record<string, Resolver<never>>;
@@ -68,13 +82,17 @@ const unguardedResolvers: {
   GrantTarget: Record<string, (target: GrantTarget) => unknown>;
   PolicyChange: Record<string, (change: PolicyChange) => unknown>;
   DecisionScope: Record<string, (scope: Decision['scope']) => unknown>;
+  Grant: Record<string, (grant: GrantView) => unknown>;
+  Agency: Record<string, (agency: Agency) => unknown>;
+  SharingRequest: Record<string, (request: SharingRequestView, args: unknown, context: AdminContext) => unknown>;
 } = {
   Query: {
     policyVersion: (_source, _args: Record<string, never>, { stewardship }) => stewardship.version(),
     agencies: (_source, _args: Record<string, never>, { stewardship }) => stewardship.listAgencies(),
     agency: (_source, args: { code: string }, { stewardship }) => stewardship.agency(args.code),
     apiKeys: (_source, args: { agencyCode?: string | null }, { stewardship }) => stewardship.listApiKeys(args.agencyCode ?? null),
-    grants: (_source, args: { agencyCode?: string | null; includeRevoked?: boolean | null }, { stewardship }) => stewardship.listGrants(args),
+    grants: (_source, args: { agencyCode?: string | null; includeRevoked?: boolean | null; approvalStatus?: string | null }, { stewardship }) =>
+      stewardship.listGrants(args),
     grant: (_source, args: { id: string }, { stewardship }) => stewardship.grant(args.id),
     policyChanges: (_source, args: { limit?: number | null; before?: number | null; entityType?: string | null; entityId?: string | null }, { stewardship }) =>
       stewardship.changes(args),
@@ -99,6 +117,12 @@ const unguardedResolvers: {
     accounts: (_source, _args: Record<string, never>, context) => accountsOf(context).list(),
     quotas: (_source, args: { agencyCode?: string | null }, context) => quotasOf(context).list(args.agencyCode ?? null),
     quotaDefaults: (_source, _args: Record<string, never>, context) => quotasOf(context).defaults(),
+    sharingRequests: (_source, args: { status?: string | null; ownerCode?: string | null; requesterCode?: string | null }, context) =>
+      desk(context).list({ ...args, status: args.status ? requestStatus(args.status) : null }),
+    sharingRequest: (_source, args: { id: string }, context) => desk(context).request(args.id),
+    sharingRequestImpact: (_source, args: ApprovalNarrowing & { id: string }, context) => desk(context).impact(args.id, args),
+    duplicateCollection: (_source, _args: Record<string, never>, context) => desk(context).duplicateCollection(),
+    collectedFields: (_source, args: { agencyCode: string }, context) => desk(context).collectedFields(args.agencyCode),
   },
 
   Mutation: {
@@ -119,6 +143,35 @@ const unguardedResolvers: {
     setQuota: (_source, args: { input: QuotaInput }, context) => quotasOf(context).set(context.actor, args.input),
     clearQuota: (_source, args: { agencyCode: string; credentialId?: string | null }, context) =>
       quotasOf(context).clear(context.actor, args.agencyCode, args.credentialId ?? null),
+    approveGrant: (_source, args: { id: string; reason?: string | null }, { actor, stewardship }) =>
+      stewardship.decideGrant(actor, args.id, { approve: true, reason: args.reason ?? null }),
+    rejectGrant: (_source, args: { id: string; reason: string }, { actor, stewardship }) =>
+      stewardship.decideGrant(actor, args.id, { approve: false, reason: args.reason }),
+    deactivateAgency: (_source, args: { code: string }, { actor, stewardship }) => stewardship.setAgencyActive(actor, args.code, false),
+    reactivateAgency: (_source, args: { code: string }, { actor, stewardship }) => stewardship.setAgencyActive(actor, args.code, true),
+    approveSharingRequest: (_source, args: ApprovalNarrowing & { id: string }, context) => desk(context).approve(context.actor, args.id, args),
+    refuseSharingRequest: (_source, args: { id: string; reason: string; legalBasis: string }, context) =>
+      desk(context).refuse(context.actor, args.id, { reason: args.reason, legalBasis: args.legalBasis }),
+    declareCollectedFields: (_source, args: { agencyCode: string; fields: string[] }, context) =>
+      desk(context).declareCollectedFields(context.actor, args.agencyCode, args.fields),
+  },
+
+  Grant: {
+    approvalStatus: (grant) => grant.approval.status,
+    requestedBy: (grant) => grant.approval.requestedBy,
+    decidedBy: (grant) => grant.approval.decidedBy,
+    decidedAt: (grant) => grant.approval.decidedAt,
+    decisionReason: (grant) => grant.approval.reason,
+    sharingRequestId: (grant) => grant.approval.sharingRequestId,
+  },
+
+  Agency: {
+    active: (agency) => !agency.deactivatedAt,
+    deactivatedAt: (agency) => agency.deactivatedAt ?? null,
+  },
+
+  SharingRequest: {
+    history: (request, _args, context) => desk(context).history(request.id),
   },
 
   GrantTarget: {

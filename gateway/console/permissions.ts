@@ -46,10 +46,24 @@ export const FIELD_ROLES: Readonly<Record<string, readonly StewardRole[] | typeo
   'Mutation.updateAccount': ['ADMINISTRATOR'],
   'Mutation.disableAccount': ['ADMINISTRATOR'],
   'Mutation.revokeSessions': ['ADMINISTRATOR'],
+  'Query.sharingRequests': ['POLICY_STEWARD', 'AUDITOR'],
+  'Query.sharingRequest': ['POLICY_STEWARD', 'AUDITOR'],
+  'Query.sharingRequestImpact': ['POLICY_STEWARD'],
+  'Query.duplicateCollection': ['POLICY_STEWARD', 'AUDITOR'],
+  'Query.collectedFields': ['POLICY_STEWARD', 'AUDITOR'],
+  'Mutation.approveGrant': ['POLICY_STEWARD'],
+  'Mutation.rejectGrant': ['POLICY_STEWARD'],
+  'Mutation.deactivateAgency': ['POLICY_STEWARD'],
+  'Mutation.reactivateAgency': ['POLICY_STEWARD'],
+  'Mutation.approveSharingRequest': ['POLICY_STEWARD'],
+  'Mutation.refuseSharingRequest': ['POLICY_STEWARD'],
+  'Mutation.declareCollectedFields': ['POLICY_STEWARD'],
 };
 
-/** What a steward agency's API key may not do: accounts are managed by persons only. */
+/** What a steward agency's API key may not do: accounts are managed by persons only, and four eyes are two persons' eyes. */
 const PERSONS_ONLY = new Set([
+  'Mutation.approveGrant',
+  'Mutation.rejectGrant',
   'Query.me',
   'Query.accounts',
   'Mutation.createAccount',

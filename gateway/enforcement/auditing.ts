@@ -6,7 +6,7 @@ import type { AuditOutcome, AuditRecordInput } from '../audit/types';
 import type { Decision } from '../policy/types';
 
 /** Codes with which the gateway refuses a request as a matter of policy or credentials. */
-const REFUSAL_CODES = new Set<string>([ErrorCode.FORBIDDEN, ErrorCode.PURPOSE_REQUIRED, ErrorCode.UNAUTHENTICATED]);
+const REFUSAL_CODES = new Set<string>([ErrorCode.FORBIDDEN, ErrorCode.PURPOSE_REQUIRED, ErrorCode.UNAUTHENTICATED, ErrorCode.AGENCY_DEACTIVATED]);
 
 /**
  * Given the decision (if the request got one), whether data came back and the errors, returns how the

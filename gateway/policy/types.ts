@@ -102,6 +102,8 @@ export interface Agency {
   unitCodes: string[];
   /** Stewards manage agencies, credentials and grants. */
   steward: boolean;
+  /** When the agency was deactivated: its credentials stop working and its grants stop applying; null or absent while active. */
+  deactivatedAt?: string | null;
 }
 
 /** Who is calling, once the credential has been checked. */

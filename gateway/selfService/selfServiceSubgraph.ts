@@ -11,6 +11,8 @@ import { sectorScopes } from '../policy/explain';
 import type { Agency, Decision, PolicySnapshot, Purpose, SchemaCatalog } from '../policy/types';
 import { PURPOSES } from '../policy/types';
 import { AuthenticationError } from '../store/errors';
+import type { SharingRequestInput } from '../sharing/requestInput';
+import type { SharingDesk, SharingRequestView } from '../sharing/sharingDesk';
 import type { MyAccessView } from './myAccess';
 import { myAccessOf } from './myAccess';
 
@@ -20,7 +22,20 @@ export interface SelfServiceOptions {
   catalog: SchemaCatalog;
   /** The policy in force (the gateway's PolicyCache); null where the gateway enforces no policy. */
   snapshot: (() => PolicySnapshot) | null;
+  /** Where agencies file their sharing requests; null where this gateway takes none. */
+  sharing?: SharingDesk | null;
   now?(): Date;
+}
+
+/** Given a request, returns it as its requester reads it: the answer, never who of the stewards gave it. */
+function mySharingRequest(request: SharingRequestView) {
+  return {
+    ...request,
+    grantedFields: request.answer?.fields ?? null,
+    grantedPurposes: request.answer?.purposes ?? null,
+    grantedScopeUnitCodes: request.answer?.scopeUnitCodes ?? null,
+    grantIds: request.answer?.grantIds ?? null,
+  };
 }
 
 /**
@@ -47,8 +62,21 @@ export function selfServiceResolvers(options: SelfServiceOptions): GraphQLResolv
     if (!options.snapshot) throw new AuthenticationError('This gateway enforces no policy, so it has no access to tell');
     return options.snapshot();
   };
+  const sharing = (): SharingDesk => {
+    if (!options.sharing) throw new AuthenticationError('This gateway takes no sharing requests');
+    return options.sharing;
+  };
   return {
+    Mutation: {
+      fileSharingRequest: async (_source: unknown, args: { input: SharingRequestInput }, context: GatewayContext) => {
+        const agency = callingAgency(context);
+        const credentialId = context.principal.kind === 'AGENCY' ? context.principal.credentialId : 'unknown';
+        return mySharingRequest(await sharing().file(agency, { kind: 'AGENCY', agencyCode: agency.code, credentialId }, args.input));
+      },
+    },
     Query: {
+      mySharingRequests: async (_source: unknown, _args: Record<string, never>, context: GatewayContext) =>
+        (await sharing().list({ requesterCode: callingAgency(context).code })).reverse().map(mySharingRequest),
       myAccess: (_source: unknown, _args: Record<string, never>, context: GatewayContext): MyAccessView =>
         myAccessOf(callingAgency(context), policy(), options.catalog, now()),
       explainOperation: (

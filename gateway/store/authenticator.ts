@@ -7,6 +7,11 @@ import type { AgencyTokenVerifier } from './jwt';
 import { createJwtVerifier } from './jwt';
 import type { StoreSnapshot } from './types';
 
+/** Given a deactivated agency's code, returns the refusal of any credential of it (AGENCY_DEACTIVATED, HTTP 401). */
+function deactivated(code: string): AuthenticationError {
+  return new AuthenticationError(`The agency ${code} has been deactivated: none of its credentials is accepted`, 'AGENCY_DEACTIVATED');
+}
+
 /** The caller who sends no credential: reads open data only. */
 export const ANONYMOUS: Principal = Object.freeze({ kind: 'ANONYMOUS' });
 
@@ -57,6 +62,7 @@ export class Authenticator {
     if (credential.expiresAt <= now) return new AuthenticationError(`The API key ${parts.id} expired at ${credential.expiresAt}`);
     const agency = snapshot.agencies.get(credential.agencyCode);
     if (!agency) return new AuthenticationError(`The agency ${credential.agencyCode} of API key ${parts.id} is not registered`);
+    if (agency.deactivatedAt) return deactivated(agency.code);
     return { kind: 'AGENCY', agency, credentialId: credential.id, userId: null };
   }
 
@@ -71,6 +77,7 @@ export class Authenticator {
     }
     const agency = snapshot.agencies.get(verified.agencyCode);
     if (!agency) return new AuthenticationError(`The agency ${printable(verified.agencyCode)} named by the token is not registered`);
+    if (agency.deactivatedAt) return deactivated(agency.code);
     return { kind: 'AGENCY', agency, credentialId: verified.tokenId ? `jwt:${verified.tokenId}` : 'jwt', userId: verified.subject };
   }
 }

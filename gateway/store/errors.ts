@@ -9,10 +9,18 @@ export const StoreErrorCode = {
   UNAUTHENTICATED: ErrorCode.UNAUTHENTICATED,
   FORBIDDEN: ErrorCode.FORBIDDEN,
   OPERATION_MANIFEST_INVALID: ErrorCode.OPERATION_MANIFEST_INVALID,
+  AGENCY_DEACTIVATED: ErrorCode.AGENCY_DEACTIVATED,
+  FOUR_EYES_REQUIRED: ErrorCode.FOUR_EYES_REQUIRED,
 } as const;
 export type StoreErrorCode = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];
 
-const HTTP_STATUS: Partial<Record<StoreErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, OPERATION_MANIFEST_INVALID: 400 };
+const HTTP_STATUS: Partial<Record<StoreErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  OPERATION_MANIFEST_INVALID: 400,
+  AGENCY_DEACTIVATED: 401,
+  FOUR_EYES_REQUIRED: 403,
+};
 
 /** A refusal of the policy store: the message says what is wrong, the code is stable, nothing was changed. */
 export class StoreError extends GraphQLError {
@@ -38,8 +46,8 @@ export const conflict = (message: string): StoreError => new StoreError(StoreErr
 
 /** A credential that does not let its bearer in (code UNAUTHENTICATED, HTTP 401). The message never quotes a secret. */
 export class AuthenticationError extends StoreError {
-  constructor(message: string) {
-    super(StoreErrorCode.UNAUTHENTICATED, message);
+  constructor(message: string, code: typeof StoreErrorCode.UNAUTHENTICATED | typeof StoreErrorCode.AGENCY_DEACTIVATED = StoreErrorCode.UNAUTHENTICATED) {
+    super(code, message);
     this.name = 'AuthenticationError';
   }
 }

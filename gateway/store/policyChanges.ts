@@ -6,6 +6,7 @@ import type { Actor, PolicyEntity } from './types';
 export function actorColumns(actor: Actor): { actor: string; credentialId: string | null; actorRole: string | null; reason: string | null } {
   switch (actor.kind) {
     case 'STEWARD':
+    case 'AGENCY':
       return { actor: actor.agencyCode, credentialId: actor.credentialId, actorRole: null, reason: null };
     case 'CLI':
       return { actor: `cli:${actor.osUser}`, credentialId: null, actorRole: null, reason: null };

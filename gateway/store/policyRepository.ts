@@ -1,11 +1,15 @@
 import type { Knex } from 'knex';
 import { isMysql } from '../../db/connection';
-import type { AgencyRow, CredentialRow, GatewayUnitRow, GrantRow, PolicyChangeRow } from '../../db/gatewayRows';
+import { SharingRepository } from './sharingRepository';
+import type { AgencyDeactivationRow, AgencyRow, CredentialRow, GatewayUnitRow, GrantRow, PolicyChangeRow } from '../../db/gatewayRows';
 import type { Agency, Grant, GrantTarget, PersonalDataLevel, SharingClass } from '../policy/types';
 import { quotaSettingKey } from '../quotas/quotaTypes';
 import { QuotaRepository } from './quotaRepository';
 import { OperationRepository } from './operationRepository';
-import type { AdministrativeUnit, CredentialRecord, PolicyChange, PolicyEntity, StoreSnapshot } from './types';
+import type { AdministrativeUnit, ApprovalStatus, CredentialRecord, GrantApproval, PolicyChange, PolicyEntity, StoreSnapshot } from './types';
+
+/** A grant as the store keeps it: the grant and where it stands in the four-eyes review. */
+export type StoredGrant = Grant & { approval: GrantApproval };
 
 /** A grant's target as stored: its kind, one text column, and a classification's limits; equal for equal targets. */
 type EncodedTarget = Pick<GrantRow, 'target' | 'target_sector' | 'target_types'> & { target_kind: GrantTarget['kind'] };
@@ -54,6 +58,7 @@ const toAgency = (row: AgencyRow): Agency => ({
   sector: row.sector,
   unitCodes: JSON.parse(row.unit_codes) as string[],
   steward: Boolean(row.steward),
+  ...(row.deactivated_at ? { deactivatedAt: row.deactivated_at } : {}),
 });
 
 const toCredential = (row: CredentialRow): CredentialRecord => ({
@@ -67,7 +72,7 @@ const toCredential = (row: CredentialRow): CredentialRecord => ({
   replacedBy: row.replaced_by,
 });
 
-const toGrant = (row: GrantRow): Grant => ({
+const toGrant = (row: GrantRow): StoredGrant => ({
   id: String(row.id),
   agencyCode: row.agency_code,
   target: decodeTarget(row),
@@ -78,7 +83,18 @@ const toGrant = (row: GrantRow): Grant => ({
   validFrom: row.valid_from,
   validTo: row.valid_to,
   revokedAt: row.revoked_at,
+  approval: {
+    status: (row.approval_status ?? 'APPROVED') as ApprovalStatus,
+    requestedBy: row.requested_by ?? null,
+    decidedBy: row.decided_by ?? null,
+    decidedAt: row.decided_at ?? null,
+    reason: row.decision_reason ?? null,
+    sharingRequestId: row.sharing_request_id === null || row.sharing_request_id === undefined ? null : String(row.sharing_request_id),
+  },
 });
+
+/** Given a stored grant, returns the grant alone, as decisions read it. */
+const grantOnly = ({ approval: _approval, ...grant }: StoredGrant): Grant => grant;
 
 const toChange = (row: PolicyChangeRow): PolicyChange => ({
   id: Number(row.id),
@@ -120,6 +136,8 @@ export class PolicyRepository {
   /**
    * Returns a snapshot of the whole store. The version is read first: a change that lands while the rest
    * is read makes the snapshot look older than its data, so the next poll reloads it rather than missing it.
+   * Only approved grants of active agencies are in it: a grant waiting for a second steward, or one of an
+   * agency that was deactivated, opens nothing.
    */
   async loadSnapshot(): Promise<StoreSnapshot> {
     const version = await this.version();
@@ -130,8 +148,11 @@ export class PolicyRepository {
       this.quotas().settings(),
       this.operations().approvedOperations(),
     ]);
+    const active = new Set(agencies.filter((agency) => !agency.deactivatedAt).map((agency) => agency.code));
     const grantsByAgency = new Map<string, Grant[]>();
-    for (const grant of grants) {
+    for (const stored of grants) {
+      if (stored.approval.status !== 'APPROVED' || !active.has(stored.agencyCode)) continue;
+      const grant = grantOnly(stored);
       const list = grantsByAgency.get(grant.agencyCode) ?? [];
       list.push(grant);
       grantsByAgency.set(grant.agencyCode, list);
@@ -151,8 +172,15 @@ export class PolicyRepository {
     return new QuotaRepository(this.db);
   }
 
+  /** The agencies table with each agency's deactivation, if any. */
+  private agencyRows() {
+    return this.db<AgencyRow>('agencies')
+      .leftJoin('agency_deactivations', 'agency_deactivations.agency_code', 'agencies.code')
+      .select('agencies.*', 'agency_deactivations.deactivated_at');
+  }
+
   async agencies(): Promise<Agency[]> {
-    return (await this.db<AgencyRow>('agencies').orderBy('code')).map(toAgency);
+    return ((await this.agencyRows().orderBy('agencies.code')) as AgencyRow[]).map(toAgency);
   }
 
   /**
@@ -160,10 +188,10 @@ export class PolicyRepository {
    * until the end, so that two stewards granting to one agency at once are checked one after the other.
    */
   async agencyByCode(code: string, lock = false): Promise<Agency | null> {
-    const query = this.db<AgencyRow>('agencies').where('code', code).first();
+    const query = this.agencyRows().where('agencies.code', code).first();
     // SQLite runs one writer at a time already (and knex warns on FOR UPDATE there).
     if (lock && isMysql(this.db)) query.forUpdate();
-    const row = await query;
+    const row = (await query) as AgencyRow | undefined;
     return row ? toAgency(row) : null;
   }
 
@@ -182,7 +210,19 @@ export class PolicyRepository {
   async updateAgency(agency: Agency, now: string): Promise<void> {
     await this.db<AgencyRow>('agencies')
       .where('code', agency.code)
-      .update({ name: agency.name, sector: agency.sector, unit_codes: JSON.stringify(agency.unitCodes), steward: agency.steward, updated_at: now });
+      .update({
+        name: agency.name,
+        sector: agency.sector,
+        unit_codes: JSON.stringify(agency.unitCodes),
+        steward: agency.steward,
+        updated_at: now,
+      });
+  }
+
+  /** Given an agency's code and when it was deactivated (null: it is active again), records it. */
+  async setDeactivation(code: string, at: string | null): Promise<void> {
+    await this.db<AgencyDeactivationRow>('agency_deactivations').where('agency_code', code).delete();
+    if (at !== null) await this.db<AgencyDeactivationRow>('agency_deactivations').insert({ agency_code: code, deactivated_at: at });
   }
 
   /** Given an agency code or null for every agency, returns the credentials, oldest first. */
@@ -218,24 +258,26 @@ export class PolicyRepository {
   }
 
   /** Given an optional agency and whether to include revoked grants, returns grants by agency and id. */
-  async grants(filter: { agencyCode?: string | null; includeRevoked: boolean }): Promise<Grant[]> {
+  async grants(filter: { agencyCode?: string | null; includeRevoked: boolean; approvalStatus?: ApprovalStatus | null }): Promise<StoredGrant[]> {
     const query = this.db<GrantRow>('grants').orderBy([{ column: 'agency_code' }, { column: 'id' }]);
     if (filter.agencyCode) query.where('agency_code', filter.agencyCode);
     if (!filter.includeRevoked) query.whereNull('revoked_at');
+    if (filter.approvalStatus) query.where('approval_status', filter.approvalStatus);
     return (await query).map(toGrant);
   }
 
-  async grantById(id: number): Promise<Grant | null> {
+  async grantById(id: number): Promise<StoredGrant | null> {
     const row = await this.db<GrantRow>('grants').where('id', id).first();
     return row ? toGrant(row) : null;
   }
 
-  /** Given an agency and a target, returns that agency's unrevoked grants on exactly that target, limits included. */
-  async activeGrantsOnTarget(agencyCode: string, target: GrantTarget): Promise<Grant[]> {
+  /** Given an agency and a target, returns that agency's unrevoked grants on exactly that target, limits included, a rejected one left out. */
+  async activeGrantsOnTarget(agencyCode: string, target: GrantTarget): Promise<StoredGrant[]> {
     const { target_sector: sector, target_types: types, ...encoded } = encodeTarget(target);
     const query = this.db<GrantRow>('grants')
       .where({ agency_code: agencyCode, ...encoded })
       .whereNull('revoked_at')
+      .whereNot('approval_status', 'REJECTED')
       .orderBy('id');
     if (sector === null) query.whereNull('target_sector');
     else query.where('target_sector', sector);
@@ -245,7 +287,7 @@ export class PolicyRepository {
   }
 
   /** Given a grant without its id, stores it and returns the id given to it. */
-  async insertGrant(grant: Omit<Grant, 'id'>, now: string): Promise<string> {
+  async insertGrant(grant: Omit<StoredGrant, 'id'>, now: string): Promise<string> {
     const [id] = await this.db<GrantRow>('grants').insert({
       agency_code: grant.agencyCode,
       ...encodeTarget(grant.target),
@@ -257,8 +299,29 @@ export class PolicyRepository {
       valid_to: grant.validTo,
       revoked_at: grant.revokedAt,
       created_at: now,
+      approval_status: grant.approval.status,
+      requested_by: grant.approval.requestedBy,
+      decided_by: grant.approval.decidedBy,
+      decided_at: grant.approval.decidedAt,
+      decision_reason: grant.approval.reason,
+      sharing_request_id: grant.approval.sharingRequestId === null ? null : Number(grant.approval.sharingRequestId),
     });
     return String(id);
+  }
+
+  /** Given a grant's id and its review's outcome, records who decided, when and why. */
+  async decideGrant(id: number, approval: GrantApproval): Promise<void> {
+    await this.db<GrantRow>('grants').where('id', id).update({
+      approval_status: approval.status,
+      decided_by: approval.decidedBy,
+      decided_at: approval.decidedAt,
+      decision_reason: approval.reason,
+    });
+  }
+
+  /** Returns the repository of sharing requests over the same connection (or transaction). */
+  sharing(): SharingRepository {
+    return new SharingRepository(this.db);
   }
 
   async revokeGrant(id: number, at: string): Promise<void> {

@@ -13,9 +13,10 @@ import type { IssuedKeyMaterial } from './apiKeys';
 import { badInput, conflict, notFound } from './errors';
 import { grantMasksOf, grantTargetOf, oneOf, requiredText } from './grantInput';
 import type { GrantTargetInput, SchemaFacts } from './grantInput';
-import { commitChange, recordChange } from './policyChanges';
-import type { PolicyRepository } from './policyRepository';
-import type { Actor, CredentialRecord, PolicyChange, PolicyEntity } from './types';
+import { assertSecondSteward, needsFourEyes, seedsWithoutReview } from './fourEyes';
+import { actorColumns, commitChange, recordChange } from './policyChanges';
+import type { PolicyRepository, StoredGrant } from './policyRepository';
+import type { Actor, ApprovalStatus, CredentialRecord, GrantApproval, PolicyChange, PolicyEntity } from './types';
 import { assertCommunesInForce, communeCodes, unitsOf } from './unitCodes';
 import type { UnitInput } from './unitCodes';
 
@@ -32,7 +33,7 @@ const AGENCY_CODE = /^[A-Z][0-9]{2}(\.[0-9A-Z]{1,10}){0,4}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 export type CredentialStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED';
-export type GrantStatus = 'ACTIVE' | 'PENDING' | 'EXPIRED' | 'REVOKED';
+export type GrantStatus = 'ACTIVE' | 'PENDING' | 'EXPIRED' | 'REVOKED' | 'AWAITING_APPROVAL' | 'REJECTED';
 
 /** What a steward sees of an API key: everything but its secret, which is not stored. */
 export interface CredentialSummary {
@@ -52,7 +53,17 @@ export interface IssuedApiKey {
   credential: CredentialSummary;
 }
 
-export type GrantView = Grant & { status: GrantStatus };
+export type GrantView = StoredGrant & { status: GrantStatus };
+
+/** A grant checked against the schema and ready to store, before the agency, validity and overlap are checked in its transaction. */
+export interface PreparedGrant {
+  input: GrantInput;
+  target: Grant['target'];
+  purposes: Purpose[];
+  legalBasis: string;
+  scopeUnitCodes: string[] | null;
+  masks: Grant['masks'];
+}
 
 export interface AgencyInput {
   code: string;
@@ -166,8 +177,10 @@ function credentialStatus(credential: CredentialRecord, now: string): Credential
   return credential.expiresAt <= now ? 'EXPIRED' : 'ACTIVE';
 }
 
-function grantStatus(grant: Grant, now: string): GrantStatus {
+function grantStatus(grant: StoredGrant, now: string): GrantStatus {
   if (grant.revokedAt !== null) return 'REVOKED';
+  if (grant.approval.status === 'PENDING_APPROVAL') return 'AWAITING_APPROVAL';
+  if (grant.approval.status === 'REJECTED') return 'REJECTED';
   if (grant.validTo !== null && grant.validTo <= now) return 'EXPIRED';
   return grant.validFrom > now ? 'PENDING' : 'ACTIVE';
 }
@@ -218,21 +231,13 @@ export class Stewardship {
     return this.schemaFacts;
   }
 
-  /** Runs a change and its history entry in one transaction, then tells onChange. */
-  private change<T>(work: (repository: PolicyRepository, now: string) => Promise<T>): Promise<T> {
+  /** Runs a change and its history entry in one transaction, then tells onChange: also for changes made beside this class's own (sharing requests). */
+  change<T>(work: (repository: PolicyRepository, now: string) => Promise<T>): Promise<T> {
     return commitChange(this.repository, this.now().toISOString(), work, this.options.onChange);
   }
 
-  private record(
-    repository: PolicyRepository,
-    actor: Actor,
-    now: string,
-    action: string,
-    entityType: PolicyEntity,
-    entityId: string,
-    before: unknown,
-    after: unknown,
-  ) {
+  /** Given a change's parts, records it in the history within the change's transaction. */
+  record(repository: PolicyRepository, actor: Actor, now: string, action: string, entityType: PolicyEntity, entityId: string, before: unknown, after: unknown) {
     return recordChange(repository, actor, now, { action, entityType, entityId, before, after });
   }
 
@@ -254,7 +259,7 @@ export class Stewardship {
     return { ...rest, status: credentialStatus(credential, now) };
   }
 
-  private view(grant: Grant, now = this.now().toISOString()): GrantView {
+  private view(grant: StoredGrant, now = this.now().toISOString()): GrantView {
     return { ...grant, status: grantStatus(grant, now) };
   }
 
@@ -406,11 +411,14 @@ export class Stewardship {
     });
   }
 
-  /** Given an optional agency and whether to show revoked grants, returns grants with their status now. */
-  async listGrants(filter: { agencyCode?: string | null; includeRevoked?: boolean | null } = {}): Promise<GrantView[]> {
+  /** Given an optional agency, whether to show revoked grants and an approval status, returns grants with their status now. */
+  async listGrants(filter: { agencyCode?: string | null; includeRevoked?: boolean | null; approvalStatus?: string | null } = {}): Promise<GrantView[]> {
     if (filter.agencyCode) await this.existingAgency(this.repository, filter.agencyCode);
+    const approvalStatus = filter.approvalStatus
+      ? oneOf(filter.approvalStatus, ['APPROVED', 'PENDING_APPROVAL', 'REJECTED'] as const satisfies readonly ApprovalStatus[], 'approval status')
+      : null;
     const now = this.now().toISOString();
-    const grants = await this.repository.grants({ agencyCode: filter.agencyCode ?? null, includeRevoked: filter.includeRevoked ?? false });
+    const grants = await this.repository.grants({ agencyCode: filter.agencyCode ?? null, includeRevoked: filter.includeRevoked ?? false, approvalStatus });
     return grants.map((grant) => this.view(grant, now));
   }
 
@@ -421,29 +429,85 @@ export class Stewardship {
 
   /**
    * Given a grant, checks it (agency, target, purposes, legal basis, scope, masks, validity, no overlap with
-   * another grant of the agency on the same target) and stores it.
+   * another grant of the agency on the same target) and stores it. A grant that reaches sensitive personal data
+   * is stored waiting for a second policy steward's approval (four eyes), and opens nothing until then.
    */
   async createGrant(actor: Actor, input: GrantInput): Promise<GrantView> {
-    const { target, purposes, legalBasis, scopeUnitCodes, masks } = grantTermsOf(input, this.schema());
+    const prepared = this.prepareGrant(input);
+    return this.change((repository, now) => this.storeGrant(repository, actor, now, prepared, null));
+  }
+
+  /** Given a grant as written, returns it checked against the schema, or throws BAD_USER_INPUT; nothing is read from the store. */
+  prepareGrant(input: GrantInput): PreparedGrant {
+    return { input, ...grantTermsOf(input, this.schema()) };
+  }
+
+  /**
+   * Given a prepared grant, stores it within the change's transaction after the checks that read the store, with
+   * its review's state (waiting for a second steward when it reaches sensitive data) and its history entry.
+   */
+  async storeGrant(repository: PolicyRepository, actor: Actor, now: string, prepared: PreparedGrant, sharingRequestId: string | null): Promise<GrantView> {
+    const { input, target, purposes, legalBasis, scopeUnitCodes, masks } = prepared;
+    const agency = await this.existingAgency(repository, input.agencyCode, true);
+    const { code: agencyCode } = agency;
+    const validFrom = input.validFrom ? parseInstant(input.validFrom, 'validFrom') : now;
+    const validTo = input.validTo ? parseInstant(input.validTo, 'validTo') : null;
+    if (validTo !== null && validTo <= validFrom) throw badInput(`validTo ${validTo} is not after validFrom ${validFrom}`);
+    if (validTo !== null && validTo <= now) throw badInput(`validTo ${validTo} has passed already: the grant would never be in force`);
+    // The scope must name communes in force when the grant starts to apply: today, or its later start.
+    if (scopeUnitCodes !== null) await this.assertCommunes(repository, scopeUnitCodes, 'scope unit codes', validFrom > now ? validFrom : now);
+    const reviewed = needsFourEyes(target, this.schema().catalog) && !seedsWithoutReview(actor);
+    const requestedBy = actorColumns(actor).actor;
+    const approval: GrantApproval = reviewed
+      ? { status: 'PENDING_APPROVAL', requestedBy, decidedBy: null, decidedAt: null, reason: null, sharingRequestId }
+      : { status: 'APPROVED', requestedBy, decidedBy: requestedBy, decidedAt: now, reason: null, sharingRequestId };
+    const grant: Omit<StoredGrant, 'id'> = { agencyCode, target, purposes, legalBasis, scopeUnitCodes, masks, validFrom, validTo, revokedAt: null, approval };
+    const clash = (await repository.activeGrantsOnTarget(agencyCode, target)).find((existing) => overlaps(existing, grant));
+    if (clash) {
+      throw conflict(
+        `Grant ${clash.id} already gives ${agencyCode} ${describeTarget(target)} from ${clash.validFrom} to ${clash.validTo ?? 'revocation'}: revoke it or choose a validity that does not overlap`,
+      );
+    }
+    const id = await repository.insertGrant(grant, now);
+    const created: StoredGrant = { id, ...grant };
+    await this.record(repository, actor, now, reviewed ? 'REQUEST_GRANT' : 'CREATE_GRANT', 'GRANT', id, null, created);
+    return this.view(created, now);
+  }
+
+  /**
+   * Given a grant waiting for review, approves it (it is in force from then on, by its validity) or rejects it
+   * with a reason: a second policy steward's decision, never the requester's own (FOUR_EYES_REQUIRED).
+   */
+  async decideGrant(actor: Actor, id: string, decision: { approve: boolean; reason?: string | null }): Promise<GrantView> {
+    const reason = decision.approve ? decision.reason?.trim() || null : requiredText(decision.reason, 'The reason for rejecting the grant', 500);
     return this.change(async (repository, now) => {
-      const { code: agencyCode } = await this.existingAgency(repository, input.agencyCode, true);
-      const validFrom = input.validFrom ? parseInstant(input.validFrom, 'validFrom') : now;
-      const validTo = input.validTo ? parseInstant(input.validTo, 'validTo') : null;
-      if (validTo !== null && validTo <= validFrom) throw badInput(`validTo ${validTo} is not after validFrom ${validFrom}`);
-      if (validTo !== null && validTo <= now) throw badInput(`validTo ${validTo} has passed already: the grant would never be in force`);
-      // The scope must name communes in force when the grant starts to apply: today, or its later start.
-      if (scopeUnitCodes !== null) await this.assertCommunes(repository, scopeUnitCodes, 'scope unit codes', validFrom > now ? validFrom : now);
-      const grant: Omit<Grant, 'id'> = { agencyCode, target, purposes, legalBasis, scopeUnitCodes, masks, validFrom, validTo, revokedAt: null };
-      const clash = (await repository.activeGrantsOnTarget(agencyCode, target)).find((existing) => overlaps(existing, grant));
-      if (clash) {
-        throw conflict(
-          `Grant ${clash.id} already gives ${agencyCode} ${describeTarget(target)} from ${clash.validFrom} to ${clash.validTo ?? 'revocation'}: revoke it or choose a validity that does not overlap`,
-        );
-      }
-      const id = await repository.insertGrant(grant, now);
-      const created: Grant = { id, ...grant };
-      await this.record(repository, actor, now, 'CREATE_GRANT', 'GRANT', id, null, created);
-      return this.view(created, now);
+      const before = /^\d{1,9}$/.test(id) ? await repository.grantById(Number(id)) : null;
+      if (!before) throw notFound(`Unknown grant "${printable(id)}"`);
+      if (before.revokedAt !== null) throw conflict(`Grant ${id} was revoked already, at ${before.revokedAt}`);
+      assertSecondSteward(actor, before, (person) => actorColumns(person).actor);
+      const approval: GrantApproval = {
+        ...before.approval,
+        status: decision.approve ? 'APPROVED' : 'REJECTED',
+        decidedBy: actorColumns(actor).actor,
+        decidedAt: now,
+        reason,
+      };
+      await repository.decideGrant(Number(id), approval);
+      const after: StoredGrant = { ...before, approval };
+      await this.record(repository, actor, now, decision.approve ? 'APPROVE_GRANT' : 'REJECT_GRANT', 'GRANT', id, before, after);
+      return this.view(after, now);
+    });
+  }
+
+  /** Given an agency's code, deactivates it (its credentials stop at once, its grants stop applying) or reactivates it; history kept. */
+  async setAgencyActive(actor: Actor, code: string, active: boolean): Promise<Agency> {
+    return this.change(async (repository, now) => {
+      const before = await this.existingAgency(repository, code, true);
+      if (Boolean(before.deactivatedAt) !== active) throw conflict(`The agency ${before.code} is ${active ? 'active' : 'deactivated'} already`);
+      const after: Agency = { ...before, deactivatedAt: active ? null : now };
+      await repository.setDeactivation(before.code, after.deactivatedAt ?? null);
+      await this.record(repository, actor, now, active ? 'REACTIVATE_AGENCY' : 'DEACTIVATE_AGENCY', 'AGENCY', before.code, before, after);
+      return after;
     });
   }
 
@@ -453,11 +517,16 @@ export class Stewardship {
       const before = /^\d{1,9}$/.test(id) ? await repository.grantById(Number(id)) : null;
       if (!before) throw notFound(`Unknown grant "${printable(id)}"`);
       if (before.revokedAt !== null) throw conflict(`Grant ${id} was revoked already, at ${before.revokedAt}`);
-      const after: Grant = { ...before, revokedAt: now };
-      await repository.revokeGrant(Number(id), now);
-      await this.record(repository, actor, now, 'REVOKE_GRANT', 'GRANT', id, before, after);
-      return this.view(after, now);
+      return this.revokeGrantIn(repository, actor, now, before);
     });
+  }
+
+  /** Given an unrevoked grant, revokes it within the change's transaction, with its history entry. */
+  async revokeGrantIn(repository: PolicyRepository, actor: Actor, now: string, before: StoredGrant): Promise<GrantView> {
+    const after: StoredGrant = { ...before, revokedAt: now };
+    await repository.revokeGrant(Number(before.id), now);
+    await this.record(repository, actor, now, 'REVOKE_GRANT', 'GRANT', before.id, before, after);
+    return this.view(after, now);
   }
 
   /**
@@ -496,7 +565,7 @@ export class Stewardship {
     const limit = filter.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CHANGES_PAGE) throw badInput(`limit must be from 1 to ${MAX_CHANGES_PAGE}, got ${limit}`);
     const entityType = filter.entityType
-      ? oneOf(filter.entityType, ['AGENCY', 'CREDENTIAL', 'GRANT', 'UNITS', 'ACCOUNT', 'QUOTA', 'OPERATIONS'] as const, 'entity type')
+      ? oneOf(filter.entityType, ['AGENCY', 'CREDENTIAL', 'GRANT', 'UNITS', 'ACCOUNT', 'QUOTA', 'OPERATIONS', 'SHARING_REQUEST'] as const, 'entity type')
       : null;
     return this.repository.changes({ limit, beforeId: filter.before ?? null, entityType, entityId: filter.entityId ?? null });
   }

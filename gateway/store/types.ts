@@ -30,15 +30,31 @@ export type StoreSnapshot = PolicySnapshot & {
 export type Actor =
   | { kind: 'STEWARD'; agencyCode: string; credentialId: string }
   | { kind: 'CLI'; osUser: string }
+  /** An agency acting for itself with its own credential: filing a sharing request. */
+  | { kind: 'AGENCY'; agencyCode: string; credentialId: string }
   | { kind: 'SYSTEM'; task: string }
   /** A steward account acting in one of its roles, for a reason, through a console session or the command line ("via"). */
   | { kind: 'PERSON'; accountId: number; email: string; name: string; role: StewardRole; reason: string | null; via: string };
 
 /**
  * What a policy change touched; UNITS is the list of administrative units as a whole; QUOTA an agency's or a key's
- * quota; OPERATIONS an application's registered operations or an agency's operations mode.
+ * quota; OPERATIONS an application's registered operations or an agency's operations mode; SHARING_REQUEST an agency's request for data.
  */
-export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT' | 'UNITS' | 'ACCOUNT' | 'QUOTA' | 'OPERATIONS';
+export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT' | 'UNITS' | 'ACCOUNT' | 'QUOTA' | 'OPERATIONS' | 'SHARING_REQUEST';
+
+/** Where a grant stands in the four-eyes review: only an APPROVED grant is ever in force. */
+export type ApprovalStatus = 'APPROVED' | 'PENDING_APPROVAL' | 'REJECTED';
+
+/** Who asked for a grant and who decided on it, as the history names them. */
+export interface GrantApproval {
+  status: ApprovalStatus;
+  requestedBy: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  reason: string | null;
+  /** The sharing request the grant answers. */
+  sharingRequestId: string | null;
+}
 
 /** An administrative unit as the store knows it, to check the unit codes stewards give. */
 export interface AdministrativeUnit {

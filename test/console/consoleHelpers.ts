@@ -10,6 +10,8 @@ import { AccountRepository } from '../../gateway/store/accountRepository';
 import { QuotaStewardship } from '../../gateway/store/quotaStewardship';
 import type { StewardRole } from '../../gateway/store/accountTypes';
 import { PolicyCache } from '../../gateway/store/policyCache';
+import { SharingDesk } from '../../gateway/sharing/sharingDesk';
+import { loadWorkingCalendar } from '../../common/workingDays';
 import type { GraphQLResponse } from '../helpers/graphql';
 import type { TestStore } from '../store/storeHelpers';
 import { createTestStore } from '../store/storeHelpers';
@@ -23,6 +25,7 @@ export interface ConsoleSession {
 
 export interface ConsoleServer {
   store: TestStore;
+  sharing: SharingDesk;
   accounts: Accounts;
   baseUrl: string;
   adminUrl: string;
@@ -50,12 +53,22 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
   const logger = getLogger('test');
   const quotas = new QuotaStewardship({ repository: store.repository, defaults: { requestsPerMinute: 600, costPerMinute: 300_000 } });
   const operations = new OperationRegistration({ repository: store.repository, stewardship: store.stewardship, onChange: () => cache?.refreshNow() });
-  const route = createAdminRoute({ stewardship: store.stewardship, quotas, operations, authenticator: store.authenticator, policyCache: cache, accounts });
+  const sharing = new SharingDesk({ stewardship: store.stewardship, repository: store.repository, calendar: loadWorkingCalendar(), now: store.clock.now });
+  const route = createAdminRoute({
+    stewardship: store.stewardship,
+    quotas,
+    operations,
+    sharing,
+    authenticator: store.authenticator,
+    policyCache: cache,
+    accounts,
+  });
   const handle: HttpServerHandle = await startHttpServer([route], { port: 0, host: '127.0.0.1' }, logger, consoleRoutes({ accounts, logger }));
   const adminUrl = new URL('admin', handle.baseUrl).toString();
   let counter = 0;
   return {
     store,
+    sharing,
     accounts,
     baseUrl: handle.baseUrl,
     adminUrl,

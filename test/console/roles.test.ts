@@ -57,6 +57,18 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Query.operationImpact': { query: '{ operationImpact { id } }' },
   'Mutation.registerOperations': { query: 'mutation { registerOperations(agencyCode: "H56.20", application: "web", manifest: "{}") { list { version } } }' },
   'Mutation.setOperationsMode': { query: 'mutation { setOperationsMode(agencyCode: "H56.20", mode: "off") { mode } }' },
+  'Query.sharingRequests': { query: '{ sharingRequests { id } }' },
+  'Query.sharingRequest': { query: '{ sharingRequest(id: "999") { id } }' },
+  'Query.sharingRequestImpact': { query: '{ sharingRequestImpact(id: "999") { coordinate } }' },
+  'Query.duplicateCollection': { query: '{ duplicateCollection { coordinate } }' },
+  'Query.collectedFields': { query: '{ collectedFields(agencyCode: "H56.20") }' },
+  'Mutation.approveGrant': { query: 'mutation { approveGrant(id: "999") { id } }' },
+  'Mutation.rejectGrant': { query: 'mutation { rejectGrant(id: "999", reason: "Không đủ căn cứ") { id } }' },
+  'Mutation.deactivateAgency': { query: 'mutation { deactivateAgency(code: "H56.99") { code } }' },
+  'Mutation.reactivateAgency': { query: 'mutation { reactivateAgency(code: "H56.99") { code } }' },
+  'Mutation.approveSharingRequest': { query: 'mutation { approveSharingRequest(id: "999") { id } }' },
+  'Mutation.refuseSharingRequest': { query: 'mutation { refuseSharingRequest(id: "999", reason: "Dữ liệu nhạy cảm", legalBasis: "13/2023/NĐ-CP") { id } }' },
+  'Mutation.declareCollectedFields': { query: 'mutation { declareCollectedFields(agencyCode: "H56.99", fields: []) }' },
 };
 
 describe('console roles', () => {
@@ -158,7 +170,7 @@ describe('console roles', () => {
   it("keeps account management from an agency's API key, steward or not", async () => {
     await server.store.stewardship.createAgency(TEST_ACTOR, { code: 'H56.10', name: 'Trung tâm Dữ liệu tỉnh', steward: true });
     const { key } = await server.store.stewardship.createApiKey(TEST_ACTOR, { agencyCode: 'H56.10' });
-    for (const coordinate of ['Query.accounts', 'Mutation.createAccount', 'Mutation.disableAccount']) {
+    for (const coordinate of ['Query.accounts', 'Mutation.createAccount', 'Mutation.disableAccount', 'Mutation.approveGrant', 'Mutation.rejectGrant']) {
       const response = await fetch(server.adminUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },

@@ -206,6 +206,15 @@ describe('stewardship', () => {
         validFrom: store.clock.now().toISOString(),
         validTo: '2027-03-01T00:00:00.000Z',
         revokedAt: null,
+        // Not sensitive: in force without a second steward's review.
+        approval: {
+          status: 'APPROVED',
+          requestedBy: 'cli:tester',
+          decidedBy: 'cli:tester',
+          decidedAt: store.clock.now().toISOString(),
+          reason: null,
+          sharingRequestId: null,
+        },
         status: 'ACTIVE',
       });
       const snapshot = await store.repository.loadSnapshot();

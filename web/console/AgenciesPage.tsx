@@ -8,9 +8,10 @@ interface Agency {
   sector: string | null;
   unitCodes: string[];
   steward: boolean;
+  active: boolean;
 }
 
-const AGENCIES = '{ agencies { code name sector unitCodes steward } }';
+const AGENCIES = '{ agencies { code name sector unitCodes steward active } }';
 
 /** Agencies: the list, and for a policy steward, creating and editing them with their administrative units. */
 export function AgenciesPage() {
@@ -29,8 +30,37 @@ export function AgenciesPage() {
           [t('name'), (agency) => agency.name],
           [t('sector'), (agency) => agency.sector ?? '-'],
           [t('units'), (agency) => agency.unitCodes.join(', ') || '-'],
+          [t('active'), (agency) => (agency.active ? '✓' : t('deactivate'))],
         ]}
       />
+      {mayChange && (
+        <ChangeForm
+          testId="agency-activity"
+          title={`${t('deactivate')} / ${t('reactivate')}`}
+          submit={t('save')}
+          onSubmit={async (reason, form) => {
+            const field = form.get('activity') === 'reactivate' ? 'reactivateAgency' : 'deactivateAgency';
+            await admin(session, `mutation ($code: String!) { ${field}(code: $code) { code } }`, { code: String(form.get('code')) }, reason);
+            await reload();
+          }}
+        >
+          <label>
+            {t('code_')}
+            <select name="code">
+              {(data?.agencies ?? []).map((agency) => (
+                <option key={agency.code}>{agency.code}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('action')}
+            <select name="activity">
+              <option value="deactivate">{t('deactivate')}</option>
+              <option value="reactivate">{t('reactivate')}</option>
+            </select>
+          </label>
+        </ChangeForm>
+      )}
       {mayChange && (
         <ChangeForm
           testId="create-agency"

@@ -8,7 +8,9 @@ import { AgenciesPage } from './AgenciesPage';
 import { AuditPage } from './AuditPage';
 import { ConsoleContext } from './consoleContext';
 import { CredentialsPage } from './CredentialsPage';
+import { FourEyesPage } from './FourEyesPage';
 import { GrantsPage } from './GrantsPage';
+import { SharingPage } from './SharingPage';
 import { HistoryPage } from './HistoryPage';
 import { OperationsPage } from './OperationsPage';
 import type { Language, StringKey } from './i18n';
@@ -20,7 +22,9 @@ const PAGES: ReadonlyArray<{ key: StringKey; needs: string; render(): ReactNode 
   { key: 'credentials', needs: 'Query.apiKeys', render: () => <CredentialsPage /> },
   { key: 'grants', needs: 'Query.grants', render: () => <GrantsPage /> },
   { key: 'operations', needs: 'Query.operationLists', render: () => <OperationsPage /> },
+  { key: 'fourEyes', needs: 'Mutation.approveGrant', render: () => <FourEyesPage /> },
   { key: 'audit', needs: 'Query.auditRecords', render: () => <AuditPage /> },
+  { key: 'sharing', needs: 'Query.sharingRequests', render: () => <SharingPage /> },
   { key: 'accounts', needs: 'Query.accounts', render: () => <AccountsPage /> },
   { key: 'history', needs: 'Query.policyChanges', render: () => <HistoryPage /> },
 ];

@@ -11,6 +11,7 @@ import { CallerForm } from './CallerForm';
 import { ErrorGuidePanel } from './ErrorGuidePanel';
 import { ExplainPanel } from './ExplainPanel';
 import { MyAccessPanel } from './MyAccessPanel';
+import { SharingRequestsPanel } from './SharingRequestsPanel';
 import { sessionStorageFor } from './sessionStore';
 
 function TextIcon({ text }: { text: string }) {
@@ -25,6 +26,7 @@ function TextIcon({ text }: { text: string }) {
 const PLUGINS: GraphiQLPlugin[] = [
   { title: 'My access', icon: () => <TextIcon text="ME" />, content: MyAccessPanel },
   { title: 'Explain', icon: () => <TextIcon text="WHY" />, content: ExplainPanel },
+  { title: 'Sharing requests', icon: () => <TextIcon text="REQ" />, content: SharingRequestsPanel },
   { title: 'Errors', icon: () => <TextIcon text="ERR" />, content: ErrorGuidePanel },
 ];
 

@@ -1,0 +1,314 @@
+import { printable } from '../../common/nationalId';
+import type { WorkingCalendar } from '../../common/workingDays';
+import { workingDayDeadline, workingDaysLeft } from '../../common/workingDays';
+import type { Agency } from '../policy/types';
+import { badInput, conflict, notFound } from '../store/errors';
+import { needsFourEyes } from '../store/fourEyes';
+import { requiredText } from '../store/grantInput';
+import type { PolicyRepository } from '../store/policyRepository';
+import type { SharingRequest, SharingRequestStatus } from '../store/sharingTypes';
+import type { SharingRequestFilter } from '../store/sharingRepository';
+import type { Stewardship } from '../store/stewardship';
+import type { Actor, PolicyChange } from '../store/types';
+import { assertCommunesInForce, communeCodes } from '../store/unitCodes';
+import type { SharingRequestInput } from './requestInput';
+import type { DuplicateCollection } from './duplicateCollection';
+import { duplicateCollection } from './duplicateCollection';
+import { instrumentNumber, narrowed, purposesOf, requestParticulars, requestedFields } from './requestInput';
+
+/** The time an owner has to open the connection or refuse (Decree 47/2020, Art. 35(3), as amended by Decree 194/2025). */
+export const ANSWER_WORKING_DAYS = 2;
+
+/** One grant an approval would make. */
+export interface SharingImpact {
+  coordinate: string;
+  ownerSector: string;
+  sharing: string;
+  personal: string;
+  needsSecondSteward: boolean;
+  purposes: string[];
+  scopeUnitCodes: string[] | null;
+}
+
+/** A request with what its deadline means now. */
+export type SharingRequestView = SharingRequest & { workingDaysLeft: number; overdue: boolean };
+
+/** What a steward keeps of a request when approving it: left out, everything asked. */
+export interface ApprovalNarrowing {
+  fields?: readonly string[] | null;
+  purposes?: readonly string[] | null;
+  scopeUnitCodes?: readonly string[] | null;
+}
+
+export interface SharingDeskOptions {
+  stewardship: Stewardship;
+  repository: PolicyRepository;
+  calendar: WorkingCalendar;
+  now?: () => Date;
+}
+
+/**
+ * Sharing on request (Decree 47/2020 as amended, Art. 16): an agency files a request for fields, purposes,
+ * communes and a procedure on a legal instrument; it goes to the agencies that own the data; a policy steward
+ * approves it (making the grants, possibly narrower, through four eyes where the data is sensitive) or refuses
+ * it in writing with the legal basis that restricts sharing, within 2 working days. Every step is in the history.
+ */
+export class SharingDesk {
+  private readonly now: () => Date;
+
+  constructor(private readonly options: SharingDeskOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Given a request as stored, returns it with its working days left and whether it is overdue. */
+  view(request: SharingRequest, now = this.now()): SharingRequestView {
+    const left = workingDaysLeft(this.options.calendar, new Date(request.deadlineAt), now);
+    return { ...request, workingDaysLeft: left, overdue: request.status === 'PENDING' && now.getTime() > Date.parse(request.deadlineAt) };
+  }
+
+  private async assertCommunes(repository: PolicyRepository, codes: readonly string[] | null, at: string): Promise<void> {
+    if (codes === null || codes.length === 0) return;
+    const [known, loaded] = await Promise.all([repository.unitsByCodes(codes), repository.unitCount()]);
+    assertCommunesInForce(codes, known, loaded, 'scope unit codes', at.slice(0, 10));
+  }
+
+  /**
+   * Given the requesting agency (as its credential authenticated it), who files (the agency, with its credential)
+   * and the request, stores it for the owners of the data, with its deadline, and returns it.
+   */
+  async file(agency: Agency, actor: Actor, input: SharingRequestInput): Promise<SharingRequestView> {
+    const { catalog } = this.options.stewardship.schema();
+    const fields = requestedFields(input.fields, agency, catalog);
+    const purposes = purposesOf(input.purposes);
+    const { legalBasis, procedure, scopeUnitCodes } = requestParticulars(input);
+    const sectors = new Set(fields.map((coordinate) => catalog.fields.get(coordinate)!.owner));
+    return this.options.stewardship.change(async (repository, nowIso) => {
+      await this.assertCommunes(repository, scopeUnitCodes, nowIso);
+      const owners = (await repository.agencies()).filter((owner) => owner.sector !== null && sectors.has(owner.sector) && !owner.deactivatedAt);
+      const unowned = [...sectors].filter((sector) => !owners.some((owner) => owner.sector === sector));
+      if (unowned.length > 0) throw badInput(`No active agency owns the ${unowned.join(', ')} sector: nobody could answer the request`);
+      const now = new Date(nowIso);
+      const request: Omit<SharingRequest, 'id'> = {
+        requesterCode: agency.code,
+        fields,
+        purposes,
+        legalBasis,
+        scopeUnitCodes,
+        procedure,
+        ownerCodes: owners.map((owner) => owner.code).sort(),
+        status: 'PENDING',
+        filedAt: nowIso,
+        deadlineAt: workingDayDeadline(this.options.calendar, now, ANSWER_WORKING_DAYS).toISOString(),
+        answeredAt: null,
+        answeredBy: null,
+        refusalReason: null,
+        refusalLegalBasis: null,
+        answer: null,
+      };
+      const id = await repository.sharing().insertRequest(request);
+      const filed: SharingRequest = { id, ...request };
+      await this.options.stewardship.record(repository, actor, nowIso, 'FILE_SHARING_REQUEST', 'SHARING_REQUEST', id, null, filed);
+      return this.view(filed, now);
+    });
+  }
+
+  /** Given a filter, returns the requests it selects, oldest deadline first, each with its deadline now. */
+  async list(filter: SharingRequestFilter = {}): Promise<SharingRequestView[]> {
+    const now = this.now();
+    return (await this.options.repository.sharing().requests(filter)).map((request) => this.view(request, now));
+  }
+
+  /** Given a request's id, returns it, or null. */
+  async request(id: string): Promise<SharingRequestView | null> {
+    const request = await this.options.repository.sharing().requestById(id);
+    return request ? this.view(request) : null;
+  }
+
+  /** Given a request's id, returns its history: filed, answered, and each later change of the decision, newest first. */
+  history(id: string): Promise<PolicyChange[]> {
+    return this.options.stewardship.changes({ entityType: 'SHARING_REQUEST', entityId: id, limit: 500 });
+  }
+
+  private async answerable(repository: PolicyRepository, id: string, allowed: readonly SharingRequestStatus[]): Promise<SharingRequest> {
+    const request = await repository.sharing().requestById(id);
+    if (!request) throw notFound(`Unknown sharing request "${printable(id)}"`);
+    if (!allowed.includes(request.status)) throw conflict(`Sharing request ${id} is ${request.status.toLowerCase()} already`);
+    return request;
+  }
+
+  /**
+   * Given a pending (or refused, when the stewards change their decision) request and what to keep of it,
+   * makes one grant per field kept, for the purposes and communes kept, on the request's instrument; a grant on
+   * sensitive data waits for a second steward (four eyes). All of it in one transaction, or nothing.
+   */
+  async approve(actor: Actor, id: string, narrowing: ApprovalNarrowing = {}): Promise<SharingRequestView> {
+    const stewardship = this.options.stewardship;
+    return stewardship.change(async (repository, nowIso) => {
+      const before = await this.answerable(repository, id, ['PENDING', 'REFUSED']);
+      const requester = await repository.agencyByCode(before.requesterCode, true);
+      if (!requester || requester.deactivatedAt) throw conflict(`The requesting agency ${before.requesterCode} is deactivated: nothing can be shared with it`);
+      const fields = narrowed(before.fields, narrowing.fields, 'fields');
+      const purposes = narrowed(before.purposes, narrowing.purposes, 'purposes');
+      const scopeUnitCodes = this.scopeKept(before.scopeUnitCodes, narrowing.scopeUnitCodes);
+      await this.assertCommunes(repository, scopeUnitCodes, nowIso);
+      const grantIds: string[] = [];
+      for (const coordinate of fields) {
+        const prepared = stewardship.prepareGrant({
+          agencyCode: before.requesterCode,
+          target: { kind: 'FIELD', coordinate },
+          purposes,
+          legalBasis: `${before.legalBasis} (sharing request ${id}: ${before.procedure})`.slice(0, 500),
+          scopeUnitCodes,
+        });
+        grantIds.push((await stewardship.storeGrant(repository, actor, nowIso, prepared, id)).id);
+      }
+      const after: SharingRequest = {
+        ...before,
+        status: 'APPROVED',
+        answeredAt: nowIso,
+        answeredBy: stewardActorName(actor),
+        refusalReason: null,
+        refusalLegalBasis: null,
+        answer: { fields, purposes, scopeUnitCodes, grantIds },
+      };
+      await repository.sharing().updateAnswer(after);
+      await stewardship.record(repository, actor, nowIso, 'APPROVE_SHARING_REQUEST', 'SHARING_REQUEST', id, before, after);
+      return this.view(after, new Date(nowIso));
+    });
+  }
+
+  /**
+   * Given a request and what to keep of it, returns the grants an approval would make, one per field, and which
+   * of them would wait for a second steward; nothing is changed.
+   */
+  async impact(id: string, narrowing: ApprovalNarrowing = {}): Promise<SharingImpact[]> {
+    const request = await this.options.repository.sharing().requestById(id);
+    if (!request) throw notFound(`Unknown sharing request "${printable(id)}"`);
+    const fields = narrowed(request.fields, narrowing.fields, 'fields');
+    const purposes = narrowed(request.purposes, narrowing.purposes, 'purposes');
+    const scopeUnitCodes = this.scopeKept(request.scopeUnitCodes, narrowing.scopeUnitCodes);
+    const { catalog } = this.options.stewardship.schema();
+    return fields.map((coordinate) => {
+      const facts = catalog.fields.get(coordinate)!;
+      return {
+        coordinate,
+        ownerSector: String(facts.owner),
+        sharing: facts.classification.sharing,
+        personal: facts.classification.personal,
+        needsSecondSteward: needsFourEyes({ kind: 'FIELD', coordinate }, catalog),
+        purposes,
+        scopeUnitCodes,
+      };
+    });
+  }
+
+  private scopeKept(asked: string[] | null, kept: readonly string[] | null | undefined): string[] | null {
+    if (kept === undefined || kept === null) return asked;
+    const codes = communeCodes(kept, 'scope unit codes');
+    if (asked === null) {
+      if (codes.length === 0) throw badInput('An empty scope would show no row: leave the scope out to keep the one asked for');
+      return codes;
+    }
+    return narrowed(asked, codes, 'communes');
+  }
+
+  /**
+   * Given a pending (or approved, when the stewards change their decision: its grants are revoked) request, refuses
+   * it in writing: the reason and the instrument number of the law that restricts sharing, which the requester reads.
+   */
+  async refuse(actor: Actor, id: string, refusal: { reason: string; legalBasis: string }): Promise<SharingRequestView> {
+    const reason = requiredText(refusal.reason, 'The reason for the refusal', 1000);
+    const legalBasis = instrumentNumber(refusal.legalBasis, 'The legal basis restricting sharing');
+    const stewardship = this.options.stewardship;
+    return stewardship.change(async (repository, nowIso) => {
+      const before = await this.answerable(repository, id, ['PENDING', 'APPROVED']);
+      for (const grantId of before.answer?.grantIds ?? []) {
+        const grant = await repository.grantById(Number(grantId));
+        if (grant && grant.revokedAt === null) await stewardship.revokeGrantIn(repository, actor, nowIso, grant);
+      }
+      const after: SharingRequest = {
+        ...before,
+        status: 'REFUSED',
+        answeredAt: nowIso,
+        answeredBy: stewardActorName(actor),
+        refusalReason: reason,
+        refusalLegalBasis: legalBasis,
+        answer: null,
+      };
+      await repository.sharing().updateAnswer(after);
+      await stewardship.record(repository, actor, nowIso, 'REFUSE_SHARING_REQUEST', 'SHARING_REQUEST', id, before, after);
+      return this.view(after, new Date(nowIso));
+    });
+  }
+
+  /**
+   * Given an agency and the fields its own forms collect from citizens, replaces the list declared for it, in the
+   * history; the duplicate-collection report compares it with what the agency was granted or refused.
+   */
+  async declareCollectedFields(actor: Actor, agencyCode: string, coordinates: readonly string[]): Promise<string[]> {
+    const { catalog } = this.options.stewardship.schema();
+    const fields = [...new Set(coordinates)].sort();
+    const unknown = fields.filter((coordinate) => !catalog.fields.has(coordinate));
+    if (unknown.length > 0) throw badInput(`Unknown fields ${unknown.map((value) => `"${printable(value)}"`).join(', ')}: expected Type.field`);
+    return this.options.stewardship.change(async (repository, nowIso) => {
+      const agency = await repository.agencyByCode(agencyCode, true);
+      if (!agency) throw notFound(`Unknown agency "${printable(agencyCode)}"`);
+      const before = (await repository.sharing().collectedFields()).get(agency.code) ?? [];
+      await repository.sharing().replaceCollectedFields(agency.code, fields);
+      await this.options.stewardship.record(
+        repository,
+        actor,
+        nowIso,
+        'DECLARE_COLLECTED_FIELDS',
+        'AGENCY',
+        agency.code,
+        { collects: before },
+        { collects: fields },
+      );
+      return fields;
+    });
+  }
+
+  /** Given an agency's code, returns the fields its own forms collect, as declared. */
+  async collectedFields(agencyCode: string): Promise<string[]> {
+    return (await this.options.repository.sharing().collectedFields()).get(agencyCode) ?? [];
+  }
+
+  /** Returns, per agency, the fields its forms collect that another agency provides and it was refused or never asked for. */
+  async duplicateCollection(): Promise<DuplicateCollection[]> {
+    const repository = this.options.repository;
+    const [snapshot, collected, requests] = await Promise.all([
+      repository.loadSnapshot(),
+      repository.sharing().collectedFields(),
+      repository.sharing().requests(),
+    ]);
+    return duplicateCollection(
+      [...snapshot.agencies.values()],
+      collected,
+      requests,
+      snapshot.grantsByAgency,
+      this.options.stewardship.schema().catalog,
+      this.now(),
+    );
+  }
+
+  /** Given an instant, returns how many requests wait for an answer past their deadline. */
+  countOverdue(now: Date = this.now()): Promise<number> {
+    return this.options.repository.sharing().countOverdueSharingRequests(now);
+  }
+}
+
+/** Given who answers, returns how the request names them: the person's e-mail, or the agency's code. */
+function stewardActorName(actor: Actor): string {
+  switch (actor.kind) {
+    case 'PERSON':
+      return `person:${actor.email}`;
+    case 'STEWARD':
+    case 'AGENCY':
+      return actor.agencyCode;
+    case 'CLI':
+      return `cli:${actor.osUser}`;
+    case 'SYSTEM':
+      return `system:${actor.task}`;
+  }
+}

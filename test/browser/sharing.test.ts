@@ -1,0 +1,163 @@
+import type { Page } from 'playwright-core';
+import { totpCode } from '../../gateway/console/totp';
+import type { StewardRole } from '../../gateway/store/accountTypes';
+import type { TestBrowser } from '../helpers/browser';
+import { launchBrowser } from '../helpers/browser';
+import type { SeededPlatform } from '../helpers/platform';
+import { startSeededPlatform } from '../helpers/platform';
+
+jest.setTimeout(90_000);
+
+describe('sharing requests in a real browser', () => {
+  let seeded: SeededPlatform;
+  let browser: TestBrowser;
+  let base: string;
+  let consolePage: Page;
+  let explorer: Page;
+  let nationalId: string;
+  let counter = 0;
+
+  const healthQuery = () => `{ citizen(nationalId: "${nationalId}") { healthInsurance { validTo } } }`;
+  const askAsLandOffice = async (query: string) => {
+    const response = await fetch(seeded.platform.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${seeded.demoKeys.get('H56.20')!}`, 'x-purpose': 'LAND_REGISTRATION' },
+      body: JSON.stringify({ query }),
+    });
+    return (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> };
+  };
+
+  async function signInAs(roles: StewardRole[]): Promise<void> {
+    counter += 1;
+    const made = await seeded.platform.accounts.create(
+      { kind: 'SYSTEM', task: 'test' },
+      { email: `chiase${counter}@test.gov.vn`, name: `Cán bộ ${counter}`, unit: 'Phòng thử', roles },
+    );
+    await consolePage.goto(new URL('/console', base).toString());
+    await consolePage.fill('[data-testid=sign-in] input[name=email]', made.account.email);
+    await consolePage.fill('[data-testid=sign-in] input[name=password]', made.password!);
+    await consolePage.fill('[data-testid=sign-in] input[name=code]', totpCode(made.totpSecret!));
+    await consolePage.click('[data-testid=sign-in] button[type=submit]');
+    await consolePage.waitForSelector('[data-testid=who]');
+  }
+
+  async function signOut(): Promise<void> {
+    await consolePage.click('header.console-bar button:has-text("Đăng xuất")');
+    await consolePage.waitForSelector('[data-testid=sign-in]');
+  }
+
+  const tabs = () => consolePage.$$eval('nav.console-tabs button', (buttons) => buttons.map((button) => button.textContent));
+
+  /** Opens the explorer as the land office and its sharing requests' page. */
+  async function openRequestsAsLandOffice(): Promise<void> {
+    await explorer.goto(new URL('/graphql', base).toString());
+    await explorer.waitForSelector('.graphiql-container');
+    await explorer.selectOption('select[name=demo]', 'H56.20');
+    await explorer.click('form[aria-label=Caller] button[type=submit]');
+    // GraphiQL keeps the open panel in the tab's session storage: on a later visit it is open already.
+    await explorer.waitForSelector('[aria-label="Show Sharing requests"], [aria-label="Hide Sharing requests"]');
+    if (await explorer.$('[aria-label="Show Sharing requests"]')) await explorer.click('[aria-label="Show Sharing requests"]');
+    await explorer.waitForSelector('[data-testid=file-request]');
+  }
+
+  beforeAll(async () => {
+    [seeded, browser] = await Promise.all([startSeededPlatform(20), launchBrowser()]);
+    base = new URL('/', seeded.platform.gateway.url).toString();
+    const row = (await seeded.databases.databases.population('citizens').orderBy('national_id').first('national_id')) as { national_id: string };
+    nationalId = row.national_id;
+    consolePage = await browser.newPage();
+    explorer = await browser.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await seeded?.stop();
+  });
+
+  it("the land office files from its explorer page; a policy steward previews the impact and approves; the requester's next query works", async () => {
+    expect((await askAsLandOffice(healthQuery())).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    await openRequestsAsLandOffice();
+    await explorer.fill(
+      '[data-testid=file-request] input[name=fields]',
+      'Citizen.healthInsurance, HealthInsuranceCard.validTo, HealthInsuranceCard.benefitLevel',
+    );
+    await explorer.fill('[data-testid=file-request] input[name=purposes]', 'LAND_REGISTRATION');
+    await explorer.fill('[data-testid=file-request] input[name=legalBasis]', '47/2020/NĐ-CP');
+    await explorer.fill('[data-testid=file-request] input[name=procedure]', 'Đăng ký biến động đất đai');
+    await explorer.click('[data-testid=file-request] button[type=submit]');
+    await explorer.waitForSelector('[data-testid=sharing-request]');
+    expect(await explorer.textContent('[data-testid=request-status]')).toBe('PENDING');
+    await browser.screenshot(explorer, 'explorer-sharing-request');
+
+    await signInAs(['POLICY_STEWARD']);
+    await consolePage.click('nav.console-tabs button:has-text("Yêu cầu chia sẻ")');
+    await consolePage.waitForSelector('[data-testid=sharing-requests] tbody tr');
+    expect(await consolePage.textContent('[data-testid=sharing-requests] tbody')).toContain('H56.20');
+    expect(await consolePage.textContent('[data-testid=sharing-requests] tbody')).toContain('ngày làm việc');
+    await consolePage.fill('[data-testid=approve-request] input[name=fields]', 'Citizen.healthInsurance, HealthInsuranceCard.validTo');
+    await consolePage.click('[data-testid=preview-impact]');
+    await consolePage.waitForSelector('[data-testid=impact] tbody tr');
+    expect(await consolePage.$$eval('[data-testid=impact] tbody tr', (rows) => rows.length)).toBe(2);
+    await consolePage.fill('[data-testid=approve-request] input[name=reason]', 'Công văn 15/2027 của Văn phòng Đăng ký');
+    await consolePage.click('[data-testid=approve-request] button[type=submit]');
+    await consolePage.waitForSelector('[data-testid=approve-request] [role=status]');
+    await browser.screenshot(consolePage, 'console-sharing-approved');
+    await signOut();
+
+    await seeded.platform.policyCache.refreshNow();
+    const answer = await askAsLandOffice(healthQuery());
+    expect(answer.errors ?? []).toEqual([]);
+    expect(await askAsLandOffice(`{ citizen(nationalId: "${nationalId}") { healthInsurance { benefitLevel } } }`)).toMatchObject({
+      errors: [{ extensions: { code: 'FORBIDDEN' } }],
+    });
+  });
+
+  it('a refusal with its reason and legal basis reaches the requester', async () => {
+    await openRequestsAsLandOffice();
+    await explorer.fill('[data-testid=file-request] input[name=fields]', 'HealthInsuranceCard.primaryCareFacility');
+    await explorer.fill('[data-testid=file-request] input[name=purposes]', 'LAND_REGISTRATION');
+    await explorer.fill('[data-testid=file-request] input[name=legalBasis]', '47/2020/NĐ-CP');
+    await explorer.fill('[data-testid=file-request] input[name=procedure]', 'Tách thửa');
+    await explorer.click('[data-testid=file-request] button[type=submit]');
+    await explorer.waitForSelector('[data-testid=file-request] [role=status]');
+    const filed = (await explorer.textContent('[data-testid=file-request] [role=status]')) ?? '';
+    expect(filed).toMatch(/^#\d+ · \d{4}-\d{2}-\d{2}$/);
+    const id = /#(\d+)/.exec(filed)![1];
+
+    await signInAs(['POLICY_STEWARD']);
+    await consolePage.click('nav.console-tabs button:has-text("Yêu cầu chia sẻ")');
+    await consolePage.waitForSelector('[data-testid=sharing-requests] tbody tr');
+    await consolePage.selectOption('[data-testid=refuse-request] select[name=id]', id!);
+    await consolePage.fill('[data-testid=refuse-request] input[name=refusal]', 'Nơi khám chữa bệnh không phục vụ thủ tục đất đai');
+    await consolePage.fill('[data-testid=refuse-request] input[name=restricting]', '13/2023/NĐ-CP');
+    await consolePage.fill('[data-testid=refuse-request] input[name=reason]', 'Phiếu trình 4/2027');
+    await consolePage.click('[data-testid=refuse-request] button[type=submit]');
+    await consolePage.waitForSelector('[data-testid=refuse-request] [role=status]');
+    await signOut();
+
+    await openRequestsAsLandOffice();
+    await explorer.waitForSelector('[data-testid=refusal]');
+    expect(await explorer.textContent('[data-testid=refusal]')).toBe('Nơi khám chữa bệnh không phục vụ thủ tục đất đai (13/2023/NĐ-CP)');
+    await browser.screenshot(explorer, 'explorer-sharing-refused');
+  });
+
+  it('shows each account only what its roles may touch', async () => {
+    await signInAs(['KEY_OFFICER']);
+    expect(await tabs()).toEqual(['Cơ quan', 'Khóa truy cập']);
+    expect(await consolePage.$('[data-testid=agency-activity]')).toBeNull();
+    await signOut();
+    await signInAs(['AUDITOR']);
+    expect(await tabs()).toEqual(['Nhật ký truy cập', 'Yêu cầu chia sẻ', 'Lịch sử thay đổi']);
+    await consolePage.click('nav.console-tabs button:has-text("Yêu cầu chia sẻ")');
+    await consolePage.waitForSelector('[data-testid=sharing-requests] tbody tr');
+    expect(await consolePage.$('[data-testid=approve-request]')).toBeNull();
+    expect(await consolePage.$('[data-testid=refuse-request]')).toBeNull();
+    await signOut();
+    await signInAs([]);
+    expect(await tabs()).toEqual([]);
+    await signOut();
+    await signInAs(['POLICY_STEWARD']);
+    expect(await tabs()).toEqual(['Cơ quan', 'Quyền khai thác', 'Phê duyệt hai người', 'Yêu cầu chia sẻ', 'Lịch sử thay đổi']);
+    await signOut();
+    expect(browser.requests.filter((url) => !url.startsWith(base) && !url.startsWith('blob:') && !url.startsWith('data:'))).toEqual([]);
+  });
+});

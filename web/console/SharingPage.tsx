@@ -1,0 +1,196 @@
+import { useState } from 'react';
+import { admin } from './api';
+import { ChangeForm, Table, listOf, useQuery } from './Common';
+import { useConsole } from './consoleContext';
+
+interface SharingRequest {
+  id: string;
+  requesterCode: string;
+  ownerCodes: string[];
+  fields: string[];
+  purposes: string[];
+  legalBasis: string;
+  procedure: string;
+  status: string;
+  deadlineAt: string;
+  workingDaysLeft: number;
+  overdue: boolean;
+  refusalReason: string | null;
+}
+
+interface Impact {
+  coordinate: string;
+  personal: string;
+  needsSecondSteward: boolean;
+  purposes: string[];
+  scopeUnitCodes: string[] | null;
+}
+
+interface Duplicate {
+  agencyCode: string;
+  coordinate: string;
+  ownerSector: string;
+  status: string;
+  requestId: string | null;
+}
+
+const REQUESTS = `{
+  sharingRequests { id requesterCode ownerCodes fields purposes legalBasis procedure status deadlineAt workingDaysLeft overdue refusalReason }
+  duplicateCollection { agencyCode coordinate ownerSector status requestId }
+}`;
+const IMPACT = `query ($id: ID!, $fields: [String!], $purposes: [String!], $scope: [String!]) {
+  sharingRequestImpact(id: $id, fields: $fields, purposes: $purposes, scopeUnitCodes: $scope) { coordinate personal needsSecondSteward purposes scopeUnitCodes }
+}`;
+
+/** Given the answer form, returns what the steward keeps of the request: a list left empty keeps all that was asked. */
+function narrowing(form: FormData) {
+  const kept = (name: string) => {
+    const values = listOf(form.get(name));
+    return values.length > 0 ? values : null;
+  };
+  return { id: String(form.get('id')), fields: kept('fields'), purposes: kept('purposes'), scope: kept('scope') };
+}
+
+/**
+ * Sharing requests: the queue of requests for the data the agencies own, with their deadlines in working days
+ * (overdue ones flagged), the preview of an approval's grants, approval (possibly narrower) and refusal in
+ * writing; and the fields agencies collect again instead of asking for them.
+ */
+export function SharingPage() {
+  const { session, t } = useConsole();
+  const { data, error, reload } = useQuery<{ sharingRequests: SharingRequest[]; duplicateCollection: Duplicate[] }>(REQUESTS);
+  const [impact, setImpact] = useState<Impact[] | null>(null);
+  const mayAnswer = session.permittedFields.includes('Mutation.approveSharingRequest');
+  const pending = (data?.sharingRequests ?? []).filter((request) => request.status === 'PENDING');
+  const requestSelect = (
+    <label>
+      ID
+      <select name="id">
+        {(data?.sharingRequests ?? []).map((request) => (
+          <option key={request.id} value={request.id}>
+            #{request.id} {request.requesterCode} {request.status}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <section>
+      <h2>{t('sharing')}</h2>
+      {error && <div role="alert">{error}</div>}
+      <p data-testid="overdue-count">
+        {t('overdue')}: {pending.filter((request) => request.overdue).length}
+      </p>
+      <Table
+        testId="sharing-requests"
+        rows={data?.sharingRequests ?? []}
+        columns={[
+          ['ID', (request) => request.id],
+          [t('requester'), (request) => request.requesterCode],
+          [t('owners'), (request) => request.ownerCodes.join(', ')],
+          [t('field'), (request) => request.fields.join(', ')],
+          [t('purposes'), (request) => request.purposes.join(', ')],
+          [t('legalBasis'), (request) => request.legalBasis],
+          [t('procedure'), (request) => request.procedure],
+          [t('status'), (request) => request.status],
+          [
+            t('deadline'),
+            (request) => (
+              <span className={request.overdue ? 'error' : undefined} data-testid={request.overdue ? 'overdue' : undefined}>
+                {request.deadlineAt.slice(0, 10)} ({request.workingDaysLeft} {t('workingDays')}){request.overdue ? ` · ${t('overdue')}` : ''}
+              </span>
+            ),
+          ],
+        ]}
+      />
+      {mayAnswer && (
+        <ChangeForm
+          testId="approve-request"
+          title={t('approveRequest')}
+          submit={t('approve')}
+          onSubmit={async (reason, form) => {
+            const kept = narrowing(form);
+            await admin(
+              session,
+              'mutation ($id: ID!, $fields: [String!], $purposes: [String!], $scope: [String!]) { approveSharingRequest(id: $id, fields: $fields, purposes: $purposes, scopeUnitCodes: $scope) { id } }',
+              kept,
+              reason,
+            );
+            await reload();
+          }}
+        >
+          {requestSelect}
+          <label>
+            {t('keepFields')} <input name="fields" />
+          </label>
+          <label>
+            {t('keepPurposes')} <input name="purposes" />
+          </label>
+          <label>
+            {t('scope')} <input name="scope" />
+          </label>
+          <button
+            type="button"
+            data-testid="preview-impact"
+            onClick={(event) => {
+              const form = new FormData(event.currentTarget.form!);
+              void admin<{ sharingRequestImpact: Impact[] }>(session, IMPACT, narrowing(form)).then(
+                (result) => setImpact(result.sharingRequestImpact),
+                () => setImpact([]),
+              );
+            }}
+          >
+            {t('previewImpact')}
+          </button>
+          {impact && (
+            <Table
+              testId="impact"
+              rows={impact}
+              columns={[
+                [t('field'), (row) => row.coordinate],
+                [t('purposes'), (row) => row.purposes.join(', ')],
+                [t('scope'), (row) => row.scopeUnitCodes?.join(', ') ?? '-'],
+                [t('fourEyes'), (row) => (row.needsSecondSteward ? t('secondSteward') : '-')],
+              ]}
+            />
+          )}
+        </ChangeForm>
+      )}
+      {mayAnswer && (
+        <ChangeForm
+          testId="refuse-request"
+          title={t('refuseRequest')}
+          submit={t('refuse')}
+          onSubmit={async (reason, form) => {
+            await admin(
+              session,
+              'mutation ($id: ID!, $reason: String!, $legalBasis: String!) { refuseSharingRequest(id: $id, reason: $reason, legalBasis: $legalBasis) { id } }',
+              { id: String(form.get('id')), reason: String(form.get('refusal')), legalBasis: String(form.get('restricting')) },
+              reason,
+            );
+            await reload();
+          }}
+        >
+          {requestSelect}
+          <label>
+            {t('refusal')} <input name="refusal" required />
+          </label>
+          <label>
+            {t('restrictingBasis')} <input name="restricting" required placeholder="13/2023/NĐ-CP" />
+          </label>
+        </ChangeForm>
+      )}
+      <h3>{t('duplicates')}</h3>
+      <Table
+        testId="duplicates"
+        rows={data?.duplicateCollection ?? []}
+        columns={[
+          [t('agency'), (row) => row.agencyCode],
+          [t('field'), (row) => row.coordinate],
+          [t('sector'), (row) => row.ownerSector],
+          [t('status'), (row) => row.status + (row.requestId ? ` #${row.requestId}` : '')],
+        ]}
+      />
+    </section>
+  );
+}
