@@ -13,12 +13,15 @@ import type { GraphQLFieldResolver, GraphQLObjectType, GraphQLOutputType, GraphQ
 import type { Knex } from 'knex';
 import type { AccessContext } from './accessContext';
 import { ACCESS_CONTEXT_HEADER, NonceRegistry, verifyAccessContext } from './accessContext';
-import type { Sector } from './config';
+import type { MetricsConfig, Sector } from './config';
+import { LOOPBACK_NETWORKS } from './config';
 import { ErrorCode, VALIDATION_OPTIONS, maskError } from './errors';
 import { healthRoutes } from './healthRoutes';
-import { startHttpServer } from './httpServer';
+import { requestIdOf, startHttpServer } from './httpServer';
 import { getLogger } from './logger';
 import { MASK_KINDS, maskValue } from './masks';
+import { metricsRoute } from './metrics/metricsRoute';
+import { subgraphMetrics } from './metrics/subgraphMetrics';
 import { CHECK_TIMEOUT_MS, READY_CACHE_MS, cachedFor, runChecks } from './readiness';
 import { pingDatabase } from '../db/ping';
 import { subgraphDocument } from '../schema/load';
@@ -41,6 +44,8 @@ export interface SubgraphServerOptions {
   signingKey: Buffer;
   port?: number;
   host?: string;
+  /** Who may read the subgraph's GET /metrics; this host only when left out. */
+  metrics?: Pick<MetricsConfig, 'allowedNetworks' | 'token'>;
 }
 
 export interface RunningServer {
@@ -200,18 +205,30 @@ export async function startSubgraphServer<Context extends SubgraphContext>(
     try {
       access = assertSignedAccess(options.signingKey, definition.sector, request, rawBody, Date.now(), nonces);
     } catch (error) {
-      logger.warn({ reason: (error as GraphQLError).extensions?.reason, remote: request.socket.remoteAddress }, 'refused a request the gateway did not sign');
+      logger.warn(
+        { requestId: requestIdOf(request), reason: (error as GraphQLError).extensions?.reason, remote: request.socket.remoteAddress },
+        'refused a request the gateway did not sign',
+      );
       throw error;
     }
     return definition.createContext(options.db, access);
   };
   // Unsigned, as probes are: they tell only whether the subgraph and its database answer.
   const ready = cachedFor(READY_CACHE_MS, () => runChecks([{ name: 'database', check: () => pingDatabase(options.db) }], CHECK_TIMEOUT_MS));
+  const metrics = subgraphMetrics(definition.sector, options.db);
   const handle = await startHttpServer(
     [{ path: '/graphql', server, context }],
-    { port: options.port ?? 0, host: options.host ?? '127.0.0.1' },
+    {
+      port: options.port ?? 0,
+      host: options.host ?? '127.0.0.1',
+      // One line per request, under the id the gateway forwarded: a request is followed from the gateway's line to its subgraphs'.
+      onAnswered: (_request, answer) => {
+        metrics.answered(answer.status, answer.elapsedMs / 1000);
+        logger.info({ requestId: answer.requestId, status: answer.status, latencyMs: Math.round(answer.elapsedMs * 10) / 10 }, 'request');
+      },
+    },
     logger,
-    healthRoutes(ready, logger),
+    [...healthRoutes(ready, logger), metricsRoute(metrics.registry, options.metrics ?? { allowedNetworks: LOOPBACK_NETWORKS, token: null }, logger)],
   );
   const url = new URL('graphql', handle.baseUrl).toString();
   logger.info({ url }, 'subgraph listening');

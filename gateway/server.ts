@@ -4,6 +4,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from 'pino';
 import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
@@ -14,7 +15,7 @@ import type { HttpLimits, PolicyMode, QueryLimits, Sector } from '../common/conf
 import { bySector } from '../common/config';
 import { VALIDATION_OPTIONS, maskError } from '../common/errors';
 import type { AnyGraphQLRoute, PlainRoute } from '../common/httpServer';
-import { startHttpServer } from '../common/httpServer';
+import { requestIdOf, startHttpServer } from '../common/httpServer';
 import { getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
 import { SELF_SERVICE, SUPERGRAPH_PATH } from '../schema/load';
@@ -28,6 +29,9 @@ import type { AuditLog } from './audit/auditLog';
 import type { Authenticator } from './store/authenticator';
 import { AuthenticationError } from './store/errors';
 import type { StoreSnapshot } from './store/types';
+import type { GatewayMetrics } from './metrics/gatewayMetrics';
+import { gatewayMetrics } from './metrics/gatewayMetrics';
+import { requestObserver } from './observability/requestObserver';
 import { queryLimitProtection } from './queryLimits';
 import { requestAuditing } from './requestAuditing';
 import { SubgraphDataSource } from './subgraphDataSource';
@@ -69,6 +73,10 @@ export interface GatewayOptions {
   host?: string;
   /** The composed supergraph SDL; defaults to the committed schema/supergraph.graphql. */
   supergraphSdl?: string;
+  /** Where each request's access line goes (info); the process logger's `access` component by default. */
+  accessLogger?: Logger;
+  /** The metrics requests are counted in; the process's gateway metrics by default. */
+  metrics?: GatewayMetrics;
 }
 
 /**
@@ -78,6 +86,7 @@ export interface GatewayOptions {
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const logger = getLogger('gateway');
+  const metrics = options.metrics ?? gatewayMetrics();
   // @apollo/gateway otherwise sends usage metrics to Apollo's servers, which a closed government network must not do.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
@@ -98,10 +107,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         timeoutMs: options.subgraphTimeoutMs,
         signingKey: options.signingKey,
         onFailure: (subgraph, cause) => logger.warn({ subgraph, err: cause }, 'subgraph call failed'),
+        onFetched: (subgraph, seconds, code) => metrics.subgraphFetched(subgraph, seconds, code),
       }),
   });
   const limits = queryLimitProtection(options.queryLimits);
-  const auditing = enforcement?.audit ? requestAuditing(enforcement.audit, new Set(['/graphql', null]), logger) : null;
+  const observer = requestObserver({
+    metrics,
+    logger: options.accessLogger ?? getLogger('access'),
+    auditInstance: enforcement?.audit?.instance ?? null,
+  });
+  const auditing = enforcement?.audit ? requestAuditing(enforcement.audit, new Set(['/graphql', null]), logger, observer.noteOf) : null;
   const server = new ApolloServer<GatewayContext>({
     gateway,
     parseOptions: limits.parseOptions,
@@ -123,13 +138,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     ],
   });
   const context = async (request: IncomingMessage): Promise<GatewayContext> => {
-    if (!enforcement) return { principal: { kind: 'ANONYMOUS' }, purpose: null, userId: null, dossierId: null, access: UNRESTRICTED };
+    const requestId = requestIdOf(request);
+    const note = observer.noteOf(request);
+    if (!enforcement) return { principal: { kind: 'ANONYMOUS' }, purpose: null, userId: null, dossierId: null, access: UNRESTRICTED, requestId, note };
     const arrivedAt = new Date();
     try {
       const headers = readRequestHeaders(request);
       const principal = await enforcement.authenticator.authenticate(request.headers.authorization, enforcement.policy.current());
       if (principal instanceof AuthenticationError) throw principal;
-      const built: GatewayContext = { ...headers, principal: principal.kind === 'AGENCY' ? { ...principal, userId: headers.userId } : principal };
+      const built: GatewayContext = {
+        ...headers,
+        principal: principal.kind === 'AGENCY' ? { ...principal, userId: headers.userId } : principal,
+        requestId,
+        note,
+      };
       auditing?.contextBuilt(request, built);
       return built;
     } catch (error) {
@@ -145,7 +167,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       port: options.port ?? 0,
       host: options.host ?? '127.0.0.1',
       ...(options.httpLimits ? { limits: options.httpLimits } : {}),
-      ...(auditing ? { onAnswered: auditing.answered } : {}),
+      onAnswered: (request, answer) => {
+        // The audit first: a request refused before the pipeline gets its record there, which the access line names.
+        auditing?.answered(request, answer);
+        observer.answered(request, answer);
+      },
     },
     logger,
     options.plainRoutes,

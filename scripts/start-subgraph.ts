@@ -21,7 +21,13 @@ async function main(): Promise<void> {
   const db = connect(config.database, sector);
   try {
     await migrateLatest(db, sector);
-    const server = await startSubgraph(sector, { db, signingKey: config.signingKey, host: config.host, port: config.subgraphs[sector].port });
+    const server = await startSubgraph(sector, {
+      db,
+      signingKey: config.signingKey,
+      host: config.host,
+      port: config.subgraphs[sector].port,
+      metrics: config.metrics,
+    });
     process.stdout.write(`${sector} subgraph ready at ${server.url}\n`);
     stopOnSignals(async () => {
       await server.stop();

@@ -1,8 +1,10 @@
 import type { Knex } from 'knex';
-import type { AuditConfig, Config, DatabaseName, HttpLimits, JwtConfig, PolicyMode, QueryLimits, Sector } from '../common/config';
-import { DATABASES, SECTORS, bySector } from '../common/config';
+import type { Logger } from 'pino';
+import type { AuditConfig, Config, DatabaseName, HttpLimits, JwtConfig, MetricsConfig, PolicyMode, QueryLimits, Sector } from '../common/config';
+import { DATABASES, LOOPBACK_NETWORKS, SECTORS, bySector } from '../common/config';
 import { healthRoutes } from '../common/healthRoutes';
 import { getLogger } from '../common/logger';
+import { metricsRoute } from '../common/metrics/metricsRoute';
 import type { RunningServer } from '../common/subgraphServer';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
@@ -11,6 +13,7 @@ import { AuditLog } from '../gateway/audit/auditLog';
 import { AuditRepository } from '../gateway/audit/auditRepository';
 import { AuditTrail } from '../gateway/audit/auditTrail';
 import { createCitizenRoute } from '../gateway/audit/citizenRoute';
+import { gatewayMetrics } from '../gateway/metrics/gatewayMetrics';
 import { startGateway } from '../gateway/server';
 import { readDemoKeys } from '../gateway/web/demoCredentials';
 import { platformStatus } from '../gateway/web/status';
@@ -64,7 +67,14 @@ export interface GatewayServiceOptions {
   corsOrigins?: string[];
   /** Where `npm start` writes the demo agencies' keys, which the explorer offers outside production. */
   dataDirectory?: string;
+  /** Who may read GET /metrics; loopback only, without a token, when left out. */
+  metrics?: MetricsConfig;
+  /** Where each request's access line goes; the process logger by default. */
+  accessLogger?: Logger;
 }
+
+/** Who reads the metrics when the configuration says nothing: this host only. */
+const LOOPBACK_ONLY: MetricsConfig = { allowedNetworks: LOOPBACK_NETWORKS, token: null, maxOperationNames: 100 };
 
 export interface RunningGateway {
   gateway: RunningServer;
@@ -92,13 +102,20 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     onReload: (snapshot) => logger.info({ version: snapshot.version }, 'policy loaded'),
   });
   await policyCache.start();
-  const auditLog = new AuditLog(gatewayDb, options.audit, { production: options.production });
+  const metricsConfig = options.metrics ?? LOOPBACK_ONLY;
+  const metrics = gatewayMetrics(metricsConfig.maxOperationNames);
+  const auditLog = new AuditLog(gatewayDb, options.audit, {
+    production: options.production,
+    onBatchWritten: (records, seconds) => metrics.auditBatchWritten(records, seconds),
+  });
   try {
     await auditLog.start();
   } catch (error) {
     policyCache.stop();
     throw error;
   }
+  const readiness = gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls });
+  const withdrawSources = metrics.useSources({ policy: () => policyCache.current(), readiness, audit: () => auditLog.figures() });
   try {
     const stewardship = new Stewardship({ repository, onChange: () => policyCache.refreshNow() });
     const authenticator = new Authenticator({ jwt: options.jwt });
@@ -116,6 +133,8 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       queryLimits: options.queryLimits,
       ...(options.httpLimits ? { httpLimits: options.httpLimits } : {}),
       signingKey: options.signingKey,
+      metrics,
+      ...(options.accessLogger ? { accessLogger: options.accessLogger } : {}),
       enforcement: { authenticator, policy: { mode: options.policy.mode, current: () => policyCache.current() }, audit: auditLog },
       extraRoutes: [
         createAdminRoute({ stewardship, authenticator, policyCache, audit: auditTrail, accounts, queryLimits: options.queryLimits }),
@@ -131,7 +150,8 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
           logger,
         }),
         // After CORS (in webRoutes), which every answer gets.
-        ...healthRoutes(gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls }), logger),
+        ...healthRoutes(readiness, logger),
+        metricsRoute(metrics.registry, metricsConfig, logger),
         ...consoleRoutes({ accounts, logger }),
       ],
     });
@@ -147,9 +167,11 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
         // After the gateway: the last responses' records are written, then sealed by the final checkpoint.
         await auditLog.stop();
         policyCache.stop();
+        withdrawSources();
       },
     };
   } catch (error) {
+    withdrawSources();
     await auditLog.stop();
     policyCache.stop();
     throw error;
@@ -179,6 +201,7 @@ export async function startPlatform(databases: PlatformDatabases, options: Platf
         signingKey: options.signingKey,
         host: options.host,
         port: options.subgraphPorts[sector],
+        ...(options.metrics ? { metrics: options.metrics } : {}),
       });
       started.push(subgraphs[sector]);
     }

@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { AccessContext } from '../../common/accessContext';
 import type { Sector } from '../../common/config';
 import { ErrorCode } from '../../common/errors';
+import type { AccessNote } from '../observability/requestObserver';
 import type { Decision, Principal, Purpose } from '../policy/types';
 import { PURPOSES } from '../policy/types';
 
@@ -15,6 +16,10 @@ export interface GatewayContext {
   /** The case or dossier the request serves (X-Road's issue). */
   dossierId: string | null;
   decision?: Decision;
+  /** The request's id (X-Request-Id), forwarded to every subgraph call. */
+  requestId?: string;
+  /** Where the request's audit record is left for its access-log line. */
+  note?: AccessNote;
   /** Per subgraph, the access context signed into its calls; set when the operation has been decided. */
   access?: Record<Sector, AccessContext>;
 }

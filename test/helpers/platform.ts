@@ -4,7 +4,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { AuditConfig, JwtConfig, PolicyMode } from '../../common/config';
+import type { Logger } from 'pino';
+import type { AuditConfig, JwtConfig, MetricsConfig, PolicyMode } from '../../common/config';
 import { bySector, loadConfig } from '../../common/config';
 import { seedAll } from '../../db/seed';
 import { buildCatalog } from '../../gateway/policy/catalog';
@@ -33,6 +34,10 @@ export interface SeededPlatformOptions {
   jwt?: JwtConfig | null;
   /** Origins whose web pages may call the gateway (CORS_ORIGINS). */
   corsOrigins?: string[];
+  /** Who may read GET /metrics (METRICS_ALLOWED_NETWORKS, METRICS_TOKEN); loopback only by default. */
+  metrics?: MetricsConfig;
+  /** Where the gateway's access lines go; the process logger by default. */
+  accessLogger?: Logger;
 }
 
 const TEST_ACTOR: Actor = { kind: 'SYSTEM', task: 'test' };
@@ -61,6 +66,8 @@ export async function startSeededPlatform(citizens: number, options: SeededPlatf
       production: false,
       corsOrigins: options.corsOrigins ?? [],
       dataDirectory,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.accessLogger ? { accessLogger: options.accessLogger } : {}),
     });
     const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory, production: false });
     return {
