@@ -107,7 +107,7 @@ describe('the access log', () => {
     for (const given of [undefined, 'x'.repeat(129), 'has space', 'quote"s', 'ümlaut', '038085001234\nforged']) {
       const headers: Record<string, string> = given === undefined ? {} : { 'x-request-id': given.replace('\n', '') };
       const answer = await post('{ __typename }', {}, headers);
-      expect(answer.requestId).toMatch(given === '038085001234\nforged' ? /^038085001234forged$/ : uuid);
+      expect(answer.requestId).toMatch(uuid);
       expect(await linesOf(answer.requestId)).toHaveLength(1);
     }
     // The probes answer with an id as well, and are not logged.
