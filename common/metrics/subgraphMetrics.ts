@@ -22,7 +22,7 @@ export interface SubgraphMetrics {
  * class and their time, and its database's statements by result and their time, read off knex's query events.
  * One registry per subgraph, so that subgraphs sharing a process (`npm start`) each report their own.
  */
-export function subgraphMetrics(sector: string, db: Knex): SubgraphMetrics {
+export function subgraphMetrics(sector: string, db: Pick<Knex, 'on'>): SubgraphMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ subgraph: sector });
   collectDefaultMetrics({ register: registry });
