@@ -1,3 +1,5 @@
+// First: tracing, when configured, must start before the modules it instruments are loaded.
+import '../system/tracingPreload';
 import { bySector, getConfig, requireSharedSigningKey } from '../common/config';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest } from '../db/migrate';

@@ -1,3 +1,5 @@
+// First: tracing, when configured, must start before the modules it instruments are loaded.
+import '../system/tracingPreload';
 import type { Sector } from '../common/config';
 import { SECTORS, getConfig, requireSharedSigningKey } from '../common/config';
 import { connect, ensureDatabases } from '../db/connection';
