@@ -9,11 +9,14 @@ export const REQUEST_ID_HEADER = 'x-request-id';
  */
 const WELL_FORMED = /^(?!.*\d{9})[A-Za-z0-9._:@-]{1,128}$/;
 
+/** A UUID in its canonical form, which is taken as it is: one in twenty random ones has nine digits in a row in its last group. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * Given the X-Request-Id header a request carries (or none), returns the request's id: the one given when it is
- * well formed (up to 128 letters, digits or . _ : @ -, no nine digits in a row), so that a proxy's id follows the request through; a new
+ * well formed (a UUID, or up to 128 letters, digits or . _ : @ -, no nine digits in a row), so that a proxy's id follows the request through; a new
  * UUID otherwise, so that no client text of any other shape reaches a log line.
  */
 export function acceptedRequestId(header: string | string[] | undefined): string {
-  return typeof header === 'string' && WELL_FORMED.test(header) ? header : randomUUID();
+  return typeof header === 'string' && (WELL_FORMED.test(header) || UUID.test(header)) ? header : randomUUID();
 }

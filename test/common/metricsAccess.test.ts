@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { ConfigError, loadConfig, loadTracingConfig } from '../../common/config';
 import { BoundedNames } from '../../common/metrics/boundedLabels';
 import { metricsAccess } from '../../common/metrics/metricsAccess';
+import { acceptedRequestId } from '../../common/requestId';
 
 describe('metricsAccess', () => {
   const check = metricsAccess({ allowedNetworks: ['127.0.0.0/8', '::1/128', '10.20.0.0/16', 'fd00::/8'], token: 'a-token-of-at-least-24-characters' });
@@ -65,5 +67,17 @@ describe('BoundedNames', () => {
     const many = new BoundedNames(50);
     for (let index = 0; index < 1000; index += 1) many.labelOf(`Operation${index}`);
     expect(many.size).toBe(50);
+  });
+});
+
+describe('acceptedRequestId', () => {
+  it('takes a well-formed id as it is, every UUID included, and makes a UUID for anything else', () => {
+    for (const id of ['proxy-7f3a.1', 'a', 'x'.repeat(128), 'gw:01/ok'.replace('/', '.'), '0b7f1c2e-1111-4222-8333-123456789012', randomUUID()])
+      expect(acceptedRequestId(id)).toBe(id);
+    for (const id of [undefined, '', 'x'.repeat(129), 'has space', 'a/b', 'id-038085001234', ['a', 'b']]) {
+      const made = acceptedRequestId(id);
+      expect(made).not.toBe(id);
+      expect(made).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
   });
 });
