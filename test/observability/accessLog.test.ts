@@ -78,6 +78,8 @@ describe('the access log', () => {
       code: null,
     });
     expect(line!.latencyMs).toBeGreaterThan(0);
+    // With an outbox (MySQL), the record is durable before the database holds it: have it shipped.
+    await seeded.platform.auditLog.indexed();
     const [instance, seq] = String(line!.auditRecord).split(':');
     const record = await seeded.databases.databases
       .gateway('audit_records')
