@@ -2,6 +2,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { ErrorCode } from '../../common/errors';
 import { BoundedNames, OTHER, childCache } from '../../common/metrics/boundedLabels';
 import type { ReadinessReport } from '../../common/readiness';
+import type { AuditFigures } from './auditGauges';
+import { registerAuditGauges } from './auditGauges';
 import type { AuditOutcome } from '../audit/types';
 import { AUDIT_OUTCOMES } from '../audit/types';
 import type { FieldDecision, PolicySnapshot } from '../policy/types';
@@ -24,21 +26,6 @@ export interface GatewaySources {
   readiness?(): Promise<ReadinessReport>;
   /** The audit trail's figures, when the gateway records. */
   audit?(): AuditFigures;
-}
-
-/** What the audit trail tells the metrics of itself: how far records are durable, shipped, indexed and sealed. */
-export interface AuditFigures {
-  acceptingRecords: boolean;
-  /** The last durable record (in the outbox or the database). */
-  durableSeq: number;
-  /** The last record the gateway database holds. */
-  storedSeq: number;
-  /** The last record the index covers. */
-  indexedSeq: number;
-  /** When the last checkpoint was sealed (ms since the epoch), or null for none yet. */
-  lastCheckpointAt: number | null;
-  /** Per witness, when it last countersigned a checkpoint of this gateway (ms since the epoch), or null. */
-  witnesses: ReadonlyArray<{ witness: string; countersignedAt: number | null }>;
 }
 
 /** A callback giving the number of sharing requests past their due date; registered by the module that keeps them. */
@@ -161,7 +148,7 @@ export class GatewayMetrics {
         for (const [name, dependency] of Object.entries(report?.dependencies ?? {})) this.labels(name).set(dependency.status === 'up' ? 1 : 0);
       },
     });
-    this.auditGauges();
+    registerAuditGauges(this.registry, () => this.sources?.audit?.() ?? null, this.startedAt);
     new Gauge({
       name: 'sharing_requests_overdue',
       help: 'Sharing requests past their due date, as the module keeping them reports',
@@ -169,58 +156,6 @@ export class GatewayMetrics {
       async collect() {
         const callback = overdueSharing();
         if (callback) this.set(await callback());
-      },
-    });
-  }
-
-  private auditGauges(): void {
-    const startedAt = this.startedAt;
-    const figures = () => this.sources?.audit?.() ?? null;
-    new Gauge({
-      name: 'audit_accepting_records',
-      help: 'Whether the audit trail takes records (1); at 0 personal data is refused with AUDIT_UNAVAILABLE',
-      registers: [this.registry],
-      collect() {
-        const audit = figures();
-        if (audit) this.set(audit.acceptingRecords ? 1 : 0);
-      },
-    });
-    new Gauge({
-      name: 'audit_unshipped_records',
-      help: 'Durable audit records (in the outbox) the gateway database does not hold yet',
-      registers: [this.registry],
-      collect() {
-        const audit = figures();
-        if (audit) this.set(audit.durableSeq - audit.storedSeq);
-      },
-    });
-    new Gauge({
-      name: 'audit_unindexed_records',
-      help: 'Audit records in the gateway database that the index (citizens, fields) does not cover yet',
-      registers: [this.registry],
-      collect() {
-        const audit = figures();
-        if (audit) this.set(Math.max(0, audit.storedSeq - audit.indexedSeq));
-      },
-    });
-    new Gauge({
-      name: 'audit_last_checkpoint_age_seconds',
-      help: 'Seconds since the last signed checkpoint (since the gateway started, before the first)',
-      registers: [this.registry],
-      collect() {
-        const audit = figures();
-        if (audit) this.set((Date.now() - (audit.lastCheckpointAt ?? startedAt)) / 1000);
-      },
-    });
-    new Gauge({
-      name: 'audit_witness_countersign_age_seconds',
-      help: 'Seconds since each witness last countersigned a checkpoint of this gateway (since the gateway started, before the first)',
-      labelNames: ['witness'],
-      registers: [this.registry],
-      collect() {
-        const audit = figures();
-        this.reset();
-        for (const { witness, countersignedAt } of audit?.witnesses ?? []) this.labels(witness).set((Date.now() - (countersignedAt ?? startedAt)) / 1000);
       },
     });
   }
