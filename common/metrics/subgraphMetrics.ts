@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
 import { childCache } from './boundedLabels';
+import { withProcessMetrics } from './processMetrics';
 
 /** Seconds: a subgraph's answer or one SQL statement, from an index lookup to a page of hundreds of rows. */
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -17,40 +18,25 @@ export interface SubgraphMetrics {
   answered(status: number, seconds: number): void;
 }
 
-/**
- * Given a sector and its database, returns the subgraph's metrics: its process's figures, its answers by status
- * class and their time, and its database's statements by result and their time, read off knex's query events.
- * One registry per subgraph, so that subgraphs sharing a process (`npm start`) each report their own.
- */
-export function subgraphMetrics(sector: string, db: Pick<Knex, 'on'>): SubgraphMetrics {
-  const registry = new Registry();
-  registry.setDefaultLabels({ subgraph: sector });
-  collectDefaultMetrics({ register: registry });
-  const requests = new Counter({
-    name: 'subgraph_requests_total',
-    help: 'Requests the subgraph answered, by HTTP status class',
-    labelNames: ['status'],
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: 'subgraph_request_duration_seconds',
-    help: 'Time of the subgraph’s answers',
-    buckets: BUCKETS,
-    registers: [registry],
-  });
+/** Each database's statement metrics: its query events are listened to once, however many subgraphs serve it. */
+const statementMetrics = new WeakMap<object, [Counter, Histogram]>();
+
+/** Given a database, returns the counter and the histogram of its SQL statements, read off knex's query events. */
+function statementMetricsOf(db: Pick<Knex, 'on'>): [Counter, Histogram] {
+  const known = statementMetrics.get(db);
+  if (known) return known;
   const statements = new Counter({
     name: 'subgraph_sql_statements_total',
     help: 'SQL statements the subgraph ran, by result (ok, error)',
     labelNames: ['result'],
-    registers: [registry],
+    registers: [],
   });
   const statementDuration = new Histogram({
     name: 'subgraph_sql_duration_seconds',
     help: 'Time of one SQL statement of the subgraph',
     buckets: BUCKETS,
-    registers: [registry],
+    registers: [],
   });
-  const requestChild = childCache((status) => requests.labels(status!));
   const ok = statements.labels('ok');
   const failed = statements.labels('error');
   // knex numbers each statement; its start is kept until its answer or its error.
@@ -68,6 +54,33 @@ export function subgraphMetrics(sector: string, db: Pick<Knex, 'on'>): SubgraphM
   };
   db.on('query-response', (_response: unknown, query: { __knexQueryUid?: string }) => ended(ok, query));
   db.on('query-error', (_error: unknown, query: { __knexQueryUid?: string }) => ended(failed, query));
+  const made: [Counter, Histogram] = [statements, statementDuration];
+  statementMetrics.set(db, made);
+  return made;
+}
+
+/**
+ * Given a sector and its database, returns the subgraph's metrics: its process's figures, its answers by status
+ * class and their time, and its database's statements by result and their time, read off knex's query events.
+ * One registry per subgraph, so that subgraphs sharing a process (`npm start`) each report their own.
+ */
+export function subgraphMetrics(sector: string, db: Pick<Knex, 'on'>): SubgraphMetrics {
+  const registry = withProcessMetrics(new Registry());
+  registry.setDefaultLabels({ subgraph: sector });
+  const requests = new Counter({
+    name: 'subgraph_requests_total',
+    help: 'Requests the subgraph answered, by HTTP status class',
+    labelNames: ['status'],
+    registers: [registry],
+  });
+  const requestChild = childCache((status) => requests.labels(status!));
+  const duration = new Histogram({
+    name: 'subgraph_request_duration_seconds',
+    help: 'Time of the subgraph’s answers',
+    buckets: BUCKETS,
+    registers: [registry],
+  });
+  for (const metric of statementMetricsOf(db)) registry.registerMetric(metric);
   return {
     registry,
     answered(status, seconds) {

@@ -1,6 +1,7 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ErrorCode } from '../../common/errors';
 import { BoundedNames, OTHER, childCache } from '../../common/metrics/boundedLabels';
+import { withProcessMetrics } from '../../common/metrics/processMetrics';
 import type { ReadinessReport } from '../../common/readiness';
 import type { AuditFigures } from './auditGauges';
 import { registerAuditGauges } from './auditGauges';
@@ -52,7 +53,7 @@ export interface AnsweredRequest {
  * the policy in force, a bounded set of operation names, the platform's error codes, the subgraphs; else "other".
  */
 export class GatewayMetrics {
-  readonly registry = new Registry();
+  readonly registry = withProcessMetrics(new Registry());
   readonly operationNames: BoundedNames;
   private sources: GatewaySources | null = null;
   private overdueSharing: OverdueSharingRequests | null = null;
@@ -124,7 +125,6 @@ export class GatewayMetrics {
 
   constructor(maxOperationNames = 100) {
     this.operationNames = new BoundedNames(maxOperationNames);
-    collectDefaultMetrics({ register: this.registry });
     const policyVersion = () => this.policyVersion();
     const readiness = () => this.sources?.readiness?.();
     const overdueSharing = () => this.overdueSharing;
