@@ -1,10 +1,12 @@
 import type { MetricsConfig } from '../../common/config';
+import { loadConfig } from '../../common/config';
 import type { RunningServer } from '../../common/subgraphServer';
-import { countRateLimitRefusal, registerOverdueSharingRequests } from '../../gateway/metrics/gatewayMetrics';
+import { countRateLimitRefusal, gatewayMetrics, registerOverdueSharingRequests } from '../../gateway/metrics/gatewayMetrics';
+import { startGateway } from '../../gateway/server';
 import { startSubgraph } from '../../subgraphs';
 import { postGraphQL } from '../helpers/graphql';
 import type { SeededPlatform } from '../helpers/platform';
-import { asAgency, startSeededPlatform } from '../helpers/platform';
+import { asAgency, startSeededPlatform, startSilentServer, unusedUrl } from '../helpers/platform';
 
 const TOKEN = 'a-metrics-token-of-thirty-two-chars';
 // Loopback is left out, so that the token is what lets the test in; the network rule is tested on a subgraph.
@@ -195,5 +197,43 @@ describe('GET /metrics with the default networks', () => {
     const gateway = await fetch(new URL('/metrics', seeded.platform.gateway.url));
     expect(gateway.status).toBe(200);
     expect(await gateway.text()).toContain('gateway_requests_total');
+  });
+});
+
+describe('subgraph errors and timeouts in the metrics', () => {
+  let silent: { url: string; stop(): Promise<void> };
+  let gateway: RunningServer;
+
+  beforeAll(async () => {
+    silent = await startSilentServer();
+    const down = await unusedUrl();
+    gateway = await startGateway({
+      queryLimits: loadConfig({}).queryLimits,
+      subgraphUrls: { population: silent.url, land: down, health: down, education: down },
+      subgraphTimeoutMs: 200,
+      signingKey: Buffer.from('a key the subgraphs never see, 32+ chars'),
+      enforcement: null,
+    });
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await silent?.stop();
+  });
+
+  it('counts a call that timed out and one refused, by subgraph and code, and times both', async () => {
+    const text = () => gatewayMetrics().registry.metrics();
+    const before = await text();
+    const timedOut = await postGraphQL(gateway.url, '{ administrativeUnit(code: "40778") { name } }');
+    expect(timedOut.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_TIMEOUT');
+    const refused = await postGraphQL(gateway.url, '{ school(code: "X") { name } }');
+    expect(refused.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+    const after = await text();
+    const delta = (name: string, labels: Record<string, string>) => valueOf(samples(after, name), labels) - valueOf(samples(before, name), labels);
+    expect(delta('gateway_subgraph_errors_total', { subgraph: 'population', code: 'SUBGRAPH_TIMEOUT' })).toBe(1);
+    expect(delta('gateway_subgraph_errors_total', { subgraph: 'education', code: 'SUBGRAPH_UNAVAILABLE' })).toBe(1);
+    expect(delta('gateway_subgraph_fetch_duration_seconds_count', { subgraph: 'population', result: 'error' })).toBe(1);
+    // The timed-out call took its whole timeout.
+    expect(delta('gateway_subgraph_fetch_duration_seconds_sum', { subgraph: 'population', result: 'error' })).toBeGreaterThanOrEqual(0.19);
   });
 });
