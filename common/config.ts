@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Environment } from './environment';
@@ -162,6 +163,23 @@ export interface Config {
   /** The working days that legal deadlines count (WORKING_CALENDAR_FILE; the built-in Vietnamese public holidays otherwise). */
   workingCalendar: WorkingCalendar;
   quotas: QuotaConfig;
+  /** Who may read GET /metrics on the gateway and the subgraphs. */
+  metrics: MetricsConfig;
+}
+
+/** Who may read GET /metrics: callers from these networks, or any caller with the token. */
+export interface MetricsConfig {
+  /** CIDR blocks (127.0.0.0/8, 10.0.0.0/8, ::1/128) whose addresses read the metrics without a token. */
+  allowedNetworks: string[];
+  /** A bearer token that opens the metrics from anywhere; null for none. */
+  token: string | null;
+  /** The most operation names the metrics keep as labels of their own; the rest are counted as "other". */
+  maxOperationNames: number;
+}
+
+/** Where the traces go, when they are on (OTEL_EXPORTER_OTLP_ENDPOINT): the OpenTelemetry SDK reads the rest of its OTEL_* settings itself. */
+export interface TracingConfig {
+  endpoint: string | null;
 }
 
 export class ConfigError extends Error {
@@ -312,9 +330,11 @@ export function loadConfig(environment: Environment = process.env): Config {
   } catch (error) {
     problems.push(`WORKING_CALENDAR_FILE: ${(error as Error).message}`);
   }
+  const metrics = metricsConfig(read, integer, problems);
 
   const config: Config = {
     production,
+    metrics,
     dataDirectory,
     signingKey,
     signingKeyGenerated: rawSigningKey === undefined,
@@ -341,6 +361,11 @@ export function loadConfig(environment: Environment = process.env): Config {
     workingCalendar,
     quotas,
   };
+  try {
+    loadTracingConfig(environment);
+  } catch (error) {
+    problems.push(...(error as ConfigError).problems);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -381,6 +406,57 @@ function readSectors(
     };
   };
   return mergeSectors(entries, directory, host, environmentOf, problems);
+}
+
+/** The networks that read GET /metrics without a token when METRICS_ALLOWED_NETWORKS is unset: this host only. */
+export const LOOPBACK_NETWORKS = ['127.0.0.0/8', '::1/128'];
+
+const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+const IPV6_CIDR = /^([0-9A-Fa-f:]+)\/(\d{1,3})$/;
+
+/** Given a CIDR block, tells whether it is one: an IPv4 or IPv6 address and a prefix length it can take. */
+export function isCidr(text: string): boolean {
+  const v4 = IPV4_CIDR.exec(text);
+  if (v4) return v4.slice(1, 5).every((octet) => Number(octet) <= 255) && Number(v4[5]) <= 32;
+  const v6 = IPV6_CIDR.exec(text);
+  return v6 !== null && isIP(v6[1]!) === 6 && Number(v6[2]) <= 128;
+}
+
+/** Given the environment's readers, returns who may read the metrics (METRICS_ALLOWED_NETWORKS, METRICS_TOKEN), adding a problem for each bad value. */
+function metricsConfig(
+  read: (name: string) => string | undefined,
+  integer: (name: string, fallback: number, min: number, max: number) => number,
+  problems: string[],
+): MetricsConfig {
+  const networks = read('METRICS_ALLOWED_NETWORKS');
+  const allowedNetworks =
+    networks === undefined
+      ? LOOPBACK_NETWORKS
+      : networks
+          .split(',')
+          .map((block) => block.trim())
+          .filter(Boolean);
+  for (const block of allowedNetworks)
+    if (!isCidr(block)) problems.push(`METRICS_ALLOWED_NETWORKS must hold CIDR blocks (10.0.0.0/8, ::1/128), got "${block}"`);
+  const token = read('METRICS_TOKEN') ?? null;
+  if (token !== null && !/^[\x21-\x7e]{24,256}$/.test(token)) problems.push('METRICS_TOKEN must be 24 to 256 printable characters without spaces');
+  return { allowedNetworks, token, maxOperationNames: integer('METRICS_MAX_OPERATION_NAMES', 100, 1, 10000) };
+}
+
+/**
+ * Given the process environment, returns where traces go: OTEL_EXPORTER_OTLP_ENDPOINT, an http(s) URL, or null
+ * (tracing off). Read before the rest of the configuration, by the preload that starts tracing.
+ */
+export function loadTracingConfig(environment: Environment = process.env): TracingConfig {
+  const problems: string[] = [];
+  const { read } = environmentReader(environment, problems);
+  const endpoint = read('OTEL_EXPORTER_OTLP_ENDPOINT') ?? null;
+  if (endpoint !== null && !/^https?:\/\/[^\s]+$/.test(endpoint)) problems.push(`OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
+  const protocol = read('OTEL_EXPORTER_OTLP_PROTOCOL');
+  if (protocol !== undefined && protocol !== 'http/protobuf' && protocol !== 'http/json')
+    problems.push(`OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json, got "${protocol}"`);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { endpoint };
 }
 
 /** Given the witnesses' URLs (comma-separated) and their keys in the same order, returns the endpoints. */

@@ -75,7 +75,7 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
   {
     code: 'UNAUTHENTICATED',
     status: '401',
-    when: "An unknown, malformed, expired or revoked API key, or a bad token; /admin without a credential; a subgraph called without the gateway's signature.",
+    when: "An unknown, malformed, expired or revoked API key, or a bad token; /admin without a credential; a subgraph called without the gateway's signature; /metrics with a token that is not METRICS_TOKEN.",
     fix: 'Send `Authorization: Bearer <API key or agency JWT>`; ask a steward for a new key if yours expired or was revoked.',
   },
   {
@@ -93,7 +93,7 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
   {
     code: 'FORBIDDEN',
     status: '403',
-    when: 'The operation touches a field the caller may not read for this purpose; /admin called by an agency that is not a steward; a CORS preflight from an origin not in CORS_ORIGINS.',
+    when: 'The operation touches a field the caller may not read for this purpose; /admin called by an agency that is not a steward; a CORS preflight from an origin not in CORS_ORIGINS; /metrics from outside METRICS_ALLOWED_NETWORKS without the metrics token.',
     fix: '`extensions.denied` names each field, the rule, the reason and the grant that would open it; `explainOperation` shows the same before you write code.',
   },
   {
@@ -141,7 +141,7 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
   {
     code: 'METHOD_NOT_ALLOWED',
     status: '405',
-    when: '/health or /ready asked with a method other than GET or HEAD.',
+    when: '/health, /ready or /metrics asked with a method other than GET or HEAD.',
     fix: 'Use GET.',
   },
   {

@@ -11,6 +11,7 @@ import { ErrorCode } from './errors';
 import { limitConnectionsPerClient } from './connectionLimit';
 import type { ServerTls } from './tls';
 import { clientCertificateRefusal } from './tls';
+import { REQUEST_ID_HEADER, acceptedRequestId } from './requestId';
 
 /**
  * The bounds of a server that only the gateway calls (a subgraph): GraphQL operations are small, and the
@@ -28,6 +29,10 @@ export const BEHIND_GATEWAY_LIMITS: HttpLimits = {
 /** How a request ended, as the HTTP server tells its owner: for an audit of every request. */
 export interface RequestAnswer {
   arrivedAt: Date;
+  /** The request's id (X-Request-Id), as the answer carries it. */
+  requestId: string;
+  /** Milliseconds from the request's arrival to its answer's end, on a monotonic clock. */
+  elapsedMs: number;
   /** The route's path, or null when no route answers there. */
   route: string | null;
   status: number;
@@ -183,6 +188,10 @@ export async function startHttpServer(
     },
     (request, response) => {
       const arrivedAt = new Date();
+      const started = performance.now();
+      const requestId = acceptedRequestId(request.headers[REQUEST_ID_HEADER]);
+      requestIds.set(request, requestId);
+      response.setHeader(REQUEST_ID_HEADER, requestId);
       const url = new URL(request.url ?? '/', 'http://localhost');
       // Plain routes (pages, files, CORS, health, readiness) are answered before the GraphQL routes, and carry no
       // data of anyone's: they are not audited.
@@ -198,6 +207,8 @@ export async function startHttpServer(
         response.once('close', () =>
           onAnswered(request, {
             arrivedAt,
+            requestId,
+            elapsedMs: performance.now() - started,
             route: route?.path ?? null,
             status: response.statusCode,
             errorCode: () => {
@@ -269,6 +280,14 @@ export async function startHttpServer(
       await Promise.all(routes.map((route) => route.server.stop()));
     },
   };
+}
+
+/** Each request's id, as the server accepted or made it. */
+const requestIds = new WeakMap<IncomingMessage, string>();
+
+/** Given a request this module's server received, returns its id (X-Request-Id): accepted from the client when well formed, else made. */
+export function requestIdOf(request: IncomingMessage): string {
+  return requestIds.get(request) ?? acceptedRequestId(undefined);
 }
 
 /** The bodies of the error answers Apollo Server wrote, read only when RequestAnswer.errorCode asks. */

@@ -13,14 +13,18 @@ import type { DocumentNode, GraphQLFieldResolver, GraphQLObjectType, GraphQLOutp
 import type { Knex } from 'knex';
 import type { AccessContext } from './accessContext';
 import { ACCESS_CONTEXT_HEADER, NonceRegistry, verifyAccessContext } from './accessContext';
+import type { MetricsConfig } from './config';
+import { LOOPBACK_NETWORKS } from './config';
 import type { SectorName } from './sectors';
 import { ErrorCode, VALIDATION_OPTIONS, maskError } from './errors';
 import { healthRoutes } from './healthRoutes';
-import { startHttpServer } from './httpServer';
+import { requestIdOf, startHttpServer } from './httpServer';
 import { serverTls } from './tls';
 import type { SubgraphTlsServerConfig } from './tlsConfig';
 import { getLogger } from './logger';
 import { MASK_KINDS, maskValue } from './masks';
+import { metricsRoute } from './metrics/metricsRoute';
+import { subgraphMetrics } from './metrics/subgraphMetrics';
 import { CHECK_TIMEOUT_MS, READY_CACHE_MS, cachedFor, runChecks } from './readiness';
 import { pingDatabase } from '../db/ping';
 import { subgraphDocument } from '../schema/load';
@@ -47,6 +51,8 @@ export interface SubgraphServerOptions {
   host?: string;
   /** Serve https with this certificate, and with a client CA require the gateway's client certificate; null: plain HTTP. */
   tls?: SubgraphTlsServerConfig | null;
+  /** Who may read the subgraph's GET /metrics; this host only when left out. */
+  metrics?: Pick<MetricsConfig, 'allowedNetworks' | 'token'>;
 }
 
 export interface RunningServer {
@@ -209,18 +215,31 @@ export async function startSubgraphServer<Context extends SubgraphContext>(
     try {
       access = assertSignedAccess(options.signingKey, definition.sector, request, rawBody, Date.now(), nonces);
     } catch (error) {
-      logger.warn({ reason: (error as GraphQLError).extensions?.reason, remote: request.socket.remoteAddress }, 'refused a request the gateway did not sign');
+      logger.warn(
+        { requestId: requestIdOf(request), reason: (error as GraphQLError).extensions?.reason, remote: request.socket.remoteAddress },
+        'refused a request the gateway did not sign',
+      );
       throw error;
     }
     return definition.createContext(options.db, access);
   };
   // Unsigned, as probes are: they tell only whether the subgraph and its database answer.
   const ready = cachedFor(READY_CACHE_MS, () => runChecks([{ name: 'database', check: () => pingDatabase(options.db) }], CHECK_TIMEOUT_MS));
+  const metrics = subgraphMetrics(definition.sector, options.db);
   const handle = await startHttpServer(
     [{ path: '/graphql', server, context }],
-    { port: options.port ?? 0, host: options.host ?? '127.0.0.1', tls: options.tls ? serverTls(options.tls) : null },
+    {
+      port: options.port ?? 0,
+      host: options.host ?? '127.0.0.1',
+      tls: options.tls ? serverTls(options.tls) : null,
+      // One line per request, under the id the gateway forwarded: a request is followed from the gateway's line to its subgraphs'.
+      onAnswered: (_request, answer) => {
+        metrics.answered(answer.status, answer.elapsedMs / 1000);
+        logger.info({ requestId: answer.requestId, status: answer.status, latencyMs: Math.round(answer.elapsedMs * 10) / 10 }, 'request');
+      },
+    },
     logger,
-    healthRoutes(ready, logger),
+    [...healthRoutes(ready, logger), metricsRoute(metrics.registry, options.metrics ?? { allowedNetworks: LOOPBACK_NETWORKS, token: null }, logger)],
   );
   const url = new URL('graphql', handle.baseUrl).toString();
   logger.info({ url }, 'subgraph listening');

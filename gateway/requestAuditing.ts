@@ -6,6 +6,7 @@ import { ErrorCode } from '../common/errors';
 import type { AuditLog } from './audit/auditLog';
 import type { AuditRecordInput } from './audit/types';
 import type { GatewayContext } from './enforcement/context';
+import type { AccessNote } from './observability/requestObserver';
 import { auditOutcome, writeAuditRecord } from './enforcement/auditing';
 
 /**
@@ -61,15 +62,20 @@ export interface RequestAuditing {
  * unknown path, a request Apollo Server refuses before its pipeline) is recorded when its answer is sent, with
  * its status's code and the caller when known.
  */
-export function requestAuditing(audit: AuditLog, auditedRoutes: ReadonlySet<string | null>, logger: Logger): RequestAuditing {
+export function requestAuditing(
+  audit: AuditLog,
+  auditedRoutes: ReadonlySet<string | null>,
+  logger: Logger,
+  noteOf?: (request: IncomingMessage) => AccessNote,
+): RequestAuditing {
   const recorded = new WeakSet<IncomingMessage>();
   const contexts = new WeakMap<IncomingMessage, TicketedContext>();
   const piped = new WeakSet<object>();
-  const write = (record: AuditRecordInput) => void writeAuditRecord(audit, record, false, logger);
+  const write = (request: IncomingMessage, record: AuditRecordInput) => void writeAuditRecord(audit, record, false, logger, noteOf?.(request));
   return {
     contextRefused(request, arrivedAt, errorCode) {
       recorded.add(request);
-      write(refusalRecord(arrivedAt, errorCode));
+      write(request, refusalRecord(arrivedAt, errorCode));
     },
     contextBuilt(request, context) {
       const ticketed = context as TicketedContext;
@@ -93,7 +99,7 @@ export function requestAuditing(audit: AuditLog, auditedRoutes: ReadonlySet<stri
       if (ticket && piped.has(ticket)) return;
       recorded.add(request);
       const code = answer.errorCode() ?? (answer.status >= 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_REQUEST);
-      write(refusalRecord(answer.arrivedAt, code, context ?? null));
+      write(request, refusalRecord(answer.arrivedAt, code, context ?? null));
     },
   };
 }

@@ -5,6 +5,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from 'pino';
 import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
@@ -15,7 +16,7 @@ import type { HttpLimits, PolicyMode, QueryLimits } from '../common/config';
 import type { SectorName } from '../common/sectors';
 import { VALIDATION_OPTIONS, maskError } from '../common/errors';
 import type { AnyGraphQLRoute, PlainRoute } from '../common/httpServer';
-import { startHttpServer } from '../common/httpServer';
+import { requestIdOf, startHttpServer } from '../common/httpServer';
 import { getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
 import { SELF_SERVICE, SUPERGRAPH_PATH } from '../schema/load';
@@ -34,6 +35,9 @@ import { AuthenticationError } from './store/errors';
 import type { StoreSnapshot } from './store/types';
 import { quotaPlugin } from './quotas/quotaPlugin';
 import type { QuotaPluginOptions } from './quotas/quotaPlugin';
+import type { GatewayMetrics } from './metrics/gatewayMetrics';
+import { gatewayMetrics } from './metrics/gatewayMetrics';
+import { requestObserver } from './observability/requestObserver';
 import { queryLimitProtection } from './queryLimits';
 import { requestAuditing } from './requestAuditing';
 import { SubgraphDataSource } from './subgraphDataSource';
@@ -80,6 +84,10 @@ export interface GatewayOptions {
   supergraphSdl?: string;
   /** Told of every unregistered operation an agency in log-unknown mode runs (approved operations): a metric's counter. */
   onUnknownOperation?: (event: UnknownOperationEvent) => void;
+  /** Where each request's access line goes (info); the process logger's `access` component by default. */
+  accessLogger?: Logger;
+  /** The metrics requests are counted in; the process's gateway metrics by default. */
+  metrics?: GatewayMetrics;
 }
 
 /**
@@ -89,6 +97,7 @@ export interface GatewayOptions {
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const logger = getLogger('gateway');
+  const metrics = options.metrics ?? gatewayMetrics();
   // @apollo/gateway otherwise sends usage metrics to Apollo's servers, which a closed government network must not do.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const supergraphSdl = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
@@ -119,6 +128,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         signingKey: options.signingKey,
         ...(options.subgraphTls ? { tls: options.subgraphTls } : {}),
         onFailure: (subgraph, cause) => logger.warn({ subgraph, err: cause }, 'subgraph call failed'),
+        onFetched: (subgraph, seconds, code) => metrics.subgraphFetched(subgraph, seconds, code),
       }),
   });
   const limits = queryLimitProtection(options.queryLimits);
@@ -129,7 +139,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         ...(options.onUnknownOperation ? { onUnknownOperation: options.onUnknownOperation } : {}),
       })
     : null;
-  const auditing = enforcement?.audit ? requestAuditing(enforcement.audit, new Set(['/graphql', null]), logger) : null;
+  const observer = requestObserver({
+    metrics,
+    logger: options.accessLogger ?? getLogger('access'),
+    auditInstance: enforcement?.audit?.instance ?? null,
+  });
+  const auditing = enforcement?.audit ? requestAuditing(enforcement.audit, new Set(['/graphql', null]), logger, observer.noteOf) : null;
   const server = new ApolloServer<GatewayContext>({
     gateway,
     parseOptions: limits.parseOptions,
@@ -154,7 +169,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     ],
   });
   const context = async (request: IncomingMessage, rawBody: string): Promise<GatewayContext> => {
-    if (!enforcement) return { principal: { kind: 'ANONYMOUS' }, purpose: null, userId: null, dossierId: null, access: unrestricted };
+    const requestId = requestIdOf(request);
+    const note = observer.noteOf(request);
+    if (!enforcement) return { principal: { kind: 'ANONYMOUS' }, purpose: null, userId: null, dossierId: null, access: unrestricted, requestId, note };
     const arrivedAt = new Date();
     try {
       const headers = readRequestHeaders(request);
@@ -167,6 +184,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         principal: principal.kind === 'AGENCY' ? { ...principal, userId: headers.userId } : principal,
         clientAddress: request.socket.remoteAddress ?? null,
         ...(admission ? { operations: admission } : {}),
+        requestId,
+        note,
       };
       auditing?.contextBuilt(request, built);
       return built;
@@ -183,7 +202,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       port: options.port ?? 0,
       host: options.host ?? '127.0.0.1',
       ...(options.httpLimits ? { limits: options.httpLimits } : {}),
-      ...(auditing ? { onAnswered: auditing.answered } : {}),
+      onAnswered: (request, answer) => {
+        // The audit first: a request refused before the pipeline gets its record there, which the access line names.
+        auditing?.answered(request, answer);
+        observer.answered(request, answer);
+      },
     },
     logger,
     options.plainRoutes,

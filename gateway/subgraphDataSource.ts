@@ -6,6 +6,7 @@ import type { ConnectionOptions } from 'node:tls';
 import type { AccessContext } from '../common/accessContext';
 import { ACCESS_CONTEXT_HEADER, signAccessContext } from '../common/accessContext';
 import type { SectorName } from '../common/sectors';
+import { REQUEST_ID_HEADER } from '../common/requestId';
 import type { GatewayContext } from './enforcement/context';
 import type { SubgraphRequestInit } from './keepAliveFetcher';
 import { keepAliveFetcher } from './keepAliveFetcher';
@@ -22,6 +23,8 @@ export interface SubgraphDataSourceOptions {
   tls?: ConnectionOptions;
   /** Reports a failed call, with what its cause said, for the operator's log; the client sees its code and message. */
   onFailure(name: string, failure: SubgraphFailure): void;
+  /** Told of every call: how long it took and the code it failed with or whose error it answered (null when none). */
+  onFetched?(name: string, seconds: number, errorCode: string | null): void;
 }
 
 /** Carries the unsigned access context from willSendRequest to the fetcher, which alone sees the exact body. */
@@ -64,13 +67,20 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // No decided access context means no signature: the subgraph then refuses the call (fail closed).
     const access = context.access?.[this.options.name];
     if (access && request.http) request.http.headers.set(PENDING_ACCESS_HEADER, JSON.stringify(access));
+    // The subgraph logs the request under the id the gateway logs it with.
+    if (context.requestId !== undefined) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
   }
 
   override async process(request: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphAnswer> {
+    const started = performance.now();
     try {
-      return await super.process(request);
+      const answer = await super.process(request);
+      const code = answer.errors?.[0]?.extensions?.code;
+      this.options.onFetched?.(this.options.name, (performance.now() - started) / 1000, answer.errors?.length ? String(code ?? 'INTERNAL_SERVER_ERROR') : null);
+      return answer;
     } catch (error) {
       const failure = classifySubgraphFailure(error, this.options.name, this.options.timeoutMs);
+      this.options.onFetched?.(this.options.name, (performance.now() - started) / 1000, failure.code);
       this.options.onFailure(this.options.name, failure);
       const extensions = { code: failure.code, serviceName: this.options.name };
       const paths = request.request.query ? pathsLeftNull(parse(request.request.query), request.request.variables?.representations) : [];

@@ -1,3 +1,5 @@
+// First: tracing, when configured, must start before the modules it instruments are loaded.
+import '../system/tracingPreload';
 import { getConfig, requireSharedSigningKey } from '../common/config';
 import { sectorUrls } from '../common/sectors';
 import { connect, ensureDatabases } from '../db/connection';

@@ -1,3 +1,5 @@
+// First: tracing, when configured, must start before the modules it instruments are loaded.
+import '../system/tracingPreload';
 import { getConfig, requireSharedSigningKey } from '../common/config';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
       host: config.host,
       port: sectorNamed(config.sectors, sector).port,
       tls: config.subgraphTls.server,
+      metrics: config.metrics,
     });
     process.stdout.write(`${sector} subgraph ready at ${server.url}\n`);
     stopOnSignals(async () => {

@@ -1,3 +1,5 @@
+// First: tracing, when configured, must start before the modules it instruments are loaded.
+import '../system/tracingPreload';
 import path from 'node:path';
 import { getConfig } from '../common/config';
 import { BUILT_IN_SECTORS, byBuiltInSector, sectorNamed } from '../common/sectors';

@@ -1,5 +1,18 @@
 import { ConfigError } from '../common/config';
 
+/** What runs once the process has stopped, before it exits: flushing the last spans. */
+const exitTasks: Array<() => Promise<void>> = [];
+
+/** Given a task, has stopOnSignals run it after the stop function and before the process exits. */
+export function beforeExit(task: () => Promise<void>): void {
+  exitTasks.push(task);
+}
+
+/** Runs the tasks registered with beforeExit; one that fails is passed over. */
+async function runExitTasks(): Promise<void> {
+  await Promise.all(exitTasks.map((task) => task().catch(() => undefined)));
+}
+
 /**
  * Given a stop function, runs it once on the first Ctrl-C or SIGTERM and then exits; a second signal
  * while stopping exits at once. Returns nothing; the process stays up until a signal arrives.
@@ -14,10 +27,10 @@ export function stopOnSignals(stop: () => Promise<void>, write: (line: string) =
     stopping = true;
     write(`${signal}: stopping…`);
     stop().then(
-      () => process.exit(0),
+      () => runExitTasks().then(() => process.exit(0)),
       (error: unknown) => {
         write(`stopped with an error: ${(error as Error).message}`);
-        process.exit(1);
+        void runExitTasks().then(() => process.exit(1));
       },
     );
   };

@@ -1,12 +1,14 @@
 import type { Knex } from 'knex';
+import type { Logger } from 'pino';
 import type { BuiltInSector, SectorConfig, SectorName } from '../common/sectors';
 import { BUILT_IN_SECTORS, builtInSectorDefault, sectorUrls } from '../common/sectors';
-import type { AuditConfig, Config, DatabaseName, HttpLimits, JwtConfig, PolicyMode, QueryLimits, QuotaConfig } from '../common/config';
-import { DATABASES, loadConfig } from '../common/config';
+import type { AuditConfig, Config, DatabaseName, HttpLimits, JwtConfig, PolicyMode, QueryLimits, QuotaConfig, MetricsConfig } from '../common/config';
+import { DATABASES, LOOPBACK_NETWORKS, loadConfig } from '../common/config';
 import { healthRoutes } from '../common/healthRoutes';
 import { clientTlsOptions } from '../common/tls';
 import type { SubgraphTlsConfig } from '../common/tlsConfig';
 import { getLogger } from '../common/logger';
+import { metricsRoute } from '../common/metrics/metricsRoute';
 import type { RunningServer } from '../common/subgraphServer';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
@@ -16,6 +18,7 @@ import { ensureAuditPartitions } from '../gateway/audit/auditPartitions';
 import { AuditRepository } from '../gateway/audit/auditRepository';
 import { AuditTrail } from '../gateway/audit/auditTrail';
 import { createCitizenRoute } from '../gateway/audit/citizenRoute';
+import { gatewayMetrics } from '../gateway/metrics/gatewayMetrics';
 import { startGateway } from '../gateway/server';
 import { readDemoKeys } from '../gateway/web/demoCredentials';
 import { platformStatus } from '../gateway/web/status';
@@ -91,7 +94,14 @@ export interface GatewayServiceOptions {
   onUnknownOperation?: (event: UnknownOperationEvent) => void;
   /** The working days sharing requests' deadlines count (config.workingCalendar); the built-in public holidays when left out. */
   workingCalendar?: WorkingCalendar;
+  /** Who may read GET /metrics; loopback only, without a token, when left out. */
+  metrics?: MetricsConfig;
+  /** Where each request's access line goes; the process logger by default. */
+  accessLogger?: Logger;
 }
+
+/** Who reads the metrics when the configuration says nothing: this host only. */
+const LOOPBACK_ONLY: MetricsConfig = { allowedNetworks: LOOPBACK_NETWORKS, token: null, maxOperationNames: 100 };
 
 export interface RunningGateway {
   gateway: RunningServer;
@@ -137,7 +147,12 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
   const quotaConfig = options.quotas ?? loadConfig({}).quotas;
   const redis = quotaConfig.redisUrl ? quotaRedis(quotaConfig.redisUrl, logger) : null;
   const closeQuotas = () => redis?.disconnect();
-  const auditLog = new AuditLog(gatewayDb, options.audit, { production: options.production });
+  const metricsConfig = options.metrics ?? LOOPBACK_ONLY;
+  const metrics = gatewayMetrics(metricsConfig.maxOperationNames);
+  const auditLog = new AuditLog(gatewayDb, options.audit, {
+    production: options.production,
+    onBatchWritten: (records, seconds) => metrics.auditBatchWritten(records, seconds),
+  });
   try {
     await auditLog.start();
   } catch (error) {
@@ -145,6 +160,8 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     closeQuotas();
     throw error;
   }
+  const readiness = gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls, redis, ...(subgraphTls ? { subgraphTls } : {}) });
+  const withdrawSources = metrics.useSources({ policy: () => policyCache.current(), readiness, audit: () => auditLog.figures() });
   try {
     const stewardship = new Stewardship({
       repository,
@@ -180,6 +197,8 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
         sharing,
         quotas: { counter, defaults: quotaDefaults, ...(options.onQuotaRefused ? { onRefused: options.onQuotaRefused } : {}) },
       },
+      metrics,
+      ...(options.accessLogger ? { accessLogger: options.accessLogger } : {}),
       ...(options.onUnknownOperation ? { onUnknownOperation: options.onUnknownOperation } : {}),
       extraRoutes: [
         createAdminRoute({
@@ -205,7 +224,8 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
           logger,
         }),
         // After CORS (in webRoutes), which every answer gets.
-        ...healthRoutes(gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls, redis, ...(subgraphTls ? { subgraphTls } : {}) }), logger),
+        ...healthRoutes(readiness, logger),
+        metricsRoute(metrics.registry, metricsConfig, logger),
         ...consoleRoutes({ accounts, logger }),
       ],
     });
@@ -225,9 +245,11 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
         await auditLog.stop();
         policyCache.stop();
         closeQuotas();
+        withdrawSources();
       },
     };
   } catch (error) {
+    withdrawSources();
     await auditLog.stop();
     policyCache.stop();
     closeQuotas();
@@ -265,6 +287,7 @@ export async function startPlatform(databases: PlatformDatabases, options: Platf
         host: options.host,
         port: options.subgraphPorts[sector],
         tls: options.subgraphTls?.server ?? null,
+        ...(options.metrics ? { metrics: options.metrics } : {}),
       });
       started.push(subgraphs[sector]);
     }

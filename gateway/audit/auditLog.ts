@@ -31,6 +31,22 @@ export interface AuditLogOptions {
   /** The most records written in one transaction; 256 by default. */
   maxBatchSize?: number;
   now?: () => Date;
+  /** Told of every durable write: its records and how long it took (the metrics). */
+  onBatchWritten?(records: number, seconds: number): void;
+}
+
+/** How far the trail has come: what the metrics read of it at each scrape. */
+export interface AuditLogFigures {
+  acceptingRecords: boolean;
+  /** The last durable record (in the outbox or the database). */
+  durableSeq: number;
+  /** The last record the gateway database holds. */
+  storedSeq: number;
+  /** The last record the index covers. */
+  indexedSeq: number;
+  /** When the last checkpoint was signed (ms since the epoch), or null. */
+  lastCheckpointAt: number | null;
+  witnesses: Array<{ witness: string; countersignedAt: number | null }>;
 }
 
 /** The room the audit's files need in its directory to start: the outbox's database and write-ahead log, or checkpoints alone. */
@@ -71,6 +87,7 @@ export class AuditLog {
   private retryTimer: NodeJS.Timeout | null = null;
   /** Why the log is waiting for room in its directory, while it is. */
   private diskProblem: AuditDiskError | null = null;
+  private readonly onBatchWritten: ((records: number, seconds: number) => void) | undefined;
 
   constructor(
     db: Knex,
@@ -80,6 +97,7 @@ export class AuditLog {
     this.instance = config.instance;
     this.repository = new AuditRepository(db);
     this.writeTimeoutMs = options.writeTimeoutMs ?? 2000;
+    this.onBatchWritten = options.onBatchWritten;
     this.writer = new DatabaseWriter(this.repository, this.instance, this.writeTimeoutMs, this.logger);
     this.indexer = new Indexer(this.repository, this.instance, this.writeTimeoutMs, this.logger, () => this.sink?.stored().seq ?? 0);
     this.checkpointer = new Checkpointer({
@@ -114,6 +132,19 @@ export class AuditLog {
   /** How many batches this log has committed: with group commit, fewer than the records under load. */
   get batchesWritten(): number {
     return this.committedBatches;
+  }
+
+  /** Returns how far records are durable, shipped, indexed and sealed. */
+  figures(): AuditLogFigures {
+    const durableSeq = this.head.seq;
+    return {
+      acceptingRecords: this.acceptingRecords,
+      durableSeq,
+      storedSeq: this.sink?.stored().seq ?? durableSeq,
+      indexedSeq: this.indexer.indexedUpTo,
+      lastCheckpointAt: this.checkpointer.lastSealedAt(),
+      witnesses: this.checkpointer.countersignedAt(),
+    };
   }
 
   /** Tells the log that a request has begun: while others are under way, a record may wait a little to share a write. */
@@ -258,10 +289,12 @@ export class AuditLog {
         await sink.durableHead(),
         batch.map((queued) => queued.record),
       );
+      const started = performance.now();
       await sink.write(
         records,
         batch.reduce((sum, queued) => sum + queued.indexRows, 0),
       );
+      this.onBatchWritten?.(records.length, (performance.now() - started) / 1000);
       this.head = head;
       this.committedBatches += 1;
       return records.map((record) => ({ seq: record.seq }));

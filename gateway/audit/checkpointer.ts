@@ -36,6 +36,16 @@ export class Checkpointer {
 
   constructor(private readonly options: CheckpointerOptions) {}
 
+  /** When the last checkpoint known (sealed by this process, or found at start) was signed (ms since the epoch), or null. */
+  lastSealedAt(): number | null {
+    return this.last ? Date.parse(this.last.at) : null;
+  }
+
+  /** Per witness, when it last countersigned a checkpoint of this process (ms since the epoch), or null. */
+  countersignedAt(): Array<{ witness: string; countersignedAt: number | null }> {
+    return this.anchor?.countersignedAt() ?? [];
+  }
+
   /** Loads the signing key, creating it when allowed, and checks that it is pinned. */
   loadKey(): void {
     this.anchor ??= CheckpointAnchor.open(this.options.config, this.options.createKey);

@@ -20,6 +20,11 @@ export class Indexer {
     private readonly storedSeq: () => number,
   ) {}
 
+  /** The last record the index covers. */
+  get indexedUpTo(): number {
+    return this.indexedSeq;
+  }
+
   /** Given the chain's last seq at start, reads where the index stands (lowering a head left above the chain). */
   async start(chainSeq: number): Promise<void> {
     this.indexedSeq = await within(

@@ -14,7 +14,7 @@ const OPERATION_HASHES = 1000;
 const operationHashes = new Map<string, string>();
 
 /** Given an operation's text, returns its SHA-256, computed once per text while it is among the last ones seen. */
-function operationHash(query: string): string {
+export function operationHash(query: string): string {
   let hash = operationHashes.get(query);
   if (hash === undefined) {
     if (operationHashes.size >= OPERATION_HASHES) operationHashes.clear();

@@ -106,6 +106,8 @@ export interface LastCheckpoint {
 export class CheckpointAnchor {
   private readonly logger = getLogger('audit');
   private readonly witnesses: WitnessClient[];
+  /** When each witness last countersigned a checkpoint of this process (ms since the epoch). */
+  private readonly countersigned = new Map<string, number>();
 
   private constructor(
     private readonly config: AuditConfig,
@@ -162,6 +164,11 @@ export class CheckpointAnchor {
     return result;
   }
 
+  /** Returns, per witness, when it last countersigned a checkpoint this process sent (ms since the epoch), or null. */
+  countersignedAt(): Array<{ witness: string; countersignedAt: number | null }> {
+    return this.witnesses.map((witness) => ({ witness: witness.url, countersignedAt: this.countersigned.get(witness.url) ?? null }));
+  }
+
   /**
    * Given a checkpoint signed with this anchor's key, appends it to the local file and sends it to every witness.
    * A witness that refuses it (the trail went back, or the key is not pinned there) or cannot be reached is
@@ -173,6 +180,7 @@ export class CheckpointAnchor {
       this.witnesses.map(async (witness) => {
         try {
           await witness.submit(checkpoint);
+          this.countersigned.set(witness.url, Date.now());
         } catch (error) {
           const code = error instanceof WitnessError ? error.code : 'UNKNOWN';
           const level = code === 'UNREACHABLE' ? 'warn' : 'error';

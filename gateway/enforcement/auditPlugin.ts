@@ -83,7 +83,7 @@ export function auditPlugin(options: AuditPluginOptions): ApolloServerPlugin<Gat
             };
             const carriesPersonalData = Boolean(result.data) && (citizenIds.length > 0 || decision?.purposeRequired === true);
             try {
-              await writeAuditRecord(audit, record, carriesPersonalData, logger);
+              await writeAuditRecord(audit, record, carriesPersonalData, logger, contextValue.note);
             } catch (error) {
               // Fail closed: personal data whose access could not be recorded is not sent.
               logger.error({ err: error }, 'audit store unavailable: personal data withheld');

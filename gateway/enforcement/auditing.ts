@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ErrorCode } from '../../common/errors';
 import type { AuditLog } from '../audit/auditLog';
 import type { AuditOutcome, AuditRecordInput } from '../audit/types';
+import type { AccessNote } from '../observability/requestObserver';
 import type { Decision } from '../policy/types';
 
 /** Codes with which the gateway refuses a request as a matter of policy or credentials. */
@@ -23,14 +24,26 @@ export function auditOutcome(decision: Decision | undefined, hasData: boolean, e
 }
 
 /**
- * Given the audit log and a record, writes it: awaited when the response carries personal data (it is not
+ * Given the audit log and a record (and the request's note, where the record and its write are left for the
+ * access log), writes it: awaited when the response carries personal data (it is not
  * sent before its record is durable; a failure propagates so the caller can fail closed), in the background
  * otherwise (a failure is logged, and open data keeps flowing).
  */
-export async function writeAuditRecord(audit: AuditLog, record: AuditRecordInput, carriesPersonalData: boolean, logger: Logger): Promise<void> {
+export async function writeAuditRecord(
+  audit: AuditLog,
+  record: AuditRecordInput,
+  carriesPersonalData: boolean,
+  logger: Logger,
+  note?: AccessNote,
+): Promise<void> {
+  const written = audit.append(record);
+  if (note) {
+    note.record = record;
+    note.written = written;
+  }
   if (carriesPersonalData) {
-    await audit.append(record);
+    await written;
     return;
   }
-  audit.append(record).catch((error: unknown) => logger.error({ err: error }, 'audit record of a request without personal data was not written'));
+  written.catch((error: unknown) => logger.error({ err: error }, 'audit record of a request without personal data was not written'));
 }

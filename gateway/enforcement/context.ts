@@ -4,6 +4,7 @@ import type { AccessContext } from '../../common/accessContext';
 import type { SectorName } from '../../common/sectors';
 import { ErrorCode } from '../../common/errors';
 import type { OperationAdmission } from '../operations/admission';
+import type { AccessNote } from '../observability/requestObserver';
 import type { Decision, Principal, Purpose } from '../policy/types';
 import { PURPOSES } from '../policy/types';
 
@@ -18,6 +19,10 @@ export interface GatewayContext {
   /** The address the request came from: anonymous callers' quotas are counted per address. */
   clientAddress?: string | null;
   decision?: Decision;
+  /** The request's id (X-Request-Id), forwarded to every subgraph call. */
+  requestId?: string;
+  /** Where the request's audit record is left for its access-log line. */
+  note?: AccessNote;
   /** Per subgraph, the access context signed into its calls; set when the operation has been decided. */
   access?: Record<SectorName, AccessContext>;
   /** What the approved operations let through: set for a caller whose mode is not off, or a request naming an operation id. */

@@ -4,9 +4,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Logger } from 'pino';
 import type { SectorConfig } from '../../common/sectors';
 import { byBuiltInSector } from '../../common/sectors';
-import type { AuditConfig, JwtConfig, PolicyMode, QuotaConfig } from '../../common/config';
+import type { AuditConfig, JwtConfig, PolicyMode, QuotaConfig, MetricsConfig } from '../../common/config';
 import { loadConfig } from '../../common/config';
 import { seedAll } from '../../db/seed';
 import { buildCatalog } from '../../gateway/policy/catalog';
@@ -44,6 +45,10 @@ export interface SeededPlatformOptions {
   onQuotaRefused?: GatewayServiceOptions['onQuotaRefused'];
   /** Told of each unregistered operation an agency in log-unknown mode runs. */
   onUnknownOperation?: GatewayServiceOptions['onUnknownOperation'];
+  /** Who may read GET /metrics (METRICS_ALLOWED_NETWORKS, METRICS_TOKEN); loopback only by default. */
+  metrics?: MetricsConfig;
+  /** Where the gateway's access lines go; the process logger by default. */
+  accessLogger?: Logger;
 }
 
 const TEST_ACTOR: Actor = { kind: 'SYSTEM', task: 'test' };
@@ -76,6 +81,8 @@ export async function startSeededPlatform(citizens: number, options: SeededPlatf
       ...(options.quotas ? { quotas: options.quotas } : {}),
       ...(options.onQuotaRefused ? { onQuotaRefused: options.onQuotaRefused } : {}),
       ...(options.onUnknownOperation ? { onUnknownOperation: options.onUnknownOperation } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.accessLogger ? { accessLogger: options.accessLogger } : {}),
     });
     const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory, production: false });
     return {

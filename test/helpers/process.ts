@@ -24,14 +24,17 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: n
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms; output: ${output}`)), timeoutMs);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = output.match(pattern);
       if (match) {
         clearTimeout(timer);
+        // Not matched again and again over a growing output: a process under load writes an access line per request.
+        child.stdout!.off('data', onData);
         resolve(match);
       }
-    });
+    };
+    child.stdout!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`exited with ${code} before ${pattern}`));
