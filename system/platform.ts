@@ -174,6 +174,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     const operations = new OperationRegistration({ repository, stewardship, onChange: () => policyCache.refreshNow() });
     const authenticator = new Authenticator({ jwt: options.jwt });
     const sharing = new SharingDesk({ stewardship, repository, calendar: options.workingCalendar ?? loadWorkingCalendar() });
+    metrics.useOverdueSharingRequests(() => sharing.countOverdue());
     const accounts = new Accounts({ repository: new AccountRepository(gatewayDb) });
     const auditTrail = new AuditTrail({
       repository: new AuditRepository(gatewayDb),
@@ -195,11 +196,21 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
         policy: { mode: options.policy.mode, current: () => policyCache.current() },
         audit: auditLog,
         sharing,
-        quotas: { counter, defaults: quotaDefaults, ...(options.onQuotaRefused ? { onRefused: options.onQuotaRefused } : {}) },
+        quotas: {
+          counter,
+          defaults: quotaDefaults,
+          onRefused: (refusal) => {
+            metrics.rateLimitRefused(refusal.agencyCode);
+            options.onQuotaRefused?.(refusal);
+          },
+        },
       },
       metrics,
       ...(options.accessLogger ? { accessLogger: options.accessLogger } : {}),
-      ...(options.onUnknownOperation ? { onUnknownOperation: options.onUnknownOperation } : {}),
+      onUnknownOperation: (event) => {
+        metrics.unknownOperation(event.agencyCode);
+        options.onUnknownOperation?.(event);
+      },
       extraRoutes: [
         createAdminRoute({
           stewardship,
@@ -246,10 +257,12 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
         policyCache.stop();
         closeQuotas();
         withdrawSources();
+        metrics.useOverdueSharingRequests(null);
       },
     };
   } catch (error) {
     withdrawSources();
+    metrics.useOverdueSharingRequests(null);
     await auditLog.stop();
     policyCache.stop();
     closeQuotas();

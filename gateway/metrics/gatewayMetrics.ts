@@ -116,12 +116,20 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly unknownOperations = new Counter({
+    name: 'approved_operations_unknown_total',
+    help: 'Operations not in the agency’s registered list, run under log-unknown or refused under enforce, by agency',
+    labelNames: ['agency'],
+    registers: [this.registry],
+  });
+
   private readonly requestChild = childCache((agency, operation, outcome, code) => this.requests.labels(agency!, operation!, outcome!, code!));
   private readonly durationChild = childCache((operation) => this.requestDuration.labels(operation!));
   private readonly fetchChild = childCache((subgraph, result) => this.fetchDuration.labels(subgraph!, result!));
   private readonly subgraphErrorChild = childCache((subgraph, code) => this.subgraphErrors.labels(subgraph!, code!));
   private readonly decisionChild = childCache((effect, rule) => this.decisions.labels(effect!, rule!));
   private readonly refusalChild = childCache((agency) => this.rateLimitRefusals.labels(agency!));
+  private readonly unknownOperationChild = childCache((agency) => this.unknownOperations.labels(agency!));
 
   constructor(maxOperationNames = 100) {
     this.operationNames = new BoundedNames(maxOperationNames);
@@ -229,6 +237,11 @@ export class GatewayMetrics {
   /** Given the agency refused, counts a rate-limit refusal. */
   rateLimitRefused(agencyCode: string | null): void {
     this.refusalChild(this.agencyLabel(agencyCode)).inc();
+  }
+
+  /** Counts an operation an agency ran (or sent) that its registered operations do not hold. */
+  unknownOperation(agencyCode: string | null): void {
+    this.unknownOperationChild(this.agencyLabel(agencyCode)).inc();
   }
 }
 
