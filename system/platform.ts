@@ -1,8 +1,12 @@
 import type { Knex } from 'knex';
-import type { AuditConfig, Config, DatabaseName, HttpLimits, JwtConfig, PolicyMode, QueryLimits, Sector } from '../common/config';
+import type { AuditConfig, CitizenConfig, Config, DatabaseName, HttpLimits, JwtConfig, PolicyMode, QueryLimits, Sector } from '../common/config';
 import { DATABASES, SECTORS, bySector } from '../common/config';
 import { healthRoutes } from '../common/healthRoutes';
 import { getLogger } from '../common/logger';
+import type { WorkingCalendar } from '../common/workingDays';
+import { loadWorkingCalendar } from '../common/workingDays';
+import type { DemoCitizen } from '../db/demoCitizens';
+import { demoCitizens } from '../db/demoCitizens';
 import type { RunningServer } from '../common/subgraphServer';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
@@ -11,6 +15,12 @@ import { AuditLog } from '../gateway/audit/auditLog';
 import { AuditRepository } from '../gateway/audit/auditRepository';
 import { AuditTrail } from '../gateway/audit/auditTrail';
 import { createCitizenRoute } from '../gateway/audit/citizenRoute';
+import { CitizenRepository } from '../gateway/citizen/citizenRepository';
+import { CitizenRequests } from '../gateway/citizen/citizenRequests';
+import { citizenRoutes } from '../gateway/citizen/citizenRoutes';
+import { CitizenSessions } from '../gateway/citizen/citizenSessions';
+import { citizenSignIn } from '../gateway/citizen/citizenSignIn';
+import { consoleRequestRoutes } from '../gateway/citizen/consoleRequestRoutes';
 import { startGateway } from '../gateway/server';
 import { readDemoKeys } from '../gateway/web/demoCredentials';
 import { platformStatus } from '../gateway/web/status';
@@ -64,6 +74,12 @@ export interface GatewayServiceOptions {
   corsOrigins?: string[];
   /** Where `npm start` writes the demo agencies' keys, which the explorer offers outside production. */
   dataDirectory?: string;
+  /** The citizens' page: how they sign in (the development provider when left out) and how long a session lasts. */
+  citizen?: CitizenConfig;
+  /** The working days the citizens' requests are answered in; the built-in Vietnamese calendar when left out. */
+  workingCalendar?: WorkingCalendar;
+  /** The seeded citizens the development identity provider offers; none when left out. */
+  demoCitizens?: () => Promise<DemoCitizen[]>;
 }
 
 export interface RunningGateway {
@@ -72,6 +88,9 @@ export interface RunningGateway {
   stewardship: Stewardship;
   /** The steward accounts and their console sessions. */
   accounts: Accounts;
+  /** The citizens' sessions and their requests (contested accesses, rights requests). */
+  citizenSessions: CitizenSessions;
+  citizenRequests: CitizenRequests;
   policyCache: PolicyCache;
   auditLog: AuditLog;
   auditTrail: AuditTrail;
@@ -109,6 +128,15 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       deferralDays: options.audit.deferralDays,
       indexed: () => auditLog.indexed(),
     });
+    const citizenConfig = options.citizen ?? { signIn: { kind: 'development' as const }, sessionTtlMs: 30 * 60 * 1000 };
+    if (citizenConfig.signIn.kind === 'development' && options.production) throw new Error("production never runs the development identity provider");
+    const citizenRepository = new CitizenRepository(gatewayDb);
+    const citizenSessions = new CitizenSessions(citizenRepository, citizenConfig.sessionTtlMs);
+    const citizenRequests = new CitizenRequests({
+      repository: citizenRepository,
+      calendar: options.workingCalendar ?? loadWorkingCalendar(),
+      accessVisibleTo: (nationalId, reference) => auditTrail.citizenMaySee(nationalId, reference),
+    });
     const gateway = await startGateway({
       host: options.host,
       port: options.gatewayPort,
@@ -132,13 +160,23 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
         }),
         // After CORS (in webRoutes), which every answer gets.
         ...healthRoutes(gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls }), logger),
-        ...consoleRoutes({ accounts, logger }),
+        ...citizenRoutes({
+          signIn: citizenSignIn({ config: citizenConfig.signIn, demoCitizens: options.demoCitizens ?? (async () => []) }),
+          sessions: citizenSessions,
+          requests: citizenRequests,
+          trail: auditTrail,
+          deferral: { agencies: options.audit.deferredAgencies, days: options.audit.deferralDays },
+          logger,
+        }),
+        ...consoleRoutes({ accounts, logger, extraRoutes: [consoleRequestRoutes({ accounts, requests: citizenRequests, logger })] }),
       ],
     });
     return {
       gateway,
       stewardship,
       accounts,
+      citizenSessions,
+      citizenRequests,
       policyCache,
       auditLog,
       auditTrail,
@@ -185,7 +223,7 @@ export async function startPlatform(databases: PlatformDatabases, options: Platf
     const service = await startGatewayService(
       databases.gateway,
       bySector((sector) => subgraphs[sector].url),
-      options,
+      { demoCitizens: () => demoCitizens(databases.population, 5), ...options },
     );
     return {
       ...service,
