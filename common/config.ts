@@ -387,7 +387,7 @@ function citizenConfig(
   const issuer = url('CITIZEN_OIDC_ISSUER');
   const redirectUrl = url('CITIZEN_OIDC_REDIRECT_URL');
   const clientId = read('CITIZEN_OIDC_CLIENT_ID');
-  if (clientId === undefined) problems.push('CITIZEN_OIDC_CLIENT_ID is required for citizens\' sign-in through the identity provider');
+  if (clientId === undefined) problems.push("CITIZEN_OIDC_CLIENT_ID is required for citizens' sign-in through the identity provider");
   const subjectClaim = read('CITIZEN_OIDC_SUBJECT_CLAIM') ?? 'sub';
   if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(subjectClaim)) problems.push(`CITIZEN_OIDC_SUBJECT_CLAIM must be a claim name, got "${subjectClaim}"`);
   return {

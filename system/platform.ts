@@ -129,7 +129,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       indexed: () => auditLog.indexed(),
     });
     const citizenConfig = options.citizen ?? { signIn: { kind: 'development' as const }, sessionTtlMs: 30 * 60 * 1000 };
-    if (citizenConfig.signIn.kind === 'development' && options.production) throw new Error("production never runs the development identity provider");
+    if (citizenConfig.signIn.kind === 'development' && options.production) throw new Error('production never runs the development identity provider');
     const citizenRepository = new CitizenRepository(gatewayDb);
     const citizenSessions = new CitizenSessions(citizenRepository, citizenConfig.sessionTtlMs);
     const citizenRequests = new CitizenRequests({

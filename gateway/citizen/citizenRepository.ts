@@ -53,27 +53,29 @@ export class CitizenRepository {
   /** Given a request without its id, stores it and returns its id. */
   async insertRequest(request: Omit<CitizenRequestRecord, 'id'>): Promise<number> {
     const [id] = await this.db<CitizenRequestRow>('citizen_requests').insert({
-        national_id: request.nationalId,
-        kind: request.kind,
-        record_reference: request.recordReference,
-        message: request.message,
-        status: request.status,
-        received_at: request.receivedAt,
-        due_at: request.dueAt,
-        answer: request.answer,
-        answered_by: request.answeredBy,
-        answered_role: request.answeredRole,
-        answered_at: request.answeredAt,
+      national_id: request.nationalId,
+      kind: request.kind,
+      record_reference: request.recordReference,
+      message: request.message,
+      status: request.status,
+      received_at: request.receivedAt,
+      due_at: request.dueAt,
+      answer: request.answer,
+      answered_by: request.answeredBy,
+      answered_role: request.answeredRole,
+      answered_at: request.answeredAt,
     });
     return Number(id);
   }
 
   /** Given a citizen's national ID, returns their requests, newest first. */
   async requestsOf(nationalId: string): Promise<CitizenRequestRecord[]> {
-    const rows = await this.db<CitizenRequestRow>('citizen_requests').where('national_id', nationalId).orderBy([
-      { column: 'received_at', order: 'desc' },
-      { column: 'id', order: 'desc' },
-    ]);
+    const rows = await this.db<CitizenRequestRow>('citizen_requests')
+      .where('national_id', nationalId)
+      .orderBy([
+        { column: 'received_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ]);
     return rows.map(toRequest);
   }
 

@@ -39,7 +39,9 @@ function redirect(response: ServerResponse, location: string, cookies: string[])
 
 function pendingCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
   // Lax, not Strict: the identity provider sends the browser back from another site, and this cookie must come along.
-  return [`${PENDING_COOKIE}=${value}`, `Path=${CALLBACK_PATH}`, `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])].join('; ');
+  return [`${PENDING_COOKIE}=${value}`, `Path=${CALLBACK_PATH}`, `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])].join(
+    '; ',
+  );
 }
 
 /**
@@ -53,7 +55,8 @@ export function citizenRoutes(options: CitizenRoutesOptions): PlainRoute[] {
   const { signIn, sessions, requests, trail, logger } = options;
   const fail = (response: ServerResponse) => (error: unknown) => {
     if (error instanceof StoreError) {
-      const status = error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : error.code === 'NOT_FOUND' ? 404 : error.code === 'CONFLICT' ? 409 : 400;
+      const status =
+        error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : error.code === 'NOT_FOUND' ? 404 : error.code === 'CONFLICT' ? 409 : 400;
       sendError(response, status, error.code, error.message);
       return;
     }
@@ -113,7 +116,8 @@ export function citizenRoutes(options: CitizenRoutesOptions): PlainRoute[] {
         });
         sendJson(response, 200, { accesses: page.nodes.map(accessView), pageInfo: page.pageInfo });
       });
-    if (endpoint === 'requests' && method === 'GET') return run(false, async (session) => sendJson(response, 200, { requests: await requests.of(session.nationalId) }));
+    if (endpoint === 'requests' && method === 'GET')
+      return run(false, async (session) => sendJson(response, 200, { requests: await requests.of(session.nationalId) }));
     if (endpoint === 'requests' && method === 'POST')
       return run(true, async (session) => {
         const body = await readJson(request, MAX_REQUEST_BYTES);
@@ -156,7 +160,7 @@ export function citizenRoutes(options: CitizenRoutesOptions): PlainRoute[] {
         .devProvider(request)
         .then((provider) => {
           if (provider) provider.handle(request, response, url);
-          else sendError(response, 404, ErrorCode.NOT_FOUND, 'This gateway signs citizens in through the province\'s identity provider');
+          else sendError(response, 404, ErrorCode.NOT_FOUND, "This gateway signs citizens in through the province's identity provider");
         })
         .catch(fail(response));
       return true;

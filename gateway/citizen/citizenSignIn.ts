@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import type * as OpenIdClientModule from 'openid-client';
+import type { Configuration as ClientConfiguration } from 'openid-client';
 import type { CitizenSignInConfig } from '../../common/config';
 import { isNationalId } from '../../common/nationalId';
 import type { DemoCitizen } from '../../db/demoCitizens';
@@ -7,8 +9,7 @@ import type { DevIdentityProvider } from './devIdentityProvider';
 import { createDevIdentityProvider } from './devIdentityProvider';
 import { importEsm } from './esmImport';
 
-type OpenIdClient = typeof import('openid-client');
-type ClientConfiguration = import('openid-client').Configuration;
+type OpenIdClient = typeof OpenIdClientModule;
 
 /** The cookie that carries a sign-in under way (PKCE verifier, state, nonce) from the redirect to the callback. */
 export const PENDING_COOKIE = 'dsp_citizen_sign_in';
@@ -135,7 +136,8 @@ export function citizenSignIn(options: CitizenSignInOptions): CitizenSignIn {
         throw new AuthenticationError(`The identity provider did not confirm the sign-in (${(error as { code?: string }).code ?? 'refused'})`);
       }
       const subject = tokens.claims()?.[subjectClaim];
-      if (typeof subject !== 'string' || !isNationalId(subject)) throw new AuthenticationError(`The identity token's ${subjectClaim} is not a national ID (12 digits)`);
+      if (typeof subject !== 'string' || !isNationalId(subject))
+        throw new AuthenticationError(`The identity token's ${subjectClaim} is not a national ID (12 digits)`);
       return subject;
     },
     async devProvider(request) {

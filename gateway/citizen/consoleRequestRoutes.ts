@@ -20,7 +20,8 @@ export function consoleRequestRoutes(options: { accounts: Accounts; requests: Ci
   const { accounts, requests, logger } = options;
   const fail = (response: ServerResponse) => (error: unknown) => {
     if (error instanceof StoreError) {
-      const status = error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : error.code === 'NOT_FOUND' ? 404 : error.code === 'CONFLICT' ? 409 : 400;
+      const status =
+        error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : error.code === 'NOT_FOUND' ? 404 : error.code === 'CONFLICT' ? 409 : 400;
       sendError(response, status, error.code, error.message);
       return;
     }

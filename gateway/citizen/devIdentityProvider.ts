@@ -143,10 +143,12 @@ export async function createDevIdentityProvider(origin: string, citizens: () => 
       const details = await provider.interactionDetails(request, response);
       if (!login) return sendHtml(response, 200, loginPage(details.uid, await citizens(), null));
       const nationalId = (await readForm(request)).get('nationalId')?.trim() ?? '';
-      if (!isNationalId(nationalId)) return sendHtml(response, 400, loginPage(details.uid, await citizens(), 'Số định danh có 12 chữ số · A national ID has 12 digits'));
+      if (!isNationalId(nationalId))
+        return sendHtml(response, 400, loginPage(details.uid, await citizens(), 'Số định danh có 12 chữ số · A national ID has 12 digits'));
       return provider.interactionFinished(request, response, { login: { accountId: nationalId } }, { mergeWithLastSubmission: false });
     })().catch(() => {
-      if (!response.headersSent) sendHtml(response, 400, '<!doctype html><p>Phiên đăng nhập đã hết hạn · The sign-in has expired: <a href="/citizen">start again</a></p>');
+      if (!response.headersSent)
+        sendHtml(response, 400, '<!doctype html><p>Phiên đăng nhập đã hết hạn · The sign-in has expired: <a href="/citizen">start again</a></p>');
     });
   };
   return {

@@ -35,14 +35,9 @@ export function overTls(request: IncomingMessage): boolean {
  * site's page sends it), Secure under TLS, for the whole origin because /admin and /console both read it.
  */
 export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean, name: string = SESSION_COOKIE): string {
-  return [
-    `${name}=${token}`,
-    'Path=/',
-    `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`,
-    'HttpOnly',
-    'SameSite=Strict',
-    ...(secure ? ['Secure'] : []),
-  ].join('; ');
+  return [`${name}=${token}`, 'Path=/', `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`, 'HttpOnly', 'SameSite=Strict', ...(secure ? ['Secure'] : [])].join(
+    '; ',
+  );
 }
 
 /** Returns the Set-Cookie value that removes the session cookie (or the cookie named). */

@@ -104,7 +104,10 @@ export function webRoutes(options: WebRoutesOptions): PlainRoute[] {
       return true;
     }
     // The citizens' page; POST /citizen stays the tracker's GraphQL endpoint.
-    if ((url.pathname === '/citizen' || url.pathname === '/citizen/') && (method === 'HEAD' || url.pathname === '/citizen/' || wantsPage(request.headers.accept))) {
+    if (
+      (url.pathname === '/citizen' || url.pathname === '/citizen/') &&
+      (method === 'HEAD' || url.pathname === '/citizen/' || wantsPage(request.headers.accept))
+    ) {
       sendPage(request, response, build, 'citizen');
       return true;
     }

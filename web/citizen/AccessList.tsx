@@ -4,7 +4,16 @@ import { accesses, sendRequest } from './api';
 import type { Language } from './i18n';
 import { localTime, monthName, translator } from './i18n';
 
-const PURPOSES = ['LAND_REGISTRATION', 'MEDICAL_TREATMENT', 'HEALTH_INSURANCE', 'PUBLIC_SERVICE', 'EDUCATION_ADMISSION', 'SOCIAL_SUPPORT', 'INVESTIGATION', 'STATISTICS'];
+const PURPOSES = [
+  'LAND_REGISTRATION',
+  'MEDICAL_TREATMENT',
+  'HEALTH_INSURANCE',
+  'PUBLIC_SERVICE',
+  'EDUCATION_ADMISSION',
+  'SOCIAL_SUPPORT',
+  'INVESTIGATION',
+  'STATISTICS',
+];
 
 interface Group {
   key: string;
@@ -66,9 +75,7 @@ export function AccessList({ session, language, onContested }: { session: Citize
     <section aria-labelledby="who-read">
       <h2 id="who-read">{t('whoRead')}</h2>
       <p data-testid="deferral-notice">
-        {t('deferred')
-          .replace('{agencies}', session.deferral.agencies.join(', '))
-          .replace('{days}', String(session.deferral.days))}
+        {t('deferred').replace('{agencies}', session.deferral.agencies.join(', ')).replace('{days}', String(session.deferral.days))}
       </p>
       <form
         onSubmit={(event) => {

@@ -70,7 +70,10 @@ export async function signOut(session: CitizenSession): Promise<void> {
 }
 
 /** Given filters and a cursor, returns a page of the citizen's accesses, newest first. */
-export async function accesses(filter: Record<string, string>, after: string | null): Promise<{ accesses: AccessView[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }> {
+export async function accesses(
+  filter: Record<string, string>,
+  after: string | null,
+): Promise<{ accesses: AccessView[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }> {
   const query = new URLSearchParams(Object.entries(filter).filter(([, value]) => value !== ''));
   query.set('first', '20');
   if (after) query.set('after', after);

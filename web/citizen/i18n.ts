@@ -75,5 +75,7 @@ export function localTime(iso: string, language: Language): string {
 
 /** Given a month (YYYY-MM) and a language, returns its name. */
 export function monthName(month: string, language: Language): string {
-  return new Intl.DateTimeFormat(language === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'UTC', year: 'numeric', month: 'long' }).format(new Date(`${month}-15T00:00:00Z`));
+  return new Intl.DateTimeFormat(language === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'UTC', year: 'numeric', month: 'long' }).format(
+    new Date(`${month}-15T00:00:00Z`),
+  );
 }
