@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { parse } from 'graphql';
 import type { Knex } from 'knex';
 import type { AuditConfig, CitizenConfig, Config, DatabaseName, HttpLimits, JwtConfig, PolicyMode, QueryLimits, Sector } from '../common/config';
 import { DATABASES, SECTORS, bySector } from '../common/config';
@@ -21,7 +23,9 @@ import { citizenRoutes } from '../gateway/citizen/citizenRoutes';
 import { CitizenSessions } from '../gateway/citizen/citizenSessions';
 import { citizenSignIn } from '../gateway/citizen/citizenSignIn';
 import { consoleRequestRoutes } from '../gateway/citizen/consoleRequestRoutes';
+import { declaredLabels } from '../gateway/policy/labels';
 import { startGateway } from '../gateway/server';
+import { SUPERGRAPH_PATH } from '../schema/load';
 import { readDemoKeys } from '../gateway/web/demoCredentials';
 import { platformStatus } from '../gateway/web/status';
 import { loadWebBuild } from '../gateway/web/webBuild';
@@ -165,6 +169,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
           sessions: citizenSessions,
           requests: citizenRequests,
           trail: auditTrail,
+          labels: declaredLabels(parse(fs.readFileSync(SUPERGRAPH_PATH, 'utf8'))),
           deferral: { agencies: options.audit.deferredAgencies, days: options.audit.deferralDays },
           logger,
         }),

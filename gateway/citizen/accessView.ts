@@ -1,6 +1,7 @@
 import type { CitizenAccess } from '../audit/auditTrail';
+import type { FieldLabel } from '../policy/labels';
 import type { Bilingual } from './plainWords';
-import { wordsForField, wordsForPurpose } from './plainWords';
+import { wordsForPurpose } from './plainWords';
 
 /** An access as the citizen's page shows it: plain words, and the month it falls in on Viet Nam's clock. */
 export interface AccessView {
@@ -20,12 +21,12 @@ export interface AccessView {
 
 const MONTH = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit' });
 
-/** Given an access of the trail, returns it in the citizen's words. */
-export function accessView(access: CitizenAccess): AccessView {
+/** Given an access of the trail and the fields' labels (@label in the SDL), returns it in the citizen's words. */
+export function accessView(access: CitizenAccess, labels: ReadonlyMap<string, FieldLabel>): AccessView {
   const seen = new Set<string>();
   const dataRead: Bilingual[] = [];
   for (const coordinate of access.fieldsRead) {
-    const words = wordsForField(coordinate);
+    const words = labels.get(coordinate);
     if (words && !seen.has(words.vi)) {
       seen.add(words.vi);
       dataRead.push(words);

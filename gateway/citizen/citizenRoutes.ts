@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ErrorCode } from '../../common/errors';
 import type { PlainRoute } from '../../common/httpServer';
 import type { AuditTrail } from '../audit/auditTrail';
+import type { FieldLabel } from '../policy/labels';
 import { readJson, sendError, sendJson } from '../console/consoleRoutes';
 import { CSRF_HEADER, clearedSessionCookie, csrfMatches, overTls, readSessionCookie, sessionCookie } from '../console/sessionCookie';
 import { StoreError } from '../store/errors';
@@ -24,6 +25,8 @@ export interface CitizenRoutesOptions {
   sessions: CitizenSessions;
   requests: CitizenRequests;
   trail: AuditTrail;
+  /** What the citizen reads for each field: the supergraph's @label. */
+  labels: ReadonlyMap<string, FieldLabel>;
   /** The deferral the page explains: which agencies, how many days. */
   deferral: { agencies: readonly string[]; days: number };
   logger: Logger;
@@ -114,7 +117,7 @@ export function citizenRoutes(options: CitizenRoutesOptions): PlainRoute[] {
           after: parameter('after'),
           ...(first !== null ? { first: /^\d{1,4}$/.test(first) ? Number(first) : -1 } : {}),
         });
-        sendJson(response, 200, { accesses: page.nodes.map(accessView), pageInfo: page.pageInfo });
+        sendJson(response, 200, { accesses: page.nodes.map((access) => accessView(access, options.labels)), pageInfo: page.pageInfo });
       });
     if (endpoint === 'requests' && method === 'GET')
       return run(false, async (session) => sendJson(response, 200, { requests: await requests.of(session.nationalId) }));
