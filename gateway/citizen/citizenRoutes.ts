@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../../common/errors';
+import { failureAnswer } from './failureAnswer';
 import type { PlainRoute } from '../../common/httpServer';
 import type { AuditTrail } from '../audit/auditTrail';
 import type { FieldLabel } from '../policy/labels';
 import { readJson, sendError, sendJson } from '../console/consoleRoutes';
 import { CSRF_HEADER, clearedSessionCookie, csrfMatches, overTls, readSessionCookie, sessionCookie } from '../console/sessionCookie';
-import { StoreError } from '../store/errors';
 import { accessView } from './accessView';
 import type { CitizenRequests } from './citizenRequests';
 import type { CitizenSessions } from './citizenSessions';
@@ -56,21 +56,8 @@ function pendingCookie(value: string, maxAgeSeconds: number, secure: boolean): s
  */
 export function citizenRoutes(options: CitizenRoutesOptions): PlainRoute[] {
   const { signIn, sessions, requests, trail, logger } = options;
-  const fail = (response: ServerResponse) => (error: unknown) => {
-    if (error instanceof StoreError) {
-      const status =
-        error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : error.code === 'NOT_FOUND' ? 404 : error.code === 'CONFLICT' ? 409 : 400;
-      sendError(response, status, error.code, error.message);
-      return;
-    }
-    const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
-    if (code === ErrorCode.AUDIT_UNAVAILABLE) {
-      sendError(response, 503, ErrorCode.AUDIT_UNAVAILABLE, (error as Error).message);
-      return;
-    }
-    logger.error({ err: error }, 'citizen request failed');
-    if (!response.headersSent) sendError(response, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
-  };
+  const fail = failureAnswer(logger, 'citizen request failed');
+
   const signedIn = async (request: IncomingMessage, response: ServerResponse, changing: boolean): Promise<CitizenSessionRecord | null> => {
     const session = await sessions.find(readSessionCookie(request.headers.cookie, CITIZEN_SESSION_COOKIE));
     if (!session) {

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../../common/errors';
+import { failureAnswer } from './failureAnswer';
 import type { PlainRoute } from '../../common/httpServer';
 import type { Accounts } from '../console/accounts';
 import { readJson, sendError, sendJson } from '../console/consoleRoutes';
 import { citizenRequestRoleOf } from '../console/permissions';
 import { CSRF_HEADER, csrfMatches, readSessionCookie } from '../console/sessionCookie';
-import { StoreError } from '../store/errors';
 import type { CitizenRequests } from './citizenRequests';
 
 const MAX_ANSWER_BYTES = 16 * 1024;
@@ -18,16 +18,8 @@ const MAX_ANSWER_BYTES = 16 * 1024;
  */
 export function consoleRequestRoutes(options: { accounts: Accounts; requests: CitizenRequests; logger: Logger }): PlainRoute {
   const { accounts, requests, logger } = options;
-  const fail = (response: ServerResponse) => (error: unknown) => {
-    if (error instanceof StoreError) {
-      const status =
-        error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : error.code === 'NOT_FOUND' ? 404 : error.code === 'CONFLICT' ? 409 : 400;
-      sendError(response, status, error.code, error.message);
-      return;
-    }
-    logger.error({ err: error }, 'console request failed');
-    if (!response.headersSent) sendError(response, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
-  };
+  const fail = failureAnswer(logger, 'console request failed');
+
   const steward = async (request: IncomingMessage, response: ServerResponse, changing: boolean) => {
     const token = readSessionCookie(request.headers.cookie);
     const found = token === null ? null : await accounts.session(token);

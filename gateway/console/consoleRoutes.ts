@@ -41,12 +41,12 @@ export function readJson(request: IncomingMessage, maxBytes = MAX_SIGN_IN_BYTES)
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) {
-        reject(badInput(`The body is over ${maxBytes} bytes`));
-        request.destroy();
-      } else chunks.push(chunk);
+      // Over the bound, the rest is read and dropped (within the request timeout), so that the answer reaches the client.
+      if (size > maxBytes) reject(badInput(`The body is over ${maxBytes} bytes`));
+      else chunks.push(chunk);
     });
     request.on('end', () => {
+      if (size > maxBytes) return;
       try {
         const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
         if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');

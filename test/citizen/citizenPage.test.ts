@@ -123,8 +123,18 @@ describe("the citizens' page", () => {
       `/citizen/api/accesses?first=1&after=${encodeURIComponent(String((first.body.pageInfo as { endCursor: string }).endCursor))}`,
     );
     expect((next.body.accesses as Access[]).map((access) => access.dossierId)).toEqual(['HS-2026-0001']);
-    const bad = await api(alice, '/citizen/api/accesses?purpose=NOTHING');
-    expect([bad.status, codeOf(bad.body)]).toEqual([400, 'BAD_USER_INPUT']);
+    for (const query of [
+      'purpose=NOTHING',
+      'after=garbage',
+      'first=abc',
+      'first=100000',
+      'from=yesterday',
+      'from=2026-12-02&to=2026-12-01',
+      `agency=${'x'.repeat(41)}`,
+    ]) {
+      const bad = await api(alice, `/citizen/api/accesses?${query}`);
+      expect([query, bad.status, codeOf(bad.body)]).toEqual([query, 400, 'BAD_USER_INPUT']);
+    }
   });
 
   it("gives no citizen another's log, by any parameter, header or path", async () => {
@@ -238,6 +248,16 @@ describe("the citizens' page", () => {
       body: JSON.stringify({ kind: 'DELETE_EVERYTHING', message: 'x' }),
     });
     expect([unknown.status, codeOf(unknown.body)]).toEqual([400, 'BAD_USER_INPUT']);
+    for (const body of ['not json', '[1]', JSON.stringify({ kind: 'COPY', message: 'x'.repeat(20_000) })]) {
+      const refused = await api(bob, '/citizen/api/requests', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': bob.csrf },
+        body,
+      });
+      expect([refused.status, codeOf(refused.body)]).toEqual([400, 'BAD_USER_INPUT']);
+    }
+    const unknownPath = await api(bob, '/citizen/api/requests/1');
+    expect([unknownPath.status, codeOf(unknownPath.body)]).toEqual([404, 'NOT_FOUND']);
     expect(((await api(bob, '/citizen/api/requests')).body.requests as Array<{ kind: string }>).map((request) => request.kind).sort()).toEqual([
       'COMPLAINT',
       'COPY',
