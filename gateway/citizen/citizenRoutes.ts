@@ -8,6 +8,7 @@ import type { FieldLabel } from '../policy/labels';
 import { readJson, sendError, sendJson } from '../console/consoleRoutes';
 import { CSRF_HEADER, clearedSessionCookie, csrfMatches, overTls, readSessionCookie, sessionCookie } from '../console/sessionCookie';
 import { accessView } from './accessView';
+import { PURPOSE_WORDS } from './plainWords';
 import type { CitizenRequests } from './citizenRequests';
 import type { CitizenSessions } from './citizenSessions';
 import type { CitizenSignIn } from './citizenSignIn';
@@ -85,6 +86,7 @@ export function citizenRoutes(options: CitizenRoutesOptions): PlainRoute[] {
           csrfToken: session.csrfToken,
           expiresAt: session.expiresAt,
           deferral: { agencies: options.deferral.agencies, days: options.deferral.days },
+          purposes: Object.entries(PURPOSE_WORDS).map(([code, words]) => ({ code, words })),
         }),
       );
     if (endpoint === 'sign-out' && method === 'POST')

@@ -85,6 +85,15 @@ describe("the citizens' page in a real browser", () => {
     expect(text).not.toContain('DT-0303');
     expect(await page.textContent('[data-testid=deferral-notice]')).toContain('chỉ được hiển thị sau 90 ngày');
     expect(await page.evaluate(() => document.cookie)).toBe('');
+    // Filtering by purpose, named in plain words.
+    const purposeFilter = page.locator('label', { hasText: 'Mục đích' }).locator('select');
+    await purposeFilter.selectOption({ label: 'Khám bệnh, chữa bệnh' });
+    await page.click('button:has-text("Lọc")');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=access]').length === 1);
+    expect(await page.textContent('[data-testid=access]')).toContain('BA-0202');
+    await purposeFilter.selectOption({ label: 'Tất cả' });
+    await page.click('button:has-text("Lọc")');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=access]').length === 2);
     await page.click('button:has-text("English")');
     expect(await page.textContent('[data-testid=access-group]')).toContain('Full name');
   });

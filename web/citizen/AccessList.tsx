@@ -4,17 +4,6 @@ import { accesses, sendRequest } from './api';
 import type { Language } from './i18n';
 import { localTime, monthName, translator } from './i18n';
 
-const PURPOSES = [
-  'LAND_REGISTRATION',
-  'MEDICAL_TREATMENT',
-  'HEALTH_INSURANCE',
-  'PUBLIC_SERVICE',
-  'EDUCATION_ADMISSION',
-  'SOCIAL_SUPPORT',
-  'INVESTIGATION',
-  'STATISTICS',
-];
-
 interface Group {
   key: string;
   agencyName: string;
@@ -105,9 +94,9 @@ export function AccessList({ session, language, onContested }: { session: Citize
           {t('purpose')}{' '}
           <select value={filter.purpose} onChange={(event) => setFilter({ ...filter, purpose: event.target.value })}>
             <option value="">{t('all')}</option>
-            {PURPOSES.map((purpose) => (
-              <option key={purpose} value={purpose}>
-                {purpose}
+            {session.purposes.map((purpose) => (
+              <option key={purpose.code} value={purpose.code}>
+                {purpose.words[language]}
               </option>
             ))}
           </select>

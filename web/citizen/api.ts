@@ -9,6 +9,8 @@ export interface CitizenSession {
   csrfToken: string;
   expiresAt: string;
   deferral: { agencies: string[]; days: number };
+  /** The purposes of processing, in plain words, for the filter. */
+  purposes: Array<{ code: string; words: Bilingual }>;
 }
 
 export interface AccessView {
