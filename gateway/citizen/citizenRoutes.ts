@@ -126,6 +126,11 @@ export function citizenRoutes(options: CitizenRoutesOptions): PlainRoute[] {
   const route: PlainRoute = (request, response, url) => {
     const method = request.method ?? 'GET';
     if (url.pathname === '/citizen/sign-in' && method === 'GET') {
+      const elsewhere = signIn.elsewhere(request);
+      if (elsewhere !== null) {
+        redirect(response, elsewhere, []);
+        return true;
+      }
       signIn
         .start(request)
         .then(({ location, pending, maxAgeSeconds }) => redirect(response, location, [pendingCookie(pending, maxAgeSeconds, overTls(request))]))

@@ -36,15 +36,22 @@ export interface CitizenSignIn {
   start(request: IncomingMessage): Promise<{ location: string; pending: string; maxAgeSeconds: number }>;
   /** Given the callback's request and the pending cookie, returns the national ID the provider vouched for. */
   finish(request: IncomingMessage, url: URL, pending: string | null): Promise<string>;
+  /**
+   * Given a sign-in's request, returns where it must start instead, or null: the development provider lives at the
+   * address the gateway listens on, and a browser that came by another name (localhost) would lose its cookies.
+   */
+  elsewhere(request: IncomingMessage): string | null;
   /** The development provider, once made (outside production only). */
   devProvider(request: IncomingMessage): Promise<DevIdentityProvider | null>;
 }
 
-/** Given a request to the gateway, returns its origin as the browser wrote it (development only: the provider's issuer). */
-function requestOrigin(request: IncomingMessage): string {
-  const host = String(request.headers.host ?? '');
-  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/.test(host)) throw new AuthenticationError('The request names no valid Host');
-  return `http://${host}`;
+/**
+ * Given a request to the gateway, returns the address and port it arrived at, as an origin: the development
+ * provider's issuer. The Host header is not trusted with it, since the gateway fetches its provider's metadata there.
+ */
+function localOrigin(request: IncomingMessage): string {
+  const address = (request.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  return `http://${address.includes(':') ? `[${address}]` : address}:${request.socket.localPort}`;
 }
 
 function encodePending(pending: Pending): string {
@@ -74,7 +81,7 @@ export function citizenSignIn(options: CitizenSignInOptions): CitizenSignIn {
   let client: Promise<{ configuration: ClientConfiguration; redirectUrl: string; subjectClaim: string }> | null = null;
 
   const devProvider = (request: IncomingMessage): Promise<DevIdentityProvider> => {
-    dev ??= createDevIdentityProvider(requestOrigin(request), options.demoCitizens).catch((error: unknown) => {
+    dev ??= createDevIdentityProvider(localOrigin(request), options.demoCitizens).catch((error: unknown) => {
       dev = null;
       throw error;
     });
@@ -139,6 +146,11 @@ export function citizenSignIn(options: CitizenSignInOptions): CitizenSignIn {
       if (typeof subject !== 'string' || !isNationalId(subject))
         throw new AuthenticationError(`The identity token's ${subjectClaim} is not a national ID (12 digits)`);
       return subject;
+    },
+    elsewhere(request) {
+      if (options.config.kind !== 'development') return null;
+      const origin = localOrigin(request);
+      return request.headers.host === new URL(origin).host ? null : `${origin}/citizen/sign-in`;
     },
     async devProvider(request) {
       return options.config.kind === 'development' ? devProvider(request) : null;

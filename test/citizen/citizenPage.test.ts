@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import http from 'node:http';
 import { totpCode } from '../../gateway/console/totp';
 import type { CookieJar, DemoGateway } from '../helpers/citizenPortal';
 import { signInAsCitizen, startDemoGateway } from '../helpers/citizenPortal';
@@ -266,6 +267,17 @@ describe("the citizens' page", () => {
       'OBJECTION',
       'RESTRICTION',
     ]);
+  });
+
+  it('sends a browser that came by another name to the address the development provider lives at', async () => {
+    const port = new URL(gateway.base).port;
+    // fetch() will not set Host: a plain HTTP request, as a browser at http://localhost sends it.
+    const answer = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get({ host: '127.0.0.1', port, path: '/citizen/sign-in', headers: { host: `localhost:${port}` } }, resolve).on('error', reject),
+    );
+    answer.resume();
+    expect([answer.statusCode, answer.headers.location]).toEqual([302, `http://127.0.0.1:${port}/citizen/sign-in`]);
+    expect(answer.headers['set-cookie'] ?? []).toEqual([]);
   });
 
   it('refuses a callback without the sign-in under way, or with another state', async () => {
