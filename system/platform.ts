@@ -171,6 +171,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
           trail: auditTrail,
           labels: declaredLabels(parse(fs.readFileSync(SUPERGRAPH_PATH, 'utf8'))),
           deferral: { agencies: options.audit.deferredAgencies, days: options.audit.deferralDays },
+          agencyName: (code) => policyCache.current().agencies.get(code)?.name ?? null,
           logger,
         }),
         ...consoleRoutes({ accounts, logger, extraRoutes: [consoleRequestRoutes({ accounts, requests: citizenRequests, logger })] }),

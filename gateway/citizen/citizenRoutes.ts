@@ -30,6 +30,8 @@ export interface CitizenRoutesOptions {
   labels: ReadonlyMap<string, FieldLabel>;
   /** The deferral the page explains: which agencies, how many days. */
   deferral: { agencies: readonly string[]; days: number };
+  /** Given an agency code, returns its name in the policy in force, or null. */
+  agencyName(code: string): string | null;
   logger: Logger;
 }
 
@@ -85,7 +87,7 @@ export function citizenRoutes(options: CitizenRoutesOptions): PlainRoute[] {
           nationalId: session.nationalId,
           csrfToken: session.csrfToken,
           expiresAt: session.expiresAt,
-          deferral: { agencies: options.deferral.agencies, days: options.deferral.days },
+          deferral: { agencies: options.deferral.agencies.map((code) => options.agencyName(code) ?? code), days: options.deferral.days },
           purposes: Object.entries(PURPOSE_WORDS).map(([code, words]) => ({ code, words })),
         }),
       );

@@ -107,7 +107,7 @@ describe("the citizens' page", () => {
       .count({ count: '*' });
     expect(Number(policeRecords[0]!.count)).toBe(1);
     const session = await api(alice, '/citizen/api/session');
-    expect(session.body.deferral).toEqual({ agencies: ['H56.01'], days: 90 });
+    expect(session.body.deferral).toEqual({ agencies: ['Công an tỉnh Thanh Hóa'], days: 90 });
     expect(session.body.purposes).toContainEqual({ code: 'INVESTIGATION', words: { vi: 'Điều tra', en: 'Investigation' } });
   });
 
