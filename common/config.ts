@@ -134,6 +134,29 @@ export interface QuotaConfig {
   costPerMinute: number;
 }
 
+/**
+ * How citizens sign in to their page at /citizen: the province's identity provider over OpenID Connect
+ * (authorization code with PKCE), or, outside production only, the gateway's embedded development provider.
+ */
+export type CitizenSignInConfig =
+  | {
+      kind: 'oidc';
+      issuer: string;
+      clientId: string;
+      clientSecret: string | null;
+      /** Where the provider sends the citizen back: this gateway's /citizen/callback as the provider knows it. */
+      redirectUrl: string;
+      /** The ID token's claim that carries the national ID. */
+      subjectClaim: string;
+    }
+  | { kind: 'development' };
+
+export interface CitizenConfig {
+  signIn: CitizenSignInConfig;
+  /** How long a citizen's session lasts. */
+  sessionTtlMs: number;
+}
+
 export interface Config {
   production: boolean;
   /** Where local files go: the SQLite databases, demo credentials, audit checkpoints. */
@@ -165,6 +188,8 @@ export interface Config {
   quotas: QuotaConfig;
   /** Who may read GET /metrics on the gateway and the subgraphs. */
   metrics: MetricsConfig;
+  /** The citizens' page: how they sign in, how long they stay signed in. */
+  citizen: CitizenConfig;
 }
 
 /** Who may read GET /metrics: callers from these networks, or any caller with the token. */
@@ -332,6 +357,8 @@ export function loadConfig(environment: Environment = process.env): Config {
   }
   const metrics = metricsConfig(read, integer, problems);
 
+  const citizen = citizenConfig(read, integer, production, problems);
+
   const config: Config = {
     production,
     metrics,
@@ -360,6 +387,7 @@ export function loadConfig(environment: Environment = process.env): Config {
     corsOrigins: cors.origins,
     workingCalendar,
     quotas,
+    citizen,
   };
   try {
     loadTracingConfig(environment);
@@ -457,6 +485,45 @@ export function loadTracingConfig(environment: Environment = process.env): Traci
     problems.push(`OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json, got "${protocol}"`);
   if (problems.length > 0) throw new ConfigError(problems);
   return { endpoint };
+}
+
+/**
+ * Given the environment's readers, returns how citizens sign in: CITIZEN_OIDC_ISSUER with its client names the
+ * province's provider; without it the embedded development provider, which production refuses to start with.
+ */
+function citizenConfig(
+  read: (name: string) => string | undefined,
+  integer: (name: string, fallback: number, min: number, max: number) => number,
+  production: boolean,
+  problems: string[],
+): CitizenConfig {
+  const sessionTtlMs = integer('CITIZEN_SESSION_TTL_MS', 30 * 60 * 1000, 60 * 1000, 24 * 60 * 60 * 1000);
+  const mode = read('CITIZEN_SIGN_IN') ?? (read('CITIZEN_OIDC_ISSUER') === undefined ? 'development' : 'oidc');
+  if (mode === 'development') {
+    if (production)
+      problems.push(
+        "CITIZEN_SIGN_IN=development (the default without CITIZEN_OIDC_ISSUER) is refused in production: set CITIZEN_OIDC_ISSUER, CITIZEN_OIDC_CLIENT_ID, CITIZEN_OIDC_CLIENT_SECRET and CITIZEN_OIDC_REDIRECT_URL to the province's identity provider",
+      );
+    return { signIn: { kind: 'development' }, sessionTtlMs };
+  }
+  if (mode !== 'oidc') problems.push(`CITIZEN_SIGN_IN must be oidc or development, got "${mode}"`);
+  const url = (name: string): string => {
+    const value = read(name);
+    if (value === undefined) problems.push(`${name} is required for citizens' sign-in through the identity provider`);
+    else if (!/^https?:\/\/[^\s]+$/.test(value)) problems.push(`${name} must be an http(s) URL, got "${value}"`);
+    else if (production && !value.startsWith('https://')) problems.push(`${name} must be an https URL in production, got "${value}"`);
+    return value ?? '';
+  };
+  const issuer = url('CITIZEN_OIDC_ISSUER');
+  const redirectUrl = url('CITIZEN_OIDC_REDIRECT_URL');
+  const clientId = read('CITIZEN_OIDC_CLIENT_ID');
+  if (clientId === undefined) problems.push("CITIZEN_OIDC_CLIENT_ID is required for citizens' sign-in through the identity provider");
+  const subjectClaim = read('CITIZEN_OIDC_SUBJECT_CLAIM') ?? 'sub';
+  if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(subjectClaim)) problems.push(`CITIZEN_OIDC_SUBJECT_CLAIM must be a claim name, got "${subjectClaim}"`);
+  return {
+    signIn: { kind: 'oidc', issuer, clientId: clientId ?? '', clientSecret: read('CITIZEN_OIDC_CLIENT_SECRET') ?? null, redirectUrl, subjectClaim },
+    sessionTtlMs,
+  };
 }
 
 /** Given the witnesses' URLs (comma-separated) and their keys in the same order, returns the endpoints. */

@@ -243,3 +243,28 @@ export interface AgencyOperationModeRow {
   mode: string;
   updated_at: string;
 }
+
+export interface CitizenSessionRow {
+  /** SHA-256 of the cookie's secret, hex. */
+  id: string;
+  national_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface CitizenRequestRow {
+  id: number;
+  national_id: string;
+  kind: string;
+  record_reference: string | null;
+  message: string;
+  status: string;
+  received_at: string;
+  due_at: string;
+  answer: string | null;
+  answered_by: string | null;
+  answered_role: string | null;
+  answered_at: string | null;
+}

@@ -69,6 +69,9 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`Gateway ready at ${platform.gateway.url} (stewards: ${new URL('/admin', platform.gateway.url)})\n`);
     process.stdout.write(`In a browser: ${new URL('/', platform.gateway.url)} (the landing page), ${platform.gateway.url} (the API explorer)\n`);
+    process.stdout.write(
+      `Citizens: ${new URL('/citizen', platform.gateway.url)} (sign in${config.citizen.signIn.kind === 'development' ? " with the development provider's seeded citizens" : ''})\n`,
+    );
     stopOnSignals(async () => {
       await platform.stop();
       // After the gateway: its STOP checkpoint is countersigned.

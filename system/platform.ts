@@ -1,14 +1,29 @@
+import fs from 'node:fs';
+import { parse } from 'graphql';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { BuiltInSector, SectorConfig, SectorName } from '../common/sectors';
 import { BUILT_IN_SECTORS, builtInSectorDefault, sectorUrls } from '../common/sectors';
-import type { AuditConfig, Config, DatabaseName, HttpLimits, JwtConfig, PolicyMode, QueryLimits, QuotaConfig, MetricsConfig } from '../common/config';
+import type {
+  AuditConfig,
+  Config,
+  DatabaseName,
+  HttpLimits,
+  JwtConfig,
+  PolicyMode,
+  QueryLimits,
+  QuotaConfig,
+  MetricsConfig,
+  CitizenConfig,
+} from '../common/config';
 import { DATABASES, LOOPBACK_NETWORKS, loadConfig } from '../common/config';
 import { healthRoutes } from '../common/healthRoutes';
 import { clientTlsOptions } from '../common/tls';
 import type { SubgraphTlsConfig } from '../common/tlsConfig';
 import { getLogger } from '../common/logger';
 import { metricsRoute } from '../common/metrics/metricsRoute';
+import type { DemoCitizen } from '../db/demoCitizens';
+import { demoCitizens } from '../db/demoCitizens';
 import type { RunningServer } from '../common/subgraphServer';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
@@ -19,7 +34,15 @@ import { AuditRepository } from '../gateway/audit/auditRepository';
 import { AuditTrail } from '../gateway/audit/auditTrail';
 import { createCitizenRoute } from '../gateway/audit/citizenRoute';
 import { gatewayMetrics } from '../gateway/metrics/gatewayMetrics';
+import { CitizenRepository } from '../gateway/citizen/citizenRepository';
+import { CitizenRequests } from '../gateway/citizen/citizenRequests';
+import { citizenRoutes } from '../gateway/citizen/citizenRoutes';
+import { CitizenSessions } from '../gateway/citizen/citizenSessions';
+import { citizenSignIn } from '../gateway/citizen/citizenSignIn';
+import { consoleRequestRoutes } from '../gateway/citizen/consoleRequestRoutes';
+import { declaredLabels } from '../gateway/policy/labels';
 import { startGateway } from '../gateway/server';
+import { SUPERGRAPH_PATH } from '../schema/load';
 import { readDemoKeys } from '../gateway/web/demoCredentials';
 import { platformStatus } from '../gateway/web/status';
 import { loadWebBuild } from '../gateway/web/webBuild';
@@ -98,6 +121,10 @@ export interface GatewayServiceOptions {
   metrics?: MetricsConfig;
   /** Where each request's access line goes; the process logger by default. */
   accessLogger?: Logger;
+  /** The citizens' page: how they sign in (the development provider when left out) and how long a session lasts. */
+  citizen?: CitizenConfig;
+  /** The seeded citizens the development identity provider offers; none when left out. */
+  demoCitizens?: () => Promise<DemoCitizen[]>;
 }
 
 /** Who reads the metrics when the configuration says nothing: this host only. */
@@ -115,6 +142,9 @@ export interface RunningGateway {
   quotas: QuotaStewardship;
   /** The agencies' sharing requests and their answers. */
   sharing: SharingDesk;
+  /** The citizens' sessions and their requests (contested accesses, rights requests). */
+  citizenSessions: CitizenSessions;
+  citizenRequests: CitizenRequests;
   policyCache: PolicyCache;
   auditLog: AuditLog;
   auditTrail: AuditTrail;
@@ -182,6 +212,15 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       deferralDays: options.audit.deferralDays,
       indexed: () => auditLog.indexed(),
     });
+    const citizenConfig = options.citizen ?? { signIn: { kind: 'development' as const }, sessionTtlMs: 30 * 60 * 1000 };
+    if (citizenConfig.signIn.kind === 'development' && options.production) throw new Error('production never runs the development identity provider');
+    const citizenRepository = new CitizenRepository(gatewayDb);
+    const citizenSessions = new CitizenSessions(citizenRepository, citizenConfig.sessionTtlMs);
+    const citizenRequests = new CitizenRequests({
+      repository: citizenRepository,
+      calendar: options.workingCalendar ?? loadWorkingCalendar(),
+      accessVisibleTo: (nationalId, reference) => auditTrail.citizenMaySee(nationalId, reference),
+    });
     const gateway = await startGateway({
       host: options.host,
       port: options.gatewayPort,
@@ -237,7 +276,17 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
         // After CORS (in webRoutes), which every answer gets.
         ...healthRoutes(readiness, logger),
         metricsRoute(metrics.registry, metricsConfig, logger),
-        ...consoleRoutes({ accounts, logger }),
+        ...citizenRoutes({
+          signIn: citizenSignIn({ config: citizenConfig.signIn, demoCitizens: options.demoCitizens ?? (async () => []) }),
+          sessions: citizenSessions,
+          requests: citizenRequests,
+          trail: auditTrail,
+          labels: declaredLabels(parse(options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8'))),
+          deferral: { agencies: options.audit.deferredAgencies, days: options.audit.deferralDays },
+          agencyName: (code) => policyCache.current().agencies.get(code)?.name ?? null,
+          logger,
+        }),
+        ...consoleRoutes({ accounts, logger, extraRoutes: [consoleRequestRoutes({ accounts, requests: citizenRequests, logger })] }),
       ],
     });
     return {
@@ -247,6 +296,8 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       accounts,
       quotas,
       sharing,
+      citizenSessions,
+      citizenRequests,
       policyCache,
       auditLog,
       auditTrail,
@@ -305,7 +356,11 @@ export async function startPlatform(databases: PlatformDatabases, options: Platf
       started.push(subgraphs[sector]);
     }
     const urls = { ...sectorUrls(sectors), ...Object.fromEntries(BUILT_IN_SECTORS.map((sector) => [sector, subgraphs[sector].url])) };
-    const service = await startGatewayService(databases.gateway, urls, { ...options, supergraphSdl: options.supergraphSdl ?? supergraphFor(sectors) });
+    const service = await startGatewayService(databases.gateway, urls, {
+      demoCitizens: () => demoCitizens(databases.population, 5),
+      ...options,
+      supergraphSdl: options.supergraphSdl ?? supergraphFor(sectors),
+    });
     return {
       ...service,
       subgraphs,

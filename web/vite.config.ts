@@ -3,7 +3,7 @@ import { defineConfig } from 'vite';
 import { platformFacts } from './shared/platformFacts';
 
 /** The web apps, one folder each, built into web/dist/<app>/ with their shared, hashed assets in web/dist/assets/. */
-const WEB_APPS = ['home', 'explorer', 'console'] as const;
+const WEB_APPS = ['home', 'explorer', 'console', 'citizen'] as const;
 
 const root = __dirname;
 

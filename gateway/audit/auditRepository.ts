@@ -98,6 +98,11 @@ export interface CitizenFilter {
   deferredAgencies: readonly string[];
   /** A deferred agency's reads are shown when they happened at or before this instant (ISO). */
   deferredUntil: string;
+  /** Only this agency's reads, or this purpose's; left out, every one. */
+  agencyCode?: string | null;
+  purpose?: string | null;
+  /** Only this record (instance and seq), to tell whether a citizen may see it. */
+  record?: { instance: string; seq: number } | null;
 }
 
 export interface AgencyCountRow {
@@ -349,6 +354,9 @@ export class AuditRepository {
       .whereNotIn('r.outcome', ['DENIED']);
     if (filter.from !== null) query.where('c.recorded_at', '>=', filter.from);
     if (filter.to !== null) query.where('c.recorded_at', '<', filter.to);
+    if (filter.agencyCode) query.where('r.agency_code', filter.agencyCode);
+    if (filter.purpose) query.where('r.purpose', filter.purpose);
+    if (filter.record) query.where('c.instance', filter.record.instance).where('c.seq', filter.record.seq);
     if (filter.deferredAgencies.length > 0) {
       query.where((shown) =>
         shown.whereNotIn('r.agency_code', filter.deferredAgencies).orWhereNull('r.agency_code').orWhere('c.recorded_at', '<=', filter.deferredUntil),

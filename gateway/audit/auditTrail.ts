@@ -53,6 +53,8 @@ export interface CitizenAccess {
 export interface CitizenAccessArguments extends PageArguments {
   from?: string | null;
   to?: string | null;
+  agencyCode?: string | null;
+  purpose?: string | null;
 }
 
 export interface AuditTrailOptions {
@@ -145,8 +147,13 @@ export class AuditTrail {
     const page = pageRequest('myDataAccess', KEY_TYPES, args);
     await this.indexed();
     const deferredUntil = new Date(this.now().getTime() - this.options.deferralDays * DAY_MS).toISOString();
+    const agencyCode = args.agencyCode?.trim() || null;
+    if (agencyCode !== null && agencyCode.length > 40) throw badInput(`Malformed agency code "${printable(agencyCode)}": at most 40 characters`);
+    const purpose = args.purpose?.trim() || null;
+    if (purpose !== null && !(PURPOSES as readonly string[]).includes(purpose))
+      throw badInput(`Unknown purpose "${printable(purpose)}": expected one of ${PURPOSES.join(', ')}`);
     const rows = await this.repository.citizenRecords(
-      { nationalId, ...period(args.from, args.to), deferredAgencies: this.options.deferredAgencies, deferredUntil },
+      { nationalId, ...period(args.from, args.to), deferredAgencies: this.options.deferredAgencies, deferredUntil, agencyCode, purpose },
       page.after,
       page.size + 1,
     );
@@ -164,6 +171,30 @@ export class AuditTrail {
     const connection = toConnection('myDataAccess', accesses, page.size, newestFirstKey);
     const strip = ({ instance: _instance, seq: _seq, ...access }: CitizenAccess & { instance: string; seq: number }): CitizenAccess => access;
     return { ...connection, nodes: connection.nodes.map(strip), edges: connection.edges.map((edge) => ({ ...edge, node: strip(edge.node) })) };
+  }
+
+  /**
+   * Given a citizen and a reference (instance:seq), tells whether that access is one their tracker shows them:
+   * a record holding their data, not refused, not deferred.
+   */
+  async citizenMaySee(nationalId: string, reference: string): Promise<boolean> {
+    const match = /^([A-Za-z0-9._-]{1,64}):([1-9][0-9]{0,15})$/.exec(reference);
+    if (!match) return false;
+    await this.indexed();
+    const deferredUntil = new Date(this.now().getTime() - this.options.deferralDays * DAY_MS).toISOString();
+    const rows = await this.repository.citizenRecords(
+      {
+        nationalId,
+        from: null,
+        to: null,
+        deferredAgencies: this.options.deferredAgencies,
+        deferredUntil,
+        record: { instance: match[1]!, seq: Number(match[2]) },
+      },
+      null,
+      1,
+    );
+    return rows.length === 1;
   }
 
   /** Given a filter and a page, returns the records it selects, newest first. */

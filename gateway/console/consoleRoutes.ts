@@ -19,7 +19,8 @@ export interface ConsoleRoutesOptions {
 
 type Json = Record<string, unknown>;
 
-function sendJson(response: ServerResponse, status: number, value: Json, headers: Record<string, string> = {}): void {
+/** Given a response, a status and a JSON value, answers with it, never cached. */
+export function sendJson(response: ServerResponse, status: number, value: Json, headers: Record<string, string> = {}): void {
   response.statusCode = status;
   response.setHeader('content-type', 'application/json; charset=utf-8');
   response.setHeader('cache-control', 'no-store');
@@ -28,22 +29,24 @@ function sendJson(response: ServerResponse, status: number, value: Json, headers
   response.end(JSON.stringify(value));
 }
 
-function sendError(response: ServerResponse, status: number, code: string, message: string): void {
+/** Given a response, a status, a stable code and a message, answers with a GraphQL-style error. */
+export function sendError(response: ServerResponse, status: number, code: string, message: string): void {
   sendJson(response, status, { errors: [{ message, extensions: { code } }] });
 }
 
-function readJson(request: IncomingMessage): Promise<Json> {
+/** Given a request, returns its body as a JSON object, or BAD_USER_INPUT (over maxBytes, not JSON, not an object). */
+export function readJson(request: IncomingMessage, maxBytes = MAX_SIGN_IN_BYTES): Promise<Json> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_SIGN_IN_BYTES) {
-        reject(badInput(`The body is over ${MAX_SIGN_IN_BYTES} bytes`));
-        request.destroy();
-      } else chunks.push(chunk);
+      // Over the bound, the rest is read and dropped (within the request timeout), so that the answer reaches the client.
+      if (size > maxBytes) reject(badInput(`The body is over ${maxBytes} bytes`));
+      else chunks.push(chunk);
     });
     request.on('end', () => {
+      if (size > maxBytes) return;
       try {
         const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
         if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');

@@ -92,3 +92,11 @@ export function roleFor(account: Pick<StewardAccount, 'roles'>, coordinate: stri
 export function permittedFields(account: Pick<StewardAccount, 'roles'>): string[] {
   return Object.keys(FIELD_ROLES).filter((coordinate) => roleFor(account, coordinate) !== null);
 }
+
+/** Who answers citizens' requests (contested accesses, copies, corrections, restrictions, complaints) in the console. */
+export const CITIZEN_REQUEST_ROLES: readonly StewardRole[] = ['AUDITOR', 'POLICY_STEWARD'];
+
+/** Given an account, returns the role it answers citizens' requests in, or null when it may not. */
+export function citizenRequestRoleOf(account: Pick<StewardAccount, 'roles'>): StewardRole | null {
+  return CITIZEN_REQUEST_ROLES.find((role) => account.roles.includes(role)) ?? null;
+}

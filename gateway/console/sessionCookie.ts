@@ -10,11 +10,11 @@ export const CSRF_HEADER = 'x-csrf-token';
 /** The header a change's reason travels in, percent-encoded UTF-8 (headers carry Latin-1 only). */
 export const REASON_HEADER = 'x-change-reason';
 
-/** Given a Cookie header, returns the session cookie's value, or null. */
-export function readSessionCookie(header: string | undefined): string | null {
+/** Given a Cookie header (and a cookie's name, the console session's by default), returns the cookie's value, or null. */
+export function readSessionCookie(header: string | undefined, name: string = SESSION_COOKIE): string | null {
   for (const part of (header ?? '').split(';')) {
     const index = part.indexOf('=');
-    if (index !== -1 && part.slice(0, index).trim() === SESSION_COOKIE) return part.slice(index + 1).trim();
+    if (index !== -1 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
   }
   return null;
 }
@@ -30,24 +30,19 @@ export function overTls(request: IncomingMessage): boolean {
 }
 
 /**
- * Given the session's secret, its lifetime in seconds and whether TLS is used, returns the Set-Cookie value:
- * HttpOnly (no script reads it), SameSite=Strict (no other site's page sends it), Secure under TLS, for the
- * whole origin because /admin and /console both read it.
+ * Given the session's secret, its lifetime in seconds and whether TLS is used (and a cookie's name, the console
+ * session's by default), returns the Set-Cookie value: HttpOnly (no script reads it), SameSite=Strict (no other
+ * site's page sends it), Secure under TLS, for the whole origin because /admin and /console both read it.
  */
-export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
-  return [
-    `${SESSION_COOKIE}=${token}`,
-    'Path=/',
-    `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`,
-    'HttpOnly',
-    'SameSite=Strict',
-    ...(secure ? ['Secure'] : []),
-  ].join('; ');
+export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean, name: string = SESSION_COOKIE): string {
+  return [`${name}=${token}`, 'Path=/', `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`, 'HttpOnly', 'SameSite=Strict', ...(secure ? ['Secure'] : [])].join(
+    '; ',
+  );
 }
 
-/** Returns the Set-Cookie value that removes the session cookie. */
-export function clearedSessionCookie(secure: boolean): string {
-  return sessionCookie('', 0, secure);
+/** Returns the Set-Cookie value that removes the session cookie (or the cookie named). */
+export function clearedSessionCookie(secure: boolean, name: string = SESSION_COOKIE): string {
+  return sessionCookie('', 0, secure, name);
 }
 
 /** Given the request's CSRF header and the session's token, tells whether they are equal, in constant time. */

@@ -43,15 +43,18 @@ export function fieldCoordinatesOf(schema: GraphQLSchema): FieldCoordinate[] {
     .sort();
 }
 
-function fieldedTypes(document: DocumentNode): FieldedTypeNode[] {
+/** Given an SDL document, returns its object and interface types and extensions: the definitions with fields. */
+export function fieldedTypes(document: DocumentNode): FieldedTypeNode[] {
   return document.definitions.filter((definition): definition is FieldedTypeNode => FIELDED_KINDS.has(definition.kind));
 }
 
-function directivesNamed(directives: readonly ConstDirectiveNode[] | undefined, name: string): ConstDirectiveNode[] {
+/** Given an element's directives and a name, returns the applications of that directive. */
+export function directivesNamed(directives: readonly ConstDirectiveNode[] | undefined, name: string): ConstDirectiveNode[] {
   return (directives ?? []).filter((directive) => directive.name.value === name);
 }
 
-function stringArgument(directive: ConstDirectiveNode, name: string): string | null {
+/** Given a directive application and an argument's name, returns its string value, null when absent. */
+export function stringArgument(directive: ConstDirectiveNode, name: string): string | null {
   const argument = directive.arguments?.find((candidate) => candidate.name.value === name);
   if (!argument) return null;
   if (argument.value.kind !== Kind.STRING && argument.value.kind !== Kind.ENUM) {

@@ -5,7 +5,7 @@ import path from 'node:path';
 export const WEB_DIST_DIRECTORY = path.join(__dirname, '..', '..', 'web', 'dist');
 
 /** The pages the gateway serves, by app: the built index.html of each. */
-export const WEB_PAGES = { home: 'home/index.html', explorer: 'explorer/index.html', console: 'console/index.html' } as const;
+export const WEB_PAGES = { home: 'home/index.html', explorer: 'explorer/index.html', console: 'console/index.html', citizen: 'citizen/index.html' } as const;
 export type WebPage = keyof typeof WEB_PAGES;
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -103,6 +103,14 @@ export function webRoutes(options: WebRoutesOptions): PlainRoute[] {
       sendPage(request, response, build, 'console');
       return true;
     }
+    // The citizens' page; POST /citizen stays the tracker's GraphQL endpoint.
+    if (
+      (url.pathname === '/citizen' || url.pathname === '/citizen/') &&
+      (method === 'HEAD' || url.pathname === '/citizen/' || wantsPage(request.headers.accept))
+    ) {
+      sendPage(request, response, build, 'citizen');
+      return true;
+    }
     if (url.pathname === '/graphql' && wantsPage(request.headers.accept)) {
       sendPage(request, response, build, 'explorer');
       return true;

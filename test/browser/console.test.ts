@@ -100,7 +100,7 @@ describe("the stewards' console in a real browser", () => {
       body: JSON.stringify({ query: LAND_QUERY }),
     });
     await signInAs(['AUDITOR']);
-    expect(await tabs()).toEqual(['Nhật ký truy cập', 'Yêu cầu chia sẻ', 'Lịch sử thay đổi']);
+    expect(await tabs()).toEqual(['Nhật ký truy cập', 'Yêu cầu chia sẻ', 'Lịch sử thay đổi', 'Yêu cầu của công dân']);
     await page.fill('[data-testid=audit-search] input[name=agency]', 'H56.15.01');
     await page.check('[data-testid=audit-search] input[name=denied]');
     await page.click('[data-testid=audit-search] button[type=submit]');

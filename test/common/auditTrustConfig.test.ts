@@ -5,7 +5,14 @@ import { loadWitnessConfig } from '../../common/witnessConfig';
 import { publicKeyText } from '../../common/publicKeys';
 
 const key = () => publicKeyText(generateKeyPairSync('ed25519').publicKey);
-const PRODUCTION = { NODE_ENV: 'production', SUBGRAPH_SIGNING_KEY: 'k'.repeat(40), AUDIT_SIGNING_KEY_FILE: '/run/secrets/audit-ed25519.pem' };
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  SUBGRAPH_SIGNING_KEY: 'k'.repeat(40),
+  AUDIT_SIGNING_KEY_FILE: '/run/secrets/audit-ed25519.pem',
+  CITIZEN_OIDC_ISSUER: 'https://id.thanhhoa.gov.vn',
+  CITIZEN_OIDC_CLIENT_ID: 'dsp-citizen',
+  CITIZEN_OIDC_REDIRECT_URL: 'https://dulieu.thanhhoa.gov.vn/citizen/callback',
+};
 
 describe('the audit trust anchor configuration', () => {
   it('keeps the signing key and the development pins outside the audit directory by default, and refuses a key inside it', () => {

@@ -35,6 +35,7 @@ describe('serving a web build', () => {
       'home/index.html': '<p>home</p>',
       'explorer/index.html': '<p>explorer</p>',
       'console/index.html': '<p>console</p>',
+      'citizen/index.html': '<p>citizen</p>',
       'assets/app-0a1b2c.js': 'export {};',
       'assets/icons-3d4e5f.ttf': 'font',
       'assets/worker-6a7b8c.js': 'self.onmessage = null;',

@@ -7,6 +7,7 @@ import { AccountsPage } from './AccountsPage';
 import { AgenciesPage } from './AgenciesPage';
 import { AuditPage } from './AuditPage';
 import { ConsoleContext } from './consoleContext';
+import { CitizenRequestsPage } from './CitizenRequestsPage';
 import { CredentialsPage } from './CredentialsPage';
 import { FourEyesPage } from './FourEyesPage';
 import { GrantsPage } from './GrantsPage';
@@ -16,17 +17,25 @@ import { OperationsPage } from './OperationsPage';
 import type { Language, StringKey } from './i18n';
 import { LANGUAGES, translator } from './i18n';
 
+/** Who answers citizens' requests: as gateway/console/permissions.ts CITIZEN_REQUEST_ROLES. */
+const CITIZEN_REQUEST_ROLES = ['AUDITOR', 'POLICY_STEWARD'];
+
 /** The console's pages, each shown only to an account whose roles admit the field it reads. */
-const PAGES: ReadonlyArray<{ key: StringKey; needs: string; render(): ReactNode }> = [
-  { key: 'agencies', needs: 'Query.agencies', render: () => <AgenciesPage /> },
-  { key: 'credentials', needs: 'Query.apiKeys', render: () => <CredentialsPage /> },
-  { key: 'grants', needs: 'Query.grants', render: () => <GrantsPage /> },
-  { key: 'operations', needs: 'Query.operationLists', render: () => <OperationsPage /> },
-  { key: 'fourEyes', needs: 'Mutation.approveGrant', render: () => <FourEyesPage /> },
-  { key: 'audit', needs: 'Query.auditRecords', render: () => <AuditPage /> },
-  { key: 'sharing', needs: 'Query.sharingRequests', render: () => <SharingPage /> },
-  { key: 'accounts', needs: 'Query.accounts', render: () => <AccountsPage /> },
-  { key: 'history', needs: 'Query.policyChanges', render: () => <HistoryPage /> },
+const PAGES: ReadonlyArray<{ key: StringKey; admits(session: ConsoleSession): boolean; render(): ReactNode }> = [
+  { key: 'agencies', admits: (session) => session.permittedFields.includes('Query.agencies'), render: () => <AgenciesPage /> },
+  { key: 'credentials', admits: (session) => session.permittedFields.includes('Query.apiKeys'), render: () => <CredentialsPage /> },
+  { key: 'grants', admits: (session) => session.permittedFields.includes('Query.grants'), render: () => <GrantsPage /> },
+  { key: 'operations', admits: (session) => session.permittedFields.includes('Query.operationLists'), render: () => <OperationsPage /> },
+  { key: 'fourEyes', admits: (session) => session.permittedFields.includes('Mutation.approveGrant'), render: () => <FourEyesPage /> },
+  { key: 'audit', admits: (session) => session.permittedFields.includes('Query.auditRecords'), render: () => <AuditPage /> },
+  { key: 'sharing', admits: (session) => session.permittedFields.includes('Query.sharingRequests'), render: () => <SharingPage /> },
+  { key: 'accounts', admits: (session) => session.permittedFields.includes('Query.accounts'), render: () => <AccountsPage /> },
+  { key: 'history', admits: (session) => session.permittedFields.includes('Query.policyChanges'), render: () => <HistoryPage /> },
+  {
+    key: 'citizenRequests',
+    admits: (session) => session.account.roles.some((role) => CITIZEN_REQUEST_ROLES.includes(role)),
+    render: () => <CitizenRequestsPage />,
+  },
 ];
 
 /** The stewards' console: sign-in, then the pages the account's roles admit. */
@@ -41,7 +50,7 @@ export function ConsoleApp() {
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
-  const pages = session ? PAGES.filter((candidate) => session.permittedFields.includes(candidate.needs)) : [];
+  const pages = session ? PAGES.filter((candidate) => candidate.admits(session)) : [];
   const shown = pages.find((candidate) => candidate.key === page) ?? pages[0];
   return (
     <>

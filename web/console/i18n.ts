@@ -98,6 +98,14 @@ const STRINGS = {
   active: { vi: 'Hoạt động', en: 'Active' },
   deactivate: { vi: 'Ngừng hoạt động', en: 'Deactivate' },
   reactivate: { vi: 'Kích hoạt lại', en: 'Reactivate' },
+  citizenRequests: { vi: 'Yêu cầu của công dân', en: "Citizens' requests" },
+  kind: { vi: 'Loại', en: 'Kind' },
+  message: { vi: 'Nội dung', en: 'Message' },
+  due: { vi: 'Hạn trả lời', en: 'Answer due' },
+  workingDaysLeft: { vi: 'Số ngày làm việc còn lại', en: 'Working days left' },
+  answer: { vi: 'Trả lời', en: 'Answer' },
+  send: { vi: 'Gửi', en: 'Send' },
+  accessReference: { vi: 'Lượt truy cập', en: 'Access' },
 } as const;
 
 export type StringKey = keyof typeof STRINGS;

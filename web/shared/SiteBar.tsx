@@ -5,6 +5,7 @@ export const APP_LINKS = [
   { href: '/', label: 'Home' },
   { href: '/graphql', label: 'API explorer' },
   { href: '/console', label: 'Console' },
+  { href: '/citizen', label: 'Dữ liệu của tôi' },
 ] as const;
 
 /** The bar at the top of every page: the platform's name, its apps and its version. */

@@ -7,6 +7,7 @@ import * as addGrantTargetLimits from './20261225000000_add_grant_target_limits'
 import * as createAdministrativeUnits from './20261225000001_create_administrative_units';
 import * as createStewardAccounts from './20270101000000_create_steward_accounts';
 import * as createSharing from './20270201000000_create_sharing';
+import * as createCitizenSessionsAndRequests from './20270401000001_create_citizen_sessions_and_requests';
 import * as createAgencyQuotas from './20270601000001_create_agency_quotas';
 import * as partitionAuditByMonth from './20270601000002_partition_audit_by_month';
 import * as createApprovedOperations from './20270801000000_create_approved_operations';
@@ -21,6 +22,7 @@ export const gatewayMigrations: Migration[] = [
   createAdministrativeUnits,
   createStewardAccounts,
   createSharing,
+  createCitizenSessionsAndRequests,
   createAgencyQuotas,
   partitionAuditByMonth,
   createApprovedOperations,

@@ -1,0 +1,46 @@
+import type { CitizenAccess } from '../audit/auditTrail';
+import type { FieldLabel } from '../policy/labels';
+import type { Bilingual } from './plainWords';
+import { wordsForPurpose } from './plainWords';
+
+/** An access as the citizen's page shows it: plain words, and the month it falls in on Viet Nam's clock. */
+export interface AccessView {
+  reference: string;
+  /** ISO 8601 in UTC; the page shows it in Asia/Ho_Chi_Minh. */
+  at: string;
+  /** YYYY-MM in Asia/Ho_Chi_Minh, what the page groups by. */
+  month: string;
+  agencyCode: string;
+  agencyName: string;
+  purpose: string | null;
+  purposeWords: Bilingual | null;
+  dossierId: string | null;
+  /** What was read, in plain words, each once. */
+  dataRead: Bilingual[];
+}
+
+const MONTH = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit' });
+
+/** Given an access of the trail and the fields' labels (@label in the SDL), returns it in the citizen's words. */
+export function accessView(access: CitizenAccess, labels: ReadonlyMap<string, FieldLabel>): AccessView {
+  const seen = new Set<string>();
+  const dataRead: Bilingual[] = [];
+  for (const coordinate of access.fieldsRead) {
+    const words = labels.get(coordinate);
+    if (words && !seen.has(words.vi)) {
+      seen.add(words.vi);
+      dataRead.push(words);
+    }
+  }
+  return {
+    reference: access.reference,
+    at: access.at,
+    month: MONTH.format(new Date(access.at)).slice(0, 7),
+    agencyCode: access.agencyCode,
+    agencyName: access.agencyName,
+    purpose: access.purpose,
+    purposeWords: wordsForPurpose(access.purpose),
+    dossierId: access.dossierId,
+    dataRead,
+  };
+}

@@ -1,0 +1,33 @@
+/** What a citizen may ask of the stewards under Law 91/2025: each is answered within 2 working days. */
+export const CITIZEN_REQUEST_KINDS = ['DISPUTE', 'COPY', 'CORRECTION', 'RESTRICTION', 'OBJECTION', 'COMPLAINT'] as const;
+export type CitizenRequestKind = (typeof CITIZEN_REQUEST_KINDS)[number];
+
+export const CITIZEN_REQUEST_STATUSES = ['OPEN', 'ANSWERED'] as const;
+export type CitizenRequestStatus = (typeof CITIZEN_REQUEST_STATUSES)[number];
+
+/** A citizen's session: the cookie's secret is known to the browser alone, the database keeps its SHA-256. */
+export interface CitizenSessionRecord {
+  id: string;
+  nationalId: string;
+  csrfToken: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+}
+
+/** A request of a citizen, as stored. */
+export interface CitizenRequestRecord {
+  id: number;
+  nationalId: string;
+  kind: CitizenRequestKind;
+  /** The access a DISPUTE contests (instance:seq); null for the other kinds. */
+  recordReference: string | null;
+  message: string;
+  status: CitizenRequestStatus;
+  receivedAt: string;
+  dueAt: string;
+  answer: string | null;
+  answeredBy: string | null;
+  answeredRole: string | null;
+  answeredAt: string | null;
+}

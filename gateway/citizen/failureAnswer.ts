@@ -1,0 +1,32 @@
+import type { ServerResponse } from 'node:http';
+import { GraphQLError } from 'graphql';
+import type { Logger } from 'pino';
+import { ErrorCode } from '../../common/errors';
+import { sendError } from '../console/consoleRoutes';
+
+/** The refusals a client is told of, with their status: every other failure is the server's. */
+const STATUS: Readonly<Record<string, number>> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  AUDIT_UNAVAILABLE: 503,
+};
+
+/**
+ * Given the logger and what failed, returns the answer to a failure of a JSON route: a refusal with its code and
+ * status, any other failure as a bare 500 whose cause goes to the log only.
+ */
+export function failureAnswer(logger: Logger, what: string): (response: ServerResponse) => (error: unknown) => void {
+  return (response) => (error) => {
+    const code = error instanceof GraphQLError ? String(error.extensions.code ?? '') : '';
+    const status = STATUS[code];
+    if (status !== undefined) {
+      sendError(response, status, code, (error as Error).message);
+      return;
+    }
+    logger.error({ err: error }, what);
+    if (!response.headersSent) sendError(response, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+  };
+}

@@ -1,0 +1,138 @@
+import type { Page } from 'playwright-core';
+import { totpCode } from '../../gateway/console/totp';
+import type { TestBrowser } from '../helpers/browser';
+import { launchBrowser } from '../helpers/browser';
+import type { DemoGateway } from '../helpers/citizenPortal';
+import { startDemoGateway } from '../helpers/citizenPortal';
+
+jest.setTimeout(120_000);
+
+/** The few seeded citizens the development provider's login page offers: the first by national ID. */
+const OFFERED = 5;
+
+describe("the citizens' page in a real browser", () => {
+  let gateway: DemoGateway;
+  let browser: TestBrowser;
+  let page: Page;
+  let nationalId: string;
+
+  const asAgency = async (agencyCode: string, purpose: string, query: string, variables: Record<string, unknown>, dossier: string) => {
+    const response = await fetch(new URL('/graphql', gateway.base), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${gateway.apiKeys.get(agencyCode)!}`,
+        'x-purpose': purpose,
+        'x-dossier-id': dossier,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+  };
+
+  beforeAll(async () => {
+    [gateway, browser] = await Promise.all([startDemoGateway(60), launchBrowser()]);
+    page = await browser.newPage();
+    // Among the citizens the login page offers, one who owns land, so that the police can read about them.
+    const offered = (await gateway.databases.databases.population('citizens').orderBy('national_id').limit(OFFERED).pluck('national_id')) as string[];
+    const parcel = (await gateway.databases.databases
+      .land('ownership_shares as o')
+      .join('parcels as p', 'p.id', 'o.parcel_id')
+      .whereIn('o.national_id', offered)
+      .orderBy('o.national_id')
+      .first('o.national_id', 'p.commune_code', 'p.map_sheet_number', 'p.parcel_number')) as {
+      national_id: string;
+      commune_code: string;
+      map_sheet_number: number;
+      parcel_number: number;
+    };
+    expect(parcel).toBeDefined();
+    nationalId = parcel.national_id;
+    await asAgency('H56.20', 'LAND_REGISTRATION', 'query ($id: ID!) { citizen(nationalId: $id) { fullName dateOfBirth } }', { id: nationalId }, 'HS-2026-0101');
+    await asAgency('H56.15.01', 'MEDICAL_TREATMENT', 'query ($id: ID!) { citizen(nationalId: $id) { fullName sex } }', { id: nationalId }, 'BA-0202');
+    await asAgency(
+      'H56.01',
+      'INVESTIGATION',
+      'query ($c: String!, $m: Int!, $p: Int!) { landParcel(communeCode: $c, mapSheetNumber: $m, parcelNumber: $p) { owners { owner { nationalId } } } }',
+      { c: parcel.commune_code, m: parcel.map_sheet_number, p: parcel.parcel_number },
+      'DT-0303',
+    );
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.stop();
+  });
+
+  it('signs a seeded citizen in through the development OpenID provider and shows who read their data, in Vietnamese', async () => {
+    await page.goto(new URL('/citizen', gateway.base).toString());
+    await page.click('[data-testid=sign-in]');
+    await page.click(`button[data-national-id="${nationalId}"]`);
+    await page.waitForSelector('[data-testid=access]');
+    expect(await page.textContent('[data-testid=national-id]')).toBe(nationalId);
+    const rows = await page.$$eval('[data-testid=access]', (elements) => elements.map((element) => element.textContent ?? ''));
+    expect(rows).toHaveLength(2);
+    const groups = await page.$$eval('[data-testid=access-group] h3', (elements) => elements.map((element) => element.textContent ?? ''));
+    expect(groups.join('|')).toMatch(/Bệnh viện Đa khoa tỉnh Thanh Hóa · tháng \d+/);
+    expect(groups.join('|')).toContain('Văn phòng Đăng ký đất đai tỉnh Thanh Hóa');
+    const text = rows.join('\n');
+    expect(text).toContain('Khám bệnh, chữa bệnh');
+    expect(text).toContain('Đăng ký đất đai');
+    expect(text).toContain('Họ và tên');
+    expect(text).toContain('Ngày sinh');
+    expect(text).toContain('HS-2026-0101');
+    // The police's read is deferred by law: not shown, and the page says that some are shown later.
+    expect(text).not.toContain('Công an tỉnh Thanh Hóa');
+    expect(text).not.toContain('DT-0303');
+    expect(groups.join('|')).not.toContain('Công an');
+    expect(await page.textContent('[data-testid=deferral-notice]')).toBe(
+      'Theo quy định của pháp luật, một số lượt truy cập (như của cơ quan điều tra: Công an tỉnh Thanh Hóa) chỉ được hiển thị sau 90 ngày.',
+    );
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    // Filtering by purpose, named in plain words.
+    const purposeFilter = page.locator('label', { hasText: 'Mục đích' }).locator('select');
+    await purposeFilter.selectOption({ label: 'Khám bệnh, chữa bệnh' });
+    await page.click('button:has-text("Lọc")');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=access]').length === 1);
+    expect(await page.textContent('[data-testid=access]')).toContain('BA-0202');
+    await purposeFilter.selectOption({ label: 'Tất cả' });
+    await page.click('button:has-text("Lọc")');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=access]').length === 2);
+    await page.click('button:has-text("English")');
+    expect(await page.textContent('[data-testid=access-group]')).toContain('Full name');
+  });
+
+  it("contests an access, which the auditor then finds in the console's queue", async () => {
+    await page.click('button:has-text("Tiếng Việt")');
+    const landRow = page.locator('[data-testid=access]', { hasText: 'HS-2026-0101' });
+    const reference = await landRow.getAttribute('data-reference');
+    await landRow.locator('button:has-text("Tôi không nhận ra lượt truy cập này")').click();
+    await landRow.locator('textarea').fill('Tôi không làm thủ tục đất đai nào trong tháng này');
+    await landRow.locator('button[type=submit]').click();
+    await page.waitForSelector('[data-testid=my-request]');
+    expect(await page.textContent('[data-testid=my-request]')).toContain(reference!);
+    expect(await page.textContent('[data-testid=request-status]')).toBe('Đang xử lý');
+
+    const auditor = gateway.stewards.get('AUDITOR')!;
+    const console = await browser.newPage();
+    await console.goto(new URL('/console', gateway.base).toString());
+    await console.fill('[data-testid=sign-in] input[name=email]', auditor.email);
+    await console.fill('[data-testid=sign-in] input[name=password]', auditor.password);
+    await console.fill('[data-testid=sign-in] input[name=code]', totpCode(auditor.totpSecret));
+    await console.click('[data-testid=sign-in] button[type=submit]');
+    await console.click('nav.console-tabs button:has-text("Yêu cầu của công dân")');
+    const queued = console.locator('[data-testid=citizen-request][data-kind=DISPUTE]');
+    await queued.waitFor();
+    expect(await queued.textContent()).toContain(reference!);
+    await queued.locator('textarea').fill('Đã xác minh: cán bộ tra cứu nhầm hồ sơ.');
+    await queued.locator('button[type=submit]').click();
+    await console.locator('[data-testid=citizen-request]', { hasText: 'ANSWERED' }).waitFor();
+
+    await page.reload();
+    await page.waitForSelector('[data-testid=my-request]');
+    expect(await page.textContent('[data-testid=request-status]')).toBe('Đã trả lời');
+    expect(await page.textContent('[data-testid=my-request]')).toContain('tra cứu nhầm');
+    // The only failed loads are the session checks of the pages before sign-in (401, signed out).
+    expect(browser.pageErrors.filter((error) => !/status of 401/.test(error))).toEqual([]);
+    expect(browser.requests.every((url) => url.startsWith(gateway.base))).toBe(true);
+  });
+});

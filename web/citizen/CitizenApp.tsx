@@ -1,0 +1,54 @@
+import { useCallback, useEffect, useState } from 'react';
+import { SiteBar } from '../shared/SiteBar';
+import type { CitizenSession } from './api';
+import { currentSession, signOut } from './api';
+import { AccessList } from './AccessList';
+import type { Language } from './i18n';
+import { LANGUAGES, translator } from './i18n';
+import { RequestsPanel } from './RequestsPanel';
+
+/** The citizens' page: sign in through the identity provider, see who read my data, make requests. */
+export function CitizenApp() {
+  const [language, setLanguage] = useState<Language>('vi');
+  const [session, setSession] = useState<CitizenSession | null | undefined>(undefined);
+  const [requestsVersion, setRequestsVersion] = useState(0);
+  const t = translator(language);
+  useEffect(() => {
+    currentSession().then(setSession, () => setSession(null));
+  }, []);
+  const requestsChanged = useCallback(() => setRequestsVersion((version) => version + 1), []);
+  return (
+    <>
+      <SiteBar />
+      <main className="citizen-page" lang={language}>
+        <div style={{ display: 'flex', gap: '0.5rem', justifyContent: 'flex-end' }}>
+          {LANGUAGES.map((candidate) => (
+            <button key={candidate} type="button" aria-pressed={candidate === language} onClick={() => setLanguage(candidate)}>
+              {candidate === 'vi' ? 'Tiếng Việt' : 'English'}
+            </button>
+          ))}
+        </div>
+        <h1>{t('title')}</h1>
+        <p>{t('intro')}</p>
+        {session === undefined ? null : session === null ? (
+          <p>
+            <a className="button" href="/citizen/sign-in" data-testid="sign-in">
+              {t('signIn')}
+            </a>
+          </p>
+        ) : (
+          <>
+            <p>
+              {t('signedInAs')} <strong data-testid="national-id">{session.nationalId}</strong>{' '}
+              <button type="button" onClick={() => signOut(session).then(() => setSession(null))}>
+                {t('signOut')}
+              </button>
+            </p>
+            <AccessList session={session} language={language} onContested={requestsChanged} />
+            <RequestsPanel session={session} language={language} version={requestsVersion} onSent={requestsChanged} />
+          </>
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,81 @@
+/** The citizens' page's languages: Vietnamese first, English available. */
+export const LANGUAGES = ['vi', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+const STRINGS = {
+  title: { vi: 'Dữ liệu cá nhân của tôi', en: 'My personal data' },
+  intro: {
+    vi: 'Tại đây bạn xem cơ quan nào đã đọc dữ liệu của bạn, khi nào, vì mục đích gì, và thực hiện các quyền của chủ thể dữ liệu (Luật Bảo vệ dữ liệu cá nhân 2025).',
+    en: 'See which agency read your data, when and why, and exercise your rights as a data subject (Personal Data Protection Law 2025).',
+  },
+  signIn: { vi: 'Đăng nhập bằng tài khoản định danh', en: 'Sign in with your digital identity' },
+  signOut: { vi: 'Đăng xuất', en: 'Sign out' },
+  signedInAs: { vi: 'Đăng nhập với số định danh', en: 'Signed in with national ID' },
+  whoRead: { vi: 'Ai đã đọc dữ liệu của tôi', en: 'Who read my data' },
+  deferred: {
+    vi: 'Theo quy định của pháp luật, một số lượt truy cập (như của cơ quan điều tra: {agencies}) chỉ được hiển thị sau {days} ngày.',
+    en: 'By law, some accesses (such as by investigating agencies: {agencies}) are shown only after {days} days.',
+  },
+  from: { vi: 'Từ ngày', en: 'From' },
+  to: { vi: 'Đến ngày', en: 'To' },
+  agency: { vi: 'Cơ quan', en: 'Agency' },
+  purpose: { vi: 'Mục đích', en: 'Purpose' },
+  all: { vi: 'Tất cả', en: 'All' },
+  filter: { vi: 'Lọc', en: 'Filter' },
+  time: { vi: 'Thời điểm', en: 'Time' },
+  dossier: { vi: 'Hồ sơ', en: 'Dossier' },
+  dataRead: { vi: 'Dữ liệu đã đọc', en: 'Data read' },
+  reference: { vi: 'Mã tham chiếu', en: 'Reference' },
+  none: { vi: 'Chưa có lượt truy cập nào.', en: 'No access yet.' },
+  more: { vi: 'Xem thêm', en: 'Show more' },
+  contest: { vi: 'Tôi không nhận ra lượt truy cập này', en: 'I do not recognise this access' },
+  contestMessage: { vi: 'Vì sao bạn không nhận ra lượt truy cập này?', en: 'Why do you not recognise this access?' },
+  send: { vi: 'Gửi', en: 'Send' },
+  cancel: { vi: 'Hủy', en: 'Cancel' },
+  myRequests: { vi: 'Yêu cầu của tôi', en: 'My requests' },
+  newRequest: { vi: 'Gửi yêu cầu mới', en: 'Make a request' },
+  kind: { vi: 'Loại yêu cầu', en: 'Request' },
+  message: { vi: 'Nội dung', en: 'Message' },
+  received: { vi: 'Ngày nhận', en: 'Received' },
+  due: { vi: 'Hạn trả lời', en: 'Answer due' },
+  status: { vi: 'Trạng thái', en: 'Status' },
+  answer: { vi: 'Trả lời', en: 'Answer' },
+  noRequests: { vi: 'Bạn chưa gửi yêu cầu nào.', en: 'You have made no request.' },
+  requestSent: { vi: 'Đã gửi. Cơ quan quản lý dữ liệu sẽ trả lời trong 2 ngày làm việc.', en: 'Sent. The data stewards answer within 2 working days.' },
+  OPEN: { vi: 'Đang xử lý', en: 'Open' },
+  ANSWERED: { vi: 'Đã trả lời', en: 'Answered' },
+  DISPUTE: { vi: 'Khiếu nại một lượt truy cập', en: 'A contested access' },
+  COPY: { vi: 'Yêu cầu bản sao dữ liệu', en: 'A copy of my data' },
+  CORRECTION: { vi: 'Yêu cầu chỉnh sửa dữ liệu', en: 'A correction' },
+  RESTRICTION: { vi: 'Yêu cầu hạn chế xử lý', en: 'A restriction of processing' },
+  OBJECTION: { vi: 'Phản đối xử lý', en: 'An objection to processing' },
+  COMPLAINT: { vi: 'Khiếu nại', en: 'A complaint' },
+  rights: {
+    vi: 'Bạn có quyền được biết, được xem và chỉnh sửa, được nhận bản sao, hạn chế hoặc phản đối việc xử lý, và khiếu nại. Mỗi yêu cầu được trả lời trong 2 ngày làm việc.',
+    en: 'You have the rights to know, to view and correct, to obtain a copy, to restrict or object to processing, and to complain. Each request is answered within 2 working days.',
+  },
+  overdue: { vi: 'Quá hạn', en: 'Overdue' },
+} as const;
+
+export type StringKey = keyof typeof STRINGS;
+
+/** Given a language, returns the function that gives each of the page's texts in it. */
+export function translator(language: Language): (key: StringKey) => string {
+  return (key) => STRINGS[key][language];
+}
+
+/** Given an instant and a language, returns it as a date and time on Viet Nam's clock. */
+export function localTime(iso: string, language: Language): string {
+  return new Intl.DateTimeFormat(language === 'vi' ? 'vi-VN' : 'en-GB', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(new Date(iso));
+}
+
+/** Given a month (YYYY-MM) and a language, returns its name. */
+export function monthName(month: string, language: Language): string {
+  return new Intl.DateTimeFormat(language === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'UTC', year: 'numeric', month: 'long' }).format(
+    new Date(`${month}-15T00:00:00Z`),
+  );
+}
