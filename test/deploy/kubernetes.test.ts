@@ -198,7 +198,7 @@ describe.each(WORKLOADS)('$name', ({ kind, name, port, npmScript, args }) => {
     // Secrets are never read whole into the environment: each variable is named.
     expect(envFrom.filter((source) => source.secretRef)).toEqual([]);
     const sources = envFrom.map((source) => source.configMapRef.name);
-    expect(sources).toEqual(overlay === 'production' ? ['dsp-config', 'dsp-audit-trust'] : ['dsp-config']);
+    expect(sources).toEqual(overlay === 'production' ? ['dsp-config', 'dsp-audit-trust', 'dsp-citizen-sign-in'] : ['dsp-config']);
   });
 });
 
@@ -242,6 +242,9 @@ describe('the configuration the manifests give', () => {
       AUDIT_TRUSTED_KEYS: publicKey,
       AUDIT_WITNESS_URLS: 'https://witness.invalid/',
       AUDIT_WITNESS_KEYS: publicKey,
+      CITIZEN_OIDC_ISSUER: 'https://id.invalid/',
+      CITIZEN_OIDC_CLIENT_ID: 'dsp',
+      CITIZEN_OIDC_REDIRECT_URL: 'https://dsp.invalid/citizen/callback',
     };
     expect(data.NODE_ENV).toBe('production');
     // The certificates are mounted from Secrets in the cluster; here only their absence may be reported.
@@ -252,6 +255,8 @@ describe('the configuration the manifests give', () => {
     // The operators' guide names each setting of dsp-audit-trust.
     for (const variable of ['AUDIT_TRUSTED_KEYS', 'AUDIT_WITNESS_URLS', 'AUDIT_WITNESS_KEYS']) expect(OPERATORS_GUIDE).toContain(`--from-literal=${variable}=`);
     expect(OPERATORS_GUIDE).toContain('create configmap dsp-audit-trust');
+    for (const variable of ['CITIZEN_OIDC_ISSUER', 'CITIZEN_OIDC_CLIENT_ID', 'CITIZEN_OIDC_REDIRECT_URL'])
+      expect(OPERATORS_GUIDE).toContain(`--from-literal=${variable}=`);
   });
 
   it('production: each file the configuration names lies in a Secret mounted where the workloads read it', () => {

@@ -6,6 +6,7 @@ import { startGateway } from '../../gateway/server';
 import { startSubgraph } from '../../subgraphs';
 import { postGraphQL } from '../helpers/graphql';
 import type { SeededPlatform } from '../helpers/platform';
+import { MAX_COST_PER_MINUTE, MAX_REQUESTS_PER_MINUTE } from '../../gateway/store/quotaStewardship';
 import { asAgency, startSeededPlatform, startSilentServer, unusedUrl } from '../helpers/platform';
 
 const TOKEN = 'a-metrics-token-of-thirty-two-chars';
@@ -40,7 +41,9 @@ describe('GET /metrics', () => {
   };
 
   beforeAll(async () => {
-    seeded = await startSeededPlatform(60, { metrics: METRICS });
+    // A thousand requests in a minute: past the default quota, which is not what is measured here.
+    const quotas = { ...loadConfig({}).quotas, requestsPerMinute: MAX_REQUESTS_PER_MINUTE, costPerMinute: MAX_COST_PER_MINUTE };
+    seeded = await startSeededPlatform(60, { metrics: METRICS, quotas });
     baseUrl = seeded.platform.gateway.url;
   });
 
