@@ -86,6 +86,10 @@ export async function benchEnvironment(
     AUDIT_TRUSTED_KEYS: publicKeyText(auditKey.publicKey),
     AUDIT_WITNESS_URLS: witness.url,
     AUDIT_WITNESS_KEYS: witness.publicKey,
+    // Production refuses the development identity provider; no citizen signs in during a run, so none is reached.
+    CITIZEN_OIDC_ISSUER: 'https://citizen-sign-in.invalid/',
+    CITIZEN_OIDC_CLIENT_ID: 'bench',
+    CITIZEN_OIDC_REDIRECT_URL: 'https://bench.invalid/citizen/callback',
   };
   let server: DatabaseServer | null = null;
   const removeTemporary = async () => {
