@@ -47,6 +47,8 @@ export interface GrantRow {
   valid_from: string;
   valid_to: string | null;
   revoked_at: string | null;
+  /** JSON array of the legal_instruments numbers the grant cites; null only before the register existed. */
+  legal_instruments: string | null;
   created_at: string;
 }
 
@@ -157,4 +159,22 @@ export interface StewardSessionRow {
   created_at: string;
   expires_at: string;
   revoked_at: string | null;
+}
+
+export interface LegalInstrumentRow {
+  number: string;
+  title: string;
+  type: string;
+  issuer: string;
+  /** YYYY-MM-DD. */
+  effective_from: string;
+  short_title: string | null;
+  /** JSON array of instrument numbers. */
+  replaced_by: string;
+  /** YYYY-MM-DD, or null while the instrument is not replaced. */
+  replaced_from: string | null;
+  /** JSON array of instrument numbers. */
+  amended_by: string;
+  created_at: string;
+  updated_at: string;
 }

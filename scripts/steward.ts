@@ -16,6 +16,8 @@ import { Stewardship, describeTarget } from '../gateway/store/stewardship';
 import type { Actor } from '../gateway/store/types';
 import type { GrantTargetInput, IssuedApiKey, UnitInput } from '../gateway/store/stewardship';
 import { explainDecision } from '../gateway/policy/explain';
+import { LegalRegister } from '../gateway/register/legalRegister';
+import { grantsNeedingReview } from '../gateway/register/review';
 
 const USAGE = `Usage: npm run steward -- <command> [--flags] [--json]
 
@@ -40,11 +42,20 @@ is created without --as, while none exists. --json prints JSON instead of tables
   grants list [--agency H56.30] [--include-revoked]
   grants create --agency H56.30 (--field Type.field | --type Type | --classification SHARED/BASIC
                 [--sector population] [--types Citizen,Residence])
-                --purposes P1,P2 --legal-basis "…" [--scope 40778,…] [--mask Type.field=KIND]…
-                [--valid-from 2026-01-01] [--valid-to 2027-01-01]
+                --purposes P1,P2 --legal-basis 47/2020/NĐ-CP,194/2025/NĐ-CP [--citation "Điều 12"]
+                [--scope 40778,…] [--mask Type.field=KIND]… [--valid-from 2026-01-01] [--valid-to 2027-01-01]
+                --legal-basis: numbers of entries of the legal register (grants cite the register, not free text)
   grants revoke --id <grant id>
+  grants review                      grants in force citing a replaced instrument, or none: to review
+  grants cite --id <grant id> --legal-basis 91/2025/QH15,356/2025/NĐ-CP [--citation "…"]
+  register list
+  register create --number 12/2026/QĐ-UBND --title "…" --type LAW|CODE|RESOLUTION|DECREE|DECISION|CIRCULAR|OTHER
+                  --issuer "…" --effective-from 2026-03-01 [--short-title "…"]
+  register update --number N [--title "…"] [--type T] [--issuer "…"] [--effective-from D] [--short-title "…"|none]
+  register replace --number 13/2023/NĐ-CP --by 91/2025/QH15,356/2025/NĐ-CP [--from 2026-01-01]
+  register amend --number 47/2020/NĐ-CP --by 194/2025/NĐ-CP
   units load --file units.json      the province's whole list: [{ code, name, level, validFrom, validTo, replacedBy }]
-  changes [--limit 50] [--before <change id>] [--entity-type AGENCY|CREDENTIAL|GRANT|UNITS] [--entity-id X]
+  changes [--limit 50] [--before <change id>] [--entity-type AGENCY|CREDENTIAL|GRANT|UNITS|ACCOUNT|LEGAL_INSTRUMENT] [--entity-id X]
   explain [--agency H56.30] [--purpose P] --query '{ … }' [--variables '{ … }'] [--operation-name N] [--at 2026-06-01]
   audit records [FILTERS] [--first 20] [--after <cursor>]           newest first
   audit counts --by agency|field [FILTERS]
@@ -61,6 +72,7 @@ type FlagKind = 'string' | 'boolean' | 'repeated';
 /** What commands work on: the policy store's operations, the audit trail's queries, the accounts, and who acts. */
 interface Services {
   stewardship: Stewardship;
+  register: LegalRegister;
   audit: AuditTrail;
   accounts: Accounts;
   /** The actor of a change (checked against the account's roles before the command runs). */
@@ -333,7 +345,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       }));
       return {
         data: grants,
-        text: () => table(rows, ['id', 'agencyCode', 'status', 'target', 'purposes', 'scope', 'masks', 'validFrom', 'validTo', 'legalBasis']),
+        text: () => table(rows, ['id', 'agencyCode', 'status', 'target', 'purposes', 'scope', 'masks', 'validFrom', 'validTo', 'legalInstruments']),
       };
     },
   },
@@ -348,6 +360,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       types: 'string',
       purposes: 'string',
       'legal-basis': 'string',
+      citation: 'string',
       scope: 'string',
       mask: 'repeated',
       'valid-from': 'string',
@@ -359,7 +372,8 @@ const COMMANDS: Record<string, CommandSpec> = {
         agencyCode: flags.string('agency')!,
         target: grantTarget(flags),
         purposes: listOf(flags.string('purposes')) ?? [],
-        legalBasis: flags.string('legal-basis')!,
+        legalInstruments: listOf(flags.string('legal-basis')) ?? [],
+        legalBasis: flags.string('citation') ?? null,
         scopeUnitCodes: listOf(flags.string('scope')) ?? null,
         masks: masks(flags),
         validFrom: flags.string('valid-from') ?? null,
@@ -385,6 +399,114 @@ const COMMANDS: Record<string, CommandSpec> = {
         ['status', grant.status],
         ['revokedAt', grant.revokedAt],
       ]);
+    },
+  },
+  'grants review': {
+    field: 'Query.grantsNeedingReview',
+    flags: {},
+    run: async ({ stewardship, register }) => {
+      const reviews = grantsNeedingReview(await stewardship.listGrants(), await register.list(), new Date());
+      const rows = reviews.map(({ grant, review }) => ({
+        id: grant.id,
+        agencyCode: grant.agencyCode,
+        target: describeTarget(grant.target),
+        cites: grant.legalInstruments,
+        replaced: review.citesNothing ? 'no register entry' : review.obsoleteInstruments,
+        citeInstead: review.successors,
+      }));
+      return { data: reviews, text: () => table(rows, ['id', 'agencyCode', 'target', 'cites', 'replaced', 'citeInstead']) };
+    },
+  },
+  'grants cite': {
+    field: 'Mutation.citeGrantLegalBasis',
+    flags: { id: 'string', 'legal-basis': 'string', citation: 'string' },
+    required: ['id', 'legal-basis'],
+    run: async ({ stewardship, actor }, flags) => {
+      const grant = await stewardship.citeLegalBasis(actor, flags.string('id')!, {
+        legalInstruments: listOf(flags.string('legal-basis')) ?? [],
+        legalBasis: flags.string('citation') ?? null,
+      });
+      return single(grant, [
+        ['id', grant.id],
+        ['agencyCode', grant.agencyCode],
+        ['target', describeTarget(grant.target)],
+        ['legalInstruments', grant.legalInstruments],
+        ['legalBasis', grant.legalBasis],
+      ]);
+    },
+  },
+  'register list': {
+    field: 'Query.legalInstruments',
+    flags: {},
+    run: async ({ register }) => {
+      const instruments = await register.list();
+      return {
+        data: instruments,
+        text: () =>
+          table(instruments as unknown as Array<Record<string, unknown>>, [
+            'number',
+            'type',
+            'issuer',
+            'effectiveFrom',
+            'replacedBy',
+            'replacedFrom',
+            'amendedBy',
+            'title',
+          ]),
+      };
+    },
+  },
+  'register create': {
+    field: 'Mutation.createLegalInstrument',
+    flags: { number: 'string', title: 'string', type: 'string', issuer: 'string', 'effective-from': 'string', 'short-title': 'string' },
+    required: ['number', 'title', 'type', 'issuer', 'effective-from'],
+    run: async ({ register, actor }, flags) => {
+      const instrument = await register.create(actor, {
+        number: flags.string('number')!,
+        title: flags.string('title')!,
+        type: flags.string('type')!,
+        issuer: flags.string('issuer')!,
+        effectiveFrom: flags.string('effective-from')!,
+        shortTitle: flags.string('short-title') ?? null,
+      });
+      return single(instrument, Object.entries(instrument));
+    },
+  },
+  'register update': {
+    field: 'Mutation.updateLegalInstrument',
+    flags: { number: 'string', title: 'string', type: 'string', issuer: 'string', 'effective-from': 'string', 'short-title': 'string' },
+    required: ['number'],
+    run: async ({ register, actor }, flags) => {
+      const shortTitle = flags.string('short-title');
+      const instrument = await register.update(actor, flags.string('number')!, {
+        title: flags.string('title') ?? null,
+        type: flags.string('type') ?? null,
+        issuer: flags.string('issuer') ?? null,
+        effectiveFrom: flags.string('effective-from') ?? null,
+        ...(shortTitle !== undefined ? { shortTitle: shortTitle === 'none' ? null : shortTitle } : {}),
+      });
+      return single(instrument, Object.entries(instrument));
+    },
+  },
+  'register replace': {
+    field: 'Mutation.markLegalInstrumentReplaced',
+    flags: { number: 'string', by: 'string', from: 'string' },
+    required: ['number', 'by'],
+    run: async ({ register, actor }, flags) => {
+      const instrument = await register.markReplaced(actor, flags.string('number')!, {
+        replacedBy: listOf(flags.string('by')) ?? [],
+        from: flags.string('from') ?? null,
+      });
+      return single(instrument, Object.entries(instrument));
+    },
+  },
+  'register amend': {
+    field: 'Mutation.markLegalInstrumentAmended',
+    flags: { number: 'string', by: 'string' },
+    required: ['number', 'by'],
+    run: async ({ register, actor }, flags) => {
+      const instrument = await register.markAmended(actor, flags.string('number')!, listOf(flags.string('by')) ?? []);
+      return single(instrument, Object.entries(instrument));
     },
   },
   'units load': {
@@ -554,7 +676,9 @@ async function main(): Promise<number> {
   const auditRepository = new AuditRepository(db);
   try {
     await migrateLatest(db, 'gateway');
-    const stewardship = new Stewardship({ repository: new PolicyRepository(db) });
+    const repository = new PolicyRepository(db);
+    const stewardship = new Stewardship({ repository });
+    const register = new LegalRegister({ repository });
     const accounts = new Accounts({ repository: new AccountRepository(db) });
     const identity = { as: parsed.flags.string('as') ?? null, reason: parsed.flags.string('reason') ?? null };
     // Reads without --as act as nobody in particular; they record nothing.
@@ -568,7 +692,7 @@ async function main(): Promise<number> {
     });
     let output: Output;
     try {
-      output = await parsed.spec.run({ stewardship, audit, accounts, actor }, parsed.flags);
+      output = await parsed.spec.run({ stewardship, register, audit, accounts, actor }, parsed.flags);
     } catch (error) {
       if (error instanceof UsageError) {
         process.stderr.write(`steward: ${error.message}\n\n${USAGE}`);

@@ -8,10 +8,18 @@ export const StoreErrorCode = {
   CONFLICT: ErrorCode.CONFLICT,
   UNAUTHENTICATED: ErrorCode.UNAUTHENTICATED,
   FORBIDDEN: ErrorCode.FORBIDDEN,
+  LEGAL_BASIS_NOT_IN_REGISTER: ErrorCode.LEGAL_BASIS_NOT_IN_REGISTER,
+  LEGAL_BASIS_REPLACED: ErrorCode.LEGAL_BASIS_REPLACED,
 } as const;
 export type StoreErrorCode = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];
 
-const HTTP_STATUS: Partial<Record<StoreErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403 };
+// A grant's citation is refused with 400: the request is wrong, not the state of the store.
+const HTTP_STATUS: Partial<Record<StoreErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  LEGAL_BASIS_NOT_IN_REGISTER: 400,
+  LEGAL_BASIS_REPLACED: 400,
+};
 
 /** A refusal of the policy store: the message says what is wrong, the code is stable, nothing was changed. */
 export class StoreError extends GraphQLError {

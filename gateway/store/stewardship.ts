@@ -11,14 +11,19 @@ import { PURPOSES } from '../policy/types';
 import type { Agency, Decision, Grant, Principal, Purpose } from '../policy/types';
 import { generateApiKey } from './apiKeys';
 import type { IssuedKeyMaterial } from './apiKeys';
-import { StoreError, badInput, conflict, notFound } from './errors';
+import { citationText, citedInstruments } from '../register/citation';
+import { vietnamDay } from '../register/review';
+import { commitChange, recordChange } from './changeTransaction';
+import { badInput, conflict, notFound } from './errors';
 import { grantMasksOf, grantTargetOf, oneOf, requiredText } from './grantInput';
 import type { GrantTargetInput, SchemaFacts } from './grantInput';
 import type { PolicyRepository } from './policyRepository';
+import { POLICY_ENTITIES } from './types';
 import type { Actor, CredentialRecord, PolicyChange, PolicyEntity } from './types';
 import { assertCommunesInForce, communeCodes, unitsOf } from './unitCodes';
 import type { UnitInput } from './unitCodes';
 
+export { actorColumns } from './changeTransaction';
 export { describeTarget } from '../policy/describeTarget';
 export { targetCovers } from './grantInput';
 export type { GrantTargetInput } from './grantInput';
@@ -88,7 +93,10 @@ export interface GrantInput {
   agencyCode: string;
   target: GrantTargetInput;
   purposes: readonly string[];
-  legalBasis: string;
+  /** The entries of the legal register the grant rests on, by number: at least one, none replaced when it starts. */
+  legalInstruments: readonly string[];
+  /** The citation as a person reads it (articles, clauses); the instruments' numbers and titles when left out. */
+  legalBasis?: string | null;
   scopeUnitCodes?: readonly string[] | null;
   masks?: ReadonlyArray<{ coordinate: string; mask: string }> | null;
   /** ISO date or timestamp; now when left out. */
@@ -126,20 +134,6 @@ export interface StewardshipOptions {
   now?: () => Date;
   /** Told after each committed change, so that this gateway's cache can reload at once. */
   onChange?: () => Promise<unknown> | void;
-}
-
-/** Given who acts, returns how the history names them. */
-export function actorColumns(actor: Actor): { actor: string; credentialId: string | null; actorRole: string | null; reason: string | null } {
-  switch (actor.kind) {
-    case 'STEWARD':
-      return { actor: actor.agencyCode, credentialId: actor.credentialId, actorRole: null, reason: null };
-    case 'CLI':
-      return { actor: `cli:${actor.osUser}`, credentialId: null, actorRole: null, reason: null };
-    case 'SYSTEM':
-      return { actor: `system:${actor.task}`, credentialId: null, actorRole: null, reason: null };
-    case 'PERSON':
-      return { actor: `person:${actor.email}`, credentialId: actor.via, actorRole: actor.role, reason: actor.reason };
-  }
 }
 
 /** Returns the actor of a command run on this machine: cli:<os user>. */
@@ -188,12 +182,6 @@ function overlaps(a: { validFrom: string; validTo: string | null }, b: { validFr
   return (b.validTo === null || a.validFrom < b.validTo) && (a.validTo === null || b.validFrom < a.validTo);
 }
 
-/** Tells whether a database error is a duplicate key, on either engine. */
-function isDuplicateKey(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
-
 /**
  * The steward's operations on the policy store, shared by the admin API and the command line. Each
  * change runs in one transaction with its entry in the history (who, when, what, before and after), whose
@@ -223,21 +211,8 @@ export class Stewardship {
   }
 
   /** Runs a change and its history entry in one transaction, then tells onChange. */
-  private async change<T>(work: (repository: PolicyRepository, now: string) => Promise<T>): Promise<T> {
-    const now = this.now().toISOString();
-    let result: T;
-    try {
-      result = await this.repository.transaction((repository) => work(repository, now));
-    } catch (error) {
-      if (!(error instanceof StoreError) && isDuplicateKey(error)) throw conflict('Another change to the same entity was made at the same moment; try again');
-      throw error;
-    }
-    try {
-      await this.options.onChange?.();
-    } catch {
-      // The change is committed: a cache that fails to reload now picks it up at its next poll.
-    }
-    return result;
+  private change<T>(work: (repository: PolicyRepository, now: string) => Promise<T>): Promise<T> {
+    return commitChange(this.repository, this.now().toISOString(), this.options.onChange, work);
   }
 
   private record(
@@ -250,7 +225,7 @@ export class Stewardship {
     before: unknown,
     after: unknown,
   ) {
-    return repository.recordChange({ ...actorColumns(actor), changedAt: now, action, entityType, entityId, before, after });
+    return recordChange(repository, actor, now, action, entityType, entityId, before, after);
   }
 
   /** Given commune codes, throws BAD_USER_INPUT unless each names a commune the store knows, in force at the instant given. */
@@ -444,7 +419,10 @@ export class Stewardship {
     const target = grantTargetOf(input.target, this.schema());
     const purposes = [...new Set(input.purposes ?? [])].map((purpose) => oneOf(purpose, PURPOSES, 'purpose'));
     if (purposes.length === 0) throw badInput(`A grant needs at least one purpose: ${PURPOSES.join(', ')}`);
-    const legalBasis = requiredText(input.legalBasis, 'The legal basis (the law or decree the grant rests on)', 500);
+    const note =
+      input.legalBasis === null || input.legalBasis === undefined || input.legalBasis.trim() === ''
+        ? null
+        : requiredText(input.legalBasis, 'The legal basis', 500);
     const scopeUnitCodes = input.scopeUnitCodes === null || input.scopeUnitCodes === undefined ? null : communeCodes(input.scopeUnitCodes, 'scope unit codes');
     if (scopeUnitCodes !== null && scopeUnitCodes.length === 0) throw badInput('An empty scope would show no row: leave the scope out for the whole province');
     const masks = grantMasksOf(target, input.masks, this.schema());
@@ -456,7 +434,22 @@ export class Stewardship {
       if (validTo !== null && validTo <= now) throw badInput(`validTo ${validTo} has passed already: the grant would never be in force`);
       // The scope must name communes in force when the grant starts to apply: today, or its later start.
       if (scopeUnitCodes !== null) await this.assertCommunes(repository, scopeUnitCodes, 'scope unit codes', validFrom > now ? validFrom : now);
-      const grant: Omit<Grant, 'id'> = { agencyCode, target, purposes, legalBasis, scopeUnitCodes, masks, validFrom, validTo, revokedAt: null };
+      // What the grant rests on must be in the register, and not replaced on the day it starts.
+      const cited = await citedInstruments(repository.register(), input.legalInstruments, vietnamDay(validFrom));
+      const legalInstruments = cited.map((instrument) => instrument.number);
+      const legalBasis = note ?? citationText(cited);
+      const grant: Omit<Grant, 'id'> = {
+        agencyCode,
+        target,
+        purposes,
+        legalBasis,
+        legalInstruments,
+        scopeUnitCodes,
+        masks,
+        validFrom,
+        validTo,
+        revokedAt: null,
+      };
       const clash = (await repository.activeGrantsOnTarget(agencyCode, target)).find((existing) => overlaps(existing, grant));
       if (clash) {
         throw conflict(
@@ -467,6 +460,27 @@ export class Stewardship {
       const created: Grant = { id, ...grant };
       await this.record(repository, actor, now, 'CREATE_GRANT', 'GRANT', id, null, created);
       return this.view(created, now);
+    });
+  }
+
+  /**
+   * Given a grant id and what it is to cite (entries of the register, and optionally the citation's text), puts
+   * them in place of its legal basis: how a steward answers a review after an instrument was replaced.
+   */
+  async citeLegalBasis(actor: Actor, id: string, input: Pick<GrantInput, 'legalInstruments' | 'legalBasis'>): Promise<GrantView> {
+    const note =
+      input.legalBasis === null || input.legalBasis === undefined || input.legalBasis.trim() === ''
+        ? null
+        : requiredText(input.legalBasis, 'The legal basis', 500);
+    return this.change(async (repository, now) => {
+      const before = /^\d{1,9}$/.test(id) ? await repository.grantById(Number(id)) : null;
+      if (!before) throw notFound(`Unknown grant "${printable(id)}"`);
+      if (before.revokedAt !== null) throw conflict(`Grant ${id} was revoked at ${before.revokedAt}: make a new grant instead`);
+      const cited = await citedInstruments(repository.register(), input.legalInstruments, vietnamDay(before.validFrom > now ? before.validFrom : now));
+      const after: Grant = { ...before, legalInstruments: cited.map((instrument) => instrument.number), legalBasis: note ?? citationText(cited) };
+      await repository.updateGrantLegalBasis(Number(id), after.legalInstruments, after.legalBasis);
+      await this.record(repository, actor, now, 'CITE_LEGAL_BASIS', 'GRANT', id, before, after);
+      return this.view(after, now);
     });
   }
 
@@ -518,7 +532,7 @@ export class Stewardship {
   async changes(filter: ChangesFilter = {}): Promise<PolicyChange[]> {
     const limit = filter.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CHANGES_PAGE) throw badInput(`limit must be from 1 to ${MAX_CHANGES_PAGE}, got ${limit}`);
-    const entityType = filter.entityType ? oneOf(filter.entityType, ['AGENCY', 'CREDENTIAL', 'GRANT', 'UNITS', 'ACCOUNT'] as const, 'entity type') : null;
+    const entityType = filter.entityType ? oneOf(filter.entityType, POLICY_ENTITIES, 'entity type') : null;
     return this.repository.changes({ limit, beforeId: filter.before ?? null, entityType, entityId: filter.entityId ?? null });
   }
 

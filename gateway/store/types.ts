@@ -29,7 +29,10 @@ export type Actor =
   | { kind: 'PERSON'; accountId: number; email: string; name: string; role: StewardRole; reason: string | null; via: string };
 
 /** What a policy change touched; UNITS is the list of administrative units as a whole. */
-export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT' | 'UNITS' | 'ACCOUNT';
+export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT' | 'UNITS' | 'ACCOUNT' | 'LEGAL_INSTRUMENT';
+
+/** Every kind of entity the history records, for filters. */
+export const POLICY_ENTITIES: readonly PolicyEntity[] = ['AGENCY', 'CREDENTIAL', 'GRANT', 'UNITS', 'ACCOUNT', 'LEGAL_INSTRUMENT'];
 
 /** An administrative unit as the store knows it, to check the unit codes stewards give. */
 export interface AdministrativeUnit {

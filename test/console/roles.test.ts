@@ -32,6 +32,7 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
         target: { kind: 'FIELD', coordinate: 'Citizen.fullName' },
         purposes: ['LAND_REGISTRATION'],
         legalBasis: 'Luật Đất đai 2024',
+        legalInstruments: ['31/2024/QH15'],
       },
     },
   },

@@ -6,6 +6,7 @@ import * as createAuditFieldSets from './20261223000000_create_audit_field_sets'
 import * as addGrantTargetLimits from './20261225000000_add_grant_target_limits';
 import * as createAdministrativeUnits from './20261225000001_create_administrative_units';
 import * as createStewardAccounts from './20270101000000_create_steward_accounts';
+import * as createLegalRegister from './20270301000001_create_legal_register';
 
 /** The gateway database's migrations, oldest first. */
 export const gatewayMigrations: Migration[] = [
@@ -16,4 +17,5 @@ export const gatewayMigrations: Migration[] = [
   addGrantTargetLimits,
   createAdministrativeUnits,
   createStewardAccounts,
+  createLegalRegister,
 ];
