@@ -6,6 +6,7 @@ import { getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
+import { catalogueRoutes } from '../gateway/catalogue/catalogueRoute';
 import { createAdminRoute } from '../gateway/admin';
 import { AuditLog } from '../gateway/audit/auditLog';
 import { AuditRepository } from '../gateway/audit/auditRepository';
@@ -133,6 +134,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
         // After CORS (in webRoutes), which every answer gets.
         ...healthRoutes(gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls }), logger),
         ...consoleRoutes({ accounts, logger }),
+        ...catalogueRoutes({ stewardship, logger }),
       ],
     });
     return {

@@ -21,6 +21,7 @@ import { AuthenticationError, forbidden } from '../store/errors';
 import type { Stewardship } from '../store/stewardship';
 import type { StoreSnapshot } from '../store/types';
 import type { AdminContext } from './resolvers';
+import { adminLoaders } from './loaders';
 import { adminResolvers } from './resolvers';
 
 /** The admin API's SDL, beside its resolvers. */
@@ -62,7 +63,12 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
     path: options.path ?? '/admin',
     server,
     async context(request: IncomingMessage): Promise<AdminContext> {
-      const base = { stewardship: options.stewardship, audit: options.audit ?? null, accounts: options.accounts ?? null };
+      const base = {
+        stewardship: options.stewardship,
+        audit: options.audit ?? null,
+        accounts: options.accounts ?? null,
+        loaders: adminLoaders(options.stewardship),
+      };
       const sessionToken = readSessionCookie(request.headers.cookie);
       if (options.accounts && request.headers.authorization === undefined && sessionToken !== null) {
         const found = await options.accounts.session(sessionToken);

@@ -1,14 +1,20 @@
 import type { PageArguments } from '../../common/pagination';
 import type { AuditFilterInput, AuditTrail } from '../audit/auditTrail';
 import { AuditUnavailableError } from '../audit/errors';
-import type { GrantTarget } from '../policy/types';
+import { buildCatalogue, ownerAgency } from '../catalogue/catalogue';
+import type { CatalogueField } from '../catalogue/catalogue';
+import type { InstrumentInput, InstrumentPatch } from '../register/legalRegister';
+import { grantsNeedingReview, replacedBy, vietnamDay } from '../register/review';
+import type { GrantReview, LegalInstrument } from '../register/types';
+import type { FieldDecision, GrantTarget } from '../policy/types';
 import type { AccountInput, AccountPatch, Accounts } from '../console/accounts';
 import { permittedFields } from '../console/permissions';
 import { badInput, forbidden } from '../store/errors';
 import { describeTarget } from '../store/stewardship';
-import type { AgencyInput, AgencyPatch, GrantInput, IssuedApiKey, Stewardship, UnitInput } from '../store/stewardship';
+import type { AgencyInput, AgencyPatch, GrantInput, GrantView, IssuedApiKey, Stewardship, UnitInput } from '../store/stewardship';
 import type { Actor, PolicyChange } from '../store/types';
 import type { AdminCaller } from './guard';
+import type { AdminLoaders } from './loaders';
 import { guardRootResolvers } from './guard';
 
 /** What every admin resolver gets: who calls (checked before any resolver runs), the actor it acts as, and the operations. */
@@ -21,6 +27,8 @@ export interface AdminContext {
   audit: AuditTrail | null;
   /** The steward accounts; null where this gateway was started without the console. */
   accounts: Accounts | null;
+  /** What this request's resolvers share: the register and the grants, read once. */
+  loaders: AdminLoaders;
 }
 
 type Resolver<Args> = (source: unknown, args: Args, context: AdminContext) => unknown;
@@ -48,11 +56,22 @@ function trail(context: AdminContext): AuditTrail {
   return context.audit;
 }
 
+const NO_REVIEW: GrantReview = { needsReview: false, obsoleteInstruments: [], successors: [], citesNothing: false };
+
+/** Given a grant, the register and the instant, returns its review: none for a revoked or expired grant. */
+function reviewNow(grant: GrantView, instruments: readonly LegalInstrument[], now: Date): GrantReview {
+  return grantsNeedingReview([grant], instruments, now)[0]?.review ?? NO_REVIEW;
+}
+
 /** Resolvers of the admin API: each is one call to the steward operations, with the caller as the actor. */
 const unguardedResolvers: {
   Query: Record<string, Resolver<never>>;
   Mutation: Record<string, Resolver<never>>;
   GrantTarget: Record<string, (target: GrantTarget) => unknown>;
+  Grant: Record<string, (grant: GrantView, args: unknown, context: AdminContext) => unknown>;
+  LegalInstrument: Record<string, (instrument: LegalInstrument, args: unknown, context: AdminContext) => unknown>;
+  FieldDecision: Record<string, (field: FieldDecision, args: unknown, context: AdminContext) => unknown>;
+  CatalogueField: Record<string, (field: CatalogueField<GrantView>, args: unknown, context: AdminContext) => unknown>;
   PolicyChange: Record<string, (change: PolicyChange) => unknown>;
 } = {
   Query: {
@@ -83,6 +102,14 @@ const unguardedResolvers: {
     me: (_source, _args: Record<string, never>, { caller }) =>
       caller.kind === 'PERSON' ? { account: caller.account, permittedFields: permittedFields(caller.account) } : null,
     accounts: (_source, _args: Record<string, never>, context) => accountsOf(context).list(),
+    legalInstruments: (_source, _args: Record<string, never>, { loaders }) => loaders.instruments(),
+    legalInstrument: (_source, args: { number: string }, { stewardship }) => stewardship.register.get(args.number),
+    grantsNeedingReview: async (_source, _args: Record<string, never>, { stewardship, loaders }) =>
+      grantsNeedingReview(await stewardship.listGrants(), await loaders.instruments(), stewardship.currentTime()),
+    catalogue: async (_source, _args: Record<string, never>, { stewardship }) => {
+      const { apiSchema, catalog } = stewardship.schemaDescription();
+      return buildCatalogue(apiSchema, catalog, await stewardship.listGrants());
+    },
   },
 
   Mutation: {
@@ -100,6 +127,38 @@ const unguardedResolvers: {
     disableAccount: (_source, args: { id: number }, context) => accountsOf(context).disable(context.actor, args.id),
     revokeSessions: (_source, args: { id: number }, context) => accountsOf(context).revokeSessions(context.actor, args.id),
     loadAdministrativeUnits: (_source, args: { units: UnitInput[] }, { actor, stewardship }) => stewardship.loadUnits(actor, args.units),
+    createLegalInstrument: (_source, args: { input: InstrumentInput }, { actor, stewardship }) => stewardship.register.create(actor, args.input),
+    updateLegalInstrument: (_source, args: { number: string; input: InstrumentPatch }, { actor, stewardship }) =>
+      stewardship.register.update(actor, args.number, args.input),
+    markLegalInstrumentReplaced: (_source, args: { number: string; replacedBy: string[]; from?: string | null }, { actor, stewardship }) =>
+      stewardship.register.markReplaced(actor, args.number, { replacedBy: args.replacedBy, from: args.from ?? null }),
+    markLegalInstrumentAmended: (_source, args: { number: string; amendedBy: string[] }, { actor, stewardship }) =>
+      stewardship.register.markAmended(actor, args.number, args.amendedBy),
+    citeGrantLegalBasis: (_source, args: { id: string; legalInstruments: string[]; legalBasis?: string | null }, { actor, stewardship }) =>
+      stewardship.citeLegalBasis(actor, args.id, { legalInstruments: args.legalInstruments, legalBasis: args.legalBasis ?? null }),
+  },
+
+  Grant: {
+    review: async (grant, _args, { stewardship, loaders }) => reviewNow(grant, await loaders.instruments(), stewardship.currentTime()),
+  },
+
+  LegalInstrument: {
+    replaced: (instrument, _args, { stewardship }) => replacedBy(instrument, vietnamDay(stewardship.currentTime())),
+  },
+
+  FieldDecision: {
+    grantNeedsReview: async (field, _args, { stewardship, loaders }) => {
+      if (field.grantId === null) return null;
+      const grant = (await loaders.grantsById()).get(field.grantId);
+      return grant ? reviewNow(grant, await loaders.instruments(), stewardship.currentTime()).needsReview : null;
+    },
+  },
+
+  CatalogueField: {
+    sharing: (field) => field.classification.sharing,
+    personal: (field) => field.classification.personal,
+    importance: (field) => field.classification.importance,
+    ownerAgency: async (field, _args, { stewardship }) => ownerAgency(field.owner, await stewardship.listAgencies()),
   },
 
   GrantTarget: {

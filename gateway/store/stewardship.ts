@@ -12,6 +12,7 @@ import type { Agency, Decision, Grant, Principal, Purpose } from '../policy/type
 import { generateApiKey } from './apiKeys';
 import type { IssuedKeyMaterial } from './apiKeys';
 import { citationText, citedInstruments } from '../register/citation';
+import { LegalRegister } from '../register/legalRegister';
 import { vietnamDay } from '../register/review';
 import { commitChange, recordChange } from './changeTransaction';
 import { badInput, conflict, notFound } from './errors';
@@ -192,11 +193,24 @@ export class Stewardship {
   private readonly now: () => Date;
   private readonly rotationGraceMs: number;
   private schemaFacts: SchemaFacts | null = null;
+  /** The legal register grants cite, on the same store, clock and change notification. */
+  readonly register: LegalRegister;
 
   constructor(private readonly options: StewardshipOptions) {
     this.repository = options.repository;
     this.now = options.now ?? (() => new Date());
     this.rotationGraceMs = options.rotationGraceMs ?? 0;
+    this.register = new LegalRegister({ repository: options.repository, now: this.now, ...(options.onChange ? { onChange: options.onChange } : {}) });
+  }
+
+  /** Returns the time on the store's clock: the instant reviews and statuses are judged at. */
+  currentTime(): Date {
+    return this.now();
+  }
+
+  /** Returns the catalog, the API schema and its type names: what the catalogue describes. */
+  schemaDescription(): SchemaFacts {
+    return this.schema();
   }
 
   /** The catalog and API schema, derived from the supergraph once, when first needed. */
