@@ -37,6 +37,8 @@ export function catalogueRoutes(options: { stewardship: Stewardship; logger: Log
   const { stewardship, logger } = options;
   const route: PlainRoute = (request, response, url) => {
     if (url.pathname !== DCAT_PATH) return false;
+    // Whatever body came is read and dropped, so that the connection can serve the next request.
+    request.resume();
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('allow', 'GET, HEAD');
       send(

@@ -1,6 +1,7 @@
 import { printable } from '../../common/nationalId';
 import { StoreError, StoreErrorCode } from '../store/errors';
 import { replacedBy } from './review';
+import { numberKey } from './registerRepository';
 import type { RegisterRepository } from './registerRepository';
 import type { LegalInstrument } from './types';
 
@@ -20,9 +21,9 @@ export async function citedInstruments(register: RegisterRepository, numbers: re
   if (wanted.length === 0) throw notInRegister('A grant cites the legal register: give the number of at least one instrument, such as 47/2020/NĐ-CP');
   if (wanted.length > MAX_CITED) throw notInRegister(`A grant cites at most ${MAX_CITED} instruments, got ${wanted.length}`);
   const found = await register.instrumentsByNumbers(wanted);
-  // MySQL compares numbers without regard to case: match the same way here, and keep the register's spelling.
-  const byKey = new Map(found.map((instrument) => [instrument.number.toLocaleLowerCase('vi'), instrument]));
-  const cited = wanted.map((number) => byKey.get(number.toLocaleLowerCase('vi')) ?? number);
+  // Each number in the register's spelling, or as given when the register holds none.
+  const byKey = new Map(found.map((instrument) => [numberKey(instrument.number), instrument]));
+  const cited = [...new Map(wanted.map((number) => [numberKey(number), byKey.get(numberKey(number)) ?? number])).values()];
   const unknown = cited.filter((entry): entry is string => typeof entry === 'string');
   if (unknown.length > 0)
     throw notInRegister(

@@ -5,6 +5,7 @@ import { oneOf, requiredText } from '../store/grantInput';
 import type { PolicyRepository } from '../store/policyRepository';
 import type { Actor } from '../store/types';
 import { notInRegister } from './citation';
+import { numberKey } from './registerRepository';
 import type { RegisterRepository } from './registerRepository';
 import { INSTRUMENT_TYPES } from './types';
 import type { LegalInstrument } from './types';
@@ -142,12 +143,12 @@ export class LegalRegister {
   private async others(register: RegisterRepository, self: LegalInstrument, numbers: readonly string[], what: string): Promise<LegalInstrument[]> {
     const wanted = [...new Set(numbers.map((number) => number.trim().normalize('NFC')).filter((number) => number !== ''))];
     if (wanted.length === 0) throw notInRegister(`${what} needs at least one entry of the register, by number`);
-    const found = await register.instrumentsByNumbers(wanted);
-    const missing = wanted.filter((number) => !found.some((instrument) => instrument.number.toLocaleLowerCase('vi') === number.toLocaleLowerCase('vi')));
+    const found = [...new Set(await register.instrumentsByNumbers(wanted))];
+    const missing = wanted.filter((number) => !found.some((instrument) => numberKey(instrument.number) === numberKey(number)));
     if (missing.length > 0)
       throw notInRegister(`The legal register holds no ${missing.map((number) => `"${printable(number)}"`).join(', ')}: add it to the register first`);
     if (found.some((instrument) => instrument.number === self.number)) throw badInput(`${self.number} cannot replace or amend itself`);
-    return found.sort((a, b) => wanted.indexOf(a.number) - wanted.indexOf(b.number));
+    return found;
   }
 
   /**

@@ -30,6 +30,11 @@ const toRow = (instrument: LegalInstrument): LegalInstrumentRow => ({
   updated_at: instrument.updatedAt,
 });
 
+/** Given an instrument number, returns the form two spellings of one number share: NFC, lower case. */
+export function numberKey(number: string): string {
+  return number.trim().normalize('NFC').toLocaleLowerCase('vi');
+}
+
 /** The legal register's queries: the only module of the register that holds SQL. */
 export class RegisterRepository {
   constructor(private readonly db: Knex) {}
@@ -39,15 +44,23 @@ export class RegisterRepository {
     return (await this.db<LegalInstrumentRow>('legal_instruments').orderBy('number')).map(toInstrument);
   }
 
-  /** Given numbers, returns the entries the register holds of them, by number as stored. */
+  /**
+   * Given numbers, returns the entries the register holds of them, in the order given, matched without regard to
+   * case ("qđ" for "QĐ"): MySQL's collation does so, and SQLite's lower() leaves Vietnamese letters alone, so the
+   * match is made here, on both engines alike; the register is a few hundred rows.
+   */
   async instrumentsByNumbers(numbers: readonly string[]): Promise<LegalInstrument[]> {
     if (numbers.length === 0) return [];
-    return (await this.db<LegalInstrumentRow>('legal_instruments').whereIn('number', [...numbers])).map(toInstrument);
+    const byKey = new Map((await this.instruments()).map((instrument) => [numberKey(instrument.number), instrument]));
+    return numbers.flatMap((number) => {
+      const instrument = byKey.get(numberKey(number));
+      return instrument ? [instrument] : [];
+    });
   }
 
+  /** Given a number, returns its entry (matched as instrumentsByNumbers does), or null. */
   async instrumentByNumber(number: string): Promise<LegalInstrument | null> {
-    const row = await this.db<LegalInstrumentRow>('legal_instruments').where('number', number).first();
-    return row ? toInstrument(row) : null;
+    return (await this.instrumentsByNumbers([number]))[0] ?? null;
   }
 
   async insertInstrument(instrument: LegalInstrument): Promise<void> {
