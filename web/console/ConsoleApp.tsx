@@ -6,10 +6,13 @@ import { currentSession, signIn, signOut } from './api';
 import { AccountsPage } from './AccountsPage';
 import { AgenciesPage } from './AgenciesPage';
 import { AuditPage } from './AuditPage';
+import { CataloguePage } from './CataloguePage';
 import { ConsoleContext } from './consoleContext';
 import { CredentialsPage } from './CredentialsPage';
 import { GrantsPage } from './GrantsPage';
 import { HistoryPage } from './HistoryPage';
+import { RegisterPage } from './RegisterPage';
+import { ReviewPage } from './ReviewPage';
 import type { Language, StringKey } from './i18n';
 import { LANGUAGES, translator } from './i18n';
 
@@ -18,6 +21,9 @@ const PAGES: ReadonlyArray<{ key: StringKey; needs: string; render(): ReactNode 
   { key: 'agencies', needs: 'Query.agencies', render: () => <AgenciesPage /> },
   { key: 'credentials', needs: 'Query.apiKeys', render: () => <CredentialsPage /> },
   { key: 'grants', needs: 'Query.grants', render: () => <GrantsPage /> },
+  { key: 'review', needs: 'Query.grantsNeedingReview', render: () => <ReviewPage /> },
+  { key: 'register', needs: 'Query.legalInstruments', render: () => <RegisterPage /> },
+  { key: 'catalogue', needs: 'Query.catalogue', render: () => <CataloguePage /> },
   { key: 'audit', needs: 'Query.auditRecords', render: () => <AuditPage /> },
   { key: 'accounts', needs: 'Query.accounts', render: () => <AccountsPage /> },
   { key: 'history', needs: 'Query.policyChanges', render: () => <HistoryPage /> },
