@@ -557,7 +557,16 @@ const COMMANDS: Record<string, CommandSpec> = {
         operationName: flags.string('operation-name') ?? null,
         at: flags.string('at') ?? null,
       });
-      return { data: decision, text: () => explainDecision(decision).join('\n') };
+      // The grants that decided a field and need review: what the decision rests on may no longer hold.
+      const used = new Set(decision.fields.map((field) => field.grantId));
+      const flagged = grantsNeedingReview(await stewardship.listGrants(), await stewardship.register.list(), new Date()).filter(({ grant }) =>
+        used.has(grant.id),
+      );
+      const notes = flagged.map(
+        ({ grant, review }) =>
+          `Grant ${grant.id} needs review: ${review.citesNothing ? 'it cites no entry of the legal register' : `${review.obsoleteInstruments.join(', ')} replaced; cite ${review.successors.join(', ') || 'its successors'}`}`,
+      );
+      return { data: decision, text: () => [...explainDecision(decision), ...(notes.length ? ['', ...notes] : [])].join('\n') };
     },
   },
   'audit records': {

@@ -299,6 +299,8 @@ describe('steward command line', () => {
     expect(replaced.stdout).toMatch(/replacedFrom\s+2026-03-01/);
     const review = await steward('grants', 'review');
     expect(review.stdout).toMatch(new RegExp(`${id}\\s+H56.20\\s+FIELD Citizen.sex\\s+12/2026/QĐ-UBND\\s+12/2026/QĐ-UBND\\s+89/2015/QH13`));
+    const explained = await steward('explain', '--agency', 'H56.20', '--purpose', 'STATISTICS', '--query', '{ citizen(nationalId: "038085001234") { sex } }');
+    expect(explained.stdout).toContain(`Grant ${id} needs review: 12/2026/QĐ-UBND replaced; cite 89/2015/QH13`);
     const replacedBasis = await asSteward(
       'grants',
       'create',
