@@ -81,7 +81,7 @@ export function rotationAgencies(supergraphSdl: string): Array<{ definition: Dem
     (facts) => facts.classification.sharing !== 'INTERNAL' && facts.classification.personal === 'SENSITIVE',
   );
   return ROTATION_AGENCIES.map(({ code, name, purpose }) => {
-    const grant = { purposes: [purpose], legalBasis: 'Benchmark fixture' };
+    const grant = { purposes: [purpose], legalBasis: 'Benchmark fixture', legalInstruments: ['47/2020/NĐ-CP'] };
     return {
       purpose,
       definition: {

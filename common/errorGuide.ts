@@ -187,6 +187,18 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
     fix: 'Run `npm run build:web` (`npm start` does it when the build is missing).',
   },
   {
+    code: 'LEGAL_BASIS_NOT_IN_REGISTER',
+    status: '400',
+    when: 'In /admin or the CLI: a grant cites no legal instrument, or a number the legal register does not hold; a replacement or amendment names an entry the register does not hold.',
+    fix: 'Cite instruments by their number as the register holds them (`legalInstruments` on /admin); add a missing one to the register first.',
+  },
+  {
+    code: 'LEGAL_BASIS_REPLACED',
+    status: '400',
+    when: 'In /admin or the CLI: a grant cites an instrument already replaced on the day the grant starts (Decree 13/2023 from 1 January 2026).',
+    fix: 'Cite its successors instead; the message names them.',
+  },
+  {
     code: 'INTERNAL_SERVER_ERROR',
     status: '500, or 200 beside data',
     when: 'Anything else; details go to the server log only.',

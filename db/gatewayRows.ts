@@ -55,6 +55,8 @@ export interface GrantRow {
   valid_from: string;
   valid_to: string | null;
   revoked_at: string | null;
+  /** JSON array of the legal_instruments numbers the grant cites; null only before the register existed. */
+  legal_instruments: string | null;
   created_at: string;
   /** APPROVED, PENDING_APPROVAL (a grant on sensitive data waiting for a second steward) or REJECTED. */
   approval_status: string;
@@ -267,4 +269,22 @@ export interface CitizenRequestRow {
   answered_by: string | null;
   answered_role: string | null;
   answered_at: string | null;
+}
+
+export interface LegalInstrumentRow {
+  number: string;
+  title: string;
+  type: string;
+  issuer: string;
+  /** YYYY-MM-DD. */
+  effective_from: string;
+  short_title: string | null;
+  /** JSON array of instrument numbers. */
+  replaced_by: string;
+  /** YYYY-MM-DD, or null while the instrument is not replaced. */
+  replaced_from: string | null;
+  /** JSON array of instrument numbers. */
+  amended_by: string;
+  created_at: string;
+  updated_at: string;
 }

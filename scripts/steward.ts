@@ -25,6 +25,8 @@ import { single, table, whole } from './steward/commandKit';
 import { OPERATION_COMMANDS, OPERATION_USAGE } from './steward/operationCommands';
 import { SharingDesk } from '../gateway/sharing/sharingDesk';
 import type { SharingRequestView } from '../gateway/sharing/sharingDesk';
+import { LegalRegister } from '../gateway/register/legalRegister';
+import { grantsNeedingReview } from '../gateway/register/review';
 
 const USAGE = `Usage: npm run steward -- <command> [--flags] [--json]
 
@@ -49,8 +51,9 @@ is created without --as, while none exists. --json prints JSON instead of tables
   grants list [--agency H56.30] [--include-revoked]
   grants create --agency H56.30 (--field Type.field | --type Type | --classification SHARED/BASIC
                 [--sector population] [--types Citizen,Residence])
-                --purposes P1,P2 --legal-basis "…" [--scope 40778,…] [--mask Type.field=KIND]…
-                [--valid-from 2026-01-01] [--valid-to 2027-01-01]
+                --purposes P1,P2 --legal-basis 47/2020/NĐ-CP,194/2025/NĐ-CP [--citation "Điều 12"]
+                [--scope 40778,…] [--mask Type.field=KIND]… [--valid-from 2026-01-01] [--valid-to 2027-01-01]
+                --legal-basis: numbers of entries of the legal register (grants cite the register, not free text)
   grants revoke --id <grant id>
   grants pending                    grants on sensitive data waiting for a second policy steward (four eyes)
   grants approve --id <grant id>    by another policy steward than the one who asked for it
@@ -67,8 +70,15 @@ is created without --as, while none exists. --json prints JSON instead of tables
   quotas set --agency H56.30 [--key <key id>] [--requests-per-minute N] [--cost-per-minute N]
                                                 a budget left out falls to the agency's, then the default
   quotas clear --agency H56.30 [--key <key id>]
-  changes [--limit 50] [--before <change id>] [--entity-type AGENCY|CREDENTIAL|GRANT|UNITS|ACCOUNT|QUOTA] [--entity-id X]
-  changes [--limit 50] [--before <change id>] [--entity-type AGENCY|CREDENTIAL|GRANT|UNITS|OPERATIONS] [--entity-id X]
+  grants review                      grants in force citing a replaced instrument, or none: to review
+  grants cite --id <grant id> --legal-basis 91/2025/QH15,356/2025/NĐ-CP [--citation "…"]
+  register list
+  register create --number 12/2026/QĐ-UBND --title "…" --type LAW|CODE|RESOLUTION|DECREE|DECISION|CIRCULAR|OTHER
+                  --issuer "…" --effective-from 2026-03-01 [--short-title "…"]
+  register update --number N [--title "…"] [--type T] [--issuer "…"] [--effective-from D] [--short-title "…"|none]
+  register replace --number 13/2023/NĐ-CP --by 91/2025/QH15,356/2025/NĐ-CP [--from 2026-01-01]
+  register amend --number 47/2020/NĐ-CP --by 194/2025/NĐ-CP
+  changes [--limit 50] [--before <change id>] [--entity-type AGENCY|CREDENTIAL|GRANT|UNITS|ACCOUNT|QUOTA|OPERATIONS|SHARING_REQUEST|LEGAL_INSTRUMENT] [--entity-id X]
   explain [--agency H56.30] [--purpose P] --query '{ … }' [--variables '{ … }'] [--operation-name N] [--at 2026-06-01]
   audit records [FILTERS] [--first 20] [--after <cursor>]           newest first
   audit counts --by agency|field [FILTERS]
@@ -85,6 +95,7 @@ Exit status: 0 done, 1 refused or failed (the reason is printed), 2 bad command 
 interface Services {
   stewardship: Stewardship;
   operations: OperationRegistration;
+  register: LegalRegister;
   audit: AuditTrail;
   accounts: Accounts;
   quotas: QuotaStewardship;
@@ -451,7 +462,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       }));
       return {
         data: grants,
-        text: () => table(rows, ['id', 'agencyCode', 'status', 'target', 'purposes', 'scope', 'masks', 'validFrom', 'validTo', 'legalBasis']),
+        text: () => table(rows, ['id', 'agencyCode', 'status', 'target', 'purposes', 'scope', 'masks', 'validFrom', 'validTo', 'legalInstruments']),
       };
     },
   },
@@ -466,6 +477,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       types: 'string',
       purposes: 'string',
       'legal-basis': 'string',
+      citation: 'string',
       scope: 'string',
       mask: 'repeated',
       'valid-from': 'string',
@@ -477,7 +489,8 @@ const COMMANDS: Record<string, CommandSpec> = {
         agencyCode: flags.string('agency')!,
         target: grantTarget(flags),
         purposes: listOf(flags.string('purposes')) ?? [],
-        legalBasis: flags.string('legal-basis')!,
+        legalInstruments: listOf(flags.string('legal-basis')) ?? [],
+        legalBasis: flags.string('citation') ?? null,
         scopeUnitCodes: listOf(flags.string('scope')) ?? null,
         masks: masks(flags),
         validFrom: flags.string('valid-from') ?? null,
@@ -503,6 +516,114 @@ const COMMANDS: Record<string, CommandSpec> = {
         ['status', grant.status],
         ['revokedAt', grant.revokedAt],
       ]);
+    },
+  },
+  'grants review': {
+    field: 'Query.grantsNeedingReview',
+    flags: {},
+    run: async ({ stewardship, register }) => {
+      const reviews = grantsNeedingReview(await stewardship.listGrants(), await register.list(), new Date());
+      const rows = reviews.map(({ grant, review }) => ({
+        id: grant.id,
+        agencyCode: grant.agencyCode,
+        target: describeTarget(grant.target),
+        cites: grant.legalInstruments,
+        replaced: review.citesNothing ? 'no register entry' : review.obsoleteInstruments,
+        citeInstead: review.successors,
+      }));
+      return { data: reviews, text: () => table(rows, ['id', 'agencyCode', 'target', 'cites', 'replaced', 'citeInstead']) };
+    },
+  },
+  'grants cite': {
+    field: 'Mutation.citeGrantLegalBasis',
+    flags: { id: 'string', 'legal-basis': 'string', citation: 'string' },
+    required: ['id', 'legal-basis'],
+    run: async ({ stewardship, actor }, flags) => {
+      const grant = await stewardship.citeLegalBasis(actor, flags.string('id')!, {
+        legalInstruments: listOf(flags.string('legal-basis')) ?? [],
+        legalBasis: flags.string('citation') ?? null,
+      });
+      return single(grant, [
+        ['id', grant.id],
+        ['agencyCode', grant.agencyCode],
+        ['target', describeTarget(grant.target)],
+        ['legalInstruments', grant.legalInstruments],
+        ['legalBasis', grant.legalBasis],
+      ]);
+    },
+  },
+  'register list': {
+    field: 'Query.legalInstruments',
+    flags: {},
+    run: async ({ register }) => {
+      const instruments = await register.list();
+      return {
+        data: instruments,
+        text: () =>
+          table(instruments as unknown as Array<Record<string, unknown>>, [
+            'number',
+            'type',
+            'issuer',
+            'effectiveFrom',
+            'replacedBy',
+            'replacedFrom',
+            'amendedBy',
+            'title',
+          ]),
+      };
+    },
+  },
+  'register create': {
+    field: 'Mutation.createLegalInstrument',
+    flags: { number: 'string', title: 'string', type: 'string', issuer: 'string', 'effective-from': 'string', 'short-title': 'string' },
+    required: ['number', 'title', 'type', 'issuer', 'effective-from'],
+    run: async ({ register, actor }, flags) => {
+      const instrument = await register.create(actor, {
+        number: flags.string('number')!,
+        title: flags.string('title')!,
+        type: flags.string('type')!,
+        issuer: flags.string('issuer')!,
+        effectiveFrom: flags.string('effective-from')!,
+        shortTitle: flags.string('short-title') ?? null,
+      });
+      return single(instrument, Object.entries(instrument));
+    },
+  },
+  'register update': {
+    field: 'Mutation.updateLegalInstrument',
+    flags: { number: 'string', title: 'string', type: 'string', issuer: 'string', 'effective-from': 'string', 'short-title': 'string' },
+    required: ['number'],
+    run: async ({ register, actor }, flags) => {
+      const shortTitle = flags.string('short-title');
+      const instrument = await register.update(actor, flags.string('number')!, {
+        title: flags.string('title') ?? null,
+        type: flags.string('type') ?? null,
+        issuer: flags.string('issuer') ?? null,
+        effectiveFrom: flags.string('effective-from') ?? null,
+        ...(shortTitle !== undefined ? { shortTitle: shortTitle === 'none' ? null : shortTitle } : {}),
+      });
+      return single(instrument, Object.entries(instrument));
+    },
+  },
+  'register replace': {
+    field: 'Mutation.markLegalInstrumentReplaced',
+    flags: { number: 'string', by: 'string', from: 'string' },
+    required: ['number', 'by'],
+    run: async ({ register, actor }, flags) => {
+      const instrument = await register.markReplaced(actor, flags.string('number')!, {
+        replacedBy: listOf(flags.string('by')) ?? [],
+        from: flags.string('from') ?? null,
+      });
+      return single(instrument, Object.entries(instrument));
+    },
+  },
+  'register amend': {
+    field: 'Mutation.markLegalInstrumentAmended',
+    flags: { number: 'string', by: 'string' },
+    required: ['number', 'by'],
+    run: async ({ register, actor }, flags) => {
+      const instrument = await register.markAmended(actor, flags.string('number')!, listOf(flags.string('by')) ?? []);
+      return single(instrument, Object.entries(instrument));
     },
   },
   'units load': {
@@ -553,7 +674,16 @@ const COMMANDS: Record<string, CommandSpec> = {
         operationName: flags.string('operation-name') ?? null,
         at: flags.string('at') ?? null,
       });
-      return { data: decision, text: () => explainDecision(decision).join('\n') };
+      // The grants that decided a field and need review: what the decision rests on may no longer hold.
+      const used = new Set(decision.fields.map((field) => field.grantId));
+      const flagged = grantsNeedingReview(await stewardship.listGrants(), await stewardship.register.list(), new Date()).filter(({ grant }) =>
+        used.has(grant.id),
+      );
+      const notes = flagged.map(
+        ({ grant, review }) =>
+          `Grant ${grant.id} needs review: ${review.citesNothing ? 'it cites no entry of the legal register' : `${review.obsoleteInstruments.join(', ')} replaced; cite ${review.successors.join(', ') || 'its successors'}`}`,
+      );
+      return { data: decision, text: () => [...explainDecision(decision), ...(notes.length ? ['', ...notes] : [])].join('\n') };
     },
   },
   'quotas list': {
@@ -734,6 +864,7 @@ async function main(): Promise<number> {
     });
     const operations = new OperationRegistration({ repository, stewardship });
     const sharing = new SharingDesk({ stewardship, repository, calendar: config.workingCalendar });
+    const register = new LegalRegister({ repository });
     const accounts = new Accounts({ repository: new AccountRepository(db) });
     const identity = { as: parsed.flags.string('as') ?? null, reason: parsed.flags.string('reason') ?? null };
     // Reads without --as act as nobody in particular; they record nothing.
@@ -747,7 +878,7 @@ async function main(): Promise<number> {
     });
     let output: Output;
     try {
-      output = await parsed.spec.run({ stewardship, operations, audit, accounts, quotas, db, actor, sharing }, parsed.flags);
+      output = await parsed.spec.run({ stewardship, operations, register, audit, accounts, quotas, db, actor, sharing }, parsed.flags);
     } catch (error) {
       if (error instanceof UsageError) {
         process.stderr.write(`steward: ${error.message}\n\n${USAGE}`);

@@ -27,6 +27,7 @@ import { demoCitizens } from '../db/demoCitizens';
 import type { RunningServer } from '../common/subgraphServer';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
+import { catalogueRoutes } from '../gateway/catalogue/catalogueRoute';
 import { createAdminRoute } from '../gateway/admin';
 import { AuditLog } from '../gateway/audit/auditLog';
 import { ensureAuditPartitions } from '../gateway/audit/auditPartitions';
@@ -287,6 +288,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
           logger,
         }),
         ...consoleRoutes({ accounts, logger, extraRoutes: [consoleRequestRoutes({ accounts, requests: citizenRequests, logger })] }),
+        ...catalogueRoutes({ stewardship, logger }),
       ],
     });
     return {

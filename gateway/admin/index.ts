@@ -24,6 +24,7 @@ import type { Stewardship } from '../store/stewardship';
 import type { SharingDesk } from '../sharing/sharingDesk';
 import type { StoreSnapshot } from '../store/types';
 import type { AdminContext } from './resolvers';
+import { adminLoaders } from './loaders';
 import { adminResolvers } from './resolvers';
 
 /** The admin API's SDL, beside its resolvers. */
@@ -83,6 +84,7 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
         sharing: options.sharing ?? null,
         audit: options.audit ?? null,
         accounts: options.accounts ?? null,
+        loaders: adminLoaders(options.stewardship),
       };
       const sessionToken = readSessionCookie(request.headers.cookie);
       if (options.accounts && request.headers.authorization === undefined && sessionToken !== null) {

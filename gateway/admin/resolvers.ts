@@ -2,7 +2,12 @@ import type { PageArguments } from '../../common/pagination';
 import type { AuditFilterInput, AuditTrail } from '../audit/auditTrail';
 import { AuditUnavailableError } from '../audit/errors';
 import { sectorScopes } from '../policy/explain';
-import type { Agency, Decision, GrantTarget } from '../policy/types';
+import type { Agency, Decision, FieldDecision, GrantTarget } from '../policy/types';
+import { buildCatalogue, ownerAgency } from '../catalogue/catalogue';
+import type { CatalogueField } from '../catalogue/catalogue';
+import type { InstrumentInput, InstrumentPatch } from '../register/legalRegister';
+import { grantsNeedingReview, replacedBy, vietnamDay } from '../register/review';
+import type { GrantReview, LegalInstrument } from '../register/types';
 import type { AccountInput, AccountPatch, Accounts } from '../console/accounts';
 import { permittedFields } from '../console/permissions';
 import { badInput, forbidden } from '../store/errors';
@@ -13,6 +18,7 @@ import type { Actor, PolicyChange } from '../store/types';
 import type { OperationRegistration } from '../operations/registration';
 import type { ApprovalNarrowing, SharingDesk, SharingRequestView } from '../sharing/sharingDesk';
 import type { AdminCaller } from './guard';
+import type { AdminLoaders } from './loaders';
 import { guardRootResolvers } from './guard';
 import { operationResolvers } from './operationResolvers';
 
@@ -32,6 +38,8 @@ export interface AdminContext {
   operations: OperationRegistration | null;
   /** The sharing requests' desk; null where this gateway was started without it. */
   sharing: SharingDesk | null;
+  /** What this request's resolvers share: the register and the grants, read once. */
+  loaders: AdminLoaders;
 }
 
 function desk(context: AdminContext): SharingDesk {
@@ -75,14 +83,24 @@ function requestStatus(value: string): SharingRequestView['status'] {
   return value;
 }
 
+const NO_REVIEW: GrantReview = { needsReview: false, obsoleteInstruments: [], successors: [], citesNothing: false };
+
+/** Given a grant, the register and the instant, returns its review: none for a revoked or expired grant. */
+function reviewNow(grant: GrantView, instruments: readonly LegalInstrument[], now: Date): GrantReview {
+  return grantsNeedingReview([grant], instruments, now)[0]?.review ?? NO_REVIEW;
+}
+
 /** Resolvers of the admin API: each is one call to the steward operations, with the caller as the actor. */
 const unguardedResolvers: {
   Query: Record<string, Resolver<never>>;
   Mutation: Record<string, Resolver<never>>;
   GrantTarget: Record<string, (target: GrantTarget) => unknown>;
+  Grant: Record<string, (grant: GrantView, args: unknown, context: AdminContext) => unknown>;
+  LegalInstrument: Record<string, (instrument: LegalInstrument, args: unknown, context: AdminContext) => unknown>;
+  FieldDecision: Record<string, (field: FieldDecision, args: unknown, context: AdminContext) => unknown>;
+  CatalogueField: Record<string, (field: CatalogueField<GrantView>, args: unknown, context: AdminContext) => unknown>;
   PolicyChange: Record<string, (change: PolicyChange) => unknown>;
   DecisionScope: Record<string, (scope: Decision['scope']) => unknown>;
-  Grant: Record<string, (grant: GrantView) => unknown>;
   Agency: Record<string, (agency: Agency) => unknown>;
   SharingRequest: Record<string, (request: SharingRequestView, args: unknown, context: AdminContext) => unknown>;
 } = {
@@ -123,6 +141,14 @@ const unguardedResolvers: {
     sharingRequestImpact: (_source, args: ApprovalNarrowing & { id: string }, context) => desk(context).impact(args.id, args),
     duplicateCollection: (_source, _args: Record<string, never>, context) => desk(context).duplicateCollection(),
     collectedFields: (_source, args: { agencyCode: string }, context) => desk(context).collectedFields(args.agencyCode),
+    legalInstruments: (_source, _args: Record<string, never>, { loaders }) => loaders.instruments(),
+    legalInstrument: (_source, args: { number: string }, { stewardship }) => stewardship.register.get(args.number),
+    grantsNeedingReview: async (_source, _args: Record<string, never>, { stewardship, loaders }) =>
+      grantsNeedingReview(await stewardship.listGrants(), await loaders.instruments(), stewardship.currentTime()),
+    catalogue: async (_source, _args: Record<string, never>, { stewardship }) => {
+      const { apiSchema, catalog } = stewardship.schemaDescription();
+      return buildCatalogue(apiSchema, catalog, await stewardship.listGrants());
+    },
   },
 
   Mutation: {
@@ -154,6 +180,15 @@ const unguardedResolvers: {
       desk(context).refuse(context.actor, args.id, { reason: args.reason, legalBasis: args.legalBasis }),
     declareCollectedFields: (_source, args: { agencyCode: string; fields: string[] }, context) =>
       desk(context).declareCollectedFields(context.actor, args.agencyCode, args.fields),
+    createLegalInstrument: (_source, args: { input: InstrumentInput }, { actor, stewardship }) => stewardship.register.create(actor, args.input),
+    updateLegalInstrument: (_source, args: { number: string; input: InstrumentPatch }, { actor, stewardship }) =>
+      stewardship.register.update(actor, args.number, args.input),
+    markLegalInstrumentReplaced: (_source, args: { number: string; replacedBy: string[]; from?: string | null }, { actor, stewardship }) =>
+      stewardship.register.markReplaced(actor, args.number, { replacedBy: args.replacedBy, from: args.from ?? null }),
+    markLegalInstrumentAmended: (_source, args: { number: string; amendedBy: string[] }, { actor, stewardship }) =>
+      stewardship.register.markAmended(actor, args.number, args.amendedBy),
+    citeGrantLegalBasis: (_source, args: { id: string; legalInstruments: string[]; legalBasis?: string | null }, { actor, stewardship }) =>
+      stewardship.citeLegalBasis(actor, args.id, { legalInstruments: args.legalInstruments, legalBasis: args.legalBasis ?? null }),
   },
 
   Grant: {
@@ -163,6 +198,7 @@ const unguardedResolvers: {
     decidedAt: (grant) => grant.approval.decidedAt,
     decisionReason: (grant) => grant.approval.reason,
     sharingRequestId: (grant) => grant.approval.sharingRequestId,
+    review: async (grant, _args, { stewardship, loaders }) => reviewNow(grant, await loaders.instruments(), stewardship.currentTime()),
   },
 
   Agency: {
@@ -172,6 +208,25 @@ const unguardedResolvers: {
 
   SharingRequest: {
     history: (request, _args, context) => desk(context).history(request.id),
+  },
+
+  LegalInstrument: {
+    replaced: (instrument, _args, { stewardship }) => replacedBy(instrument, vietnamDay(stewardship.currentTime())),
+  },
+
+  FieldDecision: {
+    grantNeedsReview: async (field, _args, { stewardship, loaders }) => {
+      if (field.grantId === null) return null;
+      const grant = (await loaders.grantsById()).get(field.grantId);
+      return grant ? reviewNow(grant, await loaders.instruments(), stewardship.currentTime()).needsReview : null;
+    },
+  },
+
+  CatalogueField: {
+    sharing: (field) => field.classification.sharing,
+    personal: (field) => field.classification.personal,
+    importance: (field) => field.classification.importance,
+    ownerAgency: async (field, _args, { stewardship }) => ownerAgency(field.owner, await stewardship.listAgencies()),
   },
 
   GrantTarget: {

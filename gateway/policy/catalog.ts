@@ -12,8 +12,8 @@ import type {
 import { inSectorOrder } from '../../common/sectors';
 import { SECTOR_NAME } from '../../common/sectorsFile';
 import { SELF_SERVICE } from '../../schema/load';
-import type { Classification, FieldCoordinate, FieldFacts, FieldOwner, PersonalDataLevel, SchemaCatalog, SharingClass } from './types';
-import { PERSONAL_DATA_LEVELS, SHARING_CLASSES } from './types';
+import type { Classification, FieldCoordinate, FieldFacts, FieldOwner, ImportanceLevel, PersonalDataLevel, SchemaCatalog, SharingClass } from './types';
+import { IMPORTANCE_LEVELS, PERSONAL_DATA_LEVELS, SHARING_CLASSES } from './types';
 
 /** The directive every subgraph SDL classifies its types and fields with, composed into the supergraph. */
 export const CLASSIFY_DIRECTIVE = 'classify';
@@ -75,17 +75,37 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], what: str
   return value as T;
 }
 
-/** Given the @classify applications on one element, returns its classification, null when it has none. */
-function classificationOf(directives: readonly ConstDirectiveNode[] | undefined, where: string): Classification | null {
+/** One @classify application as written: its importance left out (null) takes the type's. */
+type DeclaredClassification = Omit<Classification, 'importance'> & { importance: ImportanceLevel | null; openData: boolean };
+
+/** Given the @classify applications on one element, returns its classification as written, null when it has none. */
+function classificationOf(directives: readonly ConstDirectiveNode[] | undefined, where: string): DeclaredClassification | null {
   const [directive, ...others] = directivesNamed(directives, CLASSIFY_DIRECTIVE);
   if (!directive) return null;
   if (others.length > 0) throw new Error(`${where}: @${CLASSIFY_DIRECTIVE} is applied more than once`);
   const sharing = stringArgument(directive, 'sharing');
   if (sharing === null) throw new Error(`${where}: @${CLASSIFY_DIRECTIVE} needs a sharing argument`);
+  const importance = stringArgument(directive, 'importance');
   return {
     sharing: oneOf<SharingClass>(sharing, SHARING_CLASSES, 'sharing', where),
     personal: oneOf<PersonalDataLevel>(stringArgument(directive, 'personal') ?? 'NONE', PERSONAL_DATA_LEVELS, 'personal', where),
+    importance: importance === null ? null : oneOf<ImportanceLevel>(importance, IMPORTANCE_LEVELS, 'importance', where),
+    openData: booleanArgument(directive, 'openData'),
   };
+}
+
+const sameDeclaration = (a: DeclaredClassification, b: DeclaredClassification) =>
+  a.sharing === b.sharing && a.personal === b.personal && a.importance === b.importance && a.openData === b.openData;
+
+/** Given an SDL document, returns the types whose type-level @classify publishes them as open data, sorted. */
+export function declaredOpenDataTypes(document: DocumentNode): string[] {
+  return [
+    ...new Set(
+      fieldedTypes(document)
+        .filter((type) => classificationOf(type.directives, type.name.value)?.openData)
+        .map((type) => type.name.value),
+    ),
+  ].sort();
 }
 
 /**
@@ -94,22 +114,29 @@ function classificationOf(directives: readonly ConstDirectiveNode[] | undefined,
  */
 export function declaredClassifications(document: DocumentNode): Map<FieldCoordinate, Classification> {
   const types = fieldedTypes(document);
-  const typeDefaults = new Map<string, Classification>();
+  const typeDefaults = new Map<string, DeclaredClassification>();
   for (const type of types) {
     const classification = classificationOf(type.directives, type.name.value);
     if (!classification) continue;
     const earlier = typeDefaults.get(type.name.value);
-    if (earlier && (earlier.sharing !== classification.sharing || earlier.personal !== classification.personal)) {
+    if (earlier && !sameDeclaration(earlier, classification)) {
       throw new Error(`${type.name.value}: two different type-level @${CLASSIFY_DIRECTIVE} applications`);
     }
     typeDefaults.set(type.name.value, classification);
   }
   const classifications = new Map<FieldCoordinate, Classification>();
   for (const type of types) {
+    const typeDefault = typeDefaults.get(type.name.value);
     for (const field of type.fields ?? []) {
       const coordinate = `${type.name.value}.${field.name.value}`;
-      const classification = classificationOf(field.directives, coordinate) ?? typeDefaults.get(type.name.value);
-      if (classification) classifications.set(coordinate, classification);
+      const declared = classificationOf(field.directives, coordinate) ?? typeDefault;
+      if (!declared) continue;
+      if (declared.openData && declared !== typeDefault) throw new Error(`${coordinate}: openData publishes a type, not a field`);
+      classifications.set(coordinate, {
+        sharing: declared.sharing,
+        personal: declared.personal,
+        importance: declared.importance ?? typeDefault?.importance ?? 'OTHER',
+      });
     }
   }
   return classifications;
@@ -189,7 +216,13 @@ export function buildCatalog(supergraphSdl: string): SchemaCatalog {
     if (!owner) problems.push(`${coordinate} is resolved by no known subgraph`);
     if (classification && owner) fields.set(coordinate, { coordinate, classification, owner });
   }
+  const openDataTypes = new Set(declaredOpenDataTypes(document));
+  for (const facts of fields.values()) {
+    const typeName = facts.coordinate.slice(0, facts.coordinate.indexOf('.'));
+    if (openDataTypes.has(typeName) && facts.classification.sharing !== 'OPEN')
+      problems.push(`${facts.coordinate} is not OPEN, but its type is published as open data`);
+  }
   if (problems.length > 0) throw new Error(`The supergraph cannot be catalogued:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
   const sectors = inSectorOrder(new Set([...sectorsOfGraphs(document).values()].filter((name) => name !== SELF_SERVICE)));
-  return { fields, sectors };
+  return { fields, sectors, openDataTypes };
 }

@@ -5,13 +5,18 @@ import type { MaskKind } from '../../common/masks';
 export const SHARING_CLASSES = ['OPEN', 'SHARED', 'INTERNAL'] as const;
 export type SharingClass = (typeof SHARING_CLASSES)[number];
 
-/** Personal-data level of a data item (Decree 13/2023): none, basic or sensitive personal data. */
+/** Personal-data level of a data item (Law 91/2025 on personal data protection): none, basic or sensitive personal data. */
 export const PERSONAL_DATA_LEVELS = ['NONE', 'BASIC', 'SENSITIVE'] as const;
 export type PersonalDataLevel = (typeof PERSONAL_DATA_LEVELS)[number];
+
+/** Importance of a data item (Law on Data 2024, Art. 13; Decision 20/2025/QĐ-TTg lists the core and important categories). */
+export const IMPORTANCE_LEVELS = ['CORE', 'IMPORTANT', 'OTHER'] as const;
+export type ImportanceLevel = (typeof IMPORTANCE_LEVELS)[number];
 
 export interface Classification {
   sharing: SharingClass;
   personal: PersonalDataLevel;
+  importance: ImportanceLevel;
 }
 
 /** A field of the API schema, written "Type.field" (a schema coordinate). */
@@ -38,6 +43,8 @@ export interface SchemaCatalog {
   fields: ReadonlyMap<FieldCoordinate, FieldFacts>;
   /** The sectors of the supergraph, in its order: every subgraph but the gateway's own self-service. */
   sectors: readonly SectorName[];
+  /** The types published as datasets of the open-data portal (@classify(openData: true)); every field of each is OPEN. */
+  openDataTypes: ReadonlySet<string>;
 }
 
 /** Ways a grant may disclose a value partially (PARTIAL_ID, YEAR_ONLY, INITIALS, REDACTED). */
@@ -80,8 +87,10 @@ export interface Grant {
   agencyCode: string;
   target: GrantTarget;
   purposes: Purpose[];
-  /** The legal document the grant rests on, e.g. "Nghị định 47/2020/NĐ-CP, Điều 12". Required. */
+  /** The legal basis as text, e.g. "Nghị định 47/2020/NĐ-CP, Điều 12": the citation a person reads. */
   legalBasis: string;
+  /** The entries of the legal register the grant rests on, by number ("47/2020/NĐ-CP"). */
+  legalInstruments: string[];
   /** Commune codes whose rows the agency may see through this grant; null for the whole province. */
   scopeUnitCodes: string[] | null;
   /** Fields disclosed only partially through this grant. */

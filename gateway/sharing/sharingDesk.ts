@@ -157,6 +157,8 @@ export class SharingDesk {
           agencyCode: before.requesterCode,
           target: { kind: 'FIELD', coordinate },
           purposes,
+          // The grant cites the instrument the request relies on: it must be in the register, and not replaced.
+          legalInstruments: [before.legalBasis],
           legalBasis: `${before.legalBasis} (sharing request ${id}: ${before.procedure})`.slice(0, 500),
           scopeUnitCodes,
         });

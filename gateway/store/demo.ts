@@ -35,6 +35,18 @@ const HOSPITAL_FIELDS = [
 ];
 
 const DECREE_47 = 'Nghị định 47/2020/NĐ-CP sửa đổi bởi Nghị định 194/2025/NĐ-CP';
+/** Decree 47/2020 on sharing between state agencies and the decree that amended it, by their numbers in the legal register. */
+const DECREE_47_INSTRUMENTS = ['47/2020/NĐ-CP', '194/2025/NĐ-CP'];
+const LAND_LAW = { legalBasis: 'Luật Đất đai 2024; Nghị định 101/2024/NĐ-CP', legalInstruments: ['31/2024/QH15', '101/2024/NĐ-CP'] };
+/**
+ * The hospital's grants were made in 2025 on Decree 13/2023, which Law 91/2025 and Decree 356/2025 replaced
+ * from 1 January 2026: the demo shows how such grants are listed for review.
+ */
+const HOSPITAL_BASIS = {
+  legalBasis: 'Luật Khám bệnh, chữa bệnh 2023; Nghị định 13/2023/NĐ-CP',
+  legalInstruments: ['15/2023/QH15', '13/2023/NĐ-CP'],
+  validFrom: '2025-03-01',
+};
 
 type DemoGrant = Omit<GrantInput, 'agencyCode' | 'target'> & { target: GrantTarget };
 
@@ -45,10 +57,15 @@ type DemoGrant = Omit<GrantInput, 'agencyCode' | 'target'> & { target: GrantTarg
  * or health record.
  */
 function communeGrants(communeCode: string): DemoGrant[] {
-  const scoped = { legalBasis: DECREE_47, scopeUnitCodes: [communeCode] };
+  const scoped = { legalBasis: DECREE_47, legalInstruments: DECREE_47_INSTRUMENTS, scopeUnitCodes: [communeCode] };
   const residents = { ...scoped, purposes: ['PUBLIC_SERVICE', 'SOCIAL_SUPPORT'] };
   const parcels = { ...scoped, purposes: ['PUBLIC_SERVICE'] };
-  const cards = { ...scoped, purposes: ['SOCIAL_SUPPORT'], legalBasis: `Luật Bảo hiểm y tế 2008 sửa đổi 2024; ${DECREE_47}` };
+  const cards = {
+    ...scoped,
+    purposes: ['SOCIAL_SUPPORT'],
+    legalBasis: `Luật Bảo hiểm y tế 2008 sửa đổi 2024; ${DECREE_47}`,
+    legalInstruments: ['25/2008/QH12', '51/2024/QH15', ...DECREE_47_INSTRUMENTS],
+  };
   return [
     {
       ...residents,
@@ -91,6 +108,7 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
       target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal, sector: 'land' },
       purposes: ['INVESTIGATION'],
       legalBasis: `Bộ luật Tố tụng hình sự 2015; ${DECREE_47}`,
+      legalInstruments: ['101/2015/QH13', ...DECREE_47_INSTRUMENTS],
     })),
   },
   {
@@ -99,13 +117,13 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
       {
         target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population', typeNames: ['Citizen', 'Residence'] },
         purposes: ['LAND_REGISTRATION'],
-        legalBasis: 'Luật Đất đai 2024; Nghị định 101/2024/NĐ-CP',
+        ...LAND_LAW,
         masks: [
           { coordinate: 'Citizen.dateOfBirth', mask: 'YEAR_ONLY' },
           { coordinate: 'Citizen.nationalId', mask: 'PARTIAL_ID' },
         ],
       },
-      { target: { kind: 'FIELD', coordinate: 'Query.citizen' }, purposes: ['LAND_REGISTRATION'], legalBasis: 'Luật Đất đai 2024; Nghị định 101/2024/NĐ-CP' },
+      { target: { kind: 'FIELD', coordinate: 'Query.citizen' }, purposes: ['LAND_REGISTRATION'], ...LAND_LAW },
     ],
   },
   {
@@ -113,7 +131,7 @@ export const DEMO_AGENCIES: readonly DemoAgency[] = [
     grants: HOSPITAL_FIELDS.map((coordinate) => ({
       target: { kind: 'FIELD', coordinate },
       purposes: ['MEDICAL_TREATMENT', 'HEALTH_INSURANCE'],
-      legalBasis: 'Luật Khám bệnh, chữa bệnh 2023',
+      ...HOSPITAL_BASIS,
     })),
   },
   {

@@ -11,15 +11,20 @@ export const StoreErrorCode = {
   OPERATION_MANIFEST_INVALID: ErrorCode.OPERATION_MANIFEST_INVALID,
   AGENCY_DEACTIVATED: ErrorCode.AGENCY_DEACTIVATED,
   FOUR_EYES_REQUIRED: ErrorCode.FOUR_EYES_REQUIRED,
+  LEGAL_BASIS_NOT_IN_REGISTER: ErrorCode.LEGAL_BASIS_NOT_IN_REGISTER,
+  LEGAL_BASIS_REPLACED: ErrorCode.LEGAL_BASIS_REPLACED,
 } as const;
 export type StoreErrorCode = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];
 
+// A grant's citation is refused with 400: the request is wrong, not the state of the store.
 const HTTP_STATUS: Partial<Record<StoreErrorCode, number>> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   OPERATION_MANIFEST_INVALID: 400,
   AGENCY_DEACTIVATED: 401,
   FOUR_EYES_REQUIRED: 403,
+  LEGAL_BASIS_NOT_IN_REGISTER: 400,
+  LEGAL_BASIS_REPLACED: 400,
 };
 
 /** A refusal of the policy store: the message says what is wrong, the code is stable, nothing was changed. */

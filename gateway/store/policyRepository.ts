@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { isMysql } from '../../db/connection';
 import { SharingRepository } from './sharingRepository';
 import type { AgencyDeactivationRow, AgencyRow, CredentialRow, GatewayUnitRow, GrantRow, PolicyChangeRow } from '../../db/gatewayRows';
+import { RegisterRepository } from '../register/registerRepository';
 import type { Agency, Grant, GrantTarget, PersonalDataLevel, SharingClass } from '../policy/types';
 import { quotaSettingKey } from '../quotas/quotaTypes';
 import { QuotaRepository } from './quotaRepository';
@@ -78,6 +79,7 @@ const toGrant = (row: GrantRow): StoredGrant => ({
   target: decodeTarget(row),
   purposes: JSON.parse(row.purposes) as Grant['purposes'],
   legalBasis: row.legal_basis,
+  legalInstruments: row.legal_instruments === null ? [] : (JSON.parse(row.legal_instruments) as string[]),
   scopeUnitCodes: row.scope_unit_codes === null ? null : (JSON.parse(row.scope_unit_codes) as string[]),
   masks: JSON.parse(row.masks) as Grant['masks'],
   validFrom: row.valid_from,
@@ -116,6 +118,11 @@ export type NewPolicyChange = Omit<PolicyChange, 'id'>;
 /** The gateway database's queries: the only module of the policy store that holds SQL. */
 export class PolicyRepository {
   constructor(private readonly db: Knex) {}
+
+  /** Returns the legal register's queries, on the same connection or transaction as this repository. */
+  register(): RegisterRepository {
+    return new RegisterRepository(this.db);
+  }
 
   /** Given work on a repository, runs it in one transaction: all of its writes land, or none. */
   transaction<T>(work: (repository: PolicyRepository) => Promise<T>): Promise<T> {
@@ -293,6 +300,7 @@ export class PolicyRepository {
       ...encodeTarget(grant.target),
       purposes: JSON.stringify(grant.purposes),
       legal_basis: grant.legalBasis,
+      legal_instruments: JSON.stringify(grant.legalInstruments),
       scope_unit_codes: grant.scopeUnitCodes === null ? null : JSON.stringify(grant.scopeUnitCodes),
       masks: JSON.stringify(grant.masks),
       valid_from: grant.validFrom,
@@ -322,6 +330,13 @@ export class PolicyRepository {
   /** Returns the repository of sharing requests over the same connection (or transaction). */
   sharing(): SharingRepository {
     return new SharingRepository(this.db);
+  }
+
+  /** Given a grant's id and what it is to cite, writes its legal basis: the register's entries and the text. */
+  async updateGrantLegalBasis(id: number, legalInstruments: readonly string[], legalBasis: string): Promise<void> {
+    await this.db<GrantRow>('grants')
+      .where('id', id)
+      .update({ legal_instruments: JSON.stringify(legalInstruments), legal_basis: legalBasis });
   }
 
   async revokeGrant(id: number, at: string): Promise<void> {

@@ -17,6 +17,10 @@ import { assertSecondSteward, needsFourEyes, seedsWithoutReview } from './fourEy
 import { actorColumns, commitChange, recordChange } from './policyChanges';
 import type { PolicyRepository, StoredGrant } from './policyRepository';
 import type { Actor, ApprovalStatus, CredentialRecord, GrantApproval, PolicyChange, PolicyEntity } from './types';
+import { citationText, citedInstruments } from '../register/citation';
+import { LegalRegister } from '../register/legalRegister';
+import { vietnamDay } from '../register/review';
+import { POLICY_ENTITIES } from './types';
 import { assertCommunesInForce, communeCodes, unitsOf } from './unitCodes';
 import type { UnitInput } from './unitCodes';
 
@@ -60,7 +64,10 @@ export interface PreparedGrant {
   input: GrantInput;
   target: Grant['target'];
   purposes: Purpose[];
+  /** The note the steward wrote, or '' for the register's citation text. */
   legalBasis: string;
+  /** The register's entries cited, as written: checked in the grant's transaction. */
+  legalInstruments: string[];
   scopeUnitCodes: string[] | null;
   masks: Grant['masks'];
 }
@@ -100,7 +107,10 @@ export interface GrantInput {
   agencyCode: string;
   target: GrantTargetInput;
   purposes: readonly string[];
-  legalBasis: string;
+  /** The entries of the legal register the grant rests on, by number: at least one, none replaced when it starts. */
+  legalInstruments: readonly string[];
+  /** The citation as a person reads it (articles, clauses); the instruments' numbers and titles when left out. */
+  legalBasis?: string | null;
   scopeUnitCodes?: readonly string[] | null;
   masks?: ReadonlyArray<{ coordinate: string; mask: string }> | null;
   /** ISO date or timestamp; now when left out. */
@@ -191,16 +201,22 @@ function overlaps(a: { validFrom: string; validTo: string | null }, b: { validFr
 
 /**
  * Given a grant as a steward writes it and the schema, returns its terms checked against the schema alone (target,
- * purposes, legal basis, scope codes, masks), or throws BAD_USER_INPUT; the store's checks come after.
+ * purposes, the legal basis's note, scope codes, masks), or throws BAD_USER_INPUT; the store's checks come after,
+ * among them the citation of the legal register, which replaces the instruments and, without a note, the text.
  */
-export function grantTermsOf(input: GrantInput, facts: SchemaFacts): Pick<Grant, 'target' | 'purposes' | 'legalBasis' | 'scopeUnitCodes' | 'masks'> {
+export function grantTermsOf(
+  input: GrantInput,
+  facts: SchemaFacts,
+): Pick<Grant, 'target' | 'purposes' | 'legalBasis' | 'legalInstruments' | 'scopeUnitCodes' | 'masks'> {
   const target = grantTargetOf(input.target, facts);
   const purposes = [...new Set(input.purposes ?? [])].map((purpose) => oneOf(purpose, PURPOSES, 'purpose'));
   if (purposes.length === 0) throw badInput(`A grant needs at least one purpose: ${PURPOSES.join(', ')}`);
-  const legalBasis = requiredText(input.legalBasis, 'The legal basis (the law or decree the grant rests on)', 500);
+  const legalBasis =
+    input.legalBasis === null || input.legalBasis === undefined || input.legalBasis.trim() === '' ? '' : requiredText(input.legalBasis, 'The legal basis', 500);
   const scopeUnitCodes = input.scopeUnitCodes === null || input.scopeUnitCodes === undefined ? null : communeCodes(input.scopeUnitCodes, 'scope unit codes');
   if (scopeUnitCodes !== null && scopeUnitCodes.length === 0) throw badInput('An empty scope would show no row: leave the scope out for the whole province');
-  return { target, purposes, legalBasis, scopeUnitCodes, masks: grantMasksOf(target, input.masks, facts) };
+  const legalInstruments = [...new Set(input.legalInstruments ?? [])];
+  return { target, purposes, legalBasis, legalInstruments, scopeUnitCodes, masks: grantMasksOf(target, input.masks, facts) };
 }
 
 /**
@@ -213,11 +229,24 @@ export class Stewardship {
   private readonly now: () => Date;
   private readonly rotationGraceMs: number;
   private schemaFacts: SchemaFacts | null = null;
+  /** The legal register grants cite, on the same store, clock and change notification. */
+  readonly register: LegalRegister;
 
   constructor(private readonly options: StewardshipOptions) {
     this.repository = options.repository;
     this.now = options.now ?? (() => new Date());
     this.rotationGraceMs = options.rotationGraceMs ?? 0;
+    this.register = new LegalRegister({ repository: options.repository, now: this.now, ...(options.onChange ? { onChange: options.onChange } : {}) });
+  }
+
+  /** Returns the time on the store's clock: the instant reviews and statuses are judged at. */
+  currentTime(): Date {
+    return this.now();
+  }
+
+  /** Returns the catalog, the API schema and its type names: what the catalogue describes. */
+  schemaDescription(): SchemaFacts {
+    return this.schema();
   }
 
   /** The catalog and API schema, derived from the supergraph once, when first needed: what grants and operations are checked against. */
@@ -447,7 +476,7 @@ export class Stewardship {
    * its review's state (waiting for a second steward when it reaches sensitive data) and its history entry.
    */
   async storeGrant(repository: PolicyRepository, actor: Actor, now: string, prepared: PreparedGrant, sharingRequestId: string | null): Promise<GrantView> {
-    const { input, target, purposes, legalBasis, scopeUnitCodes, masks } = prepared;
+    const { input, target, purposes, scopeUnitCodes, masks } = prepared;
     const agency = await this.existingAgency(repository, input.agencyCode, true);
     const { code: agencyCode } = agency;
     const validFrom = input.validFrom ? parseInstant(input.validFrom, 'validFrom') : now;
@@ -456,12 +485,28 @@ export class Stewardship {
     if (validTo !== null && validTo <= now) throw badInput(`validTo ${validTo} has passed already: the grant would never be in force`);
     // The scope must name communes in force when the grant starts to apply: today, or its later start.
     if (scopeUnitCodes !== null) await this.assertCommunes(repository, scopeUnitCodes, 'scope unit codes', validFrom > now ? validFrom : now);
+    // What the grant rests on must be in the register, and not replaced on the day it starts.
+    const cited = await citedInstruments(repository.register(), prepared.legalInstruments, vietnamDay(validFrom));
+    const legalInstruments = cited.map((instrument) => instrument.number);
+    const legalBasis = prepared.legalBasis || citationText(cited);
     const reviewed = needsFourEyes(target, this.schema().catalog) && !seedsWithoutReview(actor);
     const requestedBy = actorColumns(actor).actor;
     const approval: GrantApproval = reviewed
       ? { status: 'PENDING_APPROVAL', requestedBy, decidedBy: null, decidedAt: null, reason: null, sharingRequestId }
       : { status: 'APPROVED', requestedBy, decidedBy: requestedBy, decidedAt: now, reason: null, sharingRequestId };
-    const grant: Omit<StoredGrant, 'id'> = { agencyCode, target, purposes, legalBasis, scopeUnitCodes, masks, validFrom, validTo, revokedAt: null, approval };
+    const grant: Omit<StoredGrant, 'id'> = {
+      agencyCode,
+      target,
+      purposes,
+      legalBasis,
+      legalInstruments,
+      scopeUnitCodes,
+      masks,
+      validFrom,
+      validTo,
+      revokedAt: null,
+      approval,
+    };
     const clash = (await repository.activeGrantsOnTarget(agencyCode, target)).find((existing) => overlaps(existing, grant));
     if (clash) {
       throw conflict(
@@ -508,6 +553,27 @@ export class Stewardship {
       await repository.setDeactivation(before.code, after.deactivatedAt ?? null);
       await this.record(repository, actor, now, active ? 'REACTIVATE_AGENCY' : 'DEACTIVATE_AGENCY', 'AGENCY', before.code, before, after);
       return after;
+    });
+  }
+
+  /**
+   * Given a grant id and what it is to cite (entries of the register, and optionally the citation's text), puts
+   * them in place of its legal basis: how a steward answers a review after an instrument was replaced.
+   */
+  async citeLegalBasis(actor: Actor, id: string, input: Pick<GrantInput, 'legalInstruments' | 'legalBasis'>): Promise<GrantView> {
+    const note =
+      input.legalBasis === null || input.legalBasis === undefined || input.legalBasis.trim() === ''
+        ? null
+        : requiredText(input.legalBasis, 'The legal basis', 500);
+    return this.change(async (repository, now) => {
+      const before = /^\d{1,9}$/.test(id) ? await repository.grantById(Number(id)) : null;
+      if (!before) throw notFound(`Unknown grant "${printable(id)}"`);
+      if (before.revokedAt !== null) throw conflict(`Grant ${id} was revoked at ${before.revokedAt}: make a new grant instead`);
+      const cited = await citedInstruments(repository.register(), input.legalInstruments, vietnamDay(before.validFrom > now ? before.validFrom : now));
+      const after: StoredGrant = { ...before, legalInstruments: cited.map((instrument) => instrument.number), legalBasis: note ?? citationText(cited) };
+      await repository.updateGrantLegalBasis(Number(id), after.legalInstruments, after.legalBasis);
+      await this.record(repository, actor, now, 'CITE_LEGAL_BASIS', 'GRANT', id, before, after);
+      return this.view(after, now);
     });
   }
 
@@ -564,9 +630,7 @@ export class Stewardship {
   async changes(filter: ChangesFilter = {}): Promise<PolicyChange[]> {
     const limit = filter.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CHANGES_PAGE) throw badInput(`limit must be from 1 to ${MAX_CHANGES_PAGE}, got ${limit}`);
-    const entityType = filter.entityType
-      ? oneOf(filter.entityType, ['AGENCY', 'CREDENTIAL', 'GRANT', 'UNITS', 'ACCOUNT', 'QUOTA', 'OPERATIONS', 'SHARING_REQUEST'] as const, 'entity type')
-      : null;
+    const entityType = filter.entityType ? oneOf(filter.entityType, POLICY_ENTITIES, 'entity type') : null;
     return this.repository.changes({ limit, beforeId: filter.before ?? null, entityType, entityId: filter.entityId ?? null });
   }
 

@@ -38,9 +38,23 @@ export type Actor =
 
 /**
  * What a policy change touched; UNITS is the list of administrative units as a whole; QUOTA an agency's or a key's
- * quota; OPERATIONS an application's registered operations or an agency's operations mode; SHARING_REQUEST an agency's request for data.
+ * quota; OPERATIONS an application's registered operations or an agency's operations mode; SHARING_REQUEST an agency's
+ * request for data; LEGAL_INSTRUMENT an entry of the legal register.
  */
-export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT' | 'UNITS' | 'ACCOUNT' | 'QUOTA' | 'OPERATIONS' | 'SHARING_REQUEST';
+export type PolicyEntity = 'AGENCY' | 'CREDENTIAL' | 'GRANT' | 'UNITS' | 'ACCOUNT' | 'QUOTA' | 'OPERATIONS' | 'SHARING_REQUEST' | 'LEGAL_INSTRUMENT';
+
+/** Every kind of entity the history records, for filters. */
+export const POLICY_ENTITIES: readonly PolicyEntity[] = [
+  'AGENCY',
+  'CREDENTIAL',
+  'GRANT',
+  'UNITS',
+  'ACCOUNT',
+  'QUOTA',
+  'OPERATIONS',
+  'SHARING_REQUEST',
+  'LEGAL_INSTRUMENT',
+];
 
 /** Where a grant stands in the four-eyes review: only an APPROVED grant is ever in force. */
 export type ApprovalStatus = 'APPROVED' | 'PENDING_APPROVAL' | 'REJECTED';

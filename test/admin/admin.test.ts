@@ -162,6 +162,7 @@ describe('admin API', () => {
         target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' },
         purposes: ['LAND_REGISTRATION'],
         legalBasis: 'Luật Đất đai 2024; Nghị định 101/2024/NĐ-CP',
+        legalInstruments: ['31/2024/QH15', '101/2024/NĐ-CP'],
         masks: [{ coordinate: 'Citizen.nationalId', mask: 'PARTIAL_ID' }],
       };
       const created = await asSteward(CREATE_GRANT, { input });
@@ -209,6 +210,7 @@ describe('admin API', () => {
         target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC', sector: 'population', typeNames: ['Residence', 'Query', 'Citizen'] },
         purposes: ['STATISTICS'],
         legalBasis: 'Luật Thống kê 2015',
+        legalInstruments: ['89/2015/QH13'],
         scopeUnitCodes: ['40778'],
       };
       const created = await asSteward(
@@ -285,12 +287,12 @@ describe('admin API', () => {
       ],
       [
         'BAD_USER_INPUT',
-        'mutation { createGrant(input: { agencyCode: "H56.20", target: { kind: "FIELD", coordinate: "Citizen.fullName" }, purposes: ["LAND_REGISTRATION"], legalBasis: "x", scopeUnitCodes: ["40778", "99999"] }) { id } }',
+        'mutation { createGrant(input: { agencyCode: "H56.20", target: { kind: "FIELD", coordinate: "Citizen.fullName" }, purposes: ["LAND_REGISTRATION"], legalInstruments: ["31/2024/QH15"], scopeUnitCodes: ["40778", "99999"] }) { id } }',
         /^Invalid scope unit codes: 99999 is not an administrative unit$/,
       ],
       [
         'BAD_USER_INPUT',
-        'mutation { createGrant(input: { agencyCode: "H56.20", target: { kind: "CLASSIFICATION", sharing: "SHARED", personal: "BASIC", sector: "finance" }, purposes: ["LAND_REGISTRATION"], legalBasis: "x" }) { id } }',
+        'mutation { createGrant(input: { agencyCode: "H56.20", target: { kind: "CLASSIFICATION", sharing: "SHARED", personal: "BASIC", sector: "finance" }, purposes: ["LAND_REGISTRATION"], legalInstruments: ["31/2024/QH15"] }) { id } }',
         /Unknown sector "finance"/,
       ],
       [

@@ -77,7 +77,7 @@ describe('steward command line', () => {
       '--purposes',
       'LAND_REGISTRATION',
       '--legal-basis',
-      'Luật Đất đai 2024',
+      '31/2024/QH15',
       '--mask',
       'Citizen.dateOfBirth=YEAR_ONLY',
       '--mask=Citizen.nationalId=PARTIAL_ID',
@@ -194,7 +194,7 @@ describe('steward command line', () => {
 
   it('checks grant scopes against the administrative units it loads, and limits a classification to a sector and types', async () => {
     const grant = (...extra: string[]) =>
-      asSteward('grants', 'create', '--agency', 'H56.20', '--purposes', 'STATISTICS', '--legal-basis', 'Luật Thống kê 2015', ...extra);
+      asSteward('grants', 'create', '--agency', 'H56.20', '--purposes', 'STATISTICS', '--legal-basis', '89/2015/QH13', ...extra);
     const beforeLoad = await grant('--field', 'Citizen.fullName', '--scope', '40778');
     expect(beforeLoad.code).toBe(1);
     expect(beforeLoad.stderr).toMatch(/^Refused \(BAD_USER_INPUT\): No administrative units are loaded/);
@@ -218,19 +218,7 @@ describe('steward command line', () => {
   it('explains in text each field with the communes of its rows, and the intersection the subgraphs enforce', async () => {
     expect((await asSteward('agencies', 'create', '--code', 'H56.99.40778', '--name', 'UBND phường Hạc Thành', '--units', '40778')).code).toBe(0);
     const grantField = (field: string, ...scope: string[]) =>
-      asSteward(
-        'grants',
-        'create',
-        '--agency',
-        'H56.99.40778',
-        '--field',
-        field,
-        '--purposes',
-        'PUBLIC_SERVICE',
-        '--legal-basis',
-        'Nghị định 47/2020/NĐ-CP',
-        ...scope,
-      );
+      asSteward('grants', 'create', '--agency', 'H56.99.40778', '--field', field, '--purposes', 'PUBLIC_SERVICE', '--legal-basis', '47/2020/NĐ-CP', ...scope);
     expect((await grantField('Query.citizen')).code).toBe(0);
     expect((await grantField('Citizen.fullName', '--scope', '40778')).code).toBe(0);
     expect((await grantField('Citizen.sex', '--scope', '40779')).code).toBe(0);
@@ -257,6 +245,88 @@ describe('steward command line', () => {
       '  population: no commune',
     ]);
   });
+
+  it('keeps the legal register, refuses a grant on an unknown or replaced instrument, and lists and answers the grants to review', async () => {
+    const listed = await steward('register', 'list');
+    expect(listed.stdout).toMatch(/13\/2023\/NĐ-CP\s+DECREE\s+Chính phủ\s+2023-07-01\s+91\/2025\/QH15, 356\/2025\/NĐ-CP\s+2026-01-01/);
+    const created = await asSteward(
+      'register',
+      'create',
+      '--number',
+      '12/2026/QĐ-UBND',
+      '--title',
+      'Quy chế chia sẻ dữ liệu',
+      '--type',
+      'DECISION',
+      '--issuer',
+      'UBND tỉnh Thanh Hóa',
+      '--effective-from',
+      '2026-02-01',
+      '--json',
+    );
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ number: '12/2026/QĐ-UBND', replacedBy: [] });
+    const unknown = await asSteward(
+      'grants',
+      'create',
+      '--agency',
+      'H56.20',
+      '--field',
+      'Citizen.sex',
+      '--purposes',
+      'STATISTICS',
+      '--legal-basis',
+      'Luật Thống kê 2015',
+    );
+    expect(unknown).toMatchObject({ code: 1, stdout: '' });
+    expect(unknown.stderr).toMatch(/^Refused \(LEGAL_BASIS_NOT_IN_REGISTER\): The legal register holds no "Luật Thống kê 2015"/);
+    const grant = await asSteward(
+      'grants',
+      'create',
+      '--agency',
+      'H56.20',
+      '--field',
+      'Citizen.sex',
+      '--purposes',
+      'STATISTICS',
+      '--legal-basis',
+      '12/2026/QĐ-UBND',
+      '--json',
+    );
+    const { id } = JSON.parse(grant.stdout) as { id: string };
+    expect((await steward('grants', 'review', '--json')).stdout.trim()).toBe('[]');
+    const replaced = await asSteward('register', 'replace', '--number', '12/2026/QĐ-UBND', '--by', '89/2015/QH13', '--from', '2026-03-01');
+    expect(replaced.stdout).toMatch(/replacedFrom\s+2026-03-01/);
+    const review = await steward('grants', 'review');
+    expect(review.stdout).toMatch(new RegExp(`${id}\\s+H56.20\\s+FIELD Citizen.sex\\s+12/2026/QĐ-UBND\\s+12/2026/QĐ-UBND\\s+89/2015/QH13`));
+    const explained = await steward('explain', '--agency', 'H56.20', '--purpose', 'STATISTICS', '--query', '{ citizen(nationalId: "038085001234") { sex } }');
+    expect(explained.stdout).toContain(`Grant ${id} needs review: 12/2026/QĐ-UBND replaced; cite 89/2015/QH13`);
+    const replacedBasis = await asSteward(
+      'grants',
+      'create',
+      '--agency',
+      'H56.20',
+      '--field',
+      'Citizen.status',
+      '--purposes',
+      'STATISTICS',
+      '--legal-basis',
+      '12/2026/QĐ-UBND',
+    );
+    expect(replacedBasis.stderr).toMatch(/^Refused \(LEGAL_BASIS_REPLACED\)/);
+    expect((await asSteward('grants', 'cite', '--id', id, '--legal-basis', '89/2015/QH13', '--citation', 'Điều 10')).code).toBe(0);
+    expect((await steward('grants', 'review', '--json')).stdout.trim()).toBe('[]');
+    const changes = JSON.parse((await steward('changes', '--entity-type', 'LEGAL_INSTRUMENT', '--json')).stdout) as Array<{
+      action: string;
+      actorRole: string;
+    }>;
+    expect(changes.map((change) => [change.action, change.actorRole])).toEqual([
+      ['REPLACE_LEGAL_INSTRUMENT', 'POLICY_STEWARD'],
+      ['CREATE_LEGAL_INSTRUMENT', 'POLICY_STEWARD'],
+    ]);
+    const asKeyOfficer = await steward('register', 'amend', '--number', '31/2024/QH15', '--by', '89/2015/QH13', '--as', 'khoa@test.gov.vn', '--reason', 'x');
+    expect(asKeyOfficer.stderr).toMatch(/^Refused \(FORBIDDEN\)/);
+  }, 120_000);
 
   it('exits 1 with the reason when the store refuses, and changes nothing', async () => {
     const version = await store.stewardship.version();

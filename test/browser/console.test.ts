@@ -71,7 +71,7 @@ describe("the stewards' console in a real browser", () => {
       });
     expect((await ask()).status).toBe(200);
     await signInAs(['KEY_OFFICER']);
-    expect(await tabs()).toEqual(['Cơ quan', 'Khóa truy cập']);
+    expect(await tabs()).toEqual(['Cơ quan', 'Khóa truy cập', 'Văn bản pháp lý']);
     await page.click('nav.console-tabs button:has-text("Khóa truy cập")');
     await page.waitForSelector('[data-testid=api-keys] tbody tr');
     const keyId = landKey.split('_')[1]!;
@@ -100,7 +100,16 @@ describe("the stewards' console in a real browser", () => {
       body: JSON.stringify({ query: LAND_QUERY }),
     });
     await signInAs(['AUDITOR']);
-    expect(await tabs()).toEqual(['Nhật ký truy cập', 'Yêu cầu chia sẻ', 'Lịch sử thay đổi', 'Yêu cầu của công dân']);
+    expect(await tabs()).toEqual([
+      'Cần rà soát',
+      'Văn bản pháp lý',
+      'Danh mục dữ liệu',
+      'Nhật ký truy cập',
+      'Yêu cầu chia sẻ',
+      'Lịch sử thay đổi',
+      'Yêu cầu của công dân',
+    ]);
+    await page.click('nav.console-tabs button:has-text("Nhật ký truy cập")');
     await page.fill('[data-testid=audit-search] input[name=agency]', 'H56.15.01');
     await page.check('[data-testid=audit-search] input[name=denied]');
     await page.click('[data-testid=audit-search] button[type=submit]');
@@ -112,6 +121,58 @@ describe("the stewards' console in a real browser", () => {
     const file = await download;
     expect(file.suggestedFilename()).toBe('audit.csv');
     await browser.screenshot(page, 'console-auditor');
+    await signOut();
+  });
+
+  it("a policy steward finds the hospital's grants on Decree 13/2023 flagged, cites Law 91/2025 and Decree 356/2025 for one, and it leaves the list", async () => {
+    await signInAs(['POLICY_STEWARD']);
+    await page.click('nav.console-tabs button:has-text("Cần rà soát")');
+    await page.waitForSelector('[data-testid=review] tbody tr');
+    const rows = () => page.$$eval('[data-testid=review] tbody tr', (found) => found.map((row) => row.textContent ?? ''));
+    const flagged = await rows();
+    expect(flagged).toHaveLength(8);
+    for (const row of flagged) expect(row).toContain('H56.15.01');
+    expect(flagged[0]).toContain('91/2025/QH15, 356/2025/NĐ-CP');
+    const grantId = (
+      await page.$$eval('[data-testid=cite-grant] select[name=id] option', (options) => options.map((option) => (option as HTMLOptionElement).value))
+    )[0]!;
+    // The picker offers the register's entries in force, not the replaced decree.
+    const offered = await page.$$eval('[data-testid=cite-grant] select[name=legalInstruments] option', (options) =>
+      options.map((option) => (option as HTMLOptionElement).value),
+    );
+    expect(offered).toEqual(expect.arrayContaining(['91/2025/QH15', '356/2025/NĐ-CP', '15/2023/QH15']));
+    expect(offered).not.toContain('13/2023/NĐ-CP');
+    await page.selectOption('[data-testid=cite-grant] select[name=id]', grantId);
+    await page.selectOption('[data-testid=cite-grant] select[name=legalInstruments]', ['15/2023/QH15', '91/2025/QH15', '356/2025/NĐ-CP']);
+    await page.fill('[data-testid=cite-grant] input[name=reason]', 'Rà soát căn cứ pháp lý, phiếu 7/2026');
+    await page.click('[data-testid=cite-grant] button[type=submit]');
+    await page.waitForSelector('[data-testid=cite-grant] [role=status]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=review] tbody tr').length === 7);
+    await browser.screenshot(page, 'console-review');
+    const [change] = await seeded.platform.stewardship.changes({ entityType: 'GRANT', entityId: grantId, limit: 1 });
+    expect(change).toMatchObject({
+      action: 'CITE_LEGAL_BASIS',
+      actorRole: 'POLICY_STEWARD',
+      // In the register's order, as the picker lists it.
+      after: { legalInstruments: ['15/2023/QH15', '356/2025/NĐ-CP', '91/2025/QH15'] },
+    });
+    await page.click('nav.console-tabs button:has-text("Văn bản pháp lý")');
+    await page.waitForSelector('[data-testid=register] tbody tr');
+    const decree13 = await page.$$eval('[data-testid=register] tbody tr', (found) =>
+      found.map((row) => row.textContent ?? '').find((text) => text.startsWith('13/2023/NĐ-CP')),
+    );
+    expect(decree13).toContain('Đã bị thay thế');
+    expect(decree13).toContain('91/2025/QH15, 356/2025/NĐ-CP (2026-01-01)');
+    await page.click('nav.console-tabs button:has-text("Danh mục dữ liệu")');
+    await page.waitForSelector('[data-testid=catalogue-School]');
+    expect(await page.textContent('[data-testid=catalogue-School] summary')).toContain('Dữ liệu mở');
+    await page.click('[data-testid=catalogue-Citizen] summary');
+    const fullName = await page.$$eval('[data-testid=catalogue-fields-Citizen] tbody tr', (found) =>
+      found.map((row) => row.textContent ?? '').find((text) => text.startsWith('Citizen.fullName')),
+    );
+    expect(fullName).toContain('CORE');
+    expect(fullName).toContain('H56.15.01 (Cần rà soát)');
+    await browser.screenshot(page, 'console-catalogue');
     await signOut();
   });
 

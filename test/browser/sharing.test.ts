@@ -146,7 +146,15 @@ describe('sharing requests in a real browser', () => {
     expect(await consolePage.$('[data-testid=agency-activity]')).toBeNull();
     await signOut();
     await signInAs(['AUDITOR']);
-    expect(await tabs()).toEqual(['Nhật ký truy cập', 'Yêu cầu chia sẻ', 'Lịch sử thay đổi', 'Yêu cầu của công dân']);
+    expect(await tabs()).toEqual([
+      'Cần rà soát',
+      'Văn bản pháp lý',
+      'Danh mục dữ liệu',
+      'Nhật ký truy cập',
+      'Yêu cầu chia sẻ',
+      'Lịch sử thay đổi',
+      'Yêu cầu của công dân',
+    ]);
     await consolePage.click('nav.console-tabs button:has-text("Yêu cầu chia sẻ")');
     await consolePage.waitForSelector('[data-testid=sharing-requests] tbody tr');
     expect(await consolePage.$('[data-testid=approve-request]')).toBeNull();

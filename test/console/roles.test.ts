@@ -34,6 +34,7 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
         target: { kind: 'FIELD', coordinate: 'Citizen.fullName' },
         purposes: ['LAND_REGISTRATION'],
         legalBasis: 'Luật Đất đai 2024',
+        legalInstruments: ['31/2024/QH15'],
       },
     },
   },
@@ -69,6 +70,22 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Mutation.approveSharingRequest': { query: 'mutation { approveSharingRequest(id: "999") { id } }' },
   'Mutation.refuseSharingRequest': { query: 'mutation { refuseSharingRequest(id: "999", reason: "Dữ liệu nhạy cảm", legalBasis: "13/2023/NĐ-CP") { id } }' },
   'Mutation.declareCollectedFields': { query: 'mutation { declareCollectedFields(agencyCode: "H56.99", fields: []) }' },
+  'Query.legalInstruments': { query: '{ legalInstruments { number } }' },
+  'Query.legalInstrument': { query: '{ legalInstrument(number: "13/2023/NĐ-CP") { number replaced } }' },
+  'Query.grantsNeedingReview': { query: '{ grantsNeedingReview { grant { id } } }' },
+  'Query.catalogue': { query: '{ catalogue { name } }' },
+  'Mutation.createLegalInstrument': {
+    query:
+      'mutation { createLegalInstrument(input: { number: "12/2026/QĐ-UBND", title: "Quy chế chia sẻ dữ liệu", type: "DECISION", issuer: "UBND tỉnh Thanh Hóa", effectiveFrom: "2026-04-01" }) { number } }',
+  },
+  'Mutation.updateLegalInstrument': { query: 'mutation { updateLegalInstrument(number: "99/2099/NĐ-CP", input: { title: "X" }) { number } }' },
+  'Mutation.markLegalInstrumentReplaced': {
+    query: 'mutation { markLegalInstrumentReplaced(number: "99/2099/NĐ-CP", replacedBy: ["91/2025/QH15"]) { number } }',
+  },
+  'Mutation.markLegalInstrumentAmended': {
+    query: 'mutation { markLegalInstrumentAmended(number: "99/2099/NĐ-CP", amendedBy: ["194/2025/NĐ-CP"]) { number } }',
+  },
+  'Mutation.citeGrantLegalBasis': { query: 'mutation { citeGrantLegalBasis(id: "999", legalInstruments: ["47/2020/NĐ-CP"]) { id } }' },
 };
 
 describe('console roles', () => {
@@ -120,6 +137,14 @@ describe('console roles', () => {
     const auditor = Object.keys(FIELD_ROLES).filter((coordinate) => roleFor({ roles: ['AUDITOR'] }, coordinate) !== null);
     expect(auditor.every((coordinate) => coordinate.startsWith('Query.'))).toBe(true);
     expect(auditor).not.toContain('Query.grants');
+    // The register is read by every role and changed by policy stewards only.
+    const registerChanges = Object.keys(FIELD_ROLES).filter((coordinate) => /^Mutation\.\w*LegalInstrument/.test(coordinate));
+    expect(registerChanges).toHaveLength(4);
+    for (const role of STEWARD_ROLES) {
+      expect(roleFor({ roles: [role] }, 'Query.legalInstruments')).toBe(role);
+      for (const coordinate of [...registerChanges, 'Mutation.citeGrantLegalBasis'])
+        expect({ role, coordinate, may: roleFor({ roles: [role] }, coordinate) !== null }).toEqual({ role, coordinate, may: role === 'POLICY_STEWARD' });
+    }
     expect(Object.keys(FIELD_ROLES).filter((coordinate) => roleFor({ roles: [] }, coordinate) !== null)).toEqual(['Query.me']);
   });
 

@@ -12,6 +12,7 @@ const GRANT: Grant = {
   target: { kind: 'TYPE', typeName: 'Citizen' },
   purposes: ['PUBLIC_SERVICE', 'SOCIAL_SUPPORT'],
   legalBasis: 'Nghị định 47/2020/NĐ-CP',
+  legalInstruments: ['47/2020/NĐ-CP'],
   scopeUnitCodes: ['40778', '40779'],
   masks: [{ coordinate: 'Citizen.nationalId', mask: 'PARTIAL_ID' }],
   validFrom: '2026-01-01T00:00:00.000Z',

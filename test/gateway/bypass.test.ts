@@ -148,6 +148,7 @@ describe('access policy against bypass attempts', () => {
         target: { kind: 'FIELD', coordinate },
         purposes: ['EDUCATION_ADMISSION'],
         legalBasis: 'Luật Giáo dục 2019',
+        legalInstruments: ['43/2019/QH14'],
         validTo,
       });
     }
@@ -231,6 +232,7 @@ describe('access policy against bypass attempts', () => {
         target: { kind: 'FIELD', coordinate: 'Query.citizensByNamePrefix' },
         purposes: ['LAND_REGISTRATION'],
         legalBasis: 'Test fixture',
+        legalInstruments: ['47/2020/NĐ-CP'],
       },
     );
     try {

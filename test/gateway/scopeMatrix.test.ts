@@ -73,6 +73,7 @@ describe('row scope through every path: root, list, connection, and every hop be
         target,
         purposes: ['SOCIAL_SUPPORT' satisfies Purpose],
         legalBasis: 'Luật Trợ giúp xã hội (test)',
+        legalInstruments: ['47/2020/NĐ-CP'],
         scopeUnitCodes,
       });
     const field = (coordinate: string) => ({ kind: 'FIELD' as const, coordinate });
@@ -90,6 +91,7 @@ describe('row scope through every path: root, list, connection, and every hop be
         target,
         purposes: ['PUBLIC_SERVICE'],
         legalBasis: 'Nghị định 47/2020/NĐ-CP (test)',
+        legalInstruments: ['47/2020/NĐ-CP'],
         scopeUnitCodes: [WARD],
       });
     }

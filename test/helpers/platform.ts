@@ -131,6 +131,7 @@ export async function createFullAccessAgency(stewardship: Stewardship, code = 'H
       target: { kind: 'FIELD', coordinate: facts.coordinate },
       purposes: ['STATISTICS'],
       legalBasis: 'Test fixture: read access for federation tests',
+      legalInstruments: ['89/2015/QH13'],
     });
   }
   return (await stewardship.createApiKey(TEST_ACTOR, { agencyCode: code, label: 'test' })).key;

@@ -253,7 +253,13 @@ describe('approved operations at the gateway', () => {
       const loosen = await seeded.platform.operations.impact({
         agencyCode: LAND_OFFICE,
         addGrants: [
-          { agencyCode: LAND_OFFICE, target: { kind: 'FIELD', coordinate: 'Citizen.dateOfBirth' }, purposes: ['LAND_REGISTRATION'], legalBasis: 'Thử' },
+          {
+            agencyCode: LAND_OFFICE,
+            target: { kind: 'FIELD', coordinate: 'Citizen.dateOfBirth' },
+            purposes: ['LAND_REGISTRATION'],
+            legalBasis: 'Thử',
+            legalInstruments: ['47/2020/NĐ-CP'],
+          },
         ],
       });
       expect(loosen).toEqual([

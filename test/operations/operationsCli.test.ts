@@ -51,6 +51,7 @@ describe('steward operations commands', () => {
         target: { kind: 'FIELD', coordinate },
         purposes: ['LAND_REGISTRATION'],
         legalBasis: 'Luật Đất đai 2024',
+        legalInstruments: ['47/2020/NĐ-CP'],
       });
       if (coordinate === 'Citizen.fullName') grantId = grant.id;
     }

@@ -37,34 +37,66 @@ describe('classification', () => {
   });
 
   it.each([
-    ['Citizen.fullName', 'SHARED', 'BASIC', 'population'],
-    ['Citizen.nationalId', 'SHARED', 'BASIC', 'population'],
-    ['Citizen.ethnicity', 'SHARED', 'SENSITIVE', 'population'],
-    ['Citizen.landParcels', 'SHARED', 'BASIC', 'land'],
-    ['Citizen.encounters', 'INTERNAL', 'SENSITIVE', 'health'],
-    ['Citizen.healthEvents', 'SHARED', 'SENSITIVE', 'health'],
-    ['Encounter.diagnosisCode', 'INTERNAL', 'SENSITIVE', 'health'],
-    ['Vaccination.vaccine', 'SHARED', 'SENSITIVE', 'health'],
-    ['HealthEvent.date', 'SHARED', 'SENSITIVE', 'health'],
-    ['HealthFacility.name', 'OPEN', 'NONE', 'health'],
-    ['School.name', 'OPEN', 'NONE', 'education'],
-    ['Diploma.serial', 'SHARED', 'BASIC', 'education'],
-    ['LandParcel.areaSquareMeters', 'SHARED', 'NONE', 'land'],
-    ['LandParcel.owners', 'SHARED', 'BASIC', 'land'],
-    ['LandOwnership.sharePercent', 'SHARED', 'BASIC', 'land'],
-    ['AdministrativeUnit.code', 'OPEN', 'NONE', 'population'],
-    ['AdministrativeUnit.name', 'OPEN', 'NONE', 'population'],
-    ['PageInfo.endCursor', 'OPEN', 'NONE', 'population'],
-    ['Query.citizen', 'SHARED', 'BASIC', 'population'],
-    ['Query.administrativeUnit', 'OPEN', 'NONE', 'population'],
-    ['Query.landParcel', 'SHARED', 'NONE', 'land'],
-    ['Query.healthFacility', 'OPEN', 'NONE', 'health'],
-    ['Query.school', 'OPEN', 'NONE', 'education'],
-    ['Query.myAccess', 'SHARED', 'NONE', 'access'],
-    ['Query.explainOperation', 'SHARED', 'NONE', 'access'],
-    ['AccessGrant.legalBasis', 'SHARED', 'NONE', 'access'],
-  ])('classifies %s as %s/%s, owned by %s', (coordinate, sharing, personal, owner) => {
-    expect(catalog.fields.get(coordinate)).toEqual({ coordinate, classification: { sharing, personal }, owner });
+    ['Citizen.fullName', 'SHARED', 'BASIC', 'CORE', 'population'],
+    ['Citizen.nationalId', 'SHARED', 'BASIC', 'CORE', 'population'],
+    ['Citizen.ethnicity', 'SHARED', 'SENSITIVE', 'CORE', 'population'],
+    ['Citizen.landParcels', 'SHARED', 'BASIC', 'IMPORTANT', 'land'],
+    ['Citizen.encounters', 'INTERNAL', 'SENSITIVE', 'IMPORTANT', 'health'],
+    ['Citizen.healthEvents', 'SHARED', 'SENSITIVE', 'IMPORTANT', 'health'],
+    ['Encounter.diagnosisCode', 'INTERNAL', 'SENSITIVE', 'IMPORTANT', 'health'],
+    ['Vaccination.vaccine', 'SHARED', 'SENSITIVE', 'IMPORTANT', 'health'],
+    ['HealthEvent.date', 'SHARED', 'SENSITIVE', 'IMPORTANT', 'health'],
+    ['HealthFacility.name', 'OPEN', 'NONE', 'OTHER', 'health'],
+    ['School.name', 'OPEN', 'NONE', 'OTHER', 'education'],
+    ['Diploma.serial', 'SHARED', 'BASIC', 'IMPORTANT', 'education'],
+    ['LandParcel.areaSquareMeters', 'SHARED', 'NONE', 'IMPORTANT', 'land'],
+    ['LandParcel.owners', 'SHARED', 'BASIC', 'IMPORTANT', 'land'],
+    ['LandOwnership.sharePercent', 'SHARED', 'BASIC', 'IMPORTANT', 'land'],
+    ['AdministrativeUnit.code', 'OPEN', 'NONE', 'OTHER', 'population'],
+    ['AdministrativeUnit.name', 'OPEN', 'NONE', 'OTHER', 'population'],
+    ['PageInfo.endCursor', 'OPEN', 'NONE', 'OTHER', 'population'],
+    ['Query.citizen', 'SHARED', 'BASIC', 'OTHER', 'population'],
+    ['Query.administrativeUnit', 'OPEN', 'NONE', 'OTHER', 'population'],
+    ['Query.landParcel', 'SHARED', 'NONE', 'OTHER', 'land'],
+    ['Query.healthFacility', 'OPEN', 'NONE', 'OTHER', 'health'],
+    ['Query.school', 'OPEN', 'NONE', 'OTHER', 'education'],
+    ['Query.myAccess', 'SHARED', 'NONE', 'OTHER', 'access'],
+    ['Query.explainOperation', 'SHARED', 'NONE', 'OTHER', 'access'],
+    ['AccessGrant.legalBasis', 'SHARED', 'NONE', 'OTHER', 'access'],
+  ])('classifies %s as %s/%s of importance %s, owned by %s', (coordinate, sharing, personal, importance, owner) => {
+    expect(catalog.fields.get(coordinate)).toEqual({ coordinate, classification: { sharing, personal, importance }, owner });
+  });
+
+  it('publishes as open data the types the SDL marks so, and no other', () => {
+    expect([...catalog.openDataTypes].sort()).toEqual(['AdministrativeUnit', 'HealthFacility', 'School']);
+  });
+
+  it("gives a field's @classify without importance the importance of its type, and OTHER where the type has none", () => {
+    const sdl = composedSdl((sector, text) =>
+      sector === 'land' ? text.replace('  areaSquareMeters: Float!', '  areaSquareMeters: Float! @classify(sharing: "SHARED", personal: "NONE")') : text,
+    );
+    expect(buildCatalog(sdl).fields.get('LandParcel.areaSquareMeters')!.classification).toEqual({
+      sharing: 'SHARED',
+      personal: 'NONE',
+      importance: 'IMPORTANT',
+    });
+    expect(buildCatalog(sdl).fields.get('Citizen.inScope')!.classification.importance).toBe('OTHER');
+  });
+
+  it('refuses an importance outside the scheme', () => {
+    const sdl = composedSdl((sector, text) => (sector === 'education' ? text.replace('importance: "IMPORTANT"', 'importance: "SECRET"') : text));
+    expect(() => buildCatalog(sdl)).toThrow(/@classify importance "SECRET" is not one of CORE, IMPORTANT, OTHER/);
+  });
+
+  it('refuses open data on a type with a field that is not OPEN, and on a field', () => {
+    const shared = composedSdl((sector, text) =>
+      sector === 'education' ? text.replace('  name: String!\n  "PRESCHOOL', '  name: String! @classify(sharing: "SHARED")\n  "PRESCHOOL') : text,
+    );
+    expect(() => buildCatalog(shared)).toThrow(/School\.name is not OPEN, but its type is published as open data/);
+    const onField = composedSdl((sector, text) =>
+      sector === 'land' ? text.replace('  address: String!', '  address: String! @classify(sharing: "OPEN", openData: true)') : text,
+    );
+    expect(() => buildCatalog(onField)).toThrow(/LandParcel\.address: openData publishes a type, not a field/);
   });
 
   it.each(BUILT_IN_SUBGRAPHS)('gives every field of the %s subgraph the classification its own SDL declares', (sector) => {
@@ -103,7 +135,10 @@ describe('classification', () => {
   it('refuses a classification outside the scheme', () => {
     const sdl = composedSdl((sector, text) =>
       sector === 'education'
-        ? text.replace('type School @key(fields: "code") @classify(sharing: "OPEN")', 'type School @key(fields: "code") @classify(sharing: "PUBLIC")')
+        ? text.replace(
+            'type School @key(fields: "code") @classify(sharing: "OPEN", openData: true)',
+            'type School @key(fields: "code") @classify(sharing: "PUBLIC")',
+          )
         : text,
     );
     expect(() => buildCatalog(sdl)).toThrow(/School: @classify sharing "PUBLIC" is not one of OPEN, SHARED, INTERNAL/);

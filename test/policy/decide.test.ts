@@ -22,6 +22,7 @@ function grant(overrides: Partial<Grant> & Pick<Grant, 'id' | 'target'>): Grant 
     agencyCode: LAND_OFFICE.code,
     purposes: ['LAND_REGISTRATION'],
     legalBasis: 'Luật Đất đai 2024; Nghị định 101/2024/NĐ-CP',
+    legalInstruments: ['31/2024/QH15', '101/2024/NĐ-CP'],
     scopeUnitCodes: null,
     masks: [],
     validFrom: '2026-01-01T00:00:00.000Z',

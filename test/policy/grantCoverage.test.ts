@@ -17,6 +17,7 @@ function decideWith(targets: GrantTarget[], fields: string[], purpose: Purpose =
     target,
     purposes: ['LAND_REGISTRATION'],
     legalBasis: 'Luật Đất đai 2024',
+    legalInstruments: ['31/2024/QH15'],
     scopeUnitCodes: null,
     masks: [],
     validFrom: '2026-01-01T00:00:00.000Z',

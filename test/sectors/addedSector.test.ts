@@ -90,7 +90,13 @@ describe('a sector added by configuration: the business registry', () => {
 
   /** Given the ward office's grants on the registry, for PUBLIC_SERVICE and its ward's rows. */
   async function grantWardOffice(): Promise<void> {
-    const grant = { agencyCode: WARD_OFFICE, purposes: ['PUBLIC_SERVICE'], legalBasis: 'Nghị định 168/2025/NĐ-CP', scopeUnitCodes: [DEMO_COMMUNE_CODE] };
+    const grant = {
+      agencyCode: WARD_OFFICE,
+      purposes: ['PUBLIC_SERVICE'],
+      legalBasis: 'Nghị định 168/2025/NĐ-CP',
+      legalInstruments: ['47/2020/NĐ-CP'],
+      scopeUnitCodes: [DEMO_COMMUNE_CODE],
+    };
     const { stewardship } = seeded.platform;
     await stewardship.createGrant(ACTOR, { ...grant, target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'NONE', sector: 'business' } });
     await stewardship.createGrant(ACTOR, { ...grant, target: { kind: 'FIELD', coordinate: 'Business.legalRepresentative' } });
@@ -205,6 +211,7 @@ describe('a sector added by configuration: the business registry', () => {
         agencyCode: LAND_OFFICE,
         purposes: ['LAND_REGISTRATION'],
         legalBasis: 'test',
+        legalInstruments: ['47/2020/NĐ-CP'],
         target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'NONE', sector: 'mining' },
       }),
     ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });

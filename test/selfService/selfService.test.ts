@@ -43,7 +43,7 @@ describe('agency self-service on /graphql', () => {
       fields: ['Citizen.fullName'],
       types: ['Citizen'],
       purposes: ['MEDICAL_TREATMENT', 'HEALTH_INSURANCE'],
-      legalBasis: 'Luật Khám bệnh, chữa bệnh 2023',
+      legalBasis: 'Luật Khám bệnh, chữa bệnh 2023; Nghị định 13/2023/NĐ-CP',
       rowScope: null,
       masks: [],
       validFrom: expect.any(String),
@@ -89,6 +89,7 @@ describe('agency self-service on /graphql', () => {
         target: { kind: 'FIELD', coordinate: 'Diploma.serial' },
         purposes: ['MEDICAL_TREATMENT'],
         legalBasis: 'Test: a grant that ends soon',
+        legalInstruments: ['15/2023/QH15'],
         validTo,
       },
     );

@@ -28,7 +28,13 @@ describe('CSRF on the changes of four eyes, deactivation and sharing requests', 
     session = await server.signIn(owner);
     const grant = await server.store.stewardship.createGrant(
       { kind: 'PERSON', accountId: 0, email: 'khac@test.gov.vn', name: 'Khác', role: 'POLICY_STEWARD', reason: 'r', via: 'cli:test' },
-      { agencyCode: 'H56.20', target: { kind: 'FIELD', coordinate: 'Citizen.ethnicity' }, purposes: ['LAND_REGISTRATION'], legalBasis: 'Luật Đất đai 2024' },
+      {
+        agencyCode: 'H56.20',
+        target: { kind: 'FIELD', coordinate: 'Citizen.ethnicity' },
+        purposes: ['LAND_REGISTRATION'],
+        legalBasis: 'Luật Đất đai 2024',
+        legalInstruments: ['47/2020/NĐ-CP'],
+      },
     );
     const request = await server.sharing.file(
       requester,

@@ -140,6 +140,7 @@ describe('seedDemoAgencies', () => {
         target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' },
         purposes: ['LAND_REGISTRATION'],
         legalBasis: 'Luật Đất đai 2024',
+        legalInstruments: ['31/2024/QH15'],
       },
     );
     const stewards = await store.stewardship.createGrant(
@@ -149,6 +150,7 @@ describe('seedDemoAgencies', () => {
         target: { kind: 'FIELD', coordinate: 'Citizen.nationality' },
         purposes: ['MEDICAL_TREATMENT'],
         legalBasis: 'Luật Khám bệnh, chữa bệnh 2023',
+        legalInstruments: ['15/2023/QH15'],
       },
     );
     await seedDemoAgencies(store.stewardship, { dataDirectory: directory, production: false });

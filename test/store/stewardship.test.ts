@@ -18,6 +18,7 @@ const landGrant = (overrides: Partial<GrantInput> = {}): GrantInput => ({
   target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' },
   purposes: ['LAND_REGISTRATION'],
   legalBasis: 'Luật Đất đai 2024; Nghị định 101/2024/NĐ-CP',
+  legalInstruments: ['31/2024/QH15', '101/2024/NĐ-CP'],
   masks: [{ coordinate: 'Citizen.dateOfBirth', mask: 'YEAR_ONLY' }],
   ...overrides,
 });
@@ -201,6 +202,7 @@ describe('stewardship', () => {
         target: { kind: 'CLASSIFICATION', sharing: 'SHARED', personal: 'BASIC' },
         purposes: ['LAND_REGISTRATION'],
         legalBasis: 'Luật Đất đai 2024; Nghị định 101/2024/NĐ-CP',
+        legalInstruments: ['31/2024/QH15', '101/2024/NĐ-CP'],
         scopeUnitCodes: null,
         masks: [{ coordinate: 'Citizen.dateOfBirth', mask: 'YEAR_ONLY' }],
         validFrom: store.clock.now().toISOString(),
@@ -254,6 +256,7 @@ describe('stewardship', () => {
         target: { kind: 'FIELD', coordinate: 'Citizen.ethnicity' },
         purposes: ['SOCIAL_SUPPORT', 'SOCIAL_SUPPORT'],
         legalBasis: 'Nghị định 20/2021/NĐ-CP',
+        legalInstruments: ['47/2020/NĐ-CP'],
         masks: [{ coordinate: 'Citizen.ethnicity', mask: 'REDACTED' }],
       });
       expect(field).toMatchObject({ target: { kind: 'FIELD', coordinate: 'Citizen.ethnicity' }, purposes: ['SOCIAL_SUPPORT'] });
@@ -262,6 +265,7 @@ describe('stewardship', () => {
         target: { kind: 'TYPE', typeName: 'LandParcel' },
         purposes: ['PUBLIC_SERVICE'],
         legalBasis: 'Nghị định 47/2020/NĐ-CP sửa đổi bởi Nghị định 194/2025/NĐ-CP',
+        legalInstruments: ['47/2020/NĐ-CP', '194/2025/NĐ-CP'],
         scopeUnitCodes: ['40778'],
       });
       expect(type).toMatchObject({ target: { kind: 'TYPE', typeName: 'LandParcel' }, scopeUnitCodes: ['40778'], masks: [] });
@@ -274,6 +278,7 @@ describe('stewardship', () => {
         target,
         purposes: ['STATISTICS'],
         legalBasis: 'Luật Thống kê 2015',
+        legalInstruments: ['89/2015/QH13'],
       });
       const limited = await store.stewardship.createGrant(
         TEST_ACTOR,
@@ -310,7 +315,12 @@ describe('stewardship', () => {
       for (const grant of [limited, sectorOnly]) await store.stewardship.revokeGrant(TEST_ACTOR, grant.id);
     });
 
-    const FIELD_GRANT = { agencyCode: 'H56.99.40778', purposes: ['PUBLIC_SERVICE'], legalBasis: 'Nghị định 47/2020/NĐ-CP' };
+    const FIELD_GRANT = {
+      agencyCode: 'H56.99.40778',
+      purposes: ['PUBLIC_SERVICE'],
+      legalBasis: 'Nghị định 47/2020/NĐ-CP',
+      legalInstruments: ['47/2020/NĐ-CP'],
+    };
     it.each<[string, GrantInput, string, RegExp]>([
       [
         'an unknown agency',
@@ -353,10 +363,22 @@ describe('stewardship', () => {
       ],
       ['no purpose', { ...FIELD_GRANT, purposes: [], target: { kind: 'FIELD', coordinate: 'Citizen.fullName' } }, 'BAD_USER_INPUT', /at least one purpose/],
       [
-        'no legal basis',
-        { ...FIELD_GRANT, legalBasis: ' ', target: { kind: 'FIELD', coordinate: 'Citizen.fullName' } },
-        'BAD_USER_INPUT',
-        /legal basis .* is required/,
+        'no legal instrument',
+        { ...FIELD_GRANT, legalInstruments: [' '], target: { kind: 'FIELD', coordinate: 'Citizen.fullName' } },
+        'LEGAL_BASIS_NOT_IN_REGISTER',
+        /cites the legal register/,
+      ],
+      [
+        'an instrument the register does not hold',
+        { ...FIELD_GRANT, legalInstruments: ['47/2020/NĐ-CP', '99/2099/NĐ-CP'], target: { kind: 'FIELD', coordinate: 'Citizen.fullName' } },
+        'LEGAL_BASIS_NOT_IN_REGISTER',
+        /holds no "99\/2099\/NĐ-CP"/,
+      ],
+      [
+        'an instrument replaced by the day the grant starts',
+        { ...FIELD_GRANT, legalInstruments: ['13/2023/NĐ-CP'], target: { kind: 'FIELD', coordinate: 'Citizen.fullName' } },
+        'LEGAL_BASIS_REPLACED',
+        /13\/2023\/NĐ-CP \(replaced from 2026-01-01 by 91\/2025\/QH15, 356\/2025\/NĐ-CP\)/,
       ],
       [
         'validTo before validFrom',

@@ -6,6 +6,7 @@ import { currentSession, signIn, signOut } from './api';
 import { AccountsPage } from './AccountsPage';
 import { AgenciesPage } from './AgenciesPage';
 import { AuditPage } from './AuditPage';
+import { CataloguePage } from './CataloguePage';
 import { ConsoleContext } from './consoleContext';
 import { CitizenRequestsPage } from './CitizenRequestsPage';
 import { CredentialsPage } from './CredentialsPage';
@@ -14,6 +15,8 @@ import { GrantsPage } from './GrantsPage';
 import { SharingPage } from './SharingPage';
 import { HistoryPage } from './HistoryPage';
 import { OperationsPage } from './OperationsPage';
+import { RegisterPage } from './RegisterPage';
+import { ReviewPage } from './ReviewPage';
 import type { Language, StringKey } from './i18n';
 import { LANGUAGES, translator } from './i18n';
 
@@ -27,6 +30,9 @@ const PAGES: ReadonlyArray<{ key: StringKey; admits(session: ConsoleSession): bo
   { key: 'grants', admits: (session) => session.permittedFields.includes('Query.grants'), render: () => <GrantsPage /> },
   { key: 'operations', admits: (session) => session.permittedFields.includes('Query.operationLists'), render: () => <OperationsPage /> },
   { key: 'fourEyes', admits: (session) => session.permittedFields.includes('Mutation.approveGrant'), render: () => <FourEyesPage /> },
+  { key: 'review', admits: (session) => session.permittedFields.includes('Query.grantsNeedingReview'), render: () => <ReviewPage /> },
+  { key: 'legalRegister', admits: (session) => session.permittedFields.includes('Query.legalInstruments'), render: () => <RegisterPage /> },
+  { key: 'catalogue', admits: (session) => session.permittedFields.includes('Query.catalogue'), render: () => <CataloguePage /> },
   { key: 'audit', admits: (session) => session.permittedFields.includes('Query.auditRecords'), render: () => <AuditPage /> },
   { key: 'sharing', admits: (session) => session.permittedFields.includes('Query.sharingRequests'), render: () => <SharingPage /> },
   { key: 'accounts', admits: (session) => session.permittedFields.includes('Query.accounts'), render: () => <AccountsPage /> },

@@ -1,6 +1,7 @@
 import { admin } from './api';
 import { ChangeForm, Table, listOf, useQuery } from './Common';
 import { useConsole } from './consoleContext';
+import { LegalBasisPicker } from './LegalBasisPicker';
 
 interface Grant {
   id: string;
@@ -8,11 +9,14 @@ interface Grant {
   target: { description: string };
   purposes: string[];
   legalBasis: string;
+  legalInstruments: string[];
+  review: { needsReview: boolean };
   scopeUnitCodes: string[] | null;
   status: string;
 }
 
-const GRANTS = '{ grants { id agencyCode target { description } purposes legalBasis scopeUnitCodes status } agencies { code name } }';
+const GRANTS =
+  '{ grants { id agencyCode target { description } purposes legalBasis legalInstruments review { needsReview } scopeUnitCodes status } agencies { code name } }';
 const PURPOSES = [
   'LAND_REGISTRATION',
   'MEDICAL_TREATMENT',
@@ -49,7 +53,7 @@ export function GrantsPage() {
           [t('agency'), (grant) => grant.agencyCode],
           [t('target'), (grant) => grant.target.description],
           [t('purposes'), (grant) => grant.purposes.join(', ')],
-          [t('legalBasis'), (grant) => grant.legalBasis],
+          [t('legalBasis'), (grant) => `${grant.legalInstruments.join(', ') || grant.legalBasis}${grant.review.needsReview ? ` (${t('needsReview')})` : ''}`],
           [t('scope'), (grant) => grant.scopeUnitCodes?.join(', ') ?? '-'],
           [t('status'), (grant) => grant.status],
         ]}
@@ -64,7 +68,8 @@ export function GrantsPage() {
             agencyCode: String(form.get('agency')),
             target: targetInput(String(form.get('target')).trim()),
             purposes: form.getAll('purposes').map(String),
-            legalBasis: String(form.get('legalBasis')),
+            legalInstruments: form.getAll('legalInstruments').map(String),
+            legalBasis: String(form.get('citation') ?? '').trim() || null,
             scopeUnitCodes: scope.length > 0 ? scope : null,
             validTo: String(form.get('validTo') || '') || null,
           };
@@ -99,9 +104,7 @@ export function GrantsPage() {
             </label>
           ))}
         </fieldset>
-        <label>
-          {t('legalBasis')} <input name="legalBasis" required />
-        </label>
+        <LegalBasisPicker />
         <label>
           {t('scope')} <input name="scope" placeholder="40778" />
         </label>

@@ -7,6 +7,7 @@ import * as addGrantTargetLimits from './20261225000000_add_grant_target_limits'
 import * as createAdministrativeUnits from './20261225000001_create_administrative_units';
 import * as createStewardAccounts from './20270101000000_create_steward_accounts';
 import * as createSharing from './20270201000000_create_sharing';
+import * as createLegalRegister from './20270301000001_create_legal_register';
 import * as createCitizenSessionsAndRequests from './20270401000001_create_citizen_sessions_and_requests';
 import * as createAgencyQuotas from './20270601000001_create_agency_quotas';
 import * as partitionAuditByMonth from './20270601000002_partition_audit_by_month';
@@ -22,6 +23,7 @@ export const gatewayMigrations: Migration[] = [
   createAdministrativeUnits,
   createStewardAccounts,
   createSharing,
+  createLegalRegister,
   createCitizenSessionsAndRequests,
   createAgencyQuotas,
   partitionAuditByMonth,
