@@ -63,7 +63,7 @@ is created without --as, while none exists. --json prints JSON instead of tables
   agencies collects --code H56.30 --fields Citizen.fullName,…   the fields its own forms collect
   requests list [--status PENDING|APPROVED|REFUSED] [--owner H56.01] [--requester H56.20]
   requests approve --id <request id> [--fields F1,F2] [--purposes P1] [--scope 40778]   keep less than asked
-  requests refuse --id <request id> --refusal "<reason for the requester>" --restricting-basis 13/2023/NĐ-CP
+  requests refuse --id <request id> --refusal "<reason for the requester>" --restricting-basis 91/2025/QH15
   requests duplicates               fields agencies' forms collect that they were refused or never asked for
   units load --file units.json      the province's whole list: [{ code, name, level, validFrom, validTo, replacedBy }]
   quotas list [--agency H56.30]                 the quotas set; every other caller has the defaults
