@@ -142,7 +142,7 @@ describe('sharing requests in a real browser', () => {
 
   it('shows each account only what its roles may touch', async () => {
     await signInAs(['KEY_OFFICER']);
-    expect(await tabs()).toEqual(['Cơ quan', 'Khóa truy cập']);
+    expect(await tabs()).toEqual(['Cơ quan', 'Khóa truy cập', 'Văn bản pháp lý']);
     expect(await consolePage.$('[data-testid=agency-activity]')).toBeNull();
     await signOut();
     await signInAs(['AUDITOR']);
@@ -164,7 +164,18 @@ describe('sharing requests in a real browser', () => {
     expect(await tabs()).toEqual([]);
     await signOut();
     await signInAs(['POLICY_STEWARD']);
-    expect(await tabs()).toEqual(['Cơ quan', 'Quyền khai thác', 'Phê duyệt hai người', 'Yêu cầu chia sẻ', 'Lịch sử thay đổi']);
+    expect(await tabs()).toEqual([
+      'Cơ quan',
+      'Quyền khai thác',
+      'Truy vấn được duyệt',
+      'Phê duyệt hai người',
+      'Cần rà soát',
+      'Văn bản pháp lý',
+      'Danh mục dữ liệu',
+      'Yêu cầu chia sẻ',
+      'Lịch sử thay đổi',
+      'Yêu cầu của công dân',
+    ]);
     await signOut();
     expect(browser.requests.filter((url) => !url.startsWith(base) && !url.startsWith('blob:') && !url.startsWith('data:'))).toEqual([]);
   });

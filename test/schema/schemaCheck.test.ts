@@ -60,7 +60,10 @@ describe('checkSubgraphChange', () => {
 
   it('reports a changed classification as dangerous: grants by classification then cover the field differently', async () => {
     const report = await check(
-      education.replace('diplomas: [Diploma!] @classify(sharing: "SHARED", personal: "BASIC")', 'diplomas: [Diploma!] @classify(sharing: "OPEN")'),
+      education.replace(
+        '@classify(sharing: "SHARED", personal: "BASIC", importance: "IMPORTANT")\n    @label(vi: "Văn bằng',
+        '@classify(sharing: "OPEN")\n    @label(vi: "Văn bằng',
+      ),
     );
     expect(levels(report)).toEqual(['DANGEROUS CLASSIFICATION_CHANGED Citizen.diplomas']);
     expect(report.changes[0]!.message).toBe('Citizen.diplomas is classified OPEN/NONE instead of SHARED/BASIC: grants by classification cover it differently');
@@ -75,7 +78,7 @@ describe('checkSubgraphChange', () => {
     const unclassified = await check(
       education
         .replace('  name: String!\n', '  name: String!\n  website: String\n')
-        .replace('type School @key(fields: "code") @classify(sharing: "OPEN")', 'type School @key(fields: "code")'),
+        .replace('type School @key(fields: "code") @classify(sharing: "OPEN", openData: true)', 'type School @key(fields: "code")'),
     );
     expect(unclassified.breaking).toBe(true);
     expect(unclassified.compositionErrors).toEqual(expect.arrayContaining(['School.website has no @classify']));

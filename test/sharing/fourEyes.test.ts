@@ -7,7 +7,13 @@ const APPROVE = 'mutation ($id: ID!) { approveGrant(id: $id) { id status approva
 const REJECT = 'mutation ($id: ID!, $reason: String!) { rejectGrant(id: $id, reason: $reason) { id status decisionReason } }';
 
 const fieldGrant = (coordinate: string, agencyCode = 'H56.20') => ({
-  input: { agencyCode, target: { kind: 'FIELD', coordinate }, purposes: ['LAND_REGISTRATION'], legalBasis: 'Luật Đất đai 2024' },
+  input: {
+    agencyCode,
+    target: { kind: 'FIELD', coordinate },
+    purposes: ['LAND_REGISTRATION'],
+    legalInstruments: ['31/2024/QH15'],
+    legalBasis: 'Luật Đất đai 2024',
+  },
 });
 
 describe('four eyes on grants of sensitive data', () => {

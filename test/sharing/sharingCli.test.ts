@@ -58,6 +58,8 @@ describe('steward command line: four eyes, deactivation and sharing requests', (
       '--purposes',
       'LAND_REGISTRATION',
       '--legal-basis',
+      '31/2024/QH15',
+      '--citation',
       'Luật Đất đai 2024',
     );
     expect(created).toMatchObject({ code: 0 });
