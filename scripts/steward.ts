@@ -14,17 +14,18 @@ import { AccountRepository } from '../gateway/store/accountRepository';
 import { StoreError } from '../gateway/store/errors';
 import { PolicyRepository } from '../gateway/store/policyRepository';
 import { QuotaStewardship } from '../gateway/store/quotaStewardship';
-import type { QuotaView } from '../gateway/store/quotaStewardship';
 import { Stewardship, describeTarget } from '../gateway/store/stewardship';
 import type { Actor } from '../gateway/store/types';
-import type { GrantTargetInput, GrantView, IssuedApiKey, UnitInput } from '../gateway/store/stewardship';
+import type { GrantTargetInput, IssuedApiKey, UnitInput } from '../gateway/store/stewardship';
 import { explainDecision } from '../gateway/policy/explain';
 import { OperationRegistration } from '../gateway/operations/registration';
 import type { CommandSpec as GenericCommandSpec, FlagKind, Flags, Output } from './steward/commandKit';
-import { single, table, whole } from './steward/commandKit';
+import { listOf, single, table, whole } from './steward/commandKit';
 import { OPERATION_COMMANDS, OPERATION_USAGE } from './steward/operationCommands';
+import { QUOTA_COMMANDS, QUOTA_USAGE } from './steward/quotaCommands';
+import { REGISTER_COMMANDS, REGISTER_USAGE } from './steward/registerCommands';
+import { AGENCY_COLUMNS, SHARING_COMMANDS, SHARING_USAGE } from './steward/sharingCommands';
 import { SharingDesk } from '../gateway/sharing/sharingDesk';
-import type { SharingRequestView } from '../gateway/sharing/sharingDesk';
 import { LegalRegister } from '../gateway/register/legalRegister';
 import { grantsNeedingReview } from '../gateway/register/review';
 
@@ -55,29 +56,7 @@ is created without --as, while none exists. --json prints JSON instead of tables
                 [--scope 40778,…] [--mask Type.field=KIND]… [--valid-from 2026-01-01] [--valid-to 2027-01-01]
                 --legal-basis: numbers of entries of the legal register (grants cite the register, not free text)
   grants revoke --id <grant id>
-  grants pending                    grants on sensitive data waiting for a second policy steward (four eyes)
-  grants approve --id <grant id>    by another policy steward than the one who asked for it
-  grants reject --id <grant id>     the --reason is the rejection's, recorded on the grant
-  agencies deactivate --code H56.30     its keys and tokens are refused at once, its grants stop applying
-  agencies reactivate --code H56.30
-  agencies collects --code H56.30 --fields Citizen.fullName,…   the fields its own forms collect
-  requests list [--status PENDING|APPROVED|REFUSED] [--owner H56.01] [--requester H56.20]
-  requests approve --id <request id> [--fields F1,F2] [--purposes P1] [--scope 40778]   keep less than asked
-  requests refuse --id <request id> --refusal "<reason for the requester>" --restricting-basis 91/2025/QH15
-  requests duplicates               fields agencies' forms collect that they were refused or never asked for
   units load --file units.json      the province's whole list: [{ code, name, level, validFrom, validTo, replacedBy }]
-  quotas list [--agency H56.30]                 the quotas set; every other caller has the defaults
-  quotas set --agency H56.30 [--key <key id>] [--requests-per-minute N] [--cost-per-minute N]
-                                                a budget left out falls to the agency's, then the default
-  quotas clear --agency H56.30 [--key <key id>]
-  grants review                      grants in force citing a replaced instrument, or none: to review
-  grants cite --id <grant id> --legal-basis 91/2025/QH15,356/2025/NĐ-CP [--citation "…"]
-  register list
-  register create --number 12/2026/QĐ-UBND --title "…" --type LAW|CODE|RESOLUTION|DECREE|DECISION|CIRCULAR|OTHER
-                  --issuer "…" --effective-from 2026-03-01 [--short-title "…"]
-  register update --number N [--title "…"] [--type T] [--issuer "…"] [--effective-from D] [--short-title "…"|none]
-  register replace --number 13/2023/NĐ-CP --by 91/2025/QH15,356/2025/NĐ-CP [--from 2026-01-01]
-  register amend --number 47/2020/NĐ-CP --by 194/2025/NĐ-CP
   changes [--limit 50] [--before <change id>] [--entity-type AGENCY|CREDENTIAL|GRANT|UNITS|ACCOUNT|QUOTA|OPERATIONS|SHARING_REQUEST|LEGAL_INSTRUMENT] [--entity-id X]
   explain [--agency H56.30] [--purpose P] --query '{ … }' [--variables '{ … }'] [--operation-name N] [--at 2026-06-01]
   audit records [FILTERS] [--first 20] [--after <cursor>]           newest first
@@ -87,7 +66,7 @@ is created without --as, while none exists. --json prints JSON instead of tables
     FILTERS: [--agency H56.30] [--citizen <national ID>] [--field Type.field] [--purpose P]
              [--from 2026-03-01] [--to 2026-04-01] [--outcome ALLOWED|FILTERED|DENIED|FAILED] [--denied]
              [--instance <gateway instance>]     (--from inclusive, --to exclusive)
-${OPERATION_USAGE}
+${SHARING_USAGE}${REGISTER_USAGE}${QUOTA_USAGE}${OPERATION_USAGE}
 Exit status: 0 done, 1 refused or failed (the reason is printed), 2 bad command line (this text).
 `;
 
@@ -108,147 +87,6 @@ interface Services {
 
 type CommandSpec = GenericCommandSpec<Services>;
 
-const REQUEST_COLUMNS = ['id', 'requesterCode', 'ownerCodes', 'status', 'fields', 'purposes', 'legalBasis', 'deadlineAt', 'workingDaysLeft', 'overdue'];
-
-const requestOutput = (request: SharingRequestView): Output =>
-  single(request, [
-    ...REQUEST_COLUMNS.map((column): [string, unknown] => [column, (request as unknown as Record<string, unknown>)[column]]),
-    ['refusalReason', request.refusalReason],
-    ['refusalBasis', request.refusalLegalBasis],
-    ['grantIds', request.answer?.grantIds ?? null],
-  ]);
-
-const grantOutput = (grant: GrantView): Output =>
-  single(grant, [
-    ['id', grant.id],
-    ['agencyCode', grant.agencyCode],
-    ['target', describeTarget(grant.target)],
-    ['status', grant.status],
-    ['requestedBy', grant.approval.requestedBy],
-    ['decidedBy', grant.approval.decidedBy],
-    ['reason', grant.approval.reason],
-  ]);
-
-const reasonOf = (actor: Actor): string | null => (actor.kind === 'PERSON' ? actor.reason : null);
-
-/** The commands of four eyes, agencies' deactivation and sharing requests. */
-const SHARING_COMMANDS: Record<string, CommandSpec> = {
-  'grants pending': {
-    field: 'Query.grants',
-    flags: {},
-    run: async ({ stewardship }) => {
-      const grants = await stewardship.listGrants({ approvalStatus: 'PENDING_APPROVAL' });
-      const rows = grants.map((grant) => ({ ...grant, target: describeTarget(grant.target), requestedBy: grant.approval.requestedBy }));
-      return { data: grants, text: () => table(rows, ['id', 'agencyCode', 'target', 'purposes', 'requestedBy', 'legalBasis']) };
-    },
-  },
-  'grants approve': {
-    field: 'Mutation.approveGrant',
-    flags: { id: 'string' },
-    required: ['id'],
-    run: async ({ stewardship, actor }, flags) =>
-      grantOutput(await stewardship.decideGrant(actor, flags.string('id')!, { approve: true, reason: reasonOf(actor) })),
-  },
-  'grants reject': {
-    field: 'Mutation.rejectGrant',
-    flags: { id: 'string' },
-    required: ['id'],
-    run: async ({ stewardship, actor }, flags) =>
-      grantOutput(await stewardship.decideGrant(actor, flags.string('id')!, { approve: false, reason: reasonOf(actor) })),
-  },
-  'agencies deactivate': {
-    field: 'Mutation.deactivateAgency',
-    flags: { code: 'string' },
-    required: ['code'],
-    run: async ({ stewardship, actor }, flags) => {
-      const agency = await stewardship.setAgencyActive(actor, flags.string('code')!, false);
-      return single(agency, [
-        ...AGENCY_COLUMNS.map((column): [string, unknown] => [column, (agency as unknown as Record<string, unknown>)[column]]),
-        ['deactivatedAt', agency.deactivatedAt],
-      ]);
-    },
-  },
-  'agencies reactivate': {
-    field: 'Mutation.reactivateAgency',
-    flags: { code: 'string' },
-    required: ['code'],
-    run: async ({ stewardship, actor }, flags) => {
-      const agency = await stewardship.setAgencyActive(actor, flags.string('code')!, true);
-      return single(
-        agency,
-        AGENCY_COLUMNS.map((column): [string, unknown] => [column, (agency as unknown as Record<string, unknown>)[column]]),
-      );
-    },
-  },
-  'agencies collects': {
-    field: 'Mutation.declareCollectedFields',
-    flags: { code: 'string', fields: 'string' },
-    required: ['code', 'fields'],
-    run: async ({ sharing, actor }, flags) => {
-      const fields = await sharing.declareCollectedFields(actor, flags.string('code')!, listOf(flags.string('fields')) ?? []);
-      return single(fields, [['collects', fields]]);
-    },
-  },
-  'requests list': {
-    field: 'Query.sharingRequests',
-    flags: { status: 'string', owner: 'string', requester: 'string' },
-    run: async ({ sharing }, flags) => {
-      const status = flags.string('status');
-      if (status !== undefined && !['PENDING', 'APPROVED', 'REFUSED'].includes(status)) throw new UsageError('--status is PENDING, APPROVED or REFUSED');
-      const requests = await sharing.list({
-        status: (status ?? null) as SharingRequestView['status'] | null,
-        ownerCode: flags.string('owner') ?? null,
-        requesterCode: flags.string('requester') ?? null,
-      });
-      return { data: requests, text: () => table(requests as unknown as Array<Record<string, unknown>>, REQUEST_COLUMNS) };
-    },
-  },
-  'requests approve': {
-    field: 'Mutation.approveSharingRequest',
-    flags: { id: 'string', fields: 'string', purposes: 'string', scope: 'string' },
-    required: ['id'],
-    run: async ({ sharing, actor }, flags) =>
-      requestOutput(
-        await sharing.approve(actor, flags.string('id')!, {
-          fields: listOf(flags.string('fields')) ?? null,
-          purposes: listOf(flags.string('purposes')) ?? null,
-          scopeUnitCodes: listOf(flags.string('scope')) ?? null,
-        }),
-      ),
-  },
-  'requests refuse': {
-    field: 'Mutation.refuseSharingRequest',
-    flags: { id: 'string', refusal: 'string', 'restricting-basis': 'string' },
-    required: ['id', 'refusal', 'restricting-basis'],
-    run: async ({ sharing, actor }, flags) =>
-      requestOutput(await sharing.refuse(actor, flags.string('id')!, { reason: flags.string('refusal')!, legalBasis: flags.string('restricting-basis')! })),
-  },
-  'requests duplicates': {
-    field: 'Query.duplicateCollection',
-    flags: {},
-    run: async ({ sharing }) => {
-      const rows = await sharing.duplicateCollection();
-      return {
-        data: rows,
-        text: () => table(rows as unknown as Array<Record<string, unknown>>, ['agencyCode', 'coordinate', 'ownerSector', 'status', 'requestId']),
-      };
-    },
-  },
-};
-
-const listOf = (value: string | undefined): string[] | undefined =>
-  value === undefined ? undefined : value === 'none' || value === '' ? [] : value.split(',').map((part) => part.trim());
-
-const AGENCY_COLUMNS = ['code', 'name', 'sector', 'unitCodes', 'steward'];
-const quotaOutput = (quota: QuotaView): Output =>
-  single(quota, [
-    ['agency', quota.agencyCode],
-    ['key', quota.credentialId ?? 'every key of the agency'],
-    ['requests/min', quota.requestsPerMinute ?? `default (${quota.effectiveRequestsPerMinute})`],
-    ['cost/min', quota.costPerMinute ?? `default (${quota.effectiveCostPerMinute})`],
-    ['updated', quota.updatedAt],
-  ]);
-const QUOTA_COLUMNS = ['agencyCode', 'credentialId', 'requestsPerMinute', 'costPerMinute', 'effectiveRequestsPerMinute', 'effectiveCostPerMinute', 'updatedAt'];
 const KEY_COLUMNS = ['id', 'agencyCode', 'status', 'expiresAt', 'revokedAt', 'replacedBy', 'label'];
 
 const issuedKey = (issued: IssuedApiKey): Output => ({
@@ -331,6 +169,8 @@ async function writeStream(chunks: AsyncIterable<string>): Promise<void> {
 const COMMANDS: Record<string, CommandSpec> = {
   ...OPERATION_COMMANDS,
   ...SHARING_COMMANDS,
+  ...REGISTER_COMMANDS,
+  ...QUOTA_COMMANDS,
   'accounts list': {
     field: 'Query.accounts',
     flags: {},
@@ -518,114 +358,6 @@ const COMMANDS: Record<string, CommandSpec> = {
       ]);
     },
   },
-  'grants review': {
-    field: 'Query.grantsNeedingReview',
-    flags: {},
-    run: async ({ stewardship, register }) => {
-      const reviews = grantsNeedingReview(await stewardship.listGrants(), await register.list(), new Date());
-      const rows = reviews.map(({ grant, review }) => ({
-        id: grant.id,
-        agencyCode: grant.agencyCode,
-        target: describeTarget(grant.target),
-        cites: grant.legalInstruments,
-        replaced: review.citesNothing ? 'no register entry' : review.obsoleteInstruments,
-        citeInstead: review.successors,
-      }));
-      return { data: reviews, text: () => table(rows, ['id', 'agencyCode', 'target', 'cites', 'replaced', 'citeInstead']) };
-    },
-  },
-  'grants cite': {
-    field: 'Mutation.citeGrantLegalBasis',
-    flags: { id: 'string', 'legal-basis': 'string', citation: 'string' },
-    required: ['id', 'legal-basis'],
-    run: async ({ stewardship, actor }, flags) => {
-      const grant = await stewardship.citeLegalBasis(actor, flags.string('id')!, {
-        legalInstruments: listOf(flags.string('legal-basis')) ?? [],
-        legalBasis: flags.string('citation') ?? null,
-      });
-      return single(grant, [
-        ['id', grant.id],
-        ['agencyCode', grant.agencyCode],
-        ['target', describeTarget(grant.target)],
-        ['legalInstruments', grant.legalInstruments],
-        ['legalBasis', grant.legalBasis],
-      ]);
-    },
-  },
-  'register list': {
-    field: 'Query.legalInstruments',
-    flags: {},
-    run: async ({ register }) => {
-      const instruments = await register.list();
-      return {
-        data: instruments,
-        text: () =>
-          table(instruments as unknown as Array<Record<string, unknown>>, [
-            'number',
-            'type',
-            'issuer',
-            'effectiveFrom',
-            'replacedBy',
-            'replacedFrom',
-            'amendedBy',
-            'title',
-          ]),
-      };
-    },
-  },
-  'register create': {
-    field: 'Mutation.createLegalInstrument',
-    flags: { number: 'string', title: 'string', type: 'string', issuer: 'string', 'effective-from': 'string', 'short-title': 'string' },
-    required: ['number', 'title', 'type', 'issuer', 'effective-from'],
-    run: async ({ register, actor }, flags) => {
-      const instrument = await register.create(actor, {
-        number: flags.string('number')!,
-        title: flags.string('title')!,
-        type: flags.string('type')!,
-        issuer: flags.string('issuer')!,
-        effectiveFrom: flags.string('effective-from')!,
-        shortTitle: flags.string('short-title') ?? null,
-      });
-      return single(instrument, Object.entries(instrument));
-    },
-  },
-  'register update': {
-    field: 'Mutation.updateLegalInstrument',
-    flags: { number: 'string', title: 'string', type: 'string', issuer: 'string', 'effective-from': 'string', 'short-title': 'string' },
-    required: ['number'],
-    run: async ({ register, actor }, flags) => {
-      const shortTitle = flags.string('short-title');
-      const instrument = await register.update(actor, flags.string('number')!, {
-        title: flags.string('title') ?? null,
-        type: flags.string('type') ?? null,
-        issuer: flags.string('issuer') ?? null,
-        effectiveFrom: flags.string('effective-from') ?? null,
-        ...(shortTitle !== undefined ? { shortTitle: shortTitle === 'none' ? null : shortTitle } : {}),
-      });
-      return single(instrument, Object.entries(instrument));
-    },
-  },
-  'register replace': {
-    field: 'Mutation.markLegalInstrumentReplaced',
-    flags: { number: 'string', by: 'string', from: 'string' },
-    required: ['number', 'by'],
-    run: async ({ register, actor }, flags) => {
-      const instrument = await register.markReplaced(actor, flags.string('number')!, {
-        replacedBy: listOf(flags.string('by')) ?? [],
-        from: flags.string('from') ?? null,
-      });
-      return single(instrument, Object.entries(instrument));
-    },
-  },
-  'register amend': {
-    field: 'Mutation.markLegalInstrumentAmended',
-    flags: { number: 'string', by: 'string' },
-    required: ['number', 'by'],
-    run: async ({ register, actor }, flags) => {
-      const instrument = await register.markAmended(actor, flags.string('number')!, listOf(flags.string('by')) ?? []);
-      return single(instrument, Object.entries(instrument));
-    },
-  },
   'units load': {
     field: 'Mutation.loadAdministrativeUnits',
     flags: { file: 'string' },
@@ -684,42 +416,6 @@ const COMMANDS: Record<string, CommandSpec> = {
           `Grant ${grant.id} needs review: ${review.citesNothing ? 'it cites no entry of the legal register' : `${review.obsoleteInstruments.join(', ')} replaced; cite ${review.successors.join(', ') || 'its successors'}`}`,
       );
       return { data: decision, text: () => [...explainDecision(decision), ...(notes.length ? ['', ...notes] : [])].join('\n') };
-    },
-  },
-  'quotas list': {
-    field: 'Query.quotas',
-    flags: { agency: 'string' },
-    run: async ({ quotas }, flags) => {
-      const rows = await quotas.list(flags.string('agency') ?? null);
-      const { requestsPerMinute, costPerMinute } = quotas.defaults();
-      return {
-        data: { defaults: quotas.defaults(), quotas: rows },
-        text: () =>
-          `${table(rows as unknown as Array<Record<string, unknown>>, QUOTA_COLUMNS)}\n\nDefaults: ${requestsPerMinute} requests and ${costPerMinute} cost per minute`,
-      };
-    },
-  },
-  'quotas set': {
-    field: 'Mutation.setQuota',
-    flags: { agency: 'string', key: 'string', 'requests-per-minute': 'string', 'cost-per-minute': 'string' },
-    required: ['agency'],
-    run: async ({ quotas, actor }, flags) => {
-      const quota = await quotas.set(actor, {
-        agencyCode: flags.string('agency')!,
-        credentialId: flags.string('key') ?? null,
-        requestsPerMinute: whole(flags, 'requests-per-minute') ?? null,
-        costPerMinute: whole(flags, 'cost-per-minute') ?? null,
-      });
-      return quotaOutput(quota);
-    },
-  },
-  'quotas clear': {
-    field: 'Mutation.clearQuota',
-    flags: { agency: 'string', key: 'string' },
-    required: ['agency'],
-    run: async ({ quotas, actor }, flags) => {
-      const quota = await quotas.clear(actor, flags.string('agency')!, flags.string('key') ?? null);
-      return quotaOutput(quota);
     },
   },
   'audit records': {

@@ -56,3 +56,7 @@ export const single = (data: unknown, rows: Array<[string, unknown]>): Output =>
   data,
   text: () => rows.map(([name, value]) => `${name.padEnd(16)}${cell(value)}`).join('\n'),
 });
+
+/** Given a comma-separated flag's value, returns its items (none or empty: an empty list), or undefined when not given. */
+export const listOf = (value: string | undefined): string[] | undefined =>
+  value === undefined ? undefined : value === 'none' || value === '' ? [] : value.split(',').map((part) => part.trim());
