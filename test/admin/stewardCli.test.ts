@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,34 +7,17 @@ import { demoUnits } from '../../gateway/store/demo';
 import { Accounts } from '../../gateway/console/accounts';
 import { AccountRepository } from '../../gateway/store/accountRepository';
 import { commandEnvironment } from '../helpers/database';
-
-const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import type { StewardRun } from '../helpers/stewardCommand';
+import { runSteward } from '../helpers/stewardCommand';
 
 describe('steward command line', () => {
   let store: TestStore;
 
-  const steward = (...args: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      execFile(
-        TSX,
-        ['scripts/steward.ts', ...args],
-        { cwd: ROOT, env: commandEnvironment(store.databases.config), timeout: 30_000 },
-        (error, stdout, stderr) => {
-          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-        },
-      );
-    });
+  const steward = (...args: string[]): Promise<StewardRun> => runSteward(commandEnvironment(store.databases.config), [...args]);
 
   const STEWARD = 'chinhsach@test.gov.vn';
   /** Runs a command as the test's steward account (every role), for a reason. */
-  const asSteward = (...args: string[]): Promise<Run> => steward(...args, '--as', STEWARD, '--reason', 'Phiếu yêu cầu 7/2026');
+  const asSteward = (...args: string[]): Promise<StewardRun> => steward(...args, '--as', STEWARD, '--reason', 'Phiếu yêu cầu 7/2026');
 
   beforeAll(async () => {
     store = await createTestStore({ now: () => new Date() }, { units: false });

@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { startHttpServer } from '../../common/httpServer';
 import type { HttpServerHandle } from '../../common/httpServer';
 import { getLogger } from '../../common/logger';
@@ -16,9 +14,9 @@ import { TEST_ACTOR } from '../store/storeHelpers';
 import type { AuditFixture } from './auditHelpers';
 import { HOSPITAL, LAND_OFFICE, POLICE, auditInput, createAuditFixture, decided } from './auditHelpers';
 import { commandEnvironment } from '../helpers/database';
+import type { StewardRun } from '../helpers/stewardCommand';
+import { runSteward } from '../helpers/stewardCommand';
 
-const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const AN = '038085000001';
 const BINH = '038190000002';
 const CUONG = '038201000003';
@@ -250,17 +248,7 @@ describe("the stewards' queries over the audit trail", () => {
   });
 
   describe('command line', () => {
-    const steward = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-      new Promise((resolve) => {
-        execFile(
-          TSX,
-          ['scripts/steward.ts', ...args],
-          { cwd: ROOT, env: commandEnvironment(fixture.databases.config), timeout: 30_000 },
-          (error, stdout, stderr) => {
-            resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-          },
-        );
-      });
+    const steward = (...args: string[]): Promise<StewardRun> => runSteward(commandEnvironment(fixture.databases.config), [...args]);
 
     it('queries the trail, counts it and exports it as the admin API does', async () => {
       const records = await steward('audit', 'records', '--citizen', AN, '--json');

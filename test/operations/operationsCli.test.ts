@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,31 +5,20 @@ import { Accounts } from '../../gateway/console/accounts';
 import { operationId } from '../../gateway/operations/manifest';
 import { AccountRepository } from '../../gateway/store/accountRepository';
 import { commandEnvironment } from '../helpers/database';
+import type { StewardRun } from '../helpers/stewardCommand';
+import { runSteward } from '../helpers/stewardCommand';
 import type { TestStore } from '../store/storeHelpers';
 import { createTestStore } from '../store/storeHelpers';
 
-const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const SYSTEM = { kind: 'SYSTEM', task: 'test' } as const;
 const NAME_QUERY = 'query CitizenName($id: ID!) { citizen(nationalId: $id) { fullName } }';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe('steward operations commands', () => {
   let store: TestStore;
   let directory: string;
   let grantId: string;
 
-  const steward = (...args: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      execFile(TSX, ['scripts/steward.ts', ...args], { cwd: ROOT, env: commandEnvironment(store.databases.config), timeout: 30_000 }, (error, stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const steward = (...args: string[]): Promise<StewardRun> => runSteward(commandEnvironment(store.databases.config), [...args]);
   const asPolicySteward = (...args: string[]) => steward(...args, '--as', 'chinhsach@test.gov.vn', '--reason', 'Công văn 3/2027');
   const file = (name: string, content: string) => {
     const written = path.join(directory, name);

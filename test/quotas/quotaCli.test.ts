@@ -1,34 +1,19 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { Accounts } from '../../gateway/console/accounts';
 import { AccountRepository } from '../../gateway/store/accountRepository';
 import { commandEnvironment } from '../helpers/database';
+import type { StewardRun } from '../helpers/stewardCommand';
+import { runSteward } from '../helpers/stewardCommand';
 import type { TestStore } from '../store/storeHelpers';
 import { TEST_ACTOR, createTestStore } from '../store/storeHelpers';
 
-const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const STEWARD = 'hanmuc@test.gov.vn';
 const KEY_OFFICER = 'khoa@test.gov.vn';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe('steward command line: quotas', () => {
   let store: TestStore;
 
-  const steward = (...args: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      execFile(
-        TSX,
-        ['scripts/steward.ts', ...args],
-        { cwd: ROOT, env: commandEnvironment(store.databases.config, { QUOTA_REQUESTS_PER_MINUTE: '700' }), timeout: 30_000 },
-        (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const steward = (...args: string[]): Promise<StewardRun> =>
+    runSteward(commandEnvironment(store.databases.config, { QUOTA_REQUESTS_PER_MINUTE: '700' }), [...args]);
   const as = (email: string, ...args: string[]) => steward(...args, '--as', email, '--reason', 'Công văn 12/2026 về hạn mức');
 
   beforeAll(async () => {

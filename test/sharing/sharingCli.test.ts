@@ -1,34 +1,18 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { Accounts } from '../../gateway/console/accounts';
 import { AccountRepository } from '../../gateway/store/accountRepository';
 import { SharingDesk } from '../../gateway/sharing/sharingDesk';
 import { loadWorkingCalendar } from '../../common/workingDays';
 import { commandEnvironment } from '../helpers/database';
+import type { StewardRun } from '../helpers/stewardCommand';
+import { runSteward } from '../helpers/stewardCommand';
 import type { TestStore } from '../store/storeHelpers';
 import { TEST_ACTOR, createTestStore } from '../store/storeHelpers';
-
-const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe('steward command line: four eyes, deactivation and sharing requests', () => {
   let store: TestStore;
 
-  const steward = (as: string, ...args: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      execFile(
-        TSX,
-        ['scripts/steward.ts', ...args, '--as', as, '--reason', 'Tờ trình 3/2027', '--json'],
-        { cwd: ROOT, env: commandEnvironment(store.databases.config), timeout: 60_000 },
-        (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const steward = (as: string, ...args: string[]): Promise<StewardRun> =>
+    runSteward(commandEnvironment(store.databases.config), [...args, '--as', as, '--reason', 'Tờ trình 3/2027', '--json'], 60_000);
 
   beforeAll(async () => {
     store = await createTestStore({ now: () => new Date() });
