@@ -9,7 +9,11 @@ import type { SchemaCheckReport } from '../../schema/schemaCheck';
 import { checkSubgraphChange, formatSchemaCheck } from '../../schema/schemaCheck';
 import { supergraphFor } from '../../schema/supergraphFor';
 import { BUSINESS_SDL_FILE } from '../helpers/businessSubgraph';
+import { OperationRegistration } from '../../gateway/operations/registration';
+import { operationId } from '../../gateway/operations/manifest';
+import { commandEnvironment } from '../helpers/database';
 import { exitOf, startScript } from '../helpers/process';
+import { TEST_ACTOR, createTestStore } from '../store/storeHelpers';
 
 const SCHOOL_NAMES: OperationDocument = { name: 'SchoolNames', body: 'query SchoolNames { schoolsByCommune(communeCode: "40778") { nodes { code name } } }' };
 const SCHOOL_LEVELS: OperationDocument = { name: 'SchoolLevels', body: 'query SchoolLevels { school(code: "38TH40778A") { level } }' };
@@ -210,5 +214,30 @@ describe('npm run compose -- --check', () => {
     const usage = await run(['--check', 'education']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/--check takes a sector and an SDL file/);
+  }, 60_000);
+
+  it("checks the agencies' approved operations from the gateway database with --registered", async () => {
+    const store = await createTestStore({ now: () => new Date() }, { units: false });
+    try {
+      await store.stewardship.createAgency(TEST_ACTOR, { code: 'H56.40', name: 'Sở Giáo dục và Đào tạo', sector: 'education' });
+      const manifest = {
+        format: 'apollo-persisted-query-manifest',
+        version: 1,
+        operations: [{ id: operationId(SCHOOL_NAMES.body), name: 'SchoolNames', type: 'query', body: SCHOOL_NAMES.body }],
+      };
+      await new OperationRegistration({ repository: store.repository, stewardship: store.stewardship }).register(TEST_ACTOR, {
+        agencyCode: 'H56.40',
+        application: 'school-web',
+        manifest: JSON.stringify(manifest),
+      });
+      const { SECTORS_FILE: _sectors, ...environment } = commandEnvironment(store.databases.config);
+      const { code, stdout } = await exitOf(
+        startScript('compose.ts', ['--check', 'education', path.join(directory, 'removed.graphql'), '--registered'], environment),
+      );
+      expect(stdout).toContain('Operations (1 checked):\n  BROKEN H56.40/school-web/SchoolNames: Cannot query field "name" on type "School".');
+      expect(code).toBe(1);
+    } finally {
+      await store.destroy();
+    }
   }, 60_000);
 });
