@@ -12,6 +12,19 @@ import { SCOPED_ENTITIES, SCOPE_PROBE } from './scopeProbe';
 
 type Path = ReadonlyArray<string | number>;
 
+/** A position in the result, linked to its parent's as graphql-js's own paths are: cheap to make, written out as a path only where an entity is null. */
+interface Position {
+  readonly parent: Position | undefined;
+  readonly key: string | number;
+}
+
+/** Given a position, returns the key of its path from the result's root. */
+function positionKey(position: Position | undefined): string {
+  const path: Array<string | number> = [];
+  for (let at = position; at; at = at.parent) path.push(at.key);
+  return pathKey(path.reverse());
+}
+
 /** What the gateway is about to send: the data and the errors, in the client's or Apollo's value-completion list. */
 export interface OutgoingResult {
   data?: Record<string, unknown> | null;
@@ -23,6 +36,44 @@ export interface OutgoingResult {
 const INVALID = Symbol('invalid');
 
 const PROBED_TYPES: ReadonlySet<string> = new Set(SCOPED_ENTITIES.map((entity) => entity.typeName));
+
+/**
+ * What the walk asks of an output type, answered once per type rather than once per value: graphql-js's type
+ * checks cost more than the walk itself on a large result.
+ */
+interface TypeFacts {
+  /** The facts of the type under its non-null, when it is one. */
+  nullable: TypeFacts | null;
+  /** The item's facts when the type (under its non-null) is a list. */
+  item: TypeFacts | null;
+  namedName: string;
+  /** The composite type the value is an object of, or null for a leaf. */
+  composite: GraphQLCompositeType | null;
+  abstract: boolean;
+}
+
+const TYPE_FACTS = new WeakMap<GraphQLOutputType, TypeFacts>();
+
+/** Given an output type, returns its facts. */
+function factsOf(type: GraphQLOutputType): TypeFacts {
+  let facts = TYPE_FACTS.get(type);
+  if (facts) return facts;
+  const named = getNamedType(type);
+  facts = {
+    nullable: isNonNullType(type) ? factsOf(type.ofType) : null,
+    item: isListType(type) ? factsOf(type.ofType) : null,
+    namedName: named.name,
+    composite: isCompositeType(named) ? named : null,
+    abstract: isAbstractType(named),
+  };
+  TYPE_FACTS.set(type, facts);
+  return facts;
+}
+
+/** One selection of a selection set on a parent type, resolved once per response: a field with sub-selections, or a fragment. */
+type CompiledSelection =
+  | { kind: 'field'; key: string; selectionSet: SelectionSetNode; type: TypeFacts }
+  | { kind: 'fragment'; selectionSet: SelectionSetNode; condition: GraphQLCompositeType };
 
 function pathKey(path: Path): string {
   return JSON.stringify(path);
@@ -65,56 +116,86 @@ export function dropOutOfScopeEntities(schema: GraphQLSchema, document: Document
   const nulls = new Set<string>();
   const vouched = new Set<Record<string, unknown>>();
 
-  const isProbed = (type: GraphQLCompositeType, object: Record<string, unknown>): boolean => {
+  const isProbed = (type: GraphQLCompositeType, abstract: boolean, object: Record<string, unknown>): boolean => {
     if (PROBED_TYPES.has(type.name)) return true;
-    if (!isAbstractType(type)) return false;
+    if (!abstract) return false;
     return typeof object.__typename === 'string' ? PROBED_TYPES.has(object.__typename) : SCOPE_PROBE in object;
   };
 
-  const completeObject = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, object: Record<string, unknown>, path: Path): boolean => {
-    const runtimeTypeName = typeof object.__typename === 'string' ? object.__typename : undefined;
+  // Per response: each selection set on each parent type is resolved once, however many objects it walks.
+  const compiled = new Map<SelectionSetNode, Map<string, CompiledSelection[]>>();
+  const compile = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType): CompiledSelection[] => {
+    let byType = compiled.get(selectionSet);
+    if (!byType) compiled.set(selectionSet, (byType = new Map()));
+    const found = byType.get(parentType.name);
+    if (found) return found;
+    const selections: CompiledSelection[] = [];
     for (const selection of selectionSet.selections) {
       if (selection.kind !== Kind.FIELD) {
         const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
         if (!fragment) continue;
         const condition = fragment.typeCondition ? typeFromAST(schema, fragment.typeCondition) : parentType;
         if (!condition || !isCompositeType(condition)) continue;
-        if (runtimeTypeName && !appliesTo(schema, condition, runtimeTypeName)) continue;
-        if (!completeObject(fragment.selectionSet, condition, object, path)) return false;
+        selections.push({ kind: 'fragment', selectionSet: fragment.selectionSet, condition });
         continue;
       }
       if (!selection.selectionSet || !('getFields' in parentType)) continue;
       const definition = parentType.getFields()[selection.name.value];
       if (!definition) continue;
-      const key = selection.alias?.value ?? selection.name.value;
-      const completed = completeValue(selection.selectionSet, definition.type, object[key], [...path, key]);
+      selections.push({
+        kind: 'field',
+        key: selection.alias?.value ?? selection.name.value,
+        selectionSet: selection.selectionSet,
+        type: factsOf(definition.type),
+      });
+    }
+    byType.set(parentType.name, selections);
+    return selections;
+  };
+
+  const completeObject = (
+    selectionSet: SelectionSetNode,
+    parentType: GraphQLCompositeType,
+    object: Record<string, unknown>,
+    path: Position | undefined,
+  ): boolean => {
+    const runtimeTypeName = typeof object.__typename === 'string' ? object.__typename : undefined;
+    for (const selection of compile(selectionSet, parentType)) {
+      if (selection.kind === 'fragment') {
+        if (runtimeTypeName && !appliesTo(schema, selection.condition, runtimeTypeName)) continue;
+        if (!completeObject(selection.selectionSet, selection.condition, object, path)) return false;
+        continue;
+      }
+      const completed = completeValue(selection.selectionSet, selection.type, object[selection.key], { parent: path, key: selection.key });
       if (completed === INVALID) return false;
-      object[key] = completed;
+      object[selection.key] = completed;
     }
     return true;
   };
 
-  const completeValue = (selectionSet: SelectionSetNode, type: GraphQLOutputType, value: unknown, path: Path): unknown => {
-    if (isNonNullType(type)) {
-      const completed = completeValue(selectionSet, type.ofType, value, path);
+  const completeValue = (selectionSet: SelectionSetNode, type: TypeFacts, value: unknown, path: Position): unknown => {
+    if (type.nullable !== null) {
+      const completed = completeValue(selectionSet, type.nullable, value, path);
       return completed === null ? INVALID : completed;
     }
-    const named = getNamedType(type);
     if (value === null || value === undefined) {
-      if (PROBED_TYPES.has(named.name) && !isListType(type)) nulls.add(pathKey(path));
+      if (PROBED_TYPES.has(type.namedName) && type.item === null) nulls.add(positionKey(path));
       return value;
     }
-    if (isListType(type)) {
+    if (type.item !== null) {
       if (!Array.isArray(value)) return value;
-      const items = value.map((item, index) => completeValue(selectionSet, type.ofType, item, [...path, index]));
+      const item = type.item;
+      const items = value.map((each, index) => completeValue(selectionSet, item, each, { parent: path, key: index }));
       return items.includes(INVALID) ? null : items;
     }
-    if (!isCompositeType(named) || typeof value !== 'object') return value;
+    const named = type.composite;
+    if (named === null || typeof value !== 'object') return value;
     const object = value as Record<string, unknown>;
-    if (isProbed(named, object)) {
+    if (isProbed(named, type.abstract, object)) {
       if (object[SCOPE_PROBE] !== true) {
-        dropped.add(pathKey(path));
-        nulls.add(pathKey(path));
+        const key = positionKey(path);
+        dropped.add(key);
+        nulls.add(key);
         return null;
       }
       vouched.add(object);
@@ -122,7 +203,7 @@ export function dropOutOfScopeEntities(schema: GraphQLSchema, document: Document
     return completeObject(selectionSet, named, object, path) ? object : null;
   };
 
-  if (!completeObject(operation.selectionSet, rootType, result.data, [])) result.data = null;
+  if (!completeObject(operation.selectionSet, rootType, result.data, undefined)) result.data = null;
   for (const object of vouched) delete object[SCOPE_PROBE];
   if (nulls.size === 0) return;
   if (result.errors && dropped.size > 0) {
