@@ -234,6 +234,17 @@ export class Accounts {
     return this.openSession(publicAccount(record));
   }
 
+  /**
+   * Given the e-mail the identity provider vouched for, opens a session for the enabled account with that e-mail;
+   * UNAUTHENTICATED when there is none (an administrator creates accounts: the provider only says who came).
+   */
+  async signInVouched(email: string): Promise<OpenedSession> {
+    const record = await this.repository.accountByEmail(email.trim());
+    if (!record || record.disabledAt !== null)
+      throw new AuthenticationError('No enabled steward account has the e-mail the identity provider vouched for: an administrator creates the account first');
+    return this.openSession(publicAccount(record));
+  }
+
   /** Given a cookie's secret, returns the live session and its enabled account, or null (unknown, expired, revoked, disabled). */
   async session(token: string): Promise<{ session: StewardSessionRecord; account: StewardAccount } | null> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
