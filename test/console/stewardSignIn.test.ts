@@ -1,8 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import type { CookieJar, DemoGateway } from '../helpers/citizenPortal';
-import { CookieJar as Jar, startDemoGateway } from '../helpers/citizenPortal';
-import { startScript, stopScript, waitForOutput } from '../helpers/process';
+import { CookieJar as Jar } from '../helpers/citizenPortal';
+import { startGatewayWithStewardProvider } from '../helpers/stewardProvider';
 import { totpCode } from '../../gateway/console/totp';
 import { startConsoleServer } from './consoleHelpers';
 
@@ -11,20 +9,8 @@ jest.setTimeout(120_000);
 type Body = { errors?: Array<{ message: string; extensions?: { code?: string } }> } & Record<string, any>;
 const codeOf = (body: Body) => body.errors?.[0]?.extensions?.code;
 
-/** Returns a port free at this moment: the provider must know the gateway's callback before the gateway starts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 describe("the stewards' sign-in through the province's identity provider", () => {
-  let provider: ChildProcess;
+  let running: { gateway: DemoGateway; stop(): Promise<void> };
   let gateway: DemoGateway;
   let administrator: string;
 
@@ -53,22 +39,12 @@ describe("the stewards' sign-in through the province's identity provider", () =>
   const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Body });
 
   beforeAll(async () => {
-    const port = await freePort();
-    const redirect = `http://127.0.0.1:${port}/console/callback`;
-    provider = startScript('../test/helpers/provinceIdentityProvider.ts', [], { ...process.env, REDIRECT_URL: redirect });
-    const [, issuer, clientId, secret] = (await waitForOutput(provider, /Identity provider ready at (\S+) client (\S+) secret (\S+)/, 60_000)) as string[];
-    gateway = await startDemoGateway(20, {
-      PORT: String(port),
-      STEWARD_OIDC_ISSUER: issuer!,
-      STEWARD_OIDC_CLIENT_ID: clientId!,
-      STEWARD_OIDC_CLIENT_SECRET: secret!,
-      STEWARD_OIDC_REDIRECT_URL: redirect,
-    });
+    running = await startGatewayWithStewardProvider();
+    gateway = running.gateway;
     administrator = gateway.stewards.get('ADMINISTRATOR')!.email;
   });
   afterAll(async () => {
-    await gateway?.stop();
-    if (provider) await stopScript(provider);
+    await running?.stop();
   });
 
   it('tells the signed-out page that the identity provider is a way in, beside passwords outside production', async () => {
