@@ -235,13 +235,16 @@ export class Accounts {
   }
 
   /**
-   * Given the e-mail the identity provider vouched for, opens a session for the enabled account with that e-mail;
-   * UNAUTHENTICATED when there is none (an administrator creates accounts: the provider only says who came).
+   * Given the e-mail and the subject the identity provider vouched for, opens a session for the enabled account with
+   * that e-mail; UNAUTHENTICATED when there is none (an administrator creates accounts: the provider only says who
+   * came), or when the account names another subject (an e-mail handed on at the provider takes no account along).
    */
-  async signInVouched(email: string): Promise<OpenedSession> {
+  async signInVouched(email: string, subject: string | null): Promise<OpenedSession> {
     const record = await this.repository.accountByEmail(email.trim());
     if (!record || record.disabledAt !== null)
       throw new AuthenticationError('No enabled steward account has the e-mail the identity provider vouched for: an administrator creates the account first');
+    if (record.oidcSubject !== null && record.oidcSubject !== subject)
+      throw new AuthenticationError('The steward account with this e-mail names another subject at the identity provider than the one who signed in');
     return this.openSession(publicAccount(record));
   }
 

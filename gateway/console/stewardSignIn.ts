@@ -57,7 +57,7 @@ export function stewardSignInRoutes(options: StewardSignInOptions): PlainRoute[]
     const email = claims[provider.emailClaim];
     if (typeof email !== 'string' || email.trim() === '')
       throw new AuthenticationError(`The identity token carries no ${provider.emailClaim} claim to name a steward account by`);
-    const opened = await accounts.signInVouched(email);
+    const opened = await accounts.signInVouched(email, typeof claims.sub === 'string' ? claims.sub : null);
     logger.info({ account: opened.account.id, method: 'oidc' }, 'steward signed in through the identity provider');
     const maxAge = (Date.parse(opened.session.expiresAt) - Date.parse(opened.session.createdAt)) / 1000;
     redirect(response, '/console', [sessionCookie(opened.token, maxAge, overTls(request)), pending(request, '', 0)]);

@@ -113,6 +113,22 @@ describe("the stewards' sign-in through the province's identity provider", () =>
     expect(disabled.jar.cookies.has('dsp_session')).toBe(false);
   });
 
+  it('holds an account that names its subject at the provider to that subject', async () => {
+    const { email } = gateway.stewards.get('POLICY_STEWARD')!;
+    const accounts = () => gateway.databases.databases.gateway('steward_accounts').where('email', email);
+    await accounts().update({ oidc_subject: 'someone-else' });
+    const other = await toCallback(email);
+    const refused = await json(await other.jar.fetch(other.callback));
+    expect(refused.status).toBe(401);
+    expect(refused.body.errors![0]!.message).toMatch(/names another subject/);
+    expect(other.jar.cookies.has('dsp_session')).toBe(false);
+    // The provider's subject is the e-mail: named so, the account opens.
+    await accounts().update({ oidc_subject: email });
+    const same = await toCallback(email);
+    expect((await same.jar.fetch(same.callback)).status).toBe(302);
+    expect(same.jar.cookies.has('dsp_session')).toBe(true);
+  });
+
   it('refuses a forged state, and a callback without the sign-in under way in this browser', async () => {
     const forged = await toCallback(administrator);
     const url = new URL(forged.callback);
