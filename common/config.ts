@@ -157,6 +157,25 @@ export interface CitizenConfig {
   sessionTtlMs: number;
 }
 
+/** The province's identity provider as the stewards' console signs in with it (OpenID Connect, code with PKCE). */
+export interface StewardIdentityProvider {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | null;
+  /** Where the provider sends the steward back: this gateway's /console/callback as the provider knows it. */
+  redirectUrl: string;
+  /** The ID token's claim that carries the e-mail of the steward's account. */
+  emailClaim: string;
+}
+
+/** How stewards sign in to the console. */
+export interface StewardConfig {
+  /** The province's identity provider, or null: local accounts (password and TOTP) only. */
+  identityProvider: StewardIdentityProvider | null;
+  /** Whether the local password and TOTP sign-in is open: refused in production once the identity provider is set. */
+  passwordSignIn: boolean;
+}
+
 export interface Config {
   production: boolean;
   /** Where local files go: the SQLite databases, demo credentials, audit checkpoints. */
@@ -190,6 +209,8 @@ export interface Config {
   metrics: MetricsConfig;
   /** The citizens' page: how they sign in, how long they stay signed in. */
   citizen: CitizenConfig;
+  /** The stewards' console: through the province's identity provider, or local accounts. */
+  steward: StewardConfig;
 }
 
 /** Who may read GET /metrics: callers from these networks, or any caller with the token. */
@@ -358,6 +379,7 @@ export function loadConfig(environment: Environment = process.env): Config {
   const metrics = metricsConfig(read, integer, problems);
 
   const citizen = citizenConfig(read, integer, production, problems);
+  const steward = stewardConfig(read, production, problems);
 
   const config: Config = {
     production,
@@ -388,6 +410,7 @@ export function loadConfig(environment: Environment = process.env): Config {
     workingCalendar,
     quotas,
     citizen,
+    steward,
   };
   try {
     loadTracingConfig(environment);
@@ -523,6 +546,38 @@ function citizenConfig(
   return {
     signIn: { kind: 'oidc', issuer, clientId: clientId ?? '', clientSecret: read('CITIZEN_OIDC_CLIENT_SECRET') ?? null, redirectUrl, subjectClaim },
     sessionTtlMs,
+  };
+}
+
+/**
+ * Given the environment's readers, returns how stewards sign in: STEWARD_OIDC_ISSUER with its client names the
+ * province's identity provider, which in production is then the only way in; without it, local accounts.
+ */
+function stewardConfig(read: (name: string) => string | undefined, production: boolean, problems: string[]): StewardConfig {
+  const names = ['STEWARD_OIDC_ISSUER', 'STEWARD_OIDC_CLIENT_ID', 'STEWARD_OIDC_CLIENT_SECRET', 'STEWARD_OIDC_REDIRECT_URL', 'STEWARD_OIDC_EMAIL_CLAIM'];
+  if (read('STEWARD_OIDC_ISSUER') === undefined) {
+    const stray = names.filter((name) => read(name) !== undefined);
+    if (stray.length > 0) problems.push(`${stray.join(', ')} given without STEWARD_OIDC_ISSUER: set the issuer too, or none of them`);
+    return { identityProvider: null, passwordSignIn: true };
+  }
+  const url = (name: string): string => {
+    const value = read(name);
+    if (value === undefined) problems.push(`${name} is required for stewards' sign-in through the identity provider`);
+    else if (!/^https?:\/\/[^\s]+$/.test(value)) problems.push(`${name} must be an http(s) URL, got "${value}"`);
+    else if (production && !value.startsWith('https://')) problems.push(`${name} must be an https URL in production, got "${value}"`);
+    return value ?? '';
+  };
+  const issuer = url('STEWARD_OIDC_ISSUER');
+  const redirectUrl = url('STEWARD_OIDC_REDIRECT_URL');
+  if (redirectUrl !== '' && /^https?:\/\/[^\s]+$/.test(redirectUrl) && new URL(redirectUrl).pathname !== '/console/callback')
+    problems.push(`STEWARD_OIDC_REDIRECT_URL must end in this gateway's /console/callback, got "${redirectUrl}"`);
+  const clientId = read('STEWARD_OIDC_CLIENT_ID');
+  if (clientId === undefined) problems.push("STEWARD_OIDC_CLIENT_ID is required for stewards' sign-in through the identity provider");
+  const emailClaim = read('STEWARD_OIDC_EMAIL_CLAIM') ?? 'email';
+  if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(emailClaim)) problems.push(`STEWARD_OIDC_EMAIL_CLAIM must be a claim name, got "${emailClaim}"`);
+  return {
+    identityProvider: { issuer, clientId: clientId ?? '', clientSecret: read('STEWARD_OIDC_CLIENT_SECRET') ?? null, redirectUrl, emailClaim },
+    passwordSignIn: !production,
   };
 }
 

@@ -15,6 +15,7 @@ import type {
   QuotaConfig,
   MetricsConfig,
   CitizenConfig,
+  StewardConfig,
 } from '../common/config';
 import { DATABASES, LOOPBACK_NETWORKS, loadConfig } from '../common/config';
 import { healthRoutes } from '../common/healthRoutes';
@@ -41,6 +42,7 @@ import { citizenRoutes } from '../gateway/citizen/citizenRoutes';
 import { CitizenSessions } from '../gateway/citizen/citizenSessions';
 import { citizenSignIn } from '../gateway/citizen/citizenSignIn';
 import { consoleRequestRoutes } from '../gateway/citizen/consoleRequestRoutes';
+import { stewardSignInRoutes } from '../gateway/console/stewardSignIn';
 import { declaredLabels } from '../gateway/policy/labels';
 import { startGateway } from '../gateway/server';
 import { SUPERGRAPH_PATH } from '../schema/load';
@@ -124,6 +126,8 @@ export interface GatewayServiceOptions {
   accessLogger?: Logger;
   /** The citizens' page: how they sign in (the development provider when left out) and how long a session lasts. */
   citizen?: CitizenConfig;
+  /** How stewards sign in to the console: local accounts when left out. */
+  steward?: StewardConfig;
   /** The seeded citizens the development identity provider offers; none when left out. */
   demoCitizens?: () => Promise<DemoCitizen[]>;
 }
@@ -215,6 +219,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     });
     const citizenConfig = options.citizen ?? { signIn: { kind: 'development' as const }, sessionTtlMs: 30 * 60 * 1000 };
     if (citizenConfig.signIn.kind === 'development' && options.production) throw new Error('production never runs the development identity provider');
+    const steward = options.steward ?? { identityProvider: null, passwordSignIn: true };
     const citizenRepository = new CitizenRepository(gatewayDb);
     const citizenSessions = new CitizenSessions(citizenRepository, citizenConfig.sessionTtlMs);
     const citizenRequests = new CitizenRequests({
@@ -287,7 +292,13 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
           agencyName: (code) => policyCache.current().agencies.get(code)?.name ?? null,
           logger,
         }),
-        ...consoleRoutes({ accounts, logger, extraRoutes: [consoleRequestRoutes({ accounts, requests: citizenRequests, logger })] }),
+        ...consoleRoutes({
+          accounts,
+          logger,
+          extraRoutes: [consoleRequestRoutes({ accounts, requests: citizenRequests, logger })],
+          signInMethods: { password: steward.passwordSignIn, identityProvider: steward.identityProvider !== null },
+        }),
+        ...(steward.identityProvider ? stewardSignInRoutes({ provider: steward.identityProvider, accounts, logger }) : []),
         ...catalogueRoutes({ stewardship, logger }),
       ],
     });

@@ -15,6 +15,7 @@ import type { CitizenSignIn } from './citizenSignIn';
 import { CALLBACK_PATH, PENDING_COOKIE } from './citizenSignIn';
 import type { CitizenSessionRecord } from './citizenTypes';
 import { DEV_PROVIDER_PATH } from './devIdentityProvider';
+import { pendingCookie } from '../oidc/authorizationCode';
 
 /** The citizen's session cookie: apart from the stewards' so that one browser may hold both. */
 export const CITIZEN_SESSION_COOKIE = 'dsp_citizen_session';
@@ -43,11 +44,8 @@ function redirect(response: ServerResponse, location: string, cookies: string[])
   response.end();
 }
 
-function pendingCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
-  // Lax, not Strict: the identity provider sends the browser back from another site, and this cookie must come along.
-  return [`${PENDING_COOKIE}=${value}`, `Path=${CALLBACK_PATH}`, `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])].join(
-    '; ',
-  );
+function citizenPendingCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
+  return pendingCookie(PENDING_COOKIE, CALLBACK_PATH, value, maxAgeSeconds, secure);
 }
 
 /**
@@ -135,7 +133,7 @@ export function citizenRoutes(options: CitizenRoutesOptions): PlainRoute[] {
       }
       signIn
         .start(request)
-        .then(({ location, pending, maxAgeSeconds }) => redirect(response, location, [pendingCookie(pending, maxAgeSeconds, overTls(request))]))
+        .then(({ location, pending, maxAgeSeconds }) => redirect(response, location, [citizenPendingCookie(pending, maxAgeSeconds, overTls(request))]))
         .catch(fail(response));
       return true;
     }
@@ -148,7 +146,7 @@ export function citizenRoutes(options: CitizenRoutesOptions): PlainRoute[] {
           logger.info('citizen signed in');
           redirect(response, '/citizen', [
             sessionCookie(opened.token, maxAge, overTls(request), CITIZEN_SESSION_COOKIE),
-            pendingCookie('', 0, overTls(request)),
+            citizenPendingCookie('', 0, overTls(request)),
           ]);
         })
         .catch(fail(response));

@@ -1,28 +1,17 @@
 import type { IncomingMessage } from 'node:http';
-import type * as OpenIdClientModule from 'openid-client';
-import type { Configuration as ClientConfiguration } from 'openid-client';
 import type { CitizenSignInConfig } from '../../common/config';
 import { isNationalId } from '../../common/nationalId';
 import type { DemoCitizen } from '../../db/demoCitizens';
+import type { RelyingParty } from '../oidc/authorizationCode';
+import { beginAuthorization, completeAuthorization, discoverRelyingParty } from '../oidc/authorizationCode';
 import { AuthenticationError } from '../store/errors';
 import type { DevIdentityProvider } from './devIdentityProvider';
 import { createDevIdentityProvider } from './devIdentityProvider';
-import { importEsm } from './esmImport';
-
-type OpenIdClient = typeof OpenIdClientModule;
 
 /** The cookie that carries a sign-in under way (PKCE verifier, state, nonce) from the redirect to the callback. */
 export const PENDING_COOKIE = 'dsp_citizen_sign_in';
-/** A sign-in left at the identity provider longer than this is started again. */
-const PENDING_SECONDS = 600;
 /** Where the identity provider sends the citizen back. */
 export const CALLBACK_PATH = '/citizen/callback';
-
-interface Pending {
-  verifier: string;
-  state: string;
-  nonce: string;
-}
 
 export interface CitizenSignInOptions {
   config: CitizenSignInConfig;
@@ -54,20 +43,6 @@ function localOrigin(request: IncomingMessage): string {
   return `http://${address.includes(':') ? `[${address}]` : address}:${request.socket.localPort}`;
 }
 
-function encodePending(pending: Pending): string {
-  return Buffer.from(JSON.stringify(pending)).toString('base64url');
-}
-
-function decodePending(value: string | null): Pending | null {
-  if (value === null || !/^[A-Za-z0-9_-]{1,1000}$/.test(value)) return null;
-  try {
-    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Partial<Pending>;
-    return typeof parsed.verifier === 'string' && typeof parsed.state === 'string' && typeof parsed.nonce === 'string' ? (parsed as Pending) : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Given how citizens sign in, returns the sign-in over OpenID Connect with openid-client: authorization code,
  * PKCE (S256), state and nonce, against the province's provider, or outside production the embedded
@@ -75,10 +50,8 @@ function decodePending(value: string | null): Pending | null {
  * configured claim of the verified ID token.
  */
 export function citizenSignIn(options: CitizenSignInOptions): CitizenSignIn {
-  let library: Promise<OpenIdClient> | null = null;
-  const openIdClient = () => (library ??= importEsm<OpenIdClient>('openid-client'));
   let dev: Promise<DevIdentityProvider> | null = null;
-  let client: Promise<{ configuration: ClientConfiguration; redirectUrl: string; subjectClaim: string }> | null = null;
+  let client: Promise<{ party: RelyingParty; subjectClaim: string }> | null = null;
 
   const devProvider = (request: IncomingMessage): Promise<DevIdentityProvider> => {
     dev ??= createDevIdentityProvider(localOrigin(request), options.demoCitizens).catch((error: unknown) => {
@@ -89,19 +62,17 @@ export function citizenSignIn(options: CitizenSignInOptions): CitizenSignIn {
   };
   const configured = (request: IncomingMessage) => {
     client ??= (async () => {
-      const oidc = await openIdClient();
       const { config } = options;
-      if (config.kind === 'oidc') {
-        const configuration = await oidc.discovery(new URL(config.issuer), config.clientId, config.clientSecret ?? undefined, undefined, {
-          ...(config.issuer.startsWith('http://') ? { execute: [oidc.allowInsecureRequests] } : {}),
-        });
-        return { configuration, redirectUrl: config.redirectUrl, subjectClaim: config.subjectClaim };
-      }
+      if (config.kind === 'oidc')
+        return {
+          party: await discoverRelyingParty(config.issuer, config.clientId, config.clientSecret, config.redirectUrl),
+          subjectClaim: config.subjectClaim,
+        };
       const provider = await devProvider(request);
-      const configuration = await oidc.discovery(new URL(provider.issuer), provider.client.clientId, provider.client.clientSecret, undefined, {
-        execute: [oidc.allowInsecureRequests],
-      });
-      return { configuration, redirectUrl: provider.client.redirectUrl, subjectClaim: 'sub' };
+      return {
+        party: await discoverRelyingParty(provider.issuer, provider.client.clientId, provider.client.clientSecret, provider.client.redirectUrl),
+        subjectClaim: 'sub',
+      };
     })().catch((error: unknown) => {
       client = null;
       throw error;
@@ -111,38 +82,11 @@ export function citizenSignIn(options: CitizenSignInOptions): CitizenSignIn {
 
   return {
     async start(request) {
-      const oidc = await openIdClient();
-      const { configuration, redirectUrl } = await configured(request);
-      const pending: Pending = { verifier: oidc.randomPKCECodeVerifier(), state: oidc.randomState(), nonce: oidc.randomNonce() };
-      const location = oidc.buildAuthorizationUrl(configuration, {
-        redirect_uri: redirectUrl,
-        scope: 'openid',
-        code_challenge: await oidc.calculatePKCECodeChallenge(pending.verifier),
-        code_challenge_method: 'S256',
-        state: pending.state,
-        nonce: pending.nonce,
-      });
-      return { location: location.href, pending: encodePending(pending), maxAgeSeconds: PENDING_SECONDS };
+      return beginAuthorization((await configured(request)).party, 'openid');
     },
     async finish(request, url, pendingValue) {
-      const pending = decodePending(pendingValue);
-      if (!pending) throw new AuthenticationError('No sign-in is under way in this browser, or it took over 10 minutes: start again');
-      const oidc = await openIdClient();
-      const { configuration, redirectUrl, subjectClaim } = await configured(request);
-      const current = new URL(redirectUrl);
-      current.search = url.search;
-      let tokens;
-      try {
-        tokens = await oidc.authorizationCodeGrant(configuration, current, {
-          pkceCodeVerifier: pending.verifier,
-          expectedState: pending.state,
-          expectedNonce: pending.nonce,
-          idTokenExpected: true,
-        });
-      } catch (error) {
-        throw new AuthenticationError(`The identity provider did not confirm the sign-in (${(error as { code?: string }).code ?? 'refused'})`);
-      }
-      const subject = tokens.claims()?.[subjectClaim];
+      const { party, subjectClaim } = await configured(request);
+      const subject = (await completeAuthorization(party, url, pendingValue))[subjectClaim];
       if (typeof subject !== 'string' || !isNationalId(subject))
         throw new AuthenticationError(`The identity token's ${subjectClaim} is not a national ID (12 digits)`);
       return subject;

@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isNationalId } from '../../common/nationalId';
 import type { DemoCitizen } from '../../db/demoCitizens';
-import { importEsm } from './esmImport';
+import { importEsm } from '../oidc/esmImport';
 
 /** Where the development provider answers on the gateway: its issuer is the gateway's origin and this path. */
 export const DEV_PROVIDER_PATH = '/citizen/idp';

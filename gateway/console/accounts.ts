@@ -234,6 +234,20 @@ export class Accounts {
     return this.openSession(publicAccount(record));
   }
 
+  /**
+   * Given the e-mail and the subject the identity provider vouched for, opens a session for the enabled account with
+   * that e-mail; UNAUTHENTICATED when there is none (an administrator creates accounts: the provider only says who
+   * came), or when the account names another subject (an e-mail handed on at the provider takes no account along).
+   */
+  async signInVouched(email: string, subject: string | null): Promise<OpenedSession> {
+    const record = await this.repository.accountByEmail(email.trim());
+    if (!record || record.disabledAt !== null)
+      throw new AuthenticationError('No enabled steward account has the e-mail the identity provider vouched for: an administrator creates the account first');
+    if (record.oidcSubject !== null && record.oidcSubject !== subject)
+      throw new AuthenticationError('The steward account with this e-mail names another subject at the identity provider than the one who signed in');
+    return this.openSession(publicAccount(record));
+  }
+
   /** Given a cookie's secret, returns the live session and its enabled account, or null (unknown, expired, revoked, disabled). */
   async session(token: string): Promise<{ session: StewardSessionRecord; account: StewardAccount } | null> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;

@@ -15,6 +15,14 @@ export interface ConsoleRoutesOptions {
   logger: Logger;
   /** Sign-in through the identity provider, when configured: its routes are tried after these. */
   extraRoutes?: PlainRoute[];
+  /** The ways in the page offers (local password and TOTP, the province's identity provider); passwords only by default. */
+  signInMethods?: SignInMethods;
+}
+
+/** How stewards may sign in: told to the signed-out page, and the password sign-in refused when closed. */
+export interface SignInMethods {
+  password: boolean;
+  identityProvider: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -78,6 +86,7 @@ export function answerWithSession(request: IncomingMessage, response: ServerResp
  */
 export function consoleRoutes(options: ConsoleRoutesOptions): PlainRoute[] {
   const { accounts, logger } = options;
+  const methods = options.signInMethods ?? { password: true, identityProvider: false };
   const fail = (response: ServerResponse) => (error: unknown) => {
     if (error instanceof StoreError) {
       const status = error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : 400;
@@ -98,6 +107,10 @@ export function consoleRoutes(options: ConsoleRoutesOptions): PlainRoute[] {
         sendError(response, 415, ErrorCode.BAD_REQUEST, 'Sign in with a JSON body: content-type application/json');
         return true;
       }
+      if (!methods.password) {
+        sendError(response, 403, ErrorCode.FORBIDDEN, "Stewards sign in through the province's identity provider: GET /console/sign-in/oidc");
+        return true;
+      }
       readJson(request)
         .then((body) => accounts.signIn({ email: String(body.email ?? ''), password: String(body.password ?? ''), code: String(body.code ?? '') }))
         .then((opened) => {
@@ -112,7 +125,10 @@ export function consoleRoutes(options: ConsoleRoutesOptions): PlainRoute[] {
         .then((found) =>
           found
             ? sendJson(response, 200, sessionView(found))
-            : sendError(response, 401, ErrorCode.UNAUTHENTICATED, 'Not signed in, or the session has expired or was ended'),
+            : sendJson(response, 401, {
+                errors: [{ message: 'Not signed in, or the session has expired or was ended', extensions: { code: ErrorCode.UNAUTHENTICATED } }],
+                signIn: methods,
+              }),
         )
         .catch(fail(response));
       return true;

@@ -5,6 +5,7 @@ import { createAdminRoute } from '../../gateway/admin';
 import { OperationRegistration } from '../../gateway/operations/registration';
 import { Accounts } from '../../gateway/console/accounts';
 import { consoleRoutes } from '../../gateway/console/consoleRoutes';
+import type { SignInMethods } from '../../gateway/console/consoleRoutes';
 import { totpCode } from '../../gateway/console/totp';
 import { AccountRepository } from '../../gateway/store/accountRepository';
 import { QuotaStewardship } from '../../gateway/store/quotaStewardship';
@@ -43,8 +44,11 @@ export interface ConsoleServer {
   stop(): Promise<void>;
 }
 
-/** Starts the admin API and the console's session routes on one server over a fresh store, on the store's clock. */
-export async function startConsoleServer(): Promise<ConsoleServer> {
+/**
+ * Starts the admin API and the console's session routes on one server over a fresh store, on the store's clock
+ * (and the sign-in methods given: passwords only by default).
+ */
+export async function startConsoleServer(signInMethods?: SignInMethods): Promise<ConsoleServer> {
   let cache: PolicyCache | null = null;
   const store = await createTestStore({ onChange: () => cache?.refreshNow() });
   cache = new PolicyCache({ repository: store.repository, refreshMs: 5000 });
@@ -63,7 +67,12 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
     policyCache: cache,
     accounts,
   });
-  const handle: HttpServerHandle = await startHttpServer([route], { port: 0, host: '127.0.0.1' }, logger, consoleRoutes({ accounts, logger }));
+  const handle: HttpServerHandle = await startHttpServer(
+    [route],
+    { port: 0, host: '127.0.0.1' },
+    logger,
+    consoleRoutes({ accounts, logger, ...(signInMethods ? { signInMethods } : {}) }),
+  );
   const adminUrl = new URL('admin', handle.baseUrl).toString();
   let counter = 0;
   return {

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { SiteBar } from '../shared/SiteBar';
-import type { ConsoleSession } from './api';
-import { currentSession, signIn, signOut } from './api';
+import type { ConsoleSession, SignInMethods } from './api';
+import { IDENTITY_PROVIDER_SIGN_IN, currentSession, signIn, signOut } from './api';
 import { AccountsPage } from './AccountsPage';
 import { AgenciesPage } from './AgenciesPage';
 import { AuditPage } from './AuditPage';
@@ -50,8 +50,9 @@ export function ConsoleApp() {
   const t = useMemo(() => translator(language), [language]);
   const [session, setSession] = useState<ConsoleSession | null | undefined>(undefined);
   const [page, setPage] = useState<StringKey | null>(null);
+  const [methods, setMethods] = useState<SignInMethods>({ password: true, identityProvider: false });
   useEffect(() => {
-    currentSession().then(setSession, () => setSession(null));
+    currentSession(setMethods).then(setSession, () => setSession(null));
   }, []);
   useEffect(() => {
     document.documentElement.lang = language;
@@ -82,7 +83,7 @@ export function ConsoleApp() {
             </>
           )}
         </header>
-        {session === null && <SignInForm t={t} onSignedIn={setSession} />}
+        {session === null && <SignInForm t={t} methods={methods} onSignedIn={setSession} />}
         {session && (
           <ConsoleContext.Provider value={{ session, t }}>
             <nav className="console-tabs">
@@ -100,9 +101,21 @@ export function ConsoleApp() {
   );
 }
 
-function SignInForm(props: { t: (key: StringKey) => string; onSignedIn(session: ConsoleSession): void }) {
-  const { t } = props;
+function SignInForm(props: { t: (key: StringKey) => string; methods: SignInMethods; onSignedIn(session: ConsoleSession): void }) {
+  const { t, methods } = props;
   const [error, setError] = useState<string | null>(null);
+  const identityProvider = methods.identityProvider && (
+    <a className="button" href={IDENTITY_PROVIDER_SIGN_IN} data-testid="sign-in-identity-provider">
+      {t('signInIdentityProvider')}
+    </a>
+  );
+  if (!methods.password)
+    return (
+      <div className="change-form sign-in" data-testid="sign-in">
+        <h2>{t('signIn')}</h2>
+        {identityProvider}
+      </div>
+    );
   return (
     <form
       className="change-form sign-in"
@@ -116,6 +129,7 @@ function SignInForm(props: { t: (key: StringKey) => string; onSignedIn(session: 
       }}
     >
       <h2>{t('signIn')}</h2>
+      {identityProvider}
       <label>
         {t('email')} <input name="email" type="email" autoComplete="username" required />
       </label>

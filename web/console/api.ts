@@ -23,10 +23,26 @@ function refusal(body: ErrorBody, status: number): ConsoleError {
   return new ConsoleError(String(first?.extensions?.code ?? status), first?.message ?? `HTTP ${status}`);
 }
 
-/** Returns the session this browser holds, or null when it is signed out. */
-export async function currentSession(): Promise<ConsoleSession | null> {
+/** How a steward may sign in, as the server tells a signed-out page. */
+export interface SignInMethods {
+  password: boolean;
+  identityProvider: boolean;
+}
+
+/** Where the province's identity provider sign-in starts: a navigation, not a fetch, since the browser leaves. */
+export const IDENTITY_PROVIDER_SIGN_IN = '/console/sign-in/oidc';
+
+/**
+ * Returns the session this browser holds, or null when it is signed out; onSignedOut hears how a steward may
+ * sign in then.
+ */
+export async function currentSession(onSignedOut?: (methods: SignInMethods) => void): Promise<ConsoleSession | null> {
   const response = await fetch('/console/api/session', { credentials: 'same-origin' });
-  if (response.status === 401) return null;
+  if (response.status === 401) {
+    const { signIn } = (await response.json().catch(() => ({}))) as { signIn?: SignInMethods };
+    onSignedOut?.(signIn ?? { password: true, identityProvider: false });
+    return null;
+  }
   const body = (await response.json()) as ConsoleSession & ErrorBody;
   if (!response.ok) throw refusal(body, response.status);
   return body;

@@ -6,6 +6,7 @@ const STRINGS = {
   title: { vi: 'Bảng điều khiển quản trị', en: "Stewards' console" },
   signIn: { vi: 'Đăng nhập', en: 'Sign in' },
   signOut: { vi: 'Đăng xuất', en: 'Sign out' },
+  signInIdentityProvider: { vi: 'Đăng nhập qua cổng định danh của tỉnh', en: "Sign in with the province's identity provider" },
   email: { vi: 'Thư điện tử', en: 'E-mail' },
   password: { vi: 'Mật khẩu', en: 'Password' },
   code: { vi: 'Mã xác thực (TOTP)', en: 'One-time code (TOTP)' },
