@@ -157,6 +157,12 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
     fix: 'Retry later.',
   },
   {
+    code: 'IDENTITY_PROVIDER_UNAVAILABLE',
+    status: '503',
+    when: "A citizen's or a steward's sign-in could not reach the province's identity provider (its discovery document did not load); nothing was signed in.",
+    fix: 'Retry later; operators check CITIZEN_OIDC_ISSUER or STEWARD_OIDC_ISSUER and the route to the provider.',
+  },
+  {
     code: 'SUBGRAPH_UNAVAILABLE',
     status: '200',
     when: "A subgraph is down (connection refused, HTTP 5xx, an answer that is not GraphQL). Each field it left null gets an error with that field's `path`; `extensions.serviceName` names it, and the others' data is still returned.",

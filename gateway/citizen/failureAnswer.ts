@@ -12,6 +12,7 @@ const STATUS: Readonly<Record<string, number>> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   AUDIT_UNAVAILABLE: 503,
+  IDENTITY_PROVIDER_UNAVAILABLE: 503,
 };
 
 /**
@@ -23,6 +24,7 @@ export function failureAnswer(logger: Logger, what: string): (response: ServerRe
     const code = error instanceof GraphQLError ? String(error.extensions.code ?? '') : '';
     const status = STATUS[code];
     if (status !== undefined) {
+      if (status >= 500) logger.warn({ err: (error as GraphQLError).originalError ?? error, code }, what);
       sendError(response, status, code, (error as Error).message);
       return;
     }

@@ -1,3 +1,5 @@
+import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../../common/errors';
 import type * as OpenIdClientModule from 'openid-client';
 import type { Configuration as ClientConfiguration } from 'openid-client';
 import { AuthenticationError } from '../store/errors';
@@ -35,10 +37,18 @@ export function openIdClient(): Promise<OpenIdClient> {
  */
 export async function discoverRelyingParty(issuer: string, clientId: string, clientSecret: string | null, redirectUrl: string): Promise<RelyingParty> {
   const oidc = await openIdClient();
-  const configuration = await oidc.discovery(new URL(issuer), clientId, clientSecret ?? undefined, undefined, {
-    ...(issuer.startsWith('http://') ? { execute: [oidc.allowInsecureRequests] } : {}),
-  });
-  return { configuration, redirectUrl };
+  try {
+    const configuration = await oidc.discovery(new URL(issuer), clientId, clientSecret ?? undefined, undefined, {
+      ...(issuer.startsWith('http://') ? { execute: [oidc.allowInsecureRequests] } : {}),
+    });
+    return { configuration, redirectUrl };
+  } catch (error) {
+    // The provider's address and its answer are the operators' to read in the log, not the browser's.
+    throw new GraphQLError("The province's identity provider cannot be reached: try again later", {
+      originalError: error as Error,
+      extensions: { code: ErrorCode.IDENTITY_PROVIDER_UNAVAILABLE },
+    });
+  }
 }
 
 function encodePending(pending: Pending): string {

@@ -1,5 +1,5 @@
 import type { CookieJar, DemoGateway } from '../helpers/citizenPortal';
-import { CookieJar as Jar } from '../helpers/citizenPortal';
+import { CookieJar as Jar, startDemoGateway } from '../helpers/citizenPortal';
 import { startGatewayWithStewardProvider } from '../helpers/stewardProvider';
 import { totpCode } from '../../gateway/console/totp';
 import { startConsoleServer } from './consoleHelpers';
@@ -170,6 +170,23 @@ describe('the password sign-in once the identity provider is the only way in', (
       expect(session.signIn).toEqual({ password: false, identityProvider: true });
     } finally {
       await server.stop();
+    }
+  });
+
+  it("answers 503 IDENTITY_PROVIDER_UNAVAILABLE, and signs nobody in, while the province's provider cannot be reached", async () => {
+    const unreachable = await startDemoGateway(5, {
+      STEWARD_OIDC_ISSUER: 'http://127.0.0.1:9/',
+      STEWARD_OIDC_CLIENT_ID: 'dsp',
+      STEWARD_OIDC_REDIRECT_URL: 'http://127.0.0.1:4000/console/callback',
+    });
+    try {
+      const response = await fetch(new URL('/console/sign-in/oidc', unreachable.base), { redirect: 'manual' });
+      const body = (await response.json()) as Body;
+      expect([response.status, codeOf(body)]).toEqual([503, 'IDENTITY_PROVIDER_UNAVAILABLE']);
+      expect(JSON.stringify(body)).not.toContain('127.0.0.1:9');
+      expect(response.headers.get('set-cookie')).toBeNull();
+    } finally {
+      await unreachable.stop();
     }
   });
 });
