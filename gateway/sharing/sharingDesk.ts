@@ -2,6 +2,8 @@ import { printable } from '../../common/nationalId';
 import type { WorkingCalendar } from '../../common/workingDays';
 import { workingDayDeadline, workingDaysLeft } from '../../common/workingDays';
 import type { Agency } from '../policy/types';
+import { citedInstruments } from '../register/citation';
+import { vietnamDay } from '../register/review';
 import { badInput, conflict, notFound } from '../store/errors';
 import { needsFourEyes } from '../store/fourEyes';
 import { requiredText } from '../store/grantInput';
@@ -84,6 +86,8 @@ export class SharingDesk {
     const sectors = new Set(fields.map((coordinate) => catalog.fields.get(coordinate)!.owner));
     return this.options.stewardship.change(async (repository, nowIso) => {
       await this.assertCommunes(repository, scopeUnitCodes, nowIso);
+      // The basis relied on is an entry of the legal register in force: approving makes grants that cite it.
+      await citedInstruments(repository.register(), [legalBasis], vietnamDay(nowIso));
       const owners = (await repository.agencies()).filter((owner) => owner.sector !== null && sectors.has(owner.sector) && !owner.deactivatedAt);
       const unowned = [...sectors].filter((sector) => !owners.some((owner) => owner.sector === sector));
       if (unowned.length > 0) throw badInput(`No active agency owns the ${unowned.join(', ')} sector: nobody could answer the request`);

@@ -39,6 +39,15 @@ describe('sharing requests', () => {
   });
 
   it.each([
+    ['an instrument the legal register does not hold', '99/2099/NĐ-CP', 'LEGAL_BASIS_NOT_IN_REGISTER'],
+    ['an instrument replaced already (Decree 13/2023, replaced on 1 January 2026)', '13/2023/NĐ-CP', 'LEGAL_BASIS_REPLACED'],
+  ])('refuses a request relying on %s, and files nothing', async (_what, legalBasis, code) => {
+    const response = await world.graphql(landKey, null, FILE, request({ legalBasis }));
+    expect(errorCodes(response)).toEqual([code]);
+    expect((await world.graphql(landKey, null, MINE)).data?.mySharingRequests).toEqual([]);
+  });
+
+  it.each([
     ['a malformed instrument number', { legalBasis: 'Luật Đất đai' }],
     ['an unknown field', { fields: ['Citizen.salary'] }],
     ["the agency's own sector", { fields: ['LandParcel.areaSquareMeters'] }],
