@@ -123,6 +123,8 @@ export interface ScopeCost {
   decisionMicros: number;
   /** Adding the scope probes to the document (cached per document). */
   probeRewriteMicros: number;
+  /** Compiling the walk of the responses (cached with the rewrite); absent from runs before it was compiled. */
+  walkCompileMicros?: number;
   /** Nulling what the owner did not vouch for, over a result of the shape's size (every response). */
   responseWalkMicros: number;
 }

@@ -19,9 +19,11 @@ import { introspectionUse, readableCoordinates, visibleSchema, withFieldNotes } 
 import { BoundedCache } from './boundedCache';
 import { applyResponsePolicy } from './responsePolicy';
 import { removeDeniedFields } from './rewrite';
-import { dropOutOfScopeEntities } from './outOfScope';
+import { applyScopeWalk } from './outOfScope';
 import type { OutgoingResult } from './outOfScope';
 import { SCOPED_ENTITIES, withScopeProbe } from './scopeProbe';
+import { compileScopeWalk } from './scopeWalk';
+import type { ScopeWalk } from './scopeWalk';
 
 export interface PolicyPluginOptions {
   catalog: SchemaCatalog;
@@ -34,8 +36,8 @@ export interface PolicyPluginOptions {
 /** The request's original document, its @skip/@include conditions and the decided fields by coordinate, kept for the response. */
 const decided = new WeakMap<GatewayContext, { document: DocumentNode; conditions: ExecutionConditions; byCoordinate: Map<string, FieldDecision> }>();
 
-/** The requests whose documents carry scope probes: their responses drop the entities the owner did not vouch for. */
-const scopeProbed = new WeakSet<GatewayContext>();
+/** The requests whose documents carry scope probes, with the walk of their responses that drops the entities the owner did not vouch for. */
+const scopeWalks = new WeakMap<GatewayContext, ScopeWalk>();
 
 function principalKey(principal: Principal): string {
   return principal.kind === 'AGENCY' ? `agency:${principal.agency.code}` : 'anonymous';
@@ -65,7 +67,7 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
   const touchedFields = new BoundedCache<string[]>(2000, 60_000);
   const conditionVariables = new BoundedCache<string[]>(2000, 60_000);
   const decisions = new BoundedCache<Decision>(5000, 1000);
-  const filteredDocuments = new BoundedCache<{ document: DocumentNode; hash: string }>(2000, 60_000);
+  const filteredDocuments = new BoundedCache<{ document: DocumentNode; hash: string; scopeWalk: ScopeWalk | null }>(2000, 60_000);
 
   // What a caller sees in introspection: the fields it may read for the purpose it names, or for at least one,
   // each described for that caller (classification, mask, row scope, the grant that opens it).
@@ -128,13 +130,15 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
           // An entity another subgraph returns by key is asked of its owner too when the owner restricts rows.
           const restricted = new Set(Object.keys(decision.scope).filter((sector) => decision.scope[sector] !== null));
           const probesScope = SCOPED_ENTITIES.some((entity) => restricted.has(entity.owner));
-          if (probesScope) scopeProbed.add(contextValue);
           if (filtered || probesScope) {
             const scopeKey = probesScope ? [...restricted].join(',') : '';
             const sent = filteredDocuments.get(`${operationKey}:${scopeKey}:${filtered ? print(filtered) : ''}`, () => {
               const rewritten = probesScope ? withScopeProbe(schema, filtered ?? document, restricted) : filtered!;
-              return { document: rewritten, hash: createHash('sha256').update(print(rewritten)).digest('hex') };
+              // The walk of the responses is compiled with the rewrite, once per document, not once per response.
+              const scopeWalk = probesScope ? compileScopeWalk(schema, rewritten, operationName) : null;
+              return { document: rewritten, hash: createHash('sha256').update(print(rewritten)).digest('hex'), scopeWalk };
             });
+            if (sent.scopeWalk) scopeWalks.set(contextValue, sent.scopeWalk);
             const mutable = requestContext as { document: DocumentNode; queryHash: string };
             mutable.document = sent.document;
             mutable.queryHash = sent.hash;
@@ -169,9 +173,8 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
         const { response, contextValue, schema, operationName } = requestContext;
         if (response.body.kind !== 'single') return;
         const result = response.body.singleResult;
-        if (scopeProbed.has(contextValue) && requestContext.document) {
-          dropOutOfScopeEntities(schema, requestContext.document, operationName, result as OutgoingResult);
-        }
+        const scopeWalk = scopeWalks.get(contextValue);
+        if (scopeWalk) applyScopeWalk(scopeWalk, result as OutgoingResult);
         const kept = decided.get(contextValue);
         if (kept && result.data) {
           const errors = applyResponsePolicy(

@@ -23,16 +23,23 @@ export const SCOPED_ENTITIES: readonly ScopedEntity[] = [{ typeName: 'Citizen', 
 /** The alias under which the gateway reads the probe of a scoped entity. */
 export const SCOPE_PROBE = '__rowScopeProbe';
 
+/** The alias under which the gateway reads the runtime type of an object where a scoped entity may stand. */
+export const SCOPE_TYPE = '__rowScopeType';
+
+const TYPE_PROBE = probeFieldOf(SCOPE_TYPE, '__typename');
+
 /**
  * Given the API schema, an operation document and the sectors whose rows are restricted for the request,
  * returns the document with `__rowScopeProbe: <probe field>` in every selection set of a scoped entity whose
- * owner is restricted (and `... on <entity> { ... }` in the abstract types it belongs to), or the document
- * itself when none is. The query planner then asks the owner about every such entity, even one reached
+ * owner is restricted (and `... on <entity> { ... }` in the abstract types it belongs to, with
+ * `__rowScopeType: __typename` so that the walk knows which objects are entities), or the document itself when
+ * none is. The query planner then asks the owner about every such entity, even one reached
  * through another subgraph with only its key selected, and the owner answers null for one out of scope.
- * Throws BAD_USER_INPUT when the client's document uses the alias itself.
+ * Throws BAD_USER_INPUT when the client's document uses either alias itself.
  */
 export function withScopeProbe(schema: GraphQLSchema, document: DocumentNode, restricted: ReadonlySet<SectorName>): DocumentNode {
   assertAliasFree(document, SCOPE_PROBE);
+  assertAliasFree(document, SCOPE_TYPE);
   const entities = SCOPED_ENTITIES.filter((entity) => restricted.has(entity.owner) && isObjectType(schema.getType(entity.typeName)));
   if (entities.length === 0) return document;
   const probes = new Map(entities.map((entity) => [entity.typeName, probeFieldOf(SCOPE_PROBE, entity.probeField)]));
@@ -41,6 +48,7 @@ export function withScopeProbe(schema: GraphQLSchema, document: DocumentNode, re
     if (exact) return [exact];
     if (!isAbstractType(type)) return [];
     const possible = new Set(schema.getPossibleTypes(type).map((each) => each.name));
-    return entities.filter((entity) => possible.has(entity.typeName)).map((entity) => probeOnType(entity.typeName, probes.get(entity.typeName)!));
+    const onEntities = entities.filter((entity) => possible.has(entity.typeName)).map((entity) => probeOnType(entity.typeName, probes.get(entity.typeName)!));
+    return onEntities.length > 0 ? [TYPE_PROBE, ...onEntities] : [];
   });
 }

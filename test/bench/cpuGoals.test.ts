@@ -63,22 +63,26 @@ describe('evaluateCpuGoals', () => {
   });
 });
 
+/** Given the run's measurements, returns a whole run as the bench writes it. */
+function completeRun(run: ReturnType<typeof runWith>): BenchRun {
+  return {
+    ...run,
+    startedAt: '2026-12-01T10:00:00.000Z',
+    finishedAt: '2026-12-01T11:00:00.000Z',
+    machine: { cpus: 2, cpuModel: 'test', memoryGiB: 8, kernel: 'Linux', node: 'v20', packages: {}, database: 'MariaDB', loadAverageAtStart: 0.1 },
+    loadAverageAtEnd: 0.1,
+    placement: { pinned: true, gateway: 'CPU 0', subgraphs: 'CPU 1', loadGenerator: 'CPU 1', orchestrator: 'CPU 1', database: 'not pinned' },
+    databaseServer: "the bench's own server (pid 42)",
+    runtimes: { 'gateway ours-full 100,000': { nodeEnv: 'production', sourceMaps: false, node: 'v20', execArgv: ['--import', 'tsx'] } },
+    targets: { apollo: { status: 'ok', note: null }, 'ours-full': { status: 'ok', note: null } },
+    auditFloor: null,
+    directory: 'bench/results/x',
+  };
+}
+
 describe('renderReport', () => {
   it('states every verdict, the CPU per request of each process per target, and how each process ran', () => {
-    const run = runWith({ apollo: 2, 'ours-full': 1 });
-    const full: BenchRun = {
-      ...run,
-      startedAt: '2026-12-01T10:00:00.000Z',
-      finishedAt: '2026-12-01T11:00:00.000Z',
-      machine: { cpus: 2, cpuModel: 'test', memoryGiB: 8, kernel: 'Linux', node: 'v20', packages: {}, database: 'MariaDB', loadAverageAtStart: 0.1 },
-      loadAverageAtEnd: 0.1,
-      placement: { pinned: true, gateway: 'CPU 0', subgraphs: 'CPU 1', loadGenerator: 'CPU 1', orchestrator: 'CPU 1', database: 'not pinned' },
-      databaseServer: "the bench's own server (pid 42)",
-      runtimes: { 'gateway ours-full 100,000': { nodeEnv: 'production', sourceMaps: false, node: 'v20', execArgv: ['--import', 'tsx'] } },
-      targets: { apollo: { status: 'ok', note: null }, 'ours-full': { status: 'ok', note: null } },
-      auditFloor: null,
-      directory: 'bench/results/x',
-    };
+    const full = completeRun(runWith({ apollo: 2, 'ours-full': 1 }));
     const verdicts = evaluateCpuGoals(full);
     const report = renderReport(full, verdicts, 'npm run bench', 'chart.svg');
     expect(report).toContain(
@@ -88,5 +92,21 @@ describe('renderReport', () => {
     expect(report).toContain('| Q1 | 2.00 / 5.70 / 2.00 | 1.00 / 3.20 / 2.00 |');
     expect(report).toContain('- gateway ours-full 100,000: NODE_ENV=production, source maps off');
     expect(report).toContain("Database server: the bench's own server (pid 42)");
+  });
+
+  it("says of each shape whether the row scope's walk of every response stays under 2% of the gateway's CPU per request", () => {
+    // Our full gateway: 1 ms of CPU per request on Q1 and Q3 at c=16; Q4 not measured.
+    const full: BenchRun = {
+      ...completeRun(runWith({ 'ours-full': 1 })),
+      scopeCost: [
+        { shape: 'Q1', decisionMicros: 1, probeRewriteMicros: 20, walkCompileMicros: 5, responseWalkMicros: 19.9 },
+        { shape: 'Q3', decisionMicros: 1, probeRewriteMicros: 20, responseWalkMicros: 20 },
+        { shape: 'Q4', decisionMicros: 1, probeRewriteMicros: 20, walkCompileMicros: 5, responseWalkMicros: 1 },
+      ],
+    };
+    const report = renderReport(full, evaluateCpuGoals(full), 'npm run bench', 'chart.svg');
+    expect(report).toContain('| Q1 | 1.0 µs | 20.0 µs | 5.0 µs | 19.9 µs | 1.00 ms | 1.99%, 4.59% | yes, under 2% |');
+    expect(report).toContain('| Q3 | 1.0 µs | 20.0 µs | – | 20.0 µs | 1.00 ms | 2.00%, 4.10% | **no**, 2% or more |');
+    expect(report).toContain('| Q4 | 1.0 µs | 20.0 µs | 5.0 µs | 1.0 µs | – | – | – (no gateway CPU measured) |');
   });
 });

@@ -21,12 +21,13 @@ function probedShape(shape: 'Q1' | 'Q2' | 'Q3' | 'Q4') {
 }
 
 describe("the bench's measure of the per-field row scope", () => {
-  it('times the decision, the probe rewrite and the response walk on each of Q1–Q4', () => {
+  it('times the decision, the probe rewrite, the compilation of the walk and the walk on each of Q1–Q4', () => {
     const costs = measureScopeCost(schema, buildCatalog(supergraphSdl), supergraphSdl, 10);
     expect(costs.map((cost) => cost.shape)).toEqual([...SCOPE_COST_SHAPES]);
     for (const cost of costs) {
       for (const micros of [cost.decisionMicros, cost.probeRewriteMicros, cost.responseWalkMicros]) expect(micros).toBeGreaterThanOrEqual(0);
       expect(cost.probeRewriteMicros).toBeGreaterThan(0);
+      expect(cost.walkCompileMicros).toBeGreaterThan(0);
     }
   });
 
