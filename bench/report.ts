@@ -46,13 +46,21 @@ function auditFloorSection(run: BenchRun): string[] {
 }
 
 /** The share of the gateway's CPU per request the row scope's walk of every response is to stay under. */
-const SCOPE_WALK_TARGET_PERCENT = 2;
+export const SCOPE_WALK_TARGET_PERCENT = 2;
+
+/** Given the row scope's walk and the gateway's CPU per request (null when not measured), in µs, returns the verdict on its target. */
+export function scopeWalkVerdict(walkMicros: number, cpuMicros: number | null): string {
+  if (cpuMicros === null) return '– (no gateway CPU measured)';
+  return (100 * walkMicros) / cpuMicros < SCOPE_WALK_TARGET_PERCENT
+    ? `yes, under ${SCOPE_WALK_TARGET_PERCENT}%`
+    : `**no**, ${SCOPE_WALK_TARGET_PERCENT}% or more`;
+}
 
 /**
  * Given a run, returns a function of a shape that gives our full gateway's CPU per request on it, in microseconds,
  * at the highest concurrency measured (null when not measured), and that concurrency.
  */
-function fullGatewayCpuPerRequest(run: BenchRun): { concurrency: number; micros: (shape: string) => number | null } {
+export function fullGatewayCpuPerRequest(run: BenchRun): { concurrency: number; micros: (shape: string) => number | null } {
   const concurrency = Math.max(...run.options.concurrencies);
   const micros = (shape: string): number | null => {
     const m = run.measurements.find(
@@ -113,12 +121,7 @@ function scopeCostSection(run: BenchRun): string[] {
       const compile = cost.walkCompileMicros ?? 0;
       const total = cost.decisionMicros + cost.probeRewriteMicros + compile + cost.responseWalkMicros;
       const share = cpu === null ? '–' : `${fixed((100 * cost.responseWalkMicros) / cpu, 2)}%, ${fixed((100 * total) / cpu, 2)}%`;
-      const verdict =
-        cpu === null
-          ? '– (no gateway CPU measured)'
-          : (100 * cost.responseWalkMicros) / cpu < SCOPE_WALK_TARGET_PERCENT
-            ? `yes, under ${SCOPE_WALK_TARGET_PERCENT}%`
-            : `**no**, ${SCOPE_WALK_TARGET_PERCENT}% or more`;
+      const verdict = scopeWalkVerdict(cost.responseWalkMicros, cpu);
       const compiled = cost.walkCompileMicros === undefined ? '–' : `${fixed(compile, 1)} µs`;
       return `| ${cost.shape} | ${fixed(cost.decisionMicros, 1)} µs | ${fixed(cost.probeRewriteMicros, 1)} µs | ${compiled} | ${fixed(cost.responseWalkMicros, 1)} µs | ${cpu === null ? '–' : `${fixed(cpu / 1000, 2)} ms`} | ${share} | ${verdict} |`;
     }),
