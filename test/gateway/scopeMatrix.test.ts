@@ -114,6 +114,17 @@ describe('row scope through every path: root, list, connection, and every hop be
       expect(shown.data).toEqual({ citizen: { nationalId: resident.national_id, fullName: resident.full_name } });
     });
 
+    it('refuses a document that uses an alias the row scope reserves, which would let the client answer in its place', async () => {
+      const resident = [...world.citizens.values()].find((citizen) => citizen.current_unit_code === WARD)!;
+      for (const alias of ['__rowScopeProbe', '__rowScopeType']) {
+        const response = await wardOffice(`query ($id: ID!) { citizen(nationalId: $id) { nationalId ${alias}: __typename } }`, { id: resident.national_id });
+        expect(response.status).toBe(400);
+        expect(response.errors!.map((error) => error.extensions!.code)).toEqual(['BAD_USER_INPUT']);
+        expect(response.errors![0]!.message).toMatch(new RegExp(`${alias} is reserved`));
+        expect(response.data).toBeUndefined();
+      }
+    });
+
     it("pages through the ward's residents, all of them and no one else, and through another commune's as an empty list", async () => {
       const query =
         'query ($commune: String!, $after: String) { citizensByCommune(communeCode: $commune, first: 7, after: $after) { nodes { nationalId } pageInfo { hasNextPage endCursor } } }';
