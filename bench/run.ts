@@ -279,7 +279,7 @@ export async function runBench(
   const scopeCost = measureScopeCost(apiSchema, buildCatalog(supergraphSdl), supergraphSdl);
   for (const cost of scopeCost)
     log(
-      `  ${cost.shape}: decision +${cost.decisionMicros.toFixed(1)} µs, probe rewrite ${cost.probeRewriteMicros.toFixed(1)} µs, response walk ${cost.responseWalkMicros.toFixed(1)} µs`,
+      `  ${cost.shape}: decision +${cost.decisionMicros.toFixed(1)} µs, probe rewrite ${cost.probeRewriteMicros.toFixed(1)} µs, walk compiled ${(cost.walkCompileMicros ?? 0).toFixed(1)} µs, response walk ${cost.responseWalkMicros.toFixed(1)} µs`,
     );
 
   const seeded: Array<Awaited<ReturnType<typeof ensureSeeded>>> = [];

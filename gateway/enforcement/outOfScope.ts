@@ -1,7 +1,7 @@
 import type { DocumentNode, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { SCOPE_PROBE } from './scopeProbe';
 import { compileScopeWalk } from './scopeWalk';
-import type { ObjectPlan, PositionPlan, ScopeWalk } from './scopeWalk';
+import type { AbstractPlan, ObjectPlan, PositionPlan, ScopeWalk } from './scopeWalk';
 
 type Path = ReadonlyArray<string | number>;
 
@@ -73,7 +73,7 @@ export function applyScopeWalk(walk: ScopeWalk, result: OutgoingResult): void {
     return invalid ? null : object;
   };
 
-  const walkAbstract = (plan: Extract<PositionPlan, { kind: 'abstract' }>, object: Record<string, unknown>): Record<string, unknown> | null => {
+  const walkAbstract = (plan: AbstractPlan, object: Record<string, unknown>): Record<string, unknown> | null => {
     const typeName = plan.typeKey === null ? undefined : object[plan.typeKey];
     if (plan.stripTypeKey) typed.push({ object, key: plan.typeKey! });
     if (typeof typeName === 'string') {

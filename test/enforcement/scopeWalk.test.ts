@@ -3,7 +3,7 @@ import { applyScopeWalk } from '../../gateway/enforcement/outOfScope';
 import type { OutgoingResult } from '../../gateway/enforcement/outOfScope';
 import { SCOPE_PROBE, SCOPE_TYPE, withScopeProbe } from '../../gateway/enforcement/scopeProbe';
 import { compileScopeWalk } from '../../gateway/enforcement/scopeWalk';
-import type { ObjectPlan, PositionPlan } from '../../gateway/enforcement/scopeWalk';
+import type { ObjectPlan, ObjectPositionPlan } from '../../gateway/enforcement/scopeWalk';
 
 // A schema of its own, for what the supergraph does not have (yet): interfaces and unions a citizen belongs to,
 // lists of lists, a citizen where null cannot stand.
@@ -94,9 +94,9 @@ describe('compileScopeWalk and applyScopeWalk', () => {
     }
     fragment Home on Citizen { home: household { members { relation citizen { name } } } }`;
     const walk = compileScopeWalk(schema, probed(query), null)!;
-    const citizen = walk.root.fields[0]!.plan as Extract<PositionPlan, { kind: 'object' }>;
+    const citizen = walk.root.fields[0]!.plan as ObjectPositionPlan;
     expect(citizen.object.fields.map((field) => field.key)).toEqual(['home']);
-    const home = (citizen.object.fields[0]!.plan as Extract<PositionPlan, { kind: 'object' }>).object;
+    const home = (citizen.object.fields[0]!.plan as ObjectPositionPlan).object;
     expect(home.fields.map((field) => field.key)).toEqual(['members', 'head']);
     const skipped = { data: { citizen: { home: { code: 'H1', members: [{ relation: 'HEAD', citizen: { name: 'F', ...IN } }] }, ...IN } } };
     applyScopeWalk(walk, skipped);
@@ -194,8 +194,8 @@ describe('compileScopeWalk and applyScopeWalk', () => {
     const started = Date.now();
     const walk = compileScopeWalk(schema, document, null)!;
     expect(Date.now() - started).toBeLessThan(2000);
-    const top = (walk.root.fields[0]!.plan as Extract<PositionPlan, { kind: 'object' }>).object;
-    const below = (plan: ObjectPlan, key: string) => (plan.fields.find((field) => field.key === key)!.plan as Extract<PositionPlan, { kind: 'object' }>).object;
+    const top = (walk.root.fields[0]!.plan as ObjectPositionPlan).object;
+    const below = (plan: ObjectPlan, key: string) => (plan.fields.find((field) => field.key === key)!.plan as ObjectPositionPlan).object;
     expect(below(below(top, 'spouse'), 'spouse')).toBe(below(below(top, 'other'), 'spouse'));
     const result: OutgoingResult = { data: { citizen: { name: 'U', spouse: { name: 'V', ...OUT }, other: { name: 'V', ...IN }, ...IN } } };
     applyScopeWalk(walk, result);
