@@ -11,6 +11,7 @@ jest.setTimeout(90_000);
 const SOMEONE = '038185000123';
 const WITH_HOUSEHOLD = `{ citizen(nationalId: "${SOMEONE}") { fullName householdMembership { relationshipToHead } } }`;
 const NAME_ONLY = `{ citizen(nationalId: "${SOMEONE}") { fullName } }`;
+const HOUSEHOLD_CODE = `{ citizen(nationalId: "${SOMEONE}") { householdMembership { household { code } } } }`;
 
 describe('a grant change previewed in the console before it is saved', () => {
   let seeded: SeededPlatform;
@@ -33,7 +34,8 @@ describe('a grant change previewed in the console before it is saved', () => {
   beforeAll(async () => {
     [seeded, browser] = await Promise.all([startSeededPlatform(5), launchBrowser()]);
     page = await browser.newPage();
-    // The land office reads residents' identity, not their household: one request refused, two answered.
+    // The land office reads residents' identity, not their household: two requests refused, two answered.
+    expect(await landOfficeAsks(HOUSEHOLD_CODE)).toBe(403);
     expect(await landOfficeAsks(WITH_HOUSEHOLD)).toBe(403);
     expect(await landOfficeAsks(NAME_ONLY)).toBe(200);
     expect(await landOfficeAsks(NAME_ONLY)).toBe(200);
@@ -75,8 +77,9 @@ describe('a grant change previewed in the console before it is saved', () => {
     expect(row).toEqual([['HouseholdMembership.relationshipToHead', 'Quan hệ trong hộ gia đình', 'SHARED', 'BASIC', 'CORE', 'INITIALS', 'Con', 'Con']]);
     expect(await text(`${form} [data-testid=preview-scope]`)).toMatch(/Hạc Thành \(40778\)/);
     expect(await text(`${form} [data-testid=replay-newlyAllowed]`)).toBe('Nay được cho phép: 1');
-    expect(await text(`${form} [data-testid=replay-unchanged]`)).toBe('Không đổi: 2');
+    expect(await text(`${form} [data-testid=replay-unchanged]`)).toBe('Không đổi: 3');
     expect(await text(`${form} [data-testid=replay-newlyRefused]`)).toBe('Nay bị từ chối: 0');
+    await browser.screenshot(page, 'console-grant-preview');
     const sample = await page.$$eval(`${form} [data-testid=replay-samples] tbody td`, (cells) => cells.map((cell) => cell.textContent));
     expect(sample).toEqual([
       '-',
@@ -111,7 +114,29 @@ describe('a grant change previewed in the console before it is saved', () => {
     await page.waitForSelector(`${form} [data-testid=replay]`);
     // The household request, refused then, is allowed under the grant saved above: all three would now be refused.
     expect(await text(`${form} [data-testid=replay-newlyRefused]`)).toBe('Newly refused: 3');
-    expect(await text(`${form} [data-testid=replay-replayed]`)).toBe('Requests replayed: 3');
+    expect(await text(`${form} [data-testid=replay-replayed]`)).toBe('Requests replayed: 4');
     expect(await page.isDisabled(`${form} button[type=submit]`)).toBe(false);
+  });
+
+  it("replays the requester's last 30 days against the grants a sharing request's approval would make", async () => {
+    const filed = await fetch(seeded.platform.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${seeded.demoKeys.get('H56.20')!}` },
+      body: JSON.stringify({
+        query: `mutation { fileSharingRequest(input: { fields: ["HouseholdMembership.household", "Household.code"], purposes: ["LAND_REGISTRATION"],
+          legalBasis: "47/2020/NĐ-CP", procedure: "Đăng ký biến động đất đai" }) { id } }`,
+      }),
+    });
+    const { data } = (await filed.json()) as { data: { fileSharingRequest: { id: string } } };
+    await page.click('nav.console-tabs button:has-text("Sharing requests")');
+    await page.waitForSelector('[data-testid=sharing-requests] tbody tr');
+    const form = '[data-testid=approve-request]';
+    await page.selectOption(`${form} select[name=id]`, data.fileSharingRequest.id);
+    await page.click(`${form} [data-testid=preview-impact]`);
+    await page.waitForSelector(`${form} [data-testid=replay]`);
+    expect(await text(`${form} [data-testid=replay-newlyAllowed]`)).toBe('Newly allowed: 1');
+    // The filing itself is one of the agency's recorded requests, and fares the same.
+    expect(await text(`${form} [data-testid=replay-unchanged]`)).toBe('Unchanged: 4');
+    expect(await page.$$eval(`${form} [data-testid=impact] tbody tr`, (rows) => rows.length)).toBe(2);
   });
 });

@@ -69,13 +69,22 @@ const REPLAY = `query ($agencyCode: String!, $revokeGrantIds: [ID!], $addGrants:
 }`;
 
 /**
+ * Given the session, the agency and the grants of it to add and to revoke, replays the agency's last 30 days of
+ * requests against the policy so changed. Nothing is saved.
+ */
+export async function replayChange(session: ConsoleSession, agencyCode: string, addGrants: GrantFormInput[], revokeGrantIds: string[]): Promise<ReplayAnswer> {
+  const answer = await admin<{ grantReplay: ReplayAnswer }>(session, REPLAY, { agencyCode, revokeGrantIds, addGrants });
+  return answer.grantReplay;
+}
+
+/**
  * Given the session, the agency, the grant to add (or none) and the grants to revoke, asks the server what the
  * change would do: the fields the grant opens, and the agency's last 30 days of requests replayed. Nothing is saved.
  */
 export async function previewChange(session: ConsoleSession, agencyCode: string, add: GrantFormInput | null, revokeGrantIds: string[]): Promise<ChangePreview> {
   const [grant, replay] = await Promise.all([
     add ? admin<{ grantPreview: GrantPreviewAnswer }>(session, PREVIEW, { input: add }).then((answer) => answer.grantPreview) : null,
-    admin<{ grantReplay: ReplayAnswer }>(session, REPLAY, { agencyCode, revokeGrantIds, addGrants: add ? [add] : [] }).then((answer) => answer.grantReplay),
+    replayChange(session, agencyCode, add ? [add] : [], revokeGrantIds),
   ]);
   return { grant, replay };
 }
