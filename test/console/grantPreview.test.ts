@@ -33,7 +33,7 @@ function field(coordinate: string, effect: FieldDecision['effect'] = 'ALLOW', ma
   return { coordinate, effect, rule: effect === 'DENY' ? 'DEFAULT_DENY' : 'GRANT', grantId: null, reason: '', mask, neededGrant: null, scopeUnitCodes: null };
 }
 
-const grantInput = (target: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+const grantInput = (target: { kind: string } & Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   agencyCode: 'H56.20',
   target,
   purposes: ['LAND_REGISTRATION'],
