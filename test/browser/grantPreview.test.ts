@@ -102,6 +102,29 @@ describe('a grant change previewed in the console before it is saved', () => {
     expect(grants.map((grant) => grant.target)).toContainEqual({ kind: 'FIELD', coordinate: 'HouseholdMembership.relationshipToHead' });
   });
 
+  it('changes a grant (the new one replaces it) after showing the past reads it would mask differently', async () => {
+    const [household] = (await seeded.platform.stewardship.listGrants({ agencyCode: 'H56.20' })).filter(
+      (grant) => grant.target.kind === 'FIELD' && grant.target.coordinate === 'HouseholdMembership.relationshipToHead',
+    );
+    const form = '[data-testid=create-grant]';
+    await page.fill(`${form} input[name=masks]`, '');
+    await page.fill(`${form} input[name=scope]`, '');
+    await page.selectOption(`${form} select[name=replaces]`, household!.id);
+    await page.fill(`${form} input[name=reason]`, 'Phiếu yêu cầu 22/2026');
+    await page.click(`${form} button.preview`);
+    await page.waitForSelector(`${form} [data-testid=replay]`);
+    expect(await text(`${form} [data-testid=replay-maskedDifferently]`)).toBe('Che khác trước: 1');
+    expect(await text(`${form} [data-testid=replay-newlyAllowed]`)).toBe('Nay được cho phép: 0');
+    const changed = await page.$$eval(`${form} [data-testid=replay-samples] tbody tr td:last-child`, (cells) => cells.map((cell) => cell.textContent));
+    expect(changed).toEqual(['HouseholdMembership.relationshipToHead: MASK INITIALS rows 40778 → ALLOW']);
+    await page.click(`${form} button[type=submit]`);
+    await page.waitForSelector(`${form} [role=status]`);
+    const after = await seeded.platform.stewardship.listGrants({ agencyCode: 'H56.20' });
+    const onTarget = after.filter((grant) => grant.target.kind === 'FIELD' && grant.target.coordinate === 'HouseholdMembership.relationshipToHead');
+    expect(onTarget.map((grant) => ({ masks: grant.masks, scope: grant.scopeUnitCodes }))).toEqual([{ masks: [], scope: null }]);
+    expect(onTarget[0]!.id).not.toBe(household!.id);
+  });
+
   it('shows, before a revocation, the past reads it would refuse, in English too', async () => {
     const [citizenGrant] = (await seeded.platform.stewardship.listGrants({ agencyCode: 'H56.20' })).filter(
       (grant) => grant.target.kind === 'FIELD' && grant.target.coordinate === 'Query.citizen',
