@@ -36,6 +36,7 @@ import { AuditRepository } from '../gateway/audit/auditRepository';
 import { AuditTrail } from '../gateway/audit/auditTrail';
 import { createCitizenRoute } from '../gateway/audit/citizenRoute';
 import { gatewayMetrics } from '../gateway/metrics/gatewayMetrics';
+import { GrantPreviews } from '../gateway/operations/grantPreviews';
 import { CitizenRepository } from '../gateway/citizen/citizenRepository';
 import { CitizenRequests } from '../gateway/citizen/citizenRequests';
 import { citizenRoutes } from '../gateway/citizen/citizenRoutes';
@@ -211,8 +212,15 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     const sharing = new SharingDesk({ stewardship, repository, calendar: options.workingCalendar ?? loadWorkingCalendar() });
     metrics.useOverdueSharingRequests(() => sharing.countOverdue());
     const accounts = new Accounts({ repository: new AccountRepository(gatewayDb) });
+    const auditRepository = new AuditRepository(gatewayDb);
+    const previews = new GrantPreviews({
+      repository,
+      stewardship,
+      audit: auditRepository,
+      ...(options.supergraphSdl ? { supergraphSdl: options.supergraphSdl } : {}),
+    });
     const auditTrail = new AuditTrail({
-      repository: new AuditRepository(gatewayDb),
+      repository: auditRepository,
       deferredAgencies: options.audit.deferredAgencies,
       deferralDays: options.audit.deferralDays,
       indexed: () => auditLog.indexed(),
@@ -262,6 +270,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
           quotas,
           operations,
           sharing,
+          previews,
           authenticator,
           policyCache,
           audit: auditTrail,

@@ -19,6 +19,7 @@ import { CSRF_HEADER, REASON_HEADER, csrfMatches, readReason, readSessionCookie 
 import type { Authenticator } from '../store/authenticator';
 import { AuthenticationError, forbidden } from '../store/errors';
 import type { QuotaStewardship } from '../store/quotaStewardship';
+import type { GrantPreviews } from '../operations/grantPreviews';
 import type { OperationRegistration } from '../operations/registration';
 import type { Stewardship } from '../store/stewardship';
 import type { SharingDesk } from '../sharing/sharingDesk';
@@ -31,6 +32,8 @@ import { adminResolvers } from './resolvers';
 export const ADMIN_SCHEMA_PATH = path.join(__dirname, 'schema.graphql');
 /** The approved operations' part of the admin API's SDL. */
 export const ADMIN_OPERATIONS_SCHEMA_PATH = path.join(__dirname, 'operations.graphql');
+/** The grant previews' part of the admin API's SDL. */
+export const ADMIN_PREVIEW_SCHEMA_PATH = path.join(__dirname, 'preview.graphql');
 
 export interface AdminRouteOptions {
   stewardship: Stewardship;
@@ -47,6 +50,8 @@ export interface AdminRouteOptions {
   quotas?: QuotaStewardship;
   /** The sharing requests' desk; left out, its fields answer FORBIDDEN. */
   sharing?: SharingDesk;
+  /** What a grant would open and the replay of an agency's recent requests; left out, their fields answer FORBIDDEN. */
+  previews?: GrantPreviews;
   /** Where the route answers; /admin by default. */
   path?: string;
   /** The bounds on one operation, as at /graphql; none when left out. */
@@ -62,7 +67,7 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
   const logger = getLogger('admin');
   const server = new ApolloServer<AdminContext>({
     schema: makeExecutableSchema({
-      typeDefs: [fs.readFileSync(ADMIN_SCHEMA_PATH, 'utf8'), fs.readFileSync(ADMIN_OPERATIONS_SCHEMA_PATH, 'utf8')],
+      typeDefs: [ADMIN_SCHEMA_PATH, ADMIN_OPERATIONS_SCHEMA_PATH, ADMIN_PREVIEW_SCHEMA_PATH].map((file) => fs.readFileSync(file, 'utf8')),
       resolvers: adminResolvers,
     }),
     includeStacktraceInErrorResponses: false,
@@ -82,6 +87,7 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
         operations: options.operations ?? null,
         quotas: options.quotas ?? null,
         sharing: options.sharing ?? null,
+        previews: options.previews ?? null,
         audit: options.audit ?? null,
         accounts: options.accounts ?? null,
         loaders: adminLoaders(options.stewardship),

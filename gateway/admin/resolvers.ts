@@ -15,12 +15,14 @@ import { describeTarget } from '../store/stewardship';
 import type { AgencyInput, AgencyPatch, GrantInput, GrantView, IssuedApiKey, Stewardship, UnitInput } from '../store/stewardship';
 import type { QuotaInput, QuotaStewardship } from '../store/quotaStewardship';
 import type { Actor, PolicyChange } from '../store/types';
+import type { GrantPreviews } from '../operations/grantPreviews';
 import type { OperationRegistration } from '../operations/registration';
 import type { ApprovalNarrowing, SharingDesk, SharingRequestView } from '../sharing/sharingDesk';
 import type { AdminCaller } from './guard';
 import type { AdminLoaders } from './loaders';
 import { guardRootResolvers } from './guard';
 import { operationResolvers } from './operationResolvers';
+import { previewResolvers } from './previewResolvers';
 
 /** What every admin resolver gets: who calls (checked before any resolver runs), the actor it acts as, and the operations. */
 export interface AdminContext {
@@ -38,6 +40,8 @@ export interface AdminContext {
   operations: OperationRegistration | null;
   /** The sharing requests' desk; null where this gateway was started without it. */
   sharing: SharingDesk | null;
+  /** Grant previews and replays; null where this gateway was started without them. */
+  previews: GrantPreviews | null;
   /** What this request's resolvers share: the register and the grants, read once. */
   loaders: AdminLoaders;
 }
@@ -250,6 +254,7 @@ const unguardedResolvers: {
 /** The admin API's resolvers, each root field behind the role check of guard.ts. */
 export const adminResolvers = {
   ...unguardedResolvers,
-  Query: guardRootResolvers<AdminContext>({ ...unguardedResolvers.Query, ...operationResolvers.Query }),
+  PreviewField: previewResolvers.PreviewField,
+  Query: guardRootResolvers<AdminContext>({ ...unguardedResolvers.Query, ...operationResolvers.Query, ...previewResolvers.Query }),
   Mutation: guardRootResolvers<AdminContext>({ ...unguardedResolvers.Mutation, ...operationResolvers.Mutation }),
 };

@@ -30,6 +30,9 @@ export const FIELD_ROLES: Readonly<Record<string, readonly StewardRole[] | typeo
   'Query.operationsMode': ['POLICY_STEWARD'],
   'Query.operationPlan': ['POLICY_STEWARD'],
   'Query.operationImpact': ['POLICY_STEWARD'],
+  // Who grants sees, before saving, what a grant opens and how the agency's recent requests would fare: no citizen is named.
+  'Query.grantPreview': ['POLICY_STEWARD'],
+  'Query.grantReplay': ['POLICY_STEWARD'],
   'Mutation.registerOperations': ['POLICY_STEWARD'],
   'Mutation.setOperationsMode': ['POLICY_STEWARD'],
   // The law is public: every role reads the register; only policy stewards, who grant on it, change it.

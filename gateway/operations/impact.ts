@@ -37,7 +37,8 @@ export function applyProposal(snapshot: PolicySnapshot, proposal: GrantProposal)
   return { ...snapshot, grantsByAgency };
 }
 
-function effectOf(field: FieldDecision | undefined): string {
+/** Given a field's decision (or none: not read), returns it as a steward reads it: "ALLOW", "MASK PARTIAL_ID", "DENY", with its rows. */
+export function effectOf(field: FieldDecision | undefined): string {
   if (!field) return 'NOT READ';
   const mask = field.effect === 'MASK' ? ` ${field.mask}` : '';
   const rows = field.effect !== 'DENY' && field.scopeUnitCodes ? ` rows ${field.scopeUnitCodes.join(',')}` : '';
@@ -45,7 +46,7 @@ function effectOf(field: FieldDecision | undefined): string {
 }
 
 /** Given the decisions before and after for one purpose, returns the change and the fields decided otherwise, or null. */
-function compare(before: Decision, after: Decision): Pick<OperationImpact, 'change' | 'fields'> | null {
+export function compareDecisions(before: Decision, after: Decision): Pick<OperationImpact, 'change' | 'fields'> | null {
   const afterFields = new Map(after.fields.map((field) => [field.coordinate, field]));
   const fields = before.fields.flatMap((field) => {
     const then = afterFields.get(field.coordinate);
@@ -86,7 +87,7 @@ export function operationImpact(
       for (const [purpose, decision] of before) {
         if (!decision.allowed) continue;
         const then = after.get(purpose) ?? after.get(null);
-        const difference = then ? compare(decision, then) : null;
+        const difference = then ? compareDecisions(decision, then) : null;
         if (!difference) continue;
         impacts.push({
           agencyCode: code,

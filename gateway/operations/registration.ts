@@ -1,14 +1,15 @@
 import { printable } from '../../common/nationalId';
 import { badInput, notFound } from '../store/errors';
 import { oneOf } from '../store/grantInput';
-import type { Agency, Grant } from '../policy/types';
+import type { Agency } from '../policy/types';
 import { commitChange, recordChange } from '../store/policyChanges';
 import type { PolicyRepository } from '../store/policyRepository';
-import { grantTermsOf, parseInstant } from '../store/stewardship';
+import { parseInstant } from '../store/stewardship';
 import type { GrantInput, Stewardship } from '../store/stewardship';
 import type { Actor } from '../store/types';
 import type { OperationImpact } from './impact';
 import { operationImpact } from './impact';
+import { grantsToRevoke, proposedGrants } from './proposal';
 import { manifestInvalid, parseManifest } from './manifest';
 import type { OperationPlan, PlanningSchema } from './planning';
 import { planOperations } from './planning';
@@ -182,24 +183,9 @@ export class OperationRegistration {
   async impact(input: ImpactInput): Promise<OperationImpact[]> {
     const snapshot = await this.repository.loadSnapshot();
     const agencyCode = input.agencyCode ? (await this.agency(input.agencyCode)).code : null;
-    const revokeGrantIds = [...new Set(input.revokeGrantIds ?? [])];
-    const known = new Set([...snapshot.grantsByAgency.values()].flat().map((grant) => grant.id));
-    const unknown = revokeGrantIds.filter((id) => !known.has(id));
-    if (unknown.length > 0) throw notFound(`No grant in force has the id ${unknown.map((id) => `"${printable(id)}"`).join(', ')}`);
+    const revokeGrantIds = grantsToRevoke(input.revokeGrantIds, snapshot);
     const now = this.now();
-    const addGrants: Grant[] = [];
-    for (const [index, grant] of (input.addGrants ?? []).entries()) {
-      const agency = snapshot.agencies.get(grant.agencyCode);
-      if (!agency) throw notFound(`Unknown agency "${printable(grant.agencyCode)}"`);
-      addGrants.push({
-        id: `proposed-${index + 1}`,
-        agencyCode: agency.code,
-        ...grantTermsOf(grant, this.options.stewardship.schema()),
-        validFrom: grant.validFrom ? parseInstant(grant.validFrom, 'validFrom') : now.toISOString(),
-        validTo: grant.validTo ? parseInstant(grant.validTo, 'validTo') : null,
-        revokedAt: null,
-      });
-    }
+    const addGrants = proposedGrants(input.addGrants, snapshot, this.options.stewardship.schema(), now);
     const at = input.at ? new Date(parseInstant(input.at, 'at')) : null;
     return operationImpact(this.planning(), snapshot.approvedOperations ?? new Map(), snapshot, { revokeGrantIds, addGrants, at }, now, agencyCode);
   }

@@ -2,6 +2,8 @@ import { startHttpServer } from '../../common/httpServer';
 import type { HttpServerHandle } from '../../common/httpServer';
 import { getLogger } from '../../common/logger';
 import { createAdminRoute } from '../../gateway/admin';
+import { AuditRepository } from '../../gateway/audit/auditRepository';
+import { GrantPreviews } from '../../gateway/operations/grantPreviews';
 import { OperationRegistration } from '../../gateway/operations/registration';
 import { Accounts } from '../../gateway/console/accounts';
 import { consoleRoutes } from '../../gateway/console/consoleRoutes';
@@ -58,8 +60,15 @@ export async function startConsoleServer(signInMethods?: SignInMethods): Promise
   const quotas = new QuotaStewardship({ repository: store.repository, defaults: { requestsPerMinute: 600, costPerMinute: 300_000 } });
   const operations = new OperationRegistration({ repository: store.repository, stewardship: store.stewardship, onChange: () => cache?.refreshNow() });
   const sharing = new SharingDesk({ stewardship: store.stewardship, repository: store.repository, calendar: loadWorkingCalendar(), now: store.clock.now });
+  const previews = new GrantPreviews({
+    repository: store.repository,
+    stewardship: store.stewardship,
+    audit: new AuditRepository(store.db),
+    now: store.clock.now,
+  });
   const route = createAdminRoute({
     stewardship: store.stewardship,
+    previews,
     quotas,
     operations,
     sharing,

@@ -56,6 +56,18 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Query.operationsMode': { query: '{ operationsMode(agencyCode: "H56.20") }' },
   'Query.operationPlan': { query: '{ operationPlan(agencyCode: "H56.20") { id } }' },
   'Query.operationImpact': { query: '{ operationImpact { id } }' },
+  'Query.grantPreview': {
+    query: 'query ($input: CreateGrantInput!) { grantPreview(input: $input) { fields { coordinate } } }',
+    variables: {
+      input: {
+        agencyCode: 'H56.20',
+        target: { kind: 'FIELD', coordinate: 'Citizen.fullName' },
+        purposes: ['LAND_REGISTRATION'],
+        legalInstruments: ['31/2024/QH15'],
+      },
+    },
+  },
+  'Query.grantReplay': { query: '{ grantReplay(agencyCode: "H56.20", revokeGrantIds: ["999"]) { replayed } }' },
   'Mutation.registerOperations': { query: 'mutation { registerOperations(agencyCode: "H56.20", application: "web", manifest: "{}") { list { version } } }' },
   'Mutation.setOperationsMode': { query: 'mutation { setOperationsMode(agencyCode: "H56.20", mode: "off") { mode } }' },
   'Query.sharingRequests': { query: '{ sharingRequests { id } }' },

@@ -29,6 +29,11 @@ export function ChangeForm(props: {
   children: ReactNode;
   onSubmit(reason: string, form: FormData): Promise<ReactNode | void>;
   testId: string;
+  /** Told when any field changes: a preview of the form's values is then out of date. */
+  onChange?: () => void;
+  /** What comes before the submit button (a preview button); the submit waits while submitDisabled. */
+  beforeSubmit?: ReactNode;
+  submitDisabled?: boolean;
 }) {
   const { t } = useConsole();
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; body: ReactNode } | null>(null);
@@ -36,6 +41,10 @@ export function ChangeForm(props: {
     <form
       className="change-form"
       data-testid={props.testId}
+      onChange={(event) => {
+        // The reason is no part of what is previewed: typing it keeps the preview.
+        if ((event.target as unknown as { name?: string }).name !== 'reason') props.onChange?.();
+      }}
       onSubmit={(event) => {
         event.preventDefault();
         const form = new FormData(event.currentTarget);
@@ -52,7 +61,10 @@ export function ChangeForm(props: {
         {t('reason')}
         <input name="reason" required maxLength={500} />
       </label>
-      <button type="submit">{props.submit}</button>
+      {props.beforeSubmit}
+      <button type="submit" disabled={props.submitDisabled ?? false}>
+        {props.submit}
+      </button>
       {message && (
         <div role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind}>
           {message.body}

@@ -1,6 +1,11 @@
+import { useState } from 'react';
+import type { ReactNode } from 'react';
 import { admin } from './api';
-import { ChangeForm, Table, listOf, useQuery } from './Common';
+import { ChangeForm, Table, useQuery } from './Common';
 import { useConsole } from './consoleContext';
+import { grantInputOf } from './grantForm';
+import { ChangePreviewView, previewChange } from './GrantPreview';
+import type { ChangePreview } from './GrantPreview';
 import { LegalBasisPicker } from './LegalBasisPicker';
 
 interface Grant {
@@ -28,26 +33,48 @@ const PURPOSES = [
   'STATISTICS',
 ];
 
-/** Given the form's target text (Type.field, Type, or SHARING/PERSONAL), returns the admin API's target input. */
-export function targetInput(text: string): Record<string, string> {
-  if (text.includes('/')) {
-    const [sharing, personal] = text.split('/');
-    return { kind: 'CLASSIFICATION', sharing: sharing ?? '', personal: personal ?? 'NONE' };
-  }
-  return text.includes('.') ? { kind: 'FIELD', coordinate: text } : { kind: 'TYPE', typeName: text };
+/** A form's preview: shown before saving, dropped as soon as a field changes, so that what is saved is what was shown. */
+function usePreview() {
+  const [state, setState] = useState<{ preview: ChangePreview | null; error: string | null }>({ preview: null, error: null });
+  return {
+    ...state,
+    clear: () => setState({ preview: null, error: null }),
+    run: (work: Promise<ChangePreview>) =>
+      work.then(
+        (preview) => setState({ preview, error: null }),
+        (error: Error) => setState({ preview: null, error: error.message }),
+      ),
+  };
 }
 
-/** Grants: those in force, creating one (target, purposes, legal basis, row scope, validity) and revoking. */
+/** Given what the button does with the form, returns a button that previews it. */
+function PreviewButton({ label, onPreview }: { label: string; onPreview(form: FormData): void }): ReactNode {
+  return (
+    <button type="button" className="preview" onClick={(event) => onPreview(new FormData(event.currentTarget.form!))}>
+      {label}
+    </button>
+  );
+}
+
+/**
+ * Grants: those in force; creating one (target, purposes, legal basis, row scope, masks, validity), possibly in place
+ * of another (a change), and revoking. Before either is saved, the steward previews it: the fields the grant opens and
+ * the agency's last 30 days of requests replayed against the changed policy.
+ */
 export function GrantsPage() {
   const { session, t } = useConsole();
   const { data, error, reload } = useQuery<{ grants: Grant[]; agencies: Array<{ code: string; name: string }> }>(GRANTS);
+  const creation = usePreview();
+  const revocation = usePreview();
+  const grants = data?.grants ?? [];
+  const agencyOfGrant = (id: string) => grants.find((grant) => grant.id === id)?.agencyCode ?? '';
   return (
     <section>
       <h2>{t('grants')}</h2>
       {error && <div role="alert">{error}</div>}
       <Table
         testId="grants"
-        rows={data?.grants ?? []}
+        rows={grants}
         columns={[
           ['ID', (grant) => grant.id],
           [t('agency'), (grant) => grant.agencyCode],
@@ -62,24 +89,33 @@ export function GrantsPage() {
         testId="create-grant"
         title={`${t('create')}: ${t('grants')}`}
         submit={t('create')}
+        onChange={creation.clear}
+        submitDisabled={creation.preview === null}
+        beforeSubmit={
+          <>
+            <PreviewButton
+              label={t('previewGrant')}
+              onPreview={(form) => {
+                const input = grantInputOf(form);
+                const replaces = String(form.get('replaces') ?? '');
+                void creation.run(previewChange(session, input.agencyCode, input, replaces ? [replaces] : []));
+              }}
+            />
+            <ChangePreviewView preview={creation.preview} error={creation.error} />
+          </>
+        }
         onSubmit={async (reason, form) => {
-          const scope = listOf(form.get('scope'));
-          const input = {
-            agencyCode: String(form.get('agency')),
-            target: targetInput(String(form.get('target')).trim()),
-            purposes: form.getAll('purposes').map(String),
-            legalInstruments: form.getAll('legalInstruments').map(String),
-            legalBasis: String(form.get('citation') ?? '').trim() || null,
-            scopeUnitCodes: scope.length > 0 ? scope : null,
-            validTo: String(form.get('validTo') || '') || null,
-          };
+          const input = grantInputOf(form);
+          const replaces = String(form.get('replaces') ?? '');
+          // A change of a grant is its revocation and a new grant on the terms previewed: the same target cannot hold two at once.
+          if (replaces) await admin(session, 'mutation ($id: ID!) { revokeGrant(id: $id) { id } }', { id: replaces }, reason);
           const result = await admin<{ createGrant: { id: string } }>(
             session,
             'mutation ($input: CreateGrantInput!) { createGrant(input: $input) { id } }',
             { input },
             reason,
-          );
-          await reload();
+          ).finally(() => reload());
+          creation.clear();
           return `#${result.createGrant.id}`;
         }}
       >
@@ -97,6 +133,15 @@ export function GrantsPage() {
           {t('target')} <input name="target" required placeholder="Citizen.fullName | Citizen | SHARED/BASIC" />
         </label>
         <fieldset>
+          <legend>{t('classificationLimits')}</legend>
+          <label className="inline">
+            {t('sector')} <input name="sector" placeholder="population" />
+          </label>
+          <label className="inline">
+            {t('types')} <input name="types" placeholder="Citizen, Residence" />
+          </label>
+        </fieldset>
+        <fieldset>
           <legend>{t('purposes')}</legend>
           {PURPOSES.map((purpose) => (
             <label key={purpose} className="inline">
@@ -109,22 +154,51 @@ export function GrantsPage() {
           {t('scope')} <input name="scope" placeholder="40778" />
         </label>
         <label>
+          {t('masks')} <input name="masks" placeholder="Citizen.nationalId=PARTIAL_ID, Citizen.dateOfBirth=YEAR_ONLY" />
+        </label>
+        <label>
           {t('expires')} <input name="validTo" type="date" />
+        </label>
+        <label>
+          {t('replaces')}
+          <select name="replaces">
+            <option value="">-</option>
+            {grants.map((grant) => (
+              <option key={grant.id} value={grant.id}>
+                #{grant.id} {grant.agencyCode} {grant.target.description}
+              </option>
+            ))}
+          </select>
         </label>
       </ChangeForm>
       <ChangeForm
         testId="revoke-grant"
         title={`${t('revoke')}: ${t('grants')}`}
         submit={t('revoke')}
+        onChange={revocation.clear}
+        submitDisabled={revocation.preview === null}
+        beforeSubmit={
+          <>
+            <PreviewButton
+              label={t('previewRevoke')}
+              onPreview={(form) => {
+                const id = String(form.get('id') ?? '');
+                void revocation.run(previewChange(session, agencyOfGrant(id), null, [id]));
+              }}
+            />
+            <ChangePreviewView preview={revocation.preview} error={revocation.error} />
+          </>
+        }
         onSubmit={async (reason, form) => {
           await admin(session, 'mutation ($id: ID!) { revokeGrant(id: $id) { id } }', { id: String(form.get('id')) }, reason);
+          revocation.clear();
           await reload();
         }}
       >
         <label>
           ID
           <select name="id">
-            {(data?.grants ?? []).map((grant) => (
+            {grants.map((grant) => (
               <option key={grant.id} value={grant.id}>
                 #{grant.id} {grant.agencyCode} {grant.target.description}
               </option>

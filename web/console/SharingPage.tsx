@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { admin } from './api';
 import { ChangeForm, Table, listOf, useQuery } from './Common';
 import { useConsole } from './consoleContext';
+import { ChangePreviewView, replayChange } from './GrantPreview';
+import type { ChangePreview } from './GrantPreview';
 
 interface SharingRequest {
   id: string;
@@ -60,6 +62,7 @@ export function SharingPage() {
   const { session, t } = useConsole();
   const { data, error, reload } = useQuery<{ sharingRequests: SharingRequest[]; duplicateCollection: Duplicate[] }>(REQUESTS);
   const [impact, setImpact] = useState<Impact[] | null>(null);
+  const [replay, setReplay] = useState<{ preview: ChangePreview | null; error: string | null } | null>(null);
   const mayAnswer = session.permittedFields.includes('Mutation.approveSharingRequest');
   const pending = (data?.sharingRequests ?? []).filter((request) => request.status === 'PENDING');
   const requestSelect = (
@@ -134,8 +137,28 @@ export function SharingPage() {
             data-testid="preview-impact"
             onClick={(event) => {
               const form = new FormData(event.currentTarget.form!);
-              void admin<{ sharingRequestImpact: Impact[] }>(session, IMPACT, narrowing(form)).then(
-                (result) => setImpact(result.sharingRequestImpact),
+              const kept = narrowing(form);
+              const request = data?.sharingRequests.find((candidate) => candidate.id === kept.id);
+              void admin<{ sharingRequestImpact: Impact[] }>(session, IMPACT, kept).then(
+                (result) => {
+                  setImpact(result.sharingRequestImpact);
+                  if (!request || result.sharingRequestImpact.length === 0) return setReplay(null);
+                  // The grants the approval would make, replayed against the requester's last 30 days of requests.
+                  const grants = result.sharingRequestImpact.map((row) => ({
+                    agencyCode: request.requesterCode,
+                    target: { kind: 'FIELD', coordinate: row.coordinate },
+                    purposes: row.purposes,
+                    legalInstruments: [request.legalBasis],
+                    legalBasis: null,
+                    scopeUnitCodes: row.scopeUnitCodes,
+                    masks: [],
+                    validTo: null,
+                  }));
+                  return replayChange(session, request.requesterCode, grants, []).then(
+                    (answer) => setReplay({ preview: { grant: null, replay: answer }, error: null }),
+                    (refused: Error) => setReplay({ preview: null, error: refused.message }),
+                  );
+                },
                 () => setImpact([]),
               );
             }}
@@ -154,6 +177,7 @@ export function SharingPage() {
               ]}
             />
           )}
+          {replay && <ChangePreviewView preview={replay.preview} error={replay.error} />}
         </ChangeForm>
       )}
       {mayAnswer && (

@@ -1,0 +1,65 @@
+import { GraphQLError } from 'graphql';
+import type { PreviewField } from '../catalogue/grantPreview';
+import type { GrantPreviews, ReplayInput } from '../operations/grantPreviews';
+import type { ReplayCounts } from '../operations/replay';
+import { forbidden } from '../store/errors';
+import type { GrantInput } from '../store/stewardship';
+
+/** What these resolvers read of the admin context: the previews. */
+interface PreviewContext {
+  previews: GrantPreviews | null;
+}
+
+type Resolver<Args> = (source: unknown, args: Args, context: PreviewContext) => unknown;
+
+function previewsOf(context: PreviewContext): GrantPreviews {
+  if (!context.previews) throw forbidden('Grant previews are not offered on this gateway');
+  return context.previews;
+}
+
+/** The HTTP status of a refused preview: the request is wrong (400) or names what does not exist (404). */
+const REFUSAL_STATUS: Readonly<Record<string, number>> = { BAD_USER_INPUT: 400, NOT_FOUND: 404, CONFLICT: 409 };
+
+/** Given a preview's work, returns its answer, or its refusal with the HTTP status of its code (a 4xx, as the console expects). */
+async function answered<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const status = error instanceof GraphQLError ? REFUSAL_STATUS[String(error.extensions.code)] : undefined;
+    if (error instanceof GraphQLError && status !== undefined && error.extensions.http === undefined) {
+      throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } }, originalError: error });
+    }
+    throw error;
+  }
+}
+
+/** Given counts keyed by change, returns them as the API names them. */
+const countsView = (counts: ReplayCounts) => ({
+  unchanged: counts.UNCHANGED,
+  newlyAllowed: counts.NEWLY_ALLOWED,
+  newlyRefused: counts.NEWLY_REFUSED,
+  maskedDifferently: counts.MASKED_DIFFERENTLY,
+  rowsChanged: counts.ROWS_CHANGED,
+});
+
+/** The admin API's root fields of grant previews (preview.graphql), each one call to GrantPreviews, and their types. */
+export const previewResolvers = {
+  Query: {
+    grantPreview: ((_source, args: { input: GrantInput }, context) => answered(() => previewsOf(context).preview(args.input))) as Resolver<never>,
+    grantReplay: (async (_source, args: ReplayInput, context) => {
+      const replay = await answered(() => previewsOf(context).replay(args));
+      return {
+        ...replay,
+        counts: countsView(replay.counts),
+        byPurpose: replay.byPurpose.map(({ purpose, ...counts }) => ({ purpose, counts: countsView(counts) })),
+      };
+    }) as Resolver<never>,
+  },
+  PreviewField: {
+    sharing: (field: PreviewField) => field.classification.sharing,
+    personal: (field: PreviewField) => field.classification.personal,
+    importance: (field: PreviewField) => field.classification.importance,
+    labelVi: (field: PreviewField) => field.label?.vi ?? null,
+    labelEn: (field: PreviewField) => field.label?.en ?? null,
+  },
+};

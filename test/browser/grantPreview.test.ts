@@ -1,0 +1,165 @@
+import type { Page } from 'playwright-core';
+import { totpCode } from '../../gateway/console/totp';
+import type { TestBrowser } from '../helpers/browser';
+import { launchBrowser } from '../helpers/browser';
+import type { SeededPlatform } from '../helpers/platform';
+import { startSeededPlatform } from '../helpers/platform';
+
+jest.setTimeout(90_000);
+
+/** A made-up, well-formed national ID: the register need not hold it for the request to be decided and recorded. */
+const SOMEONE = '038185000123';
+const WITH_HOUSEHOLD = `{ citizen(nationalId: "${SOMEONE}") { fullName householdMembership { relationshipToHead } } }`;
+const NAME_ONLY = `{ citizen(nationalId: "${SOMEONE}") { fullName } }`;
+const HOUSEHOLD_CODE = `{ citizen(nationalId: "${SOMEONE}") { householdMembership { household { code } } } }`;
+
+describe('a grant change previewed in the console before it is saved', () => {
+  let seeded: SeededPlatform;
+  let browser: TestBrowser;
+  let page: Page;
+
+  /** Sends the land office's request for land registration; the gateway records it in the audit trail. */
+  async function landOfficeAsks(query: string): Promise<number> {
+    const response = await fetch(seeded.platform.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${seeded.demoKeys.get('H56.20')!}`, 'x-purpose': 'LAND_REGISTRATION' },
+      body: JSON.stringify({ query }),
+    });
+    await response.arrayBuffer();
+    return response.status;
+  }
+
+  const text = (selector: string) => page.textContent(selector).then((value) => (value ?? '').trim());
+
+  beforeAll(async () => {
+    [seeded, browser] = await Promise.all([startSeededPlatform(5), launchBrowser()]);
+    page = await browser.newPage();
+    // The land office reads residents' identity, not their household: two requests refused, two answered.
+    expect(await landOfficeAsks(HOUSEHOLD_CODE)).toBe(403);
+    expect(await landOfficeAsks(WITH_HOUSEHOLD)).toBe(403);
+    expect(await landOfficeAsks(NAME_ONLY)).toBe(200);
+    expect(await landOfficeAsks(NAME_ONLY)).toBe(200);
+    const made = await seeded.platform.accounts.create(
+      { kind: 'SYSTEM', task: 'test' },
+      { email: 'chinhsach.xemtruoc@test.gov.vn', name: 'Người xem trước', unit: 'Phòng chính sách', roles: ['POLICY_STEWARD'] },
+    );
+    await page.goto(new URL('/console', seeded.platform.gateway.url).toString());
+    await page.fill('[data-testid=sign-in] input[name=email]', made.account.email);
+    await page.fill('[data-testid=sign-in] input[name=password]', made.password!);
+    await page.fill('[data-testid=sign-in] input[name=code]', totpCode(made.totpSecret!));
+    await page.click('[data-testid=sign-in] button[type=submit]');
+    await page.waitForSelector('[data-testid=who]');
+    await page.click('nav.console-tabs button:has-text("Quyền khai thác")');
+    await page.waitForSelector('[data-testid=grants] tbody tr');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await seeded?.stop();
+  });
+
+  it('shows the fields, their labels, a masked example, the communes by name and the replayed refusals it would allow, and only then saves', async () => {
+    const form = '[data-testid=create-grant]';
+    await page.selectOption(`${form} select[name=agency]`, 'H56.20');
+    await page.fill(`${form} input[name=target]`, 'HouseholdMembership.relationshipToHead');
+    await page.check(`${form} input[name=purposes][value=LAND_REGISTRATION]`);
+    await page.selectOption(`${form} select[name=legalInstruments]`, ['31/2024/QH15']);
+    await page.fill(`${form} input[name=scope]`, '40778');
+    await page.fill(`${form} input[name=masks]`, 'HouseholdMembership.relationshipToHead=INITIALS');
+    await page.fill(`${form} input[name=reason]`, 'Phiếu yêu cầu 21/2026');
+    expect(await page.isDisabled(`${form} button[type=submit]`)).toBe(true);
+
+    await page.click(`${form} button.preview`);
+    await page.waitForSelector(`${form} [data-testid=replay]`);
+    const row = await page.$$eval(`${form} [data-testid=preview-fields] tbody tr`, (rows) =>
+      rows.map((tr) => [...tr.querySelectorAll('td')].map((cell) => cell.textContent)),
+    );
+    expect(row).toEqual([['HouseholdMembership.relationshipToHead', 'Quan hệ trong hộ gia đình', 'SHARED', 'BASIC', 'CORE', 'INITIALS', 'Con', 'Con']]);
+    expect(await text(`${form} [data-testid=preview-scope]`)).toMatch(/Hạc Thành \(40778\)/);
+    expect(await text(`${form} [data-testid=replay-newlyAllowed]`)).toBe('Nay được cho phép: 1');
+    expect(await text(`${form} [data-testid=replay-unchanged]`)).toBe('Không đổi: 3');
+    expect(await text(`${form} [data-testid=replay-newlyRefused]`)).toBe('Nay bị từ chối: 0');
+    await browser.screenshot(page, 'console-grant-preview');
+    const sample = await page.$$eval(`${form} [data-testid=replay-samples] tbody td`, (cells) => cells.map((cell) => cell.textContent));
+    expect(sample).toEqual([
+      '-',
+      expect.any(String),
+      'LAND_REGISTRATION',
+      'DENIED',
+      'Nay được cho phép',
+      'HouseholdMembership.relationshipToHead: DENY → MASK INITIALS rows 40778',
+    ]);
+
+    // Changing a field drops the preview: what is saved is what was shown.
+    await page.fill(`${form} input[name=scope]`, '40779');
+    expect(await page.isDisabled(`${form} button[type=submit]`)).toBe(true);
+    await page.fill(`${form} input[name=scope]`, '40778');
+    await page.click(`${form} button.preview`);
+    await page.waitForSelector(`${form} [data-testid=replay]`);
+    await page.click(`${form} button[type=submit]`);
+    await page.waitForSelector(`${form} [role=status]`);
+    const grants = await seeded.platform.stewardship.listGrants({ agencyCode: 'H56.20' });
+    expect(grants.map((grant) => grant.target)).toContainEqual({ kind: 'FIELD', coordinate: 'HouseholdMembership.relationshipToHead' });
+  });
+
+  it('changes a grant (the new one replaces it) after showing the past reads it would mask differently', async () => {
+    const [household] = (await seeded.platform.stewardship.listGrants({ agencyCode: 'H56.20' })).filter(
+      (grant) => grant.target.kind === 'FIELD' && grant.target.coordinate === 'HouseholdMembership.relationshipToHead',
+    );
+    const form = '[data-testid=create-grant]';
+    await page.fill(`${form} input[name=masks]`, '');
+    await page.fill(`${form} input[name=scope]`, '');
+    await page.selectOption(`${form} select[name=replaces]`, household!.id);
+    await page.fill(`${form} input[name=reason]`, 'Phiếu yêu cầu 22/2026');
+    await page.click(`${form} button.preview`);
+    await page.waitForSelector(`${form} [data-testid=replay]`);
+    expect(await text(`${form} [data-testid=replay-maskedDifferently]`)).toBe('Che khác trước: 1');
+    expect(await text(`${form} [data-testid=replay-newlyAllowed]`)).toBe('Nay được cho phép: 0');
+    const changed = await page.$$eval(`${form} [data-testid=replay-samples] tbody tr td:last-child`, (cells) => cells.map((cell) => cell.textContent));
+    expect(changed).toEqual(['HouseholdMembership.relationshipToHead: MASK INITIALS rows 40778 → ALLOW']);
+    await page.click(`${form} button[type=submit]`);
+    await page.waitForSelector(`${form} [role=status]`);
+    const after = await seeded.platform.stewardship.listGrants({ agencyCode: 'H56.20' });
+    const onTarget = after.filter((grant) => grant.target.kind === 'FIELD' && grant.target.coordinate === 'HouseholdMembership.relationshipToHead');
+    expect(onTarget.map((grant) => ({ masks: grant.masks, scope: grant.scopeUnitCodes }))).toEqual([{ masks: [], scope: null }]);
+    expect(onTarget[0]!.id).not.toBe(household!.id);
+  });
+
+  it('shows, before a revocation, the past reads it would refuse, in English too', async () => {
+    const [citizenGrant] = (await seeded.platform.stewardship.listGrants({ agencyCode: 'H56.20' })).filter(
+      (grant) => grant.target.kind === 'FIELD' && grant.target.coordinate === 'Query.citizen',
+    );
+    await page.selectOption('header.console-bar select[aria-label=Language]', 'en');
+    const form = '[data-testid=revoke-grant]';
+    await page.selectOption(`${form} select[name=id]`, citizenGrant!.id);
+    expect(await page.isDisabled(`${form} button[type=submit]`)).toBe(true);
+    await page.click(`${form} button.preview`);
+    await page.waitForSelector(`${form} [data-testid=replay]`);
+    // The household request, refused then, is allowed under the grant saved above: all three would now be refused.
+    expect(await text(`${form} [data-testid=replay-newlyRefused]`)).toBe('Newly refused: 3');
+    expect(await text(`${form} [data-testid=replay-replayed]`)).toBe('Requests replayed: 4');
+    expect(await page.isDisabled(`${form} button[type=submit]`)).toBe(false);
+  });
+
+  it("replays the requester's last 30 days against the grants a sharing request's approval would make", async () => {
+    const filed = await fetch(seeded.platform.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${seeded.demoKeys.get('H56.20')!}` },
+      body: JSON.stringify({
+        query: `mutation { fileSharingRequest(input: { fields: ["HouseholdMembership.household", "Household.code"], purposes: ["LAND_REGISTRATION"],
+          legalBasis: "47/2020/NĐ-CP", procedure: "Đăng ký biến động đất đai" }) { id } }`,
+      }),
+    });
+    const { data } = (await filed.json()) as { data: { fileSharingRequest: { id: string } } };
+    await page.click('nav.console-tabs button:has-text("Sharing requests")');
+    await page.waitForSelector('[data-testid=sharing-requests] tbody tr');
+    const form = '[data-testid=approve-request]';
+    await page.selectOption(`${form} select[name=id]`, data.fileSharingRequest.id);
+    await page.click(`${form} [data-testid=preview-impact]`);
+    await page.waitForSelector(`${form} [data-testid=replay]`);
+    expect(await text(`${form} [data-testid=replay-newlyAllowed]`)).toBe('Newly allowed: 1');
+    // The filing itself is one of the agency's recorded requests, and fares the same.
+    expect(await text(`${form} [data-testid=replay-unchanged]`)).toBe('Unchanged: 4');
+    expect(await page.$$eval(`${form} [data-testid=impact] tbody tr`, (rows) => rows.length)).toBe(2);
+  });
+});
