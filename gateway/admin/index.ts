@@ -22,6 +22,7 @@ import type { QuotaStewardship } from '../store/quotaStewardship';
 import type { OperationRegistration } from '../operations/registration';
 import type { Stewardship } from '../store/stewardship';
 import type { SharingDesk } from '../sharing/sharingDesk';
+import type { CitizenNotifications } from '../citizen/citizenNotifications';
 import type { StoreSnapshot } from '../store/types';
 import type { AdminContext } from './resolvers';
 import { adminLoaders } from './loaders';
@@ -31,6 +32,8 @@ import { adminResolvers } from './resolvers';
 export const ADMIN_SCHEMA_PATH = path.join(__dirname, 'schema.graphql');
 /** The approved operations' part of the admin API's SDL. */
 export const ADMIN_OPERATIONS_SCHEMA_PATH = path.join(__dirname, 'operations.graphql');
+/** The citizens' notification outbox's part of the admin API's SDL. */
+export const ADMIN_NOTIFICATIONS_SCHEMA_PATH = path.join(__dirname, 'notifications.graphql');
 
 export interface AdminRouteOptions {
   stewardship: Stewardship;
@@ -47,6 +50,8 @@ export interface AdminRouteOptions {
   quotas?: QuotaStewardship;
   /** The sharing requests' desk; left out, its fields answer FORBIDDEN. */
   sharing?: SharingDesk;
+  /** The citizens' notification outbox; left out, its fields answer FORBIDDEN. */
+  notifications?: CitizenNotifications;
   /** Where the route answers; /admin by default. */
   path?: string;
   /** The bounds on one operation, as at /graphql; none when left out. */
@@ -62,7 +67,7 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
   const logger = getLogger('admin');
   const server = new ApolloServer<AdminContext>({
     schema: makeExecutableSchema({
-      typeDefs: [fs.readFileSync(ADMIN_SCHEMA_PATH, 'utf8'), fs.readFileSync(ADMIN_OPERATIONS_SCHEMA_PATH, 'utf8')],
+      typeDefs: [ADMIN_SCHEMA_PATH, ADMIN_OPERATIONS_SCHEMA_PATH, ADMIN_NOTIFICATIONS_SCHEMA_PATH].map((file) => fs.readFileSync(file, 'utf8')),
       resolvers: adminResolvers,
     }),
     includeStacktraceInErrorResponses: false,
@@ -82,6 +87,7 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
         operations: options.operations ?? null,
         quotas: options.quotas ?? null,
         sharing: options.sharing ?? null,
+        notifications: options.notifications ?? null,
         audit: options.audit ?? null,
         accounts: options.accounts ?? null,
         loaders: adminLoaders(options.stewardship),

@@ -21,6 +21,8 @@ import type { AdminCaller } from './guard';
 import type { AdminLoaders } from './loaders';
 import { guardRootResolvers } from './guard';
 import { operationResolvers } from './operationResolvers';
+import { notificationResolvers } from './notificationResolvers';
+import type { CitizenNotifications } from '../citizen/citizenNotifications';
 
 /** What every admin resolver gets: who calls (checked before any resolver runs), the actor it acts as, and the operations. */
 export interface AdminContext {
@@ -38,6 +40,8 @@ export interface AdminContext {
   operations: OperationRegistration | null;
   /** The sharing requests' desk; null where this gateway was started without it. */
   sharing: SharingDesk | null;
+  /** The citizens' notification outbox; null where this gateway was started without it. */
+  notifications: CitizenNotifications | null;
   /** What this request's resolvers share: the register and the grants, read once. */
   loaders: AdminLoaders;
 }
@@ -250,6 +254,6 @@ const unguardedResolvers: {
 /** The admin API's resolvers, each root field behind the role check of guard.ts. */
 export const adminResolvers = {
   ...unguardedResolvers,
-  Query: guardRootResolvers<AdminContext>({ ...unguardedResolvers.Query, ...operationResolvers.Query }),
-  Mutation: guardRootResolvers<AdminContext>({ ...unguardedResolvers.Mutation, ...operationResolvers.Mutation }),
+  Query: guardRootResolvers<AdminContext>({ ...unguardedResolvers.Query, ...operationResolvers.Query, ...notificationResolvers.Query }),
+  Mutation: guardRootResolvers<AdminContext>({ ...unguardedResolvers.Mutation, ...operationResolvers.Mutation, ...notificationResolvers.Mutation }),
 };

@@ -38,6 +38,7 @@ const decided = new WeakMap<GatewayContext, { document: DocumentNode; conditions
 const scopeProbed = new WeakSet<GatewayContext>();
 
 function principalKey(principal: Principal): string {
+  if (principal.kind === 'CITIZEN') return `citizen:${principal.nationalId}`;
   return principal.kind === 'AGENCY' ? `agency:${principal.agency.code}` : 'anonymous';
 }
 
