@@ -191,6 +191,21 @@ describe("the citizen's copy of their data", () => {
       user_id: string;
     }>;
     expect(stored.map((row) => [row.officer_unit, row.user_id])).toEqual([['H56.20.03', 'canbo.07']]);
+    // The stewards' search and export name it too.
+    const admin = await fetch(new URL('/admin', seeded.platform.gateway.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${seeded.demoKeys.get('H56.10')!}` },
+      body: JSON.stringify({
+        query: '{ auditRecords(filter: { agencyCode: "H56.20" }) { nodes { officerUnit userId } } auditExport(filter: { agencyCode: "H56.20" }) }',
+      }),
+    });
+    const { data } = (await admin.json()) as { data: { auditRecords: { nodes: Array<{ officerUnit: string | null }> }; auditExport: string } };
+    expect(data.auditRecords.nodes.map((node) => node.officerUnit).filter(Boolean)).toEqual(['H56.20.03']);
+    const [header, ...lines] = data.auditExport
+      .trim()
+      .split('\r\n')
+      .map((line) => line.split(','));
+    expect(lines.map((line) => line[header!.indexOf('officer_unit')]).filter(Boolean)).toEqual(['H56.20.03']);
   });
 
   it('leaves a chain whose every link holds, the units and the copies in it', async () => {
@@ -198,6 +213,15 @@ describe("the citizen's copy of their data", () => {
     const rows = (await db('gateway')('audit_records').orderBy(['instance', 'seq'])) as AuditRecordRow[];
     expect(rows.some((row) => row.officer_unit === 'H56.20.03')).toBe(true);
     expect(rows.some((row) => row.caller_national_id === alice)).toBe(true);
+    // A unit changed afterwards no longer matches its record's hash.
+    const withUnit = rows.find((row) => row.officer_unit === 'H56.20.03')!;
+    const { hash: _hash, ...unitContent } = {
+      ...withUnit,
+      seq: Number(withUnit.seq),
+      row_count: Number(withUnit.row_count),
+      latency_ms: Number(withUnit.latency_ms),
+    };
+    expect(recordHash({ ...unitContent, officer_unit: 'H56.20.04' })).not.toBe(withUnit.hash);
     for (const [index, row] of rows.entries()) {
       const { hash, field_set: _fieldSet, ...content } = { ...row, seq: Number(row.seq), row_count: Number(row.row_count), latency_ms: Number(row.latency_ms) };
       expect(recordHash({ ...content, field_set: row.field_set })).toBe(hash);
