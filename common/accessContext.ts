@@ -9,12 +9,20 @@ export const ACCESS_CONTEXT_HEADER = 'x-dsp-access';
 export const ACCESS_CONTEXT_LIFETIME_MS = 30_000;
 export const ACCESS_CONTEXT_CLOCK_SKEW_MS = 5_000;
 
+/** Who calls, as a subgraph is told: nobody in particular, an agency with its credential, or a citizen reading their own data. */
+export type AccessPrincipal = { kind: 'ANONYMOUS' } | { kind: 'AGENCY'; agencyCode: string; credentialId: string } | { kind: 'CITIZEN'; nationalId: string };
+
 /** What a subgraph is told about a request: who asks, for what, which rows and how to mask. */
 export interface AccessContext {
-  principal: { kind: 'ANONYMOUS' } | { kind: 'AGENCY'; agencyCode: string; credentialId: string };
+  principal: AccessPrincipal;
   purpose: string | null;
   /** Commune codes the rows of this subgraph must belong to; null for no restriction. */
   scope: string[] | null;
+  /**
+   * The national ID whose rows alone this subgraph may return (a citizen reading their own data). Left out when
+   * rows are not restricted to one citizen, so that a context without it signs to the same bytes as before.
+   */
+  subject?: string;
   /** Fields of this subgraph ("Type.field") disclosed only partially, with the mask to apply. */
   masks: Record<string, MaskKind>;
 }

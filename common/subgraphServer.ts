@@ -66,12 +66,26 @@ export const UNAUTHENTICATED = ErrorCode.UNAUTHENTICATED;
 /** The code of a field that is to be masked but whose type cannot carry a masked value. */
 export const MASK_NOT_APPLICABLE = ErrorCode.MASK_NOT_APPLICABLE;
 
+const NATIONAL_ID = /^\d{12}$/;
+
+/**
+ * Given the signed principal and subject, tells whether they fit together: a citizen reads their own rows only,
+ * so a citizen's context always names that citizen as its subject; any subject is a national ID.
+ */
+function subjectFits(principal: object, subject: unknown): boolean {
+  if (subject !== undefined && (typeof subject !== 'string' || !NATIONAL_ID.test(subject))) return false;
+  const citizen = principal as { kind?: unknown; nationalId?: unknown };
+  if (citizen.kind !== 'CITIZEN') return true;
+  return typeof citizen.nationalId === 'string' && subject === citizen.nationalId;
+}
+
 /** Given verified claims, tells whether they hold an access context a subgraph can apply. */
 function isAccessContext(claims: Partial<AccessContext>): claims is AccessContext {
-  const { scope, masks, principal, purpose } = claims;
+  const { scope, masks, principal, purpose, subject } = claims;
   return (
     typeof principal === 'object' &&
     principal !== null &&
+    subjectFits(principal, subject) &&
     (purpose === null || typeof purpose === 'string') &&
     (scope === null || (Array.isArray(scope) && scope.every((code) => typeof code === 'string'))) &&
     typeof masks === 'object' &&
@@ -107,7 +121,8 @@ export function assertSignedAccess(
   const claims = verifyAccessContext(signingKey, Array.isArray(header) ? header.join(', ') : header, sector, rawBody, now, nonces);
   if ('error' in claims) throw refusal(sector, claims.error);
   if (!isAccessContext(claims)) throw refusal(sector, 'the gateway signature carries a malformed access context');
-  return { principal: claims.principal, purpose: claims.purpose, scope: claims.scope, masks: claims.masks };
+  const { principal, purpose, scope, subject, masks } = claims;
+  return { principal, purpose, scope, ...(subject !== undefined ? { subject } : {}), masks };
 }
 
 /** Given an object type, returns the names of the fields its @key directives name. */

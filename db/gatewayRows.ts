@@ -164,6 +164,10 @@ export interface AuditRecordRow {
   error_code: string | null;
   latency_ms: number;
   policy_version: number | null;
+  /** The electronic code of the officer's unit (X-Officer-Unit); null when none was named, and in every record before it was kept. */
+  officer_unit?: string | null;
+  /** The citizen who read their own data (the citizens' page's copy); null for every other caller. */
+  caller_national_id?: string | null;
   /** SHA-256 of the record before it in the instance's chain, hex; 64 zeros for the first. */
   previous_hash: string;
   /** SHA-256 of this record's content with previous_hash, hex. */

@@ -22,6 +22,7 @@ import type { RunningServer } from '../common/subgraphServer';
 import { SELF_SERVICE, SUPERGRAPH_PATH } from '../schema/load';
 import type { GatewayContext } from './enforcement/context';
 import { readRequestHeaders } from './enforcement/context';
+import { officerUnitOf } from './enforcement/officerUnit';
 import { auditPlugin } from './enforcement/auditPlugin';
 import { policyPlugin } from './enforcement/policyPlugin';
 import { approvedOperations } from './operations/approvedOperationsPlugin';
@@ -33,6 +34,7 @@ import type { AuditLog } from './audit/auditLog';
 import type { Authenticator } from './store/authenticator';
 import { AuthenticationError } from './store/errors';
 import type { StoreSnapshot } from './store/types';
+import type { Principal } from './policy/types';
 import { quotaPlugin } from './quotas/quotaPlugin';
 import type { QuotaPluginOptions } from './quotas/quotaPlugin';
 import type { GatewayMetrics } from './metrics/gatewayMetrics';
@@ -88,7 +90,29 @@ export interface GatewayOptions {
   accessLogger?: Logger;
   /** The metrics requests are counted in; the process's gateway metrics by default. */
   metrics?: GatewayMetrics;
+  /** Handed, once the gateway listens, the way to run an operation of the gateway's own (the citizen's copy). */
+  onExecutor?: (executor: GatewayExecutor) => void;
 }
+
+/** An operation the gateway runs for a caller it has authenticated itself, not taken from a request. */
+export interface InternalOperation {
+  query: string;
+  operationName: string;
+  variables: Record<string, unknown>;
+}
+
+/** The answer to an internal operation, as a client of /graphql would read it. */
+export interface InternalAnswer {
+  data?: Record<string, unknown> | null;
+  errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }>;
+}
+
+/**
+ * Given an operation and the principal it runs as, runs it through the gateway's whole pipeline (limits, quotas,
+ * the policy's decision and its signed access contexts, the federated execution, the audit record) as a request
+ * of /graphql would be; only the principal comes from the gateway, not from a credential.
+ */
+export type GatewayExecutor = (operation: InternalOperation, principal: Principal) => Promise<InternalAnswer>;
 
 /**
  * Given the subgraphs' URLs, the policy and how to authenticate, starts the federation gateway over the
@@ -177,11 +201,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       const headers = readRequestHeaders(request);
       const principal = await enforcement.authenticator.authenticate(request.headers.authorization, enforcement.policy.current());
       if (principal instanceof AuthenticationError) throw principal;
+      const officerUnit = officerUnitOf(request, principal.kind === 'AGENCY' ? principal.agency : null);
       // Before Apollo Server reads a persisted query: what the caller's operations mode refuses never reaches its APQ cache.
       const admission = operations?.admit(principal, request, rawBody) ?? null;
       const built: GatewayContext = {
         ...headers,
-        principal: principal.kind === 'AGENCY' ? { ...principal, userId: headers.userId } : principal,
+        principal: principal.kind === 'AGENCY' ? { ...principal, userId: headers.userId, officerUnit } : principal,
         clientAddress: request.socket.remoteAddress ?? null,
         ...(admission ? { operations: admission } : {}),
         requestId,
@@ -211,6 +236,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     logger,
     options.plainRoutes,
   );
+  options.onExecutor?.(async (operation, principal) => {
+    const contextValue: GatewayContext = { principal, purpose: null, userId: null, dossierId: null, ...(enforcement ? {} : { access: unrestricted }) };
+    const response = await server.executeOperation(operation, { contextValue });
+    if (response.body.kind !== 'single') throw new Error('an internal operation is answered in one part');
+    return response.body.singleResult as InternalAnswer;
+  });
   const url = new URL('graphql', handle.baseUrl).toString();
   logger.info({ url }, 'gateway listening');
   return { url, stop: handle.stop };

@@ -435,6 +435,7 @@ const COMMANDS: Record<string, CommandSpec> = {
         'seq',
         'agencyCode',
         'userId',
+        'officerUnit',
         'purpose',
         'dossierId',
         'operationName',

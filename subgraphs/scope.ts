@@ -28,3 +28,16 @@ export function referencingScope<Q extends Knex.QueryBuilder>(
   if (scope !== null) query.whereIn(column, withinScope(referenced(), communeColumn, scope));
   return query;
 }
+
+/**
+ * The national ID whose rows alone a request may read, as the gateway signed it (a citizen reading their own
+ * data); null when rows are not restricted to one citizen. Like the row scope, it is applied in SQL: another
+ * citizen's row answers exactly as a row that does not exist.
+ */
+export type SubjectScope = string | null;
+
+/** Given a query, a column holding a national ID and the subject, keeps the subject's rows only. */
+export function ofSubject<Q extends Knex.QueryBuilder>(query: Q, column: string, subject: SubjectScope): Q {
+  if (subject !== null) query.where(column, subject);
+  return query;
+}

@@ -43,6 +43,10 @@ import { citizenRoutes } from '../gateway/citizen/citizenRoutes';
 import { CitizenSessions } from '../gateway/citizen/citizenSessions';
 import { citizenSignIn } from '../gateway/citizen/citizenSignIn';
 import { consoleRequestRoutes } from '../gateway/citizen/consoleRequestRoutes';
+import { CitizenNotifications } from '../gateway/citizen/citizenNotifications';
+import { readDataCopy } from '../gateway/citizen/dataCopy';
+import { NotificationRepository } from '../gateway/citizen/notificationRepository';
+import type { GatewayExecutor } from '../gateway/server';
 import { stewardSignInRoutes } from '../gateway/console/stewardSignIn';
 import { declaredLabels } from '../gateway/policy/labels';
 import { startGateway } from '../gateway/server';
@@ -235,7 +239,22 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       calendar: options.workingCalendar ?? loadWorkingCalendar(),
       accessVisibleTo: (nationalId, reference) => auditTrail.citizenMaySee(nationalId, reference),
     });
+    const citizenNotifications = new CitizenNotifications({
+      repository: new NotificationRepository(gatewayDb),
+      deferredAgencies: options.audit.deferredAgencies,
+      deferralDays: options.audit.deferralDays,
+    });
+    const labels = declaredLabels(parse(options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8')));
+    // The gateway hands its executor over once it listens; a copy asked before then cannot be read.
+    let executor: GatewayExecutor | null = null;
+    const readCopy = (nationalId: string) => {
+      if (!executor) throw new Error('the gateway is not listening yet');
+      return readDataCopy(executor, nationalId, labels);
+    };
     const gateway = await startGateway({
+      onExecutor: (given) => {
+        executor = given;
+      },
       host: options.host,
       port: options.gatewayPort,
       subgraphTimeoutMs: options.subgraphTimeoutMs,
@@ -275,6 +294,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
           policyCache,
           audit: auditTrail,
           accounts,
+          notifications: citizenNotifications,
           queryLimits: options.queryLimits,
         }),
         createCitizenRoute({ trail: auditTrail, jwt: options.jwt, queryLimits: options.queryLimits }),
@@ -296,7 +316,9 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
           sessions: citizenSessions,
           requests: citizenRequests,
           trail: auditTrail,
-          labels: declaredLabels(parse(options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8'))),
+          labels,
+          copy: readCopy,
+          notifications: citizenNotifications,
           deferral: { agencies: options.audit.deferredAgencies, days: options.audit.deferralDays },
           agencyName: (code) => policyCache.current().agencies.get(code)?.name ?? null,
           logger,

@@ -23,6 +23,7 @@ import type { GrantPreviews } from '../operations/grantPreviews';
 import type { OperationRegistration } from '../operations/registration';
 import type { Stewardship } from '../store/stewardship';
 import type { SharingDesk } from '../sharing/sharingDesk';
+import type { CitizenNotifications } from '../citizen/citizenNotifications';
 import type { StoreSnapshot } from '../store/types';
 import type { AdminContext } from './resolvers';
 import { adminLoaders } from './loaders';
@@ -34,6 +35,8 @@ export const ADMIN_SCHEMA_PATH = path.join(__dirname, 'schema.graphql');
 export const ADMIN_OPERATIONS_SCHEMA_PATH = path.join(__dirname, 'operations.graphql');
 /** The grant previews' part of the admin API's SDL. */
 export const ADMIN_PREVIEW_SCHEMA_PATH = path.join(__dirname, 'preview.graphql');
+/** The citizens' notification outbox's part of the admin API's SDL. */
+export const ADMIN_NOTIFICATIONS_SCHEMA_PATH = path.join(__dirname, 'notifications.graphql');
 
 export interface AdminRouteOptions {
   stewardship: Stewardship;
@@ -52,6 +55,8 @@ export interface AdminRouteOptions {
   sharing?: SharingDesk;
   /** What a grant would open and the replay of an agency's recent requests; left out, their fields answer FORBIDDEN. */
   previews?: GrantPreviews;
+  /** The citizens' notification outbox; left out, its fields answer FORBIDDEN. */
+  notifications?: CitizenNotifications;
   /** Where the route answers; /admin by default. */
   path?: string;
   /** The bounds on one operation, as at /graphql; none when left out. */
@@ -67,7 +72,9 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
   const logger = getLogger('admin');
   const server = new ApolloServer<AdminContext>({
     schema: makeExecutableSchema({
-      typeDefs: [ADMIN_SCHEMA_PATH, ADMIN_OPERATIONS_SCHEMA_PATH, ADMIN_PREVIEW_SCHEMA_PATH].map((file) => fs.readFileSync(file, 'utf8')),
+      typeDefs: [ADMIN_SCHEMA_PATH, ADMIN_OPERATIONS_SCHEMA_PATH, ADMIN_PREVIEW_SCHEMA_PATH, ADMIN_NOTIFICATIONS_SCHEMA_PATH].map((file) =>
+        fs.readFileSync(file, 'utf8'),
+      ),
       resolvers: adminResolvers,
     }),
     includeStacktraceInErrorResponses: false,
@@ -88,6 +95,7 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
         quotas: options.quotas ?? null,
         sharing: options.sharing ?? null,
         previews: options.previews ?? null,
+        notifications: options.notifications ?? null,
         audit: options.audit ?? null,
         accounts: options.accounts ?? null,
         loaders: adminLoaders(options.stewardship),

@@ -23,6 +23,8 @@ import type { AdminLoaders } from './loaders';
 import { guardRootResolvers } from './guard';
 import { operationResolvers } from './operationResolvers';
 import { previewResolvers } from './previewResolvers';
+import { notificationResolvers } from './notificationResolvers';
+import type { CitizenNotifications } from '../citizen/citizenNotifications';
 
 /** What every admin resolver gets: who calls (checked before any resolver runs), the actor it acts as, and the operations. */
 export interface AdminContext {
@@ -42,6 +44,8 @@ export interface AdminContext {
   sharing: SharingDesk | null;
   /** Grant previews and replays; null where this gateway was started without them. */
   previews: GrantPreviews | null;
+  /** The citizens' notification outbox; null where this gateway was started without it. */
+  notifications: CitizenNotifications | null;
   /** What this request's resolvers share: the register and the grants, read once. */
   loaders: AdminLoaders;
 }
@@ -255,6 +259,11 @@ const unguardedResolvers: {
 export const adminResolvers = {
   ...unguardedResolvers,
   PreviewField: previewResolvers.PreviewField,
-  Query: guardRootResolvers<AdminContext>({ ...unguardedResolvers.Query, ...operationResolvers.Query, ...previewResolvers.Query }),
-  Mutation: guardRootResolvers<AdminContext>({ ...unguardedResolvers.Mutation, ...operationResolvers.Mutation }),
+  Query: guardRootResolvers<AdminContext>({
+    ...unguardedResolvers.Query,
+    ...operationResolvers.Query,
+    ...previewResolvers.Query,
+    ...notificationResolvers.Query,
+  }),
+  Mutation: guardRootResolvers<AdminContext>({ ...unguardedResolvers.Mutation, ...operationResolvers.Mutation, ...notificationResolvers.Mutation }),
 };

@@ -3,6 +3,7 @@ import type { CursorKey } from '../../common/pagination';
 import { isMysql } from '../../db/connection';
 import type { AuditCitizenRow, AuditFieldSetRow, AuditRecordRow } from '../../db/gatewayRows';
 import { afterKey, beforeKey } from '../../db/keyset';
+import { notificationOutboxStatement } from '../citizen/notificationRepository';
 import type { Statement } from './sqlBatches';
 import { MYSQL_ROUND_TRIP_CHARACTERS, MysqlBatchWriter, insertStatements, statement } from './sqlBatches';
 
@@ -39,6 +40,8 @@ const RECORD_COLUMNS = [
   'error_code',
   'latency_ms',
   'policy_version',
+  'officer_unit',
+  'caller_national_id',
   'previous_hash',
   'hash',
 ] as const satisfies ReadonlyArray<keyof AuditRecordRow>;
@@ -189,13 +192,15 @@ export class AuditRepository {
     });
   }
 
-  /** Given an instance and a range of its seqs, returns the statements that index those records and move the head. */
+  /** Given an instance and a range of its seqs, returns the statements that index those records (notifications included) and move the head. */
   private indexStatements(instance: string, fromSeq: number, toSeq: number): Statement[] {
     const mysql = isMysql(this.db);
     const range = [instance, fromSeq, toSeq];
     return [
       statement(mysql ? MYSQL_INDEX_CITIZENS : SQLITE_INDEX_CITIZENS, range),
       statement(mysql ? MYSQL_INDEX_FIELDS : SQLITE_INDEX_FIELDS, range),
+      // The citizens who asked to be told of new accesses: their notifications go with the index rows.
+      statement(notificationOutboxStatement(this.db), [...range, 1]),
       statement(mysql ? MYSQL_MOVE_INDEX_HEAD : SQLITE_MOVE_INDEX_HEAD, [instance, toSeq]),
     ];
   }

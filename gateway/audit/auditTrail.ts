@@ -46,6 +46,10 @@ export interface CitizenAccess {
   agencyName: string;
   purpose: string | null;
   dossierId: string | null;
+  /** The electronic code of the unit of the officer who read, when the agency named it. */
+  officerUnit: string | null;
+  /** True for the citizen's own read: a copy of their data they downloaded. */
+  ownCopy: boolean;
   /** The fields the request was allowed to read ("Type.field"), masked ones included. */
   fieldsRead: string[];
 }
@@ -166,6 +170,8 @@ export class AuditTrail {
       agencyName: record.agencyName ?? record.agencyCode ?? '',
       purpose: record.purpose,
       dossierId: record.dossierId,
+      officerUnit: record.officerUnit,
+      ownCopy: record.callerNationalId === nationalId,
       fieldsRead: record.fields.filter((field) => field.effect !== 'DENY').map((field) => field.coordinate),
     }));
     const connection = toConnection('myDataAccess', accesses, page.size, newestFirstKey);

@@ -29,9 +29,12 @@ export type RecordContent = Omit<AuditRecordRow, 'hash'>;
 
 /**
  * Given a record's columns (previous_hash included), returns its hash: the SHA-256 of every column in a
- * fixed order. The instance and seq are inside, so a record moved to another place no longer matches.
+ * fixed order. The instance and seq are inside, so a record moved to another place no longer matches. The
+ * columns added since (officer_unit, caller_national_id) follow as [name, value] pairs, each only when set:
+ * a record that has neither, every record written before them, hashes as it always did.
  */
 export function recordHash(record: RecordContent): string {
+  const added = (['officer_unit', 'caller_national_id'] as const).filter((column) => record[column] != null).map((column) => [column, record[column]]);
   return sha256Hex(
     JSON.stringify([
       RECORD_FORMAT,
@@ -55,6 +58,7 @@ export function recordHash(record: RecordContent): string {
       record.error_code,
       record.latency_ms,
       record.policy_version,
+      ...added,
     ]),
   );
 }

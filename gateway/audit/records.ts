@@ -79,6 +79,7 @@ export function unchainedRecordOf(input: AuditRecordInput, instance: string): Un
   const malformed = input.citizenIds.find((nationalId) => !NATIONAL_ID.test(nationalId));
   if (malformed !== undefined) throw new TypeError(`"${malformed.slice(0, 20)}" is not a national ID: a record names citizens by their 12 digits`);
   const agency = input.principal.kind === 'AGENCY' ? input.principal : null;
+  if (input.principal.kind === 'CITIZEN' && !NATIONAL_ID.test(input.principal.nationalId)) throw new TypeError('A citizen caller is named by their 12 digits');
   const fields = recordedFields(input.fields);
   return {
     instance,
@@ -100,6 +101,8 @@ export function unchainedRecordOf(input: AuditRecordInput, instance: string): Un
     error_code: fit(input.errorCode, 60),
     latency_ms: wholeNumber(input.latencyMs, 'latencyMs'),
     policy_version: input.policyVersion === null ? null : wholeNumber(input.policyVersion, 'policyVersion'),
+    officer_unit: agency ? fit(agency.officerUnit, 100) : null,
+    caller_national_id: input.principal.kind === 'CITIZEN' ? input.principal.nationalId : null,
   };
 }
 
@@ -135,6 +138,8 @@ export function toAuditRecord(row: AuditRecordRow): AuditRecord {
     errorCode: row.error_code,
     latencyMs: row.latency_ms,
     policyVersion: row.policy_version,
+    officerUnit: row.officer_unit ?? null,
+    callerNationalId: row.caller_national_id ?? null,
     previousHash: row.previous_hash,
     hash: row.hash,
   };

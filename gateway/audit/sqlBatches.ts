@@ -53,7 +53,8 @@ export function insertStatements<Row extends object>(
     characters = head.length;
   };
   for (const row of rows) {
-    const rowValues = columns.map((column) => row[column] as string | number | null);
+    // A column a row predates (a record kept in the outbox by an earlier release) is null.
+    const rowValues = columns.map((column) => (row[column] ?? null) as string | number | null);
     const rowCharacters = statement(placeholders, rowValues).characters;
     if (count === rowsPerInsert || (count > 0 && characters + rowCharacters > maxCharacters)) flush();
     values.push(...rowValues);

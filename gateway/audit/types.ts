@@ -20,7 +20,7 @@ export const DENIED_OUTCOMES: readonly AuditOutcome[] = ['DENIED', 'FILTERED'];
 export interface AuditRecordInput {
   /** When the request arrived. */
   at: Date;
-  /** Who called: the agency, its credential and the officer (principal.userId, from X-User-Id). */
+  /** Who called: the agency, its credential, the officer and their unit (principal.userId and officerUnit), or a citizen reading their own data. */
   principal: Principal;
   purpose: Purpose | null;
   /** The case or dossier the request served (X-Dossier-Id). */
@@ -75,6 +75,10 @@ export interface AuditRecord {
   errorCode: string | null;
   latencyMs: number;
   policyVersion: number | null;
+  /** The electronic code of the officer's unit (X-Officer-Unit), when the agency named it. */
+  officerUnit: string | null;
+  /** The citizen who read their own data (a copy downloaded on the citizens' page); null for any other caller. */
+  callerNationalId: string | null;
   previousHash: string;
   hash: string;
 }

@@ -15,14 +15,28 @@ export interface AccessView {
   purpose: string | null;
   purposeWords: Bilingual | null;
   dossierId: string | null;
+  /** The officer's unit: its code, and its name when it is a registered agency. */
+  officerUnit: { code: string; name: string | null } | null;
+  /** True for the citizen's own read: a copy of their data they downloaded. */
+  ownCopy: boolean;
   /** What was read, in plain words, each once. */
   dataRead: Bilingual[];
 }
 
+/** What the citizen reads for their own read: the copy of their data they downloaded. */
+const OWN_COPY_WORDS: Bilingual = { vi: 'Bạn đã tải bản sao dữ liệu của mình', en: 'You downloaded a copy of your data' };
+
 const MONTH = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit' });
 
-/** Given an access of the trail and the fields' labels (@label in the SDL), returns it in the citizen's words. */
-export function accessView(access: CitizenAccess, labels: ReadonlyMap<string, FieldLabel>): AccessView {
+/**
+ * Given an access of the trail, the fields' labels (@label in the SDL) and how to name a unit by its code, returns
+ * it in the citizen's words.
+ */
+export function accessView(
+  access: CitizenAccess,
+  labels: ReadonlyMap<string, FieldLabel>,
+  unitName: (code: string | null) => string | null = () => null,
+): AccessView {
   const seen = new Set<string>();
   const dataRead: Bilingual[] = [];
   for (const coordinate of access.fieldsRead) {
@@ -39,8 +53,10 @@ export function accessView(access: CitizenAccess, labels: ReadonlyMap<string, Fi
     agencyCode: access.agencyCode,
     agencyName: access.agencyName,
     purpose: access.purpose,
-    purposeWords: wordsForPurpose(access.purpose),
+    purposeWords: access.ownCopy ? OWN_COPY_WORDS : wordsForPurpose(access.purpose),
     dossierId: access.dossierId,
+    officerUnit: access.officerUnit === null ? null : { code: access.officerUnit, name: unitName(access.officerUnit) },
+    ownCopy: access.ownCopy,
     dataRead,
   };
 }

@@ -6,8 +6,12 @@ import type { PlainRoute } from '../../common/httpServer';
 import type { AuditTrail } from '../audit/auditTrail';
 import type { FieldLabel } from '../policy/labels';
 import { readJson, sendError, sendJson } from '../console/consoleRoutes';
+import type { Json } from '../console/consoleRoutes';
+import { badInput } from '../store/errors';
 import { CSRF_HEADER, clearedSessionCookie, csrfMatches, overTls, readSessionCookie, sessionCookie } from '../console/sessionCookie';
 import { accessView } from './accessView';
+import type { DataCopy } from './dataCopy';
+import type { CitizenNotifications } from './citizenNotifications';
 import { PURPOSE_WORDS } from './plainWords';
 import type { CitizenRequests } from './citizenRequests';
 import type { CitizenSessions } from './citizenSessions';
@@ -33,6 +37,10 @@ export interface CitizenRoutesOptions {
   deferral: { agencies: readonly string[]; days: number };
   /** Given an agency code, returns its name in the policy in force, or null. */
   agencyName(code: string): string | null;
+  /** Given the signed-in citizen's national ID, reads everything the platform holds about them, as them (recorded). */
+  copy(nationalId: string): Promise<DataCopy>;
+  /** The citizens' choice to be told of new accesses. */
+  notifications: CitizenNotifications;
   logger: Logger;
 }
 
@@ -106,7 +114,27 @@ export function citizenRoutes(options: CitizenRoutesOptions): PlainRoute[] {
           after: parameter('after'),
           ...(first !== null ? { first: /^\d{1,4}$/.test(first) ? Number(first) : -1 } : {}),
         });
-        sendJson(response, 200, { accesses: page.nodes.map((access) => accessView(access, options.labels)), pageInfo: page.pageInfo });
+        const unitName = (code: string | null) => (code === null ? null : options.agencyName(code));
+        sendJson(response, 200, {
+          accesses: page.nodes.map((access) => accessView(access, options.labels, unitName)),
+          pageInfo: page.pageInfo,
+        });
+      });
+    if (endpoint === 'copy' && method === 'GET')
+      return run(false, async (session) => {
+        const copy = await options.copy(session.nationalId);
+        // ?download=json: the same copy as a file the browser saves.
+        const download = url.searchParams.get('download') === 'json';
+        const file = `ban-sao-du-lieu-${copy.takenAt.slice(0, 10)}.json`;
+        sendJson(response, 200, { ...copy } as Json, download ? { 'content-disposition': `attachment; filename="${file}"` } : {});
+      });
+    if (endpoint === 'notifications' && method === 'GET')
+      return run(false, async (session) => sendJson(response, 200, { notify: await options.notifications.preference(session.nationalId) }));
+    if (endpoint === 'notifications' && method === 'POST')
+      return run(true, async (session) => {
+        const body = await readJson(request, MAX_REQUEST_BYTES);
+        if (typeof body.notify !== 'boolean') throw badInput('"notify" must be true or false');
+        sendJson(response, 200, { notify: await options.notifications.choose(session.nationalId, body.notify) });
       });
     if (endpoint === 'requests' && method === 'GET')
       return run(false, async (session) => sendJson(response, 200, { requests: await requests.of(session.nationalId) }));

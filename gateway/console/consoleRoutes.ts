@@ -25,7 +25,7 @@ export interface SignInMethods {
   identityProvider: boolean;
 }
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 /** Given a response, a status and a JSON value, answers with it, never cached. */
 export function sendJson(response: ServerResponse, status: number, value: Json, headers: Record<string, string> = {}): void {

@@ -71,6 +71,10 @@ export const FIELD_ROLES: Readonly<Record<string, readonly StewardRole[] | typeo
   'Mutation.approveSharingRequest': ['POLICY_STEWARD'],
   'Mutation.refuseSharingRequest': ['POLICY_STEWARD'],
   'Mutation.declareCollectedFields': ['POLICY_STEWARD'],
+  // A notification service reads and acknowledges the outbox with a steward agency's key; an auditor may look at it,
+  // and no person acknowledges for the service.
+  'Query.citizenNotifications': ['AUDITOR'],
+  'Mutation.acknowledgeCitizenNotifications': [],
 };
 
 /** What a steward agency's API key may not do: accounts are managed by persons only, and four eyes are two persons' eyes. */

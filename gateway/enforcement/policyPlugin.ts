@@ -40,6 +40,7 @@ const decided = new WeakMap<GatewayContext, { document: DocumentNode; conditions
 const scopeWalks = new WeakMap<GatewayContext, ScopeWalk>();
 
 function principalKey(principal: Principal): string {
+  if (principal.kind === 'CITIZEN') return `citizen:${principal.nationalId}`;
   return principal.kind === 'AGENCY' ? `agency:${principal.agency.code}` : 'anonymous';
 }
 

@@ -1,6 +1,7 @@
 import type { SectorName } from '../../common/sectors';
 import { FILTER_FIELDS } from './collectFields';
 import { describeTarget } from './describeTarget';
+import { decideOwnRecords } from './ownRecords';
 import { targetReaches } from './targetReaches';
 import { isSector } from './types';
 import type {
@@ -221,6 +222,7 @@ function withFilterFields(root: FieldDecision, filterFields: FieldDecision[], pu
  */
 export function decide(input: DecisionInput): Decision {
   const { principal, purpose, catalog, snapshot } = input;
+  if (principal.kind === 'CITIZEN') return decideOwnRecords(input, principal);
   const now = input.now.getTime();
   const request: AgencyRequest | null =
     principal.kind === 'AGENCY'

@@ -115,8 +115,30 @@ export interface Agency {
   deactivatedAt?: string | null;
 }
 
-/** Who is calling, once the credential has been checked. */
-export type Principal = { kind: 'ANONYMOUS' } | { kind: 'AGENCY'; agency: Agency; credentialId: string; userId: string | null };
+/** An agency's call: the agency, the credential it authenticated with, and the officer and unit its application names. */
+export interface AgencyPrincipal {
+  kind: 'AGENCY';
+  agency: Agency;
+  credentialId: string;
+  userId: string | null;
+  /** The electronic code of the officer's unit (X-Officer-Unit): the agency's own code or one of its sub-units'. */
+  officerUnit?: string | null;
+}
+
+/**
+ * A citizen reading their own data, signed in on the citizens' page: the national ID comes from the identity
+ * provider (the session), never from a request. No credential of the API yields one.
+ */
+export interface CitizenPrincipal {
+  kind: 'CITIZEN';
+  nationalId: string;
+}
+
+/** Who a credential of the API authenticates: an agency, or nobody in particular. */
+export type CallerPrincipal = { kind: 'ANONYMOUS' } | AgencyPrincipal;
+
+/** Who is calling, once the credential (or the citizen's session) has been checked. */
+export type Principal = CallerPrincipal | CitizenPrincipal;
 
 /** Everything a decision depends on besides the request: a consistent view of the policy store. */
 export interface PolicySnapshot {
@@ -147,6 +169,8 @@ export type Rule =
   | 'SELF_SERVICE'
   | 'GRANT'
   | 'ANONYMOUS_OPEN_ONLY'
+  | 'OWN_RECORDS'
+  | 'OWN_RECORDS_ONLY'
   | 'INTERNAL_OWNER_ONLY'
   | 'SENSITIVE_NEEDS_FIELD_GRANT'
   | 'PURPOSE_NOT_GRANTED'
@@ -185,4 +209,9 @@ export interface Decision {
    * for it; null where no field read there is restricted.
    */
   scope: Record<SectorName, string[] | null>;
+  /**
+   * The national ID whose rows alone every sector may return: set for a citizen reading their own data, whose
+   * every row is their own; left out otherwise.
+   */
+  subject?: string;
 }

@@ -6,7 +6,7 @@ import { quotaSettingKey } from './quotaTypes';
  * Given the stewards' settings, the defaults, who calls and from which address, returns the quota the request is
  * counted against. A credential's own setting counts that key alone, with what it leaves unset taken from its
  * agency's setting and then the defaults; otherwise every key of the agency counts together, under the agency's
- * setting or the defaults. Anonymous callers are counted per address, under the defaults.
+ * setting or the defaults. Anonymous callers are counted per address, citizens per national ID, under the defaults.
  */
 export function appliedQuota(
   settings: ReadonlyMap<string, QuotaSetting> | undefined,
@@ -14,6 +14,7 @@ export function appliedQuota(
   principal: Principal,
   clientAddress: string | null,
 ): AppliedQuota {
+  if (principal.kind === 'CITIZEN') return { key: `citizen:${principal.nationalId}`, agencyCode: null, ...defaults };
   if (principal.kind !== 'AGENCY') {
     return { key: `anonymous:${clientAddress ?? 'unknown'}`, agencyCode: null, ...defaults };
   }

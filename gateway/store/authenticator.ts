@@ -1,6 +1,6 @@
 import type { JwtConfig } from '../../common/config';
 import { printable } from '../../common/nationalId';
-import type { Principal } from '../policy/types';
+import type { CallerPrincipal } from '../policy/types';
 import { looksLikeApiKey, parseApiKey, secretMatches } from './apiKeys';
 import { AuthenticationError } from './errors';
 import type { AgencyTokenVerifier } from './jwt';
@@ -13,7 +13,7 @@ function deactivated(code: string): AuthenticationError {
 }
 
 /** The caller who sends no credential: reads open data only. */
-export const ANONYMOUS: Principal = Object.freeze({ kind: 'ANONYMOUS' });
+export const ANONYMOUS: CallerPrincipal = Object.freeze({ kind: 'ANONYMOUS' });
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 const COMPACT_JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
@@ -41,7 +41,7 @@ export class Authenticator {
   }
 
   /** Given the Authorization header (if any) and the current snapshot, returns who calls, or why they are refused. */
-  async authenticate(authorizationHeader: string | undefined, snapshot: StoreSnapshot): Promise<Principal | AuthenticationError> {
+  async authenticate(authorizationHeader: string | undefined, snapshot: StoreSnapshot): Promise<CallerPrincipal | AuthenticationError> {
     if (authorizationHeader === undefined) return ANONYMOUS;
     const bearer = BEARER.exec(authorizationHeader);
     if (!bearer) return new AuthenticationError('The Authorization header must read "Bearer <API key or agency token>"');
@@ -51,7 +51,7 @@ export class Authenticator {
     return new AuthenticationError('The bearer credential is neither an API key (dsp_…) nor an agency token (JWT)');
   }
 
-  private apiKeyPrincipal(token: string, snapshot: StoreSnapshot): Principal | AuthenticationError {
+  private apiKeyPrincipal(token: string, snapshot: StoreSnapshot): CallerPrincipal | AuthenticationError {
     const parts = parseApiKey(token);
     if (!parts) return new AuthenticationError('The API key is malformed: expected dsp_<8-character id>_<43-character secret>');
     const credential = snapshot.credentials.get(parts.id);
@@ -66,7 +66,7 @@ export class Authenticator {
     return { kind: 'AGENCY', agency, credentialId: credential.id, userId: null };
   }
 
-  private async tokenPrincipal(token: string, snapshot: StoreSnapshot): Promise<Principal | AuthenticationError> {
+  private async tokenPrincipal(token: string, snapshot: StoreSnapshot): Promise<CallerPrincipal | AuthenticationError> {
     if (!this.verifier) return new AuthenticationError('Agency tokens are not accepted here: no identity provider is configured; use an API key');
     let verified;
     try {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The request headers the platform reads, and so the only ones a preflight allows. */
-export const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'x-purpose', 'x-user-id', 'x-dossier-id'] as const;
+export const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'x-purpose', 'x-user-id', 'x-officer-unit', 'x-dossier-id'] as const;
 export const CORS_ALLOWED_METHODS = ['GET', 'POST'] as const;
 /** How long a browser may keep a preflight's answer. */
 const PREFLIGHT_MAX_AGE_SECONDS = 600;

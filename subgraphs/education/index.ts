@@ -10,7 +10,7 @@ export const educationSubgraph: SubgraphDefinition<EducationContext> = {
   sector: 'education',
   resolvers: educationResolvers,
   createContext(db: Knex, access: AccessContext): EducationContext {
-    const repository = new EducationRepository(db, access.scope);
+    const repository = new EducationRepository(db, access.scope, access.subject ?? null);
     return { access, repository, loaders: createEducationLoaders(repository) };
   },
 };

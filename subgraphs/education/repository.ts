@@ -3,22 +3,25 @@ import type { PageRequest } from '../../common/pagination';
 import type { SchoolLevel } from '../../common/vocabulary';
 import { afterKey } from '../../db/keyset';
 import type { DiplomaRow, EnrollmentRow, SchoolRow } from '../../db/rows';
-import type { RowScope } from '../scope';
-import { referencingScope } from '../scope';
+import type { RowScope, SubjectScope } from '../scope';
+import { ofSubject, referencingScope } from '../scope';
 
 /**
  * The education database's queries: the only module of this subgraph that holds SQL. An enrolment or a
  * diploma is in the request's scope when its school stands in a commune of the scope; schools are open
- * reference data and never scoped.
+ * reference data and never scoped. With a subject (a citizen reading their own data), only that citizen's
+ * enrolments and diplomas are read.
  */
 export class EducationRepository {
   constructor(
     private readonly db: Knex,
     private readonly scope: RowScope,
+    private readonly subject: SubjectScope = null,
   ) {}
 
-  /** Given a query of rows that refer to a school, keeps those whose school is in scope. */
+  /** Given a query of a person's rows that refer to a school, keeps those in scope and of the subject. */
   private atSchoolsInScope<Q extends Knex.QueryBuilder>(query: Q): Q {
+    ofSubject(query, 'national_id', this.subject);
     return referencingScope(query, 'school_code', this.scope, () => this.db('schools').select('code'), 'commune_code');
   }
 

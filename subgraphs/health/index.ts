@@ -11,7 +11,7 @@ export const healthSubgraph: SubgraphDefinition<HealthContext> = {
   sector: 'health',
   resolvers: healthResolvers,
   createContext(db: Knex, access: AccessContext): HealthContext {
-    const repository = new HealthRepository(db, access.scope);
+    const repository = new HealthRepository(db, access.scope, access.subject ?? null);
     return { access, repository, loaders: createHealthLoaders(repository), today: dateInVietnam() };
   },
 };

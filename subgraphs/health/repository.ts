@@ -2,22 +2,25 @@ import type { Knex } from 'knex';
 import type { PageRequest } from '../../common/pagination';
 import { afterKey } from '../../db/keyset';
 import type { EncounterRow, FacilityRow, InsuranceCardRow, VaccinationRow } from '../../db/rows';
-import type { RowScope } from '../scope';
-import { referencingScope } from '../scope';
+import type { RowScope, SubjectScope } from '../scope';
+import { ofSubject, referencingScope } from '../scope';
 
 /**
  * The health database's queries: the only module of this subgraph that holds SQL. A card is in the
  * request's scope when its primary-care facility stands in a commune of the scope, a vaccination or an
- * encounter when its facility does; facilities are open reference data and never scoped.
+ * encounter when its facility does; facilities are open reference data and never scoped. With a subject (a
+ * citizen reading their own data), only that citizen's cards, vaccinations and encounters are read.
  */
 export class HealthRepository {
   constructor(
     private readonly db: Knex,
     private readonly scope: RowScope,
+    private readonly subject: SubjectScope = null,
   ) {}
 
-  /** Given a query of rows that refer to a facility through a column, keeps those whose facility is in scope. */
+  /** Given a query of a person's rows that refer to a facility through a column, keeps those in scope and of the subject. */
   private atFacilitiesInScope<Q extends Knex.QueryBuilder>(query: Q, facilityColumn: string): Q {
+    ofSubject(query, 'national_id', this.subject);
     return referencingScope(query, facilityColumn, this.scope, () => this.db('facilities').select('code'), 'commune_code');
   }
 

@@ -10,7 +10,7 @@ export const landSubgraph: SubgraphDefinition<LandContext> = {
   sector: 'land',
   resolvers: landResolvers,
   createContext(db: Knex, access: AccessContext): LandContext {
-    const repository = new LandRepository(db, access.scope);
+    const repository = new LandRepository(db, access.scope, access.subject ?? null);
     return { access, repository, loaders: createLandLoaders(repository) };
   },
 };

@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 import type { PageRequest } from '../../common/pagination';
 import { afterKey } from '../../db/keyset';
 import type { LandUseCertificateRow, OwnershipShareRow, ParcelRow } from '../../db/rows';
-import type { RowScope } from '../scope';
-import { referencingScope, withinScope } from '../scope';
+import type { RowScope, SubjectScope } from '../scope';
+import { ofSubject, referencingScope, withinScope } from '../scope';
 
 /** A parcel read through one of its ownership shares, tagged with the owner it was read for. */
 export interface OwnedParcelRow extends ParcelRow {
@@ -19,20 +19,31 @@ export interface ParcelIdentifier {
 
 /**
  * The land database's queries: the only module of this subgraph that holds SQL. A parcel is in the
- * request's scope by its commune; its certificates and ownership shares go with it.
+ * request's scope by its commune; its certificates and ownership shares go with it. With a subject (a citizen
+ * reading their own data), only the parcels in which that citizen holds a share are read, with their
+ * certificates and that citizen's own share: a co-owner's share is the co-owner's.
  */
 export class LandRepository {
   constructor(
     private readonly db: Knex,
     private readonly scope: RowScope,
+    private readonly subject: SubjectScope = null,
   ) {}
 
+  /** The ids of the parcels the subject holds a share in. */
+  private subjectParcelIds(): Knex.QueryBuilder {
+    return ofSubject(this.db('ownership_shares').select('parcel_id'), 'national_id', this.subject);
+  }
+
   private parcels(): Knex.QueryBuilder<ParcelRow, ParcelRow[]> {
-    return withinScope(this.db<ParcelRow>('parcels'), 'parcels.commune_code', this.scope);
+    const query = withinScope(this.db<ParcelRow>('parcels'), 'parcels.commune_code', this.scope);
+    if (this.subject !== null) query.whereIn('parcels.id', this.subjectParcelIds());
+    return query;
   }
 
   /** Given a query of rows that refer to a parcel, keeps those whose parcel is in scope. */
   private ofParcelsInScope<Q extends Knex.QueryBuilder>(query: Q): Q {
+    if (this.subject !== null) query.whereIn('parcel_id', this.subjectParcelIds());
     return referencingScope(query, 'parcel_id', this.scope, () => this.db('parcels').select('id'), 'commune_code');
   }
 
@@ -76,6 +87,8 @@ export class LandRepository {
   }
 
   sharesByParcelIds(parcelIds: readonly number[]): Promise<OwnershipShareRow[]> {
-    return this.ofParcelsInScope(this.db<OwnershipShareRow>('ownership_shares')).whereIn('parcel_id', parcelIds).orderBy('national_id');
+    return ofSubject(this.ofParcelsInScope(this.db<OwnershipShareRow>('ownership_shares')), 'national_id', this.subject)
+      .whereIn('parcel_id', parcelIds)
+      .orderBy('national_id');
   }
 }

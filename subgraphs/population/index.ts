@@ -10,7 +10,7 @@ export const populationSubgraph: SubgraphDefinition<PopulationContext> = {
   sector: 'population',
   resolvers: populationResolvers,
   createContext(db: Knex, access: AccessContext): PopulationContext {
-    const repository = new PopulationRepository(db, access.scope);
+    const repository = new PopulationRepository(db, access.scope, access.subject ?? null);
     return { access, repository, loaders: createPopulationLoaders(repository) };
   },
 };

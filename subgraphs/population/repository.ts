@@ -3,31 +3,35 @@ import type { CursorKey, PageRequest } from '../../common/pagination';
 import { prefixUpperBound } from '../../common/text';
 import { afterKey } from '../../db/keyset';
 import type { AdministrativeUnitRow, CitizenRow, HouseholdMemberRow, HouseholdRow } from '../../db/rows';
-import type { RowScope } from '../scope';
-import { referencingScope, withinScope } from '../scope';
+import type { RowScope, SubjectScope } from '../scope';
+import { ofSubject, referencingScope, withinScope } from '../scope';
 
 /**
  * The population database's queries: the only module of this subgraph that holds SQL. Citizens are in
  * the request's scope by their current residence, households by their unit; administrative units are
- * open reference data and never scoped.
+ * open reference data and never scoped. With a subject (a citizen reading their own data), only that citizen,
+ * their own membership and the household they belong to are read.
  */
 export class PopulationRepository {
   constructor(
     private readonly db: Knex,
     private readonly scope: RowScope,
+    private readonly subject: SubjectScope = null,
   ) {}
 
   private citizens(): Knex.QueryBuilder<CitizenRow, CitizenRow[]> {
-    return withinScope(this.db<CitizenRow>('citizens'), 'current_unit_code', this.scope);
+    return ofSubject(withinScope(this.db<CitizenRow>('citizens'), 'current_unit_code', this.scope), 'national_id', this.subject);
   }
 
   private households(): Knex.QueryBuilder<HouseholdRow, HouseholdRow[]> {
-    return withinScope(this.db<HouseholdRow>('households'), 'unit_code', this.scope);
+    const query = withinScope(this.db<HouseholdRow>('households'), 'unit_code', this.scope);
+    if (this.subject !== null) query.whereIn('code', ofSubject(this.db('household_members').select('household_code'), 'national_id', this.subject));
+    return query;
   }
 
   /** A membership tells of a citizen and of a household: it is in scope only when both are. */
   private memberships(): Knex.QueryBuilder<HouseholdMemberRow, HouseholdMemberRow[]> {
-    const query = this.db<HouseholdMemberRow>('household_members');
+    const query = ofSubject(this.db<HouseholdMemberRow>('household_members'), 'national_id', this.subject);
     referencingScope(query, 'national_id', this.scope, () => this.db('citizens').select('national_id'), 'current_unit_code');
     return referencingScope(query, 'household_code', this.scope, () => this.db('households').select('code'), 'unit_code');
   }

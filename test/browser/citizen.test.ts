@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { totpCode } from '../../gateway/console/totp';
 import type { TestBrowser } from '../helpers/browser';
@@ -16,7 +17,7 @@ describe("the citizens' page in a real browser", () => {
   let page: Page;
   let nationalId: string;
 
-  const asAgency = async (agencyCode: string, purpose: string, query: string, variables: Record<string, unknown>, dossier: string) => {
+  const asAgency = async (agencyCode: string, purpose: string, query: string, variables: Record<string, unknown>, dossier: string, officerUnit?: string) => {
     const response = await fetch(new URL('/graphql', gateway.base), {
       method: 'POST',
       headers: {
@@ -24,6 +25,7 @@ describe("the citizens' page in a real browser", () => {
         authorization: `Bearer ${gateway.apiKeys.get(agencyCode)!}`,
         'x-purpose': purpose,
         'x-dossier-id': dossier,
+        ...(officerUnit ? { 'x-officer-unit': officerUnit } : {}),
       },
       body: JSON.stringify({ query, variables }),
     });
@@ -48,7 +50,14 @@ describe("the citizens' page in a real browser", () => {
     };
     expect(parcel).toBeDefined();
     nationalId = parcel.national_id;
-    await asAgency('H56.20', 'LAND_REGISTRATION', 'query ($id: ID!) { citizen(nationalId: $id) { fullName dateOfBirth } }', { id: nationalId }, 'HS-2026-0101');
+    await asAgency(
+      'H56.20',
+      'LAND_REGISTRATION',
+      'query ($id: ID!) { citizen(nationalId: $id) { fullName dateOfBirth } }',
+      { id: nationalId },
+      'HS-2026-0101',
+      'H56.20.03',
+    );
     await asAgency('H56.15.01', 'MEDICAL_TREATMENT', 'query ($id: ID!) { citizen(nationalId: $id) { fullName sex } }', { id: nationalId }, 'BA-0202');
     await asAgency(
       'H56.01',
@@ -134,5 +143,34 @@ describe("the citizens' page in a real browser", () => {
     // The only failed loads are the session checks of the pages before sign-in (401, signed out).
     expect(browser.pageErrors.filter((error) => !/status of 401/.test(error))).toEqual([]);
     expect(browser.requests.every((url) => url.startsWith(gateway.base))).toBe(true);
+  });
+
+  it("shows the officer's unit, and downloads a copy of the citizen's data, readable and as JSON, which the log then shows", async () => {
+    await page.click('button:has-text("Tiếng Việt")');
+    const landRow = page.locator('[data-testid=access]', { hasText: 'HS-2026-0101' });
+    expect(await landRow.locator('[data-testid=officer-unit]').textContent()).toBe('H56.20.03');
+    expect(await page.textContent('[data-testid=data-copy] h2')).toBe('Tải bản sao dữ liệu');
+    await page.click('[data-testid=copy-show]');
+    await page.waitForSelector('[data-testid=copy-item]');
+    const population = (await page.textContent('[data-testid=copy-population]')) ?? '';
+    expect(population).toContain('Số định danh cá nhân');
+    expect(population).toContain(nationalId);
+    expect(population).toContain('Họ và tên');
+    expect(await page.textContent('[data-testid=copy-land]')).toContain('Thửa đất');
+    expect(await page.textContent('[data-testid=copy-land]')).toContain('Tờ bản đồ số');
+    expect(await page.textContent('[data-testid=copy-health]')).toContain('Thẻ bảo hiểm y tế');
+    expect(await page.textContent('[data-testid=copy-education]')).toContain('Văn bằng, chứng chỉ');
+    const download = page.waitForEvent('download');
+    await page.click('[data-testid=copy-json]');
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^ban-sao-du-lieu-\d{4}-\d{2}-\d{2}\.json$/);
+    const saved = JSON.parse(fs.readFileSync((await file.path())!, 'utf8')) as { nationalId: string; sections: Array<{ sector: string }> };
+    expect(saved.nationalId).toBe(nationalId);
+    expect(saved.sections.map((section) => section.sector)).toEqual(['population', 'land', 'health', 'education']);
+    // The copy is an access of its own: the log shows it, as the citizen's.
+    await page.locator('[data-testid=access]', { hasText: 'Bạn đã tải bản sao dữ liệu của mình' }).waitFor();
+    expect(await page.textContent('[data-testid=access-group] h3')).toContain('Chính bạn');
+    await browser.screenshot(page, 'citizen-data-copy');
+    expect(browser.requests.every((url) => url.startsWith(gateway.base) || url.startsWith('blob:'))).toBe(true);
   });
 });

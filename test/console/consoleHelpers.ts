@@ -18,6 +18,8 @@ import { loadWorkingCalendar } from '../../common/workingDays';
 import type { GraphQLResponse } from '../helpers/graphql';
 import type { TestStore } from '../store/storeHelpers';
 import { createTestStore } from '../store/storeHelpers';
+import { CitizenNotifications } from '../../gateway/citizen/citizenNotifications';
+import { NotificationRepository } from '../../gateway/citizen/notificationRepository';
 
 /** A person signed in to the console: their cookie and CSRF token, as a browser holds them. */
 export interface ConsoleSession {
@@ -75,6 +77,7 @@ export async function startConsoleServer(signInMethods?: SignInMethods): Promise
     authenticator: store.authenticator,
     policyCache: cache,
     accounts,
+    notifications: new CitizenNotifications({ repository: new NotificationRepository(store.db), deferredAgencies: [], deferralDays: 0, now: store.clock.now }),
   });
   const handle: HttpServerHandle = await startHttpServer(
     [route],

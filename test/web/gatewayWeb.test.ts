@@ -125,7 +125,7 @@ describe('the gateway serves the web apps', () => {
       expect(response.status).toBe(204);
       expect(response.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
       expect(response.headers.get('access-control-allow-methods')).toBe('GET, POST');
-      expect(response.headers.get('access-control-allow-headers')).toBe('authorization, content-type, x-purpose, x-user-id, x-dossier-id');
+      expect(response.headers.get('access-control-allow-headers')).toBe('authorization, content-type, x-purpose, x-user-id, x-officer-unit, x-dossier-id');
       expect(response.headers.get('access-control-allow-credentials')).toBeNull();
       expect(response.headers.get('vary')).toContain('Origin');
     });

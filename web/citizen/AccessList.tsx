@@ -109,13 +109,14 @@ export function AccessList({ session, language, onContested }: { session: Citize
       {grouped(list).map((group) => (
         <article key={group.key} className="access-group" data-testid="access-group">
           <h3>
-            {group.agencyName} · {monthName(group.month, language)}
+            {group.agencyName || t('yourself')} · {monthName(group.month, language)}
           </h3>
           <table>
             <thead>
               <tr>
                 <th>{t('time')}</th>
                 <th>{t('purpose')}</th>
+                <th>{t('officerUnit')}</th>
                 <th>{t('dossier')}</th>
                 <th>{t('dataRead')}</th>
                 <th>{t('reference')}</th>
@@ -127,6 +128,7 @@ export function AccessList({ session, language, onContested }: { session: Citize
                 <tr key={access.reference} data-testid="access" data-reference={access.reference}>
                   <td>{localTime(access.at, language)}</td>
                   <td>{access.purposeWords ? access.purposeWords[language] : ''}</td>
+                  <td data-testid="officer-unit">{access.officerUnit ? (access.officerUnit.name ?? access.officerUnit.code) : ''}</td>
                   <td>{access.dossierId ?? ''}</td>
                   <td>{access.dataRead.map((words) => words[language]).join(', ')}</td>
                   <td>

@@ -6,12 +6,16 @@ import { AccessList } from './AccessList';
 import type { Language } from './i18n';
 import { LANGUAGES, translator } from './i18n';
 import { RequestsPanel } from './RequestsPanel';
+import { DataCopyPanel } from './DataCopyPanel';
+import { NotificationChoice } from './NotificationChoice';
 
 /** The citizens' page: sign in through the identity provider, see who read my data, make requests. */
 export function CitizenApp() {
   const [language, setLanguage] = useState<Language>('vi');
   const [session, setSession] = useState<CitizenSession | null | undefined>(undefined);
   const [requestsVersion, setRequestsVersion] = useState(0);
+  // A copy read is an access of its own: the list is read again to show it.
+  const [accessesVersion, setAccessesVersion] = useState(0);
   const t = translator(language);
   useEffect(() => {
     currentSession().then(setSession, () => setSession(null));
@@ -44,7 +48,9 @@ export function CitizenApp() {
                 {t('signOut')}
               </button>
             </p>
-            <AccessList session={session} language={language} onContested={requestsChanged} />
+            <AccessList key={accessesVersion} session={session} language={language} onContested={requestsChanged} />
+            <DataCopyPanel session={session} language={language} onRead={() => setAccessesVersion((version) => version + 1)} />
+            <NotificationChoice session={session} language={language} />
             <RequestsPanel session={session} language={language} version={requestsVersion} onSent={requestsChanged} />
           </>
         )}

@@ -22,7 +22,18 @@ export interface AccessView {
   purpose: string | null;
   purposeWords: Bilingual | null;
   dossierId: string | null;
+  officerUnit: { code: string; name: string | null } | null;
+  ownCopy: boolean;
   dataRead: Bilingual[];
+}
+
+/** Everything the platform holds about the citizen, by sector, each field under its label. */
+export interface DataCopy {
+  nationalId: string;
+  takenAt: string;
+  found: boolean;
+  sections: Array<{ sector: string; items: Array<{ field: string; label: Bilingual; value: unknown }> }>;
+  unavailable: string[];
 }
 
 export interface CitizenRequestView {
@@ -95,4 +106,25 @@ export async function sendRequest(session: CitizenSession, request: { kind: stri
     body: JSON.stringify(request),
   });
   return (await json<{ request: CitizenRequestView }>(response)).request;
+}
+
+/** Reads a copy of everything the platform holds about the signed-in citizen (recorded as their own access). */
+export async function dataCopy(): Promise<DataCopy> {
+  return json<DataCopy>(await fetch('/citizen/api/copy', { credentials: 'same-origin' }));
+}
+
+/** Tells whether the citizen has chosen to be told of new accesses. */
+export async function notificationChoice(): Promise<boolean> {
+  return (await json<{ notify: boolean }>(await fetch('/citizen/api/notifications', { credentials: 'same-origin' }))).notify;
+}
+
+/** Given the session and the choice, stores it with the session's CSRF token. */
+export async function chooseNotifications(session: CitizenSession, notify: boolean): Promise<boolean> {
+  const response = await fetch('/citizen/api/notifications', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+    body: JSON.stringify({ notify }),
+  });
+  return (await json<{ notify: boolean }>(response)).notify;
 }

@@ -55,6 +55,31 @@ const STRINGS = {
     en: 'You have the rights to know, to view and correct, to obtain a copy, to restrict or object to processing, and to complain. Each request is answered within 2 working days.',
   },
   overdue: { vi: 'Quá hạn', en: 'Overdue' },
+  officerUnit: { vi: 'Đơn vị của cán bộ', en: "Officer's unit" },
+  yourself: { vi: 'Chính bạn', en: 'You' },
+  copyTitle: { vi: 'Tải bản sao dữ liệu', en: 'Download a copy' },
+  copyIntro: {
+    vi: 'Xem toàn bộ dữ liệu về bạn mà nền tảng lưu giữ ở bốn lĩnh vực: dân cư, đất đai, y tế, giáo dục. Lượt tải được ghi vào nhật ký truy cập của bạn.',
+    en: 'See everything the platform holds about you in its four sectors: population, land, health, education. The download is recorded in your access log.',
+  },
+  copyShow: { vi: 'Xem bản sao dữ liệu', en: 'Show a copy of my data' },
+  copyJson: { vi: 'Tải tệp JSON', en: 'Download as JSON' },
+  copyTaken: { vi: 'Bản sao lập lúc', en: 'Copy taken at' },
+  copyNotFound: { vi: 'Cơ sở dữ liệu dân cư không có bản ghi về bạn.', en: 'The population register holds no record of you.' },
+  copyUnavailable: {
+    vi: 'Chưa đọc được dữ liệu của lĩnh vực: {sectors}. Hãy thử lại sau.',
+    en: 'These sectors could not be read now: {sectors}. Try again later.',
+  },
+  copyEmpty: { vi: 'Không có', en: 'None' },
+  population: { vi: 'Dân cư', en: 'Population' },
+  land: { vi: 'Đất đai', en: 'Land' },
+  health: { vi: 'Y tế', en: 'Health' },
+  education: { vi: 'Giáo dục', en: 'Education' },
+  notifyTitle: { vi: 'Thông báo khi có lượt truy cập mới', en: 'Tell me of new accesses' },
+  notifyLabel: {
+    vi: 'Gửi thông báo cho tôi mỗi khi một cơ quan đọc dữ liệu của tôi',
+    en: 'Notify me whenever an agency reads my data',
+  },
 } as const;
 
 export type StringKey = keyof typeof STRINGS;

@@ -6,6 +6,7 @@ import { useConsole } from './consoleContext';
 interface AuditRecord {
   at: string;
   agencyCode: string | null;
+  officerUnit: string | null;
   purpose: string | null;
   dossierId: string | null;
   outcome: string;
@@ -19,7 +20,7 @@ interface AgencyCount {
 }
 
 const SEARCH = `query ($filter: AuditFilter) {
-  auditRecords(filter: $filter, first: 50) { nodes { at agencyCode purpose dossierId outcome rowCount } }
+  auditRecords(filter: $filter, first: 50) { nodes { at agencyCode officerUnit purpose dossierId outcome rowCount } }
   auditCountsByAgency(filter: $filter) { agencyCode requests denied }
 }`;
 
@@ -110,6 +111,7 @@ export function AuditPage() {
             columns={[
               [t('time'), (row) => row.at],
               [t('agency'), (row) => row.agencyCode ?? '-'],
+              [t('officerUnit'), (row) => row.officerUnit ?? '-'],
               [t('purpose'), (row) => row.purpose ?? '-'],
               ['Dossier', (row) => row.dossierId ?? '-'],
               [t('status'), (row) => row.outcome],

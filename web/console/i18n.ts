@@ -32,6 +32,7 @@ const STRINGS = {
   sector: { vi: 'Lĩnh vực', en: 'Sector' },
   units: { vi: 'Mã xã/phường', en: 'Commune codes' },
   agency: { vi: 'Cơ quan', en: 'Agency' },
+  officerUnit: { vi: 'Đơn vị cán bộ', en: "Officer's unit" },
   status: { vi: 'Trạng thái', en: 'Status' },
   expires: { vi: 'Hết hạn', en: 'Expires' },
   graceSeconds: { vi: 'Thời gian ân hạn (giây)', en: 'Grace period (seconds)' },
