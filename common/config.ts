@@ -132,6 +132,17 @@ export interface QuotaConfig {
   requestsPerMinute: number;
   /** An agency's query cost per minute (the cost QUERY_MAX_COST bounds per operation) when no steward has set its own. */
   costPerMinute: number;
+  /** How the replicas know how many they are, to share a quota while Redis is down; the defaults when left out. */
+  replicas?: ReplicaCountConfig;
+}
+
+/** Each replica's heartbeat in the gateway database, and the bounds on the count of live replicas read from it. */
+export interface ReplicaCountConfig {
+  /** How often each gateway writes its heartbeat; a replica seen within two intervals is live. */
+  heartbeatMs: number;
+  /** The fewest and most replicas a quota is divided by while Redis is down, whatever the heartbeats say. */
+  floor: number;
+  ceiling: number;
 }
 
 /**
@@ -365,7 +376,13 @@ export function loadConfig(environment: Environment = process.env): Config {
     redisKeyPrefix,
     requestsPerMinute: integer('QUOTA_REQUESTS_PER_MINUTE', 600, 1, 10_000_000),
     costPerMinute: integer('QUOTA_COST_PER_MINUTE', 300_000, 1, 1_000_000_000_000),
+    replicas: {
+      heartbeatMs: integer('QUOTA_HEARTBEAT_MS', 10_000, 500, 300_000),
+      floor: integer('QUOTA_REPLICAS_MIN', 1, 1, 1000),
+      ceiling: integer('QUOTA_REPLICAS_MAX', 16, 1, 1000),
+    },
   };
+  if (quotas.replicas!.floor > quotas.replicas!.ceiling) problems.push('QUOTA_REPLICAS_MIN must not exceed QUOTA_REPLICAS_MAX');
 
   const cors = parseCorsOrigins(read('CORS_ORIGINS'));
   problems.push(...cors.problems);

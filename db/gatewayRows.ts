@@ -170,6 +170,12 @@ export interface AuditRecordRow {
   hash: string;
 }
 
+/** A gateway instance's heartbeat: the last time it said it was running (gateway_heartbeats). */
+export interface GatewayHeartbeatRow {
+  instance: string;
+  seen_at: string;
+}
+
 /** The signed manifest of one instance's records of an archived month (audit_archives). */
 export interface AuditArchiveRow {
   instance: string;

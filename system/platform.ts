@@ -36,6 +36,7 @@ import { AuditRepository } from '../gateway/audit/auditRepository';
 import { AuditTrail } from '../gateway/audit/auditTrail';
 import { createCitizenRoute } from '../gateway/audit/citizenRoute';
 import { gatewayMetrics } from '../gateway/metrics/gatewayMetrics';
+import { DEFAULT_REPLICA_COUNT, ReplicaHeartbeat } from '../gateway/quotas/replicaHeartbeat';
 import { CitizenRepository } from '../gateway/citizen/citizenRepository';
 import { CitizenRequests } from '../gateway/citizen/citizenRequests';
 import { citizenRoutes } from '../gateway/citizen/citizenRoutes';
@@ -181,7 +182,15 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
   }
   const quotaConfig = options.quotas ?? loadConfig({}).quotas;
   const redis = quotaConfig.redisUrl ? quotaRedis(quotaConfig.redisUrl, logger) : null;
-  const closeQuotas = () => redis?.disconnect();
+  // With Redis, each replica's heartbeat tells the others how many share a quota while Redis is down.
+  const heartbeat = redis
+    ? new ReplicaHeartbeat({ db: gatewayDb, instance: options.audit.instance, config: quotaConfig.replicas ?? DEFAULT_REPLICA_COUNT, logger })
+    : null;
+  await heartbeat?.start();
+  const closeQuotas = () => {
+    redis?.disconnect();
+    void heartbeat?.stop();
+  };
   const metricsConfig = options.metrics ?? LOOPBACK_ONLY;
   const metrics = gatewayMetrics(metricsConfig.maxOperationNames);
   const auditLog = new AuditLog(gatewayDb, options.audit, {
@@ -205,7 +214,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     });
     const quotaDefaults = { requestsPerMinute: quotaConfig.requestsPerMinute, costPerMinute: quotaConfig.costPerMinute };
     const quotas = new QuotaStewardship({ repository, defaults: quotaDefaults, onChange: () => policyCache.refreshNow() });
-    const counter = new QuotaCounter({ redis, keyPrefix: quotaConfig.redisKeyPrefix });
+    const counter = new QuotaCounter({ redis, keyPrefix: quotaConfig.redisKeyPrefix, ...(heartbeat ? { replicas: () => heartbeat.replicas() } : {}) });
     const operations = new OperationRegistration({ repository, stewardship, onChange: () => policyCache.refreshNow() });
     const authenticator = new Authenticator({ jwt: options.jwt });
     const sharing = new SharingDesk({ stewardship, repository, calendar: options.workingCalendar ?? loadWorkingCalendar() });

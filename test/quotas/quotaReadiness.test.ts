@@ -60,7 +60,20 @@ describe('quotas counted in Redis, as the gateway reports them', () => {
 
 describe('quota configuration', () => {
   it('has documented defaults, and refuses a bad value with a message naming it', () => {
-    expect(loadConfig({}).quotas).toEqual({ redisUrl: null, redisKeyPrefix: 'dsp:', requestsPerMinute: 600, costPerMinute: 300_000 });
+    expect(loadConfig({}).quotas).toEqual({
+      redisUrl: null,
+      redisKeyPrefix: 'dsp:',
+      requestsPerMinute: 600,
+      costPerMinute: 300_000,
+      replicas: { heartbeatMs: 10_000, floor: 1, ceiling: 16 },
+    });
+    expect(loadConfig({ QUOTA_REPLICAS_MIN: '3', QUOTA_REPLICAS_MAX: '8', QUOTA_HEARTBEAT_MS: '2000' }).quotas.replicas).toEqual({
+      heartbeatMs: 2000,
+      floor: 3,
+      ceiling: 8,
+    });
+    expect(() => loadConfig({ QUOTA_REPLICAS_MIN: '4', QUOTA_REPLICAS_MAX: '2' })).toThrow(/QUOTA_REPLICAS_MIN must not exceed QUOTA_REPLICAS_MAX/);
+    expect(() => loadConfig({ QUOTA_REPLICAS_MAX: '0' })).toThrow(/QUOTA_REPLICAS_MAX must be a whole number from 1/);
     expect(() => loadConfig({ REDIS_URL: 'http://cache:6379' })).toThrow(ConfigError);
     expect(() => loadConfig({ REDIS_URL: 'http://cache:6379' })).toThrow(/REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
     expect(() => loadConfig({ QUOTA_REQUESTS_PER_MINUTE: '0' })).toThrow(/QUOTA_REQUESTS_PER_MINUTE must be a whole number from 1/);

@@ -13,6 +13,7 @@ import * as createAgencyQuotas from './20270601000001_create_agency_quotas';
 import * as partitionAuditByMonth from './20270601000002_partition_audit_by_month';
 import * as createApprovedOperations from './20270801000000_create_approved_operations';
 import * as createAuditArchives from './20270901000000_create_audit_archives';
+import * as createGatewayHeartbeats from './20270901000001_create_gateway_heartbeats';
 
 /** The gateway database's migrations, oldest first. */
 export const gatewayMigrations: Migration[] = [
@@ -30,4 +31,5 @@ export const gatewayMigrations: Migration[] = [
   partitionAuditByMonth,
   createApprovedOperations,
   createAuditArchives,
+  createGatewayHeartbeats,
 ];
