@@ -36,6 +36,7 @@ import { AuditRepository } from '../gateway/audit/auditRepository';
 import { AuditTrail } from '../gateway/audit/auditTrail';
 import { createCitizenRoute } from '../gateway/audit/citizenRoute';
 import { gatewayMetrics } from '../gateway/metrics/gatewayMetrics';
+import { UncountedGatewayMetrics } from '../gateway/metrics/uncountedMetrics';
 import { DEFAULT_REPLICA_COUNT, ReplicaHeartbeat } from '../gateway/quotas/replicaHeartbeat';
 import { CitizenRepository } from '../gateway/citizen/citizenRepository';
 import { CitizenRequests } from '../gateway/citizen/citizenRequests';
@@ -125,6 +126,8 @@ export interface GatewayServiceOptions {
   metrics?: MetricsConfig;
   /** Where each request's access line goes; the process logger by default. */
   accessLogger?: Logger;
+  /** False: the gateway and the subgraphs write no access-log line (ACCESS_LOG=off); on when left out. */
+  accessLog?: boolean;
   /** The citizens' page: how they sign in (the development provider when left out) and how long a session lasts. */
   citizen?: CitizenConfig;
   /** How stewards sign in to the console: local accounts when left out. */
@@ -134,7 +137,7 @@ export interface GatewayServiceOptions {
 }
 
 /** Who reads the metrics when the configuration says nothing: this host only. */
-const LOOPBACK_ONLY: MetricsConfig = { allowedNetworks: LOOPBACK_NETWORKS, token: null, maxOperationNames: 100 };
+const LOOPBACK_ONLY: MetricsConfig = { allowedNetworks: LOOPBACK_NETWORKS, token: null, maxOperationNames: 100, enabled: true };
 
 export interface RunningGateway {
   gateway: RunningServer;
@@ -192,7 +195,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     void heartbeat?.stop();
   };
   const metricsConfig = options.metrics ?? LOOPBACK_ONLY;
-  const metrics = gatewayMetrics(metricsConfig.maxOperationNames);
+  const metrics = metricsConfig.enabled ? gatewayMetrics(metricsConfig.maxOperationNames) : new UncountedGatewayMetrics();
   const auditLog = new AuditLog(gatewayDb, options.audit, {
     production: options.production,
     onBatchWritten: (records, seconds) => metrics.auditBatchWritten(records, seconds),
@@ -261,6 +264,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       },
       metrics,
       ...(options.accessLogger ? { accessLogger: options.accessLogger } : {}),
+      accessLog: options.accessLog ?? true,
       onUnknownOperation: (event) => {
         metrics.unknownOperation(event.agencyCode);
         options.onUnknownOperation?.(event);
@@ -290,7 +294,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
         }),
         // After CORS (in webRoutes), which every answer gets.
         ...healthRoutes(readiness, logger),
-        metricsRoute(metrics.registry, metricsConfig, logger),
+        ...(metricsConfig.enabled ? [metricsRoute(metrics.registry, metricsConfig, logger)] : []),
         ...citizenRoutes({
           signIn: citizenSignIn({ config: citizenConfig.signIn, demoCitizens: options.demoCitizens ?? (async () => []) }),
           sessions: citizenSessions,
@@ -374,6 +378,7 @@ export async function startPlatform(databases: PlatformDatabases, options: Platf
         port: options.subgraphPorts[sector],
         tls: options.subgraphTls?.server ?? null,
         ...(options.metrics ? { metrics: options.metrics } : {}),
+        accessLog: options.accessLog ?? true,
       });
       started.push(subgraphs[sector]);
     }
