@@ -190,9 +190,10 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     ? new ReplicaHeartbeat({ db: gatewayDb, instance: options.audit.instance, config: quotaConfig.replicas ?? DEFAULT_REPLICA_COUNT, logger })
     : null;
   await heartbeat?.start();
-  const closeQuotas = () => {
+  // A clean stop takes this replica's heartbeat out of the count at once, before the gateway database closes.
+  const closeQuotas = async () => {
     redis?.disconnect();
-    void heartbeat?.stop();
+    await heartbeat?.stop();
   };
   const metricsConfig = options.metrics ?? LOOPBACK_ONLY;
   const metrics = metricsConfig.enabled ? gatewayMetrics(metricsConfig.maxOperationNames) : new UncountedGatewayMetrics();
@@ -204,7 +205,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     await auditLog.start();
   } catch (error) {
     policyCache.stop();
-    closeQuotas();
+    await closeQuotas();
     throw error;
   }
   const readiness = gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls, redis, ...(subgraphTls ? { subgraphTls } : {}) });
@@ -332,7 +333,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
         // After the gateway: the last responses' records are written, then sealed by the final checkpoint.
         await auditLog.stop();
         policyCache.stop();
-        closeQuotas();
+        await closeQuotas();
         withdrawSources();
         metrics.useOverdueSharingRequests(null);
       },
@@ -342,7 +343,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     metrics.useOverdueSharingRequests(null);
     await auditLog.stop();
     policyCache.stop();
-    closeQuotas();
+    await closeQuotas();
     throw error;
   }
 }

@@ -40,10 +40,12 @@ describe('quotas counted in Redis, as the gateway reports them', () => {
     }
   });
 
-  it('with Redis reachable: "redis" up, counting shared', async () => {
+  it('with Redis reachable: "redis" up, counting shared; its heartbeat written, and removed at a clean stop', async () => {
     const seeded = await startSeededPlatform(5, {
       quotas: { redisUrl: 'redis://127.0.0.1:6379', redisKeyPrefix: `dsp-test:${randomUUID()}:`, requestsPerMinute: 2, costPerMinute: 100_000 },
     });
+    const heartbeats = () => seeded.databases.databases.gateway('gateway_heartbeats').pluck('instance');
+    let platformStopped = false;
     try {
       // The first readiness round may come before the connection is made.
       await new Promise((resolve) => setTimeout(resolve, 1100));
@@ -52,8 +54,13 @@ describe('quotas counted in Redis, as the gateway reports them', () => {
       expect(body.degraded).toBeUndefined();
       expect(body.dependencies.redis).toEqual({ status: 'up', counting: 'shared' });
       expect(await statuses(seeded, 3)).toEqual([200, 200, 429]);
+      expect(await heartbeats()).toEqual(['gateway-1']);
+      await seeded.platform.stop();
+      platformStopped = true;
+      expect(await heartbeats()).toEqual([]);
     } finally {
-      await seeded.stop();
+      if (platformStopped) await seeded.databases.destroy();
+      else await seeded.stop();
     }
   });
 });
