@@ -37,7 +37,7 @@ export function findProgram(names: readonly string[]): string | null {
 }
 
 /** Returns a TCP port on 127.0.0.1 that was free a moment ago. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

@@ -11,6 +11,7 @@ import { renderChart } from './chart';
 import { benchEnvironment, dataSetEnvironment } from './database';
 import { evaluateCpuGoals } from './cpuGoals';
 import { evaluateGoals } from './goals';
+import { evaluateObservabilityGoals } from './observabilityGoals';
 import { USAGE, parseBenchArguments } from './options';
 import { REPOSITORY_ROOT } from './processes';
 import { renderReport } from './report';
@@ -63,7 +64,7 @@ async function main(): Promise<number> {
   }
 
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-  const verdicts = [...evaluateCpuGoals(run), ...evaluateGoals(run)];
+  const verdicts = [...evaluateCpuGoals(run), ...evaluateObservabilityGoals(run), ...evaluateGoals(run)];
   fs.writeFileSync(path.join(directory, 'results.json'), `${JSON.stringify(run, null, 2)}\n`);
   fs.writeFileSync(path.join(directory, 'chart.svg'), renderChart(run));
   fs.writeFileSync(path.join(directory, 'report.md'), renderReport(run, verdicts, command, 'chart.svg'));

@@ -1,4 +1,5 @@
 import type { GoalVerdict } from './goals';
+import { observabilityCostSection } from './observabilityCost';
 import { fixed, runtimeLines, shapeSections, summaryTable } from './reportTables';
 import type { BenchRun } from './results';
 import { Q4_PAGES, Q4_PAGE_SIZE } from './shapes';
@@ -170,6 +171,7 @@ export function renderReport(run: BenchRun, verdicts: readonly GoalVerdict[], co
     ...auditFloorSection(run),
     ...limitsCostSection(run),
     ...scopeCostSection(run),
+    ...observabilityCostSection(run),
     '## Results',
     '',
     'The primary figure is CPU milliseconds per request of each process, counted by pid from /proc (user and system time over the window, divided by the requests answered in it): ' +

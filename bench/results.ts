@@ -129,6 +129,13 @@ export interface ScopeCost {
   responseWalkMicros: number;
 }
 
+/** What the metrics and the access log cost the gateway per request, in-process, with no load (bench/observabilityCost.ts). */
+export interface ObservabilityCost {
+  accessLineMicros: number;
+  requestMetricsMicros: number;
+  subgraphFetchMetricsMicros: number;
+}
+
 export interface BenchRun {
   startedAt: string;
   finishedAt: string;
@@ -151,6 +158,7 @@ export interface BenchRun {
   /** Measured at the start of every run; absent in runs before it was. */
   limitsCost?: LimitsCost[];
   scopeCost?: ScopeCost[];
+  observabilityCost?: ObservabilityCost;
   /** Where the run's files were written, relative to the repository. */
   directory: string;
 }

@@ -11,6 +11,7 @@ import { SUPERGRAPH_PATH } from '../schema/load';
 import { measureAuditFloor } from './auditFloor';
 import { measureLimitsCost } from './limitsCost';
 import { measureScopeCost } from './scopeCost';
+import { measureObservabilityCost } from './observabilityCost';
 import { ensureSeeded } from './database';
 import type { BenchEnvironment, DataSet } from './database';
 import type { GraphQLBody } from './directClient';
@@ -27,6 +28,8 @@ import type { Fixtures, ShapeName } from './shapes';
 import { Q2_PAGE_SIZE, Q4_PAGE_SIZE, SHAPES } from './shapes';
 import type { TargetName } from './targets';
 import { TARGETS } from './targets';
+import type { BenchRedis } from './redisServer';
+import { startBenchRedis } from './redisServer';
 import type { HeaderSet } from './targets/started';
 import type { BuiltInSector } from '../common/sectors';
 import { BUILT_IN_SECTORS, byBuiltInSector } from '../common/sectors';
@@ -106,6 +109,26 @@ interface DataSetResult {
   runtimes: Record<string, ProcessRuntime>;
 }
 
+/** Given a target that was not measured, why, and the options, returns its empty measurement of every shape and concurrency. */
+function unmeasured(options: BenchOptions, target: TargetName, status: 'n/a' | 'failed', note: string): Measurement[] {
+  return options.shapes.flatMap((shape) =>
+    options.concurrencies.map((concurrency) => ({ target, shape, concurrency, warmup: null, status, note, repetitions: [], median: null })),
+  );
+}
+
+/** Given the targets, starts the bench's own Redis when one of them counts its quotas there; null when none does, or it cannot start. */
+async function benchRedisFor(targetNames: readonly TargetName[], log: (line: string) => void): Promise<BenchRedis | null> {
+  if (!targetNames.some((name) => TARGETS[name].redis)) return null;
+  try {
+    const redis = await startBenchRedis();
+    log(`Redis for the quotas at ${redis.url} (pid ${redis.pid}, not counted)`);
+    return redis;
+  } catch (error) {
+    log(`Redis for the quotas: ${(error as Error).message}`);
+    return null;
+  }
+}
+
 /** Given a target's name, says whether its process is a gateway or the floor's server, for logs and labels. */
 const childLabel = (target: TargetName) => (target === 'direct' ? 'direct floor' : `gateway ${target}`);
 
@@ -159,13 +182,21 @@ async function measureDataSet(
 
     const gatewayEnv = { ...dataSet.env, ...Object.fromEntries(BUILT_IN_SECTORS.map((sector) => [`${sector.toUpperCase()}_URL`, subgraphUrls[sector]])) };
     const running: RunningTarget[] = [];
+    const redis = await benchRedisFor(targetNames, log);
     try {
       for (const name of targetNames) {
         log(`Target ${TARGETS[name].label}…`);
         const begun = Date.now();
+        if (TARGETS[name].redis && redis === null) {
+          const note = "the bench's Redis server could not be started";
+          outcomes[name] = { status: 'n/a', note };
+          measurements.push(...unmeasured(options, name, 'n/a', note));
+          continue;
+        }
+        const targetEnv = { ...gatewayEnv, ...TARGETS[name].environment, ...(TARGETS[name].redis && redis ? { REDIS_URL: redis.url } : {}) };
         // The floor's server does the gateway's work, so it runs where a gateway would: on the gateway's CPUs.
         const child = startChild(
-          { ...childPlace, env: gatewayEnv },
+          { ...childPlace, env: targetEnv },
           `${childLabel(name)} ${size}`,
           name === 'direct' ? 'floor.ts' : 'gateway.ts',
           name === 'direct' ? [] : [name],
@@ -190,20 +221,7 @@ async function measureDataSet(
           const note = (error as Error).message;
           log(`  ${TARGETS[name].label}: ${unavailable ? note : `FAILED to start: ${note}`}`);
           outcomes[name] = { status: unavailable ? 'n/a' : 'failed', note };
-          measurements.push(
-            ...options.shapes.flatMap((shape) =>
-              options.concurrencies.map((concurrency) => ({
-                target: name,
-                shape,
-                concurrency,
-                warmup: null,
-                status: unavailable ? ('n/a' as const) : ('failed' as const),
-                note,
-                repetitions: [],
-                median: null,
-              })),
-            ),
-          );
+          measurements.push(...unmeasured(options, name, unavailable ? 'n/a' : 'failed', note));
         }
       }
       log(`Measuring ${running.length} targets in turns over ${size} citizens…`);
@@ -219,6 +237,7 @@ async function measureDataSet(
       );
     } finally {
       await Promise.all(running.map((target) => target.child.stop()));
+      await redis?.stop();
     }
     for (const target of running) outcomes[target.name] = target.failure === null ? { status: 'ok', note: null } : { status: 'failed', note: target.failure };
   } finally {
@@ -274,6 +293,12 @@ export async function runBench(
     log(
       `  ${cost.shape}: figures ${cost.figuresMicros.toFixed(1)} µs, limit rules in their own pass ${cost.limitsAloneMicros.toFixed(1)} µs, graphql's validation ${cost.graphqlValidationMicros.toFixed(1)} µs`,
     );
+
+  log('Metrics and access log, per request (in-process, before any load)…');
+  const observabilityCost = measureObservabilityCost(path.join(environment.temporaryDirectory, 'access-cost.log'));
+  log(
+    `  access line ${observabilityCost.accessLineMicros.toFixed(1)} µs, request metrics ${observabilityCost.requestMetricsMicros.toFixed(1)} µs, per subgraph call ${observabilityCost.subgraphFetchMetricsMicros.toFixed(1)} µs`,
+  );
 
   log('Per-field row scope, per request (in-process, before any load)…');
   const scopeCost = measureScopeCost(apiSchema, buildCatalog(supergraphSdl), supergraphSdl);
@@ -333,6 +358,7 @@ export async function runBench(
       auditFloor,
       limitsCost,
       scopeCost,
+      observabilityCost,
       directory,
     };
   } finally {

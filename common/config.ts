@@ -132,6 +132,17 @@ export interface QuotaConfig {
   requestsPerMinute: number;
   /** An agency's query cost per minute (the cost QUERY_MAX_COST bounds per operation) when no steward has set its own. */
   costPerMinute: number;
+  /** How the replicas know how many they are, to share a quota while Redis is down; the defaults when left out. */
+  replicas?: ReplicaCountConfig;
+}
+
+/** Each replica's heartbeat in the gateway database, and the bounds on the count of live replicas read from it. */
+export interface ReplicaCountConfig {
+  /** How often each gateway writes its heartbeat; a replica seen within two intervals is live. */
+  heartbeatMs: number;
+  /** The fewest and most replicas a quota is divided by while Redis is down, whatever the heartbeats say. */
+  floor: number;
+  ceiling: number;
 }
 
 /**
@@ -207,6 +218,8 @@ export interface Config {
   quotas: QuotaConfig;
   /** Who may read GET /metrics on the gateway and the subgraphs. */
   metrics: MetricsConfig;
+  /** Whether the gateway and the subgraphs write one access-log line per request (ACCESS_LOG=on|off). */
+  accessLog: boolean;
   /** The citizens' page: how they sign in, how long they stay signed in. */
   citizen: CitizenConfig;
   /** The stewards' console: through the province's identity provider, or local accounts. */
@@ -221,6 +234,8 @@ export interface MetricsConfig {
   token: string | null;
   /** The most operation names the metrics keep as labels of their own; the rest are counted as "other". */
   maxOperationNames: number;
+  /** False (METRICS_ENABLED=false): nothing is counted and GET /metrics is not served. */
+  enabled: boolean;
 }
 
 /** Where the traces go, when they are on (OTEL_EXPORTER_OTLP_ENDPOINT): the OpenTelemetry SDK reads the rest of its OTEL_* settings itself. */
@@ -365,7 +380,13 @@ export function loadConfig(environment: Environment = process.env): Config {
     redisKeyPrefix,
     requestsPerMinute: integer('QUOTA_REQUESTS_PER_MINUTE', 600, 1, 10_000_000),
     costPerMinute: integer('QUOTA_COST_PER_MINUTE', 300_000, 1, 1_000_000_000_000),
+    replicas: {
+      heartbeatMs: integer('QUOTA_HEARTBEAT_MS', 10_000, 500, 300_000),
+      floor: integer('QUOTA_REPLICAS_MIN', 1, 1, 1000),
+      ceiling: integer('QUOTA_REPLICAS_MAX', 16, 1, 1000),
+    },
   };
+  if (quotas.replicas!.floor > quotas.replicas!.ceiling) problems.push('QUOTA_REPLICAS_MIN must not exceed QUOTA_REPLICAS_MAX');
 
   const cors = parseCorsOrigins(read('CORS_ORIGINS'));
   problems.push(...cors.problems);
@@ -377,6 +398,8 @@ export function loadConfig(environment: Environment = process.env): Config {
     problems.push(`WORKING_CALENDAR_FILE: ${(error as Error).message}`);
   }
   const metrics = metricsConfig(read, integer, problems);
+  const accessLog = read('ACCESS_LOG') ?? 'on';
+  if (accessLog !== 'on' && accessLog !== 'off') problems.push(`ACCESS_LOG must be on or off, got "${accessLog}"`);
 
   const citizen = citizenConfig(read, integer, production, problems);
   const steward = stewardConfig(read, production, problems);
@@ -384,6 +407,7 @@ export function loadConfig(environment: Environment = process.env): Config {
   const config: Config = {
     production,
     metrics,
+    accessLog: accessLog === 'on',
     dataDirectory,
     signingKey,
     signingKeyGenerated: rawSigningKey === undefined,
@@ -491,7 +515,9 @@ function metricsConfig(
     if (!isCidr(block)) problems.push(`METRICS_ALLOWED_NETWORKS must hold CIDR blocks (10.0.0.0/8, ::1/128), got "${block}"`);
   const token = read('METRICS_TOKEN') ?? null;
   if (token !== null && !/^[\x21-\x7e]{24,256}$/.test(token)) problems.push('METRICS_TOKEN must be 24 to 256 printable characters without spaces');
-  return { allowedNetworks, token, maxOperationNames: integer('METRICS_MAX_OPERATION_NAMES', 100, 1, 10000) };
+  const enabled = read('METRICS_ENABLED') ?? 'true';
+  if (enabled !== 'true' && enabled !== 'false') problems.push(`METRICS_ENABLED must be true or false, got "${enabled}"`);
+  return { allowedNetworks, token, maxOperationNames: integer('METRICS_MAX_OPERATION_NAMES', 100, 1, 10000), enabled: enabled !== 'false' };
 }
 
 /**

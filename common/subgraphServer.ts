@@ -52,7 +52,9 @@ export interface SubgraphServerOptions {
   /** Serve https with this certificate, and with a client CA require the gateway's client certificate; null: plain HTTP. */
   tls?: SubgraphTlsServerConfig | null;
   /** Who may read the subgraph's GET /metrics; this host only when left out. */
-  metrics?: Pick<MetricsConfig, 'allowedNetworks' | 'token'>;
+  metrics?: Pick<MetricsConfig, 'allowedNetworks' | 'token'> & Partial<Pick<MetricsConfig, 'enabled'>>;
+  /** False: no line per request (ACCESS_LOG=off); on when left out. */
+  accessLog?: boolean;
 }
 
 export interface RunningServer {
@@ -240,7 +242,9 @@ export async function startSubgraphServer<Context extends SubgraphContext>(
   };
   // Unsigned, as probes are: they tell only whether the subgraph and its database answer.
   const ready = cachedFor(READY_CACHE_MS, () => runChecks([{ name: 'database', check: () => pingDatabase(options.db) }], CHECK_TIMEOUT_MS));
-  const metrics = subgraphMetrics(definition.sector, options.db);
+  const metricsEnabled = options.metrics?.enabled ?? true;
+  const accessLog = options.accessLog ?? true;
+  const metrics = metricsEnabled ? subgraphMetrics(definition.sector, options.db) : null;
   const handle = await startHttpServer(
     [{ path: '/graphql', server, context }],
     {
@@ -249,12 +253,15 @@ export async function startSubgraphServer<Context extends SubgraphContext>(
       tls: options.tls ? serverTls(options.tls) : null,
       // One line per request, under the id the gateway forwarded: a request is followed from the gateway's line to its subgraphs'.
       onAnswered: (_request, answer) => {
-        metrics.answered(answer.status, answer.elapsedMs / 1000);
-        logger.info({ requestId: answer.requestId, status: answer.status, latencyMs: Math.round(answer.elapsedMs * 10) / 10 }, 'request');
+        metrics?.answered(answer.status, answer.elapsedMs / 1000);
+        if (accessLog) logger.info({ requestId: answer.requestId, status: answer.status, latencyMs: Math.round(answer.elapsedMs * 10) / 10 }, 'request');
       },
     },
     logger,
-    [...healthRoutes(ready, logger), metricsRoute(metrics.registry, options.metrics ?? { allowedNetworks: LOOPBACK_NETWORKS, token: null }, logger)],
+    [
+      ...healthRoutes(ready, logger),
+      ...(metrics ? [metricsRoute(metrics.registry, options.metrics ?? { allowedNetworks: LOOPBACK_NETWORKS, token: null }, logger)] : []),
+    ],
   );
   const url = new URL('graphql', handle.baseUrl).toString();
   logger.info({ url }, 'subgraph listening');

@@ -174,6 +174,30 @@ export interface AuditRecordRow {
   hash: string;
 }
 
+/** A gateway instance's heartbeat: the last time it said it was running (gateway_heartbeats). */
+export interface GatewayHeartbeatRow {
+  instance: string;
+  seen_at: string;
+}
+
+/** The signed manifest of one instance's records of an archived month (audit_archives). */
+export interface AuditArchiveRow {
+  instance: string;
+  month: string;
+  first_seq: number;
+  last_seq: number;
+  /** The chain's hash before first_seq (the previous_hash of the first archived record). */
+  start_hash: string;
+  /** The hash of the record at last_seq. */
+  end_hash: string;
+  record_count: number;
+  /** SHA-256 of the archive file, hex. */
+  file_digest: string;
+  archived_at: string;
+  key_id: string;
+  signature: string;
+}
+
 /** A national ID a record's response held: the citizen's tracker reads these. */
 export interface AuditCitizenRow {
   national_id: string;

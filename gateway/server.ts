@@ -88,6 +88,8 @@ export interface GatewayOptions {
   onUnknownOperation?: (event: UnknownOperationEvent) => void;
   /** Where each request's access line goes (info); the process logger's `access` component by default. */
   accessLogger?: Logger;
+  /** False: no access-log line is written (ACCESS_LOG=off); on when left out. */
+  accessLog?: boolean;
   /** The metrics requests are counted in; the process's gateway metrics by default. */
   metrics?: GatewayMetrics;
   /** Handed, once the gateway listens, the way to run an operation of the gateway's own (the citizen's copy). */
@@ -167,6 +169,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     metrics,
     logger: options.accessLogger ?? getLogger('access'),
     auditInstance: enforcement?.audit?.instance ?? null,
+    accessLog: options.accessLog ?? true,
   });
   const auditing = enforcement?.audit ? requestAuditing(enforcement.audit, new Set(['/graphql', null]), logger, observer.noteOf) : null;
   const server = new ApolloServer<GatewayContext>({

@@ -1,6 +1,8 @@
 import { ConfigError, getConfig } from '../common/config';
 import { UsageError, readCommandLine } from '../common/commandLine';
 import { connect } from '../db/connection';
+import { ArchiveRepository } from '../gateway/audit/archiveRepository';
+import { archiveFileProblems } from '../gateway/audit/archives';
 import { AuditRepository } from '../gateway/audit/auditRepository';
 import type { CheckpointKey } from '../gateway/audit/checkpoints';
 import { loadVerificationKey } from '../gateway/audit/checkpoints';
@@ -10,7 +12,8 @@ import { verifyAuditTrail } from '../gateway/audit/verify';
 import type { AuditVerification } from '../gateway/audit/verify';
 import { WitnessClient } from '../gateway/audit/witness/client';
 
-const USAGE = `Usage: npm run audit:verify -- [--instance <gateway instance>] [--public-key <file.pem>]... [--state <file>] [--json]
+const USAGE = `Usage: npm run audit:verify -- [--instance <gateway instance>] [--public-key <file.pem>]... [--state <file>]
+       [--archive <archive file>]... [--json]
 
 Checks the audit trail in the gateway database (SQLite in DATA_DIR, or MySQL when MYSQL_HOST is set) against
 the signed checkpoints in AUDIT_DIRECTORY and the register of every witness (AUDIT_WITNESS_URLS, their keys
@@ -19,6 +22,8 @@ signed by a pinned key (AUDIT_TRUSTED_KEYS, or --public-key files an operator na
 is present and unchanged, that no instance a witness knows was erased, and that no record stayed unsealed
 longer than AUDIT_CHECKPOINT_MS plus AUDIT_GRACE_MS. The verifier remembers the last checkpoint it accepted per
 instance in its state file (AUDIT_VERIFIER_STATE, or --state), and refuses a trail that went back below it.
+Records of an archived month (npm run audit:archive) are crossed on its signed manifest; any other gap is a
+deletion. Each --archive file is checked against the digest its month's manifest signed.
 
 Exit status: 0 sound, 1 a bad record or checkpoint (the first one of each instance is named), 2 bad command line.
 `;
@@ -27,20 +32,22 @@ interface Arguments {
   instance: string | null;
   publicKeyFiles: string[];
   stateFile: string | null;
+  archiveFiles: string[];
   json: boolean;
 }
 
 function parseArguments(argv: readonly string[]): Arguments | 'help' {
-  const parsed: Arguments = { instance: null, publicKeyFiles: [], stateFile: null, json: false };
+  const parsed: Arguments = { instance: null, publicKeyFiles: [], stateFile: null, archiveFiles: [], json: false };
   for (let index = 0; index < argv.length; index += 1) {
     const argument = argv[index]!;
     if (argument === '--help' || argument === '-h') return 'help';
     if (argument === '--json') parsed.json = true;
-    else if (argument === '--instance' || argument === '--public-key' || argument === '--state') {
+    else if (argument === '--instance' || argument === '--public-key' || argument === '--state' || argument === '--archive') {
       const value = argv[++index];
       if (value === undefined) throw new UsageError(`${argument} needs a value`);
       if (argument === '--instance') parsed.instance = value;
       else if (argument === '--state') parsed.stateFile = value;
+      else if (argument === '--archive') parsed.archiveFiles.push(value);
       else parsed.publicKeyFiles.push(value);
     } else throw new UsageError(`unexpected argument "${argument}"`);
   }
@@ -52,7 +59,8 @@ function report(verification: AuditVerification): string {
   if (verification.instances.length === 0 && verification.problems.length === 0)
     return 'No audit records, no checkpoints and no witnessed instance: nothing to verify.';
   const lines = verification.instances.map((result) => {
-    const summary = `instance ${result.instance}: ${result.records} sound record(s), ${result.checkpoints} checkpoint(s) up to seq ${result.lastCheckpointSeq}`;
+    const archived = result.archived ? ` (and ${result.archived} archived, crossed on their manifests)` : '';
+    const summary = `instance ${result.instance}: ${result.records} sound record(s)${archived}, ${result.checkpoints} checkpoint(s) up to seq ${result.lastCheckpointSeq}`;
     if (result.problem) {
       const where = result.problem.seq === null ? 'checkpoint file' : `seq ${result.problem.seq}`;
       return `${summary}\n  FIRST BAD RECORD: instance ${result.instance} ${where} (${result.problem.kind}): ${result.problem.message}`;
@@ -82,7 +90,8 @@ async function main(): Promise<number> {
   const accepted = readVerifierState(stateFile);
   const db = connect(config.database, 'gateway');
   try {
-    const verification = await verifyAuditTrail({
+    const archives = await new ArchiveRepository(db).manifests();
+    const checked = await verifyAuditTrail({
       repository: new AuditRepository(db),
       checkpointDirectory: config.audit.checkpointDirectory,
       trustedKeys,
@@ -91,7 +100,10 @@ async function main(): Promise<number> {
       checkpointIntervalMs: config.audit.checkpointIntervalMs,
       graceMs: config.audit.graceMs,
       instance: parsed.instance,
+      archives,
     });
+    const fileProblems = await archiveFileProblems(parsed.archiveFiles, archives);
+    const verification: AuditVerification = { ...checked, sound: checked.sound && fileProblems.length === 0, problems: [...checked.problems, ...fileProblems] };
     writeVerifierState(stateFile, nextVerifierState(accepted, verification));
     process.stdout.write(`${parsed.json ? JSON.stringify(verification, null, 2) : report(verification)}\n`);
     return verification.sound ? 0 : 1;

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
       port: sectorNamed(config.sectors, sector).port,
       tls: config.subgraphTls.server,
       metrics: config.metrics,
+      accessLog: config.accessLog,
     });
     process.stdout.write(`${sector} subgraph ready at ${server.url}\n`);
     stopOnSignals(async () => {

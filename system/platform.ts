@@ -37,6 +37,8 @@ import { AuditTrail } from '../gateway/audit/auditTrail';
 import { createCitizenRoute } from '../gateway/audit/citizenRoute';
 import { gatewayMetrics } from '../gateway/metrics/gatewayMetrics';
 import { GrantPreviews } from '../gateway/operations/grantPreviews';
+import { UncountedGatewayMetrics } from '../gateway/metrics/uncountedMetrics';
+import { DEFAULT_REPLICA_COUNT, ReplicaHeartbeat } from '../gateway/quotas/replicaHeartbeat';
 import { CitizenRepository } from '../gateway/citizen/citizenRepository';
 import { CitizenRequests } from '../gateway/citizen/citizenRequests';
 import { citizenRoutes } from '../gateway/citizen/citizenRoutes';
@@ -129,6 +131,8 @@ export interface GatewayServiceOptions {
   metrics?: MetricsConfig;
   /** Where each request's access line goes; the process logger by default. */
   accessLogger?: Logger;
+  /** False: the gateway and the subgraphs write no access-log line (ACCESS_LOG=off); on when left out. */
+  accessLog?: boolean;
   /** The citizens' page: how they sign in (the development provider when left out) and how long a session lasts. */
   citizen?: CitizenConfig;
   /** How stewards sign in to the console: local accounts when left out. */
@@ -138,7 +142,7 @@ export interface GatewayServiceOptions {
 }
 
 /** Who reads the metrics when the configuration says nothing: this host only. */
-const LOOPBACK_ONLY: MetricsConfig = { allowedNetworks: LOOPBACK_NETWORKS, token: null, maxOperationNames: 100 };
+const LOOPBACK_ONLY: MetricsConfig = { allowedNetworks: LOOPBACK_NETWORKS, token: null, maxOperationNames: 100, enabled: true };
 
 export interface RunningGateway {
   gateway: RunningServer;
@@ -186,9 +190,18 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
   }
   const quotaConfig = options.quotas ?? loadConfig({}).quotas;
   const redis = quotaConfig.redisUrl ? quotaRedis(quotaConfig.redisUrl, logger) : null;
-  const closeQuotas = () => redis?.disconnect();
+  // With Redis, each replica's heartbeat tells the others how many share a quota while Redis is down.
+  const heartbeat = redis
+    ? new ReplicaHeartbeat({ db: gatewayDb, instance: options.audit.instance, config: quotaConfig.replicas ?? DEFAULT_REPLICA_COUNT, logger })
+    : null;
+  await heartbeat?.start();
+  // A clean stop takes this replica's heartbeat out of the count at once, before the gateway database closes.
+  const closeQuotas = async () => {
+    redis?.disconnect();
+    await heartbeat?.stop();
+  };
   const metricsConfig = options.metrics ?? LOOPBACK_ONLY;
-  const metrics = gatewayMetrics(metricsConfig.maxOperationNames);
+  const metrics = metricsConfig.enabled ? gatewayMetrics(metricsConfig.maxOperationNames) : new UncountedGatewayMetrics();
   const auditLog = new AuditLog(gatewayDb, options.audit, {
     production: options.production,
     onBatchWritten: (records, seconds) => metrics.auditBatchWritten(records, seconds),
@@ -197,7 +210,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     await auditLog.start();
   } catch (error) {
     policyCache.stop();
-    closeQuotas();
+    await closeQuotas();
     throw error;
   }
   const readiness = gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls, redis, ...(subgraphTls ? { subgraphTls } : {}) });
@@ -210,7 +223,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     });
     const quotaDefaults = { requestsPerMinute: quotaConfig.requestsPerMinute, costPerMinute: quotaConfig.costPerMinute };
     const quotas = new QuotaStewardship({ repository, defaults: quotaDefaults, onChange: () => policyCache.refreshNow() });
-    const counter = new QuotaCounter({ redis, keyPrefix: quotaConfig.redisKeyPrefix });
+    const counter = new QuotaCounter({ redis, keyPrefix: quotaConfig.redisKeyPrefix, ...(heartbeat ? { replicas: () => heartbeat.replicas() } : {}) });
     const operations = new OperationRegistration({ repository, stewardship, onChange: () => policyCache.refreshNow() });
     const authenticator = new Authenticator({ jwt: options.jwt });
     const sharing = new SharingDesk({ stewardship, repository, calendar: options.workingCalendar ?? loadWorkingCalendar() });
@@ -279,6 +292,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       },
       metrics,
       ...(options.accessLogger ? { accessLogger: options.accessLogger } : {}),
+      accessLog: options.accessLog ?? true,
       onUnknownOperation: (event) => {
         metrics.unknownOperation(event.agencyCode);
         options.onUnknownOperation?.(event);
@@ -310,7 +324,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
         }),
         // After CORS (in webRoutes), which every answer gets.
         ...healthRoutes(readiness, logger),
-        metricsRoute(metrics.registry, metricsConfig, logger),
+        ...(metricsConfig.enabled ? [metricsRoute(metrics.registry, metricsConfig, logger)] : []),
         ...citizenRoutes({
           signIn: citizenSignIn({ config: citizenConfig.signIn, demoCitizens: options.demoCitizens ?? (async () => []) }),
           sessions: citizenSessions,
@@ -350,7 +364,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
         // After the gateway: the last responses' records are written, then sealed by the final checkpoint.
         await auditLog.stop();
         policyCache.stop();
-        closeQuotas();
+        await closeQuotas();
         withdrawSources();
         metrics.useOverdueSharingRequests(null);
       },
@@ -360,7 +374,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     metrics.useOverdueSharingRequests(null);
     await auditLog.stop();
     policyCache.stop();
-    closeQuotas();
+    await closeQuotas();
     throw error;
   }
 }
@@ -396,6 +410,7 @@ export async function startPlatform(databases: PlatformDatabases, options: Platf
         port: options.subgraphPorts[sector],
         tls: options.subgraphTls?.server ?? null,
         ...(options.metrics ? { metrics: options.metrics } : {}),
+        accessLog: options.accessLog ?? true,
       });
       started.push(subgraphs[sector]);
     }

@@ -1,5 +1,18 @@
 /** What the bench measures side by side, in report order. */
-export const TARGET_NAMES = ['direct', 'apollo', 'apollo-keepalive', 'ours-off', 'ours-policy', 'ours-full', 'ours-replicas', 'hive', 'hive-router'] as const;
+export const TARGET_NAMES = [
+  'direct',
+  'apollo',
+  'apollo-keepalive',
+  'ours-off',
+  'ours-policy',
+  'ours-full',
+  'ours-bare',
+  'ours-production',
+  'ours-redis',
+  'ours-replicas',
+  'hive',
+  'hive-router',
+] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 export interface TargetInfo {
@@ -9,6 +22,10 @@ export interface TargetInfo {
   description: string;
   /** Whether the target authenticates callers and applies policy: it is called as the bench's agencies, and only it runs Q6. */
   hasPolicy: boolean;
+  /** What its process's environment sets over the bench's (which logs at warn). */
+  environment?: Readonly<Record<string, string>>;
+  /** Whether it counts its quotas in the bench's own Redis (REDIS_URL), which the bench then starts. */
+  redis?: boolean;
 }
 
 export const TARGETS: Record<TargetName, TargetInfo> = {
@@ -49,6 +66,31 @@ export const TARGETS: Record<TargetName, TargetInfo> = {
     label: 'ours, everything on',
     description: 'our gateway with authentication, policy and audit, as the platform starts it',
     hasPolicy: true,
+  },
+  'ours-bare': {
+    name: 'ours-bare',
+    label: 'ours, observability off',
+    description:
+      'our gateway with everything on as production runs it, but with its metrics and access log off (METRICS_ENABLED=false, ACCESS_LOG=off; tracing off): the floor the observability costs are measured from',
+    hasPolicy: true,
+    environment: { LOG_LEVEL: 'info', METRICS_ENABLED: 'false', ACCESS_LOG: 'off' },
+  },
+  'ours-production': {
+    name: 'ours-production',
+    label: 'ours, as production runs it',
+    description:
+      'our gateway with everything on, logging at info (an access-log line per request) and counting its metrics, tracing off; quotas counted in memory',
+    hasPolicy: true,
+    environment: { LOG_LEVEL: 'info', METRICS_ENABLED: 'true', ACCESS_LOG: 'on' },
+  },
+  'ours-redis': {
+    name: 'ours-redis',
+    label: 'ours, production + Redis quotas',
+    description:
+      "our gateway as production runs it, its quotas counted in a Redis of the bench's own (REDIS_URL, budgets never reached): two round trips to Redis per request",
+    hasPolicy: true,
+    environment: { LOG_LEVEL: 'info', METRICS_ENABLED: 'true', ACCESS_LOG: 'on' },
+    redis: true,
   },
   'ours-replicas': {
     name: 'ours-replicas',

@@ -135,6 +135,9 @@ function normalize(row: AuditRecordRow): AuditRecordRow {
   };
 }
 
+/** Given a record row as either engine returns it, returns it with its numbers as numbers. */
+export const normalizeAuditRecord = normalize;
+
 /** The audit trail's queries: with sqlBatches.ts (how its INSERTs and transactions travel), the only module of the audit trail that holds SQL. */
 export class AuditRepository {
   /** Where batches of records are written, and where their index rows are when they follow: MySQL only, opened at first use. */

@@ -1,4 +1,6 @@
 import type { AuditRecordRow } from '../../db/gatewayRows';
+import type { SignedArchiveManifest } from './archives';
+import { crossArchives } from './archives';
 import type { AuditRepository } from './auditRepository';
 import type { CheckpointKey, CheckpointLine } from './checkpoints';
 import { checkpointFile, checkpointInstances, readCheckpoints, untrustedBecause } from './checkpoints';
@@ -30,7 +32,9 @@ export type AuditProblemKind =
   /** Records have gone unsealed (by a witness, when there are witnesses) for longer than the checkpoint interval and the grace. */
   | 'UNSEALED'
   /** The citizen index or the field set no longer matches the record it was derived from. */
-  | 'INDEX';
+  | 'INDEX'
+  /** An archive manifest that is not the gateway's, or does not match the chain around the records it says were archived. */
+  | 'ARCHIVE';
 
 /** The first bad record of an instance: where, and what is wrong. */
 export interface AuditProblem {
@@ -50,6 +54,8 @@ export interface InstanceVerification {
   lastCheckpointSeq: number;
   /** Records after the last checkpoint: sound as a chain, but not yet sealed by a signature. */
   unsealed: number;
+  /** Records crossed in archived months, on their signed manifests (archives.ts); left out when none. */
+  archived?: number;
   /** The highest checkpoint found in the chain, for the verifier to remember; null when the instance is not sound. */
   accepted: Checkpoint | null;
   problem: AuditProblem | null;
@@ -78,6 +84,8 @@ export interface VerifyOptions {
   /** One instance only; every instance of the database, the checkpoint directory, the witnesses and the state when left out. */
   instance?: string | null;
   pageSize?: number;
+  /** The signed manifests of archived months, whose ranges the chain crosses (archiveRepository.ts); none when left out. */
+  archives?: readonly SignedArchiveManifest[];
 }
 
 /** How far from its place a moved record is looked for. */
@@ -231,12 +239,29 @@ class InstanceVerifier {
     const indexHead = this.tablesExist ? await repository.indexHead(this.instance) : 0;
     // An index row may lag behind its record by the grace, no more: records above the head are indexed at once.
     const indexCheck = new IndexCheck(indexHead, now - this.options.graceMs);
+    // A gap that archived months' manifests cover exactly is crossed on them (archives.ts): the chain goes on from their end hash.
+    const archives = (this.options.archives ?? []).filter((manifest) => manifest.instance === this.instance);
+    const crossTo = (nextSeq: number | null): AuditProblem | null => {
+      const checkpointsAt = (seq: number) => (sealedAt.get(seq) ?? []).map((point) => point.checkpoint);
+      const crossed = crossArchives({ manifests: archives, trustedKeys: this.options.trustedKeys, expected, previousHash, nextSeq, checkpointsAt });
+      if (crossed.records > 0) result.archived = (result.archived ?? 0) + crossed.records;
+      ({ expected, previousHash } = crossed);
+      return crossed.problem && this.problem(crossed.problem.seq, 'ARCHIVE', crossed.problem.message);
+    };
     while (this.tablesExist) {
       const page = await repository.chainPage(this.instance, expected - 1, pageSize);
-      if (page.length === 0) break;
+      if (page.length === 0) {
+        const before = expected;
+        const archiveProblem = crossTo(null);
+        if (archiveProblem) return first(archiveProblem);
+        if (expected === before) break;
+        continue;
+      }
       const index = pageIndexOf(await repository.indexRows(this.instance, page[0]!.seq, page[page.length - 1]!.seq));
       indexCheck.newPage();
       for (const record of page) {
+        const archiveProblem = record.seq === expected ? null : crossTo(record.seq);
+        if (archiveProblem) return first(archiveProblem);
         if (record.seq !== expected) {
           const missing = record.seq - 1 === expected ? `record ${expected} is missing` : `records ${expected}..${record.seq - 1} are missing`;
           return first(this.problem(expected, 'DELETED', `${missing}: the chain goes from seq ${expected - 1} to seq ${record.seq}`));

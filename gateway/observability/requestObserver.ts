@@ -27,6 +27,8 @@ export interface RequestObserverOptions {
   logger: Logger;
   /** The audit trail's instance, which names a record with its seq; null when the gateway records nothing. */
   auditInstance: string | null;
+  /** False (ACCESS_LOG=off): no line is written; the metrics are still counted. */
+  accessLog?: boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ export interface RequestObserverOptions {
  */
 export function requestObserver(options: RequestObserverOptions): RequestObserver {
   const { metrics, logger, auditInstance } = options;
+  const accessLog = options.accessLog ?? true;
   const notes = new WeakMap<IncomingMessage, AccessNote>();
   return {
     noteOf(request) {
@@ -65,6 +68,7 @@ export function requestObserver(options: RequestObserverOptions): RequestObserve
           seconds: answer.elapsedMs / 1000,
           fields: record?.fields ?? [],
         });
+      if (!accessLog) return;
       const hash = record?.query ? operationHash(record.query) : null;
       const write = (auditRecord: string | null) => {
         const line = accessLineOf(answer, record, hash, auditRecord, code);

@@ -16,7 +16,20 @@ describe('parseBenchArguments', () => {
       smoke: false,
     });
     expect(options.shapes).toEqual(['Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6', 'Q7', 'Q8']);
-    expect(options.targets).toEqual(['direct', 'apollo', 'apollo-keepalive', 'ours-off', 'ours-policy', 'ours-full', 'ours-replicas', 'hive', 'hive-router']);
+    expect(options.targets).toEqual([
+      'direct',
+      'apollo',
+      'apollo-keepalive',
+      'ours-off',
+      'ours-policy',
+      'ours-full',
+      'ours-bare',
+      'ours-production',
+      'ours-redis',
+      'ours-replicas',
+      'hive',
+      'hive-router',
+    ]);
     expect(options.cpus).toEqual({ gateway: '0', subgraphs: '1', load: '1' });
   });
 

@@ -30,7 +30,7 @@ describe('metricsAccess', () => {
 
 describe('the metrics configuration', () => {
   it('defaults to the loopback only, no token, 100 operation names', () => {
-    expect(loadConfig({}).metrics).toEqual({ allowedNetworks: ['127.0.0.0/8', '::1/128'], token: null, maxOperationNames: 100 });
+    expect(loadConfig({}).metrics).toEqual({ allowedNetworks: ['127.0.0.0/8', '::1/128'], token: null, maxOperationNames: 100, enabled: true });
   });
 
   it('refuses malformed networks, a short token and a bad tracing endpoint, naming each', () => {

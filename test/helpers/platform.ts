@@ -49,6 +49,8 @@ export interface SeededPlatformOptions {
   metrics?: MetricsConfig;
   /** Where the gateway's access lines go; the process logger by default. */
   accessLogger?: Logger;
+  /** False: no access line is written (ACCESS_LOG=off). */
+  accessLog?: boolean;
 }
 
 const TEST_ACTOR: Actor = { kind: 'SYSTEM', task: 'test' };
@@ -83,6 +85,7 @@ export async function startSeededPlatform(citizens: number, options: SeededPlatf
       ...(options.onUnknownOperation ? { onUnknownOperation: options.onUnknownOperation } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.accessLogger ? { accessLogger: options.accessLogger } : {}),
+      ...(options.accessLog === undefined ? {} : { accessLog: options.accessLog }),
     });
     const credentials = await seedDemoAgencies(platform.stewardship, { dataDirectory, production: false });
     return {

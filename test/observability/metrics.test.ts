@@ -11,7 +11,7 @@ import { asAgency, startSeededPlatform, startSilentServer, unusedUrl } from '../
 
 const TOKEN = 'a-metrics-token-of-thirty-two-chars';
 // Loopback is left out, so that the token is what lets the test in; the network rule is tested on a subgraph.
-const METRICS: MetricsConfig = { allowedNetworks: ['10.0.0.0/8'], token: TOKEN, maxOperationNames: 100 };
+const METRICS: MetricsConfig = { allowedNetworks: ['10.0.0.0/8'], token: TOKEN, maxOperationNames: 100, enabled: true };
 
 /** Given a Prometheus text exposition and a metric name, returns its samples: labels and value. */
 function samples(text: string, name: string): Array<{ labels: Record<string, string>; value: number }> {

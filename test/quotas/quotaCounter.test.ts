@@ -112,6 +112,45 @@ describe('QuotaCounter in Redis', () => {
     }
   });
 
+  it('while Redis is down, each of N replicas allows its share of the quota, so that together they allow it once', async () => {
+    const port = new URL(await unusedUrl()).port;
+    const clients = [0, 1, 2].map(() => quotaRedis(`redis://127.0.0.1:${port}`, silent));
+    try {
+      let replicas = 3;
+      const keyPrefix = prefix();
+      const counters = clients.map((redis) => new QuotaCounter({ redis, keyPrefix, replicas: () => replicas }));
+      const applied = quota(10, 1_000_000);
+      const allowed = [];
+      for (const counter of counters) allowed.push(await allowedOf(counter, applied, 10));
+      // 10 over 3 replicas: 3 each, 9 in all, never more than the quota.
+      expect(allowed).toEqual([3, 3, 3]);
+      const refused = await counters[0]!.consume(applied, 1);
+      expect(refused).toMatchObject({ allowed: false, budget: 'requests', limit: 3, remaining: 0 });
+      // The cost budget is shared the same way: 1000 over 3 is 333 each.
+      const costly = quota(1000, 1000);
+      expect(await allowedOf(counters[1]!, costly, 5, 100)).toBe(3);
+      // One replica left: it allows the whole quota.
+      replicas = 1;
+      expect(await allowedOf(counters[2]!, quota(4, 1_000_000), 6)).toBe(4);
+    } finally {
+      for (const redis of clients) redis.disconnect();
+    }
+  });
+
+  it('counts the whole quota in Redis whatever the replicas, and without Redis configured leaves each process its whole quota', async () => {
+    const redis = quotaRedis(`redis://127.0.0.1:${REDIS_PORT}`, silent);
+    try {
+      await waitFor(() => redis.status === 'ready', 5000);
+      const keyPrefix = prefix();
+      const [one, two] = [0, 1].map(() => new QuotaCounter({ redis, keyPrefix, replicas: () => 2 }));
+      const applied = quota(6, 1_000_000);
+      expect((await allowedOf(one!, applied, 4)) + (await allowedOf(two!, applied, 4))).toBe(6);
+      expect(await allowedOf(new QuotaCounter({ redis: null, keyPrefix, replicas: () => 2 }), quota(6, 1_000_000), 8)).toBe(6);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it('goes on counting when Redis goes away mid-run, and counts in Redis again once it is back', async () => {
     const proxy = await startTcpProxy(REDIS_PORT);
     const redis = quotaRedis(`redis://127.0.0.1:${proxy.port}`, silent);

@@ -21,6 +21,8 @@ import type { TestDatabases } from '../helpers/database';
 import { commandEnvironment, createTestDatabases } from '../helpers/database';
 import { asAgency } from '../helpers/platform';
 import { exitOf, startScript } from '../helpers/process';
+import type { TcpProxy } from '../helpers/tcpProxy';
+import { startTcpProxy } from '../helpers/tcpProxy';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** Each replica in a node process of its own, loading TypeScript through tsx: SIGKILL then hits the gateway itself. */
@@ -52,6 +54,8 @@ describeOnMysql('two gateway replicas over one database and one Redis, behind a 
   const replicas = new Map<string, Replica>();
   let keys: Map<string, string>;
   let nationalIds: string[];
+  /** Redis, behind a proxy the quota test cuts. */
+  let redisProxy: TcpProxy;
 
   function startReplica(instance: string): Promise<Replica> {
     const child = spawn(GATEWAY_COMMAND[0], GATEWAY_COMMAND.slice(1), {
@@ -112,6 +116,7 @@ describeOnMysql('two gateway replicas over one database and one Redis, behind a 
     // One checkpoint key for both replicas, outside the audit directory and pinned, as production has it.
     const keyFile = path.join(directory, 'keys', 'audit-ed25519.pem');
     const checkpointKey = loadOrCreateSigningKey(keyFile, true);
+    redisProxy = await startTcpProxy(6379);
     environment = commandEnvironment(databases.config, {
       PORT: '0',
       DATA_DIR: path.join(directory, 'data'),
@@ -121,7 +126,8 @@ describeOnMysql('two gateway replicas over one database and one Redis, behind a 
       AUDIT_VERIFIER_STATE: path.join(directory, 'verifier.json'),
       SUBGRAPH_SIGNING_KEY: SIGNING_KEY,
       POLICY_REFRESH_MS: String(REFRESH_MS),
-      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`,
+      QUOTA_HEARTBEAT_MS: '500',
       REDIS_KEY_PREFIX: `dsp-test:${randomUUID()}:`,
       // Generous defaults: the load is one client, the balancer's address; the quota test sets its own.
       QUOTA_REQUESTS_PER_MINUTE: '1000000',
@@ -139,6 +145,7 @@ describeOnMysql('two gateway replicas over one database and one Redis, behind a 
     await balancer?.stop();
     for (const replica of replicas.values()) await stopReplica(replica);
     await Promise.all(subgraphs.map((server) => server.stop()));
+    await redisProxy?.stop();
     await databases?.destroy();
     if (directory) fs.rmSync(directory, { recursive: true, force: true });
   });
@@ -235,6 +242,40 @@ describeOnMysql('two gateway replicas over one database and one Redis, behind a 
     const instances = await refusedBy();
     expect(instances).toHaveLength(6);
     expect(new Set(instances)).toEqual(new Set(INSTANCES));
+  });
+
+  it('while Redis is down, each replica allows half of a quota: the two together allow it once', async () => {
+    const stewardship = new Stewardship({ repository: new PolicyRepository(databases.databases.gateway) });
+    await stewardship.createAgency({ kind: 'SYSTEM', task: 'test' }, { code: 'H56.41', name: 'Sở Giao thông Vận tải' });
+    const { key } = await stewardship.createApiKey({ kind: 'SYSTEM', task: 'test' }, { agencyCode: 'H56.41' });
+    const set = await post(
+      new URL('/admin', replicas.get(INSTANCES[0])!.url).toString(),
+      'mutation { setQuota(input: { agencyCode: "H56.41", requestsPerMinute: 8 }) { effectiveRequestsPerMinute } }',
+      {},
+      asAgency(keys.get('H56.10')!),
+    );
+    expect(((await set.json()) as { data: unknown }).data).toEqual({ setQuota: { effectiveRequestsPerMinute: 8 } });
+    await new Promise((resolve) => setTimeout(resolve, REFRESH_MS * 3 + 500));
+    // Each replica's heartbeat is in the gateway database.
+    expect((await databases.databases.gateway('gateway_heartbeats').pluck('instance')).sort()).toEqual([...INSTANCES]);
+    await redisProxy.cut();
+    try {
+      const answers: Response[] = [];
+      for (let index = 0; index < 16; index += 1) answers.push(await post(graphqlUrl, SCHOOLS, {}, asAgency(key)));
+      // Without the heartbeats each would allow all 8: 16 in all.
+      expect(answers.filter((answer) => answer.status === 200)).toHaveLength(8);
+      const refused = answers.find((answer) => answer.status === 429)!;
+      expect(refused.headers.get('ratelimit-limit')).toBe('4');
+    } finally {
+      await redisProxy.restore();
+    }
+    // Redis back: the replicas count there again, from what Redis held (nothing: every count was local).
+    let status = 0;
+    for (let attempt = 0; attempt < 40 && status !== 200; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      status = (await post(graphqlUrl, SCHOOLS, {}, asAgency(key))).status;
+    }
+    expect(status).toBe(200);
   });
 
   it('loses no audit record of an answered request when a replica is killed, and both chains verify', async () => {

@@ -14,6 +14,8 @@ import * as partitionAuditByMonth from './20270601000002_partition_audit_by_mont
 import * as createApprovedOperations from './20270801000000_create_approved_operations';
 import * as addAuditOfficerUnitAndCitizenCaller from './20270901000000_add_audit_officer_unit_and_citizen_caller';
 import * as createCitizenNotifications from './20270901000001_create_citizen_notifications';
+import * as createAuditArchives from './20270901000002_create_audit_archives';
+import * as createGatewayHeartbeats from './20270901000003_create_gateway_heartbeats';
 
 /** The gateway database's migrations, oldest first. */
 export const gatewayMigrations: Migration[] = [
@@ -32,4 +34,6 @@ export const gatewayMigrations: Migration[] = [
   createApprovedOperations,
   addAuditOfficerUnitAndCitizenCaller,
   createCitizenNotifications,
+  createAuditArchives,
+  createGatewayHeartbeats,
 ];
