@@ -136,9 +136,9 @@ const unguardedResolvers: {
     quotas: (_source, args: { agencyCode?: string | null }, context) => quotasOf(context).list(args.agencyCode ?? null),
     quotaDefaults: (_source, _args: Record<string, never>, context) => quotasOf(context).defaults(),
     sharingRequests: (_source, args: { status?: string | null; ownerCode?: string | null; requesterCode?: string | null }, context) =>
-      desk(context).list({ ...args, status: args.status ? requestStatus(args.status) : null }),
-    sharingRequest: (_source, args: { id: string }, context) => desk(context).request(args.id),
-    sharingRequestImpact: (_source, args: ApprovalNarrowing & { id: string }, context) => desk(context).impact(args.id, args),
+      desk(context).list({ ...args, status: args.status ? requestStatus(args.status) : null }, context.actor),
+    sharingRequest: (_source, args: { id: string }, context) => desk(context).request(args.id, context.actor),
+    sharingRequestImpact: (_source, args: ApprovalNarrowing & { id: string }, context) => desk(context).impact(args.id, args, context.actor),
     duplicateCollection: (_source, _args: Record<string, never>, context) => desk(context).duplicateCollection(),
     collectedFields: (_source, args: { agencyCode: string }, context) => desk(context).collectedFields(args.agencyCode),
     legalInstruments: (_source, _args: Record<string, never>, { loaders }) => loaders.instruments(),

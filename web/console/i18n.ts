@@ -139,6 +139,9 @@ const STRINGS = {
   description: { vi: 'Mô tả', en: 'Description' },
   openedBy: { vi: 'Được mở bởi quyền', en: 'Opened by grants' },
   dcatExport: { vi: 'Xuất DCAT-AP (JSON-LD) cho cổng dữ liệu mở', en: 'DCAT-AP export (JSON-LD) for the open-data portal' },
+  stewardAgency: { vi: 'Cơ quan phụ trách yêu cầu chia sẻ', en: 'Answers sharing requests of' },
+  provinceWide: { vi: 'Toàn tỉnh (Trung tâm Dữ liệu tỉnh)', en: "Province-wide (the province's data office)" },
+  provinceWideHint: { vi: 'để trống: toàn tỉnh', en: 'empty: province-wide' },
 } as const;
 
 export type StringKey = keyof typeof STRINGS;
