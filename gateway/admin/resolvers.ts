@@ -130,6 +130,8 @@ const unguardedResolvers: {
     auditCountsByAgency: (_source, args: { filter?: AuditFilterInput | null }, context) => trail(context).countsByAgency(args.filter ?? {}),
     auditCountsByField: (_source, args: { filter?: AuditFilterInput | null }, context) => trail(context).countsByField(args.filter ?? {}),
     auditExport: (_source, args: { filter?: AuditFilterInput | null }, context) => trail(context).exportCsv(args.filter ?? {}),
+    auditCountsOverTime: (_source, args: { filter?: AuditFilterInput | null }, context) => trail(context).countsOverTime(args.filter ?? {}),
+    auditVerification: (_source, _args: Record<string, never>, context) => trail(context).lastVerification(),
     me: (_source, _args: Record<string, never>, { caller }) =>
       caller.kind === 'PERSON' ? { account: caller.account, permittedFields: permittedFields(caller.account) } : null,
     accounts: (_source, _args: Record<string, never>, context) => accountsOf(context).list(),

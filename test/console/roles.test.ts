@@ -21,6 +21,8 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Query.auditCountsByAgency': { query: '{ auditCountsByAgency { requests } }' },
   'Query.auditCountsByField': { query: '{ auditCountsByField { coordinate } }' },
   'Query.auditExport': { query: '{ auditExport }' },
+  'Query.auditCountsOverTime': { query: '{ auditCountsOverTime { bucket buckets } }' },
+  'Query.auditVerification': { query: '{ auditVerification { warnings } }' },
   'Query.accounts': { query: '{ accounts { id } }' },
   'Query.quotas': { query: '{ quotas { agencyCode } }' },
   'Query.quotaDefaults': { query: '{ quotaDefaults { requestsPerMinute } }' },
