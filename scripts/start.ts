@@ -66,7 +66,7 @@ async function main(): Promise<void> {
       if (accounts.length > 0) process.stderr.write('Demo steward accounts (shown this once; the TOTP secret goes into an authenticator app):\n');
       for (const account of accounts)
         process.stderr.write(
-          `  ${account.role.padEnd(15)} ${(account.agencyCode ?? 'province').padEnd(10)} ${account.email}  password ${account.password}  TOTP ${account.totpSecret}\n`,
+          `  ${(account.agencyCode ? `${account.role} of ${account.agencyCode}` : account.role).padEnd(15)} ${account.email}  password ${account.password}  TOTP ${account.totpSecret}\n`,
         );
     }
     process.stdout.write(`Gateway ready at ${platform.gateway.url} (stewards: ${new URL('/admin', platform.gateway.url)})\n`);

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { VerificationLog, verificationRunOf } from '../../gateway/audit/verificationLog';
 import { totpCode } from '../../gateway/console/totp';
 import type { StewardRole } from '../../gateway/store/accountTypes';
 import type { TestBrowser } from '../helpers/browser';
@@ -121,6 +122,76 @@ describe("the stewards' console in a real browser", () => {
     const file = await download;
     expect(file.suggestedFilename()).toBe('audit.csv');
     await browser.screenshot(page, 'console-auditor');
+    await signOut();
+  });
+
+  it("an auditor sees the requests over time per agency, the denied apart, and the verifier's last result, warned when it never ran or failed", async () => {
+    // The hospital asks for the land office's parcels: refused, and recorded.
+    await fetch(seeded.platform.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${seeded.demoKeys.get('H56.15.01')!}`, 'x-purpose': 'MEDICAL_TREATMENT' },
+      body: JSON.stringify({ query: LAND_QUERY }),
+    });
+    await signInAs(['AUDITOR']);
+    await page.click('nav.console-tabs button:has-text("Nhật ký truy cập")');
+    await page.waitForSelector('[data-testid=audit-verification] [data-warning=NEVER_RUN]');
+    expect(await page.textContent('[data-testid=verification-warning]')).toContain('npm run audit:verify');
+
+    const verifications = new VerificationLog(seeded.databases.databases.gateway);
+    const ran = { startedAt: new Date(), finishedAt: new Date(), ranBy: 'cli:kiemtoan', instance: null };
+    await verifications.record(
+      verificationRunOf(
+        {
+          sound: false,
+          instances: [
+            {
+              instance: 'gw-1',
+              records: 12,
+              checkpoints: 3,
+              lastCheckpointSeq: 12,
+              unsealed: 0,
+              accepted: null,
+              problem: { instance: 'gw-1', seq: 7, kind: 'CHANGED', message: 'record 7 no longer matches its hash' },
+            },
+          ],
+          problems: [],
+        },
+        ran,
+      ),
+    );
+    await page.click('nav.console-tabs button:has-text("Lịch sử thay đổi")');
+    await page.click('nav.console-tabs button:has-text("Nhật ký truy cập")');
+    await page.waitForSelector('[data-testid=audit-verification] [data-warning=FAILED]');
+    expect(await page.textContent('[data-testid=verification-outcome]')).toContain('Phát hiện sai lệch');
+    expect(await page.textContent('[data-testid=audit-verification]')).toContain('cli:kiemtoan');
+    expect(await page.textContent('[data-testid=verification-problem]')).toContain('gw-1 seq 7 (CHANGED)');
+
+    await page.click('[data-testid=audit-search] button[type=submit]');
+    await page.waitForSelector('[data-testid=audit-chart] svg[role=img]');
+    expect(await page.textContent('[data-testid=audit-chart] svg > title')).toContain('Số lượt truy cập theo thời gian, theo cơ quan (theo ngày)');
+    expect(await page.textContent('[data-testid=audit-chart] svg > desc')).toContain('cột đỏ');
+    expect(await page.$$eval('[data-testid=audit-chart] [data-testid=chart-column]', (columns) => columns.length)).toBe(31);
+    expect(await page.$$eval('[data-testid=audit-chart] [data-testid=chart-denied]', (bars) => bars.length)).toBeGreaterThanOrEqual(1);
+    expect(await page.textContent('[data-testid=chart-legend]')).toContain('H56.15.01');
+    const rows = await page.$$eval('[data-testid=audit-timeline-table] tbody tr', (found) =>
+      found.map((row) => [...(row as HTMLTableRowElement).cells].map((cell) => cell.textContent)),
+    );
+    const hospital = rows.find((cells) => cells[1] === 'H56.15.01');
+    expect(Number(hospital?.[3])).toBeGreaterThanOrEqual(1);
+    await page.locator('[data-testid=audit-chart]').scrollIntoViewIfNeeded();
+    await browser.screenshot(page, 'console-audit-chart');
+
+    await page.selectOption('select[aria-label=Language]', 'en');
+    expect(await page.textContent('[data-testid=audit-chart] svg > title')).toContain('Requests over time, by agency (per day)');
+    expect(await page.textContent('[data-testid=verification-outcome]')).toContain('Problems found');
+    await page.selectOption('select[aria-label=Language]', 'vi');
+
+    // A sound run now: the failure's warning goes.
+    await verifications.record(verificationRunOf({ sound: true, instances: [], problems: [] }, { ...ran, finishedAt: new Date(Date.now() + 1000) }));
+    await page.click('nav.console-tabs button:has-text("Lịch sử thay đổi")');
+    await page.click('nav.console-tabs button:has-text("Nhật ký truy cập")');
+    await page.waitForSelector('[data-testid=verification-outcome]:has-text("Toàn vẹn")');
+    expect(await page.$('[data-testid=verification-warning]')).toBeNull();
     await signOut();
   });
 
