@@ -247,6 +247,47 @@ describe("the stewards' console in a real browser", () => {
     await signOut();
   });
 
+  it("an administrator links a new steward to the police, and moves it to the province's office; an unknown agency is refused", async () => {
+    await signInAs(['ADMINISTRATOR']);
+    await page.click('nav.console-tabs button:has-text("Tài khoản")');
+    await page.waitForSelector('[data-testid=accounts] tbody tr');
+    const create = '[data-testid=create-account]';
+    await page.fill(`${create} input[name=email]`, 'congan.moi@test.gov.vn');
+    await page.fill(`${create} input[name=name]`, 'Cán bộ Công an');
+    await page.fill(`${create} input[name=unit]`, 'PC06');
+    await page.fill(`${create} input[name=agency]`, 'H99.99');
+    await page.check(`${create} input[value=POLICY_STEWARD]`);
+    await page.fill(`${create} input[name=reason]`, 'Quyết định 9/2027');
+    await page.click(`${create} button[type=submit]`);
+    await page.waitForSelector(`${create} [role=alert]`);
+    expect(await page.textContent(`${create} [role=alert]`)).toContain('H99.99');
+    await page.fill(`${create} input[name=agency]`, 'H56.01');
+    await page.click(`${create} button[type=submit]`);
+    await page.waitForSelector(`${create} [role=status]`);
+    const rowOf = async () => {
+      const rows = await page.$$eval('[data-testid=accounts] tbody tr', (found) => found.map((row) => row.textContent ?? ''));
+      return rows.find((row) => row.includes('congan.moi@test.gov.vn')) ?? '';
+    };
+    await page.waitForFunction(() => document.querySelector('[data-testid=accounts] tbody')?.textContent?.includes('congan.moi@test.gov.vn'));
+    expect(await rowOf()).toContain('H56.01');
+    const made = await seeded.platform.accounts.byEmail('congan.moi@test.gov.vn');
+    expect(made?.agencyCode).toBe('H56.01');
+
+    const link = '[data-testid=link-account]';
+    await page.selectOption(`${link} select[name=id]`, String(made!.id));
+    await page.fill(`${link} input[name=agency]`, '');
+    await page.fill(`${link} input[name=reason]`, 'Điều chuyển về Trung tâm Dữ liệu');
+    await page.click(`${link} button[type=submit]`);
+    await page.waitForSelector(`${link} [role=status]`);
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid=accounts] tbody tr')].some(
+        (row) => row.textContent?.includes('congan.moi@') && row.textContent.includes('Toàn tỉnh'),
+      ),
+    );
+    expect((await seeded.platform.accounts.byEmail('congan.moi@test.gov.vn'))?.agencyCode).toBeNull();
+    await signOut();
+  });
+
   it('an account without a role sees no page, in Vietnamese or in English', async () => {
     await signInAs([]);
     expect(await tabs()).toEqual([]);
