@@ -11,8 +11,7 @@ import type { PolicyRepository } from '../store/policyRepository';
 import type { SharingRequest, SharingRequestStatus } from '../store/sharingTypes';
 import type { SharingRequestFilter } from '../store/sharingRepository';
 import type { Stewardship } from '../store/stewardship';
-import type { QueueScope } from '../store/stewardQueue';
-import { assertOwnsFields, outsideStewardQueue, queueScopeOf, seesQueue } from '../store/stewardQueue';
+import { assertOwnsFields, assertSees, outsideStewardQueue, queueRefusal, queueScopeOf, seesQueue } from '../store/stewardQueue';
 import type { Actor, PolicyChange } from '../store/types';
 import { assertCommunesInForce, communeCodes } from '../store/unitCodes';
 import type { SharingRequestInput } from './requestInput';
@@ -332,18 +331,6 @@ export class SharingDesk {
   countOverdue(now: Date = this.now()): Promise<number> {
     return this.options.repository.sharing().countOverdueSharingRequests(now);
   }
-}
-
-/** Given a scope and what it asked for, returns the refusal's message. */
-function queueRefusal(scope: QueueScope, what: string): string {
-  const mine = scope.kind === 'AGENCY' ? `the queue of ${scope.agencyCode}` : 'every queue';
-  return `Your account answers ${mine}, not ${what}: a steward of the owner, or of the province's central data office, answers it`;
-}
-
-/** Given a scope and a request, throws OUTSIDE_STEWARD_QUEUE unless the request was routed to a queue the scope sees. */
-function assertSees(scope: QueueScope, request: SharingRequest): void {
-  if (!seesQueue(scope, request.ownerCodes))
-    throw outsideStewardQueue(queueRefusal(scope, `sharing request ${request.id}, routed to ${request.ownerCodes.join(', ')}`));
 }
 
 /** Given who answers, returns how the request names them: the person's e-mail, or the agency's code. */

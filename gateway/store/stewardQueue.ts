@@ -1,5 +1,6 @@
 import type { SchemaCatalog } from '../policy/types';
 import { StoreError, StoreErrorCode } from './errors';
+import type { SharingRequest } from './sharingTypes';
 import type { Actor } from './types';
 
 /**
@@ -43,4 +44,16 @@ export function assertOwnsFields(scope: QueueScope, agencySector: string | null,
     throw outsideStewardQueue(
       `Your account answers the queue of ${scope.agencyCode} only, which does not own ${others.join(', ')}: a steward of the owner, or of the province's central data office, decides`,
     );
+}
+
+/** Given a scope and what it asked for, returns the refusal's message. */
+export function queueRefusal(scope: QueueScope, what: string): string {
+  const mine = scope.kind === 'AGENCY' ? `the queue of ${scope.agencyCode}` : 'every queue';
+  return `Your account answers ${mine}, not ${what}: a steward of the owner, or of the province's central data office, answers it`;
+}
+
+/** Given a scope and a request, throws OUTSIDE_STEWARD_QUEUE unless the request was routed to a queue the scope sees. */
+export function assertSees(scope: QueueScope, request: SharingRequest): void {
+  if (!seesQueue(scope, request.ownerCodes))
+    throw outsideStewardQueue(queueRefusal(scope, `sharing request ${request.id}, routed to ${request.ownerCodes.join(', ')}`));
 }
