@@ -120,6 +120,8 @@ export interface AuditConfig {
   /** Reads by these agencies appear in a citizen's tracker only after the delay (e.g. police investigations). */
   deferredAgencies: string[];
   deferralDays: number;
+  /** How old the audit verifier's last run may be before the stewards' console warns (AUDIT_VERIFY_MAX_AGE_HOURS; 24 hours when left out). */
+  verificationMaxAgeMs?: number;
 }
 
 /** Quotas per agency: requests and query cost per minute, counted in Redis when configured, else in this process. */
@@ -346,6 +348,7 @@ export function loadConfig(environment: Environment = process.env): Config {
     retryMs: integer('AUDIT_RETRY_MS', 2000, 10, 600000),
     deferredAgencies,
     deferralDays: integer('AUDIT_DEFERRAL_DAYS', 90, 0, 3650),
+    verificationMaxAgeMs: integer('AUDIT_VERIFY_MAX_AGE_HOURS', 24, 1, 8760) * 3_600_000,
   };
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(audit.instance))
     problems.push(`GATEWAY_INSTANCE may hold only letters, digits, . _ - (up to 64), got "${audit.instance}"`);

@@ -91,6 +91,12 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
     fix: 'Another policy steward approves or rejects it, from the console or `npm run steward -- grants approve`.',
   },
   {
+    code: 'OUTSIDE_STEWARD_QUEUE',
+    status: '403',
+    when: 'In /admin or the CLI: a steward account linked to one agency read or answered a sharing request routed to other owners, approved part of a request on data its agency does not own, or approved a grant on sensitive data its agency does not own.',
+    fix: "A steward of the agency that owns the data answers it, or one of the province's central data office (an account linked to no agency).",
+  },
+  {
     code: 'FORBIDDEN',
     status: '403',
     when: 'The operation touches a field the caller may not read for this purpose; /admin called by an agency that is not a steward; a CORS preflight from an origin not in CORS_ORIGINS; /metrics from outside METRICS_ALLOWED_NETWORKS without the metrics token.',

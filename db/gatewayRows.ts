@@ -225,6 +225,8 @@ export interface StewardAccountRow {
   unit: string;
   /** JSON array of roles. */
   roles: string;
+  /** The agency whose queue the steward answers; null: the province's central data office. */
+  agency_code: string | null;
   password_hash: string | null;
   totp_secret: string | null;
   totp_last_step: number | string | null;

@@ -7,6 +7,7 @@ import { AuditRepository } from '../gateway/audit/auditRepository';
 import type { CheckpointKey } from '../gateway/audit/checkpoints';
 import { loadVerificationKey } from '../gateway/audit/checkpoints';
 import { pinnedTrust } from '../gateway/audit/trustAnchor';
+import { recordVerificationRun } from '../gateway/audit/verificationLog';
 import { nextVerifierState, readVerifierState, writeVerifierState } from '../gateway/audit/verifierState';
 import { verifyAuditTrail } from '../gateway/audit/verify';
 import type { AuditVerification } from '../gateway/audit/verify';
@@ -90,6 +91,7 @@ async function main(): Promise<number> {
   const accepted = readVerifierState(stateFile);
   const db = connect(config.database, 'gateway');
   try {
+    const startedAt = new Date();
     const archives = await new ArchiveRepository(db).manifests();
     const checked = await verifyAuditTrail({
       repository: new AuditRepository(db),
@@ -105,6 +107,8 @@ async function main(): Promise<number> {
     const fileProblems = await archiveFileProblems(parsed.archiveFiles, archives);
     const verification: AuditVerification = { ...checked, sound: checked.sound && fileProblems.length === 0, problems: [...checked.problems, ...fileProblems] };
     writeVerifierState(stateFile, nextVerifierState(accepted, verification));
+    // The outcome, for the stewards' console: the last run and when, with a warning when it failed or is old.
+    await recordVerificationRun(db, verification, { startedAt, instance: parsed.instance });
     process.stdout.write(`${parsed.json ? JSON.stringify(verification, null, 2) : report(verification)}\n`);
     return verification.sound ? 0 : 1;
   } finally {

@@ -65,7 +65,9 @@ async function main(): Promise<void> {
       const accounts = await seedDemoAccounts(platform.accounts, { production: false });
       if (accounts.length > 0) process.stderr.write('Demo steward accounts (shown this once; the TOTP secret goes into an authenticator app):\n');
       for (const account of accounts)
-        process.stderr.write(`  ${account.role.padEnd(15)} ${account.email}  password ${account.password}  TOTP ${account.totpSecret}\n`);
+        process.stderr.write(
+          `  ${(account.agencyCode ? `${account.role} of ${account.agencyCode}` : account.role).padEnd(15)} ${account.email}  password ${account.password}  TOTP ${account.totpSecret}\n`,
+        );
     }
     process.stdout.write(`Gateway ready at ${platform.gateway.url} (stewards: ${new URL('/admin', platform.gateway.url)})\n`);
     process.stdout.write(`In a browser: ${new URL('/', platform.gateway.url)} (the landing page), ${platform.gateway.url} (the API explorer)\n`);

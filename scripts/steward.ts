@@ -38,8 +38,10 @@ cli:<os user>. Reads need no account; with --as they are held to its roles too. 
 is created without --as, while none exists. --json prints JSON instead of tables.
 
   accounts list
-  accounts create --email a@b.gov.vn --name "…" --unit "…" --roles POLICY_STEWARD,AUDITOR
-                  prints the password and TOTP secret once
+  accounts create --email a@b.gov.vn --name "…" --unit "…" --roles POLICY_STEWARD,AUDITOR [--agency H56.01]
+                  prints the password and TOTP secret once; --agency: the owner whose sharing requests
+                  the steward answers (left out: the province's central data office, every owner's)
+  accounts link --id <account id> --agency H56.01|none
   accounts disable --id <account id>
 
   agencies list
@@ -176,12 +178,15 @@ const COMMANDS: Record<string, CommandSpec> = {
     flags: {},
     run: async ({ accounts }) => {
       const rows = await accounts.list();
-      return { data: rows, text: () => table(rows as unknown as Array<Record<string, unknown>>, ['id', 'email', 'name', 'unit', 'roles', 'disabledAt']) };
+      return {
+        data: rows,
+        text: () => table(rows as unknown as Array<Record<string, unknown>>, ['id', 'email', 'name', 'unit', 'roles', 'agencyCode', 'disabledAt']),
+      };
     },
   },
   'accounts create': {
     field: 'Mutation.createAccount',
-    flags: { email: 'string', name: 'string', unit: 'string', roles: 'string' },
+    flags: { email: 'string', name: 'string', unit: 'string', roles: 'string', agency: 'string' },
     required: ['email', 'name', 'unit', 'roles'],
     run: async ({ accounts, actor }, flags) => {
       const created = await accounts.create(actor, {
@@ -189,6 +194,7 @@ const COMMANDS: Record<string, CommandSpec> = {
         name: flags.string('name')!,
         unit: flags.string('unit')!,
         roles: listOf(flags.string('roles')) ?? [],
+        agencyCode: flags.string('agency') ?? null,
       });
       return {
         data: created,
@@ -196,6 +202,16 @@ const COMMANDS: Record<string, CommandSpec> = {
           `Account ${created.account.id} for ${created.account.email} (${created.account.roles.join(', ') || 'no role'}):\n\n  password     ${created.password}\n  TOTP secret  ${created.totpSecret}\n  ${created.totpUri}\n\n` +
           'They are shown this once and not stored in the clear: hand them over now.',
       };
+    },
+  },
+  'accounts link': {
+    field: 'Mutation.updateAccount',
+    flags: { id: 'string', agency: 'string' },
+    required: ['id', 'agency'],
+    run: async ({ accounts, actor }, flags) => {
+      const agency = flags.string('agency')!;
+      const account = await accounts.update(actor, whole(flags, 'id') ?? 0, { agencyCode: agency === 'none' ? null : agency });
+      return single(account, Object.entries(account));
     },
   },
   'accounts disable': {

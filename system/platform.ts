@@ -33,6 +33,7 @@ import { createAdminRoute } from '../gateway/admin';
 import { AuditLog } from '../gateway/audit/auditLog';
 import { ensureAuditPartitions } from '../gateway/audit/auditPartitions';
 import { AuditRepository } from '../gateway/audit/auditRepository';
+import { VerificationLog } from '../gateway/audit/verificationLog';
 import { AuditTrail } from '../gateway/audit/auditTrail';
 import { createCitizenRoute } from '../gateway/audit/citizenRoute';
 import { gatewayMetrics } from '../gateway/metrics/gatewayMetrics';
@@ -241,6 +242,8 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       deferredAgencies: options.audit.deferredAgencies,
       deferralDays: options.audit.deferralDays,
       indexed: () => auditLog.indexed(),
+      verifications: new VerificationLog(gatewayDb),
+      ...(options.audit.verificationMaxAgeMs ? { verificationMaxAgeMs: options.audit.verificationMaxAgeMs } : {}),
     });
     const citizenConfig = options.citizen ?? { signIn: { kind: 'development' as const }, sessionTtlMs: 30 * 60 * 1000 };
     if (citizenConfig.signIn.kind === 'development' && options.production) throw new Error('production never runs the development identity provider');

@@ -39,6 +39,7 @@ export function authorizeField(caller: AdminCaller, parentType: string, fieldNam
     role: role === ANY_ACCOUNT ? (account.roles[0] ?? 'AUDITOR') : role,
     reason: caller.reason,
     via: caller.via,
+    agencyCode: account.agencyCode,
   };
 }
 

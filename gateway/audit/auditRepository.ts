@@ -4,7 +4,10 @@ import { isMysql } from '../../db/connection';
 import type { AuditCitizenRow, AuditFieldSetRow, AuditRecordRow } from '../../db/gatewayRows';
 import { afterKey, beforeKey } from '../../db/keyset';
 import { notificationOutboxStatement } from '../citizen/notificationRepository';
+import type { RecordFilter } from './recordFilterSql';
+import { narrowRecords } from './recordFilterSql';
 import type { Statement } from './sqlBatches';
+import { TimelineRepository } from './timelineRepository';
 import { MYSQL_ROUND_TRIP_CHARACTERS, MysqlBatchWriter, insertStatements, statement } from './sqlBatches';
 
 /**
@@ -77,21 +80,7 @@ const SQLITE_INDEX_FIELDS =
 /** The sort key of pages read newest first: time, then the record's place in its chain. */
 const NEWEST_FIRST = ['recorded_at', 'instance', 'seq'];
 
-/** What narrows a steward's reading of the trail; null leaves a criterion out. */
-export interface RecordFilter {
-  agencyCode: string | null;
-  /** Records whose response held this citizen's personal data. */
-  nationalId: string | null;
-  /** Records whose operation touched this field ("Type.field"). */
-  field: string | null;
-  purpose: string | null;
-  /** From this instant, inclusive (ISO). */
-  from: string | null;
-  /** Up to this instant, exclusive (ISO). */
-  to: string | null;
-  outcomes: readonly string[] | null;
-  instance: string | null;
-}
+export type { RecordFilter } from './recordFilterSql';
 
 /** What a citizen's tracker shows: never refusals, and a deferred agency's reads only once old enough. */
 export interface CitizenFilter {
@@ -305,27 +294,14 @@ export class AuditRepository {
     return { citizens: citizens.map((row) => ({ ...row, seq: Number(row.seq) })), fieldSets };
   }
 
+  /** Returns the chart over time's query on the same database. */
+  timeline(): TimelineRepository {
+    return new TimelineRepository(this.db);
+  }
+
   /** Given a query on audit_records aliased r, narrows it by the filter. */
   private narrow<T extends object>(query: Knex.QueryBuilder<T>, filter: RecordFilter): Knex.QueryBuilder<T> {
-    if (filter.agencyCode !== null) query.where('r.agency_code', filter.agencyCode);
-    if (filter.purpose !== null) query.where('r.purpose', filter.purpose);
-    if (filter.from !== null) query.where('r.recorded_at', '>=', filter.from);
-    if (filter.to !== null) query.where('r.recorded_at', '<', filter.to);
-    if (filter.outcomes !== null) query.whereIn('r.outcome', filter.outcomes);
-    if (filter.instance !== null) query.where('r.instance', filter.instance);
-    if (filter.nationalId !== null) {
-      const nationalId = filter.nationalId;
-      query.whereExists((sub) =>
-        sub.select(this.db.raw('1')).from('audit_citizens as c').whereRaw('c.instance = r.instance and c.seq = r.seq').where('c.national_id', nationalId),
-      );
-    }
-    if (filter.field !== null) {
-      const field = filter.field;
-      query.whereExists((sub) =>
-        sub.select(this.db.raw('1')).from('audit_field_sets as fc').whereRaw('fc.set_hash = r.field_set').where('fc.coordinate', field),
-      );
-    }
-    return query;
+    return narrowRecords(this.db, query, filter);
   }
 
   /** Given a filter, the key of the last record seen and a limit, returns records newest first. */

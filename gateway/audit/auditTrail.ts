@@ -9,6 +9,11 @@ import type { AgencyCountRow, AuditRepository, FieldCountRow, RecordFilter } fro
 import { auditCsvHeader, auditCsvLine } from './csv';
 import { AuditUnavailableError } from './errors';
 import { toAuditRecord } from './records';
+import type { AuditTimeline } from './timeline';
+import { bucketStarts, timelinePeriod } from './timeline';
+import type { VerificationLog } from './verificationLog';
+import type { VerificationStatus } from './verificationStatus';
+import { verificationStatus } from './verificationStatus';
 import type { AuditOutcome, AuditRecord } from './types';
 import { AUDIT_OUTCOMES, DENIED_OUTCOMES } from './types';
 
@@ -71,6 +76,10 @@ export interface AuditTrailOptions {
    * (AuditLog.indexed), or for a reader in another process the repository catching up (indexEveryInstance).
    */
   indexed?: () => Promise<void>;
+  /** The audit verifier's recorded runs; none: the console is told the verifier never ran. */
+  verifications?: VerificationLog;
+  /** How old the verifier's last run may be before the console warns; 24 hours when left out. */
+  verificationMaxAgeMs?: number;
   now?: () => Date;
 }
 
@@ -224,6 +233,24 @@ export class AuditTrail {
     const checked = recordFilter(filter);
     await this.indexed();
     return this.repository.countsByField(checked);
+  }
+
+  /**
+   * Given a filter, returns per bucket (hour for up to 2 days, else day) and agency the records it selects and
+   * those refused in whole or in part: the last 30 days when it names no period, at most 400 days.
+   */
+  async countsOverTime(filter: AuditFilterInput): Promise<AuditTimeline> {
+    const checked = recordFilter(filter);
+    const { from, to, bucket } = timelinePeriod(checked.from, checked.to, this.now());
+    await this.indexed();
+    const { points, truncated } = await this.repository.timeline().countsOverTime({ ...checked, from, to }, bucket, DENIED_OUTCOMES);
+    return { bucket, from, to, buckets: bucketStarts(from, to, bucket), points, truncated };
+  }
+
+  /** Returns the audit verifier's last recorded run, how old it is, and whether the console should warn. */
+  async lastVerification(): Promise<VerificationStatus> {
+    const last = (await this.options.verifications?.latest()) ?? null;
+    return verificationStatus(last, this.now(), this.options.verificationMaxAgeMs ?? DAY_MS);
   }
 
   /** Given a checked filter, yields the records it selects, oldest first, a page at a time. */

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { printable } from '../../common/nationalId';
 import type { AccountRepository } from '../store/accountRepository';
+import type { PolicyRepository } from '../store/policyRepository';
 import { STEWARD_ROLES } from '../store/accountTypes';
 import type { StewardAccount, StewardAccountRecord, StewardRole, StewardSessionRecord } from '../store/accountTypes';
 import { AuthenticationError, badInput, conflict, forbidden, notFound } from '../store/errors';
@@ -22,6 +23,8 @@ export interface AccountInput {
   name: string;
   unit: string;
   roles: readonly string[];
+  /** The agency whose sharing-request queue the steward answers; null or left out: the province's central data office (every queue). */
+  agencyCode?: string | null;
   /** Local sign-in (password and TOTP) unless false: an account of the identity provider only. */
   localSignIn?: boolean | null;
   oidcSubject?: string | null;
@@ -32,6 +35,8 @@ export interface AccountPatch {
   unit?: string | null;
   roles?: readonly string[] | null;
   oidcSubject?: string | null;
+  /** Left out: unchanged; null or empty: the province's central data office; a code: that agency's queue only. */
+  agencyCode?: string | null;
 }
 
 /** An account just made: its password and TOTP secret are shown this once. */
@@ -87,6 +92,21 @@ function email(value: string | null | undefined): string {
 }
 
 /**
+ * Given an agency code as written (null or empty: none) and the policy store, returns the code of a known agency,
+ * or null for the province's central data office; NOT_FOUND for a code no agency has.
+ */
+async function agencyOf(code: string | null | undefined, policy: PolicyRepository): Promise<string | null> {
+  const trimmed = (code ?? '').trim();
+  if (trimmed === '') return null;
+  const agency = await policy.agencyByCode(trimmed, true);
+  if (!agency)
+    throw notFound(
+      `Unknown agency "${printable(trimmed.slice(0, 40))}": link the account to a registered agency, or to none (the province's central data office)`,
+    );
+  return agency.code;
+}
+
+/**
  * The stewards' accounts (persons with roles) and their console sessions. Account changes are recorded in the
  * policy history beside the agencies', naming who made them; only an administrator, or the command line before
  * any administrator exists, may make them.
@@ -130,7 +150,8 @@ export class Accounts {
     const now = this.now().toISOString();
     const account = await this.repository.transaction(async (accounts, policy) => {
       if (await accounts.accountByEmail(address)) throw conflict(`An account for ${address} exists already`);
-      const fields = { email: address, name, unit, roles, passwordHash, totpSecret, oidcSubject, disabledAt: null, createdAt: now, updatedAt: now };
+      const agencyCode = await agencyOf(input.agencyCode, policy);
+      const fields = { email: address, name, unit, roles, agencyCode, passwordHash, totpSecret, oidcSubject, disabledAt: null, createdAt: now, updatedAt: now };
       const id = await accounts.insertAccount(fields);
       const created = publicAccount({ id, ...fields, localSignIn: local });
       await policy.recordChange({
@@ -154,8 +175,10 @@ export class Accounts {
     return this.repository.transaction(async (accounts, policy) => {
       const before = await accounts.accountById(id);
       if (!before) throw notFound(`Unknown account ${id}`);
+      const agencyCode = patch.agencyCode === undefined ? before.agencyCode : await agencyOf(patch.agencyCode, policy);
       const after: StewardAccountRecord = {
         ...before,
+        agencyCode,
         ...(patch.name ? { name: text(patch.name, 'The name', 200) } : {}),
         ...(patch.unit ? { unit: text(patch.unit, 'The unit', 200) } : {}),
         ...(roles ? { roles } : {}),

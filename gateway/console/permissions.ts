@@ -22,6 +22,8 @@ export const FIELD_ROLES: Readonly<Record<string, readonly StewardRole[] | typeo
   'Query.auditCountsByAgency': ['AUDITOR'],
   'Query.auditCountsByField': ['AUDITOR'],
   'Query.auditExport': ['AUDITOR'],
+  'Query.auditCountsOverTime': ['AUDITOR'],
+  'Query.auditVerification': ['AUDITOR'],
   'Query.accounts': ['ADMINISTRATOR'],
   'Query.quotas': ['POLICY_STEWARD', 'KEY_OFFICER'],
   'Query.quotaDefaults': ['POLICY_STEWARD', 'KEY_OFFICER'],

@@ -76,7 +76,7 @@ export function selfServiceResolvers(options: SelfServiceOptions): GraphQLResolv
     },
     Query: {
       mySharingRequests: async (_source: unknown, _args: Record<string, never>, context: GatewayContext) =>
-        (await sharing().list({ requesterCode: callingAgency(context).code })).reverse().map(mySharingRequest),
+        (await sharing().filedBy(callingAgency(context).code)).reverse().map(mySharingRequest),
       myAccess: (_source: unknown, _args: Record<string, never>, context: GatewayContext): MyAccessView =>
         myAccessOf(callingAgency(context), policy(), options.catalog, now()),
       explainOperation: (

@@ -11,6 +11,7 @@ import type { PolicyRepository } from '../store/policyRepository';
 import type { SharingRequest, SharingRequestStatus } from '../store/sharingTypes';
 import type { SharingRequestFilter } from '../store/sharingRepository';
 import type { Stewardship } from '../store/stewardship';
+import { assertOwnsFields, assertSees, outsideStewardQueue, queueRefusal, queueScopeOf, seesQueue } from '../store/stewardQueue';
 import type { Actor, PolicyChange } from '../store/types';
 import { assertCommunesInForce, communeCodes } from '../store/unitCodes';
 import type { SharingRequestInput } from './requestInput';
@@ -116,15 +117,29 @@ export class SharingDesk {
     });
   }
 
-  /** Given a filter, returns the requests it selects, oldest deadline first, each with its deadline now. */
-  async list(filter: SharingRequestFilter = {}): Promise<SharingRequestView[]> {
+  /**
+   * Given a filter and who asks, returns the requests it selects in the queues they see, oldest deadline first, each
+   * with its deadline now; OUTSIDE_STEWARD_QUEUE when they name an owner's queue that is not theirs.
+   */
+  async list(filter: SharingRequestFilter, actor: Actor): Promise<SharingRequestView[]> {
+    const scope = queueScopeOf(actor);
+    const ownerCode = filter.ownerCode?.trim() || null;
+    if (ownerCode !== null && !seesQueue(scope, [ownerCode])) throw outsideStewardQueue(queueRefusal(scope, `the queue of ${printable(ownerCode)}`));
     const now = this.now();
-    return (await this.options.repository.sharing().requests(filter)).map((request) => this.view(request, now));
+    const requests = await this.options.repository.sharing().requests(filter);
+    return requests.filter((request) => seesQueue(scope, request.ownerCodes)).map((request) => this.view(request, now));
   }
 
-  /** Given a request's id, returns it, or null. */
-  async request(id: string): Promise<SharingRequestView | null> {
+  /** Given a requesting agency's code, returns the requests it filed, oldest deadline first: what it reads of its own. */
+  async filedBy(requesterCode: string): Promise<SharingRequestView[]> {
+    const now = this.now();
+    return (await this.options.repository.sharing().requests({ requesterCode })).map((request) => this.view(request, now));
+  }
+
+  /** Given a request's id and who asks, returns it, or null; OUTSIDE_STEWARD_QUEUE when it is in another owner's queue. */
+  async request(id: string, actor: Actor): Promise<SharingRequestView | null> {
     const request = await this.options.repository.sharing().requestById(id);
+    if (request) assertSees(queueScopeOf(actor), request);
     return request ? this.view(request) : null;
   }
 
@@ -133,11 +148,20 @@ export class SharingDesk {
     return this.options.stewardship.changes({ entityType: 'SHARING_REQUEST', entityId: id, limit: 500 });
   }
 
-  private async answerable(repository: PolicyRepository, id: string, allowed: readonly SharingRequestStatus[]): Promise<SharingRequest> {
+  private async answerable(repository: PolicyRepository, id: string, allowed: readonly SharingRequestStatus[], actor: Actor): Promise<SharingRequest> {
     const request = await repository.sharing().requestById(id);
     if (!request) throw notFound(`Unknown sharing request "${printable(id)}"`);
+    assertSees(queueScopeOf(actor), request);
     if (!allowed.includes(request.status)) throw conflict(`Sharing request ${id} is ${request.status.toLowerCase()} already`);
     return request;
+  }
+
+  /** Given who decides and the fields the decision is about, throws OUTSIDE_STEWARD_QUEUE unless their agency owns them all. */
+  private async assertDecides(repository: PolicyRepository, actor: Actor, coordinates: readonly string[]): Promise<void> {
+    const scope = queueScopeOf(actor);
+    if (scope.kind === 'PROVINCE') return;
+    const agency = await repository.agencyByCode(scope.agencyCode, true);
+    assertOwnsFields(scope, agency?.sector ?? null, coordinates, this.options.stewardship.schema().catalog);
   }
 
   /**
@@ -148,10 +172,12 @@ export class SharingDesk {
   async approve(actor: Actor, id: string, narrowing: ApprovalNarrowing = {}): Promise<SharingRequestView> {
     const stewardship = this.options.stewardship;
     return stewardship.change(async (repository, nowIso) => {
-      const before = await this.answerable(repository, id, ['PENDING', 'REFUSED']);
+      const before = await this.answerable(repository, id, ['PENDING', 'REFUSED'], actor);
       const requester = await repository.agencyByCode(before.requesterCode, true);
       if (!requester || requester.deactivatedAt) throw conflict(`The requesting agency ${before.requesterCode} is deactivated: nothing can be shared with it`);
       const fields = narrowed(before.fields, narrowing.fields, 'fields');
+      // A steward of one owner approves the fields its agency owns: the others' part is narrowed away first.
+      await this.assertDecides(repository, actor, fields);
       const purposes = narrowed(before.purposes, narrowing.purposes, 'purposes');
       const scopeUnitCodes = this.scopeKept(before.scopeUnitCodes, narrowing.scopeUnitCodes);
       await this.assertCommunes(repository, scopeUnitCodes, nowIso);
@@ -187,9 +213,10 @@ export class SharingDesk {
    * Given a request and what to keep of it, returns the grants an approval would make, one per field, and which
    * of them would wait for a second steward; nothing is changed.
    */
-  async impact(id: string, narrowing: ApprovalNarrowing = {}): Promise<SharingImpact[]> {
+  async impact(id: string, narrowing: ApprovalNarrowing, actor: Actor): Promise<SharingImpact[]> {
     const request = await this.options.repository.sharing().requestById(id);
     if (!request) throw notFound(`Unknown sharing request "${printable(id)}"`);
+    assertSees(queueScopeOf(actor), request);
     const fields = narrowed(request.fields, narrowing.fields, 'fields');
     const purposes = narrowed(request.purposes, narrowing.purposes, 'purposes');
     const scopeUnitCodes = this.scopeKept(request.scopeUnitCodes, narrowing.scopeUnitCodes);
@@ -227,7 +254,9 @@ export class SharingDesk {
     const legalBasis = instrumentNumber(refusal.legalBasis, 'The legal basis restricting sharing');
     const stewardship = this.options.stewardship;
     return stewardship.change(async (repository, nowIso) => {
-      const before = await this.answerable(repository, id, ['PENDING', 'APPROVED']);
+      const before = await this.answerable(repository, id, ['PENDING', 'APPROVED'], actor);
+      // A refusal closes the whole request: only who may decide on every field of it refuses it.
+      await this.assertDecides(repository, actor, before.fields);
       for (const grantId of before.answer?.grantIds ?? []) {
         const grant = await repository.grantById(Number(grantId));
         if (grant && grant.revokedAt === null) await stewardship.revokeGrantIn(repository, actor, nowIso, grant);

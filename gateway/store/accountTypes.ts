@@ -13,6 +13,11 @@ export interface StewardAccount {
   name: string;
   unit: string;
   roles: StewardRole[];
+  /**
+   * The agency the person works for, whose sharing-request queue (requests for data it owns) they see and answer;
+   * null: the province's central data office, which sees and answers every owner's queue.
+   */
+  agencyCode: string | null;
   /** Whether a password and TOTP second factor are set (local sign-in). */
   localSignIn: boolean;
   oidcSubject: string | null;

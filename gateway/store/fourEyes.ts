@@ -2,6 +2,8 @@ import { targetReaches } from '../policy/targetReaches';
 import type { GrantTarget, SchemaCatalog } from '../policy/types';
 import { StoreError, StoreErrorCode, conflict, forbidden } from './errors';
 import type { StoredGrant } from './policyRepository';
+import type { QueueScope } from './stewardQueue';
+import { assertOwnsFields } from './stewardQueue';
 import type { Actor } from './types';
 
 /**
@@ -36,4 +38,14 @@ export function assertSecondSteward(actor: Actor, grant: StoredGrant, requestedB
   if (actor.role !== 'POLICY_STEWARD') throw forbidden(`Approving a grant needs the POLICY_STEWARD role; you act as ${actor.role}`);
   if (requestedBy(actor) === grant.approval.requestedBy)
     throw fourEyesRequired(`You asked for grant ${grant.id}: another policy steward must approve or reject it (four eyes)`);
+}
+
+/**
+ * Given the second approver's queues, the sector their agency owns and the grant's target, throws
+ * OUTSIDE_STEWARD_QUEUE unless they are entitled to the owner's queue: the province's central data office is;
+ * an agency's steward only when every field the grant reaches is of the sector their agency owns.
+ */
+export function assertEntitledToOwnerQueue(scope: QueueScope, agencySector: string | null, target: GrantTarget, catalog: SchemaCatalog): void {
+  const reached = [...catalog.fields.entries()].filter(([, facts]) => targetReaches(target, facts)).map(([coordinate]) => coordinate);
+  assertOwnsFields(scope, agencySector, reached, catalog);
 }

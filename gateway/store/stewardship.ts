@@ -13,7 +13,8 @@ import type { IssuedKeyMaterial } from './apiKeys';
 import { badInput, conflict, notFound } from './errors';
 import { grantMasksOf, grantTargetOf, oneOf, requiredText } from './grantInput';
 import type { GrantTargetInput, SchemaFacts } from './grantInput';
-import { assertSecondSteward, needsFourEyes, seedsWithoutReview } from './fourEyes';
+import { assertEntitledToOwnerQueue, assertSecondSteward, needsFourEyes, seedsWithoutReview } from './fourEyes';
+import { queueScopeOf } from './stewardQueue';
 import { actorColumns, commitChange, recordChange } from './policyChanges';
 import type { PolicyRepository, StoredGrant } from './policyRepository';
 import type { Actor, ApprovalStatus, CredentialRecord, GrantApproval, PolicyChange, PolicyEntity } from './types';
@@ -530,6 +531,9 @@ export class Stewardship {
       if (!before) throw notFound(`Unknown grant "${printable(id)}"`);
       if (before.revokedAt !== null) throw conflict(`Grant ${id} was revoked already, at ${before.revokedAt}`);
       assertSecondSteward(actor, before, (person) => actorColumns(person).actor);
+      const scope = queueScopeOf(actor);
+      const sector = scope.kind === 'AGENCY' ? ((await repository.agencyByCode(scope.agencyCode, true))?.sector ?? null) : null;
+      assertEntitledToOwnerQueue(scope, sector, before.target, this.schema().catalog);
       const approval: GrantApproval = {
         ...before.approval,
         status: decision.approve ? 'APPROVED' : 'REJECTED',

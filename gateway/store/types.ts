@@ -33,8 +33,11 @@ export type Actor =
   /** An agency acting for itself with its own credential: filing a sharing request. */
   | { kind: 'AGENCY'; agencyCode: string; credentialId: string }
   | { kind: 'SYSTEM'; task: string }
-  /** A steward account acting in one of its roles, for a reason, through a console session or the command line ("via"). */
-  | { kind: 'PERSON'; accountId: number; email: string; name: string; role: StewardRole; reason: string | null; via: string };
+  /**
+   * A steward account acting in one of its roles, for a reason, through a console session or the command line
+   * ("via"); agencyCode is the account's agency, whose queue it answers (null: the province's central data office).
+   */
+  | { kind: 'PERSON'; accountId: number; email: string; name: string; role: StewardRole; reason: string | null; via: string; agencyCode: string | null };
 
 /**
  * What a policy change touched; UNITS is the list of administrative units as a whole; QUOTA an agency's or a key's

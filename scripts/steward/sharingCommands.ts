@@ -113,14 +113,17 @@ export const SHARING_COMMANDS: Record<string, CommandSpec<SharingServices>> = {
   'requests list': {
     field: 'Query.sharingRequests',
     flags: { status: 'string', owner: 'string', requester: 'string' },
-    run: async ({ sharing }, flags) => {
+    run: async ({ sharing, actor }, flags) => {
       const status = flags.string('status');
       if (status !== undefined && !['PENDING', 'APPROVED', 'REFUSED'].includes(status)) throw new UsageError('--status is PENDING, APPROVED or REFUSED');
-      const requests = await sharing.list({
-        status: (status ?? null) as SharingRequestView['status'] | null,
-        ownerCode: flags.string('owner') ?? null,
-        requesterCode: flags.string('requester') ?? null,
-      });
+      const requests = await sharing.list(
+        {
+          status: (status ?? null) as SharingRequestView['status'] | null,
+          ownerCode: flags.string('owner') ?? null,
+          requesterCode: flags.string('requester') ?? null,
+        },
+        actor,
+      );
       return { data: requests, text: () => table(requests as unknown as Array<Record<string, unknown>>, REQUEST_COLUMNS) };
     },
   },

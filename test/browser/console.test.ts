@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { VerificationLog, verificationRunOf } from '../../gateway/audit/verificationLog';
 import { totpCode } from '../../gateway/console/totp';
 import type { StewardRole } from '../../gateway/store/accountTypes';
 import type { TestBrowser } from '../helpers/browser';
@@ -124,6 +125,76 @@ describe("the stewards' console in a real browser", () => {
     await signOut();
   });
 
+  it("an auditor sees the requests over time per agency, the denied apart, and the verifier's last result, warned when it never ran or failed", async () => {
+    // The hospital asks for the land office's parcels: refused, and recorded.
+    await fetch(seeded.platform.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${seeded.demoKeys.get('H56.15.01')!}`, 'x-purpose': 'MEDICAL_TREATMENT' },
+      body: JSON.stringify({ query: LAND_QUERY }),
+    });
+    await signInAs(['AUDITOR']);
+    await page.click('nav.console-tabs button:has-text("Nhật ký truy cập")');
+    await page.waitForSelector('[data-testid=audit-verification] [data-warning=NEVER_RUN]');
+    expect(await page.textContent('[data-testid=verification-warning]')).toContain('npm run audit:verify');
+
+    const verifications = new VerificationLog(seeded.databases.databases.gateway);
+    const ran = { startedAt: new Date(), finishedAt: new Date(), ranBy: 'cli:kiemtoan', instance: null };
+    await verifications.record(
+      verificationRunOf(
+        {
+          sound: false,
+          instances: [
+            {
+              instance: 'gw-1',
+              records: 12,
+              checkpoints: 3,
+              lastCheckpointSeq: 12,
+              unsealed: 0,
+              accepted: null,
+              problem: { instance: 'gw-1', seq: 7, kind: 'CHANGED', message: 'record 7 no longer matches its hash' },
+            },
+          ],
+          problems: [],
+        },
+        ran,
+      ),
+    );
+    await page.click('nav.console-tabs button:has-text("Lịch sử thay đổi")');
+    await page.click('nav.console-tabs button:has-text("Nhật ký truy cập")');
+    await page.waitForSelector('[data-testid=audit-verification] [data-warning=FAILED]');
+    expect(await page.textContent('[data-testid=verification-outcome]')).toContain('Phát hiện sai lệch');
+    expect(await page.textContent('[data-testid=audit-verification]')).toContain('cli:kiemtoan');
+    expect(await page.textContent('[data-testid=verification-problem]')).toContain('gw-1 seq 7 (CHANGED)');
+
+    await page.click('[data-testid=audit-search] button[type=submit]');
+    await page.waitForSelector('[data-testid=audit-chart] svg[role=img]');
+    expect(await page.textContent('[data-testid=audit-chart] svg > title')).toContain('Số lượt truy cập theo thời gian, theo cơ quan (theo ngày)');
+    expect(await page.textContent('[data-testid=audit-chart] svg > desc')).toContain('cột đỏ');
+    expect(await page.$$eval('[data-testid=audit-chart] [data-testid=chart-column]', (columns) => columns.length)).toBe(31);
+    expect(await page.$$eval('[data-testid=audit-chart] [data-testid=chart-denied]', (bars) => bars.length)).toBeGreaterThanOrEqual(1);
+    expect(await page.textContent('[data-testid=chart-legend]')).toContain('H56.15.01');
+    const rows = await page.$$eval('[data-testid=audit-timeline-table] tbody tr', (found) =>
+      found.map((row) => [...(row as HTMLTableRowElement).cells].map((cell) => cell.textContent)),
+    );
+    const hospital = rows.find((cells) => cells[1] === 'H56.15.01');
+    expect(Number(hospital?.[3])).toBeGreaterThanOrEqual(1);
+    await page.locator('[data-testid=audit-chart]').scrollIntoViewIfNeeded();
+    await browser.screenshot(page, 'console-audit-chart');
+
+    await page.selectOption('select[aria-label=Language]', 'en');
+    expect(await page.textContent('[data-testid=audit-chart] svg > title')).toContain('Requests over time, by agency (per day)');
+    expect(await page.textContent('[data-testid=verification-outcome]')).toContain('Problems found');
+    await page.selectOption('select[aria-label=Language]', 'vi');
+
+    // A sound run now: the failure's warning goes.
+    await verifications.record(verificationRunOf({ sound: true, instances: [], problems: [] }, { ...ran, finishedAt: new Date(Date.now() + 1000) }));
+    await page.click('nav.console-tabs button:has-text("Lịch sử thay đổi")');
+    await page.click('nav.console-tabs button:has-text("Nhật ký truy cập")');
+    await page.waitForSelector('[data-testid=verification-outcome]:has-text("Toàn vẹn")');
+    expect(await page.$('[data-testid=verification-warning]')).toBeNull();
+    await signOut();
+  });
+
   it("a policy steward finds the hospital's grants on Decree 13/2023 flagged, cites Law 91/2025 and Decree 356/2025 for one, and it leaves the list", async () => {
     await signInAs(['POLICY_STEWARD']);
     await page.click('nav.console-tabs button:has-text("Cần rà soát")');
@@ -173,6 +244,47 @@ describe("the stewards' console in a real browser", () => {
     expect(fullName).toContain('CORE');
     expect(fullName).toContain('H56.15.01 (Cần rà soát)');
     await browser.screenshot(page, 'console-catalogue');
+    await signOut();
+  });
+
+  it("an administrator links a new steward to the police, and moves it to the province's office; an unknown agency is refused", async () => {
+    await signInAs(['ADMINISTRATOR']);
+    await page.click('nav.console-tabs button:has-text("Tài khoản")');
+    await page.waitForSelector('[data-testid=accounts] tbody tr');
+    const create = '[data-testid=create-account]';
+    await page.fill(`${create} input[name=email]`, 'congan.moi@test.gov.vn');
+    await page.fill(`${create} input[name=name]`, 'Cán bộ Công an');
+    await page.fill(`${create} input[name=unit]`, 'PC06');
+    await page.fill(`${create} input[name=agency]`, 'H99.99');
+    await page.check(`${create} input[value=POLICY_STEWARD]`);
+    await page.fill(`${create} input[name=reason]`, 'Quyết định 9/2027');
+    await page.click(`${create} button[type=submit]`);
+    await page.waitForSelector(`${create} [role=alert]`);
+    expect(await page.textContent(`${create} [role=alert]`)).toContain('H99.99');
+    await page.fill(`${create} input[name=agency]`, 'H56.01');
+    await page.click(`${create} button[type=submit]`);
+    await page.waitForSelector(`${create} [role=status]`);
+    const rowOf = async () => {
+      const rows = await page.$$eval('[data-testid=accounts] tbody tr', (found) => found.map((row) => row.textContent ?? ''));
+      return rows.find((row) => row.includes('congan.moi@test.gov.vn')) ?? '';
+    };
+    await page.waitForFunction(() => document.querySelector('[data-testid=accounts] tbody')?.textContent?.includes('congan.moi@test.gov.vn'));
+    expect(await rowOf()).toContain('H56.01');
+    const made = await seeded.platform.accounts.byEmail('congan.moi@test.gov.vn');
+    expect(made?.agencyCode).toBe('H56.01');
+
+    const link = '[data-testid=link-account]';
+    await page.selectOption(`${link} select[name=id]`, String(made!.id));
+    await page.fill(`${link} input[name=agency]`, '');
+    await page.fill(`${link} input[name=reason]`, 'Điều chuyển về Trung tâm Dữ liệu');
+    await page.click(`${link} button[type=submit]`);
+    await page.waitForSelector(`${link} [role=status]`);
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid=accounts] tbody tr')].some(
+        (row) => row.textContent?.includes('congan.moi@') && row.textContent.includes('Toàn tỉnh'),
+      ),
+    );
+    expect((await seeded.platform.accounts.byEmail('congan.moi@test.gov.vn'))?.agencyCode).toBeNull();
     await signOut();
   });
 

@@ -27,11 +27,11 @@ describe('sharing requests in a real browser', () => {
     return (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> };
   };
 
-  async function signInAs(roles: StewardRole[]): Promise<void> {
+  async function signInAs(roles: StewardRole[], agencyCode: string | null = null): Promise<void> {
     counter += 1;
     const made = await seeded.platform.accounts.create(
       { kind: 'SYSTEM', task: 'test' },
-      { email: `chiase${counter}@test.gov.vn`, name: `Cán bộ ${counter}`, unit: 'Phòng thử', roles },
+      { email: `chiase${counter}@test.gov.vn`, name: `Cán bộ ${counter}`, unit: 'Phòng thử', roles, agencyCode },
     );
     await consolePage.goto(new URL('/console', base).toString());
     await consolePage.fill('[data-testid=sign-in] input[name=email]', made.account.email);
@@ -45,6 +45,26 @@ describe('sharing requests in a real browser', () => {
     await consolePage.click('header.console-bar button:has-text("Đăng xuất")');
     await consolePage.waitForSelector('[data-testid=sign-in]');
   }
+
+  /** Given fields, files a request for them as the land office over /graphql and returns its id. */
+  const fileAsLandOffice = async (fields: string[]): Promise<string> => {
+    const response = await fetch(seeded.platform.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${seeded.demoKeys.get('H56.20')!}` },
+      body: JSON.stringify({
+        query: 'mutation ($input: SharingRequestInput!) { fileSharingRequest(input: $input) { id } }',
+        variables: { input: { fields, purposes: ['LAND_REGISTRATION'], legalBasis: '47/2020/NĐ-CP', procedure: 'Cấp giấy chứng nhận' } },
+      }),
+    });
+    return ((await response.json()) as { data: { fileSharingRequest: { id: string } } }).data.fileSharingRequest.id;
+  };
+
+  /** Returns the ids of the requests the console's queue shows, once it has loaded rows. */
+  const queueIds = async (): Promise<string[]> => {
+    await consolePage.click('nav.console-tabs button:has-text("Yêu cầu chia sẻ")');
+    await consolePage.waitForSelector('[data-testid=sharing-requests] tbody tr');
+    return consolePage.$$eval('[data-testid=sharing-requests] tbody tr td:first-child', (cells) => cells.map((cell) => cell.textContent ?? ''));
+  };
 
   const tabs = () => consolePage.$$eval('nav.console-tabs button', (buttons) => buttons.map((button) => button.textContent));
 
@@ -178,5 +198,50 @@ describe('sharing requests in a real browser', () => {
     ]);
     await signOut();
     expect(browser.requests.filter((url) => !url.startsWith(base) && !url.startsWith('blob:') && !url.startsWith('data:'))).toEqual([]);
+  });
+
+  it("a steward of the police sees its own queue and not the hospital's, whose steward sees the hospital's and not the police's", async () => {
+    const health = await fileAsLandOffice(['HealthInsuranceCard.validTo']);
+    const population = await fileAsLandOffice(['Citizen.fullName']);
+    await signInAs(['POLICY_STEWARD'], 'H56.01');
+    const police = await queueIds();
+    expect(await consolePage.textContent('[data-testid=queue-scope]')).toContain('H56.01');
+    expect(police).toContain(population);
+    expect(police).not.toContain(health);
+    await browser.screenshot(consolePage, 'console-sharing-police-queue');
+    await signOut();
+    await signInAs(['POLICY_STEWARD'], 'H56.15.01');
+    const hospital = await queueIds();
+    expect(hospital).toContain(health);
+    expect(hospital).not.toContain(population);
+    await signOut();
+    await signInAs(['POLICY_STEWARD']);
+    expect(await queueIds()).toEqual(expect.arrayContaining([health, population]));
+    expect(await consolePage.textContent('[data-testid=queue-scope]')).toContain('Toàn tỉnh');
+    await signOut();
+  });
+
+  it("the explorer's sharing page follows its language switch, Vietnamese first, and keeps the choice in the tab", async () => {
+    await openRequestsAsLandOffice();
+    const panel = '[data-testid=sharing-requests]';
+    await explorer.waitForSelector(`${panel} [data-testid=sharing-request]`);
+    expect(await explorer.getAttribute(panel, 'lang')).toBe('vi');
+    expect(await explorer.textContent(`${panel} h2`)).toBe('Yêu cầu chia sẻ dữ liệu');
+    expect(await explorer.textContent('[data-testid=file-request]')).toContain('Trường dữ liệu');
+    expect(await explorer.textContent('[data-testid=file-request]')).not.toContain('Fields');
+    expect(await explorer.textContent(`${panel} [data-testid=sharing-request] dl`)).toContain('Cơ quan chủ quản');
+    await explorer.click(`${panel} button:has-text("English")`);
+    expect(await explorer.getAttribute(panel, 'lang')).toBe('en');
+    expect(await explorer.textContent(`${panel} h2`)).toBe('Sharing requests');
+    const form = await explorer.textContent('[data-testid=file-request]');
+    expect(form).toContain('Fields');
+    expect(form).not.toContain('Trường dữ liệu');
+    expect(await explorer.textContent(`${panel} [data-testid=sharing-request] dl`)).not.toContain('Cơ quan chủ quản');
+    expect(await explorer.getAttribute(`${panel} button:has-text("English")`, 'aria-pressed')).toBe('true');
+    await browser.screenshot(explorer, 'explorer-sharing-english');
+    await openRequestsAsLandOffice();
+    expect(await explorer.textContent(`${panel} h2`)).toBe('Sharing requests');
+    await explorer.click(`${panel} button:has-text("Tiếng Việt")`);
+    expect(await explorer.textContent(`${panel} h2`)).toBe('Yêu cầu chia sẻ dữ liệu');
   });
 });

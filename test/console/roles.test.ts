@@ -23,6 +23,8 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Query.auditExport': { query: '{ auditExport }' },
   'Query.citizenNotifications': { query: '{ citizenNotifications { id } }' },
   'Mutation.acknowledgeCitizenNotifications': { query: 'mutation { acknowledgeCitizenNotifications(ids: []) }' },
+  'Query.auditCountsOverTime': { query: '{ auditCountsOverTime { bucket buckets } }' },
+  'Query.auditVerification': { query: '{ auditVerification { warnings } }' },
   'Query.accounts': { query: '{ accounts { id } }' },
   'Query.quotas': { query: '{ quotas { agencyCode } }' },
   'Query.quotaDefaults': { query: '{ quotaDefaults { requestsPerMinute } }' },

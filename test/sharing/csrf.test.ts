@@ -27,7 +27,7 @@ describe('CSRF on the changes of four eyes, deactivation and sharing requests', 
     const owner = await server.createAccount(['POLICY_STEWARD']);
     session = await server.signIn(owner);
     const grant = await server.store.stewardship.createGrant(
-      { kind: 'PERSON', accountId: 0, email: 'khac@test.gov.vn', name: 'Khác', role: 'POLICY_STEWARD', reason: 'r', via: 'cli:test' },
+      { kind: 'PERSON', accountId: 0, email: 'khac@test.gov.vn', name: 'Khác', role: 'POLICY_STEWARD', reason: 'r', via: 'cli:test', agencyCode: null },
       {
         agencyCode: 'H56.20',
         target: { kind: 'FIELD', coordinate: 'Citizen.ethnicity' },

@@ -40,14 +40,14 @@ describe('sharing request deadlines', () => {
     expect(filed).toMatchObject({ deadlineAt: '2026-05-05T16:59:59.999Z', workingDaysLeft: 2, overdue: false, ownerCodes: ['H56.01'] });
     expect(await desk.countOverdue()).toBe(0);
     store.clock.set('2026-05-05T10:00:00.000Z');
-    expect(await desk.request(filed.id)).toMatchObject({ workingDaysLeft: 0, overdue: false });
+    expect(await desk.request(filed.id, TEST_ACTOR)).toMatchObject({ workingDaysLeft: 0, overdue: false });
     store.clock.set('2026-05-06T02:00:00.000Z');
-    expect(await desk.request(filed.id)).toMatchObject({ workingDaysLeft: -1, overdue: true });
+    expect(await desk.request(filed.id, TEST_ACTOR)).toMatchObject({ workingDaysLeft: -1, overdue: true });
     expect(await countOverdueSharingRequests(store.db, store.clock.now())).toBe(1);
     // An answered request is no longer overdue, whenever it was answered.
     await desk.refuse(TEST_ACTOR, filed.id, { reason: 'Không thuộc thẩm quyền', legalBasis: '13/2023/NĐ-CP' });
     expect(await countOverdueSharingRequests(store.db, store.clock.now())).toBe(0);
-    expect(await desk.request(filed.id)).toMatchObject({ overdue: false, status: 'REFUSED' });
+    expect(await desk.request(filed.id, TEST_ACTOR)).toMatchObject({ overdue: false, status: 'REFUSED' });
   });
 
   it('counts an ordinary week: filed on a Thursday, due at the end of the next Monday', async () => {

@@ -15,8 +15,8 @@ export interface Steward {
 export interface SharingWorld {
   seeded: SeededPlatform;
   baseUrl: string;
-  /** Given roles, creates an account with them and signs it in over HTTP. */
-  steward(roles: StewardRole[]): Promise<Steward>;
+  /** Given roles (and the agency whose queue it answers; none: province-wide), creates an account and signs it in over HTTP. */
+  steward(roles: StewardRole[], agencyCode?: string | null): Promise<Steward>;
   /** Given a session, posts to /admin as the console does; headers replace the console's own. */
   admin<T = Record<string, any>>(
     steward: Steward,
@@ -51,9 +51,12 @@ export async function startSharingWorld(): Promise<SharingWorld> {
     seeded,
     baseUrl,
     nationalId: citizen.national_id,
-    async steward(roles) {
+    async steward(roles, agencyCode = null) {
       const email = `canbo${++counter}@test.gov.vn`;
-      const made = await seeded.platform.accounts.create({ kind: 'SYSTEM', task: 'test' }, { email, name: `Cán bộ ${counter}`, unit: 'Phòng thử', roles });
+      const made = await seeded.platform.accounts.create(
+        { kind: 'SYSTEM', task: 'test' },
+        { email, name: `Cán bộ ${counter}`, unit: 'Phòng thử', roles, agencyCode },
+      );
       const response = await fetch(new URL('/console/api/sign-in', baseUrl), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -3,15 +3,15 @@ import { SiteBar } from '../shared/SiteBar';
 import type { CitizenSession } from './api';
 import { currentSession, signOut } from './api';
 import { AccessList } from './AccessList';
-import type { Language } from './i18n';
-import { LANGUAGES, translator } from './i18n';
+import { LanguageSwitch, useLanguage } from '../shared/LanguageSwitch';
+import { translator } from './i18n';
 import { RequestsPanel } from './RequestsPanel';
 import { DataCopyPanel } from './DataCopyPanel';
 import { NotificationChoice } from './NotificationChoice';
 
 /** The citizens' page: sign in through the identity provider, see who read my data, make requests. */
 export function CitizenApp() {
-  const [language, setLanguage] = useState<Language>('vi');
+  const [language, setLanguage] = useLanguage();
   const [session, setSession] = useState<CitizenSession | null | undefined>(undefined);
   const [requestsVersion, setRequestsVersion] = useState(0);
   // A copy read is an access of its own: the list is read again to show it.
@@ -25,13 +25,7 @@ export function CitizenApp() {
     <>
       <SiteBar />
       <main className="citizen-page" lang={language}>
-        <div style={{ display: 'flex', gap: '0.5rem', justifyContent: 'flex-end' }}>
-          {LANGUAGES.map((candidate) => (
-            <button key={candidate} type="button" aria-pressed={candidate === language} onClick={() => setLanguage(candidate)}>
-              {candidate === 'vi' ? 'Tiếng Việt' : 'English'}
-            </button>
-          ))}
-        </div>
+        <LanguageSwitch language={language} onChange={setLanguage} kind="buttons" />
         <h1>{t('title')}</h1>
         <p>{t('intro')}</p>
         {session === undefined ? null : session === null ? (

@@ -1,6 +1,8 @@
-/** The citizens' page's languages: Vietnamese first, English available. */
-export const LANGUAGES = ['vi', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
+import type { Bilingual, Language } from '../shared/i18n';
+import { localeOf, translatorOf } from '../shared/i18n';
+
+export { LANGUAGES } from '../shared/i18n';
+export type { Language } from '../shared/i18n';
 
 const STRINGS = {
   title: { vi: 'Dữ liệu cá nhân của tôi', en: 'My personal data' },
@@ -80,18 +82,16 @@ const STRINGS = {
     vi: 'Gửi thông báo cho tôi mỗi khi một cơ quan đọc dữ liệu của tôi',
     en: 'Notify me whenever an agency reads my data',
   },
-} as const;
+} as const satisfies Record<string, Bilingual>;
 
 export type StringKey = keyof typeof STRINGS;
 
 /** Given a language, returns the function that gives each of the page's texts in it. */
-export function translator(language: Language): (key: StringKey) => string {
-  return (key) => STRINGS[key][language];
-}
+export const translator = translatorOf<StringKey>(STRINGS);
 
 /** Given an instant and a language, returns it as a date and time on Viet Nam's clock. */
 export function localTime(iso: string, language: Language): string {
-  return new Intl.DateTimeFormat(language === 'vi' ? 'vi-VN' : 'en-GB', {
+  return new Intl.DateTimeFormat(localeOf(language), {
     timeZone: 'Asia/Ho_Chi_Minh',
     dateStyle: 'medium',
     timeStyle: 'short',
@@ -100,7 +100,5 @@ export function localTime(iso: string, language: Language): string {
 
 /** Given a month (YYYY-MM) and a language, returns its name. */
 export function monthName(month: string, language: Language): string {
-  return new Intl.DateTimeFormat(language === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'UTC', year: 'numeric', month: 'long' }).format(
-    new Date(`${month}-15T00:00:00Z`),
-  );
+  return new Intl.DateTimeFormat(localeOf(language), { timeZone: 'UTC', year: 'numeric', month: 'long' }).format(new Date(`${month}-15T00:00:00Z`));
 }

@@ -9,15 +9,24 @@ interface Account {
   name: string;
   unit: string;
   roles: string[];
+  agencyCode: string | null;
   disabledAt: string | null;
 }
 
 const ROLES = ['POLICY_STEWARD', 'KEY_OFFICER', 'AUDITOR', 'ADMINISTRATOR'];
 
-/** Accounts (administrators only): persons with their roles; creating one shows its password and TOTP secret once. */
+/** Given the agency field of a form, returns the code typed, or null (the province's central data office) when left empty. */
+export function agencyOfForm(form: FormData): string | null {
+  return String(form.get('agency') ?? '').trim() || null;
+}
+
+/**
+ * Accounts (administrators only): persons with their roles and the agency whose sharing requests they answer
+ * (none: the province's central data office); creating one shows its password and TOTP secret once.
+ */
 export function AccountsPage() {
   const { session, t } = useConsole();
-  const { data, error, reload } = useQuery<{ accounts: Account[] }>('{ accounts { id email name unit roles disabledAt } }');
+  const { data, error, reload } = useQuery<{ accounts: Account[] }>('{ accounts { id email name unit roles agencyCode disabledAt } }');
   const [created, setCreated] = useState<{ password: string; totpSecret: string } | null>(null);
   return (
     <section>
@@ -32,6 +41,7 @@ export function AccountsPage() {
           [t('name'), (account) => account.name],
           [t('unit'), (account) => account.unit],
           [t('roles'), (account) => account.roles.join(', ') || '-'],
+          [t('stewardAgency'), (account) => account.agencyCode ?? t('provinceWide')],
           [t('status'), (account) => (account.disabledAt ? `✗ ${account.disabledAt}` : '✓')],
         ]}
       />
@@ -50,6 +60,7 @@ export function AccountsPage() {
             name: String(form.get('name')),
             unit: String(form.get('unit')),
             roles: form.getAll('roles').map(String),
+            agencyCode: agencyOfForm(form),
           };
           const result = await admin<{ createAccount: { password: string; totpSecret: string } }>(
             session,
@@ -70,6 +81,9 @@ export function AccountsPage() {
         <label>
           {t('unit')} <input name="unit" required />
         </label>
+        <label>
+          {t('stewardAgency')} <input name="agency" placeholder={`H56.01 — ${t('provinceWideHint')}`} />
+        </label>
         <fieldset>
           <legend>{t('roles')}</legend>
           {ROLES.map((role) => (
@@ -78,6 +92,34 @@ export function AccountsPage() {
             </label>
           ))}
         </fieldset>
+      </ChangeForm>
+      <ChangeForm
+        testId="link-account"
+        title={`${t('stewardAgency')}: ${t('accounts')}`}
+        submit={t('save')}
+        onSubmit={async (reason, form) => {
+          await admin(
+            session,
+            'mutation ($id: Int!, $agency: String) { updateAccount(id: $id, input: { agencyCode: $agency }) { id } }',
+            { id: Number(form.get('id')), agency: agencyOfForm(form) ?? '' },
+            reason,
+          );
+          await reload();
+        }}
+      >
+        <label>
+          ID
+          <select name="id">
+            {(data?.accounts ?? []).map((account) => (
+              <option key={account.id} value={account.id}>
+                {account.id} {account.email}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('stewardAgency')} <input name="agency" placeholder={`H56.01 — ${t('provinceWideHint')}`} />
+        </label>
       </ChangeForm>
       <ChangeForm
         testId="disable-account"

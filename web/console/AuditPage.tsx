@@ -1,7 +1,10 @@
 import { useState } from 'react';
 import { admin } from './api';
+import { AuditChart } from './AuditChart';
+import type { Timeline } from './auditChartModel';
 import { Table } from './Common';
 import { useConsole } from './consoleContext';
+import { VerificationPanel } from './VerificationPanel';
 
 interface AuditRecord {
   at: string;
@@ -22,6 +25,7 @@ interface AgencyCount {
 const SEARCH = `query ($filter: AuditFilter) {
   auditRecords(filter: $filter, first: 50) { nodes { at agencyCode officerUnit purpose dossierId outcome rowCount } }
   auditCountsByAgency(filter: $filter) { agencyCode requests denied }
+  auditCountsOverTime(filter: $filter) { bucket from to buckets truncated points { start agencyCode requests denied } }
 }`;
 
 /** Given the search form, returns the admin API's audit filter, without the criteria left empty. */
@@ -40,16 +44,20 @@ export function auditFilter(form: FormData): Record<string, unknown> {
   );
 }
 
-/** Audit (auditors only): search by agency, citizen, field, purpose or period, denied attempts, counts per agency, CSV export. */
+/**
+ * Audit (auditors only): the verifier's last run, then search by agency, citizen, field, purpose or period, denied
+ * attempts, counts per agency and over time, CSV export.
+ */
 export function AuditPage() {
   const { session, t } = useConsole();
-  const [result, setResult] = useState<{ records: AuditRecord[]; counts: AgencyCount[] } | null>(null);
+  const [result, setResult] = useState<{ records: AuditRecord[]; counts: AgencyCount[]; timeline: Timeline } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [exportUrl, setExportUrl] = useState<string | null>(null);
   const [filter, setFilter] = useState<Record<string, unknown>>({});
   return (
     <section>
       <h2>{t('audit')}</h2>
+      <VerificationPanel />
       <form
         className="change-form"
         data-testid="audit-search"
@@ -57,10 +65,12 @@ export function AuditPage() {
           event.preventDefault();
           const next = auditFilter(new FormData(event.currentTarget));
           setFilter(next);
-          admin<{ auditRecords: { nodes: AuditRecord[] }; auditCountsByAgency: AgencyCount[] }>(session, SEARCH, { filter: next }).then(
+          admin<{ auditRecords: { nodes: AuditRecord[] }; auditCountsByAgency: AgencyCount[]; auditCountsOverTime: Timeline }>(session, SEARCH, {
+            filter: next,
+          }).then(
             (data) => {
               setError(null);
-              setResult({ records: data.auditRecords.nodes, counts: data.auditCountsByAgency });
+              setResult({ records: data.auditRecords.nodes, counts: data.auditCountsByAgency, timeline: data.auditCountsOverTime });
             },
             (refused: Error) => setError(refused.message),
           );
@@ -92,6 +102,8 @@ export function AuditPage() {
       {error && <div role="alert">{error}</div>}
       {result && (
         <>
+          <h3>{t('chartTitle')}</h3>
+          <AuditChart timeline={result.timeline} />
           <h3>{t('countsByAgency')}</h3>
           <Table
             testId="audit-counts"

@@ -17,8 +17,9 @@ import { HistoryPage } from './HistoryPage';
 import { OperationsPage } from './OperationsPage';
 import { RegisterPage } from './RegisterPage';
 import { ReviewPage } from './ReviewPage';
-import type { Language, StringKey } from './i18n';
-import { LANGUAGES, translator } from './i18n';
+import { LanguageSwitch, useLanguage } from '../shared/LanguageSwitch';
+import type { StringKey } from './i18n';
+import { translator } from './i18n';
 
 /** Who answers citizens' requests: as gateway/console/permissions.ts CITIZEN_REQUEST_ROLES. */
 const CITIZEN_REQUEST_ROLES = ['AUDITOR', 'POLICY_STEWARD'];
@@ -46,7 +47,7 @@ const PAGES: ReadonlyArray<{ key: StringKey; admits(session: ConsoleSession): bo
 
 /** The stewards' console: sign-in, then the pages the account's roles admit. */
 export function ConsoleApp() {
-  const [language, setLanguage] = useState<Language>('vi');
+  const [language, setLanguage] = useLanguage();
   const t = useMemo(() => translator(language), [language]);
   const [session, setSession] = useState<ConsoleSession | null | undefined>(undefined);
   const [page, setPage] = useState<StringKey | null>(null);
@@ -54,9 +55,6 @@ export function ConsoleApp() {
   useEffect(() => {
     currentSession(setMethods).then(setSession, () => setSession(null));
   }, []);
-  useEffect(() => {
-    document.documentElement.lang = language;
-  }, [language]);
   const pages = session ? PAGES.filter((candidate) => candidate.admits(session)) : [];
   const shown = pages.find((candidate) => candidate.key === page) ?? pages[0];
   return (
@@ -65,13 +63,7 @@ export function ConsoleApp() {
       <main className="console">
         <header className="console-bar">
           <h1>{t('title')}</h1>
-          <select aria-label="Language" value={language} onChange={(event) => setLanguage(event.target.value as Language)}>
-            {LANGUAGES.map((code) => (
-              <option key={code} value={code}>
-                {code === 'vi' ? 'Tiếng Việt' : 'English'}
-              </option>
-            ))}
-          </select>
+          <LanguageSwitch language={language} onChange={setLanguage} />
           {session && (
             <>
               <span data-testid="who">
@@ -85,7 +77,7 @@ export function ConsoleApp() {
         </header>
         {session === null && <SignInForm t={t} methods={methods} onSignedIn={setSession} />}
         {session && (
-          <ConsoleContext.Provider value={{ session, t }}>
+          <ConsoleContext.Provider value={{ session, t, language }}>
             <nav className="console-tabs">
               {pages.map((candidate) => (
                 <button key={candidate.key} type="button" aria-pressed={candidate === shown} onClick={() => setPage(candidate.key)}>

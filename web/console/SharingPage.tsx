@@ -81,6 +81,9 @@ export function SharingPage() {
     <section>
       <h2>{t('sharing')}</h2>
       {error && <div role="alert">{error}</div>}
+      <p data-testid="queue-scope">
+        {t('stewardAgency')}: {session.account.agencyCode ?? t('provinceWide')}
+      </p>
       <p data-testid="overdue-count">
         {t('overdue')}: {pending.filter((request) => request.overdue).length}
       </p>

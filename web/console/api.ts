@@ -1,6 +1,6 @@
 /** The console's session as the server tells the page: the account, its CSRF token and what its roles admit. */
 export interface ConsoleSession {
-  account: { id: number; email: string; name: string; unit: string; roles: string[] };
+  account: { id: number; email: string; name: string; unit: string; roles: string[]; agencyCode: string | null };
   csrfToken: string;
   expiresAt: string;
   permittedFields: string[];

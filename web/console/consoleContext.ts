@@ -1,11 +1,12 @@
 import { createContext, useContext } from 'react';
 import type { ConsoleSession } from './api';
-import type { StringKey } from './i18n';
+import type { Language, StringKey } from './i18n';
 
 /** What every page of the console reads: the session and the texts in the chosen language. */
 export interface ConsoleContextValue {
   session: ConsoleSession;
   t: (key: StringKey) => string;
+  language: Language;
 }
 
 export const ConsoleContext = createContext<ConsoleContextValue | null>(null);

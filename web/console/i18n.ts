@@ -1,6 +1,8 @@
-/** The console's languages: Vietnamese first, English available. */
-export const LANGUAGES = ['vi', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
+import type { Bilingual } from '../shared/i18n';
+import { translatorOf } from '../shared/i18n';
+
+export { LANGUAGES } from '../shared/i18n';
+export type { Language } from '../shared/i18n';
 
 const STRINGS = {
   title: { vi: 'Bảng điều khiển quản trị', en: "Stewards' console" },
@@ -175,11 +177,43 @@ const STRINGS = {
   recordedOutcome: { vi: 'Kết quả khi đó', en: 'Outcome then' },
   previewRevoke: { vi: 'Xem trước tác động của việc thu hồi', en: 'Preview the impact of revoking' },
   dcatExport: { vi: 'Xuất DCAT-AP (JSON-LD) cho cổng dữ liệu mở', en: 'DCAT-AP export (JSON-LD) for the open-data portal' },
-} as const;
+  stewardAgency: { vi: 'Cơ quan phụ trách yêu cầu chia sẻ', en: 'Answers sharing requests of' },
+  provinceWide: { vi: 'Toàn tỉnh (Trung tâm Dữ liệu tỉnh)', en: "Province-wide (the province's data office)" },
+  provinceWideHint: { vi: 'để trống: toàn tỉnh', en: 'empty: province-wide' },
+  chartTitle: { vi: 'Số lượt truy cập theo thời gian, theo cơ quan', en: 'Requests over time, by agency' },
+  chartPerHour: { vi: 'theo giờ', en: 'per hour' },
+  chartPerDay: { vi: 'theo ngày', en: 'per day' },
+  chartDesc: {
+    vi: 'Mỗi cột là tổng lượt truy cập được phép của một khoảng thời gian, chia theo cơ quan; cột đỏ bên cạnh là lượt bị từ chối toàn bộ hoặc một phần.',
+    en: 'Each bar is the allowed requests of one period, stacked by agency; the red bar beside it the requests refused in whole or in part.',
+  },
+  chartTable: { vi: 'Bảng số liệu của biểu đồ', en: "The chart's figures as a table" },
+  chartTruncated: { vi: 'Khoảng thời gian có quá nhiều điểm: hãy thu hẹp.', en: 'The period holds too many points: narrow it.' },
+  chartEmpty: { vi: 'Không có lượt truy cập nào trong khoảng thời gian này.', en: 'No request in this period.' },
+  requestsCount: { vi: 'Lượt truy cập', en: 'Requests' },
+  deniedCount: { vi: 'Bị từ chối', en: 'Denied' },
+  anonymous: { vi: 'Ẩn danh', en: 'Anonymous' },
+  verification: { vi: 'Kiểm tra toàn vẹn nhật ký', en: 'Audit trail verification' },
+  verificationSound: { vi: 'Toàn vẹn', en: 'Sound' },
+  verificationFailed: { vi: 'Phát hiện sai lệch', en: 'Problems found' },
+  verificationNeverRun: {
+    vi: 'Chưa có lần kiểm tra nào được ghi nhận: hãy chạy npm run audit:verify.',
+    en: 'No verification has been recorded: run npm run audit:verify.',
+  },
+  verificationFailedWarning: {
+    vi: 'Lần kiểm tra gần nhất phát hiện nhật ký bị sửa, xóa hoặc không kiểm tra được toàn bộ.',
+    en: 'The last verification found the trail changed, cut, or not verifiable in whole.',
+  },
+  verificationStaleWarning: { vi: 'Lần kiểm tra gần nhất đã quá {hours} giờ.', en: 'The last verification is older than {hours} hours.' },
+  lastRun: { vi: 'Lần chạy gần nhất', en: 'Last run' },
+  ranBy: { vi: 'Người chạy', en: 'Run by' },
+  instances: { vi: 'Phiên bản cổng', en: 'Gateway instances' },
+  checkpoints: { vi: 'Điểm niêm phong', en: 'Checkpoints' },
+  problems: { vi: 'Vấn đề', en: 'Problems' },
+  minutesAgo: { vi: '{minutes} phút trước', en: '{minutes} minutes ago' },
+} as const satisfies Record<string, Bilingual>;
 
 export type StringKey = keyof typeof STRINGS;
 
 /** Given a language, returns the function that gives each of the console's texts in it. */
-export function translator(language: Language): (key: StringKey) => string {
-  return (key) => STRINGS[key][language];
-}
+export const translator = translatorOf<StringKey>(STRINGS);

@@ -1,7 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
+import { LanguageSwitch } from '../shared/LanguageSwitch';
 import type { GraphQLAnswer } from './caller';
 import { askGateway } from './caller';
 import { useCaller } from './callerContext';
+import type { Language, StringKey } from './i18n';
+import { LANGUAGE_KEY, storedLanguage, translator } from './i18n';
 
 const MINE = `query MySharingRequests {
   mySharingRequests {
@@ -37,27 +40,27 @@ const listOf = (value: FormDataEntryValue | null): string[] =>
     .filter((part) => part !== '');
 
 /** One request and its answer, as the requester reads it. */
-function RequestCard({ request }: { request: MySharingRequest }) {
+function RequestCard({ request, t }: { request: MySharingRequest; t: (key: StringKey) => string }) {
   return (
     <section data-testid="sharing-request" className="grant">
       <h3>
-        Yêu cầu / Request <code>{request.id}</code>: <span data-testid="request-status">{request.status}</span>
+        {t('request')} <code>{request.id}</code>: <span data-testid="request-status">{request.status}</span>
       </h3>
       <dl>
-        <dt>Fields</dt>
+        <dt>{t('fields')}</dt>
         <dd>{request.fields.join(', ')}</dd>
-        <dt>Purposes · legal basis</dt>
+        <dt>{t('purposesAndBasis')}</dt>
         <dd>
           {request.purposes.join(', ')} · {request.legalBasis}
         </dd>
-        <dt>Owners · deadline</dt>
+        <dt>{t('ownersAndDeadline')}</dt>
         <dd>
-          {request.ownerCodes.join(', ')} · {request.deadlineAt.slice(0, 10)} ({request.workingDaysLeft} working days left)
-          {request.overdue ? <strong> · overdue</strong> : null}
+          {request.ownerCodes.join(', ')} · {request.deadlineAt.slice(0, 10)} ({request.workingDaysLeft} {t('workingDaysLeft')})
+          {request.overdue ? <strong> · {t('overdue')}</strong> : null}
         </dd>
         {request.status === 'REFUSED' && (
           <>
-            <dt>Lý do từ chối / Refused because</dt>
+            <dt>{t('refusedBecause')}</dt>
             <dd data-testid="refusal">
               {request.refusalReason} ({request.refusalLegalBasis})
             </dd>
@@ -65,9 +68,10 @@ function RequestCard({ request }: { request: MySharingRequest }) {
         )}
         {request.status === 'APPROVED' && (
           <>
-            <dt>Granted</dt>
+            <dt>{t('granted')}</dt>
             <dd data-testid="granted">
-              {(request.grantedFields ?? []).join(', ')} for {(request.grantedPurposes ?? []).join(', ')} (grants {(request.grantIds ?? []).join(', ')})
+              {(request.grantedFields ?? []).join(', ')} {t('grantedFor')} {(request.grantedPurposes ?? []).join(', ')} ({t('grantIds')}{' '}
+              {(request.grantIds ?? []).join(', ')})
             </dd>
           </>
         )}
@@ -84,6 +88,16 @@ export function SharingRequestsPanel() {
   const caller = useCaller();
   const [answer, setAnswer] = useState<GraphQLAnswer<{ mySharingRequests: MySharingRequest[] }> | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [language, setLanguage] = useState<Language>(storedLanguage);
+  const t = translator(language);
+  const choose = (chosen: Language) => {
+    setLanguage(chosen);
+    try {
+      sessionStorage.setItem(LANGUAGE_KEY, chosen);
+    } catch {
+      // Storage refused (a private window's quota): the choice holds until the page is left.
+    }
+  };
   const load = useCallback(
     () =>
       askGateway<{ mySharingRequests: MySharingRequest[] }>(caller, MINE).then(setAnswer, (error: Error) =>
@@ -97,9 +111,10 @@ export function SharingRequestsPanel() {
   }, [load]);
   const requests = answer?.data?.mySharingRequests ?? null;
   return (
-    <div className="panel" data-testid="sharing-requests">
-      <h2>Yêu cầu chia sẻ dữ liệu / Sharing requests</h2>
-      {requests === null && <p>{answer?.errors?.[0]?.message ?? 'Loading…'}</p>}
+    <div className="panel" data-testid="sharing-requests" lang={language}>
+      <LanguageSwitch language={language} onChange={choose} kind="buttons" />
+      <h2>{t('sharingRequests')}</h2>
+      {requests === null && <p>{answer?.errors?.[0]?.message ?? t('loading')}</p>}
       <form
         data-testid="file-request"
         onSubmit={(event) => {
@@ -115,31 +130,31 @@ export function SharingRequestsPanel() {
           };
           void askGateway<{ fileSharingRequest: { id: string; deadlineAt: string } }>(caller, FILE, { input }).then((filed) => {
             const made = filed.data?.fileSharingRequest;
-            setMessage(made ? `#${made.id} · ${made.deadlineAt.slice(0, 10)}` : (filed.errors?.[0]?.message ?? 'No answer'));
+            setMessage(made ? `#${made.id} · ${made.deadlineAt.slice(0, 10)}` : (filed.errors?.[0]?.message ?? t('noAnswer')));
             void load();
           });
         }}
       >
         <label>
-          Trường dữ liệu / Fields <input name="fields" required placeholder="Citizen.fullName, HealthInsuranceCard.validTo" />
+          {t('fields')} <input name="fields" required placeholder="Citizen.fullName, HealthInsuranceCard.validTo" />
         </label>
         <label>
-          Mục đích / Purposes <input name="purposes" required placeholder="LAND_REGISTRATION" />
+          {t('purposes')} <input name="purposes" required placeholder="LAND_REGISTRATION" />
         </label>
         <label>
-          Căn cứ pháp lý (số hiệu) / Legal basis (instrument number) <input name="legalBasis" required placeholder="47/2020/NĐ-CP" />
+          {t('legalBasis')} <input name="legalBasis" required placeholder="47/2020/NĐ-CP" />
         </label>
         <label>
-          Phạm vi (mã xã) / Communes <input name="scope" placeholder="40778" />
+          {t('communes')} <input name="scope" placeholder="40778" />
         </label>
         <label>
-          Thủ tục / Procedure <input name="procedure" required />
+          {t('procedure')} <input name="procedure" required />
         </label>
-        <button type="submit">Gửi yêu cầu / File</button>
+        <button type="submit">{t('file')}</button>
         {message && <div role="status">{message}</div>}
       </form>
       {(requests ?? []).map((request) => (
-        <RequestCard key={request.id} request={request} />
+        <RequestCard key={request.id} request={request} t={t} />
       ))}
     </div>
   );

@@ -16,6 +16,8 @@ import * as addAuditOfficerUnitAndCitizenCaller from './20270901000000_add_audit
 import * as createCitizenNotifications from './20270901000001_create_citizen_notifications';
 import * as createAuditArchives from './20270901000002_create_audit_archives';
 import * as createGatewayHeartbeats from './20270901000003_create_gateway_heartbeats';
+import * as linkStewardAccountsToAgencies from './20270901000004_link_steward_accounts_to_agencies';
+import * as createAuditVerifications from './20270901000005_create_audit_verifications';
 
 /** The gateway database's migrations, oldest first. */
 export const gatewayMigrations: Migration[] = [
@@ -36,4 +38,6 @@ export const gatewayMigrations: Migration[] = [
   createCitizenNotifications,
   createAuditArchives,
   createGatewayHeartbeats,
+  linkStewardAccountsToAgencies,
+  createAuditVerifications,
 ];
