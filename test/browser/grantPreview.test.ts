@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { totpCode } from '../../gateway/console/totp';
 import type { TestBrowser } from '../helpers/browser';
 import { launchBrowser } from '../helpers/browser';
@@ -117,12 +117,27 @@ describe('a grant change previewed in the console before it is saved', () => {
     expect(await text(`${form} [data-testid=replay-newlyAllowed]`)).toBe('Nay được cho phép: 0');
     const changed = await page.$$eval(`${form} [data-testid=replay-samples] tbody tr td:last-child`, (cells) => cells.map((cell) => cell.textContent));
     expect(changed).toEqual(['HouseholdMembership.relationshipToHead: MASK INITIALS rows 40778 → ALLOW']);
+    // The change is saved as one call of the admin API: the server revokes the old grant and stores the new one together.
+    const mutations: string[] = [];
+    const listen = (request: Request) => {
+      const query = request.url().endsWith('/admin') ? String((request.postDataJSON() as { query?: string } | null)?.query ?? '') : '';
+      if (query.startsWith('mutation')) mutations.push(/\{\s*(\w+)/.exec(query)?.[1] ?? query);
+    };
+    page.on('request', listen);
     await page.click(`${form} button[type=submit]`);
     await page.waitForSelector(`${form} [role=status]`);
+    page.off('request', listen);
+    expect(mutations).toEqual(['replaceGrant']);
     const after = await seeded.platform.stewardship.listGrants({ agencyCode: 'H56.20' });
     const onTarget = after.filter((grant) => grant.target.kind === 'FIELD' && grant.target.coordinate === 'HouseholdMembership.relationshipToHead');
     expect(onTarget.map((grant) => ({ masks: grant.masks, scope: grant.scopeUnitCodes }))).toEqual([{ masks: [], scope: null }]);
     expect(onTarget[0]!.id).not.toBe(household!.id);
+    expect(await text(`${form} [role=status]`)).toBe(`#${household!.id} được thay bằng #${onTarget[0]!.id}`);
+    const history = await seeded.platform.stewardship.changes({ entityType: 'GRANT', entityId: household!.id, limit: 5 });
+    expect(history.map(({ action, entityId, relatedEntityId, reason }) => ({ action, entityId, relatedEntityId, reason }))).toEqual([
+      { action: 'REPLACE_GRANT', entityId: onTarget[0]!.id, relatedEntityId: household!.id, reason: 'Phiếu yêu cầu 22/2026' },
+      { action: 'CREATE_GRANT', entityId: household!.id, relatedEntityId: undefined, reason: 'Phiếu yêu cầu 21/2026' },
+    ]);
   });
 
   it('shows, before a revocation, the past reads it would refuse, in English too', async () => {
