@@ -129,7 +129,7 @@ export class GrantPreviews {
     }
     await citedInstruments(repository.register(), prepared.legalInstruments, vietnamDay(validFrom));
     const { apiSchema, catalog } = stewardship.schema();
-    // Who acts is not known here: a person or a steward key, whose grants on sensitive data are all reviewed.
+    // Asked through /admin, by a person or a steward key: a grant on sensitive data is reviewed whoever asks.
     const awaitsSecondSteward = needsFourEyes(prepared.target, catalog);
     return {
       agencyCode: agency.code,

@@ -61,6 +61,16 @@ describe('replaceGrant on /admin', () => {
     expect(unknownCommune.errors?.[0]?.message).toMatch(/99999 is not an administrative unit/);
     const notInRegister = await world.admin(first, REPLACE, { id: old, input: { ...input, legalInstruments: ['999/2099/NĐ-CP'] } });
     expect({ codes: errorCodes(notInRegister), status: notInRegister.status }).toEqual({ codes: ['LEGAL_BASIS_NOT_IN_REGISTER'], status: 400 });
+    // The preview checks the grant replaced as the mutation does, and says when the old one would stay in force.
+    expect((await world.admin(first, PREVIEW, { input, id: old })).data?.grantPreview).toEqual({
+      awaitsSecondSteward: false,
+      replacesGrantId: old,
+      keepsReplacedUntilApproval: false,
+    });
+    const otherAgency = await world.admin(first, PREVIEW, { input: { ...input, agencyCode: 'H56.01', purposes: ['INVESTIGATION'] }, id: old });
+    expect({ codes: errorCodes(otherAgency), status: otherAgency.status }).toEqual({ codes: ['BAD_USER_INPUT'], status: 400 });
+    expect(otherAgency.errors?.[0]?.message).toMatch(/is a grant of H56\.20, not of H56\.01/);
+    expect(errorCodes(await world.admin(first, PREVIEW, { input, id: '987654' }))).toEqual(['NOT_FOUND']);
     expect(await statusOf(old)).toBe('ACTIVE');
     expect((await world.admin(first, HISTORY, { id: old })).data?.policyChanges.map((change: { action: string }) => change.action)).toEqual(['CREATE_GRANT']);
 

@@ -84,6 +84,24 @@ describe('replacing a grant', () => {
     }
   });
 
+  it('lets one of two changes of the same grant made at once through, and refuses the other', async () => {
+    const old = await store.stewardship.createGrant(TEST_ACTOR, fieldGrant('Query.citizen'));
+    const results = await Promise.allSettled([
+      store.stewardship.replaceGrant(ASKER, old.id, fieldGrant('Query.citizen', { purposes: ['LAND_REGISTRATION', 'STATISTICS'] })),
+      store.stewardship.replaceGrant(SECOND, old.id, fieldGrant('Query.citizen', { purposes: ['LAND_REGISTRATION', 'PUBLIC_SERVICE'] })),
+    ]);
+    expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')!;
+    expect(refused.reason.extensions.code).toBe('CONFLICT');
+    const onTarget = (await store.stewardship.listGrants({ agencyCode: 'H56.20' })).filter(
+      (grant) => grant.target.kind === 'FIELD' && grant.target.coordinate === 'Query.citizen',
+    );
+    expect(onTarget).toHaveLength(1);
+    expect(onTarget[0]!.approval.replacesGrantId).toBe(old.id);
+    const history = await store.stewardship.changes({ entityType: 'GRANT', entityId: old.id });
+    expect(history.map((each) => each.action)).toEqual(['REPLACE_GRANT', 'CREATE_GRANT']);
+  });
+
   describe('refused, changes nothing and leaves the old grant in force', () => {
     let old: GrantView;
 

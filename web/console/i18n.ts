@@ -154,6 +154,7 @@ const STRINGS = {
     en: 'The old grant stays in force until a second steward approves the replacement; if it is rejected, the old grant is kept',
   },
   grantReplacedBy: { vi: 'được thay bằng', en: 'replaced by' },
+  inPlaceOf: { vi: 'Thay cho quyền', en: 'In place of grant' },
   previewGrant: { vi: 'Xem trước', en: 'Preview' },
   previewFirst: {
     vi: 'Hãy xem trước những gì quyền này mở và tác động của nó trước khi lưu.',
