@@ -177,4 +177,39 @@ describe('a grant change previewed in the console before it is saved', () => {
     expect(await text(`${form} [data-testid=replay-unchanged]`)).toBe('Unchanged: 4');
     expect(await page.$$eval(`${form} [data-testid=impact] tbody tr`, (rows) => rows.length)).toBe(2);
   });
+  it('keeps a grant on sensitive data in force when its change waits for a second steward, and says so before saving', async () => {
+    const old = await seeded.platform.stewardship.createGrant(
+      { kind: 'SYSTEM', task: 'test' },
+      {
+        agencyCode: 'H56.20',
+        target: { kind: 'FIELD', coordinate: 'Citizen.ethnicity' },
+        purposes: ['LAND_REGISTRATION'],
+        legalInstruments: ['31/2024/QH15'],
+      },
+    );
+    await page.click('nav.console-tabs button:has-text("Grants")');
+    await page.waitForSelector(`[data-testid=grants] tbody tr:has-text("Citizen.ethnicity")`);
+    const form = '[data-testid=create-grant]';
+    await page.selectOption(`${form} select[name=agency]`, 'H56.20');
+    await page.fill(`${form} input[name=target]`, 'Citizen.ethnicity');
+    await page.check(`${form} input[name=purposes][value=LAND_REGISTRATION]`);
+    await page.selectOption(`${form} select[name=legalInstruments]`, ['31/2024/QH15']);
+    await page.fill(`${form} input[name=scope]`, '40778');
+    await page.selectOption(`${form} select[name=replaces]`, old.id);
+    await page.fill(`${form} input[name=reason]`, 'Request 23/2026');
+    await page.click(`${form} button.preview`);
+    await page.waitForSelector(`${form} [data-testid=replay], ${form} [role=alert]`);
+    expect(await page.$$eval(`${form} [role=alert]`, (alerts) => alerts.map((alert) => alert.textContent))).toEqual([]);
+    expect(await text(`${form} [data-testid=keeps-replaced]`)).toBe(
+      `The old grant stays in force until a second steward approves the replacement; if it is rejected, the old grant is kept (#${old.id})`,
+    );
+    await page.click(`${form} button[type=submit]`);
+    await page.waitForSelector(`${form} [role=status]`);
+    const [pending] = await seeded.platform.stewardship.listGrants({ agencyCode: 'H56.20', approvalStatus: 'PENDING_APPROVAL' });
+    expect(pending).toMatchObject({ status: 'AWAITING_APPROVAL', scopeUnitCodes: ['40778'], approval: { replacesGrantId: old.id } });
+    expect(await text(`${form} [role=status]`)).toBe(
+      `#${old.id} replaced by #${pending!.id} (This grant reaches sensitive data: a second steward must approve it.)`,
+    );
+    expect((await seeded.platform.stewardship.grant(old.id))?.status).toBe('ACTIVE');
+  });
 });
