@@ -211,5 +211,10 @@ describe('a grant change previewed in the console before it is saved', () => {
       `#${old.id} replaced by #${pending!.id} (This grant reaches sensitive data: a second steward must approve it.)`,
     );
     expect((await seeded.platform.stewardship.grant(old.id))?.status).toBe('ACTIVE');
+    // The history names both grants in the one entry of the request.
+    await page.click('nav.console-tabs button:has-text("Change history")');
+    await page.waitForSelector('[data-testid=history] tbody tr');
+    const actions = await page.$$eval('[data-testid=history] tbody tr td:nth-child(4)', (cells) => cells.map((cell) => cell.textContent));
+    expect(actions.filter((action) => action?.includes(`${old.id} → `))).toEqual([`REQUEST_REPLACE_GRANT GRANT ${old.id} → ${pending!.id}`]);
   });
 });
