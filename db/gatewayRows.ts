@@ -66,6 +66,8 @@ export interface GrantRow {
   decided_at: string | null;
   decision_reason: string | null;
   sharing_request_id: number | null;
+  /** The grant this one was made in place of: revoked with its approval (at once when it needs none). */
+  replaces_grant_id: number | null;
 }
 
 /** An agency's request to share data with it, and its answer. */
@@ -129,6 +131,8 @@ export interface PolicyChangeRow {
   action: string;
   entity_type: string;
   entity_id: string;
+  /** A second entity the change names: the grant a replacement revoked. */
+  related_entity_id: string | null;
   before_json: string | null;
   after_json: string | null;
 }

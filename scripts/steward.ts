@@ -16,11 +16,12 @@ import { PolicyRepository } from '../gateway/store/policyRepository';
 import { QuotaStewardship } from '../gateway/store/quotaStewardship';
 import { Stewardship, describeTarget } from '../gateway/store/stewardship';
 import type { Actor } from '../gateway/store/types';
-import type { GrantTargetInput, IssuedApiKey, UnitInput } from '../gateway/store/stewardship';
+import type { IssuedApiKey, UnitInput } from '../gateway/store/stewardship';
 import { explainDecision } from '../gateway/policy/explain';
 import { OperationRegistration } from '../gateway/operations/registration';
 import type { CommandSpec as GenericCommandSpec, FlagKind, Flags, Output } from './steward/commandKit';
 import { listOf, single, table, whole } from './steward/commandKit';
+import { GRANT_COMMANDS, GRANT_USAGE } from './steward/grantCommands';
 import { OPERATION_COMMANDS, OPERATION_USAGE } from './steward/operationCommands';
 import { QUOTA_COMMANDS, QUOTA_USAGE } from './steward/quotaCommands';
 import { REGISTER_COMMANDS, REGISTER_USAGE } from './steward/registerCommands';
@@ -52,13 +53,7 @@ is created without --as, while none exists. --json prints JSON instead of tables
   keys rotate --id <key id> [--grace-seconds N] [--expires 2027-01-01]   prints the new key once
   keys revoke --id <key id>
   grants list [--agency H56.30] [--include-revoked]
-  grants create --agency H56.30 (--field Type.field | --type Type | --classification SHARED/BASIC
-                [--sector population] [--types Citizen,Residence])
-                --purposes P1,P2 --legal-basis 47/2020/NĐ-CP,194/2025/NĐ-CP [--citation "Điều 12"]
-                [--scope 40778,…] [--mask Type.field=KIND]… [--valid-from 2026-01-01] [--valid-to 2027-01-01]
-                --legal-basis: numbers of entries of the legal register (grants cite the register, not free text)
-  grants revoke --id <grant id>
-  units load --file units.json      the province's whole list: [{ code, name, level, validFrom, validTo, replacedBy }]
+${GRANT_USAGE}  units load --file units.json      the province's whole list: [{ code, name, level, validFrom, validTo, replacedBy }]
   changes [--limit 50] [--before <change id>] [--entity-type AGENCY|CREDENTIAL|GRANT|UNITS|ACCOUNT|QUOTA|OPERATIONS|SHARING_REQUEST|LEGAL_INSTRUMENT] [--entity-id X]
   explain [--agency H56.30] [--purpose P] --query '{ … }' [--variables '{ … }'] [--operation-name N] [--at 2026-06-01]
   audit records [FILTERS] [--first 20] [--after <cursor>]           newest first
@@ -98,26 +93,6 @@ const issuedKey = (issued: IssuedApiKey): Output => ({
     'It is shown this once and not stored: hand it over now.',
 });
 
-function grantTarget(flags: Flags): GrantTargetInput {
-  const given = (['field', 'type', 'classification'] as const).filter((name) => flags.string(name) !== undefined);
-  if (given.length !== 1) throw new UsageError('give exactly one of --field, --type and --classification');
-  if (given[0] !== 'classification' && (flags.string('sector') !== undefined || flags.string('types') !== undefined)) {
-    throw new UsageError('--sector and --types limit a --classification only');
-  }
-  const value = flags.string(given[0]!)!;
-  if (given[0] === 'field') return { kind: 'FIELD', coordinate: value };
-  if (given[0] === 'type') return { kind: 'TYPE', typeName: value };
-  const [sharing, personal, extra] = value.split('/');
-  if (!sharing || extra !== undefined) throw new UsageError(`--classification needs SHARING/PERSONAL, such as SHARED/BASIC, got "${value}"`);
-  return {
-    kind: 'CLASSIFICATION',
-    sharing,
-    personal: personal ?? 'NONE',
-    sector: flags.string('sector') ?? null,
-    typeNames: listOf(flags.string('types')) ?? null,
-  };
-}
-
 /** Given a flag's name and its JSON text, returns the value parsed, or throws a UsageError. */
 function jsonFlag(name: string, text: string): unknown {
   try {
@@ -125,14 +100,6 @@ function jsonFlag(name: string, text: string): unknown {
   } catch {
     throw new UsageError(`--${name} needs JSON text`);
   }
-}
-
-function masks(flags: Flags): Array<{ coordinate: string; mask: string }> {
-  return flags.repeated('mask').map((raw) => {
-    const [coordinate, mask, extra] = raw.split('=');
-    if (!coordinate || !mask || extra !== undefined) throw new UsageError(`--mask needs Type.field=KIND, such as Citizen.dateOfBirth=YEAR_ONLY, got "${raw}"`);
-    return { coordinate, mask };
-  });
 }
 
 const AUDIT_FILTER_FLAGS: Record<string, FlagKind> = {
@@ -173,6 +140,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   ...SHARING_COMMANDS,
   ...REGISTER_COMMANDS,
   ...QUOTA_COMMANDS,
+  ...GRANT_COMMANDS,
   'accounts list': {
     field: 'Query.accounts',
     flags: {},
@@ -320,58 +288,6 @@ const COMMANDS: Record<string, CommandSpec> = {
         data: grants,
         text: () => table(rows, ['id', 'agencyCode', 'status', 'target', 'purposes', 'scope', 'masks', 'validFrom', 'validTo', 'legalInstruments']),
       };
-    },
-  },
-  'grants create': {
-    field: 'Mutation.createGrant',
-    flags: {
-      agency: 'string',
-      field: 'string',
-      type: 'string',
-      classification: 'string',
-      sector: 'string',
-      types: 'string',
-      purposes: 'string',
-      'legal-basis': 'string',
-      citation: 'string',
-      scope: 'string',
-      mask: 'repeated',
-      'valid-from': 'string',
-      'valid-to': 'string',
-    },
-    required: ['agency', 'purposes', 'legal-basis'],
-    run: async ({ stewardship, actor }, flags) => {
-      const grant = await stewardship.createGrant(actor, {
-        agencyCode: flags.string('agency')!,
-        target: grantTarget(flags),
-        purposes: listOf(flags.string('purposes')) ?? [],
-        legalInstruments: listOf(flags.string('legal-basis')) ?? [],
-        legalBasis: flags.string('citation') ?? null,
-        scopeUnitCodes: listOf(flags.string('scope')) ?? null,
-        masks: masks(flags),
-        validFrom: flags.string('valid-from') ?? null,
-        validTo: flags.string('valid-to') ?? null,
-      });
-      return single(grant, [
-        ...Object.entries(grant).filter(([name]) => name !== 'target' && name !== 'masks'),
-        ['target', describeTarget(grant.target)],
-        ['masks', grant.masks.map((mask) => `${mask.coordinate}=${mask.mask}`)],
-      ]);
-    },
-  },
-  'grants revoke': {
-    field: 'Mutation.revokeGrant',
-    flags: { id: 'string' },
-    required: ['id'],
-    run: async ({ stewardship, actor }, flags) => {
-      const grant = await stewardship.revokeGrant(actor, flags.string('id')!);
-      return single(grant, [
-        ['id', grant.id],
-        ['agencyCode', grant.agencyCode],
-        ['target', describeTarget(grant.target)],
-        ['status', grant.status],
-        ['revokedAt', grant.revokedAt],
-      ]);
     },
   },
   'units load': {

@@ -1,8 +1,8 @@
-import { GraphQLError } from 'graphql';
 import type { PreviewField } from '../catalogue/grantPreview';
 import type { GrantPreviews, ReplayInput } from '../operations/grantPreviews';
 import type { ReplayCounts } from '../operations/replay';
 import { forbidden } from '../store/errors';
+import { answered } from './refusalStatus';
 import type { GrantInput } from '../store/stewardship';
 
 /** What these resolvers read of the admin context: the previews. */
@@ -17,22 +17,6 @@ function previewsOf(context: PreviewContext): GrantPreviews {
   return context.previews;
 }
 
-/** The HTTP status of a refused preview: the request is wrong (400) or names what does not exist (404). */
-const REFUSAL_STATUS: Readonly<Record<string, number>> = { BAD_USER_INPUT: 400, NOT_FOUND: 404, CONFLICT: 409 };
-
-/** Given a preview's work, returns its answer, or its refusal with the HTTP status of its code (a 4xx, as the console expects). */
-async function answered<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    const status = error instanceof GraphQLError ? REFUSAL_STATUS[String(error.extensions.code)] : undefined;
-    if (error instanceof GraphQLError && status !== undefined && error.extensions.http === undefined) {
-      throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } }, originalError: error });
-    }
-    throw error;
-  }
-}
-
 /** Given counts keyed by change, returns them as the API names them. */
 const countsView = (counts: ReplayCounts) => ({
   unchanged: counts.UNCHANGED,
@@ -45,7 +29,8 @@ const countsView = (counts: ReplayCounts) => ({
 /** The admin API's root fields of grant previews (preview.graphql), each one call to GrantPreviews, and their types. */
 export const previewResolvers = {
   Query: {
-    grantPreview: ((_source, args: { input: GrantInput }, context) => answered(() => previewsOf(context).preview(args.input))) as Resolver<never>,
+    grantPreview: ((_source, args: { input: GrantInput; replacesGrantId?: string | null }, context) =>
+      answered(() => previewsOf(context).preview(args.input, args.replacesGrantId ?? null))) as Resolver<never>,
     grantReplay: (async (_source, args: ReplayInput, context) => {
       const replay = await answered(() => previewsOf(context).replay(args));
       return {

@@ -25,6 +25,7 @@ import { operationResolvers } from './operationResolvers';
 import { previewResolvers } from './previewResolvers';
 import { notificationResolvers } from './notificationResolvers';
 import type { CitizenNotifications } from '../citizen/citizenNotifications';
+import { answered } from './refusalStatus';
 
 /** What every admin resolver gets: who calls (checked before any resolver runs), the actor it acts as, and the operations. */
 export interface AdminContext {
@@ -171,6 +172,9 @@ const unguardedResolvers: {
     revokeApiKey: (_source, args: { id: string }, { actor, stewardship }) => stewardship.revokeApiKey(actor, args.id),
     createGrant: (_source, args: { input: GrantInput }, { actor, stewardship }) => stewardship.createGrant(actor, args.input),
     revokeGrant: (_source, args: { id: string }, { actor, stewardship }) => stewardship.revokeGrant(actor, args.id),
+    // A refused change is told with its 4xx: the console shows it, and the old grant is untouched.
+    replaceGrant: (_source, args: { id: string; input: GrantInput; reason?: string | null }, { actor, stewardship }) =>
+      answered(() => stewardship.replaceGrant(actor, args.id, args.input, args.reason ?? null)),
     createAccount: (_source, args: { input: AccountInput }, context) => accountsOf(context).create(context.actor, args.input),
     updateAccount: (_source, args: { id: number; input: AccountPatch }, context) => accountsOf(context).update(context.actor, args.id, args.input),
     disableAccount: (_source, args: { id: number }, context) => accountsOf(context).disable(context.actor, args.id),
@@ -208,6 +212,7 @@ const unguardedResolvers: {
     decidedAt: (grant) => grant.approval.decidedAt,
     decisionReason: (grant) => grant.approval.reason,
     sharingRequestId: (grant) => grant.approval.sharingRequestId,
+    replacesGrantId: (grant) => grant.approval.replacesGrantId,
     review: async (grant, _args, { stewardship, loaders }) => reviewNow(grant, await loaders.instruments(), stewardship.currentTime()),
   },
 
@@ -250,6 +255,7 @@ const unguardedResolvers: {
   },
 
   PolicyChange: {
+    relatedEntityId: (change) => change.relatedEntityId ?? null,
     before: (change) => json(change.before),
     after: (change) => json(change.after),
   },

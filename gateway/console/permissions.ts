@@ -51,6 +51,7 @@ export const FIELD_ROLES: Readonly<Record<string, readonly StewardRole[] | typeo
   'Mutation.updateAgency': ['POLICY_STEWARD'],
   'Mutation.createGrant': ['POLICY_STEWARD'],
   'Mutation.revokeGrant': ['POLICY_STEWARD'],
+  'Mutation.replaceGrant': ['POLICY_STEWARD'],
   'Mutation.loadAdministrativeUnits': ['POLICY_STEWARD'],
   'Mutation.setQuota': ['POLICY_STEWARD'],
   'Mutation.clearQuota': ['POLICY_STEWARD'],

@@ -16,6 +16,7 @@ import { vietnamDay } from '../register/review';
 import { SUPERGRAPH_PATH } from '../../schema/load';
 import { badInput, notFound } from '../store/errors';
 import { needsFourEyes } from '../store/fourEyes';
+import { assertReplaceable } from '../store/grantReplacement';
 import type { PolicyRepository } from '../store/policyRepository';
 import { describeTarget, parseInstant } from '../store/stewardship';
 import type { GrantInput, Stewardship } from '../store/stewardship';
@@ -43,6 +44,10 @@ export interface GrantPreview {
   scope: Array<{ code: string; name: string }> | null;
   /** True when the grant reaches sensitive data: it would wait for a second policy steward. */
   awaitsSecondSteward: boolean;
+  /** The grant it would replace, checked as replaceGrant checks it; null for a new grant. */
+  replacesGrantId: string | null;
+  /** True when it replaces a grant and waits for a second steward: the old grant stays in force until the approval. */
+  keepsReplacedUntilApproval: boolean;
 }
 
 /** A proposed change of one agency's grants: those to revoke and those to add, neither stored. */
@@ -101,13 +106,19 @@ export class GrantPreviews {
   /**
    * Given a grant as the form holds it, returns what it would open: its fields (checked as createGrant checks
    * them), the communes of its scope by name, and whether it waits for four eyes. Refuses what createGrant would
-   * refuse on its terms, agency, communes and legal basis (the overlap with another grant is told at saving).
+   * refuse on its terms, agency, communes and legal basis (the overlap with another grant is told at saving). Given
+   * the grant it would replace, refuses what replaceGrant would refuse of that one and tells whether the old grant
+   * would stay in force until a second steward's approval.
    */
-  async preview(input: GrantInput): Promise<GrantPreview> {
+  async preview(input: GrantInput, replacesGrantId: string | null = null): Promise<GrantPreview> {
     const { stewardship, repository } = this.options;
     const prepared = stewardship.prepareGrant(input);
     const agency = await repository.agencyByCode(input.agencyCode);
     if (!agency) throw notFound(`Unknown agency "${printable(input.agencyCode)}"`);
+    if (replacesGrantId !== null) {
+      const old = /^\d{1,9}$/.test(replacesGrantId) ? await repository.grantById(Number(replacesGrantId)) : null;
+      assertReplaceable(old, replacesGrantId, agency.code, old ? await repository.pendingReplacementsOf(Number(old.id)) : []);
+    }
     const now = this.now().toISOString();
     const validFrom = input.validFrom ? parseInstant(input.validFrom, 'validFrom') : now;
     let scope: GrantPreview['scope'] = null;
@@ -118,13 +129,17 @@ export class GrantPreviews {
     }
     await citedInstruments(repository.register(), prepared.legalInstruments, vietnamDay(validFrom));
     const { apiSchema, catalog } = stewardship.schema();
+    // Asked through /admin, by a person or a steward key: a grant on sensitive data is reviewed whoever asks.
+    const awaitsSecondSteward = needsFourEyes(prepared.target, catalog);
     return {
       agencyCode: agency.code,
       target: describeTarget(prepared.target),
       purposes: prepared.purposes,
       fields: grantPreviewFields(prepared, agency, apiSchema, catalog, this.labelsOf()),
       scope,
-      awaitsSecondSteward: needsFourEyes(prepared.target, catalog),
+      awaitsSecondSteward,
+      replacesGrantId,
+      keepsReplacedUntilApproval: replacesGrantId !== null && awaitsSecondSteward,
     };
   }
 

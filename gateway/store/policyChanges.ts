@@ -48,12 +48,14 @@ export async function commitChange<T>(
   return result;
 }
 
-/** Given a change (who, when, what, before and after), records it in the history and returns its id, the new policy version. */
+/** Given a change (who, when, what, before and after; a reason given with it in place of the actor's), records it in the history and returns its id, the new policy version. */
 export function recordChange(
   repository: PolicyRepository,
   actor: Actor,
   now: string,
-  change: { action: string; entityType: PolicyEntity; entityId: string; before: unknown; after: unknown },
+  change: { action: string; entityType: PolicyEntity; entityId: string; relatedEntityId?: string; reason?: string | null; before: unknown; after: unknown },
 ): Promise<number> {
-  return repository.recordChange({ ...actorColumns(actor), changedAt: now, ...change });
+  const { reason, ...rest } = change;
+  const columns = actorColumns(actor);
+  return repository.recordChange({ ...columns, reason: reason ?? columns.reason, changedAt: now, ...rest });
 }

@@ -92,6 +92,7 @@ const toGrant = (row: GrantRow): StoredGrant => ({
     decidedAt: row.decided_at ?? null,
     reason: row.decision_reason ?? null,
     sharingRequestId: row.sharing_request_id === null || row.sharing_request_id === undefined ? null : String(row.sharing_request_id),
+    replacesGrantId: row.replaces_grant_id === null || row.replaces_grant_id === undefined ? null : String(row.replaces_grant_id),
   },
 });
 
@@ -108,6 +109,7 @@ const toChange = (row: PolicyChangeRow): PolicyChange => ({
   action: row.action,
   entityType: row.entity_type as PolicyEntity,
   entityId: row.entity_id,
+  ...(row.related_entity_id ? { relatedEntityId: row.related_entity_id } : {}),
   before: row.before_json === null ? null : JSON.parse(row.before_json),
   after: row.after_json === null ? null : JSON.parse(row.after_json),
 });
@@ -293,6 +295,12 @@ export class PolicyRepository {
     return (await query).map(toGrant);
   }
 
+  /** Given a grant's id, returns the unrevoked grants waiting for review that were asked for in its place. */
+  async pendingReplacementsOf(id: number): Promise<StoredGrant[]> {
+    const rows = await this.db<GrantRow>('grants').where({ replaces_grant_id: id, approval_status: 'PENDING_APPROVAL' }).whereNull('revoked_at').orderBy('id');
+    return rows.map(toGrant);
+  }
+
   /** Given a grant without its id, stores it and returns the id given to it. */
   async insertGrant(grant: Omit<StoredGrant, 'id'>, now: string): Promise<string> {
     const [id] = await this.db<GrantRow>('grants').insert({
@@ -313,6 +321,7 @@ export class PolicyRepository {
       decided_at: grant.approval.decidedAt,
       decision_reason: grant.approval.reason,
       sharing_request_id: grant.approval.sharingRequestId === null ? null : Number(grant.approval.sharingRequestId),
+      replaces_grant_id: grant.approval.replacesGrantId === null ? null : Number(grant.approval.replacesGrantId),
     });
     return String(id);
   }
@@ -386,18 +395,21 @@ export class PolicyRepository {
       action: change.action,
       entity_type: change.entityType,
       entity_id: change.entityId,
+      related_entity_id: change.relatedEntityId ?? null,
       before_json: change.before === null ? null : JSON.stringify(change.before),
       after_json: change.after === null ? null : JSON.stringify(change.after),
     });
     return Number(id);
   }
 
-  /** Given a page size, an optional id to read below, and an optional entity, returns changes newest first. */
+  /** Given a page size, an optional id to read below, and an optional entity, returns changes newest first: those naming the entity as either of theirs. */
   async changes(filter: { limit: number; beforeId?: number | null; entityType?: PolicyEntity | null; entityId?: string | null }): Promise<PolicyChange[]> {
     const query = this.db<PolicyChangeRow>('policy_changes').orderBy('id', 'desc').limit(filter.limit);
     if (filter.beforeId) query.where('id', '<', filter.beforeId);
     if (filter.entityType) query.where('entity_type', filter.entityType);
-    if (filter.entityId) query.where('entity_id', filter.entityId);
+    // A change naming the entity as its second one (a replacement names the grant it revoked) is in the entity's history too.
+    const { entityId } = filter;
+    if (entityId) query.where((named) => named.where('entity_id', entityId).orWhere('related_entity_id', entityId));
     return (await query).map(toChange);
   }
 }

@@ -16,6 +16,8 @@ import type { GrantTargetInput, SchemaFacts } from './grantInput';
 import { assertEntitledToOwnerQueue, assertSecondSteward, needsFourEyes, seedsWithoutReview } from './fourEyes';
 import { queueScopeOf } from './stewardQueue';
 import { actorColumns, commitChange, recordChange } from './policyChanges';
+import { REPLACEMENT_ACTIONS, assertReplaceable } from './grantReplacement';
+import type { GrantReplacement } from './grantReplacement';
 import type { PolicyRepository, StoredGrant } from './policyRepository';
 import type { Actor, ApprovalStatus, CredentialRecord, GrantApproval, PolicyChange, PolicyEntity } from './types';
 import { citationText, citedInstruments } from '../register/citation';
@@ -29,6 +31,7 @@ export { describeTarget } from '../policy/describeTarget';
 export { actorColumns } from './policyChanges';
 export { targetCovers } from './grantInput';
 export type { GrantTargetInput } from './grantInput';
+export type { GrantReplacement } from './grantReplacement';
 export type { UnitInput } from './unitCodes';
 
 /** How long a new API key lives when no expiry is given. */
@@ -477,7 +480,27 @@ export class Stewardship {
    * its review's state (waiting for a second steward when it reaches sensitive data) and its history entry.
    */
   async storeGrant(repository: PolicyRepository, actor: Actor, now: string, prepared: PreparedGrant, sharingRequestId: string | null): Promise<GrantView> {
+    const created = await this.insertCheckedGrant(repository, actor, now, prepared, { sharingRequestId, replaces: null });
+    const action = created.approval.status === 'PENDING_APPROVAL' ? 'REQUEST_GRANT' : 'CREATE_GRANT';
+    await this.record(repository, actor, now, action, 'GRANT', created.id, null, created);
+    return this.view(created, now);
+  }
+
+  /**
+   * Given a prepared grant and what it answers or replaces, checks it against the store (agency, validity, communes,
+   * legal register, no overlap with another grant of the agency on the target but the one it replaces) and inserts
+   * it within the change's transaction, without its history entry; returns it as stored.
+   */
+  private async insertCheckedGrant(
+    repository: PolicyRepository,
+    actor: Actor,
+    now: string,
+    prepared: PreparedGrant,
+    links: { sharingRequestId: string | null; replaces: StoredGrant | null },
+  ): Promise<StoredGrant> {
     const { input, target, purposes, scopeUnitCodes, masks } = prepared;
+    const { sharingRequestId } = links;
+    const replacesGrantId = links.replaces?.id ?? null;
     const agency = await this.existingAgency(repository, input.agencyCode, true);
     const { code: agencyCode } = agency;
     const validFrom = input.validFrom ? parseInstant(input.validFrom, 'validFrom') : now;
@@ -493,8 +516,8 @@ export class Stewardship {
     const reviewed = needsFourEyes(target, this.schema().catalog) && !seedsWithoutReview(actor);
     const requestedBy = actorColumns(actor).actor;
     const approval: GrantApproval = reviewed
-      ? { status: 'PENDING_APPROVAL', requestedBy, decidedBy: null, decidedAt: null, reason: null, sharingRequestId }
-      : { status: 'APPROVED', requestedBy, decidedBy: requestedBy, decidedAt: now, reason: null, sharingRequestId };
+      ? { status: 'PENDING_APPROVAL', requestedBy, decidedBy: null, decidedAt: null, reason: null, sharingRequestId, replacesGrantId }
+      : { status: 'APPROVED', requestedBy, decidedBy: requestedBy, decidedAt: now, reason: null, sharingRequestId, replacesGrantId };
     const grant: Omit<StoredGrant, 'id'> = {
       agencyCode,
       target,
@@ -508,21 +531,52 @@ export class Stewardship {
       revokedAt: null,
       approval,
     };
-    const clash = (await repository.activeGrantsOnTarget(agencyCode, target)).find((existing) => overlaps(existing, grant));
+    // The grant replaced gives way: revoked with this one, or, while this one waits for review, in force beside it.
+    const clash = (await repository.activeGrantsOnTarget(agencyCode, target)).find((existing) => existing.id !== replacesGrantId && overlaps(existing, grant));
     if (clash) {
       throw conflict(
         `Grant ${clash.id} already gives ${agencyCode} ${describeTarget(target)} from ${clash.validFrom} to ${clash.validTo ?? 'revocation'}: revoke it or choose a validity that does not overlap`,
       );
     }
     const id = await repository.insertGrant(grant, now);
-    const created: StoredGrant = { id, ...grant };
-    await this.record(repository, actor, now, reviewed ? 'REQUEST_GRANT' : 'CREATE_GRANT', 'GRANT', id, null, created);
-    return this.view(created, now);
+    return { id, ...grant };
+  }
+
+  /**
+   * Given the id of a grant in force and the grant to put in its place (same agency), checks the new one as createGrant
+   * does and, in one transaction with one history entry naming both, revokes the old one and stores the new one:
+   * refused or failed, neither happens. A new grant on sensitive data waits for a second policy steward and the old
+   * one stays in force until the approval, which swaps them; a rejection leaves the old one in force.
+   */
+  async replaceGrant(actor: Actor, id: string, input: GrantInput, reason: string | null = null): Promise<GrantReplacement<GrantView>> {
+    const prepared = this.prepareGrant(input);
+    const note = reason === null || reason.trim() === '' ? null : requiredText(reason, 'The reason for the change', 500);
+    return this.change(async (repository, now) => {
+      // The agency's row is locked first: two changes of its grants at once are checked one after the other.
+      const { code } = await this.existingAgency(repository, input.agencyCode, true);
+      const old = /^\d{1,9}$/.test(id) ? await repository.grantById(Number(id)) : null;
+      assertReplaceable(old, id, code, old ? await repository.pendingReplacementsOf(Number(old.id)) : []);
+      const replacement = await this.insertCheckedGrant(repository, actor, now, prepared, { sharingRequestId: null, replaces: old });
+      const waits = replacement.approval.status === 'PENDING_APPROVAL';
+      const replaced: StoredGrant = waits ? old : { ...old, revokedAt: now };
+      if (!waits) await repository.revokeGrant(Number(old.id), now);
+      await recordChange(repository, actor, now, {
+        action: waits ? REPLACEMENT_ACTIONS.requested : REPLACEMENT_ACTIONS.done,
+        entityType: 'GRANT',
+        entityId: replacement.id,
+        relatedEntityId: old.id,
+        reason: note,
+        before: old,
+        after: replacement,
+      });
+      return { replaced: this.view(replaced, now), replacement: this.view(replacement, now) };
+    });
   }
 
   /**
    * Given a grant waiting for review, approves it (it is in force from then on, by its validity) or rejects it
-   * with a reason: a second policy steward's decision, never the requester's own (FOUR_EYES_REQUIRED).
+   * with a reason: a second policy steward's decision, never the requester's own (FOUR_EYES_REQUIRED). The approval
+   * of a replacement revokes the grant it replaces in the same transaction; its rejection leaves that grant in force.
    */
   async decideGrant(actor: Actor, id: string, decision: { approve: boolean; reason?: string | null }): Promise<GrantView> {
     const reason = decision.approve ? decision.reason?.trim() || null : requiredText(decision.reason, 'The reason for rejecting the grant', 500);
@@ -543,7 +597,24 @@ export class Stewardship {
       };
       await repository.decideGrant(Number(id), approval);
       const after: StoredGrant = { ...before, approval };
-      await this.record(repository, actor, now, decision.approve ? 'APPROVE_GRANT' : 'REJECT_GRANT', 'GRANT', id, before, after);
+      const replaced = approval.replacesGrantId === null ? null : await repository.grantById(Number(approval.replacesGrantId));
+      if (replaced && decision.approve) {
+        // The approval of a replacement swaps the grants: the old one, in force until now, is revoked with it.
+        if (replaced.revokedAt === null) await repository.revokeGrant(Number(replaced.id), now);
+        const change = { entityType: 'GRANT', entityId: id, relatedEntityId: replaced.id, before: replaced, after } as const;
+        await recordChange(repository, actor, now, { action: REPLACEMENT_ACTIONS.done, ...change });
+      } else {
+        // A rejected replacement names the grant it would have replaced, which stays as it is.
+        const related = replaced ? { relatedEntityId: replaced.id } : {};
+        await recordChange(repository, actor, now, {
+          action: decision.approve ? 'APPROVE_GRANT' : 'REJECT_GRANT',
+          entityType: 'GRANT',
+          entityId: id,
+          ...related,
+          before,
+          after,
+        });
+      }
       return this.view(after, now);
     });
   }

@@ -71,6 +71,8 @@ export interface GrantApproval {
   reason: string | null;
   /** The sharing request the grant answers. */
   sharingRequestId: string | null;
+  /** The grant this one was made in place of: revoked when this one is approved, at once when it needs no review. */
+  replacesGrantId: string | null;
 }
 
 /** An administrative unit as the store knows it, to check the unit codes stewards give. */
@@ -102,6 +104,8 @@ export interface PolicyChange {
   action: string;
   entityType: PolicyEntity;
   entityId: string;
+  /** A second entity of the same type the change names, when there is one: the grant a replacement takes the place of. */
+  relatedEntityId?: string;
   before: unknown;
   after: unknown;
 }

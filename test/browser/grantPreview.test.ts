@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { totpCode } from '../../gateway/console/totp';
 import type { TestBrowser } from '../helpers/browser';
 import { launchBrowser } from '../helpers/browser';
@@ -117,12 +117,27 @@ describe('a grant change previewed in the console before it is saved', () => {
     expect(await text(`${form} [data-testid=replay-newlyAllowed]`)).toBe('Nay được cho phép: 0');
     const changed = await page.$$eval(`${form} [data-testid=replay-samples] tbody tr td:last-child`, (cells) => cells.map((cell) => cell.textContent));
     expect(changed).toEqual(['HouseholdMembership.relationshipToHead: MASK INITIALS rows 40778 → ALLOW']);
+    // The change is saved as one call of the admin API: the server revokes the old grant and stores the new one together.
+    const mutations: string[] = [];
+    const listen = (request: Request) => {
+      const query = request.url().endsWith('/admin') ? String((request.postDataJSON() as { query?: string } | null)?.query ?? '') : '';
+      if (query.startsWith('mutation')) mutations.push(/\{\s*(\w+)/.exec(query)?.[1] ?? query);
+    };
+    page.on('request', listen);
     await page.click(`${form} button[type=submit]`);
     await page.waitForSelector(`${form} [role=status]`);
+    page.off('request', listen);
+    expect(mutations).toEqual(['replaceGrant']);
     const after = await seeded.platform.stewardship.listGrants({ agencyCode: 'H56.20' });
     const onTarget = after.filter((grant) => grant.target.kind === 'FIELD' && grant.target.coordinate === 'HouseholdMembership.relationshipToHead');
     expect(onTarget.map((grant) => ({ masks: grant.masks, scope: grant.scopeUnitCodes }))).toEqual([{ masks: [], scope: null }]);
     expect(onTarget[0]!.id).not.toBe(household!.id);
+    expect(await text(`${form} [role=status]`)).toBe(`#${household!.id} được thay bằng #${onTarget[0]!.id}`);
+    const history = await seeded.platform.stewardship.changes({ entityType: 'GRANT', entityId: household!.id, limit: 5 });
+    expect(history.map(({ action, entityId, relatedEntityId, reason }) => ({ action, entityId, relatedEntityId, reason }))).toEqual([
+      { action: 'REPLACE_GRANT', entityId: onTarget[0]!.id, relatedEntityId: household!.id, reason: 'Phiếu yêu cầu 22/2026' },
+      { action: 'CREATE_GRANT', entityId: household!.id, relatedEntityId: undefined, reason: 'Phiếu yêu cầu 21/2026' },
+    ]);
   });
 
   it('shows, before a revocation, the past reads it would refuse, in English too', async () => {
@@ -161,5 +176,45 @@ describe('a grant change previewed in the console before it is saved', () => {
     // The filing itself is one of the agency's recorded requests, and fares the same.
     expect(await text(`${form} [data-testid=replay-unchanged]`)).toBe('Unchanged: 4');
     expect(await page.$$eval(`${form} [data-testid=impact] tbody tr`, (rows) => rows.length)).toBe(2);
+  });
+  it('keeps a grant on sensitive data in force when its change waits for a second steward, and says so before saving', async () => {
+    const old = await seeded.platform.stewardship.createGrant(
+      { kind: 'SYSTEM', task: 'test' },
+      {
+        agencyCode: 'H56.20',
+        target: { kind: 'FIELD', coordinate: 'Citizen.ethnicity' },
+        purposes: ['LAND_REGISTRATION'],
+        legalInstruments: ['31/2024/QH15'],
+      },
+    );
+    await page.click('nav.console-tabs button:has-text("Grants")');
+    await page.waitForSelector(`[data-testid=grants] tbody tr:has-text("Citizen.ethnicity")`);
+    const form = '[data-testid=create-grant]';
+    await page.selectOption(`${form} select[name=agency]`, 'H56.20');
+    await page.fill(`${form} input[name=target]`, 'Citizen.ethnicity');
+    await page.check(`${form} input[name=purposes][value=LAND_REGISTRATION]`);
+    await page.selectOption(`${form} select[name=legalInstruments]`, ['31/2024/QH15']);
+    await page.fill(`${form} input[name=scope]`, '40778');
+    await page.selectOption(`${form} select[name=replaces]`, old.id);
+    await page.fill(`${form} input[name=reason]`, 'Request 23/2026');
+    await page.click(`${form} button.preview`);
+    await page.waitForSelector(`${form} [data-testid=replay], ${form} [role=alert]`);
+    expect(await page.$$eval(`${form} [role=alert]`, (alerts) => alerts.map((alert) => alert.textContent))).toEqual([]);
+    expect(await text(`${form} [data-testid=keeps-replaced]`)).toBe(
+      `The old grant stays in force until a second steward approves the replacement; if it is rejected, the old grant is kept (#${old.id})`,
+    );
+    await page.click(`${form} button[type=submit]`);
+    await page.waitForSelector(`${form} [role=status]`);
+    const [pending] = await seeded.platform.stewardship.listGrants({ agencyCode: 'H56.20', approvalStatus: 'PENDING_APPROVAL' });
+    expect(pending).toMatchObject({ status: 'AWAITING_APPROVAL', scopeUnitCodes: ['40778'], approval: { replacesGrantId: old.id } });
+    expect(await text(`${form} [role=status]`)).toBe(
+      `#${old.id} replaced by #${pending!.id} (This grant reaches sensitive data: a second steward must approve it.)`,
+    );
+    expect((await seeded.platform.stewardship.grant(old.id))?.status).toBe('ACTIVE');
+    // The history names both grants in the one entry of the request.
+    await page.click('nav.console-tabs button:has-text("Change history")');
+    await page.waitForSelector('[data-testid=history] tbody tr');
+    const actions = await page.$$eval('[data-testid=history] tbody tr td:nth-child(4)', (cells) => cells.map((cell) => cell.textContent));
+    expect(actions.filter((action) => action?.includes(`${old.id} → `))).toEqual([`REQUEST_REPLACE_GRANT GRANT ${old.id} → ${pending!.id}`]);
   });
 });

@@ -43,6 +43,17 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
     },
   },
   'Mutation.revokeGrant': { query: 'mutation { revokeGrant(id: "999") { id } }' },
+  'Mutation.replaceGrant': {
+    query: 'mutation ($input: CreateGrantInput!) { replaceGrant(id: "999", input: $input) { replacement { id } } }',
+    variables: {
+      input: {
+        agencyCode: 'H56.20',
+        target: { kind: 'FIELD', coordinate: 'Citizen.sex' },
+        purposes: ['LAND_REGISTRATION'],
+        legalInstruments: ['31/2024/QH15'],
+      },
+    },
+  },
   'Mutation.loadAdministrativeUnits': { query: 'mutation { loadAdministrativeUnits(units: []) { units } }' },
   'Mutation.createApiKey': { query: 'mutation { createApiKey(agencyCode: "H56.20") { key } }' },
   'Mutation.rotateApiKey': { query: 'mutation { rotateApiKey(id: "zzzzzzzz") { key } }' },

@@ -216,6 +216,7 @@ describe('stewardship', () => {
           decidedAt: store.clock.now().toISOString(),
           reason: null,
           sharingRequestId: null,
+          replacesGrantId: null,
         },
         status: 'ACTIVE',
       });

@@ -10,11 +10,16 @@ interface PendingGrant {
   legalBasis: string;
   requestedBy: string | null;
   sharingRequestId: string | null;
+  replacesGrantId: string | null;
 }
 
-const PENDING = '{ grants(approvalStatus: "PENDING_APPROVAL") { id agencyCode target { description } purposes legalBasis requestedBy sharingRequestId } }';
+const PENDING =
+  '{ grants(approvalStatus: "PENDING_APPROVAL") { id agencyCode target { description } purposes legalBasis requestedBy sharingRequestId replacesGrantId } }';
 
-/** Four eyes: grants on sensitive data waiting for a second policy steward, to approve or reject with a reason. */
+/**
+ * Four eyes: grants on sensitive data waiting for a second policy steward, to approve or reject with a reason; a
+ * grant asked for in place of another names it, and its approval revokes that one.
+ */
 export function FourEyesPage() {
   const { session, t } = useConsole();
   const { data, error, reload } = useQuery<{ grants: PendingGrant[] }>(PENDING);
@@ -44,6 +49,8 @@ export function FourEyesPage() {
           [t('purposes'), (grant) => grant.purposes.join(', ')],
           [t('legalBasis'), (grant) => grant.legalBasis],
           [t('requestedBy'), (grant) => grant.requestedBy ?? '-'],
+          // Approving a replacement revokes the grant it replaces, in force until then.
+          [t('inPlaceOf'), (grant) => (grant.replacesGrantId ? `#${grant.replacesGrantId}` : '-')],
         ]}
       />
       <ChangeForm

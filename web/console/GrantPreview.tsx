@@ -24,6 +24,8 @@ export interface GrantPreviewAnswer {
   fields: PreviewField[];
   scope: Array<{ code: string; name: string }> | null;
   awaitsSecondSteward: boolean;
+  replacesGrantId: string | null;
+  keepsReplacedUntilApproval: boolean;
 }
 
 const COUNT_KEYS = ['newlyAllowed', 'newlyRefused', 'maskedDifferently', 'rowsChanged', 'unchanged'] as const;
@@ -55,9 +57,9 @@ export interface ChangePreview {
 }
 
 const COUNTS = 'unchanged newlyAllowed newlyRefused maskedDifferently rowsChanged';
-const PREVIEW = `query ($input: CreateGrantInput!) {
-  grantPreview(input: $input) {
-    target purposes awaitsSecondSteward scope { code name }
+const PREVIEW = `query ($input: CreateGrantInput!, $replacesGrantId: ID) {
+  grantPreview(input: $input, replacesGrantId: $replacesGrantId) {
+    target purposes awaitsSecondSteward replacesGrantId keepsReplacedUntilApproval scope { code name }
     fields { coordinate owner sharing personal importance labelVi labelEn mask example shownAs ownSector }
   }
 }`;
@@ -78,13 +80,21 @@ export async function replayChange(session: ConsoleSession, agencyCode: string, 
 }
 
 /**
- * Given the session, the agency, the grant to add (or none) and the grants to revoke, asks the server what the
- * change would do: the fields the grant opens, and the agency's last 30 days of requests replayed. Nothing is saved.
+ * Given the session, the agency, and the change: a new grant, one in place of another (replaceGrant), or a
+ * revocation, asks the server what it would do: the fields the grant opens (the grant replaced checked as
+ * replaceGrant checks it), and the agency's last 30 days of requests replayed with the old grant revoked and the new
+ * one in force, as they will be once the change applies. Nothing is saved.
  */
-export async function previewChange(session: ConsoleSession, agencyCode: string, add: GrantFormInput | null, revokeGrantIds: string[]): Promise<ChangePreview> {
+export async function previewChange(
+  session: ConsoleSession,
+  agencyCode: string,
+  change: { add: GrantFormInput; replaces: string | null } | { revoke: string },
+): Promise<ChangePreview> {
+  const add = 'add' in change ? change.add : null;
+  const revoked = 'add' in change ? change.replaces : change.revoke;
   const [grant, replay] = await Promise.all([
-    add ? admin<{ grantPreview: GrantPreviewAnswer }>(session, PREVIEW, { input: add }).then((answer) => answer.grantPreview) : null,
-    replayChange(session, agencyCode, add ? [add] : [], revokeGrantIds),
+    add ? admin<{ grantPreview: GrantPreviewAnswer }>(session, PREVIEW, { input: add, replacesGrantId: revoked }).then((answer) => answer.grantPreview) : null,
+    replayChange(session, agencyCode, add ? [add] : [], revoked ? [revoked] : []),
   ]);
   return { grant, replay };
 }
@@ -99,6 +109,11 @@ function FieldsView({ preview }: { preview: GrantPreviewAnswer }) {
         {t('opensFields')}: {preview.target} ({preview.purposes.join(', ')})
       </h4>
       {preview.awaitsSecondSteward && <p className="warning">{t('awaitsSecondSteward')}</p>}
+      {preview.keepsReplacedUntilApproval && (
+        <p className="warning" data-testid="keeps-replaced">
+          {t('keepsReplacedUntilApproval')} (#{preview.replacesGrantId})
+        </p>
+      )}
       <p data-testid="preview-scope">
         {t('scope')}: {preview.scope ? preview.scope.map((unit) => `${unit.name} (${unit.code})`).join(', ') : t('wholeProvince')}
       </p>

@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { admin } from './api';
+import type { ConsoleSession } from './api';
 import { ChangeForm, Table, useQuery } from './Common';
 import { useConsole } from './consoleContext';
 import { grantInputOf } from './grantForm';
+import type { GrantFormInput } from './grantForm';
 import { ChangePreviewView, previewChange } from './GrantPreview';
 import type { ChangePreview } from './GrantPreview';
 import { LegalBasisPicker } from './LegalBasisPicker';
@@ -32,6 +34,33 @@ const PURPOSES = [
   'INVESTIGATION',
   'STATISTICS',
 ];
+
+/** What saving the grant form did: the grant made and, for a change, the grant it replaces. */
+interface Saved {
+  replaced: { id: string } | null;
+  replacement: { id: string; status: string };
+}
+
+async function createGrant(session: ConsoleSession, input: GrantFormInput, reason: string): Promise<Saved> {
+  const result = await admin<{ createGrant: Saved['replacement'] }>(
+    session,
+    'mutation ($input: CreateGrantInput!) { createGrant(input: $input) { id status } }',
+    { input },
+    reason,
+  );
+  return { replaced: null, replacement: result.createGrant };
+}
+
+/** A change of a grant is one call: the server revokes the old grant and stores the new one together, or neither. */
+async function replaceGrant(session: ConsoleSession, id: string, input: GrantFormInput, reason: string): Promise<Saved> {
+  const result = await admin<{ replaceGrant: { replaced: { id: string }; replacement: Saved['replacement'] } }>(
+    session,
+    'mutation ($id: ID!, $input: CreateGrantInput!) { replaceGrant(id: $id, input: $input) { replaced { id } replacement { id status } } }',
+    { id, input },
+    reason,
+  );
+  return result.replaceGrant;
+}
 
 /** A form's preview: shown before saving, dropped as soon as a field changes, so that what is saved is what was shown. */
 function usePreview() {
@@ -98,7 +127,7 @@ export function GrantsPage() {
               onPreview={(form) => {
                 const input = grantInputOf(form);
                 const replaces = String(form.get('replaces') ?? '');
-                void creation.run(previewChange(session, input.agencyCode, input, replaces ? [replaces] : []));
+                void creation.run(previewChange(session, input.agencyCode, { add: input, replaces: replaces || null }));
               }}
             />
             <ChangePreviewView preview={creation.preview} error={creation.error} />
@@ -107,16 +136,10 @@ export function GrantsPage() {
         onSubmit={async (reason, form) => {
           const input = grantInputOf(form);
           const replaces = String(form.get('replaces') ?? '');
-          // A change of a grant is its revocation and a new grant on the terms previewed: the same target cannot hold two at once.
-          if (replaces) await admin(session, 'mutation ($id: ID!) { revokeGrant(id: $id) { id } }', { id: replaces }, reason);
-          const result = await admin<{ createGrant: { id: string } }>(
-            session,
-            'mutation ($input: CreateGrantInput!) { createGrant(input: $input) { id } }',
-            { input },
-            reason,
-          ).finally(() => reload());
+          const saved = await (replaces ? replaceGrant(session, replaces, input, reason) : createGrant(session, input, reason)).finally(() => reload());
           creation.clear();
-          return `#${result.createGrant.id}`;
+          const waits = saved.replacement.status === 'AWAITING_APPROVAL' ? ` (${t('awaitsSecondSteward')})` : '';
+          return saved.replaced ? `#${saved.replaced.id} ${t('grantReplacedBy')} #${saved.replacement.id}${waits}` : `#${saved.replacement.id}${waits}`;
         }}
       >
         <label>
@@ -183,7 +206,7 @@ export function GrantsPage() {
               label={t('previewRevoke')}
               onPreview={(form) => {
                 const id = String(form.get('id') ?? '');
-                void revocation.run(previewChange(session, agencyOfGrant(id), null, [id]));
+                void revocation.run(previewChange(session, agencyOfGrant(id), { revoke: id }));
               }}
             />
             <ChangePreviewView preview={revocation.preview} error={revocation.error} />

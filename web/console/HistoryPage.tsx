@@ -10,13 +10,14 @@ interface Change {
   action: string;
   entityType: string;
   entityId: string;
+  relatedEntityId: string | null;
 }
 
 /** The change history: who (the person and the role), when, what, and the reason given. */
 export function HistoryPage() {
   const { t } = useConsole();
   const { data, error } = useQuery<{ policyChanges: Change[] }>(
-    '{ policyChanges(limit: 100) { id changedAt actor actorRole reason action entityType entityId } }',
+    '{ policyChanges(limit: 100) { id changedAt actor actorRole reason action entityType entityId relatedEntityId } }',
   );
   return (
     <section>
@@ -29,7 +30,8 @@ export function HistoryPage() {
           [t('time'), (change) => change.changedAt],
           [t('actor'), (change) => change.actor],
           [t('roles'), (change) => change.actorRole ?? '-'],
-          [t('action'), (change) => `${change.action} ${change.entityType} ${change.entityId}`],
+          // A replacement names the grant it took the place of, then the new one.
+          [t('action'), (change) => `${change.action} ${change.entityType} ${change.relatedEntityId ? `${change.relatedEntityId} → ` : ''}${change.entityId}`],
           [t('reason'), (change) => change.reason ?? '-'],
         ]}
       />

@@ -148,7 +148,16 @@ const STRINGS = {
     en: 'Limits of a classification grant: sector, types (empty: none)',
   },
   types: { vi: 'Các kiểu dữ liệu', en: 'Types' },
-  replaces: { vi: 'Thay thế quyền (thu hồi quyền này khi lưu)', en: 'Replaces grant (revoked when saved)' },
+  replaces: {
+    vi: 'Thay thế quyền (thu hồi cùng lúc với quyền mới được lưu, hoặc khi quyền mới được phê duyệt)',
+    en: 'Replaces grant (revoked together with the new one, or when the new one is approved)',
+  },
+  keepsReplacedUntilApproval: {
+    vi: 'Quyền cũ vẫn có hiệu lực cho đến khi người thứ hai phê duyệt quyền thay thế; nếu bị từ chối, quyền cũ được giữ nguyên',
+    en: 'The old grant stays in force until a second steward approves the replacement; if it is rejected, the old grant is kept',
+  },
+  grantReplacedBy: { vi: 'được thay bằng', en: 'replaced by' },
+  inPlaceOf: { vi: 'Thay cho quyền', en: 'In place of grant' },
   previewGrant: { vi: 'Xem trước', en: 'Preview' },
   previewFirst: {
     vi: 'Hãy xem trước những gì quyền này mở và tác động của nó trước khi lưu.',
