@@ -13,6 +13,7 @@ const person = (accountId: number, email: string): Extract<Actor, { kind: 'PERSO
   accountId,
   email,
   name: email,
+  agencyCode: null,
   role: 'POLICY_STEWARD',
   reason: 'Phiếu yêu cầu 7/2026',
   via: 'session:test',
