@@ -1,9 +1,13 @@
 import { ConfigError, getConfig } from '../common/config';
+import type { Config } from '../common/config';
+import { publicKeyText } from '../common/publicKeys';
 import { UsageError, readCommandLine } from '../common/commandLine';
 import { connect } from '../db/connection';
+import { AccessProofs, proofTrustOf } from '../gateway/audit/accessProofs';
 import { AuditRepository } from '../gateway/audit/auditRepository';
 import type { CheckpointKey } from '../gateway/audit/checkpoints';
 import { loadVerificationKey } from '../gateway/audit/checkpoints';
+import { checkRecordProof } from '../gateway/audit/recordProof';
 import { pinnedTrust } from '../gateway/audit/trustAnchor';
 import { nextVerifierState, readVerifierState, writeVerifierState } from '../gateway/audit/verifierState';
 import { verifyAuditTrail } from '../gateway/audit/verify';
@@ -11,6 +15,7 @@ import type { AuditVerification } from '../gateway/audit/verify';
 import { WitnessClient } from '../gateway/audit/witness/client';
 
 const USAGE = `Usage: npm run audit:verify -- [--instance <gateway instance>] [--public-key <file.pem>]... [--state <file>] [--json]
+       npm run audit:verify -- --record <instance:seq> [--public-key <file.pem>]...
 
 Checks the audit trail in the gateway database (SQLite in DATA_DIR, or MySQL when MYSQL_HOST is set) against
 the signed checkpoints in AUDIT_DIRECTORY and the register of every witness (AUDIT_WITNESS_URLS, their keys
@@ -20,27 +25,38 @@ is present and unchanged, that no instance a witness knows was erased, and that 
 longer than AUDIT_CHECKPOINT_MS plus AUDIT_GRACE_MS. The verifier remembers the last checkpoint it accepted per
 instance in its state file (AUDIT_VERIFIER_STATE, or --state), and refuses a trail that went back below it.
 
+With --record, checks one record's inclusion proof instead, as a citizen's page does: that the Merkle tree head a
+checkpoint signed with a pinned key, and a pinned witness countersigned, holds the record as the database holds it
+now, and that the proof each citizen it names receives verifies.
+
 Exit status: 0 sound, 1 a bad record or checkpoint (the first one of each instance is named), 2 bad command line.
 `;
+
+const RECORD_REFERENCE = /^[A-Za-z0-9._-]{1,64}:[1-9][0-9]{0,15}$/;
 
 interface Arguments {
   instance: string | null;
   publicKeyFiles: string[];
   stateFile: string | null;
   json: boolean;
+  /** One record's reference (instance:seq), whose proof alone is checked. */
+  record: string | null;
 }
 
 function parseArguments(argv: readonly string[]): Arguments | 'help' {
-  const parsed: Arguments = { instance: null, publicKeyFiles: [], stateFile: null, json: false };
+  const parsed: Arguments = { instance: null, publicKeyFiles: [], stateFile: null, json: false, record: null };
   for (let index = 0; index < argv.length; index += 1) {
     const argument = argv[index]!;
     if (argument === '--help' || argument === '-h') return 'help';
     if (argument === '--json') parsed.json = true;
-    else if (argument === '--instance' || argument === '--public-key' || argument === '--state') {
+    else if (argument === '--instance' || argument === '--public-key' || argument === '--state' || argument === '--record') {
       const value = argv[++index];
       if (value === undefined) throw new UsageError(`${argument} needs a value`);
       if (argument === '--instance') parsed.instance = value;
-      else if (argument === '--state') parsed.stateFile = value;
+      else if (argument === '--record') {
+        if (!RECORD_REFERENCE.test(value)) throw new UsageError(`--record takes a record's reference, instance:seq (such as gw-1:42), not "${value}"`);
+        parsed.record = value;
+      } else if (argument === '--state') parsed.stateFile = value;
       else parsed.publicKeyFiles.push(value);
     } else throw new UsageError(`unexpected argument "${argument}"`);
   }
@@ -78,6 +94,7 @@ async function main(): Promise<number> {
   const named: CheckpointKey[] = parsed.publicKeyFiles.map((publicKeyFile) => loadVerificationKey({ publicKeyFile, signingKeyFile: publicKeyFile }));
   const trustedKeys = [...trust.trustedKeys, ...named];
   if (trustedKeys.length === 0) throw new Error("No trusted key: set AUDIT_TRUSTED_KEYS to the gateways' public keys (or name a --public-key file)");
+  if (parsed.record !== null) return verifyRecord(config, parsed.record, named);
   const stateFile = parsed.stateFile ?? config.audit.verifierStateFile;
   const accepted = readVerifierState(stateFile);
   const db = connect(config.database, 'gateway');
@@ -95,6 +112,26 @@ async function main(): Promise<number> {
     writeVerifierState(stateFile, nextVerifierState(accepted, verification));
     process.stdout.write(`${parsed.json ? JSON.stringify(verification, null, 2) : report(verification)}\n`);
     return verification.sound ? 0 : 1;
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Given the configuration, a record's reference and the keys the operator named, checks that record's proof; returns the exit status. */
+async function verifyRecord(config: Config, reference: string, named: readonly CheckpointKey[]): Promise<number> {
+  const trust = proofTrustOf(config.audit);
+  trust.gatewayKeys.push(...named.map((key) => publicKeyText(key.publicKey)));
+  const separator = reference.lastIndexOf(':');
+  const db = connect(config.database, 'gateway');
+  try {
+    const record = await new AuditRepository(db).recordAt(reference.slice(0, separator), Number(reference.slice(separator + 1)));
+    if (record === null) {
+      process.stdout.write(`NOT VERIFIED: the audit trail holds no record ${reference}\n`);
+      return 1;
+    }
+    const checked = await checkRecordProof(record, new AccessProofs(db, () => trust), trust);
+    process.stdout.write(`${checked.lines.join('\n')}\n`);
+    return checked.verified ? 0 : 1;
   } finally {
     await db.destroy();
   }

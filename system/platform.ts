@@ -34,6 +34,7 @@ import { AuditLog } from '../gateway/audit/auditLog';
 import { ensureAuditPartitions } from '../gateway/audit/auditPartitions';
 import { AuditRepository } from '../gateway/audit/auditRepository';
 import { AuditTrail } from '../gateway/audit/auditTrail';
+import { AccessProofs, proofTrustOf } from '../gateway/audit/accessProofs';
 import { createCitizenRoute } from '../gateway/audit/citizenRoute';
 import { gatewayMetrics } from '../gateway/metrics/gatewayMetrics';
 import { CitizenRepository } from '../gateway/citizen/citizenRepository';
@@ -211,11 +212,13 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     const sharing = new SharingDesk({ stewardship, repository, calendar: options.workingCalendar ?? loadWorkingCalendar() });
     metrics.useOverdueSharingRequests(() => sharing.countOverdue());
     const accounts = new Accounts({ repository: new AccountRepository(gatewayDb) });
+    const accessProofs = new AccessProofs(gatewayDb, () => proofTrustOf(options.audit));
     const auditTrail = new AuditTrail({
       repository: new AuditRepository(gatewayDb),
       deferredAgencies: options.audit.deferredAgencies,
       deferralDays: options.audit.deferralDays,
       indexed: () => auditLog.indexed(),
+      proofs: accessProofs,
     });
     const citizenConfig = options.citizen ?? { signIn: { kind: 'development' as const }, sessionTtlMs: 30 * 60 * 1000 };
     if (citizenConfig.signIn.kind === 'development' && options.production) throw new Error('production never runs the development identity provider');
@@ -290,6 +293,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
           labels: declaredLabels(parse(options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8'))),
           deferral: { agencies: options.audit.deferredAgencies, days: options.audit.deferralDays },
           agencyName: (code) => policyCache.current().agencies.get(code)?.name ?? null,
+          proofTrust: () => accessProofs.trust(),
           logger,
         }),
         ...consoleRoutes({

@@ -1,7 +1,7 @@
 import type { AuditRecordRow } from '../../db/gatewayRows';
 import { recordHash, sha256Hex } from './hashChain';
 import { inclusionPath, leafHash, treeHash } from './merkle';
-import type { AccessLeaf } from './proofCheck';
+import type { AccessLeaf, ShownAccess } from './proofCheck';
 import { accessLeafText, citizenLeafText } from './proofCheck';
 import type { AuditedField } from './types';
 
@@ -38,16 +38,25 @@ function fieldsRead(record: AuditRecordRow): string[] {
   return (JSON.parse(record.fields_json) as AuditedField[]).filter((field) => field.effect !== 'DENY').map((field) => field.coordinate);
 }
 
-/** Given a record and the root of its citizens' tree, returns its leaf as the tree states it. */
-function leafOf(record: AuditRecordRow, hash: string, citizensRoot: Buffer): AccessLeaf {
+/** Given a record, returns what its citizens are shown of it, as their page shows it. */
+export function shownAccessOf(record: AuditRecordRow): ShownAccess {
   return {
-    instance: record.instance,
-    seq: record.seq,
+    reference: `${record.instance}:${record.seq}`,
     at: record.recorded_at,
     agencyCode: record.agency_code ?? '',
     agencyName: record.agency_name ?? record.agency_code ?? '',
     purpose: record.purpose,
     dossierId: record.dossier_id,
+  };
+}
+
+/** Given a record and the root of its citizens' tree, returns its leaf as the tree states it. */
+function leafOf(record: AuditRecordRow, hash: string, citizensRoot: Buffer): AccessLeaf {
+  const { reference: _reference, ...shown } = shownAccessOf(record);
+  return {
+    instance: record.instance,
+    seq: record.seq,
+    ...shown,
     fieldsRead: fieldsRead(record),
     citizensRoot: citizensRoot.toString('hex'),
     sealed: sha256Hex(JSON.stringify([SEALED_FORMAT, hash])),

@@ -6,6 +6,7 @@ import { publicKeyText } from '../../common/publicKeys';
 import type { CheckpointKey } from './checkpoints';
 import { appendCheckpoint, checkpointFile, loadOrCreateSigningKey, readLastCheckpoint, trustedKeysOf, untrustedBecause } from './checkpoints';
 import { AuditIntegrityError } from './errors';
+import type { Cosignature } from './proofCheck';
 import type { Checkpoint } from './types';
 import { WitnessClient, WitnessError } from './witness/client';
 
@@ -172,14 +173,16 @@ export class CheckpointAnchor {
   /**
    * Given a checkpoint signed with this anchor's key, appends it to the local file and sends it to every witness.
    * A witness that refuses it (the trail went back, or the key is not pinned there) or cannot be reached is
-   * logged; the next checkpoint is sent again, and the verifier reports a witness that lags behind.
+   * logged; the next checkpoint is sent again, and the verifier reports a witness that lags behind. Returns the
+   * countersignatures of the witnesses that accepted it.
    */
-  async seal(checkpoint: Checkpoint): Promise<void> {
+  async seal(checkpoint: Checkpoint): Promise<Cosignature[]> {
     await appendCheckpoint(this.config.checkpointDirectory, checkpoint);
+    const cosignatures: Cosignature[] = [];
     await Promise.all(
       this.witnesses.map(async (witness) => {
         try {
-          await witness.submit(checkpoint);
+          cosignatures.push((await witness.submit(checkpoint)).cosignature);
           this.countersigned.set(witness.url, Date.now());
         } catch (error) {
           const code = error instanceof WitnessError ? error.code : 'UNKNOWN';
@@ -191,5 +194,6 @@ export class CheckpointAnchor {
         }
       }),
     );
+    return cosignatures;
   }
 }

@@ -1,4 +1,5 @@
 import type { CitizenAccess } from '../audit/auditTrail';
+import type { AccessProof } from '../audit/proofCheck';
 import type { FieldLabel } from '../policy/labels';
 import type { Bilingual } from './plainWords';
 import { wordsForPurpose } from './plainWords';
@@ -17,6 +18,8 @@ export interface AccessView {
   dossierId: string | null;
   /** What was read, in plain words, each once. */
   dataRead: Bilingual[];
+  /** The access's inclusion proof, which the page checks; null until a checkpoint seals it. */
+  proof: AccessProof | null;
 }
 
 const MONTH = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit' });
@@ -42,5 +45,6 @@ export function accessView(access: CitizenAccess, labels: ReadonlyMap<string, Fi
     purposeWords: wordsForPurpose(access.purpose),
     dossierId: access.dossierId,
     dataRead,
+    proof: access.proof ?? null,
   };
 }

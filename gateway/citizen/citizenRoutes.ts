@@ -4,6 +4,7 @@ import { ErrorCode } from '../../common/errors';
 import { failureAnswer } from './failureAnswer';
 import type { PlainRoute } from '../../common/httpServer';
 import type { AuditTrail } from '../audit/auditTrail';
+import type { ProofTrust } from '../audit/proofCheck';
 import type { FieldLabel } from '../policy/labels';
 import { readJson, sendError, sendJson } from '../console/consoleRoutes';
 import { CSRF_HEADER, clearedSessionCookie, csrfMatches, overTls, readSessionCookie, sessionCookie } from '../console/sessionCookie';
@@ -33,6 +34,8 @@ export interface CitizenRoutesOptions {
   deferral: { agencies: readonly string[]; days: number };
   /** Given an agency code, returns its name in the policy in force, or null. */
   agencyName(code: string): string | null;
+  /** The pinned keys the page checks the accesses' proofs with; none, and the page shows no proof. */
+  proofTrust?: () => ProofTrust;
   logger: Logger;
 }
 
@@ -106,7 +109,12 @@ export function citizenRoutes(options: CitizenRoutesOptions): PlainRoute[] {
           after: parameter('after'),
           ...(first !== null ? { first: /^\d{1,4}$/.test(first) ? Number(first) : -1 } : {}),
         });
-        sendJson(response, 200, { accesses: page.nodes.map((access) => accessView(access, options.labels)), pageInfo: page.pageInfo });
+        sendJson(response, 200, {
+          accesses: page.nodes.map((access) => accessView(access, options.labels)),
+          pageInfo: page.pageInfo,
+          // The keys the page checks each proof with: the ones pinned in the configuration.
+          trust: options.proofTrust?.() ?? null,
+        });
       });
     if (endpoint === 'requests' && method === 'GET')
       return run(false, async (session) => sendJson(response, 200, { requests: await requests.of(session.nationalId) }));

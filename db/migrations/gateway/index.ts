@@ -12,6 +12,7 @@ import * as createCitizenSessionsAndRequests from './20270401000001_create_citiz
 import * as createAgencyQuotas from './20270601000001_create_agency_quotas';
 import * as partitionAuditByMonth from './20270601000002_partition_audit_by_month';
 import * as createApprovedOperations from './20270801000000_create_approved_operations';
+import * as createAuditTree from './20270901000001_create_audit_tree';
 
 /** The gateway database's migrations, oldest first. */
 export const gatewayMigrations: Migration[] = [
@@ -28,4 +29,5 @@ export const gatewayMigrations: Migration[] = [
   createAgencyQuotas,
   partitionAuditByMonth,
   createApprovedOperations,
+  createAuditTree,
 ];
