@@ -127,6 +127,23 @@ export interface ScopeCost {
   responseWalkMicros: number;
 }
 
+/** What one access's inclusion proof costs in a trail of some size (bench/proofCost.ts). */
+export interface ProofCost {
+  records: number;
+  /** Hashes on the record's path to the tree head. */
+  pathHashes: number;
+  /** The proof as the citizen's page receives it, JSON, signed checkpoint and countersignature included. */
+  proofBytes: number;
+  /** Median time to verify it as the page and `audit:verify --record` do (WebCrypto in Node). */
+  verifyMicros: number;
+  /** The tree's growth per record over synthetic leaves: its nodes' hashes. */
+  growMicrosPerRecord: number;
+  /** A real record's leaf hash (its citizens' tree included), which the growth adds per record. */
+  leafMicros: number;
+  /** Reading a page of 20 inclusion paths from the tree stored in SQLite, where measured. */
+  storedPageMs?: number;
+}
+
 export interface BenchRun {
   startedAt: string;
   finishedAt: string;
@@ -149,6 +166,7 @@ export interface BenchRun {
   /** Measured at the start of every run; absent in runs before it was. */
   limitsCost?: LimitsCost[];
   scopeCost?: ScopeCost[];
+  proofCost?: ProofCost[];
   /** Where the run's files were written, relative to the repository. */
   directory: string;
 }

@@ -41,12 +41,18 @@ export class TreeRepository {
     for (const { level, index } of addresses) byLevel.set(level, (byLevel.get(level) ?? new Set()).add(index));
     const found = new Map<string, Buffer>();
     if (byLevel.size === 0) return found;
-    const rows = (await this.db('audit_tree_nodes')
-      .where('instance', instance)
-      .where((levels) => {
-        for (const [level, indexes] of byLevel) levels.orWhere((one) => one.where('level', level).whereIn('node_index', [...indexes]));
-      })
-      .select('level', 'node_index', 'hash')) as AuditTreeNodeRow[];
+    // One lookup by key per level: an OR over the levels would have an engine scan the instance's tree.
+    const rows = (
+      await Promise.all(
+        [...byLevel].map(
+          ([level, indexes]) =>
+            this.db('audit_tree_nodes')
+              .where({ instance, level })
+              .whereIn('node_index', [...indexes])
+              .select('level', 'node_index', 'hash') as Promise<AuditTreeNodeRow[]>,
+        ),
+      )
+    ).flat();
     for (const row of rows) found.set(nodeKey({ level: Number(row.level), index: Number(row.node_index) }), Buffer.from(row.hash, 'hex'));
     return found;
   }
