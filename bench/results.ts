@@ -136,11 +136,13 @@ export interface ProofCost {
   proofBytes: number;
   /** Median time to verify it as the page and `audit:verify --record` do (WebCrypto in Node). */
   verifyMicros: number;
-  /** The tree's growth per record over synthetic leaves: its nodes' hashes. */
+  /** The tree's growth per record over synthetic leaves, CPU: its nodes' hashes. */
   growMicrosPerRecord: number;
   /** A real record's leaf hash (its citizens' tree included), which the growth adds per record. */
   leafMicros: number;
-  /** Reading a page of 20 inclusion paths from the tree stored in SQLite, where measured. */
+  /** Where measured, in SQLite, CPU per record: growing the stored tree from the stored records (read back, checked, hashed, nodes written). */
+  storedGrowMicrosPerRecord?: number;
+  /** Reading a page of 20 inclusion paths from the stored tree. */
   storedPageMs?: number;
 }
 

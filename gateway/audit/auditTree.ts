@@ -12,8 +12,8 @@ export interface TreeHead {
   root: string;
 }
 
-/** How many records are read back at a time while the tree grows. */
-const PAGE = 1000;
+/** How many records are read back at a time while the tree grows: each page is hashed in one turn of the event loop (about 15 ms of CPU). */
+const PAGE = 250;
 /** The most records one growth adds: a tree that lags far behind (a first start over an old trail) catches up over a few checkpoints. */
 export const MAX_GROWTH = 50_000;
 
@@ -70,9 +70,10 @@ export class AuditTree {
       const page = await this.records.chainPage(this.instance, appender.size, Math.min(PAGE, target - appender.size));
       if (page.length === 0) throw new AuditIntegrityError(`records ${appender.size + 1}..${target} of ${this.instance} are missing`);
       for (const record of page) {
-        if (record.seq !== appender.size + 1 || recordHash(record) !== record.hash || record.previous_hash !== previousHash)
+        const hash = recordHash(record);
+        if (record.seq !== appender.size + 1 || hash !== record.hash || record.previous_hash !== previousHash)
           throw new AuditIntegrityError(`record ${appender.size + 1} of ${this.instance} does not follow the chain: run \`npm run audit:verify\``);
-        completed.push(...appender.append(recordLeafHash(record)));
+        completed.push(...appender.append(recordLeafHash(record, hash)));
         previousHash = record.hash;
       }
     }

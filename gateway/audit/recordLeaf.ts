@@ -63,9 +63,8 @@ function leafOf(record: AuditRecordRow, hash: string, citizensRoot: Buffer): Acc
   };
 }
 
-/** Given a record, returns its leaf hash in its instance's tree, from its columns as they are now. */
-export function recordLeafHash(record: AuditRecordRow): Buffer {
-  const hash = contentHash(record);
+/** Given a record (and its content's hash, when just computed), returns its leaf hash in its instance's tree, from its columns as they are now. */
+export function recordLeafHash(record: AuditRecordRow, hash: string = contentHash(record)): Buffer {
   const citizens = citizenLeaves(record, hash).map((citizen) => citizen.leaf);
   return leafHash(accessLeafText(leafOf(record, hash, treeHash(citizens))));
 }

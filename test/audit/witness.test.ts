@@ -82,6 +82,39 @@ describe('audit checkpoint witness', () => {
     expect((await client.latest('w-back'))!.checkpoint.headHash).toBe(HEAD('b'));
   });
 
+  it('keeps and countersigns the tree head a checkpoint signs, and refuses a tree that shrinks, changes at the same size or is dropped', async () => {
+    const withTree = (seq: number, treeSize: number, root: string) =>
+      signCheckpoint(
+        {
+          instance: 'w-tree',
+          seq,
+          headHash: HEAD('d'),
+          treeSize,
+          treeRoot: HEAD(root),
+          at: new Date(Date.UTC(2026, 2, 1, 9, 0, seq)).toISOString(),
+          reason: 'INTERVAL',
+        },
+        gatewayKey,
+      );
+    const sealed = await client.submit(withTree(5, 4, 'e'));
+    expect(await client.latest('w-tree')).toEqual(sealed);
+    expect(sealed.checkpoint).toMatchObject({ treeSize: 4, treeRoot: HEAD('e') });
+    expect(cosignatureValid(sealed, witnessKey)).toBe(true);
+    expect(await refusal(client.submit(withTree(6, 3, 'f')))).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/a tree of 4 records, and this one a tree of 3: the tree went back/),
+    });
+    expect(await refusal(client.submit(withTree(6, 4, 'f')))).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/another tree root for 4 records/),
+    });
+    expect(await refusal(client.submit(checkpoint('w-tree', 7, HEAD('d'))))).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/signs no tree/),
+    });
+    expect((await client.submit(withTree(7, 7, 'a'))).checkpoint.treeSize).toBe(7);
+  });
+
   it('refuses growth after a clean stop, and takes the start that follows it', async () => {
     await client.submit(checkpoint('w-stop', 3, HEAD('d'), 'STOP'));
     expect(await refusal(client.submit(checkpoint('w-stop', 4, HEAD('e'), 'START')))).toMatchObject({
@@ -122,7 +155,7 @@ describe('audit checkpoint witness', () => {
 
   it('holds a register of every instance it witnessed, which a client checks against the pinned witness key', async () => {
     const register = await client.register();
-    expect(register.map(({ checkpoint: { instance, seq } }) => `${instance}:${seq}`)).toEqual(['w-back:7', 'w-grow:5', 'w-stop:3']);
+    expect(register.map(({ checkpoint: { instance, seq } }) => `${instance}:${seq}`)).toEqual(['w-back:7', 'w-grow:5', 'w-stop:3', 'w-tree:7']);
     // A client that pins another key takes none of its answers.
     const impostor = new WitnessClient({ url: witness.url, publicKey: publicKeyText(foreignKey.publicKey) });
     expect(await refusal(impostor.register())).toMatchObject({ code: 'FORGED' });
