@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { startHttpServer } from '../../common/httpServer';
 import { getLogger } from '../../common/logger';
 import type { AuditConfig } from '../../common/config';
 import { AccessProofs, proofTrustOf } from '../../gateway/audit/accessProofs';
@@ -7,6 +8,7 @@ import type { AuditLog } from '../../gateway/audit/auditLog';
 import { AuditTrail } from '../../gateway/audit/auditTrail';
 import type { CitizenAccess } from '../../gateway/audit/auditTrail';
 import { AuditTree } from '../../gateway/audit/auditTree';
+import { createCitizenRoute } from '../../gateway/audit/citizenRoute';
 import { appendCheckpoint, loadOrCreateSigningKey, signCheckpoint } from '../../gateway/audit/checkpoints';
 import { leafHash, treeHash } from '../../gateway/audit/merkle';
 import type { AccessProof, ProofTrust } from '../../gateway/audit/proofCheck';
@@ -17,6 +19,7 @@ import { pinnedTrust, readPins, trustedSigningKey } from '../../gateway/audit/tr
 import type { RunningWitness } from '../../gateway/audit/witness/server';
 import { startWitness } from '../../gateway/audit/witness/server';
 import { commandEnvironment } from '../helpers/database';
+import { postGraphQL } from '../helpers/graphql';
 import type { AuditFixture } from './auditHelpers';
 import { HOSPITAL, auditInput, createAuditFixture, storedRecord } from './auditHelpers';
 
@@ -136,6 +139,27 @@ describe("inclusion proofs of a citizen's accesses", () => {
     expect(await check(access, AN, { ...proof, cosignatures: [{ ...cosignature, at: '2030-01-01T00:00:00.000Z' }] })).toMatchObject({
       failure: 'NOT_COUNTERSIGNED',
     });
+  });
+
+  it('gives the same proof at the GraphQL endpoint, as JSON', async () => {
+    const handle = await startHttpServer(
+      [createCitizenRoute({ trail, jwt: null, tokenVerifier: { verify: async (token) => ({ nationalId: token }) } })],
+      { port: 0, host: '127.0.0.1' },
+      getLogger('test'),
+    );
+    try {
+      const response = await postGraphQL<{ myDataAccess: { nodes: Array<CitizenAccess & { proof: string }> } }>(
+        new URL('citizen', handle.baseUrl).toString(),
+        '{ myDataAccess(first: 50) { nodes { reference at agencyCode agencyName purpose dossierId proof } } }',
+        {},
+        { authorization: `Bearer ${BINH}` },
+      );
+      const nodes = response.data!.myDataAccess.nodes;
+      expect(nodes.map((node) => node.reference)).toEqual([`${INSTANCE}:3`, `${INSTANCE}:2`]);
+      for (const node of nodes) expect(await verifyAccessProof(node, BINH, JSON.parse(node.proof) as AccessProof, trust)).toMatchObject({ verified: true });
+    } finally {
+      await handle.stop();
+    }
   });
 
   it("checks a record's proof from the command line, and fails a record changed in the database there and in the API", async () => {
