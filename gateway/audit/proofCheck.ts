@@ -100,9 +100,9 @@ export interface ShownAccess {
 export type ProofFailure =
   /** The proof is not one (a field missing or of the wrong kind). */
   | 'MALFORMED'
-  /** The record does not name the citizen: the path from their leaf does not lead to the record's citizens. */
+  /** The citizen's path among the record's citizens cannot be one (of another length than their count gives). */
   | 'NOT_NAMED'
-  /** The record, as shown, is not the leaf the signed tree holds: it was changed, or the path is wrong. */
+  /** The record, as shown to this citizen, is not a leaf the signed tree holds: it was changed, it does not name them, or a path is wrong. */
   | 'NOT_INCLUDED'
   /** The checkpoint names a key that is not pinned. */
   | 'UNTRUSTED_KEY'
@@ -234,17 +234,17 @@ export async function verifyLeafInHead(
 
 /** Given a value from the network, tells whether it has the shape of an access's proof. */
 function wellFormed(proof: AccessProof): boolean {
-  const hexList = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === 'string');
+  const stringList = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === 'string');
   return (
     typeof proof === 'object' &&
     proof !== null &&
-    hexList(proof.fieldsRead) &&
+    stringList(proof.fieldsRead) &&
     typeof proof.sealed === 'string' &&
     typeof proof.citizen?.blind === 'string' &&
     Number.isSafeInteger(proof.citizen.index) &&
     Number.isSafeInteger(proof.citizen.count) &&
-    hexList(proof.citizen.path) &&
-    hexList(proof.path) &&
+    stringList(proof.citizen.path) &&
+    stringList(proof.path) &&
     typeof proof.checkpoint === 'object' &&
     proof.checkpoint !== null &&
     Array.isArray(proof.cosignatures)
@@ -263,7 +263,7 @@ export async function verifyAccessProof(access: ShownAccess, nationalId: string,
     return failed('MALFORMED', `the proof is of another record than ${access.reference}`);
   const citizenLeaf = await leafHashOf(citizenLeafText(nationalId, proof.citizen.blind));
   const citizensRoot = await rootFromInclusion(proof.citizen.index, proof.citizen.count, citizenLeaf, proof.citizen.path);
-  if (citizensRoot === null) return failed('NOT_NAMED', `record ${access.reference} does not name this citizen`);
+  if (citizensRoot === null) return failed('NOT_NAMED', `the proof's path among the citizens of record ${access.reference} cannot be one`);
   const leaf: AccessLeaf = {
     instance,
     seq,

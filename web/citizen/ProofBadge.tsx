@@ -7,7 +7,7 @@ import { localTime, translator } from './i18n';
 
 const FAILURE_WORDS: Record<ProofFailure, StringKey> = {
   MALFORMED: 'proofMalformed',
-  NOT_NAMED: 'proofNotIncluded',
+  NOT_NAMED: 'proofMalformed',
   NOT_INCLUDED: 'proofNotIncluded',
   UNTRUSTED_KEY: 'proofUntrusted',
   BAD_SIGNATURE: 'proofBadSignature',
