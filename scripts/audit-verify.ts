@@ -8,6 +8,7 @@ import { AuditRepository } from '../gateway/audit/auditRepository';
 import type { CheckpointKey } from '../gateway/audit/checkpoints';
 import { loadVerificationKey } from '../gateway/audit/checkpoints';
 import { checkRecordProof } from '../gateway/audit/recordProof';
+import type { Checkpoint } from '../gateway/audit/types';
 import { pinnedTrust } from '../gateway/audit/trustAnchor';
 import { nextVerifierState, readVerifierState, writeVerifierState } from '../gateway/audit/verifierState';
 import { verifyAuditTrail } from '../gateway/audit/verify';
@@ -27,7 +28,8 @@ instance in its state file (AUDIT_VERIFIER_STATE, or --state), and refuses a tra
 
 With --record, checks one record's inclusion proof instead, as a citizen's page does: that the Merkle tree head a
 checkpoint signed with a pinned key, and a pinned witness countersigned, holds the record as the database holds it
-now, and that the proof each citizen it names receives verifies.
+now, that the proof each citizen it names receives verifies, and that the tree it is in extends the one the verifier
+accepted last (its state file; a consistency proof), or is extended by it.
 
 Exit status: 0 sound, 1 a bad record or checkpoint (the first one of each instance is named), 2 bad command line.
 `;
@@ -94,8 +96,8 @@ async function main(): Promise<number> {
   const named: CheckpointKey[] = parsed.publicKeyFiles.map((publicKeyFile) => loadVerificationKey({ publicKeyFile, signingKeyFile: publicKeyFile }));
   const trustedKeys = [...trust.trustedKeys, ...named];
   if (trustedKeys.length === 0) throw new Error("No trusted key: set AUDIT_TRUSTED_KEYS to the gateways' public keys (or name a --public-key file)");
-  if (parsed.record !== null) return verifyRecord(config, parsed.record, named);
   const stateFile = parsed.stateFile ?? config.audit.verifierStateFile;
+  if (parsed.record !== null) return verifyRecord(config, parsed.record, named, readVerifierState(stateFile));
   const accepted = readVerifierState(stateFile);
   const db = connect(config.database, 'gateway');
   try {
@@ -117,8 +119,11 @@ async function main(): Promise<number> {
   }
 }
 
-/** Given the configuration, a record's reference and the keys the operator named, checks that record's proof; returns the exit status. */
-async function verifyRecord(config: Config, reference: string, named: readonly CheckpointKey[]): Promise<number> {
+/**
+ * Given the configuration, a record's reference, the keys the operator named and the checkpoints this verifier
+ * accepted, checks that record's proof (and that its tree extends the one accepted); returns the exit status.
+ */
+async function verifyRecord(config: Config, reference: string, named: readonly CheckpointKey[], accepted: ReadonlyMap<string, Checkpoint>): Promise<number> {
   const trust = proofTrustOf(config.audit);
   trust.gatewayKeys.push(...named.map((key) => publicKeyText(key.publicKey)));
   const separator = reference.lastIndexOf(':');
@@ -129,7 +134,7 @@ async function verifyRecord(config: Config, reference: string, named: readonly C
       process.stdout.write(`NOT VERIFIED: the audit trail holds no record ${reference}\n`);
       return 1;
     }
-    const checked = await checkRecordProof(record, new AccessProofs(db, () => trust), trust);
+    const checked = await checkRecordProof(record, new AccessProofs(db, () => trust), trust, accepted.get(record.instance) ?? null);
     process.stdout.write(`${checked.lines.join('\n')}\n`);
     return checked.verified ? 0 : 1;
   } finally {

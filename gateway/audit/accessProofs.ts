@@ -54,6 +54,11 @@ export class AccessProofs {
     return { leafIndex: record.seq - 1, treeSize, path: paths.get(record.seq)!, checkpoint: head.checkpoint, cosignatures: head.cosignatures };
   }
 
+  /** Given an instance and two sizes of its tree, returns the consistency proof that the larger extends the smaller. */
+  consistency(instance: string, fromSize: number, toSize: number): Promise<string[]> {
+    return new AuditTree(this.records, this.trees, instance).consistency(fromSize, toSize);
+  }
+
   /**
    * Given a national ID and records that name it, returns each record's proof for that citizen, in order: null for a
    * record that no signed tree head holds yet (it is sealed at the next checkpoint) or that does not name them.

@@ -1,8 +1,8 @@
 import type { AuditRepository } from './auditRepository';
 import { AuditIntegrityError } from './errors';
 import { GENESIS_HASH, recordHash } from './hashChain';
-import type { TreeNode } from './merkle';
-import { TreeAppender, nodeKey, pathRanges, rangeHash, rangeNodes } from './merkle';
+import type { NodeAddress, TreeNode } from './merkle';
+import { TreeAppender, consistencyRanges, nodeKey, pathRanges, rangeHash, rangeNodes } from './merkle';
 import { recordLeafHash } from './recordLeaf';
 import type { TreeRepository } from './treeRepository';
 
@@ -81,6 +81,22 @@ export class AuditTree {
     return { size: appender.size, root: appender.root().toString('hex') };
   }
 
+  /** Given two sizes of this instance's tree, returns the consistency proof (RFC 9162 §2.1.4, hex) that the larger extends the smaller. */
+  async consistency(fromSize: number, toSize: number): Promise<string[]> {
+    const ranges = consistencyRanges(fromSize, toSize);
+    const nodes = await this.tree.nodes(
+      this.instance,
+      ranges.flatMap(([start, end]) => rangeNodes(start, end)),
+    );
+    return ranges.map(([start, end]) => rangeHash(start, end, (address) => this.stored(nodes, address)).toString('hex'));
+  }
+
+  private stored(nodes: ReadonlyMap<string, Buffer>, address: NodeAddress): Buffer {
+    const hash = nodes.get(nodeKey(address));
+    if (!hash) throw new AuditIntegrityError(`the tree of ${this.instance} lacks node ${nodeKey(address)}`);
+    return hash;
+  }
+
   /** Given seqs of this instance and a tree size that holds them, returns each one's inclusion path (hex), in one read of the nodes. */
   async paths(seqs: readonly number[], treeSize: number): Promise<Map<number, string[]>> {
     const ranges = new Map(seqs.map((seq) => [seq, pathRanges(seq - 1, treeSize)]));
@@ -88,11 +104,7 @@ export class AuditTree {
       this.instance,
       [...ranges.values()].flat().flatMap(([start, end]) => rangeNodes(start, end)),
     );
-    const nodeAt = (address: { level: number; index: number }) => {
-      const hash = nodes.get(nodeKey(address));
-      if (!hash) throw new AuditIntegrityError(`the tree of ${this.instance} lacks node ${nodeKey(address)}`);
-      return hash;
-    };
+    const nodeAt = (address: NodeAddress) => this.stored(nodes, address);
     return new Map([...ranges].map(([seq, pathOf]) => [seq, pathOf.map(([start, end]) => rangeHash(start, end, nodeAt).toString('hex'))]));
   }
 }

@@ -138,3 +138,19 @@ export class TreeAppender {
     return root;
   }
 }
+
+/**
+ * Given an old tree size and a new one, returns the ranges whose MTH form the consistency proof from the old tree
+ * to the new (PROOF(m, D[n]) of RFC 9162 §2.1.4.1), in its order; none from an empty tree or to the same size.
+ */
+export function consistencyRanges(oldSize: number, newSize: number): Array<[number, number]> {
+  if (oldSize < 0 || oldSize > newSize) throw new RangeError(`No consistency proof from ${oldSize} leaves to ${newSize}`);
+  if (oldSize === 0 || oldSize === newSize) return [];
+  const subproof = (m: number, start: number, end: number, whole: boolean): Array<[number, number]> => {
+    const n = end - start;
+    if (m === n) return whole ? [] : [[start, end]];
+    const k = splitOf(n);
+    return m <= k ? [...subproof(m, start, start + k, whole), [start + k, end]] : [...subproof(m - k, start + k, end, false), [start, start + k]];
+  };
+  return subproof(oldSize, 0, newSize, true);
+}

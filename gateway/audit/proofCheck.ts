@@ -177,6 +177,45 @@ export async function rootFromInclusion(leafIndex: number, treeSize: number, lea
   return sn === 0 ? r : null;
 }
 
+/**
+ * Given two tree sizes, their roots and a consistency proof (hex), tells whether the newer tree extends the older
+ * one, every leaf of it in place: RFC 9162 §2.1.4.2.
+ */
+export async function treeExtends(oldSize: number, newSize: number, oldRoot: string, newRoot: string, proof: readonly string[]): Promise<boolean> {
+  if (!Number.isSafeInteger(oldSize) || !Number.isSafeInteger(newSize) || oldSize < 0 || oldSize > newSize) return false;
+  if (oldSize === newSize) return proof.length === 0 && oldRoot === newRoot;
+  if (oldSize === 0) return proof.length === 0;
+  const hashes = [oldRoot, ...proof].map(bytesOfHex);
+  if (hashes.some((hash) => hash === null || hash.length !== 32)) return false;
+  // A power of two: the old root is the first node of the path, which the proof leaves out.
+  const path = ((oldSize & (oldSize - 1)) === 0 ? hashes : hashes.slice(1)) as Uint8Array[];
+  if (path.length === 0) return false;
+  let fn = oldSize - 1;
+  let sn = newSize - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = path[0]!;
+  let sr = path[0]!;
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = await sha256(Uint8Array.of(0x01), c, fr);
+      sr = await sha256(Uint8Array.of(0x01), c, sr);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      sr = await sha256(Uint8Array.of(0x01), sr, c);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && hexOf(fr) === oldRoot && hexOf(sr) === newRoot;
+}
+
 /** Given a public key's text form, returns its key id: the first 16 hex digits of the SHA-256 of its SPKI DER form. */
 export async function keyIdOfText(publicKey: string): Promise<string> {
   return hexOf(await sha256(new Uint8Array(bytesOfBase64(publicKey)))).slice(0, 16);

@@ -16,6 +16,7 @@ import { citizenLeafText, verifyAccessProof } from '../../gateway/audit/proofChe
 import { recordLeafHash } from '../../gateway/audit/recordLeaf';
 import { TreeRepository } from '../../gateway/audit/treeRepository';
 import { pinnedTrust, readPins, trustedSigningKey } from '../../gateway/audit/trustAnchor';
+import { writeVerifierState } from '../../gateway/audit/verifierState';
 import type { RunningWitness } from '../../gateway/audit/witness/server';
 import { startWitness } from '../../gateway/audit/witness/server';
 import { commandEnvironment } from '../helpers/database';
@@ -182,6 +183,23 @@ describe("inclusion proofs of a citizen's accesses", () => {
 
     expect((await verifyScript('--record', `${INSTANCE}:99`)).stdout).toMatch(/holds no record gw-proof:99/);
     expect((await verifyScript('--record', 'not-a-reference')).code).toBe(2);
+  });
+
+  it('checks from the command line that the signed tree extends the one the verifier accepted last', async () => {
+    const stateFile = path.join(fixture.directory, 'record-verifier', 'state.json');
+    const { latest } = await new TreeRepository(fixture.db).provingHeads(INSTANCE);
+    const leaves = await Promise.all(Array.from({ length: 4 }, async (_, index) => recordLeafHash(await storedRecord(fixture.db, INSTANCE, index + 1))));
+    const earlier = { ...latest!.checkpoint, seq: 4, treeSize: 4, treeRoot: treeHash(leaves).toString('hex'), at: '2026-05-01T09:04:30.000Z' };
+    writeVerifierState(stateFile, new Map([[INSTANCE, earlier]]));
+    const grown = await verifyScript('--record', `${INSTANCE}:7`, '--state', stateFile);
+    expect(grown.stdout).toMatch(/the signed tree extends the tree of 4 records this verifier accepted \(2026-05-01T09:04:30.000Z\): the trail only grew/);
+    expect(grown.code).toBe(0);
+    writeVerifierState(stateFile, new Map([[INSTANCE, { ...earlier, treeRoot: treeHash([leafHash('another trail')]).toString('hex') }]]));
+    const rewritten = await verifyScript('--record', `${INSTANCE}:7`, '--state', stateFile);
+    expect(rewritten.stdout).toMatch(
+      /NOT VERIFIED: the signed tree of 10 records and the tree of 4 records this verifier accepted .* are not one growing tree/,
+    );
+    expect(rewritten.code).toBe(1);
   });
 
   it('shows an access not sealed yet without a proof, and seals it at the next checkpoint', async () => {

@@ -1,6 +1,17 @@
-import { EMPTY_TREE_ROOT, TreeAppender, inclusionPath, leafHash, nodeKey, pathRanges, rangeHash, rangeNodes, treeHash } from '../../gateway/audit/merkle';
+import {
+  EMPTY_TREE_ROOT,
+  TreeAppender,
+  consistencyRanges,
+  inclusionPath,
+  leafHash,
+  nodeKey,
+  pathRanges,
+  rangeHash,
+  rangeNodes,
+  treeHash,
+} from '../../gateway/audit/merkle';
 import type { NodeAddress, TreeNode } from '../../gateway/audit/merkle';
-import { hexOf, rootFromInclusion } from '../../gateway/audit/proofCheck';
+import { hexOf, rootFromInclusion, treeExtends } from '../../gateway/audit/proofCheck';
 
 // The reference leaves and tree heads of RFC 6962/9162 Merkle trees (Certificate Transparency's test vectors).
 const REFERENCE_LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map((hex) =>
@@ -35,6 +46,28 @@ const REFERENCE_PATHS = [
       'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
       'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
     ],
+  },
+];
+
+const REFERENCE_CONSISTENCY = [
+  {
+    from: 2,
+    to: 8,
+    proof: ['5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4'],
+  },
+  {
+    from: 6,
+    to: 8,
+    proof: [
+      '0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a',
+      'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
+      'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
+    ],
+  },
+  {
+    from: 2,
+    to: 5,
+    proof: ['5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', 'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b'],
   },
 ];
 
@@ -135,5 +168,34 @@ describe('merkle (RFC 9162 §2.1)', () => {
     expect(await rootOf(-1, 13, leaves[0]!, [])).toBeNull();
     expect(await rootOf(0, 1, leaves[0]!, ['zz'])).toBeNull();
     expect(() => pathRanges(13, 13)).toThrow(RangeError);
+  });
+
+  it('gives the reference consistency proofs, and every proof between trees of 0 to 24 leaves verifies, a changed one or a rewritten tree never', async () => {
+    const proofOf = (leaves: readonly Buffer[], from: number, to: number) =>
+      consistencyRanges(from, to).map(([start, end]) => treeHash(leaves, start, end).toString('hex'));
+    for (const { from, to, proof } of REFERENCE_CONSISTENCY) {
+      expect(proofOf(REFERENCE_LEAVES, from, to)).toEqual(proof);
+      expect(await treeExtends(from, to, REFERENCE_ROOTS[from]!, REFERENCE_ROOTS[to]!, proof)).toBe(true);
+    }
+    const leaves = syntheticLeaves(24);
+    const rewritten = [...leaves];
+    rewritten[3] = leafHash('rewritten');
+    const root = (size: number, of = leaves) => treeHash(of.slice(0, size)).toString('hex');
+    for (let to = 0; to <= 24; to += 1) {
+      for (let from = 0; from <= to; from += 1) {
+        const proof = proofOf(leaves, from, to);
+        expect(await treeExtends(from, to, root(from), root(to), proof)).toBe(true);
+        if (from === 0 || from === to) continue;
+        expect(await treeExtends(from, to, root(from), root(to, rewritten), proofOf(rewritten, from, to))).toBe(from <= 3);
+        for (let position = 0; position < proof.length; position += 1) {
+          const tampered = [...proof];
+          tampered[position] = leafHash(`tampered ${position}`).toString('hex');
+          expect(await treeExtends(from, to, root(from), root(to), tampered)).toBe(false);
+        }
+        expect(await treeExtends(from, to, root(from), root(to), proof.slice(0, -1))).toBe(false);
+      }
+    }
+    expect(await treeExtends(5, 4, root(5), root(4), [])).toBe(false);
+    expect(await treeExtends(4, 4, root(4), root(5), [])).toBe(false);
   });
 });
