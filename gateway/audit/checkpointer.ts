@@ -1,13 +1,13 @@
 import type { AuditConfig } from '../../common/config';
+import { getLogger } from '../../common/logger';
 import type { AuditRecordRow } from '../../db/gatewayRows';
 import type { ChainHead } from './chain';
 import { checkpointFile, signCheckpoint } from './checkpoints';
 import { AuditIntegrityError } from './errors';
-import { CheckpointAnchor } from './trustAnchor';
 import type { TreeHead } from './auditTree';
 import type { Cosignature } from './proofCheck';
+import { CheckpointAnchor } from './trustAnchor';
 import type { Checkpoint, CheckpointReason } from './types';
-import { getLogger } from '../../common/logger';
 
 export interface CheckpointerOptions {
   instance: string;

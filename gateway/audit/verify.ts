@@ -332,8 +332,8 @@ class InstanceVerifier {
  * Given the audit store, the checkpoint directory, the pinned gateway keys, the witnesses and this verifier's
  * state, checks every instance's chain (gapless seqs, each record's hash, each link), its checkpoints (signed
  * by a pinned key, sealed heads present and equal, the Merkle tree heads they sign those of the records, nothing
- * sealed missing, the file present while there are records, nothing left unsealed for long), that every instance a witness or the state knows still has its
- * trail, and the indexes derived from every record. Returns, per instance, the first bad record and what is
+ * sealed missing, the file present while there are records, nothing left unsealed for long), that every instance
+ * a witness or the state knows still has its trail, and the indexes derived from every record. Returns, per instance, the first bad record and what is
  * wrong with it, and the checkpoint to remember.
  */
 export async function verifyAuditTrail(options: VerifyOptions): Promise<AuditVerification> {
