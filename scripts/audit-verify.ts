@@ -129,6 +129,10 @@ async function verifyRecord(config: Config, reference: string, named: readonly C
   const separator = reference.lastIndexOf(':');
   const db = connect(config.database, 'gateway');
   try {
+    if (!(await db.schema.hasTable('audit_tree_heads'))) {
+      process.stdout.write(`NOT VERIFIED: the gateway database holds no audit tree yet (a gateway of this release migrates it at start)\n`);
+      return 1;
+    }
     const record = await new AuditRepository(db).recordAt(reference.slice(0, separator), Number(reference.slice(separator + 1)));
     if (record === null) {
       process.stdout.write(`NOT VERIFIED: the audit trail holds no record ${reference}\n`);
