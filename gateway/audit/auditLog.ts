@@ -109,7 +109,11 @@ export class AuditLog {
       config,
       createKey: !options.production,
       now: options.now ?? (() => new Date()),
-      tree: { grow: (seq) => tree.grow(seq), saveHead: (checkpoint, cosignatures) => treeRepository.saveHead(checkpoint, cosignatures) },
+      tree: {
+        grow: (seq) => tree.grow(seq),
+        consistency: (fromSize, toSize) => tree.consistency(fromSize, toSize),
+        saveHead: (checkpoint, cosignatures) => treeRepository.saveHead(checkpoint, cosignatures),
+      },
     });
     this.spacing = new WriteSpacing(config.writeIntervalMs);
     const delay = config.batchDelayMs;

@@ -23,6 +23,8 @@ export interface CheckpointerOptions {
 /** What the checkpointer needs of the tree: to grow it to the head it signs, and to keep the signed head with its countersignatures. */
 export interface CheckpointedTree {
   grow(headSeq: number): Promise<TreeHead>;
+  /** The consistency proof (RFC 9162 §2.1.4) that the tree of toSize records extends the one of fromSize, for the witnesses. */
+  consistency(fromSize: number, toSize: number): Promise<string[]>;
   saveHead(checkpoint: Checkpoint, cosignatures: readonly Cosignature[]): Promise<void>;
 }
 
@@ -125,7 +127,7 @@ export class Checkpointer {
         },
         this.anchor.key,
       );
-      const cosignatures = await this.anchor.seal(checkpoint);
+      const cosignatures = await this.anchor.seal(checkpoint, tree ? (fromSize) => this.options.tree!.consistency(fromSize, tree.size) : undefined);
       this.last = checkpoint;
       if (tree)
         await this.options

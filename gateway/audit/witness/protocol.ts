@@ -38,9 +38,10 @@ export function cosignatureValid(witnessed: WitnessedCheckpoint, witnessKey: Che
 /**
  * Given the last checkpoint a witness accepted for an instance (null for none) and a new one of that instance,
  * returns null when the new one only continues it, or why it does not: a smaller seq (the trail went back), the
- * same seq with another head (another chain), or records that appeared after a clean stop.
+ * same seq with another head (another chain), records that appeared after a clean stop, or a tree that shrank,
+ * changed at the same size, or that treeExtended (its consistency proof checked) says does not extend the last one.
  */
-export function growthProblem(previous: Checkpoint | null, next: Checkpoint): string | null {
+export function growthProblem(previous: Checkpoint | null, next: Checkpoint, treeExtended = true): string | null {
   if (previous === null) return null;
   const sealed = `the checkpoint of ${previous.at} sealed seq ${previous.seq}`;
   if (next.seq < previous.seq) return `${sealed}, and this one seals seq ${next.seq}: the trail went back`;
@@ -49,6 +50,8 @@ export function growthProblem(previous: Checkpoint | null, next: Checkpoint): st
     return `${sealed} with a tree of ${previous.treeSize} records, and this one ${next.treeSize === undefined ? 'signs no tree' : `a tree of ${next.treeSize}`}: the tree went back`;
   if (next.treeSize === previous.treeSize && next.treeRoot !== previous.treeRoot)
     return `${sealed} with another tree root for ${next.treeSize} records: this one is of another tree`;
+  if (!treeExtended)
+    return `${sealed} with a tree of ${previous.treeSize} records, and the consistency proof sent does not show this one's tree of ${next.treeSize} to extend it: the tree was rewritten`;
   if (previous.reason === 'STOP' && next.seq > previous.seq)
     return `${sealed} when the gateway stopped, and this one seals seq ${next.seq}: records appeared while it was stopped`;
   return null;
