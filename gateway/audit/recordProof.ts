@@ -2,7 +2,7 @@ import type { AuditRecordRow } from '../../db/gatewayRows';
 import type { AccessProofs } from './accessProofs';
 import type { ProofTrust } from './proofCheck';
 import { treeExtends, verifyAccessProof, verifyLeafInHead } from './proofCheck';
-import { recordLeafHash, shownAccessOf } from './recordLeaf';
+import { citizenLeafProof, recordLeafHash, shownAccessOf } from './recordLeaf';
 import type { Checkpoint } from './types';
 
 /**
@@ -52,11 +52,11 @@ export async function checkRecordProof(
   if (growth?.startsWith('NOT VERIFIED')) return { verified: false, lines: [...lines, growth] };
   if (growth) lines.push(growth);
   const citizens = JSON.parse(record.citizen_ids_json) as string[];
-  const citizenProofs = await Promise.all(citizens.map((nationalId) => proofs.forCitizen(nationalId, [record])));
   let failed = 0;
-  for (const [position, nationalId] of citizens.entries()) {
-    const proof = citizenProofs[position]![0];
-    const checked = proof ? await verifyAccessProof(shownAccessOf(record), nationalId, proof, trust) : null;
+  for (const nationalId of citizens) {
+    // Each citizen's proof is theirs among the record's citizens, on the record's one path.
+    const leaf = citizenLeafProof(record, nationalId);
+    const checked = leaf ? await verifyAccessProof(shownAccessOf(record), nationalId, { ...leaf, ...inHead }, trust) : null;
     if (!checked?.verified) failed += 1;
   }
   if (failed > 0)
