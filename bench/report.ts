@@ -130,6 +130,27 @@ function scopeCostSection(run: BenchRun): string[] {
   ];
 }
 
+/** Given a run, returns the section on what an access's inclusion proof costs in trails of 10^3 to 10^6 records; none when not measured. */
+export function proofCostSection(run: BenchRun): string[] {
+  if (!run.proofCost?.length) return [];
+  return [
+    "## What an access's inclusion proof costs",
+    '',
+    "In-process, before any load (bench/proofCost.ts): one access's proof as the citizen's page receives it (its leaf among the record's three citizens, the record's " +
+      "path in the trail's Merkle tree, the signed checkpoint and a witness's countersignature), the median of 200 verifications as the page and `audit:verify --record` " +
+      "make them (WebCrypto SHA-256 and Ed25519, in Node), the tree's growth per record over synthetic leaves and a real record's leaf, and, for the trails written to " +
+      'SQLite here, the growth from the stored records as a checkpoint grows it (both in CPU per record) and the reading of a page of 20 paths.',
+    '',
+    '| records | path hashes | proof bytes | verification | growth per record | record leaf | SQLite: growth per record | SQLite: 20 paths |',
+    '|---|---|---|---|---|---|---|---|',
+    ...run.proofCost.map(
+      (cost) =>
+        `| ${cost.records.toLocaleString('en-US')} | ${cost.pathHashes} | ${cost.proofBytes} | ${fixed(cost.verifyMicros / 1000, 2)} ms | ${fixed(cost.growMicrosPerRecord, 1)} µs | ${fixed(cost.leafMicros, 1)} µs | ${cost.storedGrowMicrosPerRecord === undefined ? '–' : `${fixed(cost.storedGrowMicrosPerRecord, 1)} µs`} | ${cost.storedPageMs === undefined ? '–' : `${fixed(cost.storedPageMs, 1)} ms`} |`,
+    ),
+    '',
+  ];
+}
+
 /**
  * Given a run, the verdicts on the issue's targets, the command that ran it and the chart's path relative to
  * the report, returns the report in markdown.
@@ -172,6 +193,7 @@ export function renderReport(run: BenchRun, verdicts: readonly GoalVerdict[], co
     ...limitsCostSection(run),
     ...scopeCostSection(run),
     ...observabilityCostSection(run),
+    ...proofCostSection(run),
     '## Results',
     '',
     'The primary figure is CPU milliseconds per request of each process, counted by pid from /proc (user and system time over the window, divided by the requests answered in it): ' +

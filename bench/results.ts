@@ -136,6 +136,25 @@ export interface ObservabilityCost {
   subgraphFetchMetricsMicros: number;
 }
 
+/** What one access's inclusion proof costs in a trail of some size (bench/proofCost.ts). */
+export interface ProofCost {
+  records: number;
+  /** Hashes on the record's path to the tree head. */
+  pathHashes: number;
+  /** The proof as the citizen's page receives it, JSON, signed checkpoint and countersignature included. */
+  proofBytes: number;
+  /** Median time to verify it as the page and `audit:verify --record` do (WebCrypto in Node). */
+  verifyMicros: number;
+  /** The tree's growth per record over synthetic leaves, CPU: its nodes' hashes. */
+  growMicrosPerRecord: number;
+  /** A real record's leaf hash (its citizens' tree included), which the growth adds per record. */
+  leafMicros: number;
+  /** Where measured, in SQLite, CPU per record: growing the stored tree from the stored records (read back, checked, hashed, nodes written). */
+  storedGrowMicrosPerRecord?: number;
+  /** Reading a page of 20 inclusion paths from the stored tree. */
+  storedPageMs?: number;
+}
+
 export interface BenchRun {
   startedAt: string;
   finishedAt: string;
@@ -159,6 +178,7 @@ export interface BenchRun {
   limitsCost?: LimitsCost[];
   scopeCost?: ScopeCost[];
   observabilityCost?: ObservabilityCost;
+  proofCost?: ProofCost[];
   /** Where the run's files were written, relative to the repository. */
   directory: string;
 }

@@ -10,6 +10,7 @@ import { apiSchemaOf, buildCatalog } from '../gateway/policy/catalog';
 import { SUPERGRAPH_PATH } from '../schema/load';
 import { measureAuditFloor } from './auditFloor';
 import { measureLimitsCost } from './limitsCost';
+import { measureProofCost } from './proofCost';
 import { measureScopeCost } from './scopeCost';
 import { measureObservabilityCost } from './observabilityCost';
 import { ensureSeeded } from './database';
@@ -307,6 +308,13 @@ export async function runBench(
       `  ${cost.shape}: decision +${cost.decisionMicros.toFixed(1)} µs, probe rewrite ${cost.probeRewriteMicros.toFixed(1)} µs, walk compiled ${(cost.walkCompileMicros ?? 0).toFixed(1)} µs, response walk ${cost.responseWalkMicros.toFixed(1)} µs`,
     );
 
+  log('Inclusion proofs of the audit trail (in-process, before any load)…');
+  const proofCost = await measureProofCost();
+  for (const cost of proofCost)
+    log(
+      `  ${cost.records} records: ${cost.pathHashes} hashes, ${cost.proofBytes} bytes, verified in ${(cost.verifyMicros / 1000).toFixed(2)} ms${cost.storedPageMs === undefined ? '' : `, a page of paths from SQLite ${cost.storedPageMs.toFixed(1)} ms`}`,
+    );
+
   const seeded: Array<Awaited<ReturnType<typeof ensureSeeded>>> = [];
   try {
     // Every data set is seeded before anything is measured: a seed never runs beside a measurement.
@@ -359,6 +367,7 @@ export async function runBench(
       limitsCost,
       scopeCost,
       observabilityCost,
+      proofCost,
       directory,
     };
   } finally {

@@ -221,6 +221,24 @@ export interface AuditFieldSetRow {
   effect: string;
 }
 
+/** A node of an instance's Merkle tree: the hash of the 2^level records from node_index·2^level on. */
+export interface AuditTreeNodeRow {
+  instance: string;
+  level: number;
+  /** bigint: MySQL may return it as a string. */
+  node_index: number | string;
+  hash: string;
+}
+
+/** A tree head a checkpoint signed, with the witnesses' countersignatures of that checkpoint. */
+export interface AuditTreeHeadRow {
+  instance: string;
+  tree_size: number | string;
+  checkpoint_json: string;
+  cosignatures_json: string;
+  cosignature_count: number;
+}
+
 /** A steward account: a person with roles; its secrets are read by the sign-in code only. */
 export interface StewardAccountRow {
   id: number;

@@ -8,8 +8,8 @@ const path = require('node:path');
 const root = path.join(__dirname, '..');
 const pages = ['home', 'explorer', 'console', 'citizen'].map((app) => path.join(root, 'web', 'dist', app, 'index.html'));
 /** What the apps are built from besides node_modules: their sources, and the README (examples) and package.json (version). */
-const SOURCES = ['web', 'README.md', 'package.json', 'common/errorGuide.ts', 'common/masks.ts', 'gateway/policy/types.ts'].map((source) =>
-  path.join(root, source),
+const SOURCES = ['web', 'README.md', 'package.json', 'common/errorGuide.ts', 'common/masks.ts', 'gateway/policy/types.ts', 'gateway/audit/proofCheck.ts'].map(
+  (source) => path.join(root, source),
 );
 
 function newestChange(file) {

@@ -35,6 +35,7 @@ import { ensureAuditPartitions } from '../gateway/audit/auditPartitions';
 import { AuditRepository } from '../gateway/audit/auditRepository';
 import { VerificationLog } from '../gateway/audit/verificationLog';
 import { AuditTrail } from '../gateway/audit/auditTrail';
+import { AccessProofs, proofTrustOf } from '../gateway/audit/accessProofs';
 import { createCitizenRoute } from '../gateway/audit/citizenRoute';
 import { gatewayMetrics } from '../gateway/metrics/gatewayMetrics';
 import { GrantPreviews } from '../gateway/operations/grantPreviews';
@@ -237,6 +238,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       audit: auditRepository,
       ...(options.supergraphSdl ? { supergraphSdl: options.supergraphSdl } : {}),
     });
+    const accessProofs = new AccessProofs(gatewayDb, () => proofTrustOf(options.audit));
     const auditTrail = new AuditTrail({
       repository: auditRepository,
       deferredAgencies: options.audit.deferredAgencies,
@@ -244,6 +246,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       indexed: () => auditLog.indexed(),
       verifications: new VerificationLog(gatewayDb),
       ...(options.audit.verificationMaxAgeMs ? { verificationMaxAgeMs: options.audit.verificationMaxAgeMs } : {}),
+      proofs: accessProofs,
     });
     const citizenConfig = options.citizen ?? { signIn: { kind: 'development' as const }, sessionTtlMs: 30 * 60 * 1000 };
     if (citizenConfig.signIn.kind === 'development' && options.production) throw new Error('production never runs the development identity provider');
@@ -338,6 +341,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
           notifications: citizenNotifications,
           deferral: { agencies: options.audit.deferredAgencies, days: options.audit.deferralDays },
           agencyName: (code) => policyCache.current().agencies.get(code)?.name ?? null,
+          proofTrust: () => accessProofs.trust(),
           logger,
         }),
         ...consoleRoutes({

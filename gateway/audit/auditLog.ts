@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { AuditConfig } from '../../common/config';
 import { getLogger } from '../../common/logger';
 import { AuditRepository } from './auditRepository';
+import { AuditTree } from './auditTree';
 import type { ChainHead } from './chain';
 import { EMPTY_CHAIN, chainRecords } from './chain';
 import { Checkpointer, cannotContinue } from './checkpointer';
@@ -21,6 +22,7 @@ import { unchainedRecordOf } from './records';
 import type { AuditSink } from './sink';
 import { unavailable, within } from './timeLimit';
 import type { AuditRecordInput, Checkpoint, CheckpointReason } from './types';
+import { TreeRepository } from './treeRepository';
 import { WriteSpacing } from './writeSpacing';
 
 export interface AuditLogOptions {
@@ -100,11 +102,18 @@ export class AuditLog {
     this.onBatchWritten = options.onBatchWritten;
     this.writer = new DatabaseWriter(this.repository, this.instance, this.writeTimeoutMs, this.logger);
     this.indexer = new Indexer(this.repository, this.instance, this.writeTimeoutMs, this.logger, () => this.sink?.stored().seq ?? 0);
+    const treeRepository = new TreeRepository(db);
+    const tree = new AuditTree(this.repository, treeRepository, this.instance);
     this.checkpointer = new Checkpointer({
       instance: this.instance,
       config,
       createKey: !options.production,
       now: options.now ?? (() => new Date()),
+      tree: {
+        grow: (seq) => tree.grow(seq),
+        consistency: (fromSize, toSize) => tree.consistency(fromSize, toSize),
+        saveHead: (checkpoint, cosignatures) => treeRepository.saveHead(checkpoint, cosignatures),
+      },
     });
     this.spacing = new WriteSpacing(config.writeIntervalMs);
     const delay = config.batchDelayMs;

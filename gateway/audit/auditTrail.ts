@@ -5,9 +5,11 @@ import { parseNationalId, printable } from '../../common/nationalId';
 import { PURPOSES } from '../policy/types';
 import { badInput } from '../store/errors';
 import { parseInstant } from '../store/stewardship';
+import type { AccessProofs } from './accessProofs';
 import type { AgencyCountRow, AuditRepository, FieldCountRow, RecordFilter } from './auditRepository';
 import { auditCsvHeader, auditCsvLine } from './csv';
 import { AuditUnavailableError } from './errors';
+import type { AccessProof } from './proofCheck';
 import { toAuditRecord } from './records';
 import type { AuditTimeline } from './timeline';
 import { bucketStarts, timelinePeriod } from './timeline';
@@ -57,6 +59,8 @@ export interface CitizenAccess {
   ownCopy: boolean;
   /** The fields the request was allowed to read ("Type.field"), masked ones included. */
   fieldsRead: string[];
+  /** That the signed, countersigned audit trail holds this access and its record names the citizen; null until a checkpoint seals it. Absent without proofs. */
+  proof?: AccessProof | null;
 }
 
 export interface CitizenAccessArguments extends PageArguments {
@@ -80,6 +84,8 @@ export interface AuditTrailOptions {
   verifications?: VerificationLog;
   /** How old the verifier's last run may be before the console warns; 24 hours when left out. */
   verificationMaxAgeMs?: number;
+  /** The inclusion proofs of a citizen's accesses; left out, accesses come without. */
+  proofs?: AccessProofs;
   now?: () => Date;
 }
 
@@ -170,7 +176,8 @@ export class AuditTrail {
       page.after,
       page.size + 1,
     );
-    const accesses = rows.map(toAuditRecord).map((record): CitizenAccess & { instance: string; seq: number } => ({
+    const proofs = this.options.proofs ? await this.options.proofs.forCitizen(nationalId, rows.slice(0, page.size)) : null;
+    const accesses = rows.map(toAuditRecord).map((record, index): CitizenAccess & { instance: string; seq: number } => ({
       instance: record.instance,
       seq: record.seq,
       reference: `${record.instance}:${record.seq}`,
@@ -182,6 +189,7 @@ export class AuditTrail {
       officerUnit: record.officerUnit,
       ownCopy: record.callerNationalId === nationalId,
       fieldsRead: record.fields.filter((field) => field.effect !== 'DENY').map((field) => field.coordinate),
+      ...(proofs ? { proof: proofs[index] ?? null } : {}),
     }));
     const connection = toConnection('myDataAccess', accesses, page.size, newestFirstKey);
     const strip = ({ instance: _instance, seq: _seq, ...access }: CitizenAccess & { instance: string; seq: number }): CitizenAccess => access;

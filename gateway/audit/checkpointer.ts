@@ -1,8 +1,11 @@
 import type { AuditConfig } from '../../common/config';
+import { getLogger } from '../../common/logger';
 import type { AuditRecordRow } from '../../db/gatewayRows';
 import type { ChainHead } from './chain';
 import { checkpointFile, signCheckpoint } from './checkpoints';
 import { AuditIntegrityError } from './errors';
+import type { TreeHead } from './auditTree';
+import type { Cosignature } from './proofCheck';
 import { CheckpointAnchor } from './trustAnchor';
 import type { Checkpoint, CheckpointReason } from './types';
 
@@ -13,6 +16,16 @@ export interface CheckpointerOptions {
   /** Whether a missing signing key may be created (never in production). */
   createKey: boolean;
   now: () => Date;
+  /** The instance's Merkle tree, whose head each checkpoint signs as well; none, and checkpoints sign the chain's head alone. */
+  tree?: CheckpointedTree;
+}
+
+/** What the checkpointer needs of the tree: to grow it to the head it signs, and to keep the signed head with its countersignatures. */
+export interface CheckpointedTree {
+  grow(headSeq: number): Promise<TreeHead>;
+  /** The consistency proof (RFC 9162 §2.1.4) that the tree of toSize records extends the one of fromSize, for the witnesses. */
+  consistency(fromSize: number, toSize: number): Promise<string[]>;
+  saveHead(checkpoint: Checkpoint, cosignatures: readonly Cosignature[]): Promise<void>;
 }
 
 /** Given the checkpoint directory, an instance and why, returns the error that stops a start on a chain that cannot be continued. */
@@ -80,22 +93,48 @@ export class Checkpointer {
     this.last = checkpoint;
   }
 
+  /** Given the chain's head seq, grows the tree toward it and returns its head; null, logged, when it cannot: the checkpoint then signs the chain alone. */
+  private async treeHead(seq: number): Promise<TreeHead | null> {
+    if (!this.options.tree) return null;
+    try {
+      return await this.options.tree.grow(seq);
+    } catch (error) {
+      getLogger('audit').error({ err: error, instance: this.options.instance, seq }, 'the audit tree cannot grow: this checkpoint signs the chain alone');
+      return null;
+    }
+  }
+
   /**
-   * Given why and the head the database holds, signs it and seals it (the instance's checkpoint file and the
-   * witnesses); returns the checkpoint written, or null for an INTERVAL checkpoint whose head the last one sealed already.
+   * Given why and the head the database holds, grows the tree to it, signs both heads and seals them (the
+   * instance's checkpoint file and the witnesses), and keeps the signed tree head with its countersignatures;
+   * returns the checkpoint written, or null for an INTERVAL checkpoint whose heads the last one sealed already.
    */
   checkpoint(reason: CheckpointReason, head: () => ChainHead): Promise<Checkpoint | null> {
     const next = this.writing.then(async () => {
       if (!this.anchor) throw new Error('The audit log has not been started');
       const { seq, hash } = head();
+      const tree = await this.treeHead(seq);
       const previous = this.last;
-      if (reason === 'INTERVAL' && previous && previous.seq === seq && previous.headHash === hash) return null;
+      if (reason === 'INTERVAL' && previous && previous.seq === seq && previous.headHash === hash && previous.treeSize === tree?.size) return null;
       const checkpoint = signCheckpoint(
-        { instance: this.options.instance, seq, headHash: hash, at: this.options.now().toISOString(), reason },
+        {
+          instance: this.options.instance,
+          seq,
+          headHash: hash,
+          ...(tree ? { treeSize: tree.size, treeRoot: tree.root } : {}),
+          at: this.options.now().toISOString(),
+          reason,
+        },
         this.anchor.key,
       );
-      await this.anchor.seal(checkpoint);
+      const cosignatures = await this.anchor.seal(checkpoint, tree ? (fromSize) => this.options.tree!.consistency(fromSize, tree.size) : undefined);
       this.last = checkpoint;
+      if (tree)
+        await this.options
+          .tree!.saveHead(checkpoint, cosignatures)
+          .catch((error: unknown) =>
+            getLogger('audit').error({ err: error, instance: this.options.instance, seq }, 'the signed tree head was not kept: proofs end at the one before'),
+          );
       return checkpoint;
     });
     this.writing = next.catch(() => undefined);

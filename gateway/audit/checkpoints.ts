@@ -3,10 +3,9 @@ import type { KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseEd25519PublicKey } from '../../common/publicKeys';
+import { checkpointSignedText } from './proofCheck';
 import type { Checkpoint, CheckpointReason } from './types';
 
-/** Names what a checkpoint signature covers, so that a signature over anything else never verifies as one. */
-const CHECKPOINT_FORMAT = 'dsp-audit-checkpoint/v1';
 const CHECKPOINT_SUFFIX = '.checkpoints.jsonl';
 /** The last line of a checkpoint file is found within this many bytes of its end. */
 const TAIL_BYTES = 64 * 1024;
@@ -113,14 +112,14 @@ export function untrustedBecause(checkpoint: Checkpoint, trustedKeys: readonly C
   return checkpointSignatureValid(checkpoint, key) ? null : 'its signature does not verify: it was altered';
 }
 
+/** What a checkpoint's signature covers (checkpointSignedText), so that a signature over anything else never verifies as one. */
 function signedText(checkpoint: Omit<Checkpoint, 'signature' | 'keyId'>): Buffer {
-  const { instance, seq, headHash, at, reason } = checkpoint;
-  return Buffer.from([CHECKPOINT_FORMAT, instance, seq, headHash, at, reason].join('\n'), 'utf8');
+  return Buffer.from(checkpointSignedText(checkpoint), 'utf8');
 }
 
-/** Given a chain head and the key, returns the signed checkpoint. */
+/** Given a chain head (with the tree head of its records, when there is one) and the key, returns the signed checkpoint. */
 export function signCheckpoint(
-  head: { instance: string; seq: number; headHash: string; at: string; reason: CheckpointReason },
+  head: { instance: string; seq: number; headHash: string; treeSize?: number; treeRoot?: string; at: string; reason: CheckpointReason },
   key: CheckpointKey,
 ): Checkpoint {
   if (!key.privateKey) throw new Error('A checkpoint is signed with the private key');
@@ -166,7 +165,12 @@ export function checkpointOf(value: unknown): Checkpoint | string {
     typeof candidate.signature === 'string';
   if (!wellFormed) return 'not a checkpoint (instance, seq, headHash, at, reason, keyId, signature)';
   const { instance, seq, headHash, at, reason, keyId, signature } = candidate as Checkpoint;
-  return { instance, seq, headHash, at, reason, keyId, signature };
+  if (candidate.treeSize === undefined && candidate.treeRoot === undefined) return { instance, seq, headHash, at, reason, keyId, signature };
+  const { treeSize, treeRoot } = candidate;
+  // That the tree holds no record past seq is the gateway's to sign, not the parser's to check: an altered one fails its signature.
+  if (!Number.isInteger(treeSize) || (treeSize as number) < 0 || typeof treeRoot !== 'string' || !/^[0-9a-f]{64}$/.test(treeRoot))
+    return 'not a tree head (treeSize and treeRoot)';
+  return { instance, seq, headHash, treeSize: treeSize as number, treeRoot, at, reason, keyId, signature };
 }
 
 /**

@@ -15,7 +15,7 @@ import { getLogger } from '../../common/logger';
 import { queryLimitOptions } from '../queryLimits';
 import { looksLikeApiKey } from '../store/apiKeys';
 import { AuthenticationError } from '../store/errors';
-import type { AuditTrail, CitizenAccessArguments } from './auditTrail';
+import type { AuditTrail, CitizenAccess, CitizenAccessArguments } from './auditTrail';
 import type { CitizenTokenVerifier } from './citizenToken';
 import { createCitizenTokenVerifier } from './citizenToken';
 
@@ -45,6 +45,9 @@ export interface CitizenRouteOptions {
 const citizenResolvers = {
   Query: {
     myDataAccess: (_source: unknown, args: CitizenAccessArguments, { nationalId, trail }: CitizenContext) => trail.citizenAccess(nationalId, args),
+  },
+  AccessRecord: {
+    proof: (access: CitizenAccess) => (access.proof ? JSON.stringify(access.proof) : null),
   },
 };
 

@@ -6,6 +6,7 @@ import { publicKeyText } from '../../common/publicKeys';
 import type { CheckpointKey } from './checkpoints';
 import { appendCheckpoint, checkpointFile, loadOrCreateSigningKey, readLastCheckpoint, trustedKeysOf, untrustedBecause } from './checkpoints';
 import { AuditIntegrityError } from './errors';
+import type { Cosignature } from './proofCheck';
 import type { Checkpoint } from './types';
 import { WitnessClient, WitnessError } from './witness/client';
 
@@ -108,6 +109,8 @@ export class CheckpointAnchor {
   private readonly witnesses: WitnessClient[];
   /** When each witness last countersigned a checkpoint of this process (ms since the epoch). */
   private readonly countersigned = new Map<string, number>();
+  /** The tree size of the last checkpoint each witness holds, as far as known (undefined: one without a tree); absent when unknown. */
+  private readonly witnessTrees = new Map<string, number | undefined>();
 
   private constructor(
     private readonly config: AuditConfig,
@@ -153,6 +156,7 @@ export class CheckpointAnchor {
         }
         return { ...result, problem: (error as Error).message };
       }
+      this.witnessTrees.set(witness.url, witnessed?.checkpoint.treeSize);
       if (witnessed === null) continue;
       const untrusted = untrustedBecause(witnessed.checkpoint, this.trustedKeys);
       if (untrusted) return { ...result, problem: `witness ${witness.url} holds a checkpoint not signed by a trusted key: ${untrusted}` };
@@ -164,6 +168,22 @@ export class CheckpointAnchor {
     return result;
   }
 
+  /**
+   * Given a witness, a checkpoint that signs a tree head and how to prove the tree extends a smaller one, returns
+   * the consistency proof from the tree the witness holds (asking it when that is not known); none when there is
+   * nothing to prove.
+   */
+  private async consistencyFor(
+    witness: WitnessClient,
+    checkpoint: Checkpoint,
+    consistency: ((fromSize: number) => Promise<string[]>) | undefined,
+  ): Promise<string[]> {
+    if (!consistency || checkpoint.treeSize === undefined) return [];
+    if (!this.witnessTrees.has(witness.url)) this.witnessTrees.set(witness.url, (await witness.latest(checkpoint.instance))?.checkpoint.treeSize);
+    const held = this.witnessTrees.get(witness.url);
+    return held === undefined || held >= checkpoint.treeSize ? [] : consistency(held);
+  }
+
   /** Returns, per witness, when it last countersigned a checkpoint this process sent (ms since the epoch), or null. */
   countersignedAt(): Array<{ witness: string; countersignedAt: number | null }> {
     return this.witnesses.map((witness) => ({ witness: witness.url, countersignedAt: this.countersigned.get(witness.url) ?? null }));
@@ -172,16 +192,22 @@ export class CheckpointAnchor {
   /**
    * Given a checkpoint signed with this anchor's key, appends it to the local file and sends it to every witness.
    * A witness that refuses it (the trail went back, or the key is not pinned there) or cannot be reached is
-   * logged; the next checkpoint is sent again, and the verifier reports a witness that lags behind.
+   * logged; the next checkpoint is sent again, and the verifier reports a witness that lags behind. With the tree's
+   * consistency proofs, each witness is shown that the signed tree extends the one it holds. Returns the
+   * countersignatures of the witnesses that accepted it.
    */
-  async seal(checkpoint: Checkpoint): Promise<void> {
+  async seal(checkpoint: Checkpoint, consistency?: (fromSize: number) => Promise<string[]>): Promise<Cosignature[]> {
     await appendCheckpoint(this.config.checkpointDirectory, checkpoint);
+    const cosignatures: Cosignature[] = [];
     await Promise.all(
       this.witnesses.map(async (witness) => {
         try {
-          await witness.submit(checkpoint);
+          const proof = await this.consistencyFor(witness, checkpoint, consistency);
+          cosignatures.push((await witness.submit(checkpoint, proof)).cosignature);
           this.countersigned.set(witness.url, Date.now());
+          this.witnessTrees.set(witness.url, checkpoint.treeSize);
         } catch (error) {
+          this.witnessTrees.delete(witness.url);
           const code = error instanceof WitnessError ? error.code : 'UNKNOWN';
           const level = code === 'UNREACHABLE' ? 'warn' : 'error';
           this.logger[level](
@@ -191,5 +217,6 @@ export class CheckpointAnchor {
         }
       }),
     );
+    return cosignatures;
   }
 }

@@ -93,6 +93,12 @@ export interface Checkpoint {
   seq: number;
   /** That record's hash. */
   headHash: string;
+  /**
+   * The Merkle tree head of the instance's records (RFC 9162 §2.1, leaves from recordLeaf.ts): how many records,
+   * from seq 1, the tree holds (at most seq), and its root, hex. Absent from checkpoints signed before the tree.
+   */
+  treeSize?: number;
+  treeRoot?: string;
   /** ISO timestamp in UTC. */
   at: string;
   reason: CheckpointReason;

@@ -9,6 +9,7 @@ import type { SealedPoint } from './sealedPoints';
 import { externalCheckpoints } from './sealedPoints';
 import type { Checkpoint } from './types';
 import { IndexCheck, pageIndexOf } from './verifyIndex';
+import { TreeCheck } from './verifyTree';
 import type { WitnessClient } from './witness/client';
 
 /** What kind of damage a problem reveals. */
@@ -34,7 +35,9 @@ export type AuditProblemKind =
   /** The citizen index or the field set no longer matches the record it was derived from. */
   | 'INDEX'
   /** An archive manifest that is not the gateway's, or does not match the chain around the records it says were archived. */
-  | 'ARCHIVE';
+  | 'ARCHIVE'
+  /** A checkpoint signed a Merkle tree head that the records do not give. */
+  | 'TREE';
 
 /** The first bad record of an instance: where, and what is wrong. */
 export interface AuditProblem {
@@ -248,6 +251,9 @@ class InstanceVerifier {
       ({ expected, previousHash } = crossed);
       return crossed.problem && this.problem(crossed.problem.seq, 'ARCHIVE', crossed.problem.message);
     };
+    const treeCheck = new TreeCheck(points);
+    const emptyTree = treeCheck.start();
+    if (emptyTree) return done(this.problem(1, 'TREE', emptyTree));
     while (this.tablesExist) {
       const page = await repository.chainPage(this.instance, expected - 1, pageSize);
       if (page.length === 0) {
@@ -284,6 +290,8 @@ class InstanceVerifier {
           lastMatchedCheckpoint = record.seq;
           if (result.accepted === null || checkpoint.seq > result.accepted.seq) result.accepted = checkpoint;
         }
+        const wrongTree = treeCheck.add(record);
+        if (wrongTree) return first(this.problem(record.seq, 'TREE', wrongTree));
         result.records += 1;
         previousHash = record.hash;
         expected += 1;
@@ -348,9 +356,9 @@ class InstanceVerifier {
 /**
  * Given the audit store, the checkpoint directory, the pinned gateway keys, the witnesses and this verifier's
  * state, checks every instance's chain (gapless seqs, each record's hash, each link), its checkpoints (signed
- * by a pinned key, sealed heads present and equal, nothing sealed missing, the file present while there are
- * records, nothing left unsealed for long), that every instance a witness or the state knows still has its
- * trail, and the indexes derived from every record. Returns, per instance, the first bad record and what is
+ * by a pinned key, sealed heads present and equal, the Merkle tree heads they sign those of the records, nothing
+ * sealed missing, the file present while there are records, nothing left unsealed for long), that every instance
+ * a witness or the state knows still has its trail, and the indexes derived from every record. Returns, per instance, the first bad record and what is
  * wrong with it, and the checkpoint to remember.
  */
 export async function verifyAuditTrail(options: VerifyOptions): Promise<AuditVerification> {

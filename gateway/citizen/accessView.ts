@@ -1,4 +1,5 @@
 import type { CitizenAccess } from '../audit/auditTrail';
+import type { AccessProof } from '../audit/proofCheck';
 import type { FieldLabel } from '../policy/labels';
 import type { Bilingual } from './plainWords';
 import { wordsForPurpose } from './plainWords';
@@ -21,6 +22,8 @@ export interface AccessView {
   ownCopy: boolean;
   /** What was read, in plain words, each once. */
   dataRead: Bilingual[];
+  /** The access's inclusion proof, which the page checks; null until a checkpoint seals it. */
+  proof: AccessProof | null;
 }
 
 /** What the citizen reads for their own read: the copy of their data they downloaded. */
@@ -58,5 +61,6 @@ export function accessView(
     officerUnit: access.officerUnit === null ? null : { code: access.officerUnit, name: unitName(access.officerUnit) },
     ownCopy: access.ownCopy,
     dataRead,
+    proof: access.proof ?? null,
   };
 }

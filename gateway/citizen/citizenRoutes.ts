@@ -4,6 +4,7 @@ import { ErrorCode } from '../../common/errors';
 import { failureAnswer } from './failureAnswer';
 import type { PlainRoute } from '../../common/httpServer';
 import type { AuditTrail } from '../audit/auditTrail';
+import type { ProofTrust } from '../audit/proofCheck';
 import type { FieldLabel } from '../policy/labels';
 import { readJson, sendError, sendJson } from '../console/consoleRoutes';
 import type { Json } from '../console/consoleRoutes';
@@ -41,6 +42,8 @@ export interface CitizenRoutesOptions {
   copy(nationalId: string): Promise<DataCopy>;
   /** The citizens' choice to be told of new accesses. */
   notifications: CitizenNotifications;
+  /** The pinned keys the page checks the accesses' proofs with; none, and the page shows no proof. */
+  proofTrust?: () => ProofTrust;
   logger: Logger;
 }
 
@@ -118,6 +121,8 @@ export function citizenRoutes(options: CitizenRoutesOptions): PlainRoute[] {
         sendJson(response, 200, {
           accesses: page.nodes.map((access) => accessView(access, options.labels, unitName)),
           pageInfo: page.pageInfo,
+          // The keys the page checks each proof with: the ones pinned in the configuration.
+          trust: options.proofTrust?.() ?? null,
         });
       });
     if (endpoint === 'copy' && method === 'GET')

@@ -7,6 +7,7 @@ import type { CheckpointKey } from '../../gateway/audit/checkpoints';
 import { loadOrCreateSigningKey, signCheckpoint, trustedKeysOf } from '../../gateway/audit/checkpoints';
 import { publicKeyText } from '../../common/publicKeys';
 import type { CheckpointReason } from '../../gateway/audit/types';
+import { consistencyRanges, leafHash, treeHash } from '../../gateway/audit/merkle';
 import { WitnessClient, WitnessError } from '../../gateway/audit/witness/client';
 import { cosignatureValid } from '../../gateway/audit/witness/protocol';
 import type { RunningWitness } from '../../gateway/audit/witness/server';
@@ -82,6 +83,43 @@ describe('audit checkpoint witness', () => {
     expect((await client.latest('w-back'))!.checkpoint.headHash).toBe(HEAD('b'));
   });
 
+  it('keeps and countersigns the tree head a checkpoint signs, and refuses a tree that shrinks, changes at the same size, is dropped, or is not shown to extend it', async () => {
+    const leaves = Array.from({ length: 7 }, (_, index) => leafHash(`record ${index}`));
+    const root = (size: number) => treeHash(leaves.slice(0, size)).toString('hex');
+    const withTree = (seq: number, treeSize: number, treeRoot: string) =>
+      signCheckpoint(
+        { instance: 'w-tree', seq, headHash: HEAD('d'), treeSize, treeRoot, at: new Date(Date.UTC(2026, 2, 1, 9, 0, seq)).toISOString(), reason: 'INTERVAL' },
+        gatewayKey,
+      );
+    const sealed = await client.submit(withTree(5, 4, root(4)));
+    expect(await client.latest('w-tree')).toEqual(sealed);
+    expect(sealed.checkpoint).toMatchObject({ treeSize: 4, treeRoot: root(4) });
+    expect(cosignatureValid(sealed, witnessKey)).toBe(true);
+    expect(await refusal(client.submit(withTree(6, 3, root(3))))).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/a tree of 4 records, and this one a tree of 3: the tree went back/),
+    });
+    expect(await refusal(client.submit(withTree(6, 4, HEAD('f'))))).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/another tree root for 4 records/),
+    });
+    expect(await refusal(client.submit(checkpoint('w-tree', 7, HEAD('d'))))).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/signs no tree/),
+    });
+    const proof = consistencyRanges(4, 7).map(([start, end]) => treeHash(leaves, start, end).toString('hex'));
+    expect(await refusal(client.submit(withTree(7, 7, root(7))))).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/does not show this one's tree of 7 to extend it/),
+    });
+    expect(await refusal(client.submit(withTree(7, 7, root(7)), [HEAD('9'), ...proof.slice(1)]))).toMatchObject({ code: 'CONFLICT' });
+    // A tree that rewrote one of the 4 records it held is not shown to extend it, whatever the proof.
+    const rewritten = [...leaves.slice(0, 2), leafHash('rewritten'), ...leaves.slice(3)];
+    const rewrittenProof = consistencyRanges(4, 7).map(([start, end]) => treeHash(rewritten, start, end).toString('hex'));
+    expect(await refusal(client.submit(withTree(7, 7, treeHash(rewritten).toString('hex')), rewrittenProof))).toMatchObject({ code: 'CONFLICT' });
+    expect((await client.submit(withTree(7, 7, root(7)), proof)).checkpoint.treeSize).toBe(7);
+  });
+
   it('refuses growth after a clean stop, and takes the start that follows it', async () => {
     await client.submit(checkpoint('w-stop', 3, HEAD('d'), 'STOP'));
     expect(await refusal(client.submit(checkpoint('w-stop', 4, HEAD('e'), 'START')))).toMatchObject({
@@ -122,7 +160,7 @@ describe('audit checkpoint witness', () => {
 
   it('holds a register of every instance it witnessed, which a client checks against the pinned witness key', async () => {
     const register = await client.register();
-    expect(register.map(({ checkpoint: { instance, seq } }) => `${instance}:${seq}`)).toEqual(['w-back:7', 'w-grow:5', 'w-stop:3']);
+    expect(register.map(({ checkpoint: { instance, seq } }) => `${instance}:${seq}`)).toEqual(['w-back:7', 'w-grow:5', 'w-stop:3', 'w-tree:7']);
     // A client that pins another key takes none of its answers.
     const impostor = new WitnessClient({ url: witness.url, publicKey: publicKeyText(foreignKey.publicKey) });
     expect(await refusal(impostor.register())).toMatchObject({ code: 'FORGED' });

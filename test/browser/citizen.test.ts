@@ -33,7 +33,7 @@ describe("the citizens' page in a real browser", () => {
   };
 
   beforeAll(async () => {
-    [gateway, browser] = await Promise.all([startDemoGateway(60), launchBrowser()]);
+    [gateway, browser] = await Promise.all([startDemoGateway(60, { AUDIT_CHECKPOINT_MS: '1000' }), launchBrowser()]);
     page = await browser.newPage();
     // Among the citizens the login page offers, one who owns land, so that the police can read about them.
     const offered = (await gateway.databases.databases.population('citizens').orderBy('national_id').limit(OFFERED).pluck('national_id')) as string[];
@@ -110,6 +110,26 @@ describe("the citizens' page in a real browser", () => {
     expect(await page.textContent('[data-testid=access-group]')).toContain('Full name');
   });
 
+  it('checks in the browser that each access is in the signed, countersigned audit trail', async () => {
+    await page.click('button:has-text("Tiếng Việt")');
+    // A checkpoint seals the accesses within a second; until then the page says they are not sealed yet.
+    const proofs = async () => page.$$eval('[data-testid=proof]', (elements) => elements.map((element) => element.getAttribute('data-state')));
+    for (let attempt = 0; attempt < 20 && (await proofs()).some((state) => state !== 'verified'); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await page.reload();
+      await page.waitForSelector('[data-testid=proof]');
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('[data-testid=proof]')].every((element) => element.getAttribute('data-state') !== 'checking'),
+      );
+    }
+    expect(await proofs()).toEqual(['verified', 'verified']);
+    expect(await page.textContent('[data-testid=proof]')).toContain('Đã kiểm chứng');
+    expect(await page.getAttribute('[data-testid=proof]', 'title')).toMatch(/được 1 bên chứng kiến ký xác nhận/);
+    await page.click('button:has-text("English")');
+    expect(await page.textContent('[data-testid=proof]')).toContain('Verified');
+    await page.click('button:has-text("Tiếng Việt")');
+  });
+
   it("contests an access, which the auditor then finds in the console's queue", async () => {
     await page.click('button:has-text("Tiếng Việt")');
     const landRow = page.locator('[data-testid=access]', { hasText: 'HS-2026-0101' });
@@ -172,5 +192,19 @@ describe("the citizens' page in a real browser", () => {
     expect(await page.textContent('[data-testid=access-group] h3')).toContain('Chính bạn');
     await browser.screenshot(page, 'citizen-data-copy');
     expect(browser.requests.every((url) => url.startsWith(gateway.base) || url.startsWith('blob:'))).toBe(true);
+  });
+
+  it('shows that an access changed in the database since it was sealed no longer verifies', async () => {
+    const landRow = page.locator('[data-testid=access]', { hasText: 'HS-2026-0101' });
+    const [instance, seq] = (await landRow.getAttribute('data-reference'))!.split(':');
+    await gateway.databases.databases
+      .gateway('audit_records')
+      .where({ instance, seq: Number(seq) })
+      .update({ dossier_id: 'HS-2026-9999' });
+    await page.reload();
+    const changed = page.locator('[data-testid=access]', { hasText: 'HS-2026-9999' }).locator('[data-testid=proof]');
+    await changed.locator('text=Không kiểm chứng được').waitFor();
+    expect(await changed.getAttribute('data-failure')).toBe('NOT_INCLUDED');
+    expect(await page.locator('[data-testid=access]', { hasText: 'BA-0202' }).locator('[data-testid=proof]').getAttribute('data-state')).toBe('verified');
   });
 });

@@ -3,6 +3,8 @@ import type { AccessView, CitizenSession } from './api';
 import { accesses, sendRequest } from './api';
 import type { Language } from './i18n';
 import { localTime, monthName, translator } from './i18n';
+import type { ProofTrust } from '../../gateway/audit/proofCheck';
+import { ProofBadge } from './ProofBadge';
 
 interface Group {
   key: string;
@@ -30,6 +32,7 @@ export function AccessList({ session, language, onContested }: { session: Citize
   const [applied, setApplied] = useState(filter);
   const [list, setList] = useState<AccessView[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
+  const [trust, setTrust] = useState<ProofTrust | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [contesting, setContesting] = useState<string | null>(null);
   const [contestText, setContestText] = useState('');
@@ -40,6 +43,7 @@ export function AccessList({ session, language, onContested }: { session: Citize
         (page) => {
           setList((previous) => (after ? [...previous, ...page.accesses] : page.accesses));
           setCursor(page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null);
+          setTrust(page.trust);
           setError(null);
         },
         (failure: Error) => setError(failure.message),
@@ -120,6 +124,7 @@ export function AccessList({ session, language, onContested }: { session: Citize
                 <th>{t('dossier')}</th>
                 <th>{t('dataRead')}</th>
                 <th>{t('reference')}</th>
+                <th>{t('proof')}</th>
                 <th />
               </tr>
             </thead>
@@ -133,6 +138,9 @@ export function AccessList({ session, language, onContested }: { session: Citize
                   <td>{access.dataRead.map((words) => words[language]).join(', ')}</td>
                   <td>
                     <code>{access.reference}</code>
+                  </td>
+                  <td>
+                    <ProofBadge access={access} nationalId={session.nationalId} trust={trust} language={language} />
                   </td>
                   <td>
                     {contesting === access.reference ? (

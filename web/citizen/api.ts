@@ -1,3 +1,5 @@
+import type { AccessProof, ProofTrust } from '../../gateway/audit/proofCheck';
+
 /** Words in both languages, as the server sends them. */
 export interface Bilingual {
   vi: string;
@@ -25,6 +27,8 @@ export interface AccessView {
   officerUnit: { code: string; name: string | null } | null;
   ownCopy: boolean;
   dataRead: Bilingual[];
+  /** That the signed audit trail holds this access; null until the next checkpoint seals it. */
+  proof: AccessProof | null;
 }
 
 /** Everything the platform holds about the citizen, by sector, each field under its label. */
@@ -86,7 +90,7 @@ export async function signOut(session: CitizenSession): Promise<void> {
 export async function accesses(
   filter: Record<string, string>,
   after: string | null,
-): Promise<{ accesses: AccessView[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }> {
+): Promise<{ accesses: AccessView[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; trust: ProofTrust | null }> {
   const query = new URLSearchParams(Object.entries(filter).filter(([, value]) => value !== ''));
   query.set('first', '20');
   if (after) query.set('after', after);

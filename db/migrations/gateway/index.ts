@@ -19,6 +19,7 @@ import * as createGatewayHeartbeats from './20270901000003_create_gateway_heartb
 import * as linkStewardAccountsToAgencies from './20270901000004_link_steward_accounts_to_agencies';
 import * as createAuditVerifications from './20270901000005_create_audit_verifications';
 import * as addGrantReplacement from './20270901000006_add_grant_replacement';
+import * as createAuditTree from './20270901000007_create_audit_tree';
 
 /** The gateway database's migrations, oldest first. */
 export const gatewayMigrations: Migration[] = [
@@ -42,4 +43,5 @@ export const gatewayMigrations: Migration[] = [
   linkStewardAccountsToAgencies,
   createAuditVerifications,
   addGrantReplacement,
+  createAuditTree,
 ];

@@ -71,9 +71,13 @@ export class WitnessClient {
     return witnessed;
   }
 
-  /** Given a signed checkpoint, has the witness keep and countersign it; throws a WitnessError when it refuses. */
-  async submit(checkpoint: Checkpoint): Promise<WitnessedCheckpoint> {
-    const { body } = await this.call('/v1/checkpoints', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(checkpoint) });
+  /**
+   * Given a signed checkpoint (and the consistency proof from the witness's last tree, when it signs a larger one),
+   * has the witness keep and countersign it; throws a WitnessError when it refuses.
+   */
+  async submit(checkpoint: Checkpoint, consistency: readonly string[] = []): Promise<WitnessedCheckpoint> {
+    const sent = consistency.length > 0 ? { ...checkpoint, consistency } : checkpoint;
+    const { body } = await this.call('/v1/checkpoints', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sent) });
     const witnessed = this.checked(body);
     if (witnessed.checkpoint.signature !== checkpoint.signature)
       throw new WitnessError(this.url, 'BAD_ANSWER', 'countersigned another checkpoint than the one sent');

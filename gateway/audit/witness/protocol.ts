@@ -1,19 +1,11 @@
 import { sign, verify } from 'node:crypto';
 import type { CheckpointKey } from '../checkpoints';
 import { checkpointOf } from '../checkpoints';
+import type { Cosignature } from '../proofCheck';
+import { cosignedText as sharedCosignedText } from '../proofCheck';
 import type { Checkpoint } from '../types';
 
-/** Names what a witness's countersignature covers, so that no other signature of its key verifies as one. */
-const COSIGNATURE_FORMAT = 'dsp-audit-cosignature/v1';
-
-/** A witness's countersignature of a checkpoint: which key made it, and when it saw the checkpoint. */
-export interface Cosignature {
-  witnessKeyId: string;
-  /** ISO timestamp in UTC: when the witness accepted the checkpoint. */
-  at: string;
-  /** Ed25519 signature, base64, over the format, the witness key id, the time and the whole signed checkpoint. */
-  signature: string;
-}
+export type { Cosignature };
 
 /** A checkpoint a witness accepted, with its countersignature. */
 export interface WitnessedCheckpoint {
@@ -21,9 +13,9 @@ export interface WitnessedCheckpoint {
   cosignature: Cosignature;
 }
 
+/** What a countersignature covers (proofCheck's cosignedText), so that no other signature of the witness's key verifies as one. */
 function cosignedText(checkpoint: Checkpoint, witnessKeyId: string, at: string): Buffer {
-  const { instance, seq, headHash, reason, keyId, signature } = checkpoint;
-  return Buffer.from(JSON.stringify([COSIGNATURE_FORMAT, witnessKeyId, at, instance, seq, headHash, checkpoint.at, reason, keyId, signature]), 'utf8');
+  return Buffer.from(sharedCosignedText(checkpoint, witnessKeyId, at), 'utf8');
 }
 
 /** Given a checkpoint, the witness's key and the time, returns the witness's countersignature of it. */
@@ -46,13 +38,20 @@ export function cosignatureValid(witnessed: WitnessedCheckpoint, witnessKey: Che
 /**
  * Given the last checkpoint a witness accepted for an instance (null for none) and a new one of that instance,
  * returns null when the new one only continues it, or why it does not: a smaller seq (the trail went back), the
- * same seq with another head (another chain), or records that appeared after a clean stop.
+ * same seq with another head (another chain), records that appeared after a clean stop, or a tree that shrank,
+ * changed at the same size, or that treeExtended (its consistency proof checked) says does not extend the last one.
  */
-export function growthProblem(previous: Checkpoint | null, next: Checkpoint): string | null {
+export function growthProblem(previous: Checkpoint | null, next: Checkpoint, treeExtended = true): string | null {
   if (previous === null) return null;
   const sealed = `the checkpoint of ${previous.at} sealed seq ${previous.seq}`;
   if (next.seq < previous.seq) return `${sealed}, and this one seals seq ${next.seq}: the trail went back`;
   if (next.seq === previous.seq && next.headHash !== previous.headHash) return `${sealed} with another head: this one is of another chain`;
+  if (previous.treeSize !== undefined && (next.treeSize === undefined || next.treeSize < previous.treeSize))
+    return `${sealed} with a tree of ${previous.treeSize} records, and this one ${next.treeSize === undefined ? 'signs no tree' : `a tree of ${next.treeSize}`}: the tree went back`;
+  if (next.treeSize === previous.treeSize && next.treeRoot !== previous.treeRoot)
+    return `${sealed} with another tree root for ${next.treeSize} records: this one is of another tree`;
+  if (!treeExtended)
+    return `${sealed} with a tree of ${previous.treeSize} records, and the consistency proof sent does not show this one's tree of ${next.treeSize} to extend it: the tree was rewritten`;
   if (previous.reason === 'STOP' && next.seq > previous.seq)
     return `${sealed} when the gateway stopped, and this one seals seq ${next.seq}: records appeared while it was stopped`;
   return null;

@@ -6,6 +6,7 @@ import { ErrorCode } from '../../../common/errors';
 import { publicKeyText } from '../../../common/publicKeys';
 import type { CheckpointKey } from '../checkpoints';
 import { checkpointOf, untrustedBecause } from '../checkpoints';
+import { treeExtends } from '../proofCheck';
 import type { Checkpoint } from '../types';
 import type { WitnessedCheckpoint } from './protocol';
 import { cosign, growthProblem } from './protocol';
@@ -83,13 +84,28 @@ function readJson(request: IncomingMessage): Promise<unknown> {
  * it is refused (status, code, message), or null when it is to be countersigned. The gateway's signature is the
  * caller's authentication: a checkpoint signed by a key that is not pinned is UNAUTHENTICATED.
  */
-export function judgeSubmission(checkpoint: Checkpoint, trustedKeys: readonly CheckpointKey[], previous: Checkpoint | null): WitnessRequestError | null {
+export function judgeSubmission(
+  checkpoint: Checkpoint,
+  trustedKeys: readonly CheckpointKey[],
+  previous: Checkpoint | null,
+  treeExtended = true,
+): WitnessRequestError | null {
   if (!INSTANCE.test(checkpoint.instance))
     return new WitnessRequestError(400, ErrorCode.BAD_REQUEST, 'The instance may hold only letters, digits, . _ - (up to 64)');
   const untrusted = untrustedBecause(checkpoint, trustedKeys);
   if (untrusted) return new WitnessRequestError(401, ErrorCode.UNAUTHENTICATED, `The checkpoint is not a pinned gateway's: ${untrusted}`);
-  const problem = growthProblem(previous, checkpoint);
+  const problem = growthProblem(previous, checkpoint, treeExtended);
   return problem ? new WitnessRequestError(409, ErrorCode.CONFLICT, `Refused for instance ${checkpoint.instance}: ${problem}`) : null;
+}
+
+/**
+ * Given the last checkpoint a witness accepted, a new one and the consistency proof sent with it, tells whether the
+ * new one's tree extends the last one's (RFC 9162 §2.1.4), or there is nothing to show: no tree before, the same
+ * size (whose root is compared apart), or a smaller one (refused apart).
+ */
+async function treeExtendsFrom(previous: Checkpoint | null, next: Checkpoint, consistency: readonly string[]): Promise<boolean> {
+  if (previous?.treeSize === undefined || next.treeSize === undefined || next.treeSize <= previous.treeSize) return true;
+  return treeExtends(previous.treeSize, next.treeSize, previous.treeRoot!, next.treeRoot!, consistency);
 }
 
 const sameCheckpoint = (a: Checkpoint, b: Checkpoint) =>
@@ -107,13 +123,29 @@ export async function startWitness(options: WitnessOptions): Promise<RunningWitn
   const { logger } = options;
 
   async function submit(request: IncomingMessage): Promise<WitnessedCheckpoint> {
-    const checkpoint = checkpointOf(await readJson(request));
+    const body = await readJson(request);
+    const checkpoint = checkpointOf(body);
     if (typeof checkpoint === 'string') throw new WitnessRequestError(400, ErrorCode.BAD_REQUEST, `The request body is ${checkpoint}`);
+    const consistency = (body as { consistency?: unknown }).consistency ?? [];
+    if (!Array.isArray(consistency) || !consistency.every((hash) => typeof hash === 'string'))
+      throw new WitnessRequestError(400, ErrorCode.BAD_REQUEST, 'The consistency proof is a list of hashes (hex)');
+    // The proof is checked against the last checkpoint before the store's transaction, which cannot wait; if another
+    // was accepted meanwhile, the judgement is of the one seen.
+    const seen = store.latest(checkpoint.instance)?.checkpoint ?? null;
+    const extended = await treeExtendsFrom(seen, checkpoint, consistency as string[]);
     let refusal: WitnessRequestError | null = null;
     const outcome = store.accept(checkpoint, (previous) => {
       // The same checkpoint sent again (a retry) gets the countersignature it got.
       if (previous && sameCheckpoint(previous.checkpoint, checkpoint)) return previous;
-      refusal = judgeSubmission(checkpoint, options.trustedKeys, previous?.checkpoint ?? null);
+      if (previous?.checkpoint.signature !== seen?.signature) {
+        refusal = new WitnessRequestError(
+          409,
+          ErrorCode.CONFLICT,
+          `Refused for instance ${checkpoint.instance}: another checkpoint was accepted meanwhile; send it again`,
+        );
+        return { refused: refusal.message };
+      }
+      refusal = judgeSubmission(checkpoint, options.trustedKeys, previous?.checkpoint ?? null, extended);
       if (refusal) return { refused: refusal.message };
       return { checkpoint, cosignature: cosign(checkpoint, options.key, now().toISOString()) };
     });
