@@ -197,6 +197,8 @@ export interface AuditArchiveRow {
   record_count: number;
   /** SHA-256 of the archive file, hex. */
   file_digest: string;
+  /** JSON: the hex hashes of the Merkle tree's frontier at last_seq (its complete subtrees, left to right). */
+  tree_frontier: string;
   archived_at: string;
   key_id: string;
   signature: string;

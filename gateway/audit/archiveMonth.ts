@@ -7,7 +7,10 @@ import { ARCHIVE_FILE_FORMAT, fileDigest, signArchiveManifest } from './archives
 import { ArchiveRepository } from './archiveRepository';
 import { auditPartitions, monthOf, partitionName } from './auditPartitions';
 import type { CheckpointKey } from './checkpoints';
+import { AuditRepository } from './auditRepository';
 import { GENESIS_HASH, canonicalJson, recordHash } from './hashChain';
+import { TreeAppender } from './merkle';
+import { recordLeafHash } from './recordLeaf';
 
 /** Why a month is not archived: nothing was written or removed. */
 export class ArchiveRefused extends Error {
@@ -52,6 +55,38 @@ function runsOf(records: readonly AuditRecordRow[]): AuditRecordRow[][] {
   return [...runs.values()];
 }
 
+const FRONTIER_PAGE = 1000;
+
+/**
+ * Given an instance's run of a month's records and the manifests archived before, returns the Merkle tree's frontier
+ * (hex) after the run's last record: continued from the last archived range before it, or from the empty tree, over
+ * the records the database holds between, then over the run. Throws when a record between is missing.
+ */
+async function treeFrontierAfter(db: Knex, run: readonly AuditRecordRow[], archived: readonly SignedArchiveManifest[]): Promise<string[]> {
+  const first = run[0]!;
+  const before = archived
+    .filter((manifest) => manifest.instance === first.instance && manifest.lastSeq < first.seq)
+    .reduce<SignedArchiveManifest | null>((latest, manifest) => (latest === null || manifest.lastSeq > latest.lastSeq ? manifest : latest), null);
+  const appender = before
+    ? new TreeAppender(
+        before.lastSeq,
+        before.treeFrontier.map((hash) => Buffer.from(hash, 'hex')),
+      )
+    : new TreeAppender(0, []);
+  const records = new AuditRepository(db);
+  while (appender.size < first.seq - 1) {
+    const page = await records.chainPage(first.instance, appender.size, Math.min(FRONTIER_PAGE, first.seq - 1 - appender.size));
+    for (const record of page) {
+      if (record.seq !== appender.size + 1) break;
+      appender.append(recordLeafHash(record));
+    }
+    if (page.length === 0 || page[page.length - 1]!.seq !== appender.size)
+      throw new ArchiveRefused(`instance ${first.instance} lacks record ${appender.size + 1} before the month: run npm run audit:verify before archiving`);
+  }
+  for (const record of run) appender.append(recordLeafHash(record));
+  return appender.frontierHashes().map((hash) => hash.toString('hex'));
+}
+
 /**
  * Given the gateway database and a month before the current one, archives it: writes its records to an archive
  * file (a header line, then one canonical JSON line per record, by instance and seq; their citizens' rows are
@@ -94,6 +129,8 @@ export async function archiveAuditMonth(db: Knex, options: ArchiveMonthOptions):
   }
   const digest = await fileDigest(file);
   const archivedAt = now.toISOString();
+  const frontiers = new Map<string, string[]>();
+  for (const run of runs) frontiers.set(run[0]!.instance, await treeFrontierAfter(db, run, archived));
   const manifests = runs.map((run) => {
     const first = run[0]!;
     const last = run[run.length - 1]!;
@@ -106,6 +143,7 @@ export async function archiveAuditMonth(db: Knex, options: ArchiveMonthOptions):
       endHash: last.hash,
       records: run.length,
       fileDigest: digest,
+      treeFrontier: frontiers.get(first.instance)!,
       archivedAt,
     };
     return signArchiveManifest(manifest, options.key);

@@ -1,10 +1,11 @@
 import { createHash, sign, verify } from 'node:crypto';
 import fs from 'node:fs';
 import type { CheckpointKey } from './checkpoints';
+import { rangeNodes } from './merkle';
 import type { Checkpoint } from './types';
 
 /** Names what an archive manifest's signature covers, so that it never verifies as a checkpoint or anything else. */
-const MANIFEST_FORMAT = 'dsp-audit-archive-manifest/v1';
+const MANIFEST_FORMAT = 'dsp-audit-archive-manifest/v2';
 
 /** Names the archive file's format, on its first line. */
 export const ARCHIVE_FILE_FORMAT = 'dsp-audit-archive/v1';
@@ -23,6 +24,11 @@ export interface ArchiveManifest {
   records: number;
   /** SHA-256 of the archive file, hex. */
   fileDigest: string;
+  /**
+   * The Merkle tree's frontier after lastSeq: the hex hashes of rangeNodes(0, lastSeq), the complete subtrees left
+   * to right (merkle.ts). The verifier's tree check goes on from it, and the next signed tree head checks it.
+   */
+  treeFrontier: string[];
   archivedAt: string;
 }
 
@@ -32,8 +38,9 @@ export interface SignedArchiveManifest extends ArchiveManifest {
 }
 
 function signedText(manifest: ArchiveManifest): Buffer {
-  const { instance, month, firstSeq, lastSeq, startHash, endHash, records, fileDigest, archivedAt } = manifest;
-  return Buffer.from([MANIFEST_FORMAT, instance, month, firstSeq, lastSeq, startHash, endHash, records, fileDigest, archivedAt].join('\n'), 'utf8');
+  const { instance, month, firstSeq, lastSeq, startHash, endHash, records, fileDigest, treeFrontier, archivedAt } = manifest;
+  const fields = [MANIFEST_FORMAT, instance, month, firstSeq, lastSeq, startHash, endHash, records, fileDigest, treeFrontier.join(','), archivedAt];
+  return Buffer.from(fields.join('\n'), 'utf8');
 }
 
 /** Given a manifest and the gateway's audit key (the one its checkpoints are signed with), returns it signed. */
@@ -58,6 +65,8 @@ export function manifestProblem(manifest: SignedArchiveManifest, trustedKeys: re
   if (!valid) return 'its signature does not verify: it was altered';
   if (manifest.firstSeq < 1 || manifest.lastSeq < manifest.firstSeq || manifest.records !== manifest.lastSeq - manifest.firstSeq + 1)
     return `its range ${manifest.firstSeq}..${manifest.lastSeq} does not hold its ${manifest.records} record(s)`;
+  if (manifest.treeFrontier.length !== rangeNodes(0, manifest.lastSeq).length || !manifest.treeFrontier.every((hash) => /^[0-9a-f]{64}$/.test(hash)))
+    return `its Merkle tree frontier is not that of a tree of ${manifest.lastSeq} records`;
   return null;
 }
 
@@ -68,6 +77,8 @@ export interface ArchiveCrossing {
   previousHash: string;
   /** Records crossed in archives. */
   records: number;
+  /** The Merkle tree's frontier after the last archived range crossed; null when none was. */
+  treeFrontier: string[] | null;
   problem: { seq: number; message: string } | null;
 }
 
@@ -81,6 +92,8 @@ export interface CrossingInput {
   nextSeq: number | null;
   /** The checkpoints that sealed a seq: one at an archived range's last seq must have sealed its end hash. */
   checkpointsAt: (seq: number) => readonly Checkpoint[];
+  /** At most this many ranges are crossed (every one that continues the chain when left out). */
+  limit?: number;
 }
 
 /**
@@ -93,8 +106,9 @@ export interface CrossingInput {
 export function crossArchives(input: CrossingInput): ArchiveCrossing {
   let { expected, previousHash } = input;
   let records = 0;
-  const stop = (seq: number, message: string): ArchiveCrossing => ({ expected, previousHash, records, problem: { seq, message } });
-  for (;;) {
+  let treeFrontier: string[] | null = null;
+  const stop = (seq: number, message: string): ArchiveCrossing => ({ expected, previousHash, records, treeFrontier, problem: { seq, message } });
+  for (let crossed = 0; crossed < (input.limit ?? Number.POSITIVE_INFINITY); crossed += 1) {
     if (input.nextSeq !== null && expected >= input.nextSeq) break;
     const manifest = input.manifests.find((candidate) => candidate.firstSeq === expected);
     if (!manifest) break;
@@ -110,8 +124,9 @@ export function crossArchives(input: CrossingInput): ArchiveCrossing {
     records += manifest.records;
     expected = manifest.lastSeq + 1;
     previousHash = manifest.endHash;
+    treeFrontier = manifest.treeFrontier;
   }
-  return { expected, previousHash, records, problem: null };
+  return { expected, previousHash, records, treeFrontier, problem: null };
 }
 
 /** Given a file, returns the SHA-256 of its bytes, hex. */

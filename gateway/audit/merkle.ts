@@ -130,6 +130,11 @@ export class TreeAppender {
     return completed;
   }
 
+  /** Returns the frontier's hashes, rangeNodes(0, size) left to right: what the constructor continues from. */
+  frontierHashes(): Buffer[] {
+    return this.frontier.map((node) => node.hash);
+  }
+
   /** Returns MTH of the leaves so far. */
   root(): Buffer {
     if (this.frontier.length === 0) return EMPTY_TREE_ROOT;

@@ -242,18 +242,24 @@ class InstanceVerifier {
     const indexHead = this.tablesExist ? await repository.indexHead(this.instance) : 0;
     // An index row may lag behind its record by the grace, no more: records above the head are indexed at once.
     const indexCheck = new IndexCheck(indexHead, now - this.options.graceMs);
+    const treeCheck = new TreeCheck(points);
+    const emptyTree = treeCheck.start();
+    if (emptyTree) return done(this.problem(1, 'TREE', emptyTree));
     // A gap that archived months' manifests cover exactly is crossed on them (archives.ts): the chain goes on from their end hash.
     const archives = (this.options.archives ?? []).filter((manifest) => manifest.instance === this.instance);
     const crossTo = (nextSeq: number | null): AuditProblem | null => {
       const checkpointsAt = (seq: number) => (sealedAt.get(seq) ?? []).map((point) => point.checkpoint);
-      const crossed = crossArchives({ manifests: archives, trustedKeys: this.options.trustedKeys, expected, previousHash, nextSeq, checkpointsAt });
-      if (crossed.records > 0) result.archived = (result.archived ?? 0) + crossed.records;
-      ({ expected, previousHash } = crossed);
-      return crossed.problem && this.problem(crossed.problem.seq, 'ARCHIVE', crossed.problem.message);
+      // One range at a time, so that the tree goes on from each one's signed frontier, checked by the heads signed at its end and after.
+      for (;;) {
+        const crossed = crossArchives({ manifests: archives, trustedKeys: this.options.trustedKeys, expected, previousHash, nextSeq, checkpointsAt, limit: 1 });
+        if (crossed.problem) return this.problem(crossed.problem.seq, 'ARCHIVE', crossed.problem.message);
+        if (crossed.records === 0 || crossed.treeFrontier === null) return null;
+        result.archived = (result.archived ?? 0) + crossed.records;
+        ({ expected, previousHash } = crossed);
+        const wrongTree = treeCheck.continueFrom(expected - 1, crossed.treeFrontier);
+        if (wrongTree) return this.problem(expected - 1, 'TREE', wrongTree);
+      }
     };
-    const treeCheck = new TreeCheck(points);
-    const emptyTree = treeCheck.start();
-    if (emptyTree) return done(this.problem(1, 'TREE', emptyTree));
     while (this.tablesExist) {
       const page = await repository.chainPage(this.instance, expected - 1, pageSize);
       if (page.length === 0) {

@@ -8,7 +8,7 @@ import type { SealedPoint } from './sealedPoints';
  * chain order, a leaf each, holding its frontier only, and compares the root at each signed size.
  */
 export class TreeCheck {
-  private readonly appender = new TreeAppender(0, []);
+  private appender = new TreeAppender(0, []);
   private readonly bySize = new Map<number, SealedPoint[]>();
 
   /** Given the checkpoints the verifier holds, keeps those that sign a tree head, by its size. */
@@ -30,6 +30,18 @@ export class TreeCheck {
 
   /** Returns why the checkpoints of an empty tree do not sign the empty root, or null. */
   start(): string | null {
+    return this.mismatch();
+  }
+
+  /**
+   * Given the size and frontier (hex) of the tree after an archived range the chain crossed on its signed manifest,
+   * goes on from there; returns why a tree head signed at that size does not match, or null.
+   */
+  continueFrom(size: number, frontier: readonly string[]): string | null {
+    this.appender = new TreeAppender(
+      size,
+      frontier.map((hash) => Buffer.from(hash, 'hex')),
+    );
     return this.mismatch();
   }
 

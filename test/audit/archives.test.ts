@@ -67,6 +67,8 @@ describe('archive manifests, whatever the engine', () => {
       endHash: 'b'.repeat(64),
       records: 3,
       fileDigest: 'c'.repeat(64),
+      // A tree of 6 leaves: its complete subtrees of 4 and of 2.
+      treeFrontier: ['d'.repeat(64), 'e'.repeat(64)],
       archivedAt: '2026-02-01T00:00:00.000Z',
     },
     key,
@@ -88,11 +90,15 @@ describe('archive manifests, whatever the engine', () => {
     expect(manifestProblem({ ...manifest, lastSeq: 7 }, [key])).toMatch(/signature does not verify/);
     const miscounted = signArchiveManifest({ ...manifest, records: 2 }, key);
     expect(manifestProblem(miscounted, [key])).toMatch(/does not hold its 2 record/);
+    const shortFrontier = signArchiveManifest({ ...manifest, treeFrontier: ['d'.repeat(64)] }, key);
+    expect(manifestProblem(shortFrontier, [key])).toMatch(/frontier is not that of a tree of 6 records/);
+    expect(manifestProblem({ ...manifest, treeFrontier: ['e'.repeat(64), 'd'.repeat(64)] }, [key])).toMatch(/signature does not verify/);
   });
 
   it('crosses a gap the manifest covers exactly, and goes on from its end hash', () => {
-    expect(cross([manifest], 7)).toEqual({ expected: 7, previousHash: 'b'.repeat(64), records: 3, problem: null });
-    expect(cross([manifest], null, 'b'.repeat(64))).toEqual({ expected: 7, previousHash: 'b'.repeat(64), records: 3, problem: null });
+    const crossed = { expected: 7, previousHash: 'b'.repeat(64), records: 3, treeFrontier: manifest.treeFrontier, problem: null };
+    expect(cross([manifest], 7)).toEqual(crossed);
+    expect(cross([manifest], null, 'b'.repeat(64))).toEqual(crossed);
   });
 
   it('stops short of a gap wider than the manifest, so that the rest is reported missing', () => {
@@ -186,6 +192,10 @@ describe('archiving audit months', () => {
   it('still reports records missing outside the archived ranges, and a manifest that does not match', async () => {
     const manifests = await repository.manifests();
     const [first, second] = manifests;
+    // Signed with the gateway's own key, yet another tree: the signed tree heads after it tell.
+    const { keyId: _keyId, signature: _signature, ...unsigned } = first!;
+    const forgedTree = signArchiveManifest({ ...unsigned, treeFrontier: unsigned.treeFrontier.map(() => 'f'.repeat(64)) }, key);
+    expect((await verify([forgedTree, second!])).problem).toMatchObject({ kind: 'TREE', message: expect.stringMatching(/Merkle tree of records 1\.\.3/) });
     // Only the first month's manifest: seqs 4 and 5 are missing.
     expect((await verify([first!])).problem).toMatchObject({ seq: 4, kind: 'DELETED', message: expect.stringMatching(/records 4\.\.5 are missing/) });
     expect((await verify([{ ...first!, endHash: second!.endHash }, second!])).problem).toMatchObject({
