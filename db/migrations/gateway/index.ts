@@ -18,6 +18,7 @@ import * as createAuditArchives from './20270901000002_create_audit_archives';
 import * as createGatewayHeartbeats from './20270901000003_create_gateway_heartbeats';
 import * as linkStewardAccountsToAgencies from './20270901000004_link_steward_accounts_to_agencies';
 import * as createAuditVerifications from './20270901000005_create_audit_verifications';
+import * as splitSharingRequestsByOwner from './20270901000006_split_sharing_requests_by_owner';
 
 /** The gateway database's migrations, oldest first. */
 export const gatewayMigrations: Migration[] = [
@@ -40,4 +41,5 @@ export const gatewayMigrations: Migration[] = [
   createGatewayHeartbeats,
   linkStewardAccountsToAgencies,
   createAuditVerifications,
+  splitSharingRequestsByOwner,
 ];
