@@ -178,8 +178,9 @@ describe("sharing requests routed to the owner's own stewards", () => {
     });
   });
 
-  it("needs the second approver of a sensitive grant to be entitled to the owner's queue as well", async () => {
-    const sensitive = await file(['Citizen.ethnicity']);
+  it("needs the second approver of a sensitive grant to be entitled to the owner's queue as well, part by part", async () => {
+    const sensitive = await file(['Citizen.ethnicity', 'Citizen.healthEvents']);
+    expect(sensitive.ownerCodes).toEqual([POLICE, HOSPITAL]);
     const approved = await world.admin(police, APPROVE, { id: sensitive.id });
     expect(errorCodes(approved)).toEqual([]);
     const [grantId] = approved.data!.approveSharingRequest.myPart.answer.grantIds as string[];
@@ -191,6 +192,14 @@ describe("sharing requests routed to the owner's own stewards", () => {
     expect(grant.data?.grant.approvalStatus).toBe('PENDING_APPROVAL');
     const second = await world.admin(secondPolice, APPROVE_GRANT, { id: grantId });
     expect(second.data?.approveGrant).toEqual({ id: grantId, approvalStatus: 'APPROVED' });
+
+    // The hospital's part makes its own grant, waiting in turn for a second person entitled to the hospital's queue.
+    const health = await world.admin(hospital, APPROVE, { id: sensitive.id });
+    expect(health.data?.approveSharingRequest.status).toBe('APPROVED');
+    const [healthGrant] = health.data!.approveSharingRequest.myPart.answer.grantIds as string[];
+    expect(errorCodes(await world.admin(hospital, APPROVE_GRANT, { id: healthGrant }))).toEqual(['FOUR_EYES_REQUIRED']);
+    expect(errorCodes(await world.admin(secondPolice, APPROVE_GRANT, { id: healthGrant }))).toEqual(['OUTSIDE_STEWARD_QUEUE']);
+    expect((await world.admin(province, APPROVE_GRANT, { id: healthGrant })).data?.approveGrant).toEqual({ id: healthGrant, approvalStatus: 'APPROVED' });
   });
 
   it('lets the province-wide office approve a sensitive grant on any sector as the second person', async () => {
