@@ -1,9 +1,31 @@
 import { printable } from '../../common/nationalId';
 import { badInput, conflict, notFound } from '../store/errors';
+import type { Agency, SchemaCatalog } from '../policy/types';
 import type { SharingPartStatus, SharingRequest, SharingRequestPart } from '../store/sharingTypes';
 import { requestAnsweredAt, requestStatusOf } from '../store/sharingTypes';
 import type { QueueScope } from '../store/stewardQueue';
 import { outsideStewardQueue, queueRefusal } from '../store/stewardQueue';
+import type { Actor } from '../store/types';
+
+/**
+ * Given a request's fields, the agencies that own their sectors, the catalog and the deadline, returns one pending
+ * part per owner, ordered by its code, with the requested fields of its sector.
+ */
+export function pendingParts(fields: readonly string[], owners: readonly Agency[], catalog: SchemaCatalog, deadlineAt: string): SharingRequestPart[] {
+  return [...owners]
+    .sort((left, right) => (left.code < right.code ? -1 : left.code > right.code ? 1 : 0))
+    .map((owner) => ({
+      ownerCode: owner.code,
+      fields: fields.filter((coordinate) => catalog.fields.get(coordinate)?.owner === owner.sector),
+      status: 'PENDING',
+      deadlineAt,
+      answeredAt: null,
+      answeredBy: null,
+      refusalReason: null,
+      refusalLegalBasis: null,
+      answer: null,
+    }));
+}
 
 /**
  * Given who answers (their queue scope), a request, the owner whose part they name (left out: their own agency's,
@@ -54,4 +76,19 @@ export function withPart(request: SharingRequest, part: SharingRequestPart): Sha
 /** Given a request and one of its parts, returns what the history records of the part's answer: the part, its request's id and status. */
 export function partEntry(request: SharingRequest, part: SharingRequestPart): Record<string, unknown> {
   return { requestId: request.id, requestStatus: request.status, ...part };
+}
+
+/** Given who answers, returns how a part's answer names them: the person's e-mail, or the agency's code. */
+export function stewardActorName(actor: Actor): string {
+  switch (actor.kind) {
+    case 'PERSON':
+      return `person:${actor.email}`;
+    case 'STEWARD':
+    case 'AGENCY':
+      return actor.agencyCode;
+    case 'CLI':
+      return `cli:${actor.osUser}`;
+    case 'SYSTEM':
+      return `system:${actor.task}`;
+  }
 }

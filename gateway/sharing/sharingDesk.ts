@@ -14,12 +14,12 @@ import type { SharingRequestFilter } from '../store/sharingRepository';
 import type { Stewardship } from '../store/stewardship';
 import { assertSees, outsideStewardQueue, queueRefusal, queueScopeOf, seesQueue } from '../store/stewardQueue';
 import type { Actor, PolicyChange } from '../store/types';
-import { assertCommunesInForce, communeCodes } from '../store/unitCodes';
+import { assertCommunesInForce } from '../store/unitCodes';
 import type { SharingRequestInput } from './requestInput';
 import type { DuplicateCollection } from './duplicateCollection';
 import { duplicateCollection } from './duplicateCollection';
-import { instrumentNumber, narrowed, purposesOf, requestParticulars, requestedFields } from './requestInput';
-import { answerablePart, assertKeepsOwnFields, partEntry, withPart } from './requestParts';
+import { instrumentNumber, narrowed, purposesOf, requestParticulars, requestedFields, scopeKept } from './requestInput';
+import { answerablePart, assertKeepsOwnFields, partEntry, pendingParts, stewardActorName, withPart } from './requestParts';
 
 /** The time an owner has to open the connection or refuse (Decree 47/2020, Art. 35(3), as amended by Decree 194/2025). */
 export const ANSWER_WORKING_DAYS = 2;
@@ -115,22 +115,8 @@ export class SharingDesk {
       if (unowned.length > 0) throw badInput(`No active agency owns the ${unowned.join(', ')} sector: nobody could answer the request`);
       const now = new Date(nowIso);
       const deadlineAt = workingDayDeadline(this.options.calendar, now, ANSWER_WORKING_DAYS).toISOString();
-      const ownerCodes = owners.map((owner) => owner.code).sort();
       // One part per owner, of its sector's fields, which it answers on its own within its own deadline.
-      const parts = ownerCodes.map((code): SharingRequestPart => {
-        const sector = owners.find((owner) => owner.code === code)!.sector;
-        return {
-          ownerCode: code,
-          fields: fields.filter((coordinate) => catalog.fields.get(coordinate)!.owner === sector),
-          status: 'PENDING',
-          deadlineAt,
-          answeredAt: null,
-          answeredBy: null,
-          refusalReason: null,
-          refusalLegalBasis: null,
-          answer: null,
-        };
-      });
+      const parts = pendingParts(fields, owners, catalog, deadlineAt);
       const request: Omit<SharingRequest, 'id'> = {
         requesterCode: agency.code,
         fields,
@@ -138,7 +124,7 @@ export class SharingDesk {
         legalBasis,
         scopeUnitCodes,
         procedure,
-        ownerCodes,
+        ownerCodes: parts.map((part) => part.ownerCode),
         status: 'PENDING',
         filedAt: nowIso,
         deadlineAt,
@@ -212,7 +198,7 @@ export class SharingDesk {
       assertKeepsOwnFields(queueScopeOf(actor), before, part, narrowing.fields);
       const fields = narrowed(part.fields, narrowing.fields, 'fields');
       const purposes = narrowed(before.purposes, narrowing.purposes, 'purposes');
-      const scopeUnitCodes = this.scopeKept(before.scopeUnitCodes, narrowing.scopeUnitCodes);
+      const scopeUnitCodes = scopeKept(before.scopeUnitCodes, narrowing.scopeUnitCodes);
       await this.assertCommunes(repository, scopeUnitCodes, nowIso);
       const grantIds: string[] = [];
       for (const coordinate of fields) {
@@ -261,7 +247,7 @@ export class SharingDesk {
     assertKeepsOwnFields(queueScopeOf(actor), request, part, narrowing.fields);
     const fields = narrowed(part.fields, narrowing.fields, 'fields');
     const purposes = narrowed(request.purposes, narrowing.purposes, 'purposes');
-    const scopeUnitCodes = this.scopeKept(request.scopeUnitCodes, narrowing.scopeUnitCodes);
+    const scopeUnitCodes = scopeKept(request.scopeUnitCodes, narrowing.scopeUnitCodes);
     const { catalog } = this.options.stewardship.schema();
     return fields.map((coordinate) => {
       const facts = catalog.fields.get(coordinate)!;
@@ -275,16 +261,6 @@ export class SharingDesk {
         scopeUnitCodes,
       };
     });
-  }
-
-  private scopeKept(asked: string[] | null, kept: readonly string[] | null | undefined): string[] | null {
-    if (kept === undefined || kept === null) return asked;
-    const codes = communeCodes(kept, 'scope unit codes');
-    if (asked === null) {
-      if (codes.length === 0) throw badInput('An empty scope would show no row: leave the scope out to keep the one asked for');
-      return codes;
-    }
-    return narrowed(asked, codes, 'communes');
   }
 
   /**
@@ -372,20 +348,5 @@ export class SharingDesk {
   /** Given an instant, returns how many requests have a part waiting for its owner's answer past its deadline. */
   countOverdue(now: Date = this.now()): Promise<number> {
     return this.options.repository.sharing().countOverdueSharingRequests(now);
-  }
-}
-
-/** Given who answers, returns how the request names them: the person's e-mail, or the agency's code. */
-function stewardActorName(actor: Actor): string {
-  switch (actor.kind) {
-    case 'PERSON':
-      return `person:${actor.email}`;
-    case 'STEWARD':
-    case 'AGENCY':
-      return actor.agencyCode;
-    case 'CLI':
-      return `cli:${actor.osUser}`;
-    case 'SYSTEM':
-      return `system:${actor.task}`;
   }
 }
