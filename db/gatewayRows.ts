@@ -86,6 +86,22 @@ export interface SharingRequestRow {
   filed_at: string;
   deadline_at: string;
   answered_at: string | null;
+  /** Before each owner answered its own part: the single answer's columns, kept as they were (the parts hold answers now). */
+  answered_by: string | null;
+  refusal_reason: string | null;
+  refusal_legal_basis: string | null;
+  answer_json: string | null;
+}
+
+/** One owner agency's part of a sharing request, and its answer. */
+export interface SharingRequestPartRow {
+  request_id: number;
+  owner_code: string;
+  /** JSON array: the requested fields of the owner's sector. */
+  fields: string;
+  status: string;
+  deadline_at: string;
+  answered_at: string | null;
   answered_by: string | null;
   refusal_reason: string | null;
   refusal_legal_basis: string | null;

@@ -87,8 +87,8 @@ function trail(context: AdminContext): AuditTrail {
 }
 
 function requestStatus(value: string): SharingRequestView['status'] {
-  if (value !== 'PENDING' && value !== 'APPROVED' && value !== 'REFUSED')
-    throw badInput(`Unknown request status "${value.slice(0, 40)}": expected PENDING, APPROVED or REFUSED`);
+  if (value !== 'PENDING' && value !== 'APPROVED' && value !== 'REFUSED' && value !== 'PARTLY_APPROVED')
+    throw badInput(`Unknown request status "${value.slice(0, 40)}": expected PENDING, APPROVED, REFUSED or PARTLY_APPROVED`);
   return value;
 }
 
@@ -190,8 +190,8 @@ const unguardedResolvers: {
     deactivateAgency: (_source, args: { code: string }, { actor, stewardship }) => stewardship.setAgencyActive(actor, args.code, false),
     reactivateAgency: (_source, args: { code: string }, { actor, stewardship }) => stewardship.setAgencyActive(actor, args.code, true),
     approveSharingRequest: (_source, args: ApprovalNarrowing & { id: string }, context) => desk(context).approve(context.actor, args.id, args),
-    refuseSharingRequest: (_source, args: { id: string; reason: string; legalBasis: string }, context) =>
-      desk(context).refuse(context.actor, args.id, { reason: args.reason, legalBasis: args.legalBasis }),
+    refuseSharingRequest: (_source, args: { id: string; ownerCode?: string | null; reason: string; legalBasis: string }, context) =>
+      desk(context).refuse(context.actor, args.id, { reason: args.reason, legalBasis: args.legalBasis, ownerCode: args.ownerCode ?? null }),
     declareCollectedFields: (_source, args: { agencyCode: string; fields: string[] }, context) =>
       desk(context).declareCollectedFields(context.actor, args.agencyCode, args.fields),
     createLegalInstrument: (_source, args: { input: InstrumentInput }, { actor, stewardship }) => stewardship.register.create(actor, args.input),
@@ -223,6 +223,11 @@ const unguardedResolvers: {
 
   SharingRequest: {
     history: (request, _args, context) => desk(context).history(request.id),
+    // The guard sets the actor for root fields only: the part is found from the caller, as the queue scope is.
+    myPart: (request, _args, context) => {
+      const agencyCode = context.caller.kind === 'PERSON' ? context.caller.account.agencyCode : null;
+      return agencyCode === null ? null : (request.parts.find((part) => part.ownerCode === agencyCode) ?? null);
+    },
   },
 
   LegalInstrument: {

@@ -12,7 +12,7 @@ import type { Agency, Decision, PolicySnapshot, Purpose, SchemaCatalog } from '.
 import { PURPOSES } from '../policy/types';
 import { AuthenticationError } from '../store/errors';
 import type { SharingRequestInput } from '../sharing/requestInput';
-import type { SharingDesk, SharingRequestView } from '../sharing/sharingDesk';
+import type { SharingDesk, SharingPartView, SharingRequestView } from '../sharing/sharingDesk';
 import type { MyAccessView } from './myAccess';
 import { myAccessOf } from './myAccess';
 
@@ -27,14 +27,26 @@ export interface SelfServiceOptions {
   now?(): Date;
 }
 
-/** Given a request, returns it as its requester reads it: the answer, never who of the stewards gave it. */
+/** Given an owner's part, returns it as the requester reads it: the owner's answer, never who of its stewards gave it. */
+function mySharingPart(part: SharingPartView) {
+  const { answeredBy: _answeredBy, ...visible } = part;
+  return {
+    ...visible,
+    grantedFields: part.answer?.fields ?? null,
+    grantedPurposes: part.answer?.purposes ?? null,
+    grantedScopeUnitCodes: part.answer?.scopeUnitCodes ?? null,
+    grantIds: part.answer?.grantIds ?? null,
+  };
+}
+
+/** Given a request, returns it as its requester reads it: each owner's answer, and every grant the approved parts made. */
 function mySharingRequest(request: SharingRequestView) {
+  const approved = request.parts.filter((part) => part.answer !== null);
   return {
     ...request,
-    grantedFields: request.answer?.fields ?? null,
-    grantedPurposes: request.answer?.purposes ?? null,
-    grantedScopeUnitCodes: request.answer?.scopeUnitCodes ?? null,
-    grantIds: request.answer?.grantIds ?? null,
+    parts: request.parts.map(mySharingPart),
+    grantedFields: approved.length === 0 ? null : approved.flatMap((part) => part.answer!.fields),
+    grantIds: approved.length === 0 ? null : approved.flatMap((part) => part.answer!.grantIds),
   };
 }
 

@@ -37,9 +37,10 @@ export function duplicateCollection(
       const facts = catalog.fields.get(coordinate);
       if (!facts || !isSector(facts.owner) || facts.owner === agency.sector || facts.classification.sharing === 'OPEN') continue;
       if (grants.some((grant) => targetCovers(grant.target, facts))) continue;
-      const naming = own.filter((request) => request.fields.includes(coordinate));
-      if (naming.some((request) => request.status === 'PENDING')) continue;
-      const refused = naming.filter((request) => request.status === 'REFUSED').pop();
+      // The owner's part that names the field answers for it; another owner's answer on the same request does not.
+      const naming = own.flatMap((request) => request.parts.filter((part) => part.fields.includes(coordinate)).map((part) => ({ request, part })));
+      if (naming.some(({ part }) => part.status === 'PENDING')) continue;
+      const refused = naming.filter(({ part }) => part.status === 'REFUSED').pop()?.request;
       found.push({
         agencyCode: agency.code,
         coordinate,

@@ -79,3 +79,17 @@ export function narrowed<T extends string>(asked: readonly T[], kept: readonly s
   if (result.length === 0) throw badInput(`An approval keeps at least one of the ${what} asked for; refuse the request instead`);
   return result;
 }
+
+/**
+ * Given the communes asked for (null: the whole province) and those a steward keeps (left out: all asked),
+ * returns the scope kept, or throws BAD_USER_INPUT when it adds a commune or keeps none.
+ */
+export function scopeKept(asked: string[] | null, kept: readonly string[] | null | undefined): string[] | null {
+  if (kept === undefined || kept === null) return asked;
+  const codes = communeCodes(kept, 'scope unit codes');
+  if (asked === null) {
+    if (codes.length === 0) throw badInput('An empty scope would show no row: leave the scope out to keep the one asked for');
+    return codes;
+  }
+  return narrowed(asked, codes, 'communes');
+}

@@ -8,16 +8,18 @@ import { badInput, conflict, notFound } from '../store/errors';
 import { needsFourEyes } from '../store/fourEyes';
 import { requiredText } from '../store/grantInput';
 import type { PolicyRepository } from '../store/policyRepository';
-import type { SharingRequest, SharingRequestStatus } from '../store/sharingTypes';
+import type { SharingPartStatus, SharingRequest, SharingRequestPart } from '../store/sharingTypes';
+import { overdueParts } from '../store/sharingTypes';
 import type { SharingRequestFilter } from '../store/sharingRepository';
 import type { Stewardship } from '../store/stewardship';
-import { assertOwnsFields, assertSees, outsideStewardQueue, queueRefusal, queueScopeOf, seesQueue } from '../store/stewardQueue';
+import { assertSees, outsideStewardQueue, queueRefusal, queueScopeOf, seesQueue } from '../store/stewardQueue';
 import type { Actor, PolicyChange } from '../store/types';
-import { assertCommunesInForce, communeCodes } from '../store/unitCodes';
+import { assertCommunesInForce } from '../store/unitCodes';
 import type { SharingRequestInput } from './requestInput';
 import type { DuplicateCollection } from './duplicateCollection';
 import { duplicateCollection } from './duplicateCollection';
-import { instrumentNumber, narrowed, purposesOf, requestParticulars, requestedFields } from './requestInput';
+import { instrumentNumber, narrowed, purposesOf, requestParticulars, requestedFields, scopeKept } from './requestInput';
+import { answerablePart, assertKeepsOwnFields, partEntry, pendingParts, stewardActorName, withPart } from './requestParts';
 
 /** The time an owner has to open the connection or refuse (Decree 47/2020, Art. 35(3), as amended by Decree 194/2025). */
 export const ANSWER_WORKING_DAYS = 2;
@@ -33,11 +35,19 @@ export interface SharingImpact {
   scopeUnitCodes: string[] | null;
 }
 
-/** A request with what its deadline means now. */
-export type SharingRequestView = SharingRequest & { workingDaysLeft: number; overdue: boolean };
+/** An owner's part with what its deadline means now. */
+export type SharingPartView = SharingRequestPart & { workingDaysLeft: number; overdue: boolean };
 
-/** What a steward keeps of a request when approving it: left out, everything asked. */
+/**
+ * A request with what its deadlines mean now: overdue when any part waits past its deadline; the working days
+ * left are those of the earliest deadline still running (the request's own once every part is answered).
+ */
+export type SharingRequestView = Omit<SharingRequest, 'parts'> & { workingDaysLeft: number; overdue: boolean; parts: SharingPartView[] };
+
+/** What a steward keeps of an owner's part when approving it: left out, everything asked of that owner. */
 export interface ApprovalNarrowing {
+  /** The owner whose part is answered; left out: the steward's own agency's, or the request's only part. */
+  ownerCode?: string | null;
   fields?: readonly string[] | null;
   purposes?: readonly string[] | null;
   scopeUnitCodes?: readonly string[] | null;
@@ -65,8 +75,19 @@ export class SharingDesk {
 
   /** Given a request as stored, returns it with its working days left and whether it is overdue. */
   view(request: SharingRequest, now = this.now()): SharingRequestView {
-    const left = workingDaysLeft(this.options.calendar, new Date(request.deadlineAt), now);
-    return { ...request, workingDaysLeft: left, overdue: request.status === 'PENDING' && now.getTime() > Date.parse(request.deadlineAt) };
+    const calendar = this.options.calendar;
+    const late = new Set(overdueParts(request.parts, now).map((part) => part.ownerCode));
+    const parts = request.parts.map((part) => ({
+      ...part,
+      workingDaysLeft: workingDaysLeft(calendar, new Date(part.deadlineAt), now),
+      overdue: late.has(part.ownerCode),
+    }));
+    const running =
+      parts
+        .filter((part) => part.status === 'PENDING')
+        .map((part) => part.deadlineAt)
+        .sort()[0] ?? request.deadlineAt;
+    return { ...request, parts, workingDaysLeft: workingDaysLeft(calendar, new Date(running), now), overdue: late.size > 0 };
   }
 
   private async assertCommunes(repository: PolicyRepository, codes: readonly string[] | null, at: string): Promise<void> {
@@ -93,6 +114,9 @@ export class SharingDesk {
       const unowned = [...sectors].filter((sector) => !owners.some((owner) => owner.sector === sector));
       if (unowned.length > 0) throw badInput(`No active agency owns the ${unowned.join(', ')} sector: nobody could answer the request`);
       const now = new Date(nowIso);
+      const deadlineAt = workingDayDeadline(this.options.calendar, now, ANSWER_WORKING_DAYS).toISOString();
+      // One part per owner, of its sector's fields, which it answers on its own within its own deadline.
+      const parts = pendingParts(fields, owners, catalog, deadlineAt);
       const request: Omit<SharingRequest, 'id'> = {
         requesterCode: agency.code,
         fields,
@@ -100,15 +124,12 @@ export class SharingDesk {
         legalBasis,
         scopeUnitCodes,
         procedure,
-        ownerCodes: owners.map((owner) => owner.code).sort(),
+        ownerCodes: parts.map((part) => part.ownerCode),
         status: 'PENDING',
         filedAt: nowIso,
-        deadlineAt: workingDayDeadline(this.options.calendar, now, ANSWER_WORKING_DAYS).toISOString(),
+        deadlineAt,
         answeredAt: null,
-        answeredBy: null,
-        refusalReason: null,
-        refusalLegalBasis: null,
-        answer: null,
+        parts,
       };
       const id = await repository.sharing().insertRequest(request);
       const filed: SharingRequest = { id, ...request };
@@ -148,38 +169,36 @@ export class SharingDesk {
     return this.options.stewardship.changes({ entityType: 'SHARING_REQUEST', entityId: id, limit: 500 });
   }
 
-  private async answerable(repository: PolicyRepository, id: string, allowed: readonly SharingRequestStatus[], actor: Actor): Promise<SharingRequest> {
+  private async answerable(
+    repository: PolicyRepository,
+    id: string,
+    ownerCode: string | null | undefined,
+    allowed: readonly SharingPartStatus[],
+    actor: Actor,
+  ): Promise<{ request: SharingRequest; part: SharingRequestPart }> {
     const request = await repository.sharing().requestById(id);
     if (!request) throw notFound(`Unknown sharing request "${printable(id)}"`);
-    assertSees(queueScopeOf(actor), request);
-    if (!allowed.includes(request.status)) throw conflict(`Sharing request ${id} is ${request.status.toLowerCase()} already`);
-    return request;
-  }
-
-  /** Given who decides and the fields the decision is about, throws OUTSIDE_STEWARD_QUEUE unless their agency owns them all. */
-  private async assertDecides(repository: PolicyRepository, actor: Actor, coordinates: readonly string[]): Promise<void> {
     const scope = queueScopeOf(actor);
-    if (scope.kind === 'PROVINCE') return;
-    const agency = await repository.agencyByCode(scope.agencyCode, true);
-    assertOwnsFields(scope, agency?.sector ?? null, coordinates, this.options.stewardship.schema().catalog);
+    assertSees(scope, request);
+    return { request, part: answerablePart(scope, request, ownerCode, allowed) };
   }
 
   /**
-   * Given a pending (or refused, when the stewards change their decision) request and what to keep of it,
-   * makes one grant per field kept, for the purposes and communes kept, on the request's instrument; a grant on
-   * sensitive data waits for a second steward (four eyes). All of it in one transaction, or nothing.
+   * Given an owner's pending (or refused, when its stewards change their decision) part of a request and what to
+   * keep of it, makes one grant per field of the part kept, for the purposes and communes kept, on the request's
+   * instrument; a grant on sensitive data waits for a second steward (four eyes). The other owners' parts are
+   * theirs to answer. All of it in one transaction, or nothing.
    */
   async approve(actor: Actor, id: string, narrowing: ApprovalNarrowing = {}): Promise<SharingRequestView> {
     const stewardship = this.options.stewardship;
     return stewardship.change(async (repository, nowIso) => {
-      const before = await this.answerable(repository, id, ['PENDING', 'REFUSED'], actor);
+      const { request: before, part } = await this.answerable(repository, id, narrowing.ownerCode, ['PENDING', 'REFUSED'], actor);
       const requester = await repository.agencyByCode(before.requesterCode, true);
       if (!requester || requester.deactivatedAt) throw conflict(`The requesting agency ${before.requesterCode} is deactivated: nothing can be shared with it`);
-      const fields = narrowed(before.fields, narrowing.fields, 'fields');
-      // A steward of one owner approves the fields its agency owns: the others' part is narrowed away first.
-      await this.assertDecides(repository, actor, fields);
+      assertKeepsOwnFields(queueScopeOf(actor), before, part, narrowing.fields);
+      const fields = narrowed(part.fields, narrowing.fields, 'fields');
       const purposes = narrowed(before.purposes, narrowing.purposes, 'purposes');
-      const scopeUnitCodes = this.scopeKept(before.scopeUnitCodes, narrowing.scopeUnitCodes);
+      const scopeUnitCodes = scopeKept(before.scopeUnitCodes, narrowing.scopeUnitCodes);
       await this.assertCommunes(repository, scopeUnitCodes, nowIso);
       const grantIds: string[] = [];
       for (const coordinate of fields) {
@@ -194,8 +213,8 @@ export class SharingDesk {
         });
         grantIds.push((await stewardship.storeGrant(repository, actor, nowIso, prepared, id)).id);
       }
-      const after: SharingRequest = {
-        ...before,
+      const answered: SharingRequestPart = {
+        ...part,
         status: 'APPROVED',
         answeredAt: nowIso,
         answeredBy: stewardActorName(actor),
@@ -203,23 +222,32 @@ export class SharingDesk {
         refusalLegalBasis: null,
         answer: { fields, purposes, scopeUnitCodes, grantIds },
       };
-      await repository.sharing().updateAnswer(after);
-      await stewardship.record(repository, actor, nowIso, 'APPROVE_SHARING_REQUEST', 'SHARING_REQUEST', id, before, after);
+      const after = withPart(before, answered);
+      await repository.sharing().updatePart(before, answered);
+      await stewardship.record(
+        repository,
+        actor,
+        nowIso,
+        'APPROVE_SHARING_REQUEST',
+        'SHARING_REQUEST',
+        id,
+        partEntry(before, part),
+        partEntry(after, answered),
+      );
       return this.view(after, new Date(nowIso));
     });
   }
 
   /**
-   * Given a request and what to keep of it, returns the grants an approval would make, one per field, and which
-   * of them would wait for a second steward; nothing is changed.
+   * Given a request, the owner's part and what to keep of it, returns the grants an approval of that part would
+   * make, one per field, and which of them would wait for a second steward; nothing is changed.
    */
   async impact(id: string, narrowing: ApprovalNarrowing, actor: Actor): Promise<SharingImpact[]> {
-    const request = await this.options.repository.sharing().requestById(id);
-    if (!request) throw notFound(`Unknown sharing request "${printable(id)}"`);
-    assertSees(queueScopeOf(actor), request);
-    const fields = narrowed(request.fields, narrowing.fields, 'fields');
+    const { request, part } = await this.answerable(this.options.repository, id, narrowing.ownerCode, ['PENDING', 'REFUSED', 'APPROVED'], actor);
+    assertKeepsOwnFields(queueScopeOf(actor), request, part, narrowing.fields);
+    const fields = narrowed(part.fields, narrowing.fields, 'fields');
     const purposes = narrowed(request.purposes, narrowing.purposes, 'purposes');
-    const scopeUnitCodes = this.scopeKept(request.scopeUnitCodes, narrowing.scopeUnitCodes);
+    const scopeUnitCodes = scopeKept(request.scopeUnitCodes, narrowing.scopeUnitCodes);
     const { catalog } = this.options.stewardship.schema();
     return fields.map((coordinate) => {
       const facts = catalog.fields.get(coordinate)!;
@@ -235,34 +263,23 @@ export class SharingDesk {
     });
   }
 
-  private scopeKept(asked: string[] | null, kept: readonly string[] | null | undefined): string[] | null {
-    if (kept === undefined || kept === null) return asked;
-    const codes = communeCodes(kept, 'scope unit codes');
-    if (asked === null) {
-      if (codes.length === 0) throw badInput('An empty scope would show no row: leave the scope out to keep the one asked for');
-      return codes;
-    }
-    return narrowed(asked, codes, 'communes');
-  }
-
   /**
-   * Given a pending (or approved, when the stewards change their decision: its grants are revoked) request, refuses
-   * it in writing: the reason and the instrument number of the law that restricts sharing, which the requester reads.
+   * Given an owner's pending (or approved, when its stewards change their decision: the part's grants are revoked)
+   * part of a request, refuses it in writing: the reason and the instrument number of the law that restricts
+   * sharing, which the requester reads. The other owners' parts are theirs to answer.
    */
-  async refuse(actor: Actor, id: string, refusal: { reason: string; legalBasis: string }): Promise<SharingRequestView> {
+  async refuse(actor: Actor, id: string, refusal: { reason: string; legalBasis: string; ownerCode?: string | null }): Promise<SharingRequestView> {
     const reason = requiredText(refusal.reason, 'The reason for the refusal', 1000);
     const legalBasis = instrumentNumber(refusal.legalBasis, 'The legal basis restricting sharing');
     const stewardship = this.options.stewardship;
     return stewardship.change(async (repository, nowIso) => {
-      const before = await this.answerable(repository, id, ['PENDING', 'APPROVED'], actor);
-      // A refusal closes the whole request: only who may decide on every field of it refuses it.
-      await this.assertDecides(repository, actor, before.fields);
-      for (const grantId of before.answer?.grantIds ?? []) {
+      const { request: before, part } = await this.answerable(repository, id, refusal.ownerCode, ['PENDING', 'APPROVED'], actor);
+      for (const grantId of part.answer?.grantIds ?? []) {
         const grant = await repository.grantById(Number(grantId));
         if (grant && grant.revokedAt === null) await stewardship.revokeGrantIn(repository, actor, nowIso, grant);
       }
-      const after: SharingRequest = {
-        ...before,
+      const refused: SharingRequestPart = {
+        ...part,
         status: 'REFUSED',
         answeredAt: nowIso,
         answeredBy: stewardActorName(actor),
@@ -270,8 +287,9 @@ export class SharingDesk {
         refusalLegalBasis: legalBasis,
         answer: null,
       };
-      await repository.sharing().updateAnswer(after);
-      await stewardship.record(repository, actor, nowIso, 'REFUSE_SHARING_REQUEST', 'SHARING_REQUEST', id, before, after);
+      const after = withPart(before, refused);
+      await repository.sharing().updatePart(before, refused);
+      await stewardship.record(repository, actor, nowIso, 'REFUSE_SHARING_REQUEST', 'SHARING_REQUEST', id, partEntry(before, part), partEntry(after, refused));
       return this.view(after, new Date(nowIso));
     });
   }
@@ -327,23 +345,8 @@ export class SharingDesk {
     );
   }
 
-  /** Given an instant, returns how many requests wait for an answer past their deadline. */
+  /** Given an instant, returns how many requests have a part waiting for its owner's answer past its deadline. */
   countOverdue(now: Date = this.now()): Promise<number> {
     return this.options.repository.sharing().countOverdueSharingRequests(now);
-  }
-}
-
-/** Given who answers, returns how the request names them: the person's e-mail, or the agency's code. */
-function stewardActorName(actor: Actor): string {
-  switch (actor.kind) {
-    case 'PERSON':
-      return `person:${actor.email}`;
-    case 'STEWARD':
-    case 'AGENCY':
-      return actor.agencyCode;
-    case 'CLI':
-      return `cli:${actor.osUser}`;
-    case 'SYSTEM':
-      return `system:${actor.task}`;
   }
 }

@@ -22,8 +22,8 @@ export const SHARING_USAGE = `
   agencies reactivate --code H56.30
   agencies collects --code H56.30 --fields Citizen.fullName,…   the fields its own forms collect
   requests list [--status PENDING|APPROVED|REFUSED] [--owner H56.01] [--requester H56.20]
-  requests approve --id <request id> [--fields F1,F2] [--purposes P1] [--scope 40778]   keep less than asked
-  requests refuse --id <request id> --refusal "<reason for the requester>" --restricting-basis 91/2025/QH15
+  requests approve --id <request id> [--owner H56.01] [--fields F1,F2] [--purposes P1] [--scope 40778]   one owner's part, keeping less than asked
+  requests refuse --id <request id> [--owner H56.01] --refusal "<reason for the requester>" --restricting-basis 91/2025/QH15
   requests duplicates               fields agencies' forms collect that they were refused or never asked for
 `;
 
@@ -34,9 +34,12 @@ const REQUEST_COLUMNS = ['id', 'requesterCode', 'ownerCodes', 'status', 'fields'
 const requestOutput = (request: SharingRequestView): Output =>
   single(request, [
     ...REQUEST_COLUMNS.map((column): [string, unknown] => [column, (request as unknown as Record<string, unknown>)[column]]),
-    ['refusalReason', request.refusalReason],
-    ['refusalBasis', request.refusalLegalBasis],
-    ['grantIds', request.answer?.grantIds ?? null],
+    ...request.parts.map((part): [string, unknown] => [
+      `part ${part.ownerCode}`,
+      part.status === 'REFUSED'
+        ? `REFUSED: ${part.refusalReason} (${part.refusalLegalBasis})`
+        : `${part.status} ${part.fields.join(',')}${part.answer ? ` grants ${part.answer.grantIds.join(',')}` : ''}${part.overdue ? ' overdue' : ''}`,
+    ]),
   ]);
 
 const grantOutput = (grant: GrantView): Output =>
@@ -129,11 +132,12 @@ export const SHARING_COMMANDS: Record<string, CommandSpec<SharingServices>> = {
   },
   'requests approve': {
     field: 'Mutation.approveSharingRequest',
-    flags: { id: 'string', fields: 'string', purposes: 'string', scope: 'string' },
+    flags: { id: 'string', owner: 'string', fields: 'string', purposes: 'string', scope: 'string' },
     required: ['id'],
     run: async ({ sharing, actor }, flags) =>
       requestOutput(
         await sharing.approve(actor, flags.string('id')!, {
+          ownerCode: flags.string('owner') ?? null,
           fields: listOf(flags.string('fields')) ?? null,
           purposes: listOf(flags.string('purposes')) ?? null,
           scopeUnitCodes: listOf(flags.string('scope')) ?? null,
@@ -142,10 +146,16 @@ export const SHARING_COMMANDS: Record<string, CommandSpec<SharingServices>> = {
   },
   'requests refuse': {
     field: 'Mutation.refuseSharingRequest',
-    flags: { id: 'string', refusal: 'string', 'restricting-basis': 'string' },
+    flags: { id: 'string', owner: 'string', refusal: 'string', 'restricting-basis': 'string' },
     required: ['id', 'refusal', 'restricting-basis'],
     run: async ({ sharing, actor }, flags) =>
-      requestOutput(await sharing.refuse(actor, flags.string('id')!, { reason: flags.string('refusal')!, legalBasis: flags.string('restricting-basis')! })),
+      requestOutput(
+        await sharing.refuse(actor, flags.string('id')!, {
+          reason: flags.string('refusal')!,
+          legalBasis: flags.string('restricting-basis')!,
+          ownerCode: flags.string('owner') ?? null,
+        }),
+      ),
   },
   'requests duplicates': {
     field: 'Query.duplicateCollection',

@@ -156,7 +156,7 @@ describe('sharing requests in a real browser', () => {
 
     await openRequestsAsLandOffice();
     await explorer.waitForSelector('[data-testid=refusal]');
-    expect(await explorer.textContent('[data-testid=refusal]')).toBe('Nơi khám chữa bệnh không phục vụ thủ tục đất đai (13/2023/NĐ-CP)');
+    expect(await explorer.textContent('[data-testid=refusal]')).toContain('Nơi khám chữa bệnh không phục vụ thủ tục đất đai (13/2023/NĐ-CP)');
     await browser.screenshot(explorer, 'explorer-sharing-refused');
   });
 
@@ -219,6 +219,47 @@ describe('sharing requests in a real browser', () => {
     expect(await queueIds()).toEqual(expect.arrayContaining([health, population]));
     expect(await consolePage.textContent('[data-testid=queue-scope]')).toContain('Toàn tỉnh');
     await signOut();
+  });
+
+  it("each owner answers its own part from the console: the police's approval leaves the hospital's part open, and the requester reads both answers", async () => {
+    const id = await fileAsLandOffice(['Citizen.sex', 'HealthInsuranceCard.validFrom']);
+    const row = `[data-testid=sharing-requests] tbody tr:has(td:first-child:text-is("${id}"))`;
+    await signInAs(['POLICY_STEWARD'], 'H56.01');
+    expect(await queueIds()).toContain(id);
+    // The police's steward sees its own part: its field, its status; the hospital's part is listed beside it.
+    expect(await consolePage.textContent(`${row} td:nth-child(4)`)).toBe('Citizen.sex');
+    expect(await consolePage.textContent(`${row} [data-testid=shown-status]`)).toBe('PENDING');
+    expect(await consolePage.$('[data-testid=answer-owner]')).toBeNull();
+    await consolePage.selectOption('[data-testid=approve-request] select[name=id]', id);
+    await consolePage.fill('[data-testid=approve-request] input[name=reason]', 'Phiếu trình 9/2027');
+    await consolePage.click('[data-testid=approve-request] button[type=submit]');
+    await consolePage.waitForSelector(`${row} [data-testid=shown-status]:text-is("APPROVED")`);
+    expect(await consolePage.textContent(`${row} [data-testid=parts]`)).toBe('H56.01: APPROVED; H56.15.01: PENDING');
+    await signOut();
+
+    await signInAs(['POLICY_STEWARD'], 'H56.15.01');
+    expect(await queueIds()).toContain(id);
+    expect(await consolePage.textContent(`${row} td:nth-child(4)`)).toBe('HealthInsuranceCard.validFrom');
+    expect(await consolePage.textContent(`${row} [data-testid=shown-status]`)).toBe('PENDING');
+    await consolePage.selectOption('[data-testid=refuse-request] select[name=id]', id);
+    await consolePage.fill('[data-testid=refuse-request] input[name=refusal]', 'Hạn thẻ không phục vụ thủ tục đất đai');
+    await consolePage.fill('[data-testid=refuse-request] input[name=restricting]', '13/2023/NĐ-CP');
+    await consolePage.fill('[data-testid=refuse-request] input[name=reason]', 'Phiếu trình 10/2027');
+    await consolePage.click('[data-testid=refuse-request] button[type=submit]');
+    await consolePage.waitForSelector(`${row} [data-testid=shown-status]:text-is("REFUSED")`);
+    await browser.screenshot(consolePage, 'console-sharing-owner-parts');
+    await signOut();
+
+    await openRequestsAsLandOffice();
+    const card = `[data-testid=sharing-request]:has(h3 code:text-is("${id}"))`;
+    await explorer.waitForSelector(card);
+    expect(await explorer.textContent(`${card} [data-testid=request-status]`)).toBe('PARTLY_APPROVED');
+    expect(await explorer.textContent(`${card} [data-owner="H56.01"] [data-testid=part-status]`)).toBe('APPROVED');
+    expect(await explorer.textContent(`${card} [data-owner="H56.01"] [data-testid=granted]`)).toContain('Citizen.sex');
+    expect(await explorer.textContent(`${card} [data-owner="H56.15.01"] [data-testid=refusal]`)).toContain(
+      'Hạn thẻ không phục vụ thủ tục đất đai (13/2023/NĐ-CP)',
+    );
+    await browser.screenshot(explorer, 'explorer-sharing-owner-answers');
   });
 
   it("the explorer's sharing page follows its language switch, Vietnamese first, and keeps the choice in the tab", async () => {

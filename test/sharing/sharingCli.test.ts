@@ -80,15 +80,20 @@ describe('steward command line: four eyes, deactivation and sharing requests', (
     expect(listed.stderr).toMatch(/^Refused \(FORBIDDEN\)/);
     const queue = JSON.parse((await steward('mot@test.gov.vn', 'requests', 'list', '--owner', 'H56.01', '--status', 'PENDING')).stdout);
     expect(queue.map((request: { id: string }) => request.id)).toEqual([filed.id]);
-    const approved = JSON.parse((await steward('mot@test.gov.vn', 'requests', 'approve', '--id', filed.id, '--fields', 'Citizen.fullName')).stdout);
-    expect(approved).toMatchObject({ status: 'APPROVED', answer: { fields: ['Citizen.fullName'], grantIds: [expect.any(String)] } });
+    const approved = JSON.parse(
+      (await steward('mot@test.gov.vn', 'requests', 'approve', '--id', filed.id, '--owner', 'H56.01', '--fields', 'Citizen.fullName')).stdout,
+    );
+    expect(approved).toMatchObject({
+      status: 'APPROVED',
+      parts: [{ ownerCode: 'H56.01', status: 'APPROVED', answer: { fields: ['Citizen.fullName'], grantIds: [expect.any(String)] } }],
+    });
     const refused = await steward('mot@test.gov.vn', 'requests', 'refuse', '--id', filed.id, '--refusal', 'Đổi quyết định', '--restricting-basis', 'Luật');
     expect(refused.stderr).toMatch(/^Refused \(BAD_USER_INPUT\)/);
     const changed = JSON.parse(
       (await steward('hai@test.gov.vn', 'requests', 'refuse', '--id', filed.id, '--refusal', 'Đổi quyết định', '--restricting-basis', '13/2023/NĐ-CP')).stdout,
     );
-    expect(changed).toMatchObject({ status: 'REFUSED', refusalReason: 'Đổi quyết định', refusalLegalBasis: '13/2023/NĐ-CP' });
-    expect((await store.stewardship.grant(approved.answer.grantIds[0]))?.status).toBe('REVOKED');
+    expect(changed).toMatchObject({ status: 'REFUSED', parts: [{ ownerCode: 'H56.01', refusalReason: 'Đổi quyết định', refusalLegalBasis: '13/2023/NĐ-CP' }] });
+    expect((await store.stewardship.grant(approved.parts[0].answer.grantIds[0]))?.status).toBe('REVOKED');
   }, 180_000);
 
   it('deactivates and reactivates an agency, refusing the role that may not', async () => {

@@ -4,6 +4,8 @@ import type { TestDatabases } from '../helpers/database';
 import { createTestDatabases } from '../helpers/database';
 
 const NAME = '20270201000000_create_sharing';
+// The later migration that splits requests into owners' parts references the requests: it goes first.
+const PARTS = '20270901000008_split_sharing_requests_by_owner';
 
 describe(`the sharing migration (${NAME})`, () => {
   let databases: TestDatabases;
@@ -34,6 +36,7 @@ describe(`the sharing migration (${NAME})`, () => {
       created_at: now,
       approval_status: 'PENDING_APPROVAL',
     });
+    await db.migrate.down({ migrationSource: migrationSource(gatewayMigrations), tableName: 'knex_migrations', name: PARTS });
     await db.migrate.down({ migrationSource: migrationSource(gatewayMigrations), tableName: 'knex_migrations', name: NAME });
     expect(await db.schema.hasTable('sharing_requests')).toBe(false);
     expect(await db.schema.hasTable('agency_collected_fields')).toBe(false);
@@ -41,7 +44,7 @@ describe(`the sharing migration (${NAME})`, () => {
     expect(await db.schema.hasTable('agency_deactivations')).toBe(false);
     expect(await db('agencies').where('code', 'H56.30').first('name')).toEqual({ name: 'Sở thử' });
     expect(await db('grants').where('agency_code', 'H56.30').first('target')).toEqual({ target: 'Citizen.ethnicity' });
-    expect(await migrateLatest(db, 'gateway')).toEqual([NAME]);
+    expect(await migrateLatest(db, 'gateway')).toEqual([NAME, PARTS]);
     // A grant stored before four eyes existed was in force: it stays approved.
     expect(await db('grants').where('agency_code', 'H56.30').first('approval_status')).toEqual({ approval_status: 'APPROVED' });
     expect(await db.schema.hasTable('sharing_requests')).toBe(true);

@@ -5,12 +5,12 @@ import { startSharingWorld } from './sharingPlatform';
 const FILE = `mutation ($input: SharingRequestInput!) {
   fileSharingRequest(input: $input) { id status ownerCodes deadlineAt workingDaysLeft overdue }
 }`;
-const MINE = '{ mySharingRequests { id status refusalReason refusalLegalBasis grantedFields grantIds } }';
+const MINE = '{ mySharingRequests { id status grantedFields grantIds parts { ownerCode status refusalReason refusalLegalBasis grantedFields } } }';
 const APPROVE = `mutation ($id: ID!, $fields: [String!], $purposes: [String!]) {
-  approveSharingRequest(id: $id, fields: $fields, purposes: $purposes) { status answer { fields purposes grantIds } }
+  approveSharingRequest(id: $id, fields: $fields, purposes: $purposes) { status parts { answer { fields purposes grantIds } } }
 }`;
 const REFUSE = `mutation ($id: ID!, $reason: String!, $legalBasis: String!) {
-  refuseSharingRequest(id: $id, reason: $reason, legalBasis: $legalBasis) { status refusalReason refusalLegalBasis }
+  refuseSharingRequest(id: $id, reason: $reason, legalBasis: $legalBasis) { status parts { refusalReason refusalLegalBasis } }
 }`;
 
 const request = (overrides: Record<string, unknown> = {}) => ({
@@ -108,7 +108,7 @@ describe('sharing requests', () => {
 
     const kept = ['Citizen.healthInsurance', 'HealthInsuranceCard.validTo'];
     const approved = await world.admin(steward, APPROVE, { id, fields: kept, purposes: ['LAND_REGISTRATION'] });
-    expect(approved.data?.approveSharingRequest).toMatchObject({ status: 'APPROVED', answer: { fields: kept, purposes: ['LAND_REGISTRATION'] } });
+    expect(approved.data?.approveSharingRequest).toMatchObject({ status: 'APPROVED', parts: [{ answer: { fields: kept, purposes: ['LAND_REGISTRATION'] } }] });
     await world.refresh();
     const now = await world.graphql(landKey, 'LAND_REGISTRATION', query);
     expect(errorCodes(now)).toEqual([]);
@@ -120,8 +120,7 @@ describe('sharing requests', () => {
     const refused = await world.admin(steward, REFUSE, { id, reason: 'Thẻ BHYT không phục vụ thủ tục đất đai', legalBasis: '13/2023/NĐ-CP' });
     expect(refused.data?.refuseSharingRequest).toEqual({
       status: 'REFUSED',
-      refusalReason: 'Thẻ BHYT không phục vụ thủ tục đất đai',
-      refusalLegalBasis: '13/2023/NĐ-CP',
+      parts: [{ refusalReason: 'Thẻ BHYT không phục vụ thủ tục đất đai', refusalLegalBasis: '13/2023/NĐ-CP' }],
     });
     await world.refresh();
     expect(errorCodes(await world.graphql(landKey, 'LAND_REGISTRATION', query))).toEqual(['FORBIDDEN']);
@@ -134,9 +133,16 @@ describe('sharing requests', () => {
     const seen = await world.graphql(landKey, null, MINE);
     expect(seen.data?.mySharingRequests.find((each: { id: string }) => each.id === id)).toMatchObject({
       status: 'REFUSED',
-      refusalReason: 'Thẻ BHYT không phục vụ thủ tục đất đai',
-      refusalLegalBasis: '13/2023/NĐ-CP',
       grantedFields: null,
+      parts: [
+        {
+          ownerCode: 'H56.15.01',
+          status: 'REFUSED',
+          refusalReason: 'Thẻ BHYT không phục vụ thủ tục đất đai',
+          refusalLegalBasis: '13/2023/NĐ-CP',
+          grantedFields: null,
+        },
+      ],
     });
     // The agency that was refused and collects the field itself is listed as collecting it again.
     expect(
@@ -168,7 +174,7 @@ describe('sharing requests', () => {
     const id = filed.data!.fileSharingRequest.id as string;
     expect(filed.data!.fileSharingRequest.ownerCodes).toEqual(['H56.01']);
     const approved = await world.admin(steward, APPROVE, { id });
-    const [grantId] = approved.data!.approveSharingRequest.answer.grantIds as string[];
+    const [grantId] = approved.data!.approveSharingRequest.parts[0].answer.grantIds as string[];
     const grant = await world.admin(steward, `{ grant(id: "${grantId}") { status sharingRequestId } }`);
     expect(grant.data?.grant).toEqual({ status: 'AWAITING_APPROVAL', sharingRequestId: id });
     await world.refresh();

@@ -7,9 +7,14 @@ const QUEUE = 'query ($owner: String) { sharingRequests(ownerCode: $owner) { id 
 const ONE = 'query ($id: ID!) { sharingRequest(id: $id) { id status } }';
 const IMPACT = 'query ($id: ID!) { sharingRequestImpact(id: $id) { coordinate } }';
 const APPROVE = `mutation ($id: ID!, $fields: [String!]) {
-  approveSharingRequest(id: $id, fields: $fields) { status answer { fields grantIds } }
+  approveSharingRequest(id: $id, fields: $fields) { status myPart { answer { fields grantIds } } }
 }`;
 const REFUSE = `mutation ($id: ID!) { refuseSharingRequest(id: $id, reason: "Không thuộc phạm vi", legalBasis: "91/2025/QH15") { status } }`;
+const PART = 'status answeredAt parts { ownerCode status answer { fields } }';
+const APPROVE_PART = `mutation ($id: ID!, $owner: String) { approveSharingRequest(id: $id, ownerCode: $owner) { ${PART} } }`;
+const REFUSE_PART = `mutation ($id: ID!, $owner: String) {
+  refuseSharingRequest(id: $id, ownerCode: $owner, reason: "Không thuộc phạm vi", legalBasis: "91/2025/QH15") { ${PART} }
+}`;
 const APPROVE_GRANT = 'mutation ($id: ID!) { approveGrant(id: $id) { id approvalStatus } }';
 
 const POLICE = 'H56.01';
@@ -80,30 +85,105 @@ describe("sharing requests routed to the owner's own stewards", () => {
 
     const answered = await world.admin(hospital, APPROVE, { id: health.id });
     expect(errorCodes(answered)).toEqual([]);
-    expect(answered.data?.approveSharingRequest).toMatchObject({ status: 'APPROVED', answer: { fields: HEALTH_FIELDS } });
+    expect(answered.data?.approveSharingRequest).toMatchObject({ status: 'APPROVED', myPart: { answer: { fields: HEALTH_FIELDS } } });
   });
 
-  it('lets the steward of one owner of a request on two sectors approve only its own fields, and refuse it not at all', async () => {
-    const mixed = await file(['Citizen.fullName', 'HealthInsuranceCard.validTo']);
+  it("lets each owner of a request on two sectors answer its own part: the first approval leaves the other's part open, and the request is answered once both are", async () => {
+    const mixed = await file(['Citizen.sex', 'HealthInsuranceCard.benefitLevel']);
     expect(mixed.ownerCodes).toEqual([POLICE, HOSPITAL]);
-    // Both owners see it in their queue.
-    for (const steward of [police, hospital]) {
-      const queue = await world.admin(steward, QUEUE, {});
-      expect(queue.data?.sharingRequests.map((request: { id: string }) => request.id)).toContain(mixed.id);
+    // Both owners see it in their queue, each with its own part.
+    for (const [steward, owner, fields] of [
+      [police, POLICE, ['Citizen.sex']],
+      [hospital, HOSPITAL, ['HealthInsuranceCard.benefitLevel']],
+    ] as const) {
+      const queue = await world.admin(steward, `query { sharingRequests { id myPart { ownerCode fields status } } }`);
+      const row = queue.data?.sharingRequests.find((request: { id: string }) => request.id === mixed.id);
+      expect(row?.myPart).toEqual({ ownerCode: owner, fields, status: 'PENDING' });
     }
-    expect(errorCodes(await world.admin(police, APPROVE, { id: mixed.id }))).toEqual(['OUTSIDE_STEWARD_QUEUE']);
-    expect(errorCodes(await world.admin(police, APPROVE, { id: mixed.id, fields: ['HealthInsuranceCard.validTo'] }))).toEqual(['OUTSIDE_STEWARD_QUEUE']);
-    expect(errorCodes(await world.admin(hospital, REFUSE, { id: mixed.id }))).toEqual(['OUTSIDE_STEWARD_QUEUE']);
-    expect(await statusOf(mixed.id)).toBe('PENDING');
-    const own = await world.admin(police, APPROVE, { id: mixed.id, fields: ['Citizen.fullName'] });
-    expect(own.data?.approveSharingRequest).toMatchObject({ status: 'APPROVED', answer: { fields: ['Citizen.fullName'] } });
+    const first = await world.admin(police, APPROVE_PART, { id: mixed.id });
+    expect(errorCodes(first)).toEqual([]);
+    expect(first.data?.approveSharingRequest).toMatchObject({
+      status: 'PENDING',
+      answeredAt: null,
+      parts: [
+        { ownerCode: POLICE, status: 'APPROVED', answer: { fields: ['Citizen.sex'] } },
+        { ownerCode: HOSPITAL, status: 'PENDING', answer: null },
+      ],
+    });
+    // The first owner's approval is its own: answering again conflicts, and the other part stays open to its owner.
+    expect(errorCodes(await world.admin(police, APPROVE_PART, { id: mixed.id }))).toEqual(['CONFLICT']);
+    const second = await world.admin(hospital, APPROVE_PART, { id: mixed.id });
+    expect(errorCodes(second)).toEqual([]);
+    expect(second.data?.approveSharingRequest).toMatchObject({
+      status: 'APPROVED',
+      answeredAt: expect.any(String),
+      parts: [
+        { ownerCode: POLICE, status: 'APPROVED' },
+        { ownerCode: HOSPITAL, status: 'APPROVED', answer: { fields: ['HealthInsuranceCard.benefitLevel'] } },
+      ],
+    });
+    const history = await world.admin(province, 'query ($id: ID!) { sharingRequest(id: $id) { history { action after } } }', { id: mixed.id });
+    const entries = history.data?.sharingRequest.history as { action: string; after: string }[];
+    expect(entries.map((entry) => [entry.action, (JSON.parse(entry.after) as { ownerCode?: string }).ownerCode ?? null])).toEqual([
+      ['APPROVE_SHARING_REQUEST', HOSPITAL],
+      ['APPROVE_SHARING_REQUEST', POLICE],
+      ['FILE_SHARING_REQUEST', null],
+    ]);
   });
 
-  it("needs the second approver of a sensitive grant to be entitled to the owner's queue as well", async () => {
-    const sensitive = await file(['Citizen.ethnicity']);
+  it("refuses a steward of one owner answering another owner's part (403 OUTSIDE_STEWARD_QUEUE), by name or by its fields, changing nothing", async () => {
+    const mixed = await file(['Citizen.fullName', 'HealthInsuranceCard.validTo']);
+    for (const attempt of [
+      world.admin(police, APPROVE_PART, { id: mixed.id, owner: HOSPITAL }),
+      world.admin(police, APPROVE, { id: mixed.id, fields: ['HealthInsuranceCard.validTo'] }),
+      world.admin(police, REFUSE_PART, { id: mixed.id, owner: HOSPITAL }),
+      world.admin(hospital, REFUSE_PART, { id: mixed.id, owner: POLICE }),
+    ]) {
+      const refused = await attempt;
+      expect({ status: refused.status, codes: errorCodes(refused) }).toEqual({ status: 403, codes: ['OUTSIDE_STEWARD_QUEUE'] });
+    }
+    const parts = await world.admin(province, 'query ($id: ID!) { sharingRequest(id: $id) { status parts { status } } }', { id: mixed.id });
+    expect(parts.data?.sharingRequest).toEqual({ status: 'PENDING', parts: [{ status: 'PENDING' }, { status: 'PENDING' }] });
+  });
+
+  it('lets the province-wide office answer any part, naming it when the request has two', async () => {
+    const mixed = await file(['Citizen.nationality', 'HealthInsuranceCard.validTo']);
+    expect(errorCodes(await world.admin(province, APPROVE_PART, { id: mixed.id }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await world.admin(province, APPROVE_PART, { id: mixed.id, owner: 'H56.30' }))).toEqual(['NOT_FOUND']);
+    const refused = await world.admin(province, REFUSE_PART, { id: mixed.id, owner: HOSPITAL });
+    expect(refused.data?.refuseSharingRequest).toMatchObject({ status: 'PENDING', parts: [{ status: 'PENDING' }, { status: 'REFUSED' }] });
+    const approved = await world.admin(province, APPROVE_PART, { id: mixed.id, owner: POLICE });
+    expect(approved.data?.approveSharingRequest).toMatchObject({ status: 'PARTLY_APPROVED', parts: [{ status: 'APPROVED' }, { status: 'REFUSED' }] });
+  });
+
+  it("shows the requester a mixed outcome: one owner's grant, the other's refusal with its reason and legal basis", async () => {
+    const mixed = await file(['Citizen.dateOfDeath', 'HealthInsuranceCard.validFrom']);
+    expect(errorCodes(await world.admin(hospital, REFUSE_PART, { id: mixed.id }))).toEqual([]);
+    const approved = await world.admin(police, APPROVE_PART, { id: mixed.id });
+    expect(approved.data?.approveSharingRequest.status).toBe('PARTLY_APPROVED');
+    const mine = await world.graphql(
+      landKey,
+      null,
+      '{ mySharingRequests { id status grantedFields parts { ownerCode status refusalReason refusalLegalBasis grantedFields } } }',
+    );
+    const seen = mine.data?.mySharingRequests.find((request: { id: string }) => request.id === mixed.id);
+    expect(seen).toEqual({
+      id: mixed.id,
+      status: 'PARTLY_APPROVED',
+      grantedFields: ['Citizen.dateOfDeath'],
+      parts: [
+        { ownerCode: POLICE, status: 'APPROVED', refusalReason: null, refusalLegalBasis: null, grantedFields: ['Citizen.dateOfDeath'] },
+        { ownerCode: HOSPITAL, status: 'REFUSED', refusalReason: 'Không thuộc phạm vi', refusalLegalBasis: '91/2025/QH15', grantedFields: null },
+      ],
+    });
+  });
+
+  it("needs the second approver of a sensitive grant to be entitled to the owner's queue as well, part by part", async () => {
+    const sensitive = await file(['Citizen.ethnicity', 'Citizen.healthEvents']);
+    expect(sensitive.ownerCodes).toEqual([POLICE, HOSPITAL]);
     const approved = await world.admin(police, APPROVE, { id: sensitive.id });
     expect(errorCodes(approved)).toEqual([]);
-    const [grantId] = approved.data!.approveSharingRequest.answer.grantIds as string[];
+    const [grantId] = approved.data!.approveSharingRequest.myPart.answer.grantIds as string[];
     // The same person still cannot (four eyes), nor a steward of another agency.
     expect(errorCodes(await world.admin(police, APPROVE_GRANT, { id: grantId }))).toEqual(['FOUR_EYES_REQUIRED']);
     const foreign = await world.admin(hospital, APPROVE_GRANT, { id: grantId });
@@ -112,12 +192,20 @@ describe("sharing requests routed to the owner's own stewards", () => {
     expect(grant.data?.grant.approvalStatus).toBe('PENDING_APPROVAL');
     const second = await world.admin(secondPolice, APPROVE_GRANT, { id: grantId });
     expect(second.data?.approveGrant).toEqual({ id: grantId, approvalStatus: 'APPROVED' });
+
+    // The hospital's part makes its own grant, waiting in turn for a second person entitled to the hospital's queue.
+    const health = await world.admin(hospital, APPROVE, { id: sensitive.id });
+    expect(health.data?.approveSharingRequest.status).toBe('APPROVED');
+    const [healthGrant] = health.data!.approveSharingRequest.myPart.answer.grantIds as string[];
+    expect(errorCodes(await world.admin(hospital, APPROVE_GRANT, { id: healthGrant }))).toEqual(['FOUR_EYES_REQUIRED']);
+    expect(errorCodes(await world.admin(secondPolice, APPROVE_GRANT, { id: healthGrant }))).toEqual(['OUTSIDE_STEWARD_QUEUE']);
+    expect((await world.admin(province, APPROVE_GRANT, { id: healthGrant })).data?.approveGrant).toEqual({ id: healthGrant, approvalStatus: 'APPROVED' });
   });
 
   it('lets the province-wide office approve a sensitive grant on any sector as the second person', async () => {
     const sensitive = await file(['Citizen.vaccinations']);
     const approved = await world.admin(hospital, APPROVE, { id: sensitive.id });
-    const [grantId] = approved.data!.approveSharingRequest.answer.grantIds as string[];
+    const [grantId] = approved.data!.approveSharingRequest.myPart.answer.grantIds as string[];
     const second = await world.admin(province, APPROVE_GRANT, { id: grantId });
     expect(second.data?.approveGrant).toEqual({ id: grantId, approvalStatus: 'APPROVED' });
   });

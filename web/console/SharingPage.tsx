@@ -5,6 +5,18 @@ import { useConsole } from './consoleContext';
 import { ChangePreviewView, replayChange } from './GrantPreview';
 import type { ChangePreview } from './GrantPreview';
 
+/** One owner's part of a request: its fields, its own status and deadline, and a refusal's reason. */
+interface SharingPart {
+  ownerCode: string;
+  fields: string[];
+  status: string;
+  deadlineAt: string;
+  workingDaysLeft: number;
+  overdue: boolean;
+  refusalReason: string | null;
+  refusalLegalBasis: string | null;
+}
+
 interface SharingRequest {
   id: string;
   requesterCode: string;
@@ -17,7 +29,9 @@ interface SharingRequest {
   deadlineAt: string;
   workingDaysLeft: number;
   overdue: boolean;
-  refusalReason: string | null;
+  parts: SharingPart[];
+  /** The part of the steward's agency; null for the province-wide office. */
+  myPart: SharingPart | null;
 }
 
 interface Impact {
@@ -36,13 +50,26 @@ interface Duplicate {
   requestId: string | null;
 }
 
+const PART = 'ownerCode fields status deadlineAt workingDaysLeft overdue refusalReason refusalLegalBasis';
 const REQUESTS = `{
-  sharingRequests { id requesterCode ownerCodes fields purposes legalBasis procedure status deadlineAt workingDaysLeft overdue refusalReason }
+  sharingRequests {
+    id requesterCode ownerCodes fields purposes legalBasis procedure status deadlineAt workingDaysLeft overdue
+    parts { ${PART} }
+    myPart { ${PART} }
+  }
   duplicateCollection { agencyCode coordinate ownerSector status requestId }
 }`;
-const IMPACT = `query ($id: ID!, $fields: [String!], $purposes: [String!], $scope: [String!]) {
-  sharingRequestImpact(id: $id, fields: $fields, purposes: $purposes, scopeUnitCodes: $scope) { coordinate personal needsSecondSteward purposes scopeUnitCodes }
+const IMPACT = `query ($id: ID!, $owner: String, $fields: [String!], $purposes: [String!], $scope: [String!]) {
+  sharingRequestImpact(id: $id, ownerCode: $owner, fields: $fields, purposes: $purposes, scopeUnitCodes: $scope) {
+    coordinate personal needsSecondSteward purposes scopeUnitCodes
+  }
 }`;
+
+/** Given a request, returns what the steward answers of it: their agency's part, or (province-wide) the whole request. */
+const shown = (request: SharingRequest): SharingRequest | SharingPart => request.myPart ?? request;
+
+/** Given an answer form, returns the owner whose part it answers; null: the steward's own agency's, or the only part. */
+const ownerOf = (form: FormData): string | null => String(form.get('owner') ?? '').trim() || null;
 
 /** Given the answer form, returns what the steward keeps of the request: a list left empty keeps all that was asked. */
 function narrowing(form: FormData) {
@@ -50,7 +77,7 @@ function narrowing(form: FormData) {
     const values = listOf(form.get(name));
     return values.length > 0 ? values : null;
   };
-  return { id: String(form.get('id')), fields: kept('fields'), purposes: kept('purposes'), scope: kept('scope') };
+  return { id: String(form.get('id')), owner: ownerOf(form), fields: kept('fields'), purposes: kept('purposes'), scope: kept('scope') };
 }
 
 /**
@@ -64,14 +91,29 @@ export function SharingPage() {
   const [impact, setImpact] = useState<Impact[] | null>(null);
   const [replay, setReplay] = useState<{ preview: ChangePreview | null; error: string | null } | null>(null);
   const mayAnswer = session.permittedFields.includes('Mutation.approveSharingRequest');
-  const pending = (data?.sharingRequests ?? []).filter((request) => request.status === 'PENDING');
+  const pending = (data?.sharingRequests ?? []).filter((request) => shown(request).status === 'PENDING');
+  const ownerCodes = [...new Set((data?.sharingRequests ?? []).flatMap((request) => request.ownerCodes))].sort();
   const requestSelect = (
     <label>
       ID
       <select name="id">
         {(data?.sharingRequests ?? []).map((request) => (
           <option key={request.id} value={request.id}>
-            #{request.id} {request.requesterCode} {request.status}
+            #{request.id} {request.requesterCode} {shown(request).status}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  // A steward of one agency answers its own part; the province-wide office names the part it answers.
+  const ownerSelect = session.account.agencyCode ? null : (
+    <label>
+      {t('ownerPart')}
+      <select name="owner" data-testid="answer-owner">
+        <option value="">-</option>
+        {ownerCodes.map((code) => (
+          <option key={code} value={code}>
+            {code}
           </option>
         ))}
       </select>
@@ -85,7 +127,7 @@ export function SharingPage() {
         {t('stewardAgency')}: {session.account.agencyCode ?? t('provinceWide')}
       </p>
       <p data-testid="overdue-count">
-        {t('overdue')}: {pending.filter((request) => request.overdue).length}
+        {t('overdue')}: {pending.filter((request) => shown(request).overdue).length}
       </p>
       <Table
         testId="sharing-requests"
@@ -94,16 +136,29 @@ export function SharingPage() {
           ['ID', (request) => request.id],
           [t('requester'), (request) => request.requesterCode],
           [t('owners'), (request) => request.ownerCodes.join(', ')],
-          [t('field'), (request) => request.fields.join(', ')],
+          [t('field'), (request) => shown(request).fields.join(', ')],
           [t('purposes'), (request) => request.purposes.join(', ')],
           [t('legalBasis'), (request) => request.legalBasis],
           [t('procedure'), (request) => request.procedure],
-          [t('status'), (request) => request.status],
+          [t('status'), (request) => <span data-testid="shown-status">{shown(request).status}</span>],
           [
             t('deadline'),
+            (request) => {
+              const answering = shown(request);
+              return (
+                <span className={answering.overdue ? 'error' : undefined} data-testid={answering.overdue ? 'overdue' : undefined}>
+                  {answering.deadlineAt.slice(0, 10)} ({answering.workingDaysLeft} {t('workingDays')}){answering.overdue ? ` · ${t('overdue')}` : ''}
+                </span>
+              );
+            },
+          ],
+          [
+            t('ownerParts'),
             (request) => (
-              <span className={request.overdue ? 'error' : undefined} data-testid={request.overdue ? 'overdue' : undefined}>
-                {request.deadlineAt.slice(0, 10)} ({request.workingDaysLeft} {t('workingDays')}){request.overdue ? ` · ${t('overdue')}` : ''}
+              <span data-testid="parts">
+                {request.parts
+                  .map((part) => `${part.ownerCode}: ${part.status}${part.refusalReason ? ` (${part.refusalReason}, ${part.refusalLegalBasis})` : ''}`)
+                  .join('; ')}
               </span>
             ),
           ],
@@ -118,7 +173,7 @@ export function SharingPage() {
             const kept = narrowing(form);
             await admin(
               session,
-              'mutation ($id: ID!, $fields: [String!], $purposes: [String!], $scope: [String!]) { approveSharingRequest(id: $id, fields: $fields, purposes: $purposes, scopeUnitCodes: $scope) { id } }',
+              'mutation ($id: ID!, $owner: String, $fields: [String!], $purposes: [String!], $scope: [String!]) { approveSharingRequest(id: $id, ownerCode: $owner, fields: $fields, purposes: $purposes, scopeUnitCodes: $scope) { id } }',
               kept,
               reason,
             );
@@ -126,6 +181,7 @@ export function SharingPage() {
           }}
         >
           {requestSelect}
+          {ownerSelect}
           <label>
             {t('keepFields')} <input name="fields" />
           </label>
@@ -191,14 +247,15 @@ export function SharingPage() {
           onSubmit={async (reason, form) => {
             await admin(
               session,
-              'mutation ($id: ID!, $reason: String!, $legalBasis: String!) { refuseSharingRequest(id: $id, reason: $reason, legalBasis: $legalBasis) { id } }',
-              { id: String(form.get('id')), reason: String(form.get('refusal')), legalBasis: String(form.get('restricting')) },
+              'mutation ($id: ID!, $owner: String, $reason: String!, $legalBasis: String!) { refuseSharingRequest(id: $id, ownerCode: $owner, reason: $reason, legalBasis: $legalBasis) { id } }',
+              { id: String(form.get('id')), owner: ownerOf(form), reason: String(form.get('refusal')), legalBasis: String(form.get('restricting')) },
               reason,
             );
             await reload();
           }}
         >
           {requestSelect}
+          {ownerSelect}
           <label>
             {t('refusal')} <input name="refusal" required />
           </label>

@@ -187,6 +187,8 @@ const STRINGS = {
   previewRevoke: { vi: 'Xem trước tác động của việc thu hồi', en: 'Preview the impact of revoking' },
   dcatExport: { vi: 'Xuất DCAT-AP (JSON-LD) cho cổng dữ liệu mở', en: 'DCAT-AP export (JSON-LD) for the open-data portal' },
   stewardAgency: { vi: 'Cơ quan phụ trách yêu cầu chia sẻ', en: 'Answers sharing requests of' },
+  ownerParts: { vi: 'Phần của từng cơ quan chủ quản', en: "Each owner's part" },
+  ownerPart: { vi: 'Phần của cơ quan (để trống: phần của cơ quan mình)', en: "Owner's part (blank: your agency's)" },
   provinceWide: { vi: 'Toàn tỉnh (Trung tâm Dữ liệu tỉnh)', en: "Province-wide (the province's data office)" },
   provinceWideHint: { vi: 'để trống: toàn tỉnh', en: 'empty: province-wide' },
   chartTitle: { vi: 'Số lượt truy cập theo thời gian, theo cơ quan', en: 'Requests over time, by agency' },

@@ -9,11 +9,29 @@ import { LANGUAGE_KEY, storedLanguage, translator } from './i18n';
 const MINE = `query MySharingRequests {
   mySharingRequests {
     id fields purposes legalBasis procedure ownerCodes status deadlineAt workingDaysLeft overdue
-    refusalReason refusalLegalBasis grantedFields grantedPurposes grantIds
+    parts {
+      ownerCode fields status deadlineAt workingDaysLeft overdue
+      refusalReason refusalLegalBasis grantedFields grantedPurposes grantIds
+    }
   }
 }`;
 
 const FILE = `mutation FileSharingRequest($input: SharingRequestInput!) { fileSharingRequest(input: $input) { id deadlineAt } }`;
+
+/** One owner's part of a request and its answer. */
+interface MySharingPart {
+  ownerCode: string;
+  fields: string[];
+  status: string;
+  deadlineAt: string;
+  workingDaysLeft: number;
+  overdue: boolean;
+  refusalReason: string | null;
+  refusalLegalBasis: string | null;
+  grantedFields: string[] | null;
+  grantedPurposes: string[] | null;
+  grantIds: string[] | null;
+}
 
 interface MySharingRequest {
   id: string;
@@ -26,11 +44,7 @@ interface MySharingRequest {
   deadlineAt: string;
   workingDaysLeft: number;
   overdue: boolean;
-  refusalReason: string | null;
-  refusalLegalBasis: string | null;
-  grantedFields: string[] | null;
-  grantedPurposes: string[] | null;
-  grantIds: string[] | null;
+  parts: MySharingPart[];
 }
 
 const listOf = (value: FormDataEntryValue | null): string[] =>
@@ -39,7 +53,36 @@ const listOf = (value: FormDataEntryValue | null): string[] =>
     .map((part) => part.trim())
     .filter((part) => part !== '');
 
-/** One request and its answer, as the requester reads it. */
+/** One owner's answer to its part: the grant it made, its refusal with the reason and legal basis, or its deadline. */
+function PartAnswer({ part, t }: { part: MySharingPart; t: (key: StringKey) => string }) {
+  return (
+    <li data-testid="owner-answer" data-owner={part.ownerCode}>
+      <code>{part.ownerCode}</code> ({part.fields.join(', ')}): <span data-testid="part-status">{part.status}</span>
+      {part.status === 'PENDING' && (
+        <span>
+          {' '}
+          · {t('waiting')} {part.deadlineAt.slice(0, 10)} ({part.workingDaysLeft} {t('workingDaysLeft')})
+          {part.overdue ? <strong> · {t('overdue')}</strong> : null}
+        </span>
+      )}
+      {part.status === 'REFUSED' && (
+        <span data-testid="refusal">
+          {' '}
+          · {t('refusedBecause')}: {part.refusalReason} ({part.refusalLegalBasis})
+        </span>
+      )}
+      {part.status === 'APPROVED' && (
+        <span data-testid="granted">
+          {' '}
+          · {t('granted')}: {(part.grantedFields ?? []).join(', ')} {t('grantedFor')} {(part.grantedPurposes ?? []).join(', ')} ({t('grantIds')}{' '}
+          {(part.grantIds ?? []).join(', ')})
+        </span>
+      )}
+    </li>
+  );
+}
+
+/** One request and each owner's answer, as the requester reads it. */
 function RequestCard({ request, t }: { request: MySharingRequest; t: (key: StringKey) => string }) {
   return (
     <section data-testid="sharing-request" className="grant">
@@ -58,23 +101,14 @@ function RequestCard({ request, t }: { request: MySharingRequest; t: (key: Strin
           {request.ownerCodes.join(', ')} · {request.deadlineAt.slice(0, 10)} ({request.workingDaysLeft} {t('workingDaysLeft')})
           {request.overdue ? <strong> · {t('overdue')}</strong> : null}
         </dd>
-        {request.status === 'REFUSED' && (
-          <>
-            <dt>{t('refusedBecause')}</dt>
-            <dd data-testid="refusal">
-              {request.refusalReason} ({request.refusalLegalBasis})
-            </dd>
-          </>
-        )}
-        {request.status === 'APPROVED' && (
-          <>
-            <dt>{t('granted')}</dt>
-            <dd data-testid="granted">
-              {(request.grantedFields ?? []).join(', ')} {t('grantedFor')} {(request.grantedPurposes ?? []).join(', ')} ({t('grantIds')}{' '}
-              {(request.grantIds ?? []).join(', ')})
-            </dd>
-          </>
-        )}
+        <dt>{t('ownerAnswers')}</dt>
+        <dd>
+          <ul>
+            {request.parts.map((part) => (
+              <PartAnswer key={part.ownerCode} part={part} t={t} />
+            ))}
+          </ul>
+        </dd>
       </dl>
     </section>
   );

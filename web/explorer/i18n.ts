@@ -23,6 +23,8 @@ const STRINGS = {
   procedure: { vi: 'Thủ tục', en: 'Procedure' },
   file: { vi: 'Gửi yêu cầu', en: 'File the request' },
   noAnswer: { vi: 'Không có trả lời', en: 'No answer' },
+  ownerAnswers: { vi: 'Trả lời của từng cơ quan chủ quản', en: "Each owner's answer" },
+  waiting: { vi: 'đang chờ trả lời, hạn', en: 'waiting for its answer, due' },
 } as const satisfies Record<string, Bilingual>;
 
 export type StringKey = keyof typeof STRINGS;

@@ -20,6 +20,7 @@ import * as linkStewardAccountsToAgencies from './20270901000004_link_steward_ac
 import * as createAuditVerifications from './20270901000005_create_audit_verifications';
 import * as addGrantReplacement from './20270901000006_add_grant_replacement';
 import * as createAuditTree from './20270901000007_create_audit_tree';
+import * as splitSharingRequestsByOwner from './20270901000008_split_sharing_requests_by_owner';
 
 /** The gateway database's migrations, oldest first. */
 export const gatewayMigrations: Migration[] = [
@@ -44,4 +45,5 @@ export const gatewayMigrations: Migration[] = [
   createAuditVerifications,
   addGrantReplacement,
   createAuditTree,
+  splitSharingRequestsByOwner,
 ];
