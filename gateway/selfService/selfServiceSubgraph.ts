@@ -39,14 +39,32 @@ function mySharingPart(part: SharingPartView) {
   };
 }
 
+const distinct = <T>(values: readonly T[]): T[] => [...new Set(values)];
+
+/**
+ * Given the refused parts of a request, returns the request-level refusal that clients written before requests had
+ * parts still read: the one owner's reason, or each owner's prefixed by its code; the legal bases, each once.
+ */
+function requestRefusal(refused: readonly SharingPartView[]): { refusalReason: string | null; refusalLegalBasis: string | null } {
+  if (refused.length === 0) return { refusalReason: null, refusalLegalBasis: null };
+  const reasons = refused.map((part) => (refused.length === 1 ? (part.refusalReason ?? '') : `${part.ownerCode}: ${part.refusalReason ?? ''}`));
+  const bases = distinct(refused.flatMap((part) => (part.refusalLegalBasis ? [part.refusalLegalBasis] : [])));
+  return { refusalReason: reasons.join('; '), refusalLegalBasis: bases.length === 0 ? null : bases.join('; ') };
+}
+
 /** Given a request, returns it as its requester reads it: each owner's answer, and every grant the approved parts made. */
 function mySharingRequest(request: SharingRequestView) {
-  const approved = request.parts.filter((part) => part.answer !== null);
+  const approved = request.parts.flatMap((part) => (part.answer === null ? [] : [part.answer]));
+  // A part granted without communes grants every row: the request's total then has none either.
+  const scopes = approved.map((answer) => answer.scopeUnitCodes);
   return {
     ...request,
     parts: request.parts.map(mySharingPart),
-    grantedFields: approved.length === 0 ? null : approved.flatMap((part) => part.answer!.fields),
-    grantIds: approved.length === 0 ? null : approved.flatMap((part) => part.answer!.grantIds),
+    grantedFields: approved.length === 0 ? null : approved.flatMap((answer) => answer.fields),
+    grantIds: approved.length === 0 ? null : approved.flatMap((answer) => answer.grantIds),
+    grantedPurposes: approved.length === 0 ? null : distinct(approved.flatMap((answer) => answer.purposes)),
+    grantedScopeUnitCodes: approved.length === 0 || scopes.some((scope) => scope === null) ? null : distinct(scopes.flatMap((scope) => scope ?? [])),
+    ...requestRefusal(request.parts.filter((part) => part.status === 'REFUSED')),
   };
 }
 

@@ -176,6 +176,15 @@ describe("sharing requests routed to the owner's own stewards", () => {
         { ownerCode: HOSPITAL, status: 'REFUSED', refusalReason: 'Không thuộc phạm vi', refusalLegalBasis: '91/2025/QH15', grantedFields: null },
       ],
     });
+    // A client written before requests had parts still reads the answer at the request's level (deprecated fields).
+    const earlier = await world.graphql(landKey, null, '{ mySharingRequests { id refusalReason refusalLegalBasis grantedPurposes grantedScopeUnitCodes } }');
+    expect(earlier.data?.mySharingRequests.find((request: { id: string }) => request.id === mixed.id)).toEqual({
+      id: mixed.id,
+      refusalReason: 'Không thuộc phạm vi',
+      refusalLegalBasis: '91/2025/QH15',
+      grantedPurposes: expect.any(Array),
+      grantedScopeUnitCodes: null,
+    });
   });
 
   it("needs the second approver of a sensitive grant to be entitled to the owner's queue as well, part by part", async () => {
