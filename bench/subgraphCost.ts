@@ -1,12 +1,13 @@
 /**
- * `npx tsx bench/subgraphCost.ts [--citizens N] [--calls N] [--rounds N] [--warmup-calls N] [--concurrency N] [--compare] [--profile DIR]`: what one subgraph
+ * `npx tsx bench/subgraphCost.ts [--citizens N] [--calls N] [--rounds N] [--warmup-calls N] [--concurrency N] [--compare] [--baseline DIR] [--profile DIR]`: what one subgraph
  * call of Q3 costs each subgraph, in CPU. A seeded platform (SQLite, or MySQL with MYSQL_HOST) answers Q3 for a
  * few citizens through our gateway, everything on, while the calls it makes to its subgraphs are recorded; each
  * subgraph is then started alone in a process of its own (production settings, as the bench runs it) and the
  * recorded calls are sent to it again, each signed anew, at the given concurrency. Its CPU (user and system, from
  * /proc) over the calls is divided by their number; the median of the rounds is shown. With --compare, a second
  * process of the same subgraph answers every request through Apollo Server's pipeline, measured in rounds that
- * alternate with the first's. With --profile, each subgraph runs under `--cpu-prof`.
+ * alternate with the first's; with --baseline DIR, so does a process of the same subgraph from another checkout of
+ * the code (`git archive <commit> | tar -x -C DIR`, node_modules linked). With --profile, each subgraph runs under `--cpu-prof`.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -43,6 +44,8 @@ const ROUNDS = Number(option('rounds', '3'));
 const WARMUP_CALLS = Number(option('warmup-calls', '3000'));
 /** Also run each subgraph with every request through Apollo Server (BENCH_SUBGRAPH_SHORTCUT=off), in alternate rounds. */
 const COMPARE = process.argv.includes('--compare');
+/** A checkout of the code to compare with (`git archive <commit> | tar -x -C DIR`): its subgraphs run in alternate rounds. */
+const BASELINE = option('baseline', null);
 
 /** The key the platform and the subgraphs share: SUBGRAPH_SIGNING_KEY is read as text. */
 const SIGNING_KEY = Buffer.from(randomBytes(32).toString('hex'), 'utf8');
@@ -103,10 +106,11 @@ function post(agent: http.Agent, url: URL, body: string, headers: Record<string,
 }
 
 /** Starts one subgraph in a process of its own, as the bench does, and returns it with its URL. */
-function startChild(sector: BuiltInSector, env: NodeJS.ProcessEnv, variant: string): Promise<{ child: ChildProcess; url: string }> {
-  const execArgv = ['--import', 'tsx', '--import', path.join(REPOSITORY_ROOT, 'bench', 'children', 'production.ts')];
+function startChild(sector: BuiltInSector, env: NodeJS.ProcessEnv, variant: string, root: string): Promise<{ child: ChildProcess; url: string }> {
+  const execArgv = ['--import', 'tsx', '--import', path.join(root, 'bench', 'children', 'production.ts')];
   if (PROFILE) execArgv.push('--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE, `${sector}-${variant}`)}`);
-  const child = fork(path.join(REPOSITORY_ROOT, 'bench', 'children', 'subgraph.ts'), [sector], {
+  const child = fork(path.join(root, 'bench', 'children', 'subgraph.ts'), [sector], {
+    cwd: root,
     env: { ...env, LOG_LEVEL: 'warn', APOLLO_TELEMETRY_DISABLED: 'true' },
     execArgv,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -165,8 +169,10 @@ async function main(): Promise<void> {
       const mine = calls.filter((call) => call.sector === sector);
       if (mine.length === 0) continue;
       const variants = [];
-      for (const shortcut of COMPARE ? ['on', 'off'] : ['on']) {
-        const started = await startChild(sector, { ...env, SUBGRAPH_SIGNING_KEY: SIGNING_KEY.toString('utf8'), BENCH_SUBGRAPH_SHORTCUT: shortcut }, shortcut);
+      const kinds = ['on', ...(COMPARE ? ['off'] : []), ...(BASELINE ? ['baseline'] : [])];
+      for (const shortcut of kinds) {
+        const childEnv = { ...env, SUBGRAPH_SIGNING_KEY: SIGNING_KEY.toString('utf8'), BENCH_SUBGRAPH_SHORTCUT: shortcut === 'off' ? 'off' : 'on' };
+        const started = await startChild(sector, childEnv, shortcut, shortcut === 'baseline' ? BASELINE! : REPOSITORY_ROOT);
         await replay(new URL(started.url), mine, WARMUP_CALLS, SIGNING_KEY);
         variants.push({ shortcut, ...started, perCall: [] as number[] });
       }
@@ -182,7 +188,7 @@ async function main(): Promise<void> {
       for (const variant of variants) {
         const sorted = [...variant.perCall].sort((a, b) => a - b);
         process.stdout.write(
-          `${sector}, shortcut ${variant.shortcut}: ${sorted[Math.floor(sorted.length / 2)]!.toFixed(3)} ms CPU per call, median of ${ROUNDS} rounds of ${CALLS} (${variant.perCall.map((value) => value.toFixed(3)).join(', ')})\n`,
+          `${sector}, ${variant.shortcut === 'baseline' ? `baseline ${BASELINE}` : `shortcut ${variant.shortcut}`}: ${sorted[Math.floor(sorted.length / 2)]!.toFixed(3)} ms CPU per call, median of ${ROUNDS} rounds of ${CALLS} (${variant.perCall.map((value) => value.toFixed(3)).join(', ')})\n`,
         );
         variant.child.removeAllListeners('exit');
         await new Promise<void>((resolve) => {
