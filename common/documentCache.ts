@@ -4,10 +4,14 @@ import type { DocumentNode, GraphQLSchema } from 'graphql';
 /** How many distinct query texts a subgraph keeps parsed and validated: the gateway's plans ask a handful per shape. */
 export const DOCUMENT_CACHE_CAPACITY = 1000;
 
+/** The longest query text kept: a longer one is parsed and validated each time, so the cache stays small. */
+export const MAX_CACHED_QUERY_LENGTH = 64 * 1024;
+
 /**
  * Remembers, per query text, the document graphql-js parsed and validated against the schema, or null for a
  * text the shortcut leaves to Apollo Server (it does not parse, does not validate, or asks for introspection).
- * Bounded: past its capacity the entry used least recently goes (a Map iterates in insertion order).
+ * Bounded: past its capacity the entry used least recently goes (a Map iterates in insertion order), and a text
+ * over MAX_CACHED_QUERY_LENGTH is not kept.
  */
 export class DocumentCache {
   private readonly entries = new Map<string, DocumentNode | null>();
@@ -27,6 +31,7 @@ export class DocumentCache {
       return cached;
     }
     const prepared = validatedDocument(schema, query);
+    if (query.length > MAX_CACHED_QUERY_LENGTH) return prepared;
     if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(query, prepared);
     return prepared;

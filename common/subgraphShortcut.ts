@@ -118,9 +118,10 @@ function answerOf(result: ExecutionResult, formatError: SubgraphShortcutOptions[
  * Given a subgraph's schema and its formatError, returns a shortcut that executes a query with graphql-js over a
  * document parsed and validated once per query text (a bounded cache), with the route's own context (the
  * gateway's signature checked, the per-request loaders), and answers as Apollo Server would. Whatever it is not
- * sure to answer alike it leaves to Apollo Server before the context is made or anything executes: other methods,
- * bodies and media types, documents that fail to parse or validate or ask for introspection, operations other
- * than a query, variables that do not coerce, and a context that refuses the request.
+ * sure to answer alike it leaves to Apollo Server before anything executes: other methods, bodies and media types
+ * (before the context is made), a context that refuses the request, then, with the context made and handed on,
+ * documents that fail to parse or validate or ask for introspection, operations other than a query and variables
+ * that do not coerce.
  */
 export function subgraphShortcut<Context extends BaseContext>(options: SubgraphShortcutOptions): RouteShortcut<Context> {
   const { schema, formatError } = options;
@@ -128,17 +129,18 @@ export function subgraphShortcut<Context extends BaseContext>(options: SubgraphS
   return async (request, context) => {
     const body = operationBody(request);
     if (body === null) return null;
-    const document = cache.documentOf(schema, body.query);
-    if (document === null) return null;
-    const operation = getOperationAST(document, body.operationName);
-    if (operation?.operation !== OperationTypeNode.QUERY) return null;
-    if (getVariableValues(schema, operation.variableDefinitions ?? [], body.variables ?? {}).errors) return null;
+    // The signature first, as Apollo Server checks it: nothing of an unsigned request is parsed or cached.
     let contextValue: Context;
     try {
       contextValue = await context();
     } catch {
       return null;
     }
+    const document = cache.documentOf(schema, body.query);
+    if (document === null) return null;
+    const operation = getOperationAST(document, body.operationName);
+    if (operation?.operation !== OperationTypeNode.QUERY) return null;
+    if (getVariableValues(schema, operation.variableDefinitions ?? [], body.variables ?? {}).errors) return null;
     const result = await execute({ schema, document, contextValue, variableValues: body.variables, operationName: body.operationName });
     return answerOf(result, formatError);
   };

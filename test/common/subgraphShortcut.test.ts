@@ -1,7 +1,7 @@
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import type { HTTPGraphQLRequest } from '@apollo/server';
 import { buildSchema, getIntrospectionQuery } from 'graphql';
-import { DocumentCache, validatedDocument } from '../../common/documentCache';
+import { DocumentCache, MAX_CACHED_QUERY_LENGTH, validatedDocument } from '../../common/documentCache';
 import type { MaskKind } from '../../common/masks';
 import type { RunningServer } from '../../common/subgraphServer';
 import { subgraphShortcut } from '../../common/subgraphShortcut';
@@ -164,18 +164,29 @@ describe('subgraphShortcut', () => {
     expect(cache.size).toBe(2);
   });
 
-  it('leaves to Apollo Server, without making the context, what it does not serve', async () => {
-    const shortcut = subgraphShortcut<object>({ schema, formatError });
-    const make = jest.fn(() => Promise.resolve({}));
+  it('leaves to Apollo Server, with the context made once and handed on, a document it does not serve', async () => {
+    const cache = new DocumentCache(10);
+    const shortcut = subgraphShortcut<object>({ schema, formatError, cache });
     for (const declined of [
       request({ query: '{ nope }' }),
       request({ query: '{' }),
       request({ query: 'query ($n: String!) { hello(name: $n) }', variables: { n: 1 } }),
+      request({ query: '{ __schema { queryType { name } } }' }),
+    ]) {
+      const make = jest.fn(() => Promise.resolve({}));
+      expect(await shortcut(declined, make)).toBeNull();
+      expect(make).toHaveBeenCalledTimes(1);
+    }
+  });
+
+  it('leaves to Apollo Server, without making the context, a request it does not serve', async () => {
+    const shortcut = subgraphShortcut<object>({ schema, formatError });
+    const make = jest.fn(() => Promise.resolve({}));
+    for (const declined of [
       request({ query: '{ count }' }, { 'content-type': 'text/plain' }),
       request({ query: '{ count }' }, { 'content-type': 'application/json', accept: 'text/html' }),
       request([{ query: '{ count }' }]),
       request({ query: '{ count }', extensions: {} }),
-      request({ query: '{ __schema { queryType { name } } }' }),
       { ...request({ query: '{ count }' }), method: 'GET' },
     ]) {
       expect(await shortcut(declined, make)).toBeNull();
@@ -183,9 +194,11 @@ describe('subgraphShortcut', () => {
     expect(make).not.toHaveBeenCalled();
   });
 
-  it('leaves a request whose context refuses it to Apollo Server', async () => {
-    const shortcut = subgraphShortcut<object>({ schema, formatError });
+  it('leaves a request whose context refuses it to Apollo Server, its document neither parsed nor kept', async () => {
+    const cache = new DocumentCache(10);
+    const shortcut = subgraphShortcut<object>({ schema, formatError, cache });
     expect(await shortcut(request({ query: '{ count }' }), () => Promise.reject(new Error('unsigned')))).toBeNull();
+    expect(cache.size).toBe(0);
   });
 });
 
@@ -214,5 +227,14 @@ describe('DocumentCache', () => {
     expect(cache.documentOf(schema, '{ d }')).toBeNull();
     expect(cache.documentOf(schema, '{ a ')).toBeNull();
     expect(validatedDocument(schema, '{ __type(name: "Query") { name } }')).toBeNull();
+  });
+
+  it('does not keep a text longer than MAX_CACHED_QUERY_LENGTH', () => {
+    const cache = new DocumentCache(10);
+    const long = `{ a ${' '.repeat(MAX_CACHED_QUERY_LENGTH)}}`;
+    const first = cache.documentOf(schema, long);
+    expect(first).not.toBeNull();
+    expect(cache.size).toBe(0);
+    expect(cache.documentOf(schema, long)).not.toBe(first);
   });
 });
