@@ -9,7 +9,7 @@ import {
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError, Kind, defaultFieldResolver, getNamedType, isObjectType } from 'graphql';
-import type { DocumentNode, GraphQLFieldResolver, GraphQLObjectType, GraphQLOutputType, GraphQLSchema } from 'graphql';
+import type { DocumentNode, GraphQLFieldResolver, GraphQLFormattedError, GraphQLObjectType, GraphQLOutputType, GraphQLSchema } from 'graphql';
 import type { Knex } from 'knex';
 import type { AccessContext } from './accessContext';
 import { ACCESS_CONTEXT_HEADER, NonceRegistry, verifyAccessContext } from './accessContext';
@@ -19,6 +19,7 @@ import type { SectorName } from './sectors';
 import { ErrorCode, VALIDATION_OPTIONS, maskError } from './errors';
 import { healthRoutes } from './healthRoutes';
 import { requestIdOf, startHttpServer } from './httpServer';
+import { subgraphShortcut } from './subgraphShortcut';
 import { serverTls } from './tls';
 import type { SubgraphTlsServerConfig } from './tlsConfig';
 import { getLogger } from './logger';
@@ -55,6 +56,11 @@ export interface SubgraphServerOptions {
   metrics?: Pick<MetricsConfig, 'allowedNetworks' | 'token'> & Partial<Pick<MetricsConfig, 'enabled'>>;
   /** False: no line per request (ACCESS_LOG=off); on when left out. */
   accessLog?: boolean;
+  /**
+   * Execute queries over documents validated once per text, before Apollo Server's pipeline (common/subgraphShortcut.ts);
+   * true when left out. False sends every request through Apollo Server: the reference the shortcut is tested against.
+   */
+  shortcut?: boolean;
 }
 
 export interface RunningServer {
@@ -211,13 +217,16 @@ export async function startSubgraphServer<Context extends SubgraphContext>(
     typeDefs: definition.typeDefs ?? subgraphDocument(definition.sector),
     resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
   });
+  const maskedSchema = enforceFieldMasks(schema);
+  const formatError = (formatted: GraphQLFormattedError, error: unknown) =>
+    maskError(formatted, error, definition.sector, (cause) => logger.error({ err: cause }, 'resolver failed'));
   const server = new ApolloServer<Context>({
-    schema: enforceFieldMasks(schema),
+    schema: maskedSchema,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     validationOptions: VALIDATION_OPTIONS,
     stopOnTerminationSignals: false,
-    formatError: (formatted, error) => maskError(formatted, error, definition.sector, (cause) => logger.error({ err: cause }, 'resolver failed')),
+    formatError,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
@@ -246,7 +255,14 @@ export async function startSubgraphServer<Context extends SubgraphContext>(
   const accessLog = options.accessLog ?? true;
   const metrics = metricsEnabled ? subgraphMetrics(definition.sector, options.db) : null;
   const handle = await startHttpServer(
-    [{ path: '/graphql', server, context }],
+    [
+      {
+        path: '/graphql',
+        server,
+        context,
+        ...(options.shortcut === false ? {} : { shortcut: subgraphShortcut<Context>({ schema: maskedSchema, formatError }) }),
+      },
+    ],
     {
       port: options.port ?? 0,
       host: options.host ?? '127.0.0.1',

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { groupBy, indexBy } from '../../common/batch';
 import type { DiplomaRow, EnrollmentRow, SchoolRow } from '../../db/rows';
-import type { EducationRepository } from './repository';
+import type { EducationRepository, EnrollmentWithSchoolRow } from './repository';
 
 export interface EducationLoaders {
   schoolByCode: DataLoader<string, SchoolRow | null>;
@@ -12,10 +12,22 @@ export interface EducationLoaders {
 
 /** Given the repository, returns a fresh set of loaders: one set per request, so nothing is cached across callers. */
 export function createEducationLoaders(repository: EducationRepository): EducationLoaders {
+  const schoolByCode = new DataLoader<string, SchoolRow | null>(async (codes) => indexBy(codes, await repository.schoolsByCodes(codes), (row) => row.code));
+  /** Given an enrolment read with its school, primes the school and returns the enrolment alone. */
+  const enrollmentOf = (row: EnrollmentWithSchoolRow): EnrollmentRow => {
+    const { school_name: name, school_level: level, school_commune_code: communeCode, ...enrollment } = row;
+    if (name !== null && level !== null && communeCode !== null) {
+      schoolByCode.prime(enrollment.school_code, { code: enrollment.school_code, name, level, commune_code: communeCode });
+    }
+    return enrollment;
+  };
   return {
-    schoolByCode: new DataLoader(async (codes) => indexBy(codes, await repository.schoolsByCodes(codes), (row) => row.code)),
+    schoolByCode,
     diplomaBySerial: new DataLoader(async (serials) => indexBy(serials, await repository.diplomasBySerials(serials), (row) => row.serial)),
-    enrollmentsByPupilId: new DataLoader(async (ids) => groupBy(ids, await repository.enrollmentsByNationalIds(ids), (row) => row.national_id)),
+    // An enrolment's school is read with it: the school of an enrolment costs no statement of its own.
+    enrollmentsByPupilId: new DataLoader(async (ids) =>
+      groupBy(ids, (await repository.enrollmentsByNationalIds(ids)).map(enrollmentOf), (row) => row.national_id),
+    ),
     diplomasByHolderId: new DataLoader(async (ids) => groupBy(ids, await repository.diplomasByNationalIds(ids), (row) => row.national_id)),
   };
 }

@@ -6,6 +6,13 @@ import type { DiplomaRow, EnrollmentRow, SchoolRow } from '../../db/rows';
 import type { RowScope, SubjectScope } from '../scope';
 import { ofSubject, referencingScope } from '../scope';
 
+/** An enrolment read with its school, whose columns are named school_*: null when the school row is missing. */
+export interface EnrollmentWithSchoolRow extends EnrollmentRow {
+  school_name: string | null;
+  school_level: string | null;
+  school_commune_code: string | null;
+}
+
 /**
  * The education database's queries: the only module of this subgraph that holds SQL. An enrolment or a
  * diploma is in the request's scope when its school stands in a commune of the scope; schools are open
@@ -36,9 +43,16 @@ export class EducationRepository {
     return afterKey(query, ['code'], page.after).limit(page.size + 1);
   }
 
-  /** Reads the enrolments of many pupils, each pupil's latest school year first (a pupil has one per year). */
-  enrollmentsByNationalIds(nationalIds: readonly string[]): Promise<EnrollmentRow[]> {
-    return this.atSchoolsInScope(this.db<EnrollmentRow>('enrollments')).whereIn('national_id', nationalIds).orderBy('school_year', 'desc');
+  /**
+   * Reads the enrolments of many pupils, each pupil's latest school year first (a pupil has one per year), and in
+   * the same statement the school of each: schools are open reference data, read unscoped wherever they are read.
+   */
+  enrollmentsByNationalIds(nationalIds: readonly string[]): Promise<EnrollmentWithSchoolRow[]> {
+    return this.atSchoolsInScope(this.db<EnrollmentRow>('enrollments'))
+      .leftJoin('schools', 'schools.code', 'enrollments.school_code')
+      .whereIn('enrollments.national_id', nationalIds)
+      .orderBy('enrollments.school_year', 'desc')
+      .select('enrollments.*', 'schools.name as school_name', 'schools.level as school_level', 'schools.commune_code as school_commune_code');
   }
 
   /** Reads the diplomas of many holders, oldest issue date first; the serial breaks ties so the order is stable. */

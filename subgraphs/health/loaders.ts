@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { groupBy, indexBy } from '../../common/batch';
 import type { EncounterRow, FacilityRow, InsuranceCardRow, VaccinationRow } from '../../db/rows';
-import type { HealthRepository } from './repository';
+import type { CardWithFacilityRow, HealthRepository } from './repository';
 
 export interface HealthLoaders {
   facilityByCode: DataLoader<string, FacilityRow | null>;
@@ -13,10 +13,22 @@ export interface HealthLoaders {
 
 /** Given the repository, returns a fresh set of loaders: one set per request, so nothing is cached across callers. */
 export function createHealthLoaders(repository: HealthRepository): HealthLoaders {
+  const facilityByCode = new DataLoader<string, FacilityRow | null>(async (codes) =>
+    indexBy(codes, await repository.facilitiesByCodes(codes), (row) => row.code),
+  );
+  /** Given a card read with its primary-care facility, primes the facility and returns the card alone. */
+  const cardOf = (row: CardWithFacilityRow): InsuranceCardRow => {
+    const { facility_name: name, facility_level: level, facility_commune_code: communeCode, ...card } = row;
+    if (name !== null && level !== null && communeCode !== null) {
+      facilityByCode.prime(card.primary_care_facility_code, { code: card.primary_care_facility_code, name, level, commune_code: communeCode });
+    }
+    return card;
+  };
   return {
-    facilityByCode: new DataLoader(async (codes) => indexBy(codes, await repository.facilitiesByCodes(codes), (row) => row.code)),
+    facilityByCode,
     cardByNumber: new DataLoader(async (numbers) => indexBy(numbers, await repository.cardsByNumbers(numbers), (row) => row.social_insurance_number)),
-    cardsByHolderId: new DataLoader(async (ids) => groupBy(ids, await repository.cardsByHolderIds(ids), (row) => row.national_id)),
+    // A card's primary-care facility is read with it: that facility costs no statement of its own.
+    cardsByHolderId: new DataLoader(async (ids) => groupBy(ids, (await repository.cardsByHolderIds(ids)).map(cardOf), (row) => row.national_id)),
     vaccinationsByPersonId: new DataLoader(async (ids) => groupBy(ids, await repository.vaccinationsByPersonIds(ids), (row) => row.national_id)),
     encountersByPatientId: new DataLoader(async (ids) => groupBy(ids, await repository.encountersByPatientIds(ids), (row) => row.national_id)),
   };

@@ -5,6 +5,13 @@ import type { EncounterRow, FacilityRow, InsuranceCardRow, VaccinationRow } from
 import type { RowScope, SubjectScope } from '../scope';
 import { ofSubject, referencingScope } from '../scope';
 
+/** An insurance card read with its primary-care facility, whose columns are named facility_*: null when the facility row is missing. */
+export interface CardWithFacilityRow extends InsuranceCardRow {
+  facility_name: string | null;
+  facility_level: string | null;
+  facility_commune_code: string | null;
+}
+
 /**
  * The health database's queries: the only module of this subgraph that holds SQL. A card is in the
  * request's scope when its primary-care facility stands in a commune of the scope, a vaccination or an
@@ -44,8 +51,20 @@ export class HealthRepository {
   }
 
   /** Reads every card of many holders, in no order: which card is in force is decided by cardInForce. */
-  cardsByHolderIds(nationalIds: readonly string[]): Promise<InsuranceCardRow[]> {
-    return this.cards().whereIn('national_id', nationalIds);
+  /**
+   * Reads the cards of many holders and, in the same statement, the primary-care facility of each: facilities are
+   * open reference data, read unscoped wherever they are read.
+   */
+  cardsByHolderIds(nationalIds: readonly string[]): Promise<CardWithFacilityRow[]> {
+    return this.cards()
+      .leftJoin('facilities', 'facilities.code', 'insurance_cards.primary_care_facility_code')
+      .whereIn('insurance_cards.national_id', nationalIds)
+      .select(
+        'insurance_cards.*',
+        'facilities.name as facility_name',
+        'facilities.level as facility_level',
+        'facilities.commune_code as facility_commune_code',
+      );
   }
 
   /** Reads the vaccinations of many people, oldest first; the id breaks ties so the order is stable. */

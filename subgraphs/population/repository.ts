@@ -6,6 +6,13 @@ import type { AdministrativeUnitRow, CitizenRow, HouseholdMemberRow, HouseholdRo
 import type { RowScope, SubjectScope } from '../scope';
 import { ofSubject, referencingScope, withinScope } from '../scope';
 
+/** A citizen's membership read with its household, whose columns are named household_*: null when the household row is missing. */
+export interface MembershipWithHouseholdRow extends HouseholdMemberRow {
+  household_unit_code: string | null;
+  household_address: string | null;
+  household_head_national_id: string | null;
+}
+
 /**
  * The population database's queries: the only module of this subgraph that holds SQL. Citizens are in
  * the request's scope by their current residence, households by their unit; administrative units are
@@ -69,8 +76,20 @@ export class PopulationRepository {
     return this.memberships().whereIn('household_code', codes).orderBy('national_id');
   }
 
-  membershipsByNationalIds(nationalIds: readonly string[]): Promise<HouseholdMemberRow[]> {
-    return this.memberships().whereIn('national_id', nationalIds);
+  /**
+   * Reads the memberships of many citizens and, in the same statement, the household of each: a membership is in
+   * scope only when its household is, so the household needs no scope of its own here.
+   */
+  membershipsByNationalIds(nationalIds: readonly string[]): Promise<MembershipWithHouseholdRow[]> {
+    return this.memberships()
+      .leftJoin('households', 'households.code', 'household_members.household_code')
+      .whereIn('household_members.national_id', nationalIds)
+      .select(
+        'household_members.*',
+        'households.unit_code as household_unit_code',
+        'households.address as household_address',
+        'households.head_national_id as household_head_national_id',
+      );
   }
 }
 

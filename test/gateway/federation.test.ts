@@ -132,12 +132,13 @@ describe('federated gateway', () => {
       return byBuiltInSector((sector) => counters[sector].count);
     };
     // One statement per batch function the query reaches in each subgraph. A lookup that two lists feed
-    // (schools of enrolments and of diplomas) may run as one batch or two, as the lists' queries finish.
+    // (schools of enrolments and of diplomas) may run as one batch or two, as the lists' queries finish, or none
+    // when the rows it wants were read with a list (a card's facility, an enrolment's school).
     const batchFunctions = { population: 4, land: 3, health: 4, education: 4 };
     const small = await statementsFor(4);
     const large = await statementsFor(60);
     for (const sector of BUILT_IN_SECTORS) {
-      expect(small[sector]).toBeGreaterThanOrEqual(3);
+      expect(small[sector]).toBeGreaterThanOrEqual(2);
       expect(large[sector]).toBeLessThanOrEqual(batchFunctions[sector]);
     }
   });

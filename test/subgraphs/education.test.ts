@@ -52,6 +52,22 @@ describe('education subgraph', () => {
     await databases?.destroy();
   });
 
+  it('reads enrolments and their schools in one statement, each school as its own query reads it', async () => {
+    const counter = countStatements(databases.databases.education);
+    const query = `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on Citizen { enrollments { schoolYear school { code name level commune { code } } } } } }`;
+    const response = await post(query, { representations: [{ __typename: 'Citizen', nationalId: citizenFixture(MOVED).national_id }] });
+    expect(response.errors).toBeUndefined();
+    const enrollments = (response.data?._entities as Array<{ enrollments: Array<{ school: { code: string } }> }>)[0]!.enrollments;
+    expect(enrollments.map((enrollment) => enrollment.school.code)).toEqual([communeSchoolFixture(1).code, communeSchoolFixture(1).code, '38TH40778A']);
+    // The enrolments with their schools: no statement reads the schools on their own.
+    expect(counter.count).toBe(1);
+    for (const { school } of enrollments) {
+      const direct = await post('query ($code: String!) { school(code: $code) { code name level commune { code } } }', { code: school.code });
+      expect(school).toEqual(direct.data?.school);
+    }
+  });
+
   /** Given a level filter, reads every page of ward 40779's schools and returns their codes in the order served. */
   const readAllPages = async (level: string | null): Promise<string[]> => {
     const seen: string[] = [];

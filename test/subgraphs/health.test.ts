@@ -239,6 +239,24 @@ describe('health subgraph', () => {
     expect(response.data?._entities).toEqual([{ code: '38101', name: 'Trạm Y tế phường Hạc Thành' }, null]);
   });
 
+  it('reads cards and their primary-care facilities in one statement, each facility as its own query reads it', async () => {
+    const counter = countStatements(databases.databases.health);
+    const query = `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on Citizen { healthInsurance { primaryCareFacility { code name level commune { code } } } } } }`;
+    const response = await post(query, { representations: citizenReferences([0, 1, 2]) });
+    expect(response.errors).toBeUndefined();
+    const facilities = (response.data?._entities as Array<{ healthInsurance: { primaryCareFacility: { code: string } } }>).map(
+      (entity) => entity.healthInsurance.primaryCareFacility,
+    );
+    expect(facilities).toHaveLength(3);
+    // The cards with their facilities: no statement reads the facilities on their own.
+    expect(counter.count).toBe(1);
+    for (const facility of facilities) {
+      const direct = await post('query ($code: String!) { healthFacility(code: $code) { code name level commune { code } } }', { code: facility.code });
+      expect(facility).toEqual(direct.data?.healthFacility);
+    }
+  });
+
   it('resolves many citizens with cards, vaccinations and encounters in a constant number of statements', async () => {
     const counter = countStatements(databases.databases.health);
     const query = `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Citizen {

@@ -157,6 +157,37 @@ describe('population subgraph', () => {
     expect(large).toBe(small);
   });
 
+  it.each([
+    // The citizens; their memberships with the households; then the units and the heads not read yet (citizen 4).
+    ['any row', {}, ['HK-0001', 'HK-0002', 'HK-0001', 'HK-0003'], 4],
+    // Citizens 1 and 3 are out of scope; HK-0001's head, citizen 0, was read with the others.
+    ['the rows of a scope', { scope: SCOPE }, ['HK-0001', null, 'HK-0001', null], 3],
+  ])(
+    'reads a membership and its household in one statement, the household as its own query reads it, for a caller who may see %s',
+    async (_case, access, codes, statements) => {
+      const counter = countStatements(databases.databases.population);
+      const query = `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on Citizen { householdMembership { relationshipToHead household { code address unit { code } head { nationalId } } } } } }`;
+      const representations = [0, 1, 2, 3].map((index) => ({ __typename: 'Citizen', nationalId: citizenFixture(index).national_id }));
+      const response = await post(query, { representations }, access);
+      expect(response.errors).toBeUndefined();
+      const entities = response.data?._entities as Array<{ householdMembership: { household: { code: string } } | null } | null>;
+      expect(entities.map((entity) => entity?.householdMembership?.household.code ?? null)).toEqual(codes);
+      // No statement reads the households on their own.
+      expect(counter.count).toBe(statements);
+      for (const entity of entities) {
+        const household = entity?.householdMembership?.household;
+        if (!household) continue;
+        const direct = await post(
+          `query ($code: String!) { household(code: $code) { code address unit { code } head { nationalId } } }`,
+          { code: household.code },
+          access,
+        );
+        expect(household).toEqual(direct.data?.household);
+      }
+    },
+  );
+
   describe('row scope', () => {
     let reference: TestDatabases;
     let referenceServer: RunningServer;
