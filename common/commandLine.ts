@@ -1,3 +1,5 @@
+import { ConfigError } from './config';
+
 /** A command line that does not fit the command's usage; the message says what is off. */
 export class UsageError extends Error {}
 
@@ -20,4 +22,19 @@ export function readCommandLine<T>(command: string, usage: string, parse: () => 
     return 0;
   }
   return parsed;
+}
+
+/**
+ * Given a command's main function, runs it and exits with the code it returns; on a failure, prints a configuration
+ * error as it is and any other as "Failed: <message>" (never a stack), and exits 1.
+ */
+export function runCommand(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+      else process.stderr.write(`Failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -1,5 +1,5 @@
-import { ConfigError, getConfig } from '../common/config';
-import { UsageError, readCommandLine } from '../common/commandLine';
+import { getConfig } from '../common/config';
+import { UsageError, readCommandLine, runCommand } from '../common/commandLine';
 import { connect } from '../db/connection';
 import { ArchiveRefused, archiveAuditMonth } from '../gateway/audit/archiveMonth';
 import { trustedSigningKey } from '../gateway/audit/trustAnchor';
@@ -66,11 +66,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-    else process.stderr.write(`Failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCommand(main);

@@ -1,7 +1,7 @@
-import { ConfigError, getConfig } from '../common/config';
+import { getConfig } from '../common/config';
 import type { Config } from '../common/config';
 import { publicKeyText } from '../common/publicKeys';
-import { UsageError, readCommandLine } from '../common/commandLine';
+import { UsageError, readCommandLine, runCommand } from '../common/commandLine';
 import { connect } from '../db/connection';
 import { ArchiveRepository } from '../gateway/audit/archiveRepository';
 import { archiveFileProblems } from '../gateway/audit/archives';
@@ -162,11 +162,4 @@ async function verifyRecord(config: Config, reference: string, named: readonly C
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-    else process.stderr.write(`Failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCommand(main);

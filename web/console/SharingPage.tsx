@@ -4,18 +4,7 @@ import { ChangeForm, Table, listOf, useQuery } from './Common';
 import { useConsole } from './consoleContext';
 import { ChangePreviewView, replayChange } from './GrantPreview';
 import type { ChangePreview } from './GrantPreview';
-
-/** One owner's part of a request: its fields, its own status and deadline, and a refusal's reason. */
-interface SharingPart {
-  ownerCode: string;
-  fields: string[];
-  status: string;
-  deadlineAt: string;
-  workingDaysLeft: number;
-  overdue: boolean;
-  refusalReason: string | null;
-  refusalLegalBasis: string | null;
-}
+import type { SharingPart } from '../shared/sharingPart';
 
 interface SharingRequest {
   id: string;

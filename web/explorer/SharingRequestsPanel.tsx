@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { LanguageSwitch } from '../shared/LanguageSwitch';
+import type { SharingPart } from '../shared/sharingPart';
 import type { GraphQLAnswer } from './caller';
 import { askGateway } from './caller';
 import { useCaller } from './callerContext';
@@ -19,15 +20,7 @@ const MINE = `query MySharingRequests {
 const FILE = `mutation FileSharingRequest($input: SharingRequestInput!) { fileSharingRequest(input: $input) { id deadlineAt } }`;
 
 /** One owner's part of a request and its answer. */
-interface MySharingPart {
-  ownerCode: string;
-  fields: string[];
-  status: string;
-  deadlineAt: string;
-  workingDaysLeft: number;
-  overdue: boolean;
-  refusalReason: string | null;
-  refusalLegalBasis: string | null;
+interface MySharingPart extends SharingPart {
   grantedFields: string[] | null;
   grantedPurposes: string[] | null;
   grantIds: string[] | null;
