@@ -125,7 +125,8 @@ describe('a grant change previewed in the console before it is saved', () => {
     };
     page.on('request', listen);
     await page.click(`${form} button[type=submit]`);
-    await page.waitForSelector(`${form} [role=status]`);
+    // The form still shows the status of the grant saved before: wait for this save's.
+    await page.locator(`${form} [role=status]`, { hasText: 'được thay bằng' }).waitFor();
     page.off('request', listen);
     expect(mutations).toEqual(['replaceGrant']);
     const after = await seeded.platform.stewardship.listGrants({ agencyCode: 'H56.20' });
@@ -204,7 +205,7 @@ describe('a grant change previewed in the console before it is saved', () => {
       `The old grant stays in force until a second steward approves the replacement; if it is rejected, the old grant is kept (#${old.id})`,
     );
     await page.click(`${form} button[type=submit]`);
-    await page.waitForSelector(`${form} [role=status]`);
+    await page.locator(`${form} [role=status]`, { hasText: 'replaced by' }).waitFor();
     const [pending] = await seeded.platform.stewardship.listGrants({ agencyCode: 'H56.20', approvalStatus: 'PENDING_APPROVAL' });
     expect(pending).toMatchObject({ status: 'AWAITING_APPROVAL', scopeUnitCodes: ['40778'], approval: { replacesGrantId: old.id } });
     expect(await text(`${form} [role=status]`)).toBe(
