@@ -37,6 +37,8 @@ export const ADMIN_OPERATIONS_SCHEMA_PATH = path.join(__dirname, 'operations.gra
 export const ADMIN_PREVIEW_SCHEMA_PATH = path.join(__dirname, 'preview.graphql');
 /** The citizens' notification outbox's part of the admin API's SDL. */
 export const ADMIN_NOTIFICATIONS_SCHEMA_PATH = path.join(__dirname, 'notifications.graphql');
+/** The administrative units' part of the admin API's SDL: the row-scope picker's search. */
+export const ADMIN_UNITS_SCHEMA_PATH = path.join(__dirname, 'units.graphql');
 
 export interface AdminRouteOptions {
   stewardship: Stewardship;
@@ -72,8 +74,8 @@ export function createAdminRoute(options: AdminRouteOptions): GraphQLRoute<Admin
   const logger = getLogger('admin');
   const server = new ApolloServer<AdminContext>({
     schema: makeExecutableSchema({
-      typeDefs: [ADMIN_SCHEMA_PATH, ADMIN_OPERATIONS_SCHEMA_PATH, ADMIN_PREVIEW_SCHEMA_PATH, ADMIN_NOTIFICATIONS_SCHEMA_PATH].map((file) =>
-        fs.readFileSync(file, 'utf8'),
+      typeDefs: [ADMIN_SCHEMA_PATH, ADMIN_OPERATIONS_SCHEMA_PATH, ADMIN_PREVIEW_SCHEMA_PATH, ADMIN_NOTIFICATIONS_SCHEMA_PATH, ADMIN_UNITS_SCHEMA_PATH].map(
+        (file) => fs.readFileSync(file, 'utf8'),
       ),
       resolvers: adminResolvers,
     }),

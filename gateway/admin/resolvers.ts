@@ -24,6 +24,7 @@ import { guardRootResolvers } from './guard';
 import { operationResolvers } from './operationResolvers';
 import { previewResolvers } from './previewResolvers';
 import { notificationResolvers } from './notificationResolvers';
+import { unitResolvers } from './unitResolvers';
 import type { CitizenNotifications } from '../citizen/citizenNotifications';
 import { answered } from './refusalStatus';
 
@@ -272,11 +273,13 @@ const unguardedResolvers: {
 export const adminResolvers = {
   ...unguardedResolvers,
   PreviewField: previewResolvers.PreviewField,
+  AdministrativeUnit: unitResolvers.AdministrativeUnit,
   Query: guardRootResolvers<AdminContext>({
     ...unguardedResolvers.Query,
     ...operationResolvers.Query,
     ...previewResolvers.Query,
     ...notificationResolvers.Query,
+    ...unitResolvers.Query,
   }),
   Mutation: guardRootResolvers<AdminContext>({ ...unguardedResolvers.Mutation, ...operationResolvers.Mutation, ...notificationResolvers.Mutation }),
 };

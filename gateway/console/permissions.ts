@@ -53,6 +53,8 @@ export const FIELD_ROLES: Readonly<Record<string, readonly StewardRole[] | typeo
   'Mutation.revokeGrant': ['POLICY_STEWARD'],
   'Mutation.replaceGrant': ['POLICY_STEWARD'],
   'Mutation.loadAdministrativeUnits': ['POLICY_STEWARD'],
+  // The row-scope picker of grants and of sharing approvals: those who grant, and auditors who read what was granted.
+  'Query.administrativeUnits': ['POLICY_STEWARD', 'AUDITOR'],
   'Mutation.setQuota': ['POLICY_STEWARD'],
   'Mutation.clearQuota': ['POLICY_STEWARD'],
   'Mutation.createApiKey': ['KEY_OFFICER'],

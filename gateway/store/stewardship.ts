@@ -25,6 +25,8 @@ import { LegalRegister } from '../register/legalRegister';
 import { vietnamDay } from '../register/review';
 import { POLICY_ENTITIES } from './types';
 import { assertCommunesInForce, communeCodes, unitsOf } from './unitCodes';
+import { searchUnits } from './unitSearch';
+import type { UnitPage, UnitSearch } from './unitSearch';
 import type { UnitInput } from './unitCodes';
 
 export { describeTarget } from '../policy/describeTarget';
@@ -699,6 +701,11 @@ export class Stewardship {
       );
       return { units: units.length, communesInForce, changed: true };
     });
+  }
+
+  /** Given a search, returns one page of the administrative units the store knows, with their status today (unitSearch.ts). */
+  async searchUnits(search: UnitSearch): Promise<UnitPage> {
+    return searchUnits(await this.repository.units(), search, this.now().toISOString().slice(0, 10));
   }
 
   /** Given a filter, returns the history of changes, newest first. */

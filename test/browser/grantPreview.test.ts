@@ -31,6 +31,18 @@ describe('a grant change previewed in the console before it is saved', () => {
 
   const text = (selector: string) => page.textContent(selector).then((value) => (value ?? '').trim());
 
+  /** Finds a commune in the form's row-scope picker by name or code and picks it (or, for a replaced one, its successor). */
+  async function pickCommune(form: string, search: string, code: string, successorCode = code): Promise<void> {
+    await page.fill(`${form} [data-testid=unit-search]`, search);
+    await page.click(`${form} [data-testid=unit-results] li[data-code="${code}"] button`);
+    await page.waitForSelector(`${form} [data-testid=scope-chips] li[data-code="${successorCode}"]`);
+  }
+
+  async function removeCommune(form: string, code: string): Promise<void> {
+    await page.click(`${form} [data-testid=scope-chips] li[data-code="${code}"] button`);
+    await page.waitForSelector(`${form} [data-testid=scope-chips] li[data-code="${code}"]`, { state: 'detached' });
+  }
+
   beforeAll(async () => {
     [seeded, browser] = await Promise.all([startSeededPlatform(5), launchBrowser()]);
     page = await browser.newPage();
@@ -64,7 +76,17 @@ describe('a grant change previewed in the console before it is saved', () => {
     await page.fill(`${form} input[name=target]`, 'HouseholdMembership.relationshipToHead');
     await page.check(`${form} input[name=purposes][value=LAND_REGISTRATION]`);
     await page.selectOption(`${form} select[name=legalInstruments]`, ['31/2024/QH15']);
-    await page.fill(`${form} input[name=scope]`, '40778');
+    // A commune replaced in the 2025 reorganisation is shown marked, with the commune in force that took its place.
+    await page.fill(`${form} [data-testid=unit-search]`, 'dien bien');
+    const replaced = `${form} [data-testid=unit-results] li[data-code="14755"]`;
+    await page.waitForSelector(replaced);
+    expect(await text(`${replaced} [data-testid=unit-status]`)).toBe('đã thay thế');
+    expect(await text(replaced)).toContain('Điện Biên (14755) đã thay thế đến hết ngày 2025-06-30 → Hạc Thành (40778)');
+    expect(await page.$$eval(`${replaced} button`, (buttons) => buttons.map((button) => button.textContent))).toEqual(['Chọn đơn vị thay thế']);
+    expect(await text(`${form} [data-testid=scope-chips]`)).toBe('Toàn tỉnh');
+    await pickCommune(form, 'Hạc Thành', '40778');
+    expect(await page.$$eval(`${form} [data-testid=unit-results] li`, (items) => items.map((item) => item.getAttribute('data-code')))).toEqual(['40778']);
+    expect(await page.isDisabled(`${form} [data-testid=unit-results] li[data-code="40778"] button`)).toBe(true);
     await page.fill(`${form} input[name=masks]`, 'HouseholdMembership.relationshipToHead=INITIALS');
     await page.fill(`${form} input[name=reason]`, 'Phiếu yêu cầu 21/2026');
     expect(await page.isDisabled(`${form} button[type=submit]`)).toBe(true);
@@ -91,15 +113,16 @@ describe('a grant change previewed in the console before it is saved', () => {
     ]);
 
     // Changing a field drops the preview: what is saved is what was shown.
-    await page.fill(`${form} input[name=scope]`, '40779');
+    await removeCommune(form, '40778');
     expect(await page.isDisabled(`${form} button[type=submit]`)).toBe(true);
-    await page.fill(`${form} input[name=scope]`, '40778');
+    await pickCommune(form, 'dien bien', '14755', '40778');
     await page.click(`${form} button.preview`);
     await page.waitForSelector(`${form} [data-testid=replay]`);
     await page.click(`${form} button[type=submit]`);
     await page.waitForSelector(`${form} [role=status]`);
     const grants = await seeded.platform.stewardship.listGrants({ agencyCode: 'H56.20' });
-    expect(grants.map((grant) => grant.target)).toContainEqual({ kind: 'FIELD', coordinate: 'HouseholdMembership.relationshipToHead' });
+    const saved = grants.filter((grant) => grant.target.kind === 'FIELD' && grant.target.coordinate === 'HouseholdMembership.relationshipToHead');
+    expect(saved.map((grant) => grant.scopeUnitCodes)).toEqual([['40778']]);
   });
 
   it('changes a grant (the new one replaces it) after showing the past reads it would mask differently', async () => {
@@ -108,7 +131,7 @@ describe('a grant change previewed in the console before it is saved', () => {
     );
     const form = '[data-testid=create-grant]';
     await page.fill(`${form} input[name=masks]`, '');
-    await page.fill(`${form} input[name=scope]`, '');
+    await removeCommune(form, '40778');
     await page.selectOption(`${form} select[name=replaces]`, household!.id);
     await page.fill(`${form} input[name=reason]`, 'Phiếu yêu cầu 22/2026');
     await page.click(`${form} button.preview`);
@@ -195,7 +218,9 @@ describe('a grant change previewed in the console before it is saved', () => {
     await page.fill(`${form} input[name=target]`, 'Citizen.ethnicity');
     await page.check(`${form} input[name=purposes][value=LAND_REGISTRATION]`);
     await page.selectOption(`${form} select[name=legalInstruments]`, ['31/2024/QH15']);
-    await page.fill(`${form} input[name=scope]`, '40778');
+    await page.fill(`${form} [data-testid=unit-search]`, '14756');
+    expect(await text(`${form} [data-testid=unit-results] li[data-code="14756"] [data-testid=unit-status]`)).toBe('replaced');
+    await pickCommune(form, '40778', '40778');
     await page.selectOption(`${form} select[name=replaces]`, old.id);
     await page.fill(`${form} input[name=reason]`, 'Request 23/2026');
     await page.click(`${form} button.preview`);

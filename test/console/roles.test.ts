@@ -101,6 +101,7 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Query.legalInstrument': { query: '{ legalInstrument(number: "13/2023/NĐ-CP") { number replaced } }' },
   'Query.grantsNeedingReview': { query: '{ grantsNeedingReview { grant { id } } }' },
   'Query.catalogue': { query: '{ catalogue { name } }' },
+  'Query.administrativeUnits': { query: '{ administrativeUnits(search: "hac thanh") { total units { code status } } }' },
   'Mutation.createLegalInstrument': {
     query:
       'mutation { createLegalInstrument(input: { number: "12/2026/QĐ-UBND", title: "Quy chế chia sẻ dữ liệu", type: "DECISION", issuer: "UBND tỉnh Thanh Hóa", effectiveFrom: "2026-04-01" }) { number } }',

@@ -9,6 +9,7 @@ import type { GrantFormInput } from './grantForm';
 import { ChangePreviewView, previewChange } from './GrantPreview';
 import type { ChangePreview } from './GrantPreview';
 import { LegalBasisPicker } from './LegalBasisPicker';
+import { UnitPicker } from './UnitPicker';
 
 interface Grant {
   id: string;
@@ -173,9 +174,7 @@ export function GrantsPage() {
           ))}
         </fieldset>
         <LegalBasisPicker />
-        <label>
-          {t('scope')} <input name="scope" placeholder="40778" />
-        </label>
+        <UnitPicker onChange={creation.clear} />
         <label>
           {t('masks')} <input name="masks" placeholder="Citizen.nationalId=PARTIAL_ID, Citizen.dateOfBirth=YEAR_ONLY" />
         </label>
