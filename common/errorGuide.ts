@@ -93,7 +93,7 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
   {
     code: 'OUTSIDE_STEWARD_QUEUE',
     status: '403',
-    when: "In /admin or the CLI: a steward account linked to one agency read or answered a sharing request routed to other owners, answered another owner's part of a request (by its ownerCode or its fields), or approved a grant on sensitive data its agency does not own.",
+    when: "In /admin or the CLI: a steward account linked to one agency read or answered a sharing request routed to other owners, answered another owner's part of a request (by its ownerCode or its fields), or approved a grant on sensitive data its agency does not own; in the console, answered a citizen's request routed to another agency's queue.",
     fix: "A steward of the agency that owns the data answers it, or one of the province's central data office (an account linked to no agency).",
   },
   {

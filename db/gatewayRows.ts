@@ -339,6 +339,8 @@ export interface CitizenRequestRow {
   answered_by: string | null;
   answered_role: string | null;
   answered_at: string | null;
+  concerns: string | null;
+  agency_code: string | null;
 }
 
 export interface LegalInstrumentRow {

@@ -53,6 +53,8 @@ import { NotificationRepository } from '../gateway/citizen/notificationRepositor
 import type { GatewayExecutor } from '../gateway/server';
 import { stewardSignInRoutes } from '../gateway/console/stewardSignIn';
 import { declaredLabels } from '../gateway/policy/labels';
+import { buildCatalog } from '../gateway/policy/catalog';
+import { dataConcernedList, dataOwner } from '../gateway/citizen/requestRouting';
 import { startGateway } from '../gateway/server';
 import { SUPERGRAPH_PATH } from '../schema/load';
 import { readDemoKeys } from '../gateway/web/demoCredentials';
@@ -253,17 +255,26 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     const steward = options.steward ?? { identityProvider: null, passwordSignIn: true };
     const citizenRepository = new CitizenRepository(gatewayDb);
     const citizenSessions = new CitizenSessions(citizenRepository, citizenConfig.sessionTtlMs);
+    const supergraphText = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
+    const labels = declaredLabels(parse(supergraphText));
+    const catalog = buildCatalog(supergraphText);
+    const agencyName = (code: string) => policyCache.current().agencies.get(code)?.name ?? null;
     const citizenRequests = new CitizenRequests({
       repository: citizenRepository,
       calendar: options.workingCalendar ?? loadWorkingCalendar(),
-      accessVisibleTo: (nationalId, reference) => auditTrail.citizenMaySee(nationalId, reference),
+      accessAgencyOf: async (nationalId, reference) => {
+        if (!(await auditTrail.citizenMaySee(nationalId, reference))) return undefined;
+        const [instance, seq] = reference.split(':');
+        return citizenRepository.accessAgency(instance!, Number(seq));
+      },
+      dataOwnerOf: (concerns) => dataOwner(concerns, catalog, policyCache.current().agencies.values()),
+      agencyName,
     });
     const citizenNotifications = new CitizenNotifications({
       repository: new NotificationRepository(gatewayDb),
       deferredAgencies: options.audit.deferredAgencies,
       deferralDays: options.audit.deferralDays,
     });
-    const labels = declaredLabels(parse(options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8')));
     // The gateway hands its executor over once it listens; a copy asked before then cannot be read.
     let executor: GatewayExecutor | null = null;
     const readCopy = (nationalId: string) => {
@@ -337,10 +348,11 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
           requests: citizenRequests,
           trail: auditTrail,
           labels,
+          dataConcerned: dataConcernedList(catalog, labels),
           copy: readCopy,
           notifications: citizenNotifications,
           deferral: { agencies: options.audit.deferredAgencies, days: options.audit.deferralDays },
-          agencyName: (code) => policyCache.current().agencies.get(code)?.name ?? null,
+          agencyName,
           proofTrust: () => accessProofs.trust(),
           logger,
         }),

@@ -16,6 +16,8 @@ const toRequest = (row: CitizenRequestRow): CitizenRequestRecord => ({
   nationalId: row.national_id,
   kind: row.kind as CitizenRequestKind,
   recordReference: row.record_reference,
+  concerns: row.concerns,
+  agencyCode: row.agency_code,
   message: row.message,
   status: row.status as CitizenRequestStatus,
   receivedAt: row.received_at,
@@ -56,6 +58,8 @@ export class CitizenRepository {
       national_id: request.nationalId,
       kind: request.kind,
       record_reference: request.recordReference,
+      concerns: request.concerns,
+      agency_code: request.agencyCode,
       message: request.message,
       status: request.status,
       received_at: request.receivedAt,
@@ -84,15 +88,25 @@ export class CitizenRepository {
     return row ? toRequest(row) : null;
   }
 
-  /** Given a status or null for all, returns the stewards' queue: the nearest deadline first. */
-  async queue(status: CitizenRequestStatus | null): Promise<CitizenRequestRecord[]> {
+  /**
+   * Given a status or null for all, and one agency's code or undefined for every queue, returns the stewards'
+   * queue: the nearest deadline first. An agency's queue holds the requests routed to it alone.
+   */
+  async queue(status: CitizenRequestStatus | null, agencyCode?: string): Promise<CitizenRequestRecord[]> {
     const query = this.db<CitizenRequestRow>('citizen_requests');
     if (status !== null) query.where('status', status);
+    if (agencyCode !== undefined) query.where('agency_code', agencyCode);
     const rows = await query.orderBy([
       { column: 'due_at', order: 'asc' },
       { column: 'id', order: 'asc' },
     ]);
     return rows.map(toRequest);
+  }
+
+  /** Given an access's instance and sequence number, returns the code of the agency that made it, null for none. */
+  async accessAgency(instance: string, seq: number): Promise<string | null> {
+    const row = (await this.db('audit_records').where({ instance, seq }).first('agency_code')) as { agency_code: string | null } | undefined;
+    return row?.agency_code ?? null;
   }
 
   /** Given an open request's id and its answer, records the answer; returns false when it was not open. */

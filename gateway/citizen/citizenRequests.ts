@@ -2,9 +2,11 @@ import type { WorkingCalendar } from '../../common/workingDays';
 import { workingDayDeadline, workingDaysLeft } from '../../common/workingDays';
 import { printable } from '../../common/nationalId';
 import { badInput, conflict, notFound } from '../store/errors';
+import type { QueueScope } from '../store/stewardQueue';
+import { outsideStewardQueue, queueRefusal, seesQueue } from '../store/stewardQueue';
 import type { CitizenRepository } from './citizenRepository';
 import type { CitizenRequestKind, CitizenRequestRecord, CitizenRequestStatus } from './citizenTypes';
-import { CITIZEN_REQUEST_KINDS, CITIZEN_REQUEST_STATUSES } from './citizenTypes';
+import { CITIZEN_REQUEST_KINDS, CITIZEN_REQUEST_STATUSES, DATA_REQUEST_KINDS } from './citizenTypes';
 
 /** Law 91/2025 and Decree 356/2025: a data subject's request is answered within 2 working days. */
 export const ANSWER_WORKING_DAYS = 2;
@@ -13,6 +15,8 @@ const REFERENCE = /^[A-Za-z0-9._-]{1,64}:[1-9][0-9]{0,15}$/;
 
 /** A request as the citizen and the stewards see it: with the working days left before its deadline. */
 export interface CitizenRequestView extends CitizenRequestRecord {
+  /** The name of the agency whose queue answers it; null: the province's central data office. */
+  agencyName: string | null;
   workingDaysLeft: number;
   overdue: boolean;
 }
@@ -21,13 +25,22 @@ export interface NewCitizenRequest {
   kind: string;
   message: string;
   recordReference?: string | null;
+  /** The sector or the field a CORRECTION, RESTRICTION or OBJECTION is about. */
+  concerns?: string | null;
 }
 
 export interface CitizenRequestsOptions {
   repository: CitizenRepository;
   calendar: WorkingCalendar;
-  /** Given a citizen and a reference, tells whether that access is one the citizen's page shows them. */
-  accessVisibleTo(nationalId: string, reference: string): Promise<boolean>;
+  /**
+   * Given a citizen and a reference, returns the code of the agency that made that access (null for none), or
+   * undefined when it is not an access the citizen's page shows them.
+   */
+  accessAgencyOf(nationalId: string, reference: string): Promise<string | null | undefined>;
+  /** Given a sector or a field, returns the agency owning it (null: none does); BAD_USER_INPUT for unknown data. */
+  dataOwnerOf(concerns: string): { agencyCode: string | null };
+  /** Given an agency's code, returns its name, or null. */
+  agencyName?(code: string): string | null;
   now?: () => Date;
 }
 
@@ -51,7 +64,8 @@ export class CitizenRequests {
 
   private view(record: CitizenRequestRecord): CitizenRequestView {
     const left = workingDaysLeft(this.options.calendar, new Date(record.dueAt), this.now());
-    return { ...record, workingDaysLeft: left, overdue: record.status === 'OPEN' && Date.parse(record.dueAt) < this.now().getTime() };
+    const agencyName = record.agencyCode === null ? null : (this.options.agencyName?.(record.agencyCode) ?? record.agencyCode);
+    return { ...record, agencyName, workingDaysLeft: left, overdue: record.status === 'OPEN' && Date.parse(record.dueAt) < this.now().getTime() };
   }
 
   /** Given the citizen asking (from their session) and their request, stores it with its deadline. */
@@ -61,17 +75,29 @@ export class CitizenRequests {
       throw badInput(`Unknown request "${printable(kind)}": expected one of ${CITIZEN_REQUEST_KINDS.join(', ')}`);
     const text = message(String(input.message ?? ''), 'The message');
     let reference: string | null = null;
+    let concerns: string | null = null;
+    // COPY and COMPLAINT are the province's central data office's to answer.
+    let agencyCode: string | null = null;
     if (kind === 'DISPUTE') {
       reference = String(input.recordReference ?? '').trim();
       if (!REFERENCE.test(reference)) throw badInput(`Malformed access reference "${printable(reference)}": expected instance:seq, as the page shows it`);
       // The same answer for another's access as for none: a citizen learns nothing of others' records.
-      if (!(await this.options.accessVisibleTo(nationalId, reference))) throw notFound(`No access ${reference} to your data`);
+      const madeBy = await this.options.accessAgencyOf(nationalId, reference);
+      if (madeBy === undefined) throw notFound(`No access ${reference} to your data`);
+      agencyCode = madeBy;
     } else if (input.recordReference) throw badInput('Only a DISPUTE names an access');
+    if (DATA_REQUEST_KINDS.includes(kind as CitizenRequestKind)) {
+      concerns = String(input.concerns ?? '').trim();
+      if (concerns === '') throw badInput(`A ${kind} names the data it is about: a sector or one of its fields, from the list`);
+      agencyCode = this.options.dataOwnerOf(concerns).agencyCode;
+    } else if (input.concerns) throw badInput(`Only a ${DATA_REQUEST_KINDS.join(', ')} names the data it is about`);
     const received = this.now();
     const record: Omit<CitizenRequestRecord, 'id'> = {
       nationalId,
       kind: kind as CitizenRequestKind,
       recordReference: reference,
+      concerns,
+      agencyCode,
       message: text,
       status: 'OPEN',
       receivedAt: received.toISOString(),
@@ -90,18 +116,31 @@ export class CitizenRequests {
     return (await this.options.repository.requestsOf(nationalId)).map((record) => this.view(record));
   }
 
-  /** Given a status (OPEN by default, ALL for every one), returns the stewards' queue, the nearest deadline first. */
-  async queue(status = 'OPEN'): Promise<CitizenRequestView[]> {
+  /**
+   * Given a status (OPEN, ANSWERED or ALL) and whose queues the steward sees, returns the stewards'
+   * queue, the nearest deadline first: an agency's steward sees the requests routed to that agency only.
+   */
+  async queue(status: string, scope: QueueScope): Promise<CitizenRequestView[]> {
     if (status !== 'ALL' && !(CITIZEN_REQUEST_STATUSES as readonly string[]).includes(status))
       throw badInput(`Unknown status "${printable(status)}": expected ${CITIZEN_REQUEST_STATUSES.join(', ')} or ALL`);
-    return (await this.options.repository.queue(status === 'ALL' ? null : (status as CitizenRequestStatus))).map((record) => this.view(record));
+    const records = await this.options.repository.queue(
+      status === 'ALL' ? null : (status as CitizenRequestStatus),
+      scope.kind === 'AGENCY' ? scope.agencyCode : undefined,
+    );
+    return records.map((record) => this.view(record));
   }
 
-  /** Given a request's id, the steward answering (name and role) and the answer, records it; CONFLICT once answered. */
-  async answer(id: number, steward: { name: string; role: string }, answer: string): Promise<CitizenRequestView> {
+  /**
+   * Given a request's id, the steward answering (name, role and the queues they see) and the answer, records it;
+   * OUTSIDE_STEWARD_QUEUE for a request routed to another queue, CONFLICT once answered.
+   */
+  async answer(id: number, steward: { name: string; role: string; scope: QueueScope }, answer: string): Promise<CitizenRequestView> {
     const text = message(answer, 'The answer');
     const existing = await this.options.repository.requestById(id);
     if (!existing) throw notFound(`Unknown request ${id}`);
+    const { scope } = steward;
+    if (!seesQueue(scope, existing.agencyCode === null ? [] : [existing.agencyCode]))
+      throw outsideStewardQueue(queueRefusal(scope, `citizen request ${id}, routed to ${existing.agencyCode ?? "the province's central data office"}`));
     const answeredAt = this.now().toISOString();
     if (!(await this.options.repository.answerRequest(id, { answer: text, answeredBy: steward.name, answeredRole: steward.role, answeredAt })))
       throw conflict(`The request ${id} was answered already`);

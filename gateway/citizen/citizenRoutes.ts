@@ -15,6 +15,7 @@ import type { DataCopy } from './dataCopy';
 import type { CitizenNotifications } from './citizenNotifications';
 import { PURPOSE_WORDS } from './plainWords';
 import type { CitizenRequests } from './citizenRequests';
+import type { DataConcerned } from './requestRouting';
 import type { CitizenSessions } from './citizenSessions';
 import type { CitizenSignIn } from './citizenSignIn';
 import { CALLBACK_PATH, PENDING_COOKIE } from './citizenSignIn';
@@ -34,6 +35,8 @@ export interface CitizenRoutesOptions {
   trail: AuditTrail;
   /** What the citizen reads for each field: the supergraph's @label. */
   labels: ReadonlyMap<string, FieldLabel>;
+  /** What a correction, restriction or objection may name: each sector and its labelled fields. */
+  dataConcerned: readonly DataConcerned[];
   /** The deferral the page explains: which agencies, how many days. */
   deferral: { agencies: readonly string[]; days: number };
   /** Given an agency code, returns its name in the policy in force, or null. */
@@ -98,6 +101,7 @@ export function citizenRoutes(options: CitizenRoutesOptions): PlainRoute[] {
           expiresAt: session.expiresAt,
           deferral: { agencies: options.deferral.agencies.map((code) => options.agencyName(code) ?? code), days: options.deferral.days },
           purposes: Object.entries(PURPOSE_WORDS).map(([code, words]) => ({ code, words })),
+          dataConcerned: options.dataConcerned,
         }),
       );
     if (endpoint === 'sign-out' && method === 'POST')
@@ -150,6 +154,7 @@ export function citizenRoutes(options: CitizenRoutesOptions): PlainRoute[] {
           kind: String(body.kind ?? ''),
           message: String(body.message ?? ''),
           recordReference: body.recordReference === undefined || body.recordReference === null ? null : String(body.recordReference),
+          concerns: body.concerns === undefined || body.concerns === null ? null : String(body.concerns),
         });
         sendJson(response, 201, { request: created });
       });

@@ -1,3 +1,6 @@
+/** The kinds that name the data they are about, and go to the queue of the agency owning it. */
+export const DATA_REQUEST_KINDS: readonly CitizenRequestKind[] = ['CORRECTION', 'RESTRICTION', 'OBJECTION'];
+
 /** What a citizen may ask of the stewards under Law 91/2025: each is answered within 2 working days. */
 export const CITIZEN_REQUEST_KINDS = ['DISPUTE', 'COPY', 'CORRECTION', 'RESTRICTION', 'OBJECTION', 'COMPLAINT'] as const;
 export type CitizenRequestKind = (typeof CITIZEN_REQUEST_KINDS)[number];
@@ -22,6 +25,13 @@ export interface CitizenRequestRecord {
   kind: CitizenRequestKind;
   /** The access a DISPUTE contests (instance:seq); null for the other kinds. */
   recordReference: string | null;
+  /** The sector or the field (Type.field) a CORRECTION, RESTRICTION or OBJECTION is about; null for the other kinds. */
+  concerns: string | null;
+  /**
+   * The agency whose queue answers it: for a DISPUTE the agency that made the access, for a CORRECTION,
+   * RESTRICTION or OBJECTION the owner of the data concerned; null: the province's central data office.
+   */
+  agencyCode: string | null;
   message: string;
   status: CitizenRequestStatus;
   receivedAt: string;

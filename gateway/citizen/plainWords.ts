@@ -23,3 +23,16 @@ export function wordsForPurpose(purpose: string | null): Bilingual | null {
   if (purpose === null) return null;
   return PURPOSE_WORDS[purpose as Purpose] ?? { vi: purpose, en: purpose };
 }
+
+/** Each built-in sector in plain words; a sector a province adds reads as its name. */
+const SECTOR_WORDS: Readonly<Record<string, Bilingual>> = {
+  population: { vi: 'Dân cư', en: 'Population' },
+  land: { vi: 'Đất đai', en: 'Land' },
+  health: { vi: 'Y tế', en: 'Health' },
+  education: { vi: 'Giáo dục', en: 'Education' },
+};
+
+/** Given a sector's name, returns it in plain words. */
+export function wordsForSector(sector: string): Bilingual {
+  return SECTOR_WORDS[sector] ?? { vi: sector, en: sector };
+}

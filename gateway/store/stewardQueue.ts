@@ -10,11 +10,16 @@ import type { Actor } from './types';
  */
 export type QueueScope = { kind: 'PROVINCE' } | { kind: 'AGENCY'; agencyCode: string };
 
+/** Given a steward account's agency (null: the province's central data office), returns the queues it answers. */
+export function accountQueueScope(agencyCode: string | null): QueueScope {
+  return agencyCode === null ? { kind: 'PROVINCE' } : { kind: 'AGENCY', agencyCode };
+}
+
 /** Given who acts, returns the queues they are entitled to. */
 export function queueScopeOf(actor: Actor): QueueScope {
   switch (actor.kind) {
     case 'PERSON':
-      return actor.agencyCode === null ? { kind: 'PROVINCE' } : { kind: 'AGENCY', agencyCode: actor.agencyCode };
+      return accountQueueScope(actor.agencyCode);
     case 'AGENCY':
       return { kind: 'AGENCY', agencyCode: actor.agencyCode };
     case 'STEWARD':

@@ -140,6 +140,9 @@ describe("the citizens' page in a real browser", () => {
     await page.waitForSelector('[data-testid=my-request]');
     expect(await page.textContent('[data-testid=my-request]')).toContain(reference!);
     expect(await page.textContent('[data-testid=request-status]')).toBe('Đang xử lý');
+    const landAgency = (await gateway.databases.databases.gateway('agencies').where('code', 'H56.20').first('name')) as { name: string };
+    // The dispute goes to the agency that made the access.
+    expect(await page.textContent('[data-testid=request-agency]')).toBe(landAgency.name);
 
     const auditor = gateway.stewards.get('AUDITOR')!;
     const console = await browser.newPage();
@@ -152,6 +155,7 @@ describe("the citizens' page in a real browser", () => {
     const queued = console.locator('[data-testid=citizen-request][data-kind=DISPUTE]');
     await queued.waitFor();
     expect(await queued.textContent()).toContain(reference!);
+    expect(await queued.locator('[data-testid=handling-agency]').textContent()).toBe(landAgency.name);
     await queued.locator('textarea').fill('Đã xác minh: cán bộ tra cứu nhầm hồ sơ.');
     await queued.locator('button[type=submit]').click();
     await console.locator('[data-testid=citizen-request]', { hasText: 'ANSWERED' }).waitFor();
@@ -163,6 +167,26 @@ describe("the citizens' page in a real browser", () => {
     // The only failed loads are the session checks of the pages before sign-in (401, signed out).
     expect(browser.pageErrors.filter((error) => !/status of 401/.test(error))).toEqual([]);
     expect(browser.requests.every((url) => url.startsWith(gateway.base))).toBe(true);
+  });
+
+  it('asks for a correction of a field picked from the list, which goes to the agency owning that data', async () => {
+    await page.click('button:has-text("Tiếng Việt")');
+    const form = page.locator('section[aria-labelledby=my-requests] form');
+    expect(await form.locator('select[name=concerns]').count()).toBe(0);
+    await form.locator('label', { hasText: 'Loại yêu cầu' }).locator('select').selectOption('CORRECTION');
+    const concerns = form.locator('select[name=concerns]');
+    expect(await concerns.locator('option', { hasText: 'toàn bộ lĩnh vực' }).count()).toBeGreaterThanOrEqual(4);
+    await concerns.selectOption('Citizen.fullName');
+    await form.locator('textarea').fill('Tên của tôi viết sai dấu');
+    await form.locator('button[type=submit]').click();
+    const row = page.locator('[data-testid=my-request]', { hasText: 'Tên của tôi viết sai dấu' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Citizen.fullName');
+    const owner = (await gateway.databases.databases.gateway('agencies').where('sector', 'population').first('name')) as { name: string };
+    expect(await row.locator('[data-testid=request-agency]').textContent()).toBe(owner.name);
+    // A copy is the province's data office's to answer.
+    await form.locator('label', { hasText: 'Loại yêu cầu' }).locator('select').selectOption('COPY');
+    expect(await form.locator('select[name=concerns]').count()).toBe(0);
   });
 
   it("shows the officer's unit, and downloads a copy of the citizen's data, readable and as JSON, which the log then shows", async () => {

@@ -54,6 +54,20 @@ describe("the citizens' page", () => {
     return { jar, nationalId: chosen, csrf: session.csrfToken };
   };
 
+  let auditorSignedIn: Promise<{ cookie: string; csrf: string }> | null = null;
+  /** The demo auditor's console session, opened once: a TOTP code signs in once. */
+  const auditorSession = () =>
+    (auditorSignedIn ??= (async () => {
+      const auditor = gateway.stewards.get('AUDITOR')!;
+      const signIn = await fetch(new URL('/console/api/sign-in', gateway.base), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: auditor.email, password: auditor.password, code: totpCode(auditor.totpSecret) }),
+      });
+      expect(signIn.status).toBe(200);
+      return { cookie: signIn.headers.getSetCookie()[0]!.split(';')[0]!, csrf: ((await signIn.json()) as { csrfToken: string }).csrfToken };
+    })());
+
   beforeAll(async () => {
     gateway = await startDemoGateway(60);
     const land = gateway.databases.databases.land;
@@ -207,18 +221,12 @@ describe("the citizens' page", () => {
     expect(((await api(bob, '/citizen/api/requests')).body.requests as unknown[]).length).toBe(0);
 
     // The auditor's queue in the console: the request, its deadline, and the answer the citizen then sees.
-    const auditor = gateway.stewards.get('AUDITOR')!;
-    const signIn = await fetch(new URL('/console/api/sign-in', gateway.base), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: auditor.email, password: auditor.password, code: totpCode(auditor.totpSecret) }),
-    });
-    expect(signIn.status).toBe(200);
-    const stewardCookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
-    const stewardCsrf = ((await signIn.json()) as { csrfToken: string }).csrfToken;
+    const { cookie: stewardCookie, csrf: stewardCsrf } = await auditorSession();
     const queue = await fetch(new URL('/console/api/citizen-requests', gateway.base), { headers: { cookie: stewardCookie } });
     const queued = ((await queue.json()) as { requests: Array<{ id: number; nationalId: string; kind: string; recordReference: string }> }).requests;
-    expect(queued).toEqual([expect.objectContaining({ id: created.id, nationalId: alice.nationalId, kind: 'DISPUTE', recordReference: landAccess.reference })]);
+    expect(queued).toEqual([
+      expect.objectContaining({ id: created.id, nationalId: alice.nationalId, kind: 'DISPUTE', recordReference: landAccess.reference, agencyCode: 'H56.20' }),
+    ]);
     // A citizen's session is no steward's.
     const asCitizen = await fetch(new URL('/console/api/citizen-requests', gateway.base), { headers: { cookie: alice.jar.header() } });
     expect(asCitizen.status).toBe(401);
@@ -236,14 +244,39 @@ describe("the citizens' page", () => {
   });
 
   it('records rights requests with their deadline, and refuses an unknown kind', async () => {
+    const owners = new Map(
+      ((await gateway.databases.databases.gateway('agencies').whereNotNull('sector').select('code', 'sector')) as Array<{ code: string; sector: string }>).map(
+        (row) => [row.sector, row.code],
+      ),
+    );
+    const session = (await api(bob, '/citizen/api/session')).body as { dataConcerned: Array<{ value: string; sector: string }> };
+    expect(session.dataConcerned).toEqual(expect.arrayContaining([expect.objectContaining({ value: 'Citizen.fullName', sector: 'population' })]));
+    const concerns: Record<string, string | undefined> = { CORRECTION: 'Citizen.fullName', RESTRICTION: 'land', OBJECTION: 'health' };
+    const routed: Record<string, unknown> = {};
     for (const kind of ['COPY', 'CORRECTION', 'RESTRICTION', 'OBJECTION', 'COMPLAINT']) {
       const made = await api(bob, '/citizen/api/requests', {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-csrf-token': bob.csrf },
-        body: JSON.stringify({ kind, message: `Yêu cầu ${kind}` }),
+        body: JSON.stringify({ kind, message: `Yêu cầu ${kind}`, ...(concerns[kind] ? { concerns: concerns[kind] } : {}) }),
       });
       expect(made.status).toBe(201);
+      routed[kind] = (made.body.request as { agencyCode: string | null }).agencyCode;
     }
+    // Corrections, restrictions and objections go to the owner of the data; a copy and a complaint to the province's office.
+    expect(routed).toEqual({
+      COPY: null,
+      CORRECTION: owners.get('population'),
+      RESTRICTION: owners.get('land'),
+      OBJECTION: owners.get('health'),
+      COMPLAINT: null,
+    });
+    expect(owners.get('population')).toEqual(expect.any(String));
+    const unnamed = await api(bob, '/citizen/api/requests', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': bob.csrf },
+      body: JSON.stringify({ kind: 'CORRECTION', message: 'Sai tên' }),
+    });
+    expect([unnamed.status, codeOf(unnamed.body)]).toEqual([400, 'BAD_USER_INPUT']);
     const unknown = await api(bob, '/citizen/api/requests', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-csrf-token': bob.csrf },
@@ -267,6 +300,42 @@ describe("the citizens' page", () => {
       'OBJECTION',
       'RESTRICTION',
     ]);
+  });
+
+  it("shows an agency's steward its own agency's requests only, refuses another's by id with 403 OUTSIDE_STEWARD_QUEUE, and the province's office all", async () => {
+    const db = gateway.databases.databases.gateway;
+    const auditor = gateway.stewards.get('AUDITOR')!;
+    const { cookie, csrf } = await auditorSession();
+    type Queued = { id: number; kind: string; agencyCode: string | null; status: string };
+    const queue = async () =>
+      ((await (await fetch(new URL('/console/api/citizen-requests?status=OPEN', gateway.base), { headers: { cookie } })).json()) as { requests: Queued[] })
+        .requests;
+    const answer = (id: number) =>
+      fetch(new URL('/console/api/citizen-requests/answer', gateway.base), {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrf },
+        body: JSON.stringify({ id, answer: 'Đã xử lý' }),
+      });
+    const link = (agencyCode: string | null) => db('steward_accounts').where('email', auditor.email).update({ agency_code: agencyCode });
+    try {
+      const everything = await queue();
+      expect(everything.map((request) => request.kind).sort()).toEqual(['COMPLAINT', 'COPY', 'CORRECTION', 'OBJECTION', 'RESTRICTION']);
+      const land = everything.find((request) => request.kind === 'RESTRICTION')!;
+      await link(land.agencyCode);
+      expect((await queue()).map((request) => request.id)).toEqual([land.id]);
+      for (const other of everything.filter((request) => request.id !== land.id)) {
+        const refused = await answer(other.id);
+        expect([refused.status, ((await refused.json()) as Body).errors?.[0]?.extensions?.code]).toEqual([403, 'OUTSIDE_STEWARD_QUEUE']);
+      }
+      await link(null);
+      expect((await queue()).length).toBe(everything.length);
+      await link(land.agencyCode);
+      expect((await answer(land.id)).status).toBe(200);
+      await link(null);
+      expect((await queue()).map((request) => request.kind).sort()).toEqual(['COMPLAINT', 'COPY', 'CORRECTION', 'OBJECTION']);
+    } finally {
+      await link(null);
+    }
   });
 
   it('sends a browser that came by another name to the address the development provider lives at', async () => {

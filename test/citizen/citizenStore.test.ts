@@ -1,13 +1,22 @@
+import fs from 'node:fs';
+import { parse } from 'graphql';
 import { migrateLatest, migrationSource } from '../../db/migrate';
 import { gatewayMigrations } from '../../db/migrations/gateway';
 import { CitizenRepository } from '../../gateway/citizen/citizenRepository';
 import { CitizenRequests } from '../../gateway/citizen/citizenRequests';
 import { CitizenSessions } from '../../gateway/citizen/citizenSessions';
+import { dataConcernedList, dataOwner } from '../../gateway/citizen/requestRouting';
+import { buildCatalog } from '../../gateway/policy/catalog';
+import { declaredLabels } from '../../gateway/policy/labels';
+import type { Agency } from '../../gateway/policy/types';
+import { SUPERGRAPH_PATH } from '../../schema/load';
 import type { TestDatabases } from '../helpers/database';
 import { createTestDatabases } from '../helpers/database';
 
 const NAME = '20270401000001_create_citizen_sessions_and_requests';
+const ROUTING = '20270901000010_route_citizen_requests_to_agencies';
 const CITIZEN = '038085001234';
+const PROVINCE = { kind: 'PROVINCE' } as const;
 const OTHER = '038190004321';
 /** Reunification Day and Labour Day in 2027 fall on a Friday and a Saturday. */
 const CALENDAR = { holidays: new Map([['2027-04-30', 'Ngày Giải phóng miền Nam']]), workingWeekendDays: new Set<string>() };
@@ -24,7 +33,8 @@ describe("the citizens' sessions and requests, stored", () => {
     requests = new CitizenRequests({
       repository,
       calendar: CALENDAR,
-      accessVisibleTo: async (nationalId, reference) => nationalId === CITIZEN && reference === 'gw-1:7',
+      accessAgencyOf: async (nationalId, reference) => (nationalId === CITIZEN && reference === 'gw-1:7' ? 'H56.20' : undefined),
+      dataOwnerOf: () => ({ agencyCode: null }),
       now: () => now,
     });
   });
@@ -40,7 +50,7 @@ describe("the citizens' sessions and requests, stored", () => {
     expect(new Date(made.dueAt).toISOString()).toBe('2027-05-04T16:59:59.999Z');
     now = new Date('2027-05-05T02:00:00.000Z');
     expect((await requests.of(CITIZEN))[0]).toMatchObject({ overdue: true, workingDaysLeft: -1 });
-    expect((await requests.queue())[0]).toMatchObject({ id: made.id, overdue: true });
+    expect((await requests.queue('OPEN', PROVINCE))[0]).toMatchObject({ id: made.id, overdue: true });
   });
 
   it('refuses to contest an access the citizen does not see, with the same answer as for one that does not exist', async () => {
@@ -53,13 +63,15 @@ describe("the citizens' sessions and requests, stored", () => {
   });
 
   it('answers a request once', async () => {
-    const [open] = await requests.queue('OPEN');
-    const answered = await requests.answer(open!.id, { name: 'Kiểm soát viên', role: 'AUDITOR' }, 'Đã xác minh');
+    const [open] = await requests.queue('OPEN', PROVINCE);
+    const answered = await requests.answer(open!.id, { name: 'Kiểm soát viên', role: 'AUDITOR', scope: PROVINCE }, 'Đã xác minh');
     expect(answered).toMatchObject({ status: 'ANSWERED', answer: 'Đã xác minh', answeredRole: 'AUDITOR' });
-    await expect(requests.answer(open!.id, { name: 'Người khác', role: 'POLICY_STEWARD' }, 'Lần hai')).rejects.toMatchObject({ code: 'CONFLICT' });
-    await expect(requests.answer(999999, { name: 'x', role: 'AUDITOR' }, 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect(await requests.queue('OPEN')).toEqual([]);
-    await expect(requests.queue('LATER')).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(requests.answer(open!.id, { name: 'Người khác', role: 'POLICY_STEWARD', scope: PROVINCE }, 'Lần hai')).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    await expect(requests.answer(999999, { name: 'x', role: 'AUDITOR', scope: PROVINCE }, 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await requests.queue('OPEN', PROVINCE)).toEqual([]);
+    await expect(requests.queue('LATER', PROVINCE)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
   it('opens sessions that expire and end, stored by the SHA-256 of their secret', async () => {
@@ -78,11 +90,114 @@ describe("the citizens' sessions and requests, stored", () => {
 
   it(`migrates down and up (${NAME})`, async () => {
     const db = databases.databases.gateway;
+    await db.migrate.down({ migrationSource: migrationSource(gatewayMigrations), tableName: 'knex_migrations', name: ROUTING });
     await db.migrate.down({ migrationSource: migrationSource(gatewayMigrations), tableName: 'knex_migrations', name: NAME });
     expect(await db.schema.hasTable('citizen_requests')).toBe(false);
     expect(await db.schema.hasTable('citizen_sessions')).toBe(false);
     expect(await db.schema.hasTable('steward_sessions')).toBe(true);
-    expect(await migrateLatest(db, 'gateway')).toEqual([NAME]);
+    expect(await migrateLatest(db, 'gateway')).toEqual([NAME, ROUTING]);
     expect(await db.schema.hasColumn('citizen_requests', 'due_at')).toBe(true);
+  });
+
+  describe('routed to the queue of the agency that answers for them', () => {
+    const sdl = fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
+    const catalog = buildCatalog(sdl);
+    const agency = (code: string, sector: string | null, deactivatedAt: string | null = null): Agency => ({
+      code,
+      name: `Cơ quan ${code}`,
+      sector,
+      unitCodes: [],
+      steward: false,
+      deactivatedAt,
+    });
+    const agencies = [agency('H56.01', 'population'), agency('H56.20', 'land'), agency('H56.15', 'health', '2027-01-01T00:00:00.000Z'), agency('H56.99', null)];
+    let routed: CitizenRequests;
+    const police = { kind: 'AGENCY', agencyCode: 'H56.01' } as const;
+    const land = { kind: 'AGENCY', agencyCode: 'H56.20' } as const;
+
+    beforeAll(async () => {
+      await databases.databases.gateway('citizen_requests').delete();
+      now = new Date('2027-05-05T02:00:00.000Z');
+      routed = new CitizenRequests({
+        repository,
+        calendar: CALENDAR,
+        accessAgencyOf: async (_nationalId, reference) => (reference === 'gw-1:7' ? 'H56.20' : reference === 'gw-1:9' ? null : undefined),
+        dataOwnerOf: (concerns) => dataOwner(concerns, catalog, agencies),
+        agencyName: (code) => (code === 'H56.20' ? 'Sở Nông nghiệp và Môi trường' : null),
+        now: () => now,
+      });
+    });
+
+    it('sends a dispute to the agency of the access, a correction, restriction or objection to the owner of the data, the others to the province', async () => {
+      const made = {
+        dispute: await routed.create(CITIZEN, { kind: 'DISPUTE', message: 'x', recordReference: 'gw-1:7' }),
+        anonymous: await routed.create(CITIZEN, { kind: 'DISPUTE', message: 'x', recordReference: 'gw-1:9' }),
+        correction: await routed.create(CITIZEN, { kind: 'CORRECTION', message: 'x', concerns: 'Citizen.fullName' }),
+        restriction: await routed.create(CITIZEN, { kind: 'RESTRICTION', message: 'x', concerns: 'land' }),
+        objection: await routed.create(CITIZEN, { kind: 'OBJECTION', message: 'x', concerns: 'health' }),
+        copy: await routed.create(CITIZEN, { kind: 'COPY', message: 'x' }),
+        complaint: await routed.create(CITIZEN, { kind: 'COMPLAINT', message: 'x' }),
+      };
+      expect(Object.fromEntries(Object.entries(made).map(([what, request]) => [what, [request.agencyCode, request.concerns, request.agencyName]]))).toEqual({
+        dispute: ['H56.20', null, 'Sở Nông nghiệp và Môi trường'],
+        anonymous: [null, null, null],
+        correction: ['H56.01', 'Citizen.fullName', 'H56.01'],
+        restriction: ['H56.20', 'land', 'Sở Nông nghiệp và Môi trường'],
+        // The health department's agency is deactivated: the province's data office answers.
+        objection: [null, 'health', null],
+        copy: [null, null, null],
+        complaint: [null, null, null],
+      });
+      expect((await routed.of(CITIZEN)).map((request) => request.agencyCode).sort()).toEqual(['H56.01', 'H56.20', 'H56.20', null, null, null, null].sort());
+    });
+
+    it('refuses a rights request naming no data, unknown data, or data where none belongs', async () => {
+      const refused = [
+        { kind: 'CORRECTION', message: 'x' },
+        { kind: 'OBJECTION', message: 'x', concerns: '  ' },
+        { kind: 'RESTRICTION', message: 'x', concerns: 'Citizen.nothing' },
+        { kind: 'RESTRICTION', message: 'x', concerns: 'weather' },
+        { kind: 'COPY', message: 'x', concerns: 'land' },
+        { kind: 'DISPUTE', message: 'x', recordReference: 'gw-1:7', concerns: 'land' },
+      ];
+      for (const input of refused) await expect(routed.create(CITIZEN, input)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect((await routed.of(CITIZEN)).length).toBe(7);
+    });
+
+    it("shows an agency's steward its own queue only, and the province's office every queue", async () => {
+      const all = await routed.queue('OPEN', PROVINCE);
+      expect(all.length).toBe(7);
+      expect((await routed.queue('OPEN', land)).map((request) => request.kind).sort()).toEqual(['DISPUTE', 'RESTRICTION']);
+      expect((await routed.queue('ALL', police)).map((request) => request.kind)).toEqual(['CORRECTION']);
+      expect(await routed.queue('OPEN', { kind: 'AGENCY', agencyCode: 'H56.99' })).toEqual([]);
+    });
+
+    it("refuses an agency's steward answering another queue's request by id with OUTSIDE_STEWARD_QUEUE, changing nothing", async () => {
+      const [correction] = await routed.queue('OPEN', police);
+      const copy = (await routed.queue('OPEN', PROVINCE)).find((request) => request.kind === 'COPY')!;
+      for (const id of [correction!.id, copy.id])
+        await expect(routed.answer(id, { name: 'Cán bộ đất đai', role: 'POLICY_STEWARD', scope: land }, 'Không')).rejects.toMatchObject({
+          code: 'OUTSIDE_STEWARD_QUEUE',
+          extensions: { http: { status: 403 } },
+        });
+      expect(await repository.requestById(correction!.id)).toMatchObject({ status: 'OPEN', answer: null, answeredBy: null });
+      expect(await repository.requestById(copy.id)).toMatchObject({ status: 'OPEN', answer: null });
+      expect(await routed.answer(correction!.id, { name: 'Cán bộ công an', role: 'POLICY_STEWARD', scope: police }, 'Đã sửa')).toMatchObject({
+        status: 'ANSWERED',
+      });
+      expect(await routed.answer(copy.id, { name: 'Văn phòng dữ liệu', role: 'AUDITOR', scope: PROVINCE }, 'Đã gửi')).toMatchObject({ status: 'ANSWERED' });
+    });
+
+    it('lists each sector, then its labelled fields, to pick the data concerned from', () => {
+      const list = dataConcernedList(catalog, declaredLabels(parse(sdl)));
+      expect(list.filter((entry) => entry.value === entry.sector).map((entry) => entry.value)).toEqual(catalog.sectors);
+      expect(list.find((entry) => entry.value === 'population')).toEqual({
+        value: 'population',
+        sector: 'population',
+        words: { vi: 'Dân cư', en: 'Population' },
+      });
+      expect(list.find((entry) => entry.value === 'Citizen.fullName')).toMatchObject({ sector: 'population', words: { vi: expect.any(String) } });
+      for (const entry of list) expect(dataOwner(entry.value, catalog, agencies).sector).toBe(entry.sector);
+    });
   });
 });

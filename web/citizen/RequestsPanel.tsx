@@ -5,6 +5,8 @@ import type { Language, StringKey } from './i18n';
 import { localTime, translator } from './i18n';
 
 const KINDS = ['COPY', 'CORRECTION', 'RESTRICTION', 'OBJECTION', 'COMPLAINT'] as const;
+/** The kinds that name the data they are about: they go to the agency that owns it. */
+const DATA_KINDS: readonly string[] = ['CORRECTION', 'RESTRICTION', 'OBJECTION'];
 
 /** My requests (contested accesses and rights requests) with their status, deadline and answer, and a form for a new one. */
 export function RequestsPanel({ session, language, version, onSent }: { session: CitizenSession; language: Language; version: number; onSent(): void }) {
@@ -12,6 +14,8 @@ export function RequestsPanel({ session, language, version, onSent }: { session:
   const [requests, setRequests] = useState<CitizenRequestView[]>([]);
   const [kind, setKind] = useState<string>('COPY');
   const [message, setMessage] = useState('');
+  const [concerns, setConcerns] = useState('');
+  const namesData = DATA_KINDS.includes(kind);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     myRequests().then(setRequests, (failure: Error) => setError(failure.message));
@@ -29,6 +33,7 @@ export function RequestsPanel({ session, language, version, onSent }: { session:
             <tr>
               <th>{t('kind')}</th>
               <th>{t('message')}</th>
+              <th>{t('handledBy')}</th>
               <th>{t('received')}</th>
               <th>{t('due')}</th>
               <th>{t('status')}</th>
@@ -46,8 +51,15 @@ export function RequestsPanel({ session, language, version, onSent }: { session:
                       <code>{request.recordReference}</code>
                     </>
                   ) : null}
+                  {request.concerns ? (
+                    <>
+                      {' '}
+                      <code>{request.concerns}</code>
+                    </>
+                  ) : null}
                 </td>
                 <td>{request.message}</td>
+                <td data-testid="request-agency">{request.agencyName ?? t('provinceOffice')}</td>
                 <td>{localTime(request.receivedAt, language)}</td>
                 <td>
                   {localTime(request.dueAt, language)}
@@ -64,9 +76,10 @@ export function RequestsPanel({ session, language, version, onSent }: { session:
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          sendRequest(session, { kind, message }).then(
+          sendRequest(session, { kind, message, ...(namesData ? { concerns } : {}) }).then(
             () => {
               setMessage('');
+              setConcerns('');
               onSent();
             },
             (failure: Error) => setError(failure.message),
@@ -83,6 +96,19 @@ export function RequestsPanel({ session, language, version, onSent }: { session:
             ))}
           </select>
         </label>
+        {namesData ? (
+          <label>
+            {t('concerns')}{' '}
+            <select required name="concerns" value={concerns} onChange={(event) => setConcerns(event.target.value)}>
+              <option value="" />
+              {session.dataConcerned.map((entry) => (
+                <option key={entry.value} value={entry.value}>
+                  {entry.value === entry.sector ? `${entry.words[language]} (${t('wholeSector')})` : `— ${entry.words[language]}`}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         <label>
           {t('message')} <textarea required value={message} onChange={(event) => setMessage(event.target.value)} />
         </label>

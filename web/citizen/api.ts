@@ -13,6 +13,8 @@ export interface CitizenSession {
   deferral: { agencies: string[]; days: number };
   /** The purposes of processing, in plain words, for the filter. */
   purposes: Array<{ code: string; words: Bilingual }>;
+  /** What a correction, restriction or objection may name: each sector, then its labelled fields. */
+  dataConcerned: Array<{ value: string; sector: string; words: Bilingual }>;
 }
 
 export interface AccessView {
@@ -44,6 +46,11 @@ export interface CitizenRequestView {
   id: number;
   kind: string;
   recordReference: string | null;
+  /** The sector or field a correction, restriction or objection is about. */
+  concerns: string | null;
+  /** The agency whose queue answers it; null: the province's central data office. */
+  agencyCode: string | null;
+  agencyName: string | null;
   message: string;
   status: string;
   receivedAt: string;
@@ -102,7 +109,10 @@ export async function myRequests(): Promise<CitizenRequestView[]> {
 }
 
 /** Given the session and a request, sends it with the session's CSRF token. */
-export async function sendRequest(session: CitizenSession, request: { kind: string; message: string; recordReference?: string }): Promise<CitizenRequestView> {
+export async function sendRequest(
+  session: CitizenSession,
+  request: { kind: string; message: string; recordReference?: string; concerns?: string },
+): Promise<CitizenRequestView> {
   const response = await fetch('/citizen/api/requests', {
     method: 'POST',
     credentials: 'same-origin',

@@ -69,6 +69,10 @@ const STRINGS = {
   RESTRICTION: { vi: 'Yêu cầu hạn chế xử lý', en: 'A restriction of processing' },
   OBJECTION: { vi: 'Phản đối xử lý', en: 'An objection to processing' },
   COMPLAINT: { vi: 'Khiếu nại', en: 'A complaint' },
+  concerns: { vi: 'Dữ liệu liên quan', en: 'The data concerned' },
+  wholeSector: { vi: 'toàn bộ lĩnh vực', en: 'the whole sector' },
+  handledBy: { vi: 'Cơ quan xử lý', en: 'Handled by' },
+  provinceOffice: { vi: 'Văn phòng dữ liệu của tỉnh', en: "The province's data office" },
   rights: {
     vi: 'Bạn có quyền được biết, được xem và chỉnh sửa, được nhận bản sao, hạn chế hoặc phản đối việc xử lý, và khiếu nại. Mỗi yêu cầu được trả lời trong 2 ngày làm việc.',
     en: 'You have the rights to know, to view and correct, to obtain a copy, to restrict or object to processing, and to complain. Each request is answered within 2 working days.',

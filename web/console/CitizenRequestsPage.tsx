@@ -6,6 +6,9 @@ interface QueuedRequest {
   nationalId: string;
   kind: string;
   recordReference: string | null;
+  concerns: string | null;
+  agencyCode: string | null;
+  agencyName: string | null;
   message: string;
   status: string;
   receivedAt: string;
@@ -17,7 +20,10 @@ interface QueuedRequest {
 
 type ErrorBody = { errors?: Array<{ message: string }> };
 
-/** The queue of citizens' requests, the nearest deadline first, each answered once by an auditor or a policy steward. */
+/**
+ * The queue of citizens' requests, the nearest deadline first, each answered once by an auditor or a policy steward:
+ * a steward of one agency sees that agency's requests only, one of the province's data office every request.
+ */
 export function CitizenRequestsPage() {
   const { session, t } = useConsole();
   const [requests, setRequests] = useState<QueuedRequest[]>([]);
@@ -58,6 +64,8 @@ export function CitizenRequestsPage() {
             <th>{t('citizen')}</th>
             <th>{t('kind')}</th>
             <th>{t('accessReference')}</th>
+            <th>{t('dataConcerned')}</th>
+            <th>{t('handlingAgency')}</th>
             <th>{t('message')}</th>
             <th>{t('due')}</th>
             <th>{t('workingDaysLeft')}</th>
@@ -72,6 +80,8 @@ export function CitizenRequestsPage() {
               <td>{request.nationalId}</td>
               <td>{request.kind}</td>
               <td>{request.recordReference ?? ''}</td>
+              <td>{request.concerns ?? ''}</td>
+              <td data-testid="handling-agency">{request.agencyName ?? t('provinceDataOffice')}</td>
               <td>{request.message}</td>
               <td>{new Date(request.dueAt).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}</td>
               <td>{request.workingDaysLeft}</td>

@@ -21,6 +21,7 @@ import * as createAuditVerifications from './20270901000005_create_audit_verific
 import * as addGrantReplacement from './20270901000006_add_grant_replacement';
 import * as createAuditTree from './20270901000007_create_audit_tree';
 import * as splitSharingRequestsByOwner from './20270901000008_split_sharing_requests_by_owner';
+import * as routeCitizenRequestsToAgencies from './20270901000010_route_citizen_requests_to_agencies';
 
 /** The gateway database's migrations, oldest first. */
 export const gatewayMigrations: Migration[] = [
@@ -46,4 +47,5 @@ export const gatewayMigrations: Migration[] = [
   addGrantReplacement,
   createAuditTree,
   splitSharingRequestsByOwner,
+  routeCitizenRequestsToAgencies,
 ];
