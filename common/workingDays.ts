@@ -58,6 +58,13 @@ export function workingDayDeadline(calendar: WorkingCalendar, received: Date, wo
   return endOfLocalDay(date);
 }
 
+/** Given the instant something was received and a number of days, returns the end of the last one in Viet Nam (days, not working days). */
+export function calendarDayDeadline(received: Date, days: number): Date {
+  let date = localDateOf(received);
+  for (let day = 0; day < days; day += 1) date = nextDate(date);
+  return endOfLocalDay(date);
+}
+
 /** Given a calendar, a deadline and now, returns the working days left before it (0 on its last day), or a negative count once it has passed. */
 export function workingDaysLeft(calendar: WorkingCalendar, deadline: Date, now: Date): number {
   const today = localDateOf(now);

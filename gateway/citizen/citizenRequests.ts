@@ -1,15 +1,17 @@
 import type { WorkingCalendar } from '../../common/workingDays';
-import { workingDayDeadline, workingDaysLeft } from '../../common/workingDays';
+import { calendarDayDeadline, workingDayDeadline, workingDaysLeft } from '../../common/workingDays';
 import { printable } from '../../common/nationalId';
 import { badInput, conflict, notFound } from '../store/errors';
 import type { QueueScope } from '../store/stewardQueue';
 import { outsideStewardQueue, queueRefusal, seesQueue } from '../store/stewardQueue';
 import type { CitizenRepository } from './citizenRepository';
 import type { CitizenRequestKind, CitizenRequestRecord, CitizenRequestStatus } from './citizenTypes';
-import { CITIZEN_REQUEST_KINDS, CITIZEN_REQUEST_STATUSES, DATA_REQUEST_KINDS } from './citizenTypes';
+import { CITIZEN_REQUEST_KINDS, CITIZEN_REQUEST_STATUSES, DATA_REQUEST_KINDS, LONG_ANSWER_KINDS } from './citizenTypes';
 
 /** Law 91/2025 and Decree 356/2025: a data subject's request is answered within 2 working days. */
 export const ANSWER_WORKING_DAYS = 2;
+/** ...and a restriction of processing or a withdrawal of consent within 15 days. */
+export const LONG_ANSWER_DAYS = 15;
 const MAX_MESSAGE = 2000;
 const REFERENCE = /^[A-Za-z0-9._-]{1,64}:[1-9][0-9]{0,15}$/;
 
@@ -101,7 +103,10 @@ export class CitizenRequests {
       message: text,
       status: 'OPEN',
       receivedAt: received.toISOString(),
-      dueAt: workingDayDeadline(this.options.calendar, received, ANSWER_WORKING_DAYS).toISOString(),
+      dueAt: (LONG_ANSWER_KINDS.includes(kind as CitizenRequestKind)
+        ? calendarDayDeadline(received, LONG_ANSWER_DAYS)
+        : workingDayDeadline(this.options.calendar, received, ANSWER_WORKING_DAYS)
+      ).toISOString(),
       answer: null,
       answeredBy: null,
       answeredRole: null,

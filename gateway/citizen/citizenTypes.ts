@@ -1,9 +1,15 @@
 /** The kinds that name the data they are about, and go to the queue of the agency owning it. */
-export const DATA_REQUEST_KINDS: readonly CitizenRequestKind[] = ['CORRECTION', 'RESTRICTION', 'OBJECTION'];
+export const DATA_REQUEST_KINDS: readonly CitizenRequestKind[] = ['CORRECTION', 'RESTRICTION', 'OBJECTION', 'WITHDRAWAL'];
 
-/** What a citizen may ask of the stewards under Law 91/2025: each is answered within 2 working days. */
-export const CITIZEN_REQUEST_KINDS = ['DISPUTE', 'COPY', 'CORRECTION', 'RESTRICTION', 'OBJECTION', 'COMPLAINT'] as const;
+/**
+ * What a citizen may ask of the stewards under Law 91/2025 and Decree 356/2025: each is answered within 2 working
+ * days, a restriction of processing and a withdrawal of consent within 15 days (LONG_ANSWER_KINDS).
+ */
+export const CITIZEN_REQUEST_KINDS = ['DISPUTE', 'COPY', 'CORRECTION', 'RESTRICTION', 'OBJECTION', 'WITHDRAWAL', 'COMPLAINT'] as const;
 export type CitizenRequestKind = (typeof CITIZEN_REQUEST_KINDS)[number];
+
+/** The kinds answered within 15 days rather than 2 working days: a restriction of processing, a withdrawal of consent. */
+export const LONG_ANSWER_KINDS: readonly CitizenRequestKind[] = ['RESTRICTION', 'WITHDRAWAL'];
 
 export const CITIZEN_REQUEST_STATUSES = ['OPEN', 'ANSWERED'] as const;
 export type CitizenRequestStatus = (typeof CITIZEN_REQUEST_STATUSES)[number];

@@ -18,6 +18,8 @@ const ROUTING = '20270901000010_route_citizen_requests_to_agencies';
 const CITIZEN = '038085001234';
 const PROVINCE = { kind: 'PROVINCE' } as const;
 const OTHER = '038190004321';
+/** A citizen of one test alone, whose requests it removes after. */
+const LATER = '038195007777';
 /** Reunification Day and Labour Day in 2027 fall on a Friday and a Saturday. */
 const CALENDAR = { holidays: new Map([['2027-04-30', 'Ngày Giải phóng miền Nam']]), workingWeekendDays: new Set<string>() };
 
@@ -51,6 +53,20 @@ describe("the citizens' sessions and requests, stored", () => {
     now = new Date('2027-05-05T02:00:00.000Z');
     expect((await requests.of(CITIZEN))[0]).toMatchObject({ overdue: true, workingDaysLeft: -1 });
     expect((await requests.queue('OPEN', PROVINCE))[0]).toMatchObject({ id: made.id, overdue: true });
+  });
+
+  it('gives a restriction of processing and a withdrawal of consent 15 days, holidays and weekends included, and the others 2 working days', async () => {
+    // Thursday 29 April 2027, 16:00 in Viet Nam: 15 days later is Thursday 14 May, whatever the holidays between.
+    now = new Date('2027-04-29T09:00:00.000Z');
+    const dueOf = async (kind: string) => (await requests.create(LATER, { kind, message: 'Tôi không đồng ý', concerns: 'land' })).dueAt;
+    expect(new Date(await dueOf('RESTRICTION')).toISOString()).toBe('2027-05-14T16:59:59.999Z');
+    expect(new Date(await dueOf('WITHDRAWAL')).toISOString()).toBe('2027-05-14T16:59:59.999Z');
+    expect(new Date(await dueOf('OBJECTION')).toISOString()).toBe('2027-05-04T16:59:59.999Z');
+    expect(new Date(await dueOf('CORRECTION')).toISOString()).toBe('2027-05-04T16:59:59.999Z');
+    const withdrawal = (await requests.of(LATER)).find((request) => request.kind === 'WITHDRAWAL');
+    // From 29 April to 14 May 2027: 30 April is a holiday, then two weekends: 10 working days left.
+    expect(withdrawal).toMatchObject({ concerns: 'land', overdue: false, workingDaysLeft: 10 });
+    await databases.databases.gateway('citizen_requests').where('national_id', LATER).delete();
   });
 
   it('refuses to contest an access the citizen does not see, with the same answer as for one that does not exist', async () => {

@@ -4,9 +4,9 @@ import { myRequests, sendRequest } from './api';
 import type { Language, StringKey } from './i18n';
 import { localTime, translator } from './i18n';
 
-const KINDS = ['COPY', 'CORRECTION', 'RESTRICTION', 'OBJECTION', 'COMPLAINT'] as const;
+const KINDS = ['COPY', 'CORRECTION', 'RESTRICTION', 'OBJECTION', 'WITHDRAWAL', 'COMPLAINT'] as const;
 /** The kinds that name the data they are about: they go to the agency that owns it. */
-const DATA_KINDS: readonly string[] = ['CORRECTION', 'RESTRICTION', 'OBJECTION'];
+const DATA_KINDS: readonly string[] = ['CORRECTION', 'RESTRICTION', 'OBJECTION', 'WITHDRAWAL'];
 
 /** My requests (contested accesses and rights requests) with their status, deadline and answer, and a form for a new one. */
 export function RequestsPanel({ session, language, version, onSent }: { session: CitizenSession; language: Language; version: number; onSent(): void }) {
