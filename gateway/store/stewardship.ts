@@ -1,18 +1,16 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import type { SectorName } from '../../common/sectors';
 import { printable } from '../../common/nationalId';
 import { SUPERGRAPH_PATH } from '../../schema/load';
 import { apiSchemaOf, buildCatalog } from '../policy/catalog';
 import { decideOperation } from '../policy/decideOperation';
 import { describeTarget } from '../policy/describeTarget';
 import { PURPOSES } from '../policy/types';
-import type { Agency, Decision, Grant, Principal, Purpose } from '../policy/types';
+import type { Agency, Decision, Principal, Purpose } from '../policy/types';
 import { generateApiKey } from './apiKeys';
 import type { IssuedKeyMaterial } from './apiKeys';
 import { badInput, conflict, notFound } from './errors';
-import { grantMasksOf, grantTargetOf, oneOf, requiredText } from './grantInput';
-import type { GrantTargetInput, SchemaFacts } from './grantInput';
+import { oneOf, requiredText } from './grantInput';
+import type { SchemaFacts } from './grantInput';
 import { assertEntitledToOwnerQueue, assertSecondSteward, needsFourEyes, seedsWithoutReview } from './fourEyes';
 import { queueScopeOf } from './stewardQueue';
 import { actorColumns, commitChange, recordChange } from './policyChanges';
@@ -28,6 +26,22 @@ import { assertCommunesInForce, communeCodes, unitsOf } from './unitCodes';
 import { searchUnits } from './unitSearch';
 import type { UnitPage, UnitSearch } from './unitSearch';
 import type { UnitInput } from './unitCodes';
+import { DEFAULT_KEY_LIFETIME_MS } from './stewardshipTypes';
+import type {
+  AgencyInput,
+  AgencyPatch,
+  ApiKeyInput,
+  ChangesFilter,
+  CredentialSummary,
+  ExplainInput,
+  GrantInput,
+  GrantView,
+  IssuedApiKey,
+  PreparedGrant,
+  RotateKeyInput,
+  StewardshipOptions,
+} from './stewardshipTypes';
+import { credentialStatus, grantStatus, grantTermsOf, overlaps, parseInstant, sectorOf } from './stewardshipTerms';
 
 export { describeTarget } from '../policy/describeTarget';
 export { actorColumns } from './policyChanges';
@@ -36,194 +50,27 @@ export type { GrantTargetInput } from './grantInput';
 export type { GrantReplacement } from './grantReplacement';
 export type { UnitInput } from './unitCodes';
 
-/** How long a new API key lives when no expiry is given. */
-export const DEFAULT_KEY_LIFETIME_MS = 365 * 24 * 60 * 60 * 1000;
+export { DEFAULT_KEY_LIFETIME_MS } from './stewardshipTypes';
+export type {
+  AgencyInput,
+  AgencyPatch,
+  ApiKeyInput,
+  ChangesFilter,
+  CredentialStatus,
+  CredentialSummary,
+  ExplainInput,
+  GrantInput,
+  GrantStatus,
+  GrantView,
+  IssuedApiKey,
+  PreparedGrant,
+  RotateKeyInput,
+  StewardshipOptions,
+} from './stewardshipTypes';
+export { cliActor, grantTermsOf, parseInstant, stewardActor } from './stewardshipTerms';
+
 const MAX_CHANGES_PAGE = 500;
 const AGENCY_CODE = /^[A-Z][0-9]{2}(\.[0-9A-Z]{1,10}){0,4}$/;
-const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
-export type CredentialStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED';
-export type GrantStatus = 'ACTIVE' | 'PENDING' | 'EXPIRED' | 'REVOKED' | 'AWAITING_APPROVAL' | 'REJECTED';
-
-/** What a steward sees of an API key: everything but its secret, which is not stored. */
-export interface CredentialSummary {
-  id: string;
-  agencyCode: string;
-  label: string | null;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  replacedBy: string | null;
-  status: CredentialStatus;
-}
-
-/** A key just made: the whole key, shown this once, and its summary. */
-export interface IssuedApiKey {
-  key: string;
-  credential: CredentialSummary;
-}
-
-export type GrantView = StoredGrant & { status: GrantStatus };
-
-/** A grant checked against the schema and ready to store, before the agency, validity and overlap are checked in its transaction. */
-export interface PreparedGrant {
-  input: GrantInput;
-  target: Grant['target'];
-  purposes: Purpose[];
-  /** The note the steward wrote, or '' for the register's citation text. */
-  legalBasis: string;
-  /** The register's entries cited, as written: checked in the grant's transaction. */
-  legalInstruments: string[];
-  scopeUnitCodes: string[] | null;
-  masks: Grant['masks'];
-}
-
-export interface AgencyInput {
-  code: string;
-  name: string;
-  sector?: string | null;
-  unitCodes?: readonly string[] | null;
-  steward?: boolean | null;
-}
-
-/** The fields of an agency to change; the code never changes. */
-export interface AgencyPatch {
-  name?: string | null;
-  /** null clears the sector; leaving it out keeps it. */
-  sector?: string | null;
-  unitCodes?: readonly string[] | null;
-  steward?: boolean | null;
-}
-
-export interface ApiKeyInput {
-  agencyCode: string;
-  /** ISO date or timestamp; a year from now when left out. */
-  expiresAt?: string | null;
-  label?: string | null;
-}
-
-export interface RotateKeyInput {
-  id: string;
-  /** How long the old key keeps working; the configured grace when left out, 0 to end it at once. */
-  graceSeconds?: number | null;
-  expiresAt?: string | null;
-}
-
-export interface GrantInput {
-  agencyCode: string;
-  target: GrantTargetInput;
-  purposes: readonly string[];
-  /** The entries of the legal register the grant rests on, by number: at least one, none replaced when it starts. */
-  legalInstruments: readonly string[];
-  /** The citation as a person reads it (articles, clauses); the instruments' numbers and titles when left out. */
-  legalBasis?: string | null;
-  scopeUnitCodes?: readonly string[] | null;
-  masks?: ReadonlyArray<{ coordinate: string; mask: string }> | null;
-  /** ISO date or timestamp; now when left out. */
-  validFrom?: string | null;
-  /** ISO date or timestamp; null or left out for "until revoked". */
-  validTo?: string | null;
-}
-
-export interface ExplainInput {
-  /** The agency asking; null for an anonymous caller. */
-  agencyCode: string | null;
-  purpose: string | null;
-  query: string;
-  operationName?: string | null;
-  /** The moment to decide at; now when left out. */
-  at?: string | null;
-  /** The operation's variables, which decide its @skip and @include; left out, every condition counts as unknown. */
-  variables?: Readonly<Record<string, unknown>> | null;
-}
-
-export interface ChangesFilter {
-  limit?: number | null;
-  /** Only changes with an id below this one: the next page. */
-  before?: number | null;
-  entityType?: string | null;
-  entityId?: string | null;
-}
-
-export interface StewardshipOptions {
-  repository: PolicyRepository;
-  /** The composed supergraph the catalog is derived from; schema/supergraph.graphql when left out. */
-  supergraphSdl?: string;
-  /** How long a rotated key keeps working beside its successor unless the rotation says; 0 by default. */
-  rotationGraceMs?: number;
-  now?: () => Date;
-  /** Told after each committed change, so that this gateway's cache can reload at once. */
-  onChange?: () => Promise<unknown> | void;
-}
-
-/** Returns the actor of a command run on this machine: cli:<os user>. */
-export function cliActor(): Actor {
-  let osUser: string;
-  try {
-    osUser = os.userInfo().username;
-  } catch {
-    osUser = process.env.USER ?? 'unknown';
-  }
-  return { kind: 'CLI', osUser };
-}
-
-/** Given a steward principal, returns the actor the history records. */
-export function stewardActor(principal: Extract<Principal, { kind: 'AGENCY' }>): Actor {
-  return { kind: 'STEWARD', agencyCode: principal.agency.code, credentialId: principal.credentialId };
-}
-
-/** Given a value and what it is, returns it as an ISO timestamp, or throws BAD_USER_INPUT. */
-export function parseInstant(value: string, what: string): string {
-  const date = new Date(value);
-  const wellFormed = INSTANT.test(value) && !Number.isNaN(date.getTime());
-  // new Date('2026-02-30') rolls over to March; a calendar date must come back as written.
-  if (!wellFormed || (value.length === 10 && date.toISOString().slice(0, 10) !== value)) {
-    throw badInput(`${what} "${printable(value)}" is not a date: expected YYYY-MM-DD or an ISO 8601 timestamp with a time zone`);
-  }
-  return date.toISOString();
-}
-
-/** Given a sector as a steward writes it and the supergraph's sectors, returns it checked, or throws BAD_USER_INPUT. */
-function sectorOf(value: string | null | undefined, sectors: readonly SectorName[]): SectorName | null {
-  return value === null || value === undefined || value === '' ? null : oneOf(value, sectors, 'sector');
-}
-
-function credentialStatus(credential: CredentialRecord, now: string): CredentialStatus {
-  if (credential.revokedAt !== null && credential.revokedAt <= now) return 'REVOKED';
-  return credential.expiresAt <= now ? 'EXPIRED' : 'ACTIVE';
-}
-
-function grantStatus(grant: StoredGrant, now: string): GrantStatus {
-  if (grant.revokedAt !== null) return 'REVOKED';
-  if (grant.approval.status === 'PENDING_APPROVAL') return 'AWAITING_APPROVAL';
-  if (grant.approval.status === 'REJECTED') return 'REJECTED';
-  if (grant.validTo !== null && grant.validTo <= now) return 'EXPIRED';
-  return grant.validFrom > now ? 'PENDING' : 'ACTIVE';
-}
-
-function overlaps(a: { validFrom: string; validTo: string | null }, b: { validFrom: string; validTo: string | null }): boolean {
-  return (b.validTo === null || a.validFrom < b.validTo) && (a.validTo === null || b.validFrom < a.validTo);
-}
-
-/**
- * Given a grant as a steward writes it and the schema, returns its terms checked against the schema alone (target,
- * purposes, the legal basis's note, scope codes, masks), or throws BAD_USER_INPUT; the store's checks come after,
- * among them the citation of the legal register, which replaces the instruments and, without a note, the text.
- */
-export function grantTermsOf(
-  input: GrantInput,
-  facts: SchemaFacts,
-): Pick<Grant, 'target' | 'purposes' | 'legalBasis' | 'legalInstruments' | 'scopeUnitCodes' | 'masks'> {
-  const target = grantTargetOf(input.target, facts);
-  const purposes = [...new Set(input.purposes ?? [])].map((purpose) => oneOf(purpose, PURPOSES, 'purpose'));
-  if (purposes.length === 0) throw badInput(`A grant needs at least one purpose: ${PURPOSES.join(', ')}`);
-  const legalBasis =
-    input.legalBasis === null || input.legalBasis === undefined || input.legalBasis.trim() === '' ? '' : requiredText(input.legalBasis, 'The legal basis', 500);
-  const scopeUnitCodes = input.scopeUnitCodes === null || input.scopeUnitCodes === undefined ? null : communeCodes(input.scopeUnitCodes, 'scope unit codes');
-  if (scopeUnitCodes !== null && scopeUnitCodes.length === 0) throw badInput('An empty scope would show no row: leave the scope out for the whole province');
-  const legalInstruments = [...new Set(input.legalInstruments ?? [])];
-  return { target, purposes, legalBasis, legalInstruments, scopeUnitCodes, masks: grantMasksOf(target, input.masks, facts) };
-}
 
 /**
  * The steward's operations on the policy store, shared by the admin API and the command line. Each
