@@ -6,7 +6,7 @@ import type { PlainRoute } from '../../common/httpServer';
 import type { AuditTrail } from '../audit/auditTrail';
 import type { ProofTrust } from '../audit/proofCheck';
 import type { FieldLabel } from '../policy/labels';
-import { readJson, sendError, sendJson } from '../console/consoleRoutes';
+import { readJson, redirect, sendError, sendJson } from '../console/consoleRoutes';
 import type { Json } from '../console/consoleRoutes';
 import { badInput } from '../store/errors';
 import { CSRF_HEADER, clearedSessionCookie, csrfMatches, overTls, readSessionCookie, sessionCookie } from '../console/sessionCookie';
@@ -48,14 +48,6 @@ export interface CitizenRoutesOptions {
   /** The pinned keys the page checks the accesses' proofs with; none, and the page shows no proof. */
   proofTrust?: () => ProofTrust;
   logger: Logger;
-}
-
-function redirect(response: ServerResponse, location: string, cookies: string[]): void {
-  response.statusCode = 302;
-  response.setHeader('location', location);
-  response.setHeader('cache-control', 'no-store');
-  response.setHeader('set-cookie', cookies);
-  response.end();
 }
 
 function citizenPendingCookie(value: string, maxAgeSeconds: number, secure: boolean): string {

@@ -37,6 +37,15 @@ export function sendJson(response: ServerResponse, status: number, value: Json, 
   response.end(JSON.stringify(value));
 }
 
+/** Given a response, where to send the browser and the cookies to set, answers 302, never cached. */
+export function redirect(response: ServerResponse, location: string, cookies: string[]): void {
+  response.statusCode = 302;
+  response.setHeader('location', location);
+  response.setHeader('cache-control', 'no-store');
+  response.setHeader('set-cookie', cookies);
+  response.end();
+}
+
 /** Given a response, a status, a stable code and a message, answers with a GraphQL-style error. */
 export function sendError(response: ServerResponse, status: number, code: string, message: string): void {
   sendJson(response, status, { errors: [{ message, extensions: { code } }] });

@@ -7,6 +7,7 @@ import type { RelyingParty } from '../oidc/authorizationCode';
 import { beginAuthorization, completeAuthorization, discoverRelyingParty, pendingCookie } from '../oidc/authorizationCode';
 import { AuthenticationError } from '../store/errors';
 import type { Accounts } from './accounts';
+import { redirect } from './consoleRoutes';
 import { overTls, readSessionCookie, sessionCookie } from './sessionCookie';
 
 /** Where the console's button sends the steward: on to the identity provider. */
@@ -20,14 +21,6 @@ export interface StewardSignInOptions {
   provider: StewardIdentityProvider;
   accounts: Accounts;
   logger: Logger;
-}
-
-function redirect(response: ServerResponse, location: string, cookies: string[]): void {
-  response.statusCode = 302;
-  response.setHeader('location', location);
-  response.setHeader('cache-control', 'no-store');
-  response.setHeader('set-cookie', cookies);
-  response.end();
 }
 
 /**
