@@ -32,6 +32,7 @@ import { TARGETS } from './targets';
 import type { BenchRedis } from './redisServer';
 import { startBenchRedis } from './redisServer';
 import type { HeaderSet } from './targets/started';
+import { emptyAuditTrail } from './targets/ours';
 import type { BuiltInSector } from '../common/sectors';
 import { BUILT_IN_SECTORS, byBuiltInSector } from '../common/sectors';
 
@@ -168,6 +169,7 @@ async function measureDataSet(
     const caller = subgraphCaller(subgraphUrls, dataSet.config.signingKey, 1);
     const fixtures = await readFixtures(databases, caller.call, options.randomSeed).finally(() => caller.close());
     const callers = await registerBenchCallers(dataSet.config.database, fixtures.ward.communeCode);
+    await emptyAuditTrail(dataSet.config.database);
     log(
       `Fixtures: ${fixtures.citizenIds.length.toLocaleString('en-US')} national IDs, ${fixtures.parcelCommunes.length} communes with parcels, ${fixtures.residentPages.length} communes with paged residents; the ward office serves ${fixtures.ward.communeCode}.`,
     );
