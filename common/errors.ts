@@ -85,6 +85,13 @@ const SUGGESTION = /\s*Did you mean [\s\S]*\?\s*$/;
 /** The message graphql-js's parser aborts with past its maxTokens (parse options); graphql 16 writes "more that". */
 const TOKEN_LIMIT = /^Syntax Error: Document contains more tha[nt] (\d+) tokens\. Parsing aborted\.$/;
 
+/** Given an error, tells whether it or an error behind it is the engine's stack overflow (a RangeError). */
+function overflowedStack(error: unknown, depth = 0): boolean {
+  if (error instanceof RangeError) return true;
+  const behind = error instanceof GraphQLError ? error.originalError : undefined;
+  return behind !== undefined && depth < 3 && overflowedStack(behind, depth + 1);
+}
+
 /**
  * Given a formatted client error (one with a deliberate code) and the error behind it, returns it as the client
  * sees it: a validation rule's own code (Apollo Server labels every rule's error GRAPHQL_VALIDATION_FAILED) is
@@ -94,6 +101,14 @@ function clientError(formatted: GraphQLFormattedError, extensions: Record<string
   const inner = extensions.code === ErrorCode.GRAPHQL_VALIDATION_FAILED && original instanceof GraphQLError ? original.originalError : undefined;
   const ruleCode = inner instanceof GraphQLError ? inner.extensions.code : undefined;
   if (typeof ruleCode === 'string') return { ...formatted, extensions: { ...extensions, code: ruleCode } };
+  // A document nested deeper than the parser's recursion goes (fewer tokens than the bound, each one an opening
+  // brace, parenthesis or bracket) ends the parse with the engine's stack overflow: a limit, not a syntax error.
+  if (extensions.code === ErrorCode.GRAPHQL_PARSE_FAILED && overflowedStack(original)) {
+    return {
+      message: 'The document is too complex: it is nested too deeply to be read',
+      extensions: { ...extensions, code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'nesting' },
+    };
+  }
   const tokens = extensions.code === ErrorCode.GRAPHQL_PARSE_FAILED ? TOKEN_LIMIT.exec(formatted.message) : null;
   if (tokens) {
     const maximum = Number(tokens[1]);

@@ -192,6 +192,20 @@ describe('bad requests at the gateway', () => {
     expect(answer.body!.errors!.map((error) => [error.extensions!.code, error.extensions!.limit])).toEqual([['QUERY_TOO_COMPLEX', 'cost']]);
   });
 
+  // Under the token bound, a document of braces, parentheses or brackets alone is nested as deep as the parser's
+  // recursion goes, or deeper, depending on the engine's stack: either way a limit, never the engine's own error.
+  it.each([
+    ['selections', '/graphql', `${'{ a '.repeat(2400)}${'}'.repeat(2400)}`],
+    ['a list value', '/graphql', `{ a(x: ${'['.repeat(2400)}1${']'.repeat(2400)}) }`],
+    ['selections at /admin', '/admin', `${'{ a '.repeat(2400)}${'}'.repeat(2400)}`],
+  ])('refuses %s nested as deep as the parser goes with QUERY_TOO_COMPLEX, naming no engine error', async (_case, path, document) => {
+    const answer = await send({ path, body: query(document), headers: asAgency(seeded.demoKeys.get('H56.10')!) });
+    expect(answer.status).toBe(400);
+    expect(answer.body!.errors!.map((error) => error.extensions!.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(['tokens', 'nesting']).toContain(answer.body!.errors![0]!.extensions!.limit);
+    expect(answer.text).not.toMatch(/call stack|RangeError/);
+  });
+
   it('records introspection once, as allowed', async () => {
     const before = await settledSeq();
     const answer = await postGraphQL(url, getIntrospectionQuery());
