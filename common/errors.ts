@@ -121,6 +121,16 @@ function clientError(formatted: GraphQLFormattedError, extensions: Record<string
 }
 
 /**
+ * Given the error behind a formatted one, returns the 4xx status of a client error that names no code of its own
+ * (Apollo Server refuses a persisted query of another version, or a hash that is not the query's, so), or null.
+ */
+function uncodedClientStatus(original: unknown): number | null {
+  if (!(original instanceof GraphQLError) || original.originalError !== undefined) return null;
+  const status = (original.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : null;
+}
+
+/**
  * Given a formatted error and the error behind it, returns what a client may see: errors that carry a
  * deliberate code (ours, GraphQL validation, a subgraph's) pass through, without suggestions (clientError); a
  * database outage becomes DATABASE_UNAVAILABLE naming the sector; anything else becomes a bare
@@ -131,6 +141,8 @@ export function maskError(formatted: GraphQLFormattedError, original: unknown, s
   const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
   const code = extensions.code;
   if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) return clientError(formatted, extensions, original);
+  // A client error without a code is the client's, not the server's: it keeps its message and reads BAD_REQUEST.
+  if (uncodedClientStatus(original) !== null) return { message: formatted.message, extensions: { ...extensions, code: ErrorCode.BAD_REQUEST } };
   const cause = original instanceof GraphQLError && original.originalError ? original.originalError : original;
   const where = formatted.path ? { path: formatted.path } : {};
   const serviceName = typeof extensions.serviceName === 'string' ? { serviceName: extensions.serviceName } : {};

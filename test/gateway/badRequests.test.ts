@@ -158,11 +158,32 @@ describe('bad requests at the gateway', () => {
     ['a batch', { body: JSON.stringify([{ query: '{ __typename }' }]) }, 400, 'BAD_REQUEST', /./],
     ['variables that are not an object', { body: query('{ __typename }', { variables: 3 }) }, 400, 'BAD_REQUEST', /variables/],
     ['no query', { body: JSON.stringify({ variables: {} }) }, 400, 'BAD_REQUEST', /query/],
+    [
+      'a persisted query of another version',
+      { body: JSON.stringify({ extensions: { persistedQuery: { version: 2, sha256Hash: 'abc' } } }) },
+      400,
+      'BAD_REQUEST',
+      /^Unsupported persisted query version$/,
+    ],
+    [
+      'a persisted query that is not an object',
+      { body: query('{ __typename }', { extensions: { persistedQuery: 'x' } }) },
+      400,
+      'BAD_REQUEST',
+      /^Unsupported persisted query version$/,
+    ],
+    [
+      "an agency's persisted query whose hash is not the query's",
+      { body: query('{ __typename }', { extensions: { persistedQuery: { version: 1, sha256Hash: 5 } } }), agency: true },
+      400,
+      'BAD_REQUEST',
+      /^provided sha does not match query$/,
+    ],
     ['an unknown path', { path: '/elsewhere', body: query('{ __typename }') }, 404, 'NOT_FOUND', /No GraphQL endpoint/],
     ['an unknown purpose', { body: query('{ __typename }'), headers: { 'x-purpose': 'CURIOSITY' } }, 400, 'BAD_USER_INPUT', /Unknown purpose/],
   ] as const)('answers %s with a 4xx and a stable code, and records it once', async (_case, request, status, code, message) => {
     const before = await settledSeq();
-    const answer = await send(request);
+    const answer = await send('agency' in request ? { ...request, headers: agencyHeaders } : request);
     expect(answer.status).toBe(status);
     expect(answer.body!.errors!.map((error) => error.extensions!.code)).toEqual([code]);
     expect(answer.body!.errors![0]!.message).toMatch(message);
