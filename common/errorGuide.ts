@@ -39,7 +39,7 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
   {
     code: 'QUERY_TOO_COMPLEX',
     status: '400',
-    when: "Over a query limit, refused before planning: `extensions.limit` says which (`depth`, `aliases`, `directives`, `cost`, `tokens`), `maximum` its bound and `found` the operation's figure (see Query limits below).",
+    when: "Over a query limit, refused before planning: `extensions.limit` says which (`depth`, `aliases`, `directives`, `cost`, `tokens`, or `nesting` for a document nested deeper than the parser reads, whatever its tokens), `maximum` its bound and `found` the operation's figure (see Query limits below).",
     fix: 'Split the operation, or ask for fewer rows per page.',
   },
   {
