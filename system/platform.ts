@@ -72,6 +72,7 @@ import { Stewardship } from '../gateway/store/stewardship';
 import { QuotaCounter } from '../gateway/quotas/quotaCounter';
 import type { QuotaRefusal } from '../gateway/quotas/quotaTypes';
 import { quotaRedis } from '../gateway/quotas/redisConnection';
+import { signInThrottle } from '../gateway/console/signInThrottle';
 import { OperationRegistration } from '../gateway/operations/registration';
 import type { UnknownOperationEvent } from '../gateway/operations/types';
 import { SharingDesk } from '../gateway/sharing/sharingDesk';
@@ -361,6 +362,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
           logger,
           extraRoutes: [consoleRequestRoutes({ accounts, requests: citizenRequests, logger })],
           signInMethods: { password: steward.passwordSignIn, identityProvider: steward.identityProvider !== null },
+          throttle: signInThrottle({ redis, keyPrefix: quotaConfig.redisKeyPrefix }),
         }),
         ...(steward.identityProvider ? stewardSignInRoutes({ provider: steward.identityProvider, accounts, logger }) : []),
         ...catalogueRoutes({ stewardship, logger }),

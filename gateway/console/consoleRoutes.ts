@@ -6,6 +6,8 @@ import { StoreError, badInput } from '../store/errors';
 import type { Accounts, OpenedSession } from './accounts';
 import { permittedFields } from './permissions';
 import { CSRF_HEADER, clearedSessionCookie, csrfMatches, overTls, readSessionCookie, sessionCookie } from './sessionCookie';
+import type { SignInThrottle } from './signInThrottle';
+import { signInThrottle } from './signInThrottle';
 
 /** A sign-in's body is a few hundred bytes. */
 const MAX_SIGN_IN_BYTES = 4096;
@@ -17,6 +19,8 @@ export interface ConsoleRoutesOptions {
   extraRoutes?: PlainRoute[];
   /** The ways in the page offers (local password and TOTP, the province's identity provider); passwords only by default. */
   signInMethods?: SignInMethods;
+  /** Bounds the password sign-ins per address and the failures per account; counted in this process by default. */
+  throttle?: SignInThrottle;
 }
 
 /** How stewards may sign in: told to the signed-out page, and the password sign-in refused when closed. */
@@ -96,6 +100,7 @@ export function answerWithSession(request: IncomingMessage, response: ServerResp
 export function consoleRoutes(options: ConsoleRoutesOptions): PlainRoute[] {
   const { accounts, logger } = options;
   const methods = options.signInMethods ?? { password: true, identityProvider: false };
+  const throttle = options.throttle ?? signInThrottle({ redis: null, keyPrefix: '' });
   const fail = (response: ServerResponse) => (error: unknown) => {
     if (error instanceof StoreError) {
       const status = error.code === 'UNAUTHENTICATED' ? 401 : error.code === 'FORBIDDEN' ? 403 : 400;
@@ -120,9 +125,24 @@ export function consoleRoutes(options: ConsoleRoutesOptions): PlainRoute[] {
         sendError(response, 403, ErrorCode.FORBIDDEN, "Stewards sign in through the province's identity provider: GET /console/sign-in/oidc");
         return true;
       }
+      const address = request.socket.remoteAddress ?? 'unknown';
       readJson(request)
-        .then((body) => accounts.signIn({ email: String(body.email ?? ''), password: String(body.password ?? ''), code: String(body.code ?? '') }))
-        .then((opened) => {
+        .then(async (body) => {
+          const email = String(body.email ?? '');
+          // Held off before the password is checked, so that a flood of sign-ins costs no password checks.
+          const wait = await throttle.admit(address, email);
+          if (wait !== null) {
+            logger.warn({ remote: address }, 'sign-in held off: too many attempts');
+            const message = `Too many sign-in attempts from this address: try again in ${wait} s`;
+            return sendJson(response, 429, { errors: [{ message, extensions: { code: ErrorCode.RATE_LIMITED } }] }, { 'retry-after': String(wait) });
+          }
+          const opened = await accounts
+            .signIn({ email, password: String(body.password ?? ''), code: String(body.code ?? '') })
+            .catch(async (error: unknown) => {
+              if (error instanceof StoreError && error.code === 'UNAUTHENTICATED') await throttle.failed(address, email);
+              throw error;
+            });
+          await throttle.succeeded(address, email);
           logger.info({ account: opened.account.id }, 'steward signed in');
           answerWithSession(request, response, opened);
         })
