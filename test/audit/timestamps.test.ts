@@ -100,6 +100,45 @@ describe('RFC 3161 time-stamps of the checkpoints', () => {
     expect(verification.instances[0]).toMatchObject({ records: 5, checkpoints: 3, timestamped: 3, untimestamped: 0, problem: null });
   });
 
+  it('accepts a token whose TSA certificate chains to the configured CA, and refuses one of a TSA under another CA', async () => {
+    const [underCa, underOtherCa] = await Promise.all([
+      startLocalTsa({ directory: path.join(fixture.directory, 'tsa'), name: 'TSA under a CA', issuedByCa: true }),
+      startLocalTsa({ directory: path.join(fixture.directory, 'tsa'), name: 'TSA under another CA', issuedByCa: true }),
+    ]);
+    try {
+      const settings = { url: underCa.url, certificateFile: underCa.certificateFile };
+      await stampedTrail('ts-chain', settings);
+      const trust = timestampTrustOf({ ...timestamping, ...settings });
+      const verification = await fixture.verify('ts-chain', undefined, { timestamps: trust, now: LATER });
+      expect(verification.instances[0]).toMatchObject({ problem: null, timestamped: 3 });
+      const [start, interval, stop] = (await linesOf('ts-chain')) as TokenLine[];
+      const foreign = await underOtherCa.issue(interval!.digest, interval!.nonce, new Date(interval!.at));
+      writeLines('ts-chain', [start!, { ...interval!, response: foreign.toString('base64') }, stop!]);
+      const forged = await fixture.verify('ts-chain', undefined, { timestamps: trust, now: LATER });
+      expect(forged.instances[0]!.problem).toMatchObject({
+        kind: 'TIMESTAMP',
+        seq: interval!.seq,
+        message: expect.stringMatching(/does not verify against the configured TSA certificate/),
+      });
+    } finally {
+      await Promise.all([underCa.close(), underOtherCa.close()]);
+    }
+  });
+
+  it('refuses at the gateway a token signed with a certificate not issued for time-stamping', async () => {
+    const anyPurpose = await startLocalTsa({ directory: path.join(fixture.directory, 'tsa'), name: 'TSA without its purpose', timeStamping: false });
+    try {
+      await stampedTrail('ts-purpose', { url: anyPurpose.url, certificateFile: anyPurpose.certificateFile });
+      const lines = await linesOf('ts-purpose');
+      // START, INTERVAL and STOP: each written down as not time-stamped.
+      expect(lines.map((line) => line.seq)).toEqual([0, 3, 5]);
+      for (const line of lines)
+        expect(line).toMatchObject({ kind: 'UNTIMESTAMPED', failure: 'INVALID', reason: expect.stringMatching(/not issued for time-stamping/) });
+    } finally {
+      await anyPurpose.close();
+    }
+  });
+
   it('asks for the configured policy and refuses a token of another', async () => {
     const policy = '1.3.6.1.4.1.99999.1';
     await stampedTrail('ts-policy', { policy });

@@ -11,6 +11,7 @@ import {
   Certificate,
   ContentInfo,
   EncapsulatedContentInfo,
+  BasicConstraints,
   ExtKeyUsage,
   Extension,
   IssuerAndSerialNumber,
@@ -57,20 +58,55 @@ export interface LocalTsa {
   close(): Promise<void>;
 }
 
-/** Given a name and a key pair, returns a self-signed certificate for time-stamping, valid from a day ago for a year. */
-async function timeStampingCertificate(name: string, keys: webcrypto.CryptoKeyPair): Promise<Certificate> {
+/** A certificate's issuer: its certificate and private key. */
+interface Issuer {
+  certificate: Certificate;
+  privateKey: webcrypto.CryptoKey;
+}
+
+/** Given a name, returns the distinguished name of that common name. */
+function commonName(name: string): AttributeTypeAndValue {
+  return new AttributeTypeAndValue({ type: '2.5.4.3', value: new asn1js.Utf8String({ value: name }) });
+}
+
+/**
+ * Given a name, its key pair, who issues it (itself when left out) and what it is for, returns a certificate valid
+ * from a day ago for a year: a CA's (basic constraints cA, keyCertSign), or a TSA's (extended key usage
+ * time-stamping only, unless told to leave it out).
+ */
+async function certificateFor(
+  name: string,
+  keys: webcrypto.CryptoKeyPair,
+  options: { issuer?: Issuer; ca?: boolean; timeStamping?: boolean } = {},
+): Promise<Certificate> {
   const certificate = new Certificate();
   certificate.version = 2;
-  certificate.serialNumber = new asn1js.Integer({ valueHex: randomBytes(8).map((byte, index) => (index === 0 ? byte & 0x7f : byte)) });
-  for (const distinguished of [certificate.issuer, certificate.subject])
-    distinguished.typesAndValues.push(new AttributeTypeAndValue({ type: '2.5.4.3', value: new asn1js.Utf8String({ value: name }) }));
+  certificate.serialNumber = new asn1js.Integer({ valueHex: randomBytes(8).map((byte, index) => (index === 0 ? (byte & 0x7f) | 0x01 : byte)) });
+  certificate.subject.typesAndValues.push(commonName(name));
+  certificate.issuer.typesAndValues.push(options.issuer ? options.issuer.certificate.subject.typesAndValues[0]! : commonName(name));
   certificate.notBefore.value = new Date(Date.now() - 86_400_000);
   certificate.notAfter.value = new Date(Date.now() + 365 * 86_400_000);
-  const usage = new ExtKeyUsage({ keyPurposes: [TIME_STAMPING_PURPOSE] });
-  certificate.extensions = [new Extension({ extnID: '2.5.29.37', critical: true, extnValue: usage.toSchema().toBER(false), parsedValue: usage })];
+  certificate.extensions = [];
+  if (options.ca) {
+    const constraints = new BasicConstraints({ cA: true });
+    certificate.extensions.push(
+      new Extension({ extnID: '2.5.29.19', critical: true, extnValue: constraints.toSchema().toBER(false), parsedValue: constraints }),
+    );
+    const usage = new asn1js.BitString({ valueHex: new Uint8Array([0x06]) });
+    certificate.extensions.push(new Extension({ extnID: '2.5.29.15', critical: true, extnValue: usage.toBER(false), parsedValue: usage }));
+  } else if (options.timeStamping !== false) {
+    const usage = new ExtKeyUsage({ keyPurposes: [TIME_STAMPING_PURPOSE] });
+    certificate.extensions.push(new Extension({ extnID: '2.5.29.37', critical: true, extnValue: usage.toSchema().toBER(false), parsedValue: usage }));
+  }
   await certificate.subjectPublicKeyInfo.importKey(keys.publicKey);
-  await certificate.sign(keys.privateKey, 'SHA-256');
+  await certificate.sign(options.issuer?.privateKey ?? keys.privateKey, 'SHA-256');
   return certificate;
+}
+
+/** Given a certificate, returns it as PEM. */
+function pemOf(certificate: Certificate): string {
+  const der = Buffer.from(certificate.toSchema().toBER(false)).toString('base64');
+  return `-----BEGIN CERTIFICATE-----\n${der.replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
 }
 
 /** Given the TSA's certificate and key, a TSTInfo, signs it into a granted TimeStampResp (DER), the certificate inside. */
@@ -117,18 +153,31 @@ export function withGenTime(responseDer: Buffer, genTime: Date): Buffer {
 }
 
 /**
- * Given a directory for its certificate, a name and the policy it issues under, starts a TSA on an ephemeral port
- * of 127.0.0.1, with a new P-256 key and a self-signed certificate made for the test.
+ * Given a directory for its certificates, a name, the policy it issues under and how its certificate is issued,
+ * starts a TSA on an ephemeral port of 127.0.0.1, with a new P-256 key: its certificate self-signed (the file then
+ * holds it), or issued by a CA made with it (the file then holds the CA's, the chain to trust); with
+ * timeStamping false, a certificate without the time-stamping purpose.
  */
-export async function startLocalTsa(options: { directory: string; name?: string; policy?: string }): Promise<LocalTsa> {
+export async function startLocalTsa(options: {
+  directory: string;
+  name?: string;
+  policy?: string;
+  issuedByCa?: boolean;
+  timeStamping?: boolean;
+}): Promise<LocalTsa> {
   const name = options.name ?? 'Local test TSA';
   const policy = options.policy ?? '1.3.6.1.4.1.99999.1';
-  const keys = (await webcrypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  const certificate = await timeStampingCertificate(name, keys);
+  const generate = async () => (await webcrypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = await generate();
+  let issuer: Issuer | undefined;
+  if (options.issuedByCa) {
+    const caKeys = await generate();
+    issuer = { certificate: await certificateFor(`${name} CA`, caKeys, { ca: true }), privateKey: caKeys.privateKey };
+  }
+  const certificate = await certificateFor(name, keys, { ...(issuer ? { issuer } : {}), timeStamping: options.timeStamping ?? true });
   fs.mkdirSync(options.directory, { recursive: true });
   const certificateFile = path.join(options.directory, `${name.replace(/\W+/g, '-')}.pem`);
-  const der = Buffer.from(certificate.toSchema().toBER(false)).toString('base64');
-  fs.writeFileSync(certificateFile, `-----BEGIN CERTIFICATE-----\n${der.replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`);
+  fs.writeFileSync(certificateFile, pemOf(issuer?.certificate ?? certificate));
   let serial = 1;
   const issue = (digest: string, nonce: string, genTime: Date) =>
     grantedResponse(
