@@ -122,6 +122,21 @@ export interface AuditConfig {
   deferralDays: number;
   /** How old the audit verifier's last run may be before the stewards' console warns (AUDIT_VERIFY_MAX_AGE_HOURS; 24 hours when left out). */
   verificationMaxAgeMs?: number;
+  /** The Time-Stamping Authority (RFC 3161) each checkpoint is time-stamped by (AUDIT_TSA_URL); null or left out for none. */
+  timestamping?: TimestampingConfig | null;
+}
+
+/** A Time-Stamping Authority (RFC 3161): where it answers, what to trust its tokens with, and how long to wait. */
+export interface TimestampingConfig {
+  url: string;
+  /** PEM file of the TSA's certificate, or of the CA chain its certificate is issued under: what a token must verify against. */
+  certificateFile: string;
+  /** The TSA policy (an OID) asked for and required of every token; null to take the TSA's own. */
+  policy: string | null;
+  /** How long a request may take before the TSA counts as unreachable. */
+  timeoutMs: number;
+  /** How far a token's genTime may lie from its checkpoint's time, either way; a checkpoint is retried within it. */
+  toleranceMs: number;
 }
 
 /** Quotas per agency: requests and query cost per minute, counted in Redis when configured, else in this process. */
@@ -349,6 +364,7 @@ export function loadConfig(environment: Environment = process.env): Config {
     deferredAgencies,
     deferralDays: integer('AUDIT_DEFERRAL_DAYS', 90, 0, 3650),
     verificationMaxAgeMs: integer('AUDIT_VERIFY_MAX_AGE_HOURS', 24, 1, 8760) * 3_600_000,
+    timestamping: timestampingOf(read, integer, problems),
   };
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(audit.instance))
     problems.push(`GATEWAY_INSTANCE may hold only letters, digits, . _ - (up to 64), got "${audit.instance}"`);
@@ -357,6 +373,10 @@ export function loadConfig(environment: Environment = process.env): Config {
   if (isInside(audit.signingKeyFile, auditDirectory))
     problems.push(
       `AUDIT_SIGNING_KEY_FILE (${audit.signingKeyFile}) must lie outside AUDIT_DIRECTORY: whoever can rewrite the checkpoints must not hold their key`,
+    );
+  if (audit.timestamping && isInside(audit.timestamping.certificateFile, auditDirectory))
+    problems.push(
+      `AUDIT_TSA_CERTIFICATE (${audit.timestamping.certificateFile}) must lie outside AUDIT_DIRECTORY: what tokens are trusted with is never read beside them`,
     );
   if (production && audit.trustedKeys.length === 0)
     problems.push('AUDIT_TRUSTED_KEYS is required in production: the public keys checkpoints are verified with are pinned in configuration');
@@ -607,6 +627,30 @@ function stewardConfig(read: (name: string) => string | undefined, production: b
   return {
     identityProvider: { issuer, clientId: clientId ?? '', clientSecret: read('STEWARD_OIDC_CLIENT_SECRET') ?? null, redirectUrl, emailClaim },
     passwordSignIn: !production,
+  };
+}
+
+/** Given the readers of the environment, returns the Time-Stamping Authority's settings (AUDIT_TSA_*), null when none is named. */
+function timestampingOf(
+  read: (name: string) => string | undefined,
+  integer: (name: string, fallback: number, min: number, max: number) => number,
+  problems: string[],
+): TimestampingConfig | null {
+  const url = read('AUDIT_TSA_URL');
+  const certificateFile = read('AUDIT_TSA_CERTIFICATE');
+  if (url === undefined && certificateFile === undefined) return null;
+  if (url === undefined || !/^https?:\/\/[^\s]+$/.test(url)) problems.push(`AUDIT_TSA_URL must be the TSA's http(s) URL, got "${url ?? ''}"`);
+  if (certificateFile === undefined)
+    problems.push("with AUDIT_TSA_URL set, AUDIT_TSA_CERTIFICATE (a PEM file of the TSA's certificate or CA chain) is required");
+  const policy = read('AUDIT_TSA_POLICY') ?? null;
+  if (policy !== null && !/^[0-2](\.(0|[1-9][0-9]*))+$/.test(policy))
+    problems.push(`AUDIT_TSA_POLICY must be an OID such as 1.3.6.1.4.1.4146.2.3, got "${policy}"`);
+  return {
+    url: url ?? '',
+    certificateFile: path.resolve(certificateFile ?? ''),
+    policy,
+    timeoutMs: integer('AUDIT_TSA_TIMEOUT_MS', 10000, 100, 120000),
+    toleranceMs: integer('AUDIT_TSA_TOLERANCE_MS', 300000, 1000, 86400000),
   };
 }
 

@@ -11,6 +11,7 @@ import type { CheckpointKey } from '../gateway/audit/checkpoints';
 import { loadVerificationKey } from '../gateway/audit/checkpoints';
 import { checkRecordProof } from '../gateway/audit/recordProof';
 import type { Checkpoint } from '../gateway/audit/types';
+import { timestampTrustOf } from '../gateway/audit/timestamp/trust';
 import { pinnedTrust } from '../gateway/audit/trustAnchor';
 import { recordVerificationRun } from '../gateway/audit/verificationLog';
 import { nextVerifierState, readVerifierState, writeVerifierState } from '../gateway/audit/verifierState';
@@ -30,7 +31,9 @@ is present and unchanged, that no instance a witness knows was erased, and that 
 longer than AUDIT_CHECKPOINT_MS plus AUDIT_GRACE_MS. The verifier remembers the last checkpoint it accepted per
 instance in its state file (AUDIT_VERIFIER_STATE, or --state), and refuses a trail that went back below it.
 Records of an archived month (npm run audit:archive) are crossed on its signed manifest; any other gap is a
-deletion. Each --archive file is checked against the digest its month's manifest signed.
+deletion. Each --archive file is checked against the digest its month's manifest signed. With a TSA configured
+(AUDIT_TSA_URL, AUDIT_TSA_CERTIFICATE), every checkpoint's RFC 3161 token must verify against that certificate,
+and a checkpoint without one is reported unless a later one holds a token.
 
 With --record, checks one record's inclusion proof instead, as a citizen's page does: that the Merkle tree head a
 checkpoint signed with a pinned key, and a pinned witness countersigned, holds the record as the database holds it
@@ -79,7 +82,9 @@ function report(verification: AuditVerification): string {
     return 'No audit records, no checkpoints and no witnessed instance: nothing to verify.';
   const lines = verification.instances.map((result) => {
     const archived = result.archived ? ` (and ${result.archived} archived, crossed on their manifests)` : '';
-    const summary = `instance ${result.instance}: ${result.records} sound record(s)${archived}, ${result.checkpoints} checkpoint(s) up to seq ${result.lastCheckpointSeq}`;
+    const stamped =
+      result.timestamped === undefined ? '' : ` (${result.timestamped} time-stamped, ${result.untimestamped} without a token yet or covered by a later one)`;
+    const summary = `instance ${result.instance}: ${result.records} sound record(s)${archived}, ${result.checkpoints} checkpoint(s)${stamped} up to seq ${result.lastCheckpointSeq}`;
     if (result.problem) {
       const where = result.problem.seq === null ? 'checkpoint file' : `seq ${result.problem.seq}`;
       return `${summary}\n  FIRST BAD RECORD: instance ${result.instance} ${where} (${result.problem.kind}): ${result.problem.message}`;
@@ -122,6 +127,7 @@ async function main(): Promise<number> {
       graceMs: config.audit.graceMs,
       instance: parsed.instance,
       archives,
+      timestamps: config.audit.timestamping ? timestampTrustOf(config.audit.timestamping) : null,
     });
     const fileProblems = await archiveFileProblems(parsed.archiveFiles, archives);
     const verification: AuditVerification = { ...checked, sound: checked.sound && fileProblems.length === 0, problems: [...checked.problems, ...fileProblems] };

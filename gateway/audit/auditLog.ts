@@ -379,6 +379,7 @@ export class AuditLog {
     const sink = this.sink!;
     await sink.close();
     await this.checkpoint(sink.settled() ? 'STOP' : 'INTERVAL');
+    await this.checkpointer.close();
     await this.repository.close();
     this.state = 'stopped';
     this.logger.info({ instance: this.instance, seq: this.head.seq }, 'audit trail sealed');

@@ -2,11 +2,13 @@ import type { AuditConfig } from '../../common/config';
 import { getLogger } from '../../common/logger';
 import type { AuditRecordRow } from '../../db/gatewayRows';
 import type { ChainHead } from './chain';
-import { checkpointFile, signCheckpoint } from './checkpoints';
+import { checkpointFile, readLastCheckpoint, signCheckpoint } from './checkpoints';
 import { AuditIntegrityError } from './errors';
 import type { TreeHead } from './auditTree';
 import type { Cosignature } from './proofCheck';
 import { CheckpointAnchor } from './trustAnchor';
+import { CheckpointTimestamper } from './timestamp/timestamper';
+import { timestampTrustOf } from './timestamp/trust';
 import type { Checkpoint, CheckpointReason } from './types';
 
 export interface CheckpointerOptions {
@@ -46,6 +48,8 @@ export class Checkpointer {
   private anchor: CheckpointAnchor | null = null;
   private last: Checkpoint | null = null;
   private writing: Promise<unknown> = Promise.resolve();
+  /** The TSA's side of every checkpoint, when one is configured (AUDIT_TSA_URL). */
+  private timestamper: CheckpointTimestamper | null = null;
 
   constructor(private readonly options: CheckpointerOptions) {}
 
@@ -62,6 +66,21 @@ export class Checkpointer {
   /** Loads the signing key, creating it when allowed, and checks that it is pinned. */
   loadKey(): void {
     this.anchor ??= CheckpointAnchor.open(this.options.config, this.options.createKey);
+    const timestamping = this.options.config.timestamping;
+    if (timestamping && !this.timestamper)
+      this.timestamper = new CheckpointTimestamper({
+        config: timestamping,
+        trust: timestampTrustOf(timestamping),
+        directory: this.options.config.checkpointDirectory,
+        key: this.anchor.key,
+        retryDelayMs: this.options.config.retryMs,
+        now: this.options.now,
+      });
+  }
+
+  /** Stops asking the TSA again, once the attempts under way are done (each bounded by its timeout). */
+  async close(): Promise<void> {
+    await this.timestamper?.close();
   }
 
   private refuse(why: string): AuditIntegrityError {
@@ -78,6 +97,10 @@ export class Checkpointer {
     this.loadKey();
     const { checkpoint, source, localMissing, problem } = await this.anchor!.lastCheckpoint(this.options.instance);
     if (problem !== null) throw this.refuse(problem);
+    if (this.timestamper) {
+      const local = await readLastCheckpoint(checkpointFile(this.options.config.checkpointDirectory, this.options.instance));
+      if (local.checkpoint) await this.timestamper.markIfUnanswered(local.checkpoint);
+    }
     if (localMissing && head.seq > 0) {
       const file = checkpointFile(this.options.config.checkpointDirectory, this.options.instance);
       throw this.refuse(`the database holds records up to seq ${head.seq}, but ${file} holds no checkpoint: it was removed`);
@@ -115,7 +138,9 @@ export class Checkpointer {
       const { seq, hash } = head();
       const tree = await this.treeHead(seq);
       const previous = this.last;
-      if (reason === 'INTERVAL' && previous && previous.seq === seq && previous.headHash === hash && previous.treeSize === tree?.size) return null;
+      const sealedAlready = (last: Checkpoint) => last.seq === seq && last.headHash === hash && last.treeSize === tree?.size;
+      // A head sealed already is signed again when its checkpoint could not be time-stamped in time: a new one can.
+      if (reason === 'INTERVAL' && previous && sealedAlready(previous) && !this.timestamper?.gaveUpOn(previous)) return null;
       const checkpoint = signCheckpoint(
         {
           instance: this.options.instance,
@@ -135,6 +160,9 @@ export class Checkpointer {
           .catch((error: unknown) =>
             getLogger('audit').error({ err: error, instance: this.options.instance, seq }, 'the signed tree head was not kept: proofs end at the one before'),
           );
+      // The TSA is asked beside the next requests, never before them; a clean stop waits for its answer.
+      const stamped = this.timestamper?.stamp(checkpoint);
+      if (reason === 'STOP') await stamped;
       return checkpoint;
     });
     this.writing = next.catch(() => undefined);

@@ -7,6 +7,8 @@ import { checkpointFile, checkpointInstances, readCheckpoints, untrustedBecause 
 import { GENESIS_HASH, recordHash } from './hashChain';
 import type { SealedPoint } from './sealedPoints';
 import { externalCheckpoints } from './sealedPoints';
+import type { TimestampTrust } from './timestamp/tokenCheck';
+import { verifyTimestamps } from './timestamp/verifyTimestamps';
 import type { Checkpoint } from './types';
 import { IndexCheck, pageIndexOf } from './verifyIndex';
 import { TreeCheck } from './verifyTree';
@@ -37,7 +39,9 @@ export type AuditProblemKind =
   /** An archive manifest that is not the gateway's, or does not match the chain around the records it says were archived. */
   | 'ARCHIVE'
   /** A checkpoint signed a Merkle tree head that the records do not give. */
-  | 'TREE';
+  | 'TREE'
+  /** With a TSA configured: a time-stamp token that does not verify for its checkpoint, or a checkpoint left without one. */
+  | 'TIMESTAMP';
 
 /** The first bad record of an instance: where, and what is wrong. */
 export interface AuditProblem {
@@ -59,6 +63,9 @@ export interface InstanceVerification {
   unsealed: number;
   /** Records crossed in archived months, on their signed manifests (archives.ts); left out when none. */
   archived?: number;
+  /** With a TSA configured: checkpoints holding a token that verifies, and those without one (still awaited, or covered by a later token). */
+  timestamped?: number;
+  untimestamped?: number;
   /** The highest checkpoint found in the chain, for the verifier to remember; null when the instance is not sound. */
   accepted: Checkpoint | null;
   problem: AuditProblem | null;
@@ -89,6 +96,8 @@ export interface VerifyOptions {
   pageSize?: number;
   /** The signed manifests of archived months, whose ranges the chain crosses (archiveRepository.ts); none when left out. */
   archives?: readonly SignedArchiveManifest[];
+  /** What the TSA's tokens are trusted with (AUDIT_TSA_CERTIFICATE); with it, every checkpoint must be time-stamped (timestamp/verifyTimestamps.ts). */
+  timestamps?: TimestampTrust | null;
 }
 
 /** How far from its place a moved record is looked for. */
@@ -214,6 +223,13 @@ class InstanceVerifier {
 
     const fileProblem = this.checkpointProblem(lines);
     if (fileProblem) return done(fileProblem);
+    const now = (this.options.now ?? (() => new Date()))().getTime();
+    if (this.options.timestamps) {
+      const { trustedKeys, checkpointDirectory } = this.options;
+      const stamps = await verifyTimestamps({ instance: this.instance, checkpointDirectory, checkpoints, trust: this.options.timestamps, trustedKeys, now });
+      if (stamps.problem) return done(this.problem(stamps.problem.seq, 'TIMESTAMP', stamps.problem.message));
+      Object.assign(result, { timestamped: stamps.timestamped, untimestamped: stamps.untimestamped });
+    }
     const { repository } = this.options;
     if (lines.length === 0 && this.tablesExist && (await repository.chainPage(this.instance, 0, 1)).length > 0) {
       // A gateway seals the head it finds at every start before it writes a record: records without a file lost it.
@@ -229,7 +245,6 @@ class InstanceVerifier {
     const sealedSeq = sealing.reduce((highest, point) => Math.max(highest, point.checkpoint.seq), 0);
     const lastSealingAt = sealing.reduce((latest, point) => Math.max(latest, Date.parse(point.checkpoint.at)), Number.NEGATIVE_INFINITY);
     let firstUnsealedAt: number | null = null;
-    const now = (this.options.now ?? (() => new Date()))().getTime();
     const pageSize = this.options.pageSize ?? 1000;
     // An index that no longer matches its record may be the trace of a record that was inserted or moved,
     // which the chain reveals a few records later: the chain's finding wins unless it names a later record.
@@ -363,7 +378,8 @@ class InstanceVerifier {
  * Given the audit store, the checkpoint directory, the pinned gateway keys, the witnesses and this verifier's
  * state, checks every instance's chain (gapless seqs, each record's hash, each link), its checkpoints (signed
  * by a pinned key, sealed heads present and equal, the Merkle tree heads they sign those of the records, nothing
- * sealed missing, the file present while there are records, nothing left unsealed for long), that every instance
+ * sealed missing, the file present while there are records, nothing left unsealed for long, and with a TSA each
+ * one time-stamped), that every instance
  * a witness or the state knows still has its trail, and the indexes derived from every record. Returns, per instance, the first bad record and what is
  * wrong with it, and the checkpoint to remember.
  */
