@@ -26,6 +26,8 @@ import { officerUnitOf } from './enforcement/officerUnit';
 import { auditPlugin } from './enforcement/auditPlugin';
 import { policyPlugin } from './enforcement/policyPlugin';
 import { approvedOperations } from './operations/approvedOperationsPlugin';
+import { gatewayPlanCache } from './operations/gatewayPlanCache';
+import { PlanWarmer } from './operations/planWarmer';
 import type { UnknownOperationEvent } from './operations/types';
 import { apiSchemaOf, buildCatalog } from './policy/catalog';
 import { selfServiceDataSource } from './selfService/selfServiceSubgraph';
@@ -94,6 +96,8 @@ export interface GatewayOptions {
   metrics?: GatewayMetrics;
   /** Handed, once the gateway listens, the way to run an operation of the gateway's own (the citizen's copy). */
   onExecutor?: (executor: GatewayExecutor) => void;
+  /** Handed, once the gateway listens, what plans agencies' registered operations ahead into its query-plan cache (with enforcement only). */
+  onPlanWarmer?: (warmer: PlanWarmer) => void;
 }
 
 /** An operation the gateway runs for a caller it has authenticated itself, not taken from a request. */
@@ -245,6 +249,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     if (response.body.kind !== 'single') throw new Error('an internal operation is answered in one part');
     return response.body.singleResult as InternalAnswer;
   });
+  if (enforcement && options.onPlanWarmer) {
+    // The document each request sends depends on these plugins, which the warmer goes through as requests do.
+    const chain = { mode: enforcement.policy.mode, audited: enforcement.audit !== null };
+    options.onPlanWarmer(new PlanWarmer({ cache: gatewayPlanCache(gateway), catalog, chain, logger }));
+  }
   const url = new URL('graphql', handle.baseUrl).toString();
   logger.info({ url }, 'gateway listening');
   return { url, stop: handle.stop };

@@ -74,6 +74,7 @@ import type { QuotaRefusal } from '../gateway/quotas/quotaTypes';
 import { quotaRedis } from '../gateway/quotas/redisConnection';
 import { signInThrottle } from '../gateway/console/signInThrottle';
 import { OperationRegistration } from '../gateway/operations/registration';
+import type { PlanWarmer } from '../gateway/operations/planWarmer';
 import type { UnknownOperationEvent } from '../gateway/operations/types';
 import { SharingDesk } from '../gateway/sharing/sharingDesk';
 import type { WorkingCalendar } from '../common/workingDays';
@@ -165,6 +166,8 @@ export interface RunningGateway {
   citizenSessions: CitizenSessions;
   citizenRequests: CitizenRequests;
   policyCache: PolicyCache;
+  /** What plans registered operations ahead into the gateway's query-plan cache. */
+  planWarmer: PlanWarmer;
   auditLog: AuditLog;
   auditTrail: AuditTrail;
   stop(): Promise<void>;
@@ -178,11 +181,16 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
   const logger = getLogger('platform');
   const subgraphTls = options.subgraphTls ? clientTlsOptions(options.subgraphTls.client) : undefined;
   const repository = new PolicyRepository(gatewayDb);
+  // Handed over once the gateway listens: from then on, each policy loaded has its registered operations planned ahead.
+  const warming: { warmer: PlanWarmer | null } = { warmer: null };
   const policyCache = new PolicyCache({
     repository,
     refreshMs: options.policy.refreshMs,
     onError: (error) => logger.error({ err: error }, 'policy refresh failed; the previous policy stays in force'),
-    onReload: (snapshot) => logger.info({ version: snapshot.version }, 'policy loaded'),
+    onReload: (snapshot) => {
+      logger.info({ version: snapshot.version }, 'policy loaded');
+      void warming.warmer?.warm(snapshot);
+    },
   });
   await policyCache.start();
   try {
@@ -218,7 +226,15 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     await closeQuotas();
     throw error;
   }
-  const readiness = gatewayReadiness({ gatewayDb, policyCache, auditLog, subgraphUrls, redis, ...(subgraphTls ? { subgraphTls } : {}) });
+  const readiness = gatewayReadiness({
+    gatewayDb,
+    policyCache,
+    auditLog,
+    subgraphUrls,
+    redis,
+    ...(subgraphTls ? { subgraphTls } : {}),
+    planWarming: () => warming.warmer?.unavailable() ?? null,
+  });
   const withdrawSources = metrics.useSources({ policy: () => policyCache.current(), readiness, audit: () => auditLog.figures() });
   try {
     const stewardship = new Stewardship({
@@ -229,7 +245,12 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     const quotaDefaults = { requestsPerMinute: quotaConfig.requestsPerMinute, costPerMinute: quotaConfig.costPerMinute };
     const quotas = new QuotaStewardship({ repository, defaults: quotaDefaults, onChange: () => policyCache.refreshNow() });
     const counter = new QuotaCounter({ redis, keyPrefix: quotaConfig.redisKeyPrefix, ...(heartbeat ? { replicas: () => heartbeat.replicas() } : {}) });
-    const operations = new OperationRegistration({ repository, stewardship, onChange: () => policyCache.refreshNow() });
+    // A registration answers once its operations are planned ahead (within the warmer's bounds).
+    const operations = new OperationRegistration({
+      repository,
+      stewardship,
+      onChange: async () => warming.warmer?.warm(await policyCache.refreshNow()),
+    });
     const authenticator = new Authenticator({ jwt: options.jwt });
     const sharing = new SharingDesk({ stewardship, repository, calendar: options.workingCalendar ?? loadWorkingCalendar() });
     metrics.useOverdueSharingRequests(() => sharing.countOverdue());
@@ -285,6 +306,10 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
     const gateway = await startGateway({
       onExecutor: (given) => {
         executor = given;
+      },
+      onPlanWarmer: (warmer) => {
+        warming.warmer = warmer;
+        void warmer.warm(policyCache.current());
       },
       host: options.host,
       port: options.gatewayPort,
@@ -378,9 +403,11 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       citizenSessions,
       citizenRequests,
       policyCache,
+      planWarmer: warming.warmer!,
       auditLog,
       auditTrail,
       async stop() {
+        warming.warmer?.stop();
         await gateway.stop();
         // After the gateway: the last responses' records are written, then sealed by the final checkpoint.
         await auditLog.stop();

@@ -5,7 +5,7 @@ import type { Dispatcher } from 'undici';
 import { Agent, fetch } from 'undici';
 import type { SectorName } from '../common/sectors';
 import type { ReadinessCheck, ReadinessReport } from '../common/readiness';
-import { CHECK_TIMEOUT_MS, NotReady, READY_CACHE_MS, SUBGRAPH_CHECK_TIMEOUT_MS, cachedFor, reasonOf, runChecks } from '../common/readiness';
+import { CHECK_TIMEOUT_MS, Degraded, NotReady, READY_CACHE_MS, SUBGRAPH_CHECK_TIMEOUT_MS, cachedFor, reasonOf, runChecks } from '../common/readiness';
 import { pingDatabase } from '../db/ping';
 import type { AuditLog } from '../gateway/audit/auditLog';
 import { redisCheck } from '../gateway/quotas/redisConnection';
@@ -65,6 +65,8 @@ export interface GatewayReadinessOptions {
   redis?: Redis | null;
   /** The TLS options of calls to https subgraphs, as the gateway's own calls use them. */
   subgraphTls?: ConnectionOptions;
+  /** Why registered operations cannot be planned ahead (PlanWarmer.unavailable), or null: degraded while there is a reason. */
+  planWarming?: () => string | null;
 }
 
 /**
@@ -81,7 +83,20 @@ export function gatewayReadiness(options: GatewayReadinessOptions): () => Promis
     ...(options.redis ? [redisCheck(options.redis)] : []),
     ...Object.entries(options.subgraphUrls).map(([sector, url]) => subgraphCheck(sector, url, dispatcher)),
   ];
-  return cachedFor(READY_CACHE_MS, () => runChecks(checks, CHECK_TIMEOUT_MS));
+  return cachedFor(READY_CACHE_MS, () => runChecks([...checks, ...planWarmingCheck(options.planWarming?.() ?? null)], CHECK_TIMEOUT_MS));
+}
+
+/** Given why registered operations cannot be planned ahead, returns the degraded check that says so; none while they can be. */
+function planWarmingCheck(reason: string | null): ReadinessCheck[] {
+  if (reason === null) return [];
+  return [
+    {
+      name: 'planWarming',
+      check: async () => {
+        throw new Degraded(`${reason}: registered operations are planned on their first request`);
+      },
+    },
+  ];
 }
 
 /** Given the policy cache, returns the version of the policy in force, or throws a NotReady before one is loaded. */

@@ -1,16 +1,16 @@
-import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
-import { print } from 'graphql';
 import type { DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../../common/errors';
 import type { AuditLog } from '../audit/auditLog';
-import { responseGuide, takeResponseSubjects, withCitizenIdProbe } from '../audit/citizenProbe';
+import { responseGuide, takeResponseSubjects } from '../audit/citizenProbe';
 import type { AuditRecordInput } from '../audit/types';
 import { auditOutcome, writeAuditRecord } from './auditing';
 import { BoundedCache } from './boundedCache';
 import type { GatewayContext } from './context';
 import { introspectionUse } from './introspection';
+import { auditedDocument } from './sentDocument';
+import type { SentDocument } from './sentDocument';
 
 export interface AuditPluginOptions {
   /** Where every request is recorded; a response with personal data waits for its record. */
@@ -28,7 +28,7 @@ export interface AuditPluginOptions {
 export function auditPlugin(options: AuditPluginOptions): ApolloServerPlugin<GatewayContext> {
   const { audit, logger } = options;
   // The plan cache is keyed by the query hash, so the probed document gets its own: another document's plan is never reused.
-  const probed = new BoundedCache<{ document: DocumentNode; hash: string }>(2000, 60_000);
+  const probed = new BoundedCache<SentDocument>(2000, 60_000);
 
   return {
     async requestDidStart(): Promise<GraphQLRequestListener<GatewayContext>> {
@@ -45,10 +45,7 @@ export function auditPlugin(options: AuditPluginOptions): ApolloServerPlugin<Gat
             return;
           }
           // The document as the policy left it (filter mode removes denied fields), under its hash.
-          const sent = probed.get(`${requestContext.queryHash}:${operationName ?? ''}`, () => {
-            const rewritten = withCitizenIdProbe(schema, document);
-            return { document: rewritten, hash: createHash('sha256').update(print(rewritten)).digest('hex') };
-          });
+          const sent = probed.get(`${requestContext.queryHash}:${operationName ?? ''}`, () => auditedDocument(schema, document));
           const mutable = requestContext as { document: DocumentNode; queryHash: string };
           mutable.document = sent.document;
           mutable.queryHash = sent.hash;

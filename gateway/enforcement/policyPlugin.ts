@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse, GraphQLRequestListener } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
-import { GraphQLError, execute, print } from 'graphql';
+import { GraphQLError, execute } from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { PolicyMode } from '../../common/config';
@@ -18,10 +17,9 @@ import { callerFieldNotes } from './fieldNotes';
 import { introspectionUse, readableCoordinates, visibleSchema, withFieldNotes } from './introspection';
 import { BoundedCache } from './boundedCache';
 import { applyResponsePolicy } from './responsePolicy';
-import { removeDeniedFields } from './rewrite';
 import { applyScopeWalk } from './outOfScope';
 import type { OutgoingResult } from './outOfScope';
-import { SCOPED_ENTITIES, withScopeProbe } from './scopeProbe';
+import { policyRewriteOf, rewrittenDocument, underItsHash } from './sentDocument';
 import { compileScopeWalk } from './scopeWalk';
 import type { ScopeWalk } from './scopeWalk';
 
@@ -127,17 +125,13 @@ export function policyPlugin(options: PolicyPluginOptions): ApolloServerPlugin<G
           if (!decision.allowed && options.mode === 'deny') throw forbidden(decision);
           // Filter mode: the denied fields are never asked of a subgraph. The plan cache is keyed by the query
           // hash, so a rewritten document gets its own hash: another caller's plan is never reused.
-          const filtered = decision.allowed ? null : removeDeniedFields(schema, document, byCoordinate, conditions);
-          // An entity another subgraph returns by key is asked of its owner too when the owner restricts rows.
-          const restricted = new Set(Object.keys(decision.scope).filter((sector) => decision.scope[sector] !== null));
-          const probesScope = SCOPED_ENTITIES.some((entity) => restricted.has(entity.owner));
-          if (filtered || probesScope) {
-            const scopeKey = probesScope ? [...restricted].join(',') : '';
-            const sent = filteredDocuments.get(`${operationKey}:${scopeKey}:${filtered ? print(filtered) : ''}`, () => {
-              const rewritten = probesScope ? withScopeProbe(schema, filtered ?? document, restricted) : filtered!;
+          const rewrite = policyRewriteOf(schema, document, decision, byCoordinate, conditions);
+          if (rewrite) {
+            const sent = filteredDocuments.get(`${operationKey}:${rewrite.key}`, () => {
+              const rewritten = underItsHash(rewrittenDocument(schema, document, rewrite));
               // The walk of the responses is compiled with the rewrite, once per document, not once per response.
-              const scopeWalk = probesScope ? compileScopeWalk(schema, rewritten, operationName) : null;
-              return { document: rewritten, hash: createHash('sha256').update(print(rewritten)).digest('hex'), scopeWalk };
+              const scopeWalk = rewrite.restricted ? compileScopeWalk(schema, rewritten.document, operationName) : null;
+              return { ...rewritten, scopeWalk };
             });
             if (sent.scopeWalk) scopeWalks.set(contextValue, sent.scopeWalk);
             const mutable = requestContext as { document: DocumentNode; queryHash: string };
