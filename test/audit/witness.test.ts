@@ -149,6 +149,9 @@ describe('audit checkpoint witness', () => {
       [post(JSON.stringify(checkpoint('../etc', 1, HEAD('1')))), 400, 'BAD_REQUEST'],
       [post('x'.repeat(100_000)), 413, 'PAYLOAD_TOO_LARGE'],
       [fetch(`${witness.url}/v1/checkpoints/${encodeURIComponent('a b')}`), 400, 'BAD_REQUEST'],
+      // Percent-encoding that is not UTF-8, and an instance's name percent-encoded: neither names an instance.
+      [fetch(`${witness.url}/v1/checkpoints/%E0%A4%A`), 400, 'BAD_REQUEST'],
+      [fetch(`${witness.url}/v1/checkpoints/w%2Dgrow`), 400, 'BAD_REQUEST'],
       [fetch(`${witness.url}/v1/nothing`), 404, 'NOT_FOUND'],
       [fetch(`${witness.url}/v1/checkpoints`, { method: 'DELETE' }), 405, 'BAD_REQUEST'],
     ];

@@ -164,7 +164,8 @@ export async function startWitness(options: WitnessOptions): Promise<RunningWitn
       throw new WitnessRequestError(405, ErrorCode.BAD_REQUEST, `${CHECKPOINTS_PATH} takes GET or POST`);
     }
     if (url.pathname.startsWith(`${CHECKPOINTS_PATH}/`) && request.method === 'GET') {
-      const instance = decodeURIComponent(url.pathname.slice(CHECKPOINTS_PATH.length + 1));
+      // An instance's name needs no percent-encoding: the path's segment is checked as it came, never decoded.
+      const instance = url.pathname.slice(CHECKPOINTS_PATH.length + 1);
       if (!INSTANCE.test(instance)) throw new WitnessRequestError(400, ErrorCode.BAD_REQUEST, 'The instance may hold only letters, digits, . _ - (up to 64)');
       const witnessed = store.latest(instance);
       if (!witnessed) throw new WitnessRequestError(404, ErrorCode.NOT_FOUND, `No checkpoint of instance ${instance} was witnessed here`);
@@ -172,7 +173,7 @@ export async function startWitness(options: WitnessOptions): Promise<RunningWitn
     }
     if (url.pathname === '/v1/key' && request.method === 'GET')
       return writeJson(response, 200, { keyId: options.key.keyId, publicKey: publicKeyText(options.key.publicKey) });
-    throw new WitnessRequestError(404, ErrorCode.NOT_FOUND, `Nothing at ${url.pathname}: try ${CHECKPOINTS_PATH}`);
+    throw new WitnessRequestError(404, ErrorCode.NOT_FOUND, `Nothing at ${url.pathname.slice(0, 200)}: try ${CHECKPOINTS_PATH}`);
   }
 
   const server = http.createServer((request, response) => {
