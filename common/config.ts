@@ -137,6 +137,12 @@ export interface TimestampingConfig {
   timeoutMs: number;
   /** How far a token's genTime may lie from its checkpoint's time, either way; a checkpoint is retried within it. */
   toleranceMs: number;
+  /**
+   * From when every checkpoint must hold a token (AUDIT_TSA_SINCE, an ISO-8601 instant; null: from the first one
+   * the time-stamp file names). Pinned in configuration, outside the data it vouches for: a file whose first lines
+   * were deleted cannot move it later.
+   */
+  since?: string | null;
 }
 
 /** Quotas per agency: requests and query cost per minute, counted in Redis when configured, else in this process. */
@@ -642,6 +648,9 @@ function timestampingOf(
   if (url === undefined || !/^https?:\/\/[^\s]+$/.test(url)) problems.push(`AUDIT_TSA_URL must be the TSA's http(s) URL, got "${url ?? ''}"`);
   if (certificateFile === undefined)
     problems.push("with AUDIT_TSA_URL set, AUDIT_TSA_CERTIFICATE (a PEM file of the TSA's certificate or CA chain) is required");
+  const since = read('AUDIT_TSA_SINCE') ?? null;
+  if (since !== null && !(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(since) && Number.isFinite(Date.parse(since))))
+    problems.push(`AUDIT_TSA_SINCE must be an ISO-8601 date or instant such as 2027-01-01T00:00:00+07:00, got "${since}"`);
   const policy = read('AUDIT_TSA_POLICY') ?? null;
   if (policy !== null && !/^[0-2](\.(0|[1-9][0-9]*))+$/.test(policy))
     problems.push(`AUDIT_TSA_POLICY must be an OID such as 1.3.6.1.4.1.4146.2.3, got "${policy}"`);
@@ -651,6 +660,7 @@ function timestampingOf(
     policy,
     timeoutMs: integer('AUDIT_TSA_TIMEOUT_MS', 10000, 100, 120000),
     toleranceMs: integer('AUDIT_TSA_TOLERANCE_MS', 300000, 1000, 86400000),
+    since,
   };
 }
 

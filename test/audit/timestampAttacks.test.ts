@@ -110,6 +110,25 @@ describe("the verifier's check of the checkpoints' RFC 3161 tokens", () => {
     expect(await problemOf('ts-removed', () => new Date())).toBeNull();
   });
 
+  it('catches the first lines of the file deleted once AUDIT_TSA_SINCE pins when time-stamping began, which the file alone cannot', async () => {
+    await stampedTrail('ts-head-cut');
+    const [start, interval, stop] = await linesOf('ts-head-cut');
+    writeLines('ts-head-cut', [interval!, stop!]);
+    // The file alone: time-stamping seems to begin with the INTERVAL checkpoint.
+    expect(await problemOf('ts-head-cut')).toBeNull();
+    const pinned = { ...timestampTrustOf(world.timestamping), since: Date.parse(start!.at) - 1000 };
+    const verification = await world.fixture.verify('ts-head-cut', undefined, { timestamps: pinned, now: LATER });
+    expect(verification.sound).toBe(false);
+    expect(verification.instances[0]!.problem).toMatchObject({
+      kind: 'TIMESTAMP',
+      seq: start!.seq,
+      message: expect.stringMatching(/holds no time-stamp token.*removed/),
+    });
+    // Pinned after the trail's last checkpoint, it asks nothing of it.
+    const later = { ...pinned, since: Date.parse(stop!.at) + 60_000 };
+    expect((await world.fixture.verify('ts-head-cut', undefined, { timestamps: later, now: LATER })).instances[0]!.problem).toBeNull();
+  });
+
   it('catches the whole time-stamp file removed', async () => {
     await stampedTrail('ts-no-file');
     fs.rmSync(timestampFile(world.fixture.config('any').checkpointDirectory, 'ts-no-file'));

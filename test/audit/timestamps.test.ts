@@ -196,7 +196,13 @@ describe('RFC 3161 time-stamps of the checkpoints', () => {
       policy: null,
       timeoutMs: 3000,
       toleranceMs: 300000,
+      since: null,
     });
+    const tsa = { AUDIT_TSA_URL: 'https://world.tsa.example.vn/tsr', AUDIT_TSA_CERTIFICATE: '/etc/world.tsa.pem' };
+    expect(problems({ ...tsa, AUDIT_TSA_SINCE: 'last spring' })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/AUDIT_TSA_SINCE must be an ISO-8601/)]),
+    );
+    expect(loadConfig({ ...tsa, AUDIT_TSA_SINCE: '2027-01-01T00:00:00+07:00' }).audit.timestamping!.since).toBe('2027-01-01T00:00:00+07:00');
     expect(loadConfig({}).audit.timestamping).toBeNull();
   });
 });

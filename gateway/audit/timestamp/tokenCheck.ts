@@ -16,6 +16,8 @@ export interface TimestampTrust {
   certificates: Certificate[];
   policy: string | null;
   toleranceMs: number;
+  /** From when (ms since the epoch) every checkpoint must hold a token; null: from the first one the file names. */
+  since?: number | null;
 }
 
 /** What a token must state: the checkpoint's time-stamped bytes and their digest (hex), the nonce asked with, and the checkpoint's time. */

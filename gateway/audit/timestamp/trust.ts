@@ -28,5 +28,5 @@ export function timestampTrustOf(config: TimestampingConfig): TimestampTrust {
     throw new Error(`AUDIT_TSA_CERTIFICATE ${config.certificateFile} cannot be read: ${(error as Error).message}`);
   }
   if (certificates.length === 0) throw new Error(`AUDIT_TSA_CERTIFICATE ${config.certificateFile} holds no PEM certificate`);
-  return { certificates, policy: config.policy, toleranceMs: config.toleranceMs };
+  return { certificates, policy: config.policy, toleranceMs: config.toleranceMs, since: config.since ? Date.parse(config.since) : null };
 }

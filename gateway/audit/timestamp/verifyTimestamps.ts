@@ -101,7 +101,11 @@ class TimestampCheck {
       if (problem) return this.failed(problem.seq, problem.message);
     }
     const { checkpoints } = this.options;
-    const first = this.stamps.findIndex((stamps) => stamps.tokens > 0 || stamps.failures.length > 0);
+    const spoken = this.stamps.findIndex((stamps) => stamps.tokens > 0 || stamps.failures.length > 0);
+    // From the pinned instant (AUDIT_TSA_SINCE) on, if earlier than the first checkpoint the file names.
+    const { since } = this.options.trust;
+    const pinned = since === null || since === undefined ? -1 : checkpoints.findIndex((checkpoint) => Date.parse(checkpoint.at) >= since);
+    const first = pinned !== -1 && (spoken === -1 || pinned < spoken) ? pinned : spoken;
     if (first === -1) {
       const last = checkpoints[checkpoints.length - 1];
       if (last && !this.mayStillCome(last))
@@ -111,7 +115,7 @@ class TimestampCheck {
         );
       return { timestamped: 0, untimestamped: 0, problem: null };
     }
-    // Time-stamping began with the first checkpoint the file speaks of; every one after it must hold a token, or say why not.
+    // Time-stamping began with the first checkpoint the file speaks of (or the pinned instant); every one after it must hold a token, or say why not.
     let timestamped = 0;
     let untimestamped = 0;
     let laterStamped = false;
