@@ -10,7 +10,8 @@ export function parseCommandLine<Services>(
   const firstFlag = argv.findIndex((argument) => argument.startsWith('--'));
   const positional = firstFlag === -1 ? [...argv] : argv.slice(0, firstFlag);
   const name = positional.join(' ');
-  const spec = commands[name];
+  // Own names only: "toString" or "constructor" is no command, nor a flag, though every object has them.
+  const spec = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!spec) throw new UsageError(`unknown command "${name}"`);
   const strings = new Map<string, string>();
   const booleans = new Set<string>();
@@ -25,7 +26,7 @@ export function parseCommandLine<Services>(
       json = true;
       continue;
     }
-    const kind = flag === 'as' || flag === 'reason' ? 'string' : spec.flags[flag];
+    const kind = flag === 'as' || flag === 'reason' ? 'string' : Object.hasOwn(spec.flags, flag) ? spec.flags[flag] : undefined;
     if (!kind) throw new UsageError(`"${name}" takes no --${flag}`);
     if (kind === 'boolean') {
       if (equals !== -1) throw new UsageError(`--${flag} takes no value`);
