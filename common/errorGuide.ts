@@ -14,8 +14,8 @@ export interface ErrorGuideEntry {
 export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
   {
     code: 'BAD_USER_INPUT',
-    status: '200, or 400 for a bad header or variable',
-    when: 'The alias `__auditNationalId`, which the gateway reserves (400, before any subgraph is called); a malformed national ID, commune code, parcel identifier, serial or cursor; `first` over 100; an unknown filter value or purpose; a malformed X-User-Id or X-Dossier-Id. A well-formed but unknown ID returns null instead.',
+    status: '400, or 200 beside data for an argument of a data query',
+    when: 'In /admin and the self-service: an input that does not check (400). In a data query: the alias `__auditNationalId`, which the gateway reserves (400, before any subgraph is called); a malformed national ID, commune code, parcel identifier, serial or cursor; `first` over 100; an unknown filter value or purpose; a malformed X-User-Id or X-Dossier-Id. A well-formed but unknown ID returns null instead.',
     fix: 'Read the message: it names the argument or header and the expected form.',
   },
   {
@@ -110,13 +110,13 @@ export const ERROR_GUIDE: readonly ErrorGuideEntry[] = [
   },
   {
     code: 'NOT_FOUND',
-    status: '404 for an unknown path; 200 in /admin',
-    when: 'No endpoint at that path; in /admin, an unknown agency, key or grant.',
+    status: '404',
+    when: 'No endpoint at that path; in /admin, an unknown agency, key, grant, account, request or legal instrument.',
     fix: 'Use /graphql, /admin or /citizen; check the identifier.',
   },
   {
     code: 'CONFLICT',
-    status: '200',
+    status: '409',
     when: 'In /admin: an agency that exists already, or a grant whose validity overlaps another.',
     fix: 'Change or revoke the existing one first.',
   },

@@ -1,33 +1,13 @@
-import fs from 'node:fs';
-import { parse } from 'graphql';
 import type { Knex } from 'knex';
-import type { Logger } from 'pino';
 import type { BuiltInSector, SectorConfig, SectorName } from '../common/sectors';
 import { BUILT_IN_SECTORS, builtInSectorDefault, sectorUrls } from '../common/sectors';
-import type {
-  AuditConfig,
-  Config,
-  DatabaseName,
-  HttpLimits,
-  JwtConfig,
-  PolicyMode,
-  QueryLimits,
-  QuotaConfig,
-  MetricsConfig,
-  CitizenConfig,
-  StewardConfig,
-} from '../common/config';
-import { DATABASES, LOOPBACK_NETWORKS, loadConfig } from '../common/config';
+import { loadConfig } from '../common/config';
 import { healthRoutes } from '../common/healthRoutes';
 import { clientTlsOptions } from '../common/tls';
-import type { SubgraphTlsConfig } from '../common/tlsConfig';
 import { getLogger } from '../common/logger';
 import { metricsRoute } from '../common/metrics/metricsRoute';
-import type { DemoCitizen } from '../db/demoCitizens';
 import { demoCitizens } from '../db/demoCitizens';
 import type { RunningServer } from '../common/subgraphServer';
-import { connect, ensureDatabases } from '../db/connection';
-import { migrateLatest } from '../db/migrate';
 import { catalogueRoutes } from '../gateway/catalogue/catalogueRoute';
 import { createAdminRoute } from '../gateway/admin';
 import { AuditLog } from '../gateway/audit/auditLog';
@@ -38,140 +18,36 @@ import { AuditTrail } from '../gateway/audit/auditTrail';
 import { AccessProofs, proofTrustOf } from '../gateway/audit/accessProofs';
 import { createCitizenRoute } from '../gateway/audit/citizenRoute';
 import { gatewayMetrics } from '../gateway/metrics/gatewayMetrics';
-import { GrantPreviews } from '../gateway/operations/grantPreviews';
 import { UncountedGatewayMetrics } from '../gateway/metrics/uncountedMetrics';
 import { DEFAULT_REPLICA_COUNT, ReplicaHeartbeat } from '../gateway/quotas/replicaHeartbeat';
-import { CitizenRepository } from '../gateway/citizen/citizenRepository';
-import { CitizenRequests } from '../gateway/citizen/citizenRequests';
-import { citizenRoutes } from '../gateway/citizen/citizenRoutes';
-import { CitizenSessions } from '../gateway/citizen/citizenSessions';
-import { citizenSignIn } from '../gateway/citizen/citizenSignIn';
 import { consoleRequestRoutes } from '../gateway/citizen/consoleRequestRoutes';
-import { CitizenNotifications } from '../gateway/citizen/citizenNotifications';
-import { readDataCopy } from '../gateway/citizen/dataCopy';
-import { NotificationRepository } from '../gateway/citizen/notificationRepository';
 import type { GatewayExecutor } from '../gateway/server';
 import { stewardSignInRoutes } from '../gateway/console/stewardSignIn';
-import { declaredLabels } from '../gateway/policy/labels';
-import { buildCatalog } from '../gateway/policy/catalog';
-import { dataConcernedList, dataOwner } from '../gateway/citizen/requestRouting';
 import { startGateway } from '../gateway/server';
-import { SUPERGRAPH_PATH } from '../schema/load';
 import { readDemoKeys } from '../gateway/web/demoCredentials';
 import { platformStatus } from '../gateway/web/status';
 import { loadWebBuild } from '../gateway/web/webBuild';
 import { webRoutes } from '../gateway/web/webRoutes';
-import { Accounts } from '../gateway/console/accounts';
 import { consoleRoutes } from '../gateway/console/consoleRoutes';
-import { AccountRepository } from '../gateway/store/accountRepository';
 import { Authenticator } from '../gateway/store/authenticator';
 import { PolicyCache } from '../gateway/store/policyCache';
 import { PolicyRepository } from '../gateway/store/policyRepository';
-import { QuotaStewardship } from '../gateway/store/quotaStewardship';
-import { Stewardship } from '../gateway/store/stewardship';
 import { QuotaCounter } from '../gateway/quotas/quotaCounter';
-import type { QuotaRefusal } from '../gateway/quotas/quotaTypes';
 import { quotaRedis } from '../gateway/quotas/redisConnection';
 import { signInThrottle } from '../gateway/console/signInThrottle';
-import { OperationRegistration } from '../gateway/operations/registration';
 import type { PlanWarmer } from '../gateway/operations/planWarmer';
-import type { UnknownOperationEvent } from '../gateway/operations/types';
-import { SharingDesk } from '../gateway/sharing/sharingDesk';
-import type { WorkingCalendar } from '../common/workingDays';
-import { loadWorkingCalendar } from '../common/workingDays';
 import { startSubgraph } from '../subgraphs';
 import { supergraphFor } from '../schema/supergraphFor';
+import { citizenServices } from './citizenServices';
+import type { PlatformDatabases } from './databases';
+import type { GatewayServiceOptions, RunningGateway } from './gatewayServiceOptions';
+import { LOOPBACK_ONLY } from './gatewayServiceOptions';
 import { gatewayReadiness } from './readiness';
+import { stewardServices } from './stewardServices';
 
-/** Every database of the platform, migrated and open: the four sectors' and the gateway's own store. */
-export type PlatformDatabases = Record<DatabaseName, Knex>;
-
-/** Given the configuration, opens every database (creating it if needed) and applies pending migrations. */
-export async function openDatabases(config: Config): Promise<PlatformDatabases> {
-  await ensureDatabases(config.database, DATABASES);
-  const databases = Object.fromEntries(DATABASES.map((name) => [name, connect(config.database, name)])) as PlatformDatabases;
-  try {
-    for (const name of DATABASES) await migrateLatest(databases[name], name);
-  } catch (error) {
-    await closeDatabases(databases);
-    throw error;
-  }
-  return databases;
-}
-
-/** Closes every database. */
-export async function closeDatabases(databases: PlatformDatabases): Promise<void> {
-  await Promise.all(DATABASES.map((name) => databases[name].destroy()));
-}
-
-export interface GatewayServiceOptions {
-  host: string;
-  gatewayPort: number;
-  subgraphTimeoutMs: number;
-  queryLimits: QueryLimits;
-  /** The gateway's HTTP server: timeouts, body size, connections per client (common/config.ts). */
-  httpLimits?: HttpLimits;
-  /** The key the gateway signs each subgraph call with and every subgraph verifies. */
-  signingKey: Buffer;
-  /** TLS between the gateway and the subgraphs (SUBGRAPH_TLS_*); left out: plain HTTP. */
-  subgraphTls?: SubgraphTlsConfig;
-  policy: { mode: PolicyMode; refreshMs: number };
-  jwt: JwtConfig | null;
-  audit: AuditConfig;
-  production: boolean;
-  /** Origins whose web pages may call the gateway; empty or left out: same origin only. */
-  corsOrigins?: string[];
-  /** Where `npm start` writes the demo agencies' keys, which the explorer offers outside production. */
-  dataDirectory?: string;
-  /** The supergraph served (supergraphFor(config.sectors)); the committed schema/supergraph.graphql when left out. */
-  supergraphSdl?: string;
-  /** Quotas per agency: the defaults and where they are counted; left out, the configuration's defaults, in memory. */
-  quotas?: QuotaConfig;
-  /** Told of every request refused over its quota: the one place such a refusal is counted. */
-  onQuotaRefused?: (refusal: QuotaRefusal) => void;
-  /** Told of every unregistered operation an agency in log-unknown mode runs: the one place a metric counter is wired. */
-  onUnknownOperation?: (event: UnknownOperationEvent) => void;
-  /** The working days sharing requests' deadlines count (config.workingCalendar); the built-in public holidays when left out. */
-  workingCalendar?: WorkingCalendar;
-  /** Who may read GET /metrics; loopback only, without a token, when left out. */
-  metrics?: MetricsConfig;
-  /** Where each request's access line goes; the process logger by default. */
-  accessLogger?: Logger;
-  /** False: the gateway and the subgraphs write no access-log line (ACCESS_LOG=off); on when left out. */
-  accessLog?: boolean;
-  /** The citizens' page: how they sign in (the development provider when left out) and how long a session lasts. */
-  citizen?: CitizenConfig;
-  /** How stewards sign in to the console: local accounts when left out. */
-  steward?: StewardConfig;
-  /** The seeded citizens the development identity provider offers; none when left out. */
-  demoCitizens?: () => Promise<DemoCitizen[]>;
-}
-
-/** Who reads the metrics when the configuration says nothing: this host only. */
-const LOOPBACK_ONLY: MetricsConfig = { allowedNetworks: LOOPBACK_NETWORKS, token: null, maxOperationNames: 100, enabled: true };
-
-export interface RunningGateway {
-  gateway: RunningServer;
-  /** The stewards' operations over the gateway's store, as the admin API and the CLI use them. */
-  stewardship: Stewardship;
-  /** The agencies' registered operations and modes, as the admin API and the CLI use them. */
-  operations: OperationRegistration;
-  /** The steward accounts and their console sessions. */
-  accounts: Accounts;
-  /** The stewards' operations on quotas. */
-  quotas: QuotaStewardship;
-  /** The agencies' sharing requests and their answers. */
-  sharing: SharingDesk;
-  /** The citizens' sessions and their requests (contested accesses, rights requests). */
-  citizenSessions: CitizenSessions;
-  citizenRequests: CitizenRequests;
-  policyCache: PolicyCache;
-  /** What plans registered operations ahead into the gateway's query-plan cache. */
-  planWarmer: PlanWarmer;
-  auditLog: AuditLog;
-  auditTrail: AuditTrail;
-  stop(): Promise<void>;
-}
+export type { PlatformDatabases } from './databases';
+export { closeDatabases, openDatabases } from './databases';
+export type { GatewayServiceOptions, RunningGateway } from './gatewayServiceOptions';
 
 /**
  * Given the gateway's own database and where the subgraphs answer, loads the policy and starts the gateway
@@ -237,31 +113,21 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
   });
   const withdrawSources = metrics.useSources({ policy: () => policyCache.current(), readiness, audit: () => auditLog.figures() });
   try {
-    const stewardship = new Stewardship({
-      repository,
-      onChange: () => policyCache.refreshNow(),
-      ...(options.supergraphSdl ? { supergraphSdl: options.supergraphSdl } : {}),
-    });
     const quotaDefaults = { requestsPerMinute: quotaConfig.requestsPerMinute, costPerMinute: quotaConfig.costPerMinute };
-    const quotas = new QuotaStewardship({ repository, defaults: quotaDefaults, onChange: () => policyCache.refreshNow() });
     const counter = new QuotaCounter({ redis, keyPrefix: quotaConfig.redisKeyPrefix, ...(heartbeat ? { replicas: () => heartbeat.replicas() } : {}) });
-    // A registration answers once its operations are planned ahead (within the warmer's bounds).
-    const operations = new OperationRegistration({
-      repository,
-      stewardship,
-      onChange: async () => warming.warmer?.warm(await policyCache.refreshNow()),
-    });
     const authenticator = new Authenticator({ jwt: options.jwt });
-    const sharing = new SharingDesk({ stewardship, repository, calendar: options.workingCalendar ?? loadWorkingCalendar() });
-    metrics.useOverdueSharingRequests(() => sharing.countOverdue());
-    const accounts = new Accounts({ repository: new AccountRepository(gatewayDb) });
     const auditRepository = new AuditRepository(gatewayDb);
-    const previews = new GrantPreviews({
+    const { stewardship, quotas, operations, sharing, accounts, previews } = stewardServices({
+      gatewayDb,
       repository,
-      stewardship,
-      audit: auditRepository,
-      ...(options.supergraphSdl ? { supergraphSdl: options.supergraphSdl } : {}),
+      auditRepository,
+      policyCache,
+      quotaDefaults,
+      options,
+      // A registration answers once its operations are planned ahead (within the warmer's bounds).
+      onOperationsChange: async () => warming.warmer?.warm(await policyCache.refreshNow()),
     });
+    metrics.useOverdueSharingRequests(() => sharing.countOverdue());
     const accessProofs = new AccessProofs(gatewayDb, () => proofTrustOf(options.audit));
     const auditTrail = new AuditTrail({
       repository: auditRepository,
@@ -272,37 +138,10 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       ...(options.audit.verificationMaxAgeMs ? { verificationMaxAgeMs: options.audit.verificationMaxAgeMs } : {}),
       proofs: accessProofs,
     });
-    const citizenConfig = options.citizen ?? { signIn: { kind: 'development' as const }, sessionTtlMs: 30 * 60 * 1000 };
-    if (citizenConfig.signIn.kind === 'development' && options.production) throw new Error('production never runs the development identity provider');
     const steward = options.steward ?? { identityProvider: null, passwordSignIn: true };
-    const citizenRepository = new CitizenRepository(gatewayDb);
-    const citizenSessions = new CitizenSessions(citizenRepository, citizenConfig.sessionTtlMs);
-    const supergraphText = options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
-    const labels = declaredLabels(parse(supergraphText));
-    const catalog = buildCatalog(supergraphText);
-    const agencyName = (code: string) => policyCache.current().agencies.get(code)?.name ?? null;
-    const citizenRequests = new CitizenRequests({
-      repository: citizenRepository,
-      calendar: options.workingCalendar ?? loadWorkingCalendar(),
-      accessAgencyOf: async (nationalId, reference) => {
-        if (!(await auditTrail.citizenMaySee(nationalId, reference))) return undefined;
-        const [instance, seq] = reference.split(':');
-        return citizenRepository.accessAgency(instance!, Number(seq));
-      },
-      dataOwnerOf: (concerns) => dataOwner(concerns, catalog, policyCache.current().agencies.values()),
-      agencyName,
-    });
-    const citizenNotifications = new CitizenNotifications({
-      repository: new NotificationRepository(gatewayDb),
-      deferredAgencies: options.audit.deferredAgencies,
-      deferralDays: options.audit.deferralDays,
-    });
-    // The gateway hands its executor over once it listens; a copy asked before then cannot be read.
+    // The gateway hands its executor over once it listens.
     let executor: GatewayExecutor | null = null;
-    const readCopy = (nationalId: string) => {
-      if (!executor) throw new Error('the gateway is not listening yet');
-      return readDataCopy(executor, nationalId, labels);
-    };
+    const citizens = citizenServices({ gatewayDb, policyCache, auditTrail, accessProofs, executor: () => executor, options });
     const gateway = await startGateway({
       onExecutor: (given) => {
         executor = given;
@@ -351,7 +190,7 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
           policyCache,
           audit: auditTrail,
           accounts,
-          notifications: citizenNotifications,
+          notifications: citizens.notifications,
           queryLimits: options.queryLimits,
         }),
         createCitizenRoute({ trail: auditTrail, jwt: options.jwt, queryLimits: options.queryLimits }),
@@ -368,24 +207,11 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
         // After CORS (in webRoutes), which every answer gets.
         ...healthRoutes(readiness, logger),
         ...(metricsConfig.enabled ? [metricsRoute(metrics.registry, metricsConfig, logger)] : []),
-        ...citizenRoutes({
-          signIn: citizenSignIn({ config: citizenConfig.signIn, demoCitizens: options.demoCitizens ?? (async () => []) }),
-          sessions: citizenSessions,
-          requests: citizenRequests,
-          trail: auditTrail,
-          labels,
-          dataConcerned: dataConcernedList(catalog, labels),
-          copy: readCopy,
-          notifications: citizenNotifications,
-          deferral: { agencies: options.audit.deferredAgencies, days: options.audit.deferralDays },
-          agencyName,
-          proofTrust: () => accessProofs.trust(),
-          logger,
-        }),
+        ...citizens.routes(logger),
         ...consoleRoutes({
           accounts,
           logger,
-          extraRoutes: [consoleRequestRoutes({ accounts, requests: citizenRequests, logger })],
+          extraRoutes: [consoleRequestRoutes({ accounts, requests: citizens.requests, logger })],
           signInMethods: { password: steward.passwordSignIn, identityProvider: steward.identityProvider !== null },
           throttle: signInThrottle({ redis, keyPrefix: quotaConfig.redisKeyPrefix }),
         }),
@@ -400,8 +226,8 @@ export async function startGatewayService(gatewayDb: Knex, subgraphUrls: Record<
       accounts,
       quotas,
       sharing,
-      citizenSessions,
-      citizenRequests,
+      citizenSessions: citizens.sessions,
+      citizenRequests: citizens.requests,
       policyCache,
       planWarmer: warming.warmer!,
       auditLog,

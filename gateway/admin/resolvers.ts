@@ -26,7 +26,7 @@ import { previewResolvers } from './previewResolvers';
 import { notificationResolvers } from './notificationResolvers';
 import { unitResolvers } from './unitResolvers';
 import type { CitizenNotifications } from '../citizen/citizenNotifications';
-import { answered } from './refusalStatus';
+import { answeredFields } from '../refusalStatus';
 
 /** What every admin resolver gets: who calls (checked before any resolver runs), the actor it acts as, and the operations. */
 export interface AdminContext {
@@ -173,9 +173,8 @@ const unguardedResolvers: {
     revokeApiKey: (_source, args: { id: string }, { actor, stewardship }) => stewardship.revokeApiKey(actor, args.id),
     createGrant: (_source, args: { input: GrantInput }, { actor, stewardship }) => stewardship.createGrant(actor, args.input),
     revokeGrant: (_source, args: { id: string }, { actor, stewardship }) => stewardship.revokeGrant(actor, args.id),
-    // A refused change is told with its 4xx: the console shows it, and the old grant is untouched.
     replaceGrant: (_source, args: { id: string; input: GrantInput; reason?: string | null }, { actor, stewardship }) =>
-      answered(() => stewardship.replaceGrant(actor, args.id, args.input, args.reason ?? null)),
+      stewardship.replaceGrant(actor, args.id, args.input, args.reason ?? null),
     createAccount: (_source, args: { input: AccountInput }, context) => accountsOf(context).create(context.actor, args.input),
     updateAccount: (_source, args: { id: number; input: AccountPatch }, context) => accountsOf(context).update(context.actor, args.id, args.input),
     disableAccount: (_source, args: { id: number }, context) => accountsOf(context).disable(context.actor, args.id),
@@ -269,17 +268,24 @@ const unguardedResolvers: {
   DecisionScope: { sectors: sectorScopes },
 };
 
-/** The admin API's resolvers, each root field behind the role check of guard.ts. */
+/**
+ * The admin API's resolvers, each root field behind the role check of guard.ts, and each refusal, the guard's
+ * included, answered with the HTTP status of its code (a 4xx, which the console shows; nothing was changed).
+ */
 export const adminResolvers = {
   ...unguardedResolvers,
   PreviewField: previewResolvers.PreviewField,
   AdministrativeUnit: unitResolvers.AdministrativeUnit,
-  Query: guardRootResolvers<AdminContext>({
-    ...unguardedResolvers.Query,
-    ...operationResolvers.Query,
-    ...previewResolvers.Query,
-    ...notificationResolvers.Query,
-    ...unitResolvers.Query,
-  }),
-  Mutation: guardRootResolvers<AdminContext>({ ...unguardedResolvers.Mutation, ...operationResolvers.Mutation, ...notificationResolvers.Mutation }),
+  Query: answeredFields(
+    guardRootResolvers<AdminContext>({
+      ...unguardedResolvers.Query,
+      ...operationResolvers.Query,
+      ...previewResolvers.Query,
+      ...notificationResolvers.Query,
+      ...unitResolvers.Query,
+    }),
+  ),
+  Mutation: answeredFields(
+    guardRootResolvers<AdminContext>({ ...unguardedResolvers.Mutation, ...operationResolvers.Mutation, ...notificationResolvers.Mutation }),
+  ),
 };

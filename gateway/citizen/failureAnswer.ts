@@ -3,15 +3,11 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../../common/errors';
 import { sendError } from '../console/consoleRoutes';
+import { REFUSAL_STATUS } from '../store/errors';
 
-/** The refusals a client is told of, with their status: every other failure is the server's. */
+/** What a client is told of: every refusal, with its status, and the outages that pass; every other failure is the server's. */
 const STATUS: Readonly<Record<string, number>> = {
-  BAD_USER_INPUT: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  OUTSIDE_STEWARD_QUEUE: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
+  ...REFUSAL_STATUS,
   AUDIT_UNAVAILABLE: 503,
   IDENTITY_PROVIDER_UNAVAILABLE: 503,
 };

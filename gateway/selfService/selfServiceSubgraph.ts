@@ -10,6 +10,7 @@ import { decideOperation } from '../policy/decideOperation';
 import { sectorScopes } from '../policy/explain';
 import type { Agency, Decision, PolicySnapshot, Purpose, SchemaCatalog } from '../policy/types';
 import { PURPOSES } from '../policy/types';
+import { answeredFields } from '../refusalStatus';
 import { AuthenticationError } from '../store/errors';
 import type { SharingRequestInput } from '../sharing/requestInput';
 import type { SharingDesk, SharingPartView, SharingRequestView } from '../sharing/sharingDesk';
@@ -85,7 +86,10 @@ function purposeOf(argument: string | null | undefined, context: GatewayContext)
   return argument as Purpose;
 }
 
-/** Given how to read the policy, returns the self-service resolvers: each answers about the calling agency only. */
+/**
+ * Given how to read the policy, returns the self-service resolvers: each answers about the calling agency only, and
+ * each refusal with the HTTP status of its code (answeredFields).
+ */
 export function selfServiceResolvers(options: SelfServiceOptions): GraphQLResolverMap<GatewayContext> {
   const now = () => options.now?.() ?? new Date();
   const policy = (): PolicySnapshot => {
@@ -97,14 +101,14 @@ export function selfServiceResolvers(options: SelfServiceOptions): GraphQLResolv
     return options.sharing;
   };
   return {
-    Mutation: {
+    Mutation: answeredFields({
       fileSharingRequest: async (_source: unknown, args: { input: SharingRequestInput }, context: GatewayContext) => {
         const agency = callingAgency(context);
         const credentialId = context.principal.kind === 'AGENCY' ? context.principal.credentialId : 'unknown';
         return mySharingRequest(await sharing().file(agency, { kind: 'AGENCY', agencyCode: agency.code, credentialId }, args.input));
       },
-    },
-    Query: {
+    }),
+    Query: answeredFields({
       mySharingRequests: async (_source: unknown, _args: Record<string, never>, context: GatewayContext) =>
         (await sharing().filedBy(callingAgency(context).code)).reverse().map(mySharingRequest),
       myAccess: (_source: unknown, _args: Record<string, never>, context: GatewayContext): MyAccessView =>
@@ -131,7 +135,7 @@ export function selfServiceResolvers(options: SelfServiceOptions): GraphQLResolv
         if ('problem' in outcome) throw badUserInput(outcome.problem, 'query');
         return outcome.decision;
       },
-    },
+    }),
     DecisionScope: { sectors: (scope: Decision['scope']) => sectorScopes(scope) },
   };
 }

@@ -1,57 +1,32 @@
 import { printable } from '../../common/nationalId';
 import type { WorkingCalendar } from '../../common/workingDays';
-import { workingDayDeadline, workingDaysLeft } from '../../common/workingDays';
+import { workingDayDeadline } from '../../common/workingDays';
 import type { Agency } from '../policy/types';
 import { citedInstruments } from '../register/citation';
 import { vietnamDay } from '../register/review';
-import { badInput, conflict, notFound } from '../store/errors';
-import { needsFourEyes } from '../store/fourEyes';
-import { requiredText } from '../store/grantInput';
+import { badInput } from '../store/errors';
 import type { PolicyRepository } from '../store/policyRepository';
-import type { SharingPartStatus, SharingRequest, SharingRequestPart } from '../store/sharingTypes';
-import { overdueParts } from '../store/sharingTypes';
+import type { SharingRequest } from '../store/sharingTypes';
 import type { SharingRequestFilter } from '../store/sharingRepository';
 import type { Stewardship } from '../store/stewardship';
+import { assertCommunesInStore } from '../store/stewardshipCore';
 import { assertSees, outsideStewardQueue, queueRefusal, queueScopeOf, seesQueue } from '../store/stewardQueue';
 import type { Actor, PolicyChange } from '../store/types';
-import { assertCommunesInForce } from '../store/unitCodes';
-import type { SharingRequestInput } from './requestInput';
+import { CollectedFieldsDesk } from './collectedFieldsDesk';
 import type { DuplicateCollection } from './duplicateCollection';
-import { duplicateCollection } from './duplicateCollection';
-import { instrumentNumber, narrowed, purposesOf, requestParticulars, requestedFields, scopeKept } from './requestInput';
-import { answerablePart, assertKeepsOwnFields, partEntry, pendingParts, stewardActorName, withPart } from './requestParts';
+import { PartAnswers } from './partAnswers';
+import type { ApprovalNarrowing, SharingImpact } from './partAnswers';
+import type { SharingRequestInput } from './requestInput';
+import { purposesOf, requestParticulars, requestedFields } from './requestInput';
+import { pendingParts } from './requestParts';
+import { requestView } from './requestView';
+import type { SharingRequestView } from './requestView';
+
+export type { ApprovalNarrowing, SharingImpact } from './partAnswers';
+export type { SharingPartView, SharingRequestView } from './requestView';
 
 /** The time an owner has to open the connection or refuse (Decree 47/2020, Art. 35(3), as amended by Decree 194/2025). */
 export const ANSWER_WORKING_DAYS = 2;
-
-/** One grant an approval would make. */
-export interface SharingImpact {
-  coordinate: string;
-  ownerSector: string;
-  sharing: string;
-  personal: string;
-  needsSecondSteward: boolean;
-  purposes: string[];
-  scopeUnitCodes: string[] | null;
-}
-
-/** An owner's part with what its deadline means now. */
-export type SharingPartView = SharingRequestPart & { workingDaysLeft: number; overdue: boolean };
-
-/**
- * A request with what its deadlines mean now: overdue when any part waits past its deadline; the working days
- * left are those of the earliest deadline still running (the request's own once every part is answered).
- */
-export type SharingRequestView = Omit<SharingRequest, 'parts'> & { workingDaysLeft: number; overdue: boolean; parts: SharingPartView[] };
-
-/** What a steward keeps of an owner's part when approving it: left out, everything asked of that owner. */
-export interface ApprovalNarrowing {
-  /** The owner whose part is answered; left out: the steward's own agency's, or the request's only part. */
-  ownerCode?: string | null;
-  fields?: readonly string[] | null;
-  purposes?: readonly string[] | null;
-  scopeUnitCodes?: readonly string[] | null;
-}
 
 export interface SharingDeskOptions {
   stewardship: Stewardship;
@@ -64,36 +39,23 @@ export interface SharingDeskOptions {
  * Sharing on request (Decree 47/2020 as amended, Art. 16): an agency files a request for fields, purposes,
  * communes and a procedure on a legal instrument; it goes to the agencies that own the data; a policy steward
  * approves it (making the grants, possibly narrower, through four eyes where the data is sensitive) or refuses
- * it in writing with the legal basis that restricts sharing, within 2 working days. Every step is in the history.
+ * it in writing with the legal basis that restricts sharing, within 2 working days (partAnswers.ts). Every step is
+ * in the history. Agencies also declare what their forms collect (collectedFieldsDesk.ts).
  */
 export class SharingDesk {
   private readonly now: () => Date;
+  private readonly answers: PartAnswers;
+  private readonly collected: CollectedFieldsDesk;
 
   constructor(private readonly options: SharingDeskOptions) {
     this.now = options.now ?? (() => new Date());
+    this.answers = new PartAnswers(options.stewardship, options.repository, (request, now) => this.view(request, now));
+    this.collected = new CollectedFieldsDesk(options.stewardship, options.repository, this.now);
   }
 
   /** Given a request as stored, returns it with its working days left and whether it is overdue. */
   view(request: SharingRequest, now = this.now()): SharingRequestView {
-    const calendar = this.options.calendar;
-    const late = new Set(overdueParts(request.parts, now).map((part) => part.ownerCode));
-    const parts = request.parts.map((part) => ({
-      ...part,
-      workingDaysLeft: workingDaysLeft(calendar, new Date(part.deadlineAt), now),
-      overdue: late.has(part.ownerCode),
-    }));
-    const running =
-      parts
-        .filter((part) => part.status === 'PENDING')
-        .map((part) => part.deadlineAt)
-        .sort()[0] ?? request.deadlineAt;
-    return { ...request, parts, workingDaysLeft: workingDaysLeft(calendar, new Date(running), now), overdue: late.size > 0 };
-  }
-
-  private async assertCommunes(repository: PolicyRepository, codes: readonly string[] | null, at: string): Promise<void> {
-    if (codes === null || codes.length === 0) return;
-    const [known, loaded] = await Promise.all([repository.unitsByCodes(codes), repository.unitCount()]);
-    assertCommunesInForce(codes, known, loaded, 'scope unit codes', at.slice(0, 10));
+    return requestView(this.options.calendar, request, now);
   }
 
   /**
@@ -107,7 +69,7 @@ export class SharingDesk {
     const { legalBasis, procedure, scopeUnitCodes } = requestParticulars(input);
     const sectors = new Set(fields.map((coordinate) => catalog.fields.get(coordinate)!.owner));
     return this.options.stewardship.change(async (repository, nowIso) => {
-      await this.assertCommunes(repository, scopeUnitCodes, nowIso);
+      await assertCommunesInStore(repository, scopeUnitCodes, 'scope unit codes', nowIso);
       // The basis relied on is an entry of the legal register in force: approving makes grants that cite it.
       await citedInstruments(repository.register(), [legalBasis], vietnamDay(nowIso));
       const owners = (await repository.agencies()).filter((owner) => owner.sector !== null && sectors.has(owner.sector) && !owner.deactivatedAt);
@@ -169,180 +131,34 @@ export class SharingDesk {
     return this.options.stewardship.changes({ entityType: 'SHARING_REQUEST', entityId: id, limit: 500 });
   }
 
-  private async answerable(
-    repository: PolicyRepository,
-    id: string,
-    ownerCode: string | null | undefined,
-    allowed: readonly SharingPartStatus[],
-    actor: Actor,
-  ): Promise<{ request: SharingRequest; part: SharingRequestPart }> {
-    const request = await repository.sharing().requestById(id);
-    if (!request) throw notFound(`Unknown sharing request "${printable(id)}"`);
-    const scope = queueScopeOf(actor);
-    assertSees(scope, request);
-    return { request, part: answerablePart(scope, request, ownerCode, allowed) };
+  /** Given an owner's part of a request and what to keep of it, approves it (partAnswers.ts). */
+  approve(actor: Actor, id: string, narrowing: ApprovalNarrowing = {}): Promise<SharingRequestView> {
+    return this.answers.approve(actor, id, narrowing);
   }
 
-  /**
-   * Given an owner's pending (or refused, when its stewards change their decision) part of a request and what to
-   * keep of it, makes one grant per field of the part kept, for the purposes and communes kept, on the request's
-   * instrument; a grant on sensitive data waits for a second steward (four eyes). The other owners' parts are
-   * theirs to answer. All of it in one transaction, or nothing.
-   */
-  async approve(actor: Actor, id: string, narrowing: ApprovalNarrowing = {}): Promise<SharingRequestView> {
-    const stewardship = this.options.stewardship;
-    return stewardship.change(async (repository, nowIso) => {
-      const { request: before, part } = await this.answerable(repository, id, narrowing.ownerCode, ['PENDING', 'REFUSED'], actor);
-      const requester = await repository.agencyByCode(before.requesterCode, true);
-      if (!requester || requester.deactivatedAt) throw conflict(`The requesting agency ${before.requesterCode} is deactivated: nothing can be shared with it`);
-      assertKeepsOwnFields(queueScopeOf(actor), before, part, narrowing.fields);
-      const fields = narrowed(part.fields, narrowing.fields, 'fields');
-      const purposes = narrowed(before.purposes, narrowing.purposes, 'purposes');
-      const scopeUnitCodes = scopeKept(before.scopeUnitCodes, narrowing.scopeUnitCodes);
-      await this.assertCommunes(repository, scopeUnitCodes, nowIso);
-      const grantIds: string[] = [];
-      for (const coordinate of fields) {
-        const prepared = stewardship.prepareGrant({
-          agencyCode: before.requesterCode,
-          target: { kind: 'FIELD', coordinate },
-          purposes,
-          // The grant cites the instrument the request relies on: it must be in the register, and not replaced.
-          legalInstruments: [before.legalBasis],
-          legalBasis: `${before.legalBasis} (sharing request ${id}: ${before.procedure})`.slice(0, 500),
-          scopeUnitCodes,
-        });
-        grantIds.push((await stewardship.storeGrant(repository, actor, nowIso, prepared, id)).id);
-      }
-      const answered: SharingRequestPart = {
-        ...part,
-        status: 'APPROVED',
-        answeredAt: nowIso,
-        answeredBy: stewardActorName(actor),
-        refusalReason: null,
-        refusalLegalBasis: null,
-        answer: { fields, purposes, scopeUnitCodes, grantIds },
-      };
-      const after = withPart(before, answered);
-      await repository.sharing().updatePart(before, answered);
-      await stewardship.record(
-        repository,
-        actor,
-        nowIso,
-        'APPROVE_SHARING_REQUEST',
-        'SHARING_REQUEST',
-        id,
-        partEntry(before, part),
-        partEntry(after, answered),
-      );
-      return this.view(after, new Date(nowIso));
-    });
+  /** Given a request, the owner's part and what to keep of it, returns the grants an approval would make (partAnswers.ts). */
+  impact(id: string, narrowing: ApprovalNarrowing, actor: Actor): Promise<SharingImpact[]> {
+    return this.answers.impact(id, narrowing, actor);
   }
 
-  /**
-   * Given a request, the owner's part and what to keep of it, returns the grants an approval of that part would
-   * make, one per field, and which of them would wait for a second steward; nothing is changed.
-   */
-  async impact(id: string, narrowing: ApprovalNarrowing, actor: Actor): Promise<SharingImpact[]> {
-    const { request, part } = await this.answerable(this.options.repository, id, narrowing.ownerCode, ['PENDING', 'REFUSED', 'APPROVED'], actor);
-    assertKeepsOwnFields(queueScopeOf(actor), request, part, narrowing.fields);
-    const fields = narrowed(part.fields, narrowing.fields, 'fields');
-    const purposes = narrowed(request.purposes, narrowing.purposes, 'purposes');
-    const scopeUnitCodes = scopeKept(request.scopeUnitCodes, narrowing.scopeUnitCodes);
-    const { catalog } = this.options.stewardship.schema();
-    return fields.map((coordinate) => {
-      const facts = catalog.fields.get(coordinate)!;
-      return {
-        coordinate,
-        ownerSector: String(facts.owner),
-        sharing: facts.classification.sharing,
-        personal: facts.classification.personal,
-        needsSecondSteward: needsFourEyes({ kind: 'FIELD', coordinate }, catalog),
-        purposes,
-        scopeUnitCodes,
-      };
-    });
+  /** Given an owner's part of a request, refuses it in writing (partAnswers.ts). */
+  refuse(actor: Actor, id: string, refusal: { reason: string; legalBasis: string; ownerCode?: string | null }): Promise<SharingRequestView> {
+    return this.answers.refuse(actor, id, refusal);
   }
 
-  /**
-   * Given an owner's pending (or approved, when its stewards change their decision: the part's grants are revoked)
-   * part of a request, refuses it in writing: the reason and the instrument number of the law that restricts
-   * sharing, which the requester reads. The other owners' parts are theirs to answer.
-   */
-  async refuse(actor: Actor, id: string, refusal: { reason: string; legalBasis: string; ownerCode?: string | null }): Promise<SharingRequestView> {
-    const reason = requiredText(refusal.reason, 'The reason for the refusal', 1000);
-    const legalBasis = instrumentNumber(refusal.legalBasis, 'The legal basis restricting sharing');
-    const stewardship = this.options.stewardship;
-    return stewardship.change(async (repository, nowIso) => {
-      const { request: before, part } = await this.answerable(repository, id, refusal.ownerCode, ['PENDING', 'APPROVED'], actor);
-      for (const grantId of part.answer?.grantIds ?? []) {
-        const grant = await repository.grantById(Number(grantId));
-        if (grant && grant.revokedAt === null) await stewardship.revokeGrantIn(repository, actor, nowIso, grant);
-      }
-      const refused: SharingRequestPart = {
-        ...part,
-        status: 'REFUSED',
-        answeredAt: nowIso,
-        answeredBy: stewardActorName(actor),
-        refusalReason: reason,
-        refusalLegalBasis: legalBasis,
-        answer: null,
-      };
-      const after = withPart(before, refused);
-      await repository.sharing().updatePart(before, refused);
-      await stewardship.record(repository, actor, nowIso, 'REFUSE_SHARING_REQUEST', 'SHARING_REQUEST', id, partEntry(before, part), partEntry(after, refused));
-      return this.view(after, new Date(nowIso));
-    });
-  }
-
-  /**
-   * Given an agency and the fields its own forms collect from citizens, replaces the list declared for it, in the
-   * history; the duplicate-collection report compares it with what the agency was granted or refused.
-   */
-  async declareCollectedFields(actor: Actor, agencyCode: string, coordinates: readonly string[]): Promise<string[]> {
-    const { catalog } = this.options.stewardship.schema();
-    const fields = [...new Set(coordinates)].sort();
-    const unknown = fields.filter((coordinate) => !catalog.fields.has(coordinate));
-    if (unknown.length > 0) throw badInput(`Unknown fields ${unknown.map((value) => `"${printable(value)}"`).join(', ')}: expected Type.field`);
-    return this.options.stewardship.change(async (repository, nowIso) => {
-      const agency = await repository.agencyByCode(agencyCode, true);
-      if (!agency) throw notFound(`Unknown agency "${printable(agencyCode)}"`);
-      const before = (await repository.sharing().collectedFields()).get(agency.code) ?? [];
-      await repository.sharing().replaceCollectedFields(agency.code, fields);
-      await this.options.stewardship.record(
-        repository,
-        actor,
-        nowIso,
-        'DECLARE_COLLECTED_FIELDS',
-        'AGENCY',
-        agency.code,
-        { collects: before },
-        { collects: fields },
-      );
-      return fields;
-    });
+  /** Given an agency and the fields its own forms collect, replaces the list declared for it (collectedFieldsDesk.ts). */
+  declareCollectedFields(actor: Actor, agencyCode: string, coordinates: readonly string[]): Promise<string[]> {
+    return this.collected.declare(actor, agencyCode, coordinates);
   }
 
   /** Given an agency's code, returns the fields its own forms collect, as declared. */
-  async collectedFields(agencyCode: string): Promise<string[]> {
-    return (await this.options.repository.sharing().collectedFields()).get(agencyCode) ?? [];
+  collectedFields(agencyCode: string): Promise<string[]> {
+    return this.collected.of(agencyCode);
   }
 
   /** Returns, per agency, the fields its forms collect that another agency provides and it was refused or never asked for. */
-  async duplicateCollection(): Promise<DuplicateCollection[]> {
-    const repository = this.options.repository;
-    const [snapshot, collected, requests] = await Promise.all([
-      repository.loadSnapshot(),
-      repository.sharing().collectedFields(),
-      repository.sharing().requests(),
-    ]);
-    return duplicateCollection(
-      [...snapshot.agencies.values()],
-      collected,
-      requests,
-      snapshot.grantsByAgency,
-      this.options.stewardship.schema().catalog,
-      this.now(),
-    );
+  duplicateCollection(): Promise<DuplicateCollection[]> {
+    return this.collected.duplicates();
   }
 
   /** Given an instant, returns how many requests have a part waiting for its owner's answer past its deadline. */

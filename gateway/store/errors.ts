@@ -17,17 +17,30 @@ export const StoreErrorCode = {
 } as const;
 export type StoreErrorCode = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];
 
-// A grant's citation is refused with 400: the request is wrong, not the state of the store.
-const HTTP_STATUS: Partial<Record<StoreErrorCode, number>> = {
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
+/**
+ * The HTTP status of each refusal, wherever it is answered (/admin, the self-service, the console's and the
+ * citizens' routes): the request is wrong (400; a citation outside the register is a wrong request, not a state
+ * of the store), names no one (401), is not the caller's to make (403), names what does not exist (404) or clashes
+ * with the store (409). Every code has one: a code added above without its status does not compile.
+ */
+export const REFUSAL_STATUS: Readonly<Record<StoreErrorCode, number>> = {
+  BAD_USER_INPUT: 400,
   OPERATION_MANIFEST_INVALID: 400,
-  AGENCY_DEACTIVATED: 401,
-  FOUR_EYES_REQUIRED: 403,
-  OUTSIDE_STEWARD_QUEUE: 403,
   LEGAL_BASIS_NOT_IN_REGISTER: 400,
   LEGAL_BASIS_REPLACED: 400,
+  UNAUTHENTICATED: 401,
+  AGENCY_DEACTIVATED: 401,
+  FORBIDDEN: 403,
+  FOUR_EYES_REQUIRED: 403,
+  OUTSIDE_STEWARD_QUEUE: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
 };
+
+/** Given an error's code, returns the HTTP status of that refusal, or undefined for a code that is no refusal. */
+export function refusalStatus(code: unknown): number | undefined {
+  return typeof code === 'string' && Object.hasOwn(REFUSAL_STATUS, code) ? REFUSAL_STATUS[code as StoreErrorCode] : undefined;
+}
 
 /** A refusal of the policy store: the message says what is wrong, the code is stable, nothing was changed. */
 export class StoreError extends GraphQLError {
@@ -36,8 +49,7 @@ export class StoreError extends GraphQLError {
     message: string,
     details: Record<string, unknown> = {},
   ) {
-    const status = HTTP_STATUS[code];
-    super(message, { extensions: { code, ...details, ...(status ? { http: { status } } : {}) } });
+    super(message, { extensions: { code, ...details, http: { status: REFUSAL_STATUS[code] } } });
     this.name = 'StoreError';
   }
 }

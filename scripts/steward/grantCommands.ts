@@ -3,7 +3,7 @@ import type { GrantInput, GrantTargetInput, GrantView, Stewardship } from '../..
 import { describeTarget } from '../../gateway/store/stewardship';
 import type { Actor } from '../../gateway/store/types';
 import type { CommandSpec, FlagKind, Flags, Output } from './commandKit';
-import { listOf, single } from './commandKit';
+import { listOf, single, table } from './commandKit';
 
 /** What the grant commands work on. */
 interface GrantServices {
@@ -12,7 +12,8 @@ interface GrantServices {
 }
 
 /** Their lines of the steward command's usage. */
-export const GRANT_USAGE = `  grants create --agency H56.30 (--field Type.field | --type Type | --classification SHARED/BASIC
+export const GRANT_USAGE = `  grants list [--agency H56.30] [--include-revoked]
+  grants create --agency H56.30 (--field Type.field | --type Type | --classification SHARED/BASIC
                 [--sector population] [--types Citizen,Residence])
                 --purposes P1,P2 --legal-basis 47/2020/NĐ-CP,194/2025/NĐ-CP [--citation "Điều 12"]
                 [--scope 40778,…] [--mask Type.field=KIND]… [--valid-from 2026-01-01] [--valid-to 2027-01-01]
@@ -92,6 +93,23 @@ const grantRows = (grant: GrantView): Array<[string, unknown]> => [
 
 /** The commands that create, revoke and replace grants. */
 export const GRANT_COMMANDS: Record<string, CommandSpec<GrantServices>> = {
+  'grants list': {
+    field: 'Query.grants',
+    flags: { agency: 'string', 'include-revoked': 'boolean' },
+    run: async ({ stewardship }, flags) => {
+      const grants = await stewardship.listGrants({ agencyCode: flags.string('agency') ?? null, includeRevoked: flags.boolean('include-revoked') });
+      const rows = grants.map((grant) => ({
+        ...grant,
+        target: describeTarget(grant.target),
+        masks: grant.masks.map((mask) => `${mask.coordinate}=${mask.mask}`),
+        scope: grant.scopeUnitCodes,
+      }));
+      return {
+        data: grants,
+        text: () => table(rows, ['id', 'agencyCode', 'status', 'target', 'purposes', 'scope', 'masks', 'validFrom', 'validTo', 'legalInstruments']),
+      };
+    },
+  },
   'grants create': {
     field: 'Mutation.createGrant',
     flags: GRANT_FLAGS,

@@ -43,7 +43,7 @@ describe('sharing requests', () => {
     ['an instrument replaced already (Decree 13/2023, replaced on 1 January 2026)', '13/2023/NĐ-CP', 'LEGAL_BASIS_REPLACED'],
   ])('refuses a request relying on %s, and files nothing', async (_what, legalBasis, code) => {
     const response = await world.graphql(landKey, null, FILE, request({ legalBasis }));
-    expect(errorCodes(response)).toEqual([code]);
+    expect({ status: response.status, codes: errorCodes(response) }).toEqual({ status: 400, codes: [code] });
     expect((await world.graphql(landKey, null, MINE)).data?.mySharingRequests).toEqual([]);
   });
 
@@ -58,7 +58,7 @@ describe('sharing requests', () => {
     ['a malformed commune', { scopeUnitCodes: ['4077'] }],
   ])('refuses a request with %s (BAD_USER_INPUT) and files nothing', async (_what, overrides) => {
     const response = await world.graphql(landKey, null, FILE, request(overrides));
-    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    expect({ status: response.status, codes: errorCodes(response) }).toEqual({ status: 400, codes: ['BAD_USER_INPUT'] });
     expect((await world.graphql(landKey, null, MINE)).data?.mySharingRequests).toEqual([]);
   });
 
