@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseEd25519PublicKey } from '../../common/publicKeys';
 import { checkpointSignedText } from './proofCheck';
 import type { Checkpoint, CheckpointReason } from './types';
+import { appendJsonLine } from './jsonLines';
 
 const CHECKPOINT_SUFFIX = '.checkpoints.jsonl';
 /** The last line of a checkpoint file is found within this many bytes of its end. */
@@ -177,22 +178,8 @@ export function checkpointOf(value: unknown): Checkpoint | string {
  * Given a checkpoint, appends it as one JSON line to its instance's file and waits until the line is on disk.
  * A file whose last write was torn by a crash gets a line break first, so the new line stands alone.
  */
-export async function appendCheckpoint(directory: string, checkpoint: Checkpoint): Promise<void> {
-  await fs.promises.mkdir(directory, { recursive: true, mode: 0o700 });
-  const handle = await fs.promises.open(checkpointFile(directory, checkpoint.instance), 'a+', 0o600);
-  try {
-    const { size } = await handle.stat();
-    let separator = '';
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      await handle.read(last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) separator = '\n';
-    }
-    await handle.appendFile(`${separator}${JSON.stringify(checkpoint)}\n`, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+export function appendCheckpoint(directory: string, checkpoint: Checkpoint): Promise<void> {
+  return appendJsonLine(checkpointFile(directory, checkpoint.instance), checkpoint);
 }
 
 /** Given a checkpoint file, returns its last complete checkpoint, null when there is none; a torn last line is skipped. */

@@ -2,6 +2,7 @@ import { sign, verify } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CheckpointKey } from '../checkpoints';
+import { appendJsonLine } from '../jsonLines';
 
 /*
  * AUDIT_DIRECTORY/<instance>.timestamps.jsonl: one JSON object a line, appended, beside the checkpoint file.
@@ -106,22 +107,8 @@ export function timestampLineOf(value: unknown): TimestampLine | string {
 }
 
 /** Given a line, appends it to its instance's file and waits until it is on disk; a torn last line gets a line break first. */
-export async function appendTimestampLine(directory: string, line: TimestampLine): Promise<void> {
-  await fs.promises.mkdir(directory, { recursive: true, mode: 0o700 });
-  const handle = await fs.promises.open(timestampFile(directory, line.instance), 'a+', 0o600);
-  try {
-    const { size } = await handle.stat();
-    let separator = '';
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      await handle.read(last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) separator = '\n';
-    }
-    await handle.appendFile(`${separator}${JSON.stringify(line)}\n`, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+export function appendTimestampLine(directory: string, line: TimestampLine): Promise<void> {
+  return appendJsonLine(timestampFile(directory, line.instance), line);
 }
 
 /** Given a time-stamp file, returns its lines, numbered from 1, each a line or what is wrong with it; a torn last line is skipped. */
