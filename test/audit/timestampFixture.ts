@@ -20,11 +20,11 @@ export interface TimestampWorld {
   fixture: AuditFixture;
   tsa: LocalTsa;
   otherTsa: LocalTsa;
-  /** The gateway's settings for tsa: its URL and certificate, a 2 s timeout, a 5 min tolerance. */
+  /** The gateway's settings for tsa: its URL and certificate, a 10 s timeout, a 5 min tolerance. */
   timestamping: TimestampingConfig;
   /** Given an instance, returns the lines of its time-stamp file, in the order of their checkpoints. */
   linesOf(instance: string): Promise<TimestampLine[]>;
-  /** Given an instance and a condition on its lines, waits (up to 5 s) until they meet it. */
+  /** Given an instance and a condition on its lines, waits (up to 20 s) until they meet it. */
   untilLines(instance: string, condition: (lines: TimestampLine[]) => boolean): Promise<void>;
   checkpointsOf(instance: string): Promise<Checkpoint[]>;
   /** Given an instance and lines, writes them as its whole time-stamp file. */
@@ -48,11 +48,11 @@ export function useTimestampWorld(): TimestampWorld {
     linesOf: async (instance) =>
       (await readTimestampLines(timestampFile(directory(), instance))).map((line) => line.entry!).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)),
     async untilLines(instance, condition) {
-      for (let waited = 0; waited < 5000; waited += 20) {
+      for (let waited = 0; waited < 20_000; waited += 20) {
         if (condition(await world.linesOf(instance))) return;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      throw new Error(`the time-stamp lines of ${instance} did not come within 5 s`);
+      throw new Error(`the time-stamp lines of ${instance} did not come within 20 s`);
     },
     checkpointsOf: async (instance) => (await readCheckpoints(checkpointFile(directory(), instance))).map((line) => line.checkpoint!),
     writeLines: (instance, lines) => fs.writeFileSync(timestampFile(directory(), instance), lines.map((line) => `${JSON.stringify(line)}\n`).join('')),
@@ -75,7 +75,7 @@ export function useTimestampWorld(): TimestampWorld {
     const tsaDirectory = path.join(world.fixture.directory, 'tsa');
     world.tsa = await startLocalTsa({ directory: tsaDirectory });
     world.otherTsa = await startLocalTsa({ directory: tsaDirectory, name: 'Other TSA' });
-    world.timestamping = { url: world.tsa.url, certificateFile: world.tsa.certificateFile, policy: null, timeoutMs: 2000, toleranceMs: 300_000 };
+    world.timestamping = { url: world.tsa.url, certificateFile: world.tsa.certificateFile, policy: null, timeoutMs: 10_000, toleranceMs: 300_000 };
   });
   afterEach(() => {
     world.tsa.mode = 'GRANT';
