@@ -26,6 +26,7 @@ import { metricsRoute } from '../common/metrics/metricsRoute';
 import type { DemoCitizen } from '../db/demoCitizens';
 import { demoCitizens } from '../db/demoCitizens';
 import type { RunningServer } from '../common/subgraphServer';
+import type { ReferenceCacheConfig } from '../common/referenceCache';
 import { connect, ensureDatabases } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
 import { catalogueRoutes } from '../gateway/catalogue/catalogueRoute';
@@ -137,6 +138,8 @@ export interface GatewayServiceOptions {
   accessLogger?: Logger;
   /** False: the gateway and the subgraphs write no access-log line (ACCESS_LOG=off); on when left out. */
   accessLog?: boolean;
+  /** How long the subgraphs serve open reference data from memory (REFERENCE_CACHE_*); the defaults when left out. */
+  referenceCache?: ReferenceCacheConfig;
   /** The citizens' page: how they sign in (the development provider when left out) and how long a session lasts. */
   citizen?: CitizenConfig;
   /** How stewards sign in to the console: local accounts when left out. */
@@ -430,6 +433,7 @@ export async function startPlatform(databases: PlatformDatabases, options: Platf
         tls: options.subgraphTls?.server ?? null,
         ...(options.metrics ? { metrics: options.metrics } : {}),
         accessLog: options.accessLog ?? true,
+        ...(options.referenceCache ? { referenceCache: options.referenceCache } : {}),
       });
       started.push(subgraphs[sector]);
     }
