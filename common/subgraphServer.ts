@@ -192,14 +192,7 @@ export function enforceFieldMasks(schema: GraphQLSchema): GraphQLSchema {
       const resolve: GraphQLFieldResolver<unknown, SubgraphContext> = field.resolve ?? defaultFieldResolver;
       field.resolve = (source, args, context: SubgraphContext, info) => {
         const masks = context.access.masks;
-        // Called for every field of every row: a loop, where find would allocate a closure each time.
-        let coordinate: string | undefined;
-        for (const name of coordinates) {
-          if (masks[name] !== undefined) {
-            coordinate = name;
-            break;
-          }
-        }
+        const coordinate = coordinates.find((name) => masks[name] !== undefined);
         if (coordinate === undefined) return resolve(source, args, context, info);
         const mask = masks[coordinate]!;
         if (!maskable) {
