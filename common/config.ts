@@ -6,6 +6,8 @@ import path from 'node:path';
 import type { Environment } from './environment';
 import { environmentReader, isInside } from './environment';
 import { parseCorsOrigins } from './origins';
+import type { ReferenceCacheConfig } from './referenceCache';
+import { REFERENCE_CACHE_DEFAULTS } from './referenceCache';
 import type { SubgraphTlsConfig } from './tlsConfig';
 import { readSubgraphTls } from './tlsConfig';
 import type { WorkingCalendar } from './workingDays';
@@ -243,6 +245,8 @@ export interface Config {
   metrics: MetricsConfig;
   /** Whether the gateway and the subgraphs write one access-log line per request (ACCESS_LOG=on|off). */
   accessLog: boolean;
+  /** How long the subgraphs serve open reference data (units, schools, facilities) from memory, and how much of it. */
+  referenceCache: ReferenceCacheConfig;
   /** The citizens' page: how they sign in, how long they stay signed in. */
   citizen: CitizenConfig;
   /** The stewards' console: through the province's identity provider, or local accounts. */
@@ -437,6 +441,10 @@ export function loadConfig(environment: Environment = process.env): Config {
     production,
     metrics,
     accessLog: accessLog === 'on',
+    referenceCache: {
+      ttlMs: integer('REFERENCE_CACHE_TTL_MS', REFERENCE_CACHE_DEFAULTS.ttlMs, 0, 3_600_000),
+      maxRows: integer('REFERENCE_CACHE_MAX_ROWS', REFERENCE_CACHE_DEFAULTS.maxRows, 1, 1_000_000),
+    },
     dataDirectory,
     signingKey,
     signingKeyGenerated: rawSigningKey === undefined,

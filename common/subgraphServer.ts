@@ -19,6 +19,8 @@ import type { SectorName } from './sectors';
 import { ErrorCode, VALIDATION_OPTIONS, maskError } from './errors';
 import { healthRoutes } from './healthRoutes';
 import { requestIdOf, startHttpServer } from './httpServer';
+import type { ReferenceCacheConfig } from './referenceCache';
+import { REFERENCE_CACHE_DEFAULTS, ReferenceTables } from './referenceCache';
 import { subgraphShortcut } from './subgraphShortcut';
 import { serverTls } from './tls';
 import type { SubgraphTlsServerConfig } from './tlsConfig';
@@ -41,7 +43,8 @@ export interface SubgraphDefinition<Context extends SubgraphContext> {
   /** The subgraph's SDL; a built-in sector's is schema/<sector>.graphql. */
   typeDefs?: DocumentNode;
   resolvers: GraphQLResolverMap<Context>;
-  createContext(db: Knex, access: AccessContext): Context;
+  /** Given the database, the caller's access and the server's caches of open reference data, returns the request's context. */
+  createContext(db: Knex, access: AccessContext, reference: ReferenceTables): Context;
 }
 
 export interface SubgraphServerOptions {
@@ -61,6 +64,10 @@ export interface SubgraphServerOptions {
    * true when left out. False sends every request through Apollo Server: the reference the shortcut is tested against.
    */
   shortcut?: boolean;
+  /** How long rows of open reference data are served from memory, and how many per table (REFERENCE_CACHE_*); the defaults when left out. */
+  referenceCache?: ReferenceCacheConfig;
+  /** The clock the reference cache reads; Date.now when left out. */
+  referenceClock?: () => number;
 }
 
 export interface RunningServer {
@@ -236,6 +243,8 @@ export async function startSubgraphServer<Context extends SubgraphContext>(
   });
   // One registry per server: a signed call is accepted once, whichever route or connection replays it.
   const nonces = new NonceRegistry();
+  // One set per server: open reference data read for one request serves the next ones, whoever makes them.
+  const reference = new ReferenceTables(options.referenceCache ?? REFERENCE_CACHE_DEFAULTS, options.referenceClock);
   const context = async (request: IncomingMessage, rawBody: string): Promise<Context> => {
     let access: AccessContext;
     try {
@@ -247,7 +256,7 @@ export async function startSubgraphServer<Context extends SubgraphContext>(
       );
       throw error;
     }
-    return definition.createContext(options.db, access);
+    return definition.createContext(options.db, access, reference);
   };
   // Unsigned, as probes are: they tell only whether the subgraph and its database answer.
   const ready = cachedFor(READY_CACHE_MS, () => runChecks([{ name: 'database', check: () => pingDatabase(options.db) }], CHECK_TIMEOUT_MS));

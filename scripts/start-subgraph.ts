@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       tls: config.subgraphTls.server,
       metrics: config.metrics,
       accessLog: config.accessLog,
+      referenceCache: config.referenceCache,
     });
     process.stdout.write(`${sector} subgraph ready at ${server.url}\n`);
     stopOnSignals(async () => {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AuditConfig, CitizenConfig, HttpLimits, JwtConfig, MetricsConfig, PolicyMode, QueryLimits, QuotaConfig, StewardConfig } from '../common/config';
 import { LOOPBACK_NETWORKS } from '../common/config';
+import type { ReferenceCacheConfig } from '../common/referenceCache';
 import type { RunningServer } from '../common/subgraphServer';
 import type { SubgraphTlsConfig } from '../common/tlsConfig';
 import type { WorkingCalendar } from '../common/workingDays';
@@ -54,6 +55,8 @@ export interface GatewayServiceOptions {
   accessLogger?: Logger;
   /** False: the gateway and the subgraphs write no access-log line (ACCESS_LOG=off); on when left out. */
   accessLog?: boolean;
+  /** How long the subgraphs serve open reference data from memory (REFERENCE_CACHE_*); the defaults when left out. */
+  referenceCache?: ReferenceCacheConfig;
   /** The citizens' page: how they sign in (the development provider when left out) and how long a session lasts. */
   citizen?: CitizenConfig;
   /** How stewards sign in to the console: local accounts when left out. */

@@ -285,6 +285,7 @@ export async function startPlatform(databases: PlatformDatabases, options: Platf
         tls: options.subgraphTls?.server ?? null,
         ...(options.metrics ? { metrics: options.metrics } : {}),
         accessLog: options.accessLog ?? true,
+        ...(options.referenceCache ? { referenceCache: options.referenceCache } : {}),
       });
       started.push(subgraphs[sector]);
     }

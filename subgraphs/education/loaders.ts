@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { groupBy, indexBy } from '../../common/batch';
+import type { ReferenceTables } from '../../common/referenceCache';
 import type { DiplomaRow, EnrollmentRow, SchoolRow } from '../../db/rows';
 import type { EducationRepository, EnrollmentWithSchoolRow } from './repository';
 
@@ -10,9 +11,20 @@ export interface EducationLoaders {
   diplomasByHolderId: DataLoader<string, DiplomaRow[]>;
 }
 
-/** Given the repository, returns a fresh set of loaders: one set per request, so nothing is cached across callers. */
-export function createEducationLoaders(repository: EducationRepository): EducationLoaders {
-  const schoolByCode = new DataLoader<string, SchoolRow | null>(async (codes) => indexBy(codes, await repository.schoolsByCodes(codes), (row) => row.code));
+/**
+ * Given the repository and the server's reference caches, returns a fresh set of loaders: one set per request, so
+ * nothing a caller may see depending on who asks is cached across callers. Schools alone, open data, come through the
+ * server's reference cache.
+ */
+export function createEducationLoaders(repository: EducationRepository, reference: ReferenceTables): EducationLoaders {
+  const schools = reference.table<string, SchoolRow>('schools');
+  const schoolByCode = new DataLoader<string, SchoolRow | null>((codes) =>
+    schools.rowsOf(
+      codes,
+      (missing) => repository.schoolsByCodes(missing),
+      (row) => row.code,
+    ),
+  );
   /** Given an enrolment read with its school, primes the school and returns the enrolment alone. */
   const enrollmentOf = (row: EnrollmentWithSchoolRow): EnrollmentRow => {
     const { school_name: name, school_level: level, school_commune_code: communeCode, ...enrollment } = row;

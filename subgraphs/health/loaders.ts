@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { groupBy, indexBy } from '../../common/batch';
+import type { ReferenceTables } from '../../common/referenceCache';
 import type { EncounterRow, FacilityRow, InsuranceCardRow, VaccinationRow } from '../../db/rows';
 import type { CardWithFacilityRow, HealthRepository } from './repository';
 
@@ -11,10 +12,19 @@ export interface HealthLoaders {
   encountersByPatientId: DataLoader<string, EncounterRow[]>;
 }
 
-/** Given the repository, returns a fresh set of loaders: one set per request, so nothing is cached across callers. */
-export function createHealthLoaders(repository: HealthRepository): HealthLoaders {
-  const facilityByCode = new DataLoader<string, FacilityRow | null>(async (codes) =>
-    indexBy(codes, await repository.facilitiesByCodes(codes), (row) => row.code),
+/**
+ * Given the repository and the server's reference caches, returns a fresh set of loaders: one set per request, so
+ * nothing a caller may see depending on who asks is cached across callers. Health facilities alone, open data, come
+ * through the server's reference cache.
+ */
+export function createHealthLoaders(repository: HealthRepository, reference: ReferenceTables): HealthLoaders {
+  const facilities = reference.table<string, FacilityRow>('facilities');
+  const facilityByCode = new DataLoader<string, FacilityRow | null>((codes) =>
+    facilities.rowsOf(
+      codes,
+      (missing) => repository.facilitiesByCodes(missing),
+      (row) => row.code,
+    ),
   );
   /** Given a card read with its primary-care facility, primes the facility and returns the card alone. */
   const cardOf = (row: CardWithFacilityRow): InsuranceCardRow => {

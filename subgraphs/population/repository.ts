@@ -13,6 +13,15 @@ export interface MembershipWithHouseholdRow extends HouseholdMemberRow {
   household_head_national_id: string | null;
 }
 
+/** A citizen read with the membership of a household in scope, whose columns are named membership_*, and its household (household_*): null without one. */
+export interface CitizenWithMembershipRow extends CitizenRow {
+  membership_household_code: string | null;
+  membership_relationship: string | null;
+  household_unit_code: string | null;
+  household_address: string | null;
+  household_head_national_id: string | null;
+}
+
 /**
  * The population database's queries: the only module of this subgraph that holds SQL. Citizens are in
  * the request's scope by their current residence, households by their unit; administrative units are
@@ -27,7 +36,8 @@ export class PopulationRepository {
   ) {}
 
   private citizens(): Knex.QueryBuilder<CitizenRow, CitizenRow[]> {
-    return ofSubject(withinScope(this.db<CitizenRow>('citizens'), 'current_unit_code', this.scope), 'national_id', this.subject);
+    // Qualified: a citizen may be read joined with its membership, which has a national_id of its own.
+    return ofSubject(withinScope(this.db<CitizenRow>('citizens'), 'citizens.current_unit_code', this.scope), 'citizens.national_id', this.subject);
   }
 
   private households(): Knex.QueryBuilder<HouseholdRow, HouseholdRow[]> {
@@ -45,6 +55,25 @@ export class PopulationRepository {
 
   citizensByIds(nationalIds: readonly string[]): Promise<CitizenRow[]> {
     return this.citizens().whereIn('national_id', nationalIds);
+  }
+
+  /**
+   * Reads many citizens and, in the same statement, the membership of each that memberships() admits (so in scope
+   * and of the subject) with its household: a citizen in more than one household comes once per membership.
+   */
+  citizensWithMembershipsByIds(nationalIds: readonly string[]): Promise<CitizenWithMembershipRow[]> {
+    return this.citizens()
+      .leftJoin(this.memberships().as('membership'), 'membership.national_id', 'citizens.national_id')
+      .leftJoin('households', 'households.code', 'membership.household_code')
+      .whereIn('citizens.national_id', nationalIds)
+      .select(
+        'citizens.*',
+        'membership.household_code as membership_household_code',
+        'membership.relationship as membership_relationship',
+        'households.unit_code as household_unit_code',
+        'households.address as household_address',
+        'households.head_national_id as household_head_national_id',
+      );
   }
 
   /** Reads one page (plus one row that tells whether there is a next) of a commune's current residents. */

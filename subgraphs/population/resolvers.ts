@@ -10,6 +10,7 @@ import type { AdministrativeUnitRow, CitizenRow, HouseholdMemberRow, HouseholdRo
 import type { PopulationLoaders } from './loaders';
 import type { PopulationRepository } from './repository';
 import { searchKeyOf } from './repository';
+import { selectsField } from '../selection';
 
 export interface PopulationContext extends SubgraphContext {
   repository: PopulationRepository;
@@ -24,7 +25,9 @@ const MAX_NAME_PREFIX = 120;
 /** Resolvers of the population subgraph: arguments are checked here, rows come through the per-request loaders. */
 export const populationResolvers: GraphQLResolverMap<PopulationContext> = {
   Query: {
-    citizen: (_source, args: { nationalId: string }, { loaders }) => loaders.citizenById.load(assertNationalId(args.nationalId)),
+    // Asked with its household membership (as Q3 asks), a citizen is read with it in one statement.
+    citizen: (_source, args: { nationalId: string }, { loaders }, info) =>
+      (selectsField(info, 'householdMembership') ? loaders.citizenWithMembershipById : loaders.citizenById).load(assertNationalId(args.nationalId)),
 
     citizensByCommune: async (_source, args: { communeCode: string; status?: string | null } & PageArguments, { repository, loaders }) => {
       const communeCode = assertCommuneCode(args.communeCode);
