@@ -33,13 +33,19 @@ export function statement(sql: string, values: Statement['values'], prepared = f
   return { sql, values, characters, prepared };
 }
 
-/** Given a number of rows, returns it as a sum of powers of two, largest first: 13 is 8, 4, 1. */
-function powersOfTwo(count: number): number[] {
+/** How many rows a prepared INSERT holds: powers of two and three times them, so that any batch takes two or three statements, out of a handful each connection prepares. */
+const PREPARED_SIZES = Array.from({ length: 14 }, (_, power) => [2 ** power, 3 * 2 ** power])
+  .flat()
+  .sort((a, b) => b - a);
+
+/** Given a number of rows and the most one statement holds, returns it as a sum of PREPARED_SIZES, largest first: 13 is 12 and 1. */
+function preparedSizes(count: number, most: number): number[] {
   const parts: number[] = [];
-  for (let part = 2 ** Math.floor(Math.log2(count)); count > 0; part /= 2) {
-    if (part <= count) {
-      parts.push(part);
-      count -= part;
+  for (const size of PREPARED_SIZES) {
+    if (size > most) continue;
+    while (count >= size) {
+      parts.push(size);
+      count -= size;
     }
   }
   return parts;
@@ -48,8 +54,8 @@ function powersOfTwo(count: number): number[] {
 /**
  * Given a table, its columns, rows and the longest statement wanted, returns the multi-row INSERT statements that
  * write the rows, each within VALUES_PER_INSERT bound values and, unless one row alone is longer, within that
- * length; none for no rows. Given prepared, each statement holds a power of two of rows, so that a connection
- * prepares a handful of statements once, not one per batch size. Table and columns are the module's own constants.
+ * length; none for no rows. Given prepared, each statement holds one of PREPARED_SIZES of rows, so that a
+ * connection prepares a handful of statements once, not one per batch size. Table and columns are the module's own constants.
  */
 export function insertStatements<Row extends object>(
   table: string,
@@ -60,7 +66,7 @@ export function insertStatements<Row extends object>(
 ): Statement[] {
   const statements: Statement[] = [];
   const fitting = Math.floor(VALUES_PER_INSERT / columns.length);
-  const rowsPerInsert = prepared ? 2 ** Math.floor(Math.log2(fitting)) : fitting;
+  const rowsPerInsert = prepared ? PREPARED_SIZES.find((size) => size <= fitting)! : fitting;
   const head = `insert into ${table} (${columns.join(', ')}) values `;
   const placeholders = `(${columns.map(() => '?').join(', ')})`;
   let values: Statement['values'] = [];
@@ -69,7 +75,7 @@ export function insertStatements<Row extends object>(
   const flush = () => {
     if (count === 0) return;
     let start = 0;
-    for (const part of prepared ? powersOfTwo(count) : [count]) {
+    for (const part of prepared ? preparedSizes(count, rowsPerInsert) : [count]) {
       const partValues = part === count ? values : values.slice(start * columns.length, (start + part) * columns.length);
       statements.push(statement(`${head}${Array(part).fill(placeholders).join(', ')}`, partValues, prepared));
       start += part;

@@ -29,9 +29,10 @@ describe('insertStatements', () => {
     expect(statements[0]!.sql).toBe(`insert into t (a, b) values ${Array(13).fill('(?, ?)').join(', ')}`);
   });
 
-  it('prepared, writes a power of two of rows per statement, largest first, every row once and in order', () => {
+  it('prepared, writes a power of two or three times one of rows per statement, largest first, every row once and in order', () => {
     const statements = insertStatements<Row>('t', ['a', 'b'], rows(13), 1_000_000, true);
-    expect(rowCounts(statements)).toEqual([8, 4, 1]);
+    expect(rowCounts(statements)).toEqual([12, 1]);
+    expect(rowCounts(insertStatements<Row>('t', ['a', 'b'], rows(50), 1_000_000, true))).toEqual([48, 2]);
     expect(statements.every((statement) => statement.prepared)).toBe(true);
     expect(statements.flatMap((statement) => statement.values)).toEqual(rows(13).flatMap((row) => [row.a, row.b]));
     for (const statement of statements) expect(statement.sql.split('?').length - 1).toBe(statement.values.length);
@@ -44,8 +45,8 @@ describe('insertStatements', () => {
         texts.add(statement.sql);
         expect(statement.values.length).toBeLessThanOrEqual(8000);
       }
-    // 1 to 2048 rows of two columns: twelve powers of two.
-    expect(texts.size).toBe(12);
+    // Up to 3072 rows of two columns per statement (at most 4000): twelve powers of two and eleven times three.
+    expect(texts.size).toBe(23);
   });
 
   it('prepared, still cuts a batch longer than the longest statement wanted', () => {
@@ -87,7 +88,7 @@ describe('AuditRepository.appendBatch', () => {
   it("stores a batch's values byte for byte, quotes, backslashes, NUL, SQL and non-Latin text included, each record matching its hash", async () => {
     const instance = 'gw-bound-values';
     const hostile = (seq: number) => `HS-${seq}'); delete from audit_records; -- \\' \\\\ " \u0000 \u001a ${'Đ'.repeat(seq % 5)} 😀`;
-    // 300 records: a prepared batch of 256, 32, 8 and 4 rows on MySQL.
+    // 300 records: prepared statements of 256 (the most of 24 columns within 8000 values), 32 and 12 rows on MySQL.
     const records = chained(instance, 300, hostile);
     const repository = new AuditRepository(fixture.db);
     try {
