@@ -162,7 +162,8 @@ export class AuditRepository {
    */
   async appendBatch(records: readonly AuditRecordRow[], statementTimeoutMs: number, withIndex = false): Promise<void> {
     if (records.length === 0) return;
-    const statements = insertStatements('audit_records', RECORD_COLUMNS, records, this.roundTripCharacters);
+    // Prepared on MySQL: a record's JSON columns travel as they are rather than escaped into the SQL text.
+    const statements = insertStatements('audit_records', RECORD_COLUMNS, records, this.roundTripCharacters, isMysql(this.db));
     if (withIndex) statements.push(...this.indexStatements(records[0]!.instance, records[0]!.seq, records[records.length - 1]!.seq));
     // WAL with synchronous NORMAL may lose the last commits at a power cut; an audit record must not.
     if (!isMysql(this.db)) await this.db.raw('PRAGMA synchronous = FULL');

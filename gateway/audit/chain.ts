@@ -25,9 +25,10 @@ export function chainRecords(head: ChainHead, unchained: readonly UnchainedRecor
   let { seq, hash } = head;
   for (const record of unchained) {
     seq += 1;
-    const content = { ...record, seq, previous_hash: hash };
-    hash = recordHash(content);
-    records.push({ ...content, hash });
+    const chained: AuditRecordRow = { ...record, seq, previous_hash: hash, hash: '' };
+    hash = recordHash(chained);
+    chained.hash = hash;
+    records.push(chained);
   }
   return { records, head: { seq, hash } };
 }
