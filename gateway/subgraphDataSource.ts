@@ -38,7 +38,8 @@ type SubgraphAnswer = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>
  * Given a timeout, the signing key, the subgraph and the TLS options of https calls, returns a fetcher over pooled
  * keep-alive connections that signs the pending access context over the exact body it sends, and gives up on a
  * call not answered in time. The connections are undici's Pool per subgraph origin rather than node:http's Agent:
- * measured side by side on the same calls, it spent about a quarter less CPU per call (bench/HISTORY.md, 2026-12-01).
+ * on the same calls, alternated, it spent less client CPU per call in 6 of 7 pairs (median of the pairs 15% less;
+ * bench/HISTORY.md, 2026-12-01), and it reuses an idle connection only within the server's keep-alive hint.
  */
 export function signingFetcher(timeoutMs: number, signingKey: Buffer, audience: SectorName, tls: ConnectionOptions = {}): Fetcher {
   const send = poolFetcher(timeoutMs, tls);
