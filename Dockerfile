@@ -12,6 +12,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 COPY scripts/complete-lockfile.js scripts/complete-lockfile.js
+# npm ci's postinstall applies them (patch-package).
+COPY patches patches
 # As CI does: the lock names the platform builds the registry does not serve, so that `npm ci` accepts it.
 RUN node scripts/complete-lockfile.js package-lock.json \
  && npm ci --no-audit --no-fund

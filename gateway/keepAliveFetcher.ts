@@ -28,12 +28,26 @@ export class SubgraphTimeoutError extends Error {
   }
 }
 
+/** Given a response's headers as Node's HTTP clients give them, returns the getter fetch's Response would offer. */
 function headerGetter(headers: IncomingHttpHeaders): SubgraphResponse['headers'] {
   return {
     get(name: string) {
       const value = headers[name.toLowerCase()];
       return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
     },
+  };
+}
+
+/** Given a URL, the status, headers and whole body of its response, returns that response as the client reads it. */
+export function wholeResponse(url: string, status: number, statusText: string, headers: IncomingHttpHeaders, text: string): SubgraphResponse {
+  return {
+    ok: status >= 200 && status < 300,
+    status,
+    statusText,
+    url,
+    headers: headerGetter(headers),
+    text: async () => text,
+    json: async () => JSON.parse(text) as unknown,
   };
 }
 
@@ -65,17 +79,7 @@ export function keepAliveFetcher(timeoutMs: number, tls: ConnectionOptions = {})
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('error', reject);
           response.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const status = response.statusCode ?? 0;
-            resolve({
-              ok: status >= 200 && status < 300,
-              status,
-              statusText: response.statusMessage ?? '',
-              url,
-              headers: headerGetter(response.headers),
-              text: async () => text,
-              json: async () => JSON.parse(text) as unknown,
-            });
+            resolve(wholeResponse(url, response.statusCode ?? 0, response.statusMessage ?? '', response.headers, Buffer.concat(chunks).toString('utf8')));
           });
         },
       );

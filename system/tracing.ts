@@ -10,8 +10,8 @@ const UNTRACED_PATHS = new Set(['/health', '/ready', '/metrics']);
 
 /**
  * Given the name this process reports its spans under, starts OpenTelemetry's Node SDK with the standard
- * instrumentations: node's HTTP server and client (the gateway's subgraph calls, W3C traceparent in and out),
- * undici (fetch: readiness checks, witnesses), knex and mysql2 (each SQL statement). Where the spans go and how
+ * instrumentations: node's HTTP server and client (W3C traceparent in), undici (the gateway's subgraph calls,
+ * traceparent out; fetch: readiness checks, witnesses), knex and mysql2 (each SQL statement). Where the spans go and how
  * (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_SERVICE_NAME...) the SDK reads from the
  * environment itself. Returns how to flush and stop it.
  */

@@ -122,7 +122,13 @@ describe('tracing through the gateway into a subgraph and its SQL', () => {
       const incoming = collector.spans.find((span) => span.service === 'dsp-gateway' && span.kind === SERVER && span.attributes['http.target'] !== '/ready');
       if (!incoming) return null;
       const trace = collector.spans.filter((span) => span.traceId === incoming.traceId);
-      const call = trace.find((span) => span.service === 'dsp-gateway' && span.kind === CLIENT);
+      // The gateway's call to the subgraph, among its other client spans (its own SQL): the one to a /graphql URL.
+      const call = trace.find(
+        (span) =>
+          span.service === 'dsp-gateway' &&
+          span.kind === CLIENT &&
+          String(span.attributes['url.full'] ?? span.attributes['http.url'] ?? '').endsWith('/graphql'),
+      );
       const served = trace.find((span) => span.service === 'dsp-subgraph-population' && span.kind === SERVER);
       const sql = trace.find((span) => span.service === 'dsp-subgraph-population' && span.kind === CLIENT && span.parentSpanId !== '');
       return call && served && sql ? { incoming, call, served, sql } : null;

@@ -10,7 +10,7 @@ import { BUILT_IN_SECTORS, byBuiltInSector } from '../../common/sectors';
 import type { RunningServer } from '../../common/subgraphServer';
 import { clientTlsOptions } from '../../common/tls';
 import type { SubgraphTlsConfig } from '../../common/tlsConfig';
-import { keepAliveFetcher } from '../../gateway/keepAliveFetcher';
+import { poolFetcher } from '../../gateway/poolFetcher';
 import { startGateway } from '../../gateway/server';
 import { classifySubgraphFailure } from '../../gateway/subgraphFailure';
 import { startSubgraph } from '../../subgraphs';
@@ -180,7 +180,7 @@ describe('TLS between the gateway and the subgraphs', () => {
       await gateway.stop();
     }
     // What the operator's log says of it: the certificate's fault, by its code.
-    const cause = await keepAliveFetcher(5000, wrongCa)(platform.subgraphs.education.url, { method: 'POST', body: '{}' }).then(
+    const cause = await poolFetcher(5000, wrongCa)(platform.subgraphs.education.url, { method: 'POST', body: '{}' }).then(
       () => null,
       (error: unknown) => error,
     );
