@@ -11,7 +11,7 @@ function runBench(args: string[], temporaryDirectory = os.tmpdir()): Promise<{ c
     execFile(
       process.execPath,
       ['--import', 'tsx', 'bench/index.ts', ...args],
-      { cwd: ROOT, timeout: 150_000, env: { ...process.env, TMPDIR: temporaryDirectory } },
+      { cwd: ROOT, timeout: 240_000, env: { ...process.env, TMPDIR: temporaryDirectory } },
       (error, _stdout, stderr) => {
         resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr });
       },
@@ -84,7 +84,7 @@ describe('npm run bench -- --smoke', () => {
       if (directory && directory.includes(`${path.sep}tmp${path.sep}`)) fs.rmSync(directory, { recursive: true, force: true });
       fs.rmSync(temporaryDirectory, { recursive: true, force: true });
     }
-  }, 150_000);
+  }, 240_000);
 
   it('refuses an unknown option with the usage and exit code 2', async () => {
     const { code, stderr } = await runBench(['--smoke', '--targets', 'nginx']);
