@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RecordContent } from '../../gateway/audit/hashChain';
 import { GENESIS_HASH, recordHash } from '../../gateway/audit/hashChain';
+import { referenceText } from './recordFormat';
 
 /** A record as every release before the officer's unit wrote it. */
 const EARLIER: RecordContent = {
@@ -27,32 +28,11 @@ const EARLIER: RecordContent = {
   policy_version: 3,
 };
 
-/** The hash as the first format computed it, written out apart from the code under test. */
+/** The hash as the first format computed it, written out apart from the code under test: no added column. */
 function firstFormatHash(record: RecordContent): string {
-  const columns = [
-    'dsp-audit-record/v1',
-    record.instance,
-    record.seq,
-    record.previous_hash,
-    record.recorded_at,
-    record.agency_code,
-    record.agency_name,
-    record.credential_id,
-    record.user_id,
-    record.purpose,
-    record.dossier_id,
-    record.operation_name,
-    record.operation_hash,
-    record.variables_hash,
-    record.fields_json,
-    record.citizen_ids_json,
-    record.row_count,
-    record.outcome,
-    record.error_code,
-    record.latency_ms,
-    record.policy_version,
-  ];
-  return createHash('sha256').update(JSON.stringify(columns), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(referenceText({ ...record, officer_unit: null, caller_national_id: null }), 'utf8')
+    .digest('hex');
 }
 
 describe('recordHash and the columns added to a record', () => {
