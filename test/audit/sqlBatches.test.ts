@@ -115,10 +115,10 @@ describe('AuditRepository.appendBatch', () => {
     const records = chained(instance, 5, (seq) => `HS-${seq}`);
     const repository = new AuditRepository(fixture.db);
     try {
-      await repository.appendBatch(records.slice(0, 1), 5000);
-      // Seq 1 again, among new ones: the primary key refuses the batch, which leaves none of it.
-      await expect(repository.appendBatch([...records.slice(1, 4), records[0]!], 5000, true)).rejects.toThrow();
-      await repository.appendBatch(records.slice(1), 5000);
+      // Seq 2 twice in one batch: the primary key refuses the batch, which leaves none of it, index rows included.
+      await expect(repository.appendBatch([records[0]!, records[1]!, records[1]!, records[2]!], 5000, true)).rejects.toThrow();
+      expect(await fixture.repository.chainPage(instance, 0, 10)).toEqual([]);
+      await repository.appendBatch(records, 5000);
     } finally {
       await repository.close();
     }
