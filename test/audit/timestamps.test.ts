@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { ConfigError } from '../../common/config';
 import { loadConfig } from '../../common/config';
 import { Checkpointer } from '../../gateway/audit/checkpointer';
 import { GENESIS_HASH } from '../../gateway/audit/hashChain';
@@ -13,6 +12,7 @@ import { commandEnvironment } from '../helpers/database';
 import { startLocalTsa } from '../helpers/localTsa';
 import { appendRecords } from './auditHelpers';
 import { LATER, useTimestampWorld } from './timestampFixture';
+import { configProblems } from '../helpers/configProblems';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -172,14 +172,7 @@ describe('RFC 3161 time-stamps of the checkpoints', () => {
   });
 
   it('refuses a configuration that names a TSA without its certificate, a bad policy, or a certificate beside the checkpoints', () => {
-    const problems = (environment: Record<string, string>) => {
-      try {
-        loadConfig(environment);
-        return [];
-      } catch (error) {
-        return (error as ConfigError).problems;
-      }
-    };
+    const problems = configProblems;
     expect(problems({ AUDIT_TSA_URL: 'https://world.tsa.example.vn/tsr' })).toEqual(
       expect.arrayContaining([expect.stringMatching(/AUDIT_TSA_CERTIFICATE .* is required/)]),
     );

@@ -23,6 +23,7 @@ import { commandEnvironment, createTestDatabases } from '../helpers/database';
 import { startScript, stopScript, waitForOutput } from '../helpers/process';
 import { errorCodes, postGraphQL } from '../helpers/graphql';
 import { testAuditConfig } from '../helpers/platform';
+import { configProblems } from '../helpers/configProblems';
 
 const SIGNING_KEY = Buffer.from('s'.repeat(40));
 const OPEN_QUERY = '{ schoolsByCommune(communeCode: "40778", first: 1) { nodes { code } } }';
@@ -230,14 +231,7 @@ describe('TLS between the gateway and the subgraphs', () => {
 
 describe('the TLS settings', () => {
   it('refuses a certificate without its key, an unreadable file, and a client CA on a subgraph that serves no TLS', () => {
-    const problems = (environment: Record<string, string>) => {
-      try {
-        loadConfig(environment);
-        return [];
-      } catch (error) {
-        return (error as ConfigError).problems;
-      }
-    };
+    const problems = configProblems;
     const existing = __filename;
     expect(problems({ SUBGRAPH_TLS_CERT: existing })).toEqual(['SUBGRAPH_TLS_CERT and SUBGRAPH_TLS_KEY go together: give both or neither']);
     expect(problems({ SUBGRAPH_TLS_SERVER_KEY: existing })).toEqual(['SUBGRAPH_TLS_SERVER_CERT and SUBGRAPH_TLS_SERVER_KEY go together: give both or neither']);
