@@ -10,6 +10,7 @@ import { AUDIT_TABLES } from '../gateway/audit/auditRepository';
 import { unchainedRecordOf } from '../gateway/audit/records';
 import type { AuditRecordInput } from '../gateway/audit/types';
 import type { FieldDecision } from '../gateway/policy/types';
+import { cpuSeconds } from './processes';
 import type { AuditFloor } from './results';
 import { median } from './statistics';
 
@@ -49,6 +50,25 @@ function floorRecord(citizens: number): AuditRecordInput {
     latencyMs: 1,
     policyVersion: 1,
   };
+}
+
+/**
+ * Given the database server's pid (null when its CPU is not measured), returns a reader of the CPU milliseconds it
+ * has spent so far, or of null.
+ */
+function databaseCpuReader(pid: number | null): () => number | null {
+  return () => {
+    const seconds = pid === null ? null : cpuSeconds(pid);
+    return seconds === null ? null : seconds * 1000;
+  };
+}
+
+/** Given a reader of CPU milliseconds, an action and a count, runs it that often; returns the CPU per run in ms, or null when not measured. */
+async function cpuPerRunMs(readCpuMs: () => number | null, action: () => Promise<unknown>, runs: number): Promise<number | null> {
+  const before = readCpuMs();
+  for (let run = 0; run < runs; run += 1) await action();
+  const after = readCpuMs();
+  return before === null || after === null ? null : (after - before) / runs;
 }
 
 /** Given an action and a count, runs it that often unmeasured, then as often one after another; returns the median in ms. */
@@ -95,7 +115,7 @@ function sqliteCommitMedianMs(directory: string, text: string, samples: number):
  * durable in the gateway's local outbox, which the database receives afterwards. The audit's added p50 at c=1
  * is weighed against the first (bench/goals.ts).
  */
-export async function measureAuditFloor(database: DatabaseConfig, samples = SAMPLES): Promise<AuditFloor> {
+export async function measureAuditFloor(database: DatabaseConfig, databasePid: number | null, samples = SAMPLES): Promise<AuditFloor> {
   const db = connect(database, 'gateway');
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-bench-audit-'));
   const instances = [FLOOR_INSTANCE, `${FLOOR_INSTANCE}-outbox`];
@@ -136,6 +156,10 @@ export async function measureAuditFloor(database: DatabaseConfig, samples = SAMP
     const roundTripMs = await medianMs(() => db.raw('select 1'), samples);
     const appendOneCitizenMs = await medianMs(() => direct.append(one), samples);
     const appendManyCitizensMs = await medianMs(() => direct.append(many), samples);
+    // The database's CPU per append, one after another: a record's row, its index rows (one per citizen named) and the index head.
+    const readDatabaseCpuMs = databaseCpuReader(databasePid);
+    const databaseCpuOneCitizenMs = await cpuPerRunMs(readDatabaseCpuMs, () => direct.append(one), samples);
+    const databaseCpuManyCitizensMs = await cpuPerRunMs(readDatabaseCpuMs, () => direct.append(many), samples);
     // The outbox's commit runs in this process (its worker thread), and so does its shipment: their CPU, the kernel's part included, is the gateway's.
     const cpuBefore = process.cpuUsage();
     const outboxAppendMs = await medianMs(() => outboxed.append(one), samples);
@@ -149,6 +173,8 @@ export async function measureAuditFloor(database: DatabaseConfig, samples = SAMP
       appendOneCitizenMs,
       appendManyCitizensMs,
       manyCitizens: FLOOR_MANY_CITIZENS,
+      databaseCpuOneCitizenMs,
+      databaseCpuManyCitizensMs,
       outboxAppendMs,
       outboxAppendCpuMs,
     };

@@ -65,6 +65,8 @@ export function answerParentCalls(handlers: Record<string, (argument: never) => 
       );
   });
   process.on('disconnect', () => process.exit(0));
+  // A profiled child (--cpu-prof) writes its profile on a normal exit only: the bench's SIGTERM ends it as one.
+  if (process.execArgv.includes('--cpu-prof')) process.on('SIGTERM', () => process.exit(0));
 }
 
 /**

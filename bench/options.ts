@@ -28,6 +28,8 @@ bench/results/<timestamp>/ and bench/results/latest.md.
   --database-server S   own (default: the bench starts a MariaDB server of its own, data kept in data/bench-database)
                         or external (the server at MYSQL_HOST, MYSQL_PORT; only the process listening there is counted)
   --seed S              random seed of the data set and of the requests' variables (default 38)
+  --profile             write a V8 CPU profile of every process the bench starts (gateways, subgraphs, load
+                        generator) under the run's profiles/ directory, one folder per process, for Chrome DevTools
   --smoke               a few seconds: 2,000 citizens in SQLite, 1 s per shape, c=1, one repetition, no warm-up;
                         exits 1 when a target fails or every request errors
   --help                show this text
@@ -50,6 +52,8 @@ export interface BenchOptions {
   databaseServer: 'own' | 'external';
   randomSeed: number;
   smoke: boolean;
+  /** Whether each child process writes a V8 CPU profile into the run's directory. */
+  profile: boolean;
   help: boolean;
 }
 
@@ -66,7 +70,7 @@ export function parseBenchArguments(argv: readonly string[]): BenchOptions {
     if (!argument.startsWith('--')) throw new UsageError(`unexpected argument "${argument}"`);
     const equals = argument.indexOf('=');
     const name = equals === -1 ? argument : argument.slice(0, equals);
-    if (name === '--smoke' || name === '--help') {
+    if (name === '--smoke' || name === '--profile' || name === '--help') {
       flags.add(name);
       continue;
     }
@@ -151,6 +155,7 @@ export function parseBenchArguments(argv: readonly string[]): BenchOptions {
     databaseServer,
     randomSeed: number('--seed', 38, 0, 2 ** 31 - 1),
     smoke,
+    profile: flags.has('--profile'),
     help: flags.has('--help'),
   };
 }

@@ -41,6 +41,8 @@ export interface ChildOptions {
   startTimeoutMs?: number;
   /** Where the child's stdout and stderr go. */
   logFile: string;
+  /** Where the child writes its V8 CPU profile when it stops (node --cpu-prof), or none. */
+  profileDirectory?: string | null;
 }
 
 /** What a child announced once its server listens. */
@@ -108,6 +110,7 @@ export class BenchChild {
     const log = fs.openSync(options.logFile, 'a');
     const command = [
       process.execPath,
+      ...(options.profileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDirectory}`] : []),
       '--import',
       'tsx',
       '--import',

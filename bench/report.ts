@@ -1,7 +1,7 @@
 import type { GoalVerdict } from './goals';
 import { observabilityCostSection } from './observabilityCost';
 import { fixed, runtimeLines, shapeSections, summaryTable } from './reportTables';
-import type { BenchRun } from './results';
+import type { AuditFloor, BenchRun } from './results';
 import { Q4_PAGES, Q4_PAGE_SIZE } from './shapes';
 import { TARGETS } from './targets';
 
@@ -41,9 +41,22 @@ function auditFloorSection(run: BenchRun): string[] {
       (floor.outboxAppendMs === undefined
         ? ''
         : `Made durable in the gateway's local outbox instead (AUDIT_OUTBOX, on by default with MySQL), an append naming one citizen takes ${fixed(floor.outboxAppendMs, 2)} ms${share(floor.outboxAppendMs, 'Q1')}, and ${fixed(floor.outboxAppendCpuMs, 2)} ms of the gateway process's CPU (user and system, its shipment to the database included). `) +
-      'A response with personal data waits for its record to be durable, so at c=1 the audit adds at least this much to it, whatever the gateway does around it.',
+      'A response with personal data waits for its record to be durable, so at c=1 the audit adds at least this much to it, whatever the gateway does around it.' +
+      databaseCpuSentence(floor),
     '',
   ];
+}
+
+/** Given the floor, returns what the database's CPU per append says (what each citizen a record names costs it), or nothing when not measured. */
+function databaseCpuSentence(floor: AuditFloor): string {
+  const one = floor.databaseCpuOneCitizenMs;
+  const many = floor.databaseCpuManyCitizensMs;
+  if (one === undefined || one === null || many === undefined || many === null) return '';
+  const perCitizenMicros = (1000 * (many - one)) / (floor.manyCitizens - 1);
+  return (
+    ` The database server spends ${fixed(one, 2)} ms of CPU on a direct append naming one citizen and ${fixed(many, 2)} ms on one naming ${floor.manyCitizens}: ` +
+    `${fixed(perCitizenMicros, 1)} µs for each further citizen named, the citizen index's row (its primary key and the citizens' tracker index) and its share of the record's text.`
+  );
 }
 
 /** The share of the gateway's CPU per request the row scope's walk of every response is to stay under. */

@@ -98,6 +98,12 @@ export interface AuditFloor {
   appendOneCitizenMs: number;
   appendManyCitizensMs: number;
   manyCitizens: number;
+  /**
+   * The database server's CPU per direct append naming one citizen and naming manyCitizens, one after another;
+   * null when its CPU is not measured (a server elsewhere), absent in runs before it was.
+   */
+  databaseCpuOneCitizenMs?: number | null;
+  databaseCpuManyCitizensMs?: number | null;
   /** Median of one append naming one citizen made durable in the gateway's local outbox instead (AUDIT_OUTBOX). */
   outboxAppendMs: number;
   /** The gateway process's CPU (user and system) per append through the outbox, its shipment included. */

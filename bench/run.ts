@@ -43,18 +43,22 @@ const PROBE_REQUESTS = 4;
 interface ChildPlace {
   pinned: boolean;
   logDirectory: string;
+  /** Where each child writes its CPU profile, in a folder named after it (--profile), or null. */
+  profileDirectory: string | null;
   env: NodeJS.ProcessEnv;
 }
 
 /** Given where and a child script with its arguments, starts it pinned as asked, logging to the run's log directory. */
 function startChild(place: ChildPlace, label: string, script: string, args: string[], cpus: string): BenchChild {
+  const fileName = label.replace(/[^a-z0-9-]+/gi, '-');
   return BenchChild.start({
     label,
     script,
     args,
     env: place.env,
     cpus: place.pinned ? cpus : null,
-    logFile: path.join(place.logDirectory, `${label.replace(/[^a-z0-9-]+/gi, '-')}.log`),
+    logFile: path.join(place.logDirectory, `${fileName}.log`),
+    profileDirectory: place.profileDirectory && path.join(place.profileDirectory, fileName),
   });
 }
 
@@ -286,7 +290,7 @@ export async function runBench(
   const pinned = hasTaskset() && os.cpus().length > 1;
   if (pinned) pinSelf(options.cpus.load);
   else log('taskset is missing or there is one CPU: nothing is pinned.');
-  const place = { pinned, logDirectory: path.join(directory, 'logs') };
+  const place = { pinned, logDirectory: path.join(directory, 'logs'), profileDirectory: options.profile ? path.join(directory, 'profiles') : null };
   if (dataSets.length !== dataSetSizes(options).length) throw new Error('one data set per size is needed');
   log('Query limits, per document (in-process, before any load)…');
   const supergraphSdl = fs.readFileSync(SUPERGRAPH_PATH, 'utf8');
@@ -334,9 +338,9 @@ export async function runBench(
     let auditFloor: AuditFloor | null = null;
     if (options.targets.includes('ours-full') && main.outcomes['ours-full']?.status === 'ok') {
       log('Audit write floor (no load)…');
-      auditFloor = await measureAuditFloor(dataSets[0]!.config.database);
+      auditFloor = await measureAuditFloor(dataSets[0]!.config.database, environment.server?.pid ?? null);
       log(
-        `  fsync'd SQLite commit ${auditFloor.sqliteCommitMs.toFixed(2)} ms; round trip ${auditFloor.roundTripMs.toFixed(2)} ms; append of 1 citizen ${auditFloor.appendOneCitizenMs.toFixed(2)} ms, of ${auditFloor.manyCitizens} ${auditFloor.appendManyCitizensMs.toFixed(2)} ms; through the outbox ${auditFloor.outboxAppendMs.toFixed(2)} ms (${auditFloor.outboxAppendCpuMs.toFixed(2)} ms of CPU)`,
+        `  fsync'd SQLite commit ${auditFloor.sqliteCommitMs.toFixed(2)} ms; round trip ${auditFloor.roundTripMs.toFixed(2)} ms; append of 1 citizen ${auditFloor.appendOneCitizenMs.toFixed(2)} ms, of ${auditFloor.manyCitizens} ${auditFloor.appendManyCitizensMs.toFixed(2)} ms; through the outbox ${auditFloor.outboxAppendMs.toFixed(2)} ms (${auditFloor.outboxAppendCpuMs.toFixed(2)} ms of CPU); database CPU per append of 1 citizen ${auditFloor.databaseCpuOneCitizenMs?.toFixed(2) ?? '–'} ms, of ${auditFloor.manyCitizens} ${auditFloor.databaseCpuManyCitizensMs?.toFixed(2) ?? '–'} ms`,
       );
     }
     return {

@@ -33,6 +33,12 @@ describe('parseBenchArguments', () => {
     expect(options.cpus).toEqual({ gateway: '0', subgraphs: '1', load: '1' });
   });
 
+  it('profiles nothing by default; --profile takes no value and leaves the other options as they were', () => {
+    expect(parseBenchArguments([]).profile).toBe(false);
+    expect(parseBenchArguments(['--profile', '--duration', '2'])).toMatchObject({ profile: true, durationSeconds: 2 });
+    expect(parseBenchArguments(['--duration', '2', '--profile'])).toMatchObject({ profile: true, durationSeconds: 2 });
+  });
+
   it('makes --smoke small and short, on SQLite, unless told otherwise', () => {
     expect(parseBenchArguments(['--smoke'])).toMatchObject({
       citizens: 2_000,

@@ -86,6 +86,31 @@ describe('npm run bench -- --smoke', () => {
     }
   }, 240_000);
 
+  it('with --profile, leaves a V8 CPU profile of every process it started in the run directory', async () => {
+    const temporaryDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'dsp-bench-profile-test-'));
+    const { code, stderr } = await runBench(['--smoke', '--targets', 'direct', '--shapes', 'Q1', '--profile'], temporaryDirectory);
+    const reportLine = /^Report: (\S+)/m.exec(stderr);
+    const directory = reportLine ? path.dirname(path.join(ROOT, reportLine[1]!)) : null;
+    try {
+      expect({ code, tail: stderr.slice(-2000) }).toMatchObject({ code: 0 });
+      const profiles = path.join(directory!, 'profiles');
+      // The four subgraphs, the floor and the load generator: each its folder, each at least its main thread's profile.
+      const folders = fs.readdirSync(profiles).sort();
+      expect(folders).toHaveLength(6);
+      for (const folder of folders) {
+        const files = fs.readdirSync(path.join(profiles, folder)).filter((file) => file.endsWith('.cpuprofile'));
+        // Named in the comparison, so that a failure says whose profile is missing.
+        expect({ folder, profiled: files.length > 0 }).toEqual({ folder, profiled: true });
+        const profile = JSON.parse(fs.readFileSync(path.join(profiles, folder, files[0]!), 'utf8')) as { nodes: unknown[]; samples: unknown[] };
+        expect(profile.nodes.length).toBeGreaterThan(0);
+        expect(profile.samples.length).toBeGreaterThan(0);
+      }
+    } finally {
+      if (directory && directory.includes(`${path.sep}tmp${path.sep}`)) fs.rmSync(directory, { recursive: true, force: true });
+      fs.rmSync(temporaryDirectory, { recursive: true, force: true });
+    }
+  }, 240_000);
+
   it('refuses an unknown option with the usage and exit code 2', async () => {
     const { code, stderr } = await runBench(['--smoke', '--targets', 'nginx']);
     expect(code).toBe(2);
