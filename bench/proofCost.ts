@@ -78,8 +78,11 @@ async function storedTree(size: number): Promise<{ storedGrowMicrosPerRecord: nu
   }
 }
 
-/** Given a seq, returns a record of a land office's read naming three citizens, chained at that seq. */
-function recordAt(seq: number) {
+/** Citizens named by the larger record whose leaf is timed: Q4's five pages of 100 residents. */
+export const LEAF_MANY_CITIZENS = 500;
+
+/** Given a seq (and how many citizens beyond the three it names), returns a record of a land office's read, chained at that seq. */
+function recordAt(seq: number, moreCitizens = 0) {
   const unchained = unchainedRecordOf(
     {
       at: new Date('2026-05-01T09:00:00.000Z'),
@@ -116,8 +119,8 @@ function recordAt(seq: number) {
           scopeUnitCodes: null,
         },
       ],
-      citizenIds: [CITIZEN, '038190000002', '038301000003'],
-      rowCount: 3,
+      citizenIds: [CITIZEN, '038190000002', '038301000003', ...Array.from({ length: moreCitizens }, (_, index) => `0384${String(index).padStart(8, '0')}`)],
+      rowCount: 3 + moreCitizens,
       outcome: 'ALLOWED',
       errorCode: null,
       latencyMs: 12,
@@ -152,6 +155,7 @@ export async function measureProofCost(sizes: readonly number[] = PROOF_TRAIL_SI
   const witness = freshKey();
   const trust = { gatewayKeys: [publicKeyText(gateway.publicKey)], witnessKeys: [publicKeyText(witness.publicKey)] };
   const costs: ProofCost[] = [];
+  const manyCitizens = recordAt(1, LEAF_MANY_CITIZENS - 3);
   for (const size of sizes) {
     const index = Math.floor(size / 2) + 1;
     const record = recordAt(index + 1);
@@ -195,6 +199,7 @@ export async function measureProofCost(sizes: readonly number[] = PROOF_TRAIL_SI
       verifyMicros: await medianMicrosAsync(() => verifyAccessProof(access, CITIZEN, proof, trust), VERIFICATIONS),
       growMicrosPerRecord,
       leafMicros: medianMicros(() => recordLeafHash(record), 500),
+      leafManyMicros: medianMicros(() => recordLeafHash(manyCitizens), 50),
       ...(STORED_SIZES.has(size) ? await storedTree(size) : {}),
     });
   }
@@ -207,7 +212,7 @@ if (require.main === module) {
       for (const cost of costs)
         process.stdout.write(
           `${cost.records.toLocaleString('en-US')} records: ${cost.pathHashes} hashes, ${cost.proofBytes} bytes, verified in ${(cost.verifyMicros / 1000).toFixed(2)} ms; ` +
-            `tree grown at ${cost.growMicrosPerRecord.toFixed(2)} µs per record, a record's leaf ${cost.leafMicros.toFixed(1)} µs` +
+            `tree grown at ${cost.growMicrosPerRecord.toFixed(2)} µs per record, a record's leaf ${cost.leafMicros.toFixed(1)} µs (${(cost.leafManyMicros! / 1000).toFixed(2)} ms naming ${LEAF_MANY_CITIZENS})` +
             `${cost.storedPageMs === undefined ? '' : `; in SQLite, grown at ${cost.storedGrowMicrosPerRecord!.toFixed(1)} µs per record, ${PAGE} paths read in ${cost.storedPageMs.toFixed(2)} ms`}\n`,
         );
     },

@@ -155,6 +155,8 @@ export interface ProofCost {
   growMicrosPerRecord: number;
   /** A real record's leaf hash (its citizens' tree included), which the growth adds per record. */
   leafMicros: number;
+  /** The leaf hash of a record naming 500 citizens (a Q4's); absent in runs before it was measured. */
+  leafManyMicros?: number;
   /** Where measured, in SQLite, CPU per record: growing the stored tree from the stored records (read back, checked, hashed, nodes written). */
   storedGrowMicrosPerRecord?: number;
   /** Reading a page of 20 inclusion paths from the stored tree. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /*
  * The Merkle tree of RFC 9162 (Certificate Transparency 2.0) §2.1, over leaves given as bytes:
@@ -7,24 +7,33 @@ import { createHash } from 'node:crypto';
  * Verification, which the citizen's browser runs as well, is in common/auditProof.ts.
  */
 
-/** The root of the empty tree: SHA-256 of nothing. */
-export const EMPTY_TREE_ROOT: Buffer = createHash('sha256').digest();
+/**
+ * Given bytes (a string as UTF-8), returns their SHA-256. Node's one-shot hash costs a third of a Hash object's
+ * update and digest on inputs this small, and its hex output decoded is cheaper than its 'buffer' output: a
+ * record naming 500 citizens hashes some 1,500 times for its leaf.
+ */
+function sha256(data: string | Uint8Array): Buffer {
+  return Buffer.from(hash('sha256', data, 'hex'), 'hex');
+}
 
-/** Given a leaf's data, returns its leaf hash: SHA-256(0x00 || data). */
+/** The root of the empty tree: SHA-256 of nothing. */
+export const EMPTY_TREE_ROOT: Buffer = sha256(new Uint8Array(0));
+
+/** The leaf hash's prefix byte, for data given as bytes. */
+const LEAF_PREFIX = Uint8Array.of(0x00);
+
+/** Given a leaf's data, returns its leaf hash: SHA-256(0x00 || data). A string's 0x00 is U+0000 in UTF-8. */
 export function leafHash(data: Uint8Array | string): Buffer {
-  return createHash('sha256')
-    .update(Buffer.from([0x00]))
-    .update(typeof data === 'string' ? Buffer.from(data, 'utf8') : data)
-    .digest();
+  return sha256(typeof data === 'string' ? `\u0000${data}` : Buffer.concat([LEAF_PREFIX, data]));
 }
 
 /** Given the hashes of two subtrees, returns their parent's: SHA-256(0x01 || left || right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256')
-    .update(Buffer.from([0x01]))
-    .update(left)
-    .update(right)
-    .digest();
+  const bytes = Buffer.allocUnsafe(1 + left.length + right.length);
+  bytes[0] = 0x01;
+  bytes.set(left, 1);
+  bytes.set(right, 1 + left.length);
+  return sha256(bytes);
 }
 
 /** Given n of at least 2, returns the largest power of two smaller than n. */

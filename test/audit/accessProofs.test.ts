@@ -245,6 +245,32 @@ describe('the audit tree', () => {
     await expect(new AuditTree(fixture.repository, trees, 'gw-grow').grow(4)).rejects.toThrow(/does not match its own hash/);
   });
 
+  it('hashes in slices, letting the event loop run between them, and grows the same tree as in one go', async () => {
+    const log = await fixture.startLog('gw-sliced');
+    for (let minute = 1; minute <= 9; minute += 1) await log.append(auditInput({ at: new Date(Date.UTC(2026, 4, 1, 9, minute)) }));
+    await log.stop();
+    const trees = new TreeRepository(fixture.db);
+    await trees.clear('gw-sliced');
+    // A clock that moves 4 ms at each reading: a slice of 10 ms holds about two records, then yields.
+    let clock = 0;
+    const turns: number[] = [];
+    const slicing = {
+      sliceMs: 10,
+      now: () => (clock += 4),
+      yieldNow: async () => {
+        turns.push(clock);
+      },
+    };
+    const sliced = await new AuditTree(fixture.repository, trees, 'gw-sliced', undefined, slicing).grow(9);
+    expect(turns.length).toBeGreaterThanOrEqual(3);
+    const leaves = await Promise.all(Array.from({ length: 9 }, async (_, index) => recordLeafHash(await storedRecord(fixture.db, 'gw-sliced', index + 1))));
+    expect(sliced).toEqual({ size: 9, root: treeHash(leaves).toString('hex') });
+    // A clock that never moves: one slice, no yield, the same head.
+    await trees.clear('gw-sliced');
+    const still = { sliceMs: 10, now: () => 0, yieldNow: () => Promise.reject(new Error('yielded')) };
+    expect(await new AuditTree(fixture.repository, trees, 'gw-sliced', undefined, still).grow(9)).toEqual(sliced);
+  });
+
   it('is a problem to the verifier when a checkpoint signs a tree head the records do not give', async () => {
     const log = await fixture.startLog('gw-forged-tree');
     for (let minute = 1; minute <= 4; minute += 1) await log.append(auditInput({ at: new Date(Date.UTC(2026, 4, 1, 9, minute)) }));

@@ -13,6 +13,8 @@ describe("the bench's measure of the audit trail's inclusion proofs", () => {
     expect(small!.proofBytes).toBeLessThan(4096);
     for (const cost of [small!, larger!])
       for (const micros of [cost.verifyMicros, cost.growMicrosPerRecord, cost.leafMicros]) expect(micros).toBeGreaterThan(0);
+    // A leaf commits to each citizen its record names: 500 cost more than three.
+    expect(small!.leafManyMicros).toBeGreaterThan(small!.leafMicros);
     expect(small!.storedPageMs).toBeUndefined();
     expect(larger!.storedPageMs).toBeGreaterThan(0);
     expect(larger!.storedGrowMicrosPerRecord).toBeGreaterThan(0);
@@ -22,7 +24,9 @@ describe("the bench's measure of the audit trail's inclusion proofs", () => {
     const run = {
       proofCost: [{ records: 1_000_000, pathHashes: 20, proofBytes: 2366, verifyMicros: 940, growMicrosPerRecord: 3.4, leafMicros: 24.2 }],
     } as unknown as BenchRun;
-    expect(proofCostSection(run).join('\n')).toContain('| 1,000,000 | 20 | 2366 | 0.94 ms | 3.4 µs | 24.2 µs | – | – |');
+    expect(proofCostSection(run).join('\n')).toContain('| 1,000,000 | 20 | 2366 | 0.94 ms | 3.4 µs | 24.2 µs | – | – | – |');
+    const withMany = { proofCost: [{ ...run.proofCost![0]!, leafManyMicros: 2_612 }] } as unknown as BenchRun;
+    expect(proofCostSection(withMany).join('\n')).toContain('| 24.2 µs | 2.61 ms | – | – |');
     expect(proofCostSection({} as BenchRun)).toEqual([]);
   });
 });
