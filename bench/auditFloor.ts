@@ -27,8 +27,13 @@ function allowed(coordinate: string): FieldDecision {
   return { coordinate, effect: 'ALLOW', rule: 'GRANT', grantId: 'bench', reason: 'granted', mask: null, neededGrant: null, scopeUnitCodes: null };
 }
 
-/** Given how many citizens it names, returns a record like those of a Q1 (one) or Q4 (500) request. */
-function floorRecord(citizens: number): AuditRecordInput {
+/**
+ * Given how many citizens it names and which draw it is, returns a record like those of a Q1 (one) or Q4 (500)
+ * request. Each draw names other citizens, spread over a million IDs as a ward's residents are over the
+ * province's: the citizens' index takes them at scattered places, as it takes a real answer's, not at the same
+ * few pages every time.
+ */
+function floorRecord(citizens: number, draw = 0): AuditRecordInput {
   return {
     at: new Date(),
     principal: {
@@ -43,7 +48,8 @@ function floorRecord(citizens: number): AuditRecordInput {
     query: 'query CitizenById($nationalId: ID!) { citizen(nationalId: $nationalId) { nationalId fullName dateOfBirth sex } }',
     variables: { nationalId: '038085000001' },
     fields: ['Query.citizen', 'Citizen.nationalId', 'Citizen.fullName', 'Citizen.dateOfBirth', 'Citizen.sex'].map(allowed),
-    citizenIds: Array.from({ length: citizens }, (_, index) => `038085${String(index + 1).padStart(6, '0')}`),
+    // 104,729 is prime, so the IDs of one record are distinct.
+    citizenIds: Array.from({ length: citizens }, (_, index) => `038085${String((draw * 7_919 + index * 104_729) % 1_000_000).padStart(6, '0')}`),
     rowCount: citizens,
     outcome: 'ALLOWED',
     errorCode: null,
@@ -150,19 +156,25 @@ export async function measureAuditFloor(database: DatabaseConfig, databasePid: n
     await removeChains();
     for (const log of logs) await log.start();
     const [direct, outboxed] = logs as [AuditLog, AuditLog];
-    const one = floorRecord(1);
-    const many = floorRecord(FLOOR_MANY_CITIZENS);
-    const sqliteCommitMs = sqliteCommitMedianMs(directory, JSON.stringify(unchainedRecordOf(one, FLOOR_INSTANCE)), samples);
+    // Every append names citizens of its own: built beforehand, so that no timing holds their making.
+    const draws = (citizens: number) => {
+      const records = Array.from({ length: 4 * samples }, (_, draw) => floorRecord(citizens, draw));
+      let next = 0;
+      return () => records[next++ % records.length]!;
+    };
+    const one = draws(1);
+    const many = draws(FLOOR_MANY_CITIZENS);
+    const sqliteCommitMs = sqliteCommitMedianMs(directory, JSON.stringify(unchainedRecordOf(one(), FLOOR_INSTANCE)), samples);
     const roundTripMs = await medianMs(() => db.raw('select 1'), samples);
-    const appendOneCitizenMs = await medianMs(() => direct.append(one), samples);
-    const appendManyCitizensMs = await medianMs(() => direct.append(many), samples);
+    const appendOneCitizenMs = await medianMs(() => direct.append(one()), samples);
+    const appendManyCitizensMs = await medianMs(() => direct.append(many()), samples);
     // The database's CPU per append, one after another: a record's row, its index rows (one per citizen named) and the index head.
     const readDatabaseCpuMs = databaseCpuReader(databasePid);
-    const databaseCpuOneCitizenMs = await cpuPerRunMs(readDatabaseCpuMs, () => direct.append(one), samples);
-    const databaseCpuManyCitizensMs = await cpuPerRunMs(readDatabaseCpuMs, () => direct.append(many), samples);
+    const databaseCpuOneCitizenMs = await cpuPerRunMs(readDatabaseCpuMs, () => direct.append(one()), samples);
+    const databaseCpuManyCitizensMs = await cpuPerRunMs(readDatabaseCpuMs, () => direct.append(many()), samples);
     // The outbox's commit runs in this process (its worker thread), and so does its shipment: their CPU, the kernel's part included, is the gateway's.
     const cpuBefore = process.cpuUsage();
-    const outboxAppendMs = await medianMs(() => outboxed.append(one), samples);
+    const outboxAppendMs = await medianMs(() => outboxed.append(one()), samples);
     await outboxed.indexed();
     const cpu = process.cpuUsage(cpuBefore);
     const outboxAppendCpuMs = (cpu.user + cpu.system) / 1000 / (2 * samples);
