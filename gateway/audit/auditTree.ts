@@ -19,7 +19,7 @@ export const MAX_GROWTH = 50_000;
 
 /**
  * How the growth shares the event loop with the requests: it hashes for at most sliceMs at a time, then lets
- * whatever waits run (yieldNow). A record's leaf costs about 5 µs per citizen it names, so a page of records
+ * whatever waits run (yieldNow). A record's leaf costs 5 to 8 µs per citizen it names, so a page of records
  * naming 500 each would otherwise hold the loop for a second. Injectable, for tests, as DataLoader's scheduling is.
  */
 export interface GrowthSlicing {
