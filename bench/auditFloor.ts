@@ -12,6 +12,7 @@ import type { AuditRecordInput } from '../gateway/audit/types';
 import type { FieldDecision } from '../gateway/policy/types';
 import { cpuSeconds } from './processes';
 import type { AuditFloor } from './results';
+import { Q4_PAGES, Q4_PAGE_SIZE } from './shapes';
 import { median } from './statistics';
 
 /** Appends timed per record size by default, after as many unmeasured ones. */
@@ -21,7 +22,7 @@ const SAMPLES = 200;
 const FLOOR_INSTANCE = 'bench-audit-floor';
 
 /** Citizens named by the larger record: Q4's five pages of 100 residents. */
-export const FLOOR_MANY_CITIZENS = 500;
+export const FLOOR_MANY_CITIZENS = Q4_PAGES * Q4_PAGE_SIZE;
 
 function allowed(coordinate: string): FieldDecision {
   return { coordinate, effect: 'ALLOW', rule: 'GRANT', grantId: 'bench', reason: 'granted', mask: null, neededGrant: null, scopeUnitCodes: null };

@@ -7,6 +7,7 @@ import { migrateLatest } from '../db/migrate';
 import { AuditRepository } from '../gateway/audit/auditRepository';
 import { AuditTree } from '../gateway/audit/auditTree';
 import { TreeRepository } from '../gateway/audit/treeRepository';
+import { FLOOR_MANY_CITIZENS } from './auditFloor';
 import { medianMicros } from './limitsCost';
 import { publicKeyText } from '../common/publicKeys';
 import { chainRecords } from '../gateway/audit/chain';
@@ -77,9 +78,6 @@ async function storedTree(size: number): Promise<{ storedGrowMicrosPerRecord: nu
     fs.rmSync(directory, { recursive: true, force: true });
   }
 }
-
-/** Citizens named by the larger record whose leaf is timed: Q4's five pages of 100 residents. */
-export const LEAF_MANY_CITIZENS = 500;
 
 /** Given a seq (and how many citizens beyond the three it names), returns a record of a land office's read, chained at that seq. */
 function recordAt(seq: number, moreCitizens = 0) {
@@ -155,7 +153,7 @@ export async function measureProofCost(sizes: readonly number[] = PROOF_TRAIL_SI
   const witness = freshKey();
   const trust = { gatewayKeys: [publicKeyText(gateway.publicKey)], witnessKeys: [publicKeyText(witness.publicKey)] };
   const costs: ProofCost[] = [];
-  const manyCitizens = recordAt(1, LEAF_MANY_CITIZENS - 3);
+  const manyCitizens = recordAt(1, FLOOR_MANY_CITIZENS - 3);
   for (const size of sizes) {
     const index = Math.floor(size / 2) + 1;
     const record = recordAt(index + 1);
@@ -212,7 +210,7 @@ if (require.main === module) {
       for (const cost of costs)
         process.stdout.write(
           `${cost.records.toLocaleString('en-US')} records: ${cost.pathHashes} hashes, ${cost.proofBytes} bytes, verified in ${(cost.verifyMicros / 1000).toFixed(2)} ms; ` +
-            `tree grown at ${cost.growMicrosPerRecord.toFixed(2)} µs per record, a record's leaf ${cost.leafMicros.toFixed(1)} µs (${(cost.leafManyMicros! / 1000).toFixed(2)} ms naming ${LEAF_MANY_CITIZENS})` +
+            `tree grown at ${cost.growMicrosPerRecord.toFixed(2)} µs per record, a record's leaf ${cost.leafMicros.toFixed(1)} µs (${(cost.leafManyMicros! / 1000).toFixed(2)} ms naming ${FLOOR_MANY_CITIZENS})` +
             `${cost.storedPageMs === undefined ? '' : `; in SQLite, grown at ${cost.storedGrowMicrosPerRecord!.toFixed(1)} µs per record, ${PAGE} paths read in ${cost.storedPageMs.toFixed(2)} ms`}\n`,
         );
     },

@@ -151,10 +151,10 @@ export function proofCostSection(run: BenchRun): string[] {
     '',
     "In-process, before any load (bench/proofCost.ts): one access's proof as the citizen's page receives it (its leaf among the record's three citizens, the record's " +
       "path in the trail's Merkle tree, the signed checkpoint and a witness's countersignature), the median of 200 verifications as the page and `audit:verify --record` " +
-      "make them (WebCrypto SHA-256 and Ed25519, in Node), the tree's growth per record over synthetic leaves and a real record's leaf (and one naming 500 citizens, a Q4's, which the growth hashes in slices of 10 ms between requests), and, for the trails written to " +
+      `make them (WebCrypto SHA-256 and Ed25519, in Node), the tree's growth per record over synthetic leaves and a real record's leaf (and one naming ${Q4_PAGES * Q4_PAGE_SIZE} citizens, a Q4's, which the growth hashes in slices of 10 ms between requests), and, for the trails written to ` +
       'SQLite here, the growth from the stored records as a checkpoint grows it (both in CPU per record) and the reading of a page of 20 paths.',
     '',
-    '| records | path hashes | proof bytes | verification | growth per record | record leaf | leaf naming 500 | SQLite: growth per record | SQLite: 20 paths |',
+    `| records | path hashes | proof bytes | verification | growth per record | record leaf | leaf naming ${Q4_PAGES * Q4_PAGE_SIZE} | SQLite: growth per record | SQLite: 20 paths |`,
     '|---|---|---|---|---|---|---|---|---|',
     ...run.proofCost.map(
       (cost) =>

@@ -223,14 +223,20 @@ describe('the audit tree', () => {
     await fixture?.destroy();
   });
 
-  it("grows by bounded steps to the records' tree, and is built again when the chain it was of is gone", async () => {
-    const log = await fixture.startLog('gw-grow');
-    for (let minute = 1; minute <= 7; minute += 1) await log.append(auditInput({ at: new Date(Date.UTC(2026, 4, 1, 9, minute)) }));
+  /** Given an instance and a count, writes that many records a minute apart, removes the tree the log grew, and returns the stored tree and the records' leaves. */
+  async function recordsWithoutTree(instance: string, count: number): Promise<{ trees: TreeRepository; leaves: Buffer[] }> {
+    const log = await fixture.startLog(instance);
+    for (let minute = 1; minute <= count; minute += 1) await log.append(auditInput({ at: new Date(Date.UTC(2026, 4, 1, 9, minute)) }));
     await log.stop();
     const trees = new TreeRepository(fixture.db);
-    await trees.clear('gw-grow');
+    await trees.clear(instance);
+    const leaves = await Promise.all(Array.from({ length: count }, async (_, index) => recordLeafHash(await storedRecord(fixture.db, instance, index + 1))));
+    return { trees, leaves };
+  }
+
+  it("grows by bounded steps to the records' tree, and is built again when the chain it was of is gone", async () => {
+    const { trees, leaves } = await recordsWithoutTree('gw-grow', 7);
     const tree = new AuditTree(fixture.repository, trees, 'gw-grow', 3);
-    const leaves = await Promise.all(Array.from({ length: 7 }, async (_, index) => recordLeafHash(await storedRecord(fixture.db, 'gw-grow', index + 1))));
     expect(await tree.grow(7)).toEqual({ size: 3, root: treeHash(leaves.slice(0, 3)).toString('hex') });
     expect(await tree.grow(7)).toEqual({ size: 6, root: treeHash(leaves.slice(0, 6)).toString('hex') });
     expect(await tree.grow(7)).toEqual({ size: 7, root: treeHash(leaves).toString('hex') });
@@ -246,11 +252,7 @@ describe('the audit tree', () => {
   });
 
   it('hashes in slices, letting the event loop run between them, and grows the same tree as in one go', async () => {
-    const log = await fixture.startLog('gw-sliced');
-    for (let minute = 1; minute <= 9; minute += 1) await log.append(auditInput({ at: new Date(Date.UTC(2026, 4, 1, 9, minute)) }));
-    await log.stop();
-    const trees = new TreeRepository(fixture.db);
-    await trees.clear('gw-sliced');
+    const { trees, leaves } = await recordsWithoutTree('gw-sliced', 9);
     // A clock that moves 4 ms at each reading: a slice of 10 ms holds about two records, then yields.
     let clock = 0;
     const turns: number[] = [];
@@ -263,7 +265,6 @@ describe('the audit tree', () => {
     };
     const sliced = await new AuditTree(fixture.repository, trees, 'gw-sliced', undefined, slicing).grow(9);
     expect(turns.length).toBeGreaterThanOrEqual(3);
-    const leaves = await Promise.all(Array.from({ length: 9 }, async (_, index) => recordLeafHash(await storedRecord(fixture.db, 'gw-sliced', index + 1))));
     expect(sliced).toEqual({ size: 9, root: treeHash(leaves).toString('hex') });
     // A clock that never moves: one slice, no yield, the same head.
     await trees.clear('gw-sliced');
