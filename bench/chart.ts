@@ -13,6 +13,7 @@ const COLORS: Record<TargetName, string> = {
   'ours-off': '#1f77b4',
   'ours-policy': '#6baed6',
   'ours-full': '#0b3d91',
+  'ours-full-database': '#393b79',
   'ours-bare': '#9edae5',
   'ours-production': '#17becf',
   'ours-redis': '#8c564b',

@@ -1,7 +1,7 @@
 /**
  * One gateway target in its own process, in front of the bench's subgraphs (POPULATION_URL, LAND_URL,
  * HEALTH_URL, EDUCATION_URL) and signing with SUBGRAPH_SIGNING_KEY.
- * Usage: node --import tsx bench/children/gateway.ts <apollo|apollo-keepalive|ours-off|ours-policy|ours-full|ours-bare|ours-production|ours-redis|ours-replicas|hive|hive-router>
+ * Usage: node --import tsx bench/children/gateway.ts <apollo|apollo-keepalive|ours-off|ours-policy|ours-full|ours-full-database|ours-bare|ours-production|ours-redis|ours-replicas|hive|hive-router>
  */
 import { getConfig, requireSharedSigningKey } from '../../common/config';
 import { announceServer, answerParentCalls } from '../ipc';
@@ -29,6 +29,7 @@ async function start(target: string): Promise<StartedTarget> {
     case 'ours-policy':
       return (await import('../targets/ours')).startOurGatewayPolicyOnly({ config, subgraphUrls, supergraphSdl });
     case 'ours-full':
+    case 'ours-full-database':
     case 'ours-bare':
     case 'ours-production':
     case 'ours-redis':

@@ -6,6 +6,7 @@ export const TARGET_NAMES = [
   'ours-off',
   'ours-policy',
   'ours-full',
+  'ours-full-database',
   'ours-bare',
   'ours-production',
   'ours-redis',
@@ -58,7 +59,8 @@ export const TARGETS: Record<TargetName, TargetInfo> = {
   'ours-policy': {
     name: 'ours-policy',
     label: 'ours, policy on, audit off',
-    description: 'our gateway with authentication and policy but no audit trail: the difference to "everything on" is what the audit costs',
+    description:
+      'our gateway with authentication, policy and quotas (counted in memory, as "everything on" counts them) but no audit trail: the difference to "everything on" is what the audit costs',
     hasPolicy: true,
   },
   'ours-full': {
@@ -66,6 +68,14 @@ export const TARGETS: Record<TargetName, TargetInfo> = {
     label: 'ours, everything on',
     description: 'our gateway with authentication, policy and audit, as the platform starts it',
     hasPolicy: true,
+  },
+  'ours-full-database': {
+    name: 'ours-full-database',
+    label: 'ours, everything on, no outbox',
+    description:
+      "ours with everything on, its audit records made durable by the gateway database's own transaction (AUDIT_OUTBOX=off), group commit, rather than by the local outbox first: the other storage the audit may choose, measured beside it (on SQLite the two are the same)",
+    hasPolicy: true,
+    environment: { AUDIT_OUTBOX: 'off' },
   },
   'ours-bare': {
     name: 'ours-bare',
@@ -87,7 +97,7 @@ export const TARGETS: Record<TargetName, TargetInfo> = {
     name: 'ours-redis',
     label: 'ours, production + Redis quotas',
     description:
-      "our gateway as production runs it, its quotas counted in a Redis of the bench's own (REDIS_URL, budgets never reached): two round trips to Redis per request",
+      "our gateway as production runs it, its quotas counted in a Redis of the bench's own (REDIS_URL, budgets never reached): one round trip to Redis per request, both budgets in it",
     hasPolicy: true,
     environment: { LOG_LEVEL: 'info', METRICS_ENABLED: 'true', ACCESS_LOG: 'on' },
     redis: true,

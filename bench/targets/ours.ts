@@ -12,6 +12,7 @@ import { loadConfig } from '../../common/config';
 import { connect, ensureDatabases } from '../../db/connection';
 import { migrateLatest } from '../../db/migrate';
 import { AUDIT_FIELD_SETS, AUDIT_TABLES } from '../../gateway/audit/auditRepository';
+import { QuotaCounter } from '../../gateway/quotas/quotaCounter';
 import { startGateway } from '../../gateway/server';
 import { Authenticator } from '../../gateway/store/authenticator';
 import { PolicyCache } from '../../gateway/store/policyCache';
@@ -67,8 +68,8 @@ export async function emptyAuditTrail(database: DatabaseConfig): Promise<void> {
 }
 
 /**
- * Our gateway with authentication and policy but no audit trail, over the bench's gateway database: what the
- * audit costs is the difference to the full target.
+ * Our gateway with authentication, policy and quotas but no audit trail, over the bench's gateway database: what
+ * the audit costs is the difference to the full target.
  */
 export async function startOurGatewayPolicyOnly(options: OurGatewayOptions): Promise<StartedTarget> {
   const { config } = options;
@@ -84,6 +85,11 @@ export async function startOurGatewayPolicyOnly(options: OurGatewayOptions): Pro
       authenticator: new Authenticator({ jwt: config.jwt }),
       policy: { mode: config.policy.mode, current: () => policyCache.current() },
       audit: null,
+      // Quotas counted as the full target counts them (in memory, never reached), so that the audit is all that differs.
+      quotas: {
+        counter: new QuotaCounter({ redis: null, keyPrefix: config.quotas.redisKeyPrefix }),
+        defaults: { requestsPerMinute: MAX_REQUESTS_PER_MINUTE, costPerMinute: MAX_COST_PER_MINUTE },
+      },
     },
     supergraphSdl: options.supergraphSdl,
   });

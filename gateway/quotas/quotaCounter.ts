@@ -78,8 +78,9 @@ function verdictOf(allowed: boolean, budget: QuotaBudget, limit: number, counted
  * Counts each caller's requests and query cost in fixed one-minute windows (rate-limiter-flexible), in Redis when
  * one is configured so that every replica counts together, in this process otherwise. While a configured Redis
  * cannot be reached, each replica counts locally against its share of the limit (the limit over the live
- * replicas). A request over its requests budget is refused without touching its cost budget; one whose cost would
- * overrun the cost budget is refused and its cost given back, so that a refused request costs only its request.
+ * replicas). Both budgets are counted together; a request over its requests budget is refused and its cost given
+ * back, one whose cost would overrun the cost budget is refused and its cost given back: a refused request costs
+ * only its request.
  */
 export class QuotaCounter {
   private readonly requests: BudgetCounter;
@@ -99,13 +100,17 @@ export class QuotaCounter {
 
   /** Given the quota a request is counted against and its cost, counts it and returns whether it may run. */
   async consume(quota: AppliedQuota, cost: number): Promise<QuotaVerdict> {
-    const requests = await this.requests.consume(quota.key, 1);
-    const requestLimit = this.limitFor(quota.requestsPerMinute, this.requests, requests);
-    const afterRequests = verdictOf(requests.counted.consumedPoints <= requestLimit, 'requests', requestLimit, requests.counted);
-    if (!afterRequests.allowed) return afterRequests;
     // Every operation costs at least its one field.
     const points = Math.max(1, Math.ceil(cost));
-    const spent = await this.cost.consume(quota.key, points);
+    // Both budgets are counted at once: with Redis, one round trip carries both (the client pipelines what is sent in the same turn).
+    const [requests, spent] = await Promise.all([this.requests.consume(quota.key, 1), this.cost.consume(quota.key, points)]);
+    const requestLimit = this.limitFor(quota.requestsPerMinute, this.requests, requests);
+    const afterRequests = verdictOf(requests.counted.consumedPoints <= requestLimit, 'requests', requestLimit, requests.counted);
+    if (!afterRequests.allowed) {
+      // Refused by its requests budget, a request spends none of its cost budget.
+      await this.cost.reward(quota.key, points, spent.local);
+      return afterRequests;
+    }
     const costLimit = this.limitFor(quota.costPerMinute, this.cost, spent);
     const afterCost = verdictOf(spent.counted.consumedPoints <= costLimit, 'cost', costLimit, spent.counted);
     if (!afterCost.allowed) {

@@ -7,9 +7,9 @@ import { Degraded } from '../../common/readiness';
 const COMMAND_TIMEOUT_MS = 250;
 
 /**
- * Given Redis's URL, returns a client for the quotas' counts that never queues a command while disconnected
- * (the count falls to the local counter at once instead) and reconnects by itself; connection errors are logged
- * once per outage, without the URL.
+ * Given Redis's URL, returns a client for the quotas' counts that sends the commands of one turn together, never
+ * queues a command while disconnected (the count falls to the local counter at once instead) and reconnects by
+ * itself; connection errors are logged once per outage, without the URL.
  */
 export function quotaRedis(url: string, logger: Logger): Redis {
   const client = new Redis(url, {
@@ -19,6 +19,8 @@ export function quotaRedis(url: string, logger: Logger): Redis {
     commandTimeout: COMMAND_TIMEOUT_MS,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     lazyConnect: false,
+    // The commands sent in the same turn of the event loop (a request's two budgets) travel in one write and one round trip.
+    enableAutoPipelining: true,
   });
   let down = false;
   client.on('error', (error: { code?: string }) => {

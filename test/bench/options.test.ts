@@ -23,6 +23,7 @@ describe('parseBenchArguments', () => {
       'ours-off',
       'ours-policy',
       'ours-full',
+      'ours-full-database',
       'ours-bare',
       'ours-production',
       'ours-redis',

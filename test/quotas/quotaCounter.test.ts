@@ -57,6 +57,15 @@ describe('QuotaCounter in memory', () => {
     expect((await counter.consume(applied, 1)).allowed).toBe(false);
   });
 
+  it('spends none of the cost budget on a request its requests budget refuses', async () => {
+    const counter = new QuotaCounter({ redis: null, keyPrefix: 'test:' });
+    const key = `agency:H56.${randomUUID().slice(0, 6)}`;
+    expect(await allowedOf(counter, quota(2, 100, key), 3, 30)).toBe(2);
+    // Raised to 10 requests: the refused request's 30 were given back, so 40 of the 100 remain.
+    expect(await counter.consume(quota(10, 100, key), 40)).toMatchObject({ allowed: true, budget: 'cost', remaining: 0 });
+    expect(await counter.consume(quota(10, 100, key), 1)).toMatchObject({ allowed: false, budget: 'cost' });
+  });
+
   it('reports the budget nearer its end, and keeps the count when a steward changes the limit', async () => {
     const counter = new QuotaCounter({ redis: null, keyPrefix: 'test:' });
     const key = `agency:H56.${randomUUID().slice(0, 6)}`;
@@ -91,6 +100,38 @@ describe('QuotaCounter in Redis', () => {
     } finally {
       one.disconnect();
       two.disconnect();
+    }
+  });
+
+  it("counts a request's two budgets in one round trip, and keeps no cost of a request its requests budget refuses", async () => {
+    const redis = quotaRedis(`redis://127.0.0.1:${REDIS_PORT}`, silent);
+    const stored = new Redis(REDIS_PORT, '127.0.0.1');
+    try {
+      await waitFor(() => redis.status === 'ready', 5000);
+      const keyPrefix = prefix();
+      const counter = new QuotaCounter({ redis, keyPrefix });
+      const applied = quota(2, 1000);
+      await counter.consume(applied, 5);
+      // Once its scripts are loaded, a count is one write to Redis (and one answer), whichever budgets it counts.
+      const socket = (redis as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
+      const write = socket.write.bind(socket);
+      let writes = 0;
+      socket.write = (...args: unknown[]) => {
+        writes += 1;
+        return write(...args);
+      };
+      try {
+        expect(await counter.consume(applied, 5)).toMatchObject({ allowed: true });
+        expect(writes).toBe(1);
+      } finally {
+        socket.write = write;
+      }
+      expect(await counter.consume(applied, 5)).toMatchObject({ allowed: false, budget: 'requests' });
+      expect(Number(await stored.get(`${keyPrefix}quota:requests:${applied.key}`))).toBe(3);
+      expect(Number(await stored.get(`${keyPrefix}quota:cost:${applied.key}`))).toBe(10);
+    } finally {
+      redis.disconnect();
+      stored.disconnect();
     }
   });
 
