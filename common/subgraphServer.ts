@@ -24,7 +24,7 @@ import { REFERENCE_CACHE_DEFAULTS, ReferenceTables } from './referenceCache';
 import { subgraphShortcut } from './subgraphShortcut';
 import { serverTls } from './tls';
 import type { SubgraphTlsServerConfig } from './tlsConfig';
-import { getLogger } from './logger';
+import { getAccessLogger, getLogger } from './logger';
 import { MASK_KINDS, maskValue } from './masks';
 import { metricsRoute } from './metrics/metricsRoute';
 import { subgraphMetrics } from './metrics/subgraphMetrics';
@@ -262,6 +262,7 @@ export async function startSubgraphServer<Context extends SubgraphContext>(
   const ready = cachedFor(READY_CACHE_MS, () => runChecks([{ name: 'database', check: () => pingDatabase(options.db) }], CHECK_TIMEOUT_MS));
   const metricsEnabled = options.metrics?.enabled ?? true;
   const accessLog = options.accessLog ?? true;
+  const accessLogger = getAccessLogger(`subgraph:${definition.sector}`);
   const metrics = metricsEnabled ? subgraphMetrics(definition.sector, options.db) : null;
   const handle = await startHttpServer(
     [
@@ -279,7 +280,7 @@ export async function startSubgraphServer<Context extends SubgraphContext>(
       // One line per request, under the id the gateway forwarded: a request is followed from the gateway's line to its subgraphs'.
       onAnswered: (_request, answer) => {
         metrics?.answered(answer.status, answer.elapsedMs / 1000);
-        if (accessLog) logger.info({ requestId: answer.requestId, status: answer.status, latencyMs: Math.round(answer.elapsedMs * 10) / 10 }, 'request');
+        if (accessLog) accessLogger.info({ requestId: answer.requestId, status: answer.status, latencyMs: Math.round(answer.elapsedMs * 10) / 10 }, 'request');
       },
     },
     logger,

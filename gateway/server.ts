@@ -17,7 +17,7 @@ import type { SectorName } from '../common/sectors';
 import { VALIDATION_OPTIONS, maskError } from '../common/errors';
 import type { AnyGraphQLRoute, PlainRoute } from '../common/httpServer';
 import { requestIdOf, startHttpServer } from '../common/httpServer';
-import { getLogger } from '../common/logger';
+import { getAccessLogger, getLogger } from '../common/logger';
 import type { RunningServer } from '../common/subgraphServer';
 import { SELF_SERVICE, SUPERGRAPH_PATH } from '../schema/load';
 import type { GatewayContext } from './enforcement/context';
@@ -171,7 +171,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     : null;
   const observer = requestObserver({
     metrics,
-    logger: options.accessLogger ?? getLogger('access'),
+    logger: options.accessLogger ?? getAccessLogger(),
     auditInstance: enforcement?.audit?.instance ?? null,
     accessLog: options.accessLog ?? true,
   });

@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { createLogger, describeError, withoutFilePaths } from '../../common/logger';
+import { ACCESS_FLUSH_MS, createLogger, describeError, withoutFilePaths } from '../../common/logger';
 
 /** Given a level, returns a logger whose lines are collected, parsed, in an array. */
 function capturedLogger(level: string): { logger: ReturnType<typeof createLogger>; lines: Array<Record<string, any>> } {
@@ -73,5 +74,45 @@ describe('describeError', () => {
   it('describes what is not an Error too', () => {
     expect(describeError('a string')).toEqual({ type: 'string', message: 'a string' });
     expect(describeError({ code: 'E1', message: 'odd' })).toEqual({ type: 'Object', code: 'E1', message: 'odd' });
+  });
+});
+
+describe('the access log', () => {
+  /** Given a script's body run in a child over common/logger.ts, returns what it wrote to stdout, as lines, and when (ms since the epoch) each chunk came. */
+  function runChild(body: string): Promise<{ lines: Array<Record<string, any>>; chunks: Array<{ at: number; text: string }> }> {
+    const script = `const { getAccessLogger } = require(${JSON.stringify(path.resolve('common/logger.ts'))});\nconst access = getAccessLogger();\n${body}`;
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], {
+        env: { ...process.env, LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const chunks: Array<{ at: number; text: string }> = [];
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (text: string) => chunks.push({ at: Date.now(), text }));
+      child.on('error', reject);
+      child.on('close', () => {
+        const lines = chunks
+          .map((chunk) => chunk.text)
+          .join('')
+          .split('\n')
+          .filter((line) => line.length > 0)
+          .map((line) => JSON.parse(line) as Record<string, any>);
+        resolve({ lines, chunks });
+      });
+    });
+  }
+
+  it('writes a lone line within its flush interval, without waiting for others to fill a write', async () => {
+    const exitAfterMs = ACCESS_FLUSH_MS * 8;
+    const { lines, chunks } = await runChild(`access.info({ requestId: 'r-1' }, 'request');\nsetTimeout(() => process.exit(0), ${exitAfterMs});`);
+    expect(lines).toEqual([expect.objectContaining({ component: 'access', requestId: 'r-1', msg: 'request' })]);
+    // Written by the flush timer, well before the exit would have written it.
+    expect(chunks[0]!.at - lines[0]!.time).toBeLessThan(exitAfterMs / 2);
+  });
+
+  it('writes every line that waits when the process exits, whole and in order', async () => {
+    const { lines } = await runChild(`for (let i = 0; i < 500; i++) access.info({ requestId: 'r-' + i, latencyMs: i }, 'request');\nprocess.exit(0);`);
+    expect(lines).toHaveLength(500);
+    expect(lines.map((line) => line.requestId)).toEqual(Array.from({ length: 500 }, (_, index) => `r-${index}`));
   });
 });
