@@ -101,8 +101,20 @@ let access: Logger | undefined;
 export function getAccessLogger(component = 'access'): Logger {
   if (!access) {
     const destination = pino.destination({ dest: 1, sync: false, minLength: ACCESS_MIN_WRITE_BYTES, maxWrite: ACCESS_MAX_WRITE_BYTES });
-    setInterval(() => destination.flush(), ACCESS_FLUSH_MS).unref();
-    access = createLogger({ level: getConfig().logLevel, destination });
+    // Flushed only when a line came since the last flush: an idle process makes no write at all.
+    let lineSinceFlush = false;
+    setInterval(() => {
+      if (!lineSinceFlush) return;
+      lineSinceFlush = false;
+      destination.flush();
+    }, ACCESS_FLUSH_MS).unref();
+    const lines = {
+      write(line: string) {
+        lineSinceFlush = true;
+        return destination.write(line);
+      },
+    };
+    access = createLogger({ level: getConfig().logLevel, destination: lines });
   }
   return access.child({ component });
 }
