@@ -78,9 +78,8 @@ function verdictOf(allowed: boolean, budget: QuotaBudget, limit: number, counted
  * Counts each caller's requests and query cost in fixed one-minute windows (rate-limiter-flexible), in Redis when
  * one is configured so that every replica counts together, in this process otherwise. While a configured Redis
  * cannot be reached, each replica counts locally against its share of the limit (the limit over the live
- * replicas). Both budgets are counted together; a request over its requests budget is refused and its cost given
- * back, one whose cost would overrun the cost budget is refused and its cost given back: a refused request costs
- * only its request.
+ * replicas). Both budgets are counted together; a request that either refuses has its cost given back, so that a
+ * refused request costs only its request.
  */
 export class QuotaCounter {
   private readonly requests: BudgetCounter;
